@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect, type Compilable } from 'kysely';
+import type { Database } from './schema';
+
+export type Db = {
+  path: string;
+  sqlite: SQLite.Database;
+  /** Query builder and migrator; queries run synchronously through the helpers below. */
+  kysely: Kysely<Database>;
+  statements: Map<string, SQLite.Statement>;
+};
+
+export const DEFAULT_DATABASE_PATH = './data/cosponsor.db';
+
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SQLite(file);
+  // WAL lets readers continue while a decision commits; FULL makes each commit
+  // durable before we answer the user (see docs/decisions/0002-sqlite-pragmas.md).
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { path: file, sqlite, kysely, statements: new Map() };
+}
+
+let current: Db | undefined;
+
+/** The process-wide database, opened on first use from DATABASE_PATH. */
+export function getDb(): Db {
+  if (!current) current = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+  return current;
+}
+
+/** Tests and scripts point the process at another file. */
+export function useDatabase(file: string): Db {
+  closeDatabase();
+  current = openDatabase(file);
+  return current;
+}
+
+export function closeDatabase(): void {
+  if (current) {
+    current.sqlite.close();
+    current = undefined;
+  }
+}
+
+/** The Kysely builder of the current database. */
+export function qb(): Kysely<Database> {
+  return getDb().kysely;
+}
+
+function prepare(db: Db, sql: string): SQLite.Statement {
+  let statement = db.statements.get(sql);
+  if (!statement) {
+    statement = db.sqlite.prepare(sql);
+    db.statements.set(sql, statement);
+  }
+  return statement;
+}
+
+// Kysely builds and types the SQL; better-sqlite3 runs it synchronously, so a
+// transaction below can never interleave with another request of this process.
+export function all<R>(query: Compilable<R>): R[] {
+  const compiled = query.compile();
+  return prepare(getDb(), compiled.sql).all(...(compiled.parameters as unknown[])) as R[];
+}
+
+export function first<R>(query: Compilable<R>): R | undefined {
+  const compiled = query.compile();
+  return prepare(getDb(), compiled.sql).get(...(compiled.parameters as unknown[])) as R | undefined;
+}
+
+export function run(query: Compilable<unknown>): SQLite.RunResult {
+  const compiled = query.compile();
+  return prepare(getDb(), compiled.sql).run(...(compiled.parameters as unknown[]));
+}
+
+/** Inserts one row and returns its rowid. */
+export function insertId(query: Compilable<unknown>): number {
+  return Number(run(query).lastInsertRowid);
+}
+
+/**
+ * Runs fn in one write transaction, taken with BEGIN IMMEDIATE so that two
+ * processes never both read the chain head and then race to append.
+ * Any throw rolls everything back.
+ */
+export function transaction<T>(fn: () => T): T {
+  return getDb().sqlite.transaction(fn).immediate();
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,373 @@
+import type { AgendaItemInput, ProposalState, Step } from '../workflows/types';
+import { normalizePartnerName } from '../workflows/partner-names';
+import type { ScoredRiskItem } from '../workflows/rules/risk';
+import type { MouSection } from '../workflows/mou';
+import { all, first, insertId, nowIso, qb, run } from './connection';
+import type { Proposal } from './schema';
+
+export type ProposalDetail = Proposal & {
+  partner_name: string;
+  chapter_name: string;
+  campaign_name: string;
+  campaign_key: string;
+  proposer_name: string;
+  proposer_email: string;
+};
+
+function detailQuery() {
+  return qb()
+    .selectFrom('proposals as p')
+    .innerJoin('partners as pa', 'pa.id', 'p.partner_id')
+    .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+    .innerJoin('campaigns as ca', 'ca.id', 'p.campaign_id')
+    .innerJoin('users as u', 'u.id', 'p.proposer_id')
+    .selectAll('p')
+    .select([
+      'pa.name as partner_name',
+      'c.name as chapter_name',
+      'ca.name as campaign_name',
+      'ca.key as campaign_key',
+      'u.name as proposer_name',
+      'u.email as proposer_email',
+    ]);
+}
+
+export function proposalById(id: number): ProposalDetail | undefined {
+  return first(detailQuery().where('p.id', '=', id));
+}
+
+export function proposalRow(id: number): Proposal | undefined {
+  return first(qb().selectFrom('proposals').selectAll().where('id', '=', id));
+}
+
+export type ProposalFilter = { chapterId?: number | null; states?: ProposalState[]; limit?: number };
+
+export function listProposals(filter: ProposalFilter = {}): ProposalDetail[] {
+  let q = detailQuery().orderBy('p.updated_at', 'desc').orderBy('p.id', 'desc');
+  if (filter.chapterId != null) q = q.where('p.chapter_id', '=', filter.chapterId);
+  if (filter.states && filter.states.length > 0) q = q.where('p.state', 'in', filter.states);
+  return all(q.limit(filter.limit ?? 200));
+}
+
+export function nextReference(createdAt: string): string {
+  const last = first(qb().selectFrom('proposals').select((eb) => eb.fn.max('id').as('id')));
+  return `CSP-${createdAt.slice(0, 4)}-${String((last?.id ?? 0) + 1).padStart(5, '0')}`;
+}
+
+export function insertProposal(values: {
+  partnerId: number;
+  chapterId: number;
+  proposerId: number;
+  campaignId: number;
+  eventTitle: string;
+  eventDate: string;
+  eventPlace: string;
+  eventDescription: string;
+  kind: string;
+  workflow: string;
+  previousProposalId: number | null;
+  createdAt: string;
+}): { id: number; reference: string } {
+  const reference = nextReference(values.createdAt);
+  const id = insertId(
+    qb()
+      .insertInto('proposals')
+      .values({
+        reference,
+        partner_id: values.partnerId,
+        chapter_id: values.chapterId,
+        proposer_id: values.proposerId,
+        campaign_id: values.campaignId,
+        event_title: values.eventTitle,
+        event_date: values.eventDate,
+        event_place: values.eventPlace,
+        event_description: values.eventDescription,
+        kind: values.kind,
+        state: 'draft',
+        version: 1,
+        workflow: values.workflow,
+        previous_proposal_id: values.previousProposalId,
+        last_changed_by: values.proposerId,
+        created_at: values.createdAt,
+        updated_at: values.createdAt,
+      }),
+  );
+  return { id, reference };
+}
+
+/** The most recent earlier proposal for the same partner, to link re-vetting. */
+export function latestProposalForPartner(partnerId: number): Proposal | undefined {
+  return first(
+    qb().selectFrom('proposals').selectAll().where('partner_id', '=', partnerId).orderBy('id', 'desc').limit(1),
+  );
+}
+
+export type ProposalStatePatch = {
+  state: ProposalState;
+  workflow: string;
+  recommend_reject: number;
+  perception_required: number | null;
+  returned_to: string | null;
+  last_changed_by: number | null;
+  approved_until?: string | null;
+  submitted_at?: string | null;
+  decided_at?: string | null;
+};
+
+/**
+ * Moves the proposal on, only if nobody else did since the actor looked:
+ * returns false (and changes nothing) when the version is no longer the one expected.
+ */
+export function advanceProposal(id: number, expectedVersion: number, patch: ProposalStatePatch, at: string): boolean {
+  const result = run(
+    qb()
+      .updateTable('proposals')
+      .set({ ...patch, version: expectedVersion + 1, updated_at: at })
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion),
+  );
+  return result.changes === 1;
+}
+
+/** Edits event details of a proposal still in draft; same optimistic check. */
+export function updateDraftDetails(
+  id: number,
+  expectedVersion: number,
+  values: { event_title: string; event_date: string; event_place: string; event_description: string; kind: string; campaign_id: number },
+  by: number,
+): boolean {
+  const at = nowIso();
+  return (
+    run(
+      qb()
+        .updateTable('proposals')
+        .set({ ...values, version: expectedVersion + 1, updated_at: at, last_changed_by: by })
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .where('state', '=', 'draft'),
+    ).changes === 1
+  );
+}
+
+// ---- Step drafts: work in progress, kept until the step is submitted ----
+
+export function saveStepDraft(proposalId: number, step: Step, data: unknown, savedBy: number): void {
+  run(
+    qb()
+      .insertInto('step_drafts')
+      .values({ proposal_id: proposalId, step, data: JSON.stringify(data), saved_by: savedBy, saved_at: nowIso() })
+      .onConflict((oc) =>
+        oc.columns(['proposal_id', 'step']).doUpdateSet((eb) => ({
+          data: eb.ref('excluded.data'),
+          saved_by: eb.ref('excluded.saved_by'),
+          saved_at: eb.ref('excluded.saved_at'),
+        })),
+      ),
+  );
+}
+
+export function stepDraft(proposalId: number, step: Step): { data: unknown; saved_at: string; saved_by: number } | undefined {
+  const row = first(
+    qb().selectFrom('step_drafts').selectAll().where('proposal_id', '=', proposalId).where('step', '=', step),
+  );
+  return row ? { data: JSON.parse(row.data), saved_at: row.saved_at, saved_by: row.saved_by } : undefined;
+}
+
+export function deleteStepDraft(proposalId: number, step: Step): void {
+  run(qb().deleteFrom('step_drafts').where('proposal_id', '=', proposalId).where('step', '=', step));
+}
+
+// ---- Submitted steps ----
+
+export function insertStepSubmission(values: {
+  proposalId: number;
+  step: Step;
+  data: unknown;
+  result: unknown;
+  outcome: string;
+  configVersions: string;
+  submittedBy: number;
+  submittedAt: string;
+  decisionSeq: number;
+}): number {
+  return insertId(
+    qb()
+      .insertInto('step_submissions')
+      .values({
+        proposal_id: values.proposalId,
+        step: values.step,
+        data: JSON.stringify(values.data),
+        result: JSON.stringify(values.result),
+        outcome: values.outcome,
+        config_versions: values.configVersions,
+        submitted_by: values.submittedBy,
+        submitted_at: values.submittedAt,
+        decision_seq: values.decisionSeq,
+      }),
+  );
+}
+
+export type StepSubmission = {
+  id: number;
+  step: Step;
+  data: unknown;
+  result: unknown;
+  outcome: string;
+  submitted_at: string;
+  submitted_by: number;
+  decision_seq: number;
+};
+
+/** The latest submission of each step. */
+export function latestSubmissions(proposalId: number): Partial<Record<Step, StepSubmission>> {
+  const rows = all(
+    qb().selectFrom('step_submissions').selectAll().where('proposal_id', '=', proposalId).orderBy('id'),
+  );
+  const out: Partial<Record<Step, StepSubmission>> = {};
+  for (const row of rows) {
+    out[row.step as Step] = {
+      id: row.id,
+      step: row.step as Step,
+      data: JSON.parse(row.data),
+      result: JSON.parse(row.result),
+      outcome: row.outcome,
+      submitted_at: row.submitted_at,
+      submitted_by: row.submitted_by,
+      decision_seq: row.decision_seq,
+    };
+  }
+  return out;
+}
+
+export function replaceAgendaItems(
+  proposalId: number,
+  submissionId: number,
+  items: AgendaItemInput[],
+  positionsVersion: number,
+): void {
+  run(qb().updateTable('agenda_items').set({ current: 0 }).where('proposal_id', '=', proposalId).where('current', '=', 1));
+  items.forEach((item, position) => {
+    insertId(
+      qb()
+        .insertInto('agenda_items')
+        .values({
+          proposal_id: proposalId,
+          submission_id: submissionId,
+          position,
+          text: item.text,
+          normalized_text: normalizePartnerName(item.text),
+          scope: item.scope,
+          classification: item.classification,
+          position_key: item.positionKey,
+          positions_version: positionsVersion,
+        }),
+    );
+  });
+}
+
+export function currentAgendaItems(proposalId: number) {
+  return all(
+    qb().selectFrom('agenda_items').selectAll().where('proposal_id', '=', proposalId).where('current', '=', 1).orderBy('position'),
+  );
+}
+
+export function classifyAgendaItem(
+  itemId: number,
+  values: { classification: string; position_key: string | null; positions_version: number; classified_by: number; classified_at: string },
+): void {
+  run(qb().updateTable('agenda_items').set(values).where('id', '=', itemId));
+}
+
+export function replaceRiskItems(proposalId: number, submissionId: number, items: ScoredRiskItem[]): void {
+  run(qb().updateTable('risk_items').set({ current: 0 }).where('proposal_id', '=', proposalId).where('current', '=', 1));
+  items.forEach((item, position) => {
+    insertId(
+      qb()
+        .insertInto('risk_items')
+        .values({
+          proposal_id: proposalId,
+          submission_id: submissionId,
+          position,
+          kind: item.kind,
+          category: item.category,
+          description: item.description,
+          likelihood: item.likelihood,
+          impact: item.impact,
+          mitigation: item.mitigation,
+          residual_likelihood: item.residualLikelihood,
+          residual_impact: item.residualImpact,
+          score: item.score,
+          band: item.band,
+          residual_score: item.residualScore,
+          residual_band: item.residualBand,
+        }),
+    );
+  });
+}
+
+export function currentRiskItems(proposalId: number) {
+  return all(
+    qb().selectFrom('risk_items').selectAll().where('proposal_id', '=', proposalId).where('current', '=', 1).orderBy('position'),
+  );
+}
+
+// ---- MOU versions ----
+
+export type { MouSection };
+
+export function insertMouVersion(values: {
+  proposalId: number;
+  sections: MouSection[];
+  removedConditions: { clauseId: string; text: string; reason: string }[];
+  note: string;
+  createdBy: number;
+  createdAt: string;
+}): number {
+  const latest = first(
+    qb().selectFrom('mou_versions').select((eb) => eb.fn.max('version').as('v')).where('proposal_id', '=', values.proposalId),
+  );
+  const version = (latest?.v ?? 0) + 1;
+  insertId(
+    qb()
+      .insertInto('mou_versions')
+      .values({
+        proposal_id: values.proposalId,
+        version,
+        sections: JSON.stringify(values.sections),
+        removed_conditions: JSON.stringify(values.removedConditions),
+        note: values.note,
+        created_by: values.createdBy,
+        created_at: values.createdAt,
+      }),
+  );
+  return version;
+}
+
+export function mouVersion(proposalId: number, version?: number) {
+  let q = qb()
+    .selectFrom('mou_versions as m')
+    .innerJoin('users as u', 'u.id', 'm.created_by')
+    .selectAll('m')
+    .select('u.name as created_by_name')
+    .where('m.proposal_id', '=', proposalId);
+  q = version === undefined ? q.orderBy('m.version', 'desc').limit(1) : q.where('m.version', '=', version);
+  const row = first(q);
+  return row
+    ? {
+        ...row,
+        sections: JSON.parse(row.sections) as MouSection[],
+        removed_conditions: JSON.parse(row.removed_conditions) as { clauseId: string; text: string; reason: string }[],
+      }
+    : undefined;
+}
+
+export function mouVersionList(proposalId: number) {
+  return all(
+    qb()
+      .selectFrom('mou_versions as m')
+      .innerJoin('users as u', 'u.id', 'm.created_by')
+      .select(['m.version', 'm.created_at', 'm.note', 'u.name as created_by_name'])
+      .where('m.proposal_id', '=', proposalId)
+      .orderBy('m.version', 'desc'),
+  );
+}

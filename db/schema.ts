@@ -1,0 +1,292 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+// The one Database interface. Dates are ISO-8601 UTC strings; JSON columns are TEXT.
+
+export interface ChaptersTable {
+  id: Generated<number>;
+  name: string;
+  region: Generated<string>;
+  active: Generated<number>;
+  created_at: string;
+}
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  chapter_id: number | null;
+  active: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+export interface UserRolesTable {
+  user_id: number;
+  role: string;
+}
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  ip: Generated<string>;
+  user_agent: Generated<string>;
+}
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  email: string;
+  ip: string;
+  at: string;
+  success: number;
+}
+export interface AdminLogTable {
+  id: Generated<number>;
+  actor_id: number;
+  action: string;
+  target_user_id: number | null;
+  target_chapter_id: number | null;
+  details: Generated<string>;
+  at: string;
+}
+export interface CampaignsTable {
+  id: Generated<number>;
+  key: string;
+  name: string;
+  description: Generated<string>;
+  active: Generated<number>;
+  created_at: string;
+}
+export interface ConfigVersionsTable {
+  id: Generated<number>;
+  kind: string;
+  version: number;
+  body: string;
+  note: Generated<string>;
+  created_by: number | null;
+  created_at: string;
+}
+export interface PartnersTable {
+  id: Generated<number>;
+  name: string;
+  normalized_name: string;
+  website: string | null;
+  country: Generated<string>;
+  description: Generated<string>;
+  public_positions: Generated<string>;
+  ein: string | null;
+  registry: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface ProposalsTable {
+  id: Generated<number>;
+  reference: string;
+  partner_id: number;
+  chapter_id: number;
+  proposer_id: number;
+  campaign_id: number;
+  event_title: string;
+  event_date: string;
+  event_place: string;
+  event_description: string;
+  kind: string;
+  state: string;
+  version: Generated<number>;
+  workflow: string;
+  recommend_reject: Generated<number>;
+  perception_required: number | null;
+  returned_to: string | null;
+  approved_until: string | null;
+  previous_proposal_id: number | null;
+  last_changed_by: number | null;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  decided_at: string | null;
+}
+export interface StepDraftsTable {
+  proposal_id: number;
+  step: string;
+  data: string;
+  saved_by: number;
+  saved_at: string;
+}
+export interface DecisionRecordsTable {
+  seq: number;
+  proposal_id: number;
+  partner_id: number;
+  chapter_id: number;
+  campaign_id: number;
+  step: string;
+  outcome: string;
+  actor_id: number | null;
+  actor_name: string;
+  actor_role: string;
+  at: string;
+  rationale: string;
+  inputs: string;
+  config_versions: string;
+  from_state: string | null;
+  to_state: string;
+  prev_hash: string;
+  proposal_prev_hash: string | null;
+  hash: string;
+}
+export interface StepSubmissionsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  step: string;
+  data: string;
+  result: string;
+  outcome: string;
+  config_versions: string;
+  submitted_by: number;
+  submitted_at: string;
+  decision_seq: number;
+}
+export interface AgendaItemsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  submission_id: number;
+  position: number;
+  text: string;
+  normalized_text: string;
+  scope: string;
+  classification: string;
+  position_key: string | null;
+  positions_version: number;
+  classified_by: number | null;
+  classified_at: string | null;
+  current: Generated<number>;
+}
+export interface RiskItemsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  submission_id: number;
+  position: number;
+  kind: string;
+  category: string;
+  description: string;
+  likelihood: number;
+  impact: number;
+  mitigation: string | null;
+  residual_likelihood: number | null;
+  residual_impact: number | null;
+  score: number;
+  band: string;
+  residual_score: number | null;
+  residual_band: string | null;
+  current: Generated<number>;
+}
+export interface MouVersionsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  version: number;
+  sections: string;
+  removed_conditions: Generated<string>;
+  note: Generated<string>;
+  created_by: number;
+  created_at: string;
+}
+export interface MouViewsTable {
+  user_id: number;
+  proposal_id: number;
+  mou_version: number;
+  seen_at: string;
+}
+export interface InboxTable {
+  id: Generated<number>;
+  user_id: number;
+  proposal_id: number;
+  decision_seq: number | null;
+  kind: string;
+  message: string;
+  created_at: string;
+  read_at: string | null;
+}
+export interface OutboxTable {
+  id: Generated<number>;
+  channel: string;
+  idempotency_key: string;
+  payload: string;
+  decision_seq: number | null;
+  created_at: string;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+export interface OutboxAttemptsTable {
+  id: Generated<number>;
+  outbox_id: number;
+  at: string;
+  status: number | null;
+  ok: number;
+  error: string | null;
+  duration_ms: number;
+}
+export interface RegistryCacheTable {
+  key: string;
+  body: string;
+  fetched_at: string;
+}
+export interface ScreeningsTable {
+  id: Generated<number>;
+  proposal_id: number | null;
+  partner_id: number;
+  stage: string;
+  checked_at: string;
+  status: string;
+  results: Generated<string>;
+  error: string | null;
+}
+export interface AuditRunsTable {
+  id: Generated<number>;
+  user_id: number | null;
+  at: string;
+  ok: number;
+  record_count: number;
+  duration_ms: number;
+  first_bad_seq: number | null;
+  message: string;
+}
+
+export interface Database {
+  chapters: ChaptersTable;
+  users: UsersTable;
+  user_roles: UserRolesTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  admin_log: AdminLogTable;
+  campaigns: CampaignsTable;
+  config_versions: ConfigVersionsTable;
+  partners: PartnersTable;
+  proposals: ProposalsTable;
+  step_drafts: StepDraftsTable;
+  decision_records: DecisionRecordsTable;
+  step_submissions: StepSubmissionsTable;
+  agenda_items: AgendaItemsTable;
+  risk_items: RiskItemsTable;
+  mou_versions: MouVersionsTable;
+  mou_views: MouViewsTable;
+  inbox: InboxTable;
+  outbox: OutboxTable;
+  outbox_attempts: OutboxAttemptsTable;
+  registry_cache: RegistryCacheTable;
+  screenings: ScreeningsTable;
+  audit_runs: AuditRunsTable;
+}
+
+export type Chapter = Selectable<ChaptersTable>;
+export type User = Selectable<UsersTable>;
+export type Partner = Selectable<PartnersTable>;
+export type NewPartner = Insertable<PartnersTable>;
+export type Proposal = Selectable<ProposalsTable>;
+export type NewProposal = Insertable<ProposalsTable>;
+export type DecisionRecord = Selectable<DecisionRecordsTable>;
+export type Campaign = Selectable<CampaignsTable>;
+export type MouVersion = Selectable<MouVersionsTable>;
+export type AgendaItem = Selectable<AgendaItemsTable>;
+export type RiskItem = Selectable<RiskItemsTable>;
+export type Session = Selectable<SessionsTable>;

@@ -1,0 +1,618 @@
+// The vetting statechart. Pure: the service restores a persisted snapshot, sends one event,
+// and writes one decision record per entry of `records` (the transitions of that event only).
+import { and, assign, createActor, setup } from 'xstate';
+import {
+  AGENDA_CLASSIFICATIONS,
+  AGENDA_OUTCOMES,
+  PERCEPTION_OUTCOMES,
+  RISK_OUTCOMES,
+  STEPS,
+  VALUES_OUTCOMES,
+  type Actor,
+  type AgendaClassification,
+  type AgendaOutcome,
+  type PerceptionOutcome,
+  type ProposalState,
+  type RecordStep,
+  type RiskOutcome,
+  type Step,
+  type ValuesOutcome,
+} from './types';
+
+export type TransitionRecord = {
+  step: RecordStep;
+  outcome: string;
+  from: ProposalState;
+  to: ProposalState;
+  /** The rule that produced this record when a rule (not a person) decided it, e.g. a skip. */
+  rule: string | null;
+  bySystem: boolean;
+};
+
+export type VettingContext = {
+  proposerId: number;
+  lastChangedById: number | null;
+  perceptionRequired: boolean;
+  perceptionReasons: string[];
+  /** e.g. 'Values: incompatible'; replaced whenever that step is recorded again. */
+  recommendReject: string[];
+  /** Set by REQUEST_CHANGES, cleared when the lead resubmits that step. */
+  returnedTo: Step | null;
+  mouNotNeededReason: string | null;
+  /** Set by REQUEST_CHANGES { requireMou: true }: staff require an MOU, so MOU_NOT_NEEDED is refused. */
+  mouRequired: boolean;
+  /** The records produced by the LAST event only. */
+  transitions: TransitionRecord[];
+};
+
+type WithActor = { actor: Actor };
+export type VettingEvent =
+  | ({ type: 'SUBMIT_PROPOSAL' } & WithActor)
+  | ({ type: 'SUBMIT_VALUES'; outcome: ValuesOutcome } & WithActor)
+  | ({ type: 'SUBMIT_AGENDA'; outcome: AgendaOutcome; perceptionRequired: boolean; perceptionReasons: string[] } & WithActor)
+  | ({ type: 'SUBMIT_RISK'; outcome: RiskOutcome } & WithActor)
+  | ({ type: 'SUBMIT_PERCEPTION'; outcome: PerceptionOutcome } & WithActor)
+  | ({ type: 'SUBMIT_MOU'; mouVersion: number } & WithActor)
+  | ({ type: 'MOU_NOT_NEEDED'; reason: string } & WithActor)
+  | ({ type: 'APPROVE'; endDate: string; conditions: string[] } & WithActor)
+  | ({ type: 'REJECT'; rationale: string } & WithActor)
+  | ({ type: 'REQUEST_CHANGES'; step: Step; rationale: string; requireMou?: boolean } & WithActor)
+  | ({ type: 'OVERRIDE_OUTCOME'; step: Step; outcome: string; rationale: string } & WithActor)
+  | ({
+      type: 'CLASSIFY_AGENDA_ITEM';
+      itemId: number;
+      classification: AgendaClassification;
+      positionKey: string | null;
+      /** Optional: the agenda re-evaluated after this classification (evaluateAgenda), to update the perception flag. */
+      perceptionRequired?: boolean;
+      perceptionReasons?: string[];
+    } & WithActor)
+  | ({ type: 'WITHDRAW'; reason: string } & WithActor)
+  | ({ type: 'EXPIRE' } & WithActor)
+  | ({ type: 'REOPEN_FOR_REVIEW'; reason: string } & WithActor);
+export type VettingEventType = VettingEvent['type'];
+
+export const VETTING_EVENT_TYPES = [
+  'SUBMIT_PROPOSAL',
+  'SUBMIT_VALUES',
+  'SUBMIT_AGENDA',
+  'SUBMIT_RISK',
+  'SUBMIT_PERCEPTION',
+  'SUBMIT_MOU',
+  'MOU_NOT_NEEDED',
+  'APPROVE',
+  'REJECT',
+  'REQUEST_CHANGES',
+  'OVERRIDE_OUTCOME',
+  'CLASSIFY_AGENDA_ITEM',
+  'WITHDRAW',
+  'EXPIRE',
+  'REOPEN_FOR_REVIEW',
+] as const satisfies readonly VettingEventType[];
+
+/** Who the service names as the actor of scheduled events (EXPIRE). */
+export const SYSTEM_ACTOR: Actor = { id: 0, roles: ['admin'] };
+
+export const SKIP_RULES = {
+  valuesIncompatible: 'Values incompatible: remaining steps skipped',
+  perceptionNotRequired:
+    'Perception review not required: no perception-sensitive agenda item and the partner profile does not call for it',
+  perceptionUnacceptable: 'Perception unacceptable: MOU skipped',
+  mouEditedAfterApproval: 'Editing an approved MOU voids the approval',
+} as const;
+
+const STEP_LABEL: Record<Step, string> = {
+  values: 'Values',
+  agenda: 'Agenda',
+  risk: 'Risk',
+  perception: 'Perception',
+  mou: 'MOU',
+};
+
+/** Outcomes staff may set with OVERRIDE_OUTCOME (the MOU has no computed outcome). */
+const OVERRIDABLE: Record<Step, readonly string[]> = {
+  values: VALUES_OUTCOMES,
+  agenda: AGENDA_OUTCOMES,
+  risk: RISK_OUTCOMES,
+  perception: PERCEPTION_OUTCOMES,
+  mou: [],
+};
+
+/** The outcome of a step that makes staff see "recommend reject". */
+const REJECT_OUTCOME: Partial<Record<Step, string>> = { values: 'incompatible', perception: 'unacceptable' };
+
+// ---- Actor checks (shared by the guards and by the human-readable refusals) ----
+
+/** Reviewer-only (or role-less) actors only read. */
+export function isReadOnly(actor: Actor | undefined): boolean {
+  return !actor || !Array.isArray(actor.roles) || actor.roles.every((r) => r === 'reviewer');
+}
+
+function isStaff(actor: Actor): boolean {
+  return actor.roles.includes('staff');
+}
+
+const blank = (s: unknown) => typeof s !== 'string' || s.trim().length === 0;
+
+/** Why this actor may not decide (APPROVE/REJECT/REQUEST_CHANGES), or null. */
+export function decideRefusal(ctx: VettingContext, actor: Actor): string | null {
+  if (isReadOnly(actor)) return 'A reviewer can read a proposal but cannot change it.';
+  // Proposer first: a proposer who is also staff must get this sentence, not a role message.
+  if (actor.id === ctx.proposerId) return 'The proposer cannot decide their own proposal.';
+  if (!isStaff(actor)) return 'Only staff can decide a proposal.';
+  if (actor.id === ctx.lastChangedById) return 'The person who last changed the proposal cannot also decide it.';
+  return null;
+}
+
+/**
+ * Why the event is refused regardless of the state (actor rights and payload), or null.
+ * The machine's single `permitted` guard is exactly `refusal(...) === null`, so the sentence shown
+ * to a person and the guard can never disagree.
+ */
+export function refusal(ctx: VettingContext, event: VettingEvent): string | null {
+  const actor = event.actor;
+  if (isReadOnly(actor)) return 'A reviewer can read a proposal but cannot change it.';
+  switch (event.type) {
+    case 'EXPIRE':
+      // Sent by the scheduler as SYSTEM_ACTOR (admin); staff may expire one by hand.
+      return actor.roles.includes('admin') || isStaff(actor) ? null : 'Only staff or the system can expire an approval.';
+    case 'SUBMIT_PROPOSAL':
+    case 'WITHDRAW':
+    case 'REOPEN_FOR_REVIEW':
+      return null;
+    case 'SUBMIT_VALUES':
+      return (VALUES_OUTCOMES as readonly string[]).includes(event.outcome) ? null : `Unknown values outcome "${event.outcome}".`;
+    case 'SUBMIT_AGENDA':
+      return (AGENDA_OUTCOMES as readonly string[]).includes(event.outcome) ? null : `Unknown agenda outcome "${event.outcome}".`;
+    case 'SUBMIT_RISK':
+      return (RISK_OUTCOMES as readonly string[]).includes(event.outcome) ? null : `Unknown risk outcome "${event.outcome}".`;
+    case 'SUBMIT_PERCEPTION':
+      return (PERCEPTION_OUTCOMES as readonly string[]).includes(event.outcome)
+        ? null
+        : `Unknown perception outcome "${event.outcome}".`;
+    case 'SUBMIT_MOU':
+      return Number.isInteger(event.mouVersion) && event.mouVersion > 0 ? null : 'The MOU version must be a positive whole number.';
+    case 'MOU_NOT_NEEDED':
+      if (ctx.mouRequired) return 'Staff require an MOU for this proposal: draft one instead.';
+      return typeof event.reason === 'string' && event.reason.trim().length >= 10
+        ? null
+        : 'Say in at least 10 characters why no MOU is needed.';
+    case 'APPROVE':
+      return (
+        decideRefusal(ctx, actor) ??
+        (typeof event.endDate !== 'string' || Number.isNaN(Date.parse(event.endDate))
+          ? 'Give an end date for the approval.'
+          : !Array.isArray(event.conditions) || event.conditions.some(blank)
+            ? 'A condition cannot be empty.'
+            : null)
+      );
+    case 'REJECT':
+      return decideRefusal(ctx, actor) ?? (blank(event.rationale) ? 'A rejection needs a rationale.' : null);
+    case 'REQUEST_CHANGES':
+      return (
+        decideRefusal(ctx, actor) ??
+        (!(STEPS as readonly string[]).includes(event.step)
+          ? 'Name the step to return to.'
+          : event.step === 'perception' && !ctx.perceptionRequired
+            ? 'This proposal needs no perception review, so it cannot be returned to that step.'
+            : blank(event.rationale)
+              ? 'Say why changes are requested.'
+              : null)
+      );
+    case 'OVERRIDE_OUTCOME':
+    case 'CLASSIFY_AGENDA_ITEM': {
+      const what = event.type === 'OVERRIDE_OUTCOME' ? 'override a step outcome' : 'classify agenda items';
+      if (!isStaff(actor)) return `Only staff can ${what}.`;
+      if (actor.id === ctx.proposerId) return `The proposer cannot ${what} on their own proposal.`;
+      if (event.type === 'CLASSIFY_AGENDA_ITEM') {
+        if (!Number.isInteger(event.itemId)) return 'Name the agenda item to classify.';
+        return AGENDA_CLASSIFICATIONS.includes(event.classification) ? null : `Unknown classification "${event.classification}".`;
+      }
+      if (!(STEPS as readonly string[]).includes(event.step)) return 'Name the step whose outcome is overridden.';
+      if (event.step === 'perception' && !ctx.perceptionRequired)
+        return 'This proposal needs no perception review, so there is no perception outcome to override.';
+      const allowed = OVERRIDABLE[event.step];
+      if (allowed.length === 0) return `The ${STEP_LABEL[event.step]} step has no outcome to override: request changes instead.`;
+      if (!allowed.includes(event.outcome)) return `"${event.outcome}" is not an outcome of the ${STEP_LABEL[event.step]} step.`;
+      return blank(event.rationale) ? 'An override needs a rationale.' : null;
+    }
+    default:
+      return `Unknown event "${(event as { type?: unknown }).type}".`;
+  }
+}
+
+// ---- Context reducer: every transition's effect on the context, and its records ----
+
+const NEXT: Record<Step, ProposalState> = { values: 'agenda', agenda: 'risk', risk: 'perception', perception: 'mou', mou: 'review' };
+
+function rec(step: RecordStep, outcome: string, from: ProposalState, to: ProposalState, rule: string | null = null, bySystem = false): TransitionRecord {
+  return { step, outcome, from, to, rule, bySystem };
+}
+
+/** A record per step, each skipped (or not applicable) by a rule; the chain runs step -> next step. */
+function systemRecords(steps: Step[], outcome: string, rule: string): TransitionRecord[] {
+  return steps.map((s) => rec(s, outcome, s, NEXT[s], rule, true));
+}
+
+/** recommendReject without the reasons about these steps (they are being recorded afresh). */
+function withoutSteps(reasons: string[], steps: Step[]): string[] {
+  const prefixes = steps.map((s) => `${STEP_LABEL[s]}:`);
+  return reasons.filter((r) => !prefixes.some((p) => r.startsWith(p)));
+}
+
+function reasonFor(step: Step, outcome: string): string[] {
+  return REJECT_OUTCOME[step] === outcome ? [`${STEP_LABEL[step]}: ${outcome}`] : [];
+}
+
+/** A lead's (re)submission of a step clears a pending change request on it. */
+function clearReturn(ctx: VettingContext, step: Step): Step | null {
+  return ctx.returnedTo === step ? null : ctx.returnedTo;
+}
+
+/** The new context for `event` taken from state `from`; `to` is the machine's target. */
+export function reduce(ctx: VettingContext, event: VettingEvent, from: ProposalState, to: ProposalState): VettingContext {
+  const by = event.actor.id;
+  switch (event.type) {
+    case 'SUBMIT_PROPOSAL':
+      return { ...ctx, lastChangedById: by, transitions: [rec('proposal', 'submitted', from, to)] };
+
+    case 'SUBMIT_VALUES': {
+      const skip: Step[] = event.outcome === 'incompatible' ? ['agenda', 'risk', 'perception', 'mou'] : [];
+      return {
+        ...ctx,
+        lastChangedById: by,
+        returnedTo: clearReturn(ctx, 'values'),
+        recommendReject: [...withoutSteps(ctx.recommendReject, ['values', ...skip]), ...reasonFor('values', event.outcome)],
+        transitions: [
+          rec('values', event.outcome, from, NEXT.values),
+          ...systemRecords(skip, 'skipped', SKIP_RULES.valuesIncompatible),
+        ],
+      };
+    }
+
+    case 'SUBMIT_AGENDA':
+      return {
+        ...ctx,
+        lastChangedById: by,
+        returnedTo: clearReturn(ctx, 'agenda'),
+        perceptionRequired: event.perceptionRequired === true,
+        perceptionReasons: Array.isArray(event.perceptionReasons) ? [...event.perceptionReasons] : [],
+        recommendReject: withoutSteps(ctx.recommendReject, ['agenda']),
+        transitions: [rec('agenda', event.outcome, from, to)],
+      };
+
+    case 'SUBMIT_RISK': {
+      const skip: Step[] = ctx.perceptionRequired ? [] : ['perception'];
+      return {
+        ...ctx,
+        lastChangedById: by,
+        returnedTo: clearReturn(ctx, 'risk'),
+        recommendReject: withoutSteps(ctx.recommendReject, ['risk', ...skip]),
+        transitions: [
+          rec('risk', event.outcome, from, NEXT.risk),
+          ...systemRecords(skip, 'not_applicable', SKIP_RULES.perceptionNotRequired),
+        ],
+      };
+    }
+
+    case 'SUBMIT_PERCEPTION': {
+      const skip: Step[] = event.outcome === 'unacceptable' ? ['mou'] : [];
+      return {
+        ...ctx,
+        lastChangedById: by,
+        returnedTo: clearReturn(ctx, 'perception'),
+        recommendReject: [
+          ...withoutSteps(ctx.recommendReject, ['perception', ...skip]),
+          ...reasonFor('perception', event.outcome),
+        ],
+        transitions: [
+          rec('perception', event.outcome, from, NEXT.perception),
+          ...systemRecords(skip, 'skipped', SKIP_RULES.perceptionUnacceptable),
+        ],
+      };
+    }
+
+    case 'SUBMIT_MOU':
+    case 'MOU_NOT_NEEDED': {
+      const notNeeded = event.type === 'MOU_NOT_NEEDED';
+      return {
+        ...ctx,
+        lastChangedById: by,
+        returnedTo: clearReturn(ctx, 'mou'),
+        mouNotNeededReason: notNeeded ? event.reason.trim() : null,
+        recommendReject: withoutSteps(ctx.recommendReject, ['mou']),
+        transitions: [rec('mou', notNeeded ? 'mou_not_needed' : 'submitted', from, to)],
+      };
+    }
+
+    case 'APPROVE':
+      return { ...ctx, transitions: [rec('decision', 'approved', from, to)] };
+    case 'REJECT':
+      return { ...ctx, transitions: [rec('decision', 'rejected', from, to)] };
+    case 'REQUEST_CHANGES':
+      return {
+        ...ctx,
+        returnedTo: event.step,
+        mouRequired: ctx.mouRequired || event.requireMou === true,
+        transitions: [rec('decision', 'changes_requested', from, to)],
+      };
+
+    case 'OVERRIDE_OUTCOME':
+      // The override replaces the step's standing outcome, so its reject recommendation follows it.
+      return {
+        ...ctx,
+        recommendReject: [...withoutSteps(ctx.recommendReject, [event.step]), ...reasonFor(event.step, event.outcome)],
+        transitions: [rec(event.step, 'overridden', from, to)],
+      };
+    case 'CLASSIFY_AGENDA_ITEM':
+      return {
+        ...ctx,
+        lastChangedById: by,
+        ...(typeof event.perceptionRequired === 'boolean'
+          ? { perceptionRequired: event.perceptionRequired, perceptionReasons: [...(event.perceptionReasons ?? [])] }
+          : {}),
+        transitions: [rec('agenda', 'classified', from, to)],
+      };
+
+    case 'WITHDRAW':
+      return { ...ctx, transitions: [rec('proposal', 'withdrawn', from, to)] };
+    case 'EXPIRE':
+      return { ...ctx, transitions: [rec('proposal', 'expired', from, to, null, true)] };
+    case 'REOPEN_FOR_REVIEW':
+      return {
+        ...ctx,
+        lastChangedById: by,
+        transitions: [rec('proposal', 'reopened', from, to, SKIP_RULES.mouEditedAfterApproval)],
+      };
+  }
+}
+
+// ---- The machine ----
+
+type Hop = { from: ProposalState; to: ProposalState };
+const hop = (from: ProposalState, to: ProposalState) => ({ type: 'apply' as const, params: { from, to } satisfies Hop });
+const withdraw = (from: ProposalState) => ({ target: 'withdrawn' as const, guard: 'permitted' as const, actions: hop(from, 'withdrawn') });
+
+export const vettingMachine = setup({
+  types: {} as {
+    context: VettingContext;
+    events: VettingEvent;
+    input: { proposerId: number };
+  },
+  guards: {
+    permitted: ({ context, event }) => refusal(context, event) === null,
+    valuesIncompatible: ({ event }) => event.type === 'SUBMIT_VALUES' && event.outcome === 'incompatible',
+    perceptionRequired: ({ context }) => context.perceptionRequired,
+    perceptionUnacceptable: ({ event }) => event.type === 'SUBMIT_PERCEPTION' && event.outcome === 'unacceptable',
+    returnsTo: ({ event }, params: { step: Step }) => event.type === 'REQUEST_CHANGES' && event.step === params.step,
+  },
+  actions: {
+    apply: assign(({ context, event }, params: Hop) => reduce(context, event, params.from, params.to)),
+  },
+}).createMachine({
+  id: 'vetting',
+  initial: 'draft',
+  context: ({ input }) => ({
+    proposerId: input.proposerId,
+    lastChangedById: null,
+    perceptionRequired: false,
+    perceptionReasons: [],
+    recommendReject: [],
+    returnedTo: null,
+    mouNotNeededReason: null,
+    mouRequired: false,
+    transitions: [],
+  }),
+  states: {
+    draft: {
+      on: {
+        SUBMIT_PROPOSAL: { target: 'values', guard: 'permitted', actions: hop('draft', 'values') },
+        WITHDRAW: withdraw('draft'),
+      },
+    },
+    values: {
+      on: {
+        SUBMIT_VALUES: [
+          // Incompatible: agenda, risk, perception and mou are recorded as skipped by the reducer.
+          { target: 'review', guard: and(['permitted', 'valuesIncompatible']), actions: hop('values', 'review') },
+          { target: 'agenda', guard: 'permitted', actions: hop('values', 'agenda') },
+        ],
+        WITHDRAW: withdraw('values'),
+      },
+    },
+    agenda: {
+      on: {
+        SUBMIT_AGENDA: { target: 'risk', guard: 'permitted', actions: hop('agenda', 'risk') },
+        WITHDRAW: withdraw('agenda'),
+      },
+    },
+    risk: {
+      on: {
+        SUBMIT_RISK: [
+          { target: 'perception', guard: and(['permitted', 'perceptionRequired']), actions: hop('risk', 'perception') },
+          // Perception recorded as not applicable by the reducer.
+          { target: 'mou', guard: 'permitted', actions: hop('risk', 'mou') },
+        ],
+        WITHDRAW: withdraw('risk'),
+      },
+    },
+    perception: {
+      on: {
+        SUBMIT_PERCEPTION: [
+          { target: 'review', guard: and(['permitted', 'perceptionUnacceptable']), actions: hop('perception', 'review') },
+          { target: 'mou', guard: 'permitted', actions: hop('perception', 'mou') },
+        ],
+        WITHDRAW: withdraw('perception'),
+      },
+    },
+    mou: {
+      on: {
+        SUBMIT_MOU: { target: 'review', guard: 'permitted', actions: hop('mou', 'review') },
+        MOU_NOT_NEEDED: { target: 'review', guard: 'permitted', actions: hop('mou', 'review') },
+        WITHDRAW: withdraw('mou'),
+      },
+    },
+    review: {
+      on: {
+        APPROVE: { target: 'approved', guard: 'permitted', actions: hop('review', 'approved') },
+        REJECT: { target: 'rejected', guard: 'permitted', actions: hop('review', 'rejected') },
+        REQUEST_CHANGES: STEPS.map((step) => ({
+          target: step,
+          guard: and(['permitted', { type: 'returnsTo', params: { step } }]),
+          actions: hop('review', step),
+        })),
+        // Self-transitions: a record each, the proposal stays in review.
+        OVERRIDE_OUTCOME: { guard: 'permitted', actions: hop('review', 'review') },
+        CLASSIFY_AGENDA_ITEM: { guard: 'permitted', actions: hop('review', 'review') },
+        WITHDRAW: withdraw('review'),
+      },
+    },
+    approved: {
+      on: {
+        EXPIRE: { target: 'expired', guard: 'permitted', actions: hop('approved', 'expired') },
+        REOPEN_FOR_REVIEW: { target: 'review', guard: 'permitted', actions: hop('approved', 'review') },
+      },
+    },
+    rejected: { type: 'final' },
+    withdrawn: { type: 'final' },
+    expired: { type: 'final' },
+  },
+});
+
+// ---- Persistence API ----
+
+/** What getPersistedSnapshot returns for this machine, typed: plain JSON. */
+export type PersistedVetting = {
+  status: 'active' | 'done' | 'error' | 'stopped';
+  value: ProposalState;
+  context: VettingContext;
+  [key: string]: unknown;
+};
+
+export type TransitionResult =
+  | { ok: true; state: ProposalState; persisted: PersistedVetting; context: VettingContext; records: TransitionRecord[] }
+  | { ok: false; reason: string };
+
+/** Event types each state handles at all (before guards), read off the machine once. */
+const HANDLED: Record<ProposalState, ReadonlySet<string>> = Object.fromEntries(
+  Object.entries(vettingMachine.states).map(([key, node]) => [key, new Set(Object.keys(node.on))]),
+) as unknown as Record<ProposalState, ReadonlySet<string>>;
+
+const PHRASE: Record<VettingEventType, string> = {
+  SUBMIT_PROPOSAL: 'be submitted',
+  SUBMIT_VALUES: 'take a values check',
+  SUBMIT_AGENDA: 'take an agenda mapping',
+  SUBMIT_RISK: 'take a risk assessment',
+  SUBMIT_PERCEPTION: 'take a perception review',
+  SUBMIT_MOU: 'take an MOU',
+  MOU_NOT_NEEDED: 'be marked as needing no MOU',
+  APPROVE: 'be approved',
+  REJECT: 'be rejected',
+  REQUEST_CHANGES: 'be sent back for changes',
+  OVERRIDE_OUTCOME: 'have a step outcome overridden',
+  CLASSIFY_AGENDA_ITEM: 'have its agenda items classified',
+  WITHDRAW: 'be withdrawn',
+  EXPIRE: 'expire',
+  REOPEN_FOR_REVIEW: 'be reopened for review',
+};
+
+function restore(p: PersistedVetting) {
+  // The persisted shape is exactly what getPersistedSnapshot produced; xstate types it loosely.
+  // input is required by the machine's typing but ignored when a snapshot is given.
+  return createActor(vettingMachine, { snapshot: p as never, input: { proposerId: p.context.proposerId } });
+}
+
+export function initialVetting(proposerId: number): PersistedVetting {
+  if (!Number.isInteger(proposerId)) throw new TypeError(`proposerId must be an integer, got ${proposerId}.`);
+  return createActor(vettingMachine, { input: { proposerId } }).getPersistedSnapshot() as unknown as PersistedVetting;
+}
+
+export function stateOf(p: PersistedVetting): ProposalState {
+  return p.value;
+}
+
+export function contextOf(p: PersistedVetting): VettingContext {
+  return p.context;
+}
+
+/** Why the event cannot be taken from this persisted proposal, or null when it can. */
+export function whyNot(p: PersistedVetting, event: VettingEvent): string | null {
+  const state = p.value;
+  const handled = HANDLED[state];
+  if (!handled) return `Unknown proposal state "${String(state)}".`;
+  if (!handled.has(event?.type)) {
+    const phrase = PHRASE[event?.type as VettingEventType];
+    return phrase ? `A proposal in "${state}" cannot ${phrase}.` : `Unknown event "${String(event?.type)}".`;
+  }
+  return refusal(p.context, event);
+}
+
+export function canTransition(p: PersistedVetting, event: VettingEvent): boolean {
+  if (whyNot(p, event) !== null) return false; // cheap pre-check; also keeps malformed events away from the guards
+  return restore(p).getSnapshot().can(event);
+}
+
+export function transition(p: PersistedVetting, event: VettingEvent): TransitionResult {
+  const reason = whyNot(p, event);
+  if (reason !== null) return { ok: false, reason };
+  const actor = restore(p);
+  actor.start();
+  if (!actor.getSnapshot().can(event)) {
+    actor.stop();
+    return { ok: false, reason: `A proposal in "${p.value}" cannot ${PHRASE[event.type]}.` };
+  }
+  actor.send(event);
+  const persisted = actor.getPersistedSnapshot() as unknown as PersistedVetting;
+  actor.stop();
+  return {
+    ok: true,
+    state: persisted.value,
+    persisted,
+    context: persisted.context,
+    records: persisted.context.transitions,
+  };
+}
+
+/** A representative valid payload per event type: availability depends on state and actor, not on form input. */
+function sampleEvent(type: VettingEventType, actor: Actor): VettingEvent {
+  switch (type) {
+    case 'SUBMIT_PROPOSAL':
+    case 'EXPIRE':
+      return { type, actor };
+    case 'SUBMIT_VALUES':
+      return { type, actor, outcome: 'compatible' };
+    case 'SUBMIT_AGENDA':
+      return { type, actor, outcome: 'aligned', perceptionRequired: false, perceptionReasons: [] };
+    case 'SUBMIT_RISK':
+      return { type, actor, outcome: 'benefits_outweigh' };
+    case 'SUBMIT_PERCEPTION':
+      return { type, actor, outcome: 'no_perception_risk' };
+    case 'SUBMIT_MOU':
+      return { type, actor, mouVersion: 1 };
+    case 'MOU_NOT_NEEDED':
+      return { type, actor, reason: 'a reason long enough' };
+    case 'APPROVE':
+      return { type, actor, endDate: '2000-01-01', conditions: [] };
+    case 'REJECT':
+      return { type, actor, rationale: 'x' };
+    case 'REQUEST_CHANGES':
+      return { type, actor, step: 'values', rationale: 'x' };
+    case 'OVERRIDE_OUTCOME':
+      return { type, actor, step: 'values', outcome: 'compatible', rationale: 'x' };
+    case 'CLASSIFY_AGENDA_ITEM':
+      return { type, actor, itemId: 1, classification: 'aligned', positionKey: null };
+    case 'WITHDRAW':
+    case 'REOPEN_FOR_REVIEW':
+      return { type, actor, reason: 'x' };
+  }
+}
+
+/** Event types this actor can send now (for the UI). MOU_NOT_NEEDED is listed unless staff require an MOU. */
+export function availableEvents(p: PersistedVetting, actor: Actor): VettingEventType[] {
+  if (!HANDLED[p.value] || HANDLED[p.value].size === 0) return [];
+  const snapshot = restore(p).getSnapshot();
+  return VETTING_EVENT_TYPES.filter((type) => {
+    const event = sampleEvent(type, actor);
+    return whyNot(p, event) === null && snapshot.can(event);
+  });
+}

@@ -1,0 +1,81 @@
+import {
+  AGENDA_CLASSIFICATIONS,
+  type AgendaClassification,
+  type AgendaItemInput,
+  type AgendaOutcome,
+  type PartnerProfile,
+  type Position,
+} from '../types';
+
+export type AgendaResult = {
+  outcome: AgendaOutcome;
+  counts: Record<AgendaClassification, number>;
+  perceptionRequired: boolean;
+  perceptionReasons: string[];
+  summary: string;
+};
+
+/** The perception-sensitive movements named in the catalog (e.g. ["BDS"]), unique, in catalog order. */
+export function perceptionMovements(positions: Position[]): string[] {
+  const seen = new Set<string>();
+  for (const p of positions) {
+    const m = p.perceptionSensitive?.trim();
+    if (m) seen.add(m);
+  }
+  return [...seen];
+}
+
+/** The public-position tag a partner profile uses for supporting a movement: "BDS" -> "supports_bds". */
+export function supportsTag(movement: string): string {
+  return `supports_${movement.trim().toLowerCase().replace(/\s+/g, '_')}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function evaluateAgenda(items: AgendaItemInput[], positions: Position[], partner: PartnerProfile): AgendaResult {
+  const counts = Object.fromEntries(AGENDA_CLASSIFICATIONS.map((c) => [c, 0])) as Record<AgendaClassification, number>;
+  const byKey = new Map(positions.map((p) => [p.key, p]));
+  const reasons: string[] = [];
+
+  for (const item of items) {
+    // An unrecognized classification is treated as unknown: staff must classify it.
+    const cls: AgendaClassification = AGENDA_CLASSIFICATIONS.includes(item.classification) ? item.classification : 'unknown';
+    counts[cls] += 1;
+    if (cls !== 'no_position' || item.positionKey == null) continue;
+    const pos = byKey.get(item.positionKey);
+    const movement = pos?.perceptionSensitive?.trim();
+    if (pos && movement) {
+      reasons.push(
+        `Agenda item "${item.text}" maps to "${pos.statement}", on which the organization takes no position (${movement}).`,
+      );
+    }
+  }
+
+  const publicPositions = new Set((partner?.publicPositions ?? []).map((s) => s.trim().toLowerCase()));
+  for (const movement of perceptionMovements(positions)) {
+    if (publicPositions.has(supportsTag(movement))) reasons.push(`The partner publicly supports ${movement}.`);
+  }
+
+  let outcome: AgendaOutcome;
+  let summary: string;
+  const total = items.length;
+  if (counts.conflicting > 0) {
+    outcome = 'conflict';
+    summary = `Conflict: ${plural(counts.conflicting, 'item')} of ${total} ${counts.conflicting === 1 ? 'conflicts' : 'conflict'} with the organization's positions or mandate.`;
+  } else if (counts.no_position + counts.unknown > 0) {
+    outcome = 'manageable_divergence';
+    const parts: string[] = [];
+    if (counts.no_position > 0) parts.push(`${counts.no_position} on which the organization takes no position`);
+    if (counts.unknown > 0) parts.push(`${counts.unknown} not yet classified`);
+    summary = `Manageable divergence: of ${plural(total, 'item')}, ${parts.join(' and ')}.`;
+  } else {
+    outcome = 'aligned';
+    summary =
+      total === 0
+        ? 'Aligned: no agenda items were listed.'
+        : `Aligned: all ${plural(total, 'item')} are aligned with or compatible with the organization's positions.`;
+  }
+  return { outcome, counts, perceptionRequired: reasons.length > 0, perceptionReasons: reasons, summary };
+}

@@ -1,0 +1,162 @@
+import type { BandName, RiskItemInput, RiskMatrixDoc, RiskOutcome } from '../types';
+
+/** Default 1..5 scale words; the versioned matrix document carries the labels actually shown. */
+export const LIKELIHOOD_WORDS = ['rare', 'unlikely', 'possible', 'likely', 'almost certain'] as const;
+export const IMPACT_WORDS = ['negligible', 'minor', 'moderate', 'major', 'severe'] as const;
+
+export type ScoredRiskItem = RiskItemInput & {
+  /** likelihood x impact, 1..25 (0 when the item's values are invalid: see problems). */
+  score: number;
+  band: BandName;
+  /** Risks: the residual score (the inherent one when no residual values were given). Benefits: null. */
+  residualScore: number | null;
+  residualBand: BandName | null;
+};
+
+export type RiskProblem = { index: number | null; field: string | null; message: string };
+
+export type RiskResult = {
+  outcome: RiskOutcome;
+  items: ScoredRiskItem[];
+  benefitSum: number;
+  inherentRiskSum: number;
+  residualRiskSum: number;
+  residualCriticalCount: number;
+  close: boolean;
+  arithmetic: string;
+  /** Non-empty: the register cannot be submitted (the outcome is then only indicative). */
+  problems: RiskProblem[];
+};
+
+function isScale(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 5;
+}
+
+/** likelihood x impact; both must be integers 1..5. */
+export function riskScore(likelihood: number, impact: number): number {
+  if (!isScale(likelihood)) throw new RangeError(`Likelihood must be an integer from 1 to 5, got ${likelihood}.`);
+  if (!isScale(impact)) throw new RangeError(`Impact must be an integer from 1 to 5, got ${impact}.`);
+  return likelihood * impact;
+}
+
+/** The matrix band whose inclusive [min, max] range holds the score. */
+export function bandFor(score: number, matrix: RiskMatrixDoc): BandName {
+  const band = matrix.bands.find((b) => score >= b.min && score <= b.max);
+  if (!band) throw new RangeError(`No band of the risk matrix covers the score ${score}.`);
+  return band.name;
+}
+
+/** Up to two decimals, no trailing zeros: 2.6, 4, 3.33. */
+function fmt(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
+
+function sumText(label: string, scores: number[], total: number): string {
+  if (scores.length === 0) return `${label} none (0)`;
+  if (scores.length === 1) return `${label} ${scores[0]}`;
+  return `${label} ${scores.join(' + ')} = ${total}`;
+}
+
+export function evaluateRisk(items: RiskItemInput[], matrix: RiskMatrixDoc): RiskResult {
+  const problems: RiskProblem[] = [];
+  const scored: ScoredRiskItem[] = [];
+  const benefitScores: number[] = [];
+  const residualScores: number[] = [];
+  let inherentRiskSum = 0;
+  let residualCriticalCount = 0;
+
+  items.forEach((item, index) => {
+    const validL = isScale(item.likelihood);
+    const validI = isScale(item.impact);
+    if (!validL) problems.push({ index, field: 'likelihood', message: 'Choose a likelihood from 1 to 5.' });
+    if (!validI) problems.push({ index, field: 'impact', message: 'Choose an impact from 1 to 5.' });
+    if (!validL || !validI) {
+      // Kept in place so indexes match the input; excluded from the sums.
+      scored.push({ ...item, score: 0, band: 'low', residualScore: null, residualBand: null });
+      return;
+    }
+    const score = item.likelihood * item.impact;
+    const band = bandFor(score, matrix);
+
+    if (item.kind === 'benefit') {
+      // Mitigation and residual values mean nothing for a benefit: ignored.
+      benefitScores.push(score);
+      scored.push({ ...item, score, band, residualScore: null, residualBand: null });
+      return;
+    }
+
+    inherentRiskSum += score;
+    let residualScore = score;
+    const rl = item.residualLikelihood;
+    const ri = item.residualImpact;
+    if (rl != null || ri != null) {
+      if (rl == null || ri == null) {
+        problems.push({
+          index,
+          field: rl == null ? 'residualLikelihood' : 'residualImpact',
+          message: 'Give both the residual likelihood and the residual impact, or neither.',
+        });
+      } else if (!isScale(rl) || !isScale(ri)) {
+        problems.push({
+          index,
+          field: isScale(rl) ? 'residualImpact' : 'residualLikelihood',
+          message: 'Residual likelihood and impact must be from 1 to 5.',
+        });
+      } else {
+        residualScore = rl * ri;
+        if (residualScore > score) {
+          problems.push({
+            index,
+            field: 'residualImpact',
+            message: `The residual score (${residualScore}) cannot be above the inherent score (${score}): a mitigation does not raise a risk.`,
+          });
+        }
+      }
+    }
+    const residualBand = bandFor(residualScore, matrix);
+    if (residualBand === 'critical') residualCriticalCount += 1;
+    residualScores.push(residualScore);
+    scored.push({ ...item, score, band, residualScore, residualBand });
+  });
+
+  if (!items.some((i) => i.kind === 'risk')) problems.push({ index: null, field: null, message: 'Add at least one risk.' });
+  if (!items.some((i) => i.kind === 'benefit')) problems.push({ index: null, field: null, message: 'Add at least one benefit.' });
+
+  const benefitSum = benefitScores.reduce((a, b) => a + b, 0);
+  const residualRiskSum = residualScores.reduce((a, b) => a + b, 0);
+  const margin = (matrix.closeMarginPercent / 100) * Math.max(benefitSum, residualRiskSum);
+  const diff = Math.abs(benefitSum - residualRiskSum);
+  const close = diff <= margin; // ties, including 0 vs 0, are close
+
+  let outcome: RiskOutcome;
+  if (residualCriticalCount > 0 || close) outcome = 'needs_staff_acceptance';
+  else if (benefitSum > residualRiskSum) outcome = 'benefits_outweigh';
+  else outcome = 'risks_outweigh';
+
+  const marginText = `margin ${fmt(matrix.closeMarginPercent)}% = ${fmt(margin)}`;
+  let comparison: string;
+  if (benefitSum === residualRiskSum) comparison = `${benefitSum} = ${residualRiskSum} (${marginText}): the sums are close`;
+  else {
+    const sign = benefitSum > residualRiskSum ? '>' : '<';
+    const head = `${benefitSum} ${sign} ${residualRiskSum} by ${diff}`;
+    if (close) comparison = `${head}, within the ${marginText}: the sums are close`;
+    else comparison = `${head} (${marginText}): ${sign === '>' ? 'benefits outweigh risks' : 'risks outweigh benefits'}`;
+  }
+  let verdict = '';
+  if (residualCriticalCount > 0) {
+    verdict = ` ${residualCriticalCount === 1 ? 'A residual risk is' : `${residualCriticalCount} residual risks are`} critical: staff must accept the risk.`;
+  } else if (close) verdict = ' Staff must accept the risk.';
+  const arithmetic = `${sumText('Benefits', benefitScores, benefitSum)}; ${sumText('residual risks', residualScores, residualRiskSum)}; ${comparison}.${verdict}`;
+
+  return {
+    outcome,
+    items: scored,
+    benefitSum,
+    inherentRiskSum,
+    residualRiskSum,
+    residualCriticalCount,
+    close,
+    arithmetic,
+    problems,
+  };
+}
