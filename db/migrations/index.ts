@@ -1,0 +1,8 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './2026-11-22-0001-initial';
+
+// Every migration, by name; names sort in the order they must run.
+// Listed statically so the same code runs under tsx, vitest and a bundle.
+export const migrations: Record<string, Migration> = {
+  '2026-11-22-0001-initial': m0001,
+};

@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { getDb, useDatabase, type Db } from '../../db/connection';
+
+let counter = 0;
+
+/**
+ * Points this test process at a fresh copy of a base database (a real SQLite
+ * file) and returns it. 'demo' has the demo seed; 'empty' only the schema.
+ */
+export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
+  const base = kind === 'demo' ? process.env.COSPONSOR_TEST_DEMO_DB : process.env.COSPONSOR_TEST_EMPTY_DB;
+  if (!base) throw new Error('The test databases were not prepared: run tests through vitest.');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cosponsor-w${process.pid}-`));
+  const file = path.join(dir, `${kind}-${++counter}.db`);
+  fs.copyFileSync(base, file);
+  process.env.DATABASE_PATH = file;
+  return useDatabase(file);
+}
+
+export function currentDatabasePath(): string {
+  return getDb().path;
+}

@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { closeDatabase, getDb, useDatabase } from '../../db/connection';
+import { migrateToLatest } from '../../db/migrate';
+import { hashPassword } from '../../app/services/password.server';
+import { DEMO_PASSWORD, seedDemo } from '../../app/services/seed.server';
+
+// Builds two base databases once per run: one only migrated, one migrated and
+// seeded with the demo data. Each test file works on its own copy.
+export default async function setup() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-test-'));
+  const emptyBase = path.join(dir, 'empty.db');
+  const demoBase = path.join(dir, 'demo.db');
+
+  useDatabase(emptyBase);
+  await migrateToLatest(getDb());
+  getDb().sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  closeDatabase();
+
+  useDatabase(demoBase);
+  await migrateToLatest(getDb());
+  // One hash for every demo account keeps the setup fast; each is still scrypt.
+  await seedDemo({ passwordHash: await hashPassword(DEMO_PASSWORD) });
+  getDb().sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  closeDatabase();
+
+  process.env.COSPONSOR_TEST_EMPTY_DB = emptyBase;
+  process.env.COSPONSOR_TEST_DEMO_DB = demoBase;
+  return () => fs.rmSync(dir, { recursive: true, force: true });
+}

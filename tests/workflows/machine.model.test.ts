@@ -1,0 +1,227 @@
+// Model-based tests: xstate/graph walks the statechart, and every walk is replayed through the
+// persisted API (transition/canTransition/availableEvents) that the service actually uses.
+import { createTestModel, getAdjacencyMap, getSimplePaths, type StatePath } from 'xstate/graph';
+import type { SnapshotFrom } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import {
+  STATES,
+  STEPS,
+  SYSTEM_ACTOR,
+  availableEvents,
+  canTransition,
+  initialVetting,
+  stateOf,
+  transition,
+  vettingMachine,
+  type Actor,
+  type PersistedVetting,
+  type ProposalState,
+  type TransitionRecord,
+  type VettingEvent,
+} from '../../workflows';
+
+type Snap = SnapshotFrom<typeof vettingMachine>;
+
+const PROPOSER: Actor = { id: 1, roles: ['chapter_lead'] };
+const STAFF: Actor = { id: 2, roles: ['staff'] };
+const PROPOSER_STAFF: Actor = { id: 1, roles: ['chapter_lead', 'staff'] };
+const REVIEWER: Actor = { id: 3, roles: ['reviewer'] };
+const OTHER_STAFF: Actor = { id: 4, roles: ['staff'] };
+const ACTORS = [PROPOSER, STAFF, PROPOSER_STAFF, REVIEWER, OTHER_STAFF, SYSTEM_ACTOR];
+const FINAL: ProposalState[] = ['rejected', 'withdrawn', 'expired'];
+const DECISIONS = new Set(['APPROVE', 'REJECT', 'REQUEST_CHANGES']);
+
+/** Every event type, with the actor given (each outcome variant that can change the path). */
+function eventsBy(actor: Actor): VettingEvent[] {
+  return [
+    { type: 'SUBMIT_PROPOSAL', actor },
+    { type: 'SUBMIT_VALUES', actor, outcome: 'compatible' },
+    { type: 'SUBMIT_VALUES', actor, outcome: 'compatible_with_concerns' },
+    { type: 'SUBMIT_VALUES', actor, outcome: 'incompatible' },
+    { type: 'SUBMIT_AGENDA', actor, outcome: 'aligned', perceptionRequired: false, perceptionReasons: [] },
+    { type: 'SUBMIT_AGENDA', actor, outcome: 'manageable_divergence', perceptionRequired: true, perceptionReasons: ['BDS item'] },
+    { type: 'SUBMIT_AGENDA', actor, outcome: 'conflict', perceptionRequired: false, perceptionReasons: [] },
+    { type: 'SUBMIT_RISK', actor, outcome: 'benefits_outweigh' },
+    { type: 'SUBMIT_RISK', actor, outcome: 'needs_staff_acceptance' },
+    { type: 'SUBMIT_RISK', actor, outcome: 'risks_outweigh' },
+    { type: 'SUBMIT_PERCEPTION', actor, outcome: 'no_perception_risk' },
+    { type: 'SUBMIT_PERCEPTION', actor, outcome: 'acceptable_with_conditions' },
+    { type: 'SUBMIT_PERCEPTION', actor, outcome: 'unacceptable' },
+    { type: 'SUBMIT_MOU', actor, mouVersion: 1 },
+    { type: 'MOU_NOT_NEEDED', actor, reason: 'one-off co-listing on the calendar' },
+    { type: 'MOU_NOT_NEEDED', actor, reason: 'short' },
+    { type: 'APPROVE', actor, endDate: '2026-06-30', conditions: ['Disclaimer on the listing'] },
+    { type: 'REJECT', actor, rationale: 'Spokesperson posted antisemitic content.' },
+    ...STEPS.map((step): VettingEvent => ({ type: 'REQUEST_CHANGES', actor, step, rationale: 'Please revisit.' })),
+    { type: 'REQUEST_CHANGES', actor, step: 'mou', rationale: 'We need an MOU.', requireMou: true },
+    { type: 'OVERRIDE_OUTCOME', actor, step: 'values', outcome: 'compatible_with_concerns', rationale: 'Evidence weak.' },
+    { type: 'CLASSIFY_AGENDA_ITEM', actor, itemId: 7, classification: 'compatible', positionKey: null },
+    { type: 'WITHDRAW', actor, reason: 'Event cancelled.' },
+    { type: 'EXPIRE', actor },
+    { type: 'REOPEN_FOR_REVIEW', actor, reason: 'MOU edited after approval.' },
+  ];
+}
+
+// What the paths walk: the lead does the steps, staff decide, the system expires. Decisions by the
+// proposer (with and without the staff role) and by a reviewer are offered everywhere: the guards
+// must refuse them, so they never become edges.
+const PATH_EVENTS: VettingEvent[] = [
+  ...eventsBy(PROPOSER).filter((e) => !DECISIONS.has(e.type) && e.type !== 'EXPIRE'),
+  ...eventsBy(STAFF).filter((e) => DECISIONS.has(e.type) || e.type === 'OVERRIDE_OUTCOME' || e.type === 'CLASSIFY_AGENDA_ITEM'),
+  ...eventsBy(PROPOSER_STAFF).filter((e) => DECISIONS.has(e.type)),
+  ...eventsBy(PROPOSER).filter((e) => DECISIONS.has(e.type)),
+  ...eventsBy(REVIEWER),
+  { type: 'EXPIRE', actor: SYSTEM_ACTOR },
+];
+// Every actor with every event: for the per-state checks.
+const ALL_EVENTS: VettingEvent[] = ACTORS.flatMap(eventsBy);
+
+// Simple paths are bounded by a coarse vertex: the state plus the flags that change the route
+// (perception on or off, a change request pending). The per-event record log is left out.
+const coarse = (s: Snap) => `${String(s.value)}|${s.context.perceptionRequired}|${s.context.returnedTo !== null}`;
+// The per-state checks use a finer vertex: every context field except the per-event log.
+const fine = (s: Snap) => {
+  const { transitions: _log, ...rest } = s.context;
+  return `${String(s.value)}|${JSON.stringify(rest)}`;
+};
+
+const traversal = { input: { proposerId: 1 }, events: PATH_EVENTS, serializeState: coarse };
+const paths: StatePath<Snap, VettingEvent>[] = getSimplePaths(vettingMachine, traversal);
+const vertices: Snap[] = Object.values(getAdjacencyMap(vettingMachine, { ...traversal, serializeState: fine })).map((v) => v.state);
+
+const realSteps = (path: StatePath<Snap, VettingEvent>) => path.steps.filter((s) => s.event.type !== 'xstate.init');
+const persist = (s: Snap) => JSON.parse(JSON.stringify(vettingMachine.getPersistedSnapshot(s))) as PersistedVetting;
+const isSkip = (r: TransitionRecord) => r.outcome === 'skipped' || r.outcome === 'not_applicable';
+
+/** Problems with the records of one accepted event, or [] */
+function recordProblems(before: ProposalState, after: ProposalState, records: TransitionRecord[]): string[] {
+  const out: string[] = [];
+  if (records.length < 1) return ['no record'];
+  const skips = records.filter(isSkip);
+  if (records.length !== 1 + skips.length) out.push(`${records.length} records, ${skips.length} skipped/not applicable`);
+  if (isSkip(records[0])) out.push('the first record is a skip');
+  if (records[0].from !== before) out.push(`first record from ${records[0].from}, state was ${before}`);
+  if (records[records.length - 1].to !== after) out.push(`last record to ${records[records.length - 1].to}, state is ${after}`);
+  records.forEach((r, i) => {
+    if (i > 0 && records[i - 1].to !== r.from) out.push(`record ${i} from ${r.from} after one to ${records[i - 1].to}`);
+    if (isSkip(r) && (!r.bySystem || !r.rule)) out.push(`skip record ${i} without rule or not by the system`);
+  });
+  return out;
+}
+
+function describeEvent(e: VettingEvent): string {
+  return `${e.type}${'outcome' in e ? `(${e.outcome})` : ''}${'step' in e ? `(${e.step})` : ''} by #${e.actor.id} [${e.actor.roles}]`;
+}
+
+describe('vetting statechart, model-based', () => {
+  it('the generated walks cover every state', () => {
+    expect(paths.length).toBeGreaterThan(100);
+    const reached = new Set(paths.map((p) => String(p.state.value)));
+    expect([...reached].sort()).toEqual([...STATES].sort());
+  });
+
+  it('every simple path ends in a final state or a state that waits for someone', () => {
+    const stuck: string[] = [];
+    for (const path of paths) {
+      const p = persist(path.state);
+      const state = stateOf(p);
+      const waiting = ACTORS.some((a) => availableEvents(p, a).length > 0);
+      if (FINAL.includes(state)) {
+        if (path.state.status !== 'done' || waiting) stuck.push(`final ${state} is not done or still accepts events`);
+      } else if (!waiting) stuck.push(`${state} after ${realSteps(path).map((s) => s.event.type).join(' > ')}`);
+    }
+    expect(stuck).toEqual([]);
+  });
+
+  it('replaying every path through transition(): each step accepted, states agree, records chain', () => {
+    const problems: string[] = [];
+    for (const path of paths) {
+      let p = initialVetting(1);
+      for (const step of realSteps(path)) {
+        const before = stateOf(p);
+        const r = transition(p, step.event);
+        if (!r.ok) {
+          problems.push(`${describeEvent(step.event)} refused in ${before}: ${r.reason}`);
+          break;
+        }
+        if (r.state !== step.state.value) problems.push(`${describeEvent(step.event)}: ${r.state}, model says ${String(step.state.value)}`);
+        for (const m of recordProblems(before, r.state, r.records)) problems.push(`${describeEvent(step.event)} from ${before}: ${m}`);
+        // What the service stores is JSON: continue from the round-tripped copy.
+        p = JSON.parse(JSON.stringify(r.persisted));
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('no path lets the proposer decide: approved/rejected are reached only by another staff member', () => {
+    const problems: string[] = [];
+    for (const path of paths) {
+      let lastChangedById: number | null = null;
+      for (const step of realSteps(path)) {
+        const { event } = step;
+        if (DECISIONS.has(event.type)) {
+          if (event.actor.id === 1) problems.push(`proposer's ${event.type} became an edge`);
+          if (!event.actor.roles.includes('staff')) problems.push(`${event.type} by a non-staff actor`);
+          if (event.actor.id === lastChangedById) problems.push(`${event.type} by the last person to change it`);
+        }
+        lastChangedById = step.state.context.lastChangedById;
+      }
+      const end = String(path.state.value);
+      if (end === 'approved' || end === 'rejected') {
+        const decisive = realSteps(path).findLast((s) => s.event.type === 'APPROVE' || s.event.type === 'REJECT');
+        if (!decisive || decisive.event.actor.id === 1) problems.push(`${end} without a decision by someone else`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('in every reachable state: reviewers change nothing, proposers never decide, canTransition agrees with transition', () => {
+    expect(vertices.length).toBeGreaterThan(30);
+    const problems: string[] = [];
+    for (const snap of vertices) {
+      const p = persist(snap);
+      const before = stateOf(p);
+      for (const event of ALL_EVENTS) {
+        const r = transition(p, event);
+        const where = `${describeEvent(event)} in ${before}`;
+        if (canTransition(p, event) !== r.ok) problems.push(`${where}: canTransition disagrees`);
+        if (!r.ok) {
+          if (!r.reason || !r.reason.endsWith('.')) problems.push(`${where}: refusal "${r.reason}" is not a sentence`);
+          continue;
+        }
+        if (event.actor === REVIEWER) problems.push(`${where}: a reviewer caused a transition`);
+        if (DECISIONS.has(event.type) && event.actor.id === 1) problems.push(`${where}: the proposer decided`);
+        for (const m of recordProblems(before, r.state, r.records)) problems.push(`${where}: ${m}`);
+      }
+      // the UI list is exactly the event types some sample of that type could take
+      for (const actor of ACTORS) {
+        const listed = new Set(availableEvents(p, actor));
+        for (const event of eventsBy(actor)) {
+          if (transition(p, event).ok && !listed.has(event.type) && event.type !== 'MOU_NOT_NEEDED')
+            problems.push(`${describeEvent(event)} in ${before} is possible but not listed`);
+        }
+        if (actor === REVIEWER && listed.size > 0) problems.push(`reviewer offered ${[...listed]} in ${before}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('createTestModel: shortest paths to every state hold on the persisted API', async () => {
+    const model = createTestModel(vettingMachine, { ...traversal });
+    const testPaths = model.getShortestPaths();
+    expect(new Set(testPaths.map((t) => String(t.state.value))).size).toBe(STATES.length);
+    for (const path of testPaths) {
+      let sut = initialVetting(1);
+      const send = ({ event }: { event: VettingEvent }) => {
+        const r = transition(sut, event);
+        if (!r.ok) throw new Error(r.reason);
+        sut = r.persisted;
+      };
+      const states = Object.fromEntries(
+        STATES.map((s) => [s, () => expect(stateOf(sut), path.description).toBe(s)]),
+      );
+      const events = Object.fromEntries(eventsBy(PROPOSER).map((e) => [e.type, send]));
+      await path.test({ states, events });
+    }
+  });
+});
