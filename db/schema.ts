@@ -216,6 +216,8 @@ export interface OutboxTable {
   next_attempt_at: string;
   delivered_at: string | null;
   last_error: string | null;
+  /** Set when delivery was given up (migration 0030). */
+  failed_at: string | null;
 }
 export interface OutboxAttemptsTable {
   id: Generated<number>;
@@ -240,6 +242,10 @@ export interface ScreeningsTable {
   status: string;
   results: Generated<string>;
   error: string | null;
+  /** Where the answer came from: the service URL, or 'demo fixture' (migration 0030). */
+  source: Generated<string>;
+  /** The query sent, as JSON (migration 0030). */
+  query: Generated<string>;
 }
 export interface AuditRunsTable {
   id: Generated<number>;
@@ -250,6 +256,15 @@ export interface AuditRunsTable {
   duration_ms: number;
   first_bad_seq: number | null;
   message: string;
+}
+
+/** FTS5 index of decision records (rowid = seq), filled by a trigger; never written by code. */
+export interface DecisionSearchTable {
+  rowid: number;
+  rationale: string;
+  evidence: string;
+  partner: string;
+  agenda: string;
 }
 
 export interface Database {
@@ -276,6 +291,7 @@ export interface Database {
   registry_cache: RegistryCacheTable;
   screenings: ScreeningsTable;
   audit_runs: AuditRunsTable;
+  decision_search: DecisionSearchTable;
 }
 
 export type Chapter = Selectable<ChaptersTable>;

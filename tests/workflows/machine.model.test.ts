@@ -62,10 +62,13 @@ function eventsBy(actor: Actor): VettingEvent[] {
   ];
 }
 
-// What the paths walk: the lead does the steps, staff decide, the system expires. Decisions by the
-// proposer (with and without the staff role) and by a reviewer are offered everywhere: the guards
-// must refuse them, so they never become edges.
-const PATH_EVENTS: VettingEvent[] = [
+const ROUTE_OUTCOMES = new Set(['compatible', 'incompatible', 'aligned', 'manageable_divergence', 'benefits_outweigh', 'no_perception_risk', 'unacceptable']);
+const isOutcomeVariant = (e: VettingEvent) => 'outcome' in e && e.type !== 'OVERRIDE_OUTCOME' && !ROUTE_OUTCOMES.has(e.outcome);
+
+// What the walks offer: the lead does the steps, staff decide, the system expires. Decisions by the
+// proposer (with and without the staff role) and every event by a reviewer are offered everywhere:
+// the guards must refuse them, so they never become edges.
+const OFFERED: VettingEvent[] = [
   ...eventsBy(PROPOSER).filter((e) => !DECISIONS.has(e.type) && e.type !== 'EXPIRE'),
   ...eventsBy(STAFF).filter((e) => DECISIONS.has(e.type) || e.type === 'OVERRIDE_OUTCOME' || e.type === 'CLASSIFY_AGENDA_ITEM'),
   ...eventsBy(PROPOSER_STAFF).filter((e) => DECISIONS.has(e.type)),
@@ -73,6 +76,13 @@ const PATH_EVENTS: VettingEvent[] = [
   ...eventsBy(REVIEWER),
   { type: 'EXPIRE', actor: SYSTEM_ACTOR },
 ];
+// Outcome variants that lead to the same next vertex are parallel edges, and parallel edges multiply
+// the simple paths (27,000 with every variant everywhere). So two bounded walks:
+// - LOOPS: one outcome per route (compatible/incompatible, perception on/off, ok/unacceptable) with
+//   change requests and reopening, i.e. every cycle of the chart;
+// - FIRST_PASS: every outcome variant of every step, without the cycles.
+const LOOP_EVENTS = OFFERED.filter((e) => !isOutcomeVariant(e));
+const FIRST_PASS_EVENTS = OFFERED.filter((e) => e.type !== 'REQUEST_CHANGES' && e.type !== 'REOPEN_FOR_REVIEW');
 // Every actor with every event: for the per-state checks.
 const ALL_EVENTS: VettingEvent[] = ACTORS.flatMap(eventsBy);
 
@@ -85,11 +95,22 @@ const fine = (s: Snap) => {
   return `${String(s.value)}|${JSON.stringify(rest)}`;
 };
 
-const traversal = { input: { proposerId: 1 }, events: PATH_EVENTS, serializeState: coarse };
-const paths: StatePath<Snap, VettingEvent>[] = getSimplePaths(vettingMachine, traversal);
-const vertices: Snap[] = Object.values(getAdjacencyMap(vettingMachine, { ...traversal, serializeState: fine })).map((v) => v.state);
+const traversal = { input: { proposerId: 1 }, events: LOOP_EVENTS, serializeState: coarse };
+const loopPaths: StatePath<Snap, VettingEvent>[] = getSimplePaths(vettingMachine, traversal);
+// The first pass needs the outcome in the vertex, or variants would be merged away.
+const firstPassPaths: StatePath<Snap, VettingEvent>[] = getSimplePaths(vettingMachine, {
+  ...traversal,
+  events: FIRST_PASS_EVENTS,
+  serializeState: (s, event) => `${coarse(s)}|${event && 'outcome' in event ? event.outcome : ''}`,
+});
+const paths = [...loopPaths, ...firstPassPaths];
+// Every reachable context (up to the per-event log), each offered every event by every actor.
+const vertices: Snap[] = Object.values(
+  getAdjacencyMap(vettingMachine, { ...traversal, events: [...LOOP_EVENTS, ...FIRST_PASS_EVENTS], serializeState: fine }),
+).map((v) => v.state);
 
-const realSteps = (path: StatePath<Snap, VettingEvent>) => path.steps.filter((s) => s.event.type !== 'xstate.init');
+// The first step of a path is the machine's own init event.
+const realSteps = (path: StatePath<Snap, VettingEvent>) => path.steps.filter((s) => (s.event.type as string) !== 'xstate.init');
 const persist = (s: Snap) => JSON.parse(JSON.stringify(vettingMachine.getPersistedSnapshot(s))) as PersistedVetting;
 const isSkip = (r: TransitionRecord) => r.outcome === 'skipped' || r.outcome === 'not_applicable';
 
@@ -114,10 +135,14 @@ function describeEvent(e: VettingEvent): string {
 }
 
 describe('vetting statechart, model-based', () => {
-  it('the generated walks cover every state', () => {
-    expect(paths.length).toBeGreaterThan(100);
+  it('the generated walks cover every state and every outcome variant', () => {
+    expect(loopPaths.length).toBeGreaterThan(100);
+    expect(firstPassPaths.length).toBeGreaterThan(100);
     const reached = new Set(paths.map((p) => String(p.state.value)));
     expect([...reached].sort()).toEqual([...STATES].sort());
+    const taken = new Set(paths.flatMap((p) => realSteps(p).map((s) => describeEvent(s.event))));
+    const offeredOutcomes = OFFERED.filter((e) => e.actor === PROPOSER && 'outcome' in e).map(describeEvent);
+    expect(offeredOutcomes.filter((d) => !taken.has(d))).toEqual([]);
   });
 
   it('every simple path ends in a final state or a state that waits for someone', () => {
@@ -208,8 +233,10 @@ describe('vetting statechart, model-based', () => {
 
   it('createTestModel: shortest paths to every state hold on the persisted API', async () => {
     const model = createTestModel(vettingMachine, { ...traversal });
+    // Paths contained in longer ones are deduplicated, so count the states visited on the way.
     const testPaths = model.getShortestPaths();
-    expect(new Set(testPaths.map((t) => String(t.state.value))).size).toBe(STATES.length);
+    const visited = new Set(testPaths.flatMap((t) => t.steps.map((s) => String(s.state.value))));
+    expect(visited.size).toBe(STATES.length);
     for (const path of testPaths) {
       let sut = initialVetting(1);
       const send = ({ event }: { event: VettingEvent }) => {

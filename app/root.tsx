@@ -1,0 +1,157 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from '@remix-run/react';
+import { useEffect, useRef } from 'react';
+import stylesHref from './styles/app.css';
+import { roleLabel } from './utils/labels';
+import { useNonce } from './utils/nonce';
+import { readFlash, getSessionUser } from './utils/session.server';
+import { headerExtras } from './services/header.server';
+
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesHref },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+];
+
+export const meta: MetaFunction = () => [{ title: 'Cosponsor' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getSessionUser(request);
+  const { flash, setCookie } = await readFlash(request);
+  return json(
+    {
+      user: user
+        ? { id: user.id, name: user.name, email: user.email, roles: user.roles, chapterName: user.chapter_name }
+        : null,
+      extras: user ? headerExtras(user) : null,
+      flash,
+    },
+    { headers: { 'Set-Cookie': setCookie } },
+  );
+}
+
+export type RootData = typeof loader;
+
+function Header() {
+  const data = useRouteLoaderData<typeof loader>('root');
+  const user = data?.user;
+  const isStaff = user?.roles.includes('staff');
+  const isAdmin = user?.roles.includes('admin');
+  const isLead = user?.roles.includes('chapter_lead');
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <Link to="/" className="brand" aria-label="Cosponsor, home">
+          <span className="brand__mark" aria-hidden="true">◆</span> Cosponsor
+        </Link>
+        {user ? (
+          <nav aria-label="Main" className="main-nav">
+            {isLead ? <NavLink to="/proposals">Proposals</NavLink> : null}
+            {isStaff ? <NavLink to="/review">Review queue</NavLink> : null}
+            <NavLink to="/decisions">Decisions</NavLink>
+            <NavLink to="/inbox">
+              Inbox
+              {data?.extras && data.extras.unread > 0 ? (
+                <span className="badge" aria-label={`${data.extras.unread} unread`}>{data.extras.unread}</span>
+              ) : null}
+            </NavLink>
+            {isAdmin ? <NavLink to="/admin/users">Admin</NavLink> : null}
+          </nav>
+        ) : null}
+        {user ? (
+          <div className="whoami">
+            <span className="whoami__name">{user.name}</span>
+            <span className="whoami__role">
+              {user.roles.map(roleLabel).join(', ')}
+              {user.chapterName ? ` · ${user.chapterName}` : ''}
+            </span>
+            <Form method="post" action="/logout">
+              <button type="submit" className="button button--quiet button--small">Sign out</button>
+            </Form>
+          </div>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+function FlashMessage() {
+  const data = useRouteLoaderData<typeof loader>('root');
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (data?.flash) ref.current?.focus();
+  }, [data?.flash]);
+  if (!data?.flash) return null;
+  return (
+    <div ref={ref} tabIndex={-1} role="status" className={`flash flash--${data.flash.kind}`}>
+      {data.flash.message}
+    </div>
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce();
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">Skip to content</a>
+        <Header />
+        <main id="main" className="page">
+          <FlashMessage />
+          {children}
+        </main>
+        <footer className="site-footer">Cosponsor · coalition-partner vetting · every decision is recorded</footer>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    const message = (error.data as { message?: string } | undefined)?.message;
+    const title =
+      error.status === 403 ? 'You do not have access to this' : error.status === 404 ? 'Not found' : error.status === 401 ? 'Please sign in' : `Error ${error.status}`;
+    return (
+      <section className="panel error-page" aria-labelledby="error-title">
+        <h1 id="error-title">{title}</h1>
+        <p>{message ?? error.statusText}</p>
+        {error.status === 401 ? <Link to="/login">Sign in</Link> : <Link to="/">Back to the start page</Link>}
+      </section>
+    );
+  }
+  console.error(error);
+  return (
+    <section className="panel error-page" aria-labelledby="error-title">
+      <h1 id="error-title">Something went wrong</h1>
+      <p>Nothing you submitted was half-saved: a failed step writes nothing. Try again, or go back.</p>
+      <Link to="/">Back to the start page</Link>
+    </section>
+  );
+}

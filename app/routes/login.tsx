@@ -1,0 +1,91 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { userByEmail } from '../../db/users';
+import { loginSchema } from '../forms/auth.server';
+import { dummyPasswordHash, verifyPassword } from '../services/password.server';
+import { noteSignInAttempt, sleep, throttleVerdict } from '../services/throttle.server';
+import { safeRedirect } from '../utils/safe-redirect';
+import { clientAddress, getSessionUser, startSession } from '../utils/session.server';
+import { FieldError } from '../components/forms';
+
+export const meta: MetaFunction = () => [{ title: 'Sign in · Cosponsor' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getSessionUser(request)) return redirect('/');
+  return json({});
+}
+
+const BAD_CREDENTIALS = 'That e-mail and password do not match an active account.';
+
+export async function action({ request }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: loginSchema });
+  if (submission.status !== 'success') {
+    return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
+  }
+  const { email, password, redirectTo } = submission.value;
+  const ip = clientAddress(request);
+  const verdict = throttleVerdict(email, ip);
+  if (verdict.blocked) {
+    return json(
+      submission.reply({
+        formErrors: [
+          `Too many failed sign-ins for this account or from your network. Sign-in is paused; try again in ${verdict.retryInMinutes} minute${verdict.retryInMinutes === 1 ? '' : 's'}.`,
+        ],
+        hideFields: ['password'],
+      }),
+      { status: 429 },
+    );
+  }
+  if (verdict.delayMs > 0) await sleep(verdict.delayMs);
+
+  const user = userByEmail(email);
+  // Always verify against some hash, so the response time does not reveal whether the account exists.
+  const valid = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+  if (!user || !valid || !user.active) {
+    noteSignInAttempt(email, ip, false);
+    return json(submission.reply({ formErrors: [BAD_CREDENTIALS], hideFields: ['password'] }), { status: 400 });
+  }
+  noteSignInAttempt(email, ip, true);
+  const cookie = await startSession(user.id, request);
+  return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': cookie } });
+}
+
+export default function Login() {
+  const lastResult = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const [form, fields] = useForm({ lastResult, shouldValidate: 'onSubmit' });
+  return (
+    <section className="auth panel" aria-labelledby="login-title">
+      <h1 id="login-title">Sign in to Cosponsor</h1>
+      <p className="muted">Vet coalition partners, step by step, with every decision on the record.</p>
+      <Form method="post" {...getFormProps(form)} className="stack">
+        {form.errors ? (
+          <div className="alert alert--bad" role="alert" id={form.errorId}>
+            {form.errors.join(' ')}
+          </div>
+        ) : null}
+        <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+        <div className="field">
+          <label htmlFor={fields.email.id}>E-mail</label>
+          <input {...getInputProps(fields.email, { type: 'email' })} autoComplete="email" autoFocus />
+          <FieldError id={fields.email.errorId} errors={fields.email.errors} />
+        </div>
+        <div className="field">
+          <label htmlFor={fields.password.id}>Password</label>
+          <input {...getInputProps(fields.password, { type: 'password' })} autoComplete="current-password" />
+          <FieldError id={fields.password.errorId} errors={fields.password.errors} />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button" disabled={navigation.state === 'submitting'}>
+            {navigation.state === 'submitting' ? 'Signing in…' : 'Sign in'}
+          </button>
+        </div>
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { json, redirect } from '@remix-run/node';
+import { proposalRow } from '../../db/proposals';
+import { can, type Action, type ActingUser } from '../services/permissions';
+import type { Proposal } from '../../db/schema';
+import { getSessionUser, type SessionUser } from './session.server';
+
+// require* helpers: every loader and action starts with one. They throw
+// Responses, so a route cannot forget to stop when access is refused.
+
+export function actingUser(user: SessionUser): ActingUser {
+  return { id: user.id, name: user.name, roles: user.roles, chapterId: user.chapter_id };
+}
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getSessionUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    const back = `${url.pathname}${url.search}`;
+    const login = back === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(back)}`;
+    if (request.method === 'GET' || request.method === 'HEAD') throw redirect(login);
+    throw json({ message: 'Your session has ended. Sign in again; what you typed was not saved.', login }, { status: 401 });
+  }
+  return user;
+}
+
+/** A 403 with the reason, shown by the error page. */
+export function forbidden(reason: string): never {
+  throw json({ message: reason }, { status: 403 });
+}
+
+export function notFound(what: string): never {
+  throw json({ message: `${what} was not found.` }, { status: 404 });
+}
+
+export async function requirePermission(request: Request, action: Action, subject?: Parameters<typeof can>[2]) {
+  const user = await requireUser(request);
+  const permission = can(actingUser(user), action, subject);
+  if (!permission.ok) forbidden(permission.reason);
+  return user;
+}
+
+/** The proposal, if the user may see it (404 if absent, 403 if another chapter's). */
+export async function requireProposal(request: Request, idParam: string | undefined, action: Action = 'proposal.view') {
+  const user = await requireUser(request);
+  const id = Number(idParam);
+  const proposal = Number.isInteger(id) && id > 0 ? proposalRow(id) : undefined;
+  if (!proposal) notFound('This proposal');
+  const permission = can(actingUser(user), action, proposal);
+  if (!permission.ok) forbidden(permission.reason);
+  return { user, proposal: proposal as Proposal };
+}

@@ -1,0 +1,107 @@
+// Words people read for the codes the database stores. Shared by every page.
+
+const ROLE: Record<string, string> = {
+  chapter_lead: 'Chapter lead',
+  staff: 'Staff',
+  reviewer: 'Reviewer',
+  admin: 'Admin',
+  system: 'System rule',
+};
+export const roleLabel = (role: string) => ROLE[role] ?? role;
+
+const STATE: Record<string, string> = {
+  draft: 'Draft',
+  values: 'Values check',
+  agenda: 'Agenda mapping',
+  risk: 'Risk scoring',
+  perception: 'Perception review',
+  mou: 'MOU draft',
+  review: 'Waiting for staff',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+  expired: 'Expired',
+};
+export const stateLabel = (state: string) => STATE[state] ?? state;
+
+const STEP: Record<string, string> = {
+  proposal: 'Proposal',
+  values: 'Values compatibility',
+  agenda: 'Agenda mapping',
+  risk: 'Risk scoring',
+  perception: 'BDS-perception review',
+  mou: 'MOU draft',
+  decision: 'Staff decision',
+};
+export const stepLabel = (step: string) => STEP[step] ?? step;
+
+const OUTCOME: Record<string, string> = {
+  created: 'Created',
+  submitted: 'Submitted',
+  compatible: 'Compatible',
+  compatible_with_concerns: 'Compatible with concerns',
+  incompatible: 'Incompatible',
+  aligned: 'Aligned',
+  manageable_divergence: 'Manageable divergence',
+  conflict: 'Conflict',
+  benefits_outweigh: 'Benefits outweigh risks',
+  needs_staff_acceptance: 'Needs staff acceptance',
+  risks_outweigh: 'Risks outweigh benefits',
+  no_perception_risk: 'No perception risk',
+  acceptable_with_conditions: 'Acceptable with conditions',
+  unacceptable: 'Unacceptable',
+  drafted: 'MOU drafted',
+  mou_not_needed: 'MOU not needed',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  changes_requested: 'Changes requested',
+  withdrawn: 'Withdrawn',
+  expired: 'Expired',
+  reopened: 'Returned to review',
+  overridden: 'Outcome overridden',
+  classified: 'Item classified',
+  skipped: 'Skipped',
+  not_applicable: 'Not applicable',
+};
+export const outcomeLabel = (outcome: string) => OUTCOME[outcome] ?? outcome.replace(/_/g, ' ');
+
+/** A tone for badges: good, warn, bad or neutral. */
+export function outcomeTone(outcome: string): 'good' | 'warn' | 'bad' | 'neutral' {
+  if (['compatible', 'aligned', 'benefits_outweigh', 'no_perception_risk', 'approved', 'drafted'].includes(outcome)) return 'good';
+  if (['incompatible', 'conflict', 'risks_outweigh', 'unacceptable', 'rejected', 'expired'].includes(outcome)) return 'bad';
+  if (['compatible_with_concerns', 'manageable_divergence', 'needs_staff_acceptance', 'acceptable_with_conditions', 'changes_requested', 'reopened', 'overridden'].includes(outcome)) return 'warn';
+  return 'neutral';
+}
+
+export function stateTone(state: string): 'good' | 'warn' | 'bad' | 'neutral' {
+  if (state === 'approved') return 'good';
+  if (state === 'rejected' || state === 'expired') return 'bad';
+  if (state === 'review') return 'warn';
+  return 'neutral';
+}
+
+const KIND: Record<string, string> = {
+  co_listing: 'Co-listing',
+  co_hosting: 'Co-hosting',
+  speaker: 'Speaker',
+  shared_materials: 'Shared materials',
+};
+export const kindLabel = (kind: string) => KIND[kind] ?? kind;
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  return d.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return `${new Date(iso).toLocaleString('en-US', {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+  })} UTC`;
+}

@@ -1,0 +1,89 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createCookie, createCookieSessionStorage, redirect } from '@remix-run/node';
+import { nowIso } from '../../db/connection';
+import { insertSession, liveSession, revokeSession } from '../../db/sessions';
+import { userById, type UserWithRoles } from '../../db/users';
+
+// Secure whenever the page was served over HTTPS (as in production, behind TLS
+// or a proxy with TRUST_PROXY=true); plain http://127.0.0.1 in development.
+const isHttps = (request: Request) => new URL(request.url).protocol === 'https:';
+const secret = process.env.SESSION_SECRET || 'development-only-secret-do-not-use-in-production';
+export const SESSION_TTL_MS = Number(process.env.SESSION_TTL_HOURS || 12) * 3600_000;
+
+const sessionCookie = createCookie('cosponsor_session', {
+  httpOnly: true,
+  sameSite: 'lax',
+  path: '/',
+  secrets: [secret],
+  maxAge: Math.floor(SESSION_TTL_MS / 1000),
+});
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export type SessionUser = UserWithRoles & { sessionIdHash: string };
+
+async function tokenOf(request: Request): Promise<string | null> {
+  const value = await sessionCookie.parse(request.headers.get('Cookie'));
+  return typeof value === 'string' && value.length > 20 ? value : null;
+}
+
+/** The signed-in user, or null. A revoked, expired or deactivated session counts as none. */
+export async function getSessionUser(request: Request): Promise<SessionUser | null> {
+  const token = await tokenOf(request);
+  if (!token) return null;
+  const idHash = hashToken(token);
+  const session = liveSession(idHash, nowIso());
+  if (!session) return null;
+  const user = userById(session.user_id);
+  return user ? { ...user, sessionIdHash: idHash } : null;
+}
+
+/** Starts a new session (always a new id) and returns the Set-Cookie header. */
+export async function startSession(userId: number, request: Request): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  const now = Date.now();
+  insertSession({
+    idHash: hashToken(token),
+    userId,
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + SESSION_TTL_MS).toISOString(),
+    ip: clientAddress(request),
+    userAgent: request.headers.get('User-Agent') ?? '',
+  });
+  return sessionCookie.serialize(token, { secure: isHttps(request) });
+}
+
+export async function endSession(request: Request): Promise<string> {
+  const token = await tokenOf(request);
+  if (token) revokeSession(hashToken(token), nowIso());
+  return sessionCookie.serialize('', { maxAge: 0, secure: isHttps(request) });
+}
+
+export function clientAddress(request: Request): string {
+  // Set by our own HTTP layer from the socket (or the proxy when TRUST_PROXY=true).
+  return request.headers.get('X-Cosponsor-Client-Ip') ?? 'unknown';
+}
+
+// ---- Flash messages: one short confirmation shown after a redirect ----
+
+const flashStorage = createCookieSessionStorage({
+  cookie: { name: 'cosponsor_flash', httpOnly: true, sameSite: 'lax', path: '/', secrets: [secret] },
+});
+
+export type Flash = { kind: 'success' | 'info' | 'error'; message: string };
+
+export async function redirectWithFlash(url: string, flash: Flash, init: { headers?: HeadersInit } = {}) {
+  const session = await flashStorage.getSession();
+  session.flash('flash', flash);
+  const headers = new Headers(init.headers);
+  headers.append('Set-Cookie', await flashStorage.commitSession(session));
+  return redirect(url, { headers });
+}
+
+export async function readFlash(request: Request): Promise<{ flash: Flash | null; setCookie: string }> {
+  const session = await flashStorage.getSession(request.headers.get('Cookie'));
+  const flash = (session.get('flash') as Flash | undefined) ?? null;
+  return { flash, setCookie: await flashStorage.commitSession(session) };
+}
+
+export { redirect };

@@ -1,0 +1,27 @@
+import { parseArgs } from 'node:util';
+
+// npm run bench -- decisions [--count N] [--verbose]
+// npm run bench -- verify    [--count N] [--verbose]
+// Each prints one line of figures on stdout; --verbose adds detail on stderr.
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { count: { type: 'string' }, verbose: { type: 'boolean', default: false } },
+});
+
+const which = positionals[0];
+const count = values.count ? Number(values.count) : undefined;
+if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
+  console.error('--count must be a positive whole number.');
+  process.exit(2);
+}
+
+if (which === 'decisions') {
+  const { decisionsBenchmark } = await import('./decisions');
+  console.log(await decisionsBenchmark({ total: count ?? 10_000, verbose: values.verbose }));
+} else if (which === 'verify') {
+  const { verifyBenchmark } = await import('./verify');
+  console.log(await verifyBenchmark({ total: count ?? 100_000, verbose: values.verbose }));
+} else {
+  console.error('Usage: npm run bench -- decisions | verify [--count N] [--verbose]');
+  process.exit(2);
+}

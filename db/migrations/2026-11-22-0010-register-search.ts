@@ -1,0 +1,66 @@
+import { sql, type Kysely } from 'kysely';
+
+// Frozen in time: this file must never import application code.
+//
+// Full-text search over the decision register. One FTS5 row per decision
+// record (rowid = seq). decision_records is append-only, so an AFTER INSERT
+// trigger keeps the index complete whatever code path appends; the text is
+// drawn from the record's own inputs snapshot, plus the partner's name.
+
+/** The searchable text of a record, as SQL over the record row `r`. */
+function columns(r: string) {
+  // Only the command the person sent (and, for a new proposal, its description):
+  // the judged configuration (criteria, checklists) would match every record.
+  const evidence = `CASE WHEN json_valid(${r}.inputs) THEN trim(
+      coalesce((SELECT group_concat(value, ' · ') FROM json_tree(${r}.inputs, '$.command')
+                 WHERE type = 'text'
+                   AND (key IN ('evidence', 'note', 'description', 'mitigation', 'screeningAcknowledgement')
+                        OR path LIKE '%.conditions')), '')
+      || ' · ' || coalesce(json_extract(${r}.inputs, '$.proposal.eventDescription'), ''), ' ·') ELSE '' END`;
+  const agenda = `CASE WHEN json_valid(${r}.inputs) THEN trim(
+      coalesce((SELECT group_concat(value, ' · ') FROM json_tree(${r}.inputs, '$.command.input.items')
+                 WHERE key = 'text' AND type = 'text'
+                   AND json_extract(${r}.inputs, '$.command.type') = 'SUBMIT_AGENDA'), '')
+      || ' · ' || coalesce(json_extract(${r}.inputs, '$.judged.item.text'), ''), ' ·') ELSE '' END`;
+  const partner = `coalesce((SELECT name FROM partners WHERE id = ${r}.partner_id), '')`;
+  return `${r}.rationale, ${evidence}, ${partner}, ${agenda}`;
+}
+
+const statements = [
+  // remove_diacritics 2: "comite" finds "Comité"; prefix indexes keep "soli*" fast.
+  `CREATE VIRTUAL TABLE decision_search USING fts5(
+    rationale, evidence, partner, agenda,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+  )`,
+  `CREATE TRIGGER decision_records_search AFTER INSERT ON decision_records BEGIN
+    INSERT INTO decision_search (rowid, rationale, evidence, partner, agenda)
+    SELECT new.seq, ${columns('new')};
+  END`,
+  // A renamed partner is found under its current name.
+  `CREATE TRIGGER partners_search_rename AFTER UPDATE OF name ON partners WHEN new.name IS NOT old.name BEGIN
+    UPDATE decision_search SET partner = new.name
+     WHERE rowid IN (SELECT seq FROM decision_records WHERE partner_id = new.id);
+  END`,
+  `INSERT INTO decision_search (rowid, rationale, evidence, partner, agenda)
+    SELECT d.seq, ${columns('d')} FROM decision_records d ORDER BY d.seq`,
+  // Register filters walk seq newest first; these let each single filter do so without sorting.
+  `CREATE INDEX decision_records_outcome ON decision_records(outcome, seq)`,
+  `CREATE INDEX decision_records_step ON decision_records(step, seq)`,
+];
+
+export async function up(db: Kysely<any>): Promise<void> {
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const statement of [
+    'DROP INDEX decision_records_step',
+    'DROP INDEX decision_records_outcome',
+    'DROP TRIGGER partners_search_rename',
+    'DROP TRIGGER decision_records_search',
+    'DROP TABLE decision_search',
+  ]) {
+    await sql.raw(statement).execute(db);
+  }
+}

@@ -1,0 +1,238 @@
+import { sql } from 'kysely';
+import { all, first, getDb, insertId, qb, run } from './connection';
+import type { Selectable } from 'kysely';
+import type { OutboxAttemptsTable, OutboxTable, ScreeningsTable } from './schema';
+
+// Queries of the outside services: the registry cache, screenings, and the
+// notification outbox with its delivery attempts.
+
+export type OutboxRow = Selectable<OutboxTable>;
+export type OutboxAttemptRow = Selectable<OutboxAttemptsTable>;
+export type ScreeningRow = Selectable<ScreeningsTable>;
+
+// ---- Registry cache ----
+
+export function cachedRegistryAnswer(key: string): { body: string; fetched_at: string } | undefined {
+  return first(qb().selectFrom('registry_cache').select(['body', 'fetched_at']).where('key', '=', key));
+}
+
+export function storeRegistryAnswer(key: string, body: string, fetchedAt: string): void {
+  run(
+    qb()
+      .insertInto('registry_cache')
+      .values({ key, body, fetched_at: fetchedAt })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ body, fetched_at: fetchedAt })),
+  );
+}
+
+// ---- Screenings ----
+
+export function insertScreening(row: {
+  proposalId: number | null;
+  partnerId: number;
+  stage: string;
+  checkedAt: string;
+  status: 'clear' | 'hits' | 'error' | 'off';
+  results: string;
+  error: string | null;
+  source: string;
+  query: string;
+}): number {
+  return insertId(
+    qb()
+      .insertInto('screenings')
+      .values({
+        proposal_id: row.proposalId,
+        partner_id: row.partnerId,
+        stage: row.stage,
+        checked_at: row.checkedAt,
+        status: row.status,
+        results: row.results,
+        error: row.error,
+        source: row.source,
+        query: row.query,
+      }),
+  );
+}
+
+export function latestScreeningRow(proposalId: number): ScreeningRow | undefined {
+  return first(
+    qb().selectFrom('screenings').selectAll().where('proposal_id', '=', proposalId).orderBy('id', 'desc').limit(1),
+  );
+}
+
+export function screeningRowsOfProposal(proposalId: number): ScreeningRow[] {
+  return all(qb().selectFrom('screenings').selectAll().where('proposal_id', '=', proposalId).orderBy('id', 'desc'));
+}
+
+export function latestScreeningRowOfPartner(partnerId: number): ScreeningRow | undefined {
+  return first(
+    qb().selectFrom('screenings').selectAll().where('partner_id', '=', partnerId).orderBy('id', 'desc').limit(1),
+  );
+}
+
+// ---- Notification facts ----
+
+/** What a notification says about a proposal: names, not ids. */
+export function notificationFacts(proposalId: number) {
+  return first(
+    qb()
+      .selectFrom('proposals as p')
+      .innerJoin('partners as pa', 'pa.id', 'p.partner_id')
+      .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+      .select([
+        'p.id',
+        'p.reference',
+        'p.event_title',
+        'p.event_date',
+        'p.state',
+        'p.approved_until',
+        'pa.name as partner_name',
+        'c.name as chapter_name',
+      ])
+      .where('p.id', '=', proposalId),
+  );
+}
+
+// ---- Outbox ----
+
+export function isInTransaction(): boolean {
+  return getDb().sqlite.inTransaction;
+}
+
+/** Inserts a row unless its idempotency key exists already; returns whether it was new. */
+export function insertOutboxRow(row: {
+  channel: string;
+  idempotencyKey: string;
+  payload: string;
+  decisionSeq: number | null;
+  createdAt: string;
+}): boolean {
+  const result = run(
+    qb()
+      .insertInto('outbox')
+      .values({
+        channel: row.channel,
+        idempotency_key: row.idempotencyKey,
+        payload: row.payload,
+        decision_seq: row.decisionSeq,
+        created_at: row.createdAt,
+        next_attempt_at: row.createdAt,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+  );
+  return result.changes === 1;
+}
+
+/** Rows waiting for delivery whose time has come, oldest first. */
+export function dueOutboxRows(nowIso: string, limit: number): OutboxRow[] {
+  return all(
+    qb()
+      .selectFrom('outbox')
+      .selectAll()
+      .where('delivered_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .where('next_attempt_at', '<=', nowIso)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit),
+  );
+}
+
+/**
+ * Takes a row for one delivery attempt by moving its next attempt to the end
+ * of a lease. Only one caller (tick or process) wins; a crash mid-send leaves
+ * the row to be picked up again when the lease runs out.
+ */
+export function claimOutboxRow(id: number, dueBy: string, leaseUntil: string): boolean {
+  const result = run(
+    qb()
+      .updateTable('outbox')
+      .set({ next_attempt_at: leaseUntil })
+      .where('id', '=', id)
+      .where('delivered_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .where('next_attempt_at', '<=', dueBy),
+  );
+  return result.changes === 1;
+}
+
+export function outboxRow(id: number): OutboxRow | undefined {
+  return first(qb().selectFrom('outbox').selectAll().where('id', '=', id));
+}
+
+export function outboxRowsOfDecision(decisionSeq: number): OutboxRow[] {
+  return all(qb().selectFrom('outbox').selectAll().where('decision_seq', '=', decisionSeq).orderBy('id'));
+}
+
+export function recordOutboxAttempt(attempt: {
+  outboxId: number;
+  at: string;
+  status: number | null;
+  ok: boolean;
+  error: string | null;
+  durationMs: number;
+}): void {
+  insertId(
+    qb()
+      .insertInto('outbox_attempts')
+      .values({
+        outbox_id: attempt.outboxId,
+        at: attempt.at,
+        status: attempt.status,
+        ok: attempt.ok ? 1 : 0,
+        error: attempt.error,
+        duration_ms: attempt.durationMs,
+      }),
+  );
+}
+
+export function markOutboxDelivered(id: number, at: string): void {
+  run(
+    qb()
+      .updateTable('outbox')
+      .set((eb) => ({ delivered_at: at, attempts: eb('attempts', '+', 1), last_error: null }))
+      .where('id', '=', id),
+  );
+}
+
+export function scheduleOutboxRetry(id: number, nextAttemptAt: string, error: string): void {
+  run(
+    qb()
+      .updateTable('outbox')
+      .set((eb) => ({ next_attempt_at: nextAttemptAt, attempts: eb('attempts', '+', 1), last_error: error }))
+      .where('id', '=', id),
+  );
+}
+
+export function markOutboxFailed(id: number, at: string, error: string): void {
+  run(
+    qb()
+      .updateTable('outbox')
+      .set((eb) => ({ failed_at: at, attempts: eb('attempts', '+', 1), last_error: error }))
+      .where('id', '=', id),
+  );
+}
+
+export function outboxAttempts(outboxId: number): OutboxAttemptRow[] {
+  return all(qb().selectFrom('outbox_attempts').selectAll().where('outbox_id', '=', outboxId).orderBy('id'));
+}
+
+/** Counts for a status line: waiting, delivered, given up. */
+export function outboxSummary(): { pending: number; delivered: number; failed: number } {
+  const row = first(
+    qb()
+      .selectFrom('outbox')
+      .select([
+        sql<number>`coalesce(sum(case when delivered_at is null and failed_at is null then 1 else 0 end), 0)`.as('pending'),
+        sql<number>`coalesce(sum(case when delivered_at is not null then 1 else 0 end), 0)`.as('delivered'),
+        sql<number>`coalesce(sum(case when failed_at is not null then 1 else 0 end), 0)`.as('failed'),
+      ]),
+  );
+  return { pending: Number(row?.pending ?? 0), delivered: Number(row?.delivered ?? 0), failed: Number(row?.failed ?? 0) };
+}
+
+/** The most recent rows, newest first, for an admin's view of deliveries. */
+export function recentOutboxRows(limit = 50): OutboxRow[] {
+  return all(qb().selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit));
+}

@@ -1,0 +1,463 @@
+import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
+import { all, first, insertId, qb } from './connection';
+import type { Database, Partner } from './schema';
+
+// The decision register: every decision record, newest first, filtered,
+// searched (FTS5 table decision_search, see migration 0010) and paged by seq.
+
+export type RegisterFilter = {
+  partnerId?: number | null;
+  chapterId?: number | null;
+  campaignId?: number | null;
+  proposalId?: number | null;
+  step?: string | null;
+  outcome?: string | null;
+  actorId?: number | null;
+  /** Inclusive UTC days, YYYY-MM-DD, compared with the record's `at`. */
+  from?: string | null;
+  to?: string | null;
+  /** What the person typed; turned into a safe FTS5 query by ftsQuery(). */
+  q?: string | null;
+};
+
+/** Whose records may be seen: a chapter lead's chapter, or null for every chapter. */
+export type RegisterScope = { chapterId: number | null };
+
+/**
+ * Keyset page: `after` = the last seq seen (older records follow), `before` =
+ * the first seq seen (the newer page). Neither: the newest page.
+ */
+export type RegisterPage = { after?: number | null; before?: number | null; limit?: number };
+
+export type RegisterRow = {
+  seq: number;
+  at: string;
+  step: string;
+  outcome: string;
+  actor_id: number | null;
+  actor_name: string;
+  actor_role: string;
+  rationale: string;
+  from_state: string | null;
+  to_state: string;
+  hash: string;
+  proposal_id: number;
+  proposal_reference: string;
+  event_title: string;
+  partner_id: number;
+  partner_name: string;
+  chapter_id: number;
+  chapter_name: string;
+  campaign_id: number;
+  campaign_name: string;
+  /** Matched text with SNIPPET_START/SNIPPET_END around each hit; null without a search. */
+  snippet: string | null;
+};
+
+export type RegisterResult = {
+  rows: RegisterRow[];
+  /** Pass as `before` for the newer page; null on the newest page. */
+  newerCursor: number | null;
+  /** Pass as `after` for the older page; null on the oldest page. */
+  olderCursor: number | null;
+  /** The FTS5 query actually run, or null when there was no usable search text. */
+  ftsQuery: string | null;
+};
+
+// Control characters never typed in a form: the snippet is plain text, and the
+// page turns these into <mark> elements itself, so stored text is never HTML.
+export const SNIPPET_START = '\u0002';
+export const SNIPPET_END = '\u0003';
+
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 500;
+
+// Letters, digits and combining marks: what the unicode61 tokenizer keeps in a token.
+const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+const MAX_TERMS = 12;
+
+/**
+ * Turns free text into an FTS5 query that cannot be a syntax error: every word
+ * becomes a quoted string, so `"`, `*`, `-`, `:`, `(`, AND, OR, NOT and NEAR are
+ * plain words or separators. A whitespace-separated chunk is one phrase
+ * ("People's" -> "people s") matched as a prefix; text in balanced double
+ * quotes is an exact phrase. Terms are ANDed. Returns null when nothing is left.
+ */
+export function ftsQuery(input: string | null | undefined): string | null {
+  if (!input) return null;
+  const parts: string[] = [];
+  for (const match of input.matchAll(/"([^"]*)"|(\S+)/g)) {
+    const exact = match[1] !== undefined;
+    const tokens = (exact ? match[1]! : match[2]!).match(TOKEN);
+    if (!tokens) continue;
+    const words = tokens.slice(0, 16).map((t) => t.slice(0, 64));
+    const last = words[words.length - 1]!;
+    // A one-letter prefix would expand to a large part of the vocabulary: match it exactly.
+    const prefix = !exact && last.length > 1;
+    parts.push(`"${words.join(' ')}"${prefix ? '*' : ''}`);
+    if (parts.length >= MAX_TERMS) break;
+  }
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString();
+}
+
+type RecordTables = { d: Database['decision_records'] };
+
+/** The filter and scope as one condition on decision_records `d`. */
+function conditions(filter: RegisterFilter, scope: RegisterScope): Expression<SqlBool>[] {
+  const eb = expressionBuilder<RecordTables, 'd'>();
+  const out: Expression<SqlBool>[] = [];
+  if (scope.chapterId != null) out.push(eb('d.chapter_id', '=', scope.chapterId));
+  if (filter.chapterId != null) out.push(eb('d.chapter_id', '=', filter.chapterId));
+  if (filter.partnerId != null) out.push(eb('d.partner_id', '=', filter.partnerId));
+  if (filter.campaignId != null) out.push(eb('d.campaign_id', '=', filter.campaignId));
+  if (filter.proposalId != null) out.push(eb('d.proposal_id', '=', filter.proposalId));
+  if (filter.actorId != null) out.push(eb('d.actor_id', '=', filter.actorId));
+  if (filter.step) out.push(eb('d.step', '=', filter.step));
+  if (filter.outcome) out.push(eb('d.outcome', '=', filter.outcome));
+  if (filter.from) out.push(eb('d.at', '>=', `${filter.from}T00:00:00.000Z`));
+  if (filter.to) out.push(eb('d.at', '<', nextDay(filter.to)));
+  return out;
+}
+
+type Hit = { seq: number; snippet: string | null };
+
+/**
+ * The seqs of one page (plus one, to tell whether more follow), in the order
+ * asked. With a search the FTS index drives (CROSS JOIN keeps it the outer
+ * loop) and yields rowids newest first, so a page stops after `limit` matches.
+ */
+function pageHits(
+  filter: RegisterFilter,
+  scope: RegisterScope,
+  fts: string | null,
+  bound: { op: '<' | '>'; seq: number } | null,
+  order: 'asc' | 'desc',
+  limit: number,
+  withSnippet: boolean,
+): Hit[] {
+  const where = conditions(filter, scope);
+  if (fts) {
+    let q = qb()
+      .selectFrom('decision_search')
+      .crossJoin('decision_records as d')
+      .whereRef('d.seq', '=', 'decision_search.rowid')
+      .where(sql<SqlBool>`decision_search MATCH ${fts}`)
+      .select('d.seq')
+      .select(
+        withSnippet
+          ? sql<string>`snippet(decision_search, -1, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as('snippet')
+          : sql<null>`NULL`.as('snippet'),
+      );
+    for (const w of where) q = q.where(w);
+    if (bound) q = q.where('decision_search.rowid', bound.op, bound.seq);
+    return all(q.orderBy('decision_search.rowid', order).limit(limit));
+  }
+  let q = qb().selectFrom('decision_records as d').select(['d.seq', sql<null>`NULL`.as('snippet')]);
+  for (const w of where) q = q.where(w);
+  if (bound) q = q.where('d.seq', bound.op, bound.seq);
+  return all(q.orderBy('d.seq', order).limit(limit));
+}
+
+/** The register rows of these seqs, newest first, with names joined in. */
+function rowsOf(hits: Hit[]): RegisterRow[] {
+  if (hits.length === 0) return [];
+  const rows = all(
+    qb()
+      .selectFrom('decision_records as d')
+      .innerJoin('proposals as p', 'p.id', 'd.proposal_id')
+      .innerJoin('partners as pa', 'pa.id', 'd.partner_id')
+      .innerJoin('chapters as c', 'c.id', 'd.chapter_id')
+      .innerJoin('campaigns as ca', 'ca.id', 'd.campaign_id')
+      .select([
+        'd.seq',
+        'd.at',
+        'd.step',
+        'd.outcome',
+        'd.actor_id',
+        'd.actor_name',
+        'd.actor_role',
+        'd.rationale',
+        'd.from_state',
+        'd.to_state',
+        'd.hash',
+        'd.proposal_id',
+        'p.reference as proposal_reference',
+        'p.event_title',
+        'd.partner_id',
+        'pa.name as partner_name',
+        'd.chapter_id',
+        'c.name as chapter_name',
+        'd.campaign_id',
+        'ca.name as campaign_name',
+      ])
+      .where(
+        'd.seq',
+        'in',
+        hits.map((h) => h.seq),
+      )
+      .orderBy('d.seq', 'desc'),
+  );
+  const snippets = new Map(hits.map((h) => [h.seq, h.snippet]));
+  return rows.map((row) => ({ ...row, snippet: snippets.get(row.seq) ?? null }));
+}
+
+/**
+ * One page of the register, newest first. Keyset pagination on seq: each page
+ * costs the same however deep it is.
+ */
+export function searchDecisions(
+  filter: RegisterFilter,
+  page: RegisterPage = {},
+  scope: RegisterScope = { chapterId: null },
+): RegisterResult {
+  const limit = Math.min(Math.max(1, Math.floor(page.limit ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE);
+  const fts = ftsQuery(filter.q);
+  if (filter.q && !fts) {
+    // Only punctuation was typed: nothing can match it.
+    return { rows: [], newerCursor: null, olderCursor: null, ftsQuery: null };
+  }
+  const goingBack = page.before != null && page.after == null;
+  const bound = goingBack
+    ? { op: '>' as const, seq: page.before! }
+    : page.after != null
+      ? { op: '<' as const, seq: page.after }
+      : null;
+  const hits = pageHits(filter, scope, fts, bound, goingBack ? 'asc' : 'desc', limit + 1, true);
+  const more = hits.length > limit;
+  const kept = hits.slice(0, limit);
+  if (goingBack) kept.reverse();
+  const rows = rowsOf(kept);
+  const newest = rows[0]?.seq;
+  const oldest = rows[rows.length - 1]?.seq;
+
+  let hasNewer: boolean;
+  let hasOlder: boolean;
+  if (goingBack) {
+    hasNewer = more;
+    hasOlder = exists(filter, scope, fts, { op: '<', seq: oldest ?? page.before! + 1 });
+  } else {
+    hasOlder = more;
+    hasNewer = bound ? exists(filter, scope, fts, { op: '>', seq: newest ?? page.after! - 1 }) : false;
+  }
+  return {
+    rows,
+    newerCursor: hasNewer ? (newest ?? (page.after ?? page.before)!) : null,
+    olderCursor: hasOlder ? (oldest ?? (page.before ?? page.after)!) : null,
+    ftsQuery: fts,
+  };
+}
+
+function exists(filter: RegisterFilter, scope: RegisterScope, fts: string | null, bound: { op: '<' | '>'; seq: number }) {
+  return pageHits(filter, scope, fts, bound, bound.op === '<' ? 'desc' : 'asc', 1, false).length > 0;
+}
+
+/**
+ * Every record of the filtered register, newest first, in batches: for the
+ * CSV export, which must hold the whole result, not one page.
+ */
+export function* eachDecisionBatch(
+  filter: RegisterFilter,
+  scope: RegisterScope = { chapterId: null },
+  batchSize = 500,
+): Generator<RegisterRow[]> {
+  const fts = ftsQuery(filter.q);
+  if (filter.q && !fts) return;
+  let bound: { op: '<'; seq: number } | null = null;
+  for (;;) {
+    const hits = pageHits(filter, scope, fts, bound, 'desc', batchSize, false);
+    if (hits.length === 0) return;
+    yield rowsOf(hits);
+    if (hits.length < batchSize) return;
+    bound = { op: '<', seq: hits[hits.length - 1]!.seq };
+  }
+}
+
+// ---- Partner history ----
+
+export type PartnerProposalRow = {
+  id: number;
+  reference: string;
+  event_title: string;
+  event_date: string;
+  kind: string;
+  state: string;
+  chapter_id: number;
+  chapter_name: string;
+  campaign_name: string;
+  proposer_name: string;
+  created_at: string;
+  decided_at: string | null;
+  approved_until: string | null;
+};
+
+export type PartnerHistory = {
+  partner: Partner & { publicPositions: string[] };
+  proposals: PartnerProposalRow[];
+  /** Every record about the partner, newest first. */
+  decisions: RegisterRow[];
+  /** Proposals about this partner in chapters outside the scope (counted, not shown). */
+  otherChapterProposals: number;
+};
+
+/** A partner's profile and every proposal and decision about it, across the chapters in scope. */
+export function partnerHistory(partnerId: number, scope: RegisterScope = { chapterId: null }): PartnerHistory | undefined {
+  const partner = first(qb().selectFrom('partners').selectAll().where('id', '=', partnerId));
+  if (!partner) return undefined;
+  let proposals = qb()
+    .selectFrom('proposals as p')
+    .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+    .innerJoin('campaigns as ca', 'ca.id', 'p.campaign_id')
+    .innerJoin('users as u', 'u.id', 'p.proposer_id')
+    .select([
+      'p.id',
+      'p.reference',
+      'p.event_title',
+      'p.event_date',
+      'p.kind',
+      'p.state',
+      'p.chapter_id',
+      'c.name as chapter_name',
+      'ca.name as campaign_name',
+      'u.name as proposer_name',
+      'p.created_at',
+      'p.decided_at',
+      'p.approved_until',
+    ])
+    .where('p.partner_id', '=', partnerId)
+    .orderBy('p.id', 'desc');
+  if (scope.chapterId != null) proposals = proposals.where('p.chapter_id', '=', scope.chapterId);
+
+  const decisions: RegisterRow[] = [];
+  for (const batch of eachDecisionBatch({ partnerId }, scope)) decisions.push(...batch);
+
+  let otherChapterProposals = 0;
+  if (scope.chapterId != null) {
+    otherChapterProposals =
+      first(
+        qb()
+          .selectFrom('proposals')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('partner_id', '=', partnerId)
+          .where('chapter_id', '!=', scope.chapterId),
+      )?.n ?? 0;
+  }
+  return {
+    partner: { ...partner, publicPositions: JSON.parse(partner.public_positions) as string[] },
+    proposals: all(proposals),
+    decisions,
+    otherChapterProposals,
+  };
+}
+
+// ---- Choices for the filter form ----
+
+export function registerFilterChoices(scope: RegisterScope = { chapterId: null }) {
+  let partners = qb().selectFrom('partners').select(['id', 'name']).orderBy('name');
+  let chapters = qb().selectFrom('chapters').select(['id', 'name']).orderBy('name');
+  if (scope.chapterId != null) {
+    partners = partners.where('id', 'in', (eb) =>
+      eb.selectFrom('proposals').select('partner_id').where('chapter_id', '=', scope.chapterId!),
+    );
+    chapters = chapters.where('id', '=', scope.chapterId);
+  }
+  // People who have decided something; the system actor (null id) is its own choice.
+  let actors = qb()
+    .selectFrom('users as u')
+    .select(['u.id', 'u.name'])
+    .where((eb) => eb.exists(eb.selectFrom('decision_records as d').select('d.seq').whereRef('d.actor_id', '=', 'u.id')))
+    .orderBy('u.name');
+  if (scope.chapterId != null) {
+    actors = qb()
+      .selectFrom('users as u')
+      .select(['u.id', 'u.name'])
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('decision_records as d')
+            .select('d.seq')
+            .whereRef('d.actor_id', '=', 'u.id')
+            .where('d.chapter_id', '=', scope.chapterId!),
+        ),
+      )
+      .orderBy('u.name');
+  }
+  return {
+    partners: all(partners),
+    chapters: all(chapters),
+    campaigns: all(qb().selectFrom('campaigns').select(['id', 'name']).orderBy('name')),
+    actors: all(actors),
+  };
+}
+
+// ---- Audit runs ----
+
+export type AuditRun = {
+  id: number;
+  user_id: number | null;
+  user_name: string | null;
+  at: string;
+  ok: number;
+  record_count: number;
+  duration_ms: number;
+  first_bad_seq: number | null;
+  message: string;
+};
+
+export function insertAuditRun(values: {
+  userId: number | null;
+  at: string;
+  ok: boolean;
+  recordCount: number;
+  durationMs: number;
+  firstBadSeq: number | null;
+  message: string;
+}): number {
+  return insertId(
+    qb()
+      .insertInto('audit_runs')
+      .values({
+        user_id: values.userId,
+        at: values.at,
+        ok: values.ok ? 1 : 0,
+        record_count: values.recordCount,
+        duration_ms: Math.round(values.durationMs),
+        first_bad_seq: values.firstBadSeq,
+        message: values.message,
+      }),
+  );
+}
+
+function auditRunQuery() {
+  return qb()
+    .selectFrom('audit_runs as a')
+    .leftJoin('users as u', 'u.id', 'a.user_id')
+    .select([
+      'a.id',
+      'a.user_id',
+      'u.name as user_name',
+      'a.at',
+      'a.ok',
+      'a.record_count',
+      'a.duration_ms',
+      'a.first_bad_seq',
+      'a.message',
+    ]);
+}
+
+export function auditRunById(id: number): AuditRun | undefined {
+  return first(auditRunQuery().where('a.id', '=', id));
+}
+
+export function lastAuditRun(): AuditRun | undefined {
+  return first(auditRunQuery().orderBy('a.id', 'desc').limit(1));
+}
+
+export function recentAuditRuns(limit = 20): AuditRun[] {
+  return all(auditRunQuery().orderBy('a.id', 'desc').limit(limit));
+}
