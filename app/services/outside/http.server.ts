@@ -10,6 +10,8 @@ export type OutsideFailure = {
   message: string;
   /** HTTP status when the service answered. */
   status?: number;
+  /** The service's Retry-After, in milliseconds, when it sent one with an error. */
+  retryAfterMs?: number;
 };
 
 export type OutsideResponse = {
@@ -116,11 +118,13 @@ export async function outsideFetch(args: {
     }
     if (!response.ok) {
       const detail = errorDetail(text);
-      return failure(
+      const problem = failure(
         'http_error',
         `${args.service} answered with an error (${response.status}${detail ? `: ${detail}` : ''}).`,
         response.status,
       );
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      return retryAfterMs === null ? problem : { ...problem, retryAfterMs };
     }
     let json: unknown = undefined;
     if (args.expectJson) {
@@ -134,6 +138,15 @@ export async function outsideFetch(args: {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from now; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : null;
 }
 
 function describeNetworkError(error: unknown): string {

@@ -1,0 +1,137 @@
+// A 5x5 likelihood x impact grid with every risk (inherent and residual) and benefit placed.
+// Accessible: a real table with row and column headers, plus a text list of the same items.
+import { useId } from 'react';
+
+export type HeatMapItem = {
+  label: string;
+  kind: 'risk' | 'benefit';
+  likelihood: number;
+  impact: number;
+  residualLikelihood: number | null;
+  residualImpact: number | null;
+};
+export type HeatMapBand = { name: string; min: number; max: number };
+
+function bandOf(score: number, bands: HeatMapBand[]): string {
+  return bands.find((b) => score >= b.min && score <= b.max)?.name ?? 'low';
+}
+
+type Mark = { n: number; kind: 'risk' | 'residual' | 'benefit'; label: string };
+
+export function HeatMap({
+  items,
+  likelihoodLabels,
+  impactLabels,
+  bands,
+  caption = 'Heat map: likelihood by impact',
+}: {
+  items: HeatMapItem[];
+  likelihoodLabels: string[];
+  impactLabels: string[];
+  bands: HeatMapBand[];
+  caption?: string;
+}) {
+  const id = useId();
+  const cells = new Map<string, Mark[]>();
+  const place = (l: number, i: number, mark: Mark) => {
+    if (!(l >= 1 && l <= 5 && i >= 1 && i <= 5)) return;
+    const key = `${l}:${i}`;
+    cells.set(key, [...(cells.get(key) ?? []), mark]);
+  };
+  items.forEach((it, idx) => {
+    const n = idx + 1;
+    place(it.likelihood, it.impact, { n, kind: it.kind, label: it.label });
+    if (it.kind === 'risk' && it.residualLikelihood != null && it.residualImpact != null) {
+      place(it.residualLikelihood, it.residualImpact, { n, kind: 'residual', label: it.label });
+    }
+  });
+  const kindWord = { risk: 'risk', residual: 'residual risk', benefit: 'benefit' } as const;
+  const prefix = { risk: 'R', residual: 'r', benefit: 'B' } as const;
+  // Likelihood rows from 5 (top) down to 1, impact columns 1..5.
+  const rows = [5, 4, 3, 2, 1];
+  const cols = [1, 2, 3, 4, 5];
+  return (
+    <figure className="heatmap-figure" aria-labelledby={`${id}-cap`}>
+      <figcaption id={`${id}-cap`} className="label">{caption}</figcaption>
+      <div className="table-wrap">
+        <table className="heatmap-table">
+          <thead>
+            <tr>
+              <th scope="col" className="axis">
+                <span className="visually-hidden">Likelihood (rows) by impact (columns)</span>
+                <span aria-hidden="true">L ↓ / I →</span>
+              </th>
+              {cols.map((i) => (
+                <th scope="col" key={i} className="axis">
+                  {i} {impactLabels[i - 1]}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((l) => (
+              <tr key={l}>
+                <th scope="row" className="axis">
+                  {l} {likelihoodLabels[l - 1]}
+                </th>
+                {cols.map((i) => {
+                  const score = l * i;
+                  const band = bandOf(score, bands);
+                  const marks = cells.get(`${l}:${i}`) ?? [];
+                  return (
+                    <td key={i} className={`cell band-${band}`} data-l={l} data-i={i}>
+                      <span className="visually-hidden">
+                        Score {score}, {band}.{marks.length === 0 ? ' Empty.' : ''}
+                      </span>
+                      {marks.map((m, k) => (
+                        <span key={k} className={`dot dot--${m.kind}`} title={`${kindWord[m.kind]}: ${m.label}`}>
+                          <span aria-hidden="true">
+                            {prefix[m.kind]}
+                            {m.n}
+                          </span>
+                          <span className="visually-hidden">
+                            {kindWord[m.kind]} {m.n}: {m.label}
+                          </span>
+                        </span>
+                      ))}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="heatmap-legend small">
+        <span className="dot dot--risk" aria-hidden="true">R</span> risk (inherent){' '}
+        <span className="dot dot--residual" aria-hidden="true">r</span> risk after mitigation{' '}
+        <span className="dot dot--benefit" aria-hidden="true">B</span> benefit
+      </p>
+      <details className="heatmap-list">
+        <summary>The same items as a list</summary>
+        {items.length === 0 ? (
+          <p className="muted">No items yet.</p>
+        ) : (
+          <ol>
+            {items.map((it, idx) => {
+              const s = it.likelihood * it.impact;
+              const hasResidual = it.kind === 'risk' && it.residualLikelihood != null && it.residualImpact != null;
+              const rs = hasResidual ? (it.residualLikelihood as number) * (it.residualImpact as number) : null;
+              return (
+                <li key={idx}>
+                  {it.kind === 'risk' ? 'Risk' : 'Benefit'} {idx + 1}, {it.label}: likelihood {it.likelihood} (
+                  {likelihoodLabels[it.likelihood - 1] ?? '?'}) × impact {it.impact} ({impactLabels[it.impact - 1] ?? '?'}) = {s},{' '}
+                  {bandOf(s, bands)}
+                  {rs != null
+                    ? `; residual ${it.residualLikelihood} × ${it.residualImpact} = ${rs}, ${bandOf(rs, bands)}`
+                    : null}
+                  .
+                </li>
+              );
+            })}
+          </ol>
+        )}
+      </details>
+    </figure>
+  );
+}

@@ -1,0 +1,40 @@
+// The decision records of one proposal, oldest first: who, when, what outcome and why.
+import { Tag } from './forms';
+import { formatDateTime, outcomeLabel, outcomeTone, roleLabel, stateLabel, stepLabel } from '../utils/labels';
+
+export type TimelineRecord = {
+  seq: number;
+  step: string;
+  outcome: string;
+  actorName: string;
+  actorRole: string;
+  at: string;
+  rationale: string;
+  fromState: string | null;
+  toState: string;
+};
+
+export function Timeline({ records, emptyText = 'No decisions recorded yet.' }: { records: TimelineRecord[]; emptyText?: string }) {
+  if (records.length === 0) return <p className="muted">{emptyText}</p>;
+  return (
+    <ol className="timeline">
+      {records.map((r) => (
+        <li key={r.seq} className={`timeline__item timeline__item--${outcomeTone(r.outcome)}`} data-seq={r.seq}>
+          <div className="row">
+            <strong>{stepLabel(r.step)}</strong>
+            <Tag tone={outcomeTone(r.outcome)}>{outcomeLabel(r.outcome)}</Tag>
+          </div>
+          <div className="timeline__meta">
+            #{r.seq} · {r.actorName} ({roleLabel(r.actorRole)}) · <time dateTime={r.at}>{formatDateTime(r.at)}</time>
+            {r.fromState !== r.toState ? (
+              <>
+                {' '}· {r.fromState ? stateLabel(r.fromState) : 'new'} → {stateLabel(r.toState)}
+              </>
+            ) : null}
+          </div>
+          {r.rationale ? <p className="timeline__rationale">{r.rationale}</p> : null}
+        </li>
+      ))}
+    </ol>
+  );
+}
