@@ -4,6 +4,8 @@ import { getDb } from './db/connection';
 import { migrateToLatest } from './db/migrate';
 import { isSeeded, seedDemo } from './app/services/seed.server';
 import { createApp } from './app/http.server';
+import { startOutboxWorker } from './app/services/outside/outbox.server';
+import { expireDueApprovals } from './app/services/expiry.server';
 
 // Starts Cosponsor: migrate, seed an empty database with demo data, serve.
 installGlobals();
@@ -29,6 +31,19 @@ if (process.env.MOCKS === 'true') {
   startMockServer();
   console.log('MOCKS=true: outside services answered by local mocks.');
 }
+
+// Background work: deliver queued notifications (also those left by a crash
+// between commit and delivery), and expire approvals past their end date.
+startOutboxWorker();
+const expirySweep = setInterval(() => {
+  try {
+    expireDueApprovals();
+  } catch (error) {
+    console.error('Expiry sweep failed:', error);
+  }
+}, 60 * 60_000);
+expirySweep.unref();
+expireDueApprovals();
 
 const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;

@@ -1,11 +1,15 @@
 import { parseArgs } from 'node:util';
 
 // npm run bench -- decisions [--count N] [--verbose]
-// npm run bench -- verify    [--count N] [--verbose]
+// npm run bench -- verify    [--count N] [--verbose] [--keep]  (--keep leaves the database file for profiling)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { count: { type: 'string' }, verbose: { type: 'boolean', default: false } },
+  options: {
+    count: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
 });
 
 const which = positionals[0];
@@ -20,7 +24,7 @@ if (which === 'decisions') {
   console.log(await decisionsBenchmark({ total: count ?? 10_000, verbose: values.verbose }));
 } else if (which === 'verify') {
   const { verifyBenchmark } = await import('./verify');
-  console.log(await verifyBenchmark({ total: count ?? 100_000, verbose: values.verbose }));
+  console.log(await verifyBenchmark({ total: count ?? 100_000, verbose: values.verbose, keep: values.keep }));
 } else {
   console.error('Usage: npm run bench -- decisions | verify [--count N] [--verbose]');
   process.exit(2);

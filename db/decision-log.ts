@@ -1,6 +1,58 @@
+import type { Compilable, CompiledQuery } from 'kysely';
 import { all, first, getDb, insertId, nowIso, qb } from './connection';
-import { checkRecords, GENESIS_HASH, recordHash, type ChainProblem, type HashedRecord } from './record-hash';
+import {
+  ChainChecker,
+  GENESIS_HASH,
+  HASH_VERSION,
+  HASHED_FIELDS,
+  hashOfValues,
+  recordHash,
+  type ChainProblem,
+  type HashedRecord,
+} from './record-hash';
 import type { DecisionRecord } from './schema';
+
+/**
+ * A query Kysely builds and compiles once, then re-runs with new parameters:
+ * the append path runs these on every decision, and building and compiling
+ * them cost more than running them. Each named parameter is built as a unique
+ * sentinel, so its position in the compiled SQL is found, never assumed.
+ */
+function prebuilt<P extends Record<string, unknown>, R>(names: readonly (keyof P & string)[], build: (params: P) => Compilable<R>) {
+  let template: { compiled: CompiledQuery<R>; slots: ({ name: keyof P & string } | { value: unknown })[] } | undefined;
+  return (params: P): Compilable<R> => {
+    if (!template) {
+      const sentinel = (name: string) => `\u0000prebuilt:${name}\u0000`;
+      const compiled = build(Object.fromEntries(names.map((n) => [n, sentinel(n)])) as P).compile();
+      const slots = compiled.parameters.map((value) => {
+        const name = names.find((n) => value === sentinel(n));
+        return name ? { name } : { value };
+      });
+      const used = new Set(slots.flatMap((s) => ('name' in s ? [s.name] : [])));
+      if (used.size !== names.length) throw new Error(`prebuilt query lost a parameter: ${compiled.sql}`);
+      template = { compiled, slots };
+    }
+    const { compiled, slots } = template;
+    const parameters = slots.map((s) => ('name' in s ? params[s.name] : s.value));
+    return { compile: () => ({ ...compiled, parameters }) };
+  };
+}
+
+const chainHead = prebuilt<Record<string, never>, { seq: number; hash: string }>([], () =>
+  qb().selectFrom('decision_records').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1),
+);
+
+const proposalHead = prebuilt<{ proposalId: number }, { hash: string }>(['proposalId'], (p) =>
+  qb().selectFrom('decision_records').select('hash').where('proposal_id', '=', p.proposalId).orderBy('seq', 'desc').limit(1),
+);
+
+type StoredRecord = HashedRecord & { hash: string };
+const RECORD_COLUMNS = [
+  'seq', 'proposal_id', 'partner_id', 'chapter_id', 'campaign_id', 'step', 'outcome', 'actor_id', 'actor_name', 'actor_role',
+  'at', 'rationale', 'inputs', 'config_versions', 'from_state', 'to_state', 'prev_hash', 'proposal_prev_hash', 'hash',
+] as const satisfies readonly (keyof StoredRecord)[];
+
+const insertRecord = prebuilt<StoredRecord, unknown>(RECORD_COLUMNS, (r) => qb().insertInto('decision_records').values(r));
 
 export type RecordDraft = {
   proposalId: number;
@@ -26,22 +78,14 @@ export type RecordDraft = {
  * is read and extended under the same write lock.
  */
 export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): DecisionRecord[] {
-  const db = qb();
-  const head = first(db.selectFrom('decision_records').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1));
+  const head = first(chainHead({}));
   let seq = head ? head.seq : 0;
   let prevHash = head ? head.hash : GENESIS_HASH;
   const proposalHeads = new Map<number, string | null>();
   const written: DecisionRecord[] = [];
   for (const draft of drafts) {
     if (!proposalHeads.has(draft.proposalId)) {
-      const last = first(
-        db
-          .selectFrom('decision_records')
-          .select('hash')
-          .where('proposal_id', '=', draft.proposalId)
-          .orderBy('seq', 'desc')
-          .limit(1),
-      );
+      const last = first(proposalHead({ proposalId: draft.proposalId }));
       proposalHeads.set(draft.proposalId, last ? last.hash : null);
     }
     seq += 1;
@@ -66,7 +110,7 @@ export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): Dec
       proposal_prev_hash: proposalHeads.get(draft.proposalId) ?? null,
     };
     const hash = recordHash(record);
-    insertId(db.insertInto('decision_records').values({ ...record, hash }));
+    insertId(insertRecord({ ...record, hash }));
     written.push({ ...record, hash });
     prevHash = hash;
     proposalHeads.set(draft.proposalId, hash);
@@ -88,6 +132,9 @@ export function countRecords(): number {
   return first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
 }
 
+/** Where each hashed field sits in a verifier row (after the version tag). */
+const COLUMN = Object.fromEntries(HASHED_FIELDS.map((field, i) => [field, i + 1])) as Record<(typeof HASHED_FIELDS)[number], number>;
+
 export type VerifyResult =
   | { ok: true; count: number; durationMs: number }
   | { ok: false; count: number; durationMs: number; problem: ChainProblem };
@@ -99,49 +146,54 @@ export type VerifyResult =
 export function verifyLog(): VerifyResult {
   const started = performance.now();
   const sqlite = getDb().sqlite;
-  const rows = sqlite
-    .prepare(
-      `SELECT seq, proposal_id, partner_id, chapter_id, campaign_id, step, outcome, actor_id, actor_name, actor_role,
-              at, rationale, inputs, config_versions, from_state, to_state, prev_hash, proposal_prev_hash, hash
-         FROM decision_records ORDER BY seq`,
-    )
-    .iterate() as Iterable<HashedRecord & { hash: string }>;
-  const lastState = new Map<number, { seq: number; toState: string }>();
-  const tracked = (function* () {
+  // One read transaction: the records and the proposals' states come from the
+  // same snapshot, so a decision committed by another process meanwhile cannot
+  // look like a mismatch.
+  const result = sqlite.transaction(() => {
+    // Rows as arrays laid out as [HASH_VERSION, ...HASHED_FIELDS, hash]: hashed
+    // as they come, without building an object per record.
+    const rows = sqlite
+      .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records ORDER BY seq`)
+      .raw()
+      .iterate(HASH_VERSION) as Iterable<unknown[]>;
+    const checker = new ChainChecker({ contiguous: true });
+    const lastOfProposal = new Map<number, unknown[]>();
     for (const row of rows) {
-      lastState.set(row.proposal_id, { seq: row.seq, toState: row.to_state });
-      yield row;
+      const stored = row.pop() as string;
+      const proposalId = row[COLUMN.proposal_id] as number;
+      const problem = checker.checkHashed(
+        row[COLUMN.seq] as number,
+        proposalId,
+        row[COLUMN.prev_hash] as string,
+        row[COLUMN.proposal_prev_hash] as string | null,
+        stored,
+        hashOfValues(row),
+      );
+      if (problem) return { count: checker.count, problem };
+      lastOfProposal.set(proposalId, row);
     }
+    const proposals = sqlite.prepare('SELECT id, state FROM proposals ORDER BY id').all() as { id: number; state: string }[];
+    for (const proposal of proposals) {
+      const last = lastOfProposal.get(proposal.id);
+      if (!last) {
+        return { count: checker.count, problem: { seq: 0, proposalId: proposal.id, problem: 'the proposal has no decision record at all' } };
+      }
+      const toState = last[COLUMN.to_state] as string;
+      if (toState !== proposal.state) {
+        return {
+          count: checker.count,
+          problem: {
+            seq: last[COLUMN.seq] as number,
+            proposalId: proposal.id,
+            problem: `the proposal is in state "${proposal.state}" but its last record moved it to "${toState}"`,
+          },
+        };
+      }
+    }
+    return { count: checker.count, problem: null };
   })();
-  const chain = checkRecords(tracked, { contiguous: true });
-  const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-  if (chain.problem) return { ok: false, count: chain.count, durationMs: elapsed(), problem: chain.problem };
-
-  const proposals = sqlite.prepare('SELECT id, state FROM proposals ORDER BY id').all() as { id: number; state: string }[];
-  for (const proposal of proposals) {
-    const last = lastState.get(proposal.id);
-    if (!last) {
-      return {
-        ok: false,
-        count: chain.count,
-        durationMs: elapsed(),
-        problem: { seq: 0, proposalId: proposal.id, problem: 'the proposal has no decision record at all' },
-      };
-    }
-    if (last.toState !== proposal.state) {
-      return {
-        ok: false,
-        count: chain.count,
-        durationMs: elapsed(),
-        problem: {
-          seq: last.seq,
-          proposalId: proposal.id,
-          problem: `the proposal is in state "${proposal.state}" but its last record moved it to "${last.toState}"`,
-        },
-      };
-    }
-  }
-  return { ok: true, count: chain.count, durationMs: elapsed() };
+  const durationMs = Math.round((performance.now() - started) * 10) / 10;
+  return result.problem ? { ok: false, count: result.count, durationMs, problem: result.problem } : { ok: true, count: result.count, durationMs };
 }
 
 export function formatVerifyResult(result: VerifyResult): string {

@@ -1,4 +1,4 @@
-import { first, qb } from './connection';
+import { all, first, qb, run } from './connection';
 
 export function countUnread(userId: number): number {
   return (
@@ -10,4 +10,91 @@ export function countUnread(userId: number): number {
         .where('read_at', 'is', null),
     )?.n ?? 0
   );
+}
+
+// ---- Writing and reading the inbox (staff review) ----
+
+export type InboxRowInput = {
+  userId: number;
+  proposalId: number;
+  decisionSeq: number | null;
+  kind: string;
+  message: string;
+  createdAt: string;
+};
+
+export function insertInboxRows(rows: InboxRowInput[]): void {
+  for (const r of rows) {
+    run(
+      qb()
+        .insertInto('inbox')
+        .values({
+          user_id: r.userId,
+          proposal_id: r.proposalId,
+          decision_seq: r.decisionSeq,
+          kind: r.kind,
+          message: r.message,
+          created_at: r.createdAt,
+        }),
+    );
+  }
+}
+
+/** Active people holding a role, optionally only those of one chapter. */
+export function activeUserIdsWithRole(role: string, chapterId?: number): number[] {
+  let q = qb()
+    .selectFrom('users as u')
+    .innerJoin('user_roles as r', 'r.user_id', 'u.id')
+    .select('u.id')
+    .where('r.role', '=', role)
+    .where('u.active', '=', 1);
+  if (chapterId !== undefined) q = q.where('u.chapter_id', '=', chapterId);
+  return all(q.orderBy('u.id')).map((u) => u.id);
+}
+
+export type InboxEntry = {
+  id: number;
+  proposal_id: number;
+  decision_seq: number | null;
+  kind: string;
+  message: string;
+  created_at: string;
+  read_at: string | null;
+  reference: string;
+  event_title: string;
+  state: string;
+};
+
+/** A person's inbox, newest first; unread only when asked. */
+export function inboxEntries(userId: number, options: { unreadOnly?: boolean; limit?: number } = {}): InboxEntry[] {
+  let q = qb()
+    .selectFrom('inbox as i')
+    .innerJoin('proposals as p', 'p.id', 'i.proposal_id')
+    .select([
+      'i.id',
+      'i.proposal_id',
+      'i.decision_seq',
+      'i.kind',
+      'i.message',
+      'i.created_at',
+      'i.read_at',
+      'p.reference',
+      'p.event_title',
+      'p.state',
+    ])
+    .where('i.user_id', '=', userId);
+  if (options.unreadOnly) q = q.where('i.read_at', 'is', null);
+  return all(q.orderBy('i.id', 'desc').limit(options.limit ?? 100));
+}
+
+/** Marks one entry read; only the owner's entry, and only once. Returns whether it changed. */
+export function markInboxRead(userId: number, id: number, at: string): boolean {
+  return (
+    run(qb().updateTable('inbox').set({ read_at: at }).where('id', '=', id).where('user_id', '=', userId).where('read_at', 'is', null))
+      .changes === 1
+  );
+}
+
+export function markAllInboxRead(userId: number, at: string): number {
+  return run(qb().updateTable('inbox').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null)).changes;
 }

@@ -371,3 +371,40 @@ export function mouVersionList(proposalId: number) {
       .orderBy('m.version', 'desc'),
   );
 }
+
+// ---- Partner history: what became of earlier proposals with these partners ----
+
+export type PartnerProposalSummary = {
+  id: number;
+  partner_id: number;
+  reference: string;
+  event_title: string;
+  event_date: string;
+  state: string;
+  chapter_name: string;
+  decided_at: string | null;
+  updated_at: string;
+};
+
+/** Every proposal with any of these partners, newest first (for duplicate checks and precedent). */
+export function proposalsForPartners(partnerIds: number[]): PartnerProposalSummary[] {
+  if (partnerIds.length === 0) return [];
+  return all(
+    qb()
+      .selectFrom('proposals as p')
+      .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+      .select([
+        'p.id',
+        'p.partner_id',
+        'p.reference',
+        'p.event_title',
+        'p.event_date',
+        'p.state',
+        'c.name as chapter_name',
+        'p.decided_at',
+        'p.updated_at',
+      ])
+      .where('p.partner_id', 'in', partnerIds)
+      .orderBy('p.id', 'desc'),
+  );
+}

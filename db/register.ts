@@ -108,24 +108,79 @@ function nextDay(day: string): string {
 
 type RecordTables = { d: Database['decision_records'] };
 
-/** The filter and scope as one condition on decision_records `d`. */
-function conditions(filter: RegisterFilter, scope: RegisterScope): Expression<SqlBool>[] {
+/** A filter compiled for one query: conditions on `d`, and the seq window a date range allows. */
+type Compiled = {
+  where: Expression<SqlBool>[];
+  /** The same equality filters as FTS tokens of the `tags` column. */
+  tags: string[];
+  /** From decision_days: the exact first and last seq of the days asked; null without dates. */
+  window: { lo: number; hi: number } | null;
+  /** A date range with no record at all. */
+  empty: boolean;
+};
+
+function compile(filter: RegisterFilter, scope: RegisterScope): Compiled {
   const eb = expressionBuilder<RecordTables, 'd'>();
-  const out: Expression<SqlBool>[] = [];
-  if (scope.chapterId != null) out.push(eb('d.chapter_id', '=', scope.chapterId));
-  if (filter.chapterId != null) out.push(eb('d.chapter_id', '=', filter.chapterId));
-  if (filter.partnerId != null) out.push(eb('d.partner_id', '=', filter.partnerId));
-  if (filter.campaignId != null) out.push(eb('d.campaign_id', '=', filter.campaignId));
-  if (filter.proposalId != null) out.push(eb('d.proposal_id', '=', filter.proposalId));
-  if (filter.actorId != null) out.push(eb('d.actor_id', '=', filter.actorId));
-  if (filter.step) out.push(eb('d.step', '=', filter.step));
-  if (filter.outcome) out.push(eb('d.outcome', '=', filter.outcome));
-  if (filter.from) out.push(eb('d.at', '>=', `${filter.from}T00:00:00.000Z`));
-  if (filter.to) out.push(eb('d.at', '<', nextDay(filter.to)));
-  return out;
+  const where: Expression<SqlBool>[] = [];
+  const tags: string[] = [];
+  const equal = (column: 'chapter_id' | 'partner_id' | 'campaign_id' | 'proposal_id' | 'actor_id', tag: string, value: number | null | undefined) => {
+    if (value == null) return;
+    where.push(eb(`d.${column}`, '=', value));
+    tags.push(`${tag}${Math.trunc(value)}`);
+  };
+  equal('chapter_id', 'c', scope.chapterId);
+  equal('chapter_id', 'c', filter.chapterId);
+  equal('partner_id', 'p', filter.partnerId);
+  equal('campaign_id', 'k', filter.campaignId);
+  equal('proposal_id', 'r', filter.proposalId);
+  equal('actor_id', 'a', filter.actorId);
+  if (filter.step) {
+    where.push(eb('d.step', '=', filter.step));
+    tags.push(`s${filter.step.replace(/_/g, '')}`);
+  }
+  if (filter.outcome) {
+    where.push(eb('d.outcome', '=', filter.outcome));
+    tags.push(`o${filter.outcome.replace(/_/g, '')}`);
+  }
+  if (!filter.from && !filter.to) return { where, tags, window: null, empty: false };
+
+  // `at` itself decides; the window only lets the query skip straight to those days.
+  if (filter.from) where.push(eb('d.at', '>=', `${filter.from}T00:00:00.000Z`));
+  if (filter.to) where.push(eb('d.at', '<', nextDay(filter.to)));
+  let days = qb()
+    .selectFrom('decision_days')
+    .select((e) => [e.fn.min('min_seq').as('lo'), e.fn.max('max_seq').as('hi')]);
+  if (filter.from) days = days.where('day', '>=', filter.from);
+  if (filter.to) days = days.where('day', '<=', filter.to);
+  const range = first(days);
+  if (!range || range.lo === null || range.hi === null) return { where, tags, window: null, empty: true };
+  return { where, tags, window: { lo: Number(range.lo), hi: Number(range.hi) }, empty: false };
 }
 
 type Hit = { seq: number; snippet: string | null };
+type Bound = { op: '<' | '>'; seq: number };
+
+/** The text columns a person searches; `tags` only carries the filters. */
+const TEXT_COLUMNS = ['rationale', 'evidence', 'agenda', 'partner'] as const;
+const COLUMN_INDEX: Record<(typeof TEXT_COLUMNS)[number], number> = { rationale: 0, evidence: 1, partner: 2, agenda: 3 };
+
+/**
+ * The MATCH expression: the person's words in the text columns, AND each
+ * filter as a tag token. FTS5 advances all terms together, so the rarest one
+ * (often a filter) sets the pace instead of a scan over every match of a common word.
+ */
+function matchExpression(fts: string, tags: string[]): string {
+  return [`{${TEXT_COLUMNS.join(' ')}} : (${fts})`, ...tags.map((t) => `tags : "${t}"`)].join(' AND ');
+}
+
+function snippetOf(row: Record<string, unknown>): string | null {
+  // The first text column with a hit, in the order a reader cares about.
+  for (const column of TEXT_COLUMNS) {
+    const text = row[`s_${column}`];
+    if (typeof text === 'string' && text.includes(SNIPPET_START)) return text;
+  }
+  return null;
+}
 
 /**
  * The seqs of one page (plus one, to tell whether more follow), in the order
@@ -133,33 +188,39 @@ type Hit = { seq: number; snippet: string | null };
  * loop) and yields rowids newest first, so a page stops after `limit` matches.
  */
 function pageHits(
-  filter: RegisterFilter,
-  scope: RegisterScope,
+  compiled: Compiled,
   fts: string | null,
-  bound: { op: '<' | '>'; seq: number } | null,
+  bound: Bound | null,
   order: 'asc' | 'desc',
   limit: number,
   withSnippet: boolean,
 ): Hit[] {
-  const where = conditions(filter, scope);
+  if (compiled.empty) return [];
+  const { where, window } = compiled;
   if (fts) {
     let q = qb()
       .selectFrom('decision_search')
       .crossJoin('decision_records as d')
       .whereRef('d.seq', '=', 'decision_search.rowid')
-      .where(sql<SqlBool>`decision_search MATCH ${fts}`)
-      .select('d.seq')
-      .select(
-        withSnippet
-          ? sql<string>`snippet(decision_search, -1, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as('snippet')
-          : sql<null>`NULL`.as('snippet'),
-      );
+      .where(sql<SqlBool>`decision_search MATCH ${matchExpression(fts, compiled.tags)}`)
+      .select('d.seq');
+    if (withSnippet) {
+      for (const column of TEXT_COLUMNS) {
+        q = q.select(
+          sql<string>`snippet(decision_search, ${COLUMN_INDEX[column]}, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as(`s_${column}`),
+        ) as unknown as typeof q;
+      }
+    }
+    // The tags already filter; the same conditions on d keep the result exact whatever the index holds.
     for (const w of where) q = q.where(w);
+    if (window) q = q.where('decision_search.rowid', '>=', window.lo).where('decision_search.rowid', '<=', window.hi);
     if (bound) q = q.where('decision_search.rowid', bound.op, bound.seq);
-    return all(q.orderBy('decision_search.rowid', order).limit(limit));
+    const rows = all(q.orderBy('decision_search.rowid', order).limit(limit)) as ({ seq: number } & Record<string, unknown>)[];
+    return rows.map((row) => ({ seq: row.seq, snippet: withSnippet ? snippetOf(row) : null }));
   }
   let q = qb().selectFrom('decision_records as d').select(['d.seq', sql<null>`NULL`.as('snippet')]);
   for (const w of where) q = q.where(w);
+  if (window) q = q.where('d.seq', '>=', window.lo).where('d.seq', '<=', window.hi);
   if (bound) q = q.where('d.seq', bound.op, bound.seq);
   return all(q.orderBy('d.seq', order).limit(limit));
 }
@@ -218,7 +279,7 @@ export function searchDecisions(
 ): RegisterResult {
   const limit = Math.min(Math.max(1, Math.floor(page.limit ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE);
   const fts = ftsQuery(filter.q);
-  if (filter.q && !fts) {
+  if (filter.q?.trim() && !fts) {
     // Only punctuation was typed: nothing can match it.
     return { rows: [], newerCursor: null, olderCursor: null, ftsQuery: null };
   }
@@ -228,7 +289,8 @@ export function searchDecisions(
     : page.after != null
       ? { op: '<' as const, seq: page.after }
       : null;
-  const hits = pageHits(filter, scope, fts, bound, goingBack ? 'asc' : 'desc', limit + 1, true);
+  const compiled = compile(filter, scope);
+  const hits = pageHits(compiled, fts, bound, goingBack ? 'asc' : 'desc', limit + 1, true);
   const more = hits.length > limit;
   const kept = hits.slice(0, limit);
   if (goingBack) kept.reverse();
@@ -240,10 +302,10 @@ export function searchDecisions(
   let hasOlder: boolean;
   if (goingBack) {
     hasNewer = more;
-    hasOlder = exists(filter, scope, fts, { op: '<', seq: oldest ?? page.before! + 1 });
+    hasOlder = exists(compiled, fts, { op: '<', seq: oldest ?? page.before! + 1 });
   } else {
     hasOlder = more;
-    hasNewer = bound ? exists(filter, scope, fts, { op: '>', seq: newest ?? page.after! - 1 }) : false;
+    hasNewer = bound ? exists(compiled, fts, { op: '>', seq: newest ?? page.after! - 1 }) : false;
   }
   return {
     rows,
@@ -253,8 +315,8 @@ export function searchDecisions(
   };
 }
 
-function exists(filter: RegisterFilter, scope: RegisterScope, fts: string | null, bound: { op: '<' | '>'; seq: number }) {
-  return pageHits(filter, scope, fts, bound, bound.op === '<' ? 'desc' : 'asc', 1, false).length > 0;
+function exists(compiled: Compiled, fts: string | null, bound: Bound): boolean {
+  return pageHits(compiled, fts, bound, bound.op === '<' ? 'desc' : 'asc', 1, false).length > 0;
 }
 
 /**
@@ -267,10 +329,11 @@ export function* eachDecisionBatch(
   batchSize = 500,
 ): Generator<RegisterRow[]> {
   const fts = ftsQuery(filter.q);
-  if (filter.q && !fts) return;
-  let bound: { op: '<'; seq: number } | null = null;
+  if (filter.q?.trim() && !fts) return;
+  const compiled = compile(filter, scope);
+  let bound: Bound | null = null;
   for (;;) {
-    const hits = pageHits(filter, scope, fts, bound, 'desc', batchSize, false);
+    const hits = pageHits(compiled, fts, bound, 'desc', batchSize, false);
     if (hits.length === 0) return;
     yield rowsOf(hits);
     if (hits.length < batchSize) return;
@@ -298,15 +361,30 @@ export type PartnerProposalRow = {
 
 export type PartnerHistory = {
   partner: Partner & { publicPositions: string[] };
+  /** Newest first, at most `proposalLimit` of them. */
   proposals: PartnerProposalRow[];
-  /** Every record about the partner, newest first. */
+  proposalCount: number;
+  /** Proposals by state, e.g. { approved: 3, rejected: 1 }. */
+  proposalStates: Record<string, number>;
+  /** The newest decisions about the partner; the rest follow in the register (olderCursor). */
   decisions: RegisterRow[];
+  decisionCount: number;
+  /** Pass as `after`, with the partner filter, to read on in the register; null when all are shown. */
+  olderCursor: number | null;
   /** Proposals about this partner in chapters outside the scope (counted, not shown). */
   otherChapterProposals: number;
 };
 
-/** A partner's profile and every proposal and decision about it, across the chapters in scope. */
-export function partnerHistory(partnerId: number, scope: RegisterScope = { chapterId: null }): PartnerHistory | undefined {
+/**
+ * A partner's profile and the proposals and decisions about it, across the
+ * chapters in scope. A much-asked partner has thousands of records: the newest
+ * come here, the rest page on in the register filtered by partner.
+ */
+export function partnerHistory(
+  partnerId: number,
+  scope: RegisterScope = { chapterId: null },
+  options: { proposalLimit?: number; decisionLimit?: number } = {},
+): PartnerHistory | undefined {
   const partner = first(qb().selectFrom('partners').selectAll().where('id', '=', partnerId));
   if (!partner) return undefined;
   let proposals = qb()
@@ -330,11 +408,24 @@ export function partnerHistory(partnerId: number, scope: RegisterScope = { chapt
       'p.approved_until',
     ])
     .where('p.partner_id', '=', partnerId)
-    .orderBy('p.id', 'desc');
-  if (scope.chapterId != null) proposals = proposals.where('p.chapter_id', '=', scope.chapterId);
-
-  const decisions: RegisterRow[] = [];
-  for (const batch of eachDecisionBatch({ partnerId }, scope)) decisions.push(...batch);
+    .orderBy('p.id', 'desc')
+    .limit(options.proposalLimit ?? 200);
+  let states = qb()
+    .selectFrom('proposals')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('partner_id', '=', partnerId)
+    .groupBy('state');
+  let decisionCount = qb()
+    .selectFrom('decision_records')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partner_id', '=', partnerId);
+  if (scope.chapterId != null) {
+    proposals = proposals.where('p.chapter_id', '=', scope.chapterId);
+    states = states.where('chapter_id', '=', scope.chapterId);
+    decisionCount = decisionCount.where('chapter_id', '=', scope.chapterId);
+  }
+  const proposalStates = Object.fromEntries(all(states).map((r) => [r.state, r.n]));
+  const page = searchDecisions({ partnerId }, { limit: options.decisionLimit ?? 50 }, scope);
 
   let otherChapterProposals = 0;
   if (scope.chapterId != null) {
@@ -350,7 +441,11 @@ export function partnerHistory(partnerId: number, scope: RegisterScope = { chapt
   return {
     partner: { ...partner, publicPositions: JSON.parse(partner.public_positions) as string[] },
     proposals: all(proposals),
-    decisions,
+    proposalCount: Object.values(proposalStates).reduce((a, b) => a + b, 0),
+    proposalStates,
+    decisions: page.rows,
+    decisionCount: first(decisionCount)?.n ?? 0,
+    olderCursor: page.olderCursor,
     otherChapterProposals,
   };
 }

@@ -265,6 +265,15 @@ export interface DecisionSearchTable {
   evidence: string;
   partner: string;
   agenda: string;
+  /** Filter values as tokens (p<partner> c<chapter> k<campaign> r<proposal> a<actor> s<step> o<outcome>). */
+  tags: string;
+}
+
+/** The first and last seq recorded on each UTC day (a trigger keeps it): date filters as seq ranges. */
+export interface DecisionDaysTable {
+  day: string;
+  min_seq: number;
+  max_seq: number;
 }
 
 export interface Database {
@@ -292,6 +301,7 @@ export interface Database {
   screenings: ScreeningsTable;
   audit_runs: AuditRunsTable;
   decision_search: DecisionSearchTable;
+  decision_days: DecisionDaysTable;
 }
 
 export type Chapter = Selectable<ChaptersTable>;

@@ -84,3 +84,44 @@ export function listChapters(activeOnly = false) {
 export function chapterById(id: number) {
   return first(qb().selectFrom('chapters').selectAll().where('id', '=', id));
 }
+
+// ---- Account and chapter administration (every change is also written to admin_log by the caller) ----
+
+export function setUserActive(userId: number, active: boolean, at: string): void {
+  run(qb().updateTable('users').set({ active: active ? 1 : 0, updated_at: at }).where('id', '=', userId));
+}
+
+export function setUserChapter(userId: number, chapterId: number | null, at: string): void {
+  run(qb().updateTable('users').set({ chapter_id: chapterId, updated_at: at }).where('id', '=', userId));
+}
+
+/** Case-insensitive: "Austin group" and "Austin Group" are one chapter. */
+export function chapterByName(name: string) {
+  return first(
+    qb()
+      .selectFrom('chapters')
+      .selectAll()
+      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.trim().toLowerCase())),
+  );
+}
+
+export function renameChapter(chapterId: number, name: string, region: string): void {
+  run(qb().updateTable('chapters').set({ name: name.trim(), region: region.trim() }).where('id', '=', chapterId));
+}
+
+export function setChapterActive(chapterId: number, active: boolean): void {
+  run(qb().updateTable('chapters').set({ active: active ? 1 : 0 }).where('id', '=', chapterId));
+}
+
+/** Active accounts per chapter, for the chapter list. */
+export function activeMembersByChapter(): Map<number, number> {
+  const rows = all(
+    qb()
+      .selectFrom('users')
+      .select(['chapter_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('active', '=', 1)
+      .where('chapter_id', 'is not', null)
+      .groupBy('chapter_id'),
+  );
+  return new Map(rows.map((r) => [r.chapter_id as number, Number(r.n)]));
+}

@@ -146,11 +146,12 @@ export function decideRefusal(ctx: VettingContext, actor: Actor): string | null 
 
 /**
  * Why the event is refused regardless of the state (actor rights and payload), or null.
- * The machine's single `permitted` guard is exactly `refusal(...) === null`, so the sentence shown
+ * The machine's single `permitted` guard is exactly `eventRefusal(...) === null`, so the sentence shown
  * to a person and the guard can never disagree.
  */
-export function refusal(ctx: VettingContext, event: VettingEvent): string | null {
+export function eventRefusal(ctx: VettingContext, event: VettingEvent): string | null {
   const actor = event.actor;
+  if (!actor || !Number.isInteger(actor.id) || !Array.isArray(actor.roles)) return 'The event names no acting person.';
   if (isReadOnly(actor)) return 'A reviewer can read a proposal but cannot change it.';
   switch (event.type) {
     case 'EXPIRE':
@@ -250,7 +251,7 @@ function clearReturn(ctx: VettingContext, step: Step): Step | null {
 }
 
 /** The new context for `event` taken from state `from`; `to` is the machine's target. */
-export function reduce(ctx: VettingContext, event: VettingEvent, from: ProposalState, to: ProposalState): VettingContext {
+export function reduceVetting(ctx: VettingContext, event: VettingEvent, from: ProposalState, to: ProposalState): VettingContext {
   const by = event.actor.id;
   switch (event.type) {
     case 'SUBMIT_PROPOSAL':
@@ -380,14 +381,14 @@ export const vettingMachine = setup({
     input: { proposerId: number };
   },
   guards: {
-    permitted: ({ context, event }) => refusal(context, event) === null,
+    permitted: ({ context, event }) => eventRefusal(context, event) === null,
     valuesIncompatible: ({ event }) => event.type === 'SUBMIT_VALUES' && event.outcome === 'incompatible',
     perceptionRequired: ({ context }) => context.perceptionRequired,
     perceptionUnacceptable: ({ event }) => event.type === 'SUBMIT_PERCEPTION' && event.outcome === 'unacceptable',
     returnsTo: ({ event }, params: { step: Step }) => event.type === 'REQUEST_CHANGES' && event.step === params.step,
   },
   actions: {
-    apply: assign(({ context, event }, params: Hop) => reduce(context, event, params.from, params.to)),
+    apply: assign(({ context, event }, params: Hop) => reduceVetting(context, event, params.from, params.to)),
   },
 }).createMachine({
   id: 'vetting',
@@ -536,7 +537,7 @@ export function contextOf(p: PersistedVetting): VettingContext {
 }
 
 /** Why the event cannot be taken from this persisted proposal, or null when it can. */
-export function whyNot(p: PersistedVetting, event: VettingEvent): string | null {
+export function refusalReason(p: PersistedVetting, event: VettingEvent): string | null {
   const state = p.value;
   const handled = HANDLED[state];
   if (!handled) return `Unknown proposal state "${String(state)}".`;
@@ -544,16 +545,16 @@ export function whyNot(p: PersistedVetting, event: VettingEvent): string | null 
     const phrase = PHRASE[event?.type as VettingEventType];
     return phrase ? `A proposal in "${state}" cannot ${phrase}.` : `Unknown event "${String(event?.type)}".`;
   }
-  return refusal(p.context, event);
+  return eventRefusal(p.context, event);
 }
 
 export function canTransition(p: PersistedVetting, event: VettingEvent): boolean {
-  if (whyNot(p, event) !== null) return false; // cheap pre-check; also keeps malformed events away from the guards
+  if (refusalReason(p, event) !== null) return false; // cheap pre-check; also keeps malformed events away from the guards
   return restore(p).getSnapshot().can(event);
 }
 
 export function transition(p: PersistedVetting, event: VettingEvent): TransitionResult {
-  const reason = whyNot(p, event);
+  const reason = refusalReason(p, event);
   if (reason !== null) return { ok: false, reason };
   const actor = restore(p);
   actor.start();
@@ -613,6 +614,6 @@ export function availableEvents(p: PersistedVetting, actor: Actor): VettingEvent
   const snapshot = restore(p).getSnapshot();
   return VETTING_EVENT_TYPES.filter((type) => {
     const event = sampleEvent(type, actor);
-    return whyNot(p, event) === null && snapshot.can(event);
+    return refusalReason(p, event) === null && snapshot.can(event);
   });
 }

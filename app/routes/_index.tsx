@@ -3,6 +3,7 @@ import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { listProposals } from '../../db/proposals';
 import { Tag } from '../components/forms';
+import { expireDueApprovals } from '../services/expiry.server';
 import { hasRole } from '../services/permissions';
 import { requireUser } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
@@ -11,6 +12,8 @@ export const meta: MetaFunction = () => [{ title: 'Proposals · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
+  // The first request after an approval's end date expires it (cheap: one indexed query).
+  expireDueApprovals();
   // Chapter leads see their own chapter; staff, reviewers and admins see all.
   const seesAll = hasRole(user, 'staff') || hasRole(user, 'reviewer') || hasRole(user, 'admin');
   const proposals = listProposals({ chapterId: seesAll ? null : (user.chapter_id ?? -1), limit: 100 });

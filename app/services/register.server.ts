@@ -241,13 +241,32 @@ export function registerChoices(actor: ActingUser) {
   return { ok: true as const, steps: REGISTER_STEPS, outcomes: REGISTER_OUTCOMES, ...registerFilterChoices(scoped.scope) };
 }
 
+export type PartnerProfile = { ok: true } & Omit<PartnerHistory, 'decisions'> & {
+  decisions: RegisterEntry[];
+  /** The register, filtered on this partner: every decision about it, paged. */
+  registerParams: URLSearchParams;
+  /** Where the decisions shown here stop; null when they are all shown. */
+  olderParams: URLSearchParams | null;
+};
+
 /** A partner's profile, proposals and decisions, within this person's scope. */
-export function partnerProfile(actor: ActingUser, partnerId: number): ({ ok: true } & PartnerHistory) | Refused {
+export function partnerProfile(
+  actor: ActingUser,
+  partnerId: number,
+  options: { proposalLimit?: number; decisionLimit?: number } = {},
+): PartnerProfile | Refused {
   const scoped = registerScopeFor(actor);
   if (!scoped.ok) return scoped;
-  const history = partnerHistory(partnerId, scoped.scope);
+  const history = partnerHistory(partnerId, scoped.scope, options);
   if (!history) return { ok: false, error: new DecisionError('not_found', 'There is no such partner.') };
-  return { ok: true, ...history };
+  const filter: RegisterFilter = { partnerId };
+  return {
+    ok: true,
+    ...history,
+    decisions: history.decisions.map((row) => ({ ...row, snippet: null })),
+    registerParams: registerSearchParams(filter),
+    olderParams: history.olderCursor === null ? null : registerSearchParams(filter, { after: history.olderCursor }),
+  };
 }
 
 // ---- CSV export ----

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { CONFIG_KINDS, addConfigVersion } from '../../db/config';
 import { all, first, insertId, nowIso, qb, transaction } from '../../db/connection';
-import { createPartner } from '../../db/partners';
+import { createPartner, partnerById } from '../../db/partners';
 import { proposalRow } from '../../db/proposals';
 import { createChapter, createUser } from '../../db/users';
 import { seedCampaigns, seedConfig } from '../../db/seed-data/config';
 import { demoChapters, demoPartners, demoProposals, demoUsers, type DemoProposal } from '../../db/seed-data/demo';
+import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
 import type { Role } from '../../workflows/types';
 import { generatedMouFor, saveMouVersion } from './mou.server';
+import { recordScreeningAnswer, screeningQueryFor } from './outside/screening.server';
 import { hashPassword } from './password.server';
 import type { ActingUser } from './permissions';
 import { createProposal, decide } from './vetting.server';
@@ -55,7 +57,28 @@ export async function seedDemo(options: { passwordHash?: string } = {}): Promise
   for (const p of demoPartners) partners[p.key] = createPartner(p, null);
   const proposals: Record<string, number> = {};
   for (const plan of demoProposals) proposals[plan.key] = runDemoProposal(plan, users, partners);
+  seedDemoScreenings(partners, proposals);
   return { users, chapters, partners, proposals };
+}
+
+/**
+ * Example case 5: the screening answer the service gave for its partner, from a
+ * canned fixture, so the dossier shows the listing even with screening off.
+ * Stored with source 'demo fixture', never as a live result.
+ */
+function seedDemoScreenings(partners: Record<string, number>, proposals: Record<string, number>): void {
+  const partnerId = partners.al_bayyina;
+  const proposalId = proposals.case5;
+  if (partnerId === undefined || proposalId === undefined) return;
+  const partner = partnerById(partnerId)!;
+  recordScreeningAnswer({
+    partnerId,
+    proposalId,
+    stage: 'creation',
+    answer: demoDesignationAnswer,
+    source: 'demo fixture',
+    query: screeningQueryFor(partner),
+  });
 }
 
 function campaignId(key: string): number {

@@ -10,8 +10,8 @@ import {
   type TransitionRecord,
   type VettingEvent,
 } from '../../workflows';
-import type { ConfigVersions, ProposalState, Step } from '../../workflows/types';
-import { activeConfig } from '../../db/config';
+import type { ProposalState, Step } from '../../workflows/types';
+import { activeConfig, type ActiveConfig } from '../../db/config';
 import { nowIso, transaction } from '../../db/connection';
 import { appendRecords, type RecordDraft } from '../../db/decision-log';
 import { partnerById, publicPositionsOf } from '../../db/partners';
@@ -32,7 +32,11 @@ import {
 import { canonicalJson } from '../../db/record-hash';
 import type { DecisionRecord, Proposal } from '../../db/schema';
 import { commandSchema, fieldErrorsOf, type Command, type CommandType } from './payloads.server';
-import { can, roleFor, type Action, type ActingUser } from './permissions';
+import { can, roleFor, SYSTEM_ACTOR, type Action, type ActingUser } from './permissions';
+import { SYSTEM_ACTOR as WORKFLOW_SYSTEM_ACTOR } from '../../workflows/machine';
+import { notifyInbox } from './inbox.server';
+import { enqueueNotifications } from './outside/outbox.server';
+import { screeningAcknowledgementProblem, screeningInputsFor } from './outside/screening.server';
 
 export type DecisionErrorKind = 'not_found' | 'stale' | 'forbidden' | 'not_allowed' | 'invalid';
 
@@ -145,7 +149,7 @@ function decideOrThrow(args: {
   }
 
   const config = activeConfig();
-  const prepared = prepare(command, proposal, actor, config.versions);
+  const prepared = prepare(command, proposal, actor, config);
   const persisted = JSON.parse(proposal.workflow) as PersistedVetting;
   const next = transition(persisted, prepared.event);
   if (!next.ok) throw new DecisionError('not_allowed', next.reason);
@@ -161,7 +165,9 @@ function decideOrThrow(args: {
     version: proposal.version,
   };
   const drafts: RecordDraft[] = next.records.map((r: TransitionRecord, index: number) => {
-    const main = index === 0 && !r.bySystem;
+    // The event's own record (even a system one, like EXPIRE) carries the command and
+    // its rationale; the records after it are the rules' consequences.
+    const main = index === 0;
     return {
       proposalId: proposal.id,
       partnerId: proposal.partner_id,
@@ -209,13 +215,18 @@ function decideOrThrow(args: {
     }
     const records = appendRecords(drafts, at);
     prepared.write(records[0]!, at);
+    // Queued in this transaction, delivered after commit (docs/decisions/0030).
+    enqueueNotifications(records);
+    notifyInbox(proposal, records);
     return { proposal: proposalRow(proposal.id)!, records };
   });
 }
 
-function prepare(command: Command, proposal: Proposal, actor: ActingUser, versions: ConfigVersions): Prepared {
-  const { docs } = activeConfig();
-  const base = { actor: { id: actor.id, roles: actor.roles } };
+function prepare(command: Command, proposal: Proposal, actor: ActingUser, config: ActiveConfig): Prepared {
+  // The same configuration the records will cite: read once per decision.
+  const { docs, versions } = config;
+  // The scheduler has no roles of its own; the workflow knows it as its system actor.
+  const base = { actor: actor.id === SYSTEM_ACTOR.id ? WORKFLOW_SYSTEM_ACTOR : { id: actor.id, roles: actor.roles } };
   const noWrite = () => {};
   const submission = (step: Step, data: unknown, result: unknown, outcome: string) => (record: DecisionRecord, at: string) => {
     const id = insertStepSubmission({
@@ -232,6 +243,20 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, versio
     deleteStepDraft(proposal.id, step);
     return id;
   };
+
+  if (command.type === 'APPROVE' || command.type === 'REJECT' || command.type === 'REQUEST_CHANGES') {
+    // A screening hit is weighed, not obeyed: staff must say how (docs/outside-services.md).
+    const problem = screeningAcknowledgementProblem(proposal.id, command.screeningAcknowledgement);
+    if (problem) {
+      throw invalid('This partner has screening hits: acknowledge them with your reasoning before deciding.', {
+        screeningAcknowledgement: [problem],
+      });
+    }
+  }
+  const screening = () => ({
+    screening: screeningInputsFor(proposal.id),
+    screeningAcknowledgement: 'screeningAcknowledgement' in command ? (command.screeningAcknowledgement ?? null) : null,
+  });
 
   switch (command.type) {
     case 'SUBMIT_PROPOSAL':
@@ -349,7 +374,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, versio
       }
       return {
         event: { type: 'APPROVE', endDate, conditions: command.conditions, ...base },
-        judged: { endDate, conditions: command.conditions, dossier: dossierDigest(proposal.id) },
+        judged: { endDate, conditions: command.conditions, dossier: dossierDigest(proposal.id), ...screening() },
         rationale: command.rationale || `Approved until ${endDate}${command.conditions.length ? ` with ${command.conditions.length} condition(s)` : ''}.`,
         write: noWrite,
         patch: { approved_until: endDate },
@@ -359,7 +384,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, versio
     case 'REJECT':
       return {
         event: { type: 'REJECT', rationale: command.rationale, ...base },
-        judged: { dossier: dossierDigest(proposal.id) },
+        judged: { dossier: dossierDigest(proposal.id), ...screening() },
         rationale: command.rationale,
         write: noWrite,
       };
@@ -370,7 +395,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, versio
       }
       return {
         event: { type: 'REQUEST_CHANGES', step: command.step, rationale: command.rationale, ...base },
-        judged: { step: command.step, dossier: dossierDigest(proposal.id) },
+        judged: { step: command.step, dossier: dossierDigest(proposal.id), ...screening() },
         rationale: command.rationale,
         write: noWrite,
       };

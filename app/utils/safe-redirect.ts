@@ -1,5 +1,8 @@
 /** Only same-site paths: never send someone to another site after sign-in. */
 export function safeRedirect(to: unknown, fallback = '/'): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
+  // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example";
+  // a backslash is read as a slash. Refuse both anywhere.
+  if (/[\u0000-\u001F\u007F\\]/.test(to)) return fallback;
   return to;
 }

@@ -23,18 +23,23 @@ function columns(r: string) {
                    AND json_extract(${r}.inputs, '$.command.type') = 'SUBMIT_AGENDA'), '')
       || ' · ' || coalesce(json_extract(${r}.inputs, '$.judged.item.text'), ''), ' ·') ELSE '' END`;
   const partner = `coalesce((SELECT name FROM partners WHERE id = ${r}.partner_id), '')`;
-  return `${r}.rationale, ${evidence}, ${partner}, ${agenda}`;
+  // Filter values as tokens ("p12 c3 k1 r40 a7 svalues ocompatiblewithconcerns"): a
+  // search with filters is then one FTS query whose rarest term drives it.
+  // Underscores would split a token, so outcomes lose them.
+  const tags = `'p' || ${r}.partner_id || ' c' || ${r}.chapter_id || ' k' || ${r}.campaign_id || ' r' || ${r}.proposal_id
+      || ' a' || coalesce(${r}.actor_id, 0) || ' s' || replace(${r}.step, '_', '') || ' o' || replace(${r}.outcome, '_', '')`;
+  return `${r}.rationale, ${evidence}, ${partner}, ${agenda}, ${tags}`;
 }
 
 const statements = [
   // remove_diacritics 2: "comite" finds "Comité"; prefix indexes keep "soli*" fast.
   `CREATE VIRTUAL TABLE decision_search USING fts5(
-    rationale, evidence, partner, agenda,
+    rationale, evidence, partner, agenda, tags,
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '2 3'
   )`,
   `CREATE TRIGGER decision_records_search AFTER INSERT ON decision_records BEGIN
-    INSERT INTO decision_search (rowid, rationale, evidence, partner, agenda)
+    INSERT INTO decision_search (rowid, rationale, evidence, partner, agenda, tags)
     SELECT new.seq, ${columns('new')};
   END`,
   // A renamed partner is found under its current name.
@@ -42,8 +47,22 @@ const statements = [
     UPDATE decision_search SET partner = new.name
      WHERE rowid IN (SELECT seq FROM decision_records WHERE partner_id = new.id);
   END`,
-  `INSERT INTO decision_search (rowid, rationale, evidence, partner, agenda)
+  `INSERT INTO decision_search (rowid, rationale, evidence, partner, agenda, tags)
     SELECT d.seq, ${columns('d')} FROM decision_records d ORDER BY d.seq`,
+  // The seq range of each UTC day. `at` follows seq only roughly (it is taken
+  // before the write lock), so a date filter cannot binary-search seq; with the
+  // exact min/max per day it becomes a seq range that every index can use.
+  `CREATE TABLE decision_days (
+    day TEXT PRIMARY KEY,
+    min_seq INTEGER NOT NULL,
+    max_seq INTEGER NOT NULL
+  ) WITHOUT ROWID`,
+  `CREATE TRIGGER decision_records_day AFTER INSERT ON decision_records BEGIN
+    INSERT INTO decision_days (day, min_seq, max_seq) VALUES (substr(new.at, 1, 10), new.seq, new.seq)
+      ON CONFLICT (day) DO UPDATE SET min_seq = min(min_seq, excluded.min_seq), max_seq = max(max_seq, excluded.max_seq);
+  END`,
+  `INSERT INTO decision_days (day, min_seq, max_seq)
+    SELECT substr(at, 1, 10), min(seq), max(seq) FROM decision_records GROUP BY substr(at, 1, 10)`,
   // Register filters walk seq newest first; these let each single filter do so without sorting.
   `CREATE INDEX decision_records_outcome ON decision_records(outcome, seq)`,
   `CREATE INDEX decision_records_step ON decision_records(step, seq)`,
@@ -57,6 +76,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const statement of [
     'DROP INDEX decision_records_step',
     'DROP INDEX decision_records_outcome',
+    'DROP TRIGGER decision_records_day',
+    'DROP TABLE decision_days',
     'DROP TRIGGER partners_search_rename',
     'DROP TRIGGER decision_records_search',
     'DROP TABLE decision_search',

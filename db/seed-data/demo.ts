@@ -12,6 +12,7 @@ import type {
   Step,
   ValuesInput,
 } from '../../workflows/types';
+import { DESIGNATED_PARTNER_NAME } from './screening-fixtures';
 
 export type DemoUser = { key: string; email: string; name: string; roles: Role[]; chapterKey: string | null };
 export type DemoChapter = { key: string; name: string; region: string };
@@ -139,6 +140,15 @@ export const demoPartners: DemoPartner[] = [
     country: 'US',
     description:
       'Cultural and mutual-aid association of Belarusian-Americans in the Chicago area. Since the 2020 election it has organized solidarity gatherings and letter-writing for people detained in Belarus.',
+    publicPositions: [],
+  },
+  {
+    key: 'al_bayyina',
+    name: DESIGNATED_PARTNER_NAME,
+    website: 'https://al-bayyina.example.org',
+    country: 'PS',
+    description:
+      'Palestinian human rights organization in Ramallah, founded in 1997, that gives legal aid to Palestinians detained by Israeli forces, including children tried in military courts, and documents violations by Israeli and Palestinian authorities alike. On 22 October 2021, the day Israel declared six Palestinian civil-society groups "terrorist organizations" (a move the organization condemned), Israel\'s Minister of Defense declared the center one too. The center rejects the allegation; no evidence for it has been made public.',
     publicPositions: [],
   },
 ];
@@ -908,6 +918,162 @@ const belarusGathering: DemoProposal = {
     'The association postponed the gathering indefinitely after members raised concerns that photographs could reach the authorities in Belarus. The chapter will propose again if it is rescheduled.',
 };
 
+/**
+ * Case 5: a Palestinian human-rights group on a government designation list.
+ * Left in review: the screening hit (stored by the seed from a demo fixture)
+ * is on the dossier, and staff approve with a rationale that weighs it.
+ */
+const case5: DemoProposal = {
+  key: 'case5',
+  caseNumber: 5,
+  chapterKey: 'bay_area',
+  proposerKey: 'lead2',
+  partnerKey: 'al_bayyina',
+  campaignKey: 'israel_opt',
+  eventTitle: 'Defending the Defenders: Palestinian Human Rights Work Under a "Terrorist" Label',
+  eventDateOffsetDays: 32,
+  eventPlace: 'Berkeley Public Library, Central Branch, Community Meeting Room, Berkeley, CA',
+  eventDescription:
+    'Evening talk with the legal director of the Al-Bayyina Center, by video link from Ramallah, on defending Palestinian children before Israeli military courts and on working under the 2021 "terrorist" designation. A chapter member presents the organization\'s findings on administrative detention and its call to release all arbitrarily detained Palestinians; the evening ends with a letter-writing table for detained human rights defenders.',
+  kind: 'speaker',
+  steps: [
+    {
+      step: 'values',
+      input: {
+        ratings: {
+          independence: {
+            rating: 'meets',
+            evidence:
+              'Independent NGO registered in Ramallah; no affiliation with the Palestinian Authority, any political faction or religious body. It has publicly criticized both the Palestinian Authority and the de facto authorities in Gaza for arbitrary arrests and torture of critics.',
+            links: ['https://al-bayyina.example.org/about', 'https://al-bayyina.example.org/reports/pa-detentions-2024'],
+          },
+          non_discrimination: {
+            rating: 'meets',
+            evidence:
+              'Reviewed its reports, statements and social-media accounts of the last two years: criticism is aimed at the policies and practices of authorities; no antisemitic or other discriminatory content found. Its documentation covers victims of every party.',
+            links: ['https://al-bayyina.example.org/statements'],
+          },
+          human_rights_standards: {
+            rating: 'meets',
+            evidence:
+              'Its work rests on international human rights and humanitarian law. It condemned the killing and abduction of Israeli civilians on 7 October 2023 and calls for the release of the hostages, as well as of Palestinians held without charge. It does not advocate violence.',
+            links: ['https://al-bayyina.example.org/statements/2023-10-08'],
+          },
+          mutual_respect: {
+            rating: 'meets',
+            evidence:
+              'The legal director agreed that the chapter presents the organization\'s own positions and that any material naming the organization is shared with the chapter before publication.',
+            links: [],
+          },
+          transparency: {
+            rating: 'concern',
+            evidence:
+              'Board and director are published and audited reports list its funders (European governments and foundations) up to 2022. Since the designation its banks have delayed transfers and the 2023 audited report is not yet online; the center sent the chapter its 2023 funder list by e-mail.',
+            links: ['https://al-bayyina.example.org/annual-reports'],
+          },
+        },
+      },
+    },
+    {
+      step: 'agenda',
+      input: {
+        items: [
+          {
+            text: 'Talk on the detention and military-court trials of Palestinian children',
+            scope: 'event',
+            classification: 'aligned',
+            positionKey: 'release_arbitrarily_detained',
+          },
+          {
+            text: 'Legal aid to Palestinians held in administrative detention without charge or trial',
+            scope: 'general',
+            classification: 'aligned',
+            positionKey: 'release_arbitrarily_detained',
+          },
+          {
+            text: 'Evidence submitted to the International Criminal Court\'s investigation in the situation of Palestine',
+            scope: 'general',
+            classification: 'aligned',
+            positionKey: 'support_icc_investigation',
+          },
+          {
+            text: 'Campaign for governments to reject the 2021 "terrorist" designations of Palestinian civil-society organizations',
+            scope: 'general',
+            classification: 'compatible',
+            positionKey: null,
+          },
+        ],
+      },
+    },
+    {
+      step: 'risk',
+      input: {
+        items: [
+          {
+            kind: 'risk',
+            category: 'reputation',
+            description:
+              'Media, officials or opponents of the event describe it as hosting a "terrorist organization", citing the 2021 Israeli designation.',
+            likelihood: 4,
+            impact: 3,
+            mitigation:
+              'Staff-approved talking points: the organization condemned the 2021 designations of Palestinian civil-society groups as an attack on human rights work; the speaker talks about documented cases only; media questions go to the press office.',
+            residualLikelihood: 3,
+            residualImpact: 2,
+          },
+          {
+            kind: 'risk',
+            category: 'legal',
+            description:
+              'Questions about material support. The designation is Israeli: the center is not on the US State Department\'s foreign terrorist organization list or the OFAC sanctions list.',
+            likelihood: 2,
+            impact: 4,
+            mitigation:
+              'No payment, honorarium, donation or in-kind support to the partner; the talk is by video link; the legal office confirms the screening result before approval.',
+            residualLikelihood: 1,
+            residualImpact: 3,
+          },
+          {
+            kind: 'risk',
+            category: 'participant_safety',
+            description: 'Online harassment or doxxing of the speaker and attendees, or disruption at the venue.',
+            likelihood: 3,
+            impact: 3,
+            mitigation:
+              'Registration required; the speaker\'s location is not published; library security briefed; no photos of attendees without consent.',
+            residualLikelihood: 2,
+            residualImpact: 2,
+          },
+          {
+            kind: 'benefit',
+            category: 'mission_impact',
+            description:
+              'First-hand testimony on child detention supports the campaign\'s call to release all arbitrarily detained Palestinians.',
+            likelihood: 4,
+            impact: 4,
+            mitigation: null,
+            residualLikelihood: null,
+            residualImpact: null,
+          },
+          {
+            kind: 'benefit',
+            category: 'relationship',
+            description:
+              'Visible solidarity with human rights defenders criminalized under counter-terrorism laws, as the organization has shown publicly since 2021.',
+            likelihood: 4,
+            impact: 3,
+            mitigation: null,
+            residualLikelihood: null,
+            residualImpact: null,
+          },
+        ],
+      },
+    },
+    { step: 'mou', mou: 'generate' },
+  ],
+  decision: null,
+};
+
 export const demoProposals: DemoProposal[] = [
   case1,
   case2,
@@ -918,4 +1084,5 @@ export const demoProposals: DemoProposal[] = [
   banTheScan,
   vaccineForum,
   belarusGathering,
+  case5,
 ];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { all, first, getDb, qb } from '../../db/connection';
 import { createPartner } from '../../db/partners';
-import { eachDecisionBatch, ftsQuery, partnerHistory, searchDecisions, type RegisterFilter } from '../../db/register';
+import { DEFAULT_PAGE_SIZE, eachDecisionBatch, ftsQuery, partnerHistory, searchDecisions, type RegisterFilter } from '../../db/register';
 import type { DecisionRecord } from '../../db/schema';
 import { userByEmail } from '../../db/users';
 import type { ActingUser } from '../../app/services/permissions';
@@ -144,16 +144,28 @@ describe('the full-text index', () => {
     expect(ftsQuery('*** ---')).toBeNull();
     // Only punctuation: no results, no error.
     expect(searchDecisions({ q: '(*)' }).rows).toEqual([]);
+    // The filter tokens of the index are not text: typing one finds nothing.
+    const someTag = getDb().sqlite.prepare('SELECT tags FROM decision_search LIMIT 1').get() as { tags: string };
+    for (const tag of someTag.tags.split(' ')) expect(searchDecisions({ q: tag }).rows, tag).toEqual([]);
     // Operators are plain words: "AND" as a word does not turn into an operator.
     expect(searchDecisions({ q: 'comite AND' }).rows).toEqual([]);
   });
 
   it('follows a partner rename', () => {
-    getDb().sqlite.prepare('UPDATE partners SET name = ? WHERE id = ?').run('Comisión Pro Derechos', comite.partnerId);
-    expect(searchDecisions({ q: 'comision' }).rows.map((r) => r.proposal_id)).toEqual([comite.proposalId]);
-    expect(searchDecisions({ q: 'comite' }).rows).toEqual([]);
-    getDb().sqlite.prepare('UPDATE partners SET name = ? WHERE id = ?').run('Comité de Solidaridad con los Pueblos', comite.partnerId);
-    expect(searchDecisions({ q: 'comite' }).rows.map((r) => r.proposal_id)).toEqual([comite.proposalId]);
+    const sqlite = getDb().sqlite;
+    const partnerColumn = () =>
+      sqlite
+        .prepare('SELECT DISTINCT s.partner FROM decision_search s JOIN decision_records d ON d.seq = s.rowid WHERE d.partner_id = ?')
+        .all(comite.partnerId);
+    sqlite.prepare('UPDATE partners SET name = ? WHERE id = ?').run('Comisión Pro Derechos', comite.partnerId);
+    try {
+      expect(partnerColumn()).toEqual([{ partner: 'Comisión Pro Derechos' }]);
+      expect(searchDecisions({ q: 'comision derechos' }).rows.map((r) => r.proposal_id)).toEqual([comite.proposalId]);
+    } finally {
+      sqlite.prepare('UPDATE partners SET name = ? WHERE id = ?').run('Comité de Solidaridad con los Pueblos', comite.partnerId);
+    }
+    expect(partnerColumn()).toEqual([{ partner: 'Comité de Solidaridad con los Pueblos' }]);
+    expect(searchDecisions({ q: 'comision' }).rows).toEqual([]);
   });
 });
 
@@ -334,23 +346,46 @@ describe('keyset pagination', () => {
 });
 
 describe('partner history', () => {
+  const westsideId = () => first(qb().selectFrom('partners').select('id').where('name', '=', 'Westside Justice Coalition'))!.id;
+
   it('lists every proposal and decision about a partner, across chapters', () => {
-    const westside = first(qb().selectFrom('partners').select('id').where('name', '=', 'Westside Justice Coalition'))!.id;
+    const westside = westsideId();
     const history = partnerHistory(westside)!;
     expect(history.partner.name).toBe('Westside Justice Coalition');
     expect(new Set(history.proposals.map((p) => p.chapter_name))).toEqual(new Set(['Chicago Local Group', 'Bay Area Chapter']));
+    expect(history.proposalCount).toBe(2);
+    expect(Object.values(history.proposalStates).reduce((a, b) => a + b, 0)).toBe(2);
     const expected = everyRecord().filter((r) => r.partner_id === westside);
     expect(history.decisions.map((d) => d.seq)).toEqual(expected.map((r) => r.seq));
+    expect(history.decisionCount).toBe(expected.length);
+    expect(history.olderCursor).toBeNull();
     expect(history.otherChapterProposals).toBe(0);
   });
 
+  it('shows the newest decisions and pages on through the register for the rest', () => {
+    const westside = westsideId();
+    const expected = everyRecord().filter((r) => r.partner_id === westside).map((r) => r.seq);
+    expect(expected.length).toBeGreaterThan(3);
+    const result = partnerProfile(staff(), westside, { decisionLimit: 3, proposalLimit: 1 });
+    if (!result.ok) throw result.error;
+    expect(result.proposals).toHaveLength(1);
+    expect(result.proposalCount).toBe(2);
+    expect(result.decisions.map((d) => d.seq)).toEqual(expected.slice(0, 3));
+    expect(result.decisionCount).toBe(expected.length);
+    expect(result.registerParams.toString()).toBe(`partner=${westside}`);
+    const { filter, page } = parseRegisterQuery(result.olderParams!);
+    const rest = searchDecisions(filter, { ...page, limit: 500 }).rows.map((r) => r.seq);
+    expect([...result.decisions.map((d) => d.seq), ...rest]).toEqual(expected);
+  });
+
   it('limits a chapter lead to their chapter and counts the rest', () => {
-    const westside = first(qb().selectFrom('partners').select('id').where('name', '=', 'Westside Justice Coalition'))!.id;
-    const result = partnerProfile(lead2(), westside);
+    const result = partnerProfile(lead2(), westsideId());
     if (!result.ok) throw result.error;
     expect(result.proposals.map((p) => p.chapter_name)).toEqual(['Bay Area Chapter']);
+    expect(result.proposalCount).toBe(1);
     expect(result.decisions.every((d) => d.chapter_name === 'Bay Area Chapter')).toBe(true);
     expect(result.decisions.length).toBeGreaterThan(0);
+    expect(result.decisionCount).toBe(result.decisions.length);
     expect(result.otherChapterProposals).toBe(1);
     const missing = partnerProfile(staff(), 999_999);
     expect(missing.ok).toBe(false);
@@ -360,17 +395,27 @@ describe('partner history', () => {
 
 describe('CSV export of the register', () => {
   it('exports the whole filtered result, not one page, with BOM and header', () => {
-    const exported = exportRegisterCsv(staff(), { campaignId: campaignIdOf('israel_opt') });
-    if (!exported.ok) throw exported.error;
-    const text = [...exported.chunks].join('');
-    expect(text.startsWith('\uFEFFSeq,Recorded at (UTC),Proposal,')).toBe(true);
-    expect(text.endsWith('\r\n')).toBe(true);
-    expect(exported.filename).toMatch(/^decision-register-\d{4}-\d{2}-\d{2}\.csv$/);
-    const expected = everyRecord().filter((r) => r.campaign_id === campaignIdOf('israel_opt'));
-    expect(expected.length).toBeGreaterThan(25);
-    // Every record appears once, as a line starting with its seq (rationales may span lines, inside quotes).
-    for (const r of expected) expect(text).toContain(`\r\n${r.seq},${r.at},`);
-    expect(text.match(/\r\n\d+,\d{4}-\d{2}-\d{2}T/g)!.length).toBe(expected.length);
+    const csvOf = (filter: RegisterFilter) => {
+      const exported = exportRegisterCsv(staff(), filter);
+      if (!exported.ok) throw exported.error;
+      expect(exported.filename).toMatch(/^decision-register-\d{4}-\d{2}-\d{2}\.csv$/);
+      return [...exported.chunks].join('');
+    };
+    const seqLines = (text: string) => (text.match(/\r\n\d+,\d{4}-\d{2}-\d{2}T/g) ?? []).length;
+
+    const whole = csvOf({ from: '2000-01-01' });
+    expect(whole.startsWith('\uFEFFSeq,Recorded at (UTC),Proposal,')).toBe(true);
+    expect(whole.endsWith('\r\n')).toBe(true);
+    const records = everyRecord();
+    expect(records.length).toBeGreaterThan(DEFAULT_PAGE_SIZE);
+    // Every record once, as a line starting with its seq (rationales may span lines, inside quotes).
+    for (const r of records) expect(whole).toContain(`\r\n${r.seq},${r.at},`);
+    expect(seqLines(whole)).toBe(records.length);
+
+    const israel = campaignIdOf('israel_opt');
+    const filtered = csvOf({ campaignId: israel });
+    expect(seqLines(filtered)).toBe(records.filter((r) => r.campaign_id === israel).length);
+    expect(filtered).not.toContain('Close Guantanamo');
   });
 
   it('batches the export and keeps a chapter lead in their chapter', () => {

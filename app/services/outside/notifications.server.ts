@@ -179,9 +179,13 @@ export function webhookSignature(secret: string, timestamp: number, body: string
   return createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
 }
 
-/** The header value: `t=<unix seconds>,v1=<hex>`. */
+/**
+ * The header value: `t=<unix seconds>,v1=<hex>`. WEBHOOK_SECRET may hold two
+ * secrets, "new,old", while a receiver switches over: one v1 per secret.
+ */
 export function signatureHeader(secret: string, timestamp: number, body: string): string {
-  return `t=${timestamp},v1=${webhookSignature(secret, timestamp, body)}`;
+  const secrets = secret.split(',').map((s) => s.trim()).filter(Boolean);
+  return [`t=${timestamp}`, ...secrets.map((s) => `v1=${webhookSignature(s, timestamp, body)}`)].join(',');
 }
 
 export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: string };

@@ -1,0 +1,68 @@
+// Zod schemas of the proposal forms: partner search, new partner, event details, withdrawal.
+import { z } from 'zod';
+import { COSPONSORSHIP_KINDS } from '../../workflows/types';
+
+const requiredText = (message: string, min: number, max: number) =>
+  z
+    .string({ error: message })
+    .trim()
+    .min(min, min > 1 ? `${message} (at least ${min} characters)` : message)
+    .max(max, `Keep this under ${max} characters.`);
+
+export const partnerSearchSchema = z.object({
+  q: requiredText('Type the partner group’s name.', 2, 200),
+});
+
+const isoDay = z
+  .string({ error: 'Choose the event date.' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date as YYYY-MM-DD.')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'That is not a real date.');
+
+export const eventFields = {
+  eventTitle: requiredText('Give the event a title.', 3, 200),
+  eventDate: isoDay,
+  eventPlace: requiredText('Say where the event takes place.', 2, 300),
+  eventDescription: requiredText('Describe the event.', 10, 5000),
+  kind: z.enum(COSPONSORSHIP_KINDS, { error: 'Choose the kind of co-sponsorship.' }),
+  campaignId: z.number({ error: 'Choose the campaign.' }).int().positive('Choose the campaign.'),
+};
+
+export const eventSchema = z.object({ ...eventFields, version: z.number().int().positive() });
+
+/** Either an existing partner (partnerId) or a new one (partner fields), plus the event. */
+export const newProposalSchema = z
+  .object({
+    ...eventFields,
+    partnerId: z.number().int().positive().optional(),
+    partnerName: z.string().trim().max(200).optional(),
+    partnerWebsite: z
+      .string()
+      .trim()
+      .max(300)
+      .regex(/^https?:\/\/[^\s/]+\.[^\s]+$/, 'Enter the full address, starting with http:// or https://.')
+      .optional(),
+    partnerCountry: z.string().trim().max(80).optional(),
+    partnerDescription: z.string().trim().max(5000).optional(),
+    supportsBds: z.literal('on').optional(),
+    confirmNew: z.literal('on').optional(),
+    q: z.string().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.partnerId !== undefined) return;
+    if (!v.partnerName || v.partnerName.length < 2) {
+      ctx.addIssue({ code: 'custom', path: ['partnerName'], message: 'Give the partner group’s name.' });
+    }
+    if (!v.partnerCountry) ctx.addIssue({ code: 'custom', path: ['partnerCountry'], message: 'Give the country the group works in.' });
+    if (!v.partnerDescription || v.partnerDescription.length < 10) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['partnerDescription'],
+        message: 'Describe the group in a sentence or two (at least 10 characters).',
+      });
+    }
+  });
+
+export const withdrawSchema = z.object({
+  version: z.number().int().positive(),
+  reason: requiredText('Say why the proposal is withdrawn.', 5, 2000),
+});

@@ -1,0 +1,192 @@
+import { getFormProps, getInputProps, useForm, type SubmissionResult } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, NavLink, useActionData, useLoaderData } from '@remix-run/react';
+import { FieldError, Tag } from '../components/forms';
+import { chapterStatusSchema, createChapterSchema, renameChapterSchema } from '../forms/admin.server';
+import { addChapter, chaptersPageData, editChapter, setChapterStatus, type AdminResult } from '../services/admin.server';
+import { actingUser, requirePermission } from '../utils/auth.server';
+import { formatDateTime } from '../utils/labels';
+import { redirectWithFlash } from '../utils/session.server';
+
+export const meta: MetaFunction = () => [{ title: 'Chapters · Admin · Cosponsor' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, 'admin.manage');
+  return json(chaptersPageData());
+}
+
+// Several forms on one page: `intent` says which, and the reply names the form
+// it belongs to, so its errors appear beside the right fields.
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requirePermission(request, 'admin.manage');
+  const actor = actingUser(admin);
+  const formData = await request.formData();
+  const intent = formData.get('intent');
+  const schema = intent === 'create' ? createChapterSchema : intent === 'rename' ? renameChapterSchema : chapterStatusSchema;
+  const formName = intent === 'create' ? 'create' : `${intent === 'rename' ? 'rename' : 'status'}-${String(formData.get('chapterId') ?? '')}`;
+  const submission = parseWithZod(formData, { schema });
+  if (submission.status !== 'success') return json({ form: formName, result: submission.reply() }, { status: 400 });
+
+  const v = submission.value;
+  let result: AdminResult;
+  if (v.intent === 'create') result = addChapter(actor, v);
+  else if (v.intent === 'rename') result = editChapter(actor, v.chapterId, v);
+  else result = setChapterStatus(actor, v.chapterId, v.intent === 'reactivate');
+
+  if (!result.ok) {
+    const reply = submission.reply({ formErrors: result.formError ? [result.formError] : undefined, fieldErrors: result.fieldErrors });
+    return json({ form: formName, result: reply }, { status: result.status });
+  }
+  return redirectWithFlash('/admin/chapters', { kind: 'success', message: result.message });
+}
+
+function AdminNav() {
+  return (
+    <nav aria-label="Administration" className="row">
+      <NavLink to="/admin/users" className="button button--secondary button--small">Users</NavLink>
+      <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
+    </nav>
+  );
+}
+
+type Chapter = ReturnType<typeof chaptersPageData>['chapters'][number];
+
+function ChapterRow({ chapter, lastResult }: { chapter: Chapter; lastResult?: SubmissionResult<string[]> }) {
+  const [form, fields] = useForm({
+    id: `rename-${chapter.id}`,
+    lastResult,
+    defaultValue: { name: chapter.name, region: chapter.region },
+    shouldValidate: 'onSubmit',
+  });
+  return (
+    <tr>
+      <td>
+        <Form method="post" {...getFormProps(form)} className="row" aria-label={`Rename ${chapter.name}`}>
+          <input type="hidden" name="intent" value="rename" />
+          <input type="hidden" name="chapterId" value={chapter.id} />
+          <div className="field">
+            <label htmlFor={fields.name.id}>Name</label>
+            <input {...getInputProps(fields.name, { type: 'text' })} />
+            <FieldError id={fields.name.errorId} errors={fields.name.errors} />
+          </div>
+          <div className="field">
+            <label htmlFor={fields.region.id}>Region</label>
+            <input {...getInputProps(fields.region, { type: 'text' })} />
+            <FieldError id={fields.region.errorId} errors={fields.region.errors} />
+          </div>
+          <button type="submit" className="button button--secondary button--small">Save</button>
+          {form.errors ? <FieldError id={form.errorId} errors={form.errors} /> : null}
+        </Form>
+      </td>
+      <td>{chapter.members}</td>
+      <td>{chapter.active ? <Tag tone="good">Active</Tag> : <Tag tone="neutral">Deactivated</Tag>}</td>
+      <td>
+        <Form method="post">
+          <input type="hidden" name="chapterId" value={chapter.id} />
+          {chapter.active ? (
+            <button type="submit" name="intent" value="deactivate" className="button button--danger button--small">
+              Deactivate<span className="visually-hidden"> {chapter.name}</span>
+            </button>
+          ) : (
+            <button type="submit" name="intent" value="reactivate" className="button button--small">
+              Reactivate<span className="visually-hidden"> {chapter.name}</span>
+            </button>
+          )}
+        </Form>
+      </td>
+    </tr>
+  );
+}
+
+export default function AdminChapters() {
+  const { chapters, changes } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const resultFor = (name: string) => (actionData?.form === name ? actionData.result : undefined);
+  const [form, fields] = useForm({ id: 'create-chapter', lastResult: resultFor('create'), shouldValidate: 'onSubmit' });
+  const statusError = chapters
+    .map((c) => resultFor(`status-${c.id}`)?.error?.[''])
+    .find((errors) => errors && errors.length > 0);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Chapters</h1>
+          <p>
+            A deactivated chapter keeps its members and its proposals on record; nobody new can be placed in it.
+          </p>
+        </div>
+        <AdminNav />
+      </div>
+
+      {statusError ? (
+        <div className="alert alert--bad" role="alert">
+          {statusError.join(' ')}
+        </div>
+      ) : null}
+
+      <div className="table-wrap panel" style={{ padding: 0 }}>
+        <table className="data">
+          <caption className="visually-hidden">All chapters</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name and region</th>
+              <th scope="col">Active members</th>
+              <th scope="col">Status</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {chapters.map((c) => (
+              <ChapterRow key={c.id} chapter={c} lastResult={resultFor(`rename-${c.id}`)} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <section className="panel" aria-labelledby="create-chapter-title">
+        <h2 id="create-chapter-title">Create a chapter</h2>
+        <Form method="post" {...getFormProps(form)} className="stack">
+          {form.errors ? (
+            <div className="alert alert--bad" role="alert" id={form.errorId}>
+              {form.errors.join(' ')}
+            </div>
+          ) : null}
+          <input type="hidden" name="intent" value="create" />
+          <div className="field">
+            <label htmlFor={fields.name.id}>Name</label>
+            <input {...getInputProps(fields.name, { type: 'text' })} />
+            <FieldError id={fields.name.errorId} errors={fields.name.errors} />
+          </div>
+          <div className="field">
+            <label htmlFor={fields.region.id}>Region</label>
+            <input {...getInputProps(fields.region, { type: 'text' })} />
+            <FieldError id={fields.region.errorId} errors={fields.region.errors} />
+          </div>
+          <div className="form-actions">
+            <button type="submit" className="button">Create the chapter</button>
+          </div>
+        </Form>
+      </section>
+
+      <section className="panel" aria-labelledby="chapter-changes-title">
+        <h2 id="chapter-changes-title">Recent changes to chapters</h2>
+        {changes.length === 0 ? (
+          <p className="muted">No changes yet.</p>
+        ) : (
+          <ol className="timeline">
+            {changes.map((c) => (
+              <li key={c.id}>
+                <div className="timeline__meta">{formatDateTime(c.at)}</div>
+                <div>
+                  <strong>{c.actor}</strong> {c.text}.
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,286 @@
+import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, NavLink, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { activeConfig } from '../../db/config';
+import { mouTemplateSchema } from '../forms/mou.server';
+import { MOU_PLACEHOLDERS, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../services/mou.server';
+import { DecisionError } from '../services/vetting.server';
+import { actingUser, requirePermission } from '../utils/auth.server';
+import { formatDateTime } from '../utils/labels';
+import { redirectWithFlash } from '../utils/session.server';
+import { FieldError, Tag } from '../components/forms';
+import { MouDiff } from '../components/mou-diff';
+
+// The MOU template, kept by admins. Each save is a new configuration version;
+// MOUs already saved keep their text, new drafts use the newest template.
+
+export const meta: MetaFunction = () => [{ title: 'MOU template · Admin · Cosponsor' }];
+
+/** Sections the drafting relies on: conditions and mitigations receive the required clauses. */
+const FIXED = new Set(['conditions', 'mitigations', 'signatures']);
+
+type TemplateSection = { key: string; title: string; body: string };
+type TemplateState = { baseVersion: number; note: string; sections: TemplateSection[] };
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, 'admin.manage');
+  const { docs, versions } = activeConfig();
+  const compareParam = Number(new URL(request.url).searchParams.get('compare'));
+  const compare = Number.isInteger(compareParam) && compareParam > 0 ? mouTemplateVersion(compareParam) : undefined;
+  return json({
+    version: versions.mou_template,
+    sections: docs.mou_template.sections,
+    history: mouTemplateHistory(),
+    placeholders: MOU_PLACEHOLDERS,
+    compare: compare ? { version: compareParam, sections: compare.sections } : null,
+  });
+}
+
+type Reply = { key: string; state: TemplateState; errors: Record<string, string[]>; formError: string | null };
+
+function unknownPlaceholders(text: string): string[] {
+  const known = new Set<string>(MOU_PLACEHOLDERS);
+  return [...text.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].map((m) => m[1]!).filter((k) => !known.has(k));
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requirePermission(request, 'admin.manage');
+  const formData = await request.formData();
+  const intent = String(formData.get('intent') ?? 'save');
+  const submission = parseWithZod(formData, { schema: mouTemplateSchema });
+  const payload = submission.payload as { baseVersion?: string; note?: string; sections?: Partial<TemplateSection>[] };
+  const state: TemplateState = {
+    baseVersion: Number(payload.baseVersion) || activeConfig().versions.mou_template,
+    note: payload.note ?? '',
+    sections: (payload.sections ?? []).map((s) => ({ key: s.key ?? '', title: s.title ?? '', body: s.body ?? '' })),
+  };
+  const reply = (data: Partial<Reply>, status = 200) =>
+    json({ key: newEditorKey(), state, errors: {}, formError: null, ...data } satisfies Reply, { status });
+
+  if (intent === 'add') {
+    const existing = new Set(state.sections.map((s) => s.key));
+    let n = 1;
+    while (existing.has(`section_${n}`)) n += 1;
+    const signatures = state.sections.findIndex((s) => s.key === 'signatures');
+    state.sections.splice(signatures >= 0 ? signatures : state.sections.length, 0, { key: `section_${n}`, title: '', body: '' });
+    return reply({});
+  }
+  const removeMatch = /^remove:(\d+)$/.exec(intent);
+  if (removeMatch) {
+    const i = Number(removeMatch[1]);
+    if (state.sections[i] && !FIXED.has(state.sections[i]!.key)) state.sections.splice(i, 1);
+    return reply({});
+  }
+
+  if (submission.status !== 'success') {
+    const errors = Object.fromEntries(
+      Object.entries(submission.reply().error ?? {}).filter((e): e is [string, string[]] => Array.isArray(e[1])),
+    );
+    return reply({ errors, formError: 'Some fields need attention. Nothing was saved.' }, 400);
+  }
+  const errors: Record<string, string[]> = {};
+  submission.value.sections.forEach((s, i) => {
+    for (const field of ['title', 'body'] as const) {
+      const unknown = unknownPlaceholders(s[field]);
+      if (unknown.length) {
+        errors[`sections[${i}].${field}`] = [`Unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(', ')}: use one of those listed above.`];
+      }
+    }
+  });
+  const keys = submission.value.sections.map((s) => s.key);
+  for (const key of FIXED) {
+    if (!keys.includes(key)) errors[''] = [`The template must keep the “${key}” section: the drafting puts required clauses there.`];
+  }
+  if (new Set(keys).size !== keys.length) errors[''] = ['Two sections have the same key.'];
+  if (Object.keys(errors).length) return reply({ errors, formError: errors['']?.join(' ') ?? 'Some fields need attention. Nothing was saved.' }, 400);
+
+  try {
+    const version = saveMouTemplate(
+      actingUser(admin),
+      { sections: submission.value.sections },
+      submission.value.note,
+      submission.value.baseVersion,
+    );
+    return redirectWithFlash('/admin/config/mou', {
+      kind: 'success',
+      message: `MOU template version ${version} saved. New drafts use it; MOUs already saved keep their text.`,
+    });
+  } catch (error) {
+    if (!(error instanceof DecisionError)) throw error;
+    const current = activeConfig().versions.mou_template;
+    return reply({ formError: error.message, state: { ...state, baseVersion: current } }, error.kind === 'stale' ? 409 : 403);
+  }
+}
+
+export default function MouTemplateAdmin() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const state: TemplateState = actionData?.state ?? { baseVersion: data.version, note: '', sections: data.sections };
+  return (
+    <div>
+      <div className="page-head">
+        <div>
+          <h1>MOU template</h1>
+          <p>
+            Version {data.version}. Saving makes a new version; earlier versions stay in the history and in the MOUs drafted from them.
+          </p>
+        </div>
+        <nav aria-label="Administration" className="row">
+          <NavLink to="/admin/users" className="button button--secondary button--small">Users</NavLink>
+          <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
+          <NavLink to="/admin/config/mou" className="button button--secondary button--small">MOU template</NavLink>
+        </nav>
+      </div>
+
+      <section className="panel" aria-labelledby="placeholders-title">
+        <h2 id="placeholders-title">Placeholders</h2>
+        <p className="small">Filled from each proposal when its MOU is drafted:</p>
+        <p className="row">
+          {data.placeholders.map((p) => (
+            <code key={p}>{`{{${p}}}`}</code>
+          ))}
+        </p>
+        <p className="small muted">
+          The “Conditions” and “Risk mitigations” sections receive one clause per perception condition and per risk mitigation; their text
+          comes from the perception checklist and the risk register.
+        </p>
+      </section>
+
+      <TemplateForm
+        key={actionData?.key ?? `v${data.version}`}
+        state={state}
+        errors={actionData?.errors ?? {}}
+        formError={actionData?.formError ?? null}
+      />
+
+      <section className="panel" aria-labelledby="history-title">
+        <h2 id="history-title">Version history</h2>
+        <div className="table-wrap">
+          <table className="data">
+            <caption className="visually-hidden">Versions of the MOU template, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col">Note</th>
+                <th scope="col">By</th>
+                <th scope="col">When</th>
+                <th scope="col">Changes</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.history.map((h) => (
+                <tr key={h.version}>
+                  <td>
+                    {h.version} {h.version === data.version ? <Tag tone="good">in use</Tag> : null}
+                  </td>
+                  <td>{h.note || <span className="muted">—</span>}</td>
+                  <td>{h.created_by_name ?? 'Initial setup'}</td>
+                  <td>
+                    <time dateTime={h.created_at}>{formatDateTime(h.created_at)}</time>
+                  </td>
+                  <td>
+                    {h.version !== data.version ? (
+                      <Link to={`?compare=${h.version}#compare-title`}>Compare with version {data.version}</Link>
+                    ) : (
+                      <span className="muted">—</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      {data.compare ? (
+        <section className="panel" aria-labelledby="compare-title">
+          <h2 id="compare-title">
+            Changes from version {data.compare.version} to version {data.version}
+          </h2>
+          <MouDiff
+            before={data.compare.sections.map((s) => ({ ...s, clauses: [] }))}
+            after={data.sections.map((s) => ({ ...s, clauses: [] }))}
+            headingLevel={3}
+          />
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function TemplateForm({ state, errors, formError }: { state: TemplateState; errors: Record<string, string[]>; formError: string | null }) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm<{ baseVersion: number; note: string; sections: TemplateSection[] }>({
+    id: 'mou-template',
+    defaultValue: { baseVersion: state.baseVersion, note: state.note, sections: state.sections },
+    lastResult: Object.keys(errors).length || formError ? { status: 'error', error: errors } : undefined,
+    shouldValidate: 'onSubmit',
+  });
+  const sections = fields.sections.getFieldList();
+  return (
+    <Form method="post" {...getFormProps(form)} aria-labelledby="template-title">
+      <h2 id="template-title">Edit the template</h2>
+      {formError ? (
+        <div className="alert alert--bad" role="alert" id={form.errorId}>
+          {formError}
+        </div>
+      ) : null}
+      <input type="hidden" name={fields.baseVersion.name} value={state.baseVersion} />
+      {/* Enter in a title field saves, rather than pressing a section's "remove". */}
+      <button type="submit" name="intent" value="save" className="visually-hidden" tabIndex={-1} aria-hidden="true">
+        Save
+      </button>
+      {sections.map((meta, i) => {
+        const f = meta.getFieldset();
+        const section = state.sections[i]!;
+        return (
+          <fieldset key={meta.key} className="panel" data-section={section.key}>
+            <legend>
+              <strong>
+                Section {i + 1}
+                {section.title ? `: ${section.title}` : ''}
+              </strong>
+            </legend>
+            <input type="hidden" name={f.key.name} value={section.key} />
+            <div className="field">
+              <label htmlFor={f.title.id}>Title</label>
+              <input {...getInputProps(f.title, { type: 'text' })} />
+              <FieldError id={f.title.errorId} errors={f.title.errors} />
+            </div>
+            <div className="field">
+              <label htmlFor={f.body.id}>Text</label>
+              <textarea {...getTextareaProps(f.body)} rows={Math.min(10, Math.max(3, Math.ceil(section.body.length / 90)))} />
+              <FieldError id={f.body.errorId} errors={f.body.errors} />
+            </div>
+            {FIXED.has(section.key) ? (
+              <p className="small muted">This section is kept in every MOU.</p>
+            ) : (
+              <button type="submit" name="intent" value={`remove:${i}`} className="button button--secondary button--small" formNoValidate>
+                Remove section {i + 1}
+              </button>
+            )}
+          </fieldset>
+        );
+      })}
+      <p>
+        <button type="submit" name="intent" value="add" className="button button--secondary" formNoValidate>
+          Add a section
+        </button>
+      </p>
+      <div className="panel">
+        <div className="field">
+          <label htmlFor={fields.note.id}>What changed (for the version history)</label>
+          <input {...getInputProps(fields.note, { type: 'text' })} />
+          <FieldError id={fields.note.errorId} errors={fields.note.errors} />
+        </div>
+        <div className="form-actions">
+          <button type="submit" name="intent" value="save" className="button" disabled={navigation.state === 'submitting'}>
+            Save as version {state.baseVersion + 1}
+          </button>
+        </div>
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,188 @@
+import { getCollectionProps, getFieldsetProps, getFormProps, getSelectProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, NavLink, useActionData, useLoaderData } from '@remix-run/react';
+import { FieldError, Tag } from '../components/forms';
+import { updateUserSchema, userStatusSchema } from '../forms/admin.server';
+import { changeAccess, setAccountActive, userPageData } from '../services/admin.server';
+import { actingUser, notFound, requirePermission } from '../utils/auth.server';
+import { formatDateTime, roleLabel } from '../utils/labels';
+import { redirectWithFlash } from '../utils/session.server';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.name ?? 'Account'} · Admin · Cosponsor` }];
+
+const ROLE_OPTIONS = ['chapter_lead', 'staff', 'reviewer', 'admin'];
+
+const userIdOf = (param: string | undefined) => {
+  const id = Number(param);
+  return Number.isInteger(id) && id > 0 ? id : null;
+};
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const admin = await requirePermission(request, 'admin.manage');
+  const id = userIdOf(params.id);
+  const data = id ? userPageData(id) : null;
+  if (!data) notFound('This account');
+  return json({ ...data, isSelf: data.user.id === admin.id });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const admin = await requirePermission(request, 'admin.manage');
+  const id = userIdOf(params.id);
+  if (!id) notFound('This account');
+  const formData = await request.formData();
+  const back = `/admin/users/${id}`;
+
+  if (formData.get('intent') === 'update') {
+    const submission = parseWithZod(formData, { schema: updateUserSchema });
+    if (submission.status !== 'success') return json({ form: 'access' as const, result: submission.reply() }, { status: 400 });
+    const result = changeAccess(actingUser(admin), id, submission.value);
+    if (!result.ok) {
+      const reply = submission.reply({ formErrors: result.formError ? [result.formError] : undefined, fieldErrors: result.fieldErrors });
+      return json({ form: 'access' as const, result: reply }, { status: result.status });
+    }
+    return redirectWithFlash(back, { kind: 'success', message: result.message });
+  }
+
+  const submission = parseWithZod(formData, { schema: userStatusSchema });
+  if (submission.status !== 'success') {
+    return json({ form: 'status' as const, result: submission.reply({ formErrors: ['Choose an action on this page.'] }) }, { status: 400 });
+  }
+  const result = setAccountActive(actingUser(admin), id, submission.value.intent === 'reactivate');
+  if (!result.ok) {
+    return json({ form: 'status' as const, result: submission.reply({ formErrors: result.formError ? [result.formError] : undefined }) }, { status: result.status });
+  }
+  return redirectWithFlash(back, { kind: 'success', message: result.message });
+}
+
+function AdminNav() {
+  return (
+    <nav aria-label="Administration" className="row">
+      <NavLink to="/admin/users" end className="button button--secondary button--small">Users</NavLink>
+      <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
+    </nav>
+  );
+}
+
+export default function AdminUser() {
+  const { user, chapters, changes, isSelf } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: `access-${user.id}`,
+    lastResult: actionData?.form === 'access' ? actionData.result : undefined,
+    defaultValue: { roles: user.roles, chapterId: user.chapterId ? String(user.chapterId) : '' },
+    shouldValidate: 'onSubmit',
+  });
+  const statusErrors = actionData?.form === 'status' ? actionData.result.error?.[''] : undefined;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <p className="small">
+            <Link to="/admin/users">All users</Link>
+          </p>
+          <h1>
+            {user.name} {user.active ? <Tag tone="good">Active</Tag> : <Tag tone="neutral">Deactivated</Tag>}
+          </h1>
+          <p>
+            {user.email} · {user.roles.length ? user.roles.map(roleLabel).join(', ') : 'no role'}
+            {user.chapter ? ` · ${user.chapter}` : ''}
+          </p>
+        </div>
+        <AdminNav />
+      </div>
+
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="access-title">
+          <h2 id="access-title">Roles and chapter</h2>
+          <Form method="post" {...getFormProps(form)}>
+            {form.errors ? (
+              <div className="alert alert--bad" role="alert" id={form.errorId}>
+                {form.errors.join(' ')}
+              </div>
+            ) : null}
+            <input type="hidden" name="intent" value="update" />
+            <fieldset {...getFieldsetProps(fields.roles)}>
+              <legend>Roles</legend>
+              <div className="choices">
+                {getCollectionProps(fields.roles, { type: 'checkbox', options: ROLE_OPTIONS }).map(({ key, ...props }) => (
+                  <label key={key} htmlFor={props.id}>
+                    <input {...props} />
+                    {roleLabel(props.value)}
+                  </label>
+                ))}
+              </div>
+              {isSelf ? <p className="hint small muted">You cannot remove your own admin role: another admin must.</p> : null}
+              <FieldError id={fields.roles.errorId} errors={fields.roles.errors} />
+            </fieldset>
+            <div className="field">
+              <label htmlFor={fields.chapterId.id}>Chapter</label>
+              <select {...getSelectProps(fields.chapterId)}>
+                <option value="">No chapter</option>
+                {chapters.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+              <FieldError id={fields.chapterId.errorId} errors={fields.chapterId.errors} />
+            </div>
+            <div className="form-actions">
+              <button type="submit" className="button">Save roles and chapter</button>
+            </div>
+          </Form>
+        </section>
+
+        <section className="panel" aria-labelledby="status-title">
+          <h2 id="status-title">Account status</h2>
+          {statusErrors ? (
+            <div className="alert alert--bad" role="alert">
+              {statusErrors.join(' ')}
+            </div>
+          ) : null}
+          {user.active ? (
+            isSelf ? (
+              <p>
+                This is your own account. You cannot deactivate it yourself: another admin must, so that the organization
+                always keeps an active admin.
+              </p>
+            ) : (
+              <Form method="post">
+                <p>Deactivating ends every open session of {user.name} at once. The account and its history are kept.</p>
+                <button type="submit" name="intent" value="deactivate" className="button button--danger">
+                  Deactivate the account
+                </button>
+              </Form>
+            )
+          ) : (
+            <Form method="post">
+              <p>This account cannot sign in. Reactivating lets {user.name} sign in again with the same password.</p>
+              <button type="submit" name="intent" value="reactivate" className="button">
+                Reactivate the account
+              </button>
+            </Form>
+          )}
+        </section>
+      </div>
+
+      <section className="panel" aria-labelledby="history-title">
+        <h2 id="history-title">Changes to this account</h2>
+        {changes.length === 0 ? (
+          <p className="muted">No changes recorded.</p>
+        ) : (
+          <ol className="timeline">
+            {changes.map((c) => (
+              <li key={c.id}>
+                <div className="timeline__meta">{formatDateTime(c.at)}</div>
+                <div>
+                  <strong>{c.actor}</strong> {c.text}.
+                </div>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,104 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { Tag } from '../components/forms';
+import { inboxFor, markAllRead, markRead } from '../services/inbox.server';
+import { requireUser } from '../utils/auth.server';
+import { formatDateTime } from '../utils/labels';
+import { redirectWithFlash } from '../utils/session.server';
+
+export const meta: MetaFunction = () => [{ title: 'Inbox · Cosponsor' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const unreadOnly = new URL(request.url).searchParams.get('show') === 'unread';
+  return json({ unreadOnly, items: inboxFor(user, { unreadOnly }) });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const form = await request.formData();
+  const intent = form.get('intent');
+  if (intent === 'read-all') {
+    const n = markAllRead(user.id);
+    return redirectWithFlash('/inbox', { kind: 'success', message: n === 1 ? 'Marked 1 message read.' : `Marked ${n} messages read.` });
+  }
+  if (intent === 'read') {
+    const id = Number(form.get('id'));
+    if (!Number.isInteger(id) || id < 1) return json({ message: 'Choose a message.' }, { status: 400 });
+    markRead(user.id, id);
+    return redirectWithFlash('/inbox', { kind: 'success', message: 'Marked read.' });
+  }
+  return json({ message: 'Unknown action.' }, { status: 400 });
+}
+
+const KIND: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {
+  approved: { text: 'Approved', tone: 'good' },
+  rejected: { text: 'Rejected', tone: 'bad' },
+  changes_requested: { text: 'Changes requested', tone: 'warn' },
+  expired: { text: 'Expired', tone: 'bad' },
+  submitted: { text: 'In review', tone: 'neutral' },
+};
+
+export default function Inbox() {
+  const { items, unreadOnly } = useLoaderData<typeof loader>();
+  const busy = useNavigation().state === 'submitting';
+  const unread = items.filter((i) => !i.read).length;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Inbox</h1>
+          <p>{unread === 0 ? 'Nothing unread.' : unread === 1 ? '1 unread message.' : `${unread} unread messages.`}</p>
+        </div>
+        <div className="row">
+          {unreadOnly ? <Link to="/inbox">Show all</Link> : <Link to="/inbox?show=unread">Show unread only</Link>}
+          {unread > 0 ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="read-all" />
+              <button type="submit" className="button button--secondary" disabled={busy}>
+                Mark all read
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      </div>
+      {items.length === 0 ? (
+        <div className="panel">
+          <p>{unreadOnly ? 'No unread messages.' : 'No messages yet. Decisions on your proposals and new submissions appear here.'}</p>
+        </div>
+      ) : (
+        <ul className="cards" data-testid="inbox">
+          {items.map((item) => (
+            <li key={item.id} className="card" data-read={item.read ? 'true' : 'false'} style={item.read ? undefined : { borderLeft: '4px solid var(--brand)' }}>
+              <div className="row">
+                <Tag tone={KIND[item.kind]?.tone ?? 'neutral'}>{KIND[item.kind]?.text ?? item.kind}</Tag>
+                {item.read ? <span className="small muted">Read</span> : <strong className="small">Unread</strong>}
+                <span className="spacer" />
+                <time className="small muted" dateTime={item.createdAt}>
+                  {formatDateTime(item.createdAt)}
+                </time>
+              </div>
+              <p style={{ margin: 0 }}>{item.message}</p>
+              <div className="row">
+                <Link to={item.href}>
+                  Open {item.reference}
+                  <span className="visually-hidden"> “{item.eventTitle}”</span>
+                </Link>
+                {!item.read ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="read" />
+                    <input type="hidden" name="id" value={item.id} />
+                    <button type="submit" className="button button--secondary button--small" disabled={busy}>
+                      Mark read<span className="visually-hidden">: {item.reference}</span>
+                    </button>
+                  </Form>
+                ) : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

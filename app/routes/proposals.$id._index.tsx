@@ -1,0 +1,202 @@
+// The home of one proposal: what to do next, the details, and the decision record.
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@remix-run/react';
+import { AgendaMap } from '../components/agenda-map';
+import { HeatMap } from '../components/heat-map';
+import { Timeline } from '../components/timeline';
+import { decide } from '../services/vetting.server';
+import { actingUser, requireProposal } from '../utils/auth.server';
+import { formatDate, formatDateTime, kindLabel, outcomeLabel, stepLabel } from '../utils/labels';
+import { redirectWithFlash } from '../utils/session.server';
+import type { ProposalLayoutData } from './proposals.$id';
+
+export const handle = { proposalHeader: true };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
+  const form = await request.formData();
+  if (form.get('intent') !== 'submit') return json({ error: 'Unknown action.' }, { status: 400 });
+  const result = decide({
+    proposalId: proposal.id,
+    expectedVersion: Number(form.get('version')),
+    actor: actingUser(user),
+    command: { type: 'SUBMIT_PROPOSAL' },
+  });
+  if (!result.ok) {
+    const message =
+      result.error.kind === 'stale'
+        ? 'Someone else changed the proposal meanwhile. Check the details below, then submit again.'
+        : result.error.message;
+    return json({ error: message }, { status: result.error.kind === 'stale' ? 409 : 400 });
+  }
+  return redirectWithFlash(`/proposals/${proposal.id}/steps/values`, {
+    kind: 'success',
+    message: 'Submitted for vetting. First step: the values check.',
+  });
+}
+
+export default function ProposalHome() {
+  const data = useRouteLoaderData<ProposalLayoutData>('routes/proposals.$id');
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  if (!data) return null;
+  const { view } = data;
+  const p = view.proposal;
+  const editable = view.viewer?.canEdit ?? false;
+  const current = view.currentStep;
+  const busy = navigation.state === 'submitting';
+
+  return (
+    <div className="proposal-home">
+      {actionData && 'error' in actionData ? (
+        <div className="alert alert--bad" role="alert">
+          {actionData.error}
+        </div>
+      ) : null}
+
+      <section className="panel next-action" aria-labelledby="next-title">
+        <h2 id="next-title">What happens next</h2>
+        {p.state === 'draft' ? (
+          editable ? (
+            <>
+              <p>This proposal is a draft. Check the details, then submit it: the five vetting steps start with the values check.</p>
+              <div className="form-actions">
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="version" value={p.version} />
+                  <button type="submit" name="intent" value="submit" className="button" disabled={busy}>
+                    Submit for vetting
+                  </button>
+                </Form>
+                <Link to={`/proposals/${p.id}/edit`} className="button button--secondary">
+                  Edit details
+                </Link>
+              </div>
+            </>
+          ) : (
+            <p>A draft: the chapter lead has not submitted it for vetting yet.</p>
+          )
+        ) : current ? (
+          editable ? (
+            <>
+              <p>
+                {view.returnedTo === current
+                  ? `Staff sent this proposal back to ${stepLabel(current)}. Fix it and resubmit; the steps after it follow again.`
+                  : `Next step: ${stepLabel(current)}.`}
+              </p>
+              <Link to={`/proposals/${p.id}/steps/${current}`} className="button cta">
+                {view.returnedTo === current ? `Fix ${stepLabel(current)}` : `Continue: ${stepLabel(current)}`}
+                <span aria-hidden="true"> →</span>
+              </Link>
+            </>
+          ) : (
+            <p>Vetting in progress: the chapter lead is on {stepLabel(current)}.</p>
+          )
+        ) : p.state === 'review' ? (
+          <p>
+            Every step is complete{p.submitted_at ? ` (since ${formatDateTime(p.submitted_at)})` : ''}. Staff will approve, reject or
+            ask for changes.
+          </p>
+        ) : p.state === 'approved' ? (
+          <p>Approved{p.approved_until ? ` until ${formatDate(p.approved_until)}` : ''}. See the decision below for any conditions.</p>
+        ) : (
+          <p>{p.state === 'withdrawn' ? 'Withdrawn.' : p.state === 'rejected' ? 'Rejected.' : 'Expired: the partnership needs re-vetting.'}</p>
+        )}
+        {view.viewer?.canWithdraw ? (
+          <p className="small withdraw-link">
+            <Link to={`/proposals/${p.id}/withdraw`}>Withdraw this proposal…</Link>
+          </p>
+        ) : null}
+      </section>
+
+      <div className="grid-2">
+        <section className="panel" aria-labelledby="details-title">
+          <h2 id="details-title">Event</h2>
+          <dl className="facts">
+            <dt>Reference</dt>
+            <dd className="mono">{p.reference}</dd>
+            <dt>Title</dt>
+            <dd>{p.event_title}</dd>
+            <dt>Date</dt>
+            <dd>{formatDate(p.event_date)}</dd>
+            <dt>Place</dt>
+            <dd>{p.event_place}</dd>
+            <dt>Co-sponsorship</dt>
+            <dd>{kindLabel(p.kind)}</dd>
+            <dt>Campaign</dt>
+            <dd>{p.campaign_name}</dd>
+            <dt>Chapter</dt>
+            <dd>{p.chapter_name}</dd>
+            <dt>Proposed by</dt>
+            <dd>
+              {p.proposer_name}, {formatDate(p.created_at)}
+            </dd>
+          </dl>
+          <p className="pre-line">{p.event_description}</p>
+        </section>
+        <section className="panel" aria-labelledby="partner-title">
+          <h2 id="partner-title">Partner</h2>
+          <dl className="facts">
+            <dt>Name</dt>
+            <dd>{view.partner.name}</dd>
+            <dt>Website</dt>
+            <dd>{view.partner.website ? <a href={view.partner.website}>{view.partner.website}</a> : '—'}</dd>
+            <dt>Country</dt>
+            <dd>{view.partner.country || '—'}</dd>
+            <dt>Public positions</dt>
+            <dd>{view.partner.publicPositions.length ? view.partner.publicPositions.map((s) => (s === 'supports_bds' ? 'Supports BDS' : s)).join(', ') : 'None recorded'}</dd>
+          </dl>
+          <p className="pre-line">{view.partner.description}</p>
+        </section>
+      </div>
+
+      {Object.keys(view.submissions).length > 0 ? (
+        <section className="panel" aria-labelledby="results-title">
+          <h2 id="results-title">Step results</h2>
+          <ul className="step-results">
+            {Object.values(view.submissions).map((s) => (
+              <li key={s!.step}>
+                <strong>{stepLabel(s!.step)}:</strong> {outcomeLabel(s!.outcome)}
+                {summaryOf(s!.result) ? <span className="muted"> · {summaryOf(s!.result)}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {view.agendaItems.length > 0 ? (
+        <section className="panel" aria-labelledby="agenda-title">
+          <h2 id="agenda-title">Agenda mapping</h2>
+          <AgendaMap items={view.agendaItems} />
+        </section>
+      ) : null}
+
+      {view.riskItems.length > 0 ? (
+        <section className="panel" aria-labelledby="risk-title">
+          <h2 id="risk-title">Risks and benefits</h2>
+          <HeatMap
+            items={view.riskItems}
+            likelihoodLabels={view.riskMatrix.likelihoodLabels}
+            impactLabels={view.riskMatrix.impactLabels}
+            bands={view.riskMatrix.bands}
+          />
+        </section>
+      ) : null}
+
+      <section className="panel" aria-labelledby="timeline-title">
+        <h2 id="timeline-title">Decision record</h2>
+        <p className="small muted">Every step and decision, oldest first. Records are never changed; a correction is a new record.</p>
+        <Timeline records={view.records} />
+      </section>
+    </div>
+  );
+}
+
+function summaryOf(result: unknown): string | null {
+  if (result && typeof result === 'object') {
+    const r = result as { summary?: unknown; arithmetic?: unknown };
+    if (typeof r.summary === 'string') return r.summary;
+    if (typeof r.arithmetic === 'string') return r.arithmetic;
+  }
+  return null;
+}

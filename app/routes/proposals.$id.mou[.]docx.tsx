@@ -1,0 +1,36 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { ORGANIZATION_NAME } from '../../db/seed-data/config';
+import { mouExportFacts } from '../services/mou.server';
+import { mouDocx } from '../services/mou-docx.server';
+import { notFound, requireProposal } from '../utils/auth.server';
+
+// The MOU as a .docx download (?version=n, default the latest saved version).
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { proposal } = await requireProposal(request, params.id, 'proposal.view');
+  const param = new URL(request.url).searchParams.get('version');
+  const version = param ? Number(param) : undefined;
+  if (version !== undefined && !(Number.isInteger(version) && version > 0)) notFound('This MOU version');
+  const facts = mouExportFacts(proposal.id, version);
+  if (version !== undefined && !facts.mou) notFound(`Version ${version} of this MOU`);
+  const buffer = await mouDocx({
+    reference: proposal.reference,
+    mouVersion: facts.mou?.version ?? null,
+    sections: facts.sections,
+    record: facts.record,
+    organization: ORGANIZATION_NAME,
+    chapterName: facts.proposal.chapter_name,
+    partnerName: facts.proposal.partner_name,
+    leadName: facts.proposal.proposer_name,
+    eventTitle: facts.proposal.event_title,
+  });
+  const filename = facts.mou ? `${proposal.reference}-MOU-v${facts.mou.version}.docx` : `${proposal.reference}-MOU-draft.docx`;
+  return new Response(new Uint8Array(buffer), {
+    status: 200,
+    headers: {
+      'Content-Type': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'Content-Length': String(buffer.length),
+      'Cache-Control': 'private, no-store',
+    },
+  });
+}

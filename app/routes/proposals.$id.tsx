@@ -1,0 +1,77 @@
+// Layout of one proposal: its heading, the change request (when staff sent it back)
+// and the stepper, above the page of the moment (home or a step). Pages opt in to
+// this header with handle.proposalHeader; other pages under /proposals/:id render bare.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Link, Outlet, useLoaderData, useMatches } from '@remix-run/react';
+import { Tag } from '../components/forms';
+import { Stepper } from '../components/stepper';
+import { proposalView } from '../services/proposal-view.server';
+import { actingUser, notFound, requireProposal } from '../utils/auth.server';
+import { formatDate, formatDateTime, kindLabel, stateLabel, stateTone, stepLabel } from '../utils/labels';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.view.proposal.event_title} · ${data.view.proposal.reference} · Cosponsor` : 'Proposal · Cosponsor' },
+];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, proposal } = await requireProposal(request, params.id);
+  const view = proposalView(proposal.id, actingUser(user));
+  if (!view) notFound('This proposal');
+  return json({ view: view!, isLead: user.roles.includes('chapter_lead') });
+}
+
+export type ProposalLayoutData = typeof loader;
+export const PROPOSAL_LAYOUT_ID = 'routes/proposals.$id';
+
+export default function ProposalLayout() {
+  const { view } = useLoaderData<typeof loader>();
+  const matches = useMatches();
+  const withHeader = matches.some((m) => (m.handle as { proposalHeader?: boolean } | undefined)?.proposalHeader);
+  if (!withHeader) return <Outlet />;
+  const p = view.proposal;
+  const editable = view.viewer?.canEdit ?? false;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="breadcrumb small">
+        <Link to="/proposals">Proposals</Link> <span aria-hidden="true">›</span> <span>{p.reference}</span>
+      </nav>
+      <header className="page-head proposal-head">
+        <div>
+          <h1>
+            <Link to={`/proposals/${p.id}`} className="proposal-head__title">
+              {p.event_title}
+            </Link>
+          </h1>
+          <p>
+            With <strong>{view.partner.name}</strong> · {kindLabel(p.kind)} · {formatDate(p.event_date)} · {p.chapter_name}
+          </p>
+        </div>
+        <div className="row">
+          <Tag tone={stateTone(p.state)}>{stateLabel(p.state)}</Tag>
+          {p.recommend_reject ? <Tag tone="bad">Recommend reject</Tag> : null}
+          {!editable ? <Tag tone="neutral">Read-only</Tag> : null}
+        </div>
+      </header>
+      {view.changeRequest ? (
+        <section className="alert alert--warn change-request" aria-labelledby="change-request-title">
+          <h2 id="change-request-title">
+            Changes requested on {stepLabel(view.changeRequest.step)}
+          </h2>
+          <p className="change-request__rationale">“{view.changeRequest.rationale}”</p>
+          <p className="small">
+            {view.changeRequest.actorName}, {formatDateTime(view.changeRequest.at)}.
+            {editable ? (
+              <>
+                {' '}
+                <Link to={`/proposals/${p.id}/steps/${view.changeRequest.step}`}>Fix {stepLabel(view.changeRequest.step)} and resubmit</Link>
+              </>
+            ) : null}
+          </p>
+        </section>
+      ) : null}
+      <Stepper steps={view.steps} />
+      <Outlet />
+    </>
+  );
+}

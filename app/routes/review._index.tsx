@@ -1,0 +1,179 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useLoaderData } from '@remix-run/react';
+import { Tag } from '../components/forms';
+import { expireDueApprovals, todayUtc } from '../services/expiry.server';
+import {
+  FLAG_LABEL,
+  FLAG_TONE,
+  parseQueueQuery,
+  queueFilterChoices,
+  reviewQueue,
+  type EventTiming,
+  type QueueQuery,
+} from '../services/review.server';
+import { requirePermission } from '../utils/auth.server';
+import { formatDate, formatDateTime, kindLabel } from '../utils/labels';
+
+export const meta: MetaFunction = () => [{ title: 'Review queue · Cosponsor' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, 'review.queue');
+  const today = todayUtc();
+  expireDueApprovals(today);
+  const query = parseQueueQuery(new URL(request.url));
+  return json({ today, query, queue: reviewQueue(query, today), choices: queueFilterChoices() });
+}
+
+const TIMING: Record<EventTiming, { text: string; tone: 'bad' | 'warn' } | null> = {
+  past: { text: 'Date passed', tone: 'bad' },
+  close: { text: 'Within 14 days', tone: 'warn' },
+  later: null,
+};
+
+function pageHref(query: QueueQuery, page: number): string {
+  const params = new URLSearchParams();
+  if (query.chapterId) params.set('chapter', String(query.chapterId));
+  if (query.campaignId) params.set('campaign', String(query.campaignId));
+  if (query.flag) params.set('flag', query.flag);
+  if (page > 1) params.set('page', String(page));
+  const s = params.toString();
+  return s ? `/review?${s}` : '/review';
+}
+
+export default function ReviewQueue() {
+  const { query, queue, choices } = useLoaderData<typeof loader>();
+  const filtered = query.chapterId !== null || query.campaignId !== null || query.flag !== null;
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>Review queue</h1>
+          <p>
+            {queue.waiting === 1 ? '1 proposal is' : `${queue.waiting} proposals are`} waiting for a staff decision, oldest
+            submission first.
+          </p>
+        </div>
+        <Link className="button button--secondary" to="/review/revetting">
+          Re-vetting due
+        </Link>
+      </div>
+
+      <Form method="get" className="panel" aria-labelledby="filter-heading">
+        <h2 id="filter-heading" className="visually-hidden">
+          Filter the queue
+        </h2>
+        <div className="row" style={{ alignItems: 'flex-end', gap: '0.75rem 1rem' }}>
+          <div className="field" style={{ marginBottom: 0 }}>
+            <label htmlFor="filter-chapter">Chapter</label>
+            <select id="filter-chapter" name="chapter" defaultValue={query.chapterId ?? ''}>
+              <option value="">All chapters</option>
+              {choices.chapters.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field" style={{ marginBottom: 0 }}>
+            <label htmlFor="filter-campaign">Campaign</label>
+            <select id="filter-campaign" name="campaign" defaultValue={query.campaignId ?? ''}>
+              <option value="">All campaigns</option>
+              {choices.campaigns.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field" style={{ marginBottom: 0 }}>
+            <label htmlFor="filter-flag">Flag</label>
+            <select id="filter-flag" name="flag" defaultValue={query.flag ?? ''}>
+              <option value="">Any or none</option>
+              {choices.flags.map((f) => (
+                <option key={f.key} value={f.key}>
+                  {f.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button">
+            Filter
+          </button>
+          {filtered ? <Link to="/review">Clear filters</Link> : null}
+        </div>
+      </Form>
+
+      {queue.items.length === 0 ? (
+        <div className="panel">
+          <p>{filtered ? 'No proposal in the queue matches these filters.' : 'Nothing is waiting for a decision.'}</p>
+        </div>
+      ) : (
+        <div className="table-wrap panel" style={{ padding: 0 }}>
+          <table className="data" data-testid="review-queue">
+            <caption className="visually-hidden">
+              Proposals waiting for a decision{filtered ? `, filtered: ${queue.total} of ${queue.waiting}` : ''}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Event and partner</th>
+                <th scope="col">Chapter</th>
+                <th scope="col">Event date</th>
+                <th scope="col">Submitted</th>
+                <th scope="col">Flags</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queue.items.map((item) => {
+                const timing = TIMING[item.timing];
+                return (
+                  <tr key={item.id} data-proposal={item.id}>
+                    <td>
+                      <Link to={`/review/${item.id}`}>{item.eventTitle}</Link>
+                      <div className="small">{item.partnerName}</div>
+                      <div className="small muted">
+                        {item.reference} · {kindLabel(item.kind)} · {item.campaignName}
+                      </div>
+                    </td>
+                    <td>{item.chapterName}</td>
+                    <td>
+                      <time dateTime={item.eventDate}>{formatDate(item.eventDate)}</time>
+                      {timing ? (
+                        <div>
+                          <Tag tone={timing.tone}>{timing.text}</Tag>
+                        </div>
+                      ) : null}
+                    </td>
+                    <td className="small">{formatDateTime(item.submittedAt)}</td>
+                    <td>
+                      {item.flags.length === 0 ? (
+                        <span className="muted small">None</span>
+                      ) : (
+                        <ul className="row" style={{ listStyle: 'none', margin: 0, padding: 0, gap: '0.3rem' }}>
+                          {item.flags.map((f) => (
+                            <li key={f}>
+                              <Tag tone={FLAG_TONE[f]}>{FLAG_LABEL[f]}</Tag>
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {queue.pages > 1 ? (
+        <nav aria-label="Queue pages" className="row">
+          {queue.page > 1 ? <Link to={pageHref(query, queue.page - 1)}>← Earlier submissions</Link> : null}
+          <span className="muted">
+            Page {queue.page} of {queue.pages} ({queue.total} proposals)
+          </span>
+          {queue.page < queue.pages ? <Link to={pageHref(query, queue.page + 1)}>Later submissions →</Link> : null}
+        </nav>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { Tag } from '../components/forms';
+import { expireDueApprovals, todayUtc } from '../services/expiry.server';
+import { REVETTING_HORIZON_DAYS, revettingList } from '../services/review.server';
+import { requirePermission } from '../utils/auth.server';
+import { formatDate, stateLabel, stateTone } from '../utils/labels';
+
+export const meta: MetaFunction = () => [{ title: 'Re-vetting due · Cosponsor' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, 'review.queue');
+  const today = todayUtc();
+  expireDueApprovals(today);
+  return json({ today, entries: revettingList(today) });
+}
+
+export default function Revetting() {
+  const { entries } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <p className="small">
+            <Link to="/review">← Review queue</Link>
+          </p>
+          <h1>Re-vetting due</h1>
+          <p>
+            Partners whose approval has expired or ends within {REVETTING_HORIZON_DAYS} days. A partnership that continues needs a new
+            proposal: it links to the one before.
+          </p>
+        </div>
+      </div>
+      {entries.length === 0 ? (
+        <div className="panel">
+          <p>No approval has expired or ends within {REVETTING_HORIZON_DAYS} days.</p>
+        </div>
+      ) : (
+        <div className="table-wrap panel" style={{ padding: 0 }}>
+          <table className="data" data-testid="revetting">
+            <caption className="visually-hidden">Partners due for re-vetting</caption>
+            <thead>
+              <tr>
+                <th scope="col">Partner</th>
+                <th scope="col">Last approval</th>
+                <th scope="col">Approved until</th>
+                <th scope="col">Re-vetting</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.partnerId} data-partner={e.partnerId}>
+                  <th scope="row">{e.partnerName}</th>
+                  <td>
+                    <Link to={`/review/${e.proposalId}`}>
+                      {e.reference} “{e.eventTitle}”
+                    </Link>
+                    <div className="small muted">{e.chapterName}</div>
+                  </td>
+                  <td>
+                    {formatDate(e.approvedUntil)}{' '}
+                    {e.status === 'expired' ? <Tag tone="bad">Expired</Tag> : <Tag tone="warn">Ends soon</Tag>}
+                  </td>
+                  <td>
+                    {e.newer ? (
+                      <>
+                        <Link to={`/review/${e.newer.id}`}>{e.newer.reference}</Link>{' '}
+                        <Tag tone={stateTone(e.newer.state)}>{stateLabel(e.newer.state)}</Tag>
+                      </>
+                    ) : (
+                      <span className="muted">No new proposal yet</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,368 @@
+// Page services of the chapter lead's journey: the grouped list, partner search with
+// history, starting a proposal, and the step forms (initial values, drafts, submits).
+import { json } from '@remix-run/node';
+import { activeConfig, listCampaigns } from '../../db/config';
+import { transaction } from '../../db/connection';
+import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } from '../../db/partners';
+import {
+  listProposals,
+  proposalsForPartners,
+  saveStepDraft,
+  stepDraft,
+  latestSubmissions,
+  type ProposalDetail,
+} from '../../db/proposals';
+import { STEPS, type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../workflows/types';
+import type { Proposal } from '../../db/schema';
+import { outcomeLabel, stateLabel, stepLabel } from '../utils/labels';
+import { redirectWithFlash } from '../utils/session.server';
+import {
+  agendaToTyped,
+  emptyAgendaItem,
+  emptyRiskItem,
+  formKey,
+  perceptionToTyped,
+  readAgendaTyped,
+  readPerceptionTyped,
+  readRiskTyped,
+  readValuesTyped,
+  riskToTyped,
+  valuesToTyped,
+} from '../forms/steps';
+import { can, hasRole, type ActingUser } from './permissions';
+import { createProposal, decide, DecisionError } from './vetting.server';
+
+// ---- /proposals ----
+
+export type ProposalGroupKey = 'changes' | 'drafts' | 'in_progress' | 'waiting' | 'decided';
+export const GROUPS: { key: ProposalGroupKey; title: string; hint: string }[] = [
+  { key: 'changes', title: 'Changes requested', hint: 'Staff sent these back: fix the named step and resubmit.' },
+  { key: 'drafts', title: 'Drafts', hint: 'Not yet submitted for vetting.' },
+  { key: 'in_progress', title: 'In progress', hint: 'Vetting steps still to complete.' },
+  { key: 'waiting', title: 'Waiting for staff', hint: 'Complete: staff will approve, reject or ask for changes.' },
+  { key: 'decided', title: 'Decided', hint: 'Approved, rejected, withdrawn or expired.' },
+];
+
+const VETTING = new Set(['values', 'agenda', 'risk', 'perception', 'mou']);
+
+export function groupOf(p: Pick<ProposalDetail, 'state' | 'returned_to'>): ProposalGroupKey {
+  if (VETTING.has(p.state) && p.returned_to) return 'changes';
+  if (p.state === 'draft') return 'drafts';
+  if (VETTING.has(p.state)) return 'in_progress';
+  if (p.state === 'review') return 'waiting';
+  return 'decided';
+}
+
+export function proposalGroups(user: ActingUser) {
+  const seesAll = hasRole(user, 'staff') || hasRole(user, 'reviewer') || hasRole(user, 'admin');
+  const rows = listProposals({ chapterId: seesAll ? null : (user.chapterId ?? -1), limit: 500 });
+  const groups = GROUPS.map((g) => ({
+    ...g,
+    proposals: rows
+      .filter((p) => groupOf(p) === g.key)
+      .map((p) => ({
+        id: p.id,
+        reference: p.reference,
+        partner: p.partner_name,
+        chapter: p.chapter_name,
+        event: p.event_title,
+        eventDate: p.event_date,
+        kind: p.kind,
+        state: p.state,
+        returnedTo: p.returned_to,
+        recommendReject: p.recommend_reject === 1,
+        updatedAt: p.updated_at,
+      })),
+  }));
+  return { seesAll, groups, total: rows.length };
+}
+
+// ---- /proposals/new ----
+
+export function partnerCandidates(q: string) {
+  const candidates = findPartnerCandidates(q);
+  const history = proposalsForPartners(candidates.map((c) => c.id));
+  return candidates.map((c) => ({
+    id: c.id,
+    name: c.name,
+    website: c.website,
+    country: c.country,
+    description: c.description,
+    publicPositions: publicPositionsOf(c),
+    match: c.match.kind,
+    history: history
+      .filter((h) => h.partner_id === c.id)
+      .map((h) => ({
+        id: h.id,
+        reference: h.reference,
+        event: h.event_title,
+        eventDate: h.event_date,
+        state: h.state,
+        chapter: h.chapter_name,
+        decidedAt: h.decided_at,
+      })),
+  }));
+}
+
+export function partnerSummary(id: number) {
+  const p = partnerById(id);
+  return p
+    ? { id: p.id, name: p.name, website: p.website, country: p.country, description: p.description, publicPositions: publicPositionsOf(p) }
+    : null;
+}
+
+export const campaignOptions = () => listCampaigns().map((c) => ({ id: c.id, name: c.name }));
+
+export type StartProposalValue = {
+  partnerId?: number;
+  partnerName?: string;
+  partnerWebsite?: string;
+  partnerCountry?: string;
+  partnerDescription?: string;
+  supportsBds?: 'on';
+  confirmNew?: 'on';
+  eventTitle: string;
+  eventDate: string;
+  eventPlace: string;
+  eventDescription: string;
+  kind: string;
+  campaignId: number;
+};
+
+export type StartResult =
+  | { ok: true; id: number; reference: string; partnerName: string }
+  | { ok: false; formError: string; fieldErrors: Record<string, string[]>; duplicates?: ReturnType<typeof partnerCandidates> };
+
+/** Creates the partner when new (unless it looks like a known one), then the draft proposal. */
+export function startProposal(actor: ActingUser, v: StartProposalValue): StartResult {
+  if (!listCampaigns().some((c) => c.id === v.campaignId)) {
+    return { ok: false, formError: 'Choose one of the campaigns.', fieldErrors: { campaignId: ['Choose one of the campaigns.'] } };
+  }
+  if (v.partnerId === undefined) {
+    const duplicates = partnerCandidates(v.partnerName ?? '').filter((c) => c.match !== 'contains');
+    if (duplicates.length > 0 && v.confirmNew !== 'on') {
+      return {
+        ok: false,
+        formError: 'A partner with a very similar name is already known. Choose it, or confirm that this is a different group.',
+        fieldErrors: { partnerName: ['Very close to a known partner’s name.'] },
+        duplicates,
+      };
+    }
+  } else if (!partnerById(v.partnerId)) {
+    return { ok: false, formError: 'That partner no longer exists: search again.', fieldErrors: {} };
+  }
+  try {
+    return transaction(() => {
+      const partnerId =
+        v.partnerId ??
+        createPartner(
+          {
+            name: v.partnerName!,
+            website: v.partnerWebsite || null,
+            country: v.partnerCountry!,
+            description: v.partnerDescription!,
+            publicPositions: v.supportsBds === 'on' ? ['supports_bds'] : [],
+          },
+          actor.id,
+        );
+      const created = createProposal(actor, {
+        partnerId,
+        campaignId: v.campaignId,
+        eventTitle: v.eventTitle,
+        eventDate: v.eventDate,
+        eventPlace: v.eventPlace,
+        eventDescription: v.eventDescription,
+        kind: v.kind,
+      });
+      return { ok: true as const, ...created, partnerName: partnerById(partnerId)!.name };
+    });
+  } catch (error) {
+    if (error instanceof DecisionError) {
+      return { ok: false, formError: error.message, fieldErrors: mapFieldErrors(error.fieldErrors) };
+    }
+    throw error;
+  }
+}
+
+// ---- Step forms ----
+
+export type StepTypedValues = {
+  values: ReturnType<typeof readValuesTyped>;
+  agenda: ReturnType<typeof readAgendaTyped>;
+  risk: ReturnType<typeof readRiskTyped>;
+  perception: ReturnType<typeof readPerceptionTyped>;
+};
+export type FormStep = keyof StepTypedValues;
+
+/** Service error paths ("input.items.2.residualImpact") as form field names ("items[2].residualImpact"). */
+export function mapFieldErrors(errors: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(errors)) (out[formKey(k)] ??= []).push(...v);
+  return out;
+}
+
+export function readTyped<S extends FormStep>(step: S, raw: unknown): StepTypedValues[S] {
+  const { docs } = activeConfig();
+  switch (step) {
+    case 'values':
+      return readValuesTyped(raw, docs.values_criteria.criteria.map((c) => c.key)) as StepTypedValues[S];
+    case 'agenda':
+      return readAgendaTyped(raw) as StepTypedValues[S];
+    case 'risk':
+      return readRiskTyped(raw) as StepTypedValues[S];
+    default:
+      return readPerceptionTyped(raw, docs.perception_checklist.items.map((i) => i.key)) as StepTypedValues[S];
+  }
+}
+
+function fromSubmission<S extends FormStep>(step: S, data: unknown): StepTypedValues[S] {
+  const { docs } = activeConfig();
+  switch (step) {
+    case 'values':
+      return valuesToTyped(data as ValuesInput, docs.values_criteria.criteria.map((c) => c.key)) as StepTypedValues[S];
+    case 'agenda':
+      return agendaToTyped(data as AgendaInput) as StepTypedValues[S];
+    case 'risk':
+      return riskToTyped(data as RiskInput) as StepTypedValues[S];
+    default:
+      return perceptionToTyped(data as PerceptionInput, docs.perception_checklist.items.map((i) => i.key)) as StepTypedValues[S];
+  }
+}
+
+function emptyTyped<S extends FormStep>(step: S): StepTypedValues[S] {
+  if (step === 'agenda') return { items: [emptyAgendaItem()] } as StepTypedValues[S];
+  if (step === 'risk') return { items: [emptyRiskItem('risk'), emptyRiskItem('benefit')] } as StepTypedValues[S];
+  return readTyped(step, {});
+}
+
+/** Where the form starts: the saved draft, else the last submission (a step sent back), else empty. */
+export function initialStepValues<S extends FormStep>(proposalId: number, step: S) {
+  const draft = stepDraft(proposalId, step);
+  if (draft) return { source: 'draft' as const, savedAt: draft.saved_at, values: readTyped(step, draft.data) };
+  const submitted = latestSubmissions(proposalId)[step];
+  if (submitted) return { source: 'submission' as const, savedAt: submitted.submitted_at, values: fromSubmission(step, submitted.data) };
+  return { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
+}
+
+export function saveDraft(proposalId: number, step: Step, typed: unknown, actor: ActingUser): void {
+  saveStepDraft(proposalId, step, typed, actor.id);
+}
+
+const COMMAND_OF: Record<FormStep, 'SUBMIT_VALUES' | 'SUBMIT_AGENDA' | 'SUBMIT_RISK' | 'SUBMIT_PERCEPTION'> = {
+  values: 'SUBMIT_VALUES',
+  agenda: 'SUBMIT_AGENDA',
+  risk: 'SUBMIT_RISK',
+  perception: 'SUBMIT_PERCEPTION',
+};
+
+export type StepSubmitResult =
+  | { ok: true; state: string; outcome: string; rationale: string }
+  | { ok: false; kind: DecisionError['kind']; message: string; fieldErrors: Record<string, string[]> };
+
+export function submitStep(proposalId: number, expectedVersion: number, actor: ActingUser, step: FormStep, input: unknown): StepSubmitResult {
+  const result = decide({ proposalId, expectedVersion, actor, command: { type: COMMAND_OF[step], input } });
+  if (!result.ok) {
+    return { ok: false, kind: result.error.kind, message: result.error.message, fieldErrors: mapFieldErrors(result.error.fieldErrors) };
+  }
+  const main = result.records[0]!;
+  return { ok: true, state: result.proposal.state, outcome: main.outcome, rationale: main.rationale };
+}
+
+/** Whether this user may work on this step of this proposal now. */
+export function stepEditable(user: ActingUser, proposal: { state: string; proposer_id: number; chapter_id: number; last_changed_by: number | null }, step: Step) {
+  return can(user, 'proposal.edit', proposal).ok && proposal.state === step;
+}
+
+export { STALE_NOTE } from '../forms/steps';
+
+// ---- The step pages' loader and action, shared by the four step routes ----
+
+export type StepActionData<S extends FormStep = FormStep> = {
+  values: StepTypedValues[S];
+  errors: Record<string, string[]>;
+  formError: string | null;
+  stale: boolean;
+  notice: string | null;
+  /** Changes on every answer, so the (uncontrolled) form re-mounts with these values. */
+  nonce: number;
+  focus: string | null;
+};
+
+export function stepPage<S extends FormStep>(user: ActingUser, proposal: Proposal, step: S) {
+  const editable = stepEditable(user, proposal, step);
+  const initial = editable ? initialStepValues(proposal.id, step) : readOnlyValues(proposal.id, step);
+  return { proposalId: proposal.id, version: proposal.version, state: proposal.state, editable, initial };
+}
+
+function readOnlyValues<S extends FormStep>(proposalId: number, step: S) {
+  const submitted = latestSubmissions(proposalId)[step];
+  return submitted
+    ? { source: 'submission' as const, savedAt: submitted.submitted_at, values: fromSubmission(step, submitted.data) }
+    : { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
+}
+
+type Parsed<V> = { status: 'success'; value: V } | { status: 'error' | undefined; error: Record<string, string[] | null> | null | undefined };
+
+/**
+ * One step form's POST. intent: save-draft | check | add-* | remove-item-N | submit.
+ * Row edits and checks re-render with the typed values (and save a draft); a submit runs
+ * the decision service; any refusal re-renders with everything typed kept.
+ */
+export async function stepAction<S extends FormStep, V>(args: {
+  request: Request;
+  user: ActingUser;
+  proposal: Proposal;
+  step: S;
+  formData: FormData;
+  submission: Parsed<V> & { payload: unknown };
+  inputOf: (value: V) => unknown;
+  editRows?: (values: StepTypedValues[S], intent: string) => { values: StepTypedValues[S]; notice: string; focus: string | null } | null;
+}): Promise<Response> {
+  const { request, user, proposal, step, formData, submission } = args;
+  const intent = String(formData.get('intent') ?? 'submit');
+  let values = readTyped(step, submission.payload);
+  const reply = (data: Partial<StepActionData<S>>, status = 200) =>
+    json(
+      { values, errors: {}, formError: null, stale: false, notice: null, focus: null, nonce: Date.now(), ...data } satisfies StepActionData<S>,
+      { status },
+    );
+
+  if (proposal.state !== step) {
+    return reply(
+      { formError: `This step is not open: the proposal is now at “${stateLabel(proposal.state)}”. Your input is shown below but was not saved.` },
+      409,
+    );
+  }
+  if (intent === 'save-draft') {
+    saveDraft(proposal.id, step, values, user);
+    return redirectWithFlash(new URL(request.url).pathname, { kind: 'success', message: 'Draft saved. You can come back to it later.' });
+  }
+  if (intent === 'check') return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
+  const edited = args.editRows?.(values, intent);
+  if (edited) {
+    values = edited.values;
+    saveDraft(proposal.id, step, values, user);
+    return reply({ notice: `${edited.notice} Draft saved.`, focus: edited.focus });
+  }
+  if (intent !== 'submit') return reply({ formError: 'Unknown action.' }, 400);
+
+  if (submission.status !== 'success') {
+    const errors = Object.fromEntries(Object.entries(submission.error ?? {}).filter(([, v]) => v && v.length)) as Record<string, string[]>;
+    return reply({ errors, formError: 'Nothing was submitted: fix the fields marked below.', focus: 'form-alert' }, 400);
+  }
+  const result = submitStep(proposal.id, Number(formData.get('version')), user, step, args.inputOf(submission.value));
+  if (!result.ok) {
+    if (result.kind === 'stale') return reply({ stale: true, focus: 'form-alert' }, 409);
+    return reply(
+      { errors: result.fieldErrors, formError: result.message, focus: 'form-alert' },
+      result.kind === 'invalid' ? 400 : result.kind === 'forbidden' ? 403 : 409,
+    );
+  }
+  const next = (STEPS as readonly string[]).includes(result.state) ? `/proposals/${proposal.id}/steps/${result.state}` : `/proposals/${proposal.id}`;
+  const then = (STEPS as readonly string[]).includes(result.state)
+    ? ` Next: ${stepLabel(result.state)}.`
+    : result.state === 'review'
+      ? ' The proposal is now with staff.'
+      : '';
+  return redirectWithFlash(next, { kind: 'success', message: `${stepLabel(step)} submitted: ${outcomeLabel(result.outcome)}.${then}` });
+}

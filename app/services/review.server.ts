@@ -1,0 +1,515 @@
+import { STEPS, type Position, type Step } from '../../workflows/types';
+import type { PerceptionResult } from '../../workflows/rules/perception';
+import type { ValuesResult } from '../../workflows/rules/values';
+import type { RiskResult } from '../../workflows/rules/risk';
+import { activeConfig, addConfigVersion, listCampaigns } from '../../db/config';
+import { transaction } from '../../db/connection';
+import {
+  agendaPrecedentByPosition,
+  agendaPrecedentByText,
+  partnerPrecedentDecisions,
+  partnerPrecedentProposals,
+  proposalSummary,
+  queueAgendaCounts,
+  queueCriticalRisks,
+  queueRows,
+  queueScreeningHits,
+  queueStepOutcomes,
+  recordsSinceVersion,
+  revettingRows,
+  type AgendaPrecedent,
+  type QueueFilter,
+} from '../../db/review';
+import { currentAgendaItems } from '../../db/proposals';
+import { listChapters } from '../../db/users';
+import { addMonthsIso, parseReviewForm, type NewPosition, type ReviewFormValues, type ReviewIntent } from '../forms/review.server';
+import { markMouSeen, mouChangesSinceLastSeen } from './mou.server';
+import { latestScreening, type Screening } from './outside/screening.server';
+import { can, type ActingUser } from './permissions';
+import { proposalView, type ProposalView } from './proposal-view.server';
+import { decide, type DecideResult } from './vetting.server';
+
+// ---- The queue ----
+
+export const QUEUE_FLAGS = [
+  'recommend_reject',
+  'values_concerns',
+  'agenda_conflicts',
+  'unknown_items',
+  'critical_risk',
+  'perception_conditions',
+  'screening_hits',
+] as const;
+export type QueueFlag = (typeof QUEUE_FLAGS)[number];
+
+export const FLAG_LABEL: Record<QueueFlag, string> = {
+  recommend_reject: 'Recommend reject',
+  values_concerns: 'Values concerns',
+  agenda_conflicts: 'Agenda conflicts',
+  unknown_items: 'Unknown agenda items',
+  critical_risk: 'Critical residual risk',
+  perception_conditions: 'Perception conditions',
+  screening_hits: 'Screening hits',
+};
+export const FLAG_TONE: Record<QueueFlag, 'bad' | 'warn'> = {
+  recommend_reject: 'bad',
+  values_concerns: 'warn',
+  agenda_conflicts: 'bad',
+  unknown_items: 'warn',
+  critical_risk: 'bad',
+  perception_conditions: 'warn',
+  screening_hits: 'bad',
+};
+
+export const CLOSE_DAYS = 14;
+export const QUEUE_PAGE_SIZE = 50;
+
+export type EventTiming = 'past' | 'close' | 'later';
+
+export function addDaysIso(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function eventTiming(eventDate: string, today: string): EventTiming {
+  if (eventDate < today) return 'past';
+  return eventDate <= addDaysIso(today, CLOSE_DAYS) ? 'close' : 'later';
+}
+
+export type QueueItem = {
+  id: number;
+  reference: string;
+  eventTitle: string;
+  eventDate: string;
+  timing: EventTiming;
+  kind: string;
+  submittedAt: string | null;
+  partnerName: string;
+  chapterName: string;
+  campaignName: string;
+  flags: QueueFlag[];
+};
+
+export type QueueQuery = { chapterId: number | null; campaignId: number | null; flag: QueueFlag | null; page: number };
+
+export function parseQueueQuery(url: URL): QueueQuery {
+  const id = (key: string) => {
+    const n = Number(url.searchParams.get(key));
+    return Number.isInteger(n) && n > 0 ? n : null;
+  };
+  const flag = url.searchParams.get('flag');
+  return {
+    chapterId: id('chapter'),
+    campaignId: id('campaign'),
+    flag: (QUEUE_FLAGS as readonly string[]).includes(flag ?? '') ? (flag as QueueFlag) : null,
+    page: id('page') ?? 1,
+  };
+}
+
+/**
+ * The proposals waiting for staff, oldest submission first, each with its
+ * flags. Six queries whatever the queue's length: the rows, then one per
+ * kind of flag over the whole (filtered) queue.
+ */
+export function reviewQueue(query: QueueQuery, today: string) {
+  const filter: QueueFilter = { chapterId: query.chapterId, campaignId: query.campaignId };
+  const rows = queueRows(filter);
+  const flags = new Map<number, Set<QueueFlag>>(rows.map((r) => [r.id, new Set<QueueFlag>()]));
+  const flag = (id: number | null, f: QueueFlag) => {
+    if (id !== null) flags.get(id)?.add(f);
+  };
+  for (const r of rows) if (r.recommend_reject) flag(r.id, 'recommend_reject');
+  for (const s of queueStepOutcomes(filter)) {
+    if (s.step === 'values' && s.outcome !== 'compatible') flag(s.proposal_id, 'values_concerns');
+    if (s.step === 'perception' && s.outcome === 'acceptable_with_conditions') flag(s.proposal_id, 'perception_conditions');
+  }
+  for (const a of queueAgendaCounts(filter)) {
+    if (a.conflicting > 0) flag(a.proposal_id, 'agenda_conflicts');
+    if (a.unknown > 0) flag(a.proposal_id, 'unknown_items');
+  }
+  for (const id of queueCriticalRisks(filter)) flag(id, 'critical_risk');
+  for (const id of queueScreeningHits(filter)) flag(id, 'screening_hits');
+
+  const all: QueueItem[] = rows.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    eventTitle: r.event_title,
+    eventDate: r.event_date,
+    timing: eventTiming(r.event_date, today),
+    kind: r.kind,
+    submittedAt: r.submitted_at,
+    partnerName: r.partner_name,
+    chapterName: r.chapter_name,
+    campaignName: r.campaign_name,
+    flags: QUEUE_FLAGS.filter((f) => flags.get(r.id)!.has(f)),
+  }));
+  const matching = query.flag ? all.filter((item) => item.flags.includes(query.flag!)) : all;
+  const pages = Math.max(1, Math.ceil(matching.length / QUEUE_PAGE_SIZE));
+  const page = Math.min(query.page, pages);
+  return {
+    items: matching.slice((page - 1) * QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE),
+    total: matching.length,
+    waiting: all.length,
+    page,
+    pages,
+  };
+}
+
+export function queueFilterChoices() {
+  return {
+    chapters: listChapters().map((c) => ({ id: c.id, name: c.name })),
+    campaigns: listCampaigns(false).map((c) => ({ id: c.id, name: c.name })),
+    flags: QUEUE_FLAGS.map((f) => ({ key: f, label: FLAG_LABEL[f] })),
+  };
+}
+
+// ---- The dossier ----
+
+export type Control = { ok: true } | { ok: false; reason: string };
+
+function control(user: ActingUser, action: 'proposal.decide' | 'proposal.classify' | 'proposal.override', view: ProposalView): Control {
+  const permission = can(user, action, view.proposal);
+  if (!permission.ok) return permission;
+  if (view.proposal.state !== 'review') {
+    return { ok: false, reason: `This proposal is not waiting for a decision: it is ${view.proposal.state}.` };
+  }
+  return { ok: true };
+}
+
+const OVERRIDABLE: Record<Step, string[]> = {
+  values: ['compatible', 'compatible_with_concerns', 'incompatible'],
+  agenda: ['aligned', 'manageable_divergence', 'conflict'],
+  risk: ['benefits_outweigh', 'needs_staff_acceptance', 'risks_outweigh'],
+  perception: ['no_perception_risk', 'acceptable_with_conditions', 'unacceptable'],
+  mou: [],
+};
+
+export type PartnerPrecedent = {
+  id: number;
+  reference: string;
+  eventTitle: string;
+  eventDate: string;
+  state: string;
+  createdAt: string;
+  approvedUntil: string | null;
+  chapterName: string;
+  campaignName: string;
+  earlier: boolean;
+  decisions: {
+    seq: number;
+    step: string;
+    outcome: string;
+    actorName: string;
+    at: string;
+    rationale: string;
+    conditions: string[];
+  }[];
+};
+
+export type AgendaItemPrecedent = {
+  itemId: number;
+  text: string;
+  matches: (AgendaPrecedent & { matchedBy: ('text' | 'position')[] })[];
+};
+
+function partnerPrecedent(partnerId: number, proposalId: number): PartnerPrecedent[] {
+  const proposals = partnerPrecedentProposals(partnerId, proposalId);
+  const decisions = partnerPrecedentDecisions(partnerId, proposalId);
+  return proposals.map((p) => ({
+    id: p.id,
+    reference: p.reference,
+    eventTitle: p.event_title,
+    eventDate: p.event_date,
+    state: p.state,
+    createdAt: p.created_at,
+    approvedUntil: p.approved_until,
+    chapterName: p.chapter_name,
+    campaignName: p.campaign_name,
+    earlier: p.id < proposalId,
+    decisions: decisions
+      .filter((d) => d.proposal_id === p.id)
+      .map((d) => ({
+        seq: d.seq,
+        step: d.step,
+        outcome: d.outcome,
+        actorName: d.actor_name,
+        at: d.at,
+        rationale: d.rationale,
+        conditions: d.conditions ? (JSON.parse(d.conditions) as string[]) : [],
+      })),
+  }));
+}
+
+function agendaPrecedent(view: ProposalView): AgendaItemPrecedent[] {
+  // The view's agenda items carry no normalized text; the current rows do.
+  const normalizedOf = new Map(currentAgendaItems(view.proposal.id).map((a) => [a.id, a.normalized_text]));
+  const byText = new Map<string, AgendaPrecedent[]>();
+  const byPosition = new Map<string, AgendaPrecedent[]>();
+  const out: AgendaItemPrecedent[] = [];
+  for (const item of view.agendaItems) {
+    const normalized = normalizedOf.get(item.id) ?? null;
+    if (normalized !== null && !byText.has(normalized)) byText.set(normalized, agendaPrecedentByText(normalized, view.proposal.id));
+    if (item.positionKey && !byPosition.has(item.positionKey)) {
+      byPosition.set(item.positionKey, agendaPrecedentByPosition(item.positionKey, view.proposal.id));
+    }
+    const matches = new Map<number, AgendaPrecedent & { matchedBy: ('text' | 'position')[] }>();
+    for (const m of normalized !== null ? (byText.get(normalized) ?? []) : []) matches.set(m.item_id, { ...m, matchedBy: ['text'] });
+    for (const m of item.positionKey ? (byPosition.get(item.positionKey) ?? []) : []) {
+      const seen = matches.get(m.item_id);
+      if (seen) seen.matchedBy.push('position');
+      else matches.set(m.item_id, { ...m, matchedBy: ['position'] });
+    }
+    if (matches.size > 0) out.push({ itemId: item.id, text: item.text, matches: [...matches.values()] });
+  }
+  return out;
+}
+
+export type Dossier = ReturnType<typeof reviewDossier>;
+
+/**
+ * Everything staff need to decide one proposal. Reading it notes which MOU
+ * version this staff member has now seen (the diff shows changes since then).
+ */
+export function reviewDossier(proposalId: number, viewer: ActingUser, today: string) {
+  const view = proposalView(proposalId, viewer);
+  if (!view) return null;
+  const { proposal } = view;
+  const config = activeConfig();
+
+  const agenda = agendaPrecedent(view);
+
+  const mou = mouChangesSinceLastSeen(proposalId, viewer.id);
+  if (mou.latestVersion !== null && mou.latestVersion !== mou.seenVersion) markMouSeen(proposalId, viewer.id, mou.latestVersion);
+
+  const values = view.submissions.values;
+  const perception = view.submissions.perception;
+  const risk = view.submissions.risk;
+  const criteria = new Map(config.docs.values_criteria.criteria.map((c) => [c.key, c.label]));
+  const checklist = new Map(config.docs.perception_checklist.items.map((i) => [i.key, i.label]));
+
+  const screening: Screening | null = latestScreening(proposalId);
+  const endDefault = proposal.event_date >= today ? proposal.event_date : today;
+  const endMax = addMonthsIso(today, 12);
+
+  return {
+    view,
+    today,
+    timing: eventTiming(proposal.event_date, today),
+    previous: proposal.previous_proposal_id ? (proposalSummary(proposal.previous_proposal_id) ?? null) : null,
+    partnerPrecedent: partnerPrecedent(proposal.partner_id, proposal.id),
+    agendaPrecedent: agenda,
+    values: values
+      ? {
+          outcome: values.outcome,
+          result: values.result as ValuesResult,
+          ratings: Object.entries((values.data as { ratings: Record<string, { rating: string; evidence: string; links: string[] }> }).ratings).map(
+            ([key, r]) => ({ key, label: criteria.get(key) ?? key, ...r }),
+          ),
+          at: values.submitted_at,
+          seq: values.decision_seq,
+        }
+      : null,
+    risk: risk ? { outcome: risk.outcome, arithmetic: (risk.result as RiskResult).arithmetic, at: risk.submitted_at, seq: risk.decision_seq } : null,
+    perception: perception
+      ? {
+          outcome: perception.outcome,
+          conditions: (perception.result as PerceptionResult).conditions,
+          answers: Object.entries((perception.data as { answers: Record<string, { answer: string; note: string }> }).answers).map(
+            ([key, a]) => ({ key, label: checklist.get(key) ?? key, ...a }),
+          ),
+          at: perception.submitted_at,
+          seq: perception.decision_seq,
+        }
+      : null,
+    agendaOutcome: view.submissions.agenda ? { outcome: view.submissions.agenda.outcome, seq: view.submissions.agenda.decision_seq } : null,
+    mouStep: view.submissions.mou
+      ? { outcome: view.submissions.mou.outcome, data: view.submissions.mou.data as { notNeeded?: string; mouVersion?: number } }
+      : null,
+    mou,
+    screening,
+    controls: {
+      decide: control(viewer, 'proposal.decide', view),
+      classify: control(viewer, 'proposal.classify', view),
+      override: control(viewer, 'proposal.override', view),
+    },
+    returnSteps: STEPS.filter((s) => s !== 'perception' || proposal.perception_required === 1),
+    overrideTargets: STEPS.filter((s) => s !== 'perception' || proposal.perception_required === 1).flatMap((step) =>
+      OVERRIDABLE[step].map((outcome) => ({ step, outcome, current: view.submissions[step]?.outcome === outcome })),
+    ),
+    positions: config.docs.positions.positions.map((p) => ({ key: p.key, statement: p.statement, stance: p.stance, campaignKey: p.campaignKey })),
+    positionsVersion: config.versions.positions,
+    campaigns: listCampaigns(true).map((c) => ({ key: c.key, name: c.name })),
+    endDate: { default: endDefault > endMax ? endMax : endDefault, min: today, max: endMax },
+  };
+}
+
+// ---- Deciding ----
+
+/** A key for a new catalog position, from its statement, unique in the catalog. */
+export function positionKeyFor(statement: string, taken: Set<string>): string {
+  const words = statement
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  // Whole words only, up to 48 characters, so the key stays readable.
+  let base = '';
+  for (const word of words) {
+    const next = base ? `${base}_${word}` : word;
+    if (next.length > 48) break;
+    base = next;
+  }
+  base ||= words[0]?.slice(0, 48) || 'position';
+  let key = base;
+  for (let n = 2; taken.has(key); n += 1) key = `${base}_${n}`;
+  return key;
+}
+
+class RolledBack extends Error {
+  constructor(readonly result: DecideResult) {
+    super('rolled back');
+  }
+}
+
+/**
+ * Classifies an agenda item onto a position added to the catalog in the same
+ * transaction: if the classification is refused, the catalog is unchanged.
+ */
+function classifyWithNewPosition(args: {
+  proposalId: number;
+  version: number;
+  actor: ActingUser;
+  command: Record<string, unknown>;
+  newPosition: NewPosition;
+}): DecideResult & { positionKey?: string } {
+  try {
+    return transaction(() => {
+      const { docs } = activeConfig();
+      const key = positionKeyFor(args.newPosition.statement, new Set(docs.positions.positions.map((p) => p.key)));
+      const position: Position = {
+        key,
+        campaignKey: args.newPosition.campaignKey,
+        statement: args.newPosition.statement,
+        stance: args.newPosition.stance,
+        keywords: [],
+        sources: [],
+      };
+      addConfigVersion(
+        'positions',
+        { ...docs.positions, positions: [...docs.positions.positions, position] },
+        `Position “${position.statement}” added while classifying an agenda item of proposal ${args.proposalId}.`,
+        args.actor.id,
+      );
+      const result = decide({
+        proposalId: args.proposalId,
+        expectedVersion: args.version,
+        actor: args.actor,
+        command: { ...args.command, positionKey: key },
+      });
+      if (!result.ok) throw new RolledBack(result);
+      return { ...result, positionKey: key };
+    });
+  } catch (error) {
+    if (error instanceof RolledBack) return error.result;
+    throw error;
+  }
+}
+
+export type ReviewActionResult =
+  | { ok: true; intent: ReviewIntent; proposalId: number; reference: string; state: string; seq: number; message: string }
+  | {
+      ok: false;
+      status: 400 | 403 | 404 | 409;
+      intent: ReviewIntent | null;
+      formError: string;
+      fieldErrors: Record<string, string[]>;
+      values: ReviewFormValues;
+      /** The records written after the version this person saw (a stale form). */
+      changes: ReturnType<typeof recordsSinceVersion>;
+    };
+
+const DONE: Record<ReviewIntent, string> = {
+  approve: 'Approved',
+  reject: 'Rejected',
+  request_changes: 'Changes requested on',
+  override: 'Step outcome overridden on',
+  classify: 'Agenda item classified on',
+};
+
+export function submitReviewForm(proposalId: number, actor: ActingUser, formData: FormData, values: ReviewFormValues, today: string): ReviewActionResult {
+  const parsed = parseReviewForm(formData, today);
+  if (!parsed.ok) {
+    return { ok: false, status: 400, intent: parsed.intent, formError: parsed.formError, fieldErrors: parsed.fieldErrors, values, changes: [] };
+  }
+  const result = parsed.newPosition
+    ? classifyWithNewPosition({ proposalId, version: parsed.version, actor, command: parsed.command, newPosition: parsed.newPosition })
+    : decide({ proposalId, expectedVersion: parsed.version, actor, command: parsed.command });
+  if (result.ok) {
+    const main = result.records[0]!;
+    return {
+      ok: true,
+      intent: parsed.intent,
+      proposalId,
+      reference: result.proposal.reference,
+      state: result.proposal.state,
+      seq: main.seq,
+      message: `${DONE[parsed.intent]} ${result.proposal.reference} “${result.proposal.event_title}”. Recorded as #${main.seq}.`,
+    };
+  }
+  const error = result.error;
+  const status = error.kind === 'not_found' ? 404 : error.kind === 'forbidden' ? 403 : error.kind === 'invalid' ? 400 : 409;
+  return {
+    ok: false,
+    status,
+    intent: parsed.intent,
+    formError: error.message,
+    fieldErrors: error.fieldErrors,
+    values,
+    changes: error.kind === 'stale' ? recordsSinceVersion(proposalId, parsed.version) : [],
+  };
+}
+
+// ---- Re-vetting ----
+
+export const REVETTING_HORIZON_DAYS = 30;
+
+export type RevettingEntry = {
+  partnerId: number;
+  partnerName: string;
+  proposalId: number;
+  reference: string;
+  eventTitle: string;
+  chapterName: string;
+  state: string;
+  approvedUntil: string | null;
+  status: 'expired' | 'expiring';
+  newer: { id: number; reference: string; state: string } | null;
+};
+
+/** Partners whose latest approval has expired or ends within 30 days, soonest first. */
+export function revettingList(today: string): RevettingEntry[] {
+  const rows = revettingRows(addDaysIso(today, REVETTING_HORIZON_DAYS));
+  const byPartner = new Map<number, RevettingEntry>();
+  for (const r of rows) {
+    const entry: RevettingEntry = {
+      partnerId: r.partner_id,
+      partnerName: r.partner_name,
+      proposalId: r.id,
+      reference: r.reference,
+      eventTitle: r.event_title,
+      chapterName: r.chapter_name,
+      state: r.state,
+      approvedUntil: r.approved_until,
+      status: r.state === 'expired' ? 'expired' : 'expiring',
+      newer: r.newer_id !== null ? { id: r.newer_id, reference: r.newer_reference!, state: r.newer_state! } : null,
+    };
+    const seen = byPartner.get(r.partner_id);
+    // One line per partner: its most recent approval.
+    if (!seen || entry.proposalId > seen.proposalId) byPartner.set(r.partner_id, entry);
+  }
+  return [...byPartner.values()].sort(
+    (a, b) => (a.approvedUntil ?? '').localeCompare(b.approvedUntil ?? '') || a.partnerName.localeCompare(b.partnerName),
+  );
+}

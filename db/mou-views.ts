@@ -1,0 +1,27 @@
+import { first, nowIso, qb, run } from './connection';
+
+// Which MOU version each person last read, so staff see what changed since.
+
+export function mouViewOf(userId: number, proposalId: number): { mou_version: number; seen_at: string } | undefined {
+  return first(
+    qb()
+      .selectFrom('mou_views')
+      .select(['mou_version', 'seen_at'])
+      .where('user_id', '=', userId)
+      .where('proposal_id', '=', proposalId),
+  );
+}
+
+export function upsertMouView(userId: number, proposalId: number, mouVersion: number, at: string = nowIso()): void {
+  run(
+    qb()
+      .insertInto('mou_views')
+      .values({ user_id: userId, proposal_id: proposalId, mou_version: mouVersion, seen_at: at })
+      .onConflict((oc) =>
+        oc.columns(['user_id', 'proposal_id']).doUpdateSet((eb) => ({
+          mou_version: eb.ref('excluded.mou_version'),
+          seen_at: eb.ref('excluded.seen_at'),
+        })),
+      ),
+  );
+}

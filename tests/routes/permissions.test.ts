@@ -1,0 +1,285 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { all, first, qb } from '../../db/connection';
+import { currentAgendaItems, proposalRow } from '../../db/proposals';
+import { chapterByName, createUser, userByEmail } from '../../db/users';
+import { demoPartners, demoProposals } from '../../db/seed-data/demo';
+import { hashPassword } from '../../app/services/password.server';
+import type { ActingUser } from '../../app/services/permissions';
+import { DEMO_PASSWORD, runDemoProposal } from '../../app/services/seed.server';
+import { decide } from '../../app/services/vetting.server';
+import { startApp, type TestApp } from '../support/app-server';
+
+// The permission matrix: ONE table of routes and actions, each tried as every
+// kind of person against the real app and a real database. To cover a new
+// route, add a row to ROUTES.
+
+const WHO = ['anonymous', 'leadOwn', 'leadOther', 'staff', 'staffProposer', 'reviewer', 'admin'] as const;
+type Who = (typeof WHO)[number];
+const SIGNED_IN: readonly Who[] = WHO.filter((w) => w !== 'anonymous');
+
+/** The people behind each column. staffProposer is a Chicago chapter lead who is also staff. */
+const EMAIL: Record<Exclude<Who, 'anonymous'>, string> = {
+  leadOwn: 'lead@cosponsor.test', // Chicago: the chapter of the proposals below
+  leadOther: 'lead2@cosponsor.test', // Bay Area
+  staff: 'staff@cosponsor.test',
+  staffProposer: 'dual@cosponsor.test',
+  reviewer: 'reviewer@cosponsor.test',
+  admin: 'admin@cosponsor.test',
+};
+
+type Outcome = { status: number; location?: string };
+type Row = {
+  method: 'GET' | 'POST';
+  /**
+   * :proposal = staffProposer's proposal waiting for staff (Chicago); :approved = leadOwn's approved
+   * Chicago proposal with an MOU; :draft = a Chicago draft by leadOwn; :user = a spare account.
+   */
+  path: string;
+  allow: readonly Who[];
+  /** What an allowed request gets; GET defaults to 200. */
+  ok?: Outcome;
+  /** Exact outcomes for some people, overriding allow/deny. */
+  only?: Partial<Record<Who, Outcome>>;
+  form?: (ctx: Ctx) => Record<string, string | string[]>;
+  /** Allowed requests append to admin_log; refused ones must write nothing. */
+  logs?: boolean;
+  /** The request ends the session, so it gets one of its own. */
+  freshSession?: boolean;
+  /** A resource route (a download): a refusal is JSON with the reason, not the error page. */
+  resource?: boolean;
+};
+
+let seq = 0;
+const STAFF: readonly Who[] = ['staff', 'staffProposer'];
+const VIEWERS: readonly Who[] = ['leadOwn', 'staff', 'staffProposer', 'reviewer', 'admin'];
+const CHICAGO_LEADS: readonly Who[] = ['leadOwn', 'staffProposer'];
+
+const ROUTES: Row[] = [
+  { method: 'GET', path: '/', allow: SIGNED_IN },
+  {
+    method: 'GET',
+    path: '/login',
+    allow: WHO,
+    only: Object.fromEntries(WHO.map((w) => [w, w === 'anonymous' ? { status: 200 } : { status: 302, location: '/' }])),
+  },
+  { method: 'POST', path: '/logout', allow: WHO, ok: { status: 302, location: '/login' }, freshSession: true },
+  { method: 'GET', path: '/proposals', allow: SIGNED_IN },
+  { method: 'GET', path: '/proposals/new', allow: ['leadOwn', 'leadOther', 'staffProposer'] },
+  { method: 'GET', path: '/proposals/:proposal', allow: VIEWERS },
+  ...(['values', 'agenda', 'risk', 'perception', 'mou'] as const).map(
+    (step): Row => ({ method: 'GET', path: `/proposals/:proposal/steps/${step}`, allow: VIEWERS }),
+  ),
+  { method: 'GET', path: '/proposals/:approved/mou/versions', allow: VIEWERS },
+  { method: 'GET', path: '/proposals/:approved/mou/print', allow: VIEWERS },
+  { method: 'GET', path: '/proposals/:approved/mou.docx', allow: VIEWERS, resource: true },
+  { method: 'GET', path: '/proposals/:draft/edit', allow: CHICAGO_LEADS },
+  { method: 'GET', path: '/proposals/:draft/withdraw', allow: CHICAGO_LEADS },
+  { method: 'GET', path: '/review', allow: STAFF },
+  { method: 'GET', path: '/review/revetting', allow: STAFF },
+  { method: 'GET', path: '/review/:proposal', allow: STAFF },
+  { method: 'GET', path: '/inbox', allow: SIGNED_IN },
+  { method: 'GET', path: '/admin', allow: ['admin'], ok: { status: 302, location: '/admin/users' } },
+  { method: 'GET', path: '/admin/users', allow: ['admin'] },
+  {
+    method: 'POST',
+    path: '/admin/users',
+    allow: ['admin'],
+    ok: { status: 302, location: '/admin/users' },
+    logs: true,
+    form: () => ({ intent: 'create', name: 'Matrix Person', email: `matrix${++seq}@cosponsor.test`, password: 'matrix-password-1', roles: ['reviewer'] }),
+  },
+  { method: 'GET', path: '/admin/users/:user', allow: ['admin'] },
+  {
+    method: 'POST',
+    path: '/admin/users/:user',
+    allow: ['admin'],
+    ok: { status: 302, location: '/admin/users/:user' },
+    logs: true,
+    form: () => ({ intent: 'update', roles: ['reviewer', 'staff'] }),
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/:user',
+    allow: ['admin'],
+    ok: { status: 302, location: '/admin/users/:user' },
+    logs: true,
+    form: () => ({ intent: 'deactivate' }),
+  },
+  { method: 'GET', path: '/admin/chapters', allow: ['admin'] },
+  { method: 'GET', path: '/admin/config/mou', allow: ['admin'] },
+  {
+    method: 'POST',
+    path: '/admin/chapters',
+    allow: ['admin'],
+    ok: { status: 302, location: '/admin/chapters' },
+    logs: true,
+    form: () => ({ intent: 'create', name: `Matrix Chapter ${++seq}`, region: 'Test' }),
+  },
+  // Last: it approves :proposal. The proposer is staff too, and is still refused (four-eyes).
+  {
+    method: 'POST',
+    path: '/review/:proposal',
+    allow: ['staff'],
+    ok: { status: 302, location: '/review' },
+    form: (ctx) => ({ intent: 'approve', version: String(proposalRow(ctx.proposal)!.version), conditions: '', endDate: '', rationale: 'Matrix approval.' }),
+  },
+];
+
+type Ctx = { proposal: number; approved: number; draft: number; user: number };
+let ctx: Ctx;
+let app: TestApp;
+const cookies = new Map<Who, string>();
+
+const fill = (path: string) =>
+  path
+    .replace(':proposal', String(ctx.proposal))
+    .replace(':approved', String(ctx.approved))
+    .replace(':draft', String(ctx.draft))
+    .replace(':user', String(ctx.user));
+
+function expected(row: Row, who: Who): Outcome {
+  const special = row.only?.[who];
+  if (special) return special;
+  if (row.allow.includes(who)) {
+    const ok = row.ok ?? { status: 200 };
+    return ok.location ? { ...ok, location: fill(ok.location) } : ok;
+  }
+  if (who !== 'anonymous') return { status: 403 };
+  // Anonymous: a page sends them to sign in and back; a form post is refused, saying nothing was saved.
+  if (row.method === 'POST') return { status: 401 };
+  const back = fill(row.path);
+  return { status: 302, location: back === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(back)}` };
+}
+
+/** Makes the Chicago lead+staff account and a proposal by them that waits for staff. */
+async function staffProposerWithProposal(): Promise<{ actor: ActingUser; proposal: () => number }> {
+  const chicago = chapterByName('Chicago Local Group')!;
+  const id = createUser({
+    email: EMAIL.staffProposer,
+    name: 'Jordan Both',
+    passwordHash: await hashPassword(DEMO_PASSWORD),
+    chapterId: chicago.id,
+    roles: ['chapter_lead', 'staff'],
+  });
+  const actor: ActingUser = { id, name: 'Jordan Both', roles: ['chapter_lead', 'staff'], chapterId: chicago.id };
+  const partners = Object.fromEntries(
+    demoPartners.map((p) => [p.key, first(qb().selectFrom('partners').select('id').where('name', '=', p.name))!.id]),
+  );
+  // A full vetting, taken from the demo (it ends waiting for staff), proposed by this person.
+  const plan = demoProposals.find((p) => p.key === 'vaccine_equity_forum')!;
+  return { actor, proposal: () => runDemoProposal({ ...plan, decision: null, withdraw: undefined }, { [plan.proposerKey]: actor }, partners) };
+}
+
+let dual: Awaited<ReturnType<typeof staffProposerWithProposal>>;
+
+beforeAll(async () => {
+  dual = await staffProposerWithProposal();
+  const byLeadOwn = (state: string) =>
+    first(
+      qb()
+        .selectFrom('proposals as p')
+        .innerJoin('mou_versions as m', 'm.proposal_id', 'p.id')
+        .select('p.id')
+        .where('p.state', '=', state)
+        .where('p.proposer_id', '=', userByEmail(EMAIL.leadOwn)!.id),
+    )!.id;
+  const draft = first(
+    qb().selectFrom('proposals').select('id').where('state', '=', 'draft').where('proposer_id', '=', userByEmail(EMAIL.leadOwn)!.id),
+  )!;
+  const spare = createUser({ email: 'spare@cosponsor.test', name: 'Spare Account', passwordHash: 'x', chapterId: null, roles: ['reviewer'] });
+  ctx = { proposal: dual.proposal(), approved: byLeadOwn('approved'), draft: draft.id, user: spare };
+  expect(proposalRow(ctx.proposal)).toMatchObject({ state: 'review', proposer_id: dual.actor.id });
+  app = await startApp();
+  for (const who of SIGNED_IN) cookies.set(who, await app.login(EMAIL[who as Exclude<Who, 'anonymous'>]));
+});
+afterAll(() => app.close());
+
+const adminLogSize = () => all(qb().selectFrom('admin_log').select('id')).length;
+
+describe('permission matrix', () => {
+  for (const row of ROUTES) {
+    for (const who of WHO) {
+      const want = (): Outcome => expected(row, who);
+      it(`${row.method} ${row.path} as ${who}`, async () => {
+        const outcome = want();
+        let cookie = cookies.get(who);
+        if (row.freshSession && who !== 'anonymous') cookie = await app.login(EMAIL[who as Exclude<Who, 'anonymous'>]);
+        const before = adminLogSize();
+        const path = fill(row.path);
+        const response =
+          row.method === 'GET' ? await app.fetch(path, { cookie }) : await app.post(path, row.form?.(ctx) ?? {}, cookie);
+        expect(response.status, `${row.method} ${path} as ${who}`).toBe(outcome.status);
+        if (outcome.location !== undefined) expect(response.headers.get('location')).toBe(outcome.location);
+        if (outcome.status === 403 && row.method === 'GET') {
+          const body = await response.text();
+          if (row.resource) expect(JSON.parse(body)).toHaveProperty('message');
+          else expect(body).toContain('You do not have access to this');
+        }
+        if (row.logs) expect(adminLogSize() - before).toBe(outcome.status < 400 ? 1 : 0);
+      });
+    }
+  }
+});
+
+describe('the decision service enforces the same rules', () => {
+  const staff = (email: string): ActingUser => {
+    const u = userByEmail(email)!;
+    return { id: u.id, name: u.name, roles: u.roles, chapterId: u.chapter_id };
+  };
+  const recordCount = () => all(qb().selectFrom('decision_records').select('seq')).length;
+  const approve = (proposalId: number, actor: ActingUser) =>
+    decide({
+      proposalId,
+      expectedVersion: proposalRow(proposalId)!.version,
+      actor,
+      command: { type: 'APPROVE', conditions: [], endDate: null, rationale: 'Looks fine.' },
+    });
+
+  it('refuses the proposer who is also staff, and writes nothing', () => {
+    const id = dual.proposal();
+    const [version, records] = [proposalRow(id)!.version, recordCount()];
+    const result = approve(id, dual.actor);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.kind).toBe('forbidden');
+    expect(result.error.message).toMatch(/You proposed this partnership/);
+    expect(proposalRow(id)).toMatchObject({ state: 'review', version });
+    expect(recordCount()).toBe(records);
+  });
+
+  it('refuses the staff member who made the last change, and lets another one decide', () => {
+    const id = dual.proposal();
+    const priya = staff(EMAIL.staff);
+    const item = currentAgendaItems(id)[0]!;
+    const classified = decide({
+      proposalId: id,
+      expectedVersion: proposalRow(id)!.version,
+      actor: priya,
+      command: { type: 'CLASSIFY_AGENDA_ITEM', itemId: item.id, classification: 'compatible', positionKey: null, rationale: 'Within mandate.' },
+    });
+    expect(classified.ok).toBe(true);
+    expect(proposalRow(id)!.last_changed_by).toBe(priya.id);
+
+    const records = recordCount();
+    const refused = approve(id, priya);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.kind).toBe('forbidden');
+      expect(refused.error.message).toMatch(/You made the last change/);
+    }
+    expect(recordCount()).toBe(records);
+
+    const approved = approve(id, staff('staff2@cosponsor.test'));
+    expect(approved.ok).toBe(true);
+    expect(proposalRow(id)!.state).toBe('approved');
+  });
+
+  it('refuses people without the staff role', () => {
+    const id = dual.proposal();
+    for (const email of [EMAIL.leadOwn, EMAIL.reviewer, EMAIL.admin]) {
+      const result = approve(id, staff(email));
+      expect(result.ok ? 'ok' : result.error.kind).toBe('forbidden');
+    }
+    expect(proposalRow(id)!.state).toBe('review');
+  });
+});
