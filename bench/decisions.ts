@@ -15,8 +15,8 @@ import {
   type Cast,
 } from './scenario';
 
-// decide() against a raw, equally durable insert: both on a fresh file under
-// the pragmas of db/connection.ts, one transaction per write.
+// decide() against a raw, equally durable insert: each on its own fresh file
+// under the pragmas of db/connection.ts, one transaction per write.
 
 type Step = { by: 'lead' | 'staff'; command: unknown };
 type Plan = { name: string; bdsPartner: boolean; steps: Step[] };
@@ -92,56 +92,63 @@ const PLANS: Record<string, Plan> = {
 /** The order proposals follow: mostly approvals, some perception reviews, rejections, returns, withdrawals. */
 const MIX = ['approve', 'perception', 'approve', 'changes', 'incompatible', 'approve', 'perception', 'withdraw'];
 
-export type DecisionsResult = {
-  decisions: number;
-  decideMs: number;
-  proposals: number;
-  createMs: number;
-  recordsWritten: number;
-  file: string;
-};
+/**
+ * Walks proposals through decide(), a block of calls at a time. Only the
+ * decide() calls are timed; creating a proposal is timed apart.
+ */
+export class DecisionStream {
+  decisions = 0;
+  decideMs = 0;
+  proposals = 0;
+  createMs = 0;
+  recordsWritten = 0;
+  private queue: { id: number; plan: Plan; who: ReturnType<typeof pickCast>; step: number; version: number } | null = null;
 
-export async function runDecisions(total: number, options: { pragmas?: string[] } = {}): Promise<DecisionsResult> {
-  const file = tempFile('decisions.db');
-  const cast = await freshBenchDatabase(file);
-  // Only for experiments (profiling what the disk costs); the benchmark itself passes none.
-  for (const pragma of options.pragmas ?? []) getDb().sqlite.pragma(pragma);
-  let decisions = 0;
-  let decideMs = 0;
-  let createMs = 0;
-  let proposals = 0;
-  let recordsWritten = 0;
-  for (let p = 0; decisions < total; p++) {
+  constructor(private readonly cast: Cast) {}
+
+  run(count: number): void {
+    for (let done = 0; done < count; done++) {
+      if (!this.queue || this.queue.step >= this.queue.plan.steps.length) this.queue = this.newProposal();
+      const q = this.queue;
+      const step = q.plan.steps[q.step++]!;
+      const started = performance.now();
+      const result = decide({ proposalId: q.id, expectedVersion: q.version, actor: step.by === 'lead' ? q.who.lead : q.who.staff, command: step.command });
+      this.decideMs += performance.now() - started;
+      this.decisions++;
+      if (!result.ok) {
+        throw new Error(`${q.plan.name}: ${JSON.stringify(step.command).slice(0, 60)} refused (${result.error.kind}): ${result.error.message}`);
+      }
+      q.version = result.proposal.version;
+      this.recordsWritten += result.records.length;
+    }
+  }
+
+  private newProposal() {
+    const p = this.proposals++;
     const plan = PLANS[MIX[p % MIX.length]!]!;
-    const who = pickCast(cast, p, plan);
-    const t0 = performance.now();
-    const created = createProposal(who.lead, {
+    const who = pickCast(this.cast, p, plan);
+    const started = performance.now();
+    const { id } = createProposal(who.lead, {
       partnerId: who.partnerId,
-      campaignId: cast.campaignId,
+      campaignId: this.cast.campaignId,
       eventTitle: `Teach-in ${p + 1}: home demolitions and forced evictions`,
       eventDate: daysFromToday(30 + (p % 200)),
       eventPlace: 'Community Hall, 1200 W Main St',
       eventDescription: 'A panel and discussion with a researcher, a lawyer and a local organizer, followed by a letter-writing table.',
       kind: plan.bdsPartner ? 'co_hosting' : 'co_listing',
     });
-    createMs += performance.now() - t0;
-    proposals++;
-    let version = 1;
-    for (const step of plan.steps) {
-      if (decisions >= total) break;
-      const actor = step.by === 'lead' ? who.lead : who.staff;
-      const started = performance.now();
-      const result = decide({ proposalId: created.id, expectedVersion: version, actor, command: step.command });
-      decideMs += performance.now() - started;
-      decisions++;
-      if (!result.ok) {
-        throw new Error(`${plan.name}: ${JSON.stringify(step.command).slice(0, 60)} refused (${result.error.kind}): ${result.error.message}`);
-      }
-      version = result.proposal.version;
-      recordsWritten += result.records.length;
-    }
+    this.createMs += performance.now() - started;
+    return { id, plan, who, step: 0, version: 1 };
   }
-  return { decisions, decideMs, proposals, createMs, recordsWritten, file };
+}
+
+/** A fresh database and a stream of decisions on it. */
+export async function decisionStream(options: { afterSetup?: (sqlite: SQLite.Database) => void } = {}) {
+  const file = tempFile('decisions.db');
+  const cast = await freshBenchDatabase(file);
+  // Only for experiments (what a pragma or a trigger costs); the benchmark itself passes none.
+  options.afterSetup?.(getDb().sqlite);
+  return { file, stream: new DecisionStream(cast) };
 }
 
 function pickCast(cast: Cast, p: number, plan: Plan): { lead: ActingUser; staff: ActingUser; partnerId: number } {
@@ -153,87 +160,100 @@ function pickCast(cast: Cast, p: number, plan: Plan): { lead: ActingUser; staff:
   };
 }
 
-const RECORD_TABLE = `CREATE TABLE decision_records (
-    seq INTEGER PRIMARY KEY,
-    proposal_id INTEGER NOT NULL,
-    partner_id INTEGER NOT NULL,
-    chapter_id INTEGER NOT NULL,
-    campaign_id INTEGER NOT NULL,
-    step TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    actor_id INTEGER,
-    actor_name TEXT NOT NULL,
-    actor_role TEXT NOT NULL,
-    at TEXT NOT NULL,
-    rationale TEXT NOT NULL DEFAULT '',
-    inputs TEXT NOT NULL,
-    config_versions TEXT NOT NULL,
-    from_state TEXT,
-    to_state TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    proposal_prev_hash TEXT,
-    hash TEXT NOT NULL UNIQUE
-  )`;
-
-// The same secondary indexes as the real table: the floor cost of a record includes them.
-const RECORD_INDEXES = [
-  'CREATE INDEX decision_records_proposal ON decision_records(proposal_id, seq)',
-  'CREATE INDEX decision_records_partner ON decision_records(partner_id, seq)',
-  'CREATE INDEX decision_records_chapter ON decision_records(chapter_id, seq)',
-  'CREATE INDEX decision_records_campaign ON decision_records(campaign_id, seq)',
-  'CREATE INDEX decision_records_actor ON decision_records(actor_id, seq)',
-  'CREATE INDEX decision_records_step_outcome ON decision_records(step, outcome, seq)',
-  'CREATE INDEX decision_records_at ON decision_records(at)',
-];
+/**
+ * The raw table: decision_records as the migrations define it, with the same
+ * secondary indexes (the floor cost of a record includes them), but without
+ * foreign keys, triggers (append-only guards, search indexing) or anything else
+ * the service adds on top.
+ */
+export function recordTableDdl(source: SQLite.Database): string[] {
+  const table = source.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'decision_records'").get() as { sql: string };
+  const indexes = source
+    .prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'decision_records' AND sql IS NOT NULL ORDER BY name")
+    .all() as { sql: string }[];
+  return [table.sql.replace(/\s+REFERENCES\s+\w+\s*\(\w+\)/g, ''), ...indexes.map((i) => i.sql)];
+}
 
 type Row = Record<string, unknown>;
 
-/**
- * Inserts `total` rows, one transaction each, with raw better-sqlite3. The rows
- * are copies of the records the decisions run wrote (cycled), so sizes match.
- */
-export function runRawInserts(total: number, samples: Row[]): { inserts: number; ms: number; file: string } {
-  const file = tempFile('raw.db');
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.exec(RECORD_TABLE);
-  for (const index of RECORD_INDEXES) sqlite.exec(index);
-  const insert = sqlite.prepare(
-    `INSERT INTO decision_records (seq, proposal_id, partner_id, chapter_id, campaign_id, step, outcome, actor_id, actor_name,
-       actor_role, at, rationale, inputs, config_versions, from_state, to_state, prev_hash, proposal_prev_hash, hash)
-     VALUES (@seq, @proposal_id, @partner_id, @chapter_id, @campaign_id, @step, @outcome, @actor_id, @actor_name,
-       @actor_role, @at, @rationale, @inputs, @config_versions, @from_state, @to_state, @prev_hash, @proposal_prev_hash, @hash)`,
-  );
-  const insertOne = sqlite.transaction((row: Row) => insert.run(row));
-  // Rows prepared before timing: the timed part is the durable write alone.
-  const rows = Array.from({ length: total }, (_, i) => {
-    const sample = samples[i % samples.length]!;
-    return { ...sample, seq: i + 1, hash: `${String(sample.hash).slice(0, 56)}${String(i).padStart(8, '0')}` };
-  });
-  const started = performance.now();
-  for (const row of rows) insertOne.immediate(row);
-  const ms = performance.now() - started;
-  sqlite.close();
-  return { inserts: total, ms, file };
+/** Raw inserts into a fresh file under the pragmas of db/connection.ts, one transaction each. */
+export class RawInserts {
+  inserts = 0;
+  ms = 0;
+  readonly file = tempFile('raw.db');
+  private readonly sqlite: SQLite.Database;
+  private readonly insertOne: SQLite.Transaction<(row: Row) => SQLite.RunResult>;
+
+  constructor(ddl: string[]) {
+    this.sqlite = new SQLite(this.file);
+    this.sqlite.pragma('journal_mode = WAL');
+    this.sqlite.pragma('synchronous = FULL');
+    this.sqlite.pragma('foreign_keys = ON');
+    this.sqlite.pragma('busy_timeout = 5000');
+    for (const statement of ddl) this.sqlite.exec(statement);
+    const insert = this.sqlite.prepare(
+      `INSERT INTO decision_records (seq, proposal_id, partner_id, chapter_id, campaign_id, step, outcome, actor_id, actor_name,
+         actor_role, at, rationale, inputs, config_versions, from_state, to_state, prev_hash, proposal_prev_hash, hash)
+       VALUES (@seq, @proposal_id, @partner_id, @chapter_id, @campaign_id, @step, @outcome, @actor_id, @actor_name,
+         @actor_role, @at, @rationale, @inputs, @config_versions, @from_state, @to_state, @prev_hash, @proposal_prev_hash, @hash)`,
+    );
+    this.insertOne = this.sqlite.transaction((row: Row) => insert.run(row));
+  }
+
+  /** Inserts copies of the sample rows (cycled), so sizes match what decisions write. */
+  run(count: number, samples: Row[]): void {
+    // Rows prepared before timing: the timed part is the durable write alone.
+    const rows = Array.from({ length: count }, (_, i) => {
+      const n = this.inserts + i + 1;
+      const sample = samples[(n - 1) % samples.length]!;
+      return { ...sample, seq: n, hash: `${String(sample.hash).slice(0, 54)}${String(n).padStart(10, '0')}` };
+    });
+    const started = performance.now();
+    for (const row of rows) this.insertOne.immediate(row);
+    this.ms += performance.now() - started;
+    this.inserts += count;
+  }
+
+  /** For counting the pages each insert writes (bench -- breakdown): keeps every frame in the WAL. */
+  stopCheckpoints(): void {
+    this.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    this.sqlite.pragma('wal_autocheckpoint = 0');
+  }
+
+  close(): void {
+    this.sqlite.close();
+  }
 }
 
-export async function decisionsBenchmark(options: { total: number; verbose: boolean }): Promise<string> {
-  const decisions = await runDecisions(options.total);
-  const samples = getDb().sqlite.prepare('SELECT * FROM decision_records ORDER BY seq').all() as Row[];
+/**
+ * decide() and raw inserts in alternating blocks: each side gets the same share
+ * of whatever else the machine (and its disk) is doing at the time.
+ */
+export async function decisionsBenchmark(options: { total: number; verbose: boolean; block?: number }): Promise<string> {
+  const block = options.block ?? 250;
+  const { file, stream } = await decisionStream();
+  const raw = new RawInserts(recordTableDdl(getDb().sqlite));
+  const samples = getDb().sqlite.prepare('SELECT * FROM decision_records WHERE seq > ? ORDER BY seq LIMIT ?');
+  let sampledTo = 0;
+  while (stream.decisions < options.total) {
+    const count = Math.min(block, options.total - stream.decisions);
+    stream.run(count);
+    // This block's raw rows are copies of the records decisions just wrote.
+    const rows = samples.all(sampledTo, count) as Row[];
+    sampledTo = rows.length > 0 ? Number(rows.at(-1)!.seq) : sampledTo;
+    raw.run(count, rows);
+  }
+  raw.close();
   closeDatabase();
-  const raw = runRawInserts(options.total, samples);
-  const decisionsPerS = decisions.decisions / (decisions.decideMs / 1000);
+  const decisionsPerS = stream.decisions / (stream.decideMs / 1000);
   const rawPerS = raw.inserts / (raw.ms / 1000);
   if (options.verbose) {
     console.error(
-      `decide: ${decisions.decisions} calls in ${decisions.decideMs.toFixed(0)} ms (${(decisions.decideMs / decisions.decisions).toFixed(3)} ms each), ` +
-        `${decisions.recordsWritten} records; createProposal: ${decisions.proposals} in ${decisions.createMs.toFixed(0)} ms; ` +
-        `raw: ${raw.inserts} in ${raw.ms.toFixed(0)} ms (${(raw.ms / raw.inserts).toFixed(3)} ms each)`,
+      `decide: ${stream.decisions} calls in ${stream.decideMs.toFixed(0)} ms (${(stream.decideMs / stream.decisions).toFixed(3)} ms each), ` +
+        `${stream.recordsWritten} records; createProposal: ${stream.proposals} in ${stream.createMs.toFixed(0)} ms; ` +
+        `raw: ${raw.inserts} in ${raw.ms.toFixed(0)} ms (${(raw.ms / raw.inserts).toFixed(3)} ms each); blocks of ${block}`,
     );
   }
-  for (const f of [decisions.file, raw.file]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
+  for (const f of [file, raw.file]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
   return `decisions_per_s=${Math.round(decisionsPerS)} raw_insert_per_s=${Math.round(rawPerS)} ratio=${(decisionsPerS / rawPerS).toFixed(2)}`;
 }

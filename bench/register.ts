@@ -6,6 +6,7 @@ import type { ActingUser } from '../app/services/permissions';
 import {
   exportRegisterCsv,
   partnerProfile,
+  registerChoices,
   searchRegister,
   type RegisterFilter,
   type RegisterPage,
@@ -139,6 +140,11 @@ measure(`partner history, top partner (${topPartner.n} records)`, () => {
   const result = partnerProfile(reviewer, topPartner.partner_id);
   if (!result.ok) throw result.error;
   return result.decisions.length;
+});
+measure('filter form choices (partners, chapters, actors)', () => {
+  const choices = registerChoices(reviewer);
+  if (!choices.ok) throw choices.error;
+  return choices.partners.length;
 });
 
 console.log('');

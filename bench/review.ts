@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { all, qb, useDatabase } from '../db/connection';
-import { startApp } from '../tests/support/app-server';
+import { migrateToLatest } from '../db/migrate';
 
 // DATABASE_PATH=path/to.db npx tsx bench/review.ts [--requests 200] [--warmup 20]
 // Times the staff review pages of the built app (run `npx remix build` first)
@@ -8,6 +8,9 @@ import { startApp } from '../tests/support/app-server';
 // filtered by a flag, and the dossiers of queued proposals. Each figure is the
 // time from sending the request to the last byte of the page, so it is the
 // server's time plus a loopback hop. Prints p50 and p95 per page.
+// React runs in its production build, as on a production server
+// (NODE_ENV=production unless set otherwise).
+process.env.NODE_ENV ??= 'production';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string', default: '200' }, warmup: { type: 'string', default: '20' } },
@@ -19,7 +22,7 @@ if (!process.env.DATABASE_PATH) {
   process.exit(2);
 }
 
-useDatabase(process.env.DATABASE_PATH);
+await migrateToLatest(useDatabase(process.env.DATABASE_PATH));
 const queued = all(qb().selectFrom('proposals').select('id').where('state', '=', 'review').orderBy('submitted_at').orderBy('id'));
 const total = all(qb().selectFrom('proposals').select((eb) => eb.fn.countAll<number>().as('n')))[0]!.n;
 if (queued.length === 0) {
@@ -27,6 +30,8 @@ if (queued.length === 0) {
   process.exit(2);
 }
 
+// Loaded only now, so that React (loaded by the build) sees NODE_ENV.
+const { startApp } = await import('../tests/support/app-server');
 const app = await startApp();
 const cookie = await app.login('staff@cosponsor.test');
 

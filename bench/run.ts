@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 
 // npm run bench -- decisions [--count N] [--verbose]
 // npm run bench -- verify    [--count N] [--verbose] [--keep]  (--keep leaves the database file for profiling)
+// npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -25,7 +26,10 @@ if (which === 'decisions') {
 } else if (which === 'verify') {
   const { verifyBenchmark } = await import('./verify');
   console.log(await verifyBenchmark({ total: count ?? 100_000, verbose: values.verbose, keep: values.keep }));
+} else if (which === 'breakdown') {
+  const { breakdownBenchmark } = await import('./breakdown');
+  console.log(await breakdownBenchmark({ total: count ?? 2000, verbose: values.verbose }));
 } else {
-  console.error('Usage: npm run bench -- decisions | verify [--count N] [--verbose]');
+  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose]');
   process.exit(2);
 }

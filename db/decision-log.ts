@@ -74,6 +74,16 @@ export type RecordDraft = {
 };
 
 /**
+ * The text as SQLite will store it, which is what must be hashed: SQLite keeps
+ * UTF-8, where a lone surrogate (half an emoji cut off by a slice) cannot
+ * exist and becomes U+FFFD. Hashing the JS string instead made such a record
+ * fail verification as if it had been altered.
+ */
+function stored(text: string): string {
+  return (text as string & { toWellFormed(): string }).toWellFormed();
+}
+
+/**
  * Appends records to the chain. Must run inside transaction(): the chain head
  * is read and extended under the same write lock.
  */
@@ -95,17 +105,17 @@ export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): Dec
       partner_id: draft.partnerId,
       chapter_id: draft.chapterId,
       campaign_id: draft.campaignId,
-      step: draft.step,
-      outcome: draft.outcome,
+      step: stored(draft.step),
+      outcome: stored(draft.outcome),
       actor_id: draft.actorId,
-      actor_name: draft.actorName,
-      actor_role: draft.actorRole,
+      actor_name: stored(draft.actorName),
+      actor_role: stored(draft.actorRole),
       at,
-      rationale: draft.rationale,
-      inputs: draft.inputs,
-      config_versions: draft.configVersions,
-      from_state: draft.fromState,
-      to_state: draft.toState,
+      rationale: stored(draft.rationale),
+      inputs: stored(draft.inputs),
+      config_versions: stored(draft.configVersions),
+      from_state: draft.fromState === null ? null : stored(draft.fromState),
+      to_state: stored(draft.toState),
       prev_hash: prevHash,
       proposal_prev_hash: proposalHeads.get(draft.proposalId) ?? null,
     };

@@ -1,5 +1,9 @@
 import { all, first, qb, run } from './connection';
 
+export function countInbox(userId: number): number {
+  return first(qb().selectFrom('inbox').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId))?.n ?? 0;
+}
+
 export function countUnread(userId: number): number {
   return (
     first(
@@ -66,7 +70,7 @@ export type InboxEntry = {
 };
 
 /** A person's inbox, newest first; unread only when asked. */
-export function inboxEntries(userId: number, options: { unreadOnly?: boolean; limit?: number } = {}): InboxEntry[] {
+export function inboxEntries(userId: number, options: { unreadOnly?: boolean; limit?: number; offset?: number } = {}): InboxEntry[] {
   let q = qb()
     .selectFrom('inbox as i')
     .innerJoin('proposals as p', 'p.id', 'i.proposal_id')
@@ -84,7 +88,7 @@ export function inboxEntries(userId: number, options: { unreadOnly?: boolean; li
     ])
     .where('i.user_id', '=', userId);
   if (options.unreadOnly) q = q.where('i.read_at', 'is', null);
-  return all(q.orderBy('i.id', 'desc').limit(options.limit ?? 100));
+  return all(q.orderBy('i.id', 'desc').limit(options.limit ?? 100).offset(options.offset ?? 0));
 }
 
 /** Marks one entry read; only the owner's entry, and only once. Returns whether it changed. */

@@ -6,20 +6,33 @@ import { all, first, qb } from './connection';
 // records since a version, and approvals due for re-vetting.
 
 export type QueueFilter = { chapterId?: number | null; campaignId?: number | null };
-/** A filtered queue, or one page of it (limit/offset in queue order). */
-export type QueueScope = QueueFilter & { limit?: number; offset?: number };
+/** A filtered queue, one page of it (limit/offset in queue order), or given proposals. */
+export type QueueScope = QueueFilter & { limit?: number; offset?: number; ids?: number[] };
 
-function queueOrder<Q extends { orderBy: (...args: never[]) => unknown }>(q: Q): Q {
-  return q;
-}
-
-/** The ids of the proposals in scope, as a subquery every flag query joins on. */
+/**
+ * The ids of the proposals in scope, as a subquery every flag query joins on.
+ * Given ids travel as one JSON parameter, so the SQL text (and its prepared
+ * statement) is the same whatever their number.
+ */
 function queueIds(scope: QueueScope) {
+  if (scope.ids) {
+    return qb()
+      .selectFrom(sql<{ value: number }>`json_each(${JSON.stringify(scope.ids)})`.as('j'))
+      .select(sql<number>`j.value`.as('id'));
+  }
   let q = qb().selectFrom('proposals as q').select('q.id').where('q.state', '=', 'review');
   if (scope.chapterId != null) q = q.where('q.chapter_id', '=', scope.chapterId);
   if (scope.campaignId != null) q = q.where('q.campaign_id', '=', scope.campaignId);
   if (scope.limit !== undefined) q = q.orderBy('q.submitted_at').orderBy('q.id').limit(scope.limit).offset(scope.offset ?? 0);
-  return queueOrder(q);
+  return q;
+}
+
+/** The ids of the filtered queue, oldest submission first (read from an index). */
+export function queueOrder(filter: QueueFilter): number[] {
+  let q = qb().selectFrom('proposals').select('id').where('state', '=', 'review');
+  if (filter.chapterId != null) q = q.where('chapter_id', '=', filter.chapterId);
+  if (filter.campaignId != null) q = q.where('campaign_id', '=', filter.campaignId);
+  return all(q.orderBy('submitted_at').orderBy('id')).map((r) => r.id);
 }
 
 export function countQueue(filter: QueueFilter): number {
@@ -62,6 +75,7 @@ export function queueRows(scope: QueueScope): QueueRow[] {
       'ca.name as campaign_name',
     ])
     .where('p.state', '=', 'review');
+  if (scope.ids) q = q.where('p.id', 'in', queueIds({ ids: scope.ids }));
   if (scope.chapterId != null) q = q.where('p.chapter_id', '=', scope.chapterId);
   if (scope.campaignId != null) q = q.where('p.campaign_id', '=', scope.campaignId);
   q = q.orderBy('p.submitted_at').orderBy('p.id');

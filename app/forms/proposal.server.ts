@@ -47,19 +47,21 @@ export const newProposalSchema = z
     confirmNew: z.literal('on').optional(),
     q: z.string().optional(),
   })
-  .superRefine((v, ctx) => {
-    if (v.partnerId !== undefined) return;
-    if (!v.partnerName || v.partnerName.length < 2) {
-      ctx.addIssue({ code: 'custom', path: ['partnerName'], message: 'Give the partner group’s name.' });
-    }
-    if (!v.partnerCountry) ctx.addIssue({ code: 'custom', path: ['partnerCountry'], message: 'Give the country the group works in.' });
-    if (!v.partnerDescription || v.partnerDescription.length < 10) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['partnerDescription'],
-        message: 'Describe the group in a sentence or two (at least 10 characters).',
-      });
-    }
+  // `when`: checked even while other fields fail, so every message shows at once.
+  .refine((v) => v.partnerId !== undefined || (typeof v.partnerName === 'string' && v.partnerName.trim().length >= 2), {
+    path: ['partnerName'],
+    message: 'Give the partner group’s name.',
+    when: () => true,
+  })
+  .refine((v) => v.partnerId !== undefined || (typeof v.partnerCountry === 'string' && v.partnerCountry.trim().length > 0), {
+    path: ['partnerCountry'],
+    message: 'Give the country the group works in.',
+    when: () => true,
+  })
+  .refine((v) => v.partnerId !== undefined || (typeof v.partnerDescription === 'string' && v.partnerDescription.trim().length >= 10), {
+    path: ['partnerDescription'],
+    message: 'Describe the group in a sentence or two (at least 10 characters).',
+    when: () => true,
   });
 
 export const withdrawSchema = z.object({

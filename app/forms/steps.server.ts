@@ -71,13 +71,16 @@ export const agendaFormSchema = z.object({
           classification: z.enum(AGENDA_CLASSIFICATIONS, { error: 'Choose a classification (or unknown).' }),
           positionKey: z.string().trim().optional(),
         })
-        .superRefine((item, ctx) => {
-          if (item.classification === 'unknown' && item.positionKey) {
-            ctx.addIssue({ code: 'custom', path: ['positionKey'], message: 'An unknown item is not mapped: clear the position or choose a classification.' });
-          }
-          if ((item.classification === 'aligned' || item.classification === 'no_position') && !item.positionKey) {
-            ctx.addIssue({ code: 'custom', path: ['positionKey'], message: 'Choose the position this item maps to, or mark it unknown.' });
-          }
+        // `when`: checked even while the item's text fails, so both messages show at once.
+        .refine((item) => !(item.classification === 'unknown' && item.positionKey), {
+          path: ['positionKey'],
+          message: 'An unknown item is not mapped: clear the position or choose a classification.',
+          when: () => true,
+        })
+        .refine((item) => !((item.classification === 'aligned' || item.classification === 'no_position') && !item.positionKey), {
+          path: ['positionKey'],
+          message: 'Choose the position this item maps to, or mark it unknown.',
+          when: () => true,
         }),
       { error: 'Add at least one agenda item.' },
     )
@@ -114,25 +117,32 @@ export const riskFormSchema = z.object({
           residualLikelihood: scale('Choose the likelihood after mitigation.').optional(),
           residualImpact: scale('Choose the impact after mitigation.').optional(),
         })
+        // `when`: each check runs even while other fields of the item fail, so every message shows at once.
+        .refine((item) => item.kind !== 'risk' || (typeof item.mitigation === 'string' && item.mitigation.trim() !== ''), {
+          path: ['mitigation'],
+          message: 'Describe how this risk is mitigated.',
+          when: () => true,
+        })
+        .refine((item) => item.kind !== 'risk' || item.residualLikelihood !== undefined, {
+          path: ['residualLikelihood'],
+          message: 'Give the likelihood after mitigation.',
+          when: () => true,
+        })
+        .refine((item) => item.kind !== 'risk' || item.residualImpact !== undefined, {
+          path: ['residualImpact'],
+          message: 'Give the impact after mitigation.',
+          when: () => true,
+        })
         .superRefine((item, ctx) => {
-          if (item.kind !== 'risk') return;
-          if (!item.mitigation) ctx.addIssue({ code: 'custom', path: ['mitigation'], message: 'Describe how this risk is mitigated.' });
-          if (item.residualLikelihood === undefined) {
-            ctx.addIssue({ code: 'custom', path: ['residualLikelihood'], message: 'Give the likelihood after mitigation.' });
-          }
-          if (item.residualImpact === undefined) {
-            ctx.addIssue({ code: 'custom', path: ['residualImpact'], message: 'Give the impact after mitigation.' });
-          }
-          if (item.residualLikelihood !== undefined && item.residualImpact !== undefined) {
-            const inherent = item.likelihood * item.impact;
-            const residual = item.residualLikelihood * item.residualImpact;
-            if (residual > inherent) {
-              ctx.addIssue({
-                code: 'custom',
-                path: ['residualImpact'],
-                message: `The residual score (${residual}) cannot be above the inherent score (${inherent}): a mitigation does not raise a risk.`,
-              });
-            }
+          if (item.kind !== 'risk' || item.residualLikelihood === undefined || item.residualImpact === undefined) return;
+          const inherent = item.likelihood * item.impact;
+          const residual = item.residualLikelihood * item.residualImpact;
+          if (residual > inherent) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['residualImpact'],
+              message: `The residual score (${residual}) cannot be above the inherent score (${inherent}): a mitigation does not raise a risk.`,
+            });
           }
         }),
       { error: 'Add at least one risk and one benefit.' },

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { inboxFor, markAllRead, markRead } from '../services/inbox.server';
+import { INBOX_PAGE_SIZE, inboxCounts, inboxFor, markAllRead, markRead } from '../services/inbox.server';
 import { requireUser } from '../utils/auth.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
@@ -11,8 +11,13 @@ export const meta: MetaFunction = () => [{ title: 'Inbox · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const unreadOnly = new URL(request.url).searchParams.get('show') === 'unread';
-  return json({ unreadOnly, items: inboxFor(user, { unreadOnly }) });
+  const url = new URL(request.url);
+  const unreadOnly = url.searchParams.get('show') === 'unread';
+  const requested = Number(url.searchParams.get('page'));
+  const page = Number.isInteger(requested) && requested > 0 ? requested : 1;
+  const counts = inboxCounts(user.id);
+  const pages = Math.max(1, Math.ceil((unreadOnly ? counts.unread : counts.total) / INBOX_PAGE_SIZE));
+  return json({ unreadOnly, page, pages, unread: counts.unread, items: inboxFor(user, { unreadOnly, page }) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -41,9 +46,9 @@ const KIND: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neut
 };
 
 export default function Inbox() {
-  const { items, unreadOnly } = useLoaderData<typeof loader>();
+  const { items, unreadOnly, unread, page, pages } = useLoaderData<typeof loader>();
   const busy = useNavigation().state === 'submitting';
-  const unread = items.filter((i) => !i.read).length;
+  const pageHref = (n: number) => `/inbox?${new URLSearchParams({ ...(unreadOnly ? { show: 'unread' } : {}), ...(n > 1 ? { page: String(n) } : {}) })}`;
   return (
     <>
       <div className="page-head">
@@ -99,6 +104,15 @@ export default function Inbox() {
           ))}
         </ul>
       )}
+      {pages > 1 ? (
+        <nav aria-label="Inbox pages" className="row" style={{ marginTop: '1rem' }}>
+          {page > 1 ? <Link to={pageHref(page - 1)}>← Newer</Link> : null}
+          <span className="muted">
+            Page {page} of {pages}
+          </span>
+          {page < pages ? <Link to={pageHref(page + 1)}>Older →</Link> : null}
+        </nav>
+      ) : null}
     </>
   );
 }

@@ -150,14 +150,14 @@ export default function ProposalHome() {
         </section>
       </div>
 
-      {Object.keys(view.submissions).length > 0 ? (
+      {view.submissions.length > 0 ? (
         <section className="panel" aria-labelledby="results-title">
           <h2 id="results-title">Step results</h2>
           <ul className="step-results">
-            {Object.values(view.submissions).map((s) => (
-              <li key={s!.step}>
-                <strong>{stepLabel(s!.step)}:</strong> {outcomeLabel(s!.outcome)}
-                {summaryOf(s!.result) ? <span className="muted"> · {summaryOf(s!.result)}</span> : null}
+            {view.submissions.map((s) => (
+              <li key={s.step}>
+                <strong>{stepLabel(s.step)}:</strong> {outcomeLabel(s.outcome)}
+                {s.summary ? <span className="muted"> · {s.summary}</span> : null}
               </li>
             ))}
           </ul>
@@ -190,13 +190,4 @@ export default function ProposalHome() {
       </section>
     </div>
   );
-}
-
-function summaryOf(result: unknown): string | null {
-  if (result && typeof result === 'object') {
-    const r = result as { summary?: unknown; arithmetic?: unknown };
-    if (typeof r.summary === 'string') return r.summary;
-    if (typeof r.arithmetic === 'string') return r.arithmetic;
-  }
-  return null;
 }

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { updateDraftDetails } from '../../db/proposals';
 import { EventFields, FormAlerts } from '../components/proposal-form';
 import { eventSchema } from '../forms/proposal.server';
-import { campaignOptions} from '../services/proposals.server';
+import { campaignOptions } from '../services/proposals.server';
 import { STALE_NOTE } from '../forms/steps';
 import { requireProposal } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';

@@ -47,12 +47,12 @@ function PrintButton() {
 
 export default function MouPrint() {
   const data = useLoaderData<typeof loader>();
-  const match = (
+  const match = (testId?: string) => (
     <>
       Reference <strong>{data.reference}</strong> · {data.mouVersion ? `MOU version ${data.mouVersion}` : 'MOU draft (not saved)'} ·{' '}
       {data.record ? (
         <>
-          latest decision record #{data.record.seq}, SHA-256 <code data-testid="record-hash">{data.record.hash}</code>
+          latest decision record #{data.record.seq}, SHA-256 <code data-testid={testId}>{data.record.hash}</code>
         </>
       ) : (
         'no decision record yet'
@@ -77,7 +77,7 @@ export default function MouPrint() {
         <br />
         <em>{data.eventTitle}</em>
       </p>
-      <p className="small" data-testid="mou-match-line">{match}</p>
+      <p className="small" data-testid="mou-match-line">{match('record-hash')}</p>
       {data.sections.map((section, i) => (
         <section key={section.key} aria-labelledby={`p-${section.key}`} style={{ breakInside: 'avoid-page' }}>
           <h2 id={`p-${section.key}`}>
@@ -103,7 +103,7 @@ export default function MouPrint() {
         </section>
       ))}
       <footer className="small muted" style={{ marginTop: '2rem', borderTop: '1px solid #999', paddingTop: '0.5rem' }}>
-        {match}
+        {match()}
       </footer>
     </article>
   );

@@ -219,7 +219,7 @@ export default function AgendaStep() {
       </ol>
       {page.editable ? (
         <button type="submit" name="intent" value="add-item" id="add-item" className="button button--secondary">
-          <span aria-hidden="true">＋ </span>Add an agenda item
+          <span aria-hidden="true">+ </span>Add an agenda item
         </button>
       ) : null}
     </StepShell>

@@ -61,7 +61,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       partnerName: view.proposal.partner_name,
       chapterName: view.proposal.chapter_name,
     },
-    steps: view.steps,
     mouRequired: view.context.mouRequired,
     canEdit,
     canNotNeeded: canEdit && proposal.state === 'mou' && events.includes('MOU_NOT_NEEDED'),
@@ -79,7 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         }
       : null,
     versionCount: mouVersionList(proposal.id).length,
-    preview: !latest && beforeMou ? generatedMouFor(proposal.id) : null,
+    preview: !latest && (beforeMou || proposal.state === 'mou') ? generatedMouFor(proposal.id) : null,
     status,
   });
 }
@@ -336,7 +335,9 @@ function ReadOnly({ data }: { data: LoaderData }) {
       <section className="panel" aria-labelledby="mou-title">
         <h3 id="mou-title">Preview of the draft</h3>
         <p className="muted">
-          The MOU step opens after the earlier steps. This is the draft the vetting so far would produce; it changes as the steps are completed.
+          {proposal.state === 'mou'
+            ? 'No version is saved yet. This is the draft generated from the vetting; the chapter lead edits and saves it.'
+            : 'The MOU step opens after the earlier steps. This is the draft the vetting so far would produce; it changes as the steps are completed.'}
         </p>
         <MouDocument proposalId={proposal.id} sections={data.preview} headingLevel={4} />
       </section>
@@ -395,7 +396,7 @@ function Editor({
   const saving = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'save';
 
   return (
-    <Form method="post" {...getFormProps(form)} className="mou-editor" aria-labelledby="editor-title" noValidate={false}>
+    <Form method="post" {...getFormProps(form)} className="mou-editor" aria-labelledby="editor-title">
       <h3 id="editor-title">{state.baseVersion ? `Edit the MOU (from version ${state.baseVersion})` : 'The draft, written from the vetting'}</h3>
       {data.latest ? <LatestLine latest={data.latest} /> : (
         <p className="muted">
@@ -417,7 +418,7 @@ function Editor({
       ) : null}
       {approved ? (
         <div className="alert alert--warn" data-testid="void-warning">
-          <h4>Editing this MOU voids the approval</h4>
+          <h4 style={{ marginTop: 0 }}>Editing this MOU voids the approval</h4>
           <p>
             This proposal is approved{proposal.approvedUntil ? ` until ${formatDate(proposal.approvedUntil)}` : ''}. If you save a change to its MOU,
             the approval ends at once and the proposal goes back to staff for review, with a record in the decision log. Until staff approve
@@ -447,7 +448,7 @@ function Editor({
               <FieldError id={sf.body.errorId} errors={sf.body.errors} />
             </div>
             {clauseList.length > 0 ? (
-              <ol className="mou-editor__clauses">
+              <ol className="mou-editor__clauses" style={{ listStyle: 'none', paddingLeft: '1rem', borderLeft: '3px solid var(--line)' }}>
                 {clauseList.map((clauseMeta, j) => (
                   <ClauseEditor
                     key={clauseMeta.key}
@@ -506,6 +507,8 @@ function Editor({
   );
 }
 
+const CLAUSE_STYLE = { marginBottom: '1.25rem' };
+
 function ClauseEditor({
   meta,
   clause,
@@ -527,7 +530,7 @@ function ClauseEditor({
   const originId = `${f.text.id}-origin`;
   if (clause.removed) {
     return (
-      <li className="mou-editor__clause mou-editor__clause--removed" data-clause={clause.id} data-removed="true">
+      <li className="mou-editor__clause mou-editor__clause--removed" data-clause={clause.id} data-removed="true" style={CLAUSE_STYLE}>
         <input type="hidden" name={f.id.name} value={clause.id} />
         <input type="hidden" name={f.text.name} value={clause.text} />
         <input type="hidden" name={f.removed.name} value="on" />
@@ -554,7 +557,7 @@ function ClauseEditor({
   }
   const describedBy = [origin ? originId : null, f.text.errors ? f.text.errorId : null].filter(Boolean).join(' ') || undefined;
   return (
-    <li className="mou-editor__clause" data-clause={clause.id}>
+    <li className="mou-editor__clause" data-clause={clause.id} style={CLAUSE_STYLE}>
       <input type="hidden" name={f.id.name} value={clause.id} />
       <div className="field">
         <label htmlFor={f.text.id}>

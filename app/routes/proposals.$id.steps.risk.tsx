@@ -196,10 +196,10 @@ export default function RiskStep() {
       {page.editable ? (
         <div className="row">
           <button type="submit" name="intent" value="add-risk" id="add-risk" className="button button--secondary">
-            <span aria-hidden="true">＋ </span>Add a risk
+            <span aria-hidden="true">+ </span>Add a risk
           </button>
           <button type="submit" name="intent" value="add-benefit" className="button button--secondary">
-            <span aria-hidden="true">＋ </span>Add a benefit
+            <span aria-hidden="true">+ </span>Add a benefit
           </button>
         </div>
       ) : null}

@@ -18,7 +18,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
   const view = proposalView(proposal.id, actingUser(user));
   if (!view) notFound('This proposal');
-  return json({ view: view!, isLead: user.roles.includes('chapter_lead') });
+  // What the pages show, not the raw rows: no workflow snapshot, step results as outcome + summary.
+  const { workflow: _workflow, ...proposalFields } = view!.proposal;
+  const submissions = Object.values(view!.submissions).map((s) => ({
+    step: s!.step,
+    outcome: s!.outcome,
+    submittedAt: s!.submitted_at,
+    summary: summaryOf(s!.result),
+  }));
+  return json({ view: { ...view!, proposal: proposalFields, submissions }, isLead: user.roles.includes('chapter_lead') });
+}
+
+function summaryOf(result: unknown): string | null {
+  if (result && typeof result === 'object') {
+    const r = result as { summary?: unknown; arithmetic?: unknown };
+    if (typeof r.summary === 'string') return r.summary;
+    if (typeof r.arithmetic === 'string') return r.arithmetic;
+  }
+  return null;
 }
 
 export type ProposalLayoutData = typeof loader;

@@ -6,7 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { availableEvents, type PersistedVetting } from '../../workflows/machine';
 import { FormAlerts, TextArea } from '../components/proposal-form';
 import { withdrawSchema } from '../forms/proposal.server';
-import { mapFieldErrors} from '../services/proposals.server';
+import { mapFieldErrors } from '../services/proposals.server';
 import { decide } from '../services/vetting.server';
 import { STALE_NOTE } from '../forms/steps';
 import { actingUser, requireProposal } from '../utils/auth.server';

@@ -34,7 +34,7 @@ export default function Proposals() {
         </div>
         {canPropose ? (
           <Link className="button" to="/proposals/new">
-            <span aria-hidden="true">＋ </span>New proposal
+            <span aria-hidden="true">+ </span>New proposal
           </Link>
         ) : null}
       </div>

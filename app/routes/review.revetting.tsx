@@ -9,15 +9,19 @@ import { formatDate, stateLabel, stateTone } from '../utils/labels';
 
 export const meta: MetaFunction = () => [{ title: 'Re-vetting due · Cosponsor' }];
 
+const SHOWN = 200;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'review.queue');
   const today = todayUtc();
   expireDueApprovals(today);
-  return json({ today, entries: revettingList(today) });
+  const entries = revettingList(today);
+  // The most urgent first; a long tail is better worked from the queue than read in one page.
+  return json({ today, horizon: REVETTING_HORIZON_DAYS, total: entries.length, entries: entries.slice(0, SHOWN) });
 }
 
 export default function Revetting() {
-  const { entries } = useLoaderData<typeof loader>();
+  const { entries, total, horizon } = useLoaderData<typeof loader>();
   return (
     <>
       <div className="page-head">
@@ -27,14 +31,15 @@ export default function Revetting() {
           </p>
           <h1>Re-vetting due</h1>
           <p>
-            Partners whose approval has expired or ends within {REVETTING_HORIZON_DAYS} days. A partnership that continues needs a new
+            Partners whose approval has expired or ends within {horizon} days. A partnership that continues needs a new
             proposal: it links to the one before.
+            {total > entries.length ? ` Showing the ${entries.length} most urgent of ${total}.` : ''}
           </p>
         </div>
       </div>
       {entries.length === 0 ? (
         <div className="panel">
-          <p>No approval has expired or ends within {REVETTING_HORIZON_DAYS} days.</p>
+          <p>No approval has expired or ends within {horizon} days.</p>
         </div>
       ) : (
         <div className="table-wrap panel" style={{ padding: 0 }}>

@@ -1,6 +1,8 @@
 import { nowIso } from '../../db/connection';
 import {
   activeUserIdsWithRole,
+  countInbox,
+  countUnread,
   inboxEntries,
   insertInboxRows,
   markAllInboxRead,
@@ -71,10 +73,17 @@ export type InboxItem = {
   href: string;
 };
 
-/** Staff open the dossier; everyone else the proposal page. */
-export function inboxFor(user: { id: number; roles: Role[] }, options: { unreadOnly?: boolean } = {}): InboxItem[] {
+export const INBOX_PAGE_SIZE = 50;
+
+/** One page of a person's inbox, newest first. Staff open the dossier; everyone else the proposal page. */
+export function inboxFor(user: { id: number; roles: Role[] }, options: { unreadOnly?: boolean; page?: number } = {}): InboxItem[] {
   const staff = hasRole(user, 'staff');
-  return inboxEntries(user.id, { unreadOnly: options.unreadOnly, limit: 200 }).map((e) => ({
+  const page = Math.max(1, options.page ?? 1);
+  return inboxEntries(user.id, {
+    unreadOnly: options.unreadOnly,
+    limit: INBOX_PAGE_SIZE,
+    offset: (page - 1) * INBOX_PAGE_SIZE,
+  }).map((e) => ({
     id: e.id,
     proposalId: e.proposal_id,
     reference: e.reference,
@@ -85,6 +94,10 @@ export function inboxFor(user: { id: number; roles: Role[] }, options: { unreadO
     read: e.read_at !== null,
     href: staff && e.kind === 'submitted' ? `/review/${e.proposal_id}` : `/proposals/${e.proposal_id}`,
   }));
+}
+
+export function inboxCounts(userId: number) {
+  return { unread: countUnread(userId), total: countInbox(userId) };
 }
 
 export function markRead(userId: number, id: number): boolean {

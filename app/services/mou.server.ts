@@ -207,14 +207,6 @@ export function saveMou(args: {
       confirmVoid: ['Tick the box to confirm that this edit voids the approval.'],
     });
   }
-  if (approved && args.expectedProposalVersion !== proposal.version) {
-    throw new DecisionError(
-      'stale',
-      'Someone else changed this proposal after you opened it. Your text is kept below; review the changes and save again.',
-      {},
-      proposal.version,
-    );
-  }
 
   const required = [...requiredMouClauses(args.proposalId)];
   const latest = mouVersion(args.proposalId);
@@ -262,13 +254,13 @@ export function saveMou(args: {
     if (!approved) return { version, reopened: null };
     const note = args.note.trim();
     const reason = `The MOU was edited after approval (version ${version})${note ? `: ${note}` : '.'}`.slice(0, 2000);
+    // decide() checks the proposal version; its refusal undoes the version saved above.
     const result = decide({
       proposalId: args.proposalId,
-      expectedVersion: args.expectedProposalVersion!,
+      expectedVersion: args.expectedProposalVersion ?? -1,
       actor: args.actor,
       command: { type: 'REOPEN_FOR_REVIEW', reason },
     });
-    // Throwing rolls back the version saved above.
     if (!result.ok) throw result.error;
     return { version, reopened: result.records };
   });
@@ -297,6 +289,8 @@ export type MouChanges = {
   /** The sections as last read (null: never read, so everything is new). */
   before: MouSection[] | null;
   after: MouSection[];
+  /** Required clauses the latest version removed, with the reasons given. */
+  removed: RemovedCondition[];
 };
 
 /** What changed in the MOU since this person (staff, for the dossier) last read it. */
@@ -304,7 +298,13 @@ export function mouChangesSinceLastSeen(proposalId: number, userId: number): Mou
   const seen = mouViewOf(userId, proposalId);
   const latest = mouVersion(proposalId);
   const before = seen ? (mouVersion(proposalId, seen.mou_version)?.sections ?? null) : null;
-  return { seenVersion: seen?.mou_version ?? null, latestVersion: latest?.version ?? null, before, after: latest?.sections ?? [] };
+  return {
+    seenVersion: seen?.mou_version ?? null,
+    latestVersion: latest?.version ?? null,
+    before,
+    after: latest?.sections ?? [],
+    removed: latest?.removed_conditions ?? [],
+  };
 }
 
 /** Notes that this person has read the MOU up to this version (default: the latest). */

@@ -327,7 +327,11 @@ export async function stepAction<S extends FormStep, V>(args: {
       { status },
     );
 
-  if (proposal.state !== step) {
+  const version = Number(formData.get('version'));
+  const rowEdit = intent.startsWith('add-') || intent.startsWith('remove-item-');
+  // A submit against an older version is stale, whatever the proposal's state is now.
+  if (intent === 'submit' && version !== proposal.version) return reply({ stale: true, focus: 'form-alert' }, 409);
+  if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || rowEdit)) {
     return reply(
       { formError: `This step is not open: the proposal is now at “${stateLabel(proposal.state)}”. Your input is shown below but was not saved.` },
       409,
@@ -350,7 +354,7 @@ export async function stepAction<S extends FormStep, V>(args: {
     const errors = Object.fromEntries(Object.entries(submission.error ?? {}).filter(([, v]) => v && v.length)) as Record<string, string[]>;
     return reply({ errors, formError: 'Nothing was submitted: fix the fields marked below.', focus: 'form-alert' }, 400);
   }
-  const result = submitStep(proposal.id, Number(formData.get('version')), user, step, args.inputOf(submission.value));
+  const result = submitStep(proposal.id, version, user, step, args.inputOf(submission.value));
   if (!result.ok) {
     if (result.kind === 'stale') return reply({ stale: true, focus: 'form-alert' }, 409);
     return reply(

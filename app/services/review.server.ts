@@ -7,11 +7,14 @@ import { transaction } from '../../db/connection';
 import {
   agendaPrecedentByPosition,
   agendaPrecedentByText,
+  countQueue,
   partnerPrecedentDecisions,
   partnerPrecedentProposals,
   proposalSummary,
   queueAgendaCounts,
   queueCriticalRisks,
+  queueOrder,
+  queueRecommendReject,
   queueRows,
   queueScreeningHits,
   queueStepOutcomes,
@@ -19,6 +22,7 @@ import {
   revettingRows,
   type AgendaPrecedent,
   type QueueFilter,
+  type QueueRow,
 } from '../../db/review';
 import { currentAgendaItems } from '../../db/proposals';
 import { listChapters } from '../../db/users';
@@ -41,25 +45,6 @@ export const QUEUE_FLAGS = [
   'screening_hits',
 ] as const;
 export type QueueFlag = (typeof QUEUE_FLAGS)[number];
-
-export const FLAG_LABEL: Record<QueueFlag, string> = {
-  recommend_reject: 'Recommend reject',
-  values_concerns: 'Values concerns',
-  agenda_conflicts: 'Agenda conflicts',
-  unknown_items: 'Unknown agenda items',
-  critical_risk: 'Critical residual risk',
-  perception_conditions: 'Perception conditions',
-  screening_hits: 'Screening hits',
-};
-export const FLAG_TONE: Record<QueueFlag, 'bad' | 'warn'> = {
-  recommend_reject: 'bad',
-  values_concerns: 'warn',
-  agenda_conflicts: 'bad',
-  unknown_items: 'warn',
-  critical_risk: 'bad',
-  perception_conditions: 'warn',
-  screening_hits: 'bad',
-};
 
 export const CLOSE_DAYS = 14;
 export const QUEUE_PAGE_SIZE = 50;
@@ -107,31 +92,64 @@ export function parseQueueQuery(url: URL): QueueQuery {
   };
 }
 
+type FlagScope = Parameters<typeof queueStepOutcomes>[0];
+
+/** Which flags each proposal in scope carries (only the asked-for kinds): one query per kind. */
+function queueFlags(scope: FlagScope, only?: QueueFlag): Map<number, Set<QueueFlag>> {
+  const flags = new Map<number, Set<QueueFlag>>();
+  const wants = (f: QueueFlag) => !only || only === f;
+  const flag = (id: number, f: QueueFlag) => {
+    if (!wants(f)) return;
+    let set = flags.get(id);
+    if (!set) flags.set(id, (set = new Set()));
+    set.add(f);
+  };
+  if (wants('recommend_reject')) for (const id of queueRecommendReject(scope)) flag(id, 'recommend_reject');
+  if (wants('values_concerns') || wants('perception_conditions')) {
+    for (const s of queueStepOutcomes(scope)) {
+      if (s.step === 'values' && s.outcome !== 'compatible') flag(s.proposal_id, 'values_concerns');
+      if (s.step === 'perception' && s.outcome === 'acceptable_with_conditions') flag(s.proposal_id, 'perception_conditions');
+    }
+  }
+  if (wants('agenda_conflicts') || wants('unknown_items')) {
+    for (const a of queueAgendaCounts(scope)) {
+      if (a.conflicting > 0) flag(a.proposal_id, 'agenda_conflicts');
+      if (a.unknown > 0) flag(a.proposal_id, 'unknown_items');
+    }
+  }
+  if (wants('critical_risk')) for (const id of queueCriticalRisks(scope)) flag(id, 'critical_risk');
+  if (wants('screening_hits')) for (const id of queueScreeningHits(scope)) flag(id, 'screening_hits');
+  return flags;
+}
+
 /**
  * The proposals waiting for staff, oldest submission first, each with its
- * flags. Six queries whatever the queue's length: the rows, then one per
- * kind of flag over the whole (filtered) queue.
+ * flags. Only the page shown is read in full; a flag filter first finds the
+ * queue's proposals with that one flag. A fixed number of queries either way.
  */
 export function reviewQueue(query: QueueQuery, today: string) {
   const filter: QueueFilter = { chapterId: query.chapterId, campaignId: query.campaignId };
-  const rows = queueRows(filter);
-  const flags = new Map<number, Set<QueueFlag>>(rows.map((r) => [r.id, new Set<QueueFlag>()]));
-  const flag = (id: number | null, f: QueueFlag) => {
-    if (id !== null) flags.get(id)?.add(f);
-  };
-  for (const r of rows) if (r.recommend_reject) flag(r.id, 'recommend_reject');
-  for (const s of queueStepOutcomes(filter)) {
-    if (s.step === 'values' && s.outcome !== 'compatible') flag(s.proposal_id, 'values_concerns');
-    if (s.step === 'perception' && s.outcome === 'acceptable_with_conditions') flag(s.proposal_id, 'perception_conditions');
+  let rows: QueueRow[];
+  let flags: Map<number, Set<QueueFlag>>;
+  let total: number;
+  let page = query.page;
+  const clamp = (n: number) => Math.min(page, Math.max(1, Math.ceil(n / QUEUE_PAGE_SIZE)));
+  if (!query.flag) {
+    total = countQueue(filter);
+    page = clamp(total);
+    const scope = { ...filter, limit: QUEUE_PAGE_SIZE, offset: (page - 1) * QUEUE_PAGE_SIZE };
+    rows = queueRows(scope);
+    flags = queueFlags(scope);
+  } else {
+    const flagged = queueFlags(filter, query.flag);
+    const matching = queueOrder(filter).filter((id) => flagged.has(id));
+    total = matching.length;
+    page = clamp(total);
+    const ids = matching.slice((page - 1) * QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE);
+    rows = queueRows({ ids });
+    flags = queueFlags({ ids });
   }
-  for (const a of queueAgendaCounts(filter)) {
-    if (a.conflicting > 0) flag(a.proposal_id, 'agenda_conflicts');
-    if (a.unknown > 0) flag(a.proposal_id, 'unknown_items');
-  }
-  for (const id of queueCriticalRisks(filter)) flag(id, 'critical_risk');
-  for (const id of queueScreeningHits(filter)) flag(id, 'screening_hits');
-
-  const all: QueueItem[] = rows.map((r) => ({
+  const items: QueueItem[] = rows.map((r) => ({
     id: r.id,
     reference: r.reference,
     eventTitle: r.event_title,
@@ -142,17 +160,15 @@ export function reviewQueue(query: QueueQuery, today: string) {
     partnerName: r.partner_name,
     chapterName: r.chapter_name,
     campaignName: r.campaign_name,
-    flags: QUEUE_FLAGS.filter((f) => flags.get(r.id)!.has(f)),
+    flags: QUEUE_FLAGS.filter((f) => flags.get(r.id)?.has(f)),
   }));
-  const matching = query.flag ? all.filter((item) => item.flags.includes(query.flag!)) : all;
-  const pages = Math.max(1, Math.ceil(matching.length / QUEUE_PAGE_SIZE));
-  const page = Math.min(query.page, pages);
+  const unfiltered = query.chapterId === null && query.campaignId === null && !query.flag;
   return {
-    items: matching.slice((page - 1) * QUEUE_PAGE_SIZE, page * QUEUE_PAGE_SIZE),
-    total: matching.length,
-    waiting: all.length,
+    items,
+    total,
+    waiting: unfiltered ? total : countQueue({}),
     page,
-    pages,
+    pages: Math.max(1, Math.ceil(total / QUEUE_PAGE_SIZE)),
   };
 }
 
@@ -160,7 +176,7 @@ export function queueFilterChoices() {
   return {
     chapters: listChapters().map((c) => ({ id: c.id, name: c.name })),
     campaigns: listCampaigns(false).map((c) => ({ id: c.id, name: c.name })),
-    flags: QUEUE_FLAGS.map((f) => ({ key: f, label: FLAG_LABEL[f] })),
+    flags: QUEUE_FLAGS,
   };
 }
 
@@ -292,8 +308,18 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
   const endDefault = proposal.event_date >= today ? proposal.event_date : today;
   const endMax = addMonthsIso(today, 12);
 
+  // Only what the page shows travels to the browser: not the workflow snapshot nor the raw submissions.
+  const { workflow: _workflow, ...proposalShown } = proposal;
   return {
-    view,
+    view: {
+      proposal: proposalShown,
+      partner: view.partner,
+      steps: view.steps,
+      records: view.records,
+      agendaItems: view.agendaItems,
+      riskItems: view.riskItems,
+      riskMatrix: view.riskMatrix,
+    },
     today,
     timing: eventTiming(proposal.event_date, today),
     previous: proposal.previous_proposal_id ? (proposalSummary(proposal.previous_proposal_id) ?? null) : null,
@@ -490,7 +516,7 @@ export type RevettingEntry = {
 
 /** Partners whose latest approval has expired or ends within 30 days, soonest first. */
 export function revettingList(today: string): RevettingEntry[] {
-  const rows = revettingRows(addDaysIso(today, REVETTING_HORIZON_DAYS));
+  const rows = revettingRows(addDaysIso(today, REVETTING_HORIZON_DAYS), 1000);
   const byPartner = new Map<number, RevettingEntry>();
   for (const r of rows) {
     const entry: RevettingEntry = {

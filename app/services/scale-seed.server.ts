@@ -429,8 +429,7 @@ export async function seedScale(n: number, options: { seed?: number; log?: (mess
     const end = Date.now() - 60 * 60 * 1000;
     const span = Math.min(3 * 365, Math.max(60, Math.round((n / 20000) * 3 * 365))) * 86_400_000;
     const clock = { now: end - span };
-    const meanStep = span / (n * 9);
-    withClock(clock, () => runProposals(rand, n, actors, partners, clock, meanStep, log));
+    withClock(clock, () => runProposals(rand, n, actors, partners, clock, end, log));
 
     // Demo accounts and proposals come last, at the real time, so `at` keeps growing with seq.
     await seedDemo({ passwordHash });
@@ -552,7 +551,7 @@ function runProposals(
   actors: Actors,
   partners: PartnerRow[],
   clock: { now: number },
-  meanStep: number,
+  end: number,
   log: (message: string) => void,
 ): void {
   const campaignIds = new Map(all(qb().selectFrom('campaigns').select(['id', 'key'])).map((c) => [c.key, c.id]));
@@ -563,6 +562,8 @@ function runProposals(
   let started = 0;
   const poolSize = Math.max(4, Math.min(60, Math.round(n / 300)));
   let lastLog = performance.now();
+  let ticks = 0;
+  let finished = 0;
 
   while (started < n || inFlight.length > 0) {
     while (inFlight.length < poolSize && started < n) {
@@ -574,7 +575,15 @@ function runProposals(
       inFlight.push(lifecycle(rand, { partner, lead, campaignKey, campaignId: campaignIds.get(campaignKey)!, staff: actors.staff }, expiries));
     }
     const index = Math.floor(rand.float() * inFlight.length);
-    if (inFlight[index]!.next().done) inFlight.splice(index, 1);
+    if (inFlight[index]!.next().done) {
+      inFlight.splice(index, 1);
+      finished += 1;
+    }
+    // Spread what remains of the span over the actions still expected, so the last ones land near `end`.
+    ticks += 1;
+    const perProposal = finished >= 20 ? ticks / finished : 8;
+    const remaining = Math.max(1, n * perProposal - ticks);
+    const meanStep = Math.max(0, end - clock.now) / remaining;
     clock.now += Math.round(meanStep * (0.2 + 1.6 * rand.float()));
 
     // The scheduler's job: approvals end the day after their end date.

@@ -2,6 +2,7 @@ import { first, qb } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
+import { generatedMouFor, saveMouVersion } from '../../app/services/mou.server';
 import { createProposal, decide } from '../../app/services/vetting.server';
 import type { ActingUser } from '../../app/services/permissions';
 
@@ -54,6 +55,8 @@ export type Plan = {
   residual?: [number, number];
   /** How many perception items are answered "condition" (the partner must support BDS for the step to run). */
   perceptionConditions?: number;
+  /** 'draft': the MOU generated from the vetting is saved and submitted (default: "MOU not needed"). */
+  mou?: 'draft' | 'not_needed';
 };
 
 export const ALIGNED_ITEM: AgendaItem = {
@@ -125,7 +128,12 @@ export function proposalInReview(plan: Plan): number {
     send(id, lead, { type: 'SUBMIT_PERCEPTION', input: { answers } });
   }
   if (proposalRow(id)!.state === 'mou') {
-    send(id, lead, { type: 'MOU_NOT_NEEDED', reason: 'A one-off co-listing on the partner’s event page only.' });
+    if (plan.mou === 'draft') {
+      saveMouVersion({ proposalId: id, actor: lead, sections: generatedMouFor(id), removedConditions: [], note: 'Generated.', baseVersion: null });
+      send(id, lead, { type: 'SUBMIT_MOU' });
+    } else {
+      send(id, lead, { type: 'MOU_NOT_NEEDED', reason: 'A one-off co-listing on the partner’s event page only.' });
+    }
   }
   const state = proposalRow(id)!.state;
   if (state !== 'review') throw new Error(`The plan ended in ${state}, not review.`);

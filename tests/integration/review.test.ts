@@ -12,6 +12,7 @@ import { recordScreeningAnswer } from '../../app/services/outside/screening.serv
 import {
   eventTiming,
   positionKeyFor,
+  QUEUE_PAGE_SIZE,
   reviewDossier,
   reviewQueue,
   submitReviewForm,
@@ -106,6 +107,29 @@ describe('the review queue', () => {
     });
     expect(result.ok).toBe(true);
     expect(reviewQueue(everything, today()).items.find((i) => i.id === id)!.flags).toEqual([]);
+  });
+
+  it('pages the queue, with the flags read for the page shown and for a flag filter', () => {
+    const partner = newPartner('Paging Group');
+    const made: number[] = [];
+    for (let i = 0; i < QUEUE_PAGE_SIZE + 5; i += 1) {
+      made.push(proposalInReview({ partnerId: partner, title: `Paging ${i}`, values: i % 2 ? 'concerns' : 'compatible' }));
+    }
+    const first = reviewQueue(everything, today());
+    expect(first.items).toHaveLength(QUEUE_PAGE_SIZE);
+    expect(first.total).toBe(first.waiting);
+    const last = reviewQueue({ ...everything, page: first.pages }, today());
+    expect(last.items.at(-1)!.id).toBe(made.at(-1));
+    expect(last.items.at(-1)!.flags).toEqual(made.length % 2 === 0 ? ['values_concerns'] : []);
+    const beyond = reviewQueue({ ...everything, page: 99 }, today());
+    expect(beyond.page).toBe(first.pages);
+
+    const concerns = reviewQueue({ ...everything, flag: 'values_concerns' }, today());
+    const odd = made.filter((_, i) => i % 2 === 1);
+    const all = [...concerns.items, ...reviewQueue({ ...everything, flag: 'values_concerns', page: 2 }, today()).items].map((i) => i.id);
+    expect(odd.every((id) => all.includes(id))).toBe(true);
+    expect(concerns.items.every((i) => i.flags.includes('values_concerns'))).toBe(true);
+    expect(concerns.waiting).toBe(first.waiting);
   });
 
   it('marks event dates that are close or past', () => {

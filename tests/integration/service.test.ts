@@ -239,7 +239,8 @@ useDatabase(file!);
 getDb().sqlite.exec('BEGIN IMMEDIATE');
 const result = decide({ proposalId: Number(proposalId), expectedVersion: Number(version), actor: JSON.parse(actor!), command: ${JSON.stringify(APPROVE)} });
 console.log(JSON.stringify({ ok: result.ok }));
-setTimeout(() => { getDb().sqlite.exec('COMMIT'); console.log('committed'); }, 1500);
+// Well within this process's busy_timeout (5 s), long enough for the other to read first.
+setTimeout(() => { getDb().sqlite.exec('COMMIT'); console.log('committed'); }, 2500);
 `,
     );
     const child = spawn(TSX, [script, getDb().path, String(id), String(v), JSON.stringify(staff)], {
@@ -519,5 +520,15 @@ describe('an accepted command writes its records', () => {
     expect(JSON.parse(records[0]!.inputs)).toMatchObject({ command: { type: 'EXPIRE' }, judged: { approvedUntil } });
     expect(proposalRow(id)!.state).toBe('expired');
     expect(verifyLog().ok).toBe(true);
+  });
+
+  it('records text cut in the middle of an emoji as it is stored, so the log still verifies', () => {
+    const id = inReview();
+    const cut = 'The partner withdrew its speaker, see the thread 😀'.slice(0, -1);
+    expect(cut.at(-1)).toBe('\uD83D'); // half of the emoji
+    const records = accept(id, staff, { type: 'REJECT', rationale: cut });
+    expect(records[0]!.rationale).toBe(`${cut.slice(0, -1)}\uFFFD`);
+    expect(recordsOfProposal(id).at(-1)).toEqual(records[0]);
+    expect(verifyLog()).toMatchObject({ ok: true });
   });
 });

@@ -1,8 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { first, qb } from '../../db/connection';
-import { proposalRow } from '../../db/proposals';
+import { mouVersion, proposalRow } from '../../db/proposals';
 import { createUser } from '../../db/users';
+import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
 import { hashPassword } from '../../app/services/password.server';
+import { saveMouVersion } from '../../app/services/mou.server';
+import { recordScreeningAnswer } from '../../app/services/outside/screening.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { actor, daysFromToday, decideAs, newPartner, proposalInReview } from '../integration/review-fixtures';
 
@@ -24,6 +27,7 @@ async function page(path: string, cookie: string) {
 const text = (html: string) =>
   html
     .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<!--.*?-->/g, '')
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#x27;/g, "'")
     .replace(/&quot;/g, '"')
@@ -139,6 +143,36 @@ describe('/review/<id>', () => {
     ).toBe(1);
   });
 
+  it('shows a screening hit with its list, authority and date, and asks how it was weighed before deciding', async () => {
+    const id = proposalInReview({ partnerId: newPartner('Route Screened Group'), title: 'Route screened evening' });
+    recordScreeningAnswer({ partnerId: proposalRow(id)!.partner_id, proposalId: id, stage: 'creation', answer: demoDesignationAnswer, source: 'demo fixture' });
+    const { html } = await page(`/review/${id}`, staff);
+    const t = text(html);
+    expect(t).toContain('Listed entities found');
+    expect(t).toContain('Israel Terrorist Organization Designations (NBCTF)');
+    expect(t).toContain('Authority: Minister of Defense of Israel');
+    expect(t).toContain('Listed: Oct 22, 2021');
+    expect(html).toContain('name="screeningAcknowledgement"');
+
+    const version = String(proposalRow(id)!.version);
+    const refused = await app.post(`/review/${id}`, { intent: 'approve', version, conditions: '', endDate: '' }, staff);
+    expect(refused.status).toBe(400);
+    expect(text(await refused.text())).toContain('how you weighed the listing');
+    const approved = await app.post(
+      `/review/${id}`,
+      {
+        intent: 'approve',
+        version,
+        conditions: '',
+        endDate: '',
+        screeningAcknowledgement: 'The designation is the one the organization condemned in 2021; it is not evidence of wrongdoing.',
+      },
+      staff,
+    );
+    expect(approved.status).toBe(302);
+    expect(proposalRow(id)!.state).toBe('approved');
+  });
+
   it('shows the proposer who is also staff the decision controls disabled, with the reason, and refuses the POST', async () => {
     createUser({
       email: 'route-both@cosponsor.test',
@@ -191,5 +225,43 @@ describe('/inbox', () => {
     const after = await page('/inbox', cookie);
     expect(text(after.html)).toContain('Nothing unread.');
     expect(after.html).not.toMatch(/aria-label="\d+ unread"/);
+  });
+});
+
+describe('the MOU in the dossier', () => {
+  it('shows the MOU in full on first reading, and what changed since this staff member last read it', async () => {
+    const id = proposalInReview({ partnerId: newPartner('Route MOU Group'), mou: 'draft', title: 'Route MOU evening' });
+    const firstView = await page(`/review/${id}`, staff);
+    expect(text(firstView.html)).toContain('You are reading this MOU for the first time (version 1)');
+    expect(firstView.html).not.toContain('data-testid="mou-diff"');
+    expect(text((await page(`/review/${id}`, staff)).html)).toContain('No changes since you last read it (version 1)');
+
+    expect(decideAs('staff@cosponsor.test', id, { type: 'APPROVE', conditions: [], endDate: null, rationale: '' }).ok).toBe(true);
+    const lead = actor('lead@cosponsor.test');
+    const current = mouVersion(id)!;
+    const sections = current.sections.map((s) =>
+      s.key === 'communication' ? { ...s, body: `${s.body} Both contacts answer within two working days.` } : s,
+    );
+    saveMouVersion({
+      proposalId: id,
+      actor: lead,
+      sections,
+      removedConditions: [],
+      note: 'Response time agreed.',
+      baseVersion: current.version,
+      expectedProposalVersion: proposalRow(id)!.version,
+      confirmVoidApproval: true,
+    });
+    expect(proposalRow(id)!.state).toBe('review');
+
+    const later = await page(`/review/${id}`, staff);
+    const t = text(later.html);
+    expect(t).toContain('Changed since you last read version 1: now version 2.');
+    expect(later.html).toContain('data-testid="mou-diff"');
+    expect(t).toContain('[added: ');
+    expect(t).toContain('Both contacts answer within two working days.');
+    // Another staff member, who never read it, gets it in full.
+    const other = await app.login('staff2@cosponsor.test');
+    expect(text((await page(`/review/${id}`, other)).html)).toContain('You are reading this MOU for the first time (version 2)');
   });
 });
