@@ -135,6 +135,12 @@ measure('chapter lead (scoped), full text', (i) => page(scaleLead, { q: WORDS[i 
   const text: RegisterFilter = { q: 'partner' };
   const afterText = cursorOfPage(reviewer, text, 50);
   measure('page 50, full text "partner" (cursor)', () => page(reviewer, text, { after: afterText }));
+  const back = searchRegister(reviewer, text, { after: afterText });
+  if (!back.ok) throw back.error;
+  measure('page 49 again, full text "partner" (before)', () => page(reviewer, text, { before: back.newerCursor }));
+  const combo: RegisterFilter = { chapterId: chapters[2], step: 'decision', outcome: 'approved' };
+  const afterCombo = cursorOfPage(reviewer, combo, 20);
+  measure('page 20, chapter + step + outcome (cursor)', () => page(reviewer, combo, { after: afterCombo }));
 }
 measure(`partner history, top partner (${topPartner.n} records)`, () => {
   const result = partnerProfile(reviewer, topPartner.partner_id);

@@ -169,8 +169,9 @@ const COLUMN_INDEX: Record<(typeof TEXT_COLUMNS)[number], number> = { rationale:
  * filter as a tag token. FTS5 advances all terms together, so the rarest one
  * (often a filter) sets the pace instead of a scan over every match of a common word.
  */
-function matchExpression(fts: string, tags: string[]): string {
-  return [`{${TEXT_COLUMNS.join(' ')}} : (${fts})`, ...tags.map((t) => `tags : "${t}"`)].join(' AND ');
+function matchExpression(fts: string | null, tags: string[]): string {
+  const terms = [...new Set(tags)].map((t) => `tags : "${t}"`);
+  return (fts ? [`{${TEXT_COLUMNS.join(' ')}} : (${fts})`, ...terms] : terms).join(' AND ');
 }
 
 function snippetOf(row: Record<string, unknown>): string | null {
@@ -184,8 +185,10 @@ function snippetOf(row: Record<string, unknown>): string | null {
 
 /**
  * The seqs of one page (plus one, to tell whether more follow), in the order
- * asked. With a search the FTS index drives (CROSS JOIN keeps it the outer
- * loop) and yields rowids newest first, so a page stops after `limit` matches.
+ * asked. With a search, or with two filters or more, the FTS index drives
+ * (CROSS JOIN keeps it the outer loop): it yields rowids newest first and
+ * intersects the terms by skipping, so a page stops after `limit` matches
+ * however rare the combination. A single filter walks its (x, seq) B-tree index.
  */
 function pageHits(
   compiled: Compiled,
@@ -197,14 +200,20 @@ function pageHits(
 ): Hit[] {
   if (compiled.empty) return [];
   const { where, window } = compiled;
-  if (fts) {
+  // Without statistics SQLite would pick one index for several filters and scan it
+  // (a small chapter + "decision: approved" read 15,000 index entries).
+  if (fts || new Set(compiled.tags).size >= 2) {
     let q = qb()
       .selectFrom('decision_search')
       .crossJoin('decision_records as d')
       .whereRef('d.seq', '=', 'decision_search.rowid')
       .where(sql<SqlBool>`decision_search MATCH ${matchExpression(fts, compiled.tags)}`)
       .select('d.seq');
-    if (withSnippet) {
+    if (withSnippet && fts && compiled.tags.length === 0) {
+      // Only text columns can hold a hit, so FTS5 may choose the column itself.
+      q = q.select(sql<string>`snippet(decision_search, -1, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as('s_rationale')) as unknown as typeof q;
+    } else if (withSnippet && fts) {
+      // Tag hits would make FTS5 pick the tags column: take each text column's snippet instead.
       for (const column of TEXT_COLUMNS) {
         q = q.select(
           sql<string>`snippet(decision_search, ${COLUMN_INDEX[column]}, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as(`s_${column}`),
@@ -216,7 +225,7 @@ function pageHits(
     if (window) q = q.where('decision_search.rowid', '>=', window.lo).where('decision_search.rowid', '<=', window.hi);
     if (bound) q = q.where('decision_search.rowid', bound.op, bound.seq);
     const rows = all(q.orderBy('decision_search.rowid', order).limit(limit)) as ({ seq: number } & Record<string, unknown>)[];
-    return rows.map((row) => ({ seq: row.seq, snippet: withSnippet ? snippetOf(row) : null }));
+    return rows.map((row) => ({ seq: row.seq, snippet: withSnippet && fts ? snippetOf(row) : null }));
   }
   let q = qb().selectFrom('decision_records as d').select(['d.seq', sql<null>`NULL`.as('snippet')]);
   for (const w of where) q = q.where(w);
@@ -316,7 +325,9 @@ export function searchDecisions(
 }
 
 function exists(compiled: Compiled, fts: string | null, bound: Bound): boolean {
-  return pageHits(compiled, fts, bound, bound.op === '<' ? 'desc' : 'asc', 1, false).length > 0;
+  // Newest first in both cases: FTS5 reaches a match from the top at once, while
+  // an ascending walk from a deep rowid costs milliseconds on a common word.
+  return pageHits(compiled, fts, bound, 'desc', 1, false).length > 0;
 }
 
 /**

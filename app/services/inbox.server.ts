@@ -12,6 +12,7 @@ import {
 import { partnerById } from '../../db/partners';
 import { chapterById } from '../../db/users';
 import type { DecisionRecord, Proposal } from '../../db/schema';
+import { stepLabel } from '../utils/labels';
 import { hasRole } from './permissions';
 import type { Role } from '../../workflows/types';
 
@@ -32,8 +33,10 @@ const FOR_LEADS: Record<string, { kind: string; verb: string }> = {
 export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void {
   if (records.length === 0) return;
   const actorId = records[0]!.actor_id;
-  const partner = partnerById(proposal.partner_id)?.name ?? 'the partner';
-  const what = `“${proposal.event_title}” with ${partner} (${proposal.reference})`;
+  // Most records (a step submitted mid-way) notify nobody: look names up only when needed.
+  let described: string | null = null;
+  const what = () =>
+    (described ??= `“${proposal.event_title}” with ${partnerById(proposal.partner_id)?.name ?? 'the partner'} (${proposal.reference})`);
   const at = nowIso();
   const rows: InboxRowInput[] = [];
   const add = (userIds: number[], record: DecisionRecord, kind: string, message: string) => {
@@ -47,15 +50,15 @@ export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void
     const lead = FOR_LEADS[record.outcome];
     if (lead && (record.step === 'decision' || record.outcome === 'expired')) {
       const why = record.rationale ? `: ${record.rationale}` : '.';
-      const where = record.outcome === 'changes_requested' ? ` (back to ${record.to_state})` : '';
-      add(activeUserIdsWithRole('chapter_lead', proposal.chapter_id), record, lead.kind, `${lead.verb}${where}: ${what}${why}`);
+      const where = record.outcome === 'changes_requested' ? ` (back to ${stepLabel(record.to_state)})` : '';
+      add(activeUserIdsWithRole('chapter_lead', proposal.chapter_id), record, lead.kind, `${lead.verb}${where}: ${what()}${why}`);
     }
     if (record.to_state === 'review' && record.from_state !== 'review') {
       // The proposer never reviews their own proposal, even when they are staff.
       const staff = activeUserIdsWithRole('staff').filter((id) => id !== proposal.proposer_id);
       const again = records.some((r) => r.outcome === 'reopened') ? 'Back in review' : 'New in review';
       const chapter = chapterById(proposal.chapter_id)?.name ?? 'a chapter';
-      add(staff, record, 'submitted', `${again}: ${what}, from ${chapter}.`);
+      add(staff, record, 'submitted', `${again}: ${what()}, from ${chapter}.`);
     }
   }
   insertInboxRows(rows);

@@ -88,20 +88,23 @@ const KIND: Record<string, string> = {
 };
 export const kindLabel = (kind: string) => KIND[kind] ?? kind;
 
+// Formatters are costly to build; one of each serves every request.
+const dateFormat = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+const dateTimeFormat = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'UTC',
+});
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
-  return d.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+  return dateFormat.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso));
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return `${new Date(iso).toLocaleString('en-US', {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'UTC',
-  })} UTC`;
+  return `${dateTimeFormat.format(new Date(iso))} UTC`;
 }

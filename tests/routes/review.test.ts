@@ -135,7 +135,7 @@ describe('/review/<id>', () => {
     const html = await late.text();
     const t = text(html);
     expect(t).toContain('This proposal changed while you were deciding');
-    expect(t).toMatch(/Staff decision\s*:\s*Approved by Tom Kessler \( Staff \)/);
+    expect(t).toMatch(/Staff decision\s*:\s*Approved by Tom Kessler \(Staff\)/);
     expect(html).toContain('The partner refused the written conditions</textarea>');
     expect(proposalRow(id)!.state).toBe('approved');
     expect(

@@ -1,0 +1,38 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { exportRegisterCsv, parseRegisterQuery } from '../services/register.server';
+import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
+
+// The whole filtered register as CSV (same parameters as /decisions, paging
+// ignored), streamed batch by batch so a large register never sits in memory.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'register.view');
+  const { filter } = parseRegisterQuery(new URL(request.url).searchParams);
+  const exported = exportRegisterCsv(actingUser(user), filter);
+  if (!exported.ok) forbidden(exported.error.message);
+  const chunks = exported.chunks[Symbol.iterator]();
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    // One batch per pull: the stream asks for more only as the client reads.
+    pull(controller) {
+      try {
+        const next = chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    cancel() {
+      chunks.return?.();
+    },
+  });
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${exported.filename}"`,
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}
