@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getDb, useDatabase } from '../db/connection';
+import { first, getDb, qb, useDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { createPartner } from '../db/partners';
-import { first, qb } from '../db/connection';
 import { createChapter, createUser } from '../db/users';
 import { seedConfiguration } from '../app/services/seed.server';
 import type { ActingUser } from '../app/services/permissions';

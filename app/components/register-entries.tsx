@@ -89,10 +89,13 @@ export function RegisterTable({
   rows,
   caption,
   showPartner = true,
+  showEventTitle = true,
 }: {
   rows: RegisterEntryView[];
   caption: string;
   showPartner?: boolean;
+  /** Off where the proposals are listed above with their titles. */
+  showEventTitle?: boolean;
 }) {
   return (
     <div className="table-wrap panel register-table" style={{ padding: 0 }}>
@@ -115,13 +118,13 @@ export function RegisterTable({
                 <Link to={recordHref(r.proposalId, r.seq)} aria-label={`Record ${r.seq} of ${r.reference}`}>
                   #{r.seq}
                 </Link>
-                <div>
+                <div className="register-when">
                   <time dateTime={r.at}>{formatUtc(r.at)}</time>
                 </div>
               </td>
               <td>
                 <Link to={recordHref(r.proposalId)}>{r.reference}</Link>
-                <div className="small">{r.eventTitle}</div>
+                {showEventTitle ? <div className="small">{r.eventTitle}</div> : null}
                 {showPartner ? (
                   <div className="small">
                     <Link to={`/partners/${r.partnerId}`}>{r.partnerName}</Link>
@@ -167,6 +170,7 @@ export function RegisterTable({
 // the CSP (style-src 'unsafe-inline'); the text is a constant, never user data.
 const REGISTER_CSS = `
 .register-rationale p { margin: 0 0 0.25rem; }
+.register-when { white-space: nowrap; }
 .register-snippet { border-left: 3px solid #e7c65a; padding-left: 0.4rem; }
 .register-filters .grid-filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 0 1rem; }
 .register-filters .field { margin-bottom: 0.6rem; }

@@ -9,6 +9,7 @@ import {
   searchRegister,
   type RegisterFilter,
 } from '../services/register.server';
+import { can } from '../services/permissions';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
 import { outcomeLabel, stepLabel } from '../utils/labels';
 
@@ -63,6 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     filter,
     paged: page.after != null || page.before != null,
+    canAudit: can(actor, 'audit.run').ok,
     filtered,
     dropped,
     scopeChapter: result.scope.chapterId === null ? null : (user.chapter_name ?? 'your chapter'),
@@ -186,9 +188,12 @@ export default function DecisionRegister() {
           <h1>Decision register</h1>
           <p>Every decision recorded on a proposal, newest first. Records are never changed: a correction is a new record.</p>
         </div>
-        <a className="button button--secondary" href={data.csvHref} download data-testid="csv-link">
-          Download CSV
-        </a>
+        <div className="row no-print">
+          {data.canAudit ? <Link to="/audit">Verify the log</Link> : null}
+          <a className="button button--secondary" href={data.csvHref} download data-testid="csv-link">
+            Download CSV
+          </a>
+        </div>
       </div>
       {data.scopeChapter ? (
         <p className="alert alert--info" data-testid="register-scope">

@@ -26,6 +26,12 @@ function safeUrl(value: unknown): string | null {
   }
 }
 
+/** "supports_bds" (the tag the agenda rules read) -> "Publicly supports BDS"; free text stays as typed. */
+function positionLabel(position: string): string {
+  const m = /^supports_(.+)$/.exec(position);
+  return m ? `Publicly supports ${m[1]!.replace(/_/g, ' ').toUpperCase()}` : position;
+}
+
 type RegistryFact = { label: string; value: string; href: string | null };
 
 const REGISTRY_LABEL: Record<string, string> = {
@@ -59,6 +65,9 @@ function registryFacts(registry: string | null): RegistryFact[] {
     });
 }
 
+const PROPOSALS_SHOWN = 50;
+const DECISIONS_SHOWN = 25;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'register.view');
   const id = Number(params.id);
@@ -66,7 +75,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = actingUser(user);
   const scope = registerScopeFor(actor);
   if (!scope.ok) forbidden(scope.error.message);
-  const profile = partnerProfile(actor, id, { proposalLimit: 200, decisionLimit: 50 });
+  // The newest ones here; the rest page on in the register (a much-asked partner has thousands of records).
+  const profile = partnerProfile(actor, id, { proposalLimit: PROPOSALS_SHOWN, decisionLimit: DECISIONS_SHOWN });
   if (!profile.ok) {
     if (profile.error.kind === 'not_found') notFound('This partner');
     forbidden(profile.error.message);
@@ -81,7 +91,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       websiteHref: safeUrl(p.website),
       country: p.country,
       description: p.description,
-      publicPositions: p.publicPositions,
+      publicPositions: p.publicPositions.map(positionLabel),
       ein: p.ein,
       registry: registryFacts(p.registry),
       createdAt: p.created_at,
@@ -106,6 +116,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     decisions: profile.decisions.map(toEntryView),
     decisionCount: profile.decisionCount,
     registerHref: qs(profile.registerParams)!,
+    // Each proposal has exactly one "created" record: the register lists them all, paged.
+    allProposalsHref: `/decisions?${new URLSearchParams({ partner: String(p.id), step: 'proposal', outcome: 'created' })}`,
     olderHref: qs(profile.olderParams),
   });
 }
@@ -264,9 +276,9 @@ export default function PartnerPage() {
           </div>
         )}
         {data.proposalCount > data.proposals.length ? (
-          <p className="small muted">
-            The newest {data.proposals.length} of {data.proposalCount} proposals are listed; <Link to={data.registerHref}>search the register</Link> for
-            the rest.
+          <p className="small muted" data-testid="partner-more-proposals">
+            The newest {data.proposals.length} of {data.proposalCount} proposals are listed.{' '}
+            <Link to={data.allProposalsHref}>All {data.proposalCount} proposals in the register</Link>
           </p>
         ) : null}
       </section>
@@ -284,7 +296,7 @@ export default function PartnerPage() {
                 ? `The newest ${data.decisions.length} of ${data.decisionCount} decision records.`
                 : `All ${data.decisionCount === 1 ? 'the decision record' : `${data.decisionCount} decision records`}, newest first.`}
             </p>
-            <RegisterTable rows={data.decisions} caption={`Decision records about ${partner.name}, newest first`} showPartner={false} />
+            <RegisterTable rows={data.decisions} caption={`Decision records about ${partner.name}, newest first`} showPartner={false} showEventTitle={false} />
             {data.olderHref ? (
               <p>
                 <Link to={data.olderHref}>Older decisions about this partner →</Link>

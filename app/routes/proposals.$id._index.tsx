@@ -98,7 +98,24 @@ export default function ProposalHome() {
             ask for changes.
           </p>
         ) : p.state === 'approved' ? (
-          <p>Approved{p.approved_until ? ` until ${formatDate(p.approved_until)}` : ''}. See the decision below for any conditions.</p>
+          <div className="approval">
+            <p>
+              <strong>Approved{p.approved_until ? ` until ${formatDate(p.approved_until)}` : ''}</strong>
+              {view.approval ? ` by ${view.approval.actorName}, ${formatDateTime(view.approval.at)}.` : '.'}
+            </p>
+            {view.approval && view.approval.conditions.length > 0 ? (
+              <>
+                <h3>Conditions of the approval</h3>
+                <ol className="conditions">
+                  {view.approval.conditions.map((c) => (
+                    <li key={c}>{c}</li>
+                  ))}
+                </ol>
+              </>
+            ) : (
+              <p className="muted">No conditions were attached.</p>
+            )}
+          </div>
         ) : (
           <p>{p.state === 'withdrawn' ? 'Withdrawn.' : p.state === 'rejected' ? 'Rejected.' : 'Expired: the partnership needs re-vetting.'}</p>
         )}

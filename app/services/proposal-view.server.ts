@@ -61,6 +61,8 @@ export type ProposalView = {
   riskMatrix: Pick<ConfigDocs['risk_matrix'], 'bands' | 'likelihoodLabels' | 'impactLabels'>;
   returnedTo: Step | null;
   changeRequest: ChangeRequest | null;
+  /** The standing approval: its end date and the conditions staff attached (from the record's inputs). */
+  approval: { until: string | null; conditions: string[]; rationale: string; actorName: string; at: string; seq: number } | null;
   /** The step the lead acts on now (the current vetting state), or null. */
   currentStep: Step | null;
   /** Present when a viewer was given: what they may do here. */
@@ -149,6 +151,21 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     }
   }
 
+  let approval: ProposalView['approval'] = null;
+  if (proposal.state === 'approved' || proposal.state === 'expired') {
+    const record = [...records].reverse().find((r) => r.outcome === 'approved');
+    if (record) {
+      let conditions: string[] = [];
+      try {
+        const inputs = JSON.parse(record.inputs) as { command?: { conditions?: unknown } };
+        if (Array.isArray(inputs.command?.conditions)) conditions = inputs.command.conditions.filter((c): c is string => typeof c === 'string');
+      } catch {
+        // A record whose inputs are not JSON shows no conditions rather than failing the page.
+      }
+      approval = { until: proposal.approved_until, conditions, rationale: record.rationale, actorName: record.actor_name, at: record.at, seq: record.seq };
+    }
+  }
+
   const agendaItems: AgendaMapItem[] = currentAgendaItems(proposalId).map((a) => ({
     id: a.id,
     text: a.text,
@@ -195,6 +212,7 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     riskMatrix: { bands: matrix.bands, likelihoodLabels: matrix.likelihoodLabels, impactLabels: matrix.impactLabels },
     returnedTo,
     changeRequest,
+    approval,
     currentStep,
     viewer: viewer
       ? {

@@ -76,6 +76,30 @@ export async function signIn(page: Page, email: string, password = 'cosponsor-de
   await Promise.all([page.waitForURL((url) => !url.pathname.startsWith('/login')), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
 
+export const isScriptless = (page: Page) => scriptless.has(page);
+
+/**
+ * Clicks a submit button and waits until the page has settled: with JavaScript, until
+ * Remix's router is idle again (the action, any redirect and the loaders); without,
+ * until the browser has loaded the answer.
+ */
+export async function submitWith(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
+  if (scriptless.has(page)) {
+    await Promise.all([page.waitForEvent('load'), button.click()]);
+    return;
+  }
+  type RouterWindow = { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } };
+  await button.click();
+  // The submission may take a moment to start (route discovery); then wait for it to end.
+  await page
+    .waitForFunction(() => (window as unknown as RouterWindow).__remixRouter?.state.navigation.state !== 'idle', null, { timeout: 1500, polling: 20 })
+    .catch(() => undefined);
+  await page.waitForFunction(() => {
+    const router = (window as unknown as RouterWindow).__remixRouter;
+    return !router || (router.state.navigation.state === 'idle' && router.state.revalidation === 'idle');
+  });
+}
+
 export type A11yViolation = { id: string; impact: string | null | undefined; help: string; targets: string[] };
 
 /** Runs axe-core on the page and fails on any serious or critical violation (named in the message). */

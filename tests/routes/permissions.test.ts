@@ -115,6 +115,14 @@ const ROUTES: Row[] = [
     logs: true,
     form: () => ({ intent: 'create', name: `Matrix Chapter ${++seq}`, region: 'Test' }),
   },
+  // The decision register: everyone signed in (chapter leads scoped to their chapter by the service).
+  { method: 'GET', path: '/decisions', allow: SIGNED_IN },
+  { method: 'GET', path: '/decisions.csv', allow: SIGNED_IN, resource: true },
+  { method: 'GET', path: '/partners/1', allow: SIGNED_IN },
+  { method: 'GET', path: '/proposals/:proposal/record', allow: VIEWERS },
+  { method: 'GET', path: '/proposals/:proposal/record.json', allow: VIEWERS, resource: true },
+  { method: 'GET', path: '/audit', allow: ['staff', 'staffProposer', 'reviewer', 'admin'] },
+  { method: 'POST', path: '/audit', allow: ['staff', 'staffProposer', 'reviewer', 'admin'], ok: { status: 302, location: '/audit' }, form: () => ({}) },
   // Last: it approves :proposal. The proposer is staff too, and is still refused (four-eyes).
   {
     method: 'POST',

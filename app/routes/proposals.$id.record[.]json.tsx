@@ -1,0 +1,22 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { exportBundle } from '../../db/bundle';
+import { notFound, requireProposal } from '../utils/auth.server';
+
+// One proposal's decision records with their hashes, as a file anyone can
+// verify offline: npm run audit:verify -- --bundle <file>.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { proposal } = await requireProposal(request, params.id, 'proposal.view');
+  const bundle = exportBundle(proposal.id);
+  if (!bundle) notFound('This proposal');
+  const body = `${JSON.stringify(bundle, null, 2)}\n`;
+  // References are letters, digits and hyphens; anything else is replaced so the header stays valid.
+  const filename = `${proposal.reference.replace(/[^A-Za-z0-9._-]/g, '_')}-records.json`;
+  return new Response(body, {
+    status: 200,
+    headers: {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${filename}"`,
+      'Cache-Control': 'private, no-store',
+    },
+  });
+}
