@@ -6,6 +6,7 @@ import { isSeeded, seedDemo } from './app/services/seed.server';
 import { createApp } from './app/http.server';
 import { startOutboxWorker } from './app/services/outside/outbox.server';
 import { expireDueApprovals } from './app/services/expiry.server';
+import { catchUpSearchIndex } from './db/search-index';
 
 // Starts Cosponsor: migrate, seed an empty database with demo data, serve.
 installGlobals();
@@ -44,6 +45,15 @@ const expirySweep = setInterval(() => {
 }, 60 * 60_000);
 expirySweep.unref();
 expireDueApprovals();
+// The search index follows the log after each commit (docs/decisions/0012).
+catchUpSearchIndex();
+setInterval(() => {
+  try {
+    catchUpSearchIndex();
+  } catch (error) {
+    console.error('Search indexing failed:', error);
+  }
+}, 2_000).unref();
 
 const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;

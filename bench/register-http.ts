@@ -2,7 +2,7 @@
 // signed in as a reviewer, against a COPY of a database built with
 //   DATABASE_PATH=/tmp/scale/s20000.db npm run db:seed -- --scale 20000
 // Run after `npx remix build`:
-//   npx tsx bench/register-http.ts [--source /tmp/scale/s20000.db] [--requests 200]
+//   npx tsx bench/register-http.ts [--source /tmp/scale/s20000.db] [--requests 200] [--dev]
 // Server time = from the HTTP server's 'request' event to the response's
 // 'finish' (loaders, rendering, writing the body); "client" adds the loopback
 // fetch and reading the body. Requests run one at a time after 10 warm-ups.
@@ -17,8 +17,12 @@ const { values } = parseArgs({
     source: { type: 'string', default: '/tmp/scale/s20000.db' },
     requests: { type: 'string', default: '200' },
     keep: { type: 'boolean', default: false },
+    // React's development build (what the test runs use) is several times slower to render.
+    dev: { type: 'boolean', default: false },
   },
 });
+// As the server runs in production; set before React is first loaded (the imports below are dynamic).
+process.env.NODE_ENV = values.dev ? 'development' : 'production';
 const REQUESTS = Number(values.requests);
 const source = path.resolve(values.source!);
 if (!fs.existsSync(source)) {
@@ -50,7 +54,7 @@ http.Server.prototype.emit = function (this: http.Server, event: string, ...args
       serverTimes.set(url, list);
     });
   }
-  return originalEmit.call(this, event, ...args);
+  return (originalEmit as (this: http.Server, event: string, ...rest: unknown[]) => boolean).call(this, event, ...args);
 } as typeof http.Server.prototype.emit;
 
 const { first, getDb, qb, useDatabase } = await import('../db/connection');
@@ -141,7 +145,9 @@ for (const c of cases) {
   });
 }
 
-console.log(`\n${REQUESTS} sequential requests each (after 10 warm-ups), reviewer@cosponsor.test, Node ${process.version}:`);
+console.log(
+  `\n${REQUESTS} sequential requests each (after 10 warm-ups), reviewer@cosponsor.test, NODE_ENV=${process.env.NODE_ENV}, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}:`,
+);
 console.table(table);
 console.log(`page 50 URL: ${page50}`);
 const slow = table.filter((t) => Number(t['server p95 ms']) >= 50);

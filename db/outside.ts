@@ -236,3 +236,45 @@ export function outboxSummary(): { pending: number; delivered: number; failed: n
 export function recentOutboxRows(limit = 50): OutboxRow[] {
   return all(qb().selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit));
 }
+
+/** The delivery log: the newest rows with the decision and proposal they announce. */
+export function outboxLog(limit = 50) {
+  return all(
+    qb()
+      .selectFrom('outbox as o')
+      .leftJoin('decision_records as d', 'd.seq', 'o.decision_seq')
+      .leftJoin('proposals as p', 'p.id', 'd.proposal_id')
+      .select([
+        'o.id',
+        'o.channel',
+        'o.idempotency_key',
+        'o.decision_seq',
+        'o.created_at',
+        'o.attempts',
+        'o.next_attempt_at',
+        'o.delivered_at',
+        'o.failed_at',
+        'o.last_error',
+        'd.step',
+        'd.outcome',
+        'd.from_state',
+        'd.to_state',
+        'p.id as proposal_id',
+        'p.reference',
+      ])
+      .orderBy('o.id', 'desc')
+      .limit(limit),
+  );
+}
+
+/** The newest delivery attempts across all rows, with the row's channel and key. */
+export function recentOutboxAttempts(limit = 50) {
+  return all(
+    qb()
+      .selectFrom('outbox_attempts as a')
+      .innerJoin('outbox as o', 'o.id', 'a.outbox_id')
+      .select(['a.id', 'a.outbox_id', 'a.at', 'a.status', 'a.ok', 'a.error', 'a.duration_ms', 'o.channel', 'o.idempotency_key'])
+      .orderBy('a.id', 'desc')
+      .limit(limit),
+  );
+}

@@ -1,5 +1,6 @@
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
 import { all, first, insertId, qb } from './connection';
+import { catchUpSearchIndex } from './search-index';
 import type { Database, Partner } from './schema';
 
 // The decision register: every decision record, newest first, filtered,
@@ -286,6 +287,7 @@ export function searchDecisions(
   page: RegisterPage = {},
   scope: RegisterScope = { chapterId: null },
 ): RegisterResult {
+  catchUpSearchIndex();
   const limit = Math.min(Math.max(1, Math.floor(page.limit ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE);
   const fts = ftsQuery(filter.q);
   if (filter.q?.trim() && !fts) {
@@ -339,6 +341,7 @@ export function* eachDecisionBatch(
   scope: RegisterScope = { chapterId: null },
   batchSize = 500,
 ): Generator<RegisterRow[]> {
+  catchUpSearchIndex();
   const fts = ftsQuery(filter.q);
   if (filter.q?.trim() && !fts) return;
   const compiled = compile(filter, scope);

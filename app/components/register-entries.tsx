@@ -123,7 +123,9 @@ export function RegisterTable({
                 </div>
               </td>
               <td>
-                <Link to={recordHref(r.proposalId)}>{r.reference}</Link>
+                <Link to={recordHref(r.proposalId)} className="register-when">
+                  {r.reference}
+                </Link>
                 {showEventTitle ? <div className="small">{r.eventTitle}</div> : null}
                 {showPartner ? (
                   <div className="small">

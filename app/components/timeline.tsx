@@ -19,7 +19,8 @@ export function Timeline({ records, emptyText = 'No decisions recorded yet.' }: 
   return (
     <ol className="timeline">
       {records.map((r) => (
-        <li key={r.seq} className={`timeline__item timeline__item--${outcomeTone(r.outcome)}`} data-seq={r.seq}>
+        // id: the anchor an MOU clause's "required by" link points to.
+        <li key={r.seq} id={`record-${r.seq}`} className={`timeline__item timeline__item--${outcomeTone(r.outcome)}`} data-seq={r.seq}>
           <div className="row">
             <strong>{stepLabel(r.step)}</strong>
             <Tag tone={outcomeTone(r.outcome)}>{outcomeLabel(r.outcome)}</Tag>

@@ -43,6 +43,18 @@ export const newProposalSchema = z
       .optional(),
     partnerCountry: z.string().trim().max(80).optional(),
     partnerDescription: z.string().trim().max(5000).optional(),
+    partnerEin: z
+      .string()
+      .trim()
+      .regex(/^\d{2}-?\d{7}$/, 'An EIN has nine digits, written like 12-3456789.')
+      .optional(),
+    // The EIN chosen in the registry lookup: its registry data is stored with the partner.
+    registryEin: z
+      .string()
+      .trim()
+      .regex(/^\d{2}-?\d{7}$/)
+      .optional()
+      .catch(undefined),
     supportsBds: z.literal('on').optional(),
     confirmNew: z.literal('on').optional(),
     q: z.string().optional(),

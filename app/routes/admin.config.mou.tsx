@@ -131,6 +131,7 @@ export default function MouTemplateAdmin() {
           <NavLink to="/admin/users" className="button button--secondary button--small">Users</NavLink>
           <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
           <NavLink to="/admin/config/mou" className="button button--secondary button--small">MOU template</NavLink>
+          <NavLink to="/admin/deliveries" className="button button--secondary button--small">Deliveries</NavLink>
         </nav>
       </div>
 

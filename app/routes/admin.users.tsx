@@ -39,6 +39,7 @@ function AdminNav() {
     <nav aria-label="Administration" className="row">
       <NavLink to="/admin/users" className="button button--secondary button--small">Users</NavLink>
       <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
+      <NavLink to="/admin/deliveries" className="button button--secondary button--small">Deliveries</NavLink>
     </nav>
   );
 }

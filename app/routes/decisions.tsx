@@ -34,6 +34,15 @@ const FIELD_LABEL: Record<string, string> = {
   before: 'page position (newer)',
 };
 
+const ID_FIELDS = new Set(['partner', 'chapter', 'campaign', 'proposal', 'actor', 'after', 'before']);
+
+/** The validator's own words for ids and choices are technical; dates and search keep theirs. */
+function readableReason(name: string, reason: string | undefined): string {
+  if (ID_FIELDS.has(name)) return 'it is not a record number (a whole number above 0).';
+  if (name === 'step' || name === 'outcome') return `it is not one of the ${name}s in the list.`;
+  return reason ?? 'Invalid value.';
+}
+
 const href = (params: URLSearchParams | null) => {
   if (params === null) return null;
   const s = params.toString();
@@ -49,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     name,
     label: FIELD_LABEL[name] ?? name,
     value: url.searchParams.get(name) ?? '',
-    reason: reason ?? 'Invalid value.',
+    reason: readableReason(name, reason),
   }));
   // The filter form sends its empty fields too: tidy the URL so it reads as the search it is.
   if (dropped.length === 0 && [...url.searchParams.values()].some((v) => v.trim() === '')) {
@@ -72,6 +81,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     newerHref: href(result.newerParams),
     olderHref: href(result.olderParams),
     newestHref: href(registerSearchParams(filter))!,
+    everyProposalHref: href(registerSearchParams({ ...filter, proposalId: null }))!,
     csvHref: `/decisions.csv${registerSearchParams(filter).size ? `?${registerSearchParams(filter)}` : ''}`,
     choices: {
       partners: choices.partners,
@@ -114,7 +124,17 @@ function Select({
   );
 }
 
-function Filters({ filter, choices, scoped }: { filter: RegisterFilter; choices: ReturnType<typeof useLoaderData<typeof loader>>['choices']; scoped: boolean }) {
+function Filters({
+  filter,
+  choices,
+  scoped,
+  everyProposalHref,
+}: {
+  filter: RegisterFilter;
+  choices: ReturnType<typeof useLoaderData<typeof loader>>['choices'];
+  scoped: boolean;
+  everyProposalHref: string;
+}) {
   const location = useLocation();
   return (
     // Keyed by the URL so the fields show the search in the address bar after each navigation.
@@ -161,6 +181,14 @@ function Filters({ filter, choices, scoped }: { filter: RegisterFilter; choices:
           <input id="register-to" type="date" name="to" defaultValue={filter.to ?? ''} />
         </div>
       </div>
+      {filter.proposalId ? (
+        // Not a field of the form: kept as it came (from a proposal's record), with a way out.
+        <p className="small" data-testid="register-proposal-filter">
+          <input type="hidden" name="proposal" value={filter.proposalId} />
+          Only the records of one proposal are shown.{' '}
+          <Link to={everyProposalHref}>Show every proposal’s records</Link>
+        </p>
+      ) : null}
       <div className="form-actions" style={{ marginTop: '0.25rem' }}>
         <button type="submit" className="button">
           Search
@@ -212,7 +240,7 @@ export default function DecisionRegister() {
           </ul>
         </div>
       ) : null}
-      <Filters filter={data.filter} choices={data.choices} scoped={data.scopeChapter !== null} />
+      <Filters filter={data.filter} choices={data.choices} scoped={data.scopeChapter !== null} everyProposalHref={data.everyProposalHref} />
 
       {rows.length === 0 ? (
         <div className="panel" data-testid="register-empty">

@@ -42,6 +42,8 @@ const REGISTRY_LABEL: Record<string, string> = {
   url: 'Registry page',
   fetchedAt: 'Fetched',
   nteeCode: 'NTEE code',
+  latestRevenue: 'Latest revenue',
+  latestRevenuePeriod: 'Revenue tax period',
   city: 'City',
   state: 'State',
 };
@@ -59,7 +61,12 @@ function registryFacts(registry: string | null): RegistryFact[] {
   return Object.entries(data as Record<string, unknown>)
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
     .map(([key, v]) => {
-      const value = typeof v === 'object' ? JSON.stringify(v) : String(v);
+      const value =
+        typeof v === 'object'
+          ? JSON.stringify(v)
+          : key === 'latestRevenue' && typeof v === 'number'
+            ? `$${Math.round(v).toLocaleString('en-US')}`
+            : String(v);
       const label = REGISTRY_LABEL[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ');
       return { label: label.charAt(0).toUpperCase() + label.slice(1), value: key === 'fetchedAt' ? formatUtc(value) : value, href: safeUrl(v) };
     });

@@ -139,7 +139,8 @@ export default function PerceptionStep() {
         const v = values.answers[item.key] ?? { answer: '', note: '' };
         const base = `answers.${item.key}`;
         return (
-          <fieldset key={item.key} className="criterion">
+          // The id is the anchor an MOU clause's provenance link points to.
+          <fieldset key={item.key} id={`item-${item.key}`} className="criterion">
             <legend>
               {i + 1}. {item.label}
             </legend>

@@ -143,7 +143,8 @@ export default function RiskStep() {
           const scored = result.items[i];
           const ordinal = values.items.slice(0, i + 1).filter((x) => (x.kind !== 'benefit') === risk).length;
           return (
-            <li key={i} className={`item-row risk-row risk-row--${risk ? 'risk' : 'benefit'}`}>
+            // id: the anchor an MOU mitigation clause links to (its 0-based place in the register).
+            <li key={i} id={`item-${i}`} className={`item-row risk-row risk-row--${risk ? 'risk' : 'benefit'}`}>
               <fieldset className="bare">
                 <legend className="item-row__legend">
                   <span className={`dot dot--${risk ? 'risk' : 'benefit'}`} aria-hidden="true">

@@ -8,7 +8,14 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { Tag } from '../components/forms';
 import { EventFields, FormAlerts, TextArea, TextField } from '../components/proposal-form';
 import { newProposalSchema } from '../forms/proposal.server';
-import { campaignOptions, partnerCandidates, partnerSummary, startProposal } from '../services/proposals.server';
+import {
+  campaignOptions,
+  partnerCandidates,
+  partnerSummary,
+  registryPanel,
+  startProposalWithChecks,
+  type RegistryPanel,
+} from '../services/proposals.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { formatDate, stateLabel, stateTone } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
@@ -25,7 +32,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const partnerId = Number(url.searchParams.get('partnerId'));
   const creating = url.searchParams.get('new') === '1';
   const partner = Number.isInteger(partnerId) && partnerId > 0 ? partnerSummary(partnerId) : null;
+  // The registry lookup belongs to the new-partner form; it stays silent when the registry is off.
+  const registry: RegistryPanel = creating && !partner ? await registryPanel(url.searchParams) : { enabled: false };
   return json({
+    registry,
     q,
     stage: partner ? ('event' as const) : creating ? ('new' as const) : q ? ('results' as const) : ('search' as const),
     partner,
@@ -42,7 +52,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success') {
     return json({ values, errors: submission.error ?? {}, formError: null as string | null, duplicates: [] as ReturnType<typeof partnerCandidates> }, { status: 400 });
   }
-  const result = startProposal(actingUser(user), submission.value);
+  // Registry data is kept with a new partner, and the partner is screened (never failing the creation).
+  const result = await startProposalWithChecks(actingUser(user), submission.value);
   if (!result.ok) {
     return json({ values, errors: result.fieldErrors, formError: result.formError, duplicates: result.duplicates ?? [] }, { status: 400 });
   }
@@ -91,12 +102,146 @@ function CandidateCard({ c, q }: { c: Candidate; q: string }) {
   );
 }
 
+type EnabledPanel = Extract<RegistryPanel, { enabled: true }>;
+
+const usd = (n: number) => `$${Math.round(n).toLocaleString('en-US')}`;
+
+/** Plain links carrying the whole query, so the lookup works without JavaScript. */
+function lookupHref(q: string, registry: EnabledPanel, extra: Record<string, string>) {
+  const params = new URLSearchParams({ q, new: '1', rq: registry.query });
+  if (registry.state) params.set('rstate', registry.state);
+  for (const [k, val] of Object.entries(extra)) params.set(k, val);
+  return `/proposals/new?${params.toString()}`;
+}
+
+function RegistryLookup({ registry, q }: { registry: EnabledPanel; q: string }) {
+  const { search, chosen } = registry;
+  return (
+    <section className="panel" aria-labelledby="registry-title" data-testid="registry-lookup">
+      <h2 id="registry-title">Look up a US nonprofit</h2>
+      <p className="small muted">
+        Optional: fill in the partner from the IRS registry of tax-exempt organizations (ProPublica Nonprofit Explorer). You can change
+        everything afterwards.
+      </p>
+      <Form method="get" className="search-form row" role="search" aria-label="Registry lookup">
+        <input type="hidden" name="q" value={q} />
+        <input type="hidden" name="new" value="1" />
+        <div className="field grow">
+          <label htmlFor="registry-q">Name or EIN</label>
+          <input id="registry-q" type="search" name="rq" defaultValue={registry.query || q} required minLength={2} />
+        </div>
+        <div className="field">
+          <label htmlFor="registry-state">State (optional)</label>
+          <input id="registry-state" name="rstate" defaultValue={registry.state} maxLength={2} size={3} pattern="[A-Za-z]{2}" autoComplete="address-level1" />
+        </div>
+        <button type="submit" className="button button--secondary">
+          Look up
+        </button>
+      </Form>
+
+      {search && !search.ok ? (
+        <p className="alert alert--warn" role="status" data-testid="registry-error">
+          {search.message} You can still enter the partner by hand below.
+        </p>
+      ) : null}
+      {search && search.ok ? (
+        search.rows.length === 0 ? (
+          <p className="muted" role="status">
+            {search.note ?? `No nonprofit in the registry matches “${registry.query}”${registry.state ? ` in ${registry.state}` : ''}.`}
+          </p>
+        ) : (
+          <>
+            {search.note ? <p className="small alert alert--info">{search.note}</p> : null}
+            <div className="table-wrap">
+              <table className="data" data-testid="registry-results">
+                <caption className="small">
+                  {search.totalResults === 1 ? '1 organization' : `${search.totalResults} organizations`} in the registry
+                  {search.numPages > 1 ? `, page ${search.page + 1} of ${search.numPages}` : ''}. The search gives no revenue: it is
+                  shown once you choose one.
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">City</th>
+                    <th scope="col">State</th>
+                    <th scope="col">EIN</th>
+                    <th scope="col">NTEE</th>
+                    <th scope="col">Latest revenue</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Choose</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {search.rows.map((o) => (
+                    <tr key={o.ein}>
+                      <td>{o.name}</td>
+                      <td>{o.city ?? '—'}</td>
+                      <td>{o.state ?? '—'}</td>
+                      <td>{o.einFormatted}</td>
+                      <td>{o.nteeCode ?? '—'}</td>
+                      <td>{o.latestRevenue ? `${usd(o.latestRevenue.amount)}${o.latestRevenue.taxPeriod ? ` (${o.latestRevenue.taxPeriod})` : ''}` : '—'}</td>
+                      <td>
+                        <Link className="button button--secondary button--small" to={lookupHref(q, registry, { ein: o.ein, rpage: String(search.page) })}>
+                          Use this<span className="visually-hidden">: {o.name}</span>
+                        </Link>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {search.numPages > 1 ? (
+              <nav aria-label="Registry result pages" className="row small">
+                {search.page > 0 ? <Link to={lookupHref(q, registry, { rpage: String(search.page - 1) })}>← Previous page</Link> : null}
+                {search.page + 1 < search.numPages ? <Link to={lookupHref(q, registry, { rpage: String(search.page + 1) })}>Next page →</Link> : null}
+              </nav>
+            ) : null}
+          </>
+        )
+      ) : null}
+
+      {chosen && !chosen.ok ? (
+        <p className="alert alert--warn" role="status" data-testid="registry-choice-error">
+          {chosen.message} Enter the partner by hand below.
+        </p>
+      ) : null}
+      {chosen && chosen.ok ? (
+        <div className="alert alert--info" role="status" data-testid="registry-chosen">
+          <p>
+            <strong>Filled in below from the registry:</strong> {chosen.prefill.name}
+            {chosen.prefill.city || chosen.prefill.state ? `, ${[chosen.prefill.city, chosen.prefill.state].filter(Boolean).join(', ')}` : ''} · EIN{' '}
+            {chosen.prefill.ein}
+            {chosen.prefill.nteeCode ? ` · NTEE ${chosen.prefill.nteeCode}` : ''}
+            {chosen.prefill.latestRevenue !== null
+              ? ` · latest revenue ${usd(chosen.prefill.latestRevenue)}${chosen.prefill.latestRevenuePeriod ? ` (${chosen.prefill.latestRevenuePeriod})` : ''}`
+              : ''}
+            .{' '}
+            <a href={chosen.prefill.url} rel="noopener noreferrer nofollow">
+              Registry page
+            </a>
+          </p>
+          {chosen.note ? <p className="small">{chosen.note}</p> : null}
+          <p className="small">The registry writes names in capitals: correct the name if you like, and say who the group is.</p>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
 export default function NewProposal() {
-  const { q, stage, partner, candidates, campaigns } = useLoaderData<typeof loader>();
+  const { q, stage, partner, candidates, campaigns, registry } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const errors = actionData?.errors;
-  const values = actionData?.values ?? (stage === 'new' ? { partnerName: q } : undefined);
+  const prefill = registry.enabled && registry.chosen?.ok ? registry.chosen.prefill : null;
+  const values =
+    actionData?.values ??
+    (stage === 'new'
+      ? prefill
+        ? { partnerName: prefill.name, partnerCountry: 'US', partnerEin: prefill.ein, partnerDescription: prefill.description, registryEin: prefill.ein }
+        : { partnerName: q }
+      : undefined);
   const v = (k: string) => (values && typeof (values as Record<string, unknown>)[k] === 'string' ? ((values as Record<string, unknown>)[k] as string) : undefined);
   const duplicates = actionData?.duplicates ?? [];
 
@@ -161,8 +306,11 @@ export default function NewProposal() {
         </section>
       ) : null}
 
+      {stage === 'new' && registry.enabled ? <RegistryLookup registry={registry} q={q} /> : null}
+
       {stage === 'event' || stage === 'new' ? (
-        <Form method="post" className="stack proposal-form" noValidate>
+        // Keyed on the chosen organization, so "Use this" refills the fields with JavaScript too.
+        <Form key={prefill?.ein ?? 'blank'} method="post" className="stack proposal-form" noValidate>
           <FormAlerts formError={actionData?.formError} errors={errors} />
           {duplicates.length > 0 ? (
             <section className="panel" aria-labelledby="dup-title">
@@ -199,6 +347,14 @@ export default function NewProposal() {
                   <TextField name="partnerWebsite" type="url" label="Website" errors={errors} defaultValue={v('partnerWebsite')} hint="Optional, e.g. https://example.org" />
                   <TextField name="partnerCountry" label="Country" required errors={errors} defaultValue={v('partnerCountry') ?? 'US'} />
                 </div>
+                <TextField
+                  name="partnerEin"
+                  label="EIN (US nonprofits)"
+                  errors={errors}
+                  defaultValue={v('partnerEin')}
+                  hint="Optional, e.g. 12-3456789. Screening uses it to tell namesakes apart."
+                />
+                {v('registryEin') ? <input type="hidden" name="registryEin" value={v('registryEin')} /> : null}
                 <TextArea name="partnerDescription" label="About the group" required errors={errors} defaultValue={v('partnerDescription')} hint="Who they are, what they do, who leads them." />
                 <fieldset className="field">
                   <legend>Known public positions</legend>

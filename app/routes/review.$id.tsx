@@ -9,7 +9,7 @@ import { Stepper } from '../components/stepper';
 import { Timeline } from '../components/timeline';
 import { formValues } from '../forms/review.server';
 import { expireDueApprovals, todayUtc } from '../services/expiry.server';
-import { reviewDossier, submitReviewForm, type ReviewActionResult } from '../services/review.server';
+import { refreshScreeningBeforeDecision, reviewDossier, submitReviewForm, type ReviewActionResult } from '../services/review.server';
 import { actingUser, notFound, requirePermission, requireProposal } from '../utils/auth.server';
 import {
   formatDate,
@@ -33,9 +33,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const today = todayUtc();
   expireDueApprovals(today);
   const { proposal } = await requireProposal(request, params.id);
+  // Screen again before the decision when the last check is old (bounded by the timeout; never blocks deciding).
+  const screeningRefresh = await refreshScreeningBeforeDecision(proposal);
   const dossier = reviewDossier(proposal.id, actingUser(user), today);
   if (!dossier) notFound('This proposal');
-  return json({ dossier });
+  return json({ dossier, screeningRefresh });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -110,13 +112,16 @@ function Refusal({ id, control }: { id: string; control: { ok: true } | { ok: fa
 }
 
 export default function Dossier() {
-  const { dossier } = useLoaderData<typeof loader>();
+  const { dossier, screeningRefresh } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as Failure | undefined;
   const navigation = useNavigation();
   const busy = navigation.state === 'submitting';
   const { view } = dossier;
   const p = view.proposal;
-  const hits = dossier.screening?.status === 'hits' ? dossier.screening.hits : [];
+  // The screening staff weigh: the latest, or the last answer the service gave when the latest check failed.
+  const weighed = dossier.screeningLastAnswer ?? dossier.screening;
+  const hits = weighed?.status === 'hits' ? weighed.hits : [];
+  const screeningProblem = screeningRefresh.failure ?? (dossier.screening?.status === 'error' ? dossier.screening.error : null);
   const conflicts = view.agendaItems.filter((i) => i.classification === 'conflicting');
   const unknown = view.agendaItems.filter((i) => i.classification === 'unknown');
   const steps = view.steps.map((s) => ({ ...s, href: `#step-${s.step}` }));
@@ -629,45 +634,71 @@ export default function Dossier() {
 
       <section className="panel" aria-labelledby="screening-heading" data-testid="screening">
         <h2 id="screening-heading">Designation and sanctions screening</h2>
-        {!dossier.screening ? (
-          <p className="muted">This partner was not screened for this proposal.</p>
-        ) : (
+        {screeningProblem ? (
+          <p className="alert alert--warn" data-testid="screening-unavailable">
+            <strong>Screening unavailable: </strong>
+            {screeningProblem} You can still decide{dossier.screeningLastAnswer ? '; the last answer the service gave is shown below' : ''}.
+          </p>
+        ) : null}
+        {!weighed || (weighed.status === 'error' && !screeningProblem) ? (
+          <p className="muted">
+            {dossier.screeningOn
+              ? 'This partner was not screened for this proposal.'
+              : 'This partner was not screened for this proposal: screening is turned off (an administrator can set SCREENING_URL).'}
+          </p>
+        ) : weighed.status === 'error' ? null : (
           <>
             <p>
-              <Tag tone={dossier.screening.status === 'hits' ? 'bad' : dossier.screening.status === 'clear' ? 'good' : 'neutral'}>
-                {dossier.screening.status === 'hits'
-                  ? 'Listed entities found'
-                  : dossier.screening.status === 'clear'
-                    ? 'No listing found'
-                    : dossier.screening.status === 'off'
-                      ? 'Screening off'
-                      : 'Screening failed'}
+              <Tag tone={weighed.status === 'hits' ? 'bad' : weighed.status === 'clear' ? 'good' : 'neutral'}>
+                {weighed.status === 'hits' ? 'Listed entities found' : weighed.status === 'clear' ? 'No listing found' : 'Screening off'}
               </Tag>{' '}
-              checked {formatDateTime(dossier.screening.checkedAt)}
-              {dossier.screening.source ? ` against ${dossier.screening.source}` : ''}.
+              checked {formatDateTime(weighed.checkedAt)} ({weighed.stage === 'decision' ? 'before the decision' : 'when the proposal was created'})
+              {weighed.source ? ` against ${weighed.source}` : ''}.
             </p>
-            {dossier.screening.error ? <p className="small">{dossier.screening.error}</p> : null}
+            {weighed.status === 'off' && weighed.error ? <p className="small">{weighed.error}</p> : null}
             {hits.length > 0 ? (
               <>
-                <p>A hit is information to weigh, not a verdict: say how you weighed it when you decide.</p>
+                <p className="alert alert--info" data-testid="screening-note">
+                  <strong>A hit is information, not a verdict.</strong> Nothing about this proposal changes because of it, and it is not a
+                  reason to reject by itself. Read who listed the group, when and on what basis, weigh it with the vetting, and say how you
+                  weighed it when you decide: your reasoning is kept in the decision record.
+                </p>
                 <ul className="cards">
                   {hits.map((h) => (
-                    <li key={h.entityId} className="card">
+                    <li key={h.entityId} className="card" data-testid="screening-hit">
                       <span className="card__title">{h.caption}</span>
-                      <span className="card__meta">
-                        <span>List: {h.lists.join(', ')}</span>
-                        {h.authority ? <span>Authority: {h.authority}</span> : null}
-                        {h.listedOn ? <span>Listed: {formatDate(h.listedOn)}</span> : null}
-                        <span>Match score {h.score}</span>
-                      </span>
-                      {h.sourceUrl ? (
-                        <a className="small" href={h.sourceUrl}>
+                      <ul className="small screening-hit__facts">
+                        <li>List: {h.lists.join(', ')}</li>
+                        <li>Authority: {h.authority ?? 'not given'}</li>
+                        {h.program ? <li>Program: {h.program}</li> : null}
+                        <li>Listed: {h.listedOn ? formatDate(h.listedOn) : 'date not given'}</li>
+                        <li>
+                          Match score {h.score} (at or above the service’s match threshold)
+                          {h.explanations.length > 0 ? <span className="muted"> · {h.explanations.join('; ')}</span> : null}
+                        </li>
+                        <li>
+                          Entity id: <code>{h.entityId}</code>
+                        </li>
+                        {h.countries.length > 0 ? <li>Countries: {h.countries.map((c) => c.toUpperCase()).join(', ')}</li> : null}
+                        {h.topics.length > 0 ? <li>Topics: {h.topics.join(', ')}</li> : null}
+                      </ul>
+                      {h.sourceUrl && /^https?:\/\//.test(h.sourceUrl) ? (
+                        <a className="small" href={h.sourceUrl} rel="noopener noreferrer nofollow">
                           Source of the listing
                         </a>
                       ) : null}
                     </li>
                   ))}
                 </ul>
+                {dossier.screeningContext.map((c) => (
+                  <div key={c.list} className="card" data-testid="screening-context">
+                    <h3 className="small">The organization’s own position on this list</h3>
+                    <p className="small">
+                      <strong>{c.list}: </strong>
+                      {c.note}
+                    </p>
+                  </div>
+                ))}
               </>
             ) : null}
           </>

@@ -29,6 +29,8 @@ import {
   riskToTyped,
   valuesToTyped,
 } from '../forms/steps';
+import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryConfig, searchRegistry, looksLikeEin } from './outside/registry.server';
+import { screenPartner, screeningConfig } from './outside/screening.server';
 import { can, hasRole, type ActingUser } from './permissions';
 import { createProposal, decide, DecisionError } from './vetting.server';
 
@@ -119,8 +121,12 @@ export type StartProposalValue = {
   partnerWebsite?: string;
   partnerCountry?: string;
   partnerDescription?: string;
+  /** "12-3456789" or nine digits. */
+  partnerEin?: string;
   supportsBds?: 'on';
   confirmNew?: 'on';
+  /** Registry data to keep with a new partner (see registryRecordFor). */
+  registry?: Record<string, unknown> | null;
   eventTitle: string;
   eventDate: string;
   eventPlace: string;
@@ -130,7 +136,7 @@ export type StartProposalValue = {
 };
 
 export type StartResult =
-  | { ok: true; id: number; reference: string; partnerName: string }
+  | { ok: true; id: number; reference: string; partnerName: string; partnerId: number }
   | { ok: false; formError: string; fieldErrors: Record<string, string[]>; duplicates?: ReturnType<typeof partnerCandidates> };
 
 /** Creates the partner when new (unless it looks like a known one), then the draft proposal. */
@@ -162,6 +168,8 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
             country: v.partnerCountry!,
             description: v.partnerDescription!,
             publicPositions: v.supportsBds === 'on' ? ['supports_bds'] : [],
+            ein: v.partnerEin ? formatEin(normalizeEin(v.partnerEin)!) : null,
+            registry: v.registry ?? undefined,
           },
           actor.id,
         );
@@ -174,7 +182,7 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
         eventDescription: v.eventDescription,
         kind: v.kind,
       });
-      return { ok: true as const, ...created, partnerName: partnerById(partnerId)!.name };
+      return { ok: true as const, ...created, partnerName: partnerById(partnerId)!.name, partnerId };
     });
   } catch (error) {
     if (error instanceof DecisionError) {
@@ -182,6 +190,195 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
     }
     throw error;
   }
+}
+
+// ---- Outside services at creation: registry lookup and screening ----
+
+export type RegistryRow = {
+  ein: string;
+  einFormatted: string;
+  name: string;
+  city: string | null;
+  state: string | null;
+  nteeCode: string | null;
+  /** Only known when the lookup was by EIN: the registry's search gives no revenue. */
+  latestRevenue: { amount: number; taxPeriod: string | null } | null;
+};
+
+export type RegistryPanel =
+  | { enabled: false }
+  | {
+      enabled: true;
+      query: string;
+      state: string;
+      page: number;
+      /** null until someone searched. */
+      search:
+        | null
+        | { ok: true; rows: RegistryRow[]; totalResults: number; numPages: number; page: number; note: string | null }
+        | { ok: false; message: string };
+      chosen: null | { ok: true; prefill: RegistryPrefillView; note: string | null } | { ok: false; message: string };
+    };
+
+export type RegistryPrefillView = {
+  name: string;
+  ein: string;
+  city: string | null;
+  state: string | null;
+  nteeCode: string | null;
+  latestRevenue: number | null;
+  latestRevenuePeriod: string | null;
+  subsectionCode: number | null;
+  url: string;
+  /** The description the new-partner form starts with. */
+  description: string;
+};
+
+const usd = (n: number) => `$${Math.round(n).toLocaleString('en-US')}`;
+
+/** The registry's facts as the first line of the partner's description; the lead adds who they are. */
+function registryDescription(p: { city: string | null; state: string | null; ein: string; nteeCode: string | null; latestRevenue: number | null; latestRevenuePeriod: string | null; subsectionCode: number | null }) {
+  const place = [p.city, p.state].filter(Boolean).join(', ');
+  const facts = [
+    p.subsectionCode !== null ? `501(c)(${p.subsectionCode})` : null,
+    `EIN ${p.ein}`,
+    p.nteeCode ? `NTEE ${p.nteeCode}` : null,
+    p.latestRevenue !== null ? `latest revenue ${usd(p.latestRevenue)}${p.latestRevenuePeriod ? ` (${p.latestRevenuePeriod})` : ''}` : null,
+  ].filter(Boolean);
+  return `US nonprofit${place ? ` in ${place}` : ''} (${facts.join('; ')}, per the IRS registry). `;
+}
+
+/**
+ * The lookup box of the new-partner form: a search by name or EIN (GET
+ * parameters rq, rstate, rpage) and the organization chosen with "Use this"
+ * (ein). Nothing when the registry is off; a failure is a message, never a throw.
+ */
+export async function registryPanel(params: URLSearchParams): Promise<RegistryPanel> {
+  if (!registryConfig().enabled) return { enabled: false };
+  const query = (params.get('rq') ?? '').trim().slice(0, 200);
+  const state = (params.get('rstate') ?? '').trim().toUpperCase();
+  const validState = /^[A-Z]{2}$/.test(state) ? state : '';
+  const page = Math.max(0, Math.min(400, Math.floor(Number(params.get('rpage')) || 0)));
+  const einParam = normalizeEin(params.get('ein') ?? '');
+
+  let search: Extract<RegistryPanel, { enabled: true }>['search'] = null;
+  if (query) {
+    if (looksLikeEin(query)) {
+      // One organization: its profile, with revenue, in one call.
+      const found = await lookupOrganization(query);
+      if (found.ok) {
+        const o = found.organization;
+        search = {
+          ok: true,
+          rows: [{ ...o, latestRevenue: o.latestRevenue ? { amount: o.latestRevenue.amount, taxPeriod: o.latestRevenue.taxPeriod } : null }],
+          totalResults: 1,
+          numPages: 1,
+          page: 0,
+          note: found.warning,
+        };
+      } else if (found.kind === 'not_found') {
+        search = { ok: true, rows: [], totalResults: 0, numPages: 0, page: 0, note: found.message };
+      } else {
+        search = { ok: false, message: found.message };
+      }
+    } else {
+      const found = await searchRegistry({ query, state: validState || null, page });
+      search = found.ok
+        ? {
+            ok: true,
+            rows: found.organizations.map((o) => ({ ...o, latestRevenue: null })),
+            totalResults: found.totalResults,
+            numPages: found.numPages,
+            page: found.page,
+            note: found.warning,
+          }
+        : { ok: false, message: found.message };
+    }
+  }
+
+  let chosen: Extract<RegistryPanel, { enabled: true }>['chosen'] = null;
+  if (einParam) {
+    const found = await prefillPartner(einParam);
+    if (found.ok) {
+      const p = found.prefill;
+      const view = {
+        name: p.name,
+        ein: p.ein,
+        city: p.city,
+        state: p.state,
+        nteeCode: p.nteeCode,
+        latestRevenue: p.latestRevenue,
+        latestRevenuePeriod: p.latestRevenuePeriod,
+        subsectionCode: p.registry.subsectionCode,
+        url: p.registry.url,
+      };
+      chosen = { ok: true, prefill: { ...view, description: registryDescription(view) }, note: found.warning };
+    } else {
+      chosen = { ok: false, message: found.message };
+    }
+  }
+  return { enabled: true, query, state: validState, page, search, chosen };
+}
+
+/**
+ * The registry data kept with a new partner (partners.registry), fetched
+ * again on submit (from the cache, normally) rather than trusted from the
+ * form. Only when the EIN typed is still the one chosen; null when the
+ * registry cannot say.
+ */
+export async function registryRecordFor(registryEin: string, partnerEin: string | undefined): Promise<Record<string, unknown> | null> {
+  const chosen = normalizeEin(registryEin);
+  if (!chosen || !partnerEin || normalizeEin(partnerEin) !== chosen) return null;
+  const found = await prefillPartner(chosen);
+  if (!found.ok) return null;
+  const p = found.prefill;
+  return {
+    source: p.registry.source,
+    ein: p.ein,
+    city: p.city,
+    state: p.state,
+    nteeCode: p.nteeCode,
+    latestRevenue: p.latestRevenue,
+    latestRevenuePeriod: p.latestRevenuePeriod,
+    subsectionCode: p.registry.subsectionCode,
+    rulingDate: p.registry.rulingDate,
+    url: p.registry.url,
+    fetchedAt: p.registry.fetchedAt,
+  };
+}
+
+/** How long creating a proposal waits for its screening before redirecting; a slower one is stored when it ends. */
+export const CREATION_SCREENING_WAIT_MS = 2000;
+
+/**
+ * Screens a new proposal's partner. Never throws and never holds the page
+ * longer than `waitMs`: a failure is stored as an error screening, and a slow
+ * answer finishes in the background (the service has its own timeout).
+ */
+export async function screenAtCreation(partnerId: number, proposalId: number, waitMs = CREATION_SCREENING_WAIT_MS): Promise<void> {
+  if (!screeningConfig().enabled) return;
+  const screening = screenPartner({ partnerId, proposalId, stage: 'creation' }).then(
+    () => undefined,
+    (error: unknown) => console.error(`Screening proposal ${proposalId} at creation failed:`, error),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, waitMs);
+  });
+  await Promise.race([screening, waited]);
+  clearTimeout(timer);
+}
+
+/** startProposal with the outside services: registry data kept with a new partner, then screening. */
+export async function startProposalWithChecks(
+  actor: ActingUser,
+  v: Omit<StartProposalValue, 'registry'> & { registryEin?: string },
+): Promise<StartResult> {
+  const { registryEin, ...value } = v;
+  const registry = value.partnerId === undefined && registryEin ? await registryRecordFor(registryEin, value.partnerEin) : null;
+  const result = startProposal(actor, { ...value, registry });
+  if (result.ok) await screenAtCreation(result.partnerId, result.id);
+  return result;
 }
 
 // ---- Step forms ----

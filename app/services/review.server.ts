@@ -28,7 +28,7 @@ import { currentAgendaItems } from '../../db/proposals';
 import { listChapters } from '../../db/users';
 import { addMonthsIso, parseReviewForm, type NewPosition, type ReviewFormValues, type ReviewIntent } from '../forms/review.server';
 import { markMouSeen, mouChangesSinceLastSeen } from './mou.server';
-import { latestScreening, type Screening } from './outside/screening.server';
+import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from './outside/screening.server';
 import { can, type ActingUser } from './permissions';
 import { proposalView, type ProposalView } from './proposal-view.server';
 import { decide, type DecideResult } from './vetting.server';
@@ -304,7 +304,14 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
   const criteria = new Map(config.docs.values_criteria.criteria.map((c) => [c.key, c.label]));
   const checklist = new Map(config.docs.perception_checklist.items.map((i) => [i.key, i.label]));
 
-  const screening: Screening | null = latestScreening(proposalId);
+  const screenings = screeningsOfProposal(proposalId);
+  const screening: Screening | null = screenings[0] ?? null;
+  // When the latest check failed or was off, the last answer the service did give is still what staff weigh.
+  const screeningLastAnswer =
+    screening && (screening.status === 'error' || screening.status === 'off')
+      ? (screenings.find((s) => s.status === 'hits' || s.status === 'clear') ?? null)
+      : null;
+  const weighed = screeningLastAnswer ?? screening;
   const endDefault = proposal.event_date >= today ? proposal.event_date : today;
   const endMax = addMonthsIso(today, 12);
 
@@ -354,6 +361,9 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
       : null,
     mou,
     screening,
+    screeningLastAnswer,
+    screeningOn: screeningConfig().enabled,
+    screeningContext: weighed?.status === 'hits' ? screeningContextFor(weighed) : [],
     controls: {
       decide: control(viewer, 'proposal.decide', view),
       classify: control(viewer, 'proposal.classify', view),
@@ -368,6 +378,66 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
     campaigns: listCampaigns(true).map((c) => ({ key: c.key, name: c.name })),
     endDate: { default: endDefault > endMax ? endMax : endDefault, min: today, max: endMax },
   };
+}
+
+// ---- Screening before the decision ----
+
+/** A screening younger than this is not repeated when staff open the dossier. */
+export const SCREENING_FRESH_MS = 24 * 3_600_000;
+/** A failed screening is tried again after this, not on every page view. */
+export const SCREENING_RETRY_MS = 15 * 60_000;
+
+export type ScreeningRefresh = { ran: boolean; failure: string | null };
+
+/**
+ * Screens the partner again before a staff decision when screening is on and
+ * the proposal's latest screening is missing or older than a day. Bounded by
+ * the outside-service timeout; a failure is stored (status error) and
+ * reported, never thrown: deciding never depends on the service.
+ */
+export async function refreshScreeningBeforeDecision(
+  proposal: { id: number; partner_id: number; state: string },
+  now: number = Date.now(),
+): Promise<ScreeningRefresh> {
+  if (proposal.state !== 'review' || !screeningConfig().enabled) return { ran: false, failure: null };
+  const latest = screeningsOfProposal(proposal.id)[0];
+  const age = latest ? now - Date.parse(latest.checkedAt) : Infinity;
+  const due = !latest || age >= SCREENING_FRESH_MS || ((latest.status === 'error' || latest.status === 'off') && age >= SCREENING_RETRY_MS);
+  if (!due) return { ran: false, failure: null };
+  try {
+    const outcome = await screenPartner({ partnerId: proposal.partner_id, proposalId: proposal.id, stage: 'decision' });
+    return { ran: true, failure: outcome.failure && outcome.failure.kind !== 'off' ? outcome.failure.message : null };
+  } catch (error) {
+    console.error(`Screening before the decision on proposal ${proposal.id} failed:`, error);
+    return { ran: true, failure: 'The screening could not be run.' };
+  }
+}
+
+/**
+ * What the organization itself has said about a list, shown beside a hit on
+ * it (seed 003: the organization condemned the October 2021 designations).
+ */
+const LIST_CONTEXT: Record<string, string> = {
+  il_mod_terrorists:
+    'On 22 October 2021 Israel’s Minister of Defense declared six leading Palestinian human-rights and civil-society organizations ' +
+    '(Al-Haq, Addameer, Defense for Children International – Palestine, the Bisan Center for Research and Development, the Union of ' +
+    'Agricultural Work Committees and the Union of Palestinian Women’s Committees) “terrorist organizations” under the 2016 ' +
+    'Counter-Terrorism Law. The organization condemned those designations as an attack on human-rights defenders. A listing by this ' +
+    'authority is a fact to weigh with what the partner does and what the listing rests on; it is not evidence of wrongdoing by itself.',
+};
+
+export function screeningContextFor(screening: Pick<Screening, 'hits'>): { list: string; note: string }[] {
+  const seen = new Set<string>();
+  const notes: { list: string; note: string }[] = [];
+  for (const hit of screening.hits) {
+    hit.datasets.forEach((dataset, i) => {
+      const note = LIST_CONTEXT[dataset];
+      if (!note || seen.has(dataset)) return;
+      seen.add(dataset);
+      notes.push({ list: hit.lists[i] ?? dataset, note });
+    });
+  }
+  return notes;
 }
 
 // ---- Deciding ----

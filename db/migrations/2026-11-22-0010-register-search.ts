@@ -82,7 +82,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'DROP TRIGGER decision_records_day',
     'DROP TABLE decision_days',
     'DROP TRIGGER partners_search_rename',
-    'DROP TRIGGER decision_records_search',
+    'DROP TRIGGER IF EXISTS decision_records_search',
     'DROP TABLE decision_search',
   ]) {
     await sql.raw(statement).execute(db);

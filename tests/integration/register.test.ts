@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { catchUpSearchIndex } from '../../db/search-index';
 import { all, first, getDb, qb } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { DEFAULT_PAGE_SIZE, eachDecisionBatch, ftsQuery, partnerHistory, searchDecisions, type RegisterFilter } from '../../db/register';
@@ -71,7 +72,8 @@ const comite = (() => {
 })();
 
 describe('the full-text index', () => {
-  it('holds one row per decision record, filled by the insert trigger and the backfill', () => {
+  it('holds one row per decision record once it has caught up with the log', () => {
+    catchUpSearchIndex();
     const records = first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))!.n;
     const indexed = getDb().sqlite.prepare('SELECT count(*) AS n FROM decision_search').get() as { n: number };
     expect(records).toBeGreaterThan(20);

@@ -107,6 +107,7 @@ const ROUTES: Row[] = [
   },
   { method: 'GET', path: '/admin/chapters', allow: ['admin'] },
   { method: 'GET', path: '/admin/config/mou', allow: ['admin'] },
+  { method: 'GET', path: '/admin/deliveries', allow: ['admin'] },
   {
     method: 'POST',
     path: '/admin/chapters',

@@ -173,11 +173,12 @@ describe('/decisions', () => {
   });
 
   it('drops a bad parameter with a message, and uses the rest', async () => {
-    const page = await get(`/decisions?partner=abc&from=2026-02-30&q=comite`);
+    const page = await get(`/decisions?partner=abc&from=2026-02-30&step=bogus&q=comite`);
     expect(page.status).toBe(200);
-    const dropped = text(page.html).split('Part of this search was left out')[1]!.slice(0, 300);
-    expect(dropped).toContain('The partner “abc” was not used');
+    const dropped = text(page.html).split('Part of this search was left out')[1]!.slice(0, 400);
+    expect(dropped).toContain('The partner “abc” was not used: it is not a record number (a whole number above 0).');
     expect(dropped).toContain('The from date “2026-02-30” was not used: This date does not exist.');
+    expect(dropped).toContain('The step “bogus” was not used: it is not one of the steps in the list.');
     expect(rowsOf(page.html).map(([, p]) => p)).toEqual([comite.proposalId]);
   });
 
@@ -214,6 +215,16 @@ describe('/decisions', () => {
       next = linkOf(page.html, 'next');
     }
     expect(seen.size).toBe(recordCount());
+  });
+
+  it('narrows to one proposal from its record page, and the search form keeps that', async () => {
+    const record = await get(`/proposals/${comite.proposalId}/record`);
+    expect(record.html).toContain(`href="/decisions?proposal=${comite.proposalId}"`);
+    const page = await get(`/decisions?proposal=${comite.proposalId}&step=proposal`);
+    const proposals = new Set(rowsOf(page.html).map(([, p]) => p));
+    expect([...proposals]).toEqual([comite.proposalId]);
+    expect(page.html).toContain(`<input type="hidden" name="proposal" value="${comite.proposalId}"/>`);
+    expect(page.html).toContain('href="/decisions?step=proposal"');
   });
 
   it('shows an empty state when nothing matches', async () => {
