@@ -33,6 +33,10 @@ if (!fs.existsSync(source)) {
 // Work on a copy: the bench signs in (a session row) and must leave the source as it was.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-register-http-'));
 const copy = path.join(dir, path.basename(source));
+// The copy is as large as the source: removed on every exit, failures included, unless --keep.
+process.on('exit', () => {
+  if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+});
 const copyStarted = performance.now();
 fs.copyFileSync(source, copy);
 for (const suffix of ['-wal', '-shm']) if (fs.existsSync(source + suffix)) fs.copyFileSync(source + suffix, copy + suffix);
@@ -154,4 +158,4 @@ const slow = table.filter((t) => Number(t['server p95 ms']) >= 50);
 console.log(slow.length === 0 ? 'Goal met: every server p95 is under 50 ms.' : `Over the 50 ms goal: ${slow.map((t) => t.request).join(', ')}`);
 
 await app.close();
-if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+if (values.keep) console.log(`The copy is kept at ${copy}.`);

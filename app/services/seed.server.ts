@@ -3,6 +3,7 @@ import { CONFIG_KINDS, addConfigVersion } from '../../db/config';
 import { all, first, insertId, nowIso, qb, transaction } from '../../db/connection';
 import { createPartner, partnerById } from '../../db/partners';
 import { catchUpSearchIndex } from '../../db/search-index';
+import { withoutNotifications } from './outside/outbox.server';
 import { proposalRow } from '../../db/proposals';
 import { createChapter, createUser } from '../../db/users';
 import { seedCampaigns, seedConfig } from '../../db/seed-data/config';
@@ -57,7 +58,9 @@ export async function seedDemo(options: { passwordHash?: string } = {}): Promise
   const partners: Record<string, number> = {};
   for (const p of demoPartners) partners[p.key] = createPartner(p, null);
   const proposals: Record<string, number> = {};
-  for (const plan of demoProposals) proposals[plan.key] = runDemoProposal(plan, users, partners);
+  await withoutNotifications(() => {
+    for (const plan of demoProposals) proposals[plan.key] = runDemoProposal(plan, users, partners);
+  });
   catchUpSearchIndex();
   seedDemoScreenings(partners, proposals);
   return { users, chapters, partners, proposals };

@@ -289,6 +289,32 @@ describe('a staff decision on a proposal with screening hits', () => {
     expect(inputs.judged).toMatchObject({ screening: null, screeningAcknowledgement: null });
   });
 
+  it('still needs one when a later screening attempt failed: the last answer had hits', async () => {
+    process.env.SCREENING_URL = SCREENING_BASE;
+    mockServer.use(screeningFaults.status(500));
+    const { id, partnerId: pid, version } = case5();
+    const attempt = await screenPartner({ partnerId: pid, proposalId: id, stage: 'decision' });
+    expect(attempt.status).toBe('error');
+    const refused = decide({
+      proposalId: id,
+      expectedVersion: version,
+      actor: staff(),
+      command: { type: 'APPROVE', conditions: [], endDate: null, rationale: 'Approved.' },
+    });
+    expect(refused.ok).toBe(false);
+    const approved = decide({
+      proposalId: id,
+      expectedVersion: version,
+      actor: staff(),
+      command: { type: 'APPROVE', conditions: [], endDate: null, rationale: 'Approved.', screeningAcknowledgement: ack },
+    });
+    if (!approved.ok) throw new Error(approved.error.message);
+    const inputs = JSON.parse(recordsOfProposal(id).at(-1)!.inputs) as {
+      judged: { screening: { status: string; latestAttempt: { status: string } | null } };
+    };
+    expect(inputs.judged.screening).toMatchObject({ status: 'hits', latestAttempt: { status: 'error' } });
+  });
+
   it('needs none once a later screening is clear (the latest screening counts)', async () => {
     process.env.SCREENING_URL = SCREENING_BASE;
     process.env.SCREENING_DATASET = 'us_ofac_sdn';

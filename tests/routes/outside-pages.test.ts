@@ -4,6 +4,8 @@ import { partnerById } from '../../db/partners';
 import { proposalRow } from '../../db/proposals';
 import { DESIGNATED_PARTNER_NAME, demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
 import { deliverDueNotifications } from '../../app/services/outside/outbox.server';
+import { clauseOrigins } from '../../app/services/mou.server';
+import { originHref } from '../../app/components/mou-document';
 import { recordScreeningAnswer } from '../../app/services/outside/screening.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { mockServer } from '../support/setup';
@@ -358,5 +360,20 @@ describe('/admin/deliveries', () => {
     // The Slack webhook's path is its secret: never shown.
     expect(html).not.toContain('B0000MOCK');
     expect(html).toContain('href="/admin/deliveries"');
+  });
+});
+
+describe('anchors the MOU clause provenance links point to', () => {
+  it('every origin link of the demo MOUs lands on an element with that id', async () => {
+    const withMou = all(qb().selectFrom('mou_versions').select('proposal_id').distinct());
+    const links = withMou.flatMap(({ proposal_id }) => Object.values(clauseOrigins(proposal_id)).map((o) => originHref(proposal_id, o)));
+    const kinds = new Set(links.map((l) => (l.includes('/steps/perception') ? 'perception' : l.includes('/steps/risk') ? 'risk' : 'record')));
+    expect([...kinds].sort()).toEqual(['perception', 'record', 'risk']);
+    const pages = new Map<string, string>();
+    for (const link of links) {
+      const [path, anchor] = link.split('#') as [string, string];
+      if (!pages.has(path)) pages.set(path, (await page(path, staff)).html);
+      expect(pages.get(path), link).toContain(`id="${decodeURIComponent(anchor)}"`);
+    }
   });
 });

@@ -126,7 +126,7 @@ describe('/decisions', () => {
     const url = (changes: Record<string, string> = {}) => `/decisions?${new URLSearchParams({ ...all, ...changes })}`;
     const hit = await get(url());
     expect(rowsOf(hit.html).map(([, p]) => p)).toEqual([comite.proposalId]);
-    const narrower = [
+    const narrower: Record<string, string>[] = [
       { chapter: String(bayId) },
       { outcome: 'approved' },
       { step: 'values' },

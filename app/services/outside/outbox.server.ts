@@ -47,6 +47,21 @@ export function idempotencyKey(seq: number, channel: Channel): string {
   return `cosponsor-${seq}-${channel}`;
 }
 
+let quiet = false;
+
+/**
+ * Runs fn without announcing its decisions: the demo seed's history is not
+ * news, and must not reach a real channel configured on a fresh install.
+ */
+export async function withoutNotifications<T>(fn: () => Promise<T> | T): Promise<T> {
+  quiet = true;
+  try {
+    return await fn();
+  } finally {
+    quiet = false;
+  }
+}
+
 /**
  * Queues the announcements these records call for, one row per configured
  * channel. MUST run inside the decision's transaction (it refuses otherwise).
@@ -54,6 +69,7 @@ export function idempotencyKey(seq: number, channel: Channel): string {
  */
 export function enqueueNotifications(records: DecisionRecord[]): number {
   if (!isInTransaction()) throw new Error('enqueueNotifications must run inside the decision transaction.');
+  if (quiet) return 0;
   const channels = notificationChannels();
   if (channels.length === 0) return 0;
   let queued = 0;

@@ -329,13 +329,24 @@ export function screeningsOfProposal(proposalId: number): Screening[] {
 }
 
 /**
- * What the decision record keeps about screening: the latest screening of the
- * proposal, compact and self-contained (a snapshot, not a pointer), or null
- * when it was never screened.
+ * The latest screening that gave an answer (hits or clear). A later failed or
+ * switched-off attempt does not erase what the service last said: the hits
+ * still have to be weighed.
+ */
+export function latestAnswer(proposalId: number): Screening | null {
+  const row = screeningRowsOfProposal(proposalId).find((r) => r.status === 'hits' || r.status === 'clear');
+  return row ? fromRow(row) : null;
+}
+
+/**
+ * What the decision record keeps about screening: the latest answer, compact
+ * and self-contained (a snapshot, not a pointer), with the latest attempt when
+ * that one failed; null when the proposal was never screened.
  */
 export function screeningInputsFor(proposalId: number) {
-  const s = latestScreening(proposalId);
-  if (!s) return null;
+  const latest = latestScreening(proposalId);
+  if (!latest) return null;
+  const s = latestAnswer(proposalId) ?? latest;
   return {
     screeningId: s.id,
     status: s.status,
@@ -343,6 +354,8 @@ export function screeningInputsFor(proposalId: number) {
     checkedAt: s.checkedAt,
     source: s.source,
     error: s.error,
+    latestAttempt:
+      latest.id !== s.id ? { screeningId: latest.id, status: latest.status, checkedAt: latest.checkedAt, error: latest.error } : null,
     hits: s.hits.map((h) => ({
       entityId: h.entityId,
       caption: h.caption,
@@ -363,7 +376,7 @@ export const SCREENING_ACKNOWLEDGEMENT_MIN = 10;
  * needs an acknowledgement with reasoning. Returns the field error, or null.
  */
 export function screeningAcknowledgementProblem(proposalId: number, acknowledgement: string | undefined | null): string | null {
-  const latest = latestScreening(proposalId);
+  const latest = latestAnswer(proposalId);
   if (!latest || latest.status !== 'hits') return null;
   if ((acknowledgement ?? '').trim().length >= SCREENING_ACKNOWLEDGEMENT_MIN) return null;
   return `Say in at least ${SCREENING_ACKNOWLEDGEMENT_MIN} characters how you weighed the listing (${latest.hits
