@@ -2,12 +2,13 @@ import { getFormProps, getInputProps, useForm, type SubmissionResult } from '@co
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, NavLink, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { AdminChanges } from '../components/admin-changes';
+import { AdminNav } from '../components/admin-nav';
 import { FieldError, Tag } from '../components/forms';
 import { chapterStatusSchema, createChapterSchema, renameChapterSchema } from '../forms/admin.server';
 import { addChapter, chaptersPageData, editChapter, setChapterStatus, type AdminResult } from '../services/admin.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
-import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const meta: MetaFunction = () => [{ title: 'Chapters · Admin · Cosponsor' }];
@@ -40,16 +41,6 @@ export async function action({ request }: ActionFunctionArgs) {
     return json({ form: formName, result: reply }, { status: result.status });
   }
   return redirectWithFlash('/admin/chapters', { kind: 'success', message: result.message });
-}
-
-function AdminNav() {
-  return (
-    <nav aria-label="Administration" className="row">
-      <NavLink to="/admin/users" className="button button--secondary button--small">Users</NavLink>
-      <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
-      <NavLink to="/admin/deliveries" className="button button--secondary button--small">Deliveries</NavLink>
-    </nav>
-  );
 }
 
 type Chapter = ReturnType<typeof chaptersPageData>['chapters'][number];
@@ -171,23 +162,7 @@ export default function AdminChapters() {
         </Form>
       </section>
 
-      <section className="panel" aria-labelledby="chapter-changes-title">
-        <h2 id="chapter-changes-title">Recent changes to chapters</h2>
-        {changes.length === 0 ? (
-          <p className="muted">No changes yet.</p>
-        ) : (
-          <ol className="timeline">
-            {changes.map((c) => (
-              <li key={c.id}>
-                <div className="timeline__meta">{formatDateTime(c.at)}</div>
-                <div>
-                  <strong>{c.actor}</strong> {c.text}.
-                </div>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <AdminChanges id="chapter-changes-title" title="Recent changes to chapters" changes={changes} />
     </>
   );
 }

@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, NavLink, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { activeConfig } from '../../db/config';
 import { mouTemplateSchema } from '../forms/mou.server';
 import { MOU_PLACEHOLDERS, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../services/mou.server';
@@ -10,6 +10,7 @@ import { DecisionError } from '../services/vetting.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
+import { AdminNav } from '../components/admin-nav';
 import { FieldError, Tag } from '../components/forms';
 import { MouDiff } from '../components/mou-diff';
 
@@ -127,12 +128,7 @@ export default function MouTemplateAdmin() {
             Version {data.version}. Saving makes a new version; earlier versions stay in the history and in the MOUs drafted from them.
           </p>
         </div>
-        <nav aria-label="Administration" className="row">
-          <NavLink to="/admin/users" className="button button--secondary button--small">Users</NavLink>
-          <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
-          <NavLink to="/admin/config/mou" className="button button--secondary button--small">MOU template</NavLink>
-          <NavLink to="/admin/deliveries" className="button button--secondary button--small">Deliveries</NavLink>
-        </nav>
+        <AdminNav />
       </div>
 
       <section className="panel" aria-labelledby="placeholders-title">

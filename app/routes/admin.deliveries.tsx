@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, NavLink, useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData } from '@remix-run/react';
+import { AdminNav } from '../components/admin-nav';
 import { Tag } from '../components/forms';
 import { deliveriesPageData } from '../services/deliveries.server';
 import { requirePermission } from '../utils/auth.server';
@@ -15,17 +16,6 @@ export const meta: MetaFunction = () => [{ title: 'Deliveries · Admin · Cospon
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'admin.manage');
   return json(deliveriesPageData());
-}
-
-function AdminNav() {
-  return (
-    <nav aria-label="Administration" className="row">
-      <NavLink to="/admin/users" className="button button--secondary button--small">Users</NavLink>
-      <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
-      <NavLink to="/admin/config/mou" className="button button--secondary button--small">MOU template</NavLink>
-      <NavLink to="/admin/deliveries" className="button button--secondary button--small">Deliveries</NavLink>
-    </nav>
-  );
 }
 
 const CHANNEL: Record<string, string> = { slack: 'Slack', webhook: 'Webhook' };

@@ -2,12 +2,14 @@ import { getCollectionProps, getFieldsetProps, getFormProps, getInputProps, getS
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, NavLink, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { AdminChanges } from '../components/admin-changes';
+import { AdminNav } from '../components/admin-nav';
 import { FieldError, Tag } from '../components/forms';
 import { createUserSchema } from '../forms/admin.server';
 import { createAccount, usersPageData } from '../services/admin.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
-import { formatDateTime, roleLabel } from '../utils/labels';
+import { roleLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const meta: MetaFunction = () => [{ title: 'Users · Admin · Cosponsor' }];
@@ -32,16 +34,6 @@ export async function action({ request }: ActionFunctionArgs) {
     );
   }
   return redirectWithFlash('/admin/users', { kind: 'success', message: result.message });
-}
-
-function AdminNav() {
-  return (
-    <nav aria-label="Administration" className="row">
-      <NavLink to="/admin/users" className="button button--secondary button--small">Users</NavLink>
-      <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
-      <NavLink to="/admin/deliveries" className="button button--secondary button--small">Deliveries</NavLink>
-    </nav>
-  );
 }
 
 export default function AdminUsers() {
@@ -151,23 +143,7 @@ export default function AdminUsers() {
         </Form>
       </section>
 
-      <section className="panel" aria-labelledby="user-changes-title">
-        <h2 id="user-changes-title">Recent changes to accounts</h2>
-        {changes.length === 0 ? (
-          <p className="muted">No changes yet.</p>
-        ) : (
-          <ol className="timeline">
-            {changes.map((c) => (
-              <li key={c.id}>
-                <div className="timeline__meta">{formatDateTime(c.at)}</div>
-                <div>
-                  <strong>{c.actor}</strong> {c.text}.
-                </div>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <AdminChanges id="user-changes-title" title="Recent changes to accounts" changes={changes} />
     </>
   );
 }

@@ -2,12 +2,14 @@ import { getCollectionProps, getFieldsetProps, getFormProps, getSelectProps, use
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, NavLink, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { AdminChanges } from '../components/admin-changes';
+import { AdminNav } from '../components/admin-nav';
 import { FieldError, Tag } from '../components/forms';
 import { updateUserSchema, userStatusSchema } from '../forms/admin.server';
 import { changeAccess, setAccountActive, userPageData } from '../services/admin.server';
 import { actingUser, notFound, requirePermission } from '../utils/auth.server';
-import { formatDateTime, roleLabel } from '../utils/labels';
+import { roleLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.user.name ?? 'Account'} · Admin · Cosponsor` }];
@@ -54,16 +56,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return json({ form: 'status' as const, result: submission.reply({ formErrors: result.formError ? [result.formError] : undefined }) }, { status: result.status });
   }
   return redirectWithFlash(back, { kind: 'success', message: result.message });
-}
-
-function AdminNav() {
-  return (
-    <nav aria-label="Administration" className="row">
-      <NavLink to="/admin/users" end className="button button--secondary button--small">Users</NavLink>
-      <NavLink to="/admin/chapters" className="button button--secondary button--small">Chapters</NavLink>
-      <NavLink to="/admin/deliveries" className="button button--secondary button--small">Deliveries</NavLink>
-    </nav>
-  );
 }
 
 export default function AdminUser() {
@@ -167,23 +159,7 @@ export default function AdminUser() {
         </section>
       </div>
 
-      <section className="panel" aria-labelledby="history-title">
-        <h2 id="history-title">Changes to this account</h2>
-        {changes.length === 0 ? (
-          <p className="muted">No changes recorded.</p>
-        ) : (
-          <ol className="timeline">
-            {changes.map((c) => (
-              <li key={c.id}>
-                <div className="timeline__meta">{formatDateTime(c.at)}</div>
-                <div>
-                  <strong>{c.actor}</strong> {c.text}.
-                </div>
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <AdminChanges id="history-title" title="Changes to this account" changes={changes} emptyText="No changes recorded." />
     </>
   );
 }

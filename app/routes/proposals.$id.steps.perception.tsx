@@ -1,21 +1,18 @@
 // Step 4: BDS-perception review, only when the agenda mapping or the partner profile calls for it.
 // Each checklist item is met, made a condition (it becomes an MOU clause) or cannot be met.
-import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useState } from 'react';
+import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { evaluatePerception } from '../../workflows/rules/perception';
 import { SKIP_RULES, type PersistedVetting } from '../../workflows/machine';
 import { activeConfig } from '../../db/config';
-import { Tag } from '../components/forms';
 import { RadioGroup, StepShell, TextArea } from '../components/proposal-form';
-import { formToObject, previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../forms/steps';
+import { OutcomePanel, useStepForm } from '../components/step-form';
+import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../forms/steps';
 import { perceptionFormSchema, perceptionInputOf } from '../forms/steps.server';
-import { stepAction, stepPage, type StepActionData } from '../services/proposals.server';
-import { STALE_NOTE } from '../forms/steps';
+import { stepPage, type StepActionData } from '../services/proposals.server';
+import { stepFormAction } from '../services/step-forms.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
-import { outcomeLabel, outcomeTone } from '../utils/labels';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Perception review · Cosponsor' }];
@@ -41,23 +38,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: perceptionFormSchema(activeConfig().docs.perception_checklist) });
-  return stepAction({ request, user: actingUser(user), proposal, step: 'perception', formData, submission, inputOf: perceptionInputOf });
+export async function action(args: ActionFunctionArgs) {
+  return stepFormAction(args, 'perception', {
+    schema: () => perceptionFormSchema(activeConfig().docs.perception_checklist),
+    inputOf: perceptionInputOf,
+  });
 }
 
 export default function PerceptionStep() {
   const page = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as StepActionData<'perception'> | undefined;
-  const navigation = useNavigation();
-  const values: PerceptionTyped = actionData?.values ?? page.initial.values;
-  const nonce = actionData?.nonce ?? page.initial.savedAt ?? 'initial';
-  const [live, setLive] = useState<{ nonce: unknown; values: PerceptionTyped } | null>(null);
-  const shown = live && live.nonce === nonce ? live.values : values;
-  const errors = actionData?.errors;
   const keys = page.checklist.items.map((i) => i.key);
+  const { values, shown, errors, shell } = useStepForm<PerceptionTyped>(page, actionData, (data) => readPerceptionTyped(data, keys));
 
   if (!page.required && page.state !== 'perception') {
     return (
@@ -99,28 +91,11 @@ export default function PerceptionStep() {
           ) : null}
         </>
       }
-      editable={page.editable}
-      readOnlyReason="This step is read-only here: it is not the proposal’s current step, or you cannot edit this proposal."
-      version={page.version}
-      source={page.initial.source}
-      savedAt={page.initial.savedAt}
-      notice={actionData?.notice}
-      stale={actionData?.stale}
-      staleNote={STALE_NOTE}
-      formError={actionData?.formError}
-      errors={errors}
-      nonce={nonce}
-      focus={actionData?.focus}
-      onChange={(form) => setLive({ nonce, values: readPerceptionTyped(formToObject(form), keys) })}
+      {...shell}
       checkLabel="Check the outcome"
       submitLabel="Submit the perception review"
-      busy={navigation.state === 'submitting'}
       after={
-        <section className="outcome-panel" id="outcome" tabIndex={-1} aria-live="polite" aria-labelledby="outcome-title">
-          <h3 id="outcome-title">Outcome as it will be recorded</h3>
-          <p>
-            <Tag tone={outcomeTone(result.outcome)}>{outcomeLabel(result.outcome)}</Tag>
-          </p>
+        <OutcomePanel outcome={result.outcome}>
           <p>{result.summary}</p>
           <h4>Conditions for the MOU</h4>
           {result.conditions.length === 0 ? (
@@ -132,7 +107,7 @@ export default function PerceptionStep() {
               ))}
             </ol>
           )}
-        </section>
+        </OutcomePanel>
       }
     >
       {page.checklist.items.map((item, i) => {

@@ -1,22 +1,19 @@
 // Step 3: risk scoring. A register of risks and benefits, likelihood x impact, with
 // mitigations and residual values; a live heat map and the outcome's arithmetic.
-import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useState } from 'react';
+import { useActionData, useLoaderData } from '@remix-run/react';
 // Only the pure risk rules reach the browser (no zod, no workflow machine).
 import { evaluateRisk } from '../../workflows/rules/risk';
 import { activeConfig } from '../../db/config';
-import { Tag } from '../components/forms';
 import { HeatMap } from '../components/heat-map';
 import { SelectField, StepShell, TextArea } from '../components/proposal-form';
-import { emptyRiskItem, formToObject, previewRiskInput, readRiskTyped, type RiskTyped } from '../forms/steps';
+import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../components/step-form';
+import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../forms/steps';
 import { riskFormSchema, riskInputOf } from '../forms/steps.server';
-import { stepAction, stepPage, type StepActionData } from '../services/proposals.server';
-import { STALE_NOTE } from '../forms/steps';
+import { stepPage, type StepActionData } from '../services/proposals.server';
+import { removedRow, stepFormAction } from '../services/step-forms.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
-import { outcomeLabel, outcomeTone } from '../utils/labels';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Risk scoring · Cosponsor' }];
@@ -27,17 +24,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ ...stepPage(actingUser(user), proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: riskFormSchema });
-  return stepAction({
-    request,
-    user: actingUser(user),
-    proposal,
-    step: 'risk',
-    formData,
-    submission,
+export async function action(args: ActionFunctionArgs) {
+  return stepFormAction(args, 'risk', {
+    schema: () => riskFormSchema,
     inputOf: riskInputOf,
     editRows: (values, intent) => {
       if (intent === 'add-risk' || intent === 'add-benefit') {
@@ -45,9 +34,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const items = [...values.items, emptyRiskItem(kind)];
         return { values: { items }, notice: `A ${kind} was added (item ${items.length}).`, focus: `f-items-${items.length - 1}-category` };
       }
-      const m = /^remove-item-(\d+)$/.exec(intent);
-      if (m) {
-        const n = Number(m[1]);
+      const n = removedRow(intent);
+      if (n !== null) {
         return { values: { items: values.items.filter((_, i) => i !== n) }, notice: `Item ${n + 1} removed.`, focus: 'add-risk' };
       }
       return null;
@@ -60,12 +48,7 @@ const title = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g
 export default function RiskStep() {
   const page = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as StepActionData<'risk'> | undefined;
-  const navigation = useNavigation();
-  const values: RiskTyped = actionData?.values ?? page.initial.values;
-  const nonce = actionData?.nonce ?? page.initial.savedAt ?? 'initial';
-  const [live, setLive] = useState<{ nonce: unknown; values: RiskTyped } | null>(null);
-  const shown = live && live.nonce === nonce ? live.values : values;
-  const errors = actionData?.errors;
+  const { values, shown, errors, shell } = useStepForm<RiskTyped>(page, actionData, (data) => readRiskTyped(data));
   const m = page.matrix;
   const input = previewRiskInput(shown);
   const result = evaluateRisk(input.items, m);
@@ -94,28 +77,11 @@ export default function RiskStep() {
           mitigation. At least one risk and one benefit.
         </p>
       }
-      editable={page.editable}
-      readOnlyReason="This step is read-only here: it is not the proposal’s current step, or you cannot edit this proposal."
-      version={page.version}
-      source={page.initial.source}
-      savedAt={page.initial.savedAt}
-      notice={actionData?.notice}
-      stale={actionData?.stale}
-      staleNote={STALE_NOTE}
-      formError={actionData?.formError}
-      errors={errors}
-      nonce={nonce}
-      focus={actionData?.focus}
-      onChange={(form) => setLive({ nonce, values: readRiskTyped(formToObject(form)) })}
+      {...shell}
       checkLabel="Update the outcome"
       submitLabel="Submit the risk assessment"
-      busy={navigation.state === 'submitting'}
       after={
-        <section className="outcome-panel" id="outcome" tabIndex={-1} aria-live="polite" aria-labelledby="outcome-title">
-          <h3 id="outcome-title">Outcome as it will be recorded</h3>
-          <p>
-            <Tag tone={outcomeTone(result.outcome)}>{outcomeLabel(result.outcome)}</Tag>
-          </p>
+        <OutcomePanel outcome={result.outcome}>
           <p className="arithmetic" data-testid="risk-arithmetic">
             {result.arithmetic}
           </p>
@@ -127,14 +93,10 @@ export default function RiskStep() {
             </ul>
           ) : null}
           <HeatMap items={heat} likelihoodLabels={m.likelihoodLabels} impactLabels={m.impactLabels} bands={m.bands} />
-        </section>
+        </OutcomePanel>
       }
     >
-      {errors?.items ? (
-        <p className="field-error" id="f-items-error">
-          {errors.items.join(' ')}
-        </p>
-      ) : null}
+      <ItemsError errors={errors} />
       <ol className="item-rows">
         {values.items.map((item, i) => {
           const base = `items[${i}]`;
@@ -184,11 +146,7 @@ export default function RiskStep() {
                     <span className="muted">Choose a likelihood and an impact to see the score.</span>
                   )}
                 </p>
-                {page.editable ? (
-                  <button type="submit" name="intent" value={`remove-item-${i}`} className="button button--secondary button--small">
-                    Remove item {i + 1}
-                  </button>
-                ) : null}
+                <RemoveItemButton editable={page.editable} index={i} />
               </fieldset>
             </li>
           );

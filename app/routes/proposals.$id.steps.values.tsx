@@ -1,19 +1,16 @@
 // Step 1: values compatibility. Every criterion of the active rubric, rated with evidence.
-import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useState } from 'react';
+import { useActionData, useLoaderData } from '@remix-run/react';
 import { evaluateValues } from '../../workflows/rules/values';
-import { Tag } from '../components/forms';
 import { RadioGroup, StepShell, TextArea } from '../components/proposal-form';
-import { formToObject, previewValuesInput, readValuesTyped, type ValuesTyped } from '../forms/steps';
+import { OutcomePanel, useStepForm } from '../components/step-form';
+import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../forms/steps';
 import { valuesFormSchema, valuesInputOf } from '../forms/steps.server';
 import { activeConfig } from '../../db/config';
-import { stepAction, stepPage, type StepActionData } from '../services/proposals.server';
-import { STALE_NOTE } from '../forms/steps';
+import { stepPage, type StepActionData } from '../services/proposals.server';
+import { stepFormAction } from '../services/step-forms.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
-import { outcomeLabel, outcomeTone } from '../utils/labels';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Values check · Cosponsor' }];
@@ -31,25 +28,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ ...stepPage(actingUser(user), proposal, 'values'), criteria: docs.values_criteria.criteria, rubricVersion: versions.values_criteria });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
-  const formData = await request.formData();
-  const schema = valuesFormSchema(activeConfig().docs.values_criteria.criteria);
-  const submission = parseWithZod(formData, { schema });
-  return stepAction({ request, user: actingUser(user), proposal, step: 'values', formData, submission, inputOf: valuesInputOf });
+export async function action(args: ActionFunctionArgs) {
+  return stepFormAction(args, 'values', {
+    schema: () => valuesFormSchema(activeConfig().docs.values_criteria.criteria),
+    inputOf: valuesInputOf,
+  });
 }
 
 export default function ValuesStep() {
   const page = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as StepActionData<'values'> | undefined;
-  const navigation = useNavigation();
-  const values: ValuesTyped = actionData?.values ?? page.initial.values;
-  const [live, setLive] = useState<{ nonce: unknown; values: ValuesTyped } | null>(null);
-  const nonce = actionData?.nonce ?? page.initial.savedAt ?? 'initial';
-  const shown = live && live.nonce === nonce ? live.values : values;
   const keys = page.criteria.map((c) => c.key);
+  const { values, shown, errors, shell } = useStepForm<ValuesTyped>(page, actionData, (data) => readValuesTyped(data, keys));
   const result = evaluateValues(page.criteria, previewValuesInput(shown));
-  const errors = actionData?.errors;
 
   return (
     <StepShell
@@ -60,30 +51,13 @@ export default function ValuesStep() {
           you could not establish it: staff will see it flagged. A required criterion that is not met makes the partner incompatible.
         </p>
       }
-      editable={page.editable}
-      readOnlyReason="This step is read-only here: it is not the proposal’s current step, or you cannot edit this proposal."
-      version={page.version}
-      source={page.initial.source}
-      savedAt={page.initial.savedAt}
-      notice={actionData?.notice}
-      stale={actionData?.stale}
-      staleNote={STALE_NOTE}
-      formError={actionData?.formError}
-      errors={errors}
-      nonce={nonce}
-      focus={actionData?.focus}
-      onChange={(form) => setLive({ nonce, values: readValuesTyped(formToObject(form), keys) })}
+      {...shell}
       checkLabel="Check the outcome"
       submitLabel="Submit the values check"
-      busy={navigation.state === 'submitting'}
       after={
-        <section className="outcome-panel" id="outcome" tabIndex={-1} aria-live="polite" aria-labelledby="outcome-title">
-          <h3 id="outcome-title">Outcome as it will be recorded</h3>
-          <p>
-            <Tag tone={outcomeTone(result.outcome)}>{outcomeLabel(result.outcome)}</Tag>
-          </p>
+        <OutcomePanel outcome={result.outcome}>
           <p>{result.summary}</p>
-        </section>
+        </OutcomePanel>
       }
     >
       {page.criteria.map((c, i) => {
