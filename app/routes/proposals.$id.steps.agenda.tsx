@@ -1,37 +1,32 @@
 // Step 2: agenda mapping. The partner's agenda items, each mapped onto the positions
 // catalog and classified; rows are added and removed with submit buttons (no JS needed).
-import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useState } from 'react';
+import { useActionData, useLoaderData } from '@remix-run/react';
 import { evaluateAgenda } from '../../workflows/rules/agenda';
-import { activeConfig } from '../../db/config';
+import { activeConfig, listCampaigns } from '../../db/config';
 import { partnerById, publicPositionsOf } from '../../db/partners';
 import { AgendaMap, classificationInfo } from '../components/agenda-map';
-import { Tag } from '../components/forms';
 import { RadioGroup, SelectField, StepShell, TextArea } from '../components/proposal-form';
-import { emptyAgendaItem, formToObject, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../forms/steps';
+import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../components/step-form';
+import { fieldId } from '../components/proposal-form';
+import { matchCountText, matchPositions, PositionSearch, shorten, STANCE_GROUP } from '../components/position-search';
+import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../forms/steps';
 import { agendaFormSchema, agendaInputOf } from '../forms/steps.server';
-import { stepAction, stepPage, type StepActionData } from '../services/proposals.server';
-import { STALE_NOTE } from '../forms/steps';
+import { stepPage, type StepActionData } from '../services/proposals.server';
+import { removedRow, stepFormAction } from '../services/step-forms.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
-import { outcomeLabel, outcomeTone } from '../utils/labels';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Agenda mapping · Cosponsor' }];
 
 const CLASSIFICATIONS = ['aligned', 'compatible', 'no_position', 'conflicting', 'unknown'] as const;
-const STANCE_GROUP: Record<string, string> = {
-  calls_for: 'The organization calls for',
-  no_position: 'The organization takes no position on',
-  opposes: 'The organization opposes',
-};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
   const { docs, versions } = activeConfig();
   const partner = partnerById(proposal.partner_id)!;
+  const campaignName = new Map(listCampaigns(false).map((c) => [c.key, c.name]));
   return json({
     ...stepPage(actingUser(user), proposal, 'agenda'),
     positions: docs.positions.positions.map((p) => ({
@@ -40,55 +35,51 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       stance: p.stance,
       campaignKey: p.campaignKey,
       perceptionSensitive: p.perceptionSensitive,
-      keywords: [] as string[],
-      sources: [] as { seed: string; quote: string }[],
+      campaign: p.campaignKey ? (campaignName.get(p.campaignKey) ?? p.campaignKey) : null,
+      keywords: p.keywords,
+      sources: p.sources.map((s) => ({ seed: s.seed, quote: s.quote })),
     })),
     positionsVersion: versions.positions,
     partnerPublicPositions: publicPositionsOf(partner),
   });
 }
 
-export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: agendaFormSchema });
-  return stepAction({
-    request,
-    user: actingUser(user),
-    proposal,
-    step: 'agenda',
-    formData,
-    submission,
+export async function action(args: ActionFunctionArgs) {
+  // The catalog search rides on the step form (so nothing typed is lost without JavaScript):
+  // its words come back with every re-render of the form.
+  const positionSearch = String((await args.request.clone().formData()).get('positionSearch') ?? '').slice(0, 200);
+  const response = await stepFormAction(args, 'agenda', {
+    schema: () => agendaFormSchema,
     inputOf: agendaInputOf,
     editRows: (values, intent) => {
       if (intent === 'add-item') {
         const items = [...values.items, emptyAgendaItem()];
         return { values: { items }, notice: `Agenda item ${items.length} added.`, focus: `f-items-${items.length - 1}-text` };
       }
-      const m = /^remove-item-(\d+)$/.exec(intent);
-      if (m) {
-        const n = Number(m[1]);
+      const n = removedRow(intent);
+      if (n !== null) {
         const items = values.items.filter((_, i) => i !== n);
         return { values: { items }, notice: `Agenda item ${n + 1} removed.`, focus: 'add-item' };
+      }
+      if (intent === 'search-positions') {
+        const found = matchPositions(activeConfig().docs.positions.positions, positionSearch);
+        const notice = positionSearch.trim() ? matchCountText(found.length, positionSearch) : 'Type words to look for in the positions catalog.';
+        return { values, notice, focus: 'f-positionSearch' };
       }
       return null;
     },
   });
-}
-
-function shorten(s: string, n = 110) {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+  if (!response.headers.get('content-type')?.includes('application/json')) return response;
+  const data = (await response.json()) as Record<string, unknown>;
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return json({ ...data, positionSearch }, { status: response.status, headers });
 }
 
 export default function AgendaStep() {
   const page = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as StepActionData<'agenda'> | undefined;
-  const navigation = useNavigation();
-  const values: AgendaTyped = actionData?.values ?? page.initial.values;
-  const nonce = actionData?.nonce ?? page.initial.savedAt ?? 'initial';
-  const [live, setLive] = useState<{ nonce: unknown; values: AgendaTyped } | null>(null);
-  const shown = live && live.nonce === nonce ? live.values : values;
-  const errors = actionData?.errors;
+  const actionData = useActionData<typeof action>() as (StepActionData<'agenda'> & { positionSearch?: string }) | undefined;
+  const { values, shown, errors, shell } = useStepForm<AgendaTyped>(page, actionData, (data) => readAgendaTyped(data));
   const statementOf = new Map(page.positions.map((p) => [p.key, p.statement]));
   const result = evaluateAgenda(previewAgendaInput(shown).items, page.positions, { publicPositions: page.partnerPublicPositions });
   const groups = Object.entries(STANCE_GROUP).map(([stance, label]) => ({
@@ -106,28 +97,11 @@ export default function AgendaStep() {
           the organization takes no position must not look endorsed.
         </p>
       }
-      editable={page.editable}
-      readOnlyReason="This step is read-only here: it is not the proposal’s current step, or you cannot edit this proposal."
-      version={page.version}
-      source={page.initial.source}
-      savedAt={page.initial.savedAt}
-      notice={actionData?.notice}
-      stale={actionData?.stale}
-      staleNote={STALE_NOTE}
-      formError={actionData?.formError}
-      errors={errors}
-      nonce={nonce}
-      focus={actionData?.focus}
-      onChange={(form) => setLive({ nonce, values: readAgendaTyped(formToObject(form)) })}
+      {...shell}
       checkLabel="Check the outcome"
       submitLabel="Submit the agenda mapping"
-      busy={navigation.state === 'submitting'}
       after={
-        <section className="outcome-panel" id="outcome" tabIndex={-1} aria-live="polite" aria-labelledby="outcome-title">
-          <h3 id="outcome-title">Outcome as it will be recorded</h3>
-          <p>
-            <Tag tone={outcomeTone(result.outcome)}>{outcomeLabel(result.outcome)}</Tag>
-          </p>
+        <OutcomePanel outcome={result.outcome}>
           <p>{result.summary}</p>
           {result.perceptionRequired ? (
             <div className="alert alert--warn perception-trigger">
@@ -157,14 +131,10 @@ export default function AgendaStep() {
               positionStatement: it.positionKey ? (statementOf.get(it.positionKey) ?? null) : null,
             }))}
           />
-        </section>
+        </OutcomePanel>
       }
     >
-      {errors?.items ? (
-        <p className="field-error" id="f-items-error">
-          {errors.items.join(' ')}
-        </p>
-      ) : null}
+      <ItemsError errors={errors} />
       <ol className="item-rows">
         {values.items.map((item, i) => {
           const base = `items[${i}]`;
@@ -207,11 +177,7 @@ export default function AgendaStep() {
                   Aligned: the organization calls for it. Compatible: within the mandate. No position: it must not look endorsed.
                   Conflicting: opposed or outside the mandate.
                 </p>
-                {page.editable ? (
-                  <button type="submit" name="intent" value={`remove-item-${i}`} className="button button--secondary button--small">
-                    Remove item {i + 1}
-                  </button>
-                ) : null}
+                <RemoveItemButton editable={page.editable} index={i} />
               </fieldset>
             </li>
           );
@@ -221,6 +187,14 @@ export default function AgendaStep() {
         <button type="submit" name="intent" value="add-item" id="add-item" className="button button--secondary">
           <span aria-hidden="true">+ </span>Add an agenda item
         </button>
+      ) : null}
+      {page.editable ? (
+        <PositionSearch
+          positions={page.positions}
+          initialQuery={actionData?.positionSearch ?? ''}
+          itemCount={values.items.length}
+          selectIdOf={(i) => fieldId(`items[${i}].positionKey`)}
+        />
       ) : null}
     </StepShell>
   );

@@ -501,7 +501,7 @@ function readOnlyValues<S extends FormStep>(proposalId: number, step: S) {
 type Parsed<V> = { status: 'success'; value: V } | { status: 'error' | undefined; error: Record<string, string[] | null> | null | undefined };
 
 /**
- * One step form's POST. intent: save-draft | check | add-* | remove-item-N | submit.
+ * One step form's POST. intent: save-draft | check | add-* | remove-item-N | search-* | submit.
  * Row edits and checks re-render with the typed values (and save a draft); a submit runs
  * the decision service; any refusal re-renders with everything typed kept.
  */
@@ -525,7 +525,7 @@ export async function stepAction<S extends FormStep, V>(args: {
     );
 
   const version = Number(formData.get('version'));
-  const rowEdit = intent.startsWith('add-') || intent.startsWith('remove-item-');
+  const rowEdit = intent.startsWith('add-') || intent.startsWith('remove-item-') || intent.startsWith('search-');
   // A submit against an older version is stale, whatever the proposal's state is now.
   if (intent === 'submit' && version !== proposal.version) return reply({ stale: true, focus: 'form-alert' }, 409);
   if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || rowEdit)) {

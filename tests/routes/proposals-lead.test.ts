@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProposals, proposalRow, stepDraft } from '../../db/proposals';
+import { activeConfig } from '../../db/config';
 import { findPartnerCandidates } from '../../db/partners';
 import { computeSteps } from '../../app/services/proposal-view.server';
 import { formKey } from '../../app/forms/steps';
@@ -134,6 +135,54 @@ describe('step forms', () => {
     const page = await (await app.fetch(`/proposals/${draft.id}/steps/values`, { cookie: lead })).text();
     expect(page).toContain('Kept for later.');
     expect(page).toContain('Continuing your draft');
+  });
+
+  it('searches the positions catalog on the agenda step without JavaScript, keeping what was typed', async () => {
+    const chicago = listProposals().filter((p) => p.chapter_name === 'Chicago Local Group');
+    let draft = chicago.find((p) => p.state === 'agenda');
+    if (!draft) {
+      // Submit the values step of a Chicago proposal at that step, to reach the agenda step.
+      draft = chicago.find((p) => p.state === 'values')!;
+      const ratings = Object.fromEntries(
+        activeConfig().docs.values_criteria.criteria.flatMap((c) => [
+          [`ratings.${c.key}.rating`, 'meets'],
+          [`ratings.${c.key}.evidence`, 'Checked on the group’s public pages.'],
+        ]),
+      );
+      const values = await app.post(`/proposals/${draft.id}/steps/values`, { ...ratings, intent: 'submit', version: String(proposalRow(draft.id)!.version) }, lead);
+      expect(values.status).toBe(302);
+    }
+    expect(proposalRow(draft.id)!.state).toBe('agenda');
+    const section = (page: string) => /<section class="position-search"[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+    const url = `/proposals/${draft.id}/steps/agenda`;
+    const version = String(proposalRow(draft.id)!.version);
+    const typed = {
+      version,
+      'items[0].text': 'Stop the demolition of homes in Masafer Yatta',
+      'items[0].scope': 'event',
+      'items[0].classification': 'aligned',
+      'items[0].positionKey': '',
+    };
+    const found = await app.post(url, { ...typed, intent: 'search-positions', positionSearch: 'Démolition' }, lead);
+    expect(found.status).toBe(200);
+    const html = await found.text();
+    expect(html).toContain('Stop the demolition of homes in Masafer Yatta');
+    expect(html).toContain('value="Démolition"');
+    const results = section(html);
+    expect(results).toContain('Cancel all orders for forced evictions and home demolitions against Palestinians');
+    expect(results).toContain('cancel_evictions_demolitions');
+    expect(results).toContain('Calls for');
+    expect(results).not.toContain('takes no position on the Boycott, Divestment and Sanctions (BDS) movement');
+    expect(results).not.toContain('bds_movement');
+    expect(results).toMatch(/\d+ positions? match(es)? “Démolition”/);
+    expect(stepDraft(draft.id, 'agenda')!.data).toMatchObject({ items: [{ text: 'Stop the demolition of homes in Masafer Yatta' }] });
+
+    const none = await app.post(url, { ...typed, intent: 'search-positions', positionSearch: 'demolition zzzunknownword' }, lead);
+    expect(none.status).toBe(200);
+    const noneHtml = await none.text();
+    expect(noneHtml).toContain('No positions match “demolition zzzunknownword”.');
+    expect(noneHtml).toContain('Stop the demolition of homes in Masafer Yatta');
+    expect(section(noneHtml)).not.toContain('Cancel all orders for forced evictions and home demolitions against Palestinians');
   });
 
   it('says the perception review is not applicable, and why, when nothing calls for it', async () => {
