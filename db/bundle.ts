@@ -34,9 +34,16 @@ export function verifyBundle(bundle: unknown): { ok: boolean; message: string } 
   if (!b || b.format !== BUNDLE_FORMAT || !Array.isArray(b.records) || !b.proposal) {
     return { ok: false, message: 'BROKEN: this is not a Cosponsor bundle.' };
   }
+  // Every proposal has at least its creation record: an empty bundle proves nothing.
+  if (b.records.length === 0) return { ok: false, message: 'BROKEN: the bundle holds no records.' };
   for (const record of b.records) {
     if (record.proposal_id !== b.proposal.id) {
       return { ok: false, message: `BROKEN at record ${record.seq}: it belongs to another proposal.` };
+    }
+    // The header is not hashed: tie its reference to what the hashed inputs say.
+    const reference = referenceIn(record.inputs);
+    if (reference !== null && reference !== b.proposal.reference) {
+      return { ok: false, message: `BROKEN at record ${record.seq}: it names ${reference}, not ${b.proposal.reference}.` };
     }
   }
   const sorted = [...b.records].sort((x, y) => x.seq - y.seq);
@@ -48,4 +55,13 @@ export function verifyBundle(bundle: unknown): { ok: boolean; message: string } 
     return { ok: false, message: `BROKEN at record ${result.problem.seq} (proposal ${result.problem.proposalId}): ${result.problem.problem}` };
   }
   return { ok: true, message: `OK ${result.count} records of ${b.proposal.reference}` };
+}
+
+function referenceIn(inputs: string): string | null {
+  try {
+    const parsed = JSON.parse(inputs) as { proposal?: { reference?: unknown } };
+    return typeof parsed.proposal?.reference === 'string' ? parsed.proposal.reference : null;
+  } catch {
+    return null;
+  }
 }

@@ -10,7 +10,7 @@ import {
   type TransitionRecord,
   type VettingEvent,
 } from '../../workflows';
-import type { ProposalState, Step } from '../../workflows/types';
+import type { AgendaClassification, ProposalState, Step } from '../../workflows/types';
 import { activeConfig, type ActiveConfig } from '../../db/config';
 import { nowIso, transaction } from '../../db/connection';
 import { appendRecords, type RecordDraft } from '../../db/decision-log';
@@ -429,15 +429,34 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
       if (command.positionKey && !docs.positions.positions.some((p) => p.key === command.positionKey)) {
         throw invalid('That position is not in the current catalog.', { positionKey: ['Unknown position.'] });
       }
+      // Re-judge the whole agenda with this item classified: a no-position item
+      // tied to a perception-sensitive movement now calls for the perception review.
+      const partner = partnerById(proposal.partner_id)!;
+      const reassessed = evaluateAgenda(
+        currentAgendaItems(proposal.id).map((i) => ({
+          text: i.text,
+          scope: i.scope as 'general' | 'event',
+          classification: (i.id === item.id ? command.classification : i.classification) as AgendaClassification,
+          positionKey: i.id === item.id ? command.positionKey : i.position_key,
+        })),
+        docs.positions.positions,
+        { publicPositions: publicPositionsOf(partner) },
+      );
       return {
         event: {
           type: 'CLASSIFY_AGENDA_ITEM',
           itemId: command.itemId,
           classification: command.classification,
           positionKey: command.positionKey,
+          perceptionRequired: reassessed.perceptionRequired,
+          perceptionReasons: reassessed.perceptionReasons,
           ...base,
         },
-        judged: { item: { id: item.id, text: item.text, before: item.classification }, positionsVersion: versions.positions },
+        judged: {
+          item: { id: item.id, text: item.text, before: item.classification },
+          positionsVersion: versions.positions,
+          agendaAfter: { outcome: reassessed.outcome, perceptionRequired: reassessed.perceptionRequired },
+        },
         rationale: command.rationale || `“${item.text}” classified as ${command.classification.replace('_', ' ')}.`,
         write: (_record, at) =>
           classifyAgendaItem(item.id, {

@@ -354,6 +354,17 @@ describe('a proposal bundle', () => {
     expect(verifyBundle(mixed).ok).toBe(false);
   });
 
+  it('fails when it holds no records, or when its header names another proposal', () => {
+    const bundle = roundTrip(richestBundle());
+    expect(verifyBundle({ ...bundle, records: [] })).toEqual({ ok: false, message: 'BROKEN: the bundle holds no records.' });
+    const relabelled = { ...bundle, proposal: { ...bundle.proposal, reference: 'CSP-1999-00042' } };
+    const result = verifyBundle(relabelled);
+    expect(result.ok).toBe(false);
+    expect(result.message).toBe(
+      `BROKEN at record ${bundle.records[0]!.seq}: it names ${bundle.proposal.reference}, not CSP-1999-00042.`,
+    );
+  });
+
   it('is checked by the command line too', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-bundle-'));
     const good = path.join(dir, 'good.json');
