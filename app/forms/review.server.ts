@@ -42,6 +42,7 @@ const rejectSchema = z.object({ rationale: rationale(10, 'The rationale'), scree
 const requestChangesSchema = z.object({
   step: z.enum(STEPS, { message: 'Choose the step to return to.' }),
   rationale: rationale(10, 'The rationale'),
+  requireMou: z.boolean(),
   screeningAcknowledgement: optionalText,
 });
 
@@ -168,6 +169,7 @@ export function parseReviewForm(formData: FormData, today: string): ParsedReview
       const parsed = requestChangesSchema.safeParse({
         step: text(formData, 'step'),
         rationale: text(formData, 'rationale'),
+        requireMou: formData.get('requireMou') === 'on',
         screeningAcknowledgement: text(formData, 'screeningAcknowledgement'),
       });
       if (!parsed.success) return fail(parsed.error);
@@ -177,7 +179,7 @@ export function parseReviewForm(formData: FormData, today: string): ParsedReview
         intent,
         version,
         newPosition: null,
-        command: { type: 'REQUEST_CHANGES', step: v.step, rationale: v.rationale, ...ack(v.screeningAcknowledgement) },
+        command: { type: 'REQUEST_CHANGES', step: v.step, rationale: v.rationale, requireMou: v.requireMou, ...ack(v.screeningAcknowledgement) },
       };
     }
     case 'override': {

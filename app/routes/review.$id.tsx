@@ -818,6 +818,12 @@ export default function Dossier() {
                 <Field id="changes-rationale" label="What needs to change (required)" errors={changes?.fieldErrors.rationale}>
                   {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={changes?.values.rationale ?? ''} />}
                 </Field>
+                <div className="field">
+                  <label className="choice">
+                    <input type="checkbox" name="requireMou" defaultChecked={changes?.values.requireMou === 'on'} />{' '}
+                    Require an MOU: the lead can no longer record “MOU not needed”
+                  </label>
+                </div>
                 {hits.length > 0 ? (
                   <Field id="changes-ack" label="How you weighed the screening hits" errors={changes?.fieldErrors.screeningAcknowledgement}>
                     {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={changes?.values.screeningAcknowledgement ?? ''} />}

@@ -96,6 +96,8 @@ export const commandSchema = z.discriminatedUnion('type', [
     type: z.literal('REQUEST_CHANGES'),
     step: z.enum(STEPS),
     rationale: required('The rationale', 10),
+    /** Staff may require an MOU even where the lead judged none was needed. */
+    requireMou: z.boolean().optional(),
     screeningAcknowledgement: text(5000).optional(),
   }),
   z.object({ type: z.literal('WITHDRAW'), reason: required('The reason', 5, 2000) }),

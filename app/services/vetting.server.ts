@@ -394,8 +394,8 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
         throw invalid('This proposal needs no perception review.', { step: ['Choose a step this proposal went through.'] });
       }
       return {
-        event: { type: 'REQUEST_CHANGES', step: command.step, rationale: command.rationale, ...base },
-        judged: { step: command.step, dossier: dossierDigest(proposal.id), ...screening() },
+        event: { type: 'REQUEST_CHANGES', step: command.step, rationale: command.rationale, requireMou: command.requireMou === true, ...base },
+        judged: { step: command.step, requireMou: command.requireMou === true, dossier: dossierDigest(proposal.id), ...screening() },
         rationale: command.rationale,
         write: noWrite,
       };
