@@ -139,8 +139,27 @@ describe('the chapter lead’s journey (example case 1)', () => {
     // Agenda: an aligned item on demolitions and a no-position BDS item.
     await page.getByLabel('What the partner calls for (item 1)').fill('Stop home demolitions and forced evictions in East Jerusalem');
     await page.getByRole('radiogroup', { name: 'Scope of item 1' }).getByLabel('At this event').check();
-    await page.getByLabel('Organization position for item 1').selectOption('cancel_evictions_demolitions');
     await page.getByRole('radiogroup', { name: 'Classification of item 1' }).getByLabel(/Aligned/).check();
+    // Item 1's position comes from the catalog search: the list follows the typing (JavaScript on).
+    expect(await page.getByLabel('Organization position for item 1').inputValue()).toBe('');
+    expect(await page.locator('#outcome .agenda-item__position').first().textContent()).toContain('Not mapped to a position');
+    await page.getByLabel('Words to look for in the positions’ statements and keywords').fill('demolition');
+    const results = page.getByRole('list', { name: 'Matching positions' });
+    await expect.poll(() => results.locator(':scope > li').count()).toBe(1);
+    const demolitions = results.locator(':scope > li').filter({ hasText: 'cancel_evictions_demolitions' });
+    expect(await demolitions.textContent()).toContain('forced evictions and home demolitions');
+    await expect.poll(() => page.locator('#position-search-status').textContent()).toContain('1 position matches “demolition”');
+    await checkA11y(page, '07a-agenda-position-search');
+    await screenshot(page, '07a-agenda-position-search');
+    await demolitions.getByRole('button', { name: 'Use for item 1' }).click();
+    await expect.poll(() => page.getByLabel('Organization position for item 1').inputValue()).toBe('cancel_evictions_demolitions');
+    await expect.poll(() => page.locator('#position-search-status').textContent()).toContain('Item 1 now maps to');
+    // The outcome preview follows the select.
+    await expect
+      .poll(() => page.locator('#outcome .agenda-item__position').first().textContent())
+      .toContain('Cancel all orders for forced evictions and home demolitions');
+    await page.getByLabel('Words to look for in the positions’ statements and keywords').fill('');
+    await expect.poll(() => results.count()).toBe(0);
     await press(page, /Add an agenda item/);
     expect(await page.getByLabel('What the partner calls for (item 1)').inputValue()).toBe('Stop home demolitions and forced evictions in East Jerusalem');
     await page.getByLabel('What the partner calls for (item 2)').fill('Endorse the BDS call against Israel');
