@@ -75,7 +75,9 @@ export function evaluateAgenda(items: AgendaItemInput[], positions: Position[], 
     summary =
       total === 0
         ? 'Aligned: no agenda items were listed.'
-        : `Aligned: all ${plural(total, 'item')} are aligned with or compatible with the organization's positions.`;
+        : total === 1
+          ? "Aligned: the one item is aligned or compatible with the organization's positions."
+          : `Aligned: all ${plural(total, 'item')} are aligned or compatible with the organization's positions.`;
   }
   return { outcome, counts, perceptionRequired: reasons.length > 0, perceptionReasons: reasons, summary };
 }
