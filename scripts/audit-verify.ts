@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 
 // npm run audit:verify                  the whole log in the database
 // npm run audit:verify -- --bundle F    one exported proposal bundle, offline
-const { values } = parseArgs({ options: { bundle: { type: 'string' } } });
+// --json prints the result as one JSON line (the /audit page runs this command)
+const { values } = parseArgs({ options: { bundle: { type: 'string' }, json: { type: 'boolean', default: false } } });
 
 if (values.bundle) {
   const { verifyBundle } = await import('../db/bundle');
@@ -15,7 +16,10 @@ if (values.bundle) {
   const { verifyLog, formatVerifyResult } = await import('../db/decision-log');
   getDb();
   const result = verifyLog();
-  console.log(formatVerifyResult(result));
-  console.error(`(${result.durationMs} ms)`);
+  if (values.json) console.log(JSON.stringify(result));
+  else {
+    console.log(formatVerifyResult(result));
+    console.error(`(${result.durationMs} ms)`);
+  }
   process.exit(result.ok ? 0 : 1);
 }

@@ -63,7 +63,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'audit.run');
-  const run = runAudit(user.id);
+  const run = await runAudit(user.id);
   return redirectWithFlash('/audit', {
     kind: run.ok ? 'success' : 'error',
     message: run.ok ? `The log verifies: ${run.message}, in ${run.duration_ms} ms.` : `The log is broken: ${run.message}`,

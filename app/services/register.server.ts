@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { z } from 'zod';
-import { nowIso } from '../../db/connection';
-import { verifyLog, formatVerifyResult } from '../../db/decision-log';
+import { getDb, nowIso } from '../../db/connection';
+import { formatVerifyResult, type VerifyResult } from '../../db/decision-log';
 import {
   auditRunById,
   eachDecisionBatch,
@@ -309,10 +311,14 @@ export function exportRegisterCsv(
 
 // ---- Audit runs ----
 
-/** Verifies the whole log and stores the run: who, when, result, count, time, first bad record. */
-export function runAudit(userId: number | null): AuditRun {
+/**
+ * Verifies the whole log and stores the run: who, when, result, count, time,
+ * first bad record. It runs `npm run audit:verify` itself, in a child process:
+ * the same verification, and a large log does not stall other requests.
+ */
+export async function runAudit(userId: number | null): Promise<AuditRun> {
   const at = nowIso();
-  const result = verifyLog();
+  const result = await verifyInChildProcess();
   const runId = insertAuditRun({
     userId,
     at,
@@ -324,6 +330,26 @@ export function runAudit(userId: number | null): AuditRun {
     message: formatVerifyResult(result),
   });
   return auditRunById(runId)!;
+}
+
+function verifyInChildProcess(): Promise<VerifyResult> {
+  const script = path.resolve('scripts/audit-verify.ts');
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, '--json'],
+      { env: { ...process.env, DATABASE_PATH: getDb().path }, maxBuffer: 1 << 20, timeout: 10 * 60_000 },
+      (error, stdout, stderr) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          // Exit code 1 means "broken", which is a result, not a failure of the check.
+          resolve(JSON.parse(line) as VerifyResult);
+        } catch {
+          reject(new Error(`The verification could not run: ${stderr.trim() || error?.message || 'no output'}`));
+        }
+      },
+    );
+  });
 }
 
 export function lastAuditRun(): AuditRun | undefined {

@@ -5,12 +5,12 @@ import { lastAuditRun, recentAuditRuns, runAudit } from '../../app/services/regi
 import { freshDatabase } from '../support/db';
 
 describe('audit runs', () => {
-  it('stores each verification: who, when, result, count and duration', () => {
+  it('stores each verification: who, when, result, count and duration', async () => {
     freshDatabase('demo');
     expect(lastAuditRun()).toBeUndefined();
     const reviewer = userByEmail('reviewer@cosponsor.test')!;
     const before = new Date().toISOString();
-    const run = runAudit(reviewer.id);
+    const run = await runAudit(reviewer.id);
     const count = first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))!.n;
     expect(run).toMatchObject({
       user_id: reviewer.id,
@@ -24,19 +24,19 @@ describe('audit runs', () => {
     expect(run.duration_ms).toBeGreaterThanOrEqual(0);
     expect(lastAuditRun()).toEqual(run);
 
-    const second = runAudit(null);
+    const second = await runAudit(null);
     expect(second.user_name).toBeNull();
     expect(lastAuditRun()!.id).toBe(second.id);
     expect(recentAuditRuns().map((r) => r.id)).toEqual([second.id, run.id]);
   });
 
-  it('names the first tampered record', () => {
+  it('names the first tampered record', async () => {
     freshDatabase('demo');
     const sqlite = getDb().sqlite;
     // Tampering needs the append-only trigger out of the way, as an attacker with the file would do.
     sqlite.exec('DROP TRIGGER decision_records_no_update');
     sqlite.prepare("UPDATE decision_records SET rationale = rationale || ' (edited)' WHERE seq = 7").run();
-    const run = runAudit(userByEmail('reviewer@cosponsor.test')!.id);
+    const run = await runAudit(userByEmail('reviewer@cosponsor.test')!.id);
     expect(run.ok).toBe(0);
     expect(run.first_bad_seq).toBe(7);
     expect(run.record_count).toBe(7);
