@@ -18,22 +18,29 @@ function describedBy(name: string, errors: Errors, hintId?: string) {
 
 type Common = { name: string; label: ReactNode; errors: Errors; hint?: ReactNode; className?: string; required?: boolean };
 
-export function TextField({
+/** The ARIA wiring every labelled control shares. */
+function controlProps(name: string, errors: Errors, required: boolean | undefined, hintId: string | undefined) {
+  return {
+    id: fieldId(name),
+    name,
+    'aria-invalid': Boolean(errors?.[name]?.length) || undefined,
+    'aria-describedby': describedBy(name, errors, hintId),
+    'aria-required': required || undefined,
+  };
+}
+
+/** Label, hint, the control, and its error: one layout for every labelled field. */
+function LabelledField({
   name,
   label,
   errors,
   hint,
   className,
   required,
-  defaultValue,
-  type = 'text',
-  autoFocus,
-  autoComplete,
-  placeholder,
-}: Common & { defaultValue?: string; type?: 'text' | 'date' | 'url' | 'search'; autoFocus?: boolean; autoComplete?: string; placeholder?: string }) {
+  children,
+}: Common & { children: (control: ReturnType<typeof controlProps>) => ReactNode }) {
   const id = fieldId(name);
   const hintId = hint ? `${id}-hint` : undefined;
-  const invalid = Boolean(errors?.[name]?.length);
   return (
     <div className={`field ${className ?? ''}`}>
       <label htmlFor={id}>
@@ -45,107 +52,65 @@ export function TextField({
           {hint}
         </span>
       ) : null}
-      <input
-        id={id}
-        name={name}
-        type={type}
-        defaultValue={defaultValue}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy(name, errors, hintId)}
-        aria-required={required || undefined}
-        autoFocus={autoFocus}
-        autoComplete={autoComplete}
-        placeholder={placeholder}
-      />
+      {children(controlProps(name, errors, required, hintId))}
       <FieldError id={`${id}-error`} errors={errors?.[name] ?? undefined} />
     </div>
   );
 }
 
-export function TextArea({ name, label, errors, hint, className, required, defaultValue, rows = 3 }: Common & { defaultValue?: string; rows?: number }) {
-  const id = fieldId(name);
-  const hintId = hint ? `${id}-hint` : undefined;
-  const invalid = Boolean(errors?.[name]?.length);
+export function TextField({
+  defaultValue,
+  type = 'text',
+  autoFocus,
+  autoComplete,
+  placeholder,
+  ...common
+}: Common & { defaultValue?: string; type?: 'text' | 'date' | 'url' | 'search'; autoFocus?: boolean; autoComplete?: string; placeholder?: string }) {
   return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {required ? <span className="req" aria-hidden="true"> *</span> : null}
-      </label>
-      {hint ? (
-        <span className="hint" id={hintId}>
-          {hint}
-        </span>
-      ) : null}
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        defaultValue={defaultValue}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy(name, errors, hintId)}
-        aria-required={required || undefined}
-      />
-      <FieldError id={`${id}-error`} errors={errors?.[name] ?? undefined} />
-    </div>
+    <LabelledField {...common}>
+      {(control) => (
+        <input {...control} type={type} defaultValue={defaultValue} autoFocus={autoFocus} autoComplete={autoComplete} placeholder={placeholder} />
+      )}
+    </LabelledField>
   );
+}
+
+export function TextArea({ defaultValue, rows = 3, ...common }: Common & { defaultValue?: string; rows?: number }) {
+  return <LabelledField {...common}>{(control) => <textarea {...control} rows={rows} defaultValue={defaultValue} />}</LabelledField>;
 }
 
 export type Option = { value: string; label: string };
 export type OptionGroup = { label: string; options: Option[] };
 
 export function SelectField({
-  name,
-  label,
-  errors,
-  hint,
-  className,
-  required,
   defaultValue,
   options,
   groups,
   placeholder = 'Choose…',
+  ...common
 }: Common & { defaultValue?: string; options?: Option[]; groups?: OptionGroup[]; placeholder?: string }) {
-  const id = fieldId(name);
-  const hintId = hint ? `${id}-hint` : undefined;
-  const invalid = Boolean(errors?.[name]?.length);
   return (
-    <div className={`field ${className ?? ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {required ? <span className="req" aria-hidden="true"> *</span> : null}
-      </label>
-      {hint ? (
-        <span className="hint" id={hintId}>
-          {hint}
-        </span>
-      ) : null}
-      <select
-        id={id}
-        name={name}
-        defaultValue={defaultValue ?? ''}
-        aria-invalid={invalid || undefined}
-        aria-describedby={describedBy(name, errors, hintId)}
-        aria-required={required || undefined}
-      >
-        <option value="">{placeholder}</option>
-        {options?.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-        {groups?.map((g) => (
-          <optgroup key={g.label} label={g.label}>
-            {g.options.map((o) => (
-              <option key={o.value} value={o.value}>
-                {o.label}
-              </option>
-            ))}
-          </optgroup>
-        ))}
-      </select>
-      <FieldError id={`${id}-error`} errors={errors?.[name] ?? undefined} />
-    </div>
+    <LabelledField {...common}>
+      {(control) => (
+        <select {...control} defaultValue={defaultValue ?? ''}>
+          <option value="">{placeholder}</option>
+          {options?.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+          {groups?.map((g) => (
+            <optgroup key={g.label} label={g.label}>
+              {g.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      )}
+    </LabelledField>
   );
 }
 
