@@ -339,6 +339,8 @@ function agendaPrecedentQuery(excludeProposalId: number) {
 
 /** Decided proposals of any chapter that carried an agenda item with the same normalized text. */
 export function agendaPrecedentByText(normalizedText: string, excludeProposalId: number, limit = 5): AgendaPrecedent[] {
+  // An empty key (an item of punctuation only) is no evidence of the same item.
+  if (!normalizedText) return [];
   return all(agendaPrecedentQuery(excludeProposalId).where('ai.normalized_text', '=', normalizedText).limit(limit));
 }
 
