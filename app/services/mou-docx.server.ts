@@ -14,6 +14,7 @@ import {
   WidthType,
 } from 'docx';
 import type { MouSection } from '../../workflows/mou';
+import { isRightToLeft } from '../utils/text-direction';
 
 // The MOU as a Word document: headings, clauses numbered by Word itself (so
 // they renumber when the signed copy is edited), a signature table, and the
@@ -30,6 +31,11 @@ export type MouDocxInput = {
   leadName: string;
   eventTitle: string;
 };
+
+/** A right-to-left paragraph is laid out from the right (w:bidi) and its runs read right to left (w:rtl). */
+const direction = (text: string) => (isRightToLeft(text) ? { bidirectional: true } : {});
+const run = (text: string, options: Omit<ConstructorParameters<typeof TextRun>[0] & object, 'text'> = {}) =>
+  new TextRun({ text, ...options, ...(isRightToLeft(text) ? { rightToLeft: true } : {}) });
 
 /** Lines of underscores are blanks to sign: the signature table replaces them. */
 const isBlankLine = (line: string) => /_{5,}/.test(line);
@@ -49,7 +55,8 @@ function bodyParagraphs(body: string, skipBlanks: boolean): Paragraph[] {
       (p) =>
         new Paragraph({
           spacing: { after: 160 },
-          children: p.split('\n').map((line, i) => new TextRun({ text: line, break: i > 0 ? 1 : 0 })),
+          ...direction(p),
+          children: p.split('\n').map((line, i) => run(line, { break: i > 0 ? 1 : 0 })),
         }),
     );
 }
@@ -58,7 +65,7 @@ const cell = (text: string, bold = false) =>
   new TableCell({
     width: { size: 50, type: WidthType.PERCENTAGE },
     margins: { top: 120, bottom: 120, left: 120, right: 120 },
-    children: [new Paragraph({ children: [new TextRun({ text, bold })] })],
+    children: [new Paragraph({ ...direction(text), children: [run(text, { bold })] })],
   });
 
 function signatureTable(input: MouDocxInput): Table {
@@ -86,7 +93,7 @@ export async function mouDocx(input: MouDocxInput): Promise<Buffer> {
       spacing: { after: 120 },
       children: [new TextRun({ text: `${input.organization} (${input.chapterName}) and ${input.partnerName}`, bold: true })],
     }),
-    new Paragraph({ spacing: { after: 120 }, children: [new TextRun({ text: input.eventTitle, italics: true })] }),
+    new Paragraph({ spacing: { after: 120 }, ...direction(input.eventTitle), children: [run(input.eventTitle, { italics: true })] }),
     new Paragraph({ spacing: { after: 240 }, children: [new TextRun({ text: match, size: 18 })] }),
   ];
   input.sections.forEach((section, i) => {
@@ -98,7 +105,8 @@ export async function mouDocx(input: MouDocxInput): Promise<Buffer> {
         new Paragraph({
           numbering: { reference: numbered[i]!, level: 0 },
           spacing: { after: 120 },
-          children: [new TextRun(clause.text)],
+          ...direction(clause.text),
+          children: [run(clause.text)],
         }),
       );
     }
