@@ -15,6 +15,7 @@ import {
 import { STEPS, type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../workflows/types';
 import type { Proposal } from '../../db/schema';
 import { outcomeLabel, stateLabel, stepLabel } from '../utils/labels';
+import { MAX_AGENDA_ITEMS, MAX_RISK_ITEMS } from '../forms/steps.server';
 import { redirectWithFlash } from '../utils/session.server';
 import {
   agendaToTyped,
@@ -498,6 +499,13 @@ function readOnlyValues<S extends FormStep>(proposalId: number, step: S) {
     : { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
 }
 
+function draftTooLong(step: FormStep, values: StepTypedValues[FormStep]): string | null {
+  const items = 'items' in values ? values.items.length : 0;
+  if (step === 'agenda' && items > MAX_AGENDA_ITEMS) return `At most ${MAX_AGENDA_ITEMS} agenda items.`;
+  if (step === 'risk' && items > MAX_RISK_ITEMS) return `At most ${MAX_RISK_ITEMS} items.`;
+  return null;
+}
+
 type Parsed<V> = { status: 'success'; value: V } | { status: 'error' | undefined; error: Record<string, string[] | null> | null | undefined };
 
 /**
@@ -534,12 +542,17 @@ export async function stepAction<S extends FormStep, V>(args: {
       409,
     );
   }
+  // A draft is stored only if the form could take it back: never more rows than the form allows.
+  const tooLong = draftTooLong(step, values);
+  if (tooLong && (intent === 'save-draft' || intent.startsWith('add-'))) return reply({ formError: `${tooLong} Nothing was saved.`, focus: 'form-alert' }, 400);
   if (intent === 'save-draft') {
     saveDraft(proposal.id, step, values, user);
     return redirectWithFlash(new URL(request.url).pathname, { kind: 'success', message: 'Draft saved. You can come back to it later.' });
   }
   if (intent === 'check') return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
   const edited = args.editRows?.(values, intent);
+  const editedTooLong = edited ? draftTooLong(step, edited.values) : null;
+  if (editedTooLong) return reply({ formError: `${editedTooLong} Remove a row first.`, focus: 'form-alert' }, 400);
   if (edited) {
     values = edited.values;
     saveDraft(proposal.id, step, values, user);
