@@ -1,15 +1,16 @@
 import path from 'node:path';
-import { broadcastDevReady, installGlobals, type ServerBuild } from '@remix-run/node';
+import { broadcastDevReady, type ServerBuild } from '@remix-run/node';
 import { getDb } from './db/connection';
 import { migrateToLatest } from './db/migrate';
 import { isSeeded, seedDemo } from './app/services/seed.server';
 import { createApp } from './app/http.server';
+import { installFetchGlobals } from './app/http/globals.server';
 import { startOutboxWorker } from './app/services/outside/outbox.server';
 import { expireDueApprovals } from './app/services/expiry.server';
 import { catchUpSearchIndex } from './db/search-index';
 
 // Starts Cosponsor: migrate, seed an empty database with demo data, serve.
-installGlobals();
+installFetchGlobals();
 
 const production = process.env.NODE_ENV === 'production';
 if (!process.env.SESSION_SECRET) {
