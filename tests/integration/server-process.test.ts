@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// The real server (server.ts over the built app), as separate processes: two
+// starting at once on an empty database, and a SIGTERM while a request is in flight.
+
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  children.clear();
+});
+
+type Started = { child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string };
+
+function startServer(databasePath: string): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+    env: { ...process.env, DATABASE_PATH: databasePath, PORT: '0', NODE_ENV: 'test', OUTBOX_INTERVAL_MS: '200', MOCKS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = /Cosponsor on (http:\/\/[^\s]+)/.exec(output);
+      if (m) resolve({ child, url: m[1]!, exited, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(({ code }) => reject(new Error(`The server exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+const emptyDatabase = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-start-')), 'app.db');
+
+describe('starting', () => {
+  it('two processes starting at once on an empty database both migrate, seed once, and serve', async () => {
+    for (let round = 0; round < 2; round++) {
+      const file = emptyDatabase();
+      const [a, b] = await Promise.all([startServer(file), startServer(file)]);
+      for (const s of [a, b]) expect((await fetch(`${s.url}/login`)).status).toBe(200);
+      for (const s of [a, b]) s.child.kill('SIGTERM');
+      expect((await a.exited).code).toBe(0);
+      expect((await b.exited).code).toBe(0);
+    }
+  }, 90_000);
+});
+
+describe('stopping', () => {
+  it('on SIGTERM stops accepting, finishes the request in flight, closes the database and exits 0', async () => {
+    const server = await startServer(emptyDatabase());
+    // A sign-in takes a few hundred milliseconds of password hashing: still in flight at the signal.
+    const body = new URLSearchParams({ email: 'lead@cosponsor.test', password: 'cosponsor-demo' });
+    const inFlight = fetch(`${server.url}/login`, { method: 'POST', body, headers: { Origin: server.url }, redirect: 'manual' });
+    await new Promise((r) => setTimeout(r, 60));
+    server.child.kill('SIGTERM');
+    const response = await inFlight;
+    expect(response.status).toBe(302);
+    const { code } = await server.exited;
+    expect(code).toBe(0);
+    expect(server.output()).toMatch(/Stopped/);
+    await expect(fetch(`${server.url}/login`)).rejects.toThrow();
+  }, 60_000);
+});
