@@ -26,7 +26,7 @@ const PUBLIC_POSITION_OPTIONS = [{ key: 'supports_bds', label: 'Publicly support
 export const meta: MetaFunction = () => [{ title: 'New proposal · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, 'proposal.create');
+  const user = await requirePermission(request, 'proposal.create');
   const url = new URL(request.url);
   const q = (url.searchParams.get('q') ?? '').trim();
   const partnerId = Number(url.searchParams.get('partnerId'));
@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     q,
     stage: partner ? ('event' as const) : creating ? ('new' as const) : q ? ('results' as const) : ('search' as const),
     partner,
-    candidates: q && !partner && !creating ? partnerCandidates(q) : [],
+    candidates: q && !partner && !creating ? partnerCandidates(q, actingUser(user)) : [],
     campaigns: campaignOptions(),
   });
 }
@@ -84,10 +84,12 @@ function CandidateCard({ c, q }: { c: Candidate; q: string }) {
           <p className="small muted">None yet.</p>
         ) : (
           <ul className="small">
-            {c.history.map((h) => (
-              <li key={h.id}>
-                <Tag tone={stateTone(h.state)}>{stateLabel(h.state)}</Tag> {h.event} · {h.chapter} · {formatDate(h.eventDate)}
+            {c.history.map((h, i) => (
+              <li key={h.id ?? `precedent-${i}`}>
+                <Tag tone={stateTone(h.state)}>{stateLabel(h.state)}</Tag>{' '}
+                {h.event ? `${h.event} · ${h.chapter} · ${formatDate(h.eventDate ?? '')}` : `${h.chapter} (precedent)`}
                 {h.decidedAt ? ` · decided ${formatDate(h.decidedAt)}` : ''}
+                {h.reason ? <span className="muted"> · reason: {h.reason}</span> : null}
               </li>
             ))}
           </ul>

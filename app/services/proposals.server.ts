@@ -6,6 +6,7 @@ import { transaction } from '../../db/connection';
 import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } from '../../db/partners';
 import {
   listProposals,
+  proposalRow,
   proposalsForPartners,
   saveStepDraft,
   stepDraft,
@@ -13,6 +14,7 @@ import {
   type ProposalDetail,
 } from '../../db/proposals';
 import { STEPS, type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../workflows/types';
+import { latestRecordOfProposal } from '../../db/decision-log';
 import type { Proposal } from '../../db/schema';
 import { outcomeLabel, stateLabel, stepLabel } from '../utils/labels';
 import { MAX_AGENDA_ITEMS, MAX_RISK_ITEMS } from '../forms/steps.server';
@@ -82,7 +84,15 @@ export function proposalGroups(user: ActingUser) {
 
 // ---- /proposals/new ----
 
-export function partnerCandidates(q: string) {
+/** States in which a proposal is decided precedent, which any lead may learn from. */
+const PRECEDENT_STATES = new Set(['approved', 'rejected', 'expired']);
+
+/**
+ * Known partners like `q`, each with its history as this viewer may see it: every
+ * proposal they may open, and other chapters' decided ones as precedent only
+ * (outcome, date, reason), never their drafts or work in progress.
+ */
+export function partnerCandidates(q: string, viewer: ActingUser) {
   const candidates = findPartnerCandidates(q);
   const history = proposalsForPartners(candidates.map((c) => c.id));
   return candidates.map((c) => ({
@@ -95,15 +105,15 @@ export function partnerCandidates(q: string) {
     match: c.match.kind,
     history: history
       .filter((h) => h.partner_id === c.id)
-      .map((h) => ({
-        id: h.id,
-        reference: h.reference,
-        event: h.event_title,
-        eventDate: h.event_date,
-        state: h.state,
-        chapter: h.chapter_name,
-        decidedAt: h.decided_at,
-      })),
+      .flatMap((h) => {
+        if (can(viewer, 'proposal.view', proposalRow(h.id)).ok) {
+          return [
+            { id: h.id as number | null, reference: h.reference as string | null, event: h.event_title as string | null, eventDate: h.event_date as string | null, state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason: null as string | null },
+          ];
+        }
+        if (!PRECEDENT_STATES.has(h.state)) return [];
+        return [{ id: null, reference: null, event: null, eventDate: null, state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason: latestRecordOfProposal(h.id)?.rationale ?? null }];
+      }),
   }));
 }
 
@@ -146,7 +156,7 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
     return { ok: false, formError: 'Choose one of the campaigns.', fieldErrors: { campaignId: ['Choose one of the campaigns.'] } };
   }
   if (v.partnerId === undefined) {
-    const duplicates = partnerCandidates(v.partnerName ?? '').filter((c) => c.match !== 'contains');
+    const duplicates = partnerCandidates(v.partnerName ?? '', actor).filter((c) => c.match !== 'contains');
     if (duplicates.length > 0 && v.confirmNew !== 'on') {
       return {
         ok: false,
