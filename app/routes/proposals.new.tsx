@@ -1,6 +1,7 @@
 // Starting a proposal, in two stages that work without JavaScript:
 // 1. find the partner among known ones (GET ?q=), see likely duplicates with their history;
 // 2. choose one (?partnerId=) or create a new one (?new=1), and describe the event.
+import { randomUUID } from 'node:crypto';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
@@ -41,6 +42,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     partner,
     candidates: q && !partner && !creating ? partnerCandidates(q, actingUser(user)) : [],
     campaigns: campaignOptions(),
+    // One per page load: a repeated post of this form answers with the proposal it created.
+    creationToken: randomUUID(),
   });
 }
 
@@ -232,7 +235,7 @@ function RegistryLookup({ registry, q }: { registry: EnabledPanel; q: string }) 
 }
 
 export default function NewProposal() {
-  const { q, stage, partner, candidates, campaigns, registry } = useLoaderData<typeof loader>();
+  const { q, stage, partner, candidates, campaigns, registry, creationToken } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const errors = actionData?.errors;
@@ -328,6 +331,7 @@ export default function NewProposal() {
             </section>
           ) : null}
           <input type="hidden" name="q" value={q} />
+          <input type="hidden" name="creationToken" value={creationToken} />
           <section className="panel" aria-labelledby="partner-title">
             <h2 id="partner-title">Partner</h2>
             {partner ? (

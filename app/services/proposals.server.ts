@@ -6,6 +6,7 @@ import { transaction } from '../../db/connection';
 import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } from '../../db/partners';
 import {
   listProposals,
+  proposalByCreationToken,
   proposalRow,
   proposalsForPartners,
   saveStepDraft,
@@ -138,6 +139,8 @@ export type StartProposalValue = {
   confirmNew?: 'on';
   /** Registry data to keep with a new partner (see registryRecordFor). */
   registry?: Record<string, unknown> | null;
+  /** The form's one-time token (see proposalByCreationToken). */
+  creationToken?: string;
   eventTitle: string;
   eventDate: string;
   eventPlace: string;
@@ -147,11 +150,13 @@ export type StartProposalValue = {
 };
 
 export type StartResult =
-  | { ok: true; id: number; reference: string; partnerName: string; partnerId: number }
+  | { ok: true; id: number; reference: string; partnerName: string; partnerId: number; repeated?: boolean }
   | { ok: false; formError: string; fieldErrors: Record<string, string[]>; duplicates?: ReturnType<typeof partnerCandidates> };
 
 /** Creates the partner when new (unless it looks like a known one), then the draft proposal. */
 export function startProposal(actor: ActingUser, v: StartProposalValue): StartResult {
+  const repeated = v.creationToken ? alreadyCreated(actor, v.creationToken) : null;
+  if (repeated) return repeated;
   if (!listCampaigns().some((c) => c.id === v.campaignId)) {
     return { ok: false, formError: 'Choose one of the campaigns.', fieldErrors: { campaignId: ['Choose one of the campaigns.'] } };
   }
@@ -170,6 +175,9 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
   }
   try {
     return transaction(() => {
+      // Checked again inside the transaction: a second post of the same form may have waited on an outside call meanwhile.
+      const repeatedMeanwhile = v.creationToken ? alreadyCreated(actor, v.creationToken) : null;
+      if (repeatedMeanwhile) return repeatedMeanwhile;
       const partnerId =
         v.partnerId ??
         createPartner(
@@ -184,15 +192,19 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
           },
           actor.id,
         );
-      const created = createProposal(actor, {
-        partnerId,
-        campaignId: v.campaignId,
-        eventTitle: v.eventTitle,
-        eventDate: v.eventDate,
-        eventPlace: v.eventPlace,
-        eventDescription: v.eventDescription,
-        kind: v.kind,
-      });
+      const created = createProposal(
+        actor,
+        {
+          partnerId,
+          campaignId: v.campaignId,
+          eventTitle: v.eventTitle,
+          eventDate: v.eventDate,
+          eventPlace: v.eventPlace,
+          eventDescription: v.eventDescription,
+          kind: v.kind,
+        },
+        { creationToken: v.creationToken },
+      );
       return { ok: true as const, ...created, partnerName: partnerById(partnerId)!.name, partnerId };
     });
   } catch (error) {
@@ -201,6 +213,13 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
     }
     throw error;
   }
+}
+
+/** The proposal this user's form already created with this token, as a success (a repeated post). */
+function alreadyCreated(actor: ActingUser, token: string): Extract<StartResult, { ok: true }> | null {
+  const existing = proposalByCreationToken(token);
+  if (!existing || existing.proposer_id !== actor.id) return null;
+  return { ok: true, id: existing.id, reference: existing.reference, partnerName: partnerById(existing.partner_id)?.name ?? '', partnerId: existing.partner_id, repeated: true };
 }
 
 // ---- Outside services at creation: registry lookup and screening ----
@@ -388,7 +407,7 @@ export async function startProposalWithChecks(
   const { registryEin, ...value } = v;
   const registry = value.partnerId === undefined && registryEin ? await registryRecordFor(registryEin, value.partnerEin) : null;
   const result = startProposal(actor, { ...value, registry });
-  if (result.ok) await screenAtCreation(result.partnerId, result.id);
+  if (result.ok && !result.repeated) await screenAtCreation(result.partnerId, result.id);
   return result;
 }
 
