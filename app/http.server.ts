@@ -3,6 +3,7 @@ import type { ServerBuild } from '@remix-run/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { formBodyProblem, formContentType, readFormBody, sendRefusal } from './http/request-body';
 import { remixHandler } from './http/remix-handler';
+import { withStorageFailureAnswers } from './http/storage-failures';
 import { trustProxySetting } from './http/trust-proxy';
 import { hasLiveSession } from './utils/session.server';
 
@@ -104,7 +105,7 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
   app.all(
     '*',
     remixHandler({
-      build,
+      build: withStorageFailureAnswers(build),
       mode,
       getLoadContext: (_req, res): AppLoadContext => ({ cspNonce: res.locals.cspNonce as string }),
       // A signed-in page or data answer is for that person only: never kept by a browser or proxy cache.
