@@ -64,6 +64,9 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
     next();
   });
 
+  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
+  app.use(express.static('public', { maxAge: '1h' }));
+
   // Every post is bounded before Remix reads it (docs/decisions/0032-bounded-requests.md):
   // a form content type, the session first on signed-in pages, a size limit, and
   // field names a form of ours could have sent.
@@ -98,9 +101,6 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
       next(error);
     }
   });
-
-  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
-  app.use(express.static('public', { maxAge: '1h' }));
 
   app.all(
     '*',
