@@ -74,6 +74,10 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
     try {
       res.locals.signedIn = await hasLiveSession(req.get('cookie') ?? null);
       if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+      // A post with no body at all (a bare sign-out button from a script) is an empty form.
+      if (!req.get('content-type') && Number(req.get('content-length') ?? 0) === 0 && !req.get('transfer-encoding')) {
+        req.headers['content-type'] = 'application/x-www-form-urlencoded';
+      }
       const contentType = formContentType(req);
       if (!contentType) {
         sendRefusal(req, res, 415, 'Only web forms are accepted here (application/x-www-form-urlencoded or multipart/form-data).', true);

@@ -6,7 +6,9 @@ import { userById, type UserWithRoles } from '../../db/users';
 
 // Secure always in production (whatever protocol the proxy in front reports),
 // and whenever the page was served over HTTPS; plain http://127.0.0.1 in development.
-const secureCookie = (request: Request) => process.env.NODE_ENV === 'production' || new URL(request.url).protocol === 'https:';
+// (Read through a variable: the compiler replaces a literal process.env.NODE_ENV at build time.)
+const runtimeEnv = process.env;
+const secureCookie = (request: Request) => runtimeEnv.NODE_ENV === 'production' || new URL(request.url).protocol === 'https:';
 const secret = process.env.SESSION_SECRET || 'development-only-secret-do-not-use-in-production';
 export const SESSION_TTL_MS = Number(process.env.SESSION_TTL_HOURS || 12) * 3600_000;
 
