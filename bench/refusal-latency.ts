@@ -6,6 +6,7 @@
 // 29-byte sparse-index posts (email[100000000]=x, items[2147483648]...; 400).
 // Meanwhile one client signs in and GETs /proposals one request at a time.
 import http from 'node:http';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { demoApp } from './hardening-setup';
 
@@ -98,7 +99,7 @@ const underAttack = await measure(GETS);
 running = false;
 await Promise.all(attackers);
 
-console.log(`GET /proposals (signed in), ${GETS} requests one at a time:`);
+console.log(`GET /proposals (signed in), ${GETS} requests one at a time (load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores):`);
 line('quiet', quiet);
 line(`with ${values.attackers} attackers posting`, underAttack);
 console.log('refused posts meanwhile:');
