@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,5 +65,52 @@ describe('stopping', () => {
     expect(code).toBe(0);
     expect(server.output()).toMatch(/Stopped/);
     await expect(fetch(`${server.url}/login`)).rejects.toThrow();
+  }, 60_000);
+});
+
+describe('keep-alive', () => {
+  it('a 214 KB post answered early (404, 405) leaves the connection usable for the next request', async () => {
+    const server = await startServer(emptyDatabase());
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const signIn = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'lead@cosponsor.test', password: 'cosponsor-demo' }),
+      headers: { Origin: server.url },
+      redirect: 'manual',
+    });
+    const cookie = /cosponsor_session=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')![0];
+    const request = (method: string, pathname: string, body?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          `${server.url}${pathname}`,
+          {
+            agent,
+            method,
+            timeout: 3_000,
+            headers: {
+              Cookie: cookie,
+              ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body), Origin: server.url } : {}),
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('timed out')));
+        req.on('error', reject);
+        req.end(body);
+      });
+    const big = `email=a%40b.c&password=${'x'.repeat(214 * 1024)}`;
+    try {
+      expect(await request('POST', '/no-such-page', big)).toBe(404);
+      expect(await request('GET', '/proposals')).toBe(200);
+      expect(await request('POST', '/proposals', big)).toBe(405);
+      expect(await request('GET', '/proposals')).toBe(200);
+    } finally {
+      agent.destroy();
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
   }, 60_000);
 });
