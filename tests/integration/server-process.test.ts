@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import SQLite from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,9 +17,9 @@ afterEach(() => {
 
 type Started = { child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string };
 
-function startServer(databasePath: string): Promise<Started> {
+function startServer(databasePath: string, env: Record<string, string> = {}): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
-    env: { ...process.env, DATABASE_PATH: databasePath, PORT: '0', NODE_ENV: 'test', OUTBOX_INTERVAL_MS: '200', MOCKS: '' },
+    env: { ...process.env, DATABASE_PATH: databasePath, PORT: '0', NODE_ENV: 'test', OUTBOX_INTERVAL_MS: '200', MOCKS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -37,6 +38,12 @@ function startServer(databasePath: string): Promise<Started> {
 }
 
 const emptyDatabase = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-start-')), 'app.db');
+/** A copy of the seeded test database: the server starts without seeding. */
+function demoDatabase(): string {
+  const file = emptyDatabase();
+  fs.copyFileSync(process.env.COSPONSOR_TEST_DEMO_DB!, file);
+  return file;
+}
 
 describe('starting', () => {
   it('two processes starting at once on an empty database both migrate, seed once, and serve', async () => {
@@ -53,14 +60,25 @@ describe('starting', () => {
 
 describe('stopping', () => {
   it('on SIGTERM stops accepting, finishes the request in flight, closes the database and exits 0', async () => {
-    const server = await startServer(emptyDatabase());
-    // A sign-in takes a few hundred milliseconds of password hashing: still in flight at the signal.
+    const file = demoDatabase();
+    // Three recent failures for the account: the next sign-in is slowed by a second, so it is surely in flight at the signal.
+    const db = new SQLite(file);
+    const insert = db.prepare('INSERT INTO login_attempts (email, ip, at, success) VALUES (?, ?, ?, 0)');
+    for (let i = 0; i < 3; i++) insert.run('lead@cosponsor.test', '127.0.0.1', new Date().toISOString());
+    db.close();
+    const server = await startServer(file, { THROTTLE_DELAY_STEP_MS: '1000' });
     const body = new URLSearchParams({ email: 'lead@cosponsor.test', password: 'cosponsor-demo' });
-    const inFlight = fetch(`${server.url}/login`, { method: 'POST', body, headers: { Origin: server.url }, redirect: 'manual' });
-    await new Promise((r) => setTimeout(r, 60));
+    let answeredAt = 0;
+    const inFlight = fetch(`${server.url}/login`, { method: 'POST', body, headers: { Origin: server.url }, redirect: 'manual' }).then((r) => {
+      answeredAt = Date.now();
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const signalledAt = Date.now();
     server.child.kill('SIGTERM');
     const response = await inFlight;
     expect(response.status).toBe(302);
+    expect(answeredAt).toBeGreaterThan(signalledAt);
     const { code } = await server.exited;
     expect(code).toBe(0);
     expect(server.output()).toMatch(/Stopped/);
@@ -70,7 +88,7 @@ describe('stopping', () => {
 
 describe('keep-alive', () => {
   it('a 214 KB post answered early (404, 405) leaves the connection usable for the next request', async () => {
-    const server = await startServer(emptyDatabase());
+    const server = await startServer(demoDatabase());
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const signIn = await fetch(`${server.url}/login`, {
       method: 'POST',
