@@ -37,8 +37,8 @@ export function formNamesProblem(names: Iterable<string>): string | null {
       if (open === -1) break;
       const close = rest.indexOf(']', open);
       const inside = close === -1 ? null : rest.slice(open + 1, close);
-      if (inside === null || !/^(0|[1-9][0-9]{0,5})$/.test(inside)) return `The field “${name.slice(0, 60)}” has a list position that is not a number.`;
-      const index = Number(inside);
+      if (inside === null || !/^(0|[1-9][0-9]*)$/.test(inside)) return `The field “${name.slice(0, 60)}” has a list position that is not a number.`;
+      const index = inside.length > 6 ? Number.POSITIVE_INFINITY : Number(inside);
       if (index > MAX_LIST_INDEX) return `The field “${name.slice(0, 60)}” is beyond the longest list a form can have (${MAX_LIST_INDEX + 1} rows).`;
       prefix += rest.slice(0, open);
       const list = indicesOfList.get(prefix) ?? new Set<number>();
