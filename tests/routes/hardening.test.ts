@@ -103,8 +103,12 @@ describe('body size and passwords (item 3)', () => {
 
   it('checks the session before reading the body of a signed-in route', async () => {
     const id = proposalAt('agenda');
-    const response = await raw(`/proposals/${id}/steps/agenda`, 'intent=save-draft&items[5].text=x', { 'Content-Type': form });
+    // The agenda action reads its form before asking for the user: without a session, a
+    // malformed body must not even be parsed.
+    const truncated = '--B\r\nContent-Disposition: form-data; name="intent"\r\n\r\nsave-dr';
+    const response = await raw(`/proposals/${id}/steps/agenda`, truncated, { 'Content-Type': 'multipart/form-data; boundary=B' });
     expect(response.status).toBe(401);
+    expect(await response.text()).toContain('session has ended');
   });
 });
 
