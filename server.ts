@@ -1,15 +1,17 @@
 import path from 'node:path';
-import { broadcastDevReady, installGlobals, type ServerBuild } from '@remix-run/node';
-import { getDb } from './db/connection';
-import { migrateToLatest } from './db/migrate';
+import { broadcastDevReady, type ServerBuild } from '@remix-run/node';
+import type { Socket } from 'node:net';
+import { closeDatabase, getDb } from './db/connection';
+import { migrateToLatest, withStartupLock } from './db/migrate';
 import { isSeeded, seedDemo } from './app/services/seed.server';
 import { createApp } from './app/http.server';
+import { installFetchGlobals } from './app/http/globals.server';
 import { startOutboxWorker } from './app/services/outside/outbox.server';
 import { expireDueApprovals } from './app/services/expiry.server';
 import { catchUpSearchIndex } from './db/search-index';
 
 // Starts Cosponsor: migrate, seed an empty database with demo data, serve.
-installGlobals();
+installFetchGlobals();
 
 const production = process.env.NODE_ENV === 'production';
 if (!process.env.SESSION_SECRET) {
@@ -21,11 +23,15 @@ if (!process.env.SESSION_SECRET) {
 }
 
 const db = getDb();
-await migrateToLatest(db);
-if (!isSeeded()) {
-  console.log('Empty database: seeding the configuration and demo data…');
-  await seedDemo();
-}
+// Under one lock, so a second process starting at the same moment waits for the
+// first to migrate and seed rather than racing it.
+await withStartupLock(db, async () => {
+  await migrateToLatest(db);
+  if (!isSeeded()) {
+    console.log('Empty database: seeding the configuration and demo data…');
+    await seedDemo();
+  }
+});
 
 if (process.env.MOCKS === 'true') {
   const { startMockServer } = await import('./tests/mocks/node');
@@ -35,7 +41,7 @@ if (process.env.MOCKS === 'true') {
 
 // Background work: deliver queued notifications (also those left by a crash
 // between commit and delivery), and expire approvals past their end date.
-startOutboxWorker();
+const outbox = startOutboxWorker();
 const expirySweep = setInterval(() => {
   try {
     expireDueApprovals();
@@ -47,13 +53,14 @@ expirySweep.unref();
 expireDueApprovals();
 // The search index follows the log after each commit (docs/decisions/0012).
 catchUpSearchIndex();
-setInterval(() => {
+const indexing = setInterval(() => {
   try {
     catchUpSearchIndex();
   } catch (error) {
     console.error('Search indexing failed:', error);
   }
-}, 2_000).unref();
+}, 2_000);
+indexing.unref();
 
 const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;
@@ -61,7 +68,55 @@ const app = createApp({ build, mode: production ? 'production' : 'development' }
 
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || '127.0.0.1';
-app.listen(port, host, () => {
-  console.log(`Cosponsor on http://${host}:${port} (database ${db.path})`);
+const server = app.listen(port, host, () => {
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  console.log(`Cosponsor on http://${host}:${actualPort} (database ${db.path})`);
   if (process.env.REMIX_DEV_ORIGIN) broadcastDevReady(build);
 });
+
+// Graceful shutdown: stop accepting, let requests in flight and the outbox tick
+// finish (at most SHUTDOWN_TIMEOUT_MS), close the database, exit 0.
+const idleSockets = new Set<Socket>();
+const busySockets = new Set<Socket>();
+server.on('connection', (socket: Socket) => {
+  idleSockets.add(socket);
+  socket.on('close', () => {
+    idleSockets.delete(socket);
+    busySockets.delete(socket);
+  });
+});
+server.on('request', (req, res) => {
+  idleSockets.delete(req.socket);
+  busySockets.add(req.socket);
+  res.on('finish', () => {
+    busySockets.delete(req.socket);
+    if (stopping) req.socket.end();
+    else idleSockets.add(req.socket);
+  });
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: finishing requests in flight, then stopping…`);
+  const deadline = Number(process.env.SHUTDOWN_TIMEOUT_MS || 10_000);
+  const forced = setTimeout(() => {
+    console.error(`Requests still open after ${deadline} ms: closing them.`);
+    for (const socket of [...busySockets, ...idleSockets]) socket.destroy();
+  }, deadline);
+  forced.unref();
+  clearInterval(expirySweep);
+  clearInterval(indexing);
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections with no request in flight are closed now; busy ones when their answer is sent.
+  for (const socket of idleSockets) socket.end();
+  await Promise.all([closed, outbox.stop()]);
+  clearTimeout(forced);
+  closeDatabase();
+  console.log('Stopped.');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

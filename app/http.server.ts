@@ -1,19 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { formBodyProblem, formContentType, readFormBody, sendRefusal } from './http/request-body';
+import { remixHandler } from './http/remix-handler';
+import { withStorageFailureAnswers } from './http/storage-failures';
+import { trustProxySetting } from './http/trust-proxy';
+import { hasLiveSession } from './utils/session.server';
 
 export type AppLoadContext = { cspNonce: string };
 
+/** Posts that need no session (everything else is read only for a signed-in visitor). */
+const PUBLIC_POST_PATHS = new Set(['/login']);
+
 /**
  * The HTTP application around the Remix build: security headers with a
- * per-request script nonce, the same-origin check on every POST, static files.
- * The server and the route tests both use it.
+ * per-request script nonce, the same-origin check on every POST, bounded and
+ * checked form bodies, static files. The server and the route tests both use it.
  */
 export function createApp({ build, mode }: { build: ServerBuild; mode: 'production' | 'development' }) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', process.env.TRUST_PROXY === 'true');
+  app.set('trust proxy', trustProxySetting(process.env.TRUST_PROXY));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     // Overwrite whatever the client sent: sign-in throttling trusts this header.
@@ -60,12 +67,55 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
   app.use(express.static('public', { maxAge: '1h' }));
 
+  // Every post is bounded before Remix reads it (docs/decisions/0032-bounded-requests.md):
+  // a form content type, the session first on signed-in pages, a size limit, and
+  // field names a form of ours could have sent.
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals.signedIn = await hasLiveSession(req.get('cookie') ?? null);
+      if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+      // A post with no body at all (a bare sign-out button from a script) is an empty form.
+      if (!req.get('content-type') && Number(req.get('content-length') ?? 0) === 0 && !req.get('transfer-encoding')) {
+        req.headers['content-type'] = 'application/x-www-form-urlencoded';
+      }
+      const contentType = formContentType(req);
+      if (!contentType) {
+        sendRefusal(req, res, 415, 'Only web forms are accepted here (application/x-www-form-urlencoded or multipart/form-data).', true);
+        return;
+      }
+      if (!res.locals.signedIn && !PUBLIC_POST_PATHS.has(req.path)) {
+        // The page answers "sign in again" without reading what was sent.
+        res.setHeader('Connection', 'close');
+        res.on('finish', () => req.socket.destroySoon?.());
+        return next();
+      }
+      const read = await readFormBody(req);
+      if (!read.ok) {
+        sendRefusal(req, res, read.status, read.message, read.unread);
+        return;
+      }
+      const problem = await formBodyProblem(read.body, contentType);
+      if (problem) {
+        sendRefusal(req, res, 400, `${problem} Nothing was saved.`, false);
+        return;
+      }
+      res.locals.formBody = read.body;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  });
+
   app.all(
     '*',
-    createRequestHandler({
-      build,
+    remixHandler({
+      build: withStorageFailureAnswers(build),
       mode,
       getLoadContext: (_req, res): AppLoadContext => ({ cspNonce: res.locals.cspNonce as string }),
+      // A signed-in page or data answer is for that person only: never kept by a browser or proxy cache.
+      afterResponse: (_req, res) => {
+        if (res.locals.signedIn) res.setHeader('Cache-Control', 'private, no-store');
+      },
     }),
   );
   return app;

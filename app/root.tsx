@@ -135,13 +135,32 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    const message = (error.data as { message?: string } | undefined)?.message;
+    const data = error.data as { message?: string; typed?: { name: string; value: string }[] } | undefined;
+    const message = data?.message;
     const title =
-      error.status === 403 ? 'You do not have access to this' : error.status === 404 ? 'Not found' : error.status === 401 ? 'Please sign in' : `Error ${error.status}`;
+      error.status === 403
+        ? 'You do not have access to this'
+        : error.status === 404
+          ? 'Not found'
+          : error.status === 401
+            ? 'Please sign in'
+            : error.status === 507 || error.status === 503
+              ? 'Not saved'
+              : `Error ${error.status}`;
     return (
       <section className="panel error-page" aria-labelledby="error-title">
         <h1 id="error-title">{title}</h1>
-        <p>{message ?? error.statusText}</p>
+        <p role="alert">{message ?? error.statusText}</p>
+        {data?.typed?.length ? (
+          <div className="stack">
+            {data.typed.map((field, i) => (
+              <div className="field" key={`${field.name}-${i}`}>
+                <label htmlFor={`typed-${i}`}>{field.name}</label>
+                <textarea id={`typed-${i}`} readOnly rows={Math.min(8, field.value.split('\n').length + 1)} defaultValue={field.value} />
+              </div>
+            ))}
+          </div>
+        ) : null}
         {error.status === 401 ? <Link to="/login">Sign in</Link> : <Link to="/">Back to the start page</Link>}
       </section>
     );

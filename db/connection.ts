@@ -19,10 +19,11 @@ export function openDatabase(file: string): Db {
   const sqlite = new SQLite(file);
   // WAL lets readers continue while a decision commits; FULL makes each commit
   // durable before we answer the user (see docs/decisions/0002-sqlite-pragmas.md).
+  // The busy timeout first: switching a new file to WAL waits for another process opening it.
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { path: file, sqlite, kysely, statements: new Map() };
 }

@@ -1,19 +1,20 @@
 import { all, first, qb, run } from './connection';
 
-export function countInbox(userId: number): number {
-  return first(qb().selectFrom('inbox').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId))?.n ?? 0;
+/** Which proposals' messages count: those of one chapter, or (null) of every chapter. */
+export type InboxScope = { chapterId: number | null };
+
+function scopedInbox(userId: number, scope: InboxScope) {
+  let q = qb().selectFrom('inbox as i').innerJoin('proposals as p', 'p.id', 'i.proposal_id').where('i.user_id', '=', userId);
+  if (scope.chapterId !== null) q = q.where('p.chapter_id', '=', scope.chapterId);
+  return q;
 }
 
-export function countUnread(userId: number): number {
-  return (
-    first(
-      qb()
-        .selectFrom('inbox')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', userId)
-        .where('read_at', 'is', null),
-    )?.n ?? 0
-  );
+export function countInbox(userId: number, scope: InboxScope = { chapterId: null }): number {
+  return first(scopedInbox(userId, scope).select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
+}
+
+export function countUnread(userId: number, scope: InboxScope = { chapterId: null }): number {
+  return first(scopedInbox(userId, scope).select((eb) => eb.fn.countAll<number>().as('n')).where('i.read_at', 'is', null))?.n ?? 0;
 }
 
 // ---- Writing and reading the inbox (staff review) ----
@@ -70,10 +71,11 @@ export type InboxEntry = {
 };
 
 /** A person's inbox, newest first; unread only when asked. */
-export function inboxEntries(userId: number, options: { unreadOnly?: boolean; limit?: number; offset?: number } = {}): InboxEntry[] {
-  let q = qb()
-    .selectFrom('inbox as i')
-    .innerJoin('proposals as p', 'p.id', 'i.proposal_id')
+export function inboxEntries(
+  userId: number,
+  options: { unreadOnly?: boolean; limit?: number; offset?: number; scope?: InboxScope } = {},
+): InboxEntry[] {
+  let q = scopedInbox(userId, options.scope ?? { chapterId: null })
     .select([
       'i.id',
       'i.proposal_id',
@@ -85,8 +87,7 @@ export function inboxEntries(userId: number, options: { unreadOnly?: boolean; li
       'p.reference',
       'p.event_title',
       'p.state',
-    ])
-    .where('i.user_id', '=', userId);
+    ]);
   if (options.unreadOnly) q = q.where('i.read_at', 'is', null);
   return all(q.orderBy('i.id', 'desc').limit(options.limit ?? 100).offset(options.offset ?? 0));
 }

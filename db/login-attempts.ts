@@ -5,12 +5,14 @@ export function recordLoginAttempt(email: string, ip: string, success: boolean, 
 }
 
 /**
- * Failures since `since` and since the last success, for the account and for
- * the address; with the oldest failure counted, so we can say when a block lifts.
+ * Failures since `since`, for the account (only those after its last success)
+ * and for the address (all of them: one valid account of an attacker's own must
+ * not wipe the address's count); with the oldest failure counted, so we can say
+ * when a block lifts.
  */
 export function recentFailures(email: string, ip: string, since: string) {
   const count = (column: 'email' | 'ip', value: string) => {
-    const lastSuccess = first(
+    const lastSuccess = column === 'ip' ? undefined : first(
       qb()
         .selectFrom('login_attempts')
         .select((eb) => eb.fn.max('at').as('at'))

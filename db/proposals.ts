@@ -67,6 +67,7 @@ export function insertProposal(values: {
   workflow: string;
   previousProposalId: number | null;
   createdAt: string;
+  creationToken?: string | null;
 }): { id: number; reference: string } {
   const reference = nextReference(values.createdAt);
   const id = insertId(
@@ -90,9 +91,15 @@ export function insertProposal(values: {
         last_changed_by: values.proposerId,
         created_at: values.createdAt,
         updated_at: values.createdAt,
+        creation_token: values.creationToken ?? null,
       }),
   );
   return { id, reference };
+}
+
+/** The proposal a new-proposal form with this one-time token created, if any. */
+export function proposalByCreationToken(token: string): Proposal | undefined {
+  return first(qb().selectFrom('proposals').selectAll().where('creation_token', '=', token));
 }
 
 /** The most recent earlier proposal for the same partner, to link re-vetting. */

@@ -104,6 +104,8 @@ export interface ProposalsTable {
   updated_at: string;
   submitted_at: string | null;
   decided_at: string | null;
+  /** The new-proposal form's one-time token (a repeated post finds this proposal). */
+  creation_token: string | null;
 }
 export interface StepDraftsTable {
   proposal_id: number;

@@ -57,6 +57,12 @@ export const newProposalSchema = z
       .catch(undefined),
     supportsBds: z.literal('on').optional(),
     confirmNew: z.literal('on').optional(),
+    // The form's one-time token: a repeated post answers with the proposal it already created.
+    creationToken: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{16,64}$/)
+      .optional()
+      .catch(undefined),
     q: z.string().optional(),
   })
   // `when`: checked even while other fields fail, so every message shows at once.

@@ -57,6 +57,10 @@ export function valuesInputOf(value: z.infer<ReturnType<typeof valuesFormSchema>
   return { ratings };
 }
 
+/** The longest lists the step forms take; a draft longer than these is never stored. */
+export const MAX_AGENDA_ITEMS = 50;
+export const MAX_RISK_ITEMS = 60;
+
 export const agendaFormSchema = z.object({
   items: z
     .array(
@@ -85,7 +89,7 @@ export const agendaFormSchema = z.object({
       { error: 'Add at least one agenda item.' },
     )
     .min(1, 'Add at least one agenda item.')
-    .max(50, 'At most 50 agenda items.'),
+    .max(MAX_AGENDA_ITEMS, `At most ${MAX_AGENDA_ITEMS} agenda items.`),
 });
 
 export function agendaInputOf(value: z.infer<typeof agendaFormSchema>): AgendaInput {
@@ -147,7 +151,7 @@ export const riskFormSchema = z.object({
         }),
       { error: 'Add at least one risk and one benefit.' },
     )
-    .max(60, 'At most 60 items.')
+    .max(MAX_RISK_ITEMS, `At most ${MAX_RISK_ITEMS} items.`)
     .superRefine((items, ctx) => {
       if (!items.some((i) => i.kind === 'risk')) ctx.addIssue({ code: 'custom', message: 'Add at least one risk.' });
       if (!items.some((i) => i.kind === 'benefit')) ctx.addIssue({ code: 'custom', message: 'Add at least one benefit.' });

@@ -15,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const unreadOnly = url.searchParams.get('show') === 'unread';
   const requested = Number(url.searchParams.get('page'));
   const page = Number.isInteger(requested) && requested > 0 ? requested : 1;
-  const counts = inboxCounts(user.id);
+  const counts = inboxCounts(user);
   const pages = Math.max(1, Math.ceil((unreadOnly ? counts.unread : counts.total) / INBOX_PAGE_SIZE));
   return json({ unreadOnly, page, pages, unread: counts.unread, items: inboxFor(user, { unreadOnly, page }) });
 }

@@ -1,6 +1,7 @@
 // Starting a proposal, in two stages that work without JavaScript:
 // 1. find the partner among known ones (GET ?q=), see likely duplicates with their history;
 // 2. choose one (?partnerId=) or create a new one (?new=1), and describe the event.
+import { randomUUID } from 'node:crypto';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
@@ -26,7 +27,7 @@ const PUBLIC_POSITION_OPTIONS = [{ key: 'supports_bds', label: 'Publicly support
 export const meta: MetaFunction = () => [{ title: 'New proposal · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, 'proposal.create');
+  const user = await requirePermission(request, 'proposal.create');
   const url = new URL(request.url);
   const q = (url.searchParams.get('q') ?? '').trim();
   const partnerId = Number(url.searchParams.get('partnerId'));
@@ -39,8 +40,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     q,
     stage: partner ? ('event' as const) : creating ? ('new' as const) : q ? ('results' as const) : ('search' as const),
     partner,
-    candidates: q && !partner && !creating ? partnerCandidates(q) : [],
+    candidates: q && !partner && !creating ? partnerCandidates(q, actingUser(user)) : [],
     campaigns: campaignOptions(),
+    // One per page load: a repeated post of this form answers with the proposal it created.
+    creationToken: randomUUID(),
   });
 }
 
@@ -84,10 +87,12 @@ function CandidateCard({ c, q }: { c: Candidate; q: string }) {
           <p className="small muted">None yet.</p>
         ) : (
           <ul className="small">
-            {c.history.map((h) => (
-              <li key={h.id}>
-                <Tag tone={stateTone(h.state)}>{stateLabel(h.state)}</Tag> {h.event} · {h.chapter} · {formatDate(h.eventDate)}
+            {c.history.map((h, i) => (
+              <li key={h.id ?? `precedent-${i}`}>
+                <Tag tone={stateTone(h.state)}>{stateLabel(h.state)}</Tag>{' '}
+                {h.event ? `${h.event} · ${h.chapter} · ${formatDate(h.eventDate ?? '')}` : `${h.chapter} (precedent)`}
                 {h.decidedAt ? ` · decided ${formatDate(h.decidedAt)}` : ''}
+                {h.reason ? <span className="muted"> · reason: {h.reason}</span> : null}
               </li>
             ))}
           </ul>
@@ -230,7 +235,7 @@ function RegistryLookup({ registry, q }: { registry: EnabledPanel; q: string }) 
 }
 
 export default function NewProposal() {
-  const { q, stage, partner, candidates, campaigns, registry } = useLoaderData<typeof loader>();
+  const { q, stage, partner, candidates, campaigns, registry, creationToken } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const errors = actionData?.errors;
@@ -326,6 +331,7 @@ export default function NewProposal() {
             </section>
           ) : null}
           <input type="hidden" name="q" value={q} />
+          <input type="hidden" name="creationToken" value={creationToken} />
           <section className="panel" aria-labelledby="partner-title">
             <h2 id="partner-title">Partner</h2>
             {partner ? (

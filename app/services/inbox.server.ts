@@ -8,12 +8,13 @@ import {
   markAllInboxRead,
   markInboxRead,
   type InboxRowInput,
+  type InboxScope,
 } from '../../db/inbox';
 import { partnerById } from '../../db/partners';
 import { chapterById } from '../../db/users';
 import type { DecisionRecord, Proposal } from '../../db/schema';
 import { stepLabel } from '../utils/labels';
-import { hasRole } from './permissions';
+import { can, hasRole } from './permissions';
 import type { Role } from '../../workflows/types';
 
 // Who hears about a decision: the chapter's leads about staff decisions and
@@ -78,11 +79,27 @@ export type InboxItem = {
 
 export const INBOX_PAGE_SIZE = 50;
 
+/** A signed-in user (chapter_id) or an acting user (chapterId). */
+type InboxReader = { id: number; roles: Role[]; chapter_id?: number | null; chapterId?: number | null };
+
+/**
+ * The messages a person may read now follow what they may view now (a lead
+ * moved to another chapter no longer reads the old chapter's rationales):
+ * the proposal.view rule, as a chapter filter the query can apply.
+ */
+export function inboxScope(user: InboxReader): InboxScope {
+  const everyChapter = { id: user.id, name: '', roles: user.roles, chapterId: null };
+  // Someone who may view a proposal of no chapter of theirs may view every chapter's.
+  if (can(everyChapter, 'proposal.view', { chapter_id: -1, proposer_id: -1, last_changed_by: null }).ok) return { chapterId: null };
+  return { chapterId: user.chapterId ?? user.chapter_id ?? -1 };
+}
+
 /** One page of a person's inbox, newest first. Staff open the dossier; everyone else the proposal page. */
-export function inboxFor(user: { id: number; roles: Role[] }, options: { unreadOnly?: boolean; page?: number } = {}): InboxItem[] {
+export function inboxFor(user: InboxReader, options: { unreadOnly?: boolean; page?: number } = {}): InboxItem[] {
   const staff = hasRole(user, 'staff');
   const page = Math.max(1, options.page ?? 1);
   return inboxEntries(user.id, {
+    scope: inboxScope(user),
     unreadOnly: options.unreadOnly,
     limit: INBOX_PAGE_SIZE,
     offset: (page - 1) * INBOX_PAGE_SIZE,
@@ -99,8 +116,9 @@ export function inboxFor(user: { id: number; roles: Role[] }, options: { unreadO
   }));
 }
 
-export function inboxCounts(userId: number) {
-  return { unread: countUnread(userId), total: countInbox(userId) };
+export function inboxCounts(user: InboxReader) {
+  const scope = inboxScope(user);
+  return { unread: countUnread(user.id, scope), total: countInbox(user.id, scope) };
 }
 
 export function markRead(userId: number, id: number): boolean {

@@ -6,8 +6,12 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:c
 
 export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
 export const MIN_PASSWORD_LENGTH = 12;
+/** No real password is longer; a longer input is refused before it is hashed. */
+export const MAX_PASSWORD_BYTES = 1024;
 
 function derive(password: string, salt: Buffer, N: number, r: number, p: number, keyLength: number): Promise<Buffer> {
+  // The last line of defence for any caller: never hash more than a password can be.
+  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) return Promise.reject(new Error('Password too long to hash.'));
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r + 1024 * 1024 };
   return new Promise((resolve, reject) =>
     scrypt(password.normalize('NFKC'), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key))),

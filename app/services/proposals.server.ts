@@ -6,6 +6,8 @@ import { transaction } from '../../db/connection';
 import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } from '../../db/partners';
 import {
   listProposals,
+  proposalByCreationToken,
+  proposalRow,
   proposalsForPartners,
   saveStepDraft,
   stepDraft,
@@ -13,8 +15,10 @@ import {
   type ProposalDetail,
 } from '../../db/proposals';
 import { STEPS, type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../workflows/types';
+import { latestRecordOfProposal } from '../../db/decision-log';
 import type { Proposal } from '../../db/schema';
 import { outcomeLabel, stateLabel, stepLabel } from '../utils/labels';
+import { MAX_AGENDA_ITEMS, MAX_RISK_ITEMS } from '../forms/steps.server';
 import { redirectWithFlash } from '../utils/session.server';
 import {
   agendaToTyped,
@@ -81,7 +85,15 @@ export function proposalGroups(user: ActingUser) {
 
 // ---- /proposals/new ----
 
-export function partnerCandidates(q: string) {
+/** States in which a proposal is decided precedent, which any lead may learn from. */
+const PRECEDENT_STATES = new Set(['approved', 'rejected', 'expired']);
+
+/**
+ * Known partners like `q`, each with its history as this viewer may see it: every
+ * proposal they may open, and other chapters' decided ones as precedent only
+ * (outcome, date, reason), never their drafts or work in progress.
+ */
+export function partnerCandidates(q: string, viewer: ActingUser) {
   const candidates = findPartnerCandidates(q);
   const history = proposalsForPartners(candidates.map((c) => c.id));
   return candidates.map((c) => ({
@@ -94,15 +106,15 @@ export function partnerCandidates(q: string) {
     match: c.match.kind,
     history: history
       .filter((h) => h.partner_id === c.id)
-      .map((h) => ({
-        id: h.id,
-        reference: h.reference,
-        event: h.event_title,
-        eventDate: h.event_date,
-        state: h.state,
-        chapter: h.chapter_name,
-        decidedAt: h.decided_at,
-      })),
+      .flatMap((h) => {
+        if (can(viewer, 'proposal.view', proposalRow(h.id)).ok) {
+          return [
+            { id: h.id as number | null, reference: h.reference as string | null, event: h.event_title as string | null, eventDate: h.event_date as string | null, state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason: null as string | null },
+          ];
+        }
+        if (!PRECEDENT_STATES.has(h.state)) return [];
+        return [{ id: null, reference: null, event: null, eventDate: null, state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason: latestRecordOfProposal(h.id)?.rationale ?? null }];
+      }),
   }));
 }
 
@@ -127,6 +139,8 @@ export type StartProposalValue = {
   confirmNew?: 'on';
   /** Registry data to keep with a new partner (see registryRecordFor). */
   registry?: Record<string, unknown> | null;
+  /** The form's one-time token (see proposalByCreationToken). */
+  creationToken?: string;
   eventTitle: string;
   eventDate: string;
   eventPlace: string;
@@ -136,16 +150,18 @@ export type StartProposalValue = {
 };
 
 export type StartResult =
-  | { ok: true; id: number; reference: string; partnerName: string; partnerId: number }
+  | { ok: true; id: number; reference: string; partnerName: string; partnerId: number; repeated?: boolean }
   | { ok: false; formError: string; fieldErrors: Record<string, string[]>; duplicates?: ReturnType<typeof partnerCandidates> };
 
 /** Creates the partner when new (unless it looks like a known one), then the draft proposal. */
 export function startProposal(actor: ActingUser, v: StartProposalValue): StartResult {
+  const repeated = v.creationToken ? alreadyCreated(actor, v.creationToken) : null;
+  if (repeated) return repeated;
   if (!listCampaigns().some((c) => c.id === v.campaignId)) {
     return { ok: false, formError: 'Choose one of the campaigns.', fieldErrors: { campaignId: ['Choose one of the campaigns.'] } };
   }
   if (v.partnerId === undefined) {
-    const duplicates = partnerCandidates(v.partnerName ?? '').filter((c) => c.match !== 'contains');
+    const duplicates = partnerCandidates(v.partnerName ?? '', actor).filter((c) => c.match !== 'contains');
     if (duplicates.length > 0 && v.confirmNew !== 'on') {
       return {
         ok: false,
@@ -159,6 +175,9 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
   }
   try {
     return transaction(() => {
+      // Checked again inside the transaction: a second post of the same form may have waited on an outside call meanwhile.
+      const repeatedMeanwhile = v.creationToken ? alreadyCreated(actor, v.creationToken) : null;
+      if (repeatedMeanwhile) return repeatedMeanwhile;
       const partnerId =
         v.partnerId ??
         createPartner(
@@ -173,15 +192,19 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
           },
           actor.id,
         );
-      const created = createProposal(actor, {
-        partnerId,
-        campaignId: v.campaignId,
-        eventTitle: v.eventTitle,
-        eventDate: v.eventDate,
-        eventPlace: v.eventPlace,
-        eventDescription: v.eventDescription,
-        kind: v.kind,
-      });
+      const created = createProposal(
+        actor,
+        {
+          partnerId,
+          campaignId: v.campaignId,
+          eventTitle: v.eventTitle,
+          eventDate: v.eventDate,
+          eventPlace: v.eventPlace,
+          eventDescription: v.eventDescription,
+          kind: v.kind,
+        },
+        { creationToken: v.creationToken },
+      );
       return { ok: true as const, ...created, partnerName: partnerById(partnerId)!.name, partnerId };
     });
   } catch (error) {
@@ -190,6 +213,13 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
     }
     throw error;
   }
+}
+
+/** The proposal this user's form already created with this token, as a success (a repeated post). */
+function alreadyCreated(actor: ActingUser, token: string): Extract<StartResult, { ok: true }> | null {
+  const existing = proposalByCreationToken(token);
+  if (!existing || existing.proposer_id !== actor.id) return null;
+  return { ok: true, id: existing.id, reference: existing.reference, partnerName: partnerById(existing.partner_id)?.name ?? '', partnerId: existing.partner_id, repeated: true };
 }
 
 // ---- Outside services at creation: registry lookup and screening ----
@@ -377,7 +407,7 @@ export async function startProposalWithChecks(
   const { registryEin, ...value } = v;
   const registry = value.partnerId === undefined && registryEin ? await registryRecordFor(registryEin, value.partnerEin) : null;
   const result = startProposal(actor, { ...value, registry });
-  if (result.ok) await screenAtCreation(result.partnerId, result.id);
+  if (result.ok && !result.repeated) await screenAtCreation(result.partnerId, result.id);
   return result;
 }
 
@@ -498,6 +528,13 @@ function readOnlyValues<S extends FormStep>(proposalId: number, step: S) {
     : { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
 }
 
+function draftTooLong(step: FormStep, values: StepTypedValues[FormStep]): string | null {
+  const items = 'items' in values ? values.items.length : 0;
+  if (step === 'agenda' && items > MAX_AGENDA_ITEMS) return `At most ${MAX_AGENDA_ITEMS} agenda items.`;
+  if (step === 'risk' && items > MAX_RISK_ITEMS) return `At most ${MAX_RISK_ITEMS} items.`;
+  return null;
+}
+
 type Parsed<V> = { status: 'success'; value: V } | { status: 'error' | undefined; error: Record<string, string[] | null> | null | undefined };
 
 /**
@@ -534,12 +571,17 @@ export async function stepAction<S extends FormStep, V>(args: {
       409,
     );
   }
+  // A draft is stored only if the form could take it back: never more rows than the form allows.
+  const tooLong = draftTooLong(step, values);
+  if (tooLong && (intent === 'save-draft' || intent.startsWith('add-'))) return reply({ formError: `${tooLong} Nothing was saved.`, focus: 'form-alert' }, 400);
   if (intent === 'save-draft') {
     saveDraft(proposal.id, step, values, user);
     return redirectWithFlash(new URL(request.url).pathname, { kind: 'success', message: 'Draft saved. You can come back to it later.' });
   }
   if (intent === 'check') return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
   const edited = args.editRows?.(values, intent);
+  const editedTooLong = edited ? draftTooLong(step, edited.values) : null;
+  if (editedTooLong) return reply({ formError: `${editedTooLong} Remove a row first.`, focus: 'form-alert' }, 400);
   if (edited) {
     values = edited.values;
     saveDraft(proposal.id, step, values, user);

@@ -316,7 +316,17 @@ export function exportRegisterCsv(
  * first bad record. It runs `npm run audit:verify` itself, in a child process:
  * the same verification, and a large log does not stall other requests.
  */
-export async function runAudit(userId: number | null): Promise<AuditRun> {
+let auditInFlight: Promise<AuditRun> | null = null;
+
+/** One verification at a time: a request while one runs shares that run and its result. */
+export function runAudit(userId: number | null): Promise<AuditRun> {
+  auditInFlight ??= runAuditNow(userId).finally(() => {
+    auditInFlight = null;
+  });
+  return auditInFlight;
+}
+
+async function runAuditNow(userId: number | null): Promise<AuditRun> {
   const at = nowIso();
   const result = await verifyInChildProcess();
   const runId = insertAuditRun({

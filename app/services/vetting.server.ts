@@ -502,7 +502,7 @@ export type NewProposalInput = {
 };
 
 /** Opens a proposal in draft, with the record of its creation. */
-export function createProposal(actor: ActingUser, input: NewProposalInput): { id: number; reference: string } {
+export function createProposal(actor: ActingUser, input: NewProposalInput, options: { creationToken?: string } = {}): { id: number; reference: string } {
   const permission = can(actor, 'proposal.create');
   if (!permission.ok) throw new DecisionError('forbidden', permission.reason);
   const partner = partnerById(input.partnerId);
@@ -518,6 +518,7 @@ export function createProposal(actor: ActingUser, input: NewProposalInput): { id
       workflow: JSON.stringify(initialVetting(actor.id)),
       previousProposalId: previous?.id ?? null,
       createdAt: at,
+      creationToken: options.creationToken ?? null,
     });
     appendRecords(
       [

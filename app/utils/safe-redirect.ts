@@ -4,5 +4,14 @@ export function safeRedirect(to: unknown, fallback = '/'): string {
   // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example";
   // a backslash is read as a slash. Refuse both anywhere.
   if (/[\u0000-\u001F\u007F\\]/.test(to)) return fallback;
+  // A Location header holds bytes, not text: percent-encode what is not plain ASCII
+  // (only those characters: existing %XX escapes stay as they are).
+  if (/[^\u0020-\u007E]/.test(to)) {
+    try {
+      return to.replace(/[^\u0020-\u007E]+/g, (s) => encodeURIComponent(s));
+    } catch {
+      return fallback; // a lone surrogate
+    }
+  }
   return to;
 }

@@ -4,9 +4,11 @@ import { nowIso } from '../../db/connection';
 import { insertSession, liveSession, revokeSession } from '../../db/sessions';
 import { userById, type UserWithRoles } from '../../db/users';
 
-// Secure whenever the page was served over HTTPS (as in production, behind TLS
-// or a proxy with TRUST_PROXY=true); plain http://127.0.0.1 in development.
-const isHttps = (request: Request) => new URL(request.url).protocol === 'https:';
+// Secure always in production (whatever protocol the proxy in front reports),
+// and whenever the page was served over HTTPS; plain http://127.0.0.1 in development.
+// (Read through a variable: the compiler replaces a literal process.env.NODE_ENV at build time.)
+const runtimeEnv = process.env;
+const secureCookie = (request: Request) => runtimeEnv.NODE_ENV === 'production' || new URL(request.url).protocol === 'https:';
 const secret = process.env.SESSION_SECRET || 'development-only-secret-do-not-use-in-production';
 export const SESSION_TTL_MS = Number(process.env.SESSION_TTL_HOURS || 12) * 3600_000;
 
@@ -38,6 +40,16 @@ export async function getSessionUser(request: Request): Promise<SessionUser | nu
   return user ? { ...user, sessionIdHash: idHash } : null;
 }
 
+/**
+ * Whether a Cookie header carries a live session; the HTTP layer asks before it
+ * reads the body of a post to a signed-in page.
+ */
+export async function hasLiveSession(cookieHeader: string | null): Promise<boolean> {
+  const value = await sessionCookie.parse(cookieHeader);
+  if (typeof value !== 'string' || value.length <= 20) return false;
+  return Boolean(liveSession(hashToken(value), nowIso()));
+}
+
 /** Starts a new session (always a new id) and returns the Set-Cookie header. */
 export async function startSession(userId: number, request: Request): Promise<string> {
   const token = randomBytes(32).toString('base64url');
@@ -50,13 +62,13 @@ export async function startSession(userId: number, request: Request): Promise<st
     ip: clientAddress(request),
     userAgent: request.headers.get('User-Agent') ?? '',
   });
-  return sessionCookie.serialize(token, { secure: isHttps(request) });
+  return sessionCookie.serialize(token, { secure: secureCookie(request) });
 }
 
 export async function endSession(request: Request): Promise<string> {
   const token = await tokenOf(request);
   if (token) revokeSession(hashToken(token), nowIso());
-  return sessionCookie.serialize('', { maxAge: 0, secure: isHttps(request) });
+  return sessionCookie.serialize('', { maxAge: 0, secure: secureCookie(request) });
 }
 
 export function clientAddress(request: Request): string {

@@ -146,7 +146,8 @@ describe('messages', () => {
     expect(JSON.stringify(event)).not.toContain('Internal reasoning');
     const parsed = JSON.parse(slack) as { text: string; blocks: { type: string; text?: { text: string } }[] };
     expect(parsed.text).toBe(
-      'Approved: CS-2026-0007 “Vigil <for> Myanmar & friends” with Golden Gate Burmese Christian Fellowship (Bay Area Chapter), event on 2026-12-14. Approved until 2026-12-14.',
+      // Slack reads the fallback text as mrkdwn too, so it is escaped like the blocks.
+      'Approved: CS-2026-0007 “Vigil &lt;for&gt; Myanmar &amp; friends” with Golden Gate Burmese Christian Fellowship (Bay Area Chapter), event on 2026-12-14. Approved until 2026-12-14.',
     );
     expect(parsed.blocks[0]!.text!.text).toContain('Vigil &lt;for&gt; Myanmar &amp; friends');
     expect(parsed.blocks[0]!.text!.text).toContain('<https://cosponsor.example.org/proposals/7|Open CS-2026-0007>');

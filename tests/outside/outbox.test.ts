@@ -1,3 +1,4 @@
+import { delay, http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   BACKOFF_CAP_MS,
@@ -232,6 +233,21 @@ describe('delivery', () => {
     } finally {
       worker.stop();
     }
+    expect(outboxSummary().delivered).toBe(1);
+  });
+
+  it('stop() resolves only once the tick in flight has finished (graceful shutdown waits for it)', async () => {
+    channelsOn(['slack']);
+    approve();
+    // Slack answers after 400 ms: the first tick is still delivering when stop() is called.
+    mockServer.use(http.post(SLACK_URL, async () => {
+      await delay(400);
+      return new HttpResponse('ok', { status: 200 });
+    }));
+    const worker = startOutboxWorker({ intervalMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(outboxSummary().delivered).toBe(0);
+    await worker.stop();
     expect(outboxSummary().delivered).toBe(1);
   });
 });

@@ -1,8 +1,11 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { installFetchGlobals } from '../../app/http/globals.server';
 import { handlers } from '../mocks';
 import { freshDatabase } from './db';
 
+// The same web globals as the server, before msw wraps fetch.
+installFetchGlobals();
 export const mockServer = setupServer(...handlers);
 
 beforeAll(() => mockServer.listen({ onUnhandledRequest: 'error' }));

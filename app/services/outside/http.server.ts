@@ -51,8 +51,24 @@ export function failure(kind: OutsideFailureKind, message: string, status?: numb
   return status === undefined ? { ok: false, kind, message } : { ok: false, kind, message, status };
 }
 
-/** The text of an error body, short enough to show and to store. */
+/**
+ * Addresses and URLs of our own network never reach a person's screen: a
+ * service's error text may name its upstreams, and a network error names the
+ * address we tried.
+ */
+export function withoutAddresses(text: string): string {
+  return text
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]+/gi, '[address]')
+    .replace(/\[?\b(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}\]?(?::\d+)?/gi, (m) => (/\d/.test(m) && m.includes(':') ? '[address]' : m))
+    .replace(/\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b/g, '[address]');
+}
+
+/** The text of an error body, short enough to show and to store, without addresses. */
 export function errorDetail(text: string): string {
+  return withoutAddresses(rawErrorDetail(text));
+}
+
+function rawErrorDetail(text: string): string {
   try {
     const body = JSON.parse(text) as unknown;
     if (body && typeof body === 'object') {
@@ -149,12 +165,28 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isFinite(date) ? Math.max(0, date - now) : null;
 }
 
+const NETWORK_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  EPIPE: 'connection closed',
+  UND_ERR_SOCKET: 'connection closed',
+  CERT_HAS_EXPIRED: 'certificate expired',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'untrusted certificate',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'untrusted certificate',
+};
+
+/** A few plain words for a network failure: its kind, never the address tried (that goes to the server log). */
 function describeNetworkError(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: unknown }).cause;
-    if (cause instanceof Error && cause.message) return cause.message;
-    if (cause && typeof cause === 'object' && 'code' in cause) return String((cause as { code: unknown }).code);
-    return error.message || error.name;
-  }
-  return String(error);
+  const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
+  const code =
+    (cause && typeof cause === 'object' && 'code' in cause ? String((cause as { code: unknown }).code) : undefined) ??
+    (error && typeof error === 'object' && 'code' in error ? String((error as { code: unknown }).code) : undefined);
+  console.warn('Outside call failed:', cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error));
+  if (code && NETWORK_ERRORS[code]) return NETWORK_ERRORS[code];
+  return withoutAddresses(cause instanceof Error && cause.message ? cause.message : error instanceof Error ? error.message || error.name : 'network error');
 }

@@ -152,7 +152,8 @@ export function slackBody(event: NotificationEvent): string {
   const back = kind === 'changes_requested' ? ` Returned to the ${event.decision.toState} step.` : '';
   const line = `${HEADLINE[kind]}: ${p.reference} “${p.eventTitle}” with ${p.partner} (${p.chapter}), event on ${p.eventDate}.${until}${back}`;
   return JSON.stringify({
-    text: line,
+    // The fallback text is mrkdwn too: escaped like the blocks, so a title cannot ping a channel or disguise a link.
+    text: slackEscape(line),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${HEADLINE[kind]}*: ${slackEscape(line.slice(HEADLINE[kind].length + 2))}${link}` } },
       {

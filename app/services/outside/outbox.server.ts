@@ -163,7 +163,8 @@ export async function deliverDueNotifications(now: Date = new Date(), options: {
   return report;
 }
 
-export type OutboxWorker = { stop: () => void; tick: () => Promise<void> };
+/** stop: no further ticks; resolves when the tick in flight (if any) has finished. */
+export type OutboxWorker = { stop: () => Promise<void>; tick: () => Promise<void> };
 
 let worker: OutboxWorker | null = null;
 
@@ -197,6 +198,7 @@ export function startOutboxWorker(options: { intervalMs?: number } = {}): Outbox
     stop: () => {
       clearInterval(timer);
       worker = null;
+      return running ?? Promise.resolve();
     },
   };
   return worker;

@@ -1,0 +1,59 @@
+// Bounds on what a form post may contain, checked on the raw field names before
+// any form parser (conform builds arrays from `items[N]` names: one name with a
+// huge N allocates an array that large). Pure: no I/O, usable anywhere.
+
+/** The largest body we read: the largest real form (an MOU of 60 long sections) fits with room to spare. */
+export const DEFAULT_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/** No form of ours has a list longer than this (the largest, MOU clauses, stops at 100). */
+export const MAX_LIST_INDEX = 300;
+export const MAX_FIELDS = 5_000;
+export const MAX_FIELD_NAME_LENGTH = 200;
+
+export function bodyLimitBytes(): number {
+  const raw = Number(process.env.BODY_LIMIT_BYTES);
+  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_BODY_LIMIT_BYTES;
+}
+
+// Names a parser would write onto Object.prototype instead of the form's object.
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
+
+/**
+ * Why this set of field names cannot be a form of ours, or null when it can.
+ * Refused: empty names, overlong names, indices that are not plain numbers,
+ * indices beyond MAX_LIST_INDEX, and lists with gaps (items[0] then items[61]).
+ */
+export function formNamesProblem(names: Iterable<string>): string | null {
+  const indicesOfList = new Map<string, Set<number>>();
+  let count = 0;
+  for (const name of names) {
+    if (++count > MAX_FIELDS) return `The form has more than ${MAX_FIELDS.toLocaleString('en-US')} fields.`;
+    if (name === '') return 'A form field has no name.';
+    if (name.length > MAX_FIELD_NAME_LENGTH) return 'A form field name is too long.';
+    // Walk "a.b[3].c[0]": every bracket must hold a plain index within bounds.
+    let rest = name;
+    let prefix = '';
+    for (;;) {
+      const open = rest.indexOf('[');
+      if (open === -1) break;
+      const close = rest.indexOf(']', open);
+      const inside = close === -1 ? null : rest.slice(open + 1, close);
+      if (inside === null || !/^(0|[1-9][0-9]*)$/.test(inside)) return `The field “${name.slice(0, 60)}” has a list position that is not a number.`;
+      const index = inside.length > 6 ? Number.POSITIVE_INFINITY : Number(inside);
+      if (index > MAX_LIST_INDEX) return `The field “${name.slice(0, 60)}” is beyond the longest list a form can have (${MAX_LIST_INDEX + 1} rows).`;
+      prefix += rest.slice(0, open);
+      const list = indicesOfList.get(prefix) ?? new Set<number>();
+      list.add(index);
+      indicesOfList.set(prefix, list);
+      prefix += `[${inside}]`;
+      rest = rest.slice(close + 1);
+    }
+    for (const segment of name.split(/[.[\]]/)) {
+      if (FORBIDDEN_SEGMENTS.has(segment)) return 'A form field has a reserved name.';
+    }
+  }
+  for (const [list, indices] of indicesOfList) {
+    // Rows are numbered 0..n-1 by every form of ours; a gap means a hand-made post.
+    if (Math.max(...indices) !== indices.size - 1) return `The list “${list.slice(0, 60)}” has missing rows (a gap in its numbering).`;
+  }
+  return null;
+}

@@ -1,0 +1,105 @@
+import type { Request, Response } from 'express';
+import { bodyLimitBytes, formNamesProblem } from './form-limits';
+
+// Every POST body is read here, bounded, and its field names checked, before
+// Remix sees it; Remix then gets the bytes we already hold. Refusals are 4xx
+// with a sentence: an HTML page for a browser, a caught JSON answer for Remix's
+// own data requests (so the route's error boundary shows the message).
+
+export type BodyVerdict = { ok: true; body: Buffer } | { ok: false; status: number; message: string; unread: boolean };
+
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+export function formContentType(req: Request): string | null {
+  const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  return FORM_TYPES.includes(type) ? type : null;
+}
+
+/** Reads the body up to the limit; refuses before reading when Content-Length already says too much. */
+export async function readFormBody(req: Request): Promise<BodyVerdict> {
+  const limit = bodyLimitBytes();
+  const tooLarge = (unread: boolean): BodyVerdict => ({
+    ok: false,
+    status: 413,
+    message: `The form is too large to accept (over ${Math.round(limit / 1024 / 1024)} MB). Shorten the longest texts and send it again.`,
+    unread,
+  });
+  const declared = Number(req.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) return tooLarge(true);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const outcome = await new Promise<'done' | 'too-large' | 'broken'>((resolve) => {
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve('done');
+    };
+    const onError = () => {
+      cleanup();
+      resolve('broken');
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onError);
+  });
+  if (outcome === 'too-large') return tooLarge(true);
+  if (outcome === 'broken') return { ok: false, status: 400, message: 'The form did not arrive completely. Send it again.', unread: true };
+  return { ok: true, body: Buffer.concat(chunks) };
+}
+
+/** Why the fields of this body cannot be one of our forms, or null. */
+export async function formBodyProblem(body: Buffer, contentType: string): Promise<string | null> {
+  if (contentType === 'application/x-www-form-urlencoded') {
+    return formNamesProblem(new URLSearchParams(body.toString('utf8')).keys());
+  }
+  let names: string[];
+  try {
+    // Node's own multipart parser (undici), on bytes already bounded in size.
+    const parsed = await new globalThis.Response(new Uint8Array(body), { headers: { 'Content-Type': contentType } }).formData();
+    names = [...parsed.keys()];
+  } catch {
+    return 'The form arrived incomplete or malformed. Send it again.';
+  }
+  return formNamesProblem(names);
+}
+
+export function isRemixDataRequest(req: Request): boolean {
+  return typeof req.query._data === 'string';
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A refusal, shaped for whoever asked. `close` when the body was not read: the connection cannot be reused. */
+export function sendRefusal(req: Request, res: Response, status: number, message: string, close: boolean) {
+  if (close) res.setHeader('Connection', 'close');
+  res.setHeader('Cache-Control', 'no-store');
+  if (isRemixDataRequest(req)) {
+    res.status(status).setHeader('X-Remix-Catch', 'yes');
+    res.json({ message });
+  } else {
+    res
+      .status(status)
+      .type('html')
+      .send(
+        `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not accepted · Cosponsor</title></head>` +
+          `<body><main><h1>This form was not accepted</h1><p role="alert">${escapeHtml(message)}</p>` +
+          `<p>Use your browser’s Back button to return to the form, or <a href="/">go to the start page</a>.</p></main></body></html>`,
+      );
+  }
+  if (close) res.on('finish', () => req.socket.destroySoon?.());
+}

@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import SQLite from 'better-sqlite3';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// The real server (server.ts over the built app), as separate processes: two
+// starting at once on an empty database, and a SIGTERM while a request is in flight.
+
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  children.clear();
+});
+
+type Started = { child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string };
+
+function startServer(databasePath: string, env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+    env: { ...process.env, DATABASE_PATH: databasePath, PORT: '0', NODE_ENV: 'test', OUTBOX_INTERVAL_MS: '200', MOCKS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      const m = /Cosponsor on (http:\/\/[^\s]+)/.exec(output);
+      if (m) resolve({ child, url: m[1]!, exited, output: () => output });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then(({ code }) => reject(new Error(`The server exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+const emptyDatabase = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-start-')), 'app.db');
+/** A copy of the seeded test database: the server starts without seeding. */
+function demoDatabase(): string {
+  const file = emptyDatabase();
+  fs.copyFileSync(process.env.COSPONSOR_TEST_DEMO_DB!, file);
+  return file;
+}
+
+describe('starting', () => {
+  it('two processes starting at once on an empty database both migrate, seed once, and serve', async () => {
+    for (let round = 0; round < 2; round++) {
+      const file = emptyDatabase();
+      const [a, b] = await Promise.all([startServer(file), startServer(file)]);
+      for (const s of [a, b]) expect((await fetch(`${s.url}/login`)).status).toBe(200);
+      for (const s of [a, b]) s.child.kill('SIGTERM');
+      expect((await a.exited).code).toBe(0);
+      expect((await b.exited).code).toBe(0);
+    }
+  }, 90_000);
+});
+
+describe('stopping', () => {
+  it('on SIGTERM stops accepting, finishes the request in flight, closes the database and exits 0', async () => {
+    const file = demoDatabase();
+    // Three recent failures for the account: the next sign-in is slowed by a second, so it is surely in flight at the signal.
+    const db = new SQLite(file);
+    const insert = db.prepare('INSERT INTO login_attempts (email, ip, at, success) VALUES (?, ?, ?, 0)');
+    for (let i = 0; i < 3; i++) insert.run('lead@cosponsor.test', '127.0.0.1', new Date().toISOString());
+    db.close();
+    const server = await startServer(file, { THROTTLE_DELAY_STEP_MS: '1000' });
+    const body = new URLSearchParams({ email: 'lead@cosponsor.test', password: 'cosponsor-demo' });
+    let answeredAt = 0;
+    const inFlight = fetch(`${server.url}/login`, { method: 'POST', body, headers: { Origin: server.url }, redirect: 'manual' }).then((r) => {
+      answeredAt = Date.now();
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    const response = await inFlight;
+    expect(response.status).toBe(302);
+    expect(answeredAt).toBeGreaterThan(signalledAt);
+    const { code } = await server.exited;
+    expect(code).toBe(0);
+    expect(server.output()).toMatch(/Stopped/);
+    await expect(fetch(`${server.url}/login`)).rejects.toThrow();
+  }, 60_000);
+});
+
+describe('keep-alive', () => {
+  it('a 214 KB post answered early (404, 405) leaves the connection usable for the next request', async () => {
+    const server = await startServer(demoDatabase());
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const signIn = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'lead@cosponsor.test', password: 'cosponsor-demo' }),
+      headers: { Origin: server.url },
+      redirect: 'manual',
+    });
+    const cookie = /cosponsor_session=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')![0];
+    const request = (method: string, pathname: string, body?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          `${server.url}${pathname}`,
+          {
+            agent,
+            method,
+            timeout: 3_000,
+            headers: {
+              Cookie: cookie,
+              ...(body ? { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body), Origin: server.url } : {}),
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error('timed out')));
+        req.on('error', reject);
+        req.end(body);
+      });
+    const big = `email=a%40b.c&password=${'x'.repeat(214 * 1024)}`;
+    try {
+      expect(await request('POST', '/no-such-page', big)).toBe(404);
+      expect(await request('GET', '/proposals')).toBe(200);
+      expect(await request('POST', '/proposals', big)).toBe(405);
+      expect(await request('GET', '/proposals')).toBe(200);
+    } finally {
+      agent.destroy();
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  }, 60_000);
+});
