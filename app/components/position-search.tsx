@@ -3,7 +3,7 @@
 // the matches and everything typed kept; with JavaScript the same list filters as
 // the lead types, and "Use for item N" sets that item's position select.
 // Shared by the route's action and the browser: no server modules, no zod.
-import { useEffect, useState } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import { Tag } from './forms';
 
 export type CatalogPosition = {
@@ -66,9 +66,8 @@ export function PositionSearch({
   selectIdOf: (i: number) => string;
 }) {
   const [query, setQuery] = useState(initialQuery);
-  const [hydrated, setHydrated] = useState(false);
+  const hydrated = useHydrated();
   const [used, setUsed] = useState<string | null>(null);
-  useEffect(() => setHydrated(true), []);
   const results = matchPositions(positions, query);
   const searched = foldText(query).split(/[^\p{L}\p{N}]+/u).some(Boolean);
 
@@ -164,4 +163,10 @@ export function PositionSearch({
       ) : null}
     </section>
   );
+}
+
+const noSubscription = () => () => {};
+/** False in the server's HTML and during hydration, true once the browser runs the page. */
+function useHydrated(): boolean {
+  return useSyncExternalStore(noSubscription, () => true, () => false);
 }

@@ -69,6 +69,7 @@ export function TextField({
   return (
     <LabelledField {...common}>
       {(control) => (
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- callers set it only on a page's one primary field
         <input {...control} type={type} defaultValue={defaultValue} autoFocus={autoFocus} autoComplete={autoComplete} placeholder={placeholder} />
       )}
     </LabelledField>
@@ -148,7 +149,7 @@ export function RadioGroup({
       <div className="choices">
         {options.map((o) => (
           <label key={o.value} className={`choice choice--${o.value}`}>
-            <input type="radio" name={name} value={o.value} defaultChecked={defaultValue === o.value} aria-invalid={invalid || undefined} />
+            <input type="radio" name={name} value={o.value} defaultChecked={defaultValue === o.value} />
             <span>{o.label}</span>
           </label>
         ))}

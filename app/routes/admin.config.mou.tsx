@@ -3,9 +3,8 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { activeConfig } from '../../db/config';
 import { mouTemplateSchema } from '../forms/mou.server';
-import { MOU_PLACEHOLDERS, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../services/mou.server';
+import { currentMouTemplate, MOU_PLACEHOLDERS, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../services/mou.server';
 import { DecisionError } from '../services/vetting.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { formatDateTime } from '../utils/labels';
@@ -27,12 +26,12 @@ type TemplateState = { baseVersion: number; note: string; sections: TemplateSect
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'admin.manage');
-  const { docs, versions } = activeConfig();
+  const template = currentMouTemplate();
   const compareParam = Number(new URL(request.url).searchParams.get('compare'));
   const compare = Number.isInteger(compareParam) && compareParam > 0 ? mouTemplateVersion(compareParam) : undefined;
   return json({
-    version: versions.mou_template,
-    sections: docs.mou_template.sections,
+    version: template.version,
+    sections: template.sections,
     history: mouTemplateHistory(),
     placeholders: MOU_PLACEHOLDERS,
     compare: compare ? { version: compareParam, sections: compare.sections } : null,
@@ -53,7 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: mouTemplateSchema });
   const payload = submission.payload as { baseVersion?: string; note?: string; sections?: Partial<TemplateSection>[] };
   const state: TemplateState = {
-    baseVersion: Number(payload.baseVersion) || activeConfig().versions.mou_template,
+    baseVersion: Number(payload.baseVersion) || currentMouTemplate().version,
     note: payload.note ?? '',
     sections: (payload.sections ?? []).map((s) => ({ key: s.key ?? '', title: s.title ?? '', body: s.body ?? '' })),
   };
@@ -110,7 +109,7 @@ export async function action({ request }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (!(error instanceof DecisionError)) throw error;
-    const current = activeConfig().versions.mou_template;
+    const current = currentMouTemplate().version;
     return reply({ formError: error.message, state: { ...state, baseVersion: current } }, error.kind === 'stale' ? 409 : 403);
   }
 }

@@ -4,16 +4,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { evaluateAgenda } from '../../workflows/rules/agenda';
-import { activeConfig, listCampaigns } from '../../db/config';
-import { partnerById, publicPositionsOf } from '../../db/partners';
 import { AgendaMap, classificationInfo } from '../components/agenda-map';
 import { RadioGroup, SelectField, StepShell, TextArea } from '../components/proposal-form';
 import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../components/step-form';
 import { fieldId } from '../components/proposal-form';
-import { matchCountText, matchPositions, PositionSearch, shorten, STANCE_GROUP } from '../components/position-search';
+import { matchCountText, PositionSearch, shorten, STANCE_GROUP } from '../components/position-search';
 import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../forms/steps';
 import { agendaFormSchema, agendaInputOf } from '../forms/steps.server';
-import { stepPage, type StepActionData } from '../services/proposals.server';
+import type { StepActionData } from '../services/proposals.server';
+import { agendaStepPage, searchPositionCatalog } from '../services/step-pages.server';
 import { removedRow, stepFormAction } from '../services/step-forms.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
@@ -24,24 +23,7 @@ const CLASSIFICATIONS = ['aligned', 'compatible', 'no_position', 'conflicting', 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
-  const { docs, versions } = activeConfig();
-  const partner = partnerById(proposal.partner_id)!;
-  const campaignName = new Map(listCampaigns(false).map((c) => [c.key, c.name]));
-  return json({
-    ...stepPage(actingUser(user), proposal, 'agenda'),
-    positions: docs.positions.positions.map((p) => ({
-      key: p.key,
-      statement: p.statement,
-      stance: p.stance,
-      campaignKey: p.campaignKey,
-      perceptionSensitive: p.perceptionSensitive,
-      campaign: p.campaignKey ? (campaignName.get(p.campaignKey) ?? p.campaignKey) : null,
-      keywords: p.keywords,
-      sources: p.sources.map((s) => ({ seed: s.seed, quote: s.quote })),
-    })),
-    positionsVersion: versions.positions,
-    partnerPublicPositions: publicPositionsOf(partner),
-  });
+  return json(agendaStepPage(actingUser(user), proposal));
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -62,7 +44,7 @@ export async function action(args: ActionFunctionArgs) {
         return { values: { items }, notice: `Agenda item ${n + 1} removed.`, focus: 'add-item' };
       }
       if (intent === 'search-positions') {
-        const found = matchPositions(activeConfig().docs.positions.positions, positionSearch);
+        const found = searchPositionCatalog(positionSearch);
         const notice = positionSearch.trim() ? matchCountText(found.length, positionSearch) : 'Type words to look for in the positions catalog.';
         return { values, notice, focus: 'f-positionSearch' };
       }

@@ -5,13 +5,13 @@ import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 // Only the pure risk rules reach the browser (no zod, no workflow machine).
 import { evaluateRisk } from '../../workflows/rules/risk';
-import { activeConfig } from '../../db/config';
 import { HeatMap } from '../components/heat-map';
 import { SelectField, StepShell, TextArea } from '../components/proposal-form';
 import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../components/step-form';
 import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../forms/steps';
 import { riskFormSchema, riskInputOf } from '../forms/steps.server';
-import { stepPage, type StepActionData } from '../services/proposals.server';
+import type { StepActionData } from '../services/proposals.server';
+import { riskStepPage } from '../services/step-pages.server';
 import { removedRow, stepFormAction } from '../services/step-forms.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
@@ -20,8 +20,7 @@ export const meta: MetaFunction = () => [{ title: 'Risk scoring · Cosponsor' }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
-  const { docs, versions } = activeConfig();
-  return json({ ...stepPage(actingUser(user), proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix });
+  return json(riskStepPage(actingUser(user), proposal));
 }
 
 export async function action(args: ActionFunctionArgs) {

@@ -274,6 +274,7 @@ export default function NewProposal() {
               <span className="hint" id="partner-q-hint">
                 We look among known partners first: case, punctuation, “The”, “Inc.” and small typos do not matter.
               </span>
+              {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the search stage is a one-field page */}
               <input id="partner-q" type="search" name="q" defaultValue={q} aria-describedby="partner-q-hint" required minLength={2} autoFocus={stage === 'search'} />
             </div>
             <button type="submit" className="button">

@@ -327,10 +327,17 @@ export function mouExportFacts(proposalId: number, version?: number) {
     /** The generated draft, when nothing is saved yet. */
     sections: mou ? mou.sections : generatedMouFor(proposalId),
     record: record ? { seq: record.seq, hash: record.hash, at: record.at, outcome: record.outcome } : null,
+    organization: ORGANIZATION_NAME,
   };
 }
 
 // ---- The template (admin) ----
+
+/** The template new drafts use, with its configuration version. */
+export function currentMouTemplate(): { version: number; sections: MouTemplateDoc['sections'] } {
+  const { docs, versions } = activeConfig();
+  return { version: versions.mou_template, sections: docs.mou_template.sections };
+}
 
 export function mouTemplateHistory() {
   return configHistory('mou_template');

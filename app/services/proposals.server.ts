@@ -6,6 +6,7 @@ import { transaction } from '../../db/connection';
 import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } from '../../db/partners';
 import {
   listProposals,
+  updateDraftDetails,
   proposalsForPartners,
   saveStepDraft,
   stepDraft,
@@ -80,6 +81,40 @@ export function proposalGroups(user: ActingUser) {
 }
 
 // ---- /proposals/new ----
+
+/** The home page's list: the newest proposals of one chapter, or of all (null). */
+export const recentProposals = (chapterId: number | null) => listProposals({ chapterId, limit: 100 });
+
+export type DraftDetails = {
+  version: number;
+  eventTitle: string;
+  eventDate: string;
+  eventPlace: string;
+  eventDescription: string;
+  kind: string;
+  campaignId: number;
+};
+export type EditDetailsResult = { ok: true } | { ok: false; kind: 'not_draft' | 'unknown_campaign' | 'stale' };
+
+/** Saves a draft's event details, unless someone changed it since the form was read. */
+export function editDraftDetails(actor: ActingUser, proposal: Pick<Proposal, 'id' | 'state'>, v: DraftDetails): EditDetailsResult {
+  if (proposal.state !== 'draft') return { ok: false, kind: 'not_draft' };
+  if (!campaignOptions().some((c) => c.id === v.campaignId)) return { ok: false, kind: 'unknown_campaign' };
+  const saved = updateDraftDetails(
+    proposal.id,
+    v.version,
+    {
+      event_title: v.eventTitle,
+      event_date: v.eventDate,
+      event_place: v.eventPlace,
+      event_description: v.eventDescription,
+      kind: v.kind,
+      campaign_id: v.campaignId,
+    },
+    actor.id,
+  );
+  return saved ? { ok: true } : { ok: false, kind: 'stale' };
+}
 
 export function partnerCandidates(q: string) {
   const candidates = findPartnerCandidates(q);

@@ -48,7 +48,7 @@ function receiverSecret(): string {
 export const webhookHandlers = [
   http.post(SLACK_URL, async ({ request }) => {
     const body = await request.text();
-    let parsed: { text?: unknown } | null = null;
+    let parsed: { text?: unknown } | null;
     try {
       parsed = JSON.parse(body) as { text?: unknown };
     } catch {

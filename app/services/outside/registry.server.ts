@@ -215,7 +215,7 @@ async function cachedCall<T>(
   const now = Date.now();
   const cached = readCache(key, config.ttlMs, now);
   const fromCache = (c: Cached, stale: boolean, warning: string | null) => {
-    let value: T | null = null;
+    let value: T | null;
     try {
       value = parse(JSON.parse(c.body));
     } catch {
