@@ -1,12 +1,12 @@
 // What the four rated step pages (values, agenda, risk, perception) share around
 // their own fields: the draft/answer/live-preview state that feeds StepShell, and
-// the head of the outcome panel. The action side is stepAction in proposals.server.ts.
+// the head of the outcome panel. The action side is stepFormAction in forms/step-action.server.ts.
 import { useNavigation } from '@remix-run/react';
 import { useState, type ReactNode } from 'react';
 import { Tag } from './forms';
 import { formToObject, STALE_NOTE } from '../forms/steps';
 // A type only: erased from the browser bundle.
-import type { StepActionData } from '../services/proposals.server';
+import type { StepActionData } from '../forms/step-action.server';
 import { outcomeLabel, outcomeTone } from '../utils/labels';
 
 const READ_ONLY_REASON = 'This step is read-only here: it is not the proposal’s current step, or you cannot edit this proposal.';

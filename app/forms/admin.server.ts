@@ -36,15 +36,18 @@ export const createUserSchema = leadNeedsChapter(
   }),
 );
 
-export const updateUserSchema = leadNeedsChapter(
-  z.object({
-    intent: z.literal('update'),
-    roles,
-    chapterId,
-  }),
-);
+const userStatusSchema = z.object({ intent: z.enum(['deactivate', 'reactivate']) });
 
-export const userStatusSchema = z.object({ intent: z.enum(['deactivate', 'reactivate']) });
+/** The account page's two forms: access (roles, chapter) and deactivate/reactivate. */
+export const userPageSchema = z
+  .discriminatedUnion('intent', [z.object({ intent: z.literal('update'), roles, chapterId }), userStatusSchema], {
+    error: 'Choose an action on this page.',
+  })
+  .refine((v) => v.intent !== 'update' || !v.roles.includes('chapter_lead') || v.chapterId !== undefined, {
+    path: ['chapterId'],
+    message: 'A chapter lead needs a chapter: choose one.',
+    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'roles' && issue.path?.[0] !== 'chapterId' && issue.path?.[0] !== 'intent'),
+  });
 
 const chapterName = z
   .string({ error: 'Enter the chapter’s name.' })
@@ -53,16 +56,9 @@ const chapterName = z
   .max(120, 'Keep the name under 120 characters.');
 const region = z.string().trim().max(80, 'Keep the region under 80 characters.').optional().default('');
 
-export const createChapterSchema = z.object({ intent: z.literal('create'), name: chapterName, region });
-
-export const renameChapterSchema = z.object({
-  intent: z.literal('rename'),
-  chapterId: z.number().int().positive(),
-  name: chapterName,
-  region,
-});
-
-export const chapterStatusSchema = z.object({
-  intent: z.enum(['deactivate', 'reactivate']),
-  chapterId: z.number().int().positive(),
-});
+/** The chapters page's forms: create, rename (one per chapter) and deactivate/reactivate (one per chapter). */
+export const chaptersPageSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('create'), name: chapterName, region }),
+  z.object({ intent: z.literal('rename'), chapterId: z.number().int().positive(), name: chapterName, region }),
+  z.object({ intent: z.enum(['deactivate', 'reactivate']), chapterId: z.number().int().positive() }),
+]);

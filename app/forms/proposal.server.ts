@@ -80,3 +80,9 @@ export const withdrawSchema = z.object({
   version: z.number().int().positive(),
   reason: requiredText('Say why the proposal is withdrawn.', 5, 2000),
 });
+
+/** The draft page's "Submit for vetting" button. */
+export const submitProposalSchema = z.object({
+  intent: z.literal('submit', { error: 'Unknown action.' }),
+  version: z.number({ error: 'The form is missing the version of the proposal you saw. Reload the page.' }).int(),
+});

@@ -7,6 +7,7 @@ import { mouTemplateSchema } from '../forms/mou.server';
 import { currentMouTemplate, MOU_PLACEHOLDERS, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../services/mou.server';
 import { DecisionError } from '../services/vetting.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
+import { statusOf } from '../utils/errors.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 import { AdminNav } from '../components/admin-nav';
@@ -47,10 +48,10 @@ function unknownPlaceholders(text: string): string[] {
 
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requirePermission(request, 'admin.manage');
-  const formData = await request.formData();
-  const intent = String(formData.get('intent') ?? 'save');
-  const submission = parseWithZod(formData, { schema: mouTemplateSchema });
-  const payload = submission.payload as { baseVersion?: string; note?: string; sections?: Partial<TemplateSection>[] };
+  const submission = parseWithZod(await request.formData(), { schema: mouTemplateSchema });
+  const payload = submission.payload as { intent?: string; baseVersion?: string; note?: string; sections?: Partial<TemplateSection>[] };
+  // Adding and removing sections re-render the form with what was typed; only "save" writes.
+  const intent = payload.intent ?? 'save';
   const state: TemplateState = {
     baseVersion: Number(payload.baseVersion) || currentMouTemplate().version,
     note: payload.note ?? '',
@@ -110,7 +111,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     if (!(error instanceof DecisionError)) throw error;
     const current = currentMouTemplate().version;
-    return reply({ formError: error.message, state: { ...state, baseVersion: current } }, error.kind === 'stale' ? 409 : 403);
+    return reply({ formError: error.message, state: { ...state, baseVersion: current } }, statusOf(error));
   }
 }
 

@@ -9,6 +9,7 @@ import { FieldError, Tag } from '../components/forms';
 import { createUserSchema } from '../forms/admin.server';
 import { createAccount, usersPageData } from '../services/admin.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
+import { statusOf } from '../utils/errors.server';
 import { roleLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
@@ -30,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!result.ok) {
     return json(
       submission.reply({ formErrors: result.formError ? [result.formError] : undefined, fieldErrors: result.fieldErrors, hideFields: ['password'] }),
-      { status: result.status },
+      { status: statusOf(result) },
     );
   }
   return redirectWithFlash('/admin/users', { kind: 'success', message: result.message });

@@ -11,9 +11,9 @@ import { fieldId } from '../components/proposal-form';
 import { matchCountText, PositionSearch, shorten, STANCE_GROUP } from '../components/position-search';
 import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../forms/steps';
 import { agendaFormSchema, agendaInputOf } from '../forms/steps.server';
-import type { StepActionData } from '../services/proposals.server';
+import type { StepActionData } from '../forms/step-action.server';
 import { agendaStepPage, searchPositionCatalog } from '../services/step-pages.server';
-import { removedRow, stepFormAction } from '../services/step-forms.server';
+import { removedRow, stepFormAction } from '../forms/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };
@@ -26,14 +26,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json(agendaStepPage(actingUser(user), proposal));
 }
 
+// The catalog search rides on the step form (so nothing typed is lost without JavaScript):
+// its words come back with every re-render of the form.
+const searchWords = (payload: Record<string, unknown>) => String(payload.positionSearch ?? '').slice(0, 200);
+
 export async function action(args: ActionFunctionArgs) {
-  // The catalog search rides on the step form (so nothing typed is lost without JavaScript):
-  // its words come back with every re-render of the form.
-  const positionSearch = String((await args.request.clone().formData()).get('positionSearch') ?? '').slice(0, 200);
-  const response = await stepFormAction(args, 'agenda', {
+  return stepFormAction(args, 'agenda', {
     schema: () => agendaFormSchema,
     inputOf: agendaInputOf,
-    editRows: (values, intent) => {
+    echo: (payload) => ({ positionSearch: searchWords(payload) }),
+    editRows: (values, intent, payload) => {
       if (intent === 'add-item') {
         const items = [...values.items, emptyAgendaItem()];
         return { values: { items }, notice: `Agenda item ${items.length} added.`, focus: `f-items-${items.length - 1}-text` };
@@ -44,18 +46,14 @@ export async function action(args: ActionFunctionArgs) {
         return { values: { items }, notice: `Agenda item ${n + 1} removed.`, focus: 'add-item' };
       }
       if (intent === 'search-positions') {
-        const found = searchPositionCatalog(positionSearch);
-        const notice = positionSearch.trim() ? matchCountText(found.length, positionSearch) : 'Type words to look for in the positions catalog.';
+        const words = searchWords(payload);
+        const found = searchPositionCatalog(words);
+        const notice = words.trim() ? matchCountText(found.length, words) : 'Type words to look for in the positions catalog.';
         return { values, notice, focus: 'f-positionSearch' };
       }
       return null;
     },
   });
-  if (!response.headers.get('content-type')?.includes('application/json')) return response;
-  const data = (await response.json()) as Record<string, unknown>;
-  const headers = new Headers(response.headers);
-  headers.delete('content-length');
-  return json({ ...data, positionSearch }, { status: response.status, headers });
 }
 
 export default function AgendaStep() {

@@ -25,6 +25,7 @@ import {
 import { proposalView } from '../services/proposal-view.server';
 import { decide, DecisionError } from '../services/vetting.server';
 import { can } from '../services/permissions';
+import { statusOf } from '../utils/errors.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 import { formatDate, formatDateTime } from '../utils/labels';
@@ -92,8 +93,6 @@ type EditorReply = {
   compare: { from: number; to: number } | null;
 };
 
-const statusOf = (e: DecisionError) =>
-  e.kind === 'stale' ? 409 : e.kind === 'forbidden' ? 403 : e.kind === 'not_found' ? 404 : e.kind === 'not_allowed' ? 409 : 400;
 const newKey = () => newEditorKey();
 
 export async function action({ request, params }: ActionFunctionArgs) {

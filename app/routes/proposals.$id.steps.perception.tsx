@@ -8,9 +8,9 @@ import { RadioGroup, StepShell, TextArea } from '../components/proposal-form';
 import { OutcomePanel, useStepForm } from '../components/step-form';
 import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../forms/steps';
 import { perceptionInputOf } from '../forms/steps.server';
-import type { StepActionData } from '../services/proposals.server';
+import type { StepActionData } from '../forms/step-action.server';
 import { currentPerceptionFormSchema, perceptionStepPage } from '../services/step-pages.server';
-import { stepFormAction } from '../services/step-forms.server';
+import { stepFormAction } from '../forms/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };

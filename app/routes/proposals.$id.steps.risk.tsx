@@ -10,9 +10,9 @@ import { SelectField, StepShell, TextArea } from '../components/proposal-form';
 import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../components/step-form';
 import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../forms/steps';
 import { riskFormSchema, riskInputOf } from '../forms/steps.server';
-import type { StepActionData } from '../services/proposals.server';
+import type { StepActionData } from '../forms/step-action.server';
 import { riskStepPage } from '../services/step-pages.server';
-import { removedRow, stepFormAction } from '../services/step-forms.server';
+import { removedRow, stepFormAction } from '../forms/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };

@@ -7,9 +7,9 @@ import { RadioGroup, StepShell, TextArea } from '../components/proposal-form';
 import { OutcomePanel, useStepForm } from '../components/step-form';
 import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../forms/steps';
 import { valuesInputOf } from '../forms/steps.server';
-import type { StepActionData } from '../services/proposals.server';
+import type { StepActionData } from '../forms/step-action.server';
 import { currentValuesFormSchema, valuesStepPage } from '../services/step-pages.server';
-import { stepFormAction } from '../services/step-forms.server';
+import { stepFormAction } from '../forms/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };

@@ -11,6 +11,7 @@ import { decide } from '../services/vetting.server';
 import { STALE_NOTE } from '../forms/steps';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { stateLabel } from '../utils/labels';
+import { statusOf } from '../utils/errors.server';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const handle = { proposalHeader: true };
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const stale = result.error.kind === 'stale';
     return json(
       { values, errors: mapFieldErrors(result.error.fieldErrors), formError: stale ? null : result.error.message, stale },
-      { status: stale ? 409 : 400 },
+      { status: statusOf(result.error) },
     );
   }
   return redirectWithFlash(`/proposals/${proposal.id}`, { kind: 'success', message: 'Proposal withdrawn. The reason is on the record.' });

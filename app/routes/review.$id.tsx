@@ -7,9 +7,9 @@ import { HeatMap } from '../components/heat-map';
 import { MouDiff } from '../components/mou-diff';
 import { Stepper } from '../components/stepper';
 import { Timeline } from '../components/timeline';
-import { formValues } from '../forms/review.server';
+import { submitReviewForm, type ReviewFormResult } from '../forms/review.server';
 import { expireDueApprovals, todayUtc } from '../services/expiry.server';
-import { refreshScreeningBeforeDecision, reviewDossier, submitReviewForm, type ReviewActionResult } from '../services/review.server';
+import { refreshScreeningBeforeDecision, reviewDossier } from '../services/review.server';
 import { actingUser, notFound, requirePermission, requireProposal } from '../utils/auth.server';
 import {
   formatDate,
@@ -43,15 +43,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'review.queue');
   const { proposal } = await requireProposal(request, params.id);
-  const formData = await request.formData();
-  const values = formValues(formData);
-  const result = submitReviewForm(proposal.id, actingUser(user), formData, values, todayUtc());
+  const result = submitReviewForm(proposal.id, actingUser(user), await request.formData(), todayUtc());
   if (!result.ok) return json(result, { status: result.status });
   const final = result.intent === 'approve' || result.intent === 'reject' || result.intent === 'request_changes';
   return redirectWithFlash(final ? '/review' : `/review/${proposal.id}`, { kind: 'success', message: result.message });
 }
 
-type Failure = Extract<ReviewActionResult, { ok: false }>;
+type Failure = Extract<ReviewFormResult, { ok: false }>;
 
 const RATING: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {
   meets: { text: 'Meets', tone: 'good' },
@@ -731,7 +729,7 @@ export default function Dossier() {
                 id="approve-conditions"
                 label="Conditions (optional)"
                 hint="One condition per line."
-                errors={approve?.fieldErrors.conditions ?? Object.entries(approve?.fieldErrors ?? {}).find(([k]) => k.startsWith('conditions.'))?.[1]}
+                errors={approve?.fieldErrors.conditions ?? Object.entries(approve?.fieldErrors ?? {}).find(([k]) => k.startsWith('conditions.') || k.startsWith('conditions['))?.[1]}
               >
                 {(a) => <textarea {...a} name="conditions" rows={4} defaultValue={approve?.values.conditions ?? ''} />}
               </Field>

@@ -27,20 +27,20 @@ import { can, type ActingUser } from './permissions';
 
 export type AdminResult =
   | { ok: true; message: string; id: number }
-  | { ok: false; status: 400 | 403 | 404; formError?: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; kind: 'invalid' | 'forbidden' | 'not_found'; formError?: string; fieldErrors?: Record<string, string[]> };
 
-const refused = (status: 400 | 403 | 404, formError: string, fieldErrors?: Record<string, string[]>): AdminResult => ({
+const refused = (kind: 'invalid' | 'forbidden' | 'not_found', formError: string, fieldErrors?: Record<string, string[]>): AdminResult => ({
   ok: false,
-  status,
+  kind,
   formError,
   fieldErrors,
 });
-const fieldError = (field: string, message: string): AdminResult => ({ ok: false, status: 400, fieldErrors: { [field]: [message] } });
+const fieldError = (field: string, message: string): AdminResult => ({ ok: false, kind: 'invalid', fieldErrors: { [field]: [message] } });
 
 /** Checked here as well as by the route guard, so no caller can skip it. */
 function guard(actor: ActingUser): AdminResult | null {
   const permission = can(actor, 'admin.manage');
-  return permission.ok ? null : refused(403, permission.reason);
+  return permission.ok ? null : refused('forbidden', permission.reason);
 }
 
 const roleList = (roles: readonly string[]) => (roles.length ? roles.map(roleLabel).join(', ') : 'no role');
@@ -92,7 +92,7 @@ export function changeAccess(actor: ActingUser, userId: number, input: { roles: 
   const denied = guard(actor);
   if (denied) return denied;
   const user = userById(userId);
-  if (!user) return refused(404, 'There is no such account.');
+  if (!user) return refused('not_found', 'There is no such account.');
   if (userId === actor.id && user.roles.includes('admin') && !input.roles.includes('admin')) {
     return fieldError(
       'roles',
@@ -137,10 +137,10 @@ export function setAccountActive(actor: ActingUser, userId: number, active: bool
   const denied = guard(actor);
   if (denied) return denied;
   const user = userById(userId);
-  if (!user) return refused(404, 'There is no such account.');
+  if (!user) return refused('not_found', 'There is no such account.');
   if (!active && userId === actor.id) {
     return refused(
-      403,
+      'forbidden',
       'You cannot deactivate your own account: another admin must do it. This way the organization always keeps at least one active admin.',
     );
   }
@@ -184,7 +184,7 @@ export function editChapter(actor: ActingUser, chapterId: number, input: { name:
   const denied = guard(actor);
   if (denied) return denied;
   const chapter = chapterById(chapterId);
-  if (!chapter) return refused(404, 'There is no such chapter.');
+  if (!chapter) return refused('not_found', 'There is no such chapter.');
   if (chapter.name === input.name && chapter.region === input.region) {
     return { ok: true, id: chapterId, message: `Nothing changed for ${chapter.name}.` };
   }
@@ -208,7 +208,7 @@ export function setChapterStatus(actor: ActingUser, chapterId: number, active: b
   const denied = guard(actor);
   if (denied) return denied;
   const chapter = chapterById(chapterId);
-  if (!chapter) return refused(404, 'There is no such chapter.');
+  if (!chapter) return refused('not_found', 'There is no such chapter.');
   if (Boolean(chapter.active) === active) {
     return { ok: true, id: chapterId, message: `${chapter.name} is already ${active ? 'active' : 'deactivated'}.` };
   }

@@ -1,6 +1,5 @@
 // Page services of the chapter lead's journey: the grouped list, partner search with
 // history, starting a proposal, and the step forms (initial values, drafts, submits).
-import { json } from '@remix-run/node';
 import { activeConfig, listCampaigns } from '../../db/config';
 import { transaction } from '../../db/connection';
 import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } from '../../db/partners';
@@ -13,10 +12,8 @@ import {
   latestSubmissions,
   type ProposalDetail,
 } from '../../db/proposals';
-import { STEPS, type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../workflows/types';
+import { type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../workflows/types';
 import type { Proposal } from '../../db/schema';
-import { outcomeLabel, stateLabel, stepLabel } from '../utils/labels';
-import { redirectWithFlash } from '../utils/session.server';
 import {
   agendaToTyped,
   emptyAgendaItem,
@@ -509,17 +506,6 @@ export { STALE_NOTE } from '../forms/steps';
 
 // ---- The step pages' loader and action, shared by the four step routes ----
 
-export type StepActionData<S extends FormStep = FormStep> = {
-  values: StepTypedValues[S];
-  errors: Record<string, string[]>;
-  formError: string | null;
-  stale: boolean;
-  notice: string | null;
-  /** Changes on every answer, so the (uncontrolled) form re-mounts with these values. */
-  nonce: number;
-  focus: string | null;
-};
-
 export function stepPage<S extends FormStep>(user: ActingUser, proposal: Proposal, step: S) {
   const editable = stepEditable(user, proposal, step);
   const initial = editable ? initialStepValues(proposal.id, step) : readOnlyValues(proposal.id, step);
@@ -531,74 +517,4 @@ function readOnlyValues<S extends FormStep>(proposalId: number, step: S) {
   return submitted
     ? { source: 'submission' as const, savedAt: submitted.submitted_at, values: fromSubmission(step, submitted.data) }
     : { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
-}
-
-type Parsed<V> = { status: 'success'; value: V } | { status: 'error' | undefined; error: Record<string, string[] | null> | null | undefined };
-
-/**
- * One step form's POST. intent: save-draft | check | add-* | remove-item-N | search-* | submit.
- * Row edits and checks re-render with the typed values (and save a draft); a submit runs
- * the decision service; any refusal re-renders with everything typed kept.
- */
-export async function stepAction<S extends FormStep, V>(args: {
-  request: Request;
-  user: ActingUser;
-  proposal: Proposal;
-  step: S;
-  formData: FormData;
-  submission: Parsed<V> & { payload: unknown };
-  inputOf: (value: V) => unknown;
-  editRows?: (values: StepTypedValues[S], intent: string) => { values: StepTypedValues[S]; notice: string; focus: string | null } | null;
-}): Promise<Response> {
-  const { request, user, proposal, step, formData, submission } = args;
-  const intent = String(formData.get('intent') ?? 'submit');
-  let values = readTyped(step, submission.payload);
-  const reply = (data: Partial<StepActionData<S>>, status = 200) =>
-    json(
-      { values, errors: {}, formError: null, stale: false, notice: null, focus: null, nonce: Date.now(), ...data } satisfies StepActionData<S>,
-      { status },
-    );
-
-  const version = Number(formData.get('version'));
-  const rowEdit = intent.startsWith('add-') || intent.startsWith('remove-item-') || intent.startsWith('search-');
-  // A submit against an older version is stale, whatever the proposal's state is now.
-  if (intent === 'submit' && version !== proposal.version) return reply({ stale: true, focus: 'form-alert' }, 409);
-  if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || rowEdit)) {
-    return reply(
-      { formError: `This step is not open: the proposal is now at “${stateLabel(proposal.state)}”. Your input is shown below but was not saved.` },
-      409,
-    );
-  }
-  if (intent === 'save-draft') {
-    saveDraft(proposal.id, step, values, user);
-    return redirectWithFlash(new URL(request.url).pathname, { kind: 'success', message: 'Draft saved. You can come back to it later.' });
-  }
-  if (intent === 'check') return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
-  const edited = args.editRows?.(values, intent);
-  if (edited) {
-    values = edited.values;
-    saveDraft(proposal.id, step, values, user);
-    return reply({ notice: `${edited.notice} Draft saved.`, focus: edited.focus });
-  }
-  if (intent !== 'submit') return reply({ formError: 'Unknown action.' }, 400);
-
-  if (submission.status !== 'success') {
-    const errors = Object.fromEntries(Object.entries(submission.error ?? {}).filter(([, v]) => v && v.length)) as Record<string, string[]>;
-    return reply({ errors, formError: 'Nothing was submitted: fix the fields marked below.', focus: 'form-alert' }, 400);
-  }
-  const result = submitStep(proposal.id, version, user, step, args.inputOf(submission.value));
-  if (!result.ok) {
-    if (result.kind === 'stale') return reply({ stale: true, focus: 'form-alert' }, 409);
-    return reply(
-      { errors: result.fieldErrors, formError: result.message, focus: 'form-alert' },
-      result.kind === 'invalid' ? 400 : result.kind === 'forbidden' ? 403 : 409,
-    );
-  }
-  const next = (STEPS as readonly string[]).includes(result.state) ? `/proposals/${proposal.id}/steps/${result.state}` : `/proposals/${proposal.id}`;
-  const then = (STEPS as readonly string[]).includes(result.state)
-    ? ` Next: ${stepLabel(result.state)}.`
-    : result.state === 'review'
-      ? ' The proposal is now with staff.'
-      : '';
-  return redirectWithFlash(next, { kind: 'success', message: `${stepLabel(step)} submitted: ${outcomeLabel(result.outcome)}.${then}` });
 }

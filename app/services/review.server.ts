@@ -26,12 +26,12 @@ import {
 } from '../../db/review';
 import { currentAgendaItems } from '../../db/proposals';
 import { listChapters } from '../../db/users';
-import { addMonthsIso, parseReviewForm, type NewPosition, type ReviewFormValues, type ReviewIntent } from '../forms/review.server';
+import type { ReviewIntent } from '../forms/review.server';
 import { markMouSeen, mouChangesSinceLastSeen } from './mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from './outside/screening.server';
 import { can, type ActingUser } from './permissions';
 import { proposalView, type ProposalView } from './proposal-view.server';
-import { decide, type DecideResult } from './vetting.server';
+import { decide, type DecideResult, type DecisionErrorKind } from './vetting.server';
 
 // ---- The queue ----
 
@@ -513,15 +513,19 @@ function classifyWithNewPosition(args: {
   }
 }
 
-export type ReviewActionResult =
+export type NewPosition = { statement: string; stance: 'calls_for' | 'no_position' | 'opposes'; campaignKey: string | null };
+
+/** A staff decision as its form asks for it: the decide() command, on the version the person saw. */
+export type ReviewDecision = { intent: ReviewIntent; version: number; command: Record<string, unknown>; newPosition: NewPosition | null };
+
+export type ReviewDecisionResult =
   | { ok: true; intent: ReviewIntent; proposalId: number; reference: string; state: string; seq: number; message: string }
   | {
       ok: false;
-      status: 400 | 403 | 404 | 409;
+      kind: DecisionErrorKind;
       intent: ReviewIntent | null;
       formError: string;
       fieldErrors: Record<string, string[]>;
-      values: ReviewFormValues;
       /** The records written after the version this person saw (a stale form). */
       changes: ReturnType<typeof recordsSinceVersion>;
     };
@@ -534,37 +538,37 @@ const DONE: Record<ReviewIntent, string> = {
   classify: 'Agenda item classified on',
 };
 
-export function submitReviewForm(proposalId: number, actor: ActingUser, formData: FormData, values: ReviewFormValues, today: string): ReviewActionResult {
-  const parsed = parseReviewForm(formData, today);
-  if (!parsed.ok) {
-    return { ok: false, status: 400, intent: parsed.intent, formError: parsed.formError, fieldErrors: parsed.fieldErrors, values, changes: [] };
-  }
-  const result = parsed.newPosition
-    ? classifyWithNewPosition({ proposalId, version: parsed.version, actor, command: parsed.command, newPosition: parsed.newPosition })
-    : decide({ proposalId, expectedVersion: parsed.version, actor, command: parsed.command });
+export function decideReview(proposalId: number, actor: ActingUser, decision: ReviewDecision): ReviewDecisionResult {
+  const result = decision.newPosition
+    ? classifyWithNewPosition({ proposalId, version: decision.version, actor, command: decision.command, newPosition: decision.newPosition })
+    : decide({ proposalId, expectedVersion: decision.version, actor, command: decision.command });
   if (result.ok) {
     const main = result.records[0]!;
     return {
       ok: true,
-      intent: parsed.intent,
+      intent: decision.intent,
       proposalId,
       reference: result.proposal.reference,
       state: result.proposal.state,
       seq: main.seq,
-      message: `${DONE[parsed.intent]} ${result.proposal.reference} “${result.proposal.event_title}”. Recorded as #${main.seq}.`,
+      message: `${DONE[decision.intent]} ${result.proposal.reference} “${result.proposal.event_title}”. Recorded as #${main.seq}.`,
     };
   }
   const error = result.error;
-  const status = error.kind === 'not_found' ? 404 : error.kind === 'forbidden' ? 403 : error.kind === 'invalid' ? 400 : 409;
   return {
     ok: false,
-    status,
-    intent: parsed.intent,
+    kind: error.kind,
+    intent: decision.intent,
     formError: error.message,
     fieldErrors: error.fieldErrors,
-    values,
-    changes: error.kind === 'stale' ? recordsSinceVersion(proposalId, parsed.version) : [],
+    changes: error.kind === 'stale' ? recordsSinceVersion(proposalId, decision.version) : [],
   };
+}
+
+export function addMonthsIso(day: string, months: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + months);
+  return d.toISOString().slice(0, 10);
 }
 
 // ---- Re-vetting ----
