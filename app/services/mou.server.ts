@@ -6,9 +6,10 @@ import { nowIso, transaction } from '../../db/connection';
 import { latestRecordOfProposal, recordsOfProposal } from '../../db/decision-log';
 import { mouViewOf, upsertMouView } from '../../db/mou-views';
 import { insertMouVersion, latestSubmissions, mouVersion, mouVersionList, proposalById, proposalRow } from '../../db/proposals';
-import type { DecisionRecord } from '../../db/schema';
+import type { DecisionRecord, Proposal } from '../../db/schema';
 import { ORGANIZATION_NAME } from '../../db/seed-data/config';
 import { can, type ActingUser } from './permissions';
+import { proposalView } from './proposal-view.server';
 import { decide, DecisionError } from './vetting.server';
 
 const KIND_LABELS: Record<string, string> = {
@@ -519,4 +520,93 @@ export function editorErrors(
 /** A fresh key: for a new clause's id, and to remount the editor on each reply. */
 export function newEditorKey(): string {
   return randomBytes(8).toString('hex');
+}
+
+// ---- The MOU step page ----
+
+/** What the MOU step page shows this viewer: the editor or the latest version, and which buttons apply. */
+export function mouStepPage(viewer: ActingUser, proposal: Proposal) {
+  const view = proposalView(proposal.id, viewer)!;
+  const canEdit = can(viewer, 'proposal.edit', proposal).ok && EDITABLE_STATES.has(proposal.state);
+  const latest = mouVersion(proposal.id);
+  const events = view.viewer?.events ?? [];
+  const status = mouStepStatus(proposal.id);
+  const beforeMou = ['draft', 'values', 'agenda', 'risk', 'perception'].includes(proposal.state);
+  return {
+    proposal: {
+      id: proposal.id,
+      reference: proposal.reference,
+      state: proposal.state,
+      version: proposal.version,
+      kind: proposal.kind,
+      eventTitle: proposal.event_title,
+      eventDate: proposal.event_date,
+      approvedUntil: proposal.approved_until,
+      partnerName: view.proposal.partner_name,
+      chapterName: view.proposal.chapter_name,
+    },
+    mouRequired: view.context.mouRequired,
+    canEdit,
+    canNotNeeded: canEdit && proposal.state === 'mou' && events.includes('MOU_NOT_NEEDED'),
+    canSubmit: canEdit && proposal.state === 'mou' && events.includes('SUBMIT_MOU') && latest !== undefined,
+    editor: canEdit ? initialEditorState(proposal.id, proposal.version) : null,
+    origins: clauseOrigins(proposal.id),
+    latest: latest
+      ? {
+          version: latest.version,
+          createdByName: latest.created_by_name,
+          createdAt: latest.created_at,
+          note: latest.note,
+          sections: latest.sections,
+          removed: latest.removed_conditions,
+        }
+      : null,
+    versionCount: mouVersionList(proposal.id).length,
+    preview: !latest && (beforeMou || proposal.state === 'mou') ? generatedMouFor(proposal.id) : null,
+    status,
+  };
+}
+export type MouStepPage = ReturnType<typeof mouStepPage>;
+
+export type EditorSaveResult =
+  | { ok: true; version: number; reopened: boolean }
+  | {
+      ok: false;
+      kind: DecisionError['kind'];
+      message: string;
+      state: EditorState;
+      errors: Record<string, string[]>;
+      /** Two versions to compare, when someone saved a newer one meanwhile. */
+      compare: { from: number; to: number } | null;
+    };
+
+/** Saves the editor as a new MOU version; a refusal comes back with the editor as typed and the errors beside its fields. */
+export function saveEditedMou(proposalId: number, actor: ActingUser, state: EditorState): EditorSaveResult {
+  try {
+    const { sections, removedConditions } = editorToSave(proposalId, state);
+    const saved = saveMou({
+      proposalId,
+      actor,
+      sections,
+      removedConditions,
+      note: state.note,
+      baseVersion: state.baseVersion,
+      expectedProposalVersion: state.version,
+      confirmVoidApproval: state.confirmVoid,
+    });
+    return { ok: true, version: saved.version, reopened: saved.reopened !== null };
+  } catch (error) {
+    if (!(error instanceof DecisionError)) throw error;
+    const mapped = editorErrors(proposalId, state, error.fieldErrors);
+    let compare: { from: number; to: number } | null = null;
+    let next = mapped.state;
+    if (error.kind === 'stale') {
+      const latest = mouVersion(proposalId)?.version ?? null;
+      // Shown the message and the comparison, the lead may save on top of the newer version.
+      if (latest && state.baseVersion && latest !== state.baseVersion) compare = { from: state.baseVersion, to: latest };
+      const current = proposalRow(proposalId)?.version ?? state.version;
+      next = { ...next, baseVersion: latest, version: current };
+    }
+    return { ok: false, kind: error.kind, message: error.message, state: next, errors: mapped.errors, compare };
+  }
 }
