@@ -8,6 +8,7 @@ import { mouViewOf, upsertMouView } from '../../db/mou-views';
 import { insertMouVersion, latestSubmissions, mouVersion, mouVersionList, proposalById, proposalRow } from '../../db/proposals';
 import type { DecisionRecord, Proposal } from '../../db/schema';
 import { ORGANIZATION_NAME } from '../../db/seed-data/config';
+import { FIXED_SECTIONS } from '../components/mou-template-form';
 import { can, type ActingUser } from './permissions';
 import { proposalView } from './proposal-view.server';
 import { decide, DecisionError } from './vetting.server';
@@ -609,4 +610,28 @@ export function saveEditedMou(proposalId: number, actor: ActingUser, state: Edit
     }
     return { ok: false, kind: error.kind, message: error.message, state: next, errors: mapped.errors, compare };
   }
+}
+
+function unknownPlaceholders(text: string): string[] {
+  const known = new Set<string>(MOU_PLACEHOLDERS);
+  return [...text.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].map((m) => m[1]!).filter((k) => !known.has(k));
+}
+
+/** What stops a template from being saved, by form field ('' for the whole form): unknown placeholders, a missing fixed section, a repeated key. */
+export function mouTemplateProblems(sections: { key: string; title: string; body: string }[]): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  sections.forEach((s, i) => {
+    for (const field of ['title', 'body'] as const) {
+      const unknown = unknownPlaceholders(s[field]);
+      if (unknown.length) {
+        errors[`sections[${i}].${field}`] = [`Unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(', ')}: use one of those listed above.`];
+      }
+    }
+  });
+  const keys = sections.map((s) => s.key);
+  for (const key of FIXED_SECTIONS) {
+    if (!keys.includes(key)) errors[''] = [`The template must keep the “${key}” section: the drafting puts required clauses there.`];
+  }
+  if (new Set(keys).size !== keys.length) errors[''] = ['Two sections have the same key.'];
+  return errors;
 }
