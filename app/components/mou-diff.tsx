@@ -11,7 +11,7 @@ const STATUS: Record<ChangeStatus, { label: string; tone: 'good' | 'warn' | 'bad
   changed: { label: 'Changed', tone: 'warn' },
 };
 
-export function DiffText({ parts }: { parts: DiffPart[] }) {
+function DiffText({ parts }: { parts: DiffPart[] }) {
   return (
     <>
       {parts.map((part, i) =>

@@ -51,7 +51,7 @@ type EnabledPanel = SerializeFrom<Extract<RegistryPanel, { enabled: true }>>;
 const usd = (n: number) => `$${Math.round(n).toLocaleString('en-US')}`;
 
 /** Plain links carrying the whole query, so the lookup works without JavaScript. */
-export function lookupHref(q: string, registry: EnabledPanel, extra: Record<string, string>) {
+function lookupHref(q: string, registry: EnabledPanel, extra: Record<string, string>) {
   const params = new URLSearchParams({ q, new: '1', rq: registry.query });
   if (registry.state) params.set('rstate', registry.state);
   for (const [k, val] of Object.entries(extra)) params.set(k, val);

@@ -33,7 +33,7 @@ export function shorten(s: string, n = 110) {
 }
 
 /** Lower case, accents dropped. */
-export function foldText(s: string): string {
+function foldText(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 

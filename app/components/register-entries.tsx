@@ -6,7 +6,7 @@ import type { RegisterEntry } from '../services/register.server';
 import { Tag } from './forms';
 import { outcomeLabel, outcomeTone, roleLabel, stepLabel } from '../utils/labels';
 
-export type SnippetPart = { text: string; hit: boolean };
+type SnippetPart = { text: string; hit: boolean };
 
 /** A register row as the loaders send it (see shortRegisterEntry). */
 export type RegisterEntryView = {
@@ -32,7 +32,7 @@ export type RegisterEntryView = {
 const SHORT_RATIONALE = 220;
 
 /** A rationale cut at a word for the table; the record page has it whole. */
-export function shortText(text: string, max = SHORT_RATIONALE): string {
+function shortText(text: string, max = SHORT_RATIONALE): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   const space = cut.lastIndexOf(' ');
@@ -73,7 +73,7 @@ export function formatUtc(iso: string, seconds = false): string {
 }
 
 /** The snippet's text, highlights as <mark>: stored text is only ever text, never HTML. */
-export function Snippet({ parts }: { parts: SnippetPart[] }) {
+function Snippet({ parts }: { parts: SnippetPart[] }) {
   return (
     <>
       {parts.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}

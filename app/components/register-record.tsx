@@ -72,7 +72,7 @@ function inline(value: { [key: string]: Json }): string {
  * A readable rendering of any JSON value, a few levels deep; deeper parts
  * are written inline. The raw JSON follows it on the page, so nothing is lost.
  */
-export function Readable({ value, depth = 0 }: { value: Json; depth?: number }) {
+function Readable({ value, depth = 0 }: { value: Json; depth?: number }) {
   if (isScalar(value)) return <span className="pre-line">{scalar(value)}</span>;
   if (Array.isArray(value)) {
     if (value.length === 0) return <span className="muted">none</span>;

@@ -64,8 +64,6 @@ export const mouSaveSchema = mouEditorSchema.superRefine((form, ctx) => {
   );
 });
 
-export type MouEditorForm = z.infer<typeof mouEditorSchema>;
-
 export const mouNotNeededSchema = z.object({
   intent: z.literal('not-needed'),
   version,
@@ -80,12 +78,6 @@ export const mouSubmitSchema = z.object({
   intent: z.literal('submit'),
   version,
   baseVersion: z.number({ error: 'Save the MOU before submitting it.' }).int().positive(),
-});
-
-/** Two versions to compare (a GET form). */
-export const mouCompareSchema = z.object({
-  from: z.number().int().positive().optional(),
-  to: z.number().int().positive().optional(),
 });
 
 const templateSection = z.object({

@@ -18,7 +18,7 @@ const isoDay = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date as YYYY-MM-DD.')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'That is not a real date.');
 
-export const eventFields = {
+const eventFields = {
   eventTitle: requiredText('Give the event a title.', 3, 200),
   eventDate: isoDay,
   eventPlace: requiredText('Say where the event takes place.', 2, 300),

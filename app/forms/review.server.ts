@@ -10,7 +10,7 @@ import { statusOf, type RefusalStatus } from '../utils/errors.server';
 // give each field its own message and to keep what the person typed.
 // conform hands empty fields over as undefined: optional text defaults to ''.
 
-export const REVIEW_INTENTS = ['approve', 'reject', 'request_changes', 'override', 'classify'] as const;
+const REVIEW_INTENTS = ['approve', 'reject', 'request_changes', 'override', 'classify'] as const;
 export type ReviewIntent = (typeof REVIEW_INTENTS)[number];
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
@@ -62,7 +62,7 @@ const overrideSchema = z.object({
 });
 
 const CLASSIFICATIONS = ['aligned', 'compatible', 'no_position', 'conflicting'] as const;
-export const STANCES = ['calls_for', 'no_position', 'opposes'] as const;
+const STANCES = ['calls_for', 'no_position', 'opposes'] as const;
 
 const classifySchema = z
   .object({
@@ -90,10 +90,10 @@ const classifySchema = z
   });
 
 /** What the person typed, to put back into the form when it has to be shown again. */
-export type ReviewFormValues = Record<string, string>;
+type ReviewFormValues = Record<string, string>;
 
 /** One schema for the five staff decision forms; `intent` says which form was sent. */
-export function reviewFormSchema(today: string) {
+function reviewFormSchema(today: string) {
   const version = z.number({ error: 'The form is missing the version of the proposal you saw. Reload the page.' }).int().min(1);
   return z.discriminatedUnion(
     'intent',
@@ -107,12 +107,12 @@ export function reviewFormSchema(today: string) {
     { error: 'Choose what to do: approve, reject or request changes.' },
   );
 }
-export type ReviewForm = z.infer<ReturnType<typeof reviewFormSchema>>;
+type ReviewForm = z.infer<ReturnType<typeof reviewFormSchema>>;
 
 const ack = (v: string) => (v ? { screeningAcknowledgement: v } : {});
 
 /** The decide() command a valid form asks for (and the catalog position it adds, if any). */
-export function reviewDecisionOf(v: ReviewForm): ReviewDecision {
+function reviewDecisionOf(v: ReviewForm): ReviewDecision {
   const base = { intent: v.intent, version: v.version, newPosition: null };
   switch (v.intent) {
     case 'approve':

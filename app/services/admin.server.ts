@@ -222,10 +222,10 @@ export function setChapterStatus(actor: ActingUser, chapterId: number, active: b
 
 // ---- What the pages show ----
 
-export type AdminChange = { id: number; at: string; actor: string; text: string };
+type AdminChange = { id: number; at: string; actor: string; text: string };
 
 /** One log entry as a sentence: "changed X’s roles from A to B". */
-export function describeChange(entry: AdminLogEntry): AdminChange {
+function describeChange(entry: AdminLogEntry): AdminChange {
   const d = entry.details;
   const who = entry.target_user_name ?? 'an account';
   const chapter = (d.name as string | undefined) ?? entry.target_chapter_name ?? 'a chapter';

@@ -6,7 +6,7 @@ export type CsvValue = string | number | boolean | null | undefined;
 export type CsvColumn<T> = { header: string; value: (row: T) => CsvValue };
 
 export const CSV_BOM = '\uFEFF';
-export const CSV_EOL = '\r\n';
+const CSV_EOL = '\r\n';
 
 // A spreadsheet evaluates a cell starting with one of these as a formula
 // (OWASP "CSV injection"); tab and CR are stripped by some before parsing.
@@ -21,7 +21,7 @@ export function csvCell(value: CsvValue): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvLine(values: CsvValue[]): string {
+function csvLine(values: CsvValue[]): string {
   return values.map(csvCell).join(',') + CSV_EOL;
 }
 

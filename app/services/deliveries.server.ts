@@ -19,7 +19,7 @@ function originOf(url: string): string {
   }
 }
 
-export function outsideServiceStatus(): { mocks: boolean; timeoutMs: number; services: ServiceStatus[] } {
+function outsideServiceStatus(): { mocks: boolean; timeoutMs: number; services: ServiceStatus[] } {
   const registry = registryConfig();
   const screening = screeningConfig();
   const channels = notificationChannels();
@@ -63,7 +63,7 @@ export function outsideServiceStatus(): { mocks: boolean; timeoutMs: number; ser
   };
 }
 
-export type DeliveryState = 'delivered' | 'failed' | 'pending';
+type DeliveryState = 'delivered' | 'failed' | 'pending';
 
 export function deliveriesPageData(limit = 50) {
   const rows = outboxLog(limit).map((r) => {

@@ -34,7 +34,7 @@ export type MouDocxInput = {
 /** Lines of underscores are blanks to sign: the signature table replaces them. */
 const isBlankLine = (line: string) => /_{5,}/.test(line);
 
-export function matchLine(input: Pick<MouDocxInput, 'reference' | 'mouVersion' | 'record'>): string {
+function matchLine(input: Pick<MouDocxInput, 'reference' | 'mouVersion' | 'record'>): string {
   const version = input.mouVersion ? `MOU version ${input.mouVersion}` : 'MOU draft (not saved)';
   const record = input.record ? `latest decision record #${input.record.seq}, SHA-256 ${input.record.hash}` : 'no decision record yet';
   return `Reference ${input.reference} · ${version} · ${record}`;

@@ -20,7 +20,7 @@ const KIND_LABELS: Record<string, string> = {
   shared_materials: 'materials-sharing arrangement',
 };
 
-export function mouFactsFor(proposalId: number): MouFacts {
+function mouFactsFor(proposalId: number): MouFacts {
   const p = proposalById(proposalId);
   if (!p) throw new DecisionError('not_found', 'There is no such proposal.');
   return {
@@ -61,7 +61,7 @@ export function generatedMouFor(proposalId: number): MouSection[] {
 export type RequiredClause = { sectionKey: string; clause: MouClause };
 
 /** The conditions of the latest approval, each a clause of the conditions section. */
-export function approvalClausesFor(proposalId: number, records: DecisionRecord[] = recordsOfProposal(proposalId)): RequiredClause[] {
+function approvalClausesFor(proposalId: number, records: DecisionRecord[] = recordsOfProposal(proposalId)): RequiredClause[] {
   const approval = [...records].reverse().find((r) => r.step === 'decision' && r.outcome === 'approved');
   if (!approval) return [];
   const inputs = JSON.parse(approval.inputs) as { command?: { conditions?: unknown } };
@@ -90,7 +90,7 @@ export function requiredMouClauses(proposalId: number): RequiredClause[] {
 }
 
 /** Adds each given clause missing from the sections to its section (creating it before the signatures if needed). */
-export function withClauses(sections: MouSection[], clauses: RequiredClause[]): MouSection[] {
+function withClauses(sections: MouSection[], clauses: RequiredClause[]): MouSection[] {
   const out = sections.map((s) => ({ ...s, clauses: [...s.clauses] }));
   const present = new Set(out.flatMap((s) => s.clauses.map((c) => c.id)));
   for (const { sectionKey, clause } of clauses) {
@@ -145,7 +145,7 @@ export function editableMouFor(proposalId: number): EditableMou {
  * from the server's own copy (the base version, the template, the vetting), never
  * from the form; only bodies and clause texts are taken as typed.
  */
-export function sectionsFromForm(
+function sectionsFromForm(
   proposalId: number,
   posted: { key: string; body: string; clauses: { id: string; text: string }[] }[],
 ): MouSection[] {
@@ -384,7 +384,7 @@ export const MOU_PLACEHOLDERS: (keyof MouFacts)[] = [
 ];
 
 /** The state of a proposal's MOU step, for its page. */
-export function mouStepStatus(proposalId: number) {
+function mouStepStatus(proposalId: number) {
   const submission = latestSubmissions(proposalId).mou;
   const data = submission?.data as { notNeeded?: string; mouVersion?: number } | undefined;
   return {
@@ -394,12 +394,11 @@ export function mouStepStatus(proposalId: number) {
   };
 }
 
-export { proposalRow };
 
 // ---- The editor: its state between requests (it works without JavaScript) ----
 
 export type EditorClause = { id: string; text: string; removed: boolean; reason: string };
-export type EditorSection = { key: string; title: string; body: string; clauses: EditorClause[] };
+type EditorSection = { key: string; title: string; body: string; clauses: EditorClause[] };
 export type EditorState = {
   /** The proposal version the editor was opened on. */
   version: number;
@@ -476,7 +475,7 @@ export function applyEditorIntent(state: EditorState, intent: string, requiredId
 }
 
 /** Splits the editor into what saveMou takes. */
-export function editorToSave(proposalId: number, state: EditorState): { sections: MouSection[]; removedConditions: RemovedCondition[] } {
+function editorToSave(proposalId: number, state: EditorState): { sections: MouSection[]; removedConditions: RemovedCondition[] } {
   const removedConditions = state.sections.flatMap((s) =>
     s.clauses.filter((c) => c.removed).map((c) => ({ clauseId: c.id, text: c.text, reason: c.reason })),
   );
@@ -491,7 +490,7 @@ export function editorToSave(proposalId: number, state: EditorState): { sections
  * Puts the service's errors beside the fields they concern. A required clause
  * missing from the post altogether comes back, marked removed, so its reason can be given.
  */
-export function editorErrors(
+function editorErrors(
   proposalId: number,
   state: EditorState,
   fieldErrors: Record<string, string[]>,

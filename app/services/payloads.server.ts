@@ -9,7 +9,7 @@ const required = (label: string, min = 1, max = 5000) =>
   z.string().trim().min(min, min > 1 ? `${label} needs at least ${min} characters.` : `${label} is required.`).max(max);
 const score = z.number().int().min(1, 'Choose a value from 1 to 5.').max(5, 'Choose a value from 1 to 5.');
 
-export const valuesInputSchema = z.object({
+const valuesInputSchema = z.object({
   ratings: z.record(
     z.string(),
     z.object({
@@ -20,7 +20,7 @@ export const valuesInputSchema = z.object({
   ),
 });
 
-export const agendaItemSchema = z
+const agendaItemSchema = z
   .object({
     text: required('The agenda item', 3, 500),
     scope: z.enum(['general', 'event']),
@@ -39,11 +39,11 @@ export const agendaItemSchema = z
       });
     }
   });
-export const agendaInputSchema = z.object({
+const agendaInputSchema = z.object({
   items: z.array(agendaItemSchema).min(1, 'Add at least one agenda item.').max(50),
 });
 
-export const riskItemSchema = z
+const riskItemSchema = z
   .object({
     kind: z.enum(['risk', 'benefit']),
     category: required('The category', 1, 60),
@@ -64,9 +64,9 @@ export const riskItemSchema = z
       ctx.addIssue({ code: 'custom', path: ['residualImpact'], message: 'Give the impact after mitigation.' });
     }
   });
-export const riskInputSchema = z.object({ items: z.array(riskItemSchema).max(60) });
+const riskInputSchema = z.object({ items: z.array(riskItemSchema).max(60) });
 
-export const perceptionInputSchema = z.object({
+const perceptionInputSchema = z.object({
   answers: z.record(z.string(), z.object({ answer: z.enum(PERCEPTION_ANSWERS), note: text(2000) })),
 });
 

@@ -36,9 +36,9 @@ const STEP_RESULT_OUTCOMES = new Set([
   'not_applicable',
 ]);
 
-export const stepHref = (proposalId: number, step: Step) => `/proposals/${proposalId}/steps/${step}`;
+const stepHref = (proposalId: number, step: Step) => `/proposals/${proposalId}/steps/${step}`;
 
-export type ChangeRequest = { step: Step; rationale: string; actorName: string; at: string; seq: number };
+type ChangeRequest = { step: Step; rationale: string; actorName: string; at: string; seq: number };
 
 export type ProposalView = {
   proposal: ProposalDetail;

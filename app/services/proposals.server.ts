@@ -35,7 +35,7 @@ import { createProposal, decide, DecisionError } from './vetting.server';
 // ---- /proposals ----
 
 export type ProposalGroupKey = 'changes' | 'drafts' | 'in_progress' | 'waiting' | 'decided';
-export const GROUPS: { key: ProposalGroupKey; title: string; hint: string }[] = [
+const GROUPS: { key: ProposalGroupKey; title: string; hint: string }[] = [
   { key: 'changes', title: 'Changes requested', hint: 'Staff sent these back: fix the named step and resubmit.' },
   { key: 'drafts', title: 'Drafts', hint: 'Not yet submitted for vetting.' },
   { key: 'in_progress', title: 'In progress', hint: 'Vetting steps still to complete.' },
@@ -45,7 +45,7 @@ export const GROUPS: { key: ProposalGroupKey; title: string; hint: string }[] = 
 
 const VETTING = new Set(['values', 'agenda', 'risk', 'perception', 'mou']);
 
-export function groupOf(p: Pick<ProposalDetail, 'state' | 'returned_to'>): ProposalGroupKey {
+function groupOf(p: Pick<ProposalDetail, 'state' | 'returned_to'>): ProposalGroupKey {
   if (VETTING.has(p.state) && p.returned_to) return 'changes';
   if (p.state === 'draft') return 'drafts';
   if (VETTING.has(p.state)) return 'in_progress';
@@ -172,7 +172,7 @@ export type StartResult =
   | { ok: false; formError: string; fieldErrors: Record<string, string[]>; duplicates?: ReturnType<typeof partnerCandidates> };
 
 /** Creates the partner when new (unless it looks like a known one), then the draft proposal. */
-export function startProposal(actor: ActingUser, v: StartProposalValue): StartResult {
+function startProposal(actor: ActingUser, v: StartProposalValue): StartResult {
   if (!listCampaigns().some((c) => c.id === v.campaignId)) {
     return { ok: false, formError: 'Choose one of the campaigns.', fieldErrors: { campaignId: ['Choose one of the campaigns.'] } };
   }
@@ -226,7 +226,7 @@ export function startProposal(actor: ActingUser, v: StartProposalValue): StartRe
 
 // ---- Outside services at creation: registry lookup and screening ----
 
-export type RegistryRow = {
+type RegistryRow = {
   ein: string;
   einFormatted: string;
   name: string;
@@ -252,7 +252,7 @@ export type RegistryPanel =
       chosen: null | { ok: true; prefill: RegistryPrefillView; note: string | null } | { ok: false; message: string };
     };
 
-export type RegistryPrefillView = {
+type RegistryPrefillView = {
   name: string;
   ein: string;
   city: string | null;
@@ -358,7 +358,7 @@ export async function registryPanel(params: URLSearchParams): Promise<RegistryPa
  * form. Only when the EIN typed is still the one chosen; null when the
  * registry cannot say.
  */
-export async function registryRecordFor(registryEin: string, partnerEin: string | undefined): Promise<Record<string, unknown> | null> {
+async function registryRecordFor(registryEin: string, partnerEin: string | undefined): Promise<Record<string, unknown> | null> {
   const chosen = normalizeEin(registryEin);
   if (!chosen || !partnerEin || normalizeEin(partnerEin) !== chosen) return null;
   const found = await prefillPartner(chosen);
@@ -380,14 +380,14 @@ export async function registryRecordFor(registryEin: string, partnerEin: string 
 }
 
 /** How long creating a proposal waits for its screening before redirecting; a slower one is stored when it ends. */
-export const CREATION_SCREENING_WAIT_MS = 2000;
+const CREATION_SCREENING_WAIT_MS = 2000;
 
 /**
  * Screens a new proposal's partner. Never throws and never holds the page
  * longer than `waitMs`: a failure is stored as an error screening, and a slow
  * answer finishes in the background (the service has its own timeout).
  */
-export async function screenAtCreation(partnerId: number, proposalId: number, waitMs = CREATION_SCREENING_WAIT_MS): Promise<void> {
+async function screenAtCreation(partnerId: number, proposalId: number, waitMs = CREATION_SCREENING_WAIT_MS): Promise<void> {
   if (!screeningConfig().enabled) return;
   const screening = screenPartner({ partnerId, proposalId, stage: 'creation' }).then(
     () => undefined,
@@ -465,7 +465,7 @@ function emptyTyped<S extends FormStep>(step: S): StepTypedValues[S] {
 }
 
 /** Where the form starts: the saved draft, else the last submission (a step sent back), else empty. */
-export function initialStepValues<S extends FormStep>(proposalId: number, step: S) {
+function initialStepValues<S extends FormStep>(proposalId: number, step: S) {
   const draft = stepDraft(proposalId, step);
   if (draft) return { source: 'draft' as const, savedAt: draft.saved_at, values: readTyped(step, draft.data) };
   const submitted = latestSubmissions(proposalId)[step];
@@ -498,11 +498,10 @@ export function submitStep(proposalId: number, expectedVersion: number, actor: A
 }
 
 /** Whether this user may work on this step of this proposal now. */
-export function stepEditable(user: ActingUser, proposal: { state: string; proposer_id: number; chapter_id: number; last_changed_by: number | null }, step: Step) {
+function stepEditable(user: ActingUser, proposal: { state: string; proposer_id: number; chapter_id: number; last_changed_by: number | null }, step: Step) {
   return can(user, 'proposal.edit', proposal).ok && proposal.state === step;
 }
 
-export { STALE_NOTE } from '../forms/steps';
 
 // ---- The step pages' loader and action, shared by the four step routes ----
 

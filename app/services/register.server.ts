@@ -36,15 +36,15 @@ import { DecisionError } from './vetting.server';
 // The decision register as the pages use it: who sees what, the filter as it
 // travels in the URL, snippets as safe parts, the CSV export and audit runs.
 
-export type { AuditRun, PartnerHistory, RegisterFilter, RegisterPage, RegisterRow, RegisterScope };
+export type { AuditRun, RegisterFilter, RegisterPage, RegisterScope };
 
 export type Refused = { ok: false; error: DecisionError };
 
 /** Steps a record can be about, in workflow order. */
-export const REGISTER_STEPS = ['proposal', ...STEPS, 'decision'] as const;
+const REGISTER_STEPS = ['proposal', ...STEPS, 'decision'] as const;
 
 /** Every outcome a record can carry, for the filter form. */
-export const REGISTER_OUTCOMES = [
+const REGISTER_OUTCOMES = [
   'created',
   'submitted',
   ...VALUES_OUTCOMES,
@@ -273,7 +273,7 @@ export function partnerProfile(
 
 // ---- CSV export ----
 
-export const REGISTER_CSV_COLUMNS: CsvColumn<RegisterRow>[] = [
+const REGISTER_CSV_COLUMNS: CsvColumn<RegisterRow>[] = [
   { header: 'Seq', value: (r) => r.seq },
   { header: 'Recorded at (UTC)', value: (r) => r.at },
   { header: 'Proposal', value: (r) => r.proposal_reference },

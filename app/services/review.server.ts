@@ -35,7 +35,7 @@ import { decide, type DecideResult, type DecisionErrorKind } from './vetting.ser
 
 // ---- The queue ----
 
-export const QUEUE_FLAGS = [
+const QUEUE_FLAGS = [
   'recommend_reject',
   'values_concerns',
   'agenda_conflicts',
@@ -46,12 +46,12 @@ export const QUEUE_FLAGS = [
 ] as const;
 export type QueueFlag = (typeof QUEUE_FLAGS)[number];
 
-export const CLOSE_DAYS = 14;
+const CLOSE_DAYS = 14;
 export const QUEUE_PAGE_SIZE = 50;
 
 export type EventTiming = 'past' | 'close' | 'later';
 
-export function addDaysIso(day: string, days: number): string {
+function addDaysIso(day: string, days: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
@@ -62,7 +62,7 @@ export function eventTiming(eventDate: string, today: string): EventTiming {
   return eventDate <= addDaysIso(today, CLOSE_DAYS) ? 'close' : 'later';
 }
 
-export type QueueItem = {
+type QueueItem = {
   id: number;
   reference: string;
   eventTitle: string;
@@ -383,9 +383,9 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
 // ---- Screening before the decision ----
 
 /** A screening younger than this is not repeated when staff open the dossier. */
-export const SCREENING_FRESH_MS = 24 * 3_600_000;
+const SCREENING_FRESH_MS = 24 * 3_600_000;
 /** A failed screening is tried again after this, not on every page view. */
-export const SCREENING_RETRY_MS = 15 * 60_000;
+const SCREENING_RETRY_MS = 15 * 60_000;
 
 export type ScreeningRefresh = { ran: boolean; failure: string | null };
 
@@ -426,7 +426,7 @@ const LIST_CONTEXT: Record<string, string> = {
     'authority is a fact to weigh with what the partner does and what the listing rests on; it is not evidence of wrongdoing by itself.',
 };
 
-export function screeningContextFor(screening: Pick<Screening, 'hits'>): { list: string; note: string }[] {
+function screeningContextFor(screening: Pick<Screening, 'hits'>): { list: string; note: string }[] {
   const seen = new Set<string>();
   const notes: { list: string; note: string }[] = [];
   for (const hit of screening.hits) {
@@ -513,7 +513,7 @@ function classifyWithNewPosition(args: {
   }
 }
 
-export type NewPosition = { statement: string; stance: 'calls_for' | 'no_position' | 'opposes'; campaignKey: string | null };
+type NewPosition = { statement: string; stance: 'calls_for' | 'no_position' | 'opposes'; campaignKey: string | null };
 
 /** A staff decision as its form asks for it: the decide() command, on the version the person saw. */
 export type ReviewDecision = { intent: ReviewIntent; version: number; command: Record<string, unknown>; newPosition: NewPosition | null };

@@ -4,7 +4,7 @@ import { recentFailures, recordLoginAttempt } from '../../db/login-attempts';
 // one account or one address within a window first slow sign-in down, then
 // block it until the window has passed. Messages never say whether the e-mail exists.
 
-export const THROTTLE = {
+const THROTTLE = {
   windowMs: Number(process.env.THROTTLE_WINDOW_MS || 15 * 60_000),
   slowAfter: 3,
   blockAfterPerAccount: 8,

@@ -5,7 +5,6 @@ import {
   evaluateValues,
   initialVetting,
   transition,
-  contextOf,
   type PersistedVetting,
   type TransitionRecord,
   type VettingEvent,
@@ -547,4 +546,3 @@ export function createProposal(actor: ActingUser, input: NewProposalInput): { id
   });
 }
 
-export { contextOf };

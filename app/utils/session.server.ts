@@ -8,7 +8,7 @@ import { userById, type UserWithRoles } from '../../db/users';
 // or a proxy with TRUST_PROXY=true); plain http://127.0.0.1 in development.
 const isHttps = (request: Request) => new URL(request.url).protocol === 'https:';
 const secret = process.env.SESSION_SECRET || 'development-only-secret-do-not-use-in-production';
-export const SESSION_TTL_MS = Number(process.env.SESSION_TTL_HOURS || 12) * 3600_000;
+const SESSION_TTL_MS = Number(process.env.SESSION_TTL_HOURS || 12) * 3600_000;
 
 const sessionCookie = createCookie('cosponsor_session', {
   httpOnly: true,
@@ -86,4 +86,3 @@ export async function readFlash(request: Request): Promise<{ flash: Flash | null
   return { flash, setCookie: await flashStorage.commitSession(session) };
 }
 
-export { redirect };

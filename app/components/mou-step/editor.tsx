@@ -171,7 +171,7 @@ export function Editor({
 
 const CLAUSE_STYLE = { marginBottom: '1.25rem' };
 
-export function ClauseEditor({
+function ClauseEditor({
   meta,
   clause,
   number,

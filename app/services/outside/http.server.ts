@@ -14,7 +14,7 @@ export type OutsideFailure = {
   retryAfterMs?: number;
 };
 
-export type OutsideResponse = {
+type OutsideResponse = {
   ok: true;
   status: number;
   /** The parsed JSON body, or undefined when the body was not asked to be JSON. */
@@ -35,7 +35,7 @@ export const MOCK_URLS = {
   webhookSecret: 'mock-webhook-secret-not-for-production',
 } as const;
 
-export const DEFAULT_TIMEOUT_MS = 5000;
+const DEFAULT_TIMEOUT_MS = 5000;
 
 export function mocksEnabled(): boolean {
   return process.env.MOCKS === 'true';
@@ -52,7 +52,7 @@ export function failure(kind: OutsideFailureKind, message: string, status?: numb
 }
 
 /** The text of an error body, short enough to show and to store. */
-export function errorDetail(text: string): string {
+function errorDetail(text: string): string {
   try {
     const body = JSON.parse(text) as unknown;
     if (body && typeof body === 'object') {
@@ -141,7 +141,7 @@ export async function outsideFetch(args: {
 }
 
 /** Retry-After as seconds or an HTTP date, in milliseconds from now; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+function parseRetryAfter(value: string | null, now = Date.now()): number | null {
   if (!value) return null;
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);

@@ -15,7 +15,7 @@ export type ChannelConfig = { channel: Channel; url: string; secret: string | nu
 export const SIGNATURE_HEADER = 'Cosponsor-Signature';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 /** How old a signed timestamp a receiver should accept, in seconds. */
-export const SIGNATURE_TOLERANCE_SECONDS = 300;
+const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /**
  * The configured channels. The generic webhook needs both WEBHOOK_URL and
@@ -94,7 +94,7 @@ export type NotificationEvent = {
   };
 };
 
-export function proposalUrl(proposalId: number): string | null {
+function proposalUrl(proposalId: number): string | null {
   const base = process.env.APP_URL?.trim().replace(/\/+$/, '');
   return base ? `${base}/proposals/${proposalId}` : null;
 }

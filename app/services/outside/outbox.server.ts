@@ -32,7 +32,7 @@ import {
 // later, outside any transaction: a slow or dead receiver never holds up a
 // decision. Rows left behind by a crash are simply due rows at the next tick.
 
-export const BACKOFF_BASE_MS = 30_000;
+const BACKOFF_BASE_MS = 30_000;
 export const BACKOFF_CAP_MS = 6 * 3_600_000;
 export const MAX_ATTEMPTS = 10;
 
@@ -43,7 +43,7 @@ export function backoffMs(failedAttempts: number): number {
 }
 
 /** The idempotency key of one record on one channel; the receiver sees it as the Idempotency-Key header. */
-export function idempotencyKey(seq: number, channel: Channel): string {
+function idempotencyKey(seq: number, channel: Channel): string {
   return `cosponsor-${seq}-${channel}`;
 }
 

@@ -7,7 +7,7 @@ import { MOCK_URLS, failure, mocksEnabled, outsideFetch, type OutsideFailure } f
 // Answers are cached in SQLite; when the service is down, an expired cache
 // entry is still served, marked stale.
 
-export const DEFAULT_REGISTRY_BASE_URL = 'https://projects.propublica.org/nonprofits/api/v2';
+const DEFAULT_REGISTRY_BASE_URL = 'https://projects.propublica.org/nonprofits/api/v2';
 const SERVICE = 'The nonprofit registry (ProPublica)';
 
 export type RegistryConfig = { enabled: boolean; baseUrl: string; ttlMs: number };
@@ -22,7 +22,7 @@ export function registryConfig(): RegistryConfig {
   return { enabled, baseUrl, ttlMs };
 }
 
-export type RegistryOrganization = {
+type RegistryOrganization = {
   /** Nine digits, leading zeros restored. */
   ein: string;
   /** "XX-XXXXXXX". */
@@ -35,7 +35,7 @@ export type RegistryOrganization = {
   subsectionCode: number | null;
 };
 
-export type RegistryRevenue = {
+type RegistryRevenue = {
   amount: number;
   /** "YYYY-MM", the end of the tax period. */
   taxPeriod: string | null;
@@ -43,7 +43,7 @@ export type RegistryRevenue = {
   pdfUrl: string | null;
 };
 
-export type RegistryProfile = RegistryOrganization & {
+type RegistryProfile = RegistryOrganization & {
   address: string | null;
   zipcode: string | null;
   rulingDate: string | null;

@@ -12,7 +12,7 @@ import { MOCK_URLS, failure, mocksEnabled, outsideFetch, type OutsideFailure } f
 const SERVICE = 'The screening service';
 
 export type ScreeningStage = 'creation' | 'decision';
-export type ScreeningStatus = 'clear' | 'hits' | 'error' | 'off';
+type ScreeningStatus = 'clear' | 'hits' | 'error' | 'off';
 
 export type ScreeningConfig = { enabled: boolean; baseUrl: string; apiKey: string | null; dataset: string };
 
@@ -28,7 +28,7 @@ export function screeningConfig(): ScreeningConfig {
 }
 
 /** One entity the service returned, reduced to what staff need to weigh it. */
-export type ScreeningResult = {
+type ScreeningResult = {
   entityId: string;
   caption: string;
   schema: string;
@@ -145,7 +145,7 @@ function firstOf(sources: Record<string, unknown[]>[], keys: string[]): string |
   return null;
 }
 
-export function toScreeningResult(raw: RawResult): ScreeningResult {
+function toScreeningResult(raw: RawResult): ScreeningResult {
   const sources = [raw.properties, ...nestedSanctions(raw.properties)];
   const known = raw.datasets.map((d) => KNOWN_LISTS[d]).filter((k): k is { title: string; authority: string } => !!k);
   const listedOn = firstOf(sources, ['listingDate', 'startDate', 'createdAt'])?.slice(0, 10) ?? raw.first_seen?.slice(0, 10) ?? null;
@@ -172,7 +172,7 @@ export function toScreeningResult(raw: RawResult): ScreeningResult {
 }
 
 /** The results of query q1 in a /match answer, or null when the answer has another shape. */
-export function parseMatchAnswer(json: unknown, queryName = 'q1'): { results: ScreeningResult[]; queryStatus: number } | null {
+function parseMatchAnswer(json: unknown, queryName = 'q1'): { results: ScreeningResult[]; queryStatus: number } | null {
   const answer = answerSchema.safeParse(json);
   if (!answer.success) return null;
   const response = answer.data.responses[queryName];
@@ -333,7 +333,7 @@ export function screeningsOfProposal(proposalId: number): Screening[] {
  * switched-off attempt does not erase what the service last said: the hits
  * still have to be weighed.
  */
-export function latestAnswer(proposalId: number): Screening | null {
+function latestAnswer(proposalId: number): Screening | null {
   const row = screeningRowsOfProposal(proposalId).find((r) => r.status === 'hits' || r.status === 'clear');
   return row ? fromRow(row) : null;
 }
@@ -369,7 +369,7 @@ export function screeningInputsFor(proposalId: number) {
   };
 }
 
-export const SCREENING_ACKNOWLEDGEMENT_MIN = 10;
+const SCREENING_ACKNOWLEDGEMENT_MIN = 10;
 
 /**
  * The rule: a staff decision on a proposal whose latest screening has hits
