@@ -2,7 +2,7 @@ import path from 'node:path';
 import { broadcastDevReady, installGlobals, type ServerBuild } from '@remix-run/node';
 import { getDb } from './db/connection';
 import { migrateToLatest } from './db/migrate';
-import { isSeeded, seedDemo } from './app/services/seed.server';
+import { isSeeded, seedDemo } from './scripts/seed/demo';
 import { createApp } from './app/http.server';
 import { startOutboxWorker } from './app/services/outside/outbox.server';
 import { expireDueApprovals } from './app/services/expiry.server';

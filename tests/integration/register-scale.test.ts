@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { all, getDb, qb } from '../../db/connection';
 import { verifyLog } from '../../db/decision-log';
-import { seedScale } from '../../app/services/scale-seed.server';
+import { seedScale } from '../../scripts/seed/scale';
 import { freshDatabase } from '../support/db';
 
 describe('the scale generator', () => {

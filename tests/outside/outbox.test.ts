@@ -365,7 +365,7 @@ describe('the demo seed', () => {
   it('announces none of its history, even with channels configured', async () => {
     process.env.SLACK_WEBHOOK_URL = SLACK_URL;
     freshDatabase('empty');
-    const { seedDemo } = await import('../../app/services/seed.server');
+    const { seedDemo } = await import('../../scripts/seed/demo');
     await seedDemo({ passwordHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==' });
     expect(first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))!.n).toBeGreaterThan(20);
     expect(all(qb().selectFrom('outbox').select('id'))).toEqual([]);

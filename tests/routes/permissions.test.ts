@@ -5,7 +5,7 @@ import { chapterByName, createUser, userByEmail } from '../../db/users';
 import { demoPartners, demoProposals } from '../../db/seed-data/demo';
 import { hashPassword } from '../../app/services/password.server';
 import type { ActingUser } from '../../app/services/permissions';
-import { DEMO_PASSWORD, runDemoProposal } from '../../app/services/seed.server';
+import { DEMO_PASSWORD, runDemoProposal } from '../../scripts/seed/demo';
 import { decide } from '../../app/services/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
 

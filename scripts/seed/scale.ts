@@ -1,5 +1,5 @@
 import { activeConfig } from '../../db/config';
-import { all, first, getDb, qb, transaction } from '../../db/connection';
+import { all, first, getDb, nowIso, qb, transaction, withClock } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { currentAgendaItems, mouVersion, proposalRow } from '../../db/proposals';
 import { createChapter, createUser } from '../../db/users';
@@ -12,11 +12,11 @@ import type {
   Step,
   ValuesInput,
 } from '../../workflows/types';
-import { generatedMouFor, saveMouVersion } from './mou.server';
-import { hashPassword } from './password.server';
-import { SYSTEM_ACTOR, type ActingUser } from './permissions';
-import { DEMO_PASSWORD, seedConfiguration, seedDemo } from './seed.server';
-import { createProposal, decide } from './vetting.server';
+import { generatedMouFor, saveMouVersion } from '../../app/services/mou.server';
+import { hashPassword } from '../../app/services/password.server';
+import { SYSTEM_ACTOR, type ActingUser } from '../../app/services/permissions';
+import { DEMO_PASSWORD, seedConfiguration, seedDemo } from './demo';
+import { createProposal, decide } from '../../app/services/vetting.server';
 
 // A large, realistic register for measuring: `npm run db:seed -- --scale 20000`.
 // Every proposal goes through the real service (createProposal + decide), so
@@ -72,34 +72,6 @@ class Rand {
     return template
       .replace(/\{([^{}]*\|[^{}]*)\}/g, (_m, alts: string) => this.pick(alts.split('|')))
       .replace(/\{(\w+)\}/g, (_m, key: string) => slots[key] ?? key);
-  }
-}
-
-// ---- A simulated clock ----
-
-/**
- * Records are stamped by the service with the current time. To spread the
- * register over past years (so date filters mean something), the generator
- * alone runs the service under a clock it moves forward itself. Only
- * argument-less `new Date()` and `Date.now()` are affected, and only while
- * `run` executes (synchronously).
- */
-function withClock<T>(clock: { now: number }, run: () => T): T {
-  const RealDate = Date;
-  class SimulatedDate extends RealDate {
-    constructor(...args: unknown[]) {
-      if (args.length === 0) super(clock.now);
-      else super(...(args as [string | number]));
-    }
-    static override now(): number {
-      return clock.now;
-    }
-  }
-  globalThis.Date = SimulatedDate as DateConstructor;
-  try {
-    return run();
-  } finally {
-    globalThis.Date = RealDate;
   }
 }
 
@@ -429,7 +401,9 @@ export async function seedScale(n: number, options: { seed?: number; log?: (mess
     const end = Date.now() - 60 * 60 * 1000;
     const span = Math.min(3 * 365, Math.max(60, Math.round((n / 20000) * 3 * 365))) * 86_400_000;
     const clock = { now: end - span };
-    withClock(clock, () => runProposals(rand, n, actors, partners, clock, end, log));
+    // Records are stamped by the services with the current time: the generator
+    // moves an injected clock forward itself, so date filters have years to work on.
+    withClock(() => clock.now, () => runProposals(rand, n, actors, partners, clock, end, log));
 
     // Demo accounts and proposals come last, at the real time, so `at` keeps growing with seq.
     await seedDemo({ passwordHash });
@@ -630,7 +604,7 @@ function insertSorted(list: { id: number; until: string }[], item: { id: number;
 /** One proposal from creation to its end; yields between actions so others interleave. */
 function* lifecycle(rand: Rand, plan: Plan, expiries: { id: number; until: string }[]): Generator<void> {
   const { docs } = activeConfig();
-  const today = () => new Date().toISOString().slice(0, 10);
+  const today = () => nowIso().slice(0, 10);
   const topic = rand.pick(TOPICS[plan.campaignKey] ?? ['human rights']);
   const format = rand.pick(EVENT_FORMATS);
   const place = rand.pick(PLACES);
