@@ -4,9 +4,7 @@ import { getDb } from './db/connection';
 import { migrateToLatest } from './db/migrate';
 import { isSeeded, seedDemo } from './scripts/seed/demo';
 import { createApp } from './app/http.server';
-import { startOutboxWorker } from './app/services/outside/outbox.server';
-import { expireDueApprovals } from './app/services/expiry.server';
-import { catchUpSearchIndex } from './db/search-index';
+import { startBackgroundJobs } from './app/jobs/background.server';
 
 // Starts Cosponsor: migrate, seed an empty database with demo data, serve.
 installGlobals();
@@ -33,27 +31,8 @@ if (process.env.MOCKS === 'true') {
   console.log('MOCKS=true: outside services answered by local mocks.');
 }
 
-// Background work: deliver queued notifications (also those left by a crash
-// between commit and delivery), and expire approvals past their end date.
-startOutboxWorker();
-const expirySweep = setInterval(() => {
-  try {
-    expireDueApprovals();
-  } catch (error) {
-    console.error('Expiry sweep failed:', error);
-  }
-}, 60 * 60_000);
-expirySweep.unref();
-expireDueApprovals();
-// The search index follows the log after each commit (docs/decisions/0012).
-catchUpSearchIndex();
-setInterval(() => {
-  try {
-    catchUpSearchIndex();
-  } catch (error) {
-    console.error('Search indexing failed:', error);
-  }
-}, 2_000).unref();
+// Background work: notification delivery, the expiry sweep, search-index catch-up.
+startBackgroundJobs();
 
 const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;

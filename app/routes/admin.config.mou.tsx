@@ -2,17 +2,17 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
-import { mouTemplateSchema } from '../forms/mou.server';
-import { currentMouTemplate, MOU_PLACEHOLDERS, mouTemplateProblems, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../services/mou.server';
-import { DecisionError } from '../services/vetting.server';
+import { mouTemplateSchema } from '../features/mou/mou-forms.server';
+import { currentMouTemplate, MOU_PLACEHOLDERS, mouTemplateProblems, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../features/mou/mou.server';
+import { DecisionError } from '../features/vetting/vetting.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
-import { AdminNav } from '../components/admin-nav';
+import { AdminNav } from '../features/admin/admin-nav';
 import { Tag } from '../components/forms';
-import { MouDiff } from '../components/mou-diff';
-import { FIXED_SECTIONS, TemplateForm, type TemplateSection, type TemplateState } from '../components/mou-template-form';
+import { MouDiff } from '../features/mou/mou-diff';
+import { FIXED_SECTIONS, TemplateForm, type TemplateSection, type TemplateState } from '../features/mou/mou-template-form';
 
 // The MOU template, kept by admins. Each save is a new configuration version;
 // MOUs already saved keep their text, new drafts use the newest template.

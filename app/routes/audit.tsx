@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
-import { proposalReference } from '../services/record.server';
+import { proposalReference } from '../features/register/record.server';
 import { Tag } from '../components/forms';
-import { RegisterStyles, formatUtc } from '../components/register-entries';
-import { lastAuditRun, recentAuditRuns, runAudit, type AuditRun } from '../services/register.server';
+import { RegisterStyles, formatUtc } from '../features/register/register-entries';
+import { lastAuditRun, recentAuditRuns, runAudit, type AuditRun } from '../features/register/register.server';
 import { requirePermission } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 

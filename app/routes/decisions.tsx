@@ -1,14 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { Filters, Pager } from '../components/register-filters';
-import { RegisterStyles, RegisterTable, toEntryView } from '../components/register-entries';
+import { Filters, Pager } from '../features/register/register-filters';
+import { RegisterStyles, RegisterTable, toEntryView } from '../features/register/register-entries';
 import {
   parseRegisterQuery,
   registerChoices,
   registerSearchParams,
   searchRegister,
-} from '../services/register.server';
+} from '../features/register/register.server';
 import { can } from '../services/permissions';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
 

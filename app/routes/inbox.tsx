@@ -3,8 +3,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { inboxActionSchema } from '../forms/inbox.server';
-import { INBOX_PAGE_SIZE, inboxCounts, inboxFor, markAllRead, markRead } from '../services/inbox.server';
+import { inboxActionSchema } from '../features/inbox/inbox-forms.server';
+import { INBOX_PAGE_SIZE, inboxCounts, inboxFor, markAllRead, markRead } from '../features/inbox/inbox.server';
 import { requireUser } from '../utils/auth.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';

@@ -2,9 +2,9 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { RegisterStyles, RegisterTable, formatUtc, recordHref } from '../components/register-entries';
-import { partnerPageView } from '../services/partner-page.server';
-import { partnerProfile, registerScopeFor } from '../services/register.server';
+import { RegisterStyles, RegisterTable, formatUtc, recordHref } from '../features/register/register-entries';
+import { partnerPageView } from '../features/register/partner-page.server';
+import { partnerProfile, registerScopeFor } from '../features/register/register.server';
 import { actingUser, forbidden, notFound, requirePermission } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
 

@@ -6,8 +6,8 @@ import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@r
 import { AgendaMap } from '../components/agenda-map';
 import { HeatMap } from '../components/heat-map';
 import { Timeline } from '../components/timeline';
-import { submitProposalSchema } from '../forms/proposal.server';
-import { decide } from '../services/vetting.server';
+import { submitProposalSchema } from '../features/vetting/proposal-forms.server';
+import { decide } from '../features/vetting/vetting.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
 import { formatDate, formatDateTime, kindLabel, outcomeLabel, stepLabel } from '../utils/labels';

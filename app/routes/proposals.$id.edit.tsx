@@ -3,10 +3,10 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { EventFields, FormAlerts } from '../components/proposal-form';
-import { eventSchema } from '../forms/proposal.server';
-import { campaignOptions, editDraftDetails } from '../services/proposals.server';
-import { STALE_NOTE } from '../forms/steps';
+import { EventFields, FormAlerts } from '../features/vetting/proposal-form';
+import { eventSchema } from '../features/vetting/proposal-forms.server';
+import { campaignOptions, editDraftDetails } from '../features/vetting/proposals.server';
+import { STALE_NOTE } from '../features/vetting/step-forms';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 

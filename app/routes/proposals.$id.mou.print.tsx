@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { mouExportFacts } from '../services/mou.server';
+import { mouExportFacts } from '../features/mou/mou.server';
 import { notFound, requireProposal } from '../utils/auth.server';
-import { BodyText } from '../components/mou-document';
+import { BodyText } from '../features/mou/mou-document';
 
 // Print-ready MOU (?version=n, default the latest): the browser's print dialog
 // hides the site's header and footer (see @media print in app.css).

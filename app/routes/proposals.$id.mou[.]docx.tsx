@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { mouExportFacts } from '../services/mou.server';
-import { mouDocx } from '../services/mou-docx.server';
+import { mouExportFacts } from '../features/mou/mou.server';
+import { mouDocx } from '../features/mou/mou-docx.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 
 // The MOU as a .docx download (?version=n, default the latest saved version).

@@ -3,9 +3,9 @@ import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useEffect } from 'react';
 import { Tag } from '../components/forms';
-import { RecordEntry, humanize, type RecordView } from '../components/register-record';
-import { RegisterStyles, formatUtc } from '../components/register-entries';
-import { recordPageSources } from '../services/record.server';
+import { RecordEntry, humanize, type RecordView } from '../features/register/register-record';
+import { RegisterStyles, formatUtc } from '../features/register/register-entries';
+import { recordPageSources } from '../features/register/record.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
 

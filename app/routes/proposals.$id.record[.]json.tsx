@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { proposalBundle } from '../services/record.server';
+import { proposalBundle } from '../features/register/record.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 
 // One proposal's decision records with their hashes, as a file anyone can

@@ -3,10 +3,10 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
-import { Editor } from '../components/mou-step/editor';
-import { NotNeededForm, SubmitForm } from '../components/mou-step/forms';
-import { ReadOnly } from '../components/mou-step/read-only';
-import { mouNotNeededSchema, mouEditorSchema, mouSaveSchema, mouSubmitSchema } from '../forms/mou.server';
+import { Editor } from '../features/mou/step/editor';
+import { NotNeededForm, SubmitForm } from '../features/mou/step/forms';
+import { ReadOnly } from '../features/mou/step/read-only';
+import { mouNotNeededSchema, mouEditorSchema, mouSaveSchema, mouSubmitSchema } from '../features/mou/mou-forms.server';
 import {
   applyEditorIntent,
   editorStateFromForm,
@@ -17,8 +17,8 @@ import {
   requiredMouClauses,
   saveEditedMou,
   type EditorState,
-} from '../services/mou.server';
-import { decide } from '../services/vetting.server';
+} from '../features/mou/mou.server';
+import { decide } from '../features/vetting/vetting.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
 import { redirectWithFlash } from '../utils/session.server';

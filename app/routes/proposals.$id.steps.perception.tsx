@@ -4,13 +4,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { evaluatePerception } from '../../workflows/rules/perception';
-import { RadioGroup, StepShell, TextArea } from '../components/proposal-form';
-import { OutcomePanel, useStepForm } from '../components/step-form';
-import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../forms/steps';
-import { perceptionInputOf } from '../forms/steps.server';
-import type { StepActionData } from '../forms/step-action.server';
-import { currentPerceptionFormSchema, perceptionStepPage } from '../services/step-pages.server';
-import { stepFormAction } from '../forms/step-action.server';
+import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
+import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
+import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../features/vetting/step-forms';
+import { perceptionInputOf } from '../features/vetting/step-forms.server';
+import type { StepActionData } from '../features/vetting/step-action.server';
+import { currentPerceptionFormSchema, perceptionStepPage } from '../features/vetting/step-pages.server';
+import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };

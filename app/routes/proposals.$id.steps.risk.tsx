@@ -6,13 +6,13 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 // Only the pure risk rules reach the browser (no zod, no workflow machine).
 import { evaluateRisk } from '../../workflows/rules/risk';
 import { HeatMap } from '../components/heat-map';
-import { SelectField, StepShell, TextArea } from '../components/proposal-form';
-import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../components/step-form';
-import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../forms/steps';
-import { riskFormSchema, riskInputOf } from '../forms/steps.server';
-import type { StepActionData } from '../forms/step-action.server';
-import { riskStepPage } from '../services/step-pages.server';
-import { removedRow, stepFormAction } from '../forms/step-action.server';
+import { SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
+import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
+import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../features/vetting/step-forms';
+import { riskFormSchema, riskInputOf } from '../features/vetting/step-forms.server';
+import type { StepActionData } from '../features/vetting/step-action.server';
+import { riskStepPage } from '../features/vetting/step-pages.server';
+import { removedRow, stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };

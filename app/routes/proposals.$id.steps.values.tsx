@@ -3,13 +3,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { evaluateValues } from '../../workflows/rules/values';
-import { RadioGroup, StepShell, TextArea } from '../components/proposal-form';
-import { OutcomePanel, useStepForm } from '../components/step-form';
-import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../forms/steps';
-import { valuesInputOf } from '../forms/steps.server';
-import type { StepActionData } from '../forms/step-action.server';
-import { currentValuesFormSchema, valuesStepPage } from '../services/step-pages.server';
-import { stepFormAction } from '../forms/step-action.server';
+import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
+import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
+import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../features/vetting/step-forms';
+import { valuesInputOf } from '../features/vetting/step-forms.server';
+import type { StepActionData } from '../features/vetting/step-action.server';
+import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/step-pages.server';
+import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };

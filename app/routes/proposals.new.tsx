@@ -5,9 +5,9 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { CandidateCard, RegistryLookup } from '../components/partner-choice';
-import { EventFields, FormAlerts, TextArea, TextField } from '../components/proposal-form';
-import { newProposalSchema } from '../forms/proposal.server';
+import { CandidateCard, RegistryLookup } from '../features/vetting/partner-choice';
+import { EventFields, FormAlerts, TextArea, TextField } from '../features/vetting/proposal-form';
+import { newProposalSchema } from '../features/vetting/proposal-forms.server';
 import {
   campaignOptions,
   partnerCandidates,
@@ -15,7 +15,7 @@ import {
   registryPanel,
   startProposalWithChecks,
   type RegistryPanel,
-} from '../services/proposals.server';
+} from '../features/vetting/proposals.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 

@@ -3,18 +3,18 @@ import { CONFIG_KINDS, addConfigVersion } from '../../db/config';
 import { all, first, insertId, nowIso, qb, transaction } from '../../db/connection';
 import { createPartner, partnerById } from '../../db/partners';
 import { catchUpSearchIndex } from '../../db/search-index';
-import { withoutNotifications } from '../../app/services/outside/outbox.server';
+import { withoutNotifications } from '../../app/jobs/outbox.server';
 import { proposalRow } from '../../db/proposals';
 import { createChapter, createUser } from '../../db/users';
 import { seedCampaigns, seedConfig } from '../../db/seed-data/config';
 import { demoChapters, demoPartners, demoProposals, demoUsers, type DemoProposal } from '../../db/seed-data/demo';
 import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
 import type { Role } from '../../workflows/types';
-import { generatedMouFor, saveMouVersion } from '../../app/services/mou.server';
-import { recordScreeningAnswer, screeningQueryFor } from '../../app/services/outside/screening.server';
-import { hashPassword } from '../../app/services/password.server';
+import { generatedMouFor, saveMouVersion } from '../../app/features/mou/mou.server';
+import { recordScreeningAnswer, screeningQueryFor } from '../../app/features/outside/screening.server';
+import { hashPassword } from '../../app/features/auth/password.server';
 import type { ActingUser } from '../../app/services/permissions';
-import { createProposal, decide } from '../../app/services/vetting.server';
+import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 
 export const DEMO_PASSWORD = 'cosponsor-demo';
 

@@ -12,11 +12,11 @@ import type {
   Step,
   ValuesInput,
 } from '../../workflows/types';
-import { generatedMouFor, saveMouVersion } from '../../app/services/mou.server';
-import { hashPassword } from '../../app/services/password.server';
+import { generatedMouFor, saveMouVersion } from '../../app/features/mou/mou.server';
+import { hashPassword } from '../../app/features/auth/password.server';
 import { SYSTEM_ACTOR, type ActingUser } from '../../app/services/permissions';
 import { DEMO_PASSWORD, seedConfiguration, seedDemo } from './demo';
-import { createProposal, decide } from '../../app/services/vetting.server';
+import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 
 // A large, realistic register for measuring: `npm run db:seed -- --scale 20000`.
 // Every proposal goes through the real service (createProposal + decide), so

@@ -7,8 +7,8 @@ import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { recordsSinceVersion } from '../../db/review';
 import { createUser } from '../../db/users';
 import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
-import { inboxFor, markAllRead, markRead } from '../../app/services/inbox.server';
-import { recordScreeningAnswer } from '../../app/services/outside/screening.server';
+import { inboxFor, markAllRead, markRead } from '../../app/features/inbox/inbox.server';
+import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
 import {
   eventTiming,
   positionKeyFor,
@@ -16,9 +16,9 @@ import {
   reviewDossier,
   reviewQueue,
   type QueueQuery,
-} from '../../app/services/review.server';
-import { createProposal } from '../../app/services/vetting.server';
-import { submitReviewForm } from '../../app/forms/review.server';
+} from '../../app/features/review/review.server';
+import { createProposal } from '../../app/features/vetting/vetting.server';
+import { submitReviewForm } from '../../app/features/review/review-forms.server';
 import {
   ALIGNED_ITEM,
   actor,

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
-import { MOCK_URLS } from '../../app/services/outside/http.server';
-import { verifyWebhookSignature } from '../../app/services/outside/notifications.server';
+import { MOCK_URLS } from '../../app/features/outside/http.server';
+import { verifyWebhookSignature } from '../../app/features/outside/notifications.server';
 import { faultsFor } from './faults';
 
 // Two receivers: a Slack-compatible incoming webhook (200 "ok", errors as

@@ -6,9 +6,9 @@ import {
   deliverDueNotifications,
   enqueueNotifications,
   startOutboxWorker,
-} from '../../app/services/outside/outbox.server';
+} from '../../app/jobs/outbox.server';
 import type { ActingUser } from '../../app/services/permissions';
-import { decide } from '../../app/services/vetting.server';
+import { decide } from '../../app/features/vetting/vetting.server';
 import { all, closeDatabase, first, qb, run, transaction } from '../../db/connection';
 import { recordsOfProposal } from '../../db/decision-log';
 import { outboxAttempts, outboxRowsOfDecision, outboxSummary, type OutboxRow } from '../../db/outside';
@@ -184,7 +184,7 @@ describe('delivery', () => {
 
     // A new process: fresh module instances, the same database file.
     vi.resetModules();
-    const restarted = await import('../../app/services/outside/outbox.server');
+    const restarted = await import('../../app/jobs/outbox.server');
     const report = await restarted.deliverDueNotifications(later());
     expect(report.delivered).toBe(2);
     const again = await restarted.deliverDueNotifications(later(60_000));

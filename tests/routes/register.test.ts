@@ -8,7 +8,7 @@ import { all, first, qb } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { userByEmail } from '../../db/users';
 import type { ActingUser } from '../../app/services/permissions';
-import { createProposal } from '../../app/services/vetting.server';
+import { createProposal } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
 
 // The register pages over HTTP, against the built app and this file's copy of

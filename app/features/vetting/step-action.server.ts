@@ -1,0 +1,130 @@
+// The POST of a rated step page (values, agenda, risk, perception): the proposal as
+// the user may edit it, the form parsed with the step's schema, then the step's
+// services (save draft, row edits, submit) and the reply or redirect.
+import { parseWithZod } from '@conform-to/zod/v4';
+import { json, type ActionFunctionArgs } from '@remix-run/node';
+import type { z } from 'zod';
+import { STEPS } from '../../../workflows/types';
+import type { Proposal } from '../../../db/schema';
+import type { ActingUser } from '../../services/permissions';
+import { readTyped, saveDraft, submitStep, type FormStep, type StepTypedValues } from './proposals.server';
+import { actingUser, requireProposal } from '../../utils/auth.server';
+import { statusOf } from '../../utils/errors.server';
+import { outcomeLabel, stateLabel, stepLabel } from '../../utils/labels';
+import { redirectWithFlash } from '../../utils/session.server';
+
+export type StepActionData<S extends FormStep = FormStep> = {
+  values: StepTypedValues[S];
+  errors: Record<string, string[]>;
+  formError: string | null;
+  stale: boolean;
+  notice: string | null;
+  /** Changes on every answer, so the (uncontrolled) form re-mounts with these values. */
+  nonce: number;
+  focus: string | null;
+};
+
+type Parsed<V> = { status: 'success'; value: V } | { status: 'error' | undefined; error: Record<string, string[] | null> | null | undefined };
+
+type EditRows<S extends FormStep> = (
+  values: StepTypedValues[S],
+  intent: string,
+  payload: Record<string, unknown>,
+) => { values: StepTypedValues[S]; notice: string; focus: string | null } | null;
+
+/**
+ * One step form's POST. intent: save-draft | check | add-* | remove-item-N | search-* | submit.
+ * Row edits and checks re-render with the typed values (and save a draft); a submit runs
+ * the decision service; any refusal re-renders with everything typed kept.
+ */
+async function stepAction<S extends FormStep, V>(args: {
+  request: Request;
+  user: ActingUser;
+  proposal: Proposal;
+  step: S;
+  submission: Parsed<V> & { payload: Record<string, unknown> };
+  inputOf: (value: V) => unknown;
+  editRows?: EditRows<S>;
+  /** Fields the page echoes back with every reply (e.g. the agenda's catalog search). */
+  echo?: Record<string, unknown>;
+}): Promise<Response> {
+  const { request, user, proposal, step, submission } = args;
+  const { payload } = submission;
+  const intent = typeof payload.intent === 'string' ? payload.intent : 'submit';
+  let values = readTyped(step, payload);
+  const reply = (data: Partial<StepActionData<S>>, status = 200) =>
+    json(
+      {
+        ...args.echo,
+        ...({ values, errors: {}, formError: null, stale: false, notice: null, focus: null, nonce: Date.now(), ...data } satisfies StepActionData<S>),
+      },
+      { status },
+    );
+
+  const version = Number(payload.version);
+  const rowEdit = intent.startsWith('add-') || intent.startsWith('remove-item-') || intent.startsWith('search-');
+  // A submit against an older version is stale, whatever the proposal's state is now.
+  if (intent === 'submit' && version !== proposal.version) return reply({ stale: true, focus: 'form-alert' }, 409);
+  if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || rowEdit)) {
+    return reply(
+      { formError: `This step is not open: the proposal is now at “${stateLabel(proposal.state)}”. Your input is shown below but was not saved.` },
+      409,
+    );
+  }
+  if (intent === 'save-draft') {
+    saveDraft(proposal.id, step, values, user);
+    return redirectWithFlash(new URL(request.url).pathname, { kind: 'success', message: 'Draft saved. You can come back to it later.' });
+  }
+  if (intent === 'check') return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
+  const edited = args.editRows?.(values, intent, payload);
+  if (edited) {
+    values = edited.values;
+    saveDraft(proposal.id, step, values, user);
+    return reply({ notice: `${edited.notice} Draft saved.`, focus: edited.focus });
+  }
+  if (intent !== 'submit') return reply({ formError: 'Unknown action.' }, 400);
+
+  if (submission.status !== 'success') {
+    const errors = Object.fromEntries(Object.entries(submission.error ?? {}).filter(([, v]) => v && v.length)) as Record<string, string[]>;
+    return reply({ errors, formError: 'Nothing was submitted: fix the fields marked below.', focus: 'form-alert' }, 400);
+  }
+  const result = submitStep(proposal.id, version, user, step, args.inputOf(submission.value));
+  if (!result.ok) {
+    if (result.kind === 'stale') return reply({ stale: true, focus: 'form-alert' }, 409);
+    return reply(
+      { errors: result.fieldErrors, formError: result.message, focus: 'form-alert' },
+      statusOf(result),
+    );
+  }
+  const next = (STEPS as readonly string[]).includes(result.state) ? `/proposals/${proposal.id}/steps/${result.state}` : `/proposals/${proposal.id}`;
+  const then = (STEPS as readonly string[]).includes(result.state)
+    ? ` Next: ${stepLabel(result.state)}.`
+    : result.state === 'review'
+      ? ' The proposal is now with staff.'
+      : '';
+  return redirectWithFlash(next, { kind: 'success', message: `${stepLabel(step)} submitted: ${outcomeLabel(result.outcome)}.${then}` });
+}
+
+
+export async function stepFormAction<S extends FormStep, Schema extends z.ZodType>(
+  { request, params }: ActionFunctionArgs,
+  step: S,
+  form: {
+    /** Called once the form is read: some schemas follow the active configuration. */
+    schema: () => Schema;
+    inputOf: (value: z.infer<Schema>) => unknown;
+    editRows?: EditRows<S>;
+    echo?: (payload: Record<string, unknown>) => Record<string, unknown>;
+  },
+): Promise<Response> {
+  const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
+  const submission = parseWithZod(await request.formData(), { schema: form.schema() });
+  const echo = form.echo?.(submission.payload);
+  return stepAction({ request, user: actingUser(user), proposal, step, submission, inputOf: form.inputOf, editRows: form.editRows, echo });
+}
+
+/** N of a `remove-item-N` intent, else null. */
+export function removedRow(intent: string): number | null {
+  const m = /^remove-item-(\d+)$/.exec(intent);
+  return m ? Number(m[1]) : null;
+}
