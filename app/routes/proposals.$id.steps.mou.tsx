@@ -49,7 +49,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
   const actor = actingUser(user);
   const formData = await request.formData();
-  const intent = String(formData.get('intent') ?? '');
+  // One page, three forms: the editor's schema reads any of them leniently, and its payload says which was sent.
+  const lenient = parseWithZod(formData, { schema: mouEditorSchema });
+  const intent = String(lenient.payload.intent ?? '');
   const here = `/proposals/${proposal.id}/steps/mou`;
 
   if (intent === 'not-needed') {
@@ -102,7 +104,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 
   // The editor: add, remove or restore a clause (re-shown, nothing saved), or save a version.
-  const lenient = parseWithZod(formData, { schema: mouEditorSchema });
   if (lenient.status !== 'success') {
     const reply: EditorReply = {
       form: 'editor',
