@@ -6,14 +6,14 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import { evaluateAgenda } from '../../workflows/rules/agenda';
 import { AgendaMap, classificationInfo } from '../components/agenda-map';
 import { RadioGroup, SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
-import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
+import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
 import { fieldId } from '../features/vetting/proposal-form';
 import { matchCountText, PositionSearch, shorten, STANCE_GROUP } from '../features/vetting/position-search';
 import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../features/vetting/step-forms';
 import { agendaFormSchema, agendaInputOf } from '../features/vetting/step-forms.server';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { agendaStepPage, searchPositionCatalog } from '../features/vetting/step-pages.server';
-import { removedRow, stepFormAction } from '../features/vetting/step-action.server';
+import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };
@@ -35,16 +35,11 @@ export async function action(args: ActionFunctionArgs) {
     schema: () => agendaFormSchema,
     inputOf: agendaInputOf,
     echo: (payload) => ({ positionSearch: searchWords(payload) }),
+    rowNotice: ({ type, index }) =>
+      type === 'insert'
+        ? { notice: `Agenda item ${index + 1} added.`, focus: `f-items-${index}-text` }
+        : { notice: `Agenda item ${index + 1} removed.`, focus: 'add-item' },
     editRows: (values, intent, payload) => {
-      if (intent === 'add-item') {
-        const items = [...values.items, emptyAgendaItem()];
-        return { values: { items }, notice: `Agenda item ${items.length} added.`, focus: `f-items-${items.length - 1}-text` };
-      }
-      const n = removedRow(intent);
-      if (n !== null) {
-        const items = values.items.filter((_, i) => i !== n);
-        return { values: { items }, notice: `Agenda item ${n + 1} removed.`, focus: 'add-item' };
-      }
       if (intent === 'search-positions') {
         const words = searchWords(payload);
         const found = searchPositionCatalog(words);
@@ -164,7 +159,7 @@ export default function AgendaStep() {
         })}
       </ol>
       {page.editable ? (
-        <button type="submit" name="intent" value="add-item" id="add-item" className="button button--secondary">
+        <button {...insertRowButton(emptyAgendaItem())} id="add-item" className="button button--secondary">
           <span aria-hidden="true">+ </span>Add an agenda item
         </button>
       ) : null}

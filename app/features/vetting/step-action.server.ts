@@ -32,10 +32,28 @@ type EditRows<S extends FormStep> = (
   payload: Record<string, unknown>,
 ) => { values: StepTypedValues[S]; notice: string; focus: string | null } | null;
 
+/** A row added or removed by one of conform's list intents (the row's index after the edit, or the removed one). */
+export type RowEdit = { type: 'insert' | 'remove'; index: number };
+type RowNotice<S extends FormStep> = (edit: RowEdit, values: StepTypedValues[S]) => { notice: string; focus: string | null };
+
+/** conform's insert/remove intent on the `items` list, if that is what was sent. */
+function rowEditOf(intent: unknown, payload: Record<string, unknown>): RowEdit | null {
+  if (!intent || typeof intent !== 'object' || !('type' in intent) || !('payload' in intent)) return null;
+  const { type } = intent;
+  const listPayload = intent.payload as { name?: unknown; index?: unknown };
+  if ((type !== 'insert' && type !== 'remove') || listPayload.name !== 'items') return null;
+  if (type === 'remove') return { type, index: Number(listPayload.index) };
+  // conform has already inserted it: at the index given, else at the end.
+  const items = Array.isArray(payload.items) ? payload.items : [];
+  return { type, index: typeof listPayload.index === 'number' ? listPayload.index : items.length - 1 };
+}
+
 /**
- * One step form's POST. intent: save-draft | check | add-* | remove-item-N | search-* | submit.
- * Row edits and checks re-render with the typed values (and save a draft); a submit runs
- * the decision service; any refusal re-renders with everything typed kept.
+ * One step form's POST. Rows are added and removed with conform's list intents
+ * (plain submit buttons, so no JavaScript is needed); `intent` is save-draft | check |
+ * search-* | submit. Row edits and checks re-render with the typed values (and save
+ * a draft); a submit runs the decision service; any refusal re-renders with
+ * everything typed kept.
  */
 async function stepAction<S extends FormStep, V>(args: {
   request: Request;
@@ -45,12 +63,15 @@ async function stepAction<S extends FormStep, V>(args: {
   submission: Parsed<V> & { payload: Record<string, unknown> };
   inputOf: (value: V) => unknown;
   editRows?: EditRows<S>;
+  rowEdit: RowEdit | null;
+  rowNotice?: RowNotice<S>;
   /** Fields the page echoes back with every reply (e.g. the agenda's catalog search). */
   echo?: Record<string, unknown>;
 }): Promise<Response> {
   const { request, user, proposal, step, submission } = args;
   const { payload } = submission;
-  const intent = typeof payload.intent === 'string' ? payload.intent : 'submit';
+  const { rowEdit } = args;
+  const intent = rowEdit ? 'edit-rows' : typeof payload.intent === 'string' ? payload.intent : 'submit';
   let values = readTyped(step, payload);
   const reply = (data: Partial<StepActionData<S>>, status = 200) =>
     json(
@@ -62,10 +83,10 @@ async function stepAction<S extends FormStep, V>(args: {
     );
 
   const version = Number(payload.version);
-  const rowEdit = intent.startsWith('add-') || intent.startsWith('remove-item-') || intent.startsWith('search-');
+  const editsRows = rowEdit !== null || intent.startsWith('search-');
   // A submit against an older version is stale, whatever the proposal's state is now.
   if (intent === 'submit' && version !== proposal.version) return reply({ stale: true, focus: 'form-alert' }, 409);
-  if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || rowEdit)) {
+  if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || editsRows)) {
     return reply(
       { formError: `This step is not open: the proposal is now at “${stateLabel(proposal.state)}”. Your input is shown below but was not saved.` },
       409,
@@ -76,6 +97,12 @@ async function stepAction<S extends FormStep, V>(args: {
     return redirectWithFlash(new URL(request.url).pathname, { kind: 'success', message: 'Draft saved. You can come back to it later.' });
   }
   if (intent === 'check') return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
+  if (rowEdit && args.rowNotice) {
+    // conform has already applied the edit to what was sent.
+    saveDraft(proposal.id, step, values, user);
+    const { notice, focus } = args.rowNotice(rowEdit, values);
+    return reply({ notice: `${notice} Draft saved.`, focus });
+  }
   const edited = args.editRows?.(values, intent, payload);
   if (edited) {
     values = edited.values;
@@ -114,17 +141,31 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
     schema: () => Schema;
     inputOf: (value: z.infer<Schema>) => unknown;
     editRows?: EditRows<S>;
+    /** What to say, and where to move focus, after a row was added or removed. */
+    rowNotice?: RowNotice<S>;
     echo?: (payload: Record<string, unknown>) => Record<string, unknown>;
   },
 ): Promise<Response> {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
-  const submission = parseWithZod(await request.formData(), { schema: form.schema() });
+  let intent: unknown = null;
+  const submission = parseWithZod(await request.formData(), {
+    schema: (sent) => {
+      intent = sent;
+      return form.schema();
+    },
+  });
+  const rowEdit = rowEditOf(intent, submission.payload);
   const echo = form.echo?.(submission.payload);
-  return stepAction({ request, user: actingUser(user), proposal, step, submission, inputOf: form.inputOf, editRows: form.editRows, echo });
-}
-
-/** N of a `remove-item-N` intent, else null. */
-export function removedRow(intent: string): number | null {
-  const m = /^remove-item-(\d+)$/.exec(intent);
-  return m ? Number(m[1]) : null;
+  return stepAction({
+    request,
+    user: actingUser(user),
+    proposal,
+    step,
+    submission,
+    inputOf: form.inputOf,
+    editRows: form.editRows,
+    rowEdit,
+    rowNotice: form.rowNotice,
+    echo,
+  });
 }

@@ -65,11 +65,25 @@ export function OutcomePanel({ outcome, children }: { outcome: string; children?
   );
 }
 
-/** A row's own "remove" button, on an editable step (the action handles `remove-item-N`). */
+// conform's list intents, sent by plain submit buttons so rows are added and removed
+// without JavaScript; parseWithZod applies them to the submitted rows on the server.
+const INTENT_FIELD = '__intent__';
+
+/** The props of a button that appends `defaultValue` as a new row. */
+export function insertRowButton(defaultValue: Record<string, unknown>) {
+  return { type: 'submit' as const, name: INTENT_FIELD, value: JSON.stringify({ type: 'insert', payload: { name: 'items', defaultValue } }) };
+}
+
+/** A row's own "remove" button, on an editable step. */
 export function RemoveItemButton({ editable, index }: { editable: boolean; index: number }) {
   if (!editable) return null;
   return (
-    <button type="submit" name="intent" value={`remove-item-${index}`} className="button button--secondary button--small">
+    <button
+      type="submit"
+      name={INTENT_FIELD}
+      value={JSON.stringify({ type: 'remove', payload: { name: 'items', index } })}
+      className="button button--secondary button--small"
+    >
       Remove item {index + 1}
     </button>
   );
