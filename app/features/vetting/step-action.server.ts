@@ -33,7 +33,7 @@ type EditRows<S extends FormStep> = (
 ) => { values: StepTypedValues[S]; notice: string; focus: string | null } | null;
 
 /** A row added or removed by one of conform's list intents (the row's index after the edit, or the removed one). */
-export type RowEdit = { type: 'insert' | 'remove'; index: number };
+type RowEdit = { type: 'insert' | 'remove'; index: number };
 type RowNotice<S extends FormStep> = (edit: RowEdit, values: StepTypedValues[S]) => { notice: string; focus: string | null };
 
 /** conform's insert/remove intent on the `items` list, if that is what was sent. */
