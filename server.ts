@@ -3,12 +3,10 @@ import { broadcastDevReady, type ServerBuild } from '@remix-run/node';
 import type { Socket } from 'node:net';
 import { closeDatabase, getDb } from './db/connection';
 import { migrateToLatest, withStartupLock } from './db/migrate';
-import { isSeeded, seedDemo } from './app/services/seed.server';
+import { isSeeded, seedDemo } from './scripts/seed/demo';
 import { createApp } from './app/http.server';
 import { installFetchGlobals } from './app/http/globals.server';
-import { startOutboxWorker } from './app/services/outside/outbox.server';
-import { expireDueApprovals } from './app/services/expiry.server';
-import { catchUpSearchIndex } from './db/search-index';
+import { startBackgroundJobs } from './app/jobs/background.server';
 
 // Starts Cosponsor: migrate, seed an empty database with demo data, serve.
 installFetchGlobals();
@@ -39,28 +37,8 @@ if (process.env.MOCKS === 'true') {
   console.log('MOCKS=true: outside services answered by local mocks.');
 }
 
-// Background work: deliver queued notifications (also those left by a crash
-// between commit and delivery), and expire approvals past their end date.
-const outbox = startOutboxWorker();
-const expirySweep = setInterval(() => {
-  try {
-    expireDueApprovals();
-  } catch (error) {
-    console.error('Expiry sweep failed:', error);
-  }
-}, 60 * 60_000);
-expirySweep.unref();
-expireDueApprovals();
-// The search index follows the log after each commit (docs/decisions/0012).
-catchUpSearchIndex();
-const indexing = setInterval(() => {
-  try {
-    catchUpSearchIndex();
-  } catch (error) {
-    console.error('Search indexing failed:', error);
-  }
-}, 2_000);
-indexing.unref();
+// Background work: notification delivery, the expiry sweep, search-index catch-up.
+const jobs = startBackgroundJobs();
 
 const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;
@@ -107,12 +85,10 @@ async function shutdown(signal: string) {
     for (const socket of [...busySockets, ...idleSockets]) socket.destroy();
   }, deadline);
   forced.unref();
-  clearInterval(expirySweep);
-  clearInterval(indexing);
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Keep-alive connections with no request in flight are closed now; busy ones when their answer is sent.
   for (const socket of idleSockets) socket.end();
-  await Promise.all([closed, outbox.stop()]);
+  await Promise.all([closed, jobs.stop()]);
   clearTimeout(forced);
   closeDatabase();
   console.log('Stopped.');

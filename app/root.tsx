@@ -19,7 +19,7 @@ import stylesHref from './styles/app.css';
 import { roleLabel } from './utils/labels';
 import { useNonce } from './utils/nonce';
 import { readFlash, getSessionUser } from './utils/session.server';
-import { headerExtras } from './services/header.server';
+import { headerExtras } from './features/inbox/header.server';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },

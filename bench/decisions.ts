@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { closeDatabase, getDb } from '../db/connection';
-import { createProposal, decide } from '../app/services/vetting.server';
+import { createProposal, decide } from '../app/features/vetting/vetting.server';
 import type { ActingUser } from '../app/services/permissions';
 import {
   agendaInput,

@@ -4,8 +4,8 @@ import { migrateToLatest } from '../db/migrate';
 import { createPartner } from '../db/partners';
 import { proposalRow } from '../db/proposals';
 import { createUser, listChapters, userByEmail } from '../db/users';
-import { isSeeded, seedDemo } from '../app/services/seed.server';
-import { createProposal, decide } from '../app/services/vetting.server';
+import { isSeeded, seedDemo } from '../scripts/seed/demo';
+import { createProposal, decide } from '../app/features/vetting/vetting.server';
 import type { ActingUser } from '../app/services/permissions';
 
 // npx tsx bench/enlarge-demo.ts <n> [--partners P]

@@ -17,7 +17,7 @@ export async function demoApp(label: string) {
   installFetchGlobals();
   const { getDb, useDatabase } = await import('../db/connection');
   const { migrateToLatest } = await import('../db/migrate');
-  const { seedDemo } = await import('../app/services/seed.server');
+  const { seedDemo } = await import('../scripts/seed/demo');
   useDatabase(file);
   await migrateToLatest(getDb());
   await seedDemo();

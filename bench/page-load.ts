@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { first, getDb, qb, useDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
-import { isSeeded, seedDemo } from '../app/services/seed.server';
+import { isSeeded, seedDemo } from '../scripts/seed/demo';
 import { startApp } from '../tests/support/app-server';
 import { launchBrowser } from '../tests/browser/support';
 

@@ -10,7 +10,7 @@ import {
   searchRegister,
   type RegisterFilter,
   type RegisterPage,
-} from '../app/services/register.server';
+} from '../app/features/register/register.server';
 
 // The decision register at scale, through the service functions the pages call.
 //   npm run db:seed -- --scale 20000            (with DATABASE_PATH pointing at a new file)

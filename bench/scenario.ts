@@ -5,7 +5,7 @@ import { first, getDb, qb, useDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { createPartner } from '../db/partners';
 import { createChapter, createUser } from '../db/users';
-import { seedConfiguration } from '../app/services/seed.server';
+import { seedConfiguration } from '../scripts/seed/demo';
 import type { ActingUser } from '../app/services/permissions';
 import type { Role } from '../workflows/types';
 

@@ -6,7 +6,7 @@ import { closeDatabase, getDb, nowIso, transaction } from '../db/connection';
 import { appendRecords, countRecords, recordsOfProposal, verifyLog, type RecordDraft } from '../db/decision-log';
 import { advanceProposal, insertProposal, proposalRow, type ProposalStatePatch } from '../db/proposals';
 import type { DecisionRecord, Proposal } from '../db/schema';
-import { createProposal, decide } from '../app/services/vetting.server';
+import { createProposal, decide } from '../app/features/vetting/vetting.server';
 import type { ProposalState } from '../workflows/types';
 import { agendaInput, daysFromToday, freshBenchDatabase, perceptionInput, riskInput, tempFile, valuesInput, type Cast } from './scenario';
 

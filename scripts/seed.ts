@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { getDb } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
-import { isSeeded, seedDemo, seedProduction } from '../app/services/seed.server';
-import { seedScale } from '../app/services/scale-seed.server';
+import { isSeeded, seedDemo, seedProduction } from './seed/demo';
+import { seedScale } from './seed/scale';
 
 // npm run db:seed                 demo data on an empty database
 // npm run db:seed -- --production configuration and one admin only

@@ -9,7 +9,7 @@ export type AgendaMapItem = {
   positionStatement: string | null;
 };
 
-export const CLASSIFICATION_INFO: Record<string, { label: string; icon: string; tone: string; help: string }> = {
+const CLASSIFICATION_INFO: Record<string, { label: string; icon: string; tone: string; help: string }> = {
   aligned: { label: 'Aligned', icon: '✓', tone: 'good', help: 'The organization calls for this.' },
   compatible: { label: 'Compatible', icon: '≈', tone: 'good', help: 'Within the mandate, complementary.' },
   no_position: { label: 'No position', icon: '⊘', tone: 'warn', help: 'The organization must not appear to endorse it.' },

@@ -4,7 +4,7 @@ import { Link } from '@remix-run/react';
 import type { Step } from '../../workflows/types';
 import { outcomeLabel, stepLabel } from '../utils/labels';
 
-export type StepperStatus = 'done' | 'current' | 'skipped' | 'todo' | 'returned';
+type StepperStatus = 'done' | 'current' | 'skipped' | 'todo' | 'returned';
 export type StepperStep = {
   step: Step;
   status: StepperStatus;

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { listProposals } from '../../db/proposals';
 import { Tag } from '../components/forms';
-import { expireDueApprovals } from '../services/expiry.server';
+import { expireDueApprovals } from '../jobs/expiry.server';
 import { hasRole } from '../services/permissions';
+import { recentProposals } from '../features/vetting/proposals.server';
 import { requireUser } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
 
@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   expireDueApprovals();
   // Chapter leads see their own chapter; staff, reviewers and admins see all.
   const seesAll = hasRole(user, 'staff') || hasRole(user, 'reviewer') || hasRole(user, 'admin');
-  const proposals = listProposals({ chapterId: seesAll ? null : (user.chapter_id ?? -1), limit: 100 });
+  const proposals = recentProposals(seesAll ? null : (user.chapter_id ?? -1));
   return json({
     canPropose: hasRole(user, 'chapter_lead') && user.chapter_id !== null,
     scope: seesAll ? 'all chapters' : (user.chapter_name ?? 'your chapter'),

@@ -3,12 +3,13 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import { AdminChanges } from '../components/admin-changes';
-import { AdminNav } from '../components/admin-nav';
+import { AdminChanges } from '../features/admin/admin-changes';
+import { AdminNav } from '../features/admin/admin-nav';
 import { FieldError, Tag } from '../components/forms';
-import { chapterStatusSchema, createChapterSchema, renameChapterSchema } from '../forms/admin.server';
-import { addChapter, chaptersPageData, editChapter, setChapterStatus, type AdminResult } from '../services/admin.server';
+import { chaptersPageSchema } from '../features/admin/admin-forms.server';
+import { addChapter, chaptersPageData, editChapter, setChapterStatus, type AdminResult } from '../features/admin/admin.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
+import { statusOf } from '../utils/errors.server';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const meta: MetaFunction = () => [{ title: 'Chapters · Admin · Cosponsor' }];
@@ -23,11 +24,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requirePermission(request, 'admin.manage');
   const actor = actingUser(admin);
-  const formData = await request.formData();
-  const intent = formData.get('intent');
-  const schema = intent === 'create' ? createChapterSchema : intent === 'rename' ? renameChapterSchema : chapterStatusSchema;
-  const formName = intent === 'create' ? 'create' : `${intent === 'rename' ? 'rename' : 'status'}-${String(formData.get('chapterId') ?? '')}`;
-  const submission = parseWithZod(formData, { schema });
+  const submission = parseWithZod(await request.formData(), { schema: chaptersPageSchema });
+  const { intent, chapterId } = submission.payload;
+  const formName = intent === 'create' ? 'create' : `${intent === 'rename' ? 'rename' : 'status'}-${String(chapterId ?? '')}`;
   if (submission.status !== 'success') return json({ form: formName, result: submission.reply() }, { status: 400 });
 
   const v = submission.value;
@@ -38,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
   if (!result.ok) {
     const reply = submission.reply({ formErrors: result.formError ? [result.formError] : undefined, fieldErrors: result.fieldErrors });
-    return json({ form: formName, result: reply }, { status: result.status });
+    return json({ form: formName, result: reply }, { status: statusOf(result) });
   }
   return redirectWithFlash('/admin/chapters', { kind: 'success', message: result.message });
 }

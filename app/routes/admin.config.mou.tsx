@@ -1,38 +1,33 @@
-import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { activeConfig } from '../../db/config';
-import { mouTemplateSchema } from '../forms/mou.server';
-import { MOU_PLACEHOLDERS, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../services/mou.server';
-import { DecisionError } from '../services/vetting.server';
+import { Link, useActionData, useLoaderData } from '@remix-run/react';
+import { mouTemplateSchema } from '../features/mou/mou-forms.server';
+import { currentMouTemplate, MOU_PLACEHOLDERS, mouTemplateProblems, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../features/mou/mou.server';
+import { DecisionError } from '../features/vetting/vetting.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
+import { statusOf } from '../utils/errors.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
-import { AdminNav } from '../components/admin-nav';
-import { FieldError, Tag } from '../components/forms';
-import { MouDiff } from '../components/mou-diff';
+import { AdminNav } from '../features/admin/admin-nav';
+import { Tag } from '../components/forms';
+import { MouDiff } from '../features/mou/mou-diff';
+import { FIXED_SECTIONS, TemplateForm, type TemplateSection, type TemplateState } from '../features/mou/mou-template-form';
 
 // The MOU template, kept by admins. Each save is a new configuration version;
 // MOUs already saved keep their text, new drafts use the newest template.
 
 export const meta: MetaFunction = () => [{ title: 'MOU template · Admin · Cosponsor' }];
 
-/** Sections the drafting relies on: conditions and mitigations receive the required clauses. */
-const FIXED = new Set(['conditions', 'mitigations', 'signatures']);
-
-type TemplateSection = { key: string; title: string; body: string };
-type TemplateState = { baseVersion: number; note: string; sections: TemplateSection[] };
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'admin.manage');
-  const { docs, versions } = activeConfig();
+  const template = currentMouTemplate();
   const compareParam = Number(new URL(request.url).searchParams.get('compare'));
   const compare = Number.isInteger(compareParam) && compareParam > 0 ? mouTemplateVersion(compareParam) : undefined;
   return json({
-    version: versions.mou_template,
-    sections: docs.mou_template.sections,
+    version: template.version,
+    sections: template.sections,
     history: mouTemplateHistory(),
     placeholders: MOU_PLACEHOLDERS,
     compare: compare ? { version: compareParam, sections: compare.sections } : null,
@@ -41,19 +36,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type Reply = { key: string; state: TemplateState; errors: Record<string, string[]>; formError: string | null };
 
-function unknownPlaceholders(text: string): string[] {
-  const known = new Set<string>(MOU_PLACEHOLDERS);
-  return [...text.matchAll(/\{\{\s*([a-z_]+)\s*\}\}/g)].map((m) => m[1]!).filter((k) => !known.has(k));
-}
-
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requirePermission(request, 'admin.manage');
-  const formData = await request.formData();
-  const intent = String(formData.get('intent') ?? 'save');
-  const submission = parseWithZod(formData, { schema: mouTemplateSchema });
-  const payload = submission.payload as { baseVersion?: string; note?: string; sections?: Partial<TemplateSection>[] };
+  const submission = parseWithZod(await request.formData(), { schema: mouTemplateSchema });
+  const payload = submission.payload as { intent?: string; baseVersion?: string; note?: string; sections?: Partial<TemplateSection>[] };
+  // Adding and removing sections re-render the form with what was typed; only "save" writes.
+  const intent = payload.intent ?? 'save';
   const state: TemplateState = {
-    baseVersion: Number(payload.baseVersion) || activeConfig().versions.mou_template,
+    baseVersion: Number(payload.baseVersion) || currentMouTemplate().version,
     note: payload.note ?? '',
     sections: (payload.sections ?? []).map((s) => ({ key: s.key ?? '', title: s.title ?? '', body: s.body ?? '' })),
   };
@@ -71,7 +61,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const removeMatch = /^remove:(\d+)$/.exec(intent);
   if (removeMatch) {
     const i = Number(removeMatch[1]);
-    if (state.sections[i] && !FIXED.has(state.sections[i]!.key)) state.sections.splice(i, 1);
+    if (state.sections[i] && !FIXED_SECTIONS.has(state.sections[i]!.key)) state.sections.splice(i, 1);
     return reply({});
   }
 
@@ -81,20 +71,7 @@ export async function action({ request }: ActionFunctionArgs) {
     );
     return reply({ errors, formError: 'Some fields need attention. Nothing was saved.' }, 400);
   }
-  const errors: Record<string, string[]> = {};
-  submission.value.sections.forEach((s, i) => {
-    for (const field of ['title', 'body'] as const) {
-      const unknown = unknownPlaceholders(s[field]);
-      if (unknown.length) {
-        errors[`sections[${i}].${field}`] = [`Unknown placeholder ${unknown.map((u) => `{{${u}}}`).join(', ')}: use one of those listed above.`];
-      }
-    }
-  });
-  const keys = submission.value.sections.map((s) => s.key);
-  for (const key of FIXED) {
-    if (!keys.includes(key)) errors[''] = [`The template must keep the “${key}” section: the drafting puts required clauses there.`];
-  }
-  if (new Set(keys).size !== keys.length) errors[''] = ['Two sections have the same key.'];
+  const errors = mouTemplateProblems(submission.value.sections);
   if (Object.keys(errors).length) return reply({ errors, formError: errors['']?.join(' ') ?? 'Some fields need attention. Nothing was saved.' }, 400);
 
   try {
@@ -110,8 +87,8 @@ export async function action({ request }: ActionFunctionArgs) {
     });
   } catch (error) {
     if (!(error instanceof DecisionError)) throw error;
-    const current = activeConfig().versions.mou_template;
-    return reply({ formError: error.message, state: { ...state, baseVersion: current } }, error.kind === 'stale' ? 409 : 403);
+    const current = currentMouTemplate().version;
+    return reply({ formError: error.message, state: { ...state, baseVersion: current } }, statusOf(error));
   }
 }
 
@@ -204,80 +181,5 @@ export default function MouTemplateAdmin() {
         </section>
       ) : null}
     </div>
-  );
-}
-
-function TemplateForm({ state, errors, formError }: { state: TemplateState; errors: Record<string, string[]>; formError: string | null }) {
-  const navigation = useNavigation();
-  const [form, fields] = useForm<{ baseVersion: number; note: string; sections: TemplateSection[] }>({
-    id: 'mou-template',
-    defaultValue: { baseVersion: state.baseVersion, note: state.note, sections: state.sections },
-    lastResult: Object.keys(errors).length || formError ? { status: 'error', error: errors } : undefined,
-    shouldValidate: 'onSubmit',
-  });
-  const sections = fields.sections.getFieldList();
-  return (
-    <Form method="post" {...getFormProps(form)} aria-labelledby="template-title">
-      <h2 id="template-title">Edit the template</h2>
-      {formError ? (
-        <div className="alert alert--bad" role="alert" id={form.errorId}>
-          {formError}
-        </div>
-      ) : null}
-      <input type="hidden" name={fields.baseVersion.name} value={state.baseVersion} />
-      {/* Enter in a title field saves, rather than pressing a section's "remove". */}
-      <button type="submit" name="intent" value="save" className="visually-hidden" tabIndex={-1} aria-hidden="true">
-        Save
-      </button>
-      {sections.map((meta, i) => {
-        const f = meta.getFieldset();
-        const section = state.sections[i]!;
-        return (
-          <fieldset key={meta.key} className="panel" data-section={section.key}>
-            <legend>
-              <strong>
-                Section {i + 1}
-                {section.title ? `: ${section.title}` : ''}
-              </strong>
-            </legend>
-            <input type="hidden" name={f.key.name} value={section.key} />
-            <div className="field">
-              <label htmlFor={f.title.id}>Title</label>
-              <input {...getInputProps(f.title, { type: 'text' })} />
-              <FieldError id={f.title.errorId} errors={f.title.errors} />
-            </div>
-            <div className="field">
-              <label htmlFor={f.body.id}>Text</label>
-              <textarea {...getTextareaProps(f.body)} rows={Math.min(10, Math.max(3, Math.ceil(section.body.length / 90)))} />
-              <FieldError id={f.body.errorId} errors={f.body.errors} />
-            </div>
-            {FIXED.has(section.key) ? (
-              <p className="small muted">This section is kept in every MOU.</p>
-            ) : (
-              <button type="submit" name="intent" value={`remove:${i}`} className="button button--secondary button--small" formNoValidate>
-                Remove section {i + 1}
-              </button>
-            )}
-          </fieldset>
-        );
-      })}
-      <p>
-        <button type="submit" name="intent" value="add" className="button button--secondary" formNoValidate>
-          Add a section
-        </button>
-      </p>
-      <div className="panel">
-        <div className="field">
-          <label htmlFor={fields.note.id}>What changed (for the version history)</label>
-          <input {...getInputProps(fields.note, { type: 'text' })} />
-          <FieldError id={fields.note.errorId} errors={fields.note.errors} />
-        </div>
-        <div className="form-actions">
-          <button type="submit" name="intent" value="save" className="button" disabled={navigation.state === 'submitting'}>
-            Save as version {state.baseVersion + 1}
-          </button>
-        </div>
-      </div>
-    </Form>
   );
 }

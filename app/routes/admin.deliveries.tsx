@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { AdminNav } from '../components/admin-nav';
+import { AdminNav } from '../features/admin/admin-nav';
 import { Tag } from '../components/forms';
-import { deliveriesPageData } from '../services/deliveries.server';
+import { deliveriesPageData } from '../features/admin/deliveries.server';
 import { requirePermission } from '../utils/auth.server';
 import { formatDateTime } from '../utils/labels';
 

@@ -3,12 +3,13 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { AdminChanges } from '../components/admin-changes';
-import { AdminNav } from '../components/admin-nav';
+import { AdminChanges } from '../features/admin/admin-changes';
+import { AdminNav } from '../features/admin/admin-nav';
 import { FieldError, Tag } from '../components/forms';
-import { createUserSchema } from '../forms/admin.server';
-import { createAccount, usersPageData } from '../services/admin.server';
+import { createUserSchema } from '../features/admin/admin-forms.server';
+import { createAccount, usersPageData } from '../features/admin/admin.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
+import { statusOf } from '../utils/errors.server';
 import { roleLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
@@ -30,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!result.ok) {
     return json(
       submission.reply({ formErrors: result.formError ? [result.formError] : undefined, fieldErrors: result.fieldErrors, hideFields: ['password'] }),
-      { status: result.status },
+      { status: statusOf(result) },
     );
   }
   return redirectWithFlash('/admin/users', { kind: 'success', message: result.message });

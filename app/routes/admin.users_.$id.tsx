@@ -3,12 +3,13 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { AdminChanges } from '../components/admin-changes';
-import { AdminNav } from '../components/admin-nav';
+import { AdminChanges } from '../features/admin/admin-changes';
+import { AdminNav } from '../features/admin/admin-nav';
 import { FieldError, Tag } from '../components/forms';
-import { updateUserSchema, userStatusSchema } from '../forms/admin.server';
-import { changeAccess, setAccountActive, userPageData } from '../services/admin.server';
+import { userPageSchema } from '../features/admin/admin-forms.server';
+import { changeAccess, setAccountActive, userPageData } from '../features/admin/admin.server';
 import { actingUser, notFound, requirePermission } from '../utils/auth.server';
+import { statusOf } from '../utils/errors.server';
 import { roleLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
@@ -33,29 +34,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const admin = await requirePermission(request, 'admin.manage');
   const id = userIdOf(params.id);
   if (!id) notFound('This account');
-  const formData = await request.formData();
-  const back = `/admin/users/${id}`;
-
-  if (formData.get('intent') === 'update') {
-    const submission = parseWithZod(formData, { schema: updateUserSchema });
-    if (submission.status !== 'success') return json({ form: 'access' as const, result: submission.reply() }, { status: 400 });
-    const result = changeAccess(actingUser(admin), id, submission.value);
-    if (!result.ok) {
-      const reply = submission.reply({ formErrors: result.formError ? [result.formError] : undefined, fieldErrors: result.fieldErrors });
-      return json({ form: 'access' as const, result: reply }, { status: result.status });
-    }
-    return redirectWithFlash(back, { kind: 'success', message: result.message });
-  }
-
-  const submission = parseWithZod(formData, { schema: userStatusSchema });
+  const submission = parseWithZod(await request.formData(), { schema: userPageSchema });
+  // The reply names its form, so the errors appear in the right one.
+  const form = submission.payload.intent === 'update' ? ('access' as const) : ('status' as const);
   if (submission.status !== 'success') {
-    return json({ form: 'status' as const, result: submission.reply({ formErrors: ['Choose an action on this page.'] }) }, { status: 400 });
+    // An unknown intent is the page's problem, not a field's.
+    const formErrors = submission.error?.intent ?? undefined;
+    return json({ form, result: submission.reply(formErrors ? { formErrors } : undefined) }, { status: 400 });
   }
-  const result = setAccountActive(actingUser(admin), id, submission.value.intent === 'reactivate');
+  const v = submission.value;
+  const result =
+    v.intent === 'update' ? changeAccess(actingUser(admin), id, v) : setAccountActive(actingUser(admin), id, v.intent === 'reactivate');
   if (!result.ok) {
-    return json({ form: 'status' as const, result: submission.reply({ formErrors: result.formError ? [result.formError] : undefined }) }, { status: result.status });
+    const reply = submission.reply({ formErrors: result.formError ? [result.formError] : undefined, fieldErrors: result.fieldErrors });
+    return json({ form, result: reply }, { status: statusOf(result) });
   }
-  return redirectWithFlash(back, { kind: 'success', message: result.message });
+  return redirectWithFlash(`/admin/users/${id}`, { kind: 'success', message: result.message });
 }
 
 export default function AdminUser() {

@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
-import { proposalRow } from '../../db/proposals';
+import { proposalReference } from '../features/register/record.server';
 import { Tag } from '../components/forms';
-import { RegisterStyles, formatUtc } from '../components/register-entries';
-import { lastAuditRun, recentAuditRuns, runAudit, type AuditRun } from '../services/register.server';
+import { RegisterStyles, formatUtc } from '../features/register/register-entries';
+import { lastAuditRun, recentAuditRuns, runAudit, type AuditRun } from '../features/register/register.server';
 import { requirePermission } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 
@@ -36,7 +36,7 @@ function runView(run: AuditRun, withReference: boolean): RunView {
     problem = {
       seq: run.first_bad_seq,
       proposalId,
-      reference: withReference && proposalId !== null ? (proposalRow(proposalId)?.reference ?? null) : null,
+      reference: withReference && proposalId !== null ? proposalReference(proposalId) : null,
       what: m ? m[3]! : run.message,
     };
   }

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { exportRegisterCsv, parseRegisterQuery } from '../services/register.server';
+import { exportRegisterCsv, parseRegisterQuery } from '../features/register/register.server';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
 
 // The whole filtered register as CSV (same parameters as /decisions, paging

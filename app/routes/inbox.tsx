@@ -1,8 +1,10 @@
+import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { INBOX_PAGE_SIZE, inboxCounts, inboxFor, markAllRead, markRead } from '../services/inbox.server';
+import { inboxActionSchema } from '../features/inbox/inbox-forms.server';
+import { INBOX_PAGE_SIZE, inboxCounts, inboxFor, markAllRead, markRead } from '../features/inbox/inbox.server';
 import { requireUser } from '../utils/auth.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
@@ -22,19 +24,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await request.formData();
-  const intent = form.get('intent');
-  if (intent === 'read-all') {
+  const submission = parseWithZod(await request.formData(), { schema: inboxActionSchema });
+  if (submission.status !== 'success') {
+    return json({ message: submission.error?.id?.[0] ?? 'Unknown action.' }, { status: 400 });
+  }
+  const v = submission.value;
+  if (v.intent === 'read-all') {
     const n = markAllRead(user.id);
     return redirectWithFlash('/inbox', { kind: 'success', message: n === 1 ? 'Marked 1 message read.' : `Marked ${n} messages read.` });
   }
-  if (intent === 'read') {
-    const id = Number(form.get('id'));
-    if (!Number.isInteger(id) || id < 1) return json({ message: 'Choose a message.' }, { status: 400 });
-    markRead(user.id, id);
-    return redirectWithFlash('/inbox', { kind: 'success', message: 'Marked read.' });
-  }
-  return json({ message: 'Unknown action.' }, { status: 400 });
+  markRead(user.id, v.id);
+  return redirectWithFlash('/inbox', { kind: 'success', message: 'Marked read.' });
 }
 
 const KIND: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {

@@ -3,10 +3,8 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
-import { userByEmail } from '../../db/users';
-import { loginSchema } from '../forms/auth.server';
-import { dummyPasswordHash, verifyPassword } from '../services/password.server';
-import { noteSignInAttempt, sleep, throttleVerdict } from '../services/throttle.server';
+import { loginSchema } from '../features/auth/auth-forms.server';
+import { signIn } from '../features/auth/sign-in.server';
 import { safeRedirect } from '../utils/safe-redirect';
 import { clientAddress, getSessionUser, startSession } from '../utils/session.server';
 import { FieldError } from '../components/forms';
@@ -27,30 +25,20 @@ export async function action({ request }: ActionFunctionArgs) {
     return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
   }
   const { email, password, redirectTo } = submission.value;
-  const ip = clientAddress(request);
-  const verdict = throttleVerdict(email, ip);
-  if (verdict.blocked) {
+  const result = await signIn(email, password, clientAddress(request));
+  if (!result.ok && result.kind === 'throttled') {
     return json(
       submission.reply({
         formErrors: [
-          `Too many failed sign-ins for this account or from your network. Sign-in is paused; try again in ${verdict.retryInMinutes} minute${verdict.retryInMinutes === 1 ? '' : 's'}.`,
+          `Too many failed sign-ins for this account or from your network. Sign-in is paused; try again in ${result.retryInMinutes} minute${result.retryInMinutes === 1 ? '' : 's'}.`,
         ],
         hideFields: ['password'],
       }),
       { status: 429 },
     );
   }
-  if (verdict.delayMs > 0) await sleep(verdict.delayMs);
-
-  const user = userByEmail(email);
-  // Always verify against some hash, so the response time does not reveal whether the account exists.
-  const valid = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
-  if (!user || !valid || !user.active) {
-    noteSignInAttempt(email, ip, false);
-    return json(submission.reply({ formErrors: [BAD_CREDENTIALS], hideFields: ['password'] }), { status: 400 });
-  }
-  noteSignInAttempt(email, ip, true);
-  const cookie = await startSession(user.id, request);
+  if (!result.ok) return json(submission.reply({ formErrors: [BAD_CREDENTIALS], hideFields: ['password'] }), { status: 400 });
+  const cookie = await startSession(result.userId, request);
   return redirect(safeRedirect(redirectTo), { headers: { 'Set-Cookie': cookie } });
 }
 
@@ -72,6 +60,7 @@ export default function Login() {
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
         <div className="field">
           <label htmlFor={fields.email.id}>E-mail</label>
+          {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the sign-in page exists for this one field */}
           <input {...getInputProps(fields.email, { type: 'email' })} autoComplete="email" autoFocus />
           <FieldError id={fields.email.errorId} errors={fields.email.errors} />
         </div>

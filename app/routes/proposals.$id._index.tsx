@@ -1,12 +1,15 @@
 // The home of one proposal: what to do next, the details, and the decision record.
+import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@remix-run/react';
 import { AgendaMap } from '../components/agenda-map';
 import { HeatMap } from '../components/heat-map';
 import { Timeline } from '../components/timeline';
-import { decide } from '../services/vetting.server';
+import { submitProposalSchema } from '../features/vetting/proposal-forms.server';
+import { decide } from '../features/vetting/vetting.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { statusOf } from '../utils/errors.server';
 import { formatDate, formatDateTime, kindLabel, outcomeLabel, stepLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 import type { ProposalLayoutData } from './proposals.$id';
@@ -15,11 +18,14 @@ export const handle = { proposalHeader: true };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
-  const form = await request.formData();
-  if (form.get('intent') !== 'submit') return json({ error: 'Unknown action.' }, { status: 400 });
+  const submission = parseWithZod(await request.formData(), { schema: submitProposalSchema });
+  if (submission.status !== 'success') {
+    const error = Object.values(submission.error ?? {}).flat()[0] ?? 'Unknown action.';
+    return json({ error }, { status: 400 });
+  }
   const result = decide({
     proposalId: proposal.id,
-    expectedVersion: Number(form.get('version')),
+    expectedVersion: submission.value.version,
     actor: actingUser(user),
     command: { type: 'SUBMIT_PROPOSAL' },
   });
@@ -28,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       result.error.kind === 'stale'
         ? 'Someone else changed the proposal meanwhile. Check the details below, then submit again.'
         : result.error.message;
-    return json({ error: message }, { status: result.error.kind === 'stale' ? 409 : 400 });
+    return json({ error: message }, { status: statusOf(result.error) });
   }
   return redirectWithFlash(`/proposals/${proposal.id}/steps/values`, {
     kind: 'success',

@@ -3,12 +3,11 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { updateDraftDetails } from '../../db/proposals';
-import { EventFields, FormAlerts } from '../components/proposal-form';
-import { eventSchema } from '../forms/proposal.server';
-import { campaignOptions } from '../services/proposals.server';
-import { STALE_NOTE } from '../forms/steps';
-import { requireProposal } from '../utils/auth.server';
+import { EventFields, FormAlerts } from '../features/vetting/proposal-form';
+import { eventSchema } from '../features/vetting/proposal-forms.server';
+import { campaignOptions, editDraftDetails } from '../features/vetting/proposals.server';
+import { STALE_NOTE } from '../features/vetting/step-forms';
+import { actingUser, requireProposal } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const handle = { proposalHeader: true };
@@ -38,31 +37,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== 'success') {
     return json({ values, errors: submission.error ?? {}, formError: null as string | null, stale: false }, { status: 400 });
   }
-  if (proposal.state !== 'draft') {
+  const result = editDraftDetails(actingUser(user), proposal, submission.value);
+  if (!result.ok && result.kind === 'not_draft') {
     return json({ values, errors: {}, formError: 'Only a draft’s details can be edited: this proposal is already being vetted.', stale: false }, { status: 409 });
   }
-  if (!listedCampaign(submission.value.campaignId)) {
+  if (!result.ok && result.kind === 'unknown_campaign') {
     return json({ values, errors: { campaignId: ['Choose one of the campaigns.'] }, formError: null, stale: false }, { status: 400 });
   }
-  const v = submission.value;
-  const saved = updateDraftDetails(
-    proposal.id,
-    v.version,
-    {
-      event_title: v.eventTitle,
-      event_date: v.eventDate,
-      event_place: v.eventPlace,
-      event_description: v.eventDescription,
-      kind: v.kind,
-      campaign_id: v.campaignId,
-    },
-    user.id,
-  );
-  if (!saved) return json({ values, errors: {}, formError: null, stale: true }, { status: 409 });
+  if (!result.ok) return json({ values, errors: {}, formError: null, stale: true }, { status: 409 });
   return redirectWithFlash(`/proposals/${proposal.id}`, { kind: 'success', message: 'Details saved.' });
 }
-
-const listedCampaign = (id: number) => campaignOptions().some((c) => c.id === id);
 
 export default function EditProposal() {
   const { proposal, campaigns } = useLoaderData<typeof loader>();

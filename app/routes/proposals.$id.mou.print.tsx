@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { ORGANIZATION_NAME } from '../../db/seed-data/config';
-import { mouExportFacts } from '../services/mou.server';
+import { mouExportFacts } from '../features/mou/mou.server';
 import { notFound, requireProposal } from '../utils/auth.server';
-import { BodyText } from '../components/mou-document';
+import { BodyText } from '../features/mou/mou-document';
 
 // Print-ready MOU (?version=n, default the latest): the browser's print dialog
 // hides the site's header and footer (see @media print in app.css).
@@ -27,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     savedAt: facts.mou?.created_at ?? null,
     sections: facts.sections,
     record: facts.record,
-    organization: ORGANIZATION_NAME,
+    organization: facts.organization,
     chapterName: facts.proposal.chapter_name,
     partnerName: facts.proposal.partner_name,
     leadName: facts.proposal.proposer_name,

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { mouChangesSinceLastSeen, markMouSeen, mouVersion, mouVersionList } from '../services/mou.server';
-import { proposalView } from '../services/proposal-view.server';
+import { mouChangesSinceLastSeen, markMouSeen, mouVersion, mouVersionList } from '../features/mou/mou.server';
+import { proposalView } from '../features/vetting/proposal-view.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { formatDateTime } from '../utils/labels';
-import { MouDiff } from '../components/mou-diff';
-import { MouDocument, RemovedConditions } from '../components/mou-document';
+import { MouDiff } from '../features/mou/mou-diff';
+import { MouDocument, RemovedConditions } from '../features/mou/mou-document';
 import { Tag } from '../components/forms';
 
 export const handle = { proposalHeader: true };

@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { ORGANIZATION_NAME } from '../../db/seed-data/config';
-import { mouExportFacts } from '../services/mou.server';
-import { mouDocx } from '../services/mou-docx.server';
+import { mouExportFacts } from '../features/mou/mou.server';
+import { mouDocx } from '../features/mou/mou-docx.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 
 // The MOU as a .docx download (?version=n, default the latest saved version).
@@ -17,7 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mouVersion: facts.mou?.version ?? null,
     sections: facts.sections,
     record: facts.record,
-    organization: ORGANIZATION_NAME,
+    organization: facts.organization,
     chapterName: facts.proposal.chapter_name,
     partnerName: facts.proposal.partner_name,
     leadName: facts.proposal.proposer_name,

@@ -2,13 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useEffect } from 'react';
-import { exportBundle, verifyBundle } from '../../db/bundle';
-import { nowIso } from '../../db/connection';
-import { recordsOfProposal } from '../../db/decision-log';
-import { proposalById } from '../../db/proposals';
 import { Tag } from '../components/forms';
-import { RecordEntry, humanize, type RecordView } from '../components/register-record';
-import { RegisterStyles, formatUtc } from '../components/register-entries';
+import { RecordEntry, humanize, type RecordView } from '../features/register/register-record';
+import { RegisterStyles, formatUtc } from '../features/register/register-entries';
+import { recordPageSources } from '../features/register/record.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
 
@@ -48,9 +45,9 @@ function submittedOf(inputs: unknown): unknown {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { proposal } = await requireProposal(request, params.id, 'proposal.view');
-  const detail = proposalById(proposal.id);
+  const { detail, records: stored, check, generatedAt } = recordPageSources(proposal.id);
   if (!detail) notFound('This proposal');
-  const records: RecordView[] = recordsOfProposal(proposal.id).map((r) => {
+  const records: RecordView[] = stored.map((r) => {
     const inputs = parseJson(r.inputs);
     const config = parseJson(r.config_versions);
     return {
@@ -75,9 +72,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       inputsJson: typeof inputs === 'string' ? inputs : JSON.stringify(inputs, null, 2),
     };
   });
-  // The same check the downloaded bundle gets offline, on what the page shows.
-  const bundle = exportBundle(proposal.id);
-  const check = bundle ? verifyBundle(bundle) : { ok: false, message: 'The records could not be read.' };
   const d = detail!;
   return json({
     proposal: {
@@ -97,7 +91,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     records,
     check,
-    generatedAt: nowIso(),
+    generatedAt,
   });
 }
 

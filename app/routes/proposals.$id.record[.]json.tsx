@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { exportBundle } from '../../db/bundle';
+import { proposalBundle } from '../features/register/record.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 
 // One proposal's decision records with their hashes, as a file anyone can
 // verify offline: npm run audit:verify -- --bundle <file>.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { proposal } = await requireProposal(request, params.id, 'proposal.view');
-  const bundle = exportBundle(proposal.id);
+  const bundle = proposalBundle(proposal.id);
   if (!bundle) notFound('This proposal');
   const body = `${JSON.stringify(bundle, null, 2)}\n`;
   // References are letters, digits and hyphens; anything else is replaced so the header stays valid.

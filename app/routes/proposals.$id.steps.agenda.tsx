@@ -4,17 +4,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { evaluateAgenda } from '../../workflows/rules/agenda';
-import { activeConfig, listCampaigns } from '../../db/config';
-import { partnerById, publicPositionsOf } from '../../db/partners';
 import { AgendaMap, classificationInfo } from '../components/agenda-map';
-import { RadioGroup, SelectField, StepShell, TextArea } from '../components/proposal-form';
-import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../components/step-form';
-import { fieldId } from '../components/proposal-form';
-import { matchCountText, matchPositions, PositionSearch, shorten, STANCE_GROUP } from '../components/position-search';
-import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../forms/steps';
-import { agendaFormSchema, agendaInputOf } from '../forms/steps.server';
-import { stepPage, type StepActionData } from '../services/proposals.server';
-import { removedRow, stepFormAction } from '../services/step-forms.server';
+import { RadioGroup, SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
+import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
+import { fieldId } from '../features/vetting/proposal-form';
+import { matchCountText, PositionSearch, shorten, STANCE_GROUP } from '../features/vetting/position-search';
+import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../features/vetting/step-forms';
+import { agendaFormSchema, agendaInputOf } from '../features/vetting/step-forms.server';
+import type { StepActionData } from '../features/vetting/step-action.server';
+import { agendaStepPage, searchPositionCatalog } from '../features/vetting/step-pages.server';
+import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };
@@ -24,56 +23,32 @@ const CLASSIFICATIONS = ['aligned', 'compatible', 'no_position', 'conflicting', 
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
-  const { docs, versions } = activeConfig();
-  const partner = partnerById(proposal.partner_id)!;
-  const campaignName = new Map(listCampaigns(false).map((c) => [c.key, c.name]));
-  return json({
-    ...stepPage(actingUser(user), proposal, 'agenda'),
-    positions: docs.positions.positions.map((p) => ({
-      key: p.key,
-      statement: p.statement,
-      stance: p.stance,
-      campaignKey: p.campaignKey,
-      perceptionSensitive: p.perceptionSensitive,
-      campaign: p.campaignKey ? (campaignName.get(p.campaignKey) ?? p.campaignKey) : null,
-      keywords: p.keywords,
-      sources: p.sources.map((s) => ({ seed: s.seed, quote: s.quote })),
-    })),
-    positionsVersion: versions.positions,
-    partnerPublicPositions: publicPositionsOf(partner),
-  });
+  return json(agendaStepPage(actingUser(user), proposal));
 }
 
+// The catalog search rides on the step form (so nothing typed is lost without JavaScript):
+// its words come back with every re-render of the form.
+const searchWords = (payload: Record<string, unknown>) => String(payload.positionSearch ?? '').slice(0, 200);
+
 export async function action(args: ActionFunctionArgs) {
-  // The catalog search rides on the step form (so nothing typed is lost without JavaScript):
-  // its words come back with every re-render of the form.
-  const positionSearch = String((await args.request.clone().formData()).get('positionSearch') ?? '').slice(0, 200);
-  const response = await stepFormAction(args, 'agenda', {
+  return stepFormAction(args, 'agenda', {
     schema: () => agendaFormSchema,
     inputOf: agendaInputOf,
-    editRows: (values, intent) => {
-      if (intent === 'add-item') {
-        const items = [...values.items, emptyAgendaItem()];
-        return { values: { items }, notice: `Agenda item ${items.length} added.`, focus: `f-items-${items.length - 1}-text` };
-      }
-      const n = removedRow(intent);
-      if (n !== null) {
-        const items = values.items.filter((_, i) => i !== n);
-        return { values: { items }, notice: `Agenda item ${n + 1} removed.`, focus: 'add-item' };
-      }
+    echo: (payload) => ({ positionSearch: searchWords(payload) }),
+    rowNotice: ({ type, index }) =>
+      type === 'insert'
+        ? { notice: `Agenda item ${index + 1} added.`, focus: `f-items-${index}-text` }
+        : { notice: `Agenda item ${index + 1} removed.`, focus: 'add-item' },
+    editRows: (values, intent, payload) => {
       if (intent === 'search-positions') {
-        const found = matchPositions(activeConfig().docs.positions.positions, positionSearch);
-        const notice = positionSearch.trim() ? matchCountText(found.length, positionSearch) : 'Type words to look for in the positions catalog.';
+        const words = searchWords(payload);
+        const found = searchPositionCatalog(words);
+        const notice = words.trim() ? matchCountText(found.length, words) : 'Type words to look for in the positions catalog.';
         return { values, notice, focus: 'f-positionSearch' };
       }
       return null;
     },
   });
-  if (!response.headers.get('content-type')?.includes('application/json')) return response;
-  const data = (await response.json()) as Record<string, unknown>;
-  const headers = new Headers(response.headers);
-  headers.delete('content-length');
-  return json({ ...data, positionSearch }, { status: response.status, headers });
 }
 
 export default function AgendaStep() {
@@ -184,7 +159,7 @@ export default function AgendaStep() {
         })}
       </ol>
       {page.editable ? (
-        <button type="submit" name="intent" value="add-item" id="add-item" className="button button--secondary">
+        <button {...insertRowButton(emptyAgendaItem())} id="add-item" className="button button--secondary">
           <span aria-hidden="true">+ </span>Add an agenda item
         </button>
       ) : null}

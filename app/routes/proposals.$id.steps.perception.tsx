@@ -4,14 +4,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { evaluatePerception } from '../../workflows/rules/perception';
-import { SKIP_RULES, type PersistedVetting } from '../../workflows/machine';
-import { activeConfig } from '../../db/config';
-import { RadioGroup, StepShell, TextArea } from '../components/proposal-form';
-import { OutcomePanel, useStepForm } from '../components/step-form';
-import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../forms/steps';
-import { perceptionFormSchema, perceptionInputOf } from '../forms/steps.server';
-import { stepPage, type StepActionData } from '../services/proposals.server';
-import { stepFormAction } from '../services/step-forms.server';
+import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
+import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
+import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../features/vetting/step-forms';
+import { perceptionInputOf } from '../features/vetting/step-forms.server';
+import type { StepActionData } from '../features/vetting/step-action.server';
+import { currentPerceptionFormSchema, perceptionStepPage } from '../features/vetting/step-pages.server';
+import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };
@@ -25,22 +24,12 @@ const ANSWERS = [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
-  const { docs, versions } = activeConfig();
-  const context = (JSON.parse(proposal.workflow) as PersistedVetting).context;
-  return json({
-    ...stepPage(actingUser(user), proposal, 'perception'),
-    checklist: docs.perception_checklist,
-    checklistVersion: versions.perception_checklist,
-    required: context.perceptionRequired,
-    reasons: context.perceptionReasons,
-    notRequiredRule: SKIP_RULES.perceptionNotRequired,
-    agendaDone: !['draft', 'values', 'agenda'].includes(proposal.state),
-  });
+  return json(perceptionStepPage(actingUser(user), proposal));
 }
 
 export async function action(args: ActionFunctionArgs) {
   return stepFormAction(args, 'perception', {
-    schema: () => perceptionFormSchema(activeConfig().docs.perception_checklist),
+    schema: currentPerceptionFormSchema,
     inputOf: perceptionInputOf,
   });
 }

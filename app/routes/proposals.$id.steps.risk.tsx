@@ -5,14 +5,14 @@ import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 // Only the pure risk rules reach the browser (no zod, no workflow machine).
 import { evaluateRisk } from '../../workflows/rules/risk';
-import { activeConfig } from '../../db/config';
 import { HeatMap } from '../components/heat-map';
-import { SelectField, StepShell, TextArea } from '../components/proposal-form';
-import { ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../components/step-form';
-import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../forms/steps';
-import { riskFormSchema, riskInputOf } from '../forms/steps.server';
-import { stepPage, type StepActionData } from '../services/proposals.server';
-import { removedRow, stepFormAction } from '../services/step-forms.server';
+import { SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
+import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
+import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../features/vetting/step-forms';
+import { riskFormSchema, riskInputOf } from '../features/vetting/step-forms.server';
+import type { StepActionData } from '../features/vetting/step-action.server';
+import { riskStepPage } from '../features/vetting/step-pages.server';
+import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };
@@ -20,26 +20,17 @@ export const meta: MetaFunction = () => [{ title: 'Risk scoring · Cosponsor' }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
-  const { docs, versions } = activeConfig();
-  return json({ ...stepPage(actingUser(user), proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix });
+  return json(riskStepPage(actingUser(user), proposal));
 }
 
 export async function action(args: ActionFunctionArgs) {
   return stepFormAction(args, 'risk', {
     schema: () => riskFormSchema,
     inputOf: riskInputOf,
-    editRows: (values, intent) => {
-      if (intent === 'add-risk' || intent === 'add-benefit') {
-        const kind = intent === 'add-risk' ? 'risk' : 'benefit';
-        const items = [...values.items, emptyRiskItem(kind)];
-        return { values: { items }, notice: `A ${kind} was added (item ${items.length}).`, focus: `f-items-${items.length - 1}-category` };
-      }
-      const n = removedRow(intent);
-      if (n !== null) {
-        return { values: { items: values.items.filter((_, i) => i !== n) }, notice: `Item ${n + 1} removed.`, focus: 'add-risk' };
-      }
-      return null;
-    },
+    rowNotice: ({ type, index }, values) =>
+      type === 'insert'
+        ? { notice: `A ${values.items[index]?.kind ?? 'risk'} was added (item ${index + 1}).`, focus: `f-items-${index}-category` }
+        : { notice: `Item ${index + 1} removed.`, focus: 'add-risk' },
   });
 }
 
@@ -154,10 +145,10 @@ export default function RiskStep() {
       </ol>
       {page.editable ? (
         <div className="row">
-          <button type="submit" name="intent" value="add-risk" id="add-risk" className="button button--secondary">
+          <button {...insertRowButton(emptyRiskItem('risk'))} id="add-risk" className="button button--secondary">
             <span aria-hidden="true">+ </span>Add a risk
           </button>
-          <button type="submit" name="intent" value="add-benefit" className="button button--secondary">
+          <button {...insertRowButton(emptyRiskItem('benefit'))} className="button button--secondary">
             <span aria-hidden="true">+ </span>Add a benefit
           </button>
         </div>

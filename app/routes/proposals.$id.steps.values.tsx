@@ -3,13 +3,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { evaluateValues } from '../../workflows/rules/values';
-import { RadioGroup, StepShell, TextArea } from '../components/proposal-form';
-import { OutcomePanel, useStepForm } from '../components/step-form';
-import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../forms/steps';
-import { valuesFormSchema, valuesInputOf } from '../forms/steps.server';
-import { activeConfig } from '../../db/config';
-import { stepPage, type StepActionData } from '../services/proposals.server';
-import { stepFormAction } from '../services/step-forms.server';
+import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
+import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
+import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../features/vetting/step-forms';
+import { valuesInputOf } from '../features/vetting/step-forms.server';
+import type { StepActionData } from '../features/vetting/step-action.server';
+import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/step-pages.server';
+import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
 export const handle = { proposalHeader: true };
@@ -24,13 +24,12 @@ const RATINGS = [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
-  const { docs, versions } = activeConfig();
-  return json({ ...stepPage(actingUser(user), proposal, 'values'), criteria: docs.values_criteria.criteria, rubricVersion: versions.values_criteria });
+  return json(valuesStepPage(actingUser(user), proposal));
 }
 
 export async function action(args: ActionFunctionArgs) {
   return stepFormAction(args, 'values', {
-    schema: () => valuesFormSchema(activeConfig().docs.values_criteria.criteria),
+    schema: currentValuesFormSchema,
     inputOf: valuesInputOf,
   });
 }

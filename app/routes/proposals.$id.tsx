@@ -6,7 +6,7 @@ import { json } from '@remix-run/node';
 import { Link, Outlet, useLoaderData, useMatches } from '@remix-run/react';
 import { Tag } from '../components/forms';
 import { Stepper } from '../components/stepper';
-import { proposalView } from '../services/proposal-view.server';
+import { proposalView } from '../features/vetting/proposal-view.server';
 import { actingUser, notFound, requireProposal } from '../utils/auth.server';
 import { formatDate, formatDateTime, kindLabel, stateLabel, stateTone, stepLabel } from '../utils/labels';
 

@@ -4,13 +4,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { availableEvents, type PersistedVetting } from '../../workflows/machine';
-import { FormAlerts, TextArea } from '../components/proposal-form';
-import { withdrawSchema } from '../forms/proposal.server';
-import { mapFieldErrors } from '../services/proposals.server';
-import { decide } from '../services/vetting.server';
-import { STALE_NOTE } from '../forms/steps';
+import { FormAlerts, TextArea } from '../features/vetting/proposal-form';
+import { withdrawSchema } from '../features/vetting/proposal-forms.server';
+import { mapFieldErrors } from '../features/vetting/proposals.server';
+import { decide } from '../features/vetting/vetting.server';
+import { STALE_NOTE } from '../features/vetting/step-forms';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { stateLabel } from '../utils/labels';
+import { statusOf } from '../utils/errors.server';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const handle = { proposalHeader: true };
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const stale = result.error.kind === 'stale';
     return json(
       { values, errors: mapFieldErrors(result.error.fieldErrors), formError: stale ? null : result.error.message, stale },
-      { status: stale ? 409 : 400 },
+      { status: statusOf(result.error) },
     );
   }
   return redirectWithFlash(`/proposals/${proposal.id}`, { kind: 'success', message: 'Proposal withdrawn. The reason is on the record.' });

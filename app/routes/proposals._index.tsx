@@ -3,9 +3,9 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { expireDueApprovals } from '../services/expiry.server';
+import { expireDueApprovals } from '../jobs/expiry.server';
 import { hasRole } from '../services/permissions';
-import { proposalGroups } from '../services/proposals.server';
+import { proposalGroups } from '../features/vetting/proposals.server';
 import { actingUser, requireUser } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone, stepLabel } from '../utils/labels';
 

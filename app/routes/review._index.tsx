@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { expireDueApprovals, todayUtc } from '../services/expiry.server';
+import { expireDueApprovals, todayUtc } from '../jobs/expiry.server';
 import {
   parseQueueQuery,
   queueFilterChoices,
@@ -10,7 +10,7 @@ import {
   type EventTiming,
   type QueueFlag,
   type QueueQuery,
-} from '../services/review.server';
+} from '../features/review/review.server';
 import { requirePermission } from '../utils/auth.server';
 import { kindLabel } from '../utils/labels';
 

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { expireDueApprovals, todayUtc } from '../services/expiry.server';
-import { REVETTING_HORIZON_DAYS, revettingList } from '../services/review.server';
+import { expireDueApprovals, todayUtc } from '../jobs/expiry.server';
+import { REVETTING_HORIZON_DAYS, revettingList } from '../features/review/review.server';
 import { requirePermission } from '../utils/auth.server';
 import { formatDate, stateLabel, stateTone } from '../utils/labels';
 

@@ -1,7 +1,8 @@
-import { json, redirect } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { proposalRow } from '../../db/proposals';
 import { can, type Action, type ActingUser } from '../services/permissions';
 import type { Proposal } from '../../db/schema';
+import { toResponse } from './errors.server';
 import { getSessionUser, type SessionUser } from './session.server';
 
 // require* helpers: every loader and action starts with one. They throw
@@ -18,18 +19,18 @@ export async function requireUser(request: Request): Promise<SessionUser> {
     const back = `${url.pathname}${url.search}`;
     const login = back === '/' ? '/login' : `/login?redirectTo=${encodeURIComponent(back)}`;
     if (request.method === 'GET' || request.method === 'HEAD') throw redirect(login);
-    throw json({ message: 'Your session has ended. Sign in again; what you typed was not saved.', login }, { status: 401 });
+    throw toResponse({ kind: 'signed_out', message: 'Your session has ended. Sign in again; what you typed was not saved.' }, { login });
   }
   return user;
 }
 
 /** A 403 with the reason, shown by the error page. */
 export function forbidden(reason: string): never {
-  throw json({ message: reason }, { status: 403 });
+  throw toResponse({ kind: 'forbidden', message: reason });
 }
 
 export function notFound(what: string): never {
-  throw json({ message: `${what} was not found.` }, { status: 404 });
+  throw toResponse({ kind: 'not_found', message: `${what} was not found.` });
 }
 
 export async function requirePermission(request: Request, action: Action, subject?: Parameters<typeof can>[2]) {

@@ -10,7 +10,7 @@ import { userById, type UserWithRoles } from '../../db/users';
 const runtimeEnv = process.env;
 const secureCookie = (request: Request) => runtimeEnv.NODE_ENV === 'production' || new URL(request.url).protocol === 'https:';
 const secret = process.env.SESSION_SECRET || 'development-only-secret-do-not-use-in-production';
-export const SESSION_TTL_MS = Number(process.env.SESSION_TTL_HOURS || 12) * 3600_000;
+const SESSION_TTL_MS = Number(process.env.SESSION_TTL_HOURS || 12) * 3600_000;
 
 const sessionCookie = createCookie('cosponsor_session', {
   httpOnly: true,
@@ -98,4 +98,3 @@ export async function readFlash(request: Request): Promise<{ flash: Flash | null
   return { flash, setCookie: await flashStorage.commitSession(session) };
 }
 
-export { redirect };

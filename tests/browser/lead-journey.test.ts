@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
-import { decide } from '../../app/services/vetting.server';
+import { decide } from '../../app/features/vetting/vetting.server';
 import { checkA11y, newPage, screenshot, signIn, startBrowserEnv, submitWith, type BrowserEnv } from './support';
 
 // Example case 1 of the brief, walked in Chromium as the Chicago chapter lead:

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { createUser } from '../../db/users';
-import { hashPassword } from '../../app/services/password.server';
+import { hashPassword } from '../../app/features/auth/password.server';
 import { actor, demoProposalId, newPartner, proposalInReview } from '../integration/review-fixtures';
 import { checkA11y, newPage, screenshot, signIn, startBrowserEnv, type BrowserEnv } from './support';
 

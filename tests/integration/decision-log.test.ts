@@ -180,7 +180,7 @@ describe('verifyLog while another process keeps deciding', () => {
       script,
       `import { first, qb, useDatabase } from ${JSON.stringify(path.join(REPO, 'db/connection.ts'))};
 import { userByEmail } from ${JSON.stringify(path.join(REPO, 'db/users.ts'))};
-import { createProposal, decide } from ${JSON.stringify(path.join(REPO, 'app/services/vetting.server.ts'))};
+import { createProposal, decide } from ${JSON.stringify(path.join(REPO, 'app/features/vetting/vetting.server.ts'))};
 useDatabase(process.argv[2]!);
 const u = userByEmail('lead@cosponsor.test')!;
 const lead = { id: u.id, name: u.name, roles: u.roles, chapterId: u.chapter_id };

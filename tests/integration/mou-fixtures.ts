@@ -2,7 +2,7 @@ import { first, qb } from '../../db/connection';
 import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
 import { demoProposals, demoUsers } from '../../db/seed-data/demo';
-import { runDemoProposal } from '../../app/services/seed.server';
+import { runDemoProposal } from '../../scripts/seed/demo';
 import type { ActingUser } from '../../app/services/permissions';
 
 // Proposals for the MOU tests, sent through the real decision service by the

@@ -14,9 +14,9 @@ import {
   requiredClausesFor,
   saveMou,
   saveMouTemplate,
-} from '../../app/services/mou.server';
-import { mouDocx } from '../../app/services/mou-docx.server';
-import { DecisionError } from '../../app/services/vetting.server';
+} from '../../app/features/mou/mou.server';
+import { mouDocx } from '../../app/features/mou/mou-docx.server';
+import { DecisionError } from '../../app/features/vetting/vetting.server';
 import type { MouSection } from '../../workflows/mou';
 import { freshDatabase } from '../support/db';
 import { actor, approvedCase1, proposalAtMouStep } from './mou-fixtures';

@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { getDb, qb, run } from '../../db/connection';
 import { createPartner, findPartnerCandidates, partnerById } from '../../db/partners';
@@ -51,7 +50,7 @@ describe('partner names in every script', () => {
   it('re-keys partners stored with the old Latin-only key', async () => {
     run(qb().updateTable('partners').set({ normalized_name: '' }).where('id', '=', alHaq));
     expect(findPartnerCandidates('مؤسسة الحق').map((c) => c.id)).not.toContain(alHaq);
-    await rekeyNames(getDb().kysely as unknown as Kysely<any>);
+    await rekeyNames(getDb().kysely as unknown as Parameters<typeof rekeyNames>[0]);
     expect(partnerById(alHaq)?.normalized_name).toBe(normalizePartnerName('مؤسسة الحق'));
     expect(findPartnerCandidates('مؤسسة الحق').map((c) => c.id)).toContain(alHaq);
   });

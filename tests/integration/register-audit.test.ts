@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { first, getDb, qb } from '../../db/connection';
 import { userByEmail } from '../../db/users';
-import { lastAuditRun, recentAuditRuns, runAudit } from '../../app/services/register.server';
+import { lastAuditRun, recentAuditRuns, runAudit } from '../../app/features/register/register.server';
 import { freshDatabase } from '../support/db';
 
 describe('audit runs', () => {

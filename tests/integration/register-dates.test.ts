@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { all, first, getDb, qb } from '../../db/connection';
 import { searchDecisions, type RegisterFilter } from '../../db/register';
 import { userByEmail } from '../../db/users';
-import { createProposal } from '../../app/services/vetting.server';
+import { createProposal } from '../../app/features/vetting/vetting.server';
 
 // Date filters go through the per-day seq bounds (decision_days). Records are
 // written on chosen days, one of them out of seq order, as a clock step back

@@ -13,8 +13,8 @@ import {
   registerSearchParams,
   searchRegister,
   snippetParts,
-} from '../../app/services/register.server';
-import { createProposal } from '../../app/services/vetting.server';
+} from '../../app/features/register/register.server';
+import { createProposal } from '../../app/features/vetting/vetting.server';
 
 function actor(email: string): ActingUser {
   const u = userByEmail(email)!;

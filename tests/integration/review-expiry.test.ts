@@ -5,10 +5,10 @@ import { all, getDb, qb } from '../../db/connection';
 import { verifyLog } from '../../db/decision-log';
 import { dueApprovals } from '../../db/review';
 import { proposalRow } from '../../db/proposals';
-import { expireDueApprovals } from '../../app/services/expiry.server';
-import { inboxFor, markAllRead } from '../../app/services/inbox.server';
-import { revettingList } from '../../app/services/review.server';
-import { decide } from '../../app/services/vetting.server';
+import { expireDueApprovals } from '../../app/jobs/expiry.server';
+import { inboxFor, markAllRead } from '../../app/features/inbox/inbox.server';
+import { revettingList } from '../../app/features/review/review.server';
+import { decide } from '../../app/features/vetting/vetting.server';
 import { SYSTEM_ACTOR } from '../../app/services/permissions';
 import { actor, daysFromToday, decideAs, newPartner, proposalInReview } from './review-fixtures';
 
@@ -29,7 +29,7 @@ type Sweep = { ready: Promise<void>; go: () => void; done: Promise<number[]> };
  * ready, and on "go" runs expireDueApprovals(today), printing the ids it expired.
  */
 function sweepInAnotherProcess(today: string): Sweep {
-  const module = path.resolve('app/services/expiry.server.ts');
+  const module = path.resolve('app/jobs/expiry.server.ts');
   const connection = path.resolve('db/connection.ts');
   const code = `
     const { expireDueApprovals } = await import(${JSON.stringify(module)});

@@ -2,8 +2,8 @@ import { first, qb } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
-import { generatedMouFor, saveMouVersion } from '../../app/services/mou.server';
-import { createProposal, decide } from '../../app/services/vetting.server';
+import { generatedMouFor, saveMouVersion } from '../../app/features/mou/mou.server';
+import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 import type { ActingUser } from '../../app/services/permissions';
 
 // Proposals for the staff-review tests, sent through the real decision

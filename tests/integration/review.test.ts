@@ -7,19 +7,18 @@ import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { recordsSinceVersion } from '../../db/review';
 import { createUser } from '../../db/users';
 import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
-import { inboxFor, markAllRead, markRead } from '../../app/services/inbox.server';
-import { recordScreeningAnswer } from '../../app/services/outside/screening.server';
+import { inboxFor, markAllRead, markRead } from '../../app/features/inbox/inbox.server';
+import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
 import {
   eventTiming,
   positionKeyFor,
   QUEUE_PAGE_SIZE,
   reviewDossier,
   reviewQueue,
-  submitReviewForm,
   type QueueQuery,
-} from '../../app/services/review.server';
-import { createProposal } from '../../app/services/vetting.server';
-import { formValues } from '../../app/forms/review.server';
+} from '../../app/features/review/review.server';
+import { createProposal } from '../../app/features/vetting/vetting.server';
+import { submitReviewForm } from '../../app/features/review/review-forms.server';
 import {
   ALIGNED_ITEM,
   actor,
@@ -42,7 +41,7 @@ function form(fields: Record<string, string | string[]>): FormData {
 
 function submit(id: number, email: string, fields: Record<string, string | string[]>) {
   const data = form(fields);
-  return submitReviewForm(id, actor(email), data, formValues(data), today());
+  return submitReviewForm(id, actor(email), data, today());
 }
 
 describe('the review queue', () => {
@@ -392,7 +391,7 @@ describe('the inbox', () => {
     const count = () => first(qb().selectFrom('inbox').select((eb) => eb.fn.countAll<number>().as('n')))!.n;
     const before = count();
     const stale = form({ intent: 'approve', version: String(proposalRow(id)!.version + 5), conditions: '', endDate: '' });
-    expect(submitReviewForm(id, actor('staff@cosponsor.test'), stale, {}, today()).ok).toBe(false);
+    expect(submitReviewForm(id, actor('staff@cosponsor.test'), stale, today()).ok).toBe(false);
     expect(count()).toBe(before);
   });
 

@@ -14,7 +14,7 @@ import { canonicalJson } from '../../db/record-hash';
 import type { DecisionRecord } from '../../db/schema';
 import { createUser, userByEmail } from '../../db/users';
 import { SYSTEM_ACTOR, type ActingUser } from '../../app/services/permissions';
-import { createProposal, decide, type DecideResult, type DecisionErrorKind } from '../../app/services/vetting.server';
+import { createProposal, decide, type DecideResult, type DecisionErrorKind } from '../../app/features/vetting/vetting.server';
 import { SKIP_RULES } from '../../workflows';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -233,7 +233,7 @@ describe('two decisions made on the same version', () => {
     fs.writeFileSync(
       script,
       `import { getDb, useDatabase } from ${JSON.stringify(path.join(REPO, 'db/connection.ts'))};
-import { decide } from ${JSON.stringify(path.join(REPO, 'app/services/vetting.server.ts'))};
+import { decide } from ${JSON.stringify(path.join(REPO, 'app/features/vetting/vetting.server.ts'))};
 const [file, proposalId, version, actor] = process.argv.slice(2);
 useDatabase(file!);
 getDb().sqlite.exec('BEGIN IMMEDIATE');

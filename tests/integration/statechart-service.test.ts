@@ -7,7 +7,7 @@ import { recordsOfProposal, verifyLog } from '../../db/decision-log';
 import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
 import type { ActingUser } from '../../app/services/permissions';
-import { createProposal, decide } from '../../app/services/vetting.server';
+import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 import {
   initialVetting,
   transition,

@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { MOCK_URLS } from '../../app/services/outside/http.server';
+import { MOCK_URLS } from '../../app/features/outside/http.server';
 import { faultsFor } from './faults';
 
 // ProPublica Nonprofit Explorer API v2, as the registry lookup uses it:

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
-import { MOCK_URLS } from '../../app/services/outside/http.server';
-import { verifyWebhookSignature } from '../../app/services/outside/notifications.server';
+import { MOCK_URLS } from '../../app/features/outside/http.server';
+import { verifyWebhookSignature } from '../../app/features/outside/notifications.server';
 import { faultsFor } from './faults';
 
 // Two receivers: a Slack-compatible incoming webhook (200 "ok", errors as
@@ -48,7 +48,7 @@ function receiverSecret(): string {
 export const webhookHandlers = [
   http.post(SLACK_URL, async ({ request }) => {
     const body = await request.text();
-    let parsed: { text?: unknown } | null = null;
+    let parsed: { text?: unknown } | null;
     try {
       parsed = JSON.parse(body) as { text?: unknown };
     } catch {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deliverDueNotifications } from '../../app/services/outside/outbox.server';
-import { registryLookup } from '../../app/services/outside/registry.server';
-import { screenPartner } from '../../app/services/outside/screening.server';
-import { decide } from '../../app/services/vetting.server';
+import { deliverDueNotifications } from '../../app/jobs/outbox.server';
+import { registryLookup } from '../../app/features/outside/registry.server';
+import { screenPartner } from '../../app/features/outside/screening.server';
+import { decide } from '../../app/features/vetting/vetting.server';
 import { first, qb } from '../../db/connection';
 import { DESIGNATED_PARTNER_NAME } from '../../db/seed-data/screening-fixtures';
 import { userByEmail } from '../../db/users';

@@ -11,7 +11,7 @@ import {
   verifyWebhookSignature,
   webhookSignature,
   type ProposalFacts,
-} from '../../app/services/outside/notifications.server';
+} from '../../app/features/outside/notifications.server';
 import type { DecisionRecord } from '../../db/schema';
 
 // The test vector published in docs/outside-services.md. If this changes,

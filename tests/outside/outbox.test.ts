@@ -7,9 +7,9 @@ import {
   deliverDueNotifications,
   enqueueNotifications,
   startOutboxWorker,
-} from '../../app/services/outside/outbox.server';
+} from '../../app/jobs/outbox.server';
 import type { ActingUser } from '../../app/services/permissions';
-import { decide } from '../../app/services/vetting.server';
+import { decide } from '../../app/features/vetting/vetting.server';
 import { all, closeDatabase, first, qb, run, transaction } from '../../db/connection';
 import { recordsOfProposal } from '../../db/decision-log';
 import { outboxAttempts, outboxRowsOfDecision, outboxSummary, type OutboxRow } from '../../db/outside';
@@ -185,7 +185,7 @@ describe('delivery', () => {
 
     // A new process: fresh module instances, the same database file.
     vi.resetModules();
-    const restarted = await import('../../app/services/outside/outbox.server');
+    const restarted = await import('../../app/jobs/outbox.server');
     const report = await restarted.deliverDueNotifications(later());
     expect(report.delivered).toBe(2);
     const again = await restarted.deliverDueNotifications(later(60_000));
@@ -381,7 +381,7 @@ describe('the demo seed', () => {
   it('announces none of its history, even with channels configured', async () => {
     process.env.SLACK_WEBHOOK_URL = SLACK_URL;
     freshDatabase('empty');
-    const { seedDemo } = await import('../../app/services/seed.server');
+    const { seedDemo } = await import('../../scripts/seed/demo');
     await seedDemo({ passwordHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==' });
     expect(first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))!.n).toBeGreaterThan(20);
     expect(all(qb().selectFrom('outbox').select('id'))).toEqual([]);

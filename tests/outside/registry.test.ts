@@ -6,7 +6,7 @@ import {
   prefillPartner,
   registryLookup,
   searchRegistry,
-} from '../../app/services/outside/registry.server';
+} from '../../app/features/outside/registry.server';
 import { all, qb } from '../../db/connection';
 import { freshDatabase } from '../support/db';
 import { mockServer } from '../support/setup';

@@ -4,9 +4,9 @@ import {
   screenPartner,
   screeningInputsFor,
   screeningsOfProposal,
-} from '../../app/services/outside/screening.server';
+} from '../../app/features/outside/screening.server';
 import type { ActingUser } from '../../app/services/permissions';
-import { decide } from '../../app/services/vetting.server';
+import { decide } from '../../app/features/vetting/vetting.server';
 import { countRecords, recordsOfProposal } from '../../db/decision-log';
 import { first, qb } from '../../db/connection';
 import { proposalRow } from '../../db/proposals';

@@ -2,9 +2,9 @@ import net, { type AddressInfo } from 'node:net';
 import { http, passthrough } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { all, qb } from '../../db/connection';
-import { outsideFetch } from '../../app/services/outside/http.server';
-import { slackBody, type NotificationEvent } from '../../app/services/outside/notifications.server';
-import { runAudit } from '../../app/services/register.server';
+import { outsideFetch } from '../../app/features/outside/http.server';
+import { slackBody, type NotificationEvent } from '../../app/features/outside/notifications.server';
+import { runAudit } from '../../app/features/register/register.server';
 import { mockServer } from '../support/setup';
 
 // The smaller findings: Slack's fallback text, concurrent audits, and what an

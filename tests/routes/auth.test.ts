@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { all, first, getDb, qb, run, useDatabase } from '../../db/connection';
 import { recordLoginAttempt } from '../../db/login-attempts';
 import { chapterByName, listChapters, listUsers, userByEmail } from '../../db/users';
-import { verifyPassword } from '../../app/services/password.server';
+import { verifyPassword } from '../../app/features/auth/password.server';
 import { startApp, type TestApp } from '../support/app-server';
 
 // Accounts, chapters and sign-in throttling, through the real pages over HTTP.

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { all, qb } from '../../db/connection';
 import { proposalRow, stepDraft } from '../../db/proposals';
-import { decide, createProposal } from '../../app/services/vetting.server';
+import { decide, createProposal } from '../../app/features/vetting/vetting.server';
 import { actor, ALIGNED_ITEM, campaignId, CRITERIA, daysFromToday, newPartner } from '../integration/review-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 

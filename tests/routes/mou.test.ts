@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { latestRecordOfProposal, recordsOfProposal } from '../../db/decision-log';
 import { mouVersion, mouVersionList, proposalRow } from '../../db/proposals';
-import { initialEditorState, type EditorState } from '../../app/services/mou.server';
-import { decide } from '../../app/services/vetting.server';
+import { initialEditorState, type EditorState } from '../../app/features/mou/mou.server';
+import { decide } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { actor, approvedCase1, proposalAtMouStep, seededCase1 } from '../integration/mou-fixtures';
 

@@ -3,10 +3,10 @@ import { all, first, qb } from '../../db/connection';
 import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { chapterByName, createUser, userByEmail } from '../../db/users';
 import { demoPartners, demoProposals } from '../../db/seed-data/demo';
-import { hashPassword } from '../../app/services/password.server';
+import { hashPassword } from '../../app/features/auth/password.server';
 import type { ActingUser } from '../../app/services/permissions';
-import { DEMO_PASSWORD, runDemoProposal } from '../../app/services/seed.server';
-import { decide } from '../../app/services/vetting.server';
+import { DEMO_PASSWORD, runDemoProposal } from '../../scripts/seed/demo';
+import { decide } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
 
 // The permission matrix: ONE table of routes and actions, each tried as every

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProposals, proposalRow, stepDraft } from '../../db/proposals';
 import { activeConfig } from '../../db/config';
 import { findPartnerCandidates } from '../../db/partners';
-import { computeSteps } from '../../app/services/proposal-view.server';
-import { formKey } from '../../app/forms/steps';
-import { mapFieldErrors } from '../../app/services/proposals.server';
+import { computeSteps } from '../../app/features/vetting/proposal-view.server';
+import { formKey } from '../../app/features/vetting/step-forms';
+import { mapFieldErrors } from '../../app/features/vetting/proposals.server';
 import { startApp, type TestApp } from '../support/app-server';
 
 // The chapter lead's pages over HTTP, without a browser: what the server answers

@@ -8,7 +8,7 @@ import { all, first, qb } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { userByEmail } from '../../db/users';
 import type { ActingUser } from '../../app/services/permissions';
-import { createProposal } from '../../app/services/vetting.server';
+import { createProposal } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
 
 // The register pages over HTTP, against the built app and this file's copy of
@@ -286,15 +286,23 @@ function parseCsv(input: string): string[][] {
   for (let i = 0; i < input.length; i++) {
     const c = input[i]!;
     if (quoted) {
-      if (c === '"' && input[i + 1] === '"') (field += '"'), i++;
+      if (c === '"' && input[i + 1] === '"') {
+        field += '"';
+        i++;
+      }
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    }
     else if (c === '\r' && input[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
-      (row = []), (field = ''), i++;
+      row = [];
+      field = '';
+      i++;
     } else field += c;
   }
   if (field !== '' || row.length > 0) rows.push([...row, field]);

@@ -3,9 +3,9 @@ import { first, qb } from '../../db/connection';
 import { mouVersion, proposalRow } from '../../db/proposals';
 import { createUser } from '../../db/users';
 import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
-import { hashPassword } from '../../app/services/password.server';
-import { saveMouVersion } from '../../app/services/mou.server';
-import { recordScreeningAnswer } from '../../app/services/outside/screening.server';
+import { hashPassword } from '../../app/features/auth/password.server';
+import { saveMouVersion } from '../../app/features/mou/mou.server';
+import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { actor, daysFromToday, decideAs, newPartner, proposalInReview } from '../integration/review-fixtures';
 

@@ -205,7 +205,7 @@ export async function runFuzzCampaign(app: FuzzApp, build: Pick<ServerBuild, 'ro
     const data = rnd.chance(0.15) ? `${path.includes('?') ? '&' : '?'}_data=${encodeURIComponent(route.id)}` : '';
     const before = options.checkRows === false ? null : countRows();
     let status: number;
-    let text = '';
+    let text: string;
     try {
       const response = await fetch(`${app.url}${path}${data}`, {
         method: 'POST',

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { closeDatabase, getDb, useDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
-import { hashPassword } from '../../app/services/password.server';
-import { DEMO_PASSWORD, seedDemo } from '../../app/services/seed.server';
+import { hashPassword } from '../../app/features/auth/password.server';
+import { DEMO_PASSWORD, seedDemo } from '../../scripts/seed/demo';
 
 // Builds two base databases once per run: one only migrated, one migrated and
 // seeded with the demo data. Each test file works on its own copy.

@@ -1,7 +1,7 @@
 // Run as its own process by tests/outside/slow-service.test.ts: the server's web
 // globals, then outside calls to the URLs given, then a second of life.
 import { installFetchGlobals } from '../../app/http/globals.server';
-import { outsideFetch } from '../../app/services/outside/http.server';
+import { outsideFetch } from '../../app/features/outside/http.server';
 
 installFetchGlobals();
 const [mode, url] = process.argv.slice(2);

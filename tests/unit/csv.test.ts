@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_BOM, csvCell, toCsv, type CsvColumn } from '../../app/services/csv';
+import { CSV_BOM, csvCell, toCsv, type CsvColumn } from '../../app/features/register/csv';
 
 type Row = { name: string; note: string | null; n: number };
 const columns: CsvColumn<Row>[] = [

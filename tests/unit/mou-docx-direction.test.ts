@@ -1,6 +1,6 @@
 import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { mouDocx } from '../../app/services/mou-docx.server';
+import { mouDocx } from '../../app/features/mou/mou-docx.server';
 import { isRightToLeft } from '../../app/utils/text-direction';
 
 // Right-to-left paragraphs in the .docx are marked so Word lays them out from the right.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEditorIntent, type EditorState } from '../../app/services/mou.server';
+import { applyEditorIntent, type EditorState } from '../../app/features/mou/mou.server';
 
 // The editor's add / remove / restore, which run on the server so the page works without JavaScript.
 

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ROLES } from '../../../workflows/types';
+import { MIN_PASSWORD_LENGTH } from '../auth/password.server';
+
+// Admin form schemas. Server-only, so zod never ships to the browser; the pages
+// show the errors the server returns beside each field.
+
+const roles = z
+  .array(z.enum(ROLES, { error: 'Choose one of the listed roles.' }), { error: 'Choose at least one role.' })
+  .min(1, 'Choose at least one role.');
+const chapterId = z.number({ error: 'Choose a chapter from the list.' }).int().positive().optional();
+
+/** A chapter lead leads a chapter: without one they could see and propose nothing. */
+const leadNeedsChapter = <T extends { roles: string[]; chapterId?: number }>(schema: z.ZodType<T>) =>
+  schema.refine((v) => !v.roles.includes('chapter_lead') || v.chapterId !== undefined, {
+    path: ['chapterId'],
+    message: 'A chapter lead needs a chapter: choose one.',
+    // Also checked when another field failed, so every error shows at once.
+    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'roles' && issue.path?.[0] !== 'chapterId'),
+  });
+
+export const createUserSchema = leadNeedsChapter(
+  z.object({
+    intent: z.literal('create'),
+    name: z.string({ error: 'Enter the person’s name.' }).trim().min(1, 'Enter the person’s name.').max(120, 'Keep the name under 120 characters.'),
+    email: z.string({ error: 'Enter an e-mail address.' }).trim().toLowerCase().email('Enter a valid e-mail address, like name@example.org.'),
+    password: z
+      .string({ error: `Enter an initial password of at least ${MIN_PASSWORD_LENGTH} characters.` })
+      .min(MIN_PASSWORD_LENGTH, {
+        error: (issue) =>
+          `The password is too short: use at least ${MIN_PASSWORD_LENGTH} characters (this one has ${String(issue.input ?? '').length}).`,
+      })
+      .max(200, 'Keep the password under 200 characters.'),
+    roles,
+    chapterId,
+  }),
+);
+
+const userStatusSchema = z.object({ intent: z.enum(['deactivate', 'reactivate']) });
+
+/** The account page's two forms: access (roles, chapter) and deactivate/reactivate. */
+export const userPageSchema = z
+  .discriminatedUnion('intent', [z.object({ intent: z.literal('update'), roles, chapterId }), userStatusSchema], {
+    error: 'Choose an action on this page.',
+  })
+  .refine((v) => v.intent !== 'update' || !v.roles.includes('chapter_lead') || v.chapterId !== undefined, {
+    path: ['chapterId'],
+    message: 'A chapter lead needs a chapter: choose one.',
+    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'roles' && issue.path?.[0] !== 'chapterId' && issue.path?.[0] !== 'intent'),
+  });
+
+const chapterName = z
+  .string({ error: 'Enter the chapter’s name.' })
+  .trim()
+  .min(2, 'Enter the chapter’s name.')
+  .max(120, 'Keep the name under 120 characters.');
+const region = z.string().trim().max(80, 'Keep the region under 80 characters.').optional().default('');
+
+/** The chapters page's forms: create, rename (one per chapter) and deactivate/reactivate (one per chapter). */
+export const chaptersPageSchema = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('create'), name: chapterName, region }),
+  z.object({ intent: z.literal('rename'), chapterId: z.number().int().positive(), name: chapterName, region }),
+  z.object({ intent: z.enum(['deactivate', 'reactivate']), chapterId: z.number().int().positive() }),
+]);

@@ -1,0 +1,292 @@
+import { appendAdminLog, recentAdminLog, type AdminLogEntry } from '../../../db/admin-log';
+import { nowIso, transaction } from '../../../db/connection';
+import { revokeAllSessionsOf } from '../../../db/sessions';
+import {
+  activeMembersByChapter,
+  chapterById,
+  chapterByName,
+  createChapter,
+  createUser,
+  listChapters,
+  listUsers,
+  renameChapter,
+  setChapterActive,
+  setRoles,
+  setUserActive,
+  setUserChapter,
+  userByEmail,
+  userById,
+} from '../../../db/users';
+import type { Role } from '../../../workflows/types';
+import { roleLabel } from '../../utils/labels';
+import { hashPassword } from '../auth/password.server';
+import { can, type ActingUser } from '../../services/permissions';
+
+// Accounts and chapters. Every change and its admin_log entry are written in
+// one transaction; users are never deleted, only deactivated.
+
+export type AdminResult =
+  | { ok: true; message: string; id: number }
+  | { ok: false; kind: 'invalid' | 'forbidden' | 'not_found'; formError?: string; fieldErrors?: Record<string, string[]> };
+
+const refused = (kind: 'invalid' | 'forbidden' | 'not_found', formError: string, fieldErrors?: Record<string, string[]>): AdminResult => ({
+  ok: false,
+  kind,
+  formError,
+  fieldErrors,
+});
+const fieldError = (field: string, message: string): AdminResult => ({ ok: false, kind: 'invalid', fieldErrors: { [field]: [message] } });
+
+/** Checked here as well as by the route guard, so no caller can skip it. */
+function guard(actor: ActingUser): AdminResult | null {
+  const permission = can(actor, 'admin.manage');
+  return permission.ok ? null : refused('forbidden', permission.reason);
+}
+
+const roleList = (roles: readonly string[]) => (roles.length ? roles.map(roleLabel).join(', ') : 'no role');
+const sameRoles = (a: readonly string[], b: readonly string[]) => [...a].sort().join() === [...b].sort().join();
+
+/** A chapter someone may be placed in: it exists, and is active unless they are already in it. */
+function assignableChapter(chapterId: number | undefined, currentChapterId: number | null): AdminResult | null {
+  if (chapterId === undefined) return null;
+  const chapter = chapterById(chapterId);
+  if (!chapter) return fieldError('chapterId', 'Choose a chapter from the list.');
+  if (!chapter.active && chapter.id !== currentChapterId) {
+    return fieldError('chapterId', `${chapter.name} is deactivated: reactivate it first, or choose another chapter.`);
+  }
+  return null;
+}
+
+// ---- Accounts ----
+
+export async function createAccount(
+  actor: ActingUser,
+  input: { name: string; email: string; password: string; roles: Role[]; chapterId?: number },
+): Promise<AdminResult> {
+  const denied = guard(actor);
+  if (denied) return denied;
+  if (userByEmail(input.email)) return fieldError('email', 'An account with this e-mail address already exists.');
+  const chapterProblem = assignableChapter(input.chapterId, null);
+  if (chapterProblem) return chapterProblem;
+  // Hash before the transaction: scrypt is slow and must not hold the write lock.
+  const passwordHash = await hashPassword(input.password);
+  return transaction(() => {
+    // Checked again inside the lock: another admin may have just used the address.
+    if (userByEmail(input.email)) return fieldError('email', 'An account with this e-mail address already exists.');
+    const at = nowIso();
+    const id = createUser({ email: input.email, name: input.name, passwordHash, chapterId: input.chapterId ?? null, roles: input.roles });
+    const chapter = input.chapterId ? chapterById(input.chapterId) : undefined;
+    appendAdminLog({
+      actorId: actor.id,
+      action: 'user.create',
+      targetUserId: id,
+      targetChapterId: chapter?.id ?? null,
+      details: { email: input.email, roles: input.roles, chapter: chapter?.name ?? null },
+      at,
+    });
+    return { ok: true, id, message: `The account of ${input.name} (${input.email}) was created.` } as const;
+  });
+}
+
+export function changeAccess(actor: ActingUser, userId: number, input: { roles: Role[]; chapterId?: number }): AdminResult {
+  const denied = guard(actor);
+  if (denied) return denied;
+  const user = userById(userId);
+  if (!user) return refused('not_found', 'There is no such account.');
+  if (userId === actor.id && user.roles.includes('admin') && !input.roles.includes('admin')) {
+    return fieldError(
+      'roles',
+      'You cannot remove your own admin role: ask another admin. This way nobody locks themselves out by mistake, and the organization always keeps an admin.',
+    );
+  }
+  const chapterProblem = assignableChapter(input.chapterId, user.chapter_id);
+  if (chapterProblem) return chapterProblem;
+  const newChapterId = input.chapterId ?? null;
+  const rolesChanged = !sameRoles(user.roles, input.roles);
+  const chapterChanged = newChapterId !== user.chapter_id;
+  if (!rolesChanged && !chapterChanged) return { ok: true, id: userId, message: `Nothing changed for ${user.name}.` };
+  return transaction(() => {
+    const at = nowIso();
+    if (rolesChanged) {
+      setRoles(userId, input.roles);
+      appendAdminLog({
+        actorId: actor.id,
+        action: 'user.roles',
+        targetUserId: userId,
+        details: { from: [...user.roles].sort(), to: [...new Set(input.roles)].sort() },
+        at,
+      });
+    }
+    if (chapterChanged) {
+      setUserChapter(userId, newChapterId, at);
+      const to = newChapterId ? chapterById(newChapterId) : undefined;
+      appendAdminLog({
+        actorId: actor.id,
+        action: 'user.chapter',
+        targetUserId: userId,
+        targetChapterId: newChapterId,
+        details: { from: user.chapter_name, to: to?.name ?? null },
+        at,
+      });
+    }
+    return { ok: true, id: userId, message: `${user.name}’s access was updated: ${roleList(input.roles)}.` } as const;
+  });
+}
+
+export function setAccountActive(actor: ActingUser, userId: number, active: boolean): AdminResult {
+  const denied = guard(actor);
+  if (denied) return denied;
+  const user = userById(userId);
+  if (!user) return refused('not_found', 'There is no such account.');
+  if (!active && userId === actor.id) {
+    return refused(
+      'forbidden',
+      'You cannot deactivate your own account: another admin must do it. This way the organization always keeps at least one active admin.',
+    );
+  }
+  if (Boolean(user.active) === active) {
+    return { ok: true, id: userId, message: `${user.name}’s account is already ${active ? 'active' : 'deactivated'}.` };
+  }
+  return transaction(() => {
+    const at = nowIso();
+    setUserActive(userId, active, at);
+    // Deactivation ends every open session at once, not at their expiry.
+    const sessionsEnded = active ? 0 : revokeAllSessionsOf(userId, at);
+    appendAdminLog({
+      actorId: actor.id,
+      action: active ? 'user.reactivate' : 'user.deactivate',
+      targetUserId: userId,
+      details: active ? {} : { sessionsEnded },
+      at,
+    });
+    const message = active
+      ? `${user.name}’s account was reactivated.`
+      : `${user.name}’s account was deactivated; ${sessionsEnded} open session${sessionsEnded === 1 ? ' was' : 's were'} ended.`;
+    return { ok: true, id: userId, message } as const;
+  });
+}
+
+// ---- Chapters ----
+
+export function addChapter(actor: ActingUser, input: { name: string; region: string }): AdminResult {
+  const denied = guard(actor);
+  if (denied) return denied;
+  return transaction(() => {
+    if (chapterByName(input.name)) return fieldError('name', 'A chapter with this name already exists.');
+    const at = nowIso();
+    const id = createChapter(input.name, input.region);
+    appendAdminLog({ actorId: actor.id, action: 'chapter.create', targetChapterId: id, details: { name: input.name, region: input.region }, at });
+    return { ok: true, id, message: `The chapter ${input.name} was created.` } as const;
+  });
+}
+
+export function editChapter(actor: ActingUser, chapterId: number, input: { name: string; region: string }): AdminResult {
+  const denied = guard(actor);
+  if (denied) return denied;
+  const chapter = chapterById(chapterId);
+  if (!chapter) return refused('not_found', 'There is no such chapter.');
+  if (chapter.name === input.name && chapter.region === input.region) {
+    return { ok: true, id: chapterId, message: `Nothing changed for ${chapter.name}.` };
+  }
+  return transaction(() => {
+    const clash = chapterByName(input.name);
+    if (clash && clash.id !== chapterId) return fieldError('name', 'Another chapter already has this name.');
+    const at = nowIso();
+    renameChapter(chapterId, input.name, input.region);
+    appendAdminLog({
+      actorId: actor.id,
+      action: 'chapter.rename',
+      targetChapterId: chapterId,
+      details: { from: { name: chapter.name, region: chapter.region }, to: input },
+      at,
+    });
+    return { ok: true, id: chapterId, message: `The chapter ${chapter.name} is now ${input.name}.` } as const;
+  });
+}
+
+export function setChapterStatus(actor: ActingUser, chapterId: number, active: boolean): AdminResult {
+  const denied = guard(actor);
+  if (denied) return denied;
+  const chapter = chapterById(chapterId);
+  if (!chapter) return refused('not_found', 'There is no such chapter.');
+  if (Boolean(chapter.active) === active) {
+    return { ok: true, id: chapterId, message: `${chapter.name} is already ${active ? 'active' : 'deactivated'}.` };
+  }
+  return transaction(() => {
+    setChapterActive(chapterId, active);
+    appendAdminLog({ actorId: actor.id, action: active ? 'chapter.reactivate' : 'chapter.deactivate', targetChapterId: chapterId, at: nowIso() });
+    // Its members keep their accounts and its proposals stay on record; only new assignments stop.
+    return { ok: true, id: chapterId, message: `${chapter.name} was ${active ? 'reactivated' : 'deactivated'}.` } as const;
+  });
+}
+
+// ---- What the pages show ----
+
+type AdminChange = { id: number; at: string; actor: string; text: string };
+
+/** One log entry as a sentence: "changed X’s roles from A to B". */
+function describeChange(entry: AdminLogEntry): AdminChange {
+  const d = entry.details;
+  const who = entry.target_user_name ?? 'an account';
+  const chapter = (d.name as string | undefined) ?? entry.target_chapter_name ?? 'a chapter';
+  const texts: Record<AdminLogEntry['action'], () => string> = {
+    'user.create': () =>
+      `created the account of ${who} (${String(d.email ?? '')}) as ${roleList((d.roles as string[]) ?? [])}${d.chapter ? `, ${String(d.chapter)}` : ''}`,
+    'user.roles': () => `changed ${who}’s roles from ${roleList((d.from as string[]) ?? [])} to ${roleList((d.to as string[]) ?? [])}`,
+    'user.chapter': () => `moved ${who} from ${String(d.from ?? 'no chapter')} to ${String(d.to ?? 'no chapter')}`,
+    'user.deactivate': () =>
+      `deactivated ${who}’s account${typeof d.sessionsEnded === 'number' ? ` (${d.sessionsEnded} open session${d.sessionsEnded === 1 ? '' : 's'} ended)` : ''}`,
+    'user.reactivate': () => `reactivated ${who}’s account`,
+    'chapter.create': () => `created the chapter ${chapter}`,
+    'chapter.rename': () => {
+      const from = d.from as { name: string; region: string } | undefined;
+      const to = d.to as { name: string; region: string } | undefined;
+      return `renamed the chapter ${from?.name ?? '?'}${from?.region ? ` (${from.region})` : ''} to ${to?.name ?? '?'}${to?.region ? ` (${to.region})` : ''}`;
+    },
+    'chapter.deactivate': () => `deactivated the chapter ${entry.target_chapter_name ?? ''}`,
+    'chapter.reactivate': () => `reactivated the chapter ${entry.target_chapter_name ?? ''}`,
+  };
+  return { id: entry.id, at: entry.at, actor: entry.actor_name, text: (texts[entry.action] ?? (() => entry.action))() };
+}
+
+export function usersPageData() {
+  return {
+    users: listUsers().map((u) => ({
+      id: u.id,
+      name: u.name,
+      email: u.email,
+      roles: u.roles,
+      chapter: u.chapter_name,
+      active: u.active === 1,
+    })),
+    chapters: listChapters(true).map((c) => ({ id: c.id, name: c.name })),
+    changes: recentAdminLog({ kind: 'user', limit: 20 }).map(describeChange),
+  };
+}
+
+export function userPageData(userId: number) {
+  const user = userById(userId);
+  if (!user) return null;
+  return {
+    user: { id: user.id, name: user.name, email: user.email, roles: user.roles, chapterId: user.chapter_id, chapter: user.chapter_name, active: user.active === 1 },
+    // Active chapters, plus the person's own even if it was deactivated since.
+    chapters: listChapters()
+      .filter((c) => c.active === 1 || c.id === user.chapter_id)
+      .map((c) => ({ id: c.id, name: c.active ? c.name : `${c.name} (deactivated)` })),
+    changes: recentAdminLog({ userId, limit: 50 }).map(describeChange),
+  };
+}
+
+export function chaptersPageData() {
+  const members = activeMembersByChapter();
+  return {
+    chapters: listChapters().map((c) => ({
+      id: c.id,
+      name: c.name,
+      region: c.region,
+      active: c.active === 1,
+      members: members.get(c.id) ?? 0,
+    })),
+    changes: recentAdminLog({ kind: 'chapter', limit: 20 }).map(describeChange),
+  };
+}

@@ -1,0 +1,25 @@
+// Signing in: throttling, the password check, and the attempt noted for the throttle.
+import { userByEmail } from '../../../db/users';
+import { dummyPasswordHash, verifyPassword } from './password.server';
+import { noteSignInAttempt, sleep, throttleVerdict } from './throttle.server';
+
+export type SignInResult =
+  | { ok: true; userId: number }
+  | { ok: false; kind: 'throttled'; retryInMinutes: number }
+  | { ok: false; kind: 'bad_credentials' };
+
+export async function signIn(email: string, password: string, ip: string): Promise<SignInResult> {
+  const verdict = throttleVerdict(email, ip);
+  if (verdict.blocked) return { ok: false, kind: 'throttled', retryInMinutes: verdict.retryInMinutes };
+  if (verdict.delayMs > 0) await sleep(verdict.delayMs);
+
+  const user = userByEmail(email);
+  // Always verify against some hash, so the response time does not reveal whether the account exists.
+  const valid = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+  if (!user || !valid || !user.active) {
+    noteSignInAttempt(email, ip, false);
+    return { ok: false, kind: 'bad_credentials' };
+  }
+  noteSignInAttempt(email, ip, true);
+  return { ok: true, userId: user.id };
+}

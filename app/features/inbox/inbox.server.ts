@@ -1,0 +1,130 @@
+import { nowIso } from '../../../db/connection';
+import {
+  activeUserIdsWithRole,
+  countInbox,
+  countUnread,
+  inboxEntries,
+  insertInboxRows,
+  markAllInboxRead,
+  markInboxRead,
+  type InboxRowInput,
+  type InboxScope,
+} from '../../../db/inbox';
+import { partnerById } from '../../../db/partners';
+import { chapterById } from '../../../db/users';
+import type { DecisionRecord, Proposal } from '../../../db/schema';
+import { stepLabel } from '../../utils/labels';
+import { can, hasRole } from '../../services/permissions';
+import type { Role } from '../../../workflows/types';
+
+// Who hears about a decision: the chapter's leads about staff decisions and
+// expiries on their proposals; staff about proposals that enter review.
+
+const FOR_LEADS: Record<string, { kind: string; verb: string }> = {
+  approved: { kind: 'approved', verb: 'Approved' },
+  rejected: { kind: 'rejected', verb: 'Rejected' },
+  changes_requested: { kind: 'changes_requested', verb: 'Changes requested' },
+  expired: { kind: 'expired', verb: 'Approval expired, re-vetting due' },
+};
+
+/**
+ * Writes the inbox rows a decision calls for. Runs inside the decision's
+ * transaction, so the rows exist exactly when the records do.
+ */
+export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void {
+  if (records.length === 0) return;
+  const actorId = records[0]!.actor_id;
+  // Most records (a step submitted mid-way) notify nobody: look names up only when needed.
+  let described: string | null = null;
+  const what = () =>
+    (described ??= `“${proposal.event_title}” with ${partnerById(proposal.partner_id)?.name ?? 'the partner'} (${proposal.reference})`);
+  const at = nowIso();
+  const rows: InboxRowInput[] = [];
+  const add = (userIds: number[], record: DecisionRecord, kind: string, message: string) => {
+    for (const userId of userIds) {
+      if (userId === actorId) continue;
+      rows.push({ userId, proposalId: proposal.id, decisionSeq: record.seq, kind, message, createdAt: at });
+    }
+  };
+
+  for (const record of records) {
+    const lead = FOR_LEADS[record.outcome];
+    if (lead && (record.step === 'decision' || record.outcome === 'expired')) {
+      const why = record.rationale ? `: ${record.rationale}` : '.';
+      const where = record.outcome === 'changes_requested' ? ` (back to ${stepLabel(record.to_state)})` : '';
+      add(activeUserIdsWithRole('chapter_lead', proposal.chapter_id), record, lead.kind, `${lead.verb}${where}: ${what()}${why}`);
+    }
+    if (record.to_state === 'review' && record.from_state !== 'review') {
+      // The proposer never reviews their own proposal, even when they are staff.
+      const staff = activeUserIdsWithRole('staff').filter((id) => id !== proposal.proposer_id);
+      const again = records.some((r) => r.outcome === 'reopened') ? 'Back in review' : 'New in review';
+      const chapter = chapterById(proposal.chapter_id)?.name ?? 'a chapter';
+      add(staff, record, 'submitted', `${again}: ${what()}, from ${chapter}.`);
+    }
+  }
+  insertInboxRows(rows);
+}
+
+export type InboxItem = {
+  id: number;
+  proposalId: number;
+  reference: string;
+  eventTitle: string;
+  kind: string;
+  message: string;
+  createdAt: string;
+  read: boolean;
+  href: string;
+};
+
+export const INBOX_PAGE_SIZE = 50;
+
+/** A signed-in user (chapter_id) or an acting user (chapterId). */
+type InboxReader = { id: number; roles: Role[]; chapter_id?: number | null; chapterId?: number | null };
+
+/**
+ * The messages a person may read now follow what they may view now (a lead
+ * moved to another chapter no longer reads the old chapter's rationales):
+ * the proposal.view rule, as a chapter filter the query can apply.
+ */
+export function inboxScope(user: InboxReader): InboxScope {
+  const everyChapter = { id: user.id, name: '', roles: user.roles, chapterId: null };
+  // Someone who may view a proposal of no chapter of theirs may view every chapter's.
+  if (can(everyChapter, 'proposal.view', { chapter_id: -1, proposer_id: -1, last_changed_by: null }).ok) return { chapterId: null };
+  return { chapterId: user.chapterId ?? user.chapter_id ?? -1 };
+}
+
+/** One page of a person's inbox, newest first. Staff open the dossier; everyone else the proposal page. */
+export function inboxFor(user: InboxReader, options: { unreadOnly?: boolean; page?: number } = {}): InboxItem[] {
+  const staff = hasRole(user, 'staff');
+  const page = Math.max(1, options.page ?? 1);
+  return inboxEntries(user.id, {
+    scope: inboxScope(user),
+    unreadOnly: options.unreadOnly,
+    limit: INBOX_PAGE_SIZE,
+    offset: (page - 1) * INBOX_PAGE_SIZE,
+  }).map((e) => ({
+    id: e.id,
+    proposalId: e.proposal_id,
+    reference: e.reference,
+    eventTitle: e.event_title,
+    kind: e.kind,
+    message: e.message,
+    createdAt: e.created_at,
+    read: e.read_at !== null,
+    href: staff && e.kind === 'submitted' ? `/review/${e.proposal_id}` : `/proposals/${e.proposal_id}`,
+  }));
+}
+
+export function inboxCounts(user: InboxReader) {
+  const scope = inboxScope(user);
+  return { unread: countUnread(user.id, scope), total: countInbox(user.id, scope) };
+}
+
+export function markRead(userId: number, id: number): boolean {
+  return markInboxRead(userId, id, nowIso());
+}
+
+export function markAllRead(userId: number): number {
+  return markAllInboxRead(userId, nowIso());
+}

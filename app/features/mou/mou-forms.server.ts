@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+// Schemas of the MOU forms. Kept server-side so zod never ships to the browser.
+// conform turns empty fields into undefined, hence the defaults.
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .max(max, `${label} can have at most ${max} characters.`)
+    .optional()
+    .transform((v) => v ?? '');
+const flag = z.boolean().optional().transform((v) => v ?? false);
+const version = z.number({ error: 'The page is out of date: reload it.' }).int().positive();
+const baseVersion = z.number().int().positive().optional().transform((v) => v ?? null);
+
+const clause = z.object({
+  id: z.string({ error: 'Missing clause id.' }).regex(/^[a-z]+:[A-Za-z0-9_:.-]{1,80}$/, 'Unknown clause.'),
+  text: optionalText(5000, 'A clause'),
+  removed: flag,
+  reason: optionalText(2000, 'The reason'),
+});
+
+const section = z.object({
+  key: z.string({ error: 'Missing section.' }).regex(/^[a-z0-9_]{1,40}$/, 'Unknown section.'),
+  body: optionalText(20000, 'A section'),
+  clauses: z.array(clause).max(100).optional().transform((v) => v ?? []),
+});
+
+/** The editor as posted, for any intent (add, remove, restore a clause, or save). */
+export const mouEditorSchema = z
+  .object({
+    intent: z.string({ error: 'Choose what to do.' }).regex(/^(save|add:\d+|remove:\d+:\d+|restore:\d+:\d+)$/, 'Unknown action.'),
+    version,
+    baseVersion,
+    note: optionalText(500, 'The note'),
+    confirmVoid: flag,
+    sections: z.array(section).min(1, 'The MOU has no sections.').max(60),
+  })
+  .superRefine((form, ctx) => {
+    const seen = new Set<string>();
+    form.sections.forEach((s, i) =>
+      s.clauses.forEach((c, j) => {
+        if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['sections', i, 'clauses', j, 'id'], message: 'Duplicate clause.' });
+        seen.add(c.id);
+      }),
+    );
+  });
+
+/** Saving adds checks that adding or removing a clause does not need. */
+export const mouSaveSchema = mouEditorSchema.superRefine((form, ctx) => {
+  form.sections.forEach((s, i) =>
+    s.clauses.forEach((c, j) => {
+      if (!c.removed && c.text.trim().length < 3) {
+        ctx.addIssue({ code: 'custom', path: ['sections', i, 'clauses', j, 'text'], message: 'Write the clause (at least 3 characters), or remove it.' });
+      }
+      if (c.removed && c.reason.trim().length < 10) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sections', i, 'clauses', j, 'reason'],
+          message: 'This clause is required: say why it is removed (at least 10 characters), or keep it.',
+        });
+      }
+    }),
+  );
+});
+
+export const mouNotNeededSchema = z.object({
+  intent: z.literal('not-needed'),
+  version,
+  reason: z
+    .string({ error: 'Say why no MOU is needed (at least 10 characters).' })
+    .trim()
+    .min(10, 'Say why no MOU is needed (at least 10 characters).')
+    .max(2000, 'The reason can have at most 2000 characters.'),
+});
+
+export const mouSubmitSchema = z.object({
+  intent: z.literal('submit'),
+  version,
+  baseVersion: z.number({ error: 'Save the MOU before submitting it.' }).int().positive(),
+});
+
+const templateSection = z.object({
+  key: z.string({ error: 'Missing section.' }).regex(/^[a-z0-9_]{1,40}$/, 'Unknown section.'),
+  title: z.string({ error: 'Give the section a title.' }).trim().min(2, 'Give the section a title.').max(200),
+  body: optionalText(20000, 'A section'),
+});
+
+export const mouTemplateSchema = z.object({
+  baseVersion: z.number({ error: 'The page is out of date: reload it.' }).int().positive(),
+  note: z
+    .string({ error: 'Say what changed (at least 5 characters).' })
+    .trim()
+    .min(5, 'Say what changed (at least 5 characters).')
+    .max(500),
+  sections: z.array(templateSection).min(1).max(60),
+});

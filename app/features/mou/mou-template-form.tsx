@@ -1,0 +1,86 @@
+// The MOU template editor: sections with title and body, added and removed with
+// submit buttons (no JavaScript needed), a note, and saving a new version.
+import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react';
+import { Form, useNavigation } from '@remix-run/react';
+import { FieldError } from '../../components/forms';
+
+/** Sections the drafting relies on: conditions and mitigations receive the required clauses. */
+export const FIXED_SECTIONS: ReadonlySet<string> = new Set(['conditions', 'mitigations', 'signatures']);
+
+export type TemplateSection = { key: string; title: string; body: string };
+export type TemplateState = { baseVersion: number; note: string; sections: TemplateSection[] };
+
+export function TemplateForm({ state, errors, formError }: { state: TemplateState; errors: Record<string, string[]>; formError: string | null }) {
+  const navigation = useNavigation();
+  const [form, fields] = useForm<{ baseVersion: number; note: string; sections: TemplateSection[] }>({
+    id: 'mou-template',
+    defaultValue: { baseVersion: state.baseVersion, note: state.note, sections: state.sections },
+    lastResult: Object.keys(errors).length || formError ? { status: 'error', error: errors } : undefined,
+    shouldValidate: 'onSubmit',
+  });
+  const sections = fields.sections.getFieldList();
+  return (
+    <Form method="post" {...getFormProps(form)} aria-labelledby="template-title">
+      <h2 id="template-title">Edit the template</h2>
+      {formError ? (
+        <div className="alert alert--bad" role="alert" id={form.errorId}>
+          {formError}
+        </div>
+      ) : null}
+      <input type="hidden" name={fields.baseVersion.name} value={state.baseVersion} />
+      {/* Enter in a title field saves, rather than pressing a section's "remove". */}
+      <button type="submit" name="intent" value="save" className="visually-hidden" tabIndex={-1} aria-hidden="true">
+        Save
+      </button>
+      {sections.map((meta, i) => {
+        const f = meta.getFieldset();
+        const section = state.sections[i]!;
+        return (
+          <fieldset key={meta.key} className="panel" data-section={section.key}>
+            <legend>
+              <strong>
+                Section {i + 1}
+                {section.title ? `: ${section.title}` : ''}
+              </strong>
+            </legend>
+            <input type="hidden" name={f.key.name} value={section.key} />
+            <div className="field">
+              <label htmlFor={f.title.id}>Title</label>
+              <input {...getInputProps(f.title, { type: 'text' })} />
+              <FieldError id={f.title.errorId} errors={f.title.errors} />
+            </div>
+            <div className="field">
+              <label htmlFor={f.body.id}>Text</label>
+              <textarea {...getTextareaProps(f.body)} rows={Math.min(10, Math.max(3, Math.ceil(section.body.length / 90)))} />
+              <FieldError id={f.body.errorId} errors={f.body.errors} />
+            </div>
+            {FIXED_SECTIONS.has(section.key) ? (
+              <p className="small muted">This section is kept in every MOU.</p>
+            ) : (
+              <button type="submit" name="intent" value={`remove:${i}`} className="button button--secondary button--small" formNoValidate>
+                Remove section {i + 1}
+              </button>
+            )}
+          </fieldset>
+        );
+      })}
+      <p>
+        <button type="submit" name="intent" value="add" className="button button--secondary" formNoValidate>
+          Add a section
+        </button>
+      </p>
+      <div className="panel">
+        <div className="field">
+          <label htmlFor={fields.note.id}>What changed (for the version history)</label>
+          <input {...getInputProps(fields.note, { type: 'text' })} />
+          <FieldError id={fields.note.errorId} errors={fields.note.errors} />
+        </div>
+        <div className="form-actions">
+          <button type="submit" name="intent" value="save" className="button" disabled={navigation.state === 'submitting'}>
+            Save as version {state.baseVersion + 1}
+          </button>
+        </div>
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,369 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { z } from 'zod';
+import { getDb, nowIso } from '../../../db/connection';
+import { formatVerifyResult, type VerifyResult } from '../../../db/decision-log';
+import {
+  auditRunById,
+  eachDecisionBatch,
+  lastAuditRun as lastAuditRunRow,
+  partnerHistory,
+  recentAuditRuns,
+  registerFilterChoices,
+  insertAuditRun,
+  searchDecisions,
+  SNIPPET_END,
+  SNIPPET_START,
+  DEFAULT_PAGE_SIZE,
+  type AuditRun,
+  type PartnerHistory,
+  type RegisterFilter,
+  type RegisterPage,
+  type RegisterRow,
+  type RegisterScope,
+} from '../../../db/register';
+import {
+  AGENDA_OUTCOMES,
+  PERCEPTION_OUTCOMES,
+  RISK_OUTCOMES,
+  STEPS,
+  VALUES_OUTCOMES,
+} from '../../../workflows/types';
+import { toCsv, type CsvColumn } from './csv';
+import { can, hasRole, type ActingUser } from '../../services/permissions';
+import { DecisionError } from '../vetting/vetting.server';
+
+// The decision register as the pages use it: who sees what, the filter as it
+// travels in the URL, snippets as safe parts, the CSV export and audit runs.
+
+export type { AuditRun, RegisterFilter, RegisterPage, RegisterScope };
+
+export type Refused = { ok: false; error: DecisionError };
+
+/** Steps a record can be about, in workflow order. */
+const REGISTER_STEPS = ['proposal', ...STEPS, 'decision'] as const;
+
+/** Every outcome a record can carry, for the filter form. */
+const REGISTER_OUTCOMES = [
+  'created',
+  'submitted',
+  ...VALUES_OUTCOMES,
+  ...AGENDA_OUTCOMES,
+  'classified',
+  ...RISK_OUTCOMES,
+  ...PERCEPTION_OUTCOMES,
+  'not_applicable',
+  'skipped',
+  'mou_not_needed',
+  'overridden',
+  'approved',
+  'rejected',
+  'changes_requested',
+  'withdrawn',
+  'reopened',
+  'expired',
+] as const;
+
+/**
+ * Whose records this person may read: staff, reviewers and admins every
+ * chapter; a chapter lead only their own chapter.
+ */
+export function registerScopeFor(actor: ActingUser): { ok: true; scope: RegisterScope } | Refused {
+  const permission = can(actor, 'register.view');
+  if (!permission.ok) return { ok: false, error: new DecisionError('forbidden', permission.reason) };
+  if (hasRole(actor, 'staff') || hasRole(actor, 'reviewer') || hasRole(actor, 'admin')) {
+    return { ok: true, scope: { chapterId: null } };
+  }
+  if (actor.chapterId === null) {
+    return { ok: false, error: new DecisionError('forbidden', 'A chapter lead without a chapter has no register to see.') };
+  }
+  return { ok: true, scope: { chapterId: actor.chapterId } };
+}
+
+// ---- The filter in the URL ----
+
+const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: 'This date does not exist.',
+  });
+
+const FIELDS = {
+  partner: id,
+  chapter: id,
+  campaign: id,
+  proposal: id,
+  actor: id,
+  step: z.enum(REGISTER_STEPS),
+  outcome: z.enum(REGISTER_OUTCOMES),
+  from: day,
+  to: day,
+  q: z.string().trim().max(200, 'Search for at most 200 characters.'),
+  after: id,
+  before: id,
+} as const;
+type FieldName = keyof typeof FIELDS;
+
+export type RegisterQuery = {
+  filter: RegisterFilter;
+  page: RegisterPage;
+  /** Parameters that could not be used, by name: they are left out, not fatal. */
+  errors: Partial<Record<FieldName, string>>;
+};
+
+/**
+ * Reads a register URL (?partner=3&step=values&q=...&after=120). Invalid
+ * parameters are dropped and reported, so an old bookmark still opens.
+ */
+export function parseRegisterQuery(params: URLSearchParams): RegisterQuery {
+  const values: Partial<Record<FieldName, unknown>> = {};
+  const errors: RegisterQuery['errors'] = {};
+  for (const name of Object.keys(FIELDS) as FieldName[]) {
+    const raw = params.get(name);
+    if (raw === null || raw.trim() === '') continue;
+    const parsed = FIELDS[name].safeParse(raw);
+    if (parsed.success) values[name] = parsed.data;
+    else errors[name] = parsed.error.issues[0]?.message ?? 'Invalid value.';
+  }
+  if (typeof values.from === 'string' && typeof values.to === 'string' && values.from > values.to) {
+    errors.to = 'The end date is before the start date.';
+    delete values.to;
+  }
+  const filter: RegisterFilter = {
+    partnerId: (values.partner as number | undefined) ?? null,
+    chapterId: (values.chapter as number | undefined) ?? null,
+    campaignId: (values.campaign as number | undefined) ?? null,
+    proposalId: (values.proposal as number | undefined) ?? null,
+    actorId: (values.actor as number | undefined) ?? null,
+    step: (values.step as string | undefined) ?? null,
+    outcome: (values.outcome as string | undefined) ?? null,
+    from: (values.from as string | undefined) ?? null,
+    to: (values.to as string | undefined) ?? null,
+    q: (values.q as string | undefined) || null,
+  };
+  const page: RegisterPage = {
+    after: (values.after as number | undefined) ?? null,
+    before: values.after === undefined ? ((values.before as number | undefined) ?? null) : null,
+  };
+  return { filter, page, errors };
+}
+
+/** The URL parameters of a filter (and page), empty ones left out: for links, bookmarks and the export. */
+export function registerSearchParams(filter: RegisterFilter, page: RegisterPage = {}): URLSearchParams {
+  const params = new URLSearchParams();
+  const put = (name: string, value: string | number | null | undefined) => {
+    if (value !== null && value !== undefined && value !== '') params.set(name, String(value));
+  };
+  put('q', filter.q);
+  put('partner', filter.partnerId);
+  put('chapter', filter.chapterId);
+  put('campaign', filter.campaignId);
+  put('proposal', filter.proposalId);
+  put('step', filter.step);
+  put('outcome', filter.outcome);
+  put('actor', filter.actorId);
+  put('from', filter.from);
+  put('to', filter.to);
+  put('after', page.after);
+  if (page.after == null) put('before', page.before);
+  return params;
+}
+
+// ---- Snippets ----
+
+export type SnippetPart = { text: string; hit: boolean };
+
+/**
+ * The snippet as plain-text parts; a page renders hits as <mark>{text}</mark>
+ * through React, so nothing stored is ever interpreted as HTML.
+ */
+export function snippetParts(snippet: string | null): SnippetPart[] | null {
+  if (snippet === null) return null;
+  const parts: SnippetPart[] = [];
+  let hit = false;
+  let text = '';
+  const flush = () => {
+    if (text) {
+      const last = parts[parts.length - 1];
+      if (last && last.hit === hit) last.text += text;
+      else parts.push({ text, hit });
+    }
+    text = '';
+  };
+  for (const ch of snippet) {
+    if (ch === SNIPPET_START) {
+      flush();
+      hit = true;
+    } else if (ch === SNIPPET_END) {
+      flush();
+      hit = false;
+    } else {
+      text += ch;
+    }
+  }
+  flush();
+  return parts;
+}
+
+export type RegisterEntry = Omit<RegisterRow, 'snippet'> & { snippet: SnippetPart[] | null };
+
+export type RegisterPageResult = {
+  ok: true;
+  scope: RegisterScope;
+  rows: RegisterEntry[];
+  newerCursor: number | null;
+  olderCursor: number | null;
+  /** URL parameters of the newer/older pages, with the filter kept. */
+  newerParams: URLSearchParams | null;
+  olderParams: URLSearchParams | null;
+};
+
+/** One page of the register as this person may see it. */
+export function searchRegister(actor: ActingUser, filter: RegisterFilter, page: RegisterPage = {}): RegisterPageResult | Refused {
+  const scoped = registerScopeFor(actor);
+  if (!scoped.ok) return scoped;
+  const result = searchDecisions(filter, { limit: DEFAULT_PAGE_SIZE, ...page }, scoped.scope);
+  return {
+    ok: true,
+    scope: scoped.scope,
+    rows: result.rows.map((row) => ({ ...row, snippet: snippetParts(row.snippet) })),
+    newerCursor: result.newerCursor,
+    olderCursor: result.olderCursor,
+    newerParams: result.newerCursor === null ? null : registerSearchParams(filter, { before: result.newerCursor }),
+    olderParams: result.olderCursor === null ? null : registerSearchParams(filter, { after: result.olderCursor }),
+  };
+}
+
+/** The choices of the filter form, limited to what this person may see. */
+export function registerChoices(actor: ActingUser) {
+  const scoped = registerScopeFor(actor);
+  if (!scoped.ok) return scoped;
+  return { ok: true as const, steps: REGISTER_STEPS, outcomes: REGISTER_OUTCOMES, ...registerFilterChoices(scoped.scope) };
+}
+
+export type PartnerProfile = { ok: true } & Omit<PartnerHistory, 'decisions'> & {
+  decisions: RegisterEntry[];
+  /** The register, filtered on this partner: every decision about it, paged. */
+  registerParams: URLSearchParams;
+  /** Where the decisions shown here stop; null when they are all shown. */
+  olderParams: URLSearchParams | null;
+};
+
+/** A partner's profile, proposals and decisions, within this person's scope. */
+export function partnerProfile(
+  actor: ActingUser,
+  partnerId: number,
+  options: { proposalLimit?: number; decisionLimit?: number } = {},
+): PartnerProfile | Refused {
+  const scoped = registerScopeFor(actor);
+  if (!scoped.ok) return scoped;
+  const history = partnerHistory(partnerId, scoped.scope, options);
+  if (!history) return { ok: false, error: new DecisionError('not_found', 'There is no such partner.') };
+  const filter: RegisterFilter = { partnerId };
+  return {
+    ok: true,
+    ...history,
+    decisions: history.decisions.map((row) => ({ ...row, snippet: null })),
+    registerParams: registerSearchParams(filter),
+    olderParams: history.olderCursor === null ? null : registerSearchParams(filter, { after: history.olderCursor }),
+  };
+}
+
+// ---- CSV export ----
+
+const REGISTER_CSV_COLUMNS: CsvColumn<RegisterRow>[] = [
+  { header: 'Seq', value: (r) => r.seq },
+  { header: 'Recorded at (UTC)', value: (r) => r.at },
+  { header: 'Proposal', value: (r) => r.proposal_reference },
+  { header: 'Event', value: (r) => r.event_title },
+  { header: 'Partner', value: (r) => r.partner_name },
+  { header: 'Chapter', value: (r) => r.chapter_name },
+  { header: 'Campaign', value: (r) => r.campaign_name },
+  { header: 'Step', value: (r) => r.step },
+  { header: 'Outcome', value: (r) => r.outcome },
+  { header: 'Decided by', value: (r) => r.actor_name },
+  { header: 'Role', value: (r) => r.actor_role },
+  { header: 'Rationale', value: (r) => r.rationale },
+  { header: 'From state', value: (r) => r.from_state },
+  { header: 'To state', value: (r) => r.to_state },
+  { header: 'Record hash', value: (r) => r.hash },
+];
+
+/**
+ * The whole filtered register as CSV, in chunks (BOM and header first), for a
+ * streamed response. The permission is checked now, not when reading starts.
+ */
+export function exportRegisterCsv(
+  actor: ActingUser,
+  filter: RegisterFilter,
+): { ok: true; filename: string; chunks: Iterable<string> } | Refused {
+  const scoped = registerScopeFor(actor);
+  if (!scoped.ok) return scoped;
+  const scope = scoped.scope;
+  function* chunks() {
+    yield toCsv([], REGISTER_CSV_COLUMNS, { bom: true, header: true });
+    for (const batch of eachDecisionBatch(filter, scope)) yield toCsv(batch, REGISTER_CSV_COLUMNS, { bom: false, header: false });
+  }
+  return { ok: true, filename: `decision-register-${nowIso().slice(0, 10)}.csv`, chunks: chunks() };
+}
+
+// ---- Audit runs ----
+
+/**
+ * Verifies the whole log and stores the run: who, when, result, count, time,
+ * first bad record. It runs `npm run audit:verify` itself, in a child process:
+ * the same verification, and a large log does not stall other requests.
+ */
+let auditInFlight: Promise<AuditRun> | null = null;
+
+/** One verification at a time: a request while one runs shares that run and its result. */
+export function runAudit(userId: number | null): Promise<AuditRun> {
+  auditInFlight ??= runAuditNow(userId).finally(() => {
+    auditInFlight = null;
+  });
+  return auditInFlight;
+}
+
+async function runAuditNow(userId: number | null): Promise<AuditRun> {
+  const at = nowIso();
+  const result = await verifyInChildProcess();
+  const runId = insertAuditRun({
+    userId,
+    at,
+    ok: result.ok,
+    recordCount: result.count,
+    durationMs: result.durationMs,
+    // seq 0 means "no record at all" (a proposal without one): there is no bad seq to name.
+    firstBadSeq: result.ok ? null : result.problem.seq || null,
+    message: formatVerifyResult(result),
+  });
+  return auditRunById(runId)!;
+}
+
+function verifyInChildProcess(): Promise<VerifyResult> {
+  const script = path.resolve('scripts/audit-verify.ts');
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script, '--json'],
+      { env: { ...process.env, DATABASE_PATH: getDb().path }, maxBuffer: 1 << 20, timeout: 10 * 60_000 },
+      (error, stdout, stderr) => {
+        const line = stdout.trim().split('\n').pop() ?? '';
+        try {
+          // Exit code 1 means "broken", which is a result, not a failure of the check.
+          resolve(JSON.parse(line) as VerifyResult);
+        } catch {
+          reject(new Error(`The verification could not run: ${stderr.trim() || error?.message || 'no output'}`));
+        }
+      },
+    );
+  });
+}
+
+export function lastAuditRun(): AuditRun | undefined {
+  return lastAuditRunRow();
+}
+
+export { recentAuditRuns };

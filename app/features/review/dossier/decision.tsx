@@ -1,0 +1,188 @@
+// The decision forms: approve, reject, request changes, override a step's outcome.
+import { Form } from '@remix-run/react';
+import { formatDate, outcomeLabel, stepLabel } from '../../../utils/labels';
+import { typed, Field, Refusal, type DossierData, type Failure } from './parts';
+
+/** The staff decision forms, each with what was typed kept after a refusal. */
+export function DecisionSection({ dossier, failure, busy }: { dossier: DossierData; failure?: Failure; busy: boolean }) {
+  const { view } = dossier;
+  const p = view.proposal;
+  // The screening staff weigh: the latest, or the last answer the service gave when the latest check failed.
+  const weighed = dossier.screeningLastAnswer ?? dossier.screening;
+  const hits = weighed?.status === 'hits' ? weighed.hits : [];
+  const approve = typed(failure, 'approve');
+  const reject = typed(failure, 'reject');
+  const changes = typed(failure, 'request_changes');
+  const override = typed(failure, 'override');
+  return (
+    <section className="panel" id="decision" aria-labelledby="decision-heading" data-testid="decision">
+      <h2 id="decision-heading">Decision</h2>
+      <p className="small muted">
+        You are deciding on version {p.version} of this proposal. If someone else records a decision first, yours is not saved: you
+        will see what changed, with your text kept.
+      </p>
+      <Refusal id="decide-refusal" control={dossier.controls.decide} />
+      <div className="grid-2">
+        <Form method="post" className="card" aria-labelledby="approve-heading" data-testid="approve-form">
+          <fieldset
+            disabled={!dossier.controls.decide.ok}
+            aria-describedby={dossier.controls.decide.ok ? undefined : 'decide-refusal'}
+            style={{ border: 0, padding: 0, margin: 0 }}
+          >
+            <h3 id="approve-heading">Approve</h3>
+            <input type="hidden" name="intent" value="approve" />
+            <input type="hidden" name="version" value={p.version} />
+            <Field
+              id="approve-conditions"
+              label="Conditions (optional)"
+              hint="One condition per line."
+              errors={approve?.fieldErrors.conditions ?? Object.entries(approve?.fieldErrors ?? {}).find(([k]) => k.startsWith('conditions.') || k.startsWith('conditions['))?.[1]}
+            >
+              {(a) => <textarea {...a} name="conditions" rows={4} defaultValue={approve?.values.conditions ?? ''} />}
+            </Field>
+            <Field
+              id="approve-end"
+              label="Approved until"
+              hint={`Defaults to the event date; at most 12 months, until ${formatDate(dossier.endDate.max)}.`}
+              errors={approve?.fieldErrors.endDate}
+            >
+              {(a) => (
+                <input
+                  {...a}
+                  type="date"
+                  name="endDate"
+                  min={dossier.endDate.min}
+                  max={dossier.endDate.max}
+                  defaultValue={approve?.values.endDate ?? dossier.endDate.default}
+                />
+              )}
+            </Field>
+            <Field id="approve-rationale" label="Rationale (optional)" errors={approve?.fieldErrors.rationale}>
+              {(a) => <textarea {...a} name="rationale" defaultValue={approve?.values.rationale ?? ''} />}
+            </Field>
+            {hits.length > 0 ? (
+              <Field
+                id="approve-ack"
+                label="How you weighed the screening hits"
+                errors={approve?.fieldErrors.screeningAcknowledgement}
+              >
+                {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={approve?.values.screeningAcknowledgement ?? ''} />}
+              </Field>
+            ) : null}
+            <button type="submit" className="button button--good" disabled={busy}>
+              Approve
+            </button>
+          </fieldset>
+        </Form>
+
+        <div className="stack">
+          <Form method="post" className="card" aria-labelledby="reject-heading" data-testid="reject-form">
+            <fieldset
+              disabled={!dossier.controls.decide.ok}
+              aria-describedby={dossier.controls.decide.ok ? undefined : 'decide-refusal'}
+              style={{ border: 0, padding: 0, margin: 0 }}
+            >
+              <h3 id="reject-heading">Reject</h3>
+              <input type="hidden" name="intent" value="reject" />
+              <input type="hidden" name="version" value={p.version} />
+              <Field id="reject-rationale" label="Rationale (required)" errors={reject?.fieldErrors.rationale}>
+                {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={reject?.values.rationale ?? ''} />}
+              </Field>
+              {hits.length > 0 ? (
+                <Field id="reject-ack" label="How you weighed the screening hits" errors={reject?.fieldErrors.screeningAcknowledgement}>
+                  {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={reject?.values.screeningAcknowledgement ?? ''} />}
+                </Field>
+              ) : null}
+              <button type="submit" className="button button--danger" disabled={busy}>
+                Reject
+              </button>
+            </fieldset>
+          </Form>
+
+          <Form method="post" className="card" aria-labelledby="changes-heading" data-testid="changes-form">
+            <fieldset
+              disabled={!dossier.controls.decide.ok}
+              aria-describedby={dossier.controls.decide.ok ? undefined : 'decide-refusal'}
+              style={{ border: 0, padding: 0, margin: 0 }}
+            >
+              <h3 id="changes-heading">Request changes</h3>
+              <input type="hidden" name="intent" value="request_changes" />
+              <input type="hidden" name="version" value={p.version} />
+              <Field id="changes-step" label="Return to the step" errors={changes?.fieldErrors.step}>
+                {(a) => (
+                  <select {...a} name="step" required defaultValue={changes?.values.step ?? ''}>
+                    <option value="">Choose…</option>
+                    {dossier.returnSteps.map((s) => (
+                      <option key={s} value={s}>
+                        {stepLabel(s)}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field id="changes-rationale" label="What needs to change (required)" errors={changes?.fieldErrors.rationale}>
+                {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={changes?.values.rationale ?? ''} />}
+              </Field>
+              <div className="field">
+                <label className="choice">
+                  <input type="checkbox" name="requireMou" defaultChecked={changes?.values.requireMou === 'on'} />{' '}
+                  Require an MOU: the lead can no longer record “MOU not needed”
+                </label>
+              </div>
+              {hits.length > 0 ? (
+                <Field id="changes-ack" label="How you weighed the screening hits" errors={changes?.fieldErrors.screeningAcknowledgement}>
+                  {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={changes?.values.screeningAcknowledgement ?? ''} />}
+                </Field>
+              ) : null}
+              <button type="submit" className="button button--secondary" disabled={busy}>
+                Request changes
+              </button>
+            </fieldset>
+          </Form>
+        </div>
+      </div>
+
+      <details className="card" style={{ marginTop: '1rem' }} open={Boolean(override)}>
+        <summary>Override a step’s outcome</summary>
+        <Refusal id="override-refusal" control={dossier.controls.override} />
+        <Form method="post" aria-label="Override a step’s outcome" data-testid="override-form">
+          <fieldset
+            disabled={!dossier.controls.override.ok}
+            aria-describedby={dossier.controls.override.ok ? undefined : 'override-refusal'}
+            style={{ border: 0, padding: 0, margin: 0 }}
+          >
+            <input type="hidden" name="intent" value="override" />
+            <input type="hidden" name="version" value={p.version} />
+            <p className="small">The override is its own record; the step’s submitted record stays as it was.</p>
+            <Field id="override-target" label="Step and new outcome" errors={override?.fieldErrors.target ?? override?.fieldErrors.outcome}>
+              {(a) => (
+                <select {...a} name="target" required defaultValue={override?.values.target ?? ''}>
+                  <option value="">Choose…</option>
+                  {(['values', 'agenda', 'risk', 'perception'] as const).map((step) => {
+                    const targets = dossier.overrideTargets.filter((t) => t.step === step);
+                    return targets.length === 0 ? null : (
+                      <optgroup key={step} label={stepLabel(step)}>
+                        {targets.map((t) => (
+                          <option key={t.outcome} value={`${t.step}:${t.outcome}`}>
+                            {outcomeLabel(t.outcome)}
+                            {t.current ? ' (current)' : ''}
+                          </option>
+                        ))}
+                      </optgroup>
+                    );
+                  })}
+                </select>
+              )}
+            </Field>
+            <Field id="override-rationale" label="Rationale (required)" errors={override?.fieldErrors.rationale}>
+              {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={override?.values.rationale ?? ''} />}
+            </Field>
+            <button type="submit" className="button button--secondary" disabled={busy}>
+              Record the override
+            </button>
+          </fieldset>
+        </Form>
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,338 @@
+// Form controls of the proposal and step pages: every control labelled, its error
+// beside it (aria-invalid + aria-describedby), radio groups in a fieldset with a legend.
+// Uncontrolled (defaultValue), so every form works the same with JavaScript off.
+import { Form } from '@remix-run/react';
+import { useEffect, type ReactNode } from 'react';
+import { formatDateTime } from '../../utils/labels';
+import { FieldError } from '../../components/forms';
+
+export type Errors = Record<string, string[] | null | undefined> | undefined | null;
+
+/** A DOM id from a field name: items[2].text -> f-items-2-text. */
+export const fieldId = (name: string) => `f-${name.replace(/[^a-zA-Z0-9_-]+/g, '-').replace(/-+$/, '')}`;
+
+function describedBy(name: string, errors: Errors, hintId?: string) {
+  const ids = [hintId, errors?.[name]?.length ? `${fieldId(name)}-error` : undefined].filter(Boolean);
+  return ids.length ? ids.join(' ') : undefined;
+}
+
+type Common = { name: string; label: ReactNode; errors: Errors; hint?: ReactNode; className?: string; required?: boolean };
+
+/** The ARIA wiring every labelled control shares. */
+function controlProps(name: string, errors: Errors, required: boolean | undefined, hintId: string | undefined) {
+  return {
+    id: fieldId(name),
+    name,
+    'aria-invalid': Boolean(errors?.[name]?.length) || undefined,
+    'aria-describedby': describedBy(name, errors, hintId),
+    'aria-required': required || undefined,
+  };
+}
+
+/** Label, hint, the control, and its error: one layout for every labelled field. */
+function LabelledField({
+  name,
+  label,
+  errors,
+  hint,
+  className,
+  required,
+  children,
+}: Common & { children: (control: ReturnType<typeof controlProps>) => ReactNode }) {
+  const id = fieldId(name);
+  const hintId = hint ? `${id}-hint` : undefined;
+  return (
+    <div className={`field ${className ?? ''}`}>
+      <label htmlFor={id}>
+        {label}
+        {required ? <span className="req" aria-hidden="true"> *</span> : null}
+      </label>
+      {hint ? (
+        <span className="hint" id={hintId}>
+          {hint}
+        </span>
+      ) : null}
+      {children(controlProps(name, errors, required, hintId))}
+      <FieldError id={`${id}-error`} errors={errors?.[name] ?? undefined} />
+    </div>
+  );
+}
+
+export function TextField({
+  defaultValue,
+  type = 'text',
+  autoFocus,
+  autoComplete,
+  placeholder,
+  ...common
+}: Common & { defaultValue?: string; type?: 'text' | 'date' | 'url' | 'search'; autoFocus?: boolean; autoComplete?: string; placeholder?: string }) {
+  return (
+    <LabelledField {...common}>
+      {(control) => (
+        // eslint-disable-next-line jsx-a11y/no-autofocus -- callers set it only on a page's one primary field
+        <input {...control} type={type} defaultValue={defaultValue} autoFocus={autoFocus} autoComplete={autoComplete} placeholder={placeholder} />
+      )}
+    </LabelledField>
+  );
+}
+
+export function TextArea({ defaultValue, rows = 3, ...common }: Common & { defaultValue?: string; rows?: number }) {
+  return <LabelledField {...common}>{(control) => <textarea {...control} rows={rows} defaultValue={defaultValue} />}</LabelledField>;
+}
+
+export type Option = { value: string; label: string };
+export type OptionGroup = { label: string; options: Option[] };
+
+export function SelectField({
+  defaultValue,
+  options,
+  groups,
+  placeholder = 'Choose…',
+  ...common
+}: Common & { defaultValue?: string; options?: Option[]; groups?: OptionGroup[]; placeholder?: string }) {
+  return (
+    <LabelledField {...common}>
+      {(control) => (
+        <select {...control} defaultValue={defaultValue ?? ''}>
+          <option value="">{placeholder}</option>
+          {options?.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+          {groups?.map((g) => (
+            <optgroup key={g.label} label={g.label}>
+              {g.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </optgroup>
+          ))}
+        </select>
+      )}
+    </LabelledField>
+  );
+}
+
+export function RadioGroup({
+  name,
+  legend,
+  errors,
+  hint,
+  className,
+  required,
+  defaultValue,
+  options,
+}: Omit<Common, 'label'> & { legend: ReactNode; defaultValue?: string; options: (Option & { hint?: string })[] }) {
+  const id = fieldId(name);
+  const hintId = hint ? `${id}-hint` : undefined;
+  const invalid = Boolean(errors?.[name]?.length);
+  return (
+    <fieldset
+      className={`field radio-group ${invalid ? 'is-invalid' : ''} ${className ?? ''}`}
+      aria-describedby={describedBy(name, errors, hintId)}
+      aria-invalid={invalid || undefined}
+      id={id}
+      role="radiogroup"
+      aria-required={required || undefined}
+    >
+      <legend>
+        {legend}
+        {required ? <span className="req" aria-hidden="true"> *</span> : null}
+      </legend>
+      {hint ? (
+        <span className="hint" id={hintId}>
+          {hint}
+        </span>
+      ) : null}
+      <div className="choices">
+        {options.map((o) => (
+          <label key={o.value} className={`choice choice--${o.value}`}>
+            <input type="radio" name={name} value={o.value} defaultChecked={defaultValue === o.value} />
+            <span>{o.label}</span>
+          </label>
+        ))}
+      </div>
+      <FieldError id={`${id}-error`} errors={errors?.[name] ?? undefined} />
+    </fieldset>
+  );
+}
+
+/** The alerts at the top of a step form: stale input, the form-level error, and a list of fields to fix. */
+export function FormAlerts({ stale, formError, errors, staleNote }: { stale?: boolean; formError?: string | null; errors: Errors; staleNote?: string }) {
+  const count = errors ? Object.values(errors).filter((v) => v && v.length).length : 0;
+  if (!stale && !formError && count === 0) return null;
+  return (
+    <div className={`alert ${stale ? 'alert--warn' : 'alert--bad'}`} role="alert" id="form-alert" tabIndex={-1}>
+      {stale ? (
+        <>
+          <h2>This proposal changed while you were working</h2>
+          <p>{staleNote}</p>
+        </>
+      ) : (
+        <h2>{count > 0 ? `${count} ${count === 1 ? 'field needs' : 'fields need'} attention` : 'Not submitted'}</h2>
+      )}
+      {formError ? <p>{formError}</p> : null}
+      {count > 0 ? (
+        <ul className="error-list">
+          {Object.entries(errors ?? {})
+            .filter(([, v]) => v && v.length)
+            .map(([k, v]) => (
+              <li key={k}>
+                <a href={`#${fieldId(k)}`}>{v!.join(' ')}</a>
+              </li>
+            ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+const KIND_OPTIONS = [
+  { value: 'co_listing', label: 'Co-listing', hint: 'Our name on their event listing' },
+  { value: 'co_hosting', label: 'Co-hosting', hint: 'We organize it together' },
+  { value: 'speaker', label: 'Speaker', hint: 'We provide a speaker' },
+  { value: 'shared_materials', label: 'Shared materials', hint: 'Joint flyers, posts or handouts' },
+];
+
+/** The event part of a proposal: shared by the new-proposal and edit-details forms. */
+export function EventFields({
+  values,
+  errors,
+  campaigns,
+}: {
+  values: Record<string, unknown> | undefined | null;
+  errors: Errors;
+  campaigns: { id: number; name: string }[];
+}) {
+  const v = (k: string) => (values && typeof values[k] === 'string' ? (values[k] as string) : values && typeof values[k] === 'number' ? String(values[k]) : undefined);
+  return (
+    <>
+      <TextField name="eventTitle" label="Event title" required errors={errors} defaultValue={v('eventTitle')} />
+      <div className="grid-2 grid-tight">
+        <TextField name="eventDate" type="date" label="Event date" required errors={errors} defaultValue={v('eventDate')} />
+        <TextField name="eventPlace" label="Place" required errors={errors} defaultValue={v('eventPlace')} hint="Venue and city, or “online”." />
+      </div>
+      <TextArea name="eventDescription" label="Description" required rows={4} errors={errors} defaultValue={v('eventDescription')} hint="What happens, who speaks, what the partner asks of the chapter." />
+      <RadioGroup
+        name="kind"
+        legend="Kind of co-sponsorship"
+        required
+        errors={errors}
+        defaultValue={v('kind')}
+        options={KIND_OPTIONS.map((k) => ({ value: k.value, label: `${k.label} (${k.hint.toLowerCase()})` }))}
+      />
+      <SelectField
+        name="campaignId"
+        label="Campaign"
+        required
+        errors={errors}
+        defaultValue={v('campaignId')}
+        options={campaigns.map((c) => ({ value: String(c.id), label: c.name }))}
+        hint="The campaign this event serves: positions belong to a campaign."
+      />
+    </>
+  );
+}
+
+/** The frame of every step page: intro, where the values came from, alerts, the form and its buttons. */
+export function StepShell({
+  title,
+  intro,
+  editable,
+  readOnlyReason,
+  version,
+  source,
+  savedAt,
+  notice,
+  stale,
+  staleNote,
+  formError,
+  errors,
+  nonce,
+  focus,
+  onChange,
+  children,
+  after,
+  checkLabel,
+  submitLabel,
+  busy,
+}: {
+  title: string;
+  intro: ReactNode;
+  editable: boolean;
+  readOnlyReason: string;
+  version: number;
+  source: 'draft' | 'submission' | 'empty';
+  savedAt: string | null;
+  notice?: string | null;
+  stale?: boolean;
+  staleNote: string;
+  formError?: string | null;
+  errors: Errors;
+  nonce: number | string;
+  focus?: string | null;
+  onChange?: (form: HTMLFormElement) => void;
+  children: ReactNode;
+  after?: ReactNode;
+  checkLabel?: string;
+  submitLabel: string;
+  busy: boolean;
+}) {
+  useEffect(() => {
+    if (!focus) return;
+    const el = document.getElementById(focus);
+    if (el) {
+      el.focus();
+      el.scrollIntoView({ block: 'center' });
+    }
+  }, [focus, nonce]);
+  return (
+    <section className="panel step-page" aria-labelledby="step-title">
+      <h2 id="step-title">{title}</h2>
+      <div className="step-intro">{intro}</div>
+      {!editable ? <p className="alert alert--info">{readOnlyReason}</p> : null}
+      {editable && source !== 'empty' && savedAt ? (
+        <p className="small muted source-note">
+          {source === 'draft' ? `Continuing your draft saved ${formatDateTime(savedAt)}.` : `Prefilled from the last submission (${formatDateTime(savedAt)}).`}
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="alert alert--info" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <FormAlerts stale={stale} staleNote={staleNote} formError={formError} errors={errors} />
+      <Form method="post" noValidate key={nonce} className="step-form" onChange={onChange ? (e) => onChange(e.currentTarget) : undefined}>
+        <input type="hidden" name="version" value={version} />
+        {/* Enter in a text field presses the first submit button: make that "save draft", not a row's "remove". */}
+        {editable ? (
+          <button type="submit" name="intent" value="save-draft" className="visually-hidden" tabIndex={-1} aria-hidden="true">
+            Save draft
+          </button>
+        ) : null}
+        <fieldset disabled={!editable} className="bare">
+          <legend className="visually-hidden">{title}</legend>
+          {children}
+        </fieldset>
+        {after}
+        {editable ? (
+          <div className="form-actions step-actions">
+            <button type="submit" name="intent" value="submit" className="button" disabled={busy}>
+              {submitLabel}
+            </button>
+            {checkLabel ? (
+              <button type="submit" name="intent" value="check" className="button button--secondary" disabled={busy}>
+                {checkLabel}
+              </button>
+            ) : null}
+            <button type="submit" name="intent" value="save-draft" className="button button--secondary" disabled={busy}>
+              Save draft
+            </button>
+          </div>
+        ) : null}
+      </Form>
+    </section>
+  );
+}

@@ -1,0 +1,94 @@
+// Zod schemas of the proposal forms: partner search, new partner, event details, withdrawal.
+import { z } from 'zod';
+import { COSPONSORSHIP_KINDS } from '../../../workflows/types';
+
+const requiredText = (message: string, min: number, max: number) =>
+  z
+    .string({ error: message })
+    .trim()
+    .min(min, min > 1 ? `${message} (at least ${min} characters)` : message)
+    .max(max, `Keep this under ${max} characters.`);
+
+export const partnerSearchSchema = z.object({
+  q: requiredText('Type the partner group’s name.', 2, 200),
+});
+
+const isoDay = z
+  .string({ error: 'Choose the event date.' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date as YYYY-MM-DD.')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'That is not a real date.');
+
+const eventFields = {
+  eventTitle: requiredText('Give the event a title.', 3, 200),
+  eventDate: isoDay,
+  eventPlace: requiredText('Say where the event takes place.', 2, 300),
+  eventDescription: requiredText('Describe the event.', 10, 5000),
+  kind: z.enum(COSPONSORSHIP_KINDS, { error: 'Choose the kind of co-sponsorship.' }),
+  campaignId: z.number({ error: 'Choose the campaign.' }).int().positive('Choose the campaign.'),
+};
+
+export const eventSchema = z.object({ ...eventFields, version: z.number().int().positive() });
+
+/** Either an existing partner (partnerId) or a new one (partner fields), plus the event. */
+export const newProposalSchema = z
+  .object({
+    ...eventFields,
+    partnerId: z.number().int().positive().optional(),
+    partnerName: z.string().trim().max(200).optional(),
+    partnerWebsite: z
+      .string()
+      .trim()
+      .max(300)
+      .regex(/^https?:\/\/[^\s/]+\.[^\s]+$/, 'Enter the full address, starting with http:// or https://.')
+      .optional(),
+    partnerCountry: z.string().trim().max(80).optional(),
+    partnerDescription: z.string().trim().max(5000).optional(),
+    partnerEin: z
+      .string()
+      .trim()
+      .regex(/^\d{2}-?\d{7}$/, 'An EIN has nine digits, written like 12-3456789.')
+      .optional(),
+    // The EIN chosen in the registry lookup: its registry data is stored with the partner.
+    registryEin: z
+      .string()
+      .trim()
+      .regex(/^\d{2}-?\d{7}$/)
+      .optional()
+      .catch(undefined),
+    supportsBds: z.literal('on').optional(),
+    confirmNew: z.literal('on').optional(),
+    // The form's one-time token: a repeated post answers with the proposal it already created.
+    creationToken: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{16,64}$/)
+      .optional()
+      .catch(undefined),
+    q: z.string().optional(),
+  })
+  // `when`: checked even while other fields fail, so every message shows at once.
+  .refine((v) => v.partnerId !== undefined || (typeof v.partnerName === 'string' && v.partnerName.trim().length >= 2), {
+    path: ['partnerName'],
+    message: 'Give the partner group’s name.',
+    when: () => true,
+  })
+  .refine((v) => v.partnerId !== undefined || (typeof v.partnerCountry === 'string' && v.partnerCountry.trim().length > 0), {
+    path: ['partnerCountry'],
+    message: 'Give the country the group works in.',
+    when: () => true,
+  })
+  .refine((v) => v.partnerId !== undefined || (typeof v.partnerDescription === 'string' && v.partnerDescription.trim().length >= 10), {
+    path: ['partnerDescription'],
+    message: 'Describe the group in a sentence or two (at least 10 characters).',
+    when: () => true,
+  });
+
+export const withdrawSchema = z.object({
+  version: z.number().int().positive(),
+  reason: requiredText('Say why the proposal is withdrawn.', 5, 2000),
+});
+
+/** The draft page's "Submit for vetting" button. */
+export const submitProposalSchema = z.object({
+  intent: z.literal('submit', { error: 'Unknown action.' }),
+  version: z.number({ error: 'The form is missing the version of the proposal you saw. Reload the page.' }).int(),
+});

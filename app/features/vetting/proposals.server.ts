@@ -1,0 +1,548 @@
+// Page services of the chapter lead's journey: the grouped list, partner search with
+// history, starting a proposal, and the step forms (initial values, drafts, submits).
+import { activeConfig, listCampaigns } from '../../../db/config';
+import { transaction } from '../../../db/connection';
+import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } from '../../../db/partners';
+import {
+  listProposals,
+  proposalByCreationToken,
+  proposalRow,
+  updateDraftDetails,
+  proposalsForPartners,
+  saveStepDraft,
+  stepDraft,
+  latestSubmissions,
+  type ProposalDetail,
+} from '../../../db/proposals';
+import { type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../../workflows/types';
+import { latestRecordOfProposal } from '../../../db/decision-log';
+import type { Proposal } from '../../../db/schema';
+import {
+  agendaToTyped,
+  emptyAgendaItem,
+  emptyRiskItem,
+  formKey,
+  perceptionToTyped,
+  readAgendaTyped,
+  readPerceptionTyped,
+  readRiskTyped,
+  readValuesTyped,
+  riskToTyped,
+  valuesToTyped,
+} from './step-forms';
+import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryConfig, searchRegistry, looksLikeEin } from '../outside/registry.server';
+import { screenPartner, screeningConfig } from '../outside/screening.server';
+import { can, hasRole, type ActingUser } from '../../services/permissions';
+import { createProposal, decide, DecisionError } from './vetting.server';
+
+// ---- /proposals ----
+
+export type ProposalGroupKey = 'changes' | 'drafts' | 'in_progress' | 'waiting' | 'decided';
+const GROUPS: { key: ProposalGroupKey; title: string; hint: string }[] = [
+  { key: 'changes', title: 'Changes requested', hint: 'Staff sent these back: fix the named step and resubmit.' },
+  { key: 'drafts', title: 'Drafts', hint: 'Not yet submitted for vetting.' },
+  { key: 'in_progress', title: 'In progress', hint: 'Vetting steps still to complete.' },
+  { key: 'waiting', title: 'Waiting for staff', hint: 'Complete: staff will approve, reject or ask for changes.' },
+  { key: 'decided', title: 'Decided', hint: 'Approved, rejected, withdrawn or expired.' },
+];
+
+const VETTING = new Set(['values', 'agenda', 'risk', 'perception', 'mou']);
+
+function groupOf(p: Pick<ProposalDetail, 'state' | 'returned_to'>): ProposalGroupKey {
+  if (VETTING.has(p.state) && p.returned_to) return 'changes';
+  if (p.state === 'draft') return 'drafts';
+  if (VETTING.has(p.state)) return 'in_progress';
+  if (p.state === 'review') return 'waiting';
+  return 'decided';
+}
+
+export function proposalGroups(user: ActingUser) {
+  const seesAll = hasRole(user, 'staff') || hasRole(user, 'reviewer') || hasRole(user, 'admin');
+  const rows = listProposals({ chapterId: seesAll ? null : (user.chapterId ?? -1), limit: 500 });
+  const groups = GROUPS.map((g) => ({
+    ...g,
+    proposals: rows
+      .filter((p) => groupOf(p) === g.key)
+      .map((p) => ({
+        id: p.id,
+        reference: p.reference,
+        partner: p.partner_name,
+        chapter: p.chapter_name,
+        event: p.event_title,
+        eventDate: p.event_date,
+        kind: p.kind,
+        state: p.state,
+        returnedTo: p.returned_to,
+        recommendReject: p.recommend_reject === 1,
+        updatedAt: p.updated_at,
+      })),
+  }));
+  return { seesAll, groups, total: rows.length };
+}
+
+// ---- /proposals/new ----
+
+/** The home page's list: the newest proposals of one chapter, or of all (null). */
+export const recentProposals = (chapterId: number | null) => listProposals({ chapterId, limit: 100 });
+
+export type DraftDetails = {
+  version: number;
+  eventTitle: string;
+  eventDate: string;
+  eventPlace: string;
+  eventDescription: string;
+  kind: string;
+  campaignId: number;
+};
+export type EditDetailsResult = { ok: true } | { ok: false; kind: 'not_draft' | 'unknown_campaign' | 'stale' };
+
+/** Saves a draft's event details, unless someone changed it since the form was read. */
+export function editDraftDetails(actor: ActingUser, proposal: Pick<Proposal, 'id' | 'state'>, v: DraftDetails): EditDetailsResult {
+  if (proposal.state !== 'draft') return { ok: false, kind: 'not_draft' };
+  if (!campaignOptions().some((c) => c.id === v.campaignId)) return { ok: false, kind: 'unknown_campaign' };
+  const saved = updateDraftDetails(
+    proposal.id,
+    v.version,
+    {
+      event_title: v.eventTitle,
+      event_date: v.eventDate,
+      event_place: v.eventPlace,
+      event_description: v.eventDescription,
+      kind: v.kind,
+      campaign_id: v.campaignId,
+    },
+    actor.id,
+  );
+  return saved ? { ok: true } : { ok: false, kind: 'stale' };
+}
+
+/** States in which a proposal is decided precedent, which any lead may learn from. */
+const PRECEDENT_STATES = new Set(['approved', 'rejected', 'expired']);
+
+/**
+ * Known partners like `q`, each with its history as this viewer may see it: every
+ * proposal they may open, and other chapters' decided ones as precedent only
+ * (outcome, date, reason), never their drafts or work in progress.
+ */
+export function partnerCandidates(q: string, viewer: ActingUser) {
+  const candidates = findPartnerCandidates(q);
+  const history = proposalsForPartners(candidates.map((c) => c.id));
+  return candidates.map((c) => ({
+    id: c.id,
+    name: c.name,
+    website: c.website,
+    country: c.country,
+    description: c.description,
+    publicPositions: publicPositionsOf(c),
+    match: c.match.kind,
+    history: history
+      .filter((h) => h.partner_id === c.id)
+      .flatMap((h) => {
+        if (can(viewer, 'proposal.view', proposalRow(h.id)).ok) {
+          return [
+            { id: h.id as number | null, reference: h.reference as string | null, event: h.event_title as string | null, eventDate: h.event_date as string | null, state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason: null as string | null },
+          ];
+        }
+        if (!PRECEDENT_STATES.has(h.state)) return [];
+        return [{ id: null, reference: null, event: null, eventDate: null, state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason: latestRecordOfProposal(h.id)?.rationale ?? null }];
+      }),
+  }));
+}
+
+export function partnerSummary(id: number) {
+  const p = partnerById(id);
+  return p
+    ? { id: p.id, name: p.name, website: p.website, country: p.country, description: p.description, publicPositions: publicPositionsOf(p) }
+    : null;
+}
+
+export const campaignOptions = () => listCampaigns().map((c) => ({ id: c.id, name: c.name }));
+
+export type StartProposalValue = {
+  partnerId?: number;
+  partnerName?: string;
+  partnerWebsite?: string;
+  partnerCountry?: string;
+  partnerDescription?: string;
+  /** "12-3456789" or nine digits. */
+  partnerEin?: string;
+  supportsBds?: 'on';
+  confirmNew?: 'on';
+  /** Registry data to keep with a new partner (see registryRecordFor). */
+  registry?: Record<string, unknown> | null;
+  /** The form's one-time token (see proposalByCreationToken). */
+  creationToken?: string;
+  eventTitle: string;
+  eventDate: string;
+  eventPlace: string;
+  eventDescription: string;
+  kind: string;
+  campaignId: number;
+};
+
+export type StartResult =
+  | { ok: true; id: number; reference: string; partnerName: string; partnerId: number; repeated?: boolean }
+  | { ok: false; formError: string; fieldErrors: Record<string, string[]>; duplicates?: ReturnType<typeof partnerCandidates> };
+
+/** Creates the partner when new (unless it looks like a known one), then the draft proposal. */
+function startProposal(actor: ActingUser, v: StartProposalValue): StartResult {
+  const repeated = v.creationToken ? alreadyCreated(actor, v.creationToken) : null;
+  if (repeated) return repeated;
+  if (!listCampaigns().some((c) => c.id === v.campaignId)) {
+    return { ok: false, formError: 'Choose one of the campaigns.', fieldErrors: { campaignId: ['Choose one of the campaigns.'] } };
+  }
+  if (v.partnerId === undefined) {
+    const duplicates = partnerCandidates(v.partnerName ?? '', actor).filter((c) => c.match !== 'contains');
+    if (duplicates.length > 0 && v.confirmNew !== 'on') {
+      return {
+        ok: false,
+        formError: 'A partner with a very similar name is already known. Choose it, or confirm that this is a different group.',
+        fieldErrors: { partnerName: ['Very close to a known partner’s name.'] },
+        duplicates,
+      };
+    }
+  } else if (!partnerById(v.partnerId)) {
+    return { ok: false, formError: 'That partner no longer exists: search again.', fieldErrors: {} };
+  }
+  try {
+    return transaction(() => {
+      // Checked again inside the transaction: a second post of the same form may have waited on an outside call meanwhile.
+      const repeatedMeanwhile = v.creationToken ? alreadyCreated(actor, v.creationToken) : null;
+      if (repeatedMeanwhile) return repeatedMeanwhile;
+      const partnerId =
+        v.partnerId ??
+        createPartner(
+          {
+            name: v.partnerName!,
+            website: v.partnerWebsite || null,
+            country: v.partnerCountry!,
+            description: v.partnerDescription!,
+            publicPositions: v.supportsBds === 'on' ? ['supports_bds'] : [],
+            ein: v.partnerEin ? formatEin(normalizeEin(v.partnerEin)!) : null,
+            registry: v.registry ?? undefined,
+          },
+          actor.id,
+        );
+      const created = createProposal(
+        actor,
+        {
+          partnerId,
+          campaignId: v.campaignId,
+          eventTitle: v.eventTitle,
+          eventDate: v.eventDate,
+          eventPlace: v.eventPlace,
+          eventDescription: v.eventDescription,
+          kind: v.kind,
+        },
+        { creationToken: v.creationToken },
+      );
+      return { ok: true as const, ...created, partnerName: partnerById(partnerId)!.name, partnerId };
+    });
+  } catch (error) {
+    if (error instanceof DecisionError) {
+      return { ok: false, formError: error.message, fieldErrors: mapFieldErrors(error.fieldErrors) };
+    }
+    throw error;
+  }
+}
+
+/** The proposal this user's form already created with this token, as a success (a repeated post). */
+function alreadyCreated(actor: ActingUser, token: string): Extract<StartResult, { ok: true }> | null {
+  const existing = proposalByCreationToken(token);
+  if (!existing || existing.proposer_id !== actor.id) return null;
+  return { ok: true, id: existing.id, reference: existing.reference, partnerName: partnerById(existing.partner_id)?.name ?? '', partnerId: existing.partner_id, repeated: true };
+}
+
+// ---- Outside services at creation: registry lookup and screening ----
+
+type RegistryRow = {
+  ein: string;
+  einFormatted: string;
+  name: string;
+  city: string | null;
+  state: string | null;
+  nteeCode: string | null;
+  /** Only known when the lookup was by EIN: the registry's search gives no revenue. */
+  latestRevenue: { amount: number; taxPeriod: string | null } | null;
+};
+
+export type RegistryPanel =
+  | { enabled: false }
+  | {
+      enabled: true;
+      query: string;
+      state: string;
+      page: number;
+      /** null until someone searched. */
+      search:
+        | null
+        | { ok: true; rows: RegistryRow[]; totalResults: number; numPages: number; page: number; note: string | null }
+        | { ok: false; message: string };
+      chosen: null | { ok: true; prefill: RegistryPrefillView; note: string | null } | { ok: false; message: string };
+    };
+
+type RegistryPrefillView = {
+  name: string;
+  ein: string;
+  city: string | null;
+  state: string | null;
+  nteeCode: string | null;
+  latestRevenue: number | null;
+  latestRevenuePeriod: string | null;
+  subsectionCode: number | null;
+  url: string;
+  /** The description the new-partner form starts with. */
+  description: string;
+};
+
+const usd = (n: number) => `$${Math.round(n).toLocaleString('en-US')}`;
+
+/** The registry's facts as the first line of the partner's description; the lead adds who they are. */
+function registryDescription(p: { city: string | null; state: string | null; ein: string; nteeCode: string | null; latestRevenue: number | null; latestRevenuePeriod: string | null; subsectionCode: number | null }) {
+  const place = [p.city, p.state].filter(Boolean).join(', ');
+  const facts = [
+    p.subsectionCode !== null ? `501(c)(${p.subsectionCode})` : null,
+    `EIN ${p.ein}`,
+    p.nteeCode ? `NTEE ${p.nteeCode}` : null,
+    p.latestRevenue !== null ? `latest revenue ${usd(p.latestRevenue)}${p.latestRevenuePeriod ? ` (${p.latestRevenuePeriod})` : ''}` : null,
+  ].filter(Boolean);
+  return `US nonprofit${place ? ` in ${place}` : ''} (${facts.join('; ')}, per the IRS registry). `;
+}
+
+/**
+ * The lookup box of the new-partner form: a search by name or EIN (GET
+ * parameters rq, rstate, rpage) and the organization chosen with "Use this"
+ * (ein). Nothing when the registry is off; a failure is a message, never a throw.
+ */
+export async function registryPanel(params: URLSearchParams): Promise<RegistryPanel> {
+  if (!registryConfig().enabled) return { enabled: false };
+  const query = (params.get('rq') ?? '').trim().slice(0, 200);
+  const state = (params.get('rstate') ?? '').trim().toUpperCase();
+  const validState = /^[A-Z]{2}$/.test(state) ? state : '';
+  const page = Math.max(0, Math.min(400, Math.floor(Number(params.get('rpage')) || 0)));
+  const einParam = normalizeEin(params.get('ein') ?? '');
+
+  let search: Extract<RegistryPanel, { enabled: true }>['search'] = null;
+  if (query) {
+    if (looksLikeEin(query)) {
+      // One organization: its profile, with revenue, in one call.
+      const found = await lookupOrganization(query);
+      if (found.ok) {
+        const o = found.organization;
+        search = {
+          ok: true,
+          rows: [{ ...o, latestRevenue: o.latestRevenue ? { amount: o.latestRevenue.amount, taxPeriod: o.latestRevenue.taxPeriod } : null }],
+          totalResults: 1,
+          numPages: 1,
+          page: 0,
+          note: found.warning,
+        };
+      } else if (found.kind === 'not_found') {
+        search = { ok: true, rows: [], totalResults: 0, numPages: 0, page: 0, note: found.message };
+      } else {
+        search = { ok: false, message: found.message };
+      }
+    } else {
+      const found = await searchRegistry({ query, state: validState || null, page });
+      search = found.ok
+        ? {
+            ok: true,
+            rows: found.organizations.map((o) => ({ ...o, latestRevenue: null })),
+            totalResults: found.totalResults,
+            numPages: found.numPages,
+            page: found.page,
+            note: found.warning,
+          }
+        : { ok: false, message: found.message };
+    }
+  }
+
+  let chosen: Extract<RegistryPanel, { enabled: true }>['chosen'] = null;
+  if (einParam) {
+    const found = await prefillPartner(einParam);
+    if (found.ok) {
+      const p = found.prefill;
+      const view = {
+        name: p.name,
+        ein: p.ein,
+        city: p.city,
+        state: p.state,
+        nteeCode: p.nteeCode,
+        latestRevenue: p.latestRevenue,
+        latestRevenuePeriod: p.latestRevenuePeriod,
+        subsectionCode: p.registry.subsectionCode,
+        url: p.registry.url,
+      };
+      chosen = { ok: true, prefill: { ...view, description: registryDescription(view) }, note: found.warning };
+    } else {
+      chosen = { ok: false, message: found.message };
+    }
+  }
+  return { enabled: true, query, state: validState, page, search, chosen };
+}
+
+/**
+ * The registry data kept with a new partner (partners.registry), fetched
+ * again on submit (from the cache, normally) rather than trusted from the
+ * form. Only when the EIN typed is still the one chosen; null when the
+ * registry cannot say.
+ */
+async function registryRecordFor(registryEin: string, partnerEin: string | undefined): Promise<Record<string, unknown> | null> {
+  const chosen = normalizeEin(registryEin);
+  if (!chosen || !partnerEin || normalizeEin(partnerEin) !== chosen) return null;
+  const found = await prefillPartner(chosen);
+  if (!found.ok) return null;
+  const p = found.prefill;
+  return {
+    source: p.registry.source,
+    ein: p.ein,
+    city: p.city,
+    state: p.state,
+    nteeCode: p.nteeCode,
+    latestRevenue: p.latestRevenue,
+    latestRevenuePeriod: p.latestRevenuePeriod,
+    subsectionCode: p.registry.subsectionCode,
+    rulingDate: p.registry.rulingDate,
+    url: p.registry.url,
+    fetchedAt: p.registry.fetchedAt,
+  };
+}
+
+/** How long creating a proposal waits for its screening before redirecting; a slower one is stored when it ends. */
+const CREATION_SCREENING_WAIT_MS = 2000;
+
+/**
+ * Screens a new proposal's partner. Never throws and never holds the page
+ * longer than `waitMs`: a failure is stored as an error screening, and a slow
+ * answer finishes in the background (the service has its own timeout).
+ */
+async function screenAtCreation(partnerId: number, proposalId: number, waitMs = CREATION_SCREENING_WAIT_MS): Promise<void> {
+  if (!screeningConfig().enabled) return;
+  const screening = screenPartner({ partnerId, proposalId, stage: 'creation' }).then(
+    () => undefined,
+    (error: unknown) => console.error(`Screening proposal ${proposalId} at creation failed:`, error),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, waitMs);
+  });
+  await Promise.race([screening, waited]);
+  clearTimeout(timer);
+}
+
+/** startProposal with the outside services: registry data kept with a new partner, then screening. */
+export async function startProposalWithChecks(
+  actor: ActingUser,
+  v: Omit<StartProposalValue, 'registry'> & { registryEin?: string },
+): Promise<StartResult> {
+  const { registryEin, ...value } = v;
+  const registry = value.partnerId === undefined && registryEin ? await registryRecordFor(registryEin, value.partnerEin) : null;
+  const result = startProposal(actor, { ...value, registry });
+  if (result.ok && !result.repeated) await screenAtCreation(result.partnerId, result.id);
+  return result;
+}
+
+// ---- Step forms ----
+
+export type StepTypedValues = {
+  values: ReturnType<typeof readValuesTyped>;
+  agenda: ReturnType<typeof readAgendaTyped>;
+  risk: ReturnType<typeof readRiskTyped>;
+  perception: ReturnType<typeof readPerceptionTyped>;
+};
+export type FormStep = keyof StepTypedValues;
+
+/** Service error paths ("input.items.2.residualImpact") as form field names ("items[2].residualImpact"). */
+export function mapFieldErrors(errors: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(errors)) (out[formKey(k)] ??= []).push(...v);
+  return out;
+}
+
+export function readTyped<S extends FormStep>(step: S, raw: unknown): StepTypedValues[S] {
+  const { docs } = activeConfig();
+  switch (step) {
+    case 'values':
+      return readValuesTyped(raw, docs.values_criteria.criteria.map((c) => c.key)) as StepTypedValues[S];
+    case 'agenda':
+      return readAgendaTyped(raw) as StepTypedValues[S];
+    case 'risk':
+      return readRiskTyped(raw) as StepTypedValues[S];
+    default:
+      return readPerceptionTyped(raw, docs.perception_checklist.items.map((i) => i.key)) as StepTypedValues[S];
+  }
+}
+
+function fromSubmission<S extends FormStep>(step: S, data: unknown): StepTypedValues[S] {
+  const { docs } = activeConfig();
+  switch (step) {
+    case 'values':
+      return valuesToTyped(data as ValuesInput, docs.values_criteria.criteria.map((c) => c.key)) as StepTypedValues[S];
+    case 'agenda':
+      return agendaToTyped(data as AgendaInput) as StepTypedValues[S];
+    case 'risk':
+      return riskToTyped(data as RiskInput) as StepTypedValues[S];
+    default:
+      return perceptionToTyped(data as PerceptionInput, docs.perception_checklist.items.map((i) => i.key)) as StepTypedValues[S];
+  }
+}
+
+function emptyTyped<S extends FormStep>(step: S): StepTypedValues[S] {
+  if (step === 'agenda') return { items: [emptyAgendaItem()] } as StepTypedValues[S];
+  if (step === 'risk') return { items: [emptyRiskItem('risk'), emptyRiskItem('benefit')] } as StepTypedValues[S];
+  return readTyped(step, {});
+}
+
+/** Where the form starts: the saved draft, else the last submission (a step sent back), else empty. */
+function initialStepValues<S extends FormStep>(proposalId: number, step: S) {
+  const draft = stepDraft(proposalId, step);
+  if (draft) return { source: 'draft' as const, savedAt: draft.saved_at, values: readTyped(step, draft.data) };
+  const submitted = latestSubmissions(proposalId)[step];
+  if (submitted) return { source: 'submission' as const, savedAt: submitted.submitted_at, values: fromSubmission(step, submitted.data) };
+  return { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
+}
+
+export function saveDraft(proposalId: number, step: Step, typed: unknown, actor: ActingUser): void {
+  saveStepDraft(proposalId, step, typed, actor.id);
+}
+
+const COMMAND_OF: Record<FormStep, 'SUBMIT_VALUES' | 'SUBMIT_AGENDA' | 'SUBMIT_RISK' | 'SUBMIT_PERCEPTION'> = {
+  values: 'SUBMIT_VALUES',
+  agenda: 'SUBMIT_AGENDA',
+  risk: 'SUBMIT_RISK',
+  perception: 'SUBMIT_PERCEPTION',
+};
+
+export type StepSubmitResult =
+  | { ok: true; state: string; outcome: string; rationale: string }
+  | { ok: false; kind: DecisionError['kind']; message: string; fieldErrors: Record<string, string[]> };
+
+export function submitStep(proposalId: number, expectedVersion: number, actor: ActingUser, step: FormStep, input: unknown): StepSubmitResult {
+  const result = decide({ proposalId, expectedVersion, actor, command: { type: COMMAND_OF[step], input } });
+  if (!result.ok) {
+    return { ok: false, kind: result.error.kind, message: result.error.message, fieldErrors: mapFieldErrors(result.error.fieldErrors) };
+  }
+  const main = result.records[0]!;
+  return { ok: true, state: result.proposal.state, outcome: main.outcome, rationale: main.rationale };
+}
+
+/** Whether this user may work on this step of this proposal now. */
+function stepEditable(user: ActingUser, proposal: { state: string; proposer_id: number; chapter_id: number; last_changed_by: number | null }, step: Step) {
+  return can(user, 'proposal.edit', proposal).ok && proposal.state === step;
+}
+
+
+// ---- The step pages' loader and action, shared by the four step routes ----
+
+export function stepPage<S extends FormStep>(user: ActingUser, proposal: Proposal, step: S) {
+  const editable = stepEditable(user, proposal, step);
+  const initial = editable ? initialStepValues(proposal.id, step) : readOnlyValues(proposal.id, step);
+  return { proposalId: proposal.id, version: proposal.version, state: proposal.state, editable, initial };
+}
+
+function readOnlyValues<S extends FormStep>(proposalId: number, step: S) {
+  const submitted = latestSubmissions(proposalId)[step];
+  return submitted
+    ? { source: 'submission' as const, savedAt: submitted.submitted_at, values: fromSubmission(step, submitted.data) }
+    : { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
+}

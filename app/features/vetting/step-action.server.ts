@@ -1,0 +1,184 @@
+// The POST of a rated step page (values, agenda, risk, perception): the proposal as
+// the user may edit it, the form parsed with the step's schema, then the step's
+// services (save draft, row edits, submit) and the reply or redirect.
+import { parseWithZod } from '@conform-to/zod/v4';
+import { json, type ActionFunctionArgs } from '@remix-run/node';
+import type { z } from 'zod';
+import { STEPS } from '../../../workflows/types';
+import type { Proposal } from '../../../db/schema';
+import type { ActingUser } from '../../services/permissions';
+import { readTyped, saveDraft, submitStep, type FormStep, type StepTypedValues } from './proposals.server';
+import { actingUser, requireProposal } from '../../utils/auth.server';
+import { statusOf } from '../../utils/errors.server';
+import { outcomeLabel, stateLabel, stepLabel } from '../../utils/labels';
+import { redirectWithFlash } from '../../utils/session.server';
+import { MAX_AGENDA_ITEMS, MAX_RISK_ITEMS } from './step-forms.server';
+
+export type StepActionData<S extends FormStep = FormStep> = {
+  values: StepTypedValues[S];
+  errors: Record<string, string[]>;
+  formError: string | null;
+  stale: boolean;
+  notice: string | null;
+  /** Changes on every answer, so the (uncontrolled) form re-mounts with these values. */
+  nonce: number;
+  focus: string | null;
+};
+
+function draftTooLong(step: FormStep, values: StepTypedValues[FormStep]): string | null {
+  const items = 'items' in values ? values.items.length : 0;
+  if (step === 'agenda' && items > MAX_AGENDA_ITEMS) return `At most ${MAX_AGENDA_ITEMS} agenda items.`;
+  if (step === 'risk' && items > MAX_RISK_ITEMS) return `At most ${MAX_RISK_ITEMS} items.`;
+  return null;
+}
+
+type Parsed<V> = { status: 'success'; value: V } | { status: 'error' | undefined; error: Record<string, string[] | null> | null | undefined };
+
+type EditRows<S extends FormStep> = (
+  values: StepTypedValues[S],
+  intent: string,
+  payload: Record<string, unknown>,
+) => { values: StepTypedValues[S]; notice: string; focus: string | null } | null;
+
+/** A row added or removed by one of conform's list intents (the row's index after the edit, or the removed one). */
+type RowEdit = { type: 'insert' | 'remove'; index: number };
+type RowNotice<S extends FormStep> = (edit: RowEdit, values: StepTypedValues[S]) => { notice: string; focus: string | null };
+
+/** conform's insert/remove intent on the `items` list, if that is what was sent. */
+function rowEditOf(intent: unknown, payload: Record<string, unknown>): RowEdit | null {
+  if (!intent || typeof intent !== 'object' || !('type' in intent) || !('payload' in intent)) return null;
+  const { type } = intent;
+  const listPayload = intent.payload as { name?: unknown; index?: unknown };
+  if ((type !== 'insert' && type !== 'remove') || listPayload.name !== 'items') return null;
+  if (type === 'remove') return { type, index: Number(listPayload.index) };
+  // conform has already inserted it: at the index given, else at the end.
+  const items = Array.isArray(payload.items) ? payload.items : [];
+  return { type, index: typeof listPayload.index === 'number' ? listPayload.index : items.length - 1 };
+}
+
+/**
+ * One step form's POST. Rows are added and removed with conform's list intents
+ * (plain submit buttons, so no JavaScript is needed); `intent` is save-draft | check |
+ * search-* | submit. Row edits and checks re-render with the typed values (and save
+ * a draft); a submit runs the decision service; any refusal re-renders with
+ * everything typed kept.
+ */
+async function stepAction<S extends FormStep, V>(args: {
+  request: Request;
+  user: ActingUser;
+  proposal: Proposal;
+  step: S;
+  submission: Parsed<V> & { payload: Record<string, unknown> };
+  inputOf: (value: V) => unknown;
+  editRows?: EditRows<S>;
+  rowEdit: RowEdit | null;
+  rowNotice?: RowNotice<S>;
+  /** Fields the page echoes back with every reply (e.g. the agenda's catalog search). */
+  echo?: Record<string, unknown>;
+}): Promise<Response> {
+  const { request, user, proposal, step, submission } = args;
+  const { payload } = submission;
+  const { rowEdit } = args;
+  const intent = rowEdit ? 'edit-rows' : typeof payload.intent === 'string' ? payload.intent : 'submit';
+  let values = readTyped(step, payload);
+  const reply = (data: Partial<StepActionData<S>>, status = 200) =>
+    json(
+      {
+        ...args.echo,
+        ...({ values, errors: {}, formError: null, stale: false, notice: null, focus: null, nonce: Date.now(), ...data } satisfies StepActionData<S>),
+      },
+      { status },
+    );
+
+  const version = Number(payload.version);
+  const editsRows = rowEdit !== null || intent.startsWith('search-');
+  // A submit against an older version is stale, whatever the proposal's state is now.
+  if (intent === 'submit' && version !== proposal.version) return reply({ stale: true, focus: 'form-alert' }, 409);
+  if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || editsRows)) {
+    return reply(
+      { formError: `This step is not open: the proposal is now at “${stateLabel(proposal.state)}”. Your input is shown below but was not saved.` },
+      409,
+    );
+  }
+  // A draft is stored only if the form could take it back: never more rows than the form allows.
+  const tooLong = draftTooLong(step, values);
+  if (tooLong && (intent === 'save-draft' || rowEdit?.type === 'insert')) return reply({ formError: `${tooLong} Nothing was saved.`, focus: 'form-alert' }, 400);
+  if (intent === 'save-draft') {
+    saveDraft(proposal.id, step, values, user);
+    return redirectWithFlash(new URL(request.url).pathname, { kind: 'success', message: 'Draft saved. You can come back to it later.' });
+  }
+  if (intent === 'check') return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
+  if (rowEdit && args.rowNotice) {
+    // conform has already applied the edit to what was sent.
+    saveDraft(proposal.id, step, values, user);
+    const { notice, focus } = args.rowNotice(rowEdit, values);
+    return reply({ notice: `${notice} Draft saved.`, focus });
+  }
+  const edited = args.editRows?.(values, intent, payload);
+  const editedTooLong = edited ? draftTooLong(step, edited.values) : null;
+  if (editedTooLong) return reply({ formError: `${editedTooLong} Remove a row first.`, focus: 'form-alert' }, 400);
+  if (edited) {
+    values = edited.values;
+    saveDraft(proposal.id, step, values, user);
+    return reply({ notice: `${edited.notice} Draft saved.`, focus: edited.focus });
+  }
+  if (intent !== 'submit') return reply({ formError: 'Unknown action.' }, 400);
+
+  if (submission.status !== 'success') {
+    const errors = Object.fromEntries(Object.entries(submission.error ?? {}).filter(([, v]) => v && v.length)) as Record<string, string[]>;
+    return reply({ errors, formError: 'Nothing was submitted: fix the fields marked below.', focus: 'form-alert' }, 400);
+  }
+  const result = submitStep(proposal.id, version, user, step, args.inputOf(submission.value));
+  if (!result.ok) {
+    if (result.kind === 'stale') return reply({ stale: true, focus: 'form-alert' }, 409);
+    return reply(
+      { errors: result.fieldErrors, formError: result.message, focus: 'form-alert' },
+      statusOf(result),
+    );
+  }
+  const next = (STEPS as readonly string[]).includes(result.state) ? `/proposals/${proposal.id}/steps/${result.state}` : `/proposals/${proposal.id}`;
+  const then = (STEPS as readonly string[]).includes(result.state)
+    ? ` Next: ${stepLabel(result.state)}.`
+    : result.state === 'review'
+      ? ' The proposal is now with staff.'
+      : '';
+  return redirectWithFlash(next, { kind: 'success', message: `${stepLabel(step)} submitted: ${outcomeLabel(result.outcome)}.${then}` });
+}
+
+
+export async function stepFormAction<S extends FormStep, Schema extends z.ZodType>(
+  { request, params }: ActionFunctionArgs,
+  step: S,
+  form: {
+    /** Called once the form is read: some schemas follow the active configuration. */
+    schema: () => Schema;
+    inputOf: (value: z.infer<Schema>) => unknown;
+    editRows?: EditRows<S>;
+    /** What to say, and where to move focus, after a row was added or removed. */
+    rowNotice?: RowNotice<S>;
+    echo?: (payload: Record<string, unknown>) => Record<string, unknown>;
+  },
+): Promise<Response> {
+  const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
+  let intent: unknown = null;
+  const submission = parseWithZod(await request.formData(), {
+    schema: (sent) => {
+      intent = sent;
+      return form.schema();
+    },
+  });
+  const rowEdit = rowEditOf(intent, submission.payload);
+  const echo = form.echo?.(submission.payload);
+  return stepAction({
+    request,
+    user: actingUser(user),
+    proposal,
+    step,
+    submission,
+    inputOf: form.inputOf,
+    editRows: form.editRows,
+    rowEdit,
+    rowNotice: form.rowNotice,
+    echo,
+  });
+}

@@ -1,0 +1,64 @@
+// What each step page reads besides the form: the active configuration the step is
+// judged against, and (for the agenda) the partner's public positions.
+import { activeConfig, listCampaigns } from '../../../db/config';
+import { partnerById, publicPositionsOf } from '../../../db/partners';
+import type { Proposal } from '../../../db/schema';
+import { SKIP_RULES, type PersistedVetting } from '../../../workflows/machine';
+import { matchPositions } from './position-search';
+import { perceptionFormSchema, valuesFormSchema } from './step-forms.server';
+import type { ActingUser } from '../../services/permissions';
+import { stepPage } from './proposals.server';
+
+export function valuesStepPage(user: ActingUser, proposal: Proposal) {
+  const { docs, versions } = activeConfig();
+  return { ...stepPage(user, proposal, 'values'), criteria: docs.values_criteria.criteria, rubricVersion: versions.values_criteria };
+}
+
+/** The values form's schema follows the active rubric. */
+export const currentValuesFormSchema = () => valuesFormSchema(activeConfig().docs.values_criteria.criteria);
+
+export function agendaStepPage(user: ActingUser, proposal: Proposal) {
+  const { docs, versions } = activeConfig();
+  const partner = partnerById(proposal.partner_id)!;
+  const campaignName = new Map(listCampaigns(false).map((c) => [c.key, c.name]));
+  return {
+    ...stepPage(user, proposal, 'agenda'),
+    positions: docs.positions.positions.map((p) => ({
+      key: p.key,
+      statement: p.statement,
+      stance: p.stance,
+      campaignKey: p.campaignKey,
+      perceptionSensitive: p.perceptionSensitive,
+      campaign: p.campaignKey ? (campaignName.get(p.campaignKey) ?? p.campaignKey) : null,
+      keywords: p.keywords,
+      sources: p.sources.map((s) => ({ seed: s.seed, quote: s.quote })),
+    })),
+    positionsVersion: versions.positions,
+    partnerPublicPositions: publicPositionsOf(partner),
+  };
+}
+
+/** Positions of the active catalog that match the words typed. */
+export const searchPositionCatalog = (words: string) => matchPositions(activeConfig().docs.positions.positions, words);
+
+export function riskStepPage(user: ActingUser, proposal: Proposal) {
+  const { docs, versions } = activeConfig();
+  return { ...stepPage(user, proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix };
+}
+
+export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
+  const { docs, versions } = activeConfig();
+  const context = (JSON.parse(proposal.workflow) as PersistedVetting).context;
+  return {
+    ...stepPage(user, proposal, 'perception'),
+    checklist: docs.perception_checklist,
+    checklistVersion: versions.perception_checklist,
+    required: context.perceptionRequired,
+    reasons: context.perceptionReasons,
+    notRequiredRule: SKIP_RULES.perceptionNotRequired,
+    agendaDone: !['draft', 'values', 'agenda'].includes(proposal.state),
+  };
+}
+
+/** The perception form's schema follows the active checklist. */
+export const currentPerceptionFormSchema = () => perceptionFormSchema(activeConfig().docs.perception_checklist);

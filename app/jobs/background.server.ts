@@ -1,0 +1,44 @@
+// Everything the server runs on a timer, started once at start-up: notification
+// delivery (also what a crash left between commit and delivery), the expiry of
+// approvals past their end date, and the search index following the log
+// (docs/decisions/0012-search-index-after-commit.md).
+import { catchUpSearchIndex } from '../../db/search-index';
+import { expireDueApprovals } from './expiry.server';
+import { startOutboxWorker } from './outbox.server';
+
+const HOUR_MS = 60 * 60_000;
+const SEARCH_INDEX_INTERVAL_MS = 2_000;
+
+/** Runs `job` now and every `intervalMs`; a failure is logged and the next run tries again. */
+function every(name: string, intervalMs: number, job: () => unknown): NodeJS.Timeout {
+  const run = () => {
+    try {
+      job();
+    } catch (error) {
+      console.error(`${name} failed:`, error);
+    }
+  };
+  run();
+  const timer = setInterval(run, intervalMs);
+  timer.unref();
+  return timer;
+}
+
+export type BackgroundJobs = {
+  /** Stops the timers and waits for a notification delivery in flight (graceful shutdown). */
+  stop: () => Promise<void>;
+};
+
+export function startBackgroundJobs(): BackgroundJobs {
+  const outbox = startOutboxWorker();
+  const timers = [
+    every('Expiry sweep', HOUR_MS, () => expireDueApprovals()),
+    every('Search indexing', SEARCH_INDEX_INTERVAL_MS, catchUpSearchIndex),
+  ];
+  return {
+    stop: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await outbox.stop();
+    },
+  };
+}
