@@ -340,8 +340,10 @@ export function reduceVetting(ctx: VettingContext, event: VettingEvent, from: Pr
 
     case 'OVERRIDE_OUTCOME':
       // The override replaces the step's standing outcome, so its reject recommendation follows it.
+      // It is a change: the overrider becomes the last changer and may not also decide (four-eyes).
       return {
         ...ctx,
+        lastChangedById: by,
         recommendReject: [...withoutSteps(ctx.recommendReject, [event.step]), ...reasonFor(event.step, event.outcome)],
         transitions: [rec(event.step, 'overridden', from, to)],
       };

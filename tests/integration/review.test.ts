@@ -291,6 +291,29 @@ describe('deciding through the review form', () => {
     expect(reviewDossier(unknown, actor('staff2@cosponsor.test'), today())!.controls.decide).toEqual({ ok: true });
   });
 
+  it('four-eyes: the staff member who overrode a step outcome cannot also approve', () => {
+    const id = proposalInReview({ partnerId: newPartner('Override Then Approve Group'), values: 'incompatible' });
+    expect(proposalRow(id)!.recommend_reject).toBe(1);
+    const override = decideAs('staff2@cosponsor.test', id, {
+      type: 'OVERRIDE_OUTCOME',
+      step: 'values',
+      outcome: 'compatible',
+      rationale: 'The not-met rating rested on a misread statement.',
+    });
+    expect(override.ok).toBe(true);
+    expect(proposalRow(id)!.last_changed_by).toBe(actor('staff2@cosponsor.test').id);
+    expect(reviewDossier(id, actor('staff2@cosponsor.test'), today())!.controls.decide).toEqual({
+      ok: false,
+      reason: expect.stringContaining('last change'),
+    });
+    const approve = decideAs('staff2@cosponsor.test', id, { type: 'APPROVE', conditions: [], endDate: daysFromToday(30) });
+    expect(approve.ok).toBe(false);
+    expect(proposalRow(id)!.state).toBe('review');
+    const decisions = all(qb().selectFrom('decision_records').select('outcome').where('proposal_id', '=', id).where('step', '=', 'decision'));
+    expect(decisions).toEqual([]);
+    expect(reviewDossier(id, actor('staff@cosponsor.test'), today())!.controls.decide).toEqual({ ok: true });
+  });
+
   it('adds a position to the catalog while classifying, and the item says which version classified it', () => {
     const id = proposalInReview({
       partnerId: newPartner('New Position Group'),

@@ -261,8 +261,10 @@ describe('staff adjustments in review', () => {
     expect(r.state).toBe('review');
     expect(r.records).toEqual([{ step: 'values', outcome: 'overridden', from: 'review', to: 'review', rule: null, bySystem: false }]);
     expect(r.context.recommendReject).toEqual([]);
-    // an override does not make the overrider the last changer: the same staff member may decide
-    expect(stateOf(run(r.persisted, approve(STAFF)))).toBe('approved');
+    // an override is a change: the overrider is the last changer, so another staff member must decide
+    expect(r.context.lastChangedById).toBe(STAFF.id);
+    expect(refusal(r.persisted, approve(STAFF))).toMatch(/last changed/);
+    expect(stateOf(run(r.persisted, approve(STAFF2)))).toBe('approved');
   });
 
   it('the proposer cannot override or classify; outcomes must belong to the step', () => {
