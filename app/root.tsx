@@ -20,6 +20,7 @@ import { roleLabel } from './utils/labels';
 import { useNonce } from './utils/nonce';
 import { readFlash, getSessionUser } from './utils/session.server';
 import { headerExtras } from './services/header.server';
+import * as policy from '../workflows/policy';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },
@@ -48,9 +49,9 @@ export type RootData = typeof loader;
 function Header() {
   const data = useRouteLoaderData<typeof loader>('root');
   const user = data?.user;
-  const isStaff = user?.roles.includes('staff');
-  const isAdmin = user?.roles.includes('admin');
-  const isLead = user?.roles.includes('chapter_lead');
+  const isStaff = !!user && policy.isStaff(user);
+  const isAdmin = !!user && policy.isAdmin(user);
+  const isLead = !!user && policy.isChapterLead(user);
   return (
     <header className="site-header">
       <div className="site-header__inner">

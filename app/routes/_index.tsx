@@ -4,7 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { listProposals } from '../../db/proposals';
 import { Tag } from '../components/forms';
 import { expireDueApprovals } from '../services/expiry.server';
-import { hasRole } from '../services/permissions';
+import { mayPropose, seesEveryChapter } from '../../workflows/policy';
 import { requireUser } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
 
@@ -15,10 +15,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // The first request after an approval's end date expires it (cheap: one indexed query).
   expireDueApprovals();
   // Chapter leads see their own chapter; staff, reviewers and admins see all.
-  const seesAll = hasRole(user, 'staff') || hasRole(user, 'reviewer') || hasRole(user, 'admin');
+  const seesAll = seesEveryChapter(user);
   const proposals = listProposals({ chapterId: seesAll ? null : (user.chapter_id ?? -1), limit: 100 });
   return json({
-    canPropose: hasRole(user, 'chapter_lead') && user.chapter_id !== null,
+    canPropose: mayPropose({ roles: user.roles, chapterId: user.chapter_id }),
     scope: seesAll ? 'all chapters' : (user.chapter_name ?? 'your chapter'),
     proposals: proposals.map((p) => ({
       id: p.id,

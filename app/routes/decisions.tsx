@@ -9,7 +9,7 @@ import {
   searchRegister,
   type RegisterFilter,
 } from '../services/register.server';
-import { can } from '../services/permissions';
+import { can } from '../../workflows/policy';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
 import { outcomeLabel, stepLabel } from '../utils/labels';
 

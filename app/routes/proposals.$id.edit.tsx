@@ -9,6 +9,7 @@ import { eventSchema } from '../forms/proposal.server';
 import { campaignOptions } from '../services/proposals.server';
 import { STALE_NOTE } from '../forms/steps';
 import { requireProposal } from '../utils/auth.server';
+import { isDraft } from '../../workflows/policy';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const handle = { proposalHeader: true };
@@ -38,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== 'success') {
     return json({ values, errors: submission.error ?? {}, formError: null as string | null, stale: false }, { status: 400 });
   }
-  if (proposal.state !== 'draft') {
+  if (!isDraft(proposal.state)) {
     return json({ values, errors: {}, formError: 'Only a draft’s details can be edited: this proposal is already being vetted.', stale: false }, { status: 409 });
   }
   if (!listedCampaign(submission.value.campaignId)) {
@@ -68,7 +69,7 @@ export default function EditProposal() {
   const { proposal, campaigns } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  if (proposal.state !== 'draft') {
+  if (!isDraft(proposal.state)) {
     return (
       <section className="panel">
         <h2>Details can no longer be edited</h2>

@@ -8,6 +8,7 @@ import { formatDateTime } from '../utils/labels';
 import { MouDiff } from '../components/mou-diff';
 import { MouDocument, RemovedConditions } from '../components/mou-document';
 import { Tag } from '../components/forms';
+import { isStaff } from '../../workflows/policy';
 
 export const handle = { proposalHeader: true };
 
@@ -26,9 +27,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const list = mouVersionList(proposal.id);
   const latest = list[0]?.version ?? null;
   const url = new URL(request.url);
-  const isStaff = user.roles.includes('staff');
+  const staff = isStaff(user);
   // For staff, by default: what changed since they last read the MOU.
-  const changes = isStaff ? mouChangesSinceLastSeen(proposal.id, user.id) : null;
+  const changes = staff ? mouChangesSinceLastSeen(proposal.id, user.id) : null;
   let to = versionParam(url.searchParams.get('to')) ?? latest;
   let from = versionParam(url.searchParams.get('from'));
   if (!url.searchParams.has('from') && !url.searchParams.has('to')) {
@@ -46,7 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const after = to ? mouVersion(proposal.id, to) : undefined;
   const before = from ? mouVersion(proposal.id, from) : undefined;
-  if (isStaff && latest) markMouSeen(proposal.id, user.id, latest);
+  if (staff && latest) markMouSeen(proposal.id, user.id, latest);
   return json({
     proposal: {
       id: proposal.id,
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     to,
     problems,
     seenVersion: changes?.seenVersion ?? null,
-    isStaff,
+    isStaff: staff,
     before: before ? { version: before.version, sections: before.sections } : null,
     after: after
       ? {

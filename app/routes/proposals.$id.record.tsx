@@ -11,6 +11,7 @@ import { RecordEntry, humanize, type RecordView } from '../components/register-r
 import { RegisterStyles, formatUtc } from '../components/register-entries';
 import { notFound, requireProposal } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
+import { isApproved } from '../../workflows/policy';
 
 // The printable record of one proposal: every decision record in order, whole,
 // with its hashes; and the same records as a bundle anyone can verify offline.
@@ -167,7 +168,7 @@ export default function ProposalRecord() {
           <dt>Current state</dt>
           <dd>
             <Tag tone={stateTone(p.state)}>{stateLabel(p.state)}</Tag>
-            {p.state === 'approved' && p.approvedUntil ? <span className="small"> until {formatDate(p.approvedUntil)}</span> : null}
+            {isApproved(p.state) && p.approvedUntil ? <span className="small"> until {formatDate(p.approvedUntil)}</span> : null}
           </dd>
           <dt>Records</dt>
           <dd>

@@ -24,7 +24,7 @@ import {
 } from '../services/mou.server';
 import { proposalView } from '../services/proposal-view.server';
 import { decide, DecisionError } from '../services/vetting.server';
-import { can } from '../services/permissions';
+import { can, isApproved, isAtMouStep, isBeforeStep, isInReview, isMouEditable } from '../../workflows/policy';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 import { formatDate, formatDateTime } from '../utils/labels';
@@ -37,17 +37,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `MOU · ${data.proposal.reference} · Cosponsor` : 'MOU · Cosponsor' },
 ];
 
-const EDITABLE = new Set(['mou', 'approved']);
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.view');
   const viewer = actingUser(user);
   const view = proposalView(proposal.id, viewer)!;
-  const canEdit = can(viewer, 'proposal.edit', proposal).ok && EDITABLE.has(proposal.state);
+  const canEdit = can(viewer, 'proposal.edit', proposal).ok && isMouEditable(proposal.state);
   const latest = mouVersion(proposal.id);
   const events = view.viewer?.events ?? [];
   const status = mouStepStatus(proposal.id);
-  const beforeMou = ['draft', 'values', 'agenda', 'risk', 'perception'].includes(proposal.state);
+  const beforeMou = isBeforeStep(proposal.state, 'mou');
   return json({
     proposal: {
       id: proposal.id,
@@ -63,8 +61,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     mouRequired: view.context.mouRequired,
     canEdit,
-    canNotNeeded: canEdit && proposal.state === 'mou' && events.includes('MOU_NOT_NEEDED'),
-    canSubmit: canEdit && proposal.state === 'mou' && events.includes('SUBMIT_MOU') && latest !== undefined,
+    canNotNeeded: canEdit && isAtMouStep(proposal.state) && events.includes('MOU_NOT_NEEDED'),
+    canSubmit: canEdit && isAtMouStep(proposal.state) && events.includes('SUBMIT_MOU') && latest !== undefined,
     editor: canEdit ? initialEditorState(proposal.id, proposal.version) : null,
     origins: clauseOrigins(proposal.id),
     latest: latest
@@ -78,7 +76,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         }
       : null,
     versionCount: mouVersionList(proposal.id).length,
-    preview: !latest && (beforeMou || proposal.state === 'mou') ? generatedMouFor(proposal.id) : null,
+    preview: !latest && (beforeMou || isAtMouStep(proposal.state)) ? generatedMouFor(proposal.id) : null,
     status,
   });
 }
@@ -265,11 +263,11 @@ export default function MouStep() {
         ) : null}
       </div>
 
-      {data.mouRequired && proposal.state === 'mou' ? (
+      {data.mouRequired && isAtMouStep(proposal.state) ? (
         <p className="alert alert--info">Staff require an MOU for this proposal, so “MOU not needed” is not available.</p>
       ) : null}
 
-      {data.status.notNeededReason && proposal.state !== 'mou' ? (
+      {data.status.notNeededReason && !isAtMouStep(proposal.state) ? (
         <section className="alert alert--info" aria-labelledby="not-needed-title">
           <h3 id="not-needed-title">No MOU needed</h3>
           <p>{data.status.notNeededReason}</p>
@@ -322,7 +320,7 @@ function ReadOnly({ data }: { data: LoaderData }) {
       <section className="panel" aria-labelledby="mou-title">
         <h3 id="mou-title">The MOU</h3>
         <LatestLine latest={data.latest} />
-        {proposal.state === 'review' ? (
+        {isInReview(proposal.state) ? (
           <p className="muted">Staff are reviewing this proposal; the MOU can change again if they send it back or after approval.</p>
         ) : null}
         <RemovedConditions removed={data.latest.removed} headingLevel={4} />
@@ -335,7 +333,7 @@ function ReadOnly({ data }: { data: LoaderData }) {
       <section className="panel" aria-labelledby="mou-title">
         <h3 id="mou-title">Preview of the draft</h3>
         <p className="muted">
-          {proposal.state === 'mou'
+          {isAtMouStep(proposal.state)
             ? 'No version is saved yet. This is the draft generated from the vetting; the chapter lead edits and saves it.'
             : 'The MOU step opens after the earlier steps. This is the draft the vetting so far would produce; it changes as the steps are completed.'}
         </p>
@@ -378,7 +376,7 @@ function Editor({
 }) {
   const navigation = useNavigation();
   const { proposal } = data;
-  const approved = proposal.state === 'approved';
+  const approved = isApproved(proposal.state);
   const hasErrors = Object.keys(errors).length > 0 || formError !== null;
   const [form, fields] = useForm<EditorFields>({
     id: 'mou-editor',

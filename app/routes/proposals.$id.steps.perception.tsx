@@ -13,6 +13,7 @@ import { perceptionFormSchema, perceptionInputOf } from '../forms/steps.server';
 import { stepPage, type StepActionData } from '../services/proposals.server';
 import { stepFormAction } from '../services/step-forms.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { isAtPerceptionStep, isBeforeStep } from '../../workflows/policy';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Perception review · Cosponsor' }];
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     required: context.perceptionRequired,
     reasons: context.perceptionReasons,
     notRequiredRule: SKIP_RULES.perceptionNotRequired,
-    agendaDone: !['draft', 'values', 'agenda'].includes(proposal.state),
+    agendaDone: !isBeforeStep(proposal.state, 'risk'),
   });
 }
 
@@ -51,7 +52,7 @@ export default function PerceptionStep() {
   const keys = page.checklist.items.map((i) => i.key);
   const { values, shown, errors, shell } = useStepForm<PerceptionTyped>(page, actionData, (data) => readPerceptionTyped(data, keys));
 
-  if (!page.required && page.state !== 'perception') {
+  if (!page.required && !isAtPerceptionStep(page.state)) {
     return (
       <section className="panel step-page" aria-labelledby="step-title">
         <h2 id="step-title">Step 4 · BDS-perception review</h2>

@@ -4,7 +4,7 @@ import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
 import { expireDueApprovals } from '../services/expiry.server';
-import { hasRole } from '../services/permissions';
+import { mayPropose } from '../../workflows/policy';
 import { proposalGroups } from '../services/proposals.server';
 import { actingUser, requireUser } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone, stepLabel } from '../utils/labels';
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     groups,
     total,
     scope: seesAll ? 'All chapters' : (user.chapter_name ?? 'Your chapter'),
-    canPropose: hasRole(user, 'chapter_lead') && user.chapter_id !== null,
+    canPropose: mayPropose({ roles: user.roles, chapterId: user.chapter_id }),
   });
 }
 

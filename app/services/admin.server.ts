@@ -20,7 +20,7 @@ import {
 import type { Role } from '../../workflows/types';
 import { roleLabel } from '../utils/labels';
 import { hashPassword } from './password.server';
-import { can, type ActingUser } from './permissions';
+import { can, type ActingUser } from '../../workflows/policy';
 
 // Accounts and chapters. Every change and its admin_log entry are written in
 // one transaction; users are never deleted, only deactivated.

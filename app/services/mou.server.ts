@@ -8,7 +8,7 @@ import { mouViewOf, upsertMouView } from '../../db/mou-views';
 import { insertMouVersion, latestSubmissions, mouVersion, mouVersionList, proposalById, proposalRow } from '../../db/proposals';
 import type { DecisionRecord } from '../../db/schema';
 import { ORGANIZATION_NAME } from '../../db/seed-data/config';
-import { can, type ActingUser } from './permissions';
+import { can, isApproved, isInReview, isMouEditable, type ActingUser } from '../../workflows/policy';
 import { decide, DecisionError } from './vetting.server';
 
 const KIND_LABELS: Record<string, string> = {
@@ -169,8 +169,6 @@ export type SaveMouResult = {
   reopened: DecisionRecord[] | null;
 };
 
-const EDITABLE_STATES = new Set(['mou', 'approved']);
-
 /**
  * Saves a new MOU version. baseVersion is the version the editor started from:
  * if someone saved meanwhile, nothing is written and the caller is told.
@@ -193,15 +191,15 @@ export function saveMou(args: {
   if (!proposal) throw new DecisionError('not_found', 'There is no such proposal.');
   const permission = can(args.actor, 'proposal.edit', proposal);
   if (!permission.ok) throw new DecisionError('forbidden', permission.reason);
-  if (!EDITABLE_STATES.has(proposal.state)) {
+  if (!isMouEditable(proposal.state)) {
     throw new DecisionError(
       'not_allowed',
-      proposal.state === 'review'
+      isInReview(proposal.state)
         ? 'Staff are reviewing this proposal: the MOU cannot change until they decide or send it back.'
         : 'The MOU can be edited at the MOU step, or after approval (which returns the proposal to review).',
     );
   }
-  const approved = proposal.state === 'approved';
+  const approved = isApproved(proposal.state);
   if (approved && !args.confirmVoidApproval) {
     throw new DecisionError('invalid', 'Confirm that saving returns the proposal to review.', {
       confirmVoid: ['Tick the box to confirm that this edit voids the approval.'],

@@ -13,7 +13,7 @@ import type { StepperStep } from '../components/stepper';
 import type { TimelineRecord } from '../components/timeline';
 import type { AgendaMapItem } from '../components/agenda-map';
 import type { HeatMapItem } from '../components/heat-map';
-import { can, type ActingUser } from './permissions';
+import { can, currentStepOf, isDraft, wasApproved, type ActingUser } from '../../workflows/policy';
 
 /** Outcomes that settle a step (as opposed to staff's classification or override records). */
 const STEP_RESULT_OUTCOMES = new Set([
@@ -101,7 +101,7 @@ export function computeSteps(
       return { step, status: context.returnedTo === step ? 'returned' : 'current', outcome: null, reason: null, href };
     }
     // In a vetting state, the steps after it are redone in order (also after a change request).
-    const ahead = state === 'draft' || (stateIndex >= 0 && index > stateIndex);
+    const ahead = isDraft(state) || (stateIndex >= 0 && index > stateIndex);
     if (!ahead && last) {
       if (last.outcome === 'skipped' || last.outcome === 'not_applicable') {
         return { step, status: 'skipped', outcome: last.outcome, reason: last.rationale, href: null };
@@ -140,7 +140,7 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
   const records = recordsOfProposal(proposalId);
   const canEdit = viewer ? can(viewer, 'proposal.edit', proposal).ok : false;
   const steps = computeSteps(proposalId, proposal.state, context, records, true);
-  const currentStep = (STEPS as readonly string[]).includes(proposal.state) ? (proposal.state as Step) : null;
+  const currentStep = currentStepOf(proposal.state);
 
   let changeRequest: ChangeRequest | null = null;
   const returnedTo = (context.returnedTo ?? (proposal.returned_to as Step | null)) || null;
@@ -152,7 +152,7 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
   }
 
   let approval: ProposalView['approval'] = null;
-  if (proposal.state === 'approved' || proposal.state === 'expired') {
+  if (wasApproved(proposal.state)) {
     const record = [...records].reverse().find((r) => r.outcome === 'approved');
     if (record) {
       let conditions: string[] = [];

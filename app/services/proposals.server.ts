@@ -31,7 +31,7 @@ import {
 } from '../forms/steps';
 import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryConfig, searchRegistry, looksLikeEin } from './outside/registry.server';
 import { screenPartner, screeningConfig } from './outside/screening.server';
-import { can, hasRole, type ActingUser } from './permissions';
+import { can, isAtStep, isDraft, isInReview, seesEveryChapter, type ActingUser } from '../../workflows/policy';
 import { createProposal, decide, DecisionError } from './vetting.server';
 
 // ---- /proposals ----
@@ -45,18 +45,16 @@ export const GROUPS: { key: ProposalGroupKey; title: string; hint: string }[] = 
   { key: 'decided', title: 'Decided', hint: 'Approved, rejected, withdrawn or expired.' },
 ];
 
-const VETTING = new Set(['values', 'agenda', 'risk', 'perception', 'mou']);
-
 export function groupOf(p: Pick<ProposalDetail, 'state' | 'returned_to'>): ProposalGroupKey {
-  if (VETTING.has(p.state) && p.returned_to) return 'changes';
-  if (p.state === 'draft') return 'drafts';
-  if (VETTING.has(p.state)) return 'in_progress';
-  if (p.state === 'review') return 'waiting';
+  if (isAtStep(p.state) && p.returned_to) return 'changes';
+  if (isDraft(p.state)) return 'drafts';
+  if (isAtStep(p.state)) return 'in_progress';
+  if (isInReview(p.state)) return 'waiting';
   return 'decided';
 }
 
 export function proposalGroups(user: ActingUser) {
-  const seesAll = hasRole(user, 'staff') || hasRole(user, 'reviewer') || hasRole(user, 'admin');
+  const seesAll = seesEveryChapter(user);
   const rows = listProposals({ chapterId: seesAll ? null : (user.chapterId ?? -1), limit: 500 });
   const groups = GROUPS.map((g) => ({
     ...g,
@@ -559,10 +557,10 @@ export async function stepAction<S extends FormStep, V>(args: {
       result.kind === 'invalid' ? 400 : result.kind === 'forbidden' ? 403 : 409,
     );
   }
-  const next = (STEPS as readonly string[]).includes(result.state) ? `/proposals/${proposal.id}/steps/${result.state}` : `/proposals/${proposal.id}`;
-  const then = (STEPS as readonly string[]).includes(result.state)
+  const next = isAtStep(result.state) ? `/proposals/${proposal.id}/steps/${result.state}` : `/proposals/${proposal.id}`;
+  const then = isAtStep(result.state)
     ? ` Next: ${stepLabel(result.state)}.`
-    : result.state === 'review'
+    : isInReview(result.state)
       ? ' The proposal is now with staff.'
       : '';
   return redirectWithFlash(next, { kind: 'success', message: `${stepLabel(step)} submitted: ${outcomeLabel(result.outcome)}.${then}` });

@@ -29,7 +29,7 @@ import { listChapters } from '../../db/users';
 import { addMonthsIso, parseReviewForm, type NewPosition, type ReviewFormValues, type ReviewIntent } from '../forms/review.server';
 import { markMouSeen, mouChangesSinceLastSeen } from './mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from './outside/screening.server';
-import { can, type ActingUser } from './permissions';
+import { can, isExpired, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../workflows/policy';
 import { proposalView, type ProposalView } from './proposal-view.server';
 import { decide, type DecideResult } from './vetting.server';
 
@@ -187,19 +187,11 @@ export type Control = { ok: true } | { ok: false; reason: string };
 function control(user: ActingUser, action: 'proposal.decide' | 'proposal.classify' | 'proposal.override', view: ProposalView): Control {
   const permission = can(user, action, view.proposal);
   if (!permission.ok) return permission;
-  if (view.proposal.state !== 'review') {
+  if (!isInReview(view.proposal.state)) {
     return { ok: false, reason: `This proposal is not waiting for a decision: it is ${view.proposal.state}.` };
   }
   return { ok: true };
 }
-
-const OVERRIDABLE: Record<Step, string[]> = {
-  values: ['compatible', 'compatible_with_concerns', 'incompatible'],
-  agenda: ['aligned', 'manageable_divergence', 'conflict'],
-  risk: ['benefits_outweigh', 'needs_staff_acceptance', 'risks_outweigh'],
-  perception: ['no_perception_risk', 'acceptable_with_conditions', 'unacceptable'],
-  mou: [],
-};
 
 export type PartnerPrecedent = {
   id: number;
@@ -369,9 +361,9 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
       classify: control(viewer, 'proposal.classify', view),
       override: control(viewer, 'proposal.override', view),
     },
-    returnSteps: STEPS.filter((s) => s !== 'perception' || proposal.perception_required === 1),
-    overrideTargets: STEPS.filter((s) => s !== 'perception' || proposal.perception_required === 1).flatMap((step) =>
-      OVERRIDABLE[step].map((outcome) => ({ step, outcome, current: view.submissions[step]?.outcome === outcome })),
+    returnSteps: stepsStaffMayName(proposal.perception_required === 1),
+    overrideTargets: stepsStaffMayName(proposal.perception_required === 1).flatMap((step) =>
+      OVERRIDABLE_OUTCOMES[step].map((outcome) => ({ step, outcome, current: view.submissions[step]?.outcome === outcome })),
     ),
     positions: config.docs.positions.positions.map((p) => ({ key: p.key, statement: p.statement, stance: p.stance, campaignKey: p.campaignKey })),
     positionsVersion: config.versions.positions,
@@ -399,7 +391,7 @@ export async function refreshScreeningBeforeDecision(
   proposal: { id: number; partner_id: number; state: string },
   now: number = Date.now(),
 ): Promise<ScreeningRefresh> {
-  if (proposal.state !== 'review' || !screeningConfig().enabled) return { ran: false, failure: null };
+  if (!isInReview(proposal.state) || !screeningConfig().enabled) return { ran: false, failure: null };
   const latest = screeningsOfProposal(proposal.id)[0];
   const age = latest ? now - Date.parse(latest.checkedAt) : Infinity;
   const due = !latest || age >= SCREENING_FRESH_MS || ((latest.status === 'error' || latest.status === 'off') && age >= SCREENING_RETRY_MS);
@@ -598,7 +590,7 @@ export function revettingList(today: string): RevettingEntry[] {
       chapterName: r.chapter_name,
       state: r.state,
       approvedUntil: r.approved_until,
-      status: r.state === 'expired' ? 'expired' : 'expiring',
+      status: isExpired(r.state) ? 'expired' : 'expiring',
       newer: r.newer_id !== null ? { id: r.newer_id, reference: r.newer_reference!, state: r.newer_state! } : null,
     };
     const seen = byPartner.get(r.partner_id);

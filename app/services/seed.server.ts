@@ -13,7 +13,7 @@ import type { Role } from '../../workflows/types';
 import { generatedMouFor, saveMouVersion } from './mou.server';
 import { recordScreeningAnswer, screeningQueryFor } from './outside/screening.server';
 import { hashPassword } from './password.server';
-import type { ActingUser } from './permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { createProposal, decide } from './vetting.server';
 
 export const DEMO_PASSWORD = 'cosponsor-demo';

@@ -32,8 +32,7 @@ import {
 import { canonicalJson } from '../../db/record-hash';
 import type { DecisionRecord, Proposal } from '../../db/schema';
 import { commandSchema, fieldErrorsOf, type Command, type CommandType } from './payloads.server';
-import { can, roleFor, SYSTEM_ACTOR, type Action, type ActingUser } from './permissions';
-import { SYSTEM_ACTOR as WORKFLOW_SYSTEM_ACTOR } from '../../workflows/machine';
+import { actionOf, can, isDecided, isInReview, OVERRIDABLE_OUTCOMES, roleFor, type ActingUser } from '../../workflows/policy';
 import { notifyInbox } from './inbox.server';
 import { enqueueNotifications } from './outside/outbox.server';
 import { screeningAcknowledgementProblem, screeningInputsFor } from './outside/screening.server';
@@ -56,32 +55,6 @@ export class DecisionError extends Error {
 export type DecideResult =
   | { ok: true; proposal: Proposal; records: DecisionRecord[] }
   | { ok: false; error: DecisionError };
-
-const ACTION_OF: Record<CommandType, Action> = {
-  SUBMIT_PROPOSAL: 'proposal.edit',
-  SUBMIT_VALUES: 'proposal.edit',
-  SUBMIT_AGENDA: 'proposal.edit',
-  SUBMIT_RISK: 'proposal.edit',
-  SUBMIT_PERCEPTION: 'proposal.edit',
-  SUBMIT_MOU: 'proposal.edit',
-  MOU_NOT_NEEDED: 'proposal.edit',
-  REOPEN_FOR_REVIEW: 'proposal.edit',
-  WITHDRAW: 'proposal.withdraw',
-  APPROVE: 'proposal.decide',
-  REJECT: 'proposal.decide',
-  REQUEST_CHANGES: 'proposal.decide',
-  OVERRIDE_OUTCOME: 'proposal.override',
-  CLASSIFY_AGENDA_ITEM: 'proposal.classify',
-  EXPIRE: 'proposal.expire',
-};
-
-const OUTCOMES_OF_STEP: Record<Step, string[]> = {
-  values: ['compatible', 'compatible_with_concerns', 'incompatible'],
-  agenda: ['aligned', 'manageable_divergence', 'conflict'],
-  risk: ['benefits_outweigh', 'needs_staff_acceptance', 'risks_outweigh'],
-  perception: ['no_perception_risk', 'acceptable_with_conditions', 'unacceptable'],
-  mou: ['drafted', 'mou_not_needed'],
-};
 
 const invalid = (message: string, fieldErrors: Record<string, string[]> = {}) =>
   new DecisionError('invalid', message, fieldErrors);
@@ -135,7 +108,7 @@ function decideOrThrow(args: {
   if (!parsed.success) throw invalid('Some fields need attention.', fieldErrorsOf(parsed.error));
   const command = parsed.data;
 
-  const action = ACTION_OF[command.type];
+  const action = actionOf(command.type);
   const permission = can(actor, action, proposal);
   if (!permission.ok) throw new DecisionError('forbidden', permission.reason);
 
@@ -201,8 +174,8 @@ function decideOrThrow(args: {
         perception_required: context.perceptionRequired ? 1 : 0,
         returned_to: context.returnedTo,
         last_changed_by: context.lastChangedById,
-        ...(state === 'review' && proposal.state !== 'review' ? { submitted_at: at } : {}),
-        ...(state === 'approved' || state === 'rejected' ? { decided_at: at } : {}),
+        ...(isInReview(state) && !isInReview(proposal.state) ? { submitted_at: at } : {}),
+        ...(isDecided(state) ? { decided_at: at } : {}),
         ...prepared.patch,
       },
       at,
@@ -225,8 +198,7 @@ function decideOrThrow(args: {
 function prepare(command: Command, proposal: Proposal, actor: ActingUser, config: ActiveConfig): Prepared {
   // The same configuration the records will cite: read once per decision.
   const { docs, versions } = config;
-  // The scheduler has no roles of its own; the workflow knows it as its system actor.
-  const base = { actor: actor.id === SYSTEM_ACTOR.id ? WORKFLOW_SYSTEM_ACTOR : { id: actor.id, roles: actor.roles } };
+  const base = { actor: { id: actor.id, roles: actor.roles } };
   const noWrite = () => {};
   const submission = (step: Step, data: unknown, result: unknown, outcome: string) => (record: DecisionRecord, at: string) => {
     const id = insertStepSubmission({
@@ -412,7 +384,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
       };
 
     case 'OVERRIDE_OUTCOME': {
-      if (!OUTCOMES_OF_STEP[command.step].includes(command.outcome)) {
+      if (!OVERRIDABLE_OUTCOMES[command.step].includes(command.outcome)) {
         throw invalid('That outcome does not exist for this step.', { outcome: ['Choose one of the step’s outcomes.'] });
       }
       return {

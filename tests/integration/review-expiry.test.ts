@@ -9,7 +9,7 @@ import { expireDueApprovals } from '../../app/services/expiry.server';
 import { inboxFor, markAllRead } from '../../app/services/inbox.server';
 import { revettingList } from '../../app/services/review.server';
 import { decide } from '../../app/services/vetting.server';
-import { SYSTEM_ACTOR } from '../../app/services/permissions';
+import { SYSTEM_ACTOR } from '../../workflows/policy';
 import { actor, daysFromToday, decideAs, newPartner, proposalInReview } from './review-fixtures';
 
 function approvedUntil(partnerName: string, days: number): number {

@@ -7,7 +7,7 @@ import {
   enqueueNotifications,
   startOutboxWorker,
 } from '../../app/services/outside/outbox.server';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { decide } from '../../app/services/vetting.server';
 import { all, closeDatabase, first, qb, run, transaction } from '../../db/connection';
 import { recordsOfProposal } from '../../db/decision-log';

@@ -5,7 +5,7 @@ import {
   screeningInputsFor,
   screeningsOfProposal,
 } from '../../app/services/outside/screening.server';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { decide } from '../../app/services/vetting.server';
 import { countRecords, recordsOfProposal } from '../../db/decision-log';
 import { first, qb } from '../../db/connection';

@@ -4,7 +4,7 @@ import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { chapterByName, createUser, userByEmail } from '../../db/users';
 import { demoPartners, demoProposals } from '../../db/seed-data/demo';
 import { hashPassword } from '../../app/services/password.server';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { DEMO_PASSWORD, runDemoProposal } from '../../app/services/seed.server';
 import { decide } from '../../app/services/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';

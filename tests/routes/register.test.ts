@@ -7,7 +7,7 @@ import { verifyBundle } from '../../db/bundle';
 import { all, first, qb } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { userByEmail } from '../../db/users';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { createProposal } from '../../app/services/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
 

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DecisionRecord } from '../../../db/schema';
 import { MOCK_URLS, mocksEnabled } from './http.server';
+import { entersReview } from '../../../workflows/policy';
 
 // What is announced, to whom, and how a receiver can trust it. Two channels:
 // a Slack-compatible incoming webhook and a generic JSON webhook signed with
@@ -52,7 +53,7 @@ export function notificationKindOf(record: Pick<DecisionRecord, 'step' | 'outcom
     if (record.outcome === 'changes_requested') return 'changes_requested';
     return null;
   }
-  if (record.to_state === 'review' && record.from_state !== 'review') return 'submitted';
+  if (entersReview(record)) return 'submitted';
   return null;
 }
 
