@@ -1,6 +1,6 @@
 // The vetting statechart. Pure: the service restores a persisted snapshot, sends one event,
 // and writes one decision record per entry of `records` (the transitions of that event only).
-import { and, assign, createActor, setup } from 'xstate';
+import { and, assign, createActor, getNextTransitions, setup } from 'xstate';
 import {
   AGENDA_CLASSIFICATIONS,
   AGENDA_OUTCOMES,
@@ -118,8 +118,11 @@ const blank = (s: unknown) => typeof s !== 'string' || s.trim().length === 0;
  */
 export function eventRefusal(ctx: VettingContext, event: VettingEvent, chapterId?: number | null): string | null {
   const subject: PolicySubject = { proposerId: ctx.proposerId, lastChangedById: ctx.lastChangedById, ...(chapterId !== undefined ? { chapterId } : {}) };
-  const denied = actorRefusal(subject, event?.actor, event?.type);
-  if (denied !== null) return denied;
+  return actorRefusal(subject, event?.actor, event?.type) ?? payloadRefusal(ctx, event);
+}
+
+/** Why the event's content is refused (outcomes, rationale, the perception check), whoever sends it, or null. */
+export function payloadRefusal(ctx: VettingContext, event: VettingEvent): string | null {
   switch (event.type) {
     case 'EXPIRE':
     case 'SUBMIT_PROPOSAL':
@@ -559,11 +562,14 @@ function sampleEvent(type: VettingEventType, actor: Actor): VettingEvent {
 }
 
 /** Event types this actor can send now (for the UI). MOU_NOT_NEEDED is listed unless staff require an MOU. */
-export function availableEvents(p: PersistedVetting, actor: Actor): VettingEventType[] {
+export function availableEvents(p: PersistedVetting, actor: Actor, chapterId?: number | null): VettingEventType[] {
   if (!HANDLED[p.value] || HANDLED[p.value].size === 0) return [];
   const snapshot = restore(p).getSnapshot();
+  // The machine's own list of what this state handles, each asked with a valid payload.
+  const handled = new Set(getNextTransitions(snapshot).map((t) => t.eventType));
   return VETTING_EVENT_TYPES.filter((type) => {
+    if (!handled.has(type)) return false;
     const event = sampleEvent(type, actor);
-    return refusalReason(p, event) === null && snapshot.can(event);
+    return refusalReason(p, event, chapterId) === null && snapshot.can(event);
   });
 }

@@ -139,6 +139,8 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
   const context = contextOf(persisted);
   const records = recordsOfProposal(proposalId);
   const canEdit = viewer ? can(viewer, 'proposal.edit', proposal).ok : false;
+  // What this person may send now: the policy's rights (with the chapter scope) and the statechart together.
+  const events = viewer ? availableEvents(persisted, viewer, proposal.chapter_id) : [];
   const steps = computeSteps(proposalId, proposal.state, context, records, true);
   const currentStep = currentStepOf(proposal.state);
 
@@ -214,12 +216,6 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     changeRequest,
     approval,
     currentStep,
-    viewer: viewer
-      ? {
-          canEdit,
-          canWithdraw: can(viewer, 'proposal.withdraw', proposal).ok && availableEvents(persisted, viewer).includes('WITHDRAW'),
-          events: availableEvents(persisted, viewer),
-        }
-      : null,
+    viewer: viewer ? { canEdit, canWithdraw: events.includes('WITHDRAW'), events } : null,
   };
 }
