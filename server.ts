@@ -6,19 +6,24 @@ import { isSeeded, seedDemo } from './app/services/seed.server';
 import { createApp } from './app/http.server';
 import { startOutboxWorker } from './app/services/outside/outbox.server';
 import { expireDueApprovals } from './app/services/expiry.server';
+import { refreshDueScreenings } from './app/services/review.server';
 import { catchUpSearchIndex } from './db/search-index';
+import { EnvError, parseEnv, type Env } from './app/utils/env.server';
 
-// Starts Cosponsor: migrate, seed an empty database with demo data, serve.
+// Starts Cosponsor: check the environment, migrate, seed an empty database with demo data, serve.
 installGlobals();
 
-const production = process.env.NODE_ENV === 'production';
-if (!process.env.SESSION_SECRET) {
-  if (production) {
-    console.error('SESSION_SECRET is not set: refusing to start in production.');
-    process.exit(1);
-  }
-  console.warn('SESSION_SECRET is not set: using a development secret. Set it in production.');
+// Read once, before anything else: a bad variable stops the start with a message naming it.
+let config: Env;
+try {
+  config = parseEnv(process.env);
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error;
+  console.error(`${error.message}\nRefusing to start.`);
+  process.exit(1);
 }
+const production = config.NODE_ENV === 'production';
+if (!config.SESSION_SECRET) console.warn('SESSION_SECRET is not set: using a development secret. Set it in production.');
 
 const db = getDb();
 await migrateToLatest(db);
@@ -27,7 +32,7 @@ if (!isSeeded()) {
   await seedDemo();
 }
 
-if (process.env.MOCKS === 'true') {
+if (config.MOCKS) {
   const { startMockServer } = await import('./tests/mocks/node');
   startMockServer();
   console.log('MOCKS=true: outside services answered by local mocks.');
@@ -45,6 +50,12 @@ const expirySweep = setInterval(() => {
 }, 60 * 60_000);
 expirySweep.unref();
 expireDueApprovals();
+// Proposals waiting for a decision are screened again when their last check is old, so that
+// opening a dossier never calls the screening service (it also runs before each decision).
+const screeningSweep = setInterval(() => {
+  refreshDueScreenings().catch((error) => console.error('Scheduled screening failed:', error));
+}, 60 * 60_000);
+screeningSweep.unref();
 // The search index follows the log after each commit (docs/decisions/0012).
 catchUpSearchIndex();
 setInterval(() => {
@@ -59,8 +70,8 @@ const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;
 const app = createApp({ build, mode: production ? 'production' : 'development' });
 
-const port = Number(process.env.PORT || 3000);
-const host = process.env.HOST || '127.0.0.1';
+const port = config.PORT;
+const host = config.HOST;
 app.listen(port, host, () => {
   console.log(`Cosponsor on http://${host}:${port} (database ${db.path})`);
   if (process.env.REMIX_DEV_ORIGIN) broadcastDevReady(build);

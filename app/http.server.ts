@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { env } from './utils/env.server';
 
 export type AppLoadContext = { cspNonce: string };
 
@@ -13,7 +14,7 @@ export type AppLoadContext = { cspNonce: string };
 export function createApp({ build, mode }: { build: ServerBuild; mode: 'production' | 'development' }) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', process.env.TRUST_PROXY === 'true');
+  app.set('trust proxy', env().TRUST_PROXY);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     // Overwrite whatever the client sent: sign-in throttling trusts this header.

@@ -349,3 +349,23 @@ export function isAtPerceptionStep(state: string): boolean {
 export function isMouEditable(state: string): boolean {
   return state === 'mou' || state === 'approved';
 }
+
+// ---- Expiry, computed when read: the sweep records it, pages never write it ----
+
+/** The day an approval ending on `approvedUntil` counts as expired (the day after its end date), or null. */
+export function expiredAsOf(state: string, approvedUntil: string | null, today: string): string | null {
+  if (isExpired(state)) return approvedUntil ? dayAfter(approvedUntil) : today;
+  if (!isApproved(state) || !approvedUntil || approvedUntil >= today) return null;
+  return dayAfter(approvedUntil);
+}
+
+/** The state as of a day: an approval past its end date reads as expired before the sweep records it. */
+export function stateAsOf(state: string, approvedUntil: string | null, today: string): string {
+  return isApproved(state) && expiredAsOf(state, approvedUntil, today) !== null ? 'expired' : state;
+}
+
+function dayAfter(isoDay: string): string {
+  const d = new Date(`${isoDay.slice(0, 10)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -3,8 +3,8 @@ import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { listProposals } from '../../db/proposals';
 import { Tag } from '../components/forms';
-import { expireDueApprovals } from '../services/expiry.server';
-import { mayPropose, seesEveryChapter } from '../../workflows/policy';
+import { todayUtc } from '../services/expiry.server';
+import { mayPropose, seesEveryChapter, stateAsOf } from '../../workflows/policy';
 import { requireUser } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
 
@@ -12,8 +12,8 @@ export const meta: MetaFunction = () => [{ title: 'Proposals · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  // The first request after an approval's end date expires it (cheap: one indexed query).
-  expireDueApprovals();
+  // An approval past its end date reads as expired; the sweep in server.ts records it.
+  const today = todayUtc();
   // Chapter leads see their own chapter; staff, reviewers and admins see all.
   const seesAll = seesEveryChapter(user);
   const proposals = listProposals({ chapterId: seesAll ? null : (user.chapter_id ?? -1), limit: 100 });
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       event: p.event_title,
       eventDate: p.event_date,
       kind: p.kind,
-      state: p.state,
+      state: stateAsOf(p.state, p.approved_until, today),
       recommendReject: p.recommend_reject === 1,
       updatedAt: p.updated_at,
     })),

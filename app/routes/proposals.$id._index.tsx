@@ -102,6 +102,7 @@ export default function ProposalHome() {
           <div className="approval">
             <p>
               <strong>Approved{p.approved_until ? ` until ${formatDate(p.approved_until)}` : ''}</strong>
+              {view.expiredAsOf ? <strong> (expired as of {formatDate(view.expiredAsOf)})</strong> : null}
               {view.approval ? ` by ${view.approval.actorName}, ${formatDateTime(view.approval.at)}.` : '.'}
             </p>
             {view.approval && view.approval.conditions.length > 0 ? (

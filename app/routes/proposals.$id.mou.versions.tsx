@@ -1,9 +1,10 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { mouChangesSinceLastSeen, markMouSeen, mouVersion, mouVersionList } from '../services/mou.server';
 import { proposalView } from '../services/proposal-view.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { redirectWithFlash } from '../utils/session.server';
 import { formatDateTime } from '../utils/labels';
 import { MouDiff } from '../components/mou-diff';
 import { MouDocument, RemovedConditions } from '../components/mou-document';
@@ -47,7 +48,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const after = to ? mouVersion(proposal.id, to) : undefined;
   const before = from ? mouVersion(proposal.id, from) : undefined;
-  if (staff && latest) markMouSeen(proposal.id, user.id, latest);
   return json({
     proposal: {
       id: proposal.id,
@@ -61,6 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     to,
     problems,
     seenVersion: changes?.seenVersion ?? null,
+    latest,
     isStaff: staff,
     before: before ? { version: before.version, sections: before.sections } : null,
     after: after
@@ -74,6 +75,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         }
       : null,
   });
+}
+
+/** Staff mark what they have read; reading the page itself writes nothing. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, proposal } = await requireProposal(request, params.id, 'proposal.view');
+  const here = `/proposals/${proposal.id}/mou/versions`;
+  const version = versionParam(String((await request.formData()).get('version') ?? ''));
+  if (!isStaff(user) || version === null || !mouVersion(proposal.id, version)) {
+    return redirectWithFlash(here, { kind: 'error', message: 'Only staff mark an existing MOU version as read.' });
+  }
+  markMouSeen(proposal.id, user.id, version);
+  return redirectWithFlash(here, { kind: 'success', message: `Marked MOU version ${version} as read.` });
 }
 
 export default function MouVersions() {
@@ -193,6 +206,14 @@ export default function MouVersions() {
               </p>
               {data.isStaff && data.seenVersion && data.before?.version === data.seenVersion ? (
                 <p className="alert alert--info">These are the changes since you last read this MOU (version {data.seenVersion}).</p>
+              ) : null}
+              {data.isStaff && data.latest && data.seenVersion !== data.latest && data.after.version === data.latest ? (
+                <Form method="post" className="row">
+                  <input type="hidden" name="version" value={data.latest} />
+                  <button type="submit" className="button button--secondary">
+                    {`Mark version ${data.latest} as read`}
+                  </button>
+                </Form>
               ) : null}
               <RemovedConditions removed={data.after.removed} headingLevel={4} />
               {data.before ? (

@@ -3,7 +3,6 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { expireDueApprovals } from '../services/expiry.server';
 import { mayPropose } from '../../workflows/policy';
 import { proposalGroups } from '../services/proposals.server';
 import { actingUser, requireUser } from '../utils/auth.server';
@@ -13,8 +12,6 @@ export const meta: MetaFunction = () => [{ title: 'Proposals · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  // The first request after an approval's end date expires it, as on the home page.
-  expireDueApprovals();
   const { seesAll, groups, total } = proposalGroups(actingUser(user));
   return json({
     groups,

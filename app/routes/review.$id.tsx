@@ -8,7 +8,7 @@ import { MouDiff } from '../components/mou-diff';
 import { Stepper } from '../components/stepper';
 import { Timeline } from '../components/timeline';
 import { formValues } from '../forms/review.server';
-import { expireDueApprovals, todayUtc } from '../services/expiry.server';
+import { todayUtc } from '../services/expiry.server';
 import { refreshScreeningBeforeDecision, reviewDossier, submitReviewForm, type ReviewActionResult } from '../services/review.server';
 import { actingUser, notFound, requirePermission, requireProposal } from '../utils/auth.server';
 import {
@@ -31,18 +31,19 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'review.queue');
   const today = todayUtc();
-  expireDueApprovals(today);
   const { proposal } = await requireProposal(request, params.id);
-  // Screen again before the decision when the last check is old (bounded by the timeout; never blocks deciding).
-  const screeningRefresh = await refreshScreeningBeforeDecision(proposal);
+  // Reading the dossier writes nothing: screening runs on a schedule (server.ts) and before a decision (the action).
   const dossier = reviewDossier(proposal.id, actingUser(user), today);
   if (!dossier) notFound('This proposal');
-  return json({ dossier, screeningRefresh });
+  return json({ dossier });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'review.queue');
   const { proposal } = await requireProposal(request, params.id);
+  // Screen again before acting when the last check is old (bounded by the timeout; never blocks deciding):
+  // new hits then need an acknowledgement before the decision goes through.
+  await refreshScreeningBeforeDecision(proposal);
   const formData = await request.formData();
   const values = formValues(formData);
   const result = submitReviewForm(proposal.id, actingUser(user), formData, values, todayUtc());
@@ -112,7 +113,7 @@ function Refusal({ id, control }: { id: string; control: { ok: true } | { ok: fa
 }
 
 export default function Dossier() {
-  const { dossier, screeningRefresh } = useLoaderData<typeof loader>();
+  const { dossier } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as Failure | undefined;
   const navigation = useNavigation();
   const busy = navigation.state === 'submitting';
@@ -121,7 +122,7 @@ export default function Dossier() {
   // The screening staff weigh: the latest, or the last answer the service gave when the latest check failed.
   const weighed = dossier.screeningLastAnswer ?? dossier.screening;
   const hits = weighed?.status === 'hits' ? weighed.hits : [];
-  const screeningProblem = screeningRefresh.failure ?? (dossier.screening?.status === 'error' ? dossier.screening.error : null);
+  const screeningProblem = dossier.screening?.status === 'error' ? dossier.screening.error : null;
   const conflicts = view.agendaItems.filter((i) => i.classification === 'conflicting');
   const unknown = view.agendaItems.filter((i) => i.classification === 'unknown');
   const steps = view.steps.map((s) => ({ ...s, href: `#step-${s.step}` }));

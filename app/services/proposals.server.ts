@@ -31,7 +31,7 @@ import {
 } from '../forms/steps';
 import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryConfig, searchRegistry, looksLikeEin } from './outside/registry.server';
 import { screenPartner, screeningConfig } from './outside/screening.server';
-import { can, isAtStep, isDraft, isInReview, seesEveryChapter, type ActingUser } from '../../workflows/policy';
+import { can, isAtStep, isDraft, isInReview, seesEveryChapter, stateAsOf, type ActingUser } from '../../workflows/policy';
 import { createProposal, decide, DecisionError } from './vetting.server';
 
 // ---- /proposals ----
@@ -53,7 +53,7 @@ export function groupOf(p: Pick<ProposalDetail, 'state' | 'returned_to'>): Propo
   return 'decided';
 }
 
-export function proposalGroups(user: ActingUser) {
+export function proposalGroups(user: ActingUser, today: string = new Date().toISOString().slice(0, 10)) {
   const seesAll = seesEveryChapter(user);
   const rows = listProposals({ chapterId: seesAll ? null : (user.chapterId ?? -1), limit: 500 });
   const groups = GROUPS.map((g) => ({
@@ -68,7 +68,8 @@ export function proposalGroups(user: ActingUser) {
         event: p.event_title,
         eventDate: p.event_date,
         kind: p.kind,
-        state: p.state,
+        // An approval past its end date reads as expired; the sweep in server.ts records it.
+        state: stateAsOf(p.state, p.approved_until, today),
         returnedTo: p.returned_to,
         recommendReject: p.recommend_reject === 1,
         updatedAt: p.updated_at,

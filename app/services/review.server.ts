@@ -24,12 +24,12 @@ import {
   type QueueFilter,
   type QueueRow,
 } from '../../db/review';
-import { currentAgendaItems } from '../../db/proposals';
+import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { listChapters } from '../../db/users';
 import { addMonthsIso, parseReviewForm, type NewPosition, type ReviewFormValues, type ReviewIntent } from '../forms/review.server';
-import { markMouSeen, mouChangesSinceLastSeen } from './mou.server';
+import { mouChangesSinceLastSeen } from './mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from './outside/screening.server';
-import { can, isExpired, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../workflows/policy';
+import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../workflows/policy';
 import { proposalView, type ProposalView } from './proposal-view.server';
 import { decide, type DecideResult } from './vetting.server';
 
@@ -276,8 +276,8 @@ function agendaPrecedent(view: ProposalView): AgendaItemPrecedent[] {
 export type Dossier = ReturnType<typeof reviewDossier>;
 
 /**
- * Everything staff need to decide one proposal. Reading it notes which MOU
- * version this staff member has now seen (the diff shows changes since then).
+ * Everything staff need to decide one proposal, with the MOU changes since this staff member last
+ * read it. Reading writes nothing: a decision (or the versions page's POST) marks the MOU as read.
  */
 export function reviewDossier(proposalId: number, viewer: ActingUser, today: string) {
   const view = proposalView(proposalId, viewer);
@@ -288,7 +288,6 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
   const agenda = agendaPrecedent(view);
 
   const mou = mouChangesSinceLastSeen(proposalId, viewer.id);
-  if (mou.latestVersion !== null && mou.latestVersion !== mou.seenVersion) markMouSeen(proposalId, viewer.id, mou.latestVersion);
 
   const values = view.submissions.values;
   const perception = view.submissions.perception;
@@ -403,6 +402,21 @@ export async function refreshScreeningBeforeDecision(
     console.error(`Screening before the decision on proposal ${proposal.id} failed:`, error);
     return { ran: true, failure: 'The screening could not be run.' };
   }
+}
+
+/**
+ * The scheduled screening: every proposal waiting for a decision whose screening is missing or old is
+ * screened again (one at a time, each bounded by the outside-service timeout), so staff open a dossier
+ * with a fresh answer and reading it never calls the service. Returns how many were screened.
+ */
+export async function refreshDueScreenings(now: number = Date.now()): Promise<number> {
+  if (!screeningConfig().enabled) return 0;
+  let ran = 0;
+  for (const id of queueOrder({ chapterId: null, campaignId: null })) {
+    const proposal = proposalRow(id);
+    if (proposal && (await refreshScreeningBeforeDecision(proposal, now)).ran) ran += 1;
+  }
+  return ran;
 }
 
 /**
@@ -590,7 +604,7 @@ export function revettingList(today: string): RevettingEntry[] {
       chapterName: r.chapter_name,
       state: r.state,
       approvedUntil: r.approved_until,
-      status: isExpired(r.state) ? 'expired' : 'expiring',
+      status: expiredAsOf(r.state, r.approved_until, today) !== null ? 'expired' : 'expiring',
       newer: r.newer_id !== null ? { id: r.newer_id, reference: r.newer_reference!, state: r.newer_state! } : null,
     };
     const seen = byPartner.get(r.partner_id);

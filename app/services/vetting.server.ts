@@ -14,6 +14,7 @@ import type { AgendaClassification, ProposalState, Step } from '../../workflows/
 import { activeConfig, type ActiveConfig } from '../../db/config';
 import { nowIso, transaction } from '../../db/connection';
 import { appendRecords, type RecordDraft } from '../../db/decision-log';
+import { upsertMouView } from '../../db/mou-views';
 import { partnerById, publicPositionsOf } from '../../db/partners';
 import {
   advanceProposal,
@@ -188,6 +189,9 @@ function decideOrThrow(args: {
     }
     const records = appendRecords(drafts, at);
     prepared.write(records[0]!, at);
+    // A staff decision is taken on the MOU as it stands: the decider has read that version.
+    const mou = action === 'proposal.decide' ? mouVersion(proposal.id) : undefined;
+    if (mou) upsertMouView(actor.id, proposal.id, mou.version, at);
     // Queued in this transaction, delivered after commit (docs/decisions/0030).
     enqueueNotifications(records);
     notifyInbox(proposal, records);

@@ -3,12 +3,13 @@ import { createCookie, createCookieSessionStorage, redirect } from '@remix-run/n
 import { nowIso } from '../../db/connection';
 import { insertSession, liveSession, revokeSession } from '../../db/sessions';
 import { userById, type UserWithRoles } from '../../db/users';
+import { env } from './env.server';
 
 // Secure whenever the page was served over HTTPS (as in production, behind TLS
 // or a proxy with TRUST_PROXY=true); plain http://127.0.0.1 in development.
 const isHttps = (request: Request) => new URL(request.url).protocol === 'https:';
-const secret = process.env.SESSION_SECRET || 'development-only-secret-do-not-use-in-production';
-export const SESSION_TTL_MS = Number(process.env.SESSION_TTL_HOURS || 12) * 3600_000;
+const secret = env().SESSION_SECRET ?? 'development-only-secret-do-not-use-in-production';
+export const SESSION_TTL_MS = env().SESSION_TTL_HOURS * 3600_000;
 
 const sessionCookie = createCookie('cosponsor_session', {
   httpOnly: true,

@@ -3,6 +3,7 @@ import { activeConfig } from '../../db/config';
 import { all, first, qb } from '../../db/connection';
 import { verifyLog } from '../../db/decision-log';
 import { countUnread } from '../../db/inbox';
+import { mouViewOf } from '../../db/mou-views';
 import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { recordsSinceVersion } from '../../db/review';
 import { createUser } from '../../db/users';
@@ -312,6 +313,15 @@ describe('deciding through the review form', () => {
     const decisions = all(qb().selectFrom('decision_records').select('outcome').where('proposal_id', '=', id).where('step', '=', 'decision'));
     expect(decisions).toEqual([]);
     expect(reviewDossier(id, actor('staff@cosponsor.test'), today())!.controls.decide).toEqual({ ok: true });
+  });
+
+  it('a staff decision marks the MOU version it was taken on as read by the decider', () => {
+    const id = proposalInReview({ partnerId: newPartner('Decided On This MOU Group'), mou: 'draft' });
+    const staff = actor('staff@cosponsor.test');
+    expect(mouViewOf(staff.id, id)).toBeUndefined();
+    const sent = decideAs('staff@cosponsor.test', id, { type: 'REQUEST_CHANGES', step: 'risk', rationale: 'Add the safety risk of the march.' });
+    expect(sent.ok).toBe(true);
+    expect(mouViewOf(staff.id, id)?.mou_version).toBe(1);
   });
 
   it('adds a position to the catalog while classifying, and the item says which version classified it', () => {

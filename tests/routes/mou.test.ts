@@ -2,6 +2,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { latestRecordOfProposal, recordsOfProposal } from '../../db/decision-log';
+import { mouViewOf } from '../../db/mou-views';
 import { mouVersion, mouVersionList, proposalRow } from '../../db/proposals';
 import { initialEditorState, type EditorState } from '../../app/services/mou.server';
 import { decide } from '../../app/services/vetting.server';
@@ -128,6 +129,17 @@ describe('the MOU step page', () => {
     expect(versions.status).toBe(200);
     expect(text(versions.html)).toMatch(/Required clauses removed \(\s*1\s*\)/);
     expect(text(versions.html)).toContain(reason);
+
+    // Reading the page writes nothing; staff mark the version read with a POST.
+    const staffId = actor('staff@cosponsor.test').id;
+    expect(mouViewOf(staffId, id)).toBeUndefined();
+    expect(versions.html).toContain('Mark version 1 as read');
+    const marked = await app.post(`/proposals/${id}/mou/versions`, { version: '1' }, staff);
+    expect(marked.status).toBe(302);
+    expect(mouViewOf(staffId, id)?.mou_version).toBe(1);
+    const leadMarks = await app.post(`/proposals/${id}/mou/versions`, { version: '1' }, lead);
+    expect(leadMarks.status).toBe(302);
+    expect(mouViewOf(actor('lead@cosponsor.test').id, id)).toBeUndefined();
   });
 
   it('adds a clause, and refuses a save based on an older version while keeping the text', async () => {

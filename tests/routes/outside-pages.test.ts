@@ -7,6 +7,7 @@ import { deliverDueNotifications } from '../../app/services/outside/outbox.serve
 import { clauseOrigins } from '../../app/services/mou.server';
 import { originHref } from '../../app/components/mou-document';
 import { recordScreeningAnswer } from '../../app/services/outside/screening.server';
+import { refreshScreeningBeforeDecision } from '../../app/services/review.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { mockServer } from '../support/setup';
 import { REGISTRY_BASE, registryFaults, registryOrganizations } from '../mocks/registry';
@@ -263,13 +264,20 @@ describe('screening in the staff dossier', () => {
     expect(html).toContain('name="screeningAcknowledgement"');
   });
 
-  it('screens again before the decision when the last check is a day old, and says so when the service fails', async () => {
+  it('screens again on schedule when the last check is a day old, and the dossier says so when the service fails', async () => {
     process.env.SCREENING_URL = SCREENING_BASE;
     const id = proposalInReview({ partnerId: newPartner('Dossier Rescreen Group'), title: 'Dossier rescreen evening' });
     const stale = new Date(Date.now() - 25 * 3_600_000).toISOString();
     recordScreeningAnswer({ partnerId: proposalRow(id)!.partner_id, proposalId: id, stage: 'creation', answer: demoDesignationAnswer, source: 'demo fixture', checkedAt: stale });
+    const stages = () => all(qb().selectFrom('screenings').select(['stage', 'status']).where('proposal_id', '=', id).orderBy('id'));
+
+    // Opening the dossier calls nothing and writes nothing.
+    await page(`/review/${id}`, staff);
+    expect(stages()).toEqual([{ stage: 'creation', status: 'hits' }]);
 
     mockServer.use(screeningFaults.status(500, { detail: 'Internal Server Error' }));
+    // The scheduled sweep (server.ts) screens each proposal in review with this function.
+    expect((await refreshScreeningBeforeDecision(proposalRow(id)!)).ran).toBe(true);
     const failed = await page(`/review/${id}`, staff);
     const t = text(failed.html);
     expect(t).toContain('Screening unavailable: The screening service answered with an error (500: Internal Server Error).');
@@ -278,25 +286,24 @@ describe('screening in the staff dossier', () => {
     expect(failed.html).toContain('name="screeningAcknowledgement"');
     expect(failed.html).not.toContain('data-testid="decision-refusal"');
 
-    // A failed check is not repeated on every view...
+    // A failed check is not repeated on every run...
     mockServer.resetHandlers();
-    await page(`/review/${id}`, staff);
-    const stages = () => all(qb().selectFrom('screenings').select(['stage', 'status']).where('proposal_id', '=', id).orderBy('id'));
+    expect((await refreshScreeningBeforeDecision(proposalRow(id)!)).ran).toBe(false);
     expect(stages()).toEqual([
       { stage: 'creation', status: 'hits' },
       { stage: 'decision', status: 'error' },
     ]);
   });
 
-  it('screens a never-screened proposal before the decision', async () => {
+  it('screens a never-screened proposal before the decision, not when the dossier is read', async () => {
     process.env.SCREENING_URL = SCREENING_BASE;
     const id = proposalInReview({ partnerId: newPartner('Dossier First Screen Group'), title: 'Dossier first screen evening' });
-    const { html } = await page(`/review/${id}`, staff);
-    expect(text(html)).toContain('No listing found');
+    const before = await page(`/review/${id}`, staff);
+    expect(text(before.html)).toContain('This partner was not screened for this proposal.');
+    expect(all(qb().selectFrom('screenings').select('id').where('proposal_id', '=', id))).toEqual([]);
+    const decided = await app.post(`/review/${id}`, { intent: 'reject', version: String(proposalRow(id)!.version), rationale: 'The event date clashes with our own.' }, staff);
+    expect(decided.status).toBe(302);
     expect(all(qb().selectFrom('screenings').select(['stage', 'status']).where('proposal_id', '=', id))).toEqual([{ stage: 'decision', status: 'clear' }]);
-    // Fresh now: the next view calls nothing.
-    await page(`/review/${id}`, staff);
-    expect(all(qb().selectFrom('screenings').select('id').where('proposal_id', '=', id))).toHaveLength(1);
   });
 
   it('refuses to approve case 5 without an acknowledgement, beside the field; with one it approves and records both', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expireDueApprovals } from '../../app/services/expiry.server';
 import { first, qb } from '../../db/connection';
 import { mouVersion, proposalRow } from '../../db/proposals';
 import { createUser } from '../../db/users';
@@ -195,7 +196,7 @@ describe('/review/<id>', () => {
 });
 
 describe('/review/revetting', () => {
-  it('lists a partner whose approval has ended, expired by the first request after the date', async () => {
+  it('lists a partner whose approval has ended as expired from the day after; the page writes nothing, the sweep records it', async () => {
     const id = proposalInReview({ partnerId: newPartner('Route Revetting Group'), eventInDays: 10 });
     expect(decideAs('staff@cosponsor.test', id, { type: 'APPROVE', conditions: [], endDate: daysFromToday(10), rationale: '' }).ok).toBe(true);
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -205,6 +206,8 @@ describe('/review/revetting', () => {
     const row = text(html).split('Route Revetting Group')[1]!.slice(0, 300);
     expect(row).toContain('Expired');
     expect(row).toContain('No new proposal yet');
+    expect(proposalRow(id)!.state).toBe('approved');
+    expect(expireDueApprovals()).toContain(id);
     expect(proposalRow(id)!.state).toBe('expired');
   });
 });
@@ -234,6 +237,9 @@ describe('the MOU in the dossier', () => {
     const firstView = await page(`/review/${id}`, staff);
     expect(text(firstView.html)).toContain('You are reading this MOU for the first time (version 1)');
     expect(firstView.html).not.toContain('data-testid="mou-diff"');
+    // Reading writes nothing: it stays a first reading until staff mark it read (or decide on it).
+    expect(text((await page(`/review/${id}`, staff)).html)).toContain('You are reading this MOU for the first time (version 1)');
+    expect((await app.post(`/proposals/${id}/mou/versions`, { version: '1' }, staff)).status).toBe(302);
     expect(text((await page(`/review/${id}`, staff)).html)).toContain('No changes since you last read it (version 1)');
 
     expect(decideAs('staff@cosponsor.test', id, { type: 'APPROVE', conditions: [], endDate: null, rationale: '' }).ok).toBe(true);
