@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestRecordOfProposal } from '../../db/decision-log';
 import { mouVersion, proposalRow } from '../../db/proposals';
 import { approvedCase1, proposalAtMouStep } from '../integration/mou-fixtures';
+import { tempDir } from '../support/db';
 import { checkA11y, newPage, screenshot, signIn, startBrowserEnv, type BrowserEnv } from './support';
 
 // The MOU step in Chromium, as the Chicago chapter lead: the generated draft,
@@ -94,7 +94,7 @@ describe('the MOU step', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download .docx' }).click()]);
     const reference = proposalRow(id)!.reference;
     expect(download.suggestedFilename()).toBe(`${reference}-MOU-v2.docx`);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mou-docx-')), download.suggestedFilename());
+    const file = path.join(tempDir('mou-docx-'), download.suggestedFilename());
     await download.saveAs(file);
     const xml = strFromU8(unzipSync(new Uint8Array(fs.readFileSync(file)))['word/document.xml']!);
     expect(xml).toContain(reference);

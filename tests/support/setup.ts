@@ -1,13 +1,15 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { handlers } from '../mocks';
-import { freshDatabase } from './db';
+import { freshDatabase, removeTempDirs } from './db';
 
 export const mockServer = setupServer(...handlers);
 
 beforeAll(() => mockServer.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => mockServer.resetHandlers());
 afterAll(() => mockServer.close());
+// Registered first, so it runs after every test file's own afterAll: the copies go with the file.
+afterAll(() => removeTempDirs());
 
 // Every test file starts on its own copy of the seeded database.
 freshDatabase('demo');
