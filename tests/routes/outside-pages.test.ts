@@ -14,6 +14,7 @@ import { REGISTRY_BASE, registryFaults, registryOrganizations } from '../mocks/r
 import { SCREENING_BASE, screeningFaults } from '../mocks/screening';
 import { SLACK_URL, webhookReceiver } from '../mocks/webhooks';
 import { campaignId, daysFromToday, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { fieldValue, find, visibleText } from '../support/html';
 
 // The outside services as the pages use them, against the msw mocks: the app
 // runs in this process, so its outgoing fetches are answered by the handlers.
@@ -46,22 +47,11 @@ async function page(path: string, cookie: string) {
   return { status: response.status, html: await response.text() };
 }
 
-/** The visible text of a page, roughly. */
-const text = (html: string) =>
-  html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<!--.*?-->/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+/** The visible text of a page, read through an HTML parser. */
+const text = (html: string) => visibleText(html);
 
 /** The value attribute of the input with this name. */
-const inputValue = (html: string, name: string) => {
-  const tag = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0];
-  return tag ? (/value="([^"]*)"/.exec(tag)?.[1] ?? '') : null;
-};
+const inputValue = (html: string, name: string) => (find(html, `input[name="${name}"]`) ? fieldValue(html, name) : null);
 
 const event = () => ({
   eventTitle: 'Letter-writing night for detained defenders',
@@ -104,7 +94,7 @@ describe('registry lookup on the new-partner form', () => {
     expect(inputValue(chosen.html, 'partnerCountry')).toBe('US');
     expect(inputValue(chosen.html, 'partnerEin')).toBe(einFormatted);
     expect(inputValue(chosen.html, 'registryEin')).toBe(einFormatted);
-    const description = />([^<]*)<\/textarea>/.exec(chosen.html.split('name="partnerDescription"')[1] ?? '')?.[1] ?? '';
+    const description = find(chosen.html, 'textarea[name="partnerDescription"]')?.text ?? '';
     expect(description).toContain('US nonprofit in Ithaca, NY');
     expect(description).toContain(`NTEE ${ithaca.ntee}`);
     expect(description).toContain(`latest revenue ${revenue} (2023-12)`);
@@ -313,7 +303,7 @@ describe('screening in the staff dossier', () => {
     expect(refused.status).toBe(400);
     const html = await refused.text();
     expect(text(html)).toContain('This partner has screening hits: acknowledge them with your reasoning before deciding.');
-    const beside = /id="approve-ack-error"[^>]*>([\s\S]*?)<\/(p|span|div)>/.exec(html)?.[1] ?? '';
+    const beside = find(html, '#approve-ack-error')?.innerHTML ?? '';
     expect(text(beside)).toContain('how you weighed the listing (Israel Terrorist Organization Designations (NBCTF), 2021-10-22)');
     expect(html).toContain('No payment to the partner.</textarea>');
     expect(proposalRow(id)!.state).toBe('review');

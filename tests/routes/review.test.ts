@@ -9,6 +9,7 @@ import { saveMouVersion } from '../../app/services/mou.server';
 import { recordScreeningAnswer } from '../../app/services/outside/screening.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { actor, daysFromToday, decideAs, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { fieldValue, visibleText } from '../support/html';
 
 let app: TestApp;
 let staff: string;
@@ -25,15 +26,8 @@ async function page(path: string, cookie: string) {
 }
 
 /** The visible text of a page, roughly: tags dropped, entities of quotes decoded. */
-const text = (html: string) =>
-  html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<!--.*?-->/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+/** The visible text of a page, read through an HTML parser. */
+const text = (html: string) => visibleText(html);
 
 describe('/review', () => {
   it('is for staff only', async () => {
@@ -221,7 +215,7 @@ describe('/inbox', () => {
     const before = await page('/inbox', cookie);
     expect(text(before.html)).toContain('2 unread messages.');
     expect(before.html).toContain('aria-label="2 unread"');
-    const id = /name="id" value="(\d+)"/.exec(before.html)![1]!;
+    const id = fieldValue(before.html, 'id')!;
     expect((await app.post('/inbox', { intent: 'read', id }, cookie)).status).toBe(302);
     expect(text((await page('/inbox', cookie)).html)).toContain('1 unread message.');
     expect((await app.post('/inbox', { intent: 'read-all' }, cookie)).status).toBe(302);
