@@ -11,6 +11,8 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useNavigation,
+  useRevalidator,
   useRouteError,
   useRouteLoaderData,
 } from '@remix-run/react';
@@ -105,6 +107,11 @@ function FlashMessage() {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
+  // Busy while a submission, its redirect or a revalidation loads: assistive technology (and the
+  // browser tests) can tell when the page has settled.
+  const navigation = useNavigation();
+  const revalidator = useRevalidator();
+  const busy = navigation.state !== 'idle' || revalidator.state !== 'idle';
   return (
     <html lang="en">
       <head>
@@ -116,7 +123,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <body>
         <a className="skip-link" href="#main">Skip to content</a>
         <Header />
-        <main id="main" className="page">
+        <main id="main" className="page" aria-busy={busy}>
           <FlashMessage />
           {children}
         </main>
