@@ -369,3 +369,8 @@ function dayAfter(isoDay: string): string {
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
 }
+
+/** An admin may not take their own admin role away, so nobody locks themselves out and an admin always remains. */
+export function removesOwnAdminRole(actor: { id: number }, user: { id: number; roles: Role[] }, newRoles: Role[]): boolean {
+  return actor.id === user.id && isAdmin(user) && !newRoles.includes('admin');
+}
