@@ -7,18 +7,22 @@ import { isSeeded, seedDemo } from './scripts/seed/demo';
 import { createApp } from './app/http.server';
 import { installFetchGlobals } from './app/http/globals.server';
 import { startBackgroundJobs } from './app/jobs/background.server';
+import { EnvError, parseEnv, type Env } from './app/utils/env.server';
 
-// Starts Cosponsor: migrate, seed an empty database with demo data, serve.
+// Starts Cosponsor: check the environment, migrate, seed an empty database with demo data, serve.
 installFetchGlobals();
 
-const production = process.env.NODE_ENV === 'production';
-if (!process.env.SESSION_SECRET) {
-  if (production) {
-    console.error('SESSION_SECRET is not set: refusing to start in production.');
-    process.exit(1);
-  }
-  console.warn('SESSION_SECRET is not set: using a development secret. Set it in production.');
+// Read once, before anything else: a bad variable stops the start with a message naming it.
+let config: Env;
+try {
+  config = parseEnv(process.env);
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error;
+  console.error(`${error.message}\nRefusing to start.`);
+  process.exit(1);
 }
+const production = config.NODE_ENV === 'production';
+if (!config.SESSION_SECRET) console.warn('SESSION_SECRET is not set: using a development secret. Set it in production.');
 
 const db = getDb();
 // Under one lock, so a second process starting at the same moment waits for the
@@ -31,21 +35,21 @@ await withStartupLock(db, async () => {
   }
 });
 
-if (process.env.MOCKS === 'true') {
+if (config.MOCKS) {
   const { startMockServer } = await import('./tests/mocks/node');
   startMockServer();
   console.log('MOCKS=true: outside services answered by local mocks.');
 }
 
-// Background work: notification delivery, the expiry sweep, search-index catch-up.
+// Background work: notification delivery, the expiry sweep, scheduled screening, search-index catch-up.
 const jobs = startBackgroundJobs();
 
 const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;
 const app = createApp({ build, mode: production ? 'production' : 'development' });
 
-const port = Number(process.env.PORT || 3000);
-const host = process.env.HOST || '127.0.0.1';
+const port = config.PORT;
+const host = config.HOST;
 const server = app.listen(port, host, () => {
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -79,7 +83,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: finishing requests in flight, then stopping…`);
-  const deadline = Number(process.env.SHUTDOWN_TIMEOUT_MS || 10_000);
+  const deadline = config.SHUTDOWN_TIMEOUT_MS;
   const forced = setTimeout(() => {
     console.error(`Requests still open after ${deadline} ms: closing them.`);
     for (const socket of [...busySockets, ...idleSockets]) socket.destroy();

@@ -6,6 +6,7 @@ import { remixHandler } from './http/remix-handler';
 import { withStorageFailureAnswers } from './http/storage-failures';
 import { trustProxySetting } from './http/trust-proxy';
 import { hasLiveSession } from './utils/session.server';
+import { env } from './utils/env.server';
 
 export type AppLoadContext = { cspNonce: string };
 
@@ -20,7 +21,7 @@ const PUBLIC_POST_PATHS = new Set(['/login']);
 export function createApp({ build, mode }: { build: ServerBuild; mode: 'production' | 'development' }) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', trustProxySetting(process.env.TRUST_PROXY));
+  app.set('trust proxy', trustProxySetting(env().TRUST_PROXY));
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     // Overwrite whatever the client sent: sign-in throttling trusts this header.

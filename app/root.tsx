@@ -11,6 +11,8 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useNavigation,
+  useRevalidator,
   useRouteError,
   useRouteLoaderData,
 } from '@remix-run/react';
@@ -20,6 +22,7 @@ import { roleLabel } from './utils/labels';
 import { useNonce } from './utils/nonce';
 import { readFlash, getSessionUser } from './utils/session.server';
 import { headerExtras } from './features/inbox/header.server';
+import * as policy from '../workflows/policy';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },
@@ -48,9 +51,9 @@ export type RootData = typeof loader;
 function Header() {
   const data = useRouteLoaderData<typeof loader>('root');
   const user = data?.user;
-  const isStaff = user?.roles.includes('staff');
-  const isAdmin = user?.roles.includes('admin');
-  const isLead = user?.roles.includes('chapter_lead');
+  const isStaff = !!user && policy.isStaff(user);
+  const isAdmin = !!user && policy.isAdmin(user);
+  const isLead = !!user && policy.isChapterLead(user);
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -104,6 +107,11 @@ function FlashMessage() {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
+  // Busy while a submission, its redirect or a revalidation loads: assistive technology (and the
+  // browser tests) can tell when the page has settled.
+  const navigation = useNavigation();
+  const revalidator = useRevalidator();
+  const busy = navigation.state !== 'idle' || revalidator.state !== 'idle';
   return (
     <html lang="en">
       <head>
@@ -115,7 +123,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <body>
         <a className="skip-link" href="#main">Skip to content</a>
         <Header />
-        <main id="main" className="page">
+        <main id="main" className="page" aria-busy={busy}>
           <FlashMessage />
           {children}
         </main>

@@ -3,7 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { closeDatabase, getDb } from '../db/connection';
 import { createProposal, decide } from '../app/features/vetting/vetting.server';
-import type { ActingUser } from '../app/services/permissions';
+import type { ActingUser } from '../workflows/policy';
 import {
   agendaInput,
   daysFromToday,

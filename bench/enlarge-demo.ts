@@ -6,7 +6,7 @@ import { proposalRow } from '../db/proposals';
 import { createUser, listChapters, userByEmail } from '../db/users';
 import { isSeeded, seedDemo } from '../scripts/seed/demo';
 import { createProposal, decide } from '../app/features/vetting/vetting.server';
-import type { ActingUser } from '../app/services/permissions';
+import type { ActingUser } from '../workflows/policy';
 
 // npx tsx bench/enlarge-demo.ts <n> [--partners P]
 // Grows the demo database at DATABASE_PATH (seeding it first if empty) to n

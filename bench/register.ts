@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { all, first, getDb, qb } from '../db/connection';
 import { verifyLog } from '../db/decision-log';
 import { userByEmail } from '../db/users';
-import type { ActingUser } from '../app/services/permissions';
+import type { ActingUser } from '../workflows/policy';
 import {
   exportRegisterCsv,
   partnerProfile,

@@ -6,7 +6,7 @@ import { migrateToLatest } from '../db/migrate';
 import { createPartner } from '../db/partners';
 import { createChapter, createUser } from '../db/users';
 import { seedConfiguration } from '../scripts/seed/demo';
-import type { ActingUser } from '../app/services/permissions';
+import type { ActingUser } from '../workflows/policy';
 import type { Role } from '../workflows/types';
 
 // A fresh database holding the configuration, a few people and partners, and

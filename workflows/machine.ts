@@ -1,6 +1,6 @@
 // The vetting statechart. Pure: the service restores a persisted snapshot, sends one event,
 // and writes one decision record per entry of `records` (the transitions of that event only).
-import { and, assign, createActor, setup } from 'xstate';
+import { and, assign, createActor, getNextTransitions, setup } from 'xstate';
 import {
   AGENDA_CLASSIFICATIONS,
   AGENDA_OUTCOMES,
@@ -18,6 +18,14 @@ import {
   type Step,
   type ValuesOutcome,
 } from './types';
+import {
+  OVERRIDABLE_OUTCOMES,
+  REJECT_OUTCOME,
+  actorRefusal,
+  returnStepRefusal,
+  stepLabel,
+  type PolicySubject,
+} from './policy';
 
 export type TransitionRecord = {
   step: RecordStep;
@@ -90,9 +98,6 @@ export const VETTING_EVENT_TYPES = [
   'REOPEN_FOR_REVIEW',
 ] as const satisfies readonly VettingEventType[];
 
-/** Who the service names as the actor of scheduled events (EXPIRE). */
-export const SYSTEM_ACTOR: Actor = { id: 0, roles: ['admin'] };
-
 export const SKIP_RULES = {
   valuesIncompatible: 'Values incompatible: remaining steps skipped',
   perceptionNotRequired:
@@ -101,62 +106,25 @@ export const SKIP_RULES = {
   mouEditedAfterApproval: 'Editing an approved MOU voids the approval',
 } as const;
 
-const STEP_LABEL: Record<Step, string> = {
-  values: 'Values',
-  agenda: 'Agenda',
-  risk: 'Risk',
-  perception: 'Perception',
-  mou: 'MOU',
-};
-
-/** Outcomes staff may set with OVERRIDE_OUTCOME (the MOU has no computed outcome). */
-const OVERRIDABLE: Record<Step, readonly string[]> = {
-  values: VALUES_OUTCOMES,
-  agenda: AGENDA_OUTCOMES,
-  risk: RISK_OUTCOMES,
-  perception: PERCEPTION_OUTCOMES,
-  mou: [],
-};
-
-/** The outcome of a step that makes staff see "recommend reject". */
-const REJECT_OUTCOME: Partial<Record<Step, string>> = { values: 'incompatible', perception: 'unacceptable' };
-
-// ---- Actor checks (shared by the guards and by the human-readable refusals) ----
-
-/** Reviewer-only (or role-less) actors only read. */
-export function isReadOnly(actor: Actor | undefined): boolean {
-  return !actor || !Array.isArray(actor.roles) || actor.roles.every((r) => r === 'reviewer');
-}
-
-function isStaff(actor: Actor): boolean {
-  return actor.roles.includes('staff');
-}
+const STEP_LABEL: Record<Step, string> = Object.fromEntries(STEPS.map((s) => [s, stepLabel(s)])) as Record<Step, string>;
 
 const blank = (s: unknown) => typeof s !== 'string' || s.trim().length === 0;
 
-/** Why this actor may not decide (APPROVE/REJECT/REQUEST_CHANGES), or null. */
-export function decideRefusal(ctx: VettingContext, actor: Actor): string | null {
-  if (isReadOnly(actor)) return 'A reviewer can read a proposal but cannot change it.';
-  // Proposer first: a proposer who is also staff must get this sentence, not a role message.
-  if (actor.id === ctx.proposerId) return 'The proposer cannot decide their own proposal.';
-  if (!isStaff(actor)) return 'Only staff can decide a proposal.';
-  if (actor.id === ctx.lastChangedById) return 'The person who last changed the proposal cannot also decide it.';
-  return null;
+/**
+ * Why the event is refused regardless of the state (the policy's rights, then the payload), or null.
+ * The machine's single `permitted` guard is exactly `eventRefusal(...) === null`, so the sentence shown
+ * to a person and the guard can never disagree. The statechart does not know chapters: the app passes
+ * the proposal's chapter to refusalReason so the chapter scope is checked too.
+ */
+export function eventRefusal(ctx: VettingContext, event: VettingEvent, chapterId?: number | null): string | null {
+  const subject: PolicySubject = { proposerId: ctx.proposerId, lastChangedById: ctx.lastChangedById, ...(chapterId !== undefined ? { chapterId } : {}) };
+  return actorRefusal(subject, event?.actor, event?.type) ?? payloadRefusal(ctx, event);
 }
 
-/**
- * Why the event is refused regardless of the state (actor rights and payload), or null.
- * The machine's single `permitted` guard is exactly `eventRefusal(...) === null`, so the sentence shown
- * to a person and the guard can never disagree.
- */
-export function eventRefusal(ctx: VettingContext, event: VettingEvent): string | null {
-  const actor = event.actor;
-  if (!actor || !Number.isInteger(actor.id) || !Array.isArray(actor.roles)) return 'The event names no acting person.';
-  if (isReadOnly(actor)) return 'A reviewer can read a proposal but cannot change it.';
+/** Why the event's content is refused (outcomes, rationale, the perception check), whoever sends it, or null. */
+export function payloadRefusal(ctx: VettingContext, event: VettingEvent): string | null {
   switch (event.type) {
     case 'EXPIRE':
-      // Sent by the scheduler as SYSTEM_ACTOR (admin); staff may expire one by hand.
-      return actor.roles.includes('admin') || isStaff(actor) ? null : 'Only staff or the system can expire an approval.';
     case 'SUBMIT_PROPOSAL':
     case 'WITHDRAW':
     case 'REOPEN_FOR_REVIEW':
@@ -179,40 +147,23 @@ export function eventRefusal(ctx: VettingContext, event: VettingEvent): string |
         ? null
         : 'Say in at least 10 characters why no MOU is needed.';
     case 'APPROVE':
-      return (
-        decideRefusal(ctx, actor) ??
-        (typeof event.endDate !== 'string' || Number.isNaN(Date.parse(event.endDate))
-          ? 'Give an end date for the approval.'
-          : !Array.isArray(event.conditions) || event.conditions.some(blank)
-            ? 'A condition cannot be empty.'
-            : null)
-      );
+      return typeof event.endDate !== 'string' || Number.isNaN(Date.parse(event.endDate))
+        ? 'Give an end date for the approval.'
+        : !Array.isArray(event.conditions) || event.conditions.some(blank)
+          ? 'A condition cannot be empty.'
+          : null;
     case 'REJECT':
-      return decideRefusal(ctx, actor) ?? (blank(event.rationale) ? 'A rejection needs a rationale.' : null);
+      return blank(event.rationale) ? 'A rejection needs a rationale.' : null;
     case 'REQUEST_CHANGES':
-      return (
-        decideRefusal(ctx, actor) ??
-        (!(STEPS as readonly string[]).includes(event.step)
-          ? 'Name the step to return to.'
-          : event.step === 'perception' && !ctx.perceptionRequired
-            ? 'This proposal needs no perception review, so it cannot be returned to that step.'
-            : blank(event.rationale)
-              ? 'Say why changes are requested.'
-              : null)
-      );
-    case 'OVERRIDE_OUTCOME':
-    case 'CLASSIFY_AGENDA_ITEM': {
-      const what = event.type === 'OVERRIDE_OUTCOME' ? 'override a step outcome' : 'classify agenda items';
-      if (!isStaff(actor)) return `Only staff can ${what}.`;
-      if (actor.id === ctx.proposerId) return `The proposer cannot ${what} on their own proposal.`;
-      if (event.type === 'CLASSIFY_AGENDA_ITEM') {
-        if (!Number.isInteger(event.itemId)) return 'Name the agenda item to classify.';
-        return AGENDA_CLASSIFICATIONS.includes(event.classification) ? null : `Unknown classification "${event.classification}".`;
-      }
+      return returnStepRefusal(event.step, ctx.perceptionRequired) ?? (blank(event.rationale) ? 'Say why changes are requested.' : null);
+    case 'CLASSIFY_AGENDA_ITEM':
+      if (!Number.isInteger(event.itemId)) return 'Name the agenda item to classify.';
+      return AGENDA_CLASSIFICATIONS.includes(event.classification) ? null : `Unknown classification "${event.classification}".`;
+    case 'OVERRIDE_OUTCOME': {
       if (!(STEPS as readonly string[]).includes(event.step)) return 'Name the step whose outcome is overridden.';
       if (event.step === 'perception' && !ctx.perceptionRequired)
         return 'This proposal needs no perception review, so there is no perception outcome to override.';
-      const allowed = OVERRIDABLE[event.step];
+      const allowed = OVERRIDABLE_OUTCOMES[event.step];
       if (allowed.length === 0) return `The ${STEP_LABEL[event.step]} step has no outcome to override: request changes instead.`;
       if (!allowed.includes(event.outcome)) return `"${event.outcome}" is not an outcome of the ${STEP_LABEL[event.step]} step.`;
       return blank(event.rationale) ? 'An override needs a rationale.' : null;
@@ -340,8 +291,10 @@ export function reduceVetting(ctx: VettingContext, event: VettingEvent, from: Pr
 
     case 'OVERRIDE_OUTCOME':
       // The override replaces the step's standing outcome, so its reject recommendation follows it.
+      // It is a change: the overrider becomes the last changer and may not also decide (four-eyes).
       return {
         ...ctx,
+        lastChangedById: by,
         recommendReject: [...withoutSteps(ctx.recommendReject, [event.step]), ...reasonFor(event.step, event.outcome)],
         transitions: [rec(event.step, 'overridden', from, to)],
       };
@@ -537,7 +490,7 @@ export function contextOf(p: PersistedVetting): VettingContext {
 }
 
 /** Why the event cannot be taken from this persisted proposal, or null when it can. */
-export function refusalReason(p: PersistedVetting, event: VettingEvent): string | null {
+export function refusalReason(p: PersistedVetting, event: VettingEvent, chapterId?: number | null): string | null {
   const state = p.value;
   const handled = HANDLED[state];
   if (!handled) return `Unknown proposal state "${String(state)}".`;
@@ -545,7 +498,7 @@ export function refusalReason(p: PersistedVetting, event: VettingEvent): string 
     const phrase = PHRASE[event?.type as VettingEventType];
     return phrase ? `A proposal in "${state}" cannot ${phrase}.` : `Unknown event "${String(event?.type)}".`;
   }
-  return eventRefusal(p.context, event);
+  return eventRefusal(p.context, event, chapterId);
 }
 
 export function canTransition(p: PersistedVetting, event: VettingEvent): boolean {
@@ -609,11 +562,14 @@ function sampleEvent(type: VettingEventType, actor: Actor): VettingEvent {
 }
 
 /** Event types this actor can send now (for the UI). MOU_NOT_NEEDED is listed unless staff require an MOU. */
-export function availableEvents(p: PersistedVetting, actor: Actor): VettingEventType[] {
+export function availableEvents(p: PersistedVetting, actor: Actor, chapterId?: number | null): VettingEventType[] {
   if (!HANDLED[p.value] || HANDLED[p.value].size === 0) return [];
   const snapshot = restore(p).getSnapshot();
+  // The machine's own list of what this state handles, each asked with a valid payload.
+  const handled = new Set(getNextTransitions(snapshot).map((t) => t.eventType));
   return VETTING_EVENT_TYPES.filter((type) => {
+    if (!handled.has(type)) return false;
     const event = sampleEvent(type, actor);
-    return refusalReason(p, event) === null && snapshot.can(event);
+    return refusalReason(p, event, chapterId) === null && snapshot.can(event);
   });
 }

@@ -1,10 +1,11 @@
 // Everything the server runs on a timer, started once at start-up: notification
 // delivery (also what a crash left between commit and delivery), the expiry of
-// approvals past their end date, and the search index following the log
+// approvals past their end date, the scheduled screening, and the search index following the log
 // (docs/decisions/0012-search-index-after-commit.md).
 import { catchUpSearchIndex } from '../../db/search-index';
 import { expireDueApprovals } from './expiry.server';
 import { startOutboxWorker } from './outbox.server';
+import { refreshDueScreenings } from '../features/review/review.server';
 
 const HOUR_MS = 60 * 60_000;
 const SEARCH_INDEX_INTERVAL_MS = 2_000;
@@ -34,6 +35,9 @@ export function startBackgroundJobs(): BackgroundJobs {
   const timers = [
     every('Expiry sweep', HOUR_MS, () => expireDueApprovals()),
     every('Search indexing', SEARCH_INDEX_INTERVAL_MS, catchUpSearchIndex),
+    // Proposals waiting for a decision are screened again when their last check is old, so that
+    // opening a dossier never calls the screening service (it also runs before each decision).
+    every('Scheduled screening', HOUR_MS, () => refreshDueScreenings().catch((error) => console.error('Scheduled screening failed:', error))),
   ];
   return {
     stop: async () => {

@@ -1,6 +1,6 @@
 import { nowIso } from '../../db/connection';
 import { dueApprovals } from '../../db/review';
-import { SYSTEM_ACTOR } from '../services/permissions';
+import { SYSTEM_ACTOR } from '../../workflows/policy';
 import { decide } from '../features/vetting/vetting.server';
 
 /** Today as YYYY-MM-DD in UTC, the calendar the end dates are written in. */

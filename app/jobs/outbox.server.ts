@@ -25,6 +25,7 @@ import {
   webhookBody,
   type Channel,
 } from '../features/outside/notifications.server';
+import { env } from '../utils/env.server';
 
 // The notification outbox (docs/decisions/0030). A decision writes its
 // outbox rows in its own transaction, so a committed decision always has its
@@ -175,8 +176,7 @@ let worker: OutboxWorker | null = null;
  */
 export function startOutboxWorker(options: { intervalMs?: number } = {}): OutboxWorker {
   if (worker) return worker;
-  const configured = Number(process.env.OUTBOX_INTERVAL_MS);
-  const intervalMs = options.intervalMs ?? (Number.isFinite(configured) && configured >= 100 ? configured : 5000);
+  const intervalMs = options.intervalMs ?? env().OUTBOX_INTERVAL_MS;
   let running: Promise<void> | null = null;
   const tick = (): Promise<void> => {
     if (running) return running;

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { expireDueApprovals } from '../jobs/expiry.server';
-import { hasRole } from '../services/permissions';
+import { todayUtc } from '../jobs/expiry.server';
+import { mayPropose, seesEveryChapter, stateAsOf } from '../../workflows/policy';
 import { recentProposals } from '../features/vetting/proposals.server';
 import { requireUser } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
@@ -12,13 +12,13 @@ export const meta: MetaFunction = () => [{ title: 'Proposals · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  // The first request after an approval's end date expires it (cheap: one indexed query).
-  expireDueApprovals();
+  // An approval past its end date reads as expired; the sweep in server.ts records it.
+  const today = todayUtc();
   // Chapter leads see their own chapter; staff, reviewers and admins see all.
-  const seesAll = hasRole(user, 'staff') || hasRole(user, 'reviewer') || hasRole(user, 'admin');
+  const seesAll = seesEveryChapter(user);
   const proposals = recentProposals(seesAll ? null : (user.chapter_id ?? -1));
   return json({
-    canPropose: hasRole(user, 'chapter_lead') && user.chapter_id !== null,
+    canPropose: mayPropose({ roles: user.roles, chapterId: user.chapter_id }),
     scope: seesAll ? 'all chapters' : (user.chapter_name ?? 'your chapter'),
     proposals: proposals.map((p) => ({
       id: p.id,
@@ -28,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       event: p.event_title,
       eventDate: p.event_date,
       kind: p.kind,
-      state: p.state,
+      state: stateAsOf(p.state, p.approved_until, today),
       recommendReject: p.recommend_reject === 1,
       updatedAt: p.updated_at,
     })),

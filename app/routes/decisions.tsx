@@ -9,7 +9,7 @@ import {
   registerSearchParams,
   searchRegister,
 } from '../features/register/register.server';
-import { can } from '../services/permissions';
+import { can } from '../../workflows/policy';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
 
 // The decision register: every decision record, newest first, filtered and

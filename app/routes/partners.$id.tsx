@@ -7,6 +7,7 @@ import { partnerPageView } from '../features/register/partner-page.server';
 import { partnerProfile, registerScopeFor } from '../features/register/register.server';
 import { actingUser, forbidden, notFound, requirePermission } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
+import { isApproved } from '../../workflows/policy';
 
 // A partner's profile and every proposal and decision about it, across the
 // chapters this person may see: the precedent a chapter lead or staff member
@@ -179,7 +180,7 @@ export default function PartnerPage() {
                     <td className="small">{formatDate(p.eventDate)}</td>
                     <td>
                       <Tag tone={stateTone(p.state)}>{stateLabel(p.state)}</Tag>
-                      {p.approvedUntil && p.state === 'approved' ? <div className="small muted">until {formatDate(p.approvedUntil)}</div> : null}
+                      {p.approvedUntil && isApproved(p.state) ? <div className="small muted">until {formatDate(p.approvedUntil)}</div> : null}
                     </td>
                     <td className="small">{p.decidedAt ? <time dateTime={p.decidedAt}>{formatUtc(p.decidedAt)}</time> : '—'}</td>
                   </tr>

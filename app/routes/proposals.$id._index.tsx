@@ -13,6 +13,7 @@ import { statusOf } from '../utils/errors.server';
 import { formatDate, formatDateTime, kindLabel, outcomeLabel, stepLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 import type { ProposalLayoutData } from './proposals.$id';
+import { isApproved, isDraft, isInReview, isRejected, isWithdrawn } from '../../workflows/policy';
 
 export const handle = { proposalHeader: true };
 
@@ -63,7 +64,7 @@ export default function ProposalHome() {
 
       <section className="panel next-action" aria-labelledby="next-title">
         <h2 id="next-title">What happens next</h2>
-        {p.state === 'draft' ? (
+        {isDraft(p.state) ? (
           editable ? (
             <>
               <p>This proposal is a draft. Check the details, then submit it: the five vetting steps start with the values check.</p>
@@ -98,15 +99,16 @@ export default function ProposalHome() {
           ) : (
             <p>Vetting in progress: the chapter lead is on {stepLabel(current)}.</p>
           )
-        ) : p.state === 'review' ? (
+        ) : isInReview(p.state) ? (
           <p>
             Every step is complete{p.submitted_at ? ` (since ${formatDateTime(p.submitted_at)})` : ''}. Staff will approve, reject or
             ask for changes.
           </p>
-        ) : p.state === 'approved' ? (
+        ) : isApproved(p.state) ? (
           <div className="approval">
             <p>
               <strong>Approved{p.approved_until ? ` until ${formatDate(p.approved_until)}` : ''}</strong>
+              {view.expiredAsOf ? <strong> (expired as of {formatDate(view.expiredAsOf)})</strong> : null}
               {view.approval ? ` by ${view.approval.actorName}, ${formatDateTime(view.approval.at)}.` : '.'}
             </p>
             {view.approval && view.approval.conditions.length > 0 ? (
@@ -123,7 +125,7 @@ export default function ProposalHome() {
             )}
           </div>
         ) : (
-          <p>{p.state === 'withdrawn' ? 'Withdrawn.' : p.state === 'rejected' ? 'Rejected.' : 'Expired: the partnership needs re-vetting.'}</p>
+          <p>{isWithdrawn(p.state) ? 'Withdrawn.' : isRejected(p.state) ? 'Rejected.' : 'Expired: the partnership needs re-vetting.'}</p>
         )}
         {view.viewer?.canWithdraw ? (
           <p className="small withdraw-link">

@@ -8,6 +8,7 @@ import { eventSchema } from '../features/vetting/proposal-forms.server';
 import { campaignOptions, editDraftDetails } from '../features/vetting/proposals.server';
 import { STALE_NOTE } from '../features/vetting/step-forms';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { isDraft } from '../../workflows/policy';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const handle = { proposalHeader: true };
@@ -52,7 +53,7 @@ export default function EditProposal() {
   const { proposal, campaigns } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
-  if (proposal.state !== 'draft') {
+  if (!isDraft(proposal.state)) {
     return (
       <section className="panel">
         <h2>Details can no longer be edited</h2>

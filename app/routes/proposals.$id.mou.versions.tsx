@@ -1,13 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { mouChangesSinceLastSeen, markMouSeen, mouVersion, mouVersionList } from '../features/mou/mou.server';
 import { proposalView } from '../features/vetting/proposal-view.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { redirectWithFlash } from '../utils/session.server';
 import { formatDateTime } from '../utils/labels';
 import { MouDiff } from '../features/mou/mou-diff';
 import { MouDocument, RemovedConditions } from '../features/mou/mou-document';
 import { Tag } from '../components/forms';
+import { isStaff } from '../../workflows/policy';
 
 export const handle = { proposalHeader: true };
 
@@ -26,9 +28,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const list = mouVersionList(proposal.id);
   const latest = list[0]?.version ?? null;
   const url = new URL(request.url);
-  const isStaff = user.roles.includes('staff');
+  const staff = isStaff(user);
   // For staff, by default: what changed since they last read the MOU.
-  const changes = isStaff ? mouChangesSinceLastSeen(proposal.id, user.id) : null;
+  const changes = staff ? mouChangesSinceLastSeen(proposal.id, user.id) : null;
   let to = versionParam(url.searchParams.get('to')) ?? latest;
   let from = versionParam(url.searchParams.get('from'));
   if (!url.searchParams.has('from') && !url.searchParams.has('to')) {
@@ -46,7 +48,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const after = to ? mouVersion(proposal.id, to) : undefined;
   const before = from ? mouVersion(proposal.id, from) : undefined;
-  if (isStaff && latest) markMouSeen(proposal.id, user.id, latest);
   return json({
     proposal: {
       id: proposal.id,
@@ -60,7 +61,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     to,
     problems,
     seenVersion: changes?.seenVersion ?? null,
-    isStaff,
+    latest,
+    isStaff: staff,
     before: before ? { version: before.version, sections: before.sections } : null,
     after: after
       ? {
@@ -73,6 +75,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         }
       : null,
   });
+}
+
+/** Staff mark what they have read; reading the page itself writes nothing. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, proposal } = await requireProposal(request, params.id, 'proposal.view');
+  const here = `/proposals/${proposal.id}/mou/versions`;
+  const version = versionParam(String((await request.formData()).get('version') ?? ''));
+  if (!isStaff(user) || version === null || !mouVersion(proposal.id, version)) {
+    return redirectWithFlash(here, { kind: 'error', message: 'Only staff mark an existing MOU version as read.' });
+  }
+  markMouSeen(proposal.id, user.id, version);
+  return redirectWithFlash(here, { kind: 'success', message: `Marked MOU version ${version} as read.` });
 }
 
 export default function MouVersions() {
@@ -192,6 +206,14 @@ export default function MouVersions() {
               </p>
               {data.isStaff && data.seenVersion && data.before?.version === data.seenVersion ? (
                 <p className="alert alert--info">These are the changes since you last read this MOU (version {data.seenVersion}).</p>
+              ) : null}
+              {data.isStaff && data.latest && data.seenVersion !== data.latest && data.after.version === data.latest ? (
+                <Form method="post" className="row">
+                  <input type="hidden" name="version" value={data.latest} />
+                  <button type="submit" className="button button--secondary">
+                    {`Mark version ${data.latest} as read`}
+                  </button>
+                </Form>
               ) : null}
               <RemovedConditions removed={data.after.removed} headingLevel={4} />
               {data.before ? (

@@ -8,6 +8,7 @@ import { RegisterStyles, formatUtc } from '../features/register/register-entries
 import { recordPageSources } from '../features/register/record.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
+import { isApproved } from '../../workflows/policy';
 
 // The printable record of one proposal: every decision record in order, whole,
 // with its hashes; and the same records as a bundle anyone can verify offline.
@@ -161,7 +162,7 @@ export default function ProposalRecord() {
           <dt>Current state</dt>
           <dd>
             <Tag tone={stateTone(p.state)}>{stateLabel(p.state)}</Tag>
-            {p.state === 'approved' && p.approvedUntil ? <span className="small"> until {formatDate(p.approvedUntil)}</span> : null}
+            {isApproved(p.state) && p.approvedUntil ? <span className="small"> until {formatDate(p.approvedUntil)}</span> : null}
           </dd>
           <dt>Records</dt>
           <dd>

@@ -22,6 +22,7 @@ import { decide } from '../features/vetting/vetting.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
 import { redirectWithFlash } from '../utils/session.server';
+import { isAtMouStep } from '../../workflows/policy';
 
 export const handle = { proposalHeader: true };
 
@@ -192,11 +193,11 @@ export default function MouStep() {
         ) : null}
       </div>
 
-      {data.mouRequired && proposal.state === 'mou' ? (
+      {data.mouRequired && isAtMouStep(proposal.state) ? (
         <p className="alert alert--info">Staff require an MOU for this proposal, so “MOU not needed” is not available.</p>
       ) : null}
 
-      {data.status.notNeededReason && proposal.state !== 'mou' ? (
+      {data.status.notNeededReason && !isAtMouStep(proposal.state) ? (
         <section className="alert alert--info" aria-labelledby="not-needed-title">
           <h3 id="not-needed-title">No MOU needed</h3>
           <p>{data.status.notNeededReason}</p>

@@ -12,6 +12,7 @@ import type { StepActionData } from '../features/vetting/step-action.server';
 import { currentPerceptionFormSchema, perceptionStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { isAtPerceptionStep } from '../../workflows/policy';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Perception review · Cosponsor' }];
@@ -40,7 +41,7 @@ export default function PerceptionStep() {
   const keys = page.checklist.items.map((i) => i.key);
   const { values, shown, errors, shell } = useStepForm<PerceptionTyped>(page, actionData, (data) => readPerceptionTyped(data, keys));
 
-  if (!page.required && page.state !== 'perception') {
+  if (!page.required && !isAtPerceptionStep(page.state)) {
     return (
       <section className="panel step-page" aria-labelledby="step-title">
         <h2 id="step-title">Step 4 · BDS-perception review</h2>

@@ -9,6 +9,7 @@ import { Stepper } from '../components/stepper';
 import { proposalView } from '../features/vetting/proposal-view.server';
 import { actingUser, notFound, requireProposal } from '../utils/auth.server';
 import { formatDate, formatDateTime, kindLabel, stateLabel, stateTone, stepLabel } from '../utils/labels';
+import { isChapterLead } from '../../workflows/policy';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.view.proposal.event_title} · ${data.view.proposal.reference} · Cosponsor` : 'Proposal · Cosponsor' },
@@ -26,7 +27,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     submittedAt: s!.submitted_at,
     summary: summaryOf(s!.result),
   }));
-  return json({ view: { ...view!, proposal: proposalFields, submissions }, isLead: user.roles.includes('chapter_lead') });
+  return json({ view: { ...view!, proposal: proposalFields, submissions }, isLead: isChapterLead(user) });
 }
 
 function summaryOf(result: unknown): string | null {

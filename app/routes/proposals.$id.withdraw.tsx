@@ -18,7 +18,7 @@ export const handle = { proposalHeader: true };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.withdraw');
-  const open = availableEvents(JSON.parse(proposal.workflow) as PersistedVetting, actingUser(user)).includes('WITHDRAW');
+  const open = availableEvents(JSON.parse(proposal.workflow) as PersistedVetting, actingUser(user), proposal.chapter_id).includes('WITHDRAW');
   return json({ id: proposal.id, version: proposal.version, state: proposal.state, open });
 }
 

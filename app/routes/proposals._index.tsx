@@ -3,8 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { expireDueApprovals } from '../jobs/expiry.server';
-import { hasRole } from '../services/permissions';
+import { mayPropose } from '../../workflows/policy';
 import { proposalGroups } from '../features/vetting/proposals.server';
 import { actingUser, requireUser } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone, stepLabel } from '../utils/labels';
@@ -13,14 +12,12 @@ export const meta: MetaFunction = () => [{ title: 'Proposals · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  // The first request after an approval's end date expires it, as on the home page.
-  expireDueApprovals();
   const { seesAll, groups, total } = proposalGroups(actingUser(user));
   return json({
     groups,
     total,
     scope: seesAll ? 'All chapters' : (user.chapter_name ?? 'Your chapter'),
-    canPropose: hasRole(user, 'chapter_lead') && user.chapter_id !== null,
+    canPropose: mayPropose({ roles: user.roles, chapterId: user.chapter_id }),
   });
 }
 

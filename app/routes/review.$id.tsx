@@ -10,7 +10,7 @@ import { MouSection, PerceptionSection, RiskSection, ValuesSection } from '../fe
 import { Tag } from '../components/forms';
 import { Stepper } from '../components/stepper';
 import { submitReviewForm } from '../features/review/review-forms.server';
-import { expireDueApprovals, todayUtc } from '../jobs/expiry.server';
+import { todayUtc } from '../jobs/expiry.server';
 import { refreshScreeningBeforeDecision, reviewDossier } from '../features/review/review.server';
 import { actingUser, notFound, requirePermission, requireProposal } from '../utils/auth.server';
 import { kindLabel, stateLabel, stateTone } from '../utils/labels';
@@ -25,18 +25,19 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'review.queue');
   const today = todayUtc();
-  expireDueApprovals(today);
   const { proposal } = await requireProposal(request, params.id);
-  // Screen again before the decision when the last check is old (bounded by the timeout; never blocks deciding).
-  const screeningRefresh = await refreshScreeningBeforeDecision(proposal);
+  // Reading the dossier writes nothing: screening runs on a schedule (server.ts) and before a decision (the action).
   const dossier = reviewDossier(proposal.id, actingUser(user), today);
   if (!dossier) notFound('This proposal');
-  return json({ dossier, screeningRefresh });
+  return json({ dossier });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'review.queue');
   const { proposal } = await requireProposal(request, params.id);
+  // Screen again before acting when the last check is old (bounded by the timeout; never blocks deciding):
+  // new hits then need an acknowledgement before the decision goes through.
+  await refreshScreeningBeforeDecision(proposal);
   const result = submitReviewForm(proposal.id, actingUser(user), await request.formData(), todayUtc());
   if (!result.ok) return json(result, { status: result.status });
   const final = result.intent === 'approve' || result.intent === 'reject' || result.intent === 'request_changes';
@@ -44,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function DossierPage() {
-  const { dossier, screeningRefresh } = useLoaderData<typeof loader>();
+  const { dossier } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as Failure | undefined;
   const navigation = useNavigation();
   const busy = navigation.state === 'submitting';
@@ -83,7 +84,7 @@ export default function DossierPage() {
       <RiskSection dossier={dossier} />
       <PerceptionSection dossier={dossier} />
       <MouSection dossier={dossier} />
-      <ScreeningSection dossier={dossier} screeningRefresh={screeningRefresh} />
+      <ScreeningSection dossier={dossier} />
       <DecisionSection dossier={dossier} failure={failure} busy={busy} />
     </>
   );

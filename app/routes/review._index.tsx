@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { expireDueApprovals, todayUtc } from '../jobs/expiry.server';
+import { todayUtc } from '../jobs/expiry.server';
 import {
   parseQueueQuery,
   queueFilterChoices,
@@ -19,7 +19,6 @@ export const meta: MetaFunction = () => [{ title: 'Review queue · Cosponsor' }]
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'review.queue');
   const today = todayUtc();
-  expireDueApprovals(today);
   const query = parseQueueQuery(new URL(request.url));
   return json({ today, query, queue: reviewQueue(query, today), choices: queueFilterChoices() });
 }

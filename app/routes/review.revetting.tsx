@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { expireDueApprovals, todayUtc } from '../jobs/expiry.server';
+import { todayUtc } from '../jobs/expiry.server';
 import { REVETTING_HORIZON_DAYS, revettingList } from '../features/review/review.server';
 import { requirePermission } from '../utils/auth.server';
 import { formatDate, stateLabel, stateTone } from '../utils/labels';
@@ -14,7 +14,6 @@ const SHOWN = 200;
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'review.queue');
   const today = todayUtc();
-  expireDueApprovals(today);
   const entries = revettingList(today);
   // The most urgent first; a long tail is better worked from the queue than read in one page.
   return json({ today, horizon: REVETTING_HORIZON_DAYS, total: entries.length, entries: entries.slice(0, SHOWN) });

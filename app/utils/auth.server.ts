@@ -1,6 +1,6 @@
 import { redirect } from '@remix-run/node';
 import { proposalRow } from '../../db/proposals';
-import { can, type Action, type ActingUser } from '../services/permissions';
+import { can, type Action, type ActingUser } from '../../workflows/policy';
 import type { Proposal } from '../../db/schema';
 import { toResponse } from './errors.server';
 import { getSessionUser, type SessionUser } from './session.server';

@@ -1,3 +1,4 @@
+import { isApproved, isExpired, isInReview, isRejected } from '../../workflows/policy';
 // Words people read for the codes the database stores. Shared by every page.
 
 const ROLE: Record<string, string> = {
@@ -74,9 +75,9 @@ export function outcomeTone(outcome: string): 'good' | 'warn' | 'bad' | 'neutral
 }
 
 export function stateTone(state: string): 'good' | 'warn' | 'bad' | 'neutral' {
-  if (state === 'approved') return 'good';
-  if (state === 'rejected' || state === 'expired') return 'bad';
-  if (state === 'review') return 'warn';
+  if (isApproved(state)) return 'good';
+  if (isRejected(state) || isExpired(state)) return 'bad';
+  if (isInReview(state)) return 'warn';
   return 'neutral';
 }
 

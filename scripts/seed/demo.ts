@@ -13,7 +13,7 @@ import type { Role } from '../../workflows/types';
 import { generatedMouFor, saveMouVersion } from '../../app/features/mou/mou.server';
 import { recordScreeningAnswer, screeningQueryFor } from '../../app/features/outside/screening.server';
 import { hashPassword } from '../../app/features/auth/password.server';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 
 export const DEMO_PASSWORD = 'cosponsor-demo';

@@ -14,7 +14,7 @@ import type {
 } from '../../workflows/types';
 import { generatedMouFor, saveMouVersion } from '../../app/features/mou/mou.server';
 import { hashPassword } from '../../app/features/auth/password.server';
-import { SYSTEM_ACTOR, type ActingUser } from '../../app/services/permissions';
+import { decideRefusal, isApproved, subjectOf, SYSTEM_ACTOR, type ActingUser } from '../../workflows/policy';
 import { DEMO_PASSWORD, seedConfiguration, seedDemo } from './demo';
 import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 
@@ -565,7 +565,7 @@ function runProposals(
     while (expiries.length > 0 && expiries[0]!.until < today) {
       const { id } = expiries.shift()!;
       const proposal = proposalRow(id)!;
-      if (proposal.state !== 'approved') continue;
+      if (!isApproved(proposal.state)) continue;
       const result = decide({ proposalId: id, expectedVersion: proposal.version, actor: SYSTEM_ACTOR, command: { type: 'EXPIRE' } });
       if (!result.ok) throw new Error(`Scale seed: expiring ${id} was refused: ${result.error.message}`);
     }
@@ -678,7 +678,7 @@ function* lifecycle(rand: Rand, plan: Plan, expiries: { id: number; until: strin
         }
         break;
       case 'review': {
-        const staff = plan.staff.filter((s) => s.id !== proposal.last_changed_by && s.id !== proposal.proposer_id);
+        const staff = plan.staff.filter((s) => decideRefusal(subjectOf(proposal), s) === null);
         const decider = rand.pick(staff);
         // Unmapped agenda items are classified first, by someone else than the decider when possible.
         const unknown = currentAgendaItems(id).filter((i) => i.classification === 'unknown');

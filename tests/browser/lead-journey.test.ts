@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
 import { decide } from '../../app/features/vetting/vetting.server';
+import { newPartner, proposalInReview } from '../integration/review-fixtures';
 import { checkA11y, newPage, screenshot, signIn, startBrowserEnv, submitWith, type BrowserEnv } from './support';
 
 // Example case 1 of the brief, walked in Chromium as the Chicago chapter lead:
@@ -50,8 +51,13 @@ function stepStatus(page: Page, step: string) {
   return page.locator(`.stepper li[data-step="${step}"]`).getAttribute('data-status');
 }
 
-let proposalUrl = '';
-const proposalUrlOf = () => proposalUrl.split('/').pop();
+/**
+ * A proposal of its own, waiting for staff, whose partner publicly supports BDS (so the perception
+ * review applies): the tests after the walk use one each, so they pass alone and in any order.
+ */
+function journeyInReview(name: string): number {
+  return proposalInReview({ partnerId: newPartner(name, ['supports_bds']), title: `${name} teach-in`, perceptionConditions: 2 });
+}
 
 describe('the chapter lead’s journey (example case 1)', () => {
   it('finds a known partner despite case, punctuation, "The" and "Inc.", with its past decisions', async () => {
@@ -104,7 +110,7 @@ describe('the chapter lead’s journey (example case 1)', () => {
     await visit(page, '04-new-event');
     await press(page, 'Create the draft proposal');
     await page.waitForURL(/\/proposals\/\d+$/);
-    proposalUrl = new URL(page.url()).pathname;
+    const proposalUrl = new URL(page.url()).pathname;
     await expectFlash(page, 'created as a draft');
     for (const step of ['values', 'agenda', 'risk', 'perception', 'mou']) await expect.poll(() => stepStatus(page, step)).toBe('todo');
     expect(await page.locator('.timeline li').count()).toBe(1);
@@ -251,6 +257,7 @@ describe('the chapter lead’s journey (example case 1)', () => {
   });
 
   it('lets staff and reviewers read the proposal without acting on it', async () => {
+    const proposalUrl = `/proposals/${journeyInReview('Read Only Solidarity Group')}`;
     const page = await newPage(env);
     pictureOnFailure(page, 'reviewer');
     await signIn(page, 'reviewer@cosponsor.test');
@@ -261,7 +268,7 @@ describe('the chapter lead’s journey (example case 1)', () => {
     expect(await page.locator('.timeline li').count()).toBeGreaterThan(5);
     await page.goto(`${proposalUrl}/steps/risk`);
     expect(await page.getByRole('button', { name: 'Submit the risk assessment' }).count()).toBe(0);
-    expect(await page.getByLabel('Description of item 2').inputValue()).toContain('Students learn');
+    expect(await page.getByLabel('Description of item 2').inputValue()).toContain('Reaches people new');
     await visit(page, '13-reviewer-read-only');
     await page.context().close();
   });
@@ -269,7 +276,7 @@ describe('the chapter lead’s journey (example case 1)', () => {
 
 describe('changes requested', () => {
   it('shows the request and its rationale on the proposal and the step, and keeps input on a stale submit', async () => {
-    const id = Number(proposalUrlOf());
+    const id = journeyInReview('Sent Back Solidarity Group');
     const staff = userByEmail('staff@cosponsor.test')!;
     const sentBack = decide({
       proposalId: id,
@@ -297,7 +304,7 @@ describe('changes requested', () => {
     await page.waitForURL(/steps\/risk$/);
     expect(await page.locator('.change-request').textContent()).toContain('speakers advocate BDS');
     // Prefilled from the last submission.
-    expect(await page.getByLabel('Description of item 2').inputValue()).toBe('Students learn about demolitions and join the campaign.');
+    expect(await page.getByLabel('Description of item 2').inputValue()).toBe('Reaches people new to the chapter.');
     await page.getByLabel('Description of item 1').fill('Speakers advocate BDS from the stage, read as the organization’s call.');
 
     // Meanwhile the same lead resubmits from another tab: this tab's submit is stale.

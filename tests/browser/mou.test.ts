@@ -1,12 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestRecordOfProposal } from '../../db/decision-log';
 import { mouVersion, proposalRow } from '../../db/proposals';
-import { approvedCase1, proposalAtMouStep } from '../integration/mou-fixtures';
+import { generatedMouFor, saveMouVersion } from '../../app/features/mou/mou.server';
+import { actor, approvedCase1, proposalAtMouStep } from '../integration/mou-fixtures';
+import { tempDir } from '../support/db';
 import { checkA11y, newPage, screenshot, signIn, startBrowserEnv, type BrowserEnv } from './support';
 
 // The MOU step in Chromium, as the Chicago chapter lead: the generated draft,
@@ -32,11 +33,22 @@ async function press(page: Page, name: string | RegExp) {
   await page.waitForLoadState('networkidle');
 }
 
-describe('the MOU step', () => {
-  let id = 0;
+/** A proposal of its own at the MOU step with this many saved versions; version 2 adds a renewal sentence. */
+function atMouWithVersions(versions: number): number {
+  const id = proposalAtMouStep();
+  const lead = actor('lead@cosponsor.test');
+  let sections = generatedMouFor(id);
+  for (let v = 1; v <= versions; v++) {
+    if (v === 2) sections = sections.map((s) => (s.title === 'Term and termination' ? { ...s, body: `${s.body} Renewal needs a new review.` } : s));
+    saveMouVersion({ proposalId: id, actor: lead, sections, removedConditions: [], note: v === 2 ? 'Renewal sentence' : 'Generated.', baseVersion: v === 1 ? null : v - 1 });
+  }
+  return id;
+}
 
+// Each test sets up its own proposal, so the tests pass alone and in any order.
+describe('the MOU step', () => {
   it('shows the draft with each required clause’s origin, and refuses a removal without a reason', async () => {
-    id = proposalAtMouStep();
+    const id = proposalAtMouStep();
     const page = await newPage(env);
     await signIn(page, 'lead@cosponsor.test');
     await page.goto(`/proposals/${id}/steps/mou`);
@@ -66,6 +78,7 @@ describe('the MOU step', () => {
   });
 
   it('saves a second version and shows the word-level diff', async () => {
+    const id = atMouWithVersions(1);
     const page = await newPage(env);
     await signIn(page, 'lead@cosponsor.test');
     await page.goto(`/proposals/${id}/steps/mou`);
@@ -88,13 +101,14 @@ describe('the MOU step', () => {
   });
 
   it('downloads the .docx, carrying the reference and the latest record hash, and prints', async () => {
+    const id = atMouWithVersions(2);
     const page = await newPage(env);
     await signIn(page, 'lead@cosponsor.test');
     await page.goto(`/proposals/${id}/steps/mou`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download .docx' }).click()]);
     const reference = proposalRow(id)!.reference;
     expect(download.suggestedFilename()).toBe(`${reference}-MOU-v2.docx`);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mou-docx-')), download.suggestedFilename());
+    const file = path.join(tempDir('mou-docx-'), download.suggestedFilename());
     await download.saveAs(file);
     const xml = strFromU8(unzipSync(new Uint8Array(fs.readFileSync(file)))['word/document.xml']!);
     expect(xml).toContain(reference);
@@ -111,6 +125,7 @@ describe('the MOU step', () => {
   });
 
   it('works without JavaScript: removing and keeping a clause', async () => {
+    const id = atMouWithVersions(2);
     const page = await newPage(env, { javaScriptEnabled: false });
     await signIn(page, 'lead@cosponsor.test');
     await page.goto(`/proposals/${id}/steps/mou`);

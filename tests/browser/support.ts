@@ -79,25 +79,22 @@ export async function signIn(page: Page, email: string, password = 'cosponsor-de
 export const isScriptless = (page: Page) => scriptless.has(page);
 
 /**
- * Clicks a submit button and waits until the page has settled: with JavaScript, until
- * Remix's router is idle again (the action, any redirect and the loaders); without,
- * until the browser has loaded the answer.
+ * Clicks a submit button and waits until the page has settled: with JavaScript, until the page's
+ * main region is no longer aria-busy (the action, any redirect and the loaders); without, until the
+ * browser has loaded the answer.
  */
 export async function submitWith(page: Page, button: ReturnType<Page['getByRole']>): Promise<void> {
   if (scriptless.has(page)) {
     await Promise.all([page.waitForEvent('load'), button.click()]);
     return;
   }
-  type RouterWindow = { __remixRouter?: { state: { navigation: { state: string }; revalidation: string } } };
   await button.click();
   // The submission may take a moment to start (route discovery); then wait for it to end.
   await page
-    .waitForFunction(() => (window as unknown as RouterWindow).__remixRouter?.state.navigation.state !== 'idle', null, { timeout: 1500, polling: 20 })
+    .locator('main[aria-busy="true"]')
+    .waitFor({ state: 'attached', timeout: 1500 })
     .catch(() => undefined);
-  await page.waitForFunction(() => {
-    const router = (window as unknown as RouterWindow).__remixRouter;
-    return !router || (router.state.navigation.state === 'idle' && router.state.revalidation === 'idle');
-  });
+  await page.locator('main[aria-busy="false"]').waitFor({ state: 'attached' });
 }
 
 export type A11yViolation = { id: string; impact: string | null | undefined; help: string; targets: string[] };

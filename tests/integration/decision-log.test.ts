@@ -10,7 +10,7 @@ import { exportBundle, verifyBundle, type Bundle } from '../../db/bundle';
 import { getDb } from '../../db/connection';
 import { countRecords, formatVerifyResult, recordsOfProposal, verifyLog } from '../../db/decision-log';
 import type { DecisionRecord } from '../../db/schema';
-import { freshDatabase } from '../support/db';
+import { freshDatabase, tempDir } from '../support/db';
 
 const REPO = path.resolve(__dirname, '../..');
 const TSX = path.join(REPO, 'node_modules/.bin/tsx');
@@ -173,7 +173,7 @@ describe('verifyLog while another process keeps deciding', () => {
   it('reads the records and the proposals from one snapshot: no false alarm', async () => {
     const { spawn } = await import('node:child_process');
     const { createInterface } = await import('node:readline');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-busy-'));
+    const dir = tempDir('cosponsor-busy-');
     const script = path.join(dir, 'busy-chapter.ts');
     // Walks fresh proposals through the service as fast as it can until told to stop.
     fs.writeFileSync(

@@ -3,7 +3,7 @@ import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
 import { demoProposals, demoUsers } from '../../db/seed-data/demo';
 import { runDemoProposal } from '../../scripts/seed/demo';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 
 // Proposals for the MOU tests, sent through the real decision service by the
 // demo seed's own plans, stopped just before their MOU step.

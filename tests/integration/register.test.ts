@@ -5,7 +5,7 @@ import { createPartner } from '../../db/partners';
 import { DEFAULT_PAGE_SIZE, eachDecisionBatch, ftsQuery, partnerHistory, searchDecisions, type RegisterFilter } from '../../db/register';
 import type { DecisionRecord } from '../../db/schema';
 import { userByEmail } from '../../db/users';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import {
   exportRegisterCsv,
   parseRegisterQuery,

@@ -9,7 +9,7 @@ import { expireDueApprovals } from '../../app/jobs/expiry.server';
 import { inboxFor, markAllRead } from '../../app/features/inbox/inbox.server';
 import { revettingList } from '../../app/features/review/review.server';
 import { decide } from '../../app/features/vetting/vetting.server';
-import { SYSTEM_ACTOR } from '../../app/services/permissions';
+import { SYSTEM_ACTOR } from '../../workflows/policy';
 import { actor, daysFromToday, decideAs, newPartner, proposalInReview } from './review-fixtures';
 
 function approvedUntil(partnerName: string, days: number): number {

@@ -4,7 +4,7 @@ import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
 import { generatedMouFor, saveMouVersion } from '../../app/features/mou/mou.server';
 import { createProposal, decide } from '../../app/features/vetting/vetting.server';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 
 // Proposals for the staff-review tests, sent through the real decision
 // service step by step, like the demo seed does.

@@ -3,6 +3,7 @@ import { activeConfig } from '../../db/config';
 import { all, first, qb } from '../../db/connection';
 import { verifyLog } from '../../db/decision-log';
 import { countUnread } from '../../db/inbox';
+import { mouViewOf } from '../../db/mou-views';
 import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { recordsSinceVersion } from '../../db/review';
 import { createUser } from '../../db/users';
@@ -288,6 +289,38 @@ describe('deciding through the review form', () => {
     const decide = reviewDossier(unknown, actor('staff@cosponsor.test'), today())!.controls.decide;
     expect(decide).toEqual({ ok: false, reason: expect.stringContaining('last change') });
     expect(reviewDossier(unknown, actor('staff2@cosponsor.test'), today())!.controls.decide).toEqual({ ok: true });
+  });
+
+  it('four-eyes: the staff member who overrode a step outcome cannot also approve', () => {
+    const id = proposalInReview({ partnerId: newPartner('Override Then Approve Group'), values: 'incompatible' });
+    expect(proposalRow(id)!.recommend_reject).toBe(1);
+    const override = decideAs('staff2@cosponsor.test', id, {
+      type: 'OVERRIDE_OUTCOME',
+      step: 'values',
+      outcome: 'compatible',
+      rationale: 'The not-met rating rested on a misread statement.',
+    });
+    expect(override.ok).toBe(true);
+    expect(proposalRow(id)!.last_changed_by).toBe(actor('staff2@cosponsor.test').id);
+    expect(reviewDossier(id, actor('staff2@cosponsor.test'), today())!.controls.decide).toEqual({
+      ok: false,
+      reason: expect.stringContaining('last change'),
+    });
+    const approve = decideAs('staff2@cosponsor.test', id, { type: 'APPROVE', conditions: [], endDate: daysFromToday(30) });
+    expect(approve.ok).toBe(false);
+    expect(proposalRow(id)!.state).toBe('review');
+    const decisions = all(qb().selectFrom('decision_records').select('outcome').where('proposal_id', '=', id).where('step', '=', 'decision'));
+    expect(decisions).toEqual([]);
+    expect(reviewDossier(id, actor('staff@cosponsor.test'), today())!.controls.decide).toEqual({ ok: true });
+  });
+
+  it('a staff decision marks the MOU version it was taken on as read by the decider', () => {
+    const id = proposalInReview({ partnerId: newPartner('Decided On This MOU Group'), mou: 'draft' });
+    const staff = actor('staff@cosponsor.test');
+    expect(mouViewOf(staff.id, id)).toBeUndefined();
+    const sent = decideAs('staff@cosponsor.test', id, { type: 'REQUEST_CHANGES', step: 'risk', rationale: 'Add the safety risk of the march.' });
+    expect(sent.ok).toBe(true);
+    expect(mouViewOf(staff.id, id)?.mou_version).toBe(1);
   });
 
   it('adds a position to the catalog while classifying, and the item says which version classified it', () => {

@@ -13,7 +13,7 @@ import { proposalRow } from '../../db/proposals';
 import { canonicalJson } from '../../db/record-hash';
 import type { DecisionRecord } from '../../db/schema';
 import { createUser, userByEmail } from '../../db/users';
-import { SYSTEM_ACTOR, type ActingUser } from '../../app/services/permissions';
+import { SYSTEM_ACTOR, type ActingUser } from '../../workflows/policy';
 import { createProposal, decide, type DecideResult, type DecisionErrorKind } from '../../app/features/vetting/vetting.server';
 import { SKIP_RULES } from '../../workflows';
 

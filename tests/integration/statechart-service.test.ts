@@ -6,7 +6,7 @@ import { first, qb } from '../../db/connection';
 import { recordsOfProposal, verifyLog } from '../../db/decision-log';
 import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 import {
   initialVetting,

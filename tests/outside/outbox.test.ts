@@ -8,7 +8,7 @@ import {
   enqueueNotifications,
   startOutboxWorker,
 } from '../../app/jobs/outbox.server';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { decide } from '../../app/features/vetting/vetting.server';
 import { all, closeDatabase, first, qb, run, transaction } from '../../db/connection';
 import { recordsOfProposal } from '../../db/decision-log';

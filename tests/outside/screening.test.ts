@@ -5,8 +5,9 @@ import {
   screeningInputsFor,
   screeningsOfProposal,
 } from '../../app/features/outside/screening.server';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { decide } from '../../app/features/vetting/vetting.server';
+import { refreshDueScreenings } from '../../app/features/review/review.server';
 import { countRecords, recordsOfProposal } from '../../db/decision-log';
 import { first, qb } from '../../db/connection';
 import { proposalRow } from '../../db/proposals';
@@ -327,5 +328,21 @@ describe('a staff decision on a proposal with screening hits', () => {
       command: { type: 'REQUEST_CHANGES', step: 'risk', rationale: 'Please add the legal review to the risk register.' },
     });
     expect(result.ok).toBe(true);
+  });
+});
+
+describe('screening on a schedule', () => {
+  it('screens every proposal in review whose last check is missing or old, once, and skips the rest', async () => {
+    expect(await refreshDueScreenings()).toBe(0); // screening off: nothing to do
+    process.env.SCREENING_URL = SCREENING_BASE;
+    const { id } = vaccineForum();
+    expect(screeningsOfProposal(id)).toEqual([]);
+    const screened = await refreshDueScreenings();
+    expect(screened).toBeGreaterThanOrEqual(1);
+    expect(screeningsOfProposal(id).map((s) => s.stage)).toEqual(['decision']);
+    // Fresh now: the next run calls nothing.
+    const calls = receivedScreeningQueries.length;
+    expect(await refreshDueScreenings()).toBe(0);
+    expect(receivedScreeningQueries.length).toBe(calls);
   });
 });

@@ -8,6 +8,7 @@ import { recordLoginAttempt } from '../../db/login-attempts';
 import { chapterByName, listChapters, listUsers, userByEmail } from '../../db/users';
 import { verifyPassword } from '../../app/features/auth/password.server';
 import { startApp, type TestApp } from '../support/app-server';
+import { parseHtml, visibleText } from '../support/html';
 
 // Accounts, chapters and sign-in throttling, through the real pages over HTTP.
 
@@ -27,7 +28,9 @@ const adminId = () => userByEmail('admin@cosponsor.test')!.id;
 const logCount = () => all(qb().selectFrom('admin_log').select('id')).length;
 /** Text of the alerts and field errors on a page, entities decoded. */
 const alerts = (html: string) =>
-  [...html.matchAll(/role="alert"[^>]*>([^<]*)</g)].map((m) => m[1]!.replace(/&#x27;/g, "'").replace(/&amp;/g, '&').trim());
+  parseHtml(html)
+    .querySelectorAll('[role="alert"]')
+    .map((alert) => visibleText(alert).trim());
 
 describe('admin: creating accounts', () => {
   it('refuses an initial password under 12 characters, says why beside the field, and keeps what was typed', async () => {

@@ -2,11 +2,13 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { latestRecordOfProposal, recordsOfProposal } from '../../db/decision-log';
+import { mouViewOf } from '../../db/mou-views';
 import { mouVersion, mouVersionList, proposalRow } from '../../db/proposals';
 import { initialEditorState, type EditorState } from '../../app/features/mou/mou.server';
 import { decide } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { actor, approvedCase1, proposalAtMouStep, seededCase1 } from '../integration/mou-fixtures';
+import { fieldValue, visibleText } from '../support/html';
 
 let app: TestApp;
 let lead: string;
@@ -21,17 +23,8 @@ async function page(path: string, cookie: string) {
   return { status: response.status, html: await response.text(), location: response.headers.get('location'), headers: response.headers };
 }
 
-/** The visible text of a page, roughly. */
-const text = (html: string) =>
-  html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/\s+/g, ' ');
+/** The visible text of a page, read through an HTML parser. */
+const text = (html: string) => visibleText(html);
 
 /** The editor's fields as the page names them. */
 function editorForm(state: EditorState, intent: string, extra: Record<string, string> = {}): Record<string, string> {
@@ -128,6 +121,17 @@ describe('the MOU step page', () => {
     expect(versions.status).toBe(200);
     expect(text(versions.html)).toMatch(/Required clauses removed \(\s*1\s*\)/);
     expect(text(versions.html)).toContain(reason);
+
+    // Reading the page writes nothing; staff mark the version read with a POST.
+    const staffId = actor('staff@cosponsor.test').id;
+    expect(mouViewOf(staffId, id)).toBeUndefined();
+    expect(versions.html).toContain('Mark version 1 as read');
+    const marked = await app.post(`/proposals/${id}/mou/versions`, { version: '1' }, staff);
+    expect(marked.status).toBe(302);
+    expect(mouViewOf(staffId, id)?.mou_version).toBe(1);
+    const leadMarks = await app.post(`/proposals/${id}/mou/versions`, { version: '1' }, lead);
+    expect(leadMarks.status).toBe(302);
+    expect(mouViewOf(actor('lead@cosponsor.test').id, id)).toBeUndefined();
   });
 
   it('adds a clause, and refuses a save based on an older version while keeping the text', async () => {
@@ -137,11 +141,11 @@ describe('the MOU step page', () => {
     const added = await app.post(`/proposals/${id}/steps/mou`, editorForm(state, `add:${conditions}`), lead);
     const addedHtml = await added.text();
     const n = state.sections[conditions]!.clauses.length;
-    const idMatch = new RegExp(`name="sections\\[${conditions}\\]\\.clauses\\[${n}\\]\\.id" value="(custom:[a-f0-9]+)"`).exec(addedHtml);
-    expect(idMatch).not.toBeNull();
+    const addedId = fieldValue(addedHtml, `sections[${conditions}].clauses[${n}].id`);
+    expect(addedId).toMatch(/^custom:[a-f0-9]+$/);
 
     const mine: EditorState = structuredClone(state);
-    mine.sections[conditions]!.clauses.push({ id: idMatch![1]!, text: 'The partner names its contact by e-mail.', removed: false, reason: '' });
+    mine.sections[conditions]!.clauses.push({ id: addedId!, text: 'The partner names its contact by e-mail.', removed: false, reason: '' });
     // Someone else saves first.
     const first = await app.post(`/proposals/${id}/steps/mou`, editorForm(state, 'save'), lead);
     expect(first.status).toBe(302);

@@ -7,12 +7,14 @@ import { deliverDueNotifications } from '../../app/jobs/outbox.server';
 import { clauseOrigins } from '../../app/features/mou/mou.server';
 import { originHref } from '../../app/features/mou/mou-document';
 import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
+import { refreshScreeningBeforeDecision } from '../../app/features/review/review.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { mockServer } from '../support/setup';
 import { REGISTRY_BASE, registryFaults, registryOrganizations } from '../mocks/registry';
 import { SCREENING_BASE, screeningFaults } from '../mocks/screening';
 import { SLACK_URL, webhookReceiver } from '../mocks/webhooks';
 import { campaignId, daysFromToday, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { fieldValue, find, visibleText } from '../support/html';
 
 // The outside services as the pages use them, against the msw mocks: the app
 // runs in this process, so its outgoing fetches are answered by the handlers.
@@ -45,22 +47,11 @@ async function page(path: string, cookie: string) {
   return { status: response.status, html: await response.text() };
 }
 
-/** The visible text of a page, roughly. */
-const text = (html: string) =>
-  html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<!--.*?-->/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+/** The visible text of a page, read through an HTML parser. */
+const text = (html: string) => visibleText(html);
 
 /** The value attribute of the input with this name. */
-const inputValue = (html: string, name: string) => {
-  const tag = new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(html)?.[0];
-  return tag ? (/value="([^"]*)"/.exec(tag)?.[1] ?? '') : null;
-};
+const inputValue = (html: string, name: string) => (find(html, `input[name="${name}"]`) ? fieldValue(html, name) : null);
 
 const event = () => ({
   eventTitle: 'Letter-writing night for detained defenders',
@@ -103,7 +94,7 @@ describe('registry lookup on the new-partner form', () => {
     expect(inputValue(chosen.html, 'partnerCountry')).toBe('US');
     expect(inputValue(chosen.html, 'partnerEin')).toBe(einFormatted);
     expect(inputValue(chosen.html, 'registryEin')).toBe(einFormatted);
-    const description = />([^<]*)<\/textarea>/.exec(chosen.html.split('name="partnerDescription"')[1] ?? '')?.[1] ?? '';
+    const description = find(chosen.html, 'textarea[name="partnerDescription"]')?.text ?? '';
     expect(description).toContain('US nonprofit in Ithaca, NY');
     expect(description).toContain(`NTEE ${ithaca.ntee}`);
     expect(description).toContain(`latest revenue ${revenue} (2023-12)`);
@@ -263,13 +254,20 @@ describe('screening in the staff dossier', () => {
     expect(html).toContain('name="screeningAcknowledgement"');
   });
 
-  it('screens again before the decision when the last check is a day old, and says so when the service fails', async () => {
+  it('screens again on schedule when the last check is a day old, and the dossier says so when the service fails', async () => {
     process.env.SCREENING_URL = SCREENING_BASE;
     const id = proposalInReview({ partnerId: newPartner('Dossier Rescreen Group'), title: 'Dossier rescreen evening' });
     const stale = new Date(Date.now() - 25 * 3_600_000).toISOString();
     recordScreeningAnswer({ partnerId: proposalRow(id)!.partner_id, proposalId: id, stage: 'creation', answer: demoDesignationAnswer, source: 'demo fixture', checkedAt: stale });
+    const stages = () => all(qb().selectFrom('screenings').select(['stage', 'status']).where('proposal_id', '=', id).orderBy('id'));
+
+    // Opening the dossier calls nothing and writes nothing.
+    await page(`/review/${id}`, staff);
+    expect(stages()).toEqual([{ stage: 'creation', status: 'hits' }]);
 
     mockServer.use(screeningFaults.status(500, { detail: 'Internal Server Error' }));
+    // The scheduled sweep (server.ts) screens each proposal in review with this function.
+    expect((await refreshScreeningBeforeDecision(proposalRow(id)!)).ran).toBe(true);
     const failed = await page(`/review/${id}`, staff);
     const t = text(failed.html);
     expect(t).toContain('Screening unavailable: The screening service answered with an error (500: Internal Server Error).');
@@ -278,25 +276,24 @@ describe('screening in the staff dossier', () => {
     expect(failed.html).toContain('name="screeningAcknowledgement"');
     expect(failed.html).not.toContain('data-testid="decision-refusal"');
 
-    // A failed check is not repeated on every view...
+    // A failed check is not repeated on every run...
     mockServer.resetHandlers();
-    await page(`/review/${id}`, staff);
-    const stages = () => all(qb().selectFrom('screenings').select(['stage', 'status']).where('proposal_id', '=', id).orderBy('id'));
+    expect((await refreshScreeningBeforeDecision(proposalRow(id)!)).ran).toBe(false);
     expect(stages()).toEqual([
       { stage: 'creation', status: 'hits' },
       { stage: 'decision', status: 'error' },
     ]);
   });
 
-  it('screens a never-screened proposal before the decision', async () => {
+  it('screens a never-screened proposal before the decision, not when the dossier is read', async () => {
     process.env.SCREENING_URL = SCREENING_BASE;
     const id = proposalInReview({ partnerId: newPartner('Dossier First Screen Group'), title: 'Dossier first screen evening' });
-    const { html } = await page(`/review/${id}`, staff);
-    expect(text(html)).toContain('No listing found');
+    const before = await page(`/review/${id}`, staff);
+    expect(text(before.html)).toContain('This partner was not screened for this proposal.');
+    expect(all(qb().selectFrom('screenings').select('id').where('proposal_id', '=', id))).toEqual([]);
+    const decided = await app.post(`/review/${id}`, { intent: 'reject', version: String(proposalRow(id)!.version), rationale: 'The event date clashes with our own.' }, staff);
+    expect(decided.status).toBe(302);
     expect(all(qb().selectFrom('screenings').select(['stage', 'status']).where('proposal_id', '=', id))).toEqual([{ stage: 'decision', status: 'clear' }]);
-    // Fresh now: the next view calls nothing.
-    await page(`/review/${id}`, staff);
-    expect(all(qb().selectFrom('screenings').select('id').where('proposal_id', '=', id))).toHaveLength(1);
   });
 
   it('refuses to approve case 5 without an acknowledgement, beside the field; with one it approves and records both', async () => {
@@ -306,7 +303,7 @@ describe('screening in the staff dossier', () => {
     expect(refused.status).toBe(400);
     const html = await refused.text();
     expect(text(html)).toContain('This partner has screening hits: acknowledge them with your reasoning before deciding.');
-    const beside = /id="approve-ack-error"[^>]*>([\s\S]*?)<\/(p|span|div)>/.exec(html)?.[1] ?? '';
+    const beside = find(html, '#approve-ack-error')?.innerHTML ?? '';
     expect(text(beside)).toContain('how you weighed the listing (Israel Terrorist Organization Designations (NBCTF), 2021-10-22)');
     expect(html).toContain('No payment to the partner.</textarea>');
     expect(proposalRow(id)!.state).toBe('review');

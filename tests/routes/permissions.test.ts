@@ -4,7 +4,7 @@ import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { chapterByName, createUser, userByEmail } from '../../db/users';
 import { demoPartners, demoProposals } from '../../db/seed-data/demo';
 import { hashPassword } from '../../app/features/auth/password.server';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { DEMO_PASSWORD, runDemoProposal } from '../../scripts/seed/demo';
 import { decide } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';

@@ -6,6 +6,7 @@ import { computeSteps } from '../../app/features/vetting/proposal-view.server';
 import { formKey } from '../../app/features/vetting/step-forms';
 import { mapFieldErrors } from '../../app/features/vetting/proposals.server';
 import { startApp, type TestApp } from '../support/app-server';
+import { find } from '../support/html';
 
 // The chapter lead's pages over HTTP, without a browser: what the server answers
 // to plain form posts (the same posts a browser makes with JavaScript off).
@@ -153,7 +154,7 @@ describe('step forms', () => {
       expect(values.status).toBe(302);
     }
     expect(proposalRow(draft.id)!.state).toBe('agenda');
-    const section = (page: string) => /<section class="position-search"[\s\S]*?<\/section>/.exec(page)?.[0] ?? '';
+    const section = (page: string) => find(page, 'section.position-search')?.outerHTML ?? '';
     const url = `/proposals/${draft.id}/steps/agenda`;
     const version = String(proposalRow(draft.id)!.version);
     const typed = {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { all, first, getDb, qb } from '../../db/connection';
 import { userByEmail } from '../../db/users';
 import { startApp, type TestApp } from '../support/app-server';
+import { visibleText } from '../support/html';
 
 // /audit over HTTP: a reviewer runs the log verification from the browser; the
 // run is stored and the page shows its result, and a tampered record is named.
@@ -15,17 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const text = (html: string) =>
-  html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<style[\s\S]*?<\/style>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+/** The visible text of a page, read through an HTML parser. */
+const text = (html: string) => visibleText(html);
 
 const runs = () => all(qb().selectFrom('audit_runs').selectAll().orderBy('id'));
 const recordCount = () => first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))!.n;

@@ -7,9 +7,10 @@ import { verifyBundle } from '../../db/bundle';
 import { all, first, qb } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { userByEmail } from '../../db/users';
-import type { ActingUser } from '../../app/services/permissions';
+import type { ActingUser } from '../../workflows/policy';
 import { createProposal } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
+import { find, parseHtml, visibleText } from '../support/html';
 
 // The register pages over HTTP, against the built app and this file's copy of
 // the demo database: filters in the URL, search, paging, chapter scoping, the
@@ -62,27 +63,16 @@ async function get(pathname: string, who: keyof typeof cookie = 'reviewer') {
   return { status: response.status, html: await response.text(), location: response.headers.get('location'), headers: response.headers };
 }
 
-/** The visible text of a page, roughly: tags dropped, common entities decoded. */
-const text = (html: string) =>
-  html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<style[\s\S]*?<\/style>/g, ' ')
-    .replace(/<!--.*?-->/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/\s+/g, ' ');
+/** The visible text of a page, read through an HTML parser. */
+const text = (html: string) => visibleText(html);
 
 /** The register rows of a page: [seq, proposal id], in page order. */
-const rowsOf = (html: string) => [...html.matchAll(/<tr data-seq="(\d+)" data-proposal="(\d+)"/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+const rowsOf = (html: string) =>
+  parseHtml(html)
+    .querySelectorAll('tr[data-seq]')
+    .map((tr) => [Number(tr.getAttribute('data-seq')), Number(tr.getAttribute('data-proposal'))] as const);
 const seqsOf = (html: string) => rowsOf(html).map(([seq]) => seq);
-const linkOf = (html: string, rel: 'prev' | 'next') => {
-  const m = new RegExp(`<a[^>]*href="([^"]+)"[^>]*rel="${rel}"|<a[^>]*rel="${rel}"[^>]*href="([^"]+)"`).exec(html);
-  return m ? (m[1] ?? m[2])!.replace(/&amp;/g, '&') : null;
-};
+const linkOf = (html: string, rel: 'prev' | 'next') => find(html, `a[rel="${rel}"]`)?.getAttribute('href') ?? null;
 
 const recordCount = () => first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))!.n;
 
@@ -145,7 +135,7 @@ describe('/decisions', () => {
       expect(text(none.html), label).toContain('No decision matches this search');
     }
     // The filter form shows the chosen values.
-    expect(hit.html).toMatch(new RegExp(`<option value="${comite.partnerId}" selected="">`));
+    expect(find(hit.html, `option[value="${comite.partnerId}"]`)?.hasAttribute('selected')).toBe(true);
     expect(hit.html).toMatch(/<option value="created" selected="">/);
   });
 
@@ -400,7 +390,9 @@ describe('/proposals/:id/record', () => {
     expect(records.length).toBeGreaterThan(4);
     const page = await get(`/proposals/${id}/record`);
     expect(page.status).toBe(200);
-    const articles = [...page.html.matchAll(/<article[^>]*id="record-(\d+)"/g)].map((m) => Number(m[1]));
+    const articles = parseHtml(page.html)
+      .querySelectorAll('article[id^="record-"]')
+      .map((article) => Number(article.id.slice('record-'.length)));
     expect(articles).toEqual(records.map((r) => r.seq));
     for (const r of records) {
       expect(page.html).toContain(r.hash);

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expireDueApprovals } from '../../app/jobs/expiry.server';
 import { first, qb } from '../../db/connection';
 import { mouVersion, proposalRow } from '../../db/proposals';
 import { createUser } from '../../db/users';
@@ -8,6 +9,7 @@ import { saveMouVersion } from '../../app/features/mou/mou.server';
 import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { actor, daysFromToday, decideAs, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { fieldValue, visibleText } from '../support/html';
 
 let app: TestApp;
 let staff: string;
@@ -24,15 +26,8 @@ async function page(path: string, cookie: string) {
 }
 
 /** The visible text of a page, roughly: tags dropped, entities of quotes decoded. */
-const text = (html: string) =>
-  html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<!--.*?-->/g, '')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
+/** The visible text of a page, read through an HTML parser. */
+const text = (html: string) => visibleText(html);
 
 describe('/review', () => {
   it('is for staff only', async () => {
@@ -195,7 +190,7 @@ describe('/review/<id>', () => {
 });
 
 describe('/review/revetting', () => {
-  it('lists a partner whose approval has ended, expired by the first request after the date', async () => {
+  it('lists a partner whose approval has ended as expired from the day after; the page writes nothing, the sweep records it', async () => {
     const id = proposalInReview({ partnerId: newPartner('Route Revetting Group'), eventInDays: 10 });
     expect(decideAs('staff@cosponsor.test', id, { type: 'APPROVE', conditions: [], endDate: daysFromToday(10), rationale: '' }).ok).toBe(true);
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -205,6 +200,8 @@ describe('/review/revetting', () => {
     const row = text(html).split('Route Revetting Group')[1]!.slice(0, 300);
     expect(row).toContain('Expired');
     expect(row).toContain('No new proposal yet');
+    expect(proposalRow(id)!.state).toBe('approved');
+    expect(expireDueApprovals()).toContain(id);
     expect(proposalRow(id)!.state).toBe('expired');
   });
 });
@@ -218,7 +215,7 @@ describe('/inbox', () => {
     const before = await page('/inbox', cookie);
     expect(text(before.html)).toContain('2 unread messages.');
     expect(before.html).toContain('aria-label="2 unread"');
-    const id = /name="id" value="(\d+)"/.exec(before.html)![1]!;
+    const id = fieldValue(before.html, 'id')!;
     expect((await app.post('/inbox', { intent: 'read', id }, cookie)).status).toBe(302);
     expect(text((await page('/inbox', cookie)).html)).toContain('1 unread message.');
     expect((await app.post('/inbox', { intent: 'read-all' }, cookie)).status).toBe(302);
@@ -234,6 +231,9 @@ describe('the MOU in the dossier', () => {
     const firstView = await page(`/review/${id}`, staff);
     expect(text(firstView.html)).toContain('You are reading this MOU for the first time (version 1)');
     expect(firstView.html).not.toContain('data-testid="mou-diff"');
+    // Reading writes nothing: it stays a first reading until staff mark it read (or decide on it).
+    expect(text((await page(`/review/${id}`, staff)).html)).toContain('You are reading this MOU for the first time (version 1)');
+    expect((await app.post(`/proposals/${id}/mou/versions`, { version: '1' }, staff)).status).toBe(302);
     expect(text((await page(`/review/${id}`, staff)).html)).toContain('No changes since you last read it (version 1)');
 
     expect(decideAs('staff@cosponsor.test', id, { type: 'APPROVE', conditions: [], endDate: null, rationale: '' }).ok).toBe(true);

@@ -1,9 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getDb, useDatabase, type Db } from '../../db/connection';
+import { closeDatabase, getDb, useDatabase, type Db } from '../../db/connection';
 
 let counter = 0;
+const made: string[] = [];
+
+/** A fresh temporary directory, removed with everything in it when the test file ends (removeTempDirs). */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 /**
  * Points this test process at a fresh copy of a base database (a real SQLite
@@ -12,8 +20,7 @@ let counter = 0;
 export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
   const base = kind === 'demo' ? process.env.COSPONSOR_TEST_DEMO_DB : process.env.COSPONSOR_TEST_EMPTY_DB;
   if (!base) throw new Error('The test databases were not prepared: run tests through vitest.');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cosponsor-w${process.pid}-`));
-  const file = path.join(dir, `${kind}-${++counter}.db`);
+  const file = path.join(tempDir(`cosponsor-w${process.pid}-`), `${kind}-${++counter}.db`);
   fs.copyFileSync(base, file);
   process.env.DATABASE_PATH = file;
   return useDatabase(file);
@@ -21,4 +28,10 @@ export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
 
 export function currentDatabasePath(): string {
   return getDb().path;
+}
+
+/** Closes the database and removes every directory tempDir made in this test file. */
+export function removeTempDirs(): void {
+  closeDatabase();
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,19 +1,24 @@
 // Model-based tests: xstate/graph walks the statechart, and every walk is replayed through the
 // persisted API (transition/canTransition/availableEvents) that the service actually uses.
 import { createTestModel, getAdjacencyMap, getSimplePaths, type StatePath } from 'xstate/graph';
-import type { SnapshotFrom } from 'xstate';
+import { getNextTransitions, type SnapshotFrom } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import {
   STATES,
   STEPS,
   SYSTEM_ACTOR,
+  actionOf,
   availableEvents,
+  can,
+  payloadRefusal,
+  refusalReason,
   canTransition,
   initialVetting,
   stateOf,
   transition,
   vettingMachine,
   type Actor,
+  type ActingUser,
   type PersistedVetting,
   type ProposalState,
   type TransitionRecord,
@@ -256,5 +261,42 @@ describe('vetting statechart, model-based', () => {
       const events = Object.fromEntries(eventsBy(PROPOSER).map((e) => [e.type, send]));
       await path.test({ states, events });
     }
+  });
+
+  it('every event x role x state: the app’s answer (the policy) and the machine’s guards agree', () => {
+    // The app asks can(user, action, proposal) for the person's rights, then the statechart; XState's own
+    // snapshot.can evaluates the guards. People of the proposal's chapter (1) and of another one (2).
+    const CHAPTER = 1;
+    const people: ActingUser[] = [
+      ...ACTORS.map((a) => ({ ...a, name: `#${a.id}`, chapterId: a === SYSTEM_ACTOR ? null : CHAPTER })),
+      { id: 5, name: 'lead elsewhere', roles: ['chapter_lead'], chapterId: 2 },
+      { id: 6, name: 'admin', roles: ['admin'], chapterId: null },
+      { id: 7, name: 'lead and reviewer', roles: ['chapter_lead', 'reviewer'], chapterId: CHAPTER },
+    ];
+    const problems: string[] = [];
+    let compared = 0;
+    for (const snap of vertices) {
+      const p = persist(snap);
+      const state = stateOf(p);
+      const handled = new Set(getNextTransitions(snap).map((t) => t.eventType));
+      const row = { proposer_id: p.context.proposerId, last_changed_by: p.context.lastChangedById, chapter_id: CHAPTER };
+      for (const person of people) {
+        for (const event of eventsBy(person)) {
+          const rights = can(person, actionOf(event.type), row);
+          const app = rights.ok && handled.has(event.type) && payloadRefusal(p.context, event) === null;
+          const inWords = refusalReason(p, event, CHAPTER);
+          const where = `${describeEvent(event)} in ${state}`;
+          if (app !== (inWords === null)) problems.push(`${where}: can() says ${app}, refusalReason says "${inWords}"`);
+          // The machine does not know chapters: for the proposal's own chapter, its guards must give the same answer.
+          if (person.chapterId !== 2) {
+            if (snap.can(event) !== app) problems.push(`${where}: the app says ${app}, the machine's guards ${!app}`);
+          }
+          if (!rights.ok && !rights.reason.endsWith('.')) problems.push(`${where}: refusal "${rights.reason}" is not a sentence`);
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10_000);
+    expect(problems).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  LAST_CHANGER_DECIDES,
+  PROPOSER_DECIDES,
   SKIP_RULES,
   SYSTEM_ACTOR,
   availableEvents,
@@ -18,6 +20,7 @@ const STAFF: Actor = { id: 2, roles: ['staff'] };
 const LEAD_STAFF: Actor = { id: 1, roles: ['chapter_lead', 'staff'] };
 const REVIEWER: Actor = { id: 3, roles: ['reviewer'] };
 const STAFF2: Actor = { id: 4, roles: ['staff'] };
+const LEAD_AND_STAFF: Actor = { id: 5, roles: ['chapter_lead', 'staff'] };
 
 /** Apply events in order, failing loudly on a refusal; JSON round trip in between, as the service stores it. */
 function run(p: PersistedVetting, ...events: VettingEvent[]): PersistedVetting {
@@ -170,11 +173,9 @@ describe('MOU not needed', () => {
 describe('who may decide', () => {
   it('the proposer can never decide, even holding the staff role', () => {
     const p = inReview();
-    expect(refusal(p, approve(LEAD_STAFF))).toBe('The proposer cannot decide their own proposal.');
-    expect(refusal(p, { type: 'REJECT', actor: LEAD_STAFF, rationale: 'x' })).toBe('The proposer cannot decide their own proposal.');
-    expect(refusal(p, { type: 'REQUEST_CHANGES', actor: LEAD, step: 'values', rationale: 'x' })).toBe(
-      'The proposer cannot decide their own proposal.',
-    );
+    expect(refusal(p, approve(LEAD_STAFF))).toBe(PROPOSER_DECIDES);
+    expect(refusal(p, { type: 'REJECT', actor: LEAD_STAFF, rationale: 'x' })).toBe(PROPOSER_DECIDES);
+    expect(refusal(p, { type: 'REQUEST_CHANGES', actor: LEAD, step: 'values', rationale: 'x' })).toBe('Only staff can decide a proposal.');
     expect(canTransition(p, approve(LEAD_STAFF))).toBe(false);
   });
 
@@ -194,7 +195,7 @@ describe('who may decide', () => {
     expect(contextOf(p).transitions).toEqual([
       { step: 'agenda', outcome: 'classified', from: 'review', to: 'review', rule: null, bySystem: false },
     ]);
-    expect(refusal(p, approve(STAFF))).toBe('The person who last changed the proposal cannot also decide it.');
+    expect(refusal(p, approve(STAFF))).toBe(LAST_CHANGER_DECIDES);
     expect(stateOf(run(p, approve(STAFF2)))).toBe('approved');
   });
 
@@ -261,8 +262,10 @@ describe('staff adjustments in review', () => {
     expect(r.state).toBe('review');
     expect(r.records).toEqual([{ step: 'values', outcome: 'overridden', from: 'review', to: 'review', rule: null, bySystem: false }]);
     expect(r.context.recommendReject).toEqual([]);
-    // an override does not make the overrider the last changer: the same staff member may decide
-    expect(stateOf(run(r.persisted, approve(STAFF)))).toBe('approved');
+    // an override is a change: the overrider is the last changer, so another staff member must decide
+    expect(r.context.lastChangedById).toBe(STAFF.id);
+    expect(refusal(r.persisted, approve(STAFF))).toMatch(/last changed/);
+    expect(stateOf(run(r.persisted, approve(STAFF2)))).toBe('approved');
   });
 
   it('the proposer cannot override or classify; outcomes must belong to the step', () => {
@@ -320,13 +323,14 @@ describe('withdrawal, expiry, reopening', () => {
 
   it('editing an approved MOU reopens the review, and the editor cannot then decide', () => {
     const p = run(inReview(), approve(STAFF));
-    const r = transition(p, { type: 'REOPEN_FOR_REVIEW', actor: STAFF2, reason: 'MOU clause 4 edited.' });
+    // A chapter lead of the proposal's chapter who also holds the staff role edits the MOU.
+    const r = transition(p, { type: 'REOPEN_FOR_REVIEW', actor: LEAD_AND_STAFF, reason: 'MOU clause 4 edited.' });
     if (!r.ok) throw new Error(r.reason);
     expect(r.state).toBe('review');
     expect(r.records).toEqual([
       { step: 'proposal', outcome: 'reopened', from: 'approved', to: 'review', rule: SKIP_RULES.mouEditedAfterApproval, bySystem: false },
     ]);
-    expect(refusal(r.persisted, approve(STAFF2))).toMatch(/last changed/);
+    expect(refusal(r.persisted, approve(LEAD_AND_STAFF))).toMatch(/last changed/);
     expect(stateOf(run(r.persisted, approve(STAFF)))).toBe('approved');
   });
 });
@@ -334,7 +338,8 @@ describe('withdrawal, expiry, reopening', () => {
 describe('availableEvents', () => {
   it('offers each role what it may do in review', () => {
     const p = inReview();
-    expect(availableEvents(p, STAFF)).toEqual(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'OVERRIDE_OUTCOME', 'CLASSIFY_AGENDA_ITEM', 'WITHDRAW']);
+    // Withdrawing is the chapter's decision, not staff's: staff send it back or reject instead.
+    expect(availableEvents(p, STAFF)).toEqual(['APPROVE', 'REJECT', 'REQUEST_CHANGES', 'OVERRIDE_OUTCOME', 'CLASSIFY_AGENDA_ITEM']);
     expect(availableEvents(p, LEAD)).toEqual(['WITHDRAW']);
     expect(availableEvents(p, LEAD_STAFF)).toEqual(['WITHDRAW']);
   });

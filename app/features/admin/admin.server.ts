@@ -20,7 +20,7 @@ import {
 import type { Role } from '../../../workflows/types';
 import { roleLabel } from '../../utils/labels';
 import { hashPassword } from '../auth/password.server';
-import { can, type ActingUser } from '../../services/permissions';
+import { can, removesOwnAdminRole, type ActingUser } from '../../../workflows/policy';
 
 // Accounts and chapters. Every change and its admin_log entry are written in
 // one transaction; users are never deleted, only deactivated.
@@ -93,7 +93,7 @@ export function changeAccess(actor: ActingUser, userId: number, input: { roles: 
   if (denied) return denied;
   const user = userById(userId);
   if (!user) return refused('not_found', 'There is no such account.');
-  if (userId === actor.id && user.roles.includes('admin') && !input.roles.includes('admin')) {
+  if (removesOwnAdminRole(actor, user, input.roles)) {
     return fieldError(
       'roles',
       'You cannot remove your own admin role: ask another admin. This way nobody locks themselves out by mistake, and the organization always keeps an admin.',

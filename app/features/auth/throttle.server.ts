@@ -1,15 +1,16 @@
 import { recentFailures, recordLoginAttempt } from '../../../db/login-attempts';
+import { env } from '../../utils/env.server';
 
 // Sign-in throttling (docs/decisions/0007-sign-in-throttling.md): failures for
 // one account or one address within a window first slow sign-in down, then
 // block it until the window has passed. Messages never say whether the e-mail exists.
 
-const THROTTLE = {
-  windowMs: Number(process.env.THROTTLE_WINDOW_MS || 15 * 60_000),
+export const THROTTLE = {
+  windowMs: env().THROTTLE_WINDOW_MS,
   slowAfter: 3,
   blockAfterPerAccount: 8,
   blockAfterPerAddress: 30,
-  delayStepMs: Number(process.env.THROTTLE_DELAY_STEP_MS ?? 1000),
+  delayStepMs: env().THROTTLE_DELAY_STEP_MS,
   maxDelayMs: 5000,
 };
 

@@ -14,7 +14,7 @@ import { partnerById } from '../../../db/partners';
 import { chapterById } from '../../../db/users';
 import type { DecisionRecord, Proposal } from '../../../db/schema';
 import { stepLabel } from '../../utils/labels';
-import { can, hasRole } from '../../services/permissions';
+import { can, entersReview, isStaff } from '../../../workflows/policy';
 import type { Role } from '../../../workflows/types';
 
 // Who hears about a decision: the chapter's leads about staff decisions and
@@ -54,7 +54,7 @@ export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void
       const where = record.outcome === 'changes_requested' ? ` (back to ${stepLabel(record.to_state)})` : '';
       add(activeUserIdsWithRole('chapter_lead', proposal.chapter_id), record, lead.kind, `${lead.verb}${where}: ${what()}${why}`);
     }
-    if (record.to_state === 'review' && record.from_state !== 'review') {
+    if (entersReview(record)) {
       // The proposer never reviews their own proposal, even when they are staff.
       const staff = activeUserIdsWithRole('staff').filter((id) => id !== proposal.proposer_id);
       const again = records.some((r) => r.outcome === 'reopened') ? 'Back in review' : 'New in review';
@@ -96,7 +96,7 @@ export function inboxScope(user: InboxReader): InboxScope {
 
 /** One page of a person's inbox, newest first. Staff open the dossier; everyone else the proposal page. */
 export function inboxFor(user: InboxReader, options: { unreadOnly?: boolean; page?: number } = {}): InboxItem[] {
-  const staff = hasRole(user, 'staff');
+  const staff = isStaff(user);
   const page = Math.max(1, options.page ?? 1);
   return inboxEntries(user.id, {
     scope: inboxScope(user),

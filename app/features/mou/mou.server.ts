@@ -9,7 +9,7 @@ import { insertMouVersion, latestSubmissions, mouVersion, mouVersionList, propos
 import type { DecisionRecord, Proposal } from '../../../db/schema';
 import { ORGANIZATION_NAME } from '../../../db/seed-data/config';
 import { FIXED_SECTIONS } from './mou-template-form';
-import { can, type ActingUser } from '../../services/permissions';
+import { can, isApproved, isAtMouStep, isBeforeStep, isInReview, isMouEditable, type ActingUser } from '../../../workflows/policy';
 import { proposalView } from '../vetting/proposal-view.server';
 import { decide, DecisionError } from '../vetting/vetting.server';
 
@@ -171,8 +171,6 @@ export type SaveMouResult = {
   reopened: DecisionRecord[] | null;
 };
 
-const EDITABLE_STATES = new Set(['mou', 'approved']);
-
 /**
  * Saves a new MOU version. baseVersion is the version the editor started from:
  * if someone saved meanwhile, nothing is written and the caller is told.
@@ -195,15 +193,15 @@ export function saveMou(args: {
   if (!proposal) throw new DecisionError('not_found', 'There is no such proposal.');
   const permission = can(args.actor, 'proposal.edit', proposal);
   if (!permission.ok) throw new DecisionError('forbidden', permission.reason);
-  if (!EDITABLE_STATES.has(proposal.state)) {
+  if (!isMouEditable(proposal.state)) {
     throw new DecisionError(
       'not_allowed',
-      proposal.state === 'review'
+      isInReview(proposal.state)
         ? 'Staff are reviewing this proposal: the MOU cannot change until they decide or send it back.'
         : 'The MOU can be edited at the MOU step, or after approval (which returns the proposal to review).',
     );
   }
-  const approved = proposal.state === 'approved';
+  const approved = isApproved(proposal.state);
   if (approved && !args.confirmVoidApproval) {
     throw new DecisionError('invalid', 'Confirm that saving returns the proposal to review.', {
       confirmVoid: ['Tick the box to confirm that this edit voids the approval.'],
@@ -527,11 +525,11 @@ export function newEditorKey(): string {
 /** What the MOU step page shows this viewer: the editor or the latest version, and which buttons apply. */
 export function mouStepPage(viewer: ActingUser, proposal: Proposal) {
   const view = proposalView(proposal.id, viewer)!;
-  const canEdit = can(viewer, 'proposal.edit', proposal).ok && EDITABLE_STATES.has(proposal.state);
+  const canEdit = can(viewer, 'proposal.edit', proposal).ok && isMouEditable(proposal.state);
   const latest = mouVersion(proposal.id);
   const events = view.viewer?.events ?? [];
   const status = mouStepStatus(proposal.id);
-  const beforeMou = ['draft', 'values', 'agenda', 'risk', 'perception'].includes(proposal.state);
+  const beforeMou = isBeforeStep(proposal.state, 'mou');
   return {
     proposal: {
       id: proposal.id,
@@ -547,8 +545,8 @@ export function mouStepPage(viewer: ActingUser, proposal: Proposal) {
     },
     mouRequired: view.context.mouRequired,
     canEdit,
-    canNotNeeded: canEdit && proposal.state === 'mou' && events.includes('MOU_NOT_NEEDED'),
-    canSubmit: canEdit && proposal.state === 'mou' && events.includes('SUBMIT_MOU') && latest !== undefined,
+    canNotNeeded: canEdit && isAtMouStep(proposal.state) && events.includes('MOU_NOT_NEEDED'),
+    canSubmit: canEdit && isAtMouStep(proposal.state) && events.includes('SUBMIT_MOU') && latest !== undefined,
     editor: canEdit ? initialEditorState(proposal.id, proposal.version) : null,
     origins: clauseOrigins(proposal.id),
     latest: latest
@@ -562,7 +560,7 @@ export function mouStepPage(viewer: ActingUser, proposal: Proposal) {
         }
       : null,
     versionCount: mouVersionList(proposal.id).length,
-    preview: !latest && (beforeMou || proposal.state === 'mou') ? generatedMouFor(proposal.id) : null,
+    preview: !latest && (beforeMou || isAtMouStep(proposal.state)) ? generatedMouFor(proposal.id) : null,
     status,
   };
 }

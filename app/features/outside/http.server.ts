@@ -1,3 +1,4 @@
+import { env } from '../../utils/env.server';
 // The one way we talk to outside services: a fetch with a deadline whose
 // failures come back as typed values, never as throws, so a caller can show a
 // clear sentence and carry on without the service.
@@ -35,16 +36,14 @@ export const MOCK_URLS = {
   webhookSecret: 'mock-webhook-secret-not-for-production',
 } as const;
 
-const DEFAULT_TIMEOUT_MS = 5000;
 
 export function mocksEnabled(): boolean {
-  return process.env.MOCKS === 'true';
+  return env().MOCKS;
 }
 
 /** OUTSIDE_TIMEOUT_MS, read at call time so an operator (or a test) can change it. */
 export function outsideTimeoutMs(): number {
-  const raw = Number(process.env.OUTSIDE_TIMEOUT_MS);
-  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_TIMEOUT_MS;
+  return env().OUTSIDE_TIMEOUT_MS;
 }
 
 export function failure(kind: OutsideFailureKind, message: string, status?: number): OutsideFailure {

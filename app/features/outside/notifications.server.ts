@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DecisionRecord } from '../../../db/schema';
 import { MOCK_URLS, mocksEnabled } from './http.server';
+import { entersReview } from '../../../workflows/policy';
+import { env } from '../../utils/env.server';
 
 // What is announced, to whom, and how a receiver can trust it. Two channels:
 // a Slack-compatible incoming webhook and a generic JSON webhook signed with
@@ -24,10 +26,11 @@ const SIGNATURE_TOLERANCE_SECONDS = 300;
 export function notificationChannels(): ChannelConfig[] {
   const mocks = mocksEnabled();
   const channels: ChannelConfig[] = [];
-  const slack = (process.env.SLACK_WEBHOOK_URL || (mocks ? MOCK_URLS.slack : '')).trim();
+  const config = env();
+  const slack = (config.SLACK_WEBHOOK_URL ?? (mocks ? MOCK_URLS.slack : '')).trim();
   if (slack) channels.push({ channel: 'slack', url: slack, secret: null });
-  const webhook = (process.env.WEBHOOK_URL || (mocks ? MOCK_URLS.webhook : '')).trim();
-  const secret = (process.env.WEBHOOK_SECRET || (mocks && !process.env.WEBHOOK_URL ? MOCK_URLS.webhookSecret : '')).trim();
+  const webhook = (config.WEBHOOK_URL ?? (mocks ? MOCK_URLS.webhook : '')).trim();
+  const secret = (config.WEBHOOK_SECRET ?? (mocks && !config.WEBHOOK_URL ? MOCK_URLS.webhookSecret : '')).trim();
   if (webhook && secret) channels.push({ channel: 'webhook', url: webhook, secret });
   return channels;
 }
@@ -38,7 +41,7 @@ export function channelConfig(channel: string): ChannelConfig | null {
 
 /** Why a configured-looking channel will not send, for a status line; null when all is well. */
 export function notificationConfigProblem(): string | null {
-  if (process.env.WEBHOOK_URL?.trim() && !process.env.WEBHOOK_SECRET?.trim()) {
+  if (env().WEBHOOK_URL && !env().WEBHOOK_SECRET) {
     return 'WEBHOOK_URL is set without WEBHOOK_SECRET: the generic webhook is off until a secret is set.';
   }
   return null;
@@ -52,7 +55,7 @@ export function notificationKindOf(record: Pick<DecisionRecord, 'step' | 'outcom
     if (record.outcome === 'changes_requested') return 'changes_requested';
     return null;
   }
-  if (record.to_state === 'review' && record.from_state !== 'review') return 'submitted';
+  if (entersReview(record)) return 'submitted';
   return null;
 }
 
@@ -94,8 +97,8 @@ export type NotificationEvent = {
   };
 };
 
-function proposalUrl(proposalId: number): string | null {
-  const base = process.env.APP_URL?.trim().replace(/\/+$/, '');
+export function proposalUrl(proposalId: number): string | null {
+  const base = env().APP_URL?.replace(/\/+$/, '');
   return base ? `${base}/proposals/${proposalId}` : null;
 }
 

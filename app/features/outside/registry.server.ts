@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cachedRegistryAnswer, storeRegistryAnswer } from '../../../db/outside';
 import { MOCK_URLS, failure, mocksEnabled, outsideFetch, type OutsideFailure } from './http.server';
+import { env } from '../../utils/env.server';
 
 // Registry lookup of US nonprofits (ProPublica Nonprofit Explorer API v2, no
 // key) to prefill a partner. Off unless REGISTRY_LOOKUP=on (or MOCKS=true).
@@ -13,12 +14,12 @@ const SERVICE = 'The nonprofit registry (ProPublica)';
 export type RegistryConfig = { enabled: boolean; baseUrl: string; ttlMs: number };
 
 export function registryConfig(): RegistryConfig {
-  const flag = (process.env.REGISTRY_LOOKUP ?? '').trim().toLowerCase();
+  const config = env();
+  const flag = (config.REGISTRY_LOOKUP ?? '').toLowerCase();
   const mocks = mocksEnabled();
   const enabled = flag === 'on' || flag === 'true' || (mocks && flag !== 'off' && flag !== 'false');
-  const baseUrl = (process.env.REGISTRY_BASE_URL || (mocks ? MOCK_URLS.registry : DEFAULT_REGISTRY_BASE_URL)).replace(/\/+$/, '');
-  const hours = Number(process.env.REGISTRY_CACHE_TTL_HOURS);
-  const ttlMs = (Number.isFinite(hours) && hours >= 0 ? hours : 24) * 3_600_000;
+  const baseUrl = (config.REGISTRY_BASE_URL ?? (mocks ? MOCK_URLS.registry : DEFAULT_REGISTRY_BASE_URL)).replace(/\/+$/, '');
+  const ttlMs = config.REGISTRY_CACHE_TTL_HOURS * 3_600_000;
   return { enabled, baseUrl, ttlMs };
 }
 

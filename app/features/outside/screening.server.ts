@@ -3,6 +3,7 @@ import { nowIso } from '../../../db/connection';
 import { insertScreening, latestScreeningRow, screeningRowsOfProposal, type ScreeningRow } from '../../../db/outside';
 import { partnerById } from '../../../db/partners';
 import { MOCK_URLS, failure, mocksEnabled, outsideFetch, type OutsideFailure } from './http.server';
+import { env } from '../../utils/env.server';
 
 // Designation and sanctions screening against an OpenSanctions-compatible
 // /match API (the hosted service or a self-hosted yente). Off unless
@@ -18,12 +19,13 @@ export type ScreeningConfig = { enabled: boolean; baseUrl: string; apiKey: strin
 
 export function screeningConfig(): ScreeningConfig {
   const mocks = mocksEnabled();
-  const baseUrl = (process.env.SCREENING_URL || (mocks ? MOCK_URLS.screening : '')).trim().replace(/\/+$/, '');
+  const config = env();
+  const baseUrl = (config.SCREENING_URL ?? (mocks ? MOCK_URLS.screening : '')).trim().replace(/\/+$/, '');
   return {
     enabled: baseUrl !== '',
     baseUrl,
-    apiKey: process.env.SCREENING_API_KEY?.trim() || null,
-    dataset: process.env.SCREENING_DATASET?.trim() || 'default',
+    apiKey: config.SCREENING_API_KEY ?? null,
+    dataset: config.SCREENING_DATASET ?? 'default',
   };
 }
 

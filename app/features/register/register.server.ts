@@ -30,7 +30,7 @@ import {
   VALUES_OUTCOMES,
 } from '../../../workflows/types';
 import { toCsv, type CsvColumn } from './csv';
-import { can, hasRole, type ActingUser } from '../../services/permissions';
+import { can, seesEveryChapter, type ActingUser } from '../../../workflows/policy';
 import { DecisionError } from '../vetting/vetting.server';
 
 // The decision register as the pages use it: who sees what, the filter as it
@@ -71,7 +71,7 @@ const REGISTER_OUTCOMES = [
 export function registerScopeFor(actor: ActingUser): { ok: true; scope: RegisterScope } | Refused {
   const permission = can(actor, 'register.view');
   if (!permission.ok) return { ok: false, error: new DecisionError('forbidden', permission.reason) };
-  if (hasRole(actor, 'staff') || hasRole(actor, 'reviewer') || hasRole(actor, 'admin')) {
+  if (seesEveryChapter(actor)) {
     return { ok: true, scope: { chapterId: null } };
   }
   if (actor.chapterId === null) {

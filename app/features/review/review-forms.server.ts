@@ -1,7 +1,7 @@
 import { parseWithZod } from '@conform-to/zod/v4';
 import { z } from 'zod';
 import { STEPS } from '../../../workflows/types';
-import type { ActingUser } from '../../services/permissions';
+import type { ActingUser } from '../../../workflows/policy';
 import { addMonthsIso, decideReview, type ReviewDecision, type ReviewDecisionResult } from './review.server';
 import { statusOf, type RefusalStatus } from '../../utils/errors.server';
 

@@ -1,4 +1,4 @@
-import { STEPS, type Position, type Step } from '../../../workflows/types';
+import type { Position } from '../../../workflows/types';
 import type { PerceptionResult } from '../../../workflows/rules/perception';
 import type { ValuesResult } from '../../../workflows/rules/values';
 import type { RiskResult } from '../../../workflows/rules/risk';
@@ -24,12 +24,12 @@ import {
   type QueueFilter,
   type QueueRow,
 } from '../../../db/review';
-import { currentAgendaItems } from '../../../db/proposals';
+import { currentAgendaItems, proposalRow } from '../../../db/proposals';
 import { listChapters } from '../../../db/users';
 import type { ReviewIntent } from './review-forms.server';
-import { markMouSeen, mouChangesSinceLastSeen } from '../mou/mou.server';
+import { mouChangesSinceLastSeen } from '../mou/mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
-import { can, type ActingUser } from '../../services/permissions';
+import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../../workflows/policy';
 import { proposalView, type ProposalView } from '../vetting/proposal-view.server';
 import { decide, type DecideResult, type DecisionErrorKind } from '../vetting/vetting.server';
 
@@ -187,19 +187,11 @@ export type Control = { ok: true } | { ok: false; reason: string };
 function control(user: ActingUser, action: 'proposal.decide' | 'proposal.classify' | 'proposal.override', view: ProposalView): Control {
   const permission = can(user, action, view.proposal);
   if (!permission.ok) return permission;
-  if (view.proposal.state !== 'review') {
+  if (!isInReview(view.proposal.state)) {
     return { ok: false, reason: `This proposal is not waiting for a decision: it is ${view.proposal.state}.` };
   }
   return { ok: true };
 }
-
-const OVERRIDABLE: Record<Step, string[]> = {
-  values: ['compatible', 'compatible_with_concerns', 'incompatible'],
-  agenda: ['aligned', 'manageable_divergence', 'conflict'],
-  risk: ['benefits_outweigh', 'needs_staff_acceptance', 'risks_outweigh'],
-  perception: ['no_perception_risk', 'acceptable_with_conditions', 'unacceptable'],
-  mou: [],
-};
 
 export type PartnerPrecedent = {
   id: number;
@@ -284,8 +276,8 @@ function agendaPrecedent(view: ProposalView): AgendaItemPrecedent[] {
 export type Dossier = ReturnType<typeof reviewDossier>;
 
 /**
- * Everything staff need to decide one proposal. Reading it notes which MOU
- * version this staff member has now seen (the diff shows changes since then).
+ * Everything staff need to decide one proposal, with the MOU changes since this staff member last
+ * read it. Reading writes nothing: a decision (or the versions page's POST) marks the MOU as read.
  */
 export function reviewDossier(proposalId: number, viewer: ActingUser, today: string) {
   const view = proposalView(proposalId, viewer);
@@ -296,7 +288,6 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
   const agenda = agendaPrecedent(view);
 
   const mou = mouChangesSinceLastSeen(proposalId, viewer.id);
-  if (mou.latestVersion !== null && mou.latestVersion !== mou.seenVersion) markMouSeen(proposalId, viewer.id, mou.latestVersion);
 
   const values = view.submissions.values;
   const perception = view.submissions.perception;
@@ -369,9 +360,9 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
       classify: control(viewer, 'proposal.classify', view),
       override: control(viewer, 'proposal.override', view),
     },
-    returnSteps: STEPS.filter((s) => s !== 'perception' || proposal.perception_required === 1),
-    overrideTargets: STEPS.filter((s) => s !== 'perception' || proposal.perception_required === 1).flatMap((step) =>
-      OVERRIDABLE[step].map((outcome) => ({ step, outcome, current: view.submissions[step]?.outcome === outcome })),
+    returnSteps: stepsStaffMayName(proposal.perception_required === 1),
+    overrideTargets: stepsStaffMayName(proposal.perception_required === 1).flatMap((step) =>
+      OVERRIDABLE_OUTCOMES[step].map((outcome) => ({ step, outcome, current: view.submissions[step]?.outcome === outcome })),
     ),
     positions: config.docs.positions.positions.map((p) => ({ key: p.key, statement: p.statement, stance: p.stance, campaignKey: p.campaignKey })),
     positionsVersion: config.versions.positions,
@@ -399,7 +390,7 @@ export async function refreshScreeningBeforeDecision(
   proposal: { id: number; partner_id: number; state: string },
   now: number = Date.now(),
 ): Promise<ScreeningRefresh> {
-  if (proposal.state !== 'review' || !screeningConfig().enabled) return { ran: false, failure: null };
+  if (!isInReview(proposal.state) || !screeningConfig().enabled) return { ran: false, failure: null };
   const latest = screeningsOfProposal(proposal.id)[0];
   const age = latest ? now - Date.parse(latest.checkedAt) : Infinity;
   const due = !latest || age >= SCREENING_FRESH_MS || ((latest.status === 'error' || latest.status === 'off') && age >= SCREENING_RETRY_MS);
@@ -411,6 +402,21 @@ export async function refreshScreeningBeforeDecision(
     console.error(`Screening before the decision on proposal ${proposal.id} failed:`, error);
     return { ran: true, failure: 'The screening could not be run.' };
   }
+}
+
+/**
+ * The scheduled screening: every proposal waiting for a decision whose screening is missing or old is
+ * screened again (one at a time, each bounded by the outside-service timeout), so staff open a dossier
+ * with a fresh answer and reading it never calls the service. Returns how many were screened.
+ */
+export async function refreshDueScreenings(now: number = Date.now()): Promise<number> {
+  if (!screeningConfig().enabled) return 0;
+  let ran = 0;
+  for (const id of queueOrder({ chapterId: null, campaignId: null })) {
+    const proposal = proposalRow(id);
+    if (proposal && (await refreshScreeningBeforeDecision(proposal, now)).ran) ran += 1;
+  }
+  return ran;
 }
 
 /**
@@ -602,7 +608,7 @@ export function revettingList(today: string): RevettingEntry[] {
       chapterName: r.chapter_name,
       state: r.state,
       approvedUntil: r.approved_until,
-      status: r.state === 'expired' ? 'expired' : 'expiring',
+      status: expiredAsOf(r.state, r.approved_until, today) !== null ? 'expired' : 'expiring',
       newer: r.newer_id !== null ? { id: r.newer_id, reference: r.newer_reference!, state: r.newer_state! } : null,
     };
     const seen = byPartner.get(r.partner_id);

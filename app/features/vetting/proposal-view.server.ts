@@ -13,7 +13,7 @@ import type { StepperStep } from '../../components/stepper';
 import type { TimelineRecord } from '../../components/timeline';
 import type { AgendaMapItem } from '../../components/agenda-map';
 import type { HeatMapItem } from '../../components/heat-map';
-import { can, type ActingUser } from '../../services/permissions';
+import { can, currentStepOf, expiredAsOf, isDraft, wasApproved, type ActingUser } from '../../../workflows/policy';
 
 /** Outcomes that settle a step (as opposed to staff's classification or override records). */
 const STEP_RESULT_OUTCOMES = new Set([
@@ -63,6 +63,8 @@ export type ProposalView = {
   changeRequest: ChangeRequest | null;
   /** The standing approval: its end date and the conditions staff attached (from the record's inputs). */
   approval: { until: string | null; conditions: string[]; rationale: string; actorName: string; at: string; seq: number } | null;
+  /** The day an approval past its end date counts as expired, before (or after) the sweep records it; else null. */
+  expiredAsOf: string | null;
   /** The step the lead acts on now (the current vetting state), or null. */
   currentStep: Step | null;
   /** Present when a viewer was given: what they may do here. */
@@ -101,7 +103,7 @@ export function computeSteps(
       return { step, status: context.returnedTo === step ? 'returned' : 'current', outcome: null, reason: null, href };
     }
     // In a vetting state, the steps after it are redone in order (also after a change request).
-    const ahead = state === 'draft' || (stateIndex >= 0 && index > stateIndex);
+    const ahead = isDraft(state) || (stateIndex >= 0 && index > stateIndex);
     if (!ahead && last) {
       if (last.outcome === 'skipped' || last.outcome === 'not_applicable') {
         return { step, status: 'skipped', outcome: last.outcome, reason: last.rationale, href: null };
@@ -139,8 +141,10 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
   const context = contextOf(persisted);
   const records = recordsOfProposal(proposalId);
   const canEdit = viewer ? can(viewer, 'proposal.edit', proposal).ok : false;
+  // What this person may send now: the policy's rights (with the chapter scope) and the statechart together.
+  const events = viewer ? availableEvents(persisted, viewer, proposal.chapter_id) : [];
   const steps = computeSteps(proposalId, proposal.state, context, records, true);
-  const currentStep = (STEPS as readonly string[]).includes(proposal.state) ? (proposal.state as Step) : null;
+  const currentStep = currentStepOf(proposal.state);
 
   let changeRequest: ChangeRequest | null = null;
   const returnedTo = (context.returnedTo ?? (proposal.returned_to as Step | null)) || null;
@@ -152,7 +156,7 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
   }
 
   let approval: ProposalView['approval'] = null;
-  if (proposal.state === 'approved' || proposal.state === 'expired') {
+  if (wasApproved(proposal.state)) {
     const record = [...records].reverse().find((r) => r.outcome === 'approved');
     if (record) {
       let conditions: string[] = [];
@@ -213,13 +217,8 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     returnedTo,
     changeRequest,
     approval,
+    expiredAsOf: expiredAsOf(proposal.state, proposal.approved_until, new Date().toISOString().slice(0, 10)),
     currentStep,
-    viewer: viewer
-      ? {
-          canEdit,
-          canWithdraw: can(viewer, 'proposal.withdraw', proposal).ok && availableEvents(persisted, viewer).includes('WITHDRAW'),
-          events: availableEvents(persisted, viewer),
-        }
-      : null,
+    viewer: viewer ? { canEdit, canWithdraw: events.includes('WITHDRAW'), events } : null,
   };
 }

@@ -32,7 +32,7 @@ import {
 } from './step-forms';
 import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryConfig, searchRegistry, looksLikeEin } from '../outside/registry.server';
 import { screenPartner, screeningConfig } from '../outside/screening.server';
-import { can, hasRole, type ActingUser } from '../../services/permissions';
+import { can, isAtStep, isDraft, isInReview, seesEveryChapter, stateAsOf, type ActingUser } from '../../../workflows/policy';
 import { createProposal, decide, DecisionError } from './vetting.server';
 
 // ---- /proposals ----
@@ -46,18 +46,16 @@ const GROUPS: { key: ProposalGroupKey; title: string; hint: string }[] = [
   { key: 'decided', title: 'Decided', hint: 'Approved, rejected, withdrawn or expired.' },
 ];
 
-const VETTING = new Set(['values', 'agenda', 'risk', 'perception', 'mou']);
-
-function groupOf(p: Pick<ProposalDetail, 'state' | 'returned_to'>): ProposalGroupKey {
-  if (VETTING.has(p.state) && p.returned_to) return 'changes';
-  if (p.state === 'draft') return 'drafts';
-  if (VETTING.has(p.state)) return 'in_progress';
-  if (p.state === 'review') return 'waiting';
+export function groupOf(p: Pick<ProposalDetail, 'state' | 'returned_to'>): ProposalGroupKey {
+  if (isAtStep(p.state) && p.returned_to) return 'changes';
+  if (isDraft(p.state)) return 'drafts';
+  if (isAtStep(p.state)) return 'in_progress';
+  if (isInReview(p.state)) return 'waiting';
   return 'decided';
 }
 
-export function proposalGroups(user: ActingUser) {
-  const seesAll = hasRole(user, 'staff') || hasRole(user, 'reviewer') || hasRole(user, 'admin');
+export function proposalGroups(user: ActingUser, today: string = new Date().toISOString().slice(0, 10)) {
+  const seesAll = seesEveryChapter(user);
   const rows = listProposals({ chapterId: seesAll ? null : (user.chapterId ?? -1), limit: 500 });
   const groups = GROUPS.map((g) => ({
     ...g,
@@ -71,7 +69,8 @@ export function proposalGroups(user: ActingUser) {
         event: p.event_title,
         eventDate: p.event_date,
         kind: p.kind,
-        state: p.state,
+        // An approval past its end date reads as expired; the sweep in server.ts records it.
+        state: stateAsOf(p.state, p.approved_until, today),
         returnedTo: p.returned_to,
         recommendReject: p.recommend_reject === 1,
         updatedAt: p.updated_at,
@@ -98,7 +97,7 @@ export type EditDetailsResult = { ok: true } | { ok: false; kind: 'not_draft' | 
 
 /** Saves a draft's event details, unless someone changed it since the form was read. */
 export function editDraftDetails(actor: ActingUser, proposal: Pick<Proposal, 'id' | 'state'>, v: DraftDetails): EditDetailsResult {
-  if (proposal.state !== 'draft') return { ok: false, kind: 'not_draft' };
+  if (!isDraft(proposal.state)) return { ok: false, kind: 'not_draft' };
   if (!campaignOptions().some((c) => c.id === v.campaignId)) return { ok: false, kind: 'unknown_campaign' };
   const saved = updateDraftDetails(
     proposal.id,

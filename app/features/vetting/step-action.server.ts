@@ -4,9 +4,9 @@
 import { parseWithZod } from '@conform-to/zod/v4';
 import { json, type ActionFunctionArgs } from '@remix-run/node';
 import type { z } from 'zod';
-import { STEPS } from '../../../workflows/types';
+import { isAtStep, isInReview } from '../../../workflows/policy';
 import type { Proposal } from '../../../db/schema';
-import type { ActingUser } from '../../services/permissions';
+import type { ActingUser } from '../../../workflows/policy';
 import { readTyped, saveDraft, submitStep, type FormStep, type StepTypedValues } from './proposals.server';
 import { actingUser, requireProposal } from '../../utils/auth.server';
 import { statusOf } from '../../utils/errors.server';
@@ -136,10 +136,10 @@ async function stepAction<S extends FormStep, V>(args: {
       statusOf(result),
     );
   }
-  const next = (STEPS as readonly string[]).includes(result.state) ? `/proposals/${proposal.id}/steps/${result.state}` : `/proposals/${proposal.id}`;
-  const then = (STEPS as readonly string[]).includes(result.state)
+  const next = isAtStep(result.state) ? `/proposals/${proposal.id}/steps/${result.state}` : `/proposals/${proposal.id}`;
+  const then = isAtStep(result.state)
     ? ` Next: ${stepLabel(result.state)}.`
-    : result.state === 'review'
+    : isInReview(result.state)
       ? ' The proposal is now with staff.'
       : '';
   return redirectWithFlash(next, { kind: 'success', message: `${stepLabel(step)} submitted: ${outcomeLabel(result.outcome)}.${then}` });

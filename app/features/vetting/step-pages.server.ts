@@ -6,7 +6,7 @@ import type { Proposal } from '../../../db/schema';
 import { SKIP_RULES, type PersistedVetting } from '../../../workflows/machine';
 import { matchPositions } from './position-search';
 import { perceptionFormSchema, valuesFormSchema } from './step-forms.server';
-import type { ActingUser } from '../../services/permissions';
+import { isBeforeStep, type ActingUser } from '../../../workflows/policy';
 import { stepPage } from './proposals.server';
 
 export function valuesStepPage(user: ActingUser, proposal: Proposal) {
@@ -56,7 +56,7 @@ export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
     required: context.perceptionRequired,
     reasons: context.perceptionReasons,
     notRequiredRule: SKIP_RULES.perceptionNotRequired,
-    agendaDone: !['draft', 'values', 'agenda'].includes(proposal.state),
+    agendaDone: !isBeforeStep(proposal.state, 'risk'),
   };
 }
 

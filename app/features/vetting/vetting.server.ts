@@ -13,6 +13,7 @@ import type { AgendaClassification, ProposalState, Step } from '../../../workflo
 import { activeConfig, type ActiveConfig } from '../../../db/config';
 import { nowIso, transaction } from '../../../db/connection';
 import { appendRecords, type RecordDraft } from '../../../db/decision-log';
+import { upsertMouView } from '../../../db/mou-views';
 import { partnerById, publicPositionsOf } from '../../../db/partners';
 import {
   advanceProposal,
@@ -30,9 +31,8 @@ import {
 } from '../../../db/proposals';
 import { canonicalJson } from '../../../db/record-hash';
 import type { DecisionRecord, Proposal } from '../../../db/schema';
-import { commandSchema, fieldErrorsOf, type Command, type CommandType } from './payloads.server';
-import { can, roleFor, SYSTEM_ACTOR, type Action, type ActingUser } from '../../services/permissions';
-import { SYSTEM_ACTOR as WORKFLOW_SYSTEM_ACTOR } from '../../../workflows/machine';
+import { commandSchema, fieldErrorsOf, type Command } from './payloads.server';
+import { actionOf, can, isDecided, isInReview, OVERRIDABLE_OUTCOMES, roleFor, type ActingUser } from '../../../workflows/policy';
 import { notifyInbox } from '../inbox/inbox.server';
 import { enqueueNotifications } from '../../jobs/outbox.server';
 import { screeningAcknowledgementProblem, screeningInputsFor } from '../outside/screening.server';
@@ -55,32 +55,6 @@ export class DecisionError extends Error {
 export type DecideResult =
   | { ok: true; proposal: Proposal; records: DecisionRecord[] }
   | { ok: false; error: DecisionError };
-
-const ACTION_OF: Record<CommandType, Action> = {
-  SUBMIT_PROPOSAL: 'proposal.edit',
-  SUBMIT_VALUES: 'proposal.edit',
-  SUBMIT_AGENDA: 'proposal.edit',
-  SUBMIT_RISK: 'proposal.edit',
-  SUBMIT_PERCEPTION: 'proposal.edit',
-  SUBMIT_MOU: 'proposal.edit',
-  MOU_NOT_NEEDED: 'proposal.edit',
-  REOPEN_FOR_REVIEW: 'proposal.edit',
-  WITHDRAW: 'proposal.withdraw',
-  APPROVE: 'proposal.decide',
-  REJECT: 'proposal.decide',
-  REQUEST_CHANGES: 'proposal.decide',
-  OVERRIDE_OUTCOME: 'proposal.override',
-  CLASSIFY_AGENDA_ITEM: 'proposal.classify',
-  EXPIRE: 'proposal.expire',
-};
-
-const OUTCOMES_OF_STEP: Record<Step, string[]> = {
-  values: ['compatible', 'compatible_with_concerns', 'incompatible'],
-  agenda: ['aligned', 'manageable_divergence', 'conflict'],
-  risk: ['benefits_outweigh', 'needs_staff_acceptance', 'risks_outweigh'],
-  perception: ['no_perception_risk', 'acceptable_with_conditions', 'unacceptable'],
-  mou: ['drafted', 'mou_not_needed'],
-};
 
 const invalid = (message: string, fieldErrors: Record<string, string[]> = {}) =>
   new DecisionError('invalid', message, fieldErrors);
@@ -134,7 +108,7 @@ function decideOrThrow(args: {
   if (!parsed.success) throw invalid('Some fields need attention.', fieldErrorsOf(parsed.error));
   const command = parsed.data;
 
-  const action = ACTION_OF[command.type];
+  const action = actionOf(command.type);
   const permission = can(actor, action, proposal);
   if (!permission.ok) throw new DecisionError('forbidden', permission.reason);
 
@@ -200,8 +174,8 @@ function decideOrThrow(args: {
         perception_required: context.perceptionRequired ? 1 : 0,
         returned_to: context.returnedTo,
         last_changed_by: context.lastChangedById,
-        ...(state === 'review' && proposal.state !== 'review' ? { submitted_at: at } : {}),
-        ...(state === 'approved' || state === 'rejected' ? { decided_at: at } : {}),
+        ...(isInReview(state) && !isInReview(proposal.state) ? { submitted_at: at } : {}),
+        ...(isDecided(state) ? { decided_at: at } : {}),
         ...prepared.patch,
       },
       at,
@@ -214,6 +188,9 @@ function decideOrThrow(args: {
     }
     const records = appendRecords(drafts, at);
     prepared.write(records[0]!, at);
+    // A staff decision is taken on the MOU as it stands: the decider has read that version.
+    const mou = action === 'proposal.decide' ? mouVersion(proposal.id) : undefined;
+    if (mou) upsertMouView(actor.id, proposal.id, mou.version, at);
     // Queued in this transaction, delivered after commit (docs/decisions/0030).
     enqueueNotifications(records);
     notifyInbox(proposal, records);
@@ -224,8 +201,7 @@ function decideOrThrow(args: {
 function prepare(command: Command, proposal: Proposal, actor: ActingUser, config: ActiveConfig): Prepared {
   // The same configuration the records will cite: read once per decision.
   const { docs, versions } = config;
-  // The scheduler has no roles of its own; the workflow knows it as its system actor.
-  const base = { actor: actor.id === SYSTEM_ACTOR.id ? WORKFLOW_SYSTEM_ACTOR : { id: actor.id, roles: actor.roles } };
+  const base = { actor: { id: actor.id, roles: actor.roles } };
   const noWrite = () => {};
   const submission = (step: Step, data: unknown, result: unknown, outcome: string) => (record: DecisionRecord, at: string) => {
     const id = insertStepSubmission({
@@ -411,7 +387,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
       };
 
     case 'OVERRIDE_OUTCOME': {
-      if (!OUTCOMES_OF_STEP[command.step].includes(command.outcome)) {
+      if (!OVERRIDABLE_OUTCOMES[command.step].includes(command.outcome)) {
         throw invalid('That outcome does not exist for this step.', { outcome: ['Choose one of the step’s outcomes.'] });
       }
       return {

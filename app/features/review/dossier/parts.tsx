@@ -4,10 +4,9 @@ import type { SerializeFrom } from '@remix-run/node';
 import { FieldError } from '../../../components/forms';
 // Types only: erased from the browser bundle.
 import type { ReviewFormResult } from '../review-forms.server';
-import type { Dossier, ScreeningRefresh } from '../review.server';
+import type { Dossier } from '../review.server';
 
 export type DossierData = SerializeFrom<NonNullable<Dossier>>;
-export type ScreeningRefreshData = SerializeFrom<ScreeningRefresh>;
 export type Failure = Extract<ReviewFormResult, { ok: false }>;
 
 export const RATING: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {

@@ -2,15 +2,15 @@
 import { Tag } from '../../../components/forms';
 import { Timeline } from '../../../components/timeline';
 import { formatDate, formatDateTime } from '../../../utils/labels';
-import { type DossierData, type ScreeningRefreshData } from './parts';
+import type { DossierData } from './parts';
 
 /** The designation screening staff weigh before deciding, then the proposal's decision record. */
-export function ScreeningSection({ dossier, screeningRefresh }: { dossier: DossierData; screeningRefresh: ScreeningRefreshData }) {
+export function ScreeningSection({ dossier }: { dossier: DossierData }) {
   const { view } = dossier;
   // The screening staff weigh: the latest, or the last answer the service gave when the latest check failed.
   const weighed = dossier.screeningLastAnswer ?? dossier.screening;
   const hits = weighed?.status === 'hits' ? weighed.hits : [];
-  const screeningProblem = screeningRefresh.failure ?? (dossier.screening?.status === 'error' ? dossier.screening.error : null);
+  const screeningProblem = dossier.screening?.status === 'error' ? dossier.screening.error : null;
   return (
     <>
       <section className="panel" aria-labelledby="screening-heading" data-testid="screening">

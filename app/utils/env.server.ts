@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+// The environment Cosponsor reads, in one schema. server.ts checks it once at start and refuses to
+// start with a message naming each bad variable; modules read the parsed values through env().
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const optionalUrl = optionalText.refine((v) => v === undefined || URL.canParse(v), 'must be an absolute URL, e.g. https://example.org');
+
+/** A number from the environment, unset (or empty) giving the default. */
+const number = (fallback: number, min: number, what: string) =>
+  optionalText
+    .refine((v) => v === undefined || (Number.isFinite(Number(v)) && Number(v) >= min), `must be ${what}`)
+    .transform((v) => (v === undefined ? fallback : Number(v)));
+
+const flag = optionalText.refine((v) => v === undefined || v === 'true' || v === 'false', 'must be "true" or "false"').transform((v) => v === 'true');
+
+export const envSchema = z
+  .object({
+    NODE_ENV: optionalText.refine((v) => v === undefined || ['production', 'development', 'test'].includes(v), 'must be production, development or test'),
+    PORT: number(3000, 1, 'a port number (1-65535)').refine((n) => Number.isInteger(n) && n <= 65_535, 'must be a port number (1-65535)'),
+    HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
+    DATABASE_PATH: optionalText,
+    SESSION_SECRET: optionalText,
+    SESSION_TTL_HOURS: number(12, 0.01, 'a positive number of hours'),
+    // A hop count or the proxies' addresses (app/http/trust-proxy.ts); "true" means one hop.
+    TRUST_PROXY: optionalText,
+    BODY_LIMIT_BYTES: number(2 * 1024 * 1024, 1024, 'a number of bytes, at least 1024'),
+    SHUTDOWN_TIMEOUT_MS: number(10_000, 0, 'a number of milliseconds (0 or more)'),
+    MOCKS: flag,
+    APP_URL: optionalUrl,
+    THROTTLE_WINDOW_MS: number(15 * 60_000, 1, 'a positive number of milliseconds'),
+    THROTTLE_DELAY_STEP_MS: number(1000, 0, 'a number of milliseconds (0 or more)'),
+    OUTSIDE_TIMEOUT_MS: number(5000, 1, 'a positive number of milliseconds'),
+    OUTBOX_INTERVAL_MS: number(5000, 100, 'a number of milliseconds, at least 100'),
+    REGISTRY_LOOKUP: optionalText.refine(
+      (v) => v === undefined || ['on', 'off', 'true', 'false'].includes(v.toLowerCase()),
+      'must be on, off, true or false',
+    ),
+    REGISTRY_BASE_URL: optionalUrl,
+    REGISTRY_CACHE_TTL_HOURS: number(24, 0, 'a number of hours (0 or more)'),
+    SCREENING_URL: optionalUrl,
+    SCREENING_API_KEY: optionalText,
+    SCREENING_DATASET: optionalText,
+    SLACK_WEBHOOK_URL: optionalUrl,
+    WEBHOOK_URL: optionalUrl,
+    WEBHOOK_SECRET: optionalText,
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'must be set in production (a long random string)' });
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+const NAMES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
+/** The environment is not usable; the message names each bad variable and what it must be. */
+export class EnvError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`The environment is not valid:\n${problems.map((p) => `  ${p.variable} ${p.message}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const picked = Object.fromEntries(NAMES.map((n) => [n, source[n]]));
+  const result = envSchema.safeParse(picked);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      const got = source[variable];
+      return { variable, message: `${issue.message}${got !== undefined && got !== '' ? ` (got "${got}")` : ''}` };
+    }),
+  );
+}
+
+let cached: { key: string; env: Env } | null = null;
+
+/**
+ * The parsed environment. It is read once; it is read again only when a variable changed since
+ * (which tests do), so a request never pays for more than comparing the values.
+ */
+export function env(): Env {
+  const key = NAMES.map((n) => process.env[n] ?? '\u0000').join('\u0001');
+  if (!cached || cached.key !== key) cached = { key, env: parseEnv(process.env) };
+  return cached.env;
+}

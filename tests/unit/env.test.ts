@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { EnvError, parseEnv } from '../../app/utils/env.server';
+
+describe('the environment schema', () => {
+  it('gives the defaults when nothing is set', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', SESSION_TTL_HOURS: 12, MOCKS: false, TRUST_PROXY: undefined, OUTSIDE_TIMEOUT_MS: 5000 });
+    expect(env.SCREENING_URL).toBeUndefined();
+  });
+
+  it('reads numbers, flags and URLs, treating empty as unset', () => {
+    const env = parseEnv({ PORT: '3103', MOCKS: 'true', REGISTRY_CACHE_TTL_HOURS: '0', SCREENING_URL: ' https://screening.example/ ', APP_URL: '' });
+    expect(env).toMatchObject({ PORT: 3103, MOCKS: true, REGISTRY_CACHE_TTL_HOURS: 0, SCREENING_URL: 'https://screening.example/' });
+    expect(env.APP_URL).toBeUndefined();
+  });
+
+  it('names every bad variable, with what it must be and what it got', () => {
+    let error: unknown;
+    try {
+      parseEnv({ PORT: 'eighty', OUTSIDE_TIMEOUT_MS: '-5', SLACK_WEBHOOK_URL: 'hooks.slack', MOCKS: 'yes' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    const problems = (error as EnvError).problems.map((p) => p.variable).sort();
+    expect(problems).toEqual(['MOCKS', 'OUTSIDE_TIMEOUT_MS', 'PORT', 'SLACK_WEBHOOK_URL']);
+    expect((error as EnvError).message).toContain('PORT must be a port number (1-65535) (got "eighty")');
+    expect((error as EnvError).message).toContain('SLACK_WEBHOOK_URL must be an absolute URL');
+  });
+
+  it('requires a session secret in production', () => {
+    expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET must be set in production/);
+    expect(parseEnv({ NODE_ENV: 'production', SESSION_SECRET: 'a-long-random-string' }).SESSION_SECRET).toBe('a-long-random-string');
+  });
+
+  it('the server refuses to start on a bad variable, naming it', () => {
+    const run = spawnSync('npx', ['tsx', 'server.ts'], {
+      env: { ...process.env, PORT: 'abc', DATABASE_PATH: ':memory:' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('PORT must be a port number (1-65535) (got "abc")');
+  });
+});

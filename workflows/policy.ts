@@ -1,0 +1,376 @@
+// Who may do what: the one place that decides it. The statechart's guard asks these functions,
+// and so does the app (route guards, services, the buttons a page offers). Pure: no I/O.
+import {
+  AGENDA_OUTCOMES,
+  PERCEPTION_OUTCOMES,
+  RISK_OUTCOMES,
+  STEPS,
+  VALUES_OUTCOMES,
+  type Actor,
+  type ProposalState,
+  type Role,
+  type Step,
+} from './types';
+
+/** The person acting, as the app knows them (an Actor with a name and a chapter). */
+export type ActingUser = { id: number; name: string; roles: Role[]; chapterId: number | null };
+
+/** The scheduler that expires approvals acts under this identity, and may do nothing else. */
+export const SYSTEM_ACTOR: ActingUser = { id: 0, name: 'Cosponsor scheduler', roles: [], chapterId: null };
+
+export function isSystemActor(actor: { id: number } | undefined): boolean {
+  return actor !== undefined && actor.id === SYSTEM_ACTOR.id;
+}
+
+export function hasRole(user: { roles: Role[] }, role: Role): boolean {
+  return Array.isArray(user.roles) && user.roles.includes(role);
+}
+
+export function isStaff(user: { roles: Role[] }): boolean {
+  return hasRole(user, 'staff');
+}
+
+export function isAdmin(user: { roles: Role[] }): boolean {
+  return hasRole(user, 'admin');
+}
+
+export function isChapterLead(user: { roles: Role[] }): boolean {
+  return hasRole(user, 'chapter_lead');
+}
+
+/** Reviewer-only (or role-less) people only read. */
+export function isReadOnly(actor: Actor | undefined): boolean {
+  return !actor || !Array.isArray(actor.roles) || actor.roles.every((r) => r === 'reviewer');
+}
+
+/** Staff, reviewers and admins see every chapter; a chapter lead sees their own chapter only. */
+export function seesEveryChapter(user: { roles: Role[] }): boolean {
+  return isStaff(user) || hasRole(user, 'reviewer') || isAdmin(user);
+}
+
+/** A chapter lead with a chapter may propose a partnership. */
+export function mayPropose(user: { roles: Role[]; chapterId: number | null }): boolean {
+  return isChapterLead(user) && user.chapterId !== null;
+}
+
+// ---- The proposal as the rules need to know it ----
+
+/** Whose proposal it is and who last changed it; chapterId when known (the statechart does not know chapters). */
+export type PolicySubject = { proposerId: number; lastChangedById: number | null; chapterId?: number | null };
+
+/** The proposal row's fields as a PolicySubject. */
+export function subjectOf(row: { proposer_id: number; last_changed_by: number | null; chapter_id: number }): PolicySubject {
+  return { proposerId: row.proposer_id, lastChangedById: row.last_changed_by, chapterId: row.chapter_id };
+}
+
+const STEP_LABEL: Record<Step, string> = { values: 'Values', agenda: 'Agenda', risk: 'Risk', perception: 'Perception', mou: 'MOU' };
+
+export function stepLabel(step: Step): string {
+  return STEP_LABEL[step];
+}
+
+/** The outcomes each step can have, as staff may set them with an override (the MOU has no computed outcome). */
+export const OVERRIDABLE_OUTCOMES: Record<Step, readonly string[]> = {
+  values: VALUES_OUTCOMES,
+  agenda: AGENDA_OUTCOMES,
+  risk: RISK_OUTCOMES,
+  perception: PERCEPTION_OUTCOMES,
+  mou: [],
+};
+
+/** The outcome of a step that makes staff see "recommend reject". */
+export const REJECT_OUTCOME: Partial<Record<Step, string>> = { values: 'incompatible', perception: 'unacceptable' };
+
+/** The steps staff may send a proposal back to or override: perception only when the proposal needs it. */
+export function stepsStaffMayName(perceptionRequired: boolean): Step[] {
+  return STEPS.filter((s) => s !== 'perception' || perceptionRequired);
+}
+
+/** Why staff may not return the proposal to this step (the perception check), or null. */
+export function returnStepRefusal(step: string, perceptionRequired: boolean): string | null {
+  if (!(STEPS as readonly string[]).includes(step)) return 'Name the step to return to.';
+  if (step === 'perception' && !perceptionRequired)
+    return 'This proposal needs no perception review, so it cannot be returned to that step.';
+  return null;
+}
+
+// ---- Rights, by kind of event ----
+
+/** The event types of the vetting statechart, grouped by who may send them. */
+export type PolicyEventType =
+  | 'SUBMIT_PROPOSAL'
+  | 'SUBMIT_VALUES'
+  | 'SUBMIT_AGENDA'
+  | 'SUBMIT_RISK'
+  | 'SUBMIT_PERCEPTION'
+  | 'SUBMIT_MOU'
+  | 'MOU_NOT_NEEDED'
+  | 'APPROVE'
+  | 'REJECT'
+  | 'REQUEST_CHANGES'
+  | 'OVERRIDE_OUTCOME'
+  | 'CLASSIFY_AGENDA_ITEM'
+  | 'WITHDRAW'
+  | 'EXPIRE'
+  | 'REOPEN_FOR_REVIEW';
+
+export const PROPOSER_DECIDES = 'You proposed this partnership: another staff member must decide it (four-eyes rule).';
+export const LAST_CHANGER_DECIDES =
+  'You made the last change to this proposal: another staff member must decide it, since whoever last changed it cannot (four-eyes rule).';
+const LEAD_CHANGE = 'Only a chapter lead of this proposal’s chapter can change it.';
+const EXPIRE_REFUSAL = 'Approvals expire on their end date, by the scheduler only.';
+
+/** Why this person may not change the proposal as its chapter lead (steps, withdrawal, reopening), or null. */
+export function leadRefusal(subject: PolicySubject, actor: Actor & { chapterId?: number | null }): string | null {
+  if (!isChapterLead(actor)) return LEAD_CHANGE;
+  // The chapter scope, whenever the proposal's chapter is known.
+  if (subject.chapterId !== undefined && (actor.chapterId == null || actor.chapterId !== subject.chapterId)) return LEAD_CHANGE;
+  return null;
+}
+
+/**
+ * Four-eyes: why this person may not decide (APPROVE/REJECT/REQUEST_CHANGES), or null. Nobody decides
+ * what they proposed or what they last changed; overriding an outcome and classifying an item are changes.
+ */
+export function decideRefusal(subject: PolicySubject, actor: Actor): string | null {
+  if (isReadOnly(actor)) return 'A reviewer can read a proposal but cannot change it.';
+  if (!isStaff(actor)) return 'Only staff can decide a proposal.';
+  if (actor.id === subject.proposerId) return PROPOSER_DECIDES;
+  if (actor.id === subject.lastChangedById)
+    return LAST_CHANGER_DECIDES;
+  return null;
+}
+
+/** Why this person may not judge the proposal (override an outcome, classify an agenda item), or null. */
+export function judgeRefusal(subject: PolicySubject, actor: Actor, type: 'OVERRIDE_OUTCOME' | 'CLASSIFY_AGENDA_ITEM'): string | null {
+  const what = type === 'OVERRIDE_OUTCOME' ? 'override a step outcome' : 'classify agenda items';
+  if (!isStaff(actor)) return `Only staff can ${what}.`;
+  if (actor.id === subject.proposerId) return `The proposer cannot ${what} on their own proposal.`;
+  return null;
+}
+
+/**
+ * Why this person may not send this kind of event on this proposal, whatever its state and payload,
+ * or null. The statechart's guard and the app's checks both come here.
+ */
+export function actorRefusal(subject: PolicySubject, actor: (Actor & { chapterId?: number | null }) | undefined, type: PolicyEventType): string | null {
+  if (!actor || !Number.isInteger(actor.id) || !Array.isArray(actor.roles)) return 'The event names no acting person.';
+  if (isSystemActor(actor)) return type === 'EXPIRE' ? null : 'The scheduler only expires approvals.';
+  if (type === 'EXPIRE') return EXPIRE_REFUSAL;
+  if (isReadOnly(actor)) return 'A reviewer can read a proposal but cannot change it.';
+  switch (type) {
+    case 'APPROVE':
+    case 'REJECT':
+    case 'REQUEST_CHANGES':
+      return decideRefusal(subject, actor);
+    case 'OVERRIDE_OUTCOME':
+    case 'CLASSIFY_AGENDA_ITEM':
+      return judgeRefusal(subject, actor, type);
+    case 'SUBMIT_PROPOSAL':
+    case 'SUBMIT_VALUES':
+    case 'SUBMIT_AGENDA':
+    case 'SUBMIT_RISK':
+    case 'SUBMIT_PERCEPTION':
+    case 'SUBMIT_MOU':
+    case 'MOU_NOT_NEEDED':
+    case 'WITHDRAW':
+    case 'REOPEN_FOR_REVIEW':
+      return leadRefusal(subject, actor);
+    default:
+      return `Unknown event "${String(type)}".`;
+  }
+}
+
+// ---- The app's questions that are not events ----
+
+export type Action =
+  | 'proposal.view'
+  | 'proposal.create'
+  | 'proposal.edit'
+  | 'proposal.withdraw'
+  | 'proposal.decide'
+  | 'proposal.classify'
+  | 'proposal.override'
+  | 'proposal.expire'
+  | 'review.queue'
+  | 'register.view'
+  | 'audit.run'
+  | 'admin.manage';
+
+export type Permission = { ok: true } | { ok: false; reason: string };
+
+/** The proposal as a database row, for the app's questions. */
+export type ProposalSubject = { proposer_id: number; chapter_id: number; last_changed_by: number | null };
+
+const allow: Permission = { ok: true };
+const deny = (reason: string): Permission => ({ ok: false, reason });
+const answer = (reason: string | null): Permission => (reason === null ? allow : deny(reason));
+
+/** The event kind that stands for an action on a proposal, so both are answered by actorRefusal. */
+const EVENT_OF_ACTION: Partial<Record<Action, PolicyEventType>> = {
+  'proposal.edit': 'SUBMIT_VALUES',
+  'proposal.withdraw': 'WITHDRAW',
+  'proposal.decide': 'APPROVE',
+  'proposal.classify': 'CLASSIFY_AGENDA_ITEM',
+  'proposal.override': 'OVERRIDE_OUTCOME',
+  'proposal.expire': 'EXPIRE',
+};
+
+/** The action an event stands for (the role written on its record, and the right it needs). */
+export function actionOf(type: PolicyEventType): Action {
+  switch (type) {
+    case 'WITHDRAW':
+      return 'proposal.withdraw';
+    case 'APPROVE':
+    case 'REJECT':
+    case 'REQUEST_CHANGES':
+      return 'proposal.decide';
+    case 'OVERRIDE_OUTCOME':
+      return 'proposal.override';
+    case 'CLASSIFY_AGENDA_ITEM':
+      return 'proposal.classify';
+    case 'EXPIRE':
+      return 'proposal.expire';
+    default:
+      return 'proposal.edit';
+  }
+}
+
+export function can(user: ActingUser, action: Action, subject?: ProposalSubject): Permission {
+  const event = EVENT_OF_ACTION[action];
+  if (event) {
+    // Without a proposal, only the role is asked (e.g. "may staff decide at all").
+    const s: PolicySubject = subject ? subjectOf(subject) : { proposerId: Number.NaN, lastChangedById: null };
+    if (!subject && (action === 'proposal.edit' || action === 'proposal.withdraw')) return answer(isChapterLead(user) ? null : LEAD_CHANGE);
+    return answer(actorRefusal(s, user, event));
+  }
+  switch (action) {
+    case 'proposal.view':
+      if (seesEveryChapter(user)) return allow;
+      if (isChapterLead(user) && subject !== undefined && user.chapterId !== null && user.chapterId === subject.chapter_id) return allow;
+      return deny('Chapter leads see only their own chapter’s proposals.');
+    case 'proposal.create':
+      return mayPropose(user) ? allow : deny('Only a chapter lead with a chapter can propose a partnership.');
+    case 'review.queue':
+      return isStaff(user) ? allow : deny('The review queue is for staff.');
+    case 'register.view':
+      return seesEveryChapter(user) || isChapterLead(user) ? allow : deny('The decision register needs a role.');
+    case 'audit.run':
+      return hasRole(user, 'reviewer') || isStaff(user) || isAdmin(user) ? allow : deny('Verifying the log is for reviewers, staff and admins.');
+    case 'admin.manage':
+      return isAdmin(user) ? allow : deny('Only admins manage users, chapters and the configuration.');
+    default:
+      return deny(`Unknown action "${String(action)}".`);
+  }
+}
+
+/** The role a person acted in, as written on the decision record. */
+export function roleFor(user: ActingUser, action: Action): string {
+  if (isSystemActor(user)) return 'system';
+  if (action === 'proposal.decide' || action === 'proposal.classify' || action === 'proposal.override') return 'staff';
+  if (action === 'proposal.edit' || action === 'proposal.withdraw' || action === 'proposal.create') return 'chapter_lead';
+  return user.roles[0] ?? 'none';
+}
+
+// ---- Named questions about states, so no code outside workflows/ compares state strings ----
+
+const STEP_STATES: readonly ProposalState[] = STEPS;
+
+/** The proposal is waiting for a vetting step (values..mou). */
+export function isAtStep(state: string): state is Step {
+  return (STEP_STATES as readonly string[]).includes(state);
+}
+
+/** The step the proposal waits for, or null. */
+export function currentStepOf(state: string): Step | null {
+  return isAtStep(state) ? state : null;
+}
+
+export function isDraft(state: string): boolean {
+  return state === 'draft';
+}
+
+export function isInReview(state: string): boolean {
+  return state === 'review';
+}
+
+export function isApproved(state: string): boolean {
+  return state === 'approved';
+}
+
+export function isExpired(state: string): boolean {
+  return state === 'expired';
+}
+
+export function isWithdrawn(state: string): boolean {
+  return state === 'withdrawn';
+}
+
+export function isRejected(state: string): boolean {
+  return state === 'rejected';
+}
+
+/** Staff decided it (approved or rejected): the moment it was decided is recorded. */
+export function isDecided(state: string): boolean {
+  return state === 'approved' || state === 'rejected';
+}
+
+/** An approval that was granted, whether still running or since expired. */
+export function wasApproved(state: string): boolean {
+  return state === 'approved' || state === 'expired';
+}
+
+/** Nothing more happens to it (rejected, withdrawn, expired). */
+export function isClosed(state: string): boolean {
+  return state === 'rejected' || state === 'withdrawn' || state === 'expired';
+}
+
+/** The proposal has not yet reached this step (a draft counts as before every step). */
+export function isBeforeStep(state: string, step: Step): boolean {
+  if (isDraft(state)) return true;
+  const at = STEPS.indexOf(state as Step);
+  return at >= 0 && at < STEPS.indexOf(step);
+}
+
+/** A record whose transition brought the proposal into review (a submission for staff to decide). */
+export function entersReview(record: { from_state: string | null; to_state: string | null }): boolean {
+  return record.to_state === 'review' && record.from_state !== 'review';
+}
+
+export function isAtMouStep(state: string): boolean {
+  return state === 'mou';
+}
+
+export function isAtPerceptionStep(state: string): boolean {
+  return state === 'perception';
+}
+
+/** The MOU text may change at the MOU step, or after approval (saving then returns the proposal to review). */
+export function isMouEditable(state: string): boolean {
+  return state === 'mou' || state === 'approved';
+}
+
+// ---- Expiry, computed when read: the sweep records it, pages never write it ----
+
+/** The day an approval ending on `approvedUntil` counts as expired (the day after its end date), or null. */
+export function expiredAsOf(state: string, approvedUntil: string | null, today: string): string | null {
+  if (isExpired(state)) return approvedUntil ? dayAfter(approvedUntil) : today;
+  if (!isApproved(state) || !approvedUntil || approvedUntil >= today) return null;
+  return dayAfter(approvedUntil);
+}
+
+/** The state as of a day: an approval past its end date reads as expired before the sweep records it. */
+export function stateAsOf(state: string, approvedUntil: string | null, today: string): string {
+  return isApproved(state) && expiredAsOf(state, approvedUntil, today) !== null ? 'expired' : state;
+}
+
+function dayAfter(isoDay: string): string {
+  const d = new Date(`${isoDay.slice(0, 10)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** An admin may not take their own admin role away, so nobody locks themselves out and an admin always remains. */
+export function removesOwnAdminRole(actor: { id: number }, user: { id: number; roles: Role[] }, newRoles: Role[]): boolean {
+  return actor.id === user.id && isAdmin(user) && !newRoles.includes('admin');
+}
