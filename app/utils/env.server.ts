@@ -21,7 +21,7 @@ const flag = optionalText.refine((v) => v === undefined || v === 'true' || v ===
 export const envSchema = z
   .object({
     NODE_ENV: optionalText.refine((v) => v === undefined || ['production', 'development', 'test'].includes(v), 'must be production, development or test'),
-    PORT: number(3000, 1, 'a port number (1-65535)').refine((n) => Number.isInteger(n) && n <= 65_535, 'must be a port number (1-65535)'),
+    PORT: number(3000, 0, 'a port number (0-65535)').refine((n) => Number.isInteger(n) && n <= 65_535, 'must be a port number (0-65535)'),
     HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
     DATABASE_PATH: optionalText,
     SESSION_SECRET: optionalText,

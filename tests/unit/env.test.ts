@@ -25,7 +25,7 @@ describe('the environment schema', () => {
     expect(error).toBeInstanceOf(EnvError);
     const problems = (error as EnvError).problems.map((p) => p.variable).sort();
     expect(problems).toEqual(['MOCKS', 'OUTSIDE_TIMEOUT_MS', 'PORT', 'SLACK_WEBHOOK_URL']);
-    expect((error as EnvError).message).toContain('PORT must be a port number (1-65535) (got "eighty")');
+    expect((error as EnvError).message).toContain('PORT must be a port number (0-65535) (got "eighty")');
     expect((error as EnvError).message).toContain('SLACK_WEBHOOK_URL must be an absolute URL');
   });
 
@@ -41,6 +41,6 @@ describe('the environment schema', () => {
       timeout: 60_000,
     });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('PORT must be a port number (1-65535) (got "abc")');
+    expect(run.stderr).toContain('PORT must be a port number (0-65535) (got "abc")');
   });
 });
