@@ -11,6 +11,7 @@ import {
   type HashedRecord,
 } from './record-hash';
 import type { DecisionRecord } from './schema';
+import { verifyLogWithCheckpoints, type VerifyOptions, type VerifyResult } from './verify';
 
 /**
  * A query Kysely builds and compiles once, then re-runs with new parameters:
@@ -142,71 +143,13 @@ export function countRecords(): number {
   return first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
 }
 
-/** Where each hashed field sits in a verifier row (after the version tag). */
-const COLUMN = Object.fromEntries(HASHED_FIELDS.map((field, i) => [field, i + 1])) as Record<(typeof HASHED_FIELDS)[number], number>;
-
-export type VerifyResult =
-  | { ok: true; count: number; durationMs: number }
-  | { ok: false; count: number; durationMs: number; problem: ChainProblem };
+export type { VerifyResult } from './verify';
+export { formatVerifyResult } from './verify';
 
 /**
- * Verifies the whole chain, then that every proposal's current state is the
- * state its last record moved it to.
+ * Verifies the whole log: the chain, every signed checkpoint, the rows pages
+ * show, and every proposal's state (db/verify.ts).
  */
-export function verifyLog(): VerifyResult {
-  const started = performance.now();
-  const sqlite = getDb().sqlite;
-  // One read transaction: the records and the proposals' states come from the
-  // same snapshot, so a decision committed by another process meanwhile cannot
-  // look like a mismatch.
-  const result = sqlite.transaction(() => {
-    // Rows as arrays laid out as [HASH_VERSION, ...HASHED_FIELDS, hash]: hashed
-    // as they come, without building an object per record.
-    const rows = sqlite
-      .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records ORDER BY seq`)
-      .raw()
-      .iterate(HASH_VERSION) as Iterable<unknown[]>;
-    const checker = new ChainChecker({ contiguous: true });
-    const lastOfProposal = new Map<number, unknown[]>();
-    for (const row of rows) {
-      const stored = row.pop() as string;
-      const proposalId = row[COLUMN.proposal_id] as number;
-      const problem = checker.checkHashed(
-        row[COLUMN.seq] as number,
-        proposalId,
-        row[COLUMN.prev_hash] as string,
-        row[COLUMN.proposal_prev_hash] as string | null,
-        stored,
-        hashOfValues(row),
-      );
-      if (problem) return { count: checker.count, problem };
-      lastOfProposal.set(proposalId, row);
-    }
-    const proposals = sqlite.prepare('SELECT id, state FROM proposals ORDER BY id').all() as { id: number; state: string }[];
-    for (const proposal of proposals) {
-      const last = lastOfProposal.get(proposal.id);
-      if (!last) {
-        return { count: checker.count, problem: { seq: 0, proposalId: proposal.id, problem: 'the proposal has no decision record at all' } };
-      }
-      const toState = last[COLUMN.to_state] as string;
-      if (toState !== proposal.state) {
-        return {
-          count: checker.count,
-          problem: {
-            seq: last[COLUMN.seq] as number,
-            proposalId: proposal.id,
-            problem: `the proposal is in state "${proposal.state}" but its last record moved it to "${toState}"`,
-          },
-        };
-      }
-    }
-    return { count: checker.count, problem: null };
-  })();
-  const durationMs = Math.round((performance.now() - started) * 10) / 10;
-  return result.problem ? { ok: false, count: result.count, durationMs, problem: result.problem } : { ok: true, count: result.count, durationMs };
-}
-
-export function formatVerifyResult(result: VerifyResult): string {
-  if (result.ok) return `OK ${result.count} records`;
-  return `BROKEN at record ${result.problem.seq} (proposal ${result.problem.proposalId}): ${result.problem.problem}`;
+export function verifyLog(options?: VerifyOptions): VerifyResult {
+  return verifyLogWithCheckpoints(options);
 }
