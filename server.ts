@@ -7,6 +7,7 @@ import { createApp } from './app/http.server';
 import { startOutboxWorker } from './app/services/outside/outbox.server';
 import { expireDueApprovals } from './app/services/expiry.server';
 import { catchUpSearchIndex } from './db/search-index';
+import { startCheckpointJob } from './app/services/log-checkpoints.server';
 
 // Starts Cosponsor: migrate, seed an empty database with demo data, serve.
 installGlobals();
@@ -54,6 +55,9 @@ setInterval(() => {
     console.error('Search indexing failed:', error);
   }
 }, 2_000).unref();
+
+// Signed checkpoints of the log, kept outside the database (docs/verifying-the-log.md).
+startCheckpointJob();
 
 const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;

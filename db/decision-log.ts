@@ -139,6 +139,11 @@ export function latestRecordOfProposal(proposalId: number): DecisionRecord | und
   );
 }
 
+/** The newest record's sequence number (0 for an empty log): cheap, unlike a count. */
+export function lastSeq(): number {
+  return first(chainHead({}))?.seq ?? 0;
+}
+
 export function countRecords(): number {
   return first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
 }

@@ -8,7 +8,9 @@ import {
   readTreeState,
   readVerifierKeys,
   type LogConfig,
+  treeStateOf,
   type StoredCheckpoint,
+  type TreeState,
 } from './checkpoints';
 import { getDb } from './connection';
 import { CompactRange, leafHash } from './merkle';
@@ -35,6 +37,8 @@ type VerifyFacts = {
   checkpoints?: { verified: number; latest: CheckpointSummary | null };
   /** Set when only the records after this checkpoint size were read. */
   incrementalFrom?: number;
+  /** The tree's state at the head, for the next checkpoint (not printed). */
+  tree?: TreeState;
 };
 
 export type VerifyResult = (VerifyFacts & { ok: true }) | (VerifyFacts & { ok: false; problem: LogProblem });
@@ -138,6 +142,8 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
     .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq > ? ORDER BY seq`)
     .raw()
     .iterate(HASH_VERSION, fromSeq) as Iterable<unknown[]>;
+  let lastLeaf: Buffer | null = null;
+  let peaksBefore: Buffer[] = [];
   const lastOfProposal = new Map<number, unknown[]>();
   const workflowDigest = new Map<number, string>();
   const creator = new Map<number, number | null>();
@@ -177,7 +183,9 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
       { from_state: row[COLUMN.from_state] as string | null, to_state: row[COLUMN.to_state] as string, at: row[COLUMN.at] as string },
     );
     if (problem) return { ok: false, count: checker.count, problem, checkpointsChecked: checkedCount };
-    range.append(leafHash(text));
+    lastLeaf = leafHash(text);
+    peaksBefore = range.peaks.slice();
+    range.append(lastLeaf);
     const rootProblem = checkRoot();
     if (rootProblem) return { ok: false, count: checker.count, problem: rootProblem, checkpointsChecked: checkedCount };
     lastOfProposal.set(proposalId, row);
@@ -220,7 +228,21 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
   if (stateProblem) return { ok: false, count, head, problem: stateProblem, checkpointsChecked: checkedCount };
   const shown = checkShownRows(sqlite, fromSeq);
   if (shown) return { ok: false, count, head, problem: shown, checkpointsChecked: checkedCount };
-  return { ok: true, count, head, checkpointsChecked: checkedCount, ...(options.incremental && fromSeq > 0 ? { incrementalFrom: fromSeq } : {}) };
+  // The state at the head: the range before the last leaf, and that leaf.
+  const tree =
+    lastLeaf !== null
+      ? treeStateOf(new CompactRange(range.size - 1, peaksBefore), lastLeaf)
+      : fromSeq > 0
+        ? undefined
+        : treeStateOf(new CompactRange(), null);
+  return {
+    ok: true,
+    count,
+    head,
+    checkpointsChecked: checkedCount,
+    ...(tree ? { tree } : {}),
+    ...(options.incremental && fromSeq > 0 ? { incrementalFrom: fromSeq } : {}),
+  };
 }
 
 function divergence(c: StoredCheckpoint, lastGood: StoredCheckpoint | null): LogProblem {

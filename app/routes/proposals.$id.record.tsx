@@ -76,8 +76,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     };
   });
   // The same check the downloaded bundle gets offline, on what the page shows.
-  const bundle = exportBundle(proposal.id);
-  const check = bundle ? verifyBundle(bundle) : { ok: false, message: 'The records could not be read.' };
+  // Signs the log's head first if no checkpoint covers this proposal yet (a file, not a database write).
+  const bundle = exportBundle(proposal.id, { signIfNeeded: true });
+  const check = !bundle ? { ok: false, message: 'The records could not be read.' } : 'missing' in bundle ? { ok: false, message: bundle.missing } : verifyBundle(bundle);
   const d = detail!;
   return json({
     proposal: {

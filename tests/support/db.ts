@@ -16,6 +16,9 @@ export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
   const file = path.join(dir, `${kind}-${++counter}.db`);
   fs.copyFileSync(base, file);
   process.env.DATABASE_PATH = file;
+  // The log's key and checkpoints belong with this database copy, never in the repository's ./data.
+  process.env.CHECKPOINT_DIR = path.join(dir, 'checkpoints');
+  process.env.SIGNING_KEY_FILE = path.join(dir, 'keys', 'log-signing.key');
   return useDatabase(file);
 }
 
