@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import {
   checkpointText,
+  forgetSealKeys,
   loadSigner,
   logConfig,
   parseCheckpointText,
@@ -33,7 +34,10 @@ function latestOf(checkpoints: StoredCheckpoint[]): StoredCheckpoint | null {
  */
 export function checkpointLog(config: LogConfig = logConfig()): CheckpointOutcome {
   const signer = loadSigner(config);
-  const verified = verifyLogWithCheckpoints({ trustedKeys: [signer], incremental: true, config });
+  // The first checkpoint of a log trusts what is there (a log from before
+  // seals existed has none); every later one only signs sealed records.
+  const first = readCheckpoints([signer], config).checkpoints.length === 0;
+  const verified = verifyLogWithCheckpoints({ trustedKeys: [signer], incremental: true, config, checkSeals: !first });
   if (!verified.ok) return { ok: false, message: `Not signed: ${formatVerifyResult(verified)}` };
   const latest = latestOf(readCheckpoints([signer], config).checkpoints);
   if (!verified.tree || (latest && latest.size === verified.head!.size && latest.signedBy.some((k) => k.keyHash === signer.keyHash))) {
@@ -77,6 +81,7 @@ export function rotateSigningKey(config: LogConfig = logConfig()): CheckpointOut
   fs.renameSync(config.signingKeyFile, retiredKeyFile);
   fs.writeFileSync(config.signingKeyFile, `${signerKey}\n`, { mode: 0o600, flag: 'wx' });
   fs.writeFileSync(publicKeyFileOf(config), `${verifierKey}\n`, { mode: 0o644 });
+  forgetSealKeys();
   const lastBody = parseCheckpointText(last.note.slice(0, last.note.lastIndexOf('\n\n') + 1));
   const outcome = signHead(config, [newSigner, oldSigner], verified.tree, verified.head!.root, {
     verifierKey: oldSigner.verifierKey,

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CompactRange, HASH_SIZE } from './merkle';
@@ -83,6 +84,33 @@ export function loadSigner(config: LogConfig = logConfig(), create = true): Note
   } catch (error) {
     throw new Error(`The signing key file ${config.signingKeyFile} is not a signer key: ${(error as Error).message}`);
   }
+}
+
+const sealKeys = new Map<string, Buffer>();
+
+/**
+ * The key that seals each record as it is written (HMAC-SHA256 of its hash):
+ * derived from the signing key, so it too lives outside the database. Only
+ * Cosponsor, holding the key file, can write a record whose seal verifies.
+ */
+export function sealKey(config: LogConfig = logConfig()): Buffer {
+  let key = sealKeys.get(config.signingKeyFile);
+  if (!key) {
+    loadSigner(config);
+    const secret = fs.readFileSync(config.signingKeyFile, 'utf8').trim();
+    key = crypto.createHash('sha256').update('cosponsor-record-seal-v1\n').update(secret).digest();
+    sealKeys.set(config.signingKeyFile, key);
+  }
+  return key;
+}
+
+/** Forgets cached seal keys (after a key rotation). */
+export function forgetSealKeys(): void {
+  sealKeys.clear();
+}
+
+export function sealOf(key: Buffer, hash: string): string {
+  return crypto.createHmac('sha256', key).update(hash).digest('hex');
 }
 
 /** Where the public (verifier) key is written next to the signing key. */

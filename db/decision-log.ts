@@ -11,6 +11,7 @@ import {
   type HashedRecord,
 } from './record-hash';
 import type { DecisionRecord } from './schema';
+import { sealKey, sealOf } from './checkpoints';
 import { verifyLogWithCheckpoints, type VerifyOptions, type VerifyResult } from './verify';
 
 /**
@@ -47,10 +48,10 @@ const proposalHead = prebuilt<{ proposalId: number }, { hash: string }>(['propos
   qb().selectFrom('decision_records').select('hash').where('proposal_id', '=', p.proposalId).orderBy('seq', 'desc').limit(1),
 );
 
-type StoredRecord = HashedRecord & { hash: string };
+type StoredRecord = HashedRecord & { hash: string; seal: string };
 const RECORD_COLUMNS = [
   'seq', 'proposal_id', 'partner_id', 'chapter_id', 'campaign_id', 'step', 'outcome', 'actor_id', 'actor_name', 'actor_role',
-  'at', 'rationale', 'inputs', 'config_versions', 'from_state', 'to_state', 'prev_hash', 'proposal_prev_hash', 'hash',
+  'at', 'rationale', 'inputs', 'config_versions', 'from_state', 'to_state', 'prev_hash', 'proposal_prev_hash', 'hash', 'seal',
 ] as const satisfies readonly (keyof StoredRecord)[];
 
 const insertRecord = prebuilt<StoredRecord, unknown>(RECORD_COLUMNS, (r) => qb().insertInto('decision_records').values(r));
@@ -94,6 +95,9 @@ export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): Dec
   let prevHash = head ? head.hash : GENESIS_HASH;
   const proposalHeads = new Map<number, string | null>();
   const written: DecisionRecord[] = [];
+  // Sealed with a key kept outside the database: a record inserted into the
+  // file by hand carries no valid seal (docs/decisions/0003).
+  const key = sealKey();
   for (const draft of drafts) {
     if (!proposalHeads.has(draft.proposalId)) {
       const last = first(proposalHead({ proposalId: draft.proposalId }));
@@ -121,8 +125,9 @@ export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): Dec
       proposal_prev_hash: proposalHeads.get(draft.proposalId) ?? null,
     };
     const hash = recordHash(record);
-    insertId(insertRecord({ ...record, hash }));
-    written.push({ ...record, hash });
+    const seal = sealOf(key, hash);
+    insertId(insertRecord({ ...record, hash, seal }));
+    written.push({ ...record, hash, seal });
     prevHash = hash;
     proposalHeads.set(draft.proposalId, hash);
   }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import type SQLite from 'better-sqlite3';
 import {
   authenticateTreeState,
@@ -7,6 +8,8 @@ import {
   readCheckpoints,
   readTreeState,
   readVerifierKeys,
+  sealKey,
+  sealOf,
   type LogConfig,
   treeStateOf,
   type StoredCheckpoint,
@@ -50,6 +53,11 @@ export type VerifyOptions = {
   incremental?: boolean;
   /** A head verified before (by /audit): the log must still hold it. */
   expectHead?: Head;
+  /**
+   * Check the seal of every record no checkpoint covers yet (needs the
+   * signing key file; by default on when it is present).
+   */
+  checkSeals?: boolean;
   config?: LogConfig;
 };
 
@@ -222,6 +230,33 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
       checkpointsChecked: checkedCount,
       problem: { seq: range.size + 1, proposalId: 0, problem: `the log holds ${range.size} records but ${expect.size} were verified before: records were removed` },
     };
+  }
+
+  const sealFrom = Math.max(fromSeq, targets.length > 0 ? targets[targets.length - 1]!.size : 0);
+  const checkSeals = options.checkSeals ?? fs.existsSync(config.signingKeyFile);
+  if (checkSeals && sealFrom < range.size) {
+    const key = sealKey(config);
+    const tail = sqlite.prepare('SELECT seq, proposal_id, hash, seal FROM decision_records WHERE seq > ? ORDER BY seq').iterate(sealFrom) as Iterable<{
+      seq: number;
+      proposal_id: number;
+      hash: string;
+      seal: string | null;
+    }>;
+    for (const r of tail) {
+      if (r.seal !== sealOf(key, r.hash)) {
+        return {
+          ok: false,
+          count,
+          head,
+          checkpointsChecked: checkedCount,
+          problem: {
+            seq: r.seq,
+            proposalId: r.proposal_id,
+            problem: 'it carries no valid seal: Cosponsor did not write it (it was inserted into the database file directly)',
+          },
+        };
+      }
+    }
   }
 
   const stateProblem = checkProposals(sqlite, lastOfProposal, workflowDigest, creator, fromSeq > 0);

@@ -4,6 +4,7 @@ import * as m0010 from './2026-11-22-0010-register-search';
 import * as m0030 from './2026-11-22-0030-outside-services';
 import * as m0050 from './2026-11-22-0050-review-indexes';
 import * as m0060 from './2026-11-22-0060-search-index-after-commit';
+import * as m0070 from './2026-11-28-0070-log-seal-and-audit-head';
 
 // Every migration, by name; names sort in the order they must run.
 // Listed statically so the same code runs under tsx, vitest and a bundle.
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-0030-outside-services': m0030,
   '2026-11-22-0050-review-indexes': m0050,
   '2026-11-22-0060-search-index-after-commit': m0060,
+  '2026-11-28-0070-log-seal-and-audit-head': m0070,
 };

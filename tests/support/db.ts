@@ -19,6 +19,13 @@ export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
   // The log's key and checkpoints belong with this database copy, never in the repository's ./data.
   process.env.CHECKPOINT_DIR = path.join(dir, 'checkpoints');
   process.env.SIGNING_KEY_FILE = path.join(dir, 'keys', 'log-signing.key');
+  const baseKey = process.env.COSPONSOR_TEST_KEY_FILE;
+  if (baseKey && fs.existsSync(baseKey)) {
+    fs.mkdirSync(path.join(dir, 'keys'), { mode: 0o700 });
+    fs.copyFileSync(baseKey, process.env.SIGNING_KEY_FILE);
+    fs.chmodSync(process.env.SIGNING_KEY_FILE, 0o600);
+    fs.copyFileSync(baseKey.replace(/\.key$/, '.pub'), process.env.SIGNING_KEY_FILE.replace(/\.key$/, '.pub'));
+  }
   return useDatabase(file);
 }
 
