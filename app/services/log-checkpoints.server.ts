@@ -1,5 +1,9 @@
 import { checkpointLog, type CheckpointOutcome } from '../../db/checkpoint-log';
-import { logConfig } from '../../db/checkpoints';
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkpointFiles, loadSigner, logConfig, parseCheckpointText } from '../../db/checkpoints';
+import { openNote } from '../../db/signed-note';
+import { defaultTrustedKeys } from '../../db/verify';
 import { lastSeq } from '../../db/decision-log';
 import { insertOutboxRow } from '../../db/outside';
 import { nowIso, transaction } from '../../db/connection';
@@ -98,4 +102,42 @@ export function startCheckpointJob(intervalMs = 60_000): { stop: () => void } {
   const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+export type CheckpointStatus = {
+  publicKey: string | null;
+  count: number;
+  latest: { file: string; size: number; root: string; time: string | null; signer: string; verified: boolean } | null;
+};
+
+/** The log's public key and its newest checkpoint, for the audit page (reads one file). */
+export function checkpointStatus(): CheckpointStatus {
+  const config = logConfig();
+  const keys = defaultTrustedKeys(config);
+  const files = checkpointFiles(config);
+  const file = files[files.length - 1];
+  let latest: CheckpointStatus['latest'] = null;
+  if (file) {
+    const note = fs.readFileSync(path.join(config.checkpointDir, file), 'utf8');
+    try {
+      const opened = openNote(note, keys);
+      const body = parseCheckpointText(opened.text);
+      latest = {
+        file,
+        size: body.size,
+        root: body.root.toString('base64'),
+        time: body.time,
+        signer: opened.signatures.map((s) => s.name).join(', '),
+        verified: opened.verifiedBy.length > 0,
+      };
+    } catch {
+      latest = { file, size: 0, root: '', time: null, signer: '', verified: false };
+    }
+  }
+  return { publicKey: keys[0]?.verifierKey ?? null, count: files.length, latest };
+}
+
+/** The public key as text, creating the key pair on first use. */
+export function logPublicKey(): string {
+  return loadSigner().verifierKey;
 }
