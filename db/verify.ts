@@ -83,7 +83,13 @@ const summary = (c: StoredCheckpoint): CheckpointSummary => ({
 });
 
 const COLUMN = Object.fromEntries(HASHED_FIELDS.map((field, i) => [field, i + 1])) as Record<(typeof HASHED_FIELDS)[number], number>;
-const WORKFLOW_DIGEST = /"workflowSha256":"([0-9a-f]{64})"\}$/;
+// canonicalJson sorts keys, so the digest, when present, closes the inputs text.
+const DIGEST_TAIL = '"workflowSha256":"'.length + 64 + 2;
+const WORKFLOW_DIGEST = /^"workflowSha256":"([0-9a-f]{64})"\}$/;
+function workflowDigestIn(inputs: string): string | undefined {
+  if (inputs.length < DIGEST_TAIL || inputs.charCodeAt(inputs.length - 2) !== 34) return undefined;
+  return WORKFLOW_DIGEST.exec(inputs.slice(-DIGEST_TAIL))?.[1];
+}
 
 export function verifyLogWithCheckpoints(options: VerifyOptions = {}): VerifyResult {
   const started = performance.now();
@@ -197,8 +203,8 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
     const rootProblem = checkRoot();
     if (rootProblem) return { ok: false, count: checker.count, problem: rootProblem, checkpointsChecked: checkedCount };
     lastOfProposal.set(proposalId, row);
-    const digest = WORKFLOW_DIGEST.exec(row[COLUMN.inputs] as string);
-    if (digest) workflowDigest.set(proposalId, digest[1]!);
+    const digest = workflowDigestIn(row[COLUMN.inputs] as string);
+    if (digest) workflowDigest.set(proposalId, digest);
     if (row[COLUMN.from_state] === null) creator.set(proposalId, row[COLUMN.actor_id] as number | null);
   }
   const count = checker.count;
