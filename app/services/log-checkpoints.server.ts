@@ -25,7 +25,8 @@ export async function postToWitness(url: string, note: string, timeoutMs = WITNE
       body: note,
       signal: AbortSignal.timeout(timeoutMs),
     });
-    await response.body?.cancel().catch(() => {});
+    // The answer's body is not needed; not awaited, so a stalled body cannot hold the caller.
+    void response.body?.cancel().catch(() => {});
     return response.ok
       ? { ok: true, message: `The witness at ${url} took the checkpoint (${response.status}).` }
       : { ok: false, message: `The witness at ${url} answered ${response.status}.` };
