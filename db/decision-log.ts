@@ -1,15 +1,6 @@
 import type { Compilable, CompiledQuery } from 'kysely';
-import { all, first, getDb, insertId, nowIso, qb } from './connection';
-import {
-  ChainChecker,
-  GENESIS_HASH,
-  HASH_VERSION,
-  HASHED_FIELDS,
-  hashOfValues,
-  recordHash,
-  type ChainProblem,
-  type HashedRecord,
-} from './record-hash';
+import { all, first, insertId, nowIso, qb } from './connection';
+import { GENESIS_HASH, recordHash, type HashedRecord } from './record-hash';
 import type { DecisionRecord } from './schema';
 import { sealKey, sealOf } from './checkpoints';
 import { verifyLogWithCheckpoints, type VerifyOptions, type VerifyResult } from './verify';
