@@ -66,7 +66,7 @@ export function exportBundle(
   if (!proposal) return undefined;
   const signer = loadSigner(config);
   const latest = () =>
-    readCheckpoints([signer], config)
+    readCheckpoints([signer], config, { newestOnly: true })
       .checkpoints.filter((c) => c.signedBy.some((k) => k.keyHash === signer.keyHash))
       .reduce<ReturnType<typeof readCheckpoints>['checkpoints'][number] | null>((a, c) => (!a || c.size > a.size ? c : a), null);
   let checkpoint = latest();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import {
+  checkpointFiles,
   checkpointText,
   forgetSealKeys,
   loadSigner,
@@ -36,10 +37,10 @@ export function checkpointLog(config: LogConfig = logConfig()): CheckpointOutcom
   const signer = loadSigner(config);
   // The first checkpoint of a log trusts what is there (a log from before
   // seals existed has none); every later one only signs sealed records.
-  const first = readCheckpoints([signer], config).checkpoints.length === 0;
+  const first = checkpointFiles(config).length === 0;
   const verified = verifyLogWithCheckpoints({ trustedKeys: [signer], incremental: true, config, checkSeals: !first });
   if (!verified.ok) return { ok: false, message: `Not signed: ${formatVerifyResult(verified)}` };
-  const latest = latestOf(readCheckpoints([signer], config).checkpoints);
+  const latest = latestOf(readCheckpoints([signer], config, { newestOnly: true }).checkpoints);
   if (!verified.tree || (latest && latest.size === verified.head!.size && latest.signedBy.some((k) => k.keyHash === signer.keyHash))) {
     if (!latest) return { ok: false, message: 'Not signed: the log head could not be read.' };
     return { ok: true, created: false, file: latest.file, note: latest.note, size: latest.size, root: latest.root.toString('base64') };

@@ -95,7 +95,7 @@ export function verifyLogWithCheckpoints(options: VerifyOptions = {}): VerifyRes
   const started = performance.now();
   const config = options.config ?? logConfig();
   const trusted = options.trustedKeys ?? defaultTrustedKeys(config);
-  const { checkpoints, problems } = readCheckpoints(trusted, config);
+  const { checkpoints, problems } = readCheckpoints(trusted, config, { newestOnly: options.incremental === true });
   const sqlite = getDb().sqlite;
   // One read transaction: records, rows and states come from one snapshot.
   const result = sqlite.transaction(() => scan(sqlite, config, checkpoints, options))();
