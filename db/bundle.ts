@@ -102,6 +102,26 @@ export function exportBundle(
   };
 }
 
+/**
+ * The check the record page shows: the proposal's records, their hashes and
+ * links, as the offline check does; cheap (no tree), so the page never reads
+ * the whole log. The downloaded bundle adds the proofs against the signed log.
+ */
+export function checkProposalRecords(proposalId: number): { ok: boolean; message: string } {
+  const proposal = first(qb().selectFrom('proposals').select(['id', 'reference']).where('id', '=', proposalId));
+  if (!proposal) return { ok: false, message: 'There is no such proposal.' };
+  const records = getDb()
+    .sqlite.prepare(`SELECT ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE proposal_id = ? ORDER BY seq`)
+    .all(proposalId) as BundleRecord[];
+  if (records.length === 0) return { ok: false, message: 'BROKEN: the proposal has no records.' };
+  if (records[0]!.proposal_prev_hash !== null) return { ok: false, message: `BROKEN at record ${records[0]!.seq}: the proposal's first record is missing.` };
+  const chain = checkRecords(records, { contiguous: false });
+  if (chain.problem) {
+    return { ok: false, message: `BROKEN at record ${chain.problem.seq} (proposal ${chain.problem.proposalId}): ${chain.problem.problem}` };
+  }
+  return { ok: true, message: `OK ${records.length} records of ${proposal.reference}` };
+}
+
 const broken = (message: string) => ({ ok: false, message: `BROKEN: ${message}` });
 
 /**

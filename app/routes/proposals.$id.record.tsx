@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useEffect } from 'react';
-import { exportBundle, verifyBundle } from '../../db/bundle';
+import { checkProposalRecords } from '../../db/bundle';
 import { nowIso } from '../../db/connection';
 import { recordsOfProposal } from '../../db/decision-log';
 import { proposalById } from '../../db/proposals';
@@ -75,10 +75,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       inputsJson: typeof inputs === 'string' ? inputs : JSON.stringify(inputs, null, 2),
     };
   });
-  // The same check the downloaded bundle gets offline, on what the page shows.
-  // Signs the log's head first if no checkpoint covers this proposal yet (a file, not a database write).
-  const bundle = exportBundle(proposal.id, { signIfNeeded: true });
-  const check = !bundle ? { ok: false, message: 'The records could not be read.' } : 'missing' in bundle ? { ok: false, message: bundle.missing } : verifyBundle(bundle);
+  // The records' hashes and links, as the offline check does; the download adds the proofs against the signed log.
+  const check = checkProposalRecords(proposal.id);
   const d = detail!;
   return json({
     proposal: {
