@@ -1,5 +1,5 @@
 import { HASHED_FIELDS, HASH_VERSION, checkRecords, recordText, type HashedRecord } from './record-hash';
-import { parseCheckpointText, loadSigner, logConfig, readCheckpoints, type LogConfig } from './checkpoints';
+import { parseCheckpointText, loadSigner, logConfig, readCheckpoints, readLeaves, type LogConfig } from './checkpoints';
 import { first, getDb, qb } from './connection';
 import { MerkleTree, leafHash, verifyInclusion } from './merkle';
 import { openNote, signNote, type NoteVerifier } from './signed-note';
@@ -34,10 +34,15 @@ export type Bundle = {
 // with records added since: an export then costs O(records added + log n).
 let cache: { path: string; tree: MerkleTree } | null = null;
 
-function treeOf(size: number): MerkleTree {
+function treeOf(size: number, config: LogConfig, useStoredLeaves: boolean): MerkleTree {
   const path = getDb().path;
-  if (!cache || cache.path !== path || cache.tree.size > size) cache = { path, tree: new MerkleTree() };
+  if (!cache || cache.path !== path || cache.tree.size > size || !useStoredLeaves) cache = { path, tree: new MerkleTree() };
   const tree = cache.tree;
+  if (useStoredLeaves && tree.size === 0) {
+    // The leaf hashes the checkpoint job kept: no need to re-read the log.
+    const stored = readLeaves(config, size);
+    for (let i = 0; i < stored.length; i += 32) tree.append(stored.subarray(i, i + 32));
+  }
   if (tree.size < size) {
     const rows = getDb()
       .sqlite.prepare(`SELECT ? AS v, ${HASHED_FIELDS.join(', ')} FROM decision_records WHERE seq > ? AND seq <= ? ORDER BY seq`)
@@ -83,7 +88,9 @@ export function exportBundle(
     .sqlite.prepare(`SELECT ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE proposal_id = ? AND seq <= ? ORDER BY seq`)
     .all(proposalId, size) as BundleRecord[];
   if (!checkpoint || records.length === 0) return { missing: 'No signed checkpoint covers this proposal yet; try again in a minute.' };
-  const tree = treeOf(size);
+  let tree = treeOf(size, config, true);
+  // A stale or damaged leaf cache: start again from the log itself.
+  if (!tree.root(size).equals(checkpoint.root)) tree = treeOf(size, config, false);
   if (!tree.root(size).equals(checkpoint.root)) {
     return { missing: 'The log does not match its latest signed checkpoint: run npm run audit:verify.' };
   }

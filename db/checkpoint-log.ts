@@ -10,6 +10,7 @@ import {
   readCheckpoints,
   signCheckpoint,
   storeCheckpoint,
+  storeLeaves,
   writeTreeState,
   type LogConfig,
   type StoredCheckpoint,
@@ -38,14 +39,22 @@ export function checkpointLog(config: LogConfig = logConfig()): CheckpointOutcom
   // The first checkpoint of a log trusts what is there (a log from before
   // seals existed has none); every later one only signs sealed records.
   const first = checkpointFiles(config).length === 0;
-  const verified = verifyLogWithCheckpoints({ trustedKeys: [signer], incremental: true, config, checkSeals: !first });
+  const verified = verifyLogWithCheckpoints({ trustedKeys: [signer], incremental: true, config, checkSeals: !first, collectLeaves: true });
   if (!verified.ok) return { ok: false, message: `Not signed: ${formatVerifyResult(verified)}` };
   const latest = latestOf(readCheckpoints([signer], config, { newestOnly: true }).checkpoints);
   if (!verified.tree || (latest && latest.size === verified.head!.size && latest.signedBy.some((k) => k.keyHash === signer.keyHash))) {
     if (!latest) return { ok: false, message: 'Not signed: the log head could not be read.' };
     return { ok: true, created: false, file: latest.file, note: latest.note, size: latest.size, root: latest.root.toString('base64') };
   }
-  return signHead(config, [signer], verified.tree, verified.head!.root);
+  const outcome = signHead(config, [signer], verified.tree, verified.head!.root);
+  if (outcome.ok && verified.leaves) {
+    try {
+      storeLeaves(config, verified.leaves.from, verified.leaves.data);
+    } catch {
+      // A cache: bundles fall back to reading the log.
+    }
+  }
+  return outcome;
 }
 
 function signHead(

@@ -281,3 +281,45 @@ export function readTreeState(config: LogConfig, checkpointFile: string): TreeSt
 export function signCheckpoint(body: CheckpointBody, signers: readonly NoteSigner[]): string {
   return signNote(checkpointText(body), signers);
 }
+
+// ---------------------------------------------------------------------------
+// Leaf hashes the checkpoint job already computed, kept so a bundle's proofs
+// need not re-read the whole log. A cache only: a bundle is checked against
+// the signed root before it is handed out, and a wrong file is ignored.
+
+function leavesFile(config: LogConfig): string {
+  return path.join(config.checkpointDir, 'state', 'leaves.bin');
+}
+
+/** Writes leaf hashes from tree index `from` on; skipped if the file does not reach `from`. */
+export function storeLeaves(config: LogConfig, from: number, data: Buffer): void {
+  const file = leavesFile(config);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+  if (size < from * 32) return;
+  const fd = fs.openSync(file, size === 0 ? 'w' : 'r+');
+  try {
+    fs.writeSync(fd, data, 0, data.length, from * 32);
+    fs.ftruncateSync(fd, from * 32 + data.length);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Up to `count` stored leaf hashes from the start of the log. */
+export function readLeaves(config: LogConfig, count: number): Buffer {
+  try {
+    const file = leavesFile(config);
+    const bytes = Math.min(fs.statSync(file).size - (fs.statSync(file).size % 32), count * 32);
+    const buffer = Buffer.alloc(bytes);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, buffer, 0, bytes, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return buffer;
+  } catch {
+    return Buffer.alloc(0);
+  }
+}

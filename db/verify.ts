@@ -42,6 +42,8 @@ type VerifyFacts = {
   incrementalFrom?: number;
   /** The tree's state at the head, for the next checkpoint (not printed). */
   tree?: TreeState;
+  /** With collectLeaves: the leaf hashes read, from tree index `from` on (not printed). */
+  leaves?: { from: number; data: Buffer };
 };
 
 export type VerifyResult = (VerifyFacts & { ok: true }) | (VerifyFacts & { ok: false; problem: LogProblem });
@@ -58,6 +60,8 @@ export type VerifyOptions = {
    * signing key file; by default on when it is present).
    */
   checkSeals?: boolean;
+  /** Return the leaf hashes read (the checkpoint job keeps them for bundle proofs). */
+  collectLeaves?: boolean;
   config?: LogConfig;
 };
 
@@ -158,6 +162,8 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
     .iterate(HASH_VERSION, fromSeq) as Iterable<unknown[]>;
   let lastLeaf: Buffer | null = null;
   let peaksBefore: Buffer[] = [];
+  let leaves: Buffer | null = options.collectLeaves ? Buffer.alloc(32 * 1024) : null;
+  let leafCount = 0;
   const lastOfProposal = new Map<number, unknown[]>();
   const workflowDigest = new Map<number, string>();
   const creator = new Map<number, number | null>();
@@ -198,6 +204,15 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
     );
     if (problem) return { ok: false, count: checker.count, problem, checkpointsChecked: checkedCount };
     lastLeaf = leafHash(text);
+    if (leaves) {
+      if ((leafCount + 1) * 32 > leaves.length) {
+        const grown = Buffer.alloc(Math.max(32 * 1024, leaves.length * 2));
+        leaves.copy(grown);
+        leaves = grown;
+      }
+      lastLeaf.copy(leaves, leafCount * 32);
+      leafCount++;
+    }
     peaksBefore = range.peaks.slice();
     range.append(lastLeaf);
     const rootProblem = checkRoot();
@@ -282,6 +297,7 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
     head,
     checkpointsChecked: checkedCount,
     ...(tree ? { tree } : {}),
+    ...(leaves ? { leaves: { from: fromSeq, data: leaves.subarray(0, leafCount * 32) } } : {}),
     ...(options.incremental && fromSeq > 0 ? { incrementalFrom: fromSeq } : {}),
   };
 }

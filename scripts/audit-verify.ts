@@ -50,6 +50,7 @@ if (values.bundle) {
     expectHead: expect ? { size: Number(expect[1]), root: expect[2]! } : undefined,
   });
   delete result.tree;
+  delete result.leaves;
   if (values.json) console.log(JSON.stringify(result));
   else {
     console.log(formatVerifyResult(result));

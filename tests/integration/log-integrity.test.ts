@@ -424,6 +424,15 @@ describe('bundles that cannot be forged', () => {
     expect(verifyBundle(theirs, ours).message).toMatch(/the bundle comes from another Cosponsor instance or was fabricated/);
   });
 
+  it('takes its proofs from the leaf hashes the checkpoint job kept, and ignores a damaged copy of them', () => {
+    const stored = path.join(logConfig().checkpointDir, 'state', 'leaves.bin');
+    expect(fs.statSync(stored).size).toBe(allRecords().length * 32);
+    const fd = fs.openSync(stored, 'r+');
+    fs.writeSync(fd, Buffer.alloc(32, 9), 0, 32, 64);
+    fs.closeSync(fd);
+    expect(verifyBundle(bundleOf(), keys())).toMatchObject({ ok: true });
+  });
+
   it('is refused when it is a version 1 bundle without a checkpoint', () => {
     expect(verifyBundle({ format: 'cosponsor-bundle-v1', proposal: { id: 1, reference: 'x' }, records: [] }, keys()).message).toMatch(/version 1 bundle/);
   });
