@@ -1,7 +1,7 @@
-import { HASHED_FIELDS, HASH_VERSION, checkRecords, recordText, type HashedRecord } from './record-hash';
+import { HASHED_FIELDS, HASH_VERSION, checkRecords, hashOfText, recordLeaf, recordText, type HashedRecord } from './record-hash';
 import { parseCheckpointText, loadSigner, logConfig, readCheckpoints, readLeaves, type LogConfig } from './checkpoints';
 import { first, getDb, qb } from './connection';
-import { MerkleTree, leafHash, verifyInclusion } from './merkle';
+import { MerkleTree, verifyInclusion } from './merkle';
 import { openNote, signNote, type NoteVerifier } from './signed-note';
 import { checkpointLog } from './checkpoint-log';
 import { defaultTrustedKeys } from './verify';
@@ -48,7 +48,7 @@ function treeOf(size: number, config: LogConfig, useStoredLeaves: boolean): Merk
       .sqlite.prepare(`SELECT ? AS v, ${HASHED_FIELDS.join(', ')} FROM decision_records WHERE seq > ? AND seq <= ? ORDER BY seq`)
       .raw()
       .iterate(HASH_VERSION, tree.size, size) as Iterable<unknown[]>;
-    for (const row of rows) tree.append(leafHash(JSON.stringify(row)));
+    for (const row of rows) tree.append(recordLeaf(hashOfText(JSON.stringify(row))));
   }
   return tree;
 }
@@ -201,7 +201,8 @@ export function verifyBundle(bundle: unknown, publicKeys: readonly NoteVerifier[
   for (const record of records) {
     const proof = b.proofs[String(record.seq)];
     if (!Array.isArray(proof)) return broken(`record ${record.seq} has no inclusion proof.`);
-    const leaf = leafHash(recordText(record));
+    // From the content, not the stored hash: the chain check above already tied the two.
+    const leaf = recordLeaf(hashOfText(recordText(record)));
     if (!(record.seq >= 1 && record.seq <= checkpoint.size) || !verifyInclusion(record.seq - 1, checkpoint.size, leaf, proof.map((p) => Buffer.from(String(p), 'base64')), checkpoint.root)) {
       return {
         ok: false,

@@ -70,8 +70,7 @@ export function hashOfValues(values: readonly unknown[]): string {
 }
 
 /**
- * The record's canonical serialization: the exact text its hash covers, and
- * the leaf data of the Merkle tree (db/merkle.ts).
+ * The record's canonical serialization: the exact text its hash covers.
  */
 export function recordText(record: HashedRecord): string {
   const values: unknown[] = new Array(HASHED_FIELDS.length + 1);
@@ -79,6 +78,20 @@ export function recordText(record: HashedRecord): string {
   for (let i = 0; i < HASHED_FIELDS.length; i++) values[i + 1] = record[HASHED_FIELDS[i]!];
   return JSON.stringify(values);
 }
+
+/**
+ * The record's leaf in the Merkle tree (db/merkle.ts): SHA-256(0x00 || the 32
+ * bytes of its hash). The hash covers the whole canonical text, so the tree
+ * commits to every byte of every record while hashing the text only once.
+ */
+export function recordLeaf(hashHex: string): Buffer {
+  return sha256Buffer(Buffer.from(`00${hashHex}`, 'hex'));
+}
+
+const sha256Buffer = (data: Buffer): Buffer =>
+  typeof crypto.hash === 'function'
+    ? (crypto.hash('sha256', data, 'buffer') as unknown as Buffer)
+    : crypto.createHash('sha256').update(data).digest();
 
 /** SHA-256 of a record text, hex: the record's hash. */
 export function hashOfText(text: string): string {

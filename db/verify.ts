@@ -16,8 +16,8 @@ import {
   type TreeState,
 } from './checkpoints';
 import { getDb } from './connection';
-import { CompactRange, leafHash } from './merkle';
-import { ChainChecker, HASH_VERSION, HASHED_FIELDS, hashOfText, type ChainProblem } from './record-hash';
+import { CompactRange } from './merkle';
+import { ChainChecker, HASH_VERSION, HASHED_FIELDS, hashOfText, recordLeaf, type ChainProblem } from './record-hash';
 import type { NoteVerifier } from './signed-note';
 import { checkShownRows } from './shown-rows';
 
@@ -193,17 +193,18 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
     const text = JSON.stringify(row);
     const proposalId = row[COLUMN.proposal_id] as number;
     const seq = row[COLUMN.seq] as number;
+    const computed = hashOfText(text);
     const problem = checker.checkHashed(
       seq,
       proposalId,
       row[COLUMN.prev_hash] as string,
       row[COLUMN.proposal_prev_hash] as string | null,
       stored,
-      hashOfText(text),
+      computed,
       { from_state: row[COLUMN.from_state] as string | null, to_state: row[COLUMN.to_state] as string, at: row[COLUMN.at] as string },
     );
     if (problem) return { ok: false, count: checker.count, problem, checkpointsChecked: checkedCount };
-    lastLeaf = leafHash(text);
+    lastLeaf = recordLeaf(computed);
     if (leaves) {
       if ((leafCount + 1) * 32 > leaves.length) {
         const grown = Buffer.alloc(Math.max(32 * 1024, leaves.length * 2));
@@ -332,8 +333,8 @@ function incrementalStart(
       .raw()
       .get(HASH_VERSION, c.size) as unknown[] | undefined;
     const stored = row?.pop() as string | undefined;
-    const text = row ? JSON.stringify(row) : '';
-    if (!row || !leafHash(text).equals(authentic.lastLeaf) || hashOfText(text) !== stored) {
+    const computed = row ? hashOfText(JSON.stringify(row)) : '';
+    if (!row || computed !== stored || !recordLeaf(computed).equals(authentic.lastLeaf)) {
       return {
         problem: {
           seq: c.size,
