@@ -116,14 +116,7 @@ export function verifyLogWithCheckpoints(options: VerifyOptions = {}): VerifyRes
     const first = problems[0]!;
     return { ...out, ok: false, problem: { seq: 0, proposalId: 0, checkpoint: first.file, problem: first.problem } };
   }
-  if (out.ok && trusted.length === 0 && checkpoints.length === 0 && problems.length === 0 && hasCheckpointFiles(config)) {
-    return { ...out, ok: false, problem: { seq: 0, proposalId: 0, problem: 'there is no public key to check the checkpoints with' } };
-  }
   return out;
-}
-
-function hasCheckpointFiles(config: LogConfig): boolean {
-  return readCheckpoints([], config).problems.length > 0;
 }
 
 type ScanResult = (
