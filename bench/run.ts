@@ -22,6 +22,8 @@ if (!process.env.SIGNING_KEY_FILE || !process.env.CHECKPOINT_DIR) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-bench-log-'));
   process.env.SIGNING_KEY_FILE ??= path.join(dir, 'keys', 'log-signing.key');
   process.env.CHECKPOINT_DIR ??= path.join(dir, 'checkpoints');
+  if (!values.keep) process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  else console.error(`log key and checkpoints in ${dir}`);
 }
 
 const which = positionals[0];
