@@ -82,6 +82,13 @@ export async function checkpointAndPublish(witnessUrl = process.env.CHECKPOINT_W
  * decision never waits for this: signing happens off the decision path.
  */
 export function startCheckpointJob(intervalMs = 60_000): { stop: () => void } {
+  // Every decision seals its records with this key: without it no decision
+  // could be written, so the server should not start.
+  try {
+    loadSigner();
+  } catch (error) {
+    throw new Error(`The decision log's signing key (SIGNING_KEY_FILE) cannot be read or created: ${(error as Error).message}`);
+  }
   let lastCount = -1;
   let running = false;
   const tick = async () => {
