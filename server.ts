@@ -41,7 +41,8 @@ if (config.MOCKS) {
   console.log('MOCKS=true: outside services answered by local mocks.');
 }
 
-// Background work: notification delivery, the expiry sweep, scheduled screening, search-index catch-up.
+// Background work: notification delivery, the expiry sweep, scheduled screening, search-index
+// catch-up, and signed checkpoints of the log.
 const jobs = startBackgroundJobs();
 
 const buildPath = path.resolve('build/index.js');

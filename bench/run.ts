@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 // npm run bench -- decisions [--count N] [--verbose]
-// npm run bench -- verify    [--count N] [--verbose] [--keep]  (--keep leaves the database file for profiling)
+// npm run bench -- verify    [--count N] [--added N] [--verbose] [--keep]  (full and incremental verification; --keep leaves the database file)
 // npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
@@ -10,8 +10,21 @@ const { positionals, values } = parseArgs({
     count: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    added: { type: 'string' },
   },
 });
+
+// The log's key and checkpoints of a benchmark database live beside it, never in ./data.
+if (!process.env.SIGNING_KEY_FILE || !process.env.CHECKPOINT_DIR) {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-bench-log-'));
+  process.env.SIGNING_KEY_FILE ??= path.join(dir, 'keys', 'log-signing.key');
+  process.env.CHECKPOINT_DIR ??= path.join(dir, 'checkpoints');
+  if (!values.keep) process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  else console.error(`log key and checkpoints in ${dir}`);
+}
 
 const which = positionals[0];
 const count = values.count ? Number(values.count) : undefined;
@@ -25,7 +38,9 @@ if (which === 'decisions') {
   console.log(await decisionsBenchmark({ total: count ?? 10_000, verbose: values.verbose }));
 } else if (which === 'verify') {
   const { verifyBenchmark } = await import('./verify');
-  console.log(await verifyBenchmark({ total: count ?? 100_000, verbose: values.verbose, keep: values.keep }));
+  console.log(
+    await verifyBenchmark({ total: count ?? 100_000, added: values.added ? Number(values.added) : undefined, verbose: values.verbose, keep: values.keep }),
+  );
 } else if (which === 'breakdown') {
   const { breakdownBenchmark } = await import('./breakdown');
   console.log(await breakdownBenchmark({ total: count ?? 2000, verbose: values.verbose }));

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeDatabase, getDb, nowIso, transaction } from '../db/connection';
+import { checkpointLog } from '../db/checkpoint-log';
 import { appendRecords, countRecords, recordsOfProposal, verifyLog, type RecordDraft } from '../db/decision-log';
 import { advanceProposal, insertProposal, proposalRow, type ProposalStatePatch } from '../db/proposals';
 import type { DecisionRecord, Proposal } from '../db/schema';
@@ -124,35 +125,65 @@ function replay(template: Template, n: number): number {
   return drafts.length;
 }
 
-export async function verifyBenchmark(options: { total: number; verbose: boolean; keep?: boolean }): Promise<string> {
+/** Appends replayed proposals until the log holds `target` records, in large transactions. */
+function growTo(target: number, plans: Template[], counter: { n: number }): void {
+  const draftOnly = plans.at(-1)!;
+  const cycle = plans.slice(0, -1);
+  let records = countRecords();
+  while (records < target) {
+    // Large transactions: the chain is extended exactly as one decision at a time would.
+    transaction(() => {
+      const stop = Math.min(target, records + 5000);
+      while (records < stop) {
+        const next = cycle[counter.n % cycle.length]!;
+        const template = records + next.records.length <= target ? next : draftOnly;
+        records += replay(template, ++counter.n);
+      }
+    });
+  }
+}
+
+export async function verifyBenchmark(options: { total: number; added?: number; verbose: boolean; keep?: boolean }): Promise<string> {
   const file = tempFile('verify.db');
   const cast = await freshBenchDatabase(file);
   const built = performance.now();
   const plans = templates(cast);
-  const draftOnly = plans.at(-1)!;
-  const cycle = plans.slice(0, -1);
-  let records = countRecords();
-  let n = 0;
-  while (records < options.total) {
-    // Large transactions: the chain is extended exactly as one decision at a time would.
-    transaction(() => {
-      const stop = Math.min(options.total, records + 5000);
-      while (records < stop) {
-        const next = cycle[n % cycle.length]!;
-        const template = records + next.records.length <= options.total ? next : draftOnly;
-        records += replay(template, ++n);
-      }
-    });
-  }
+  const counter = { n: 0 };
+  growTo(options.total, plans, counter);
   getDb().sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const buildMs = performance.now() - built;
+
+  // The first checkpoint reads the whole log, as a server does on its first start.
+  const firstSignStarted = performance.now();
+  const firstSigned = checkpointLog();
+  const firstSignMs = performance.now() - firstSignStarted;
+  if (!firstSigned.ok) throw new Error(firstSigned.message);
 
   const started = performance.now();
   const result = verifyLog();
   const verifyMs = performance.now() - started;
-  if (!result.ok || result.count !== options.total) {
-    throw new Error(`verifyLog on the built log: ${JSON.stringify(result)}`);
+  if (!result.ok || result.count !== options.total || result.checkpoints?.verified !== 1) {
+    throw new Error(`verifyLog on the built log: ${JSON.stringify({ ...result, tree: undefined })}`);
   }
+
+  // Records added since the checkpoint: incremental verification and signing read only those.
+  const added = options.added ?? Math.max(1000, Math.round(options.total / 100));
+  growTo(options.total + added, plans, counter);
+  const incStarted = performance.now();
+  const incremental = verifyLog({ incremental: true });
+  const incrementalMs = performance.now() - incStarted;
+  if (!incremental.ok || incremental.incrementalFrom !== options.total || incremental.count !== countRecords() - options.total) {
+    throw new Error(`incremental verifyLog: ${JSON.stringify({ ...incremental, tree: undefined })}`);
+  }
+  const signStarted = performance.now();
+  const signed = checkpointLog();
+  const signMs = performance.now() - signStarted;
+  if (!signed.ok || !signed.created) throw new Error(`checkpoint after growth: ${JSON.stringify(signed)}`);
+  const totalNow = countRecords();
+  const fullStarted = performance.now();
+  const fullAgain = verifyLog();
+  const fullAgainMs = performance.now() - fullStarted;
+  if (!fullAgain.ok || fullAgain.checkpoints?.verified !== 2) throw new Error(`second full verifyLog: ${JSON.stringify({ ...fullAgain, tree: undefined })}`);
   closeDatabase();
 
   const cliStarted = performance.now();
@@ -162,16 +193,20 @@ export async function verifyBenchmark(options: { total: number; verbose: boolean
     encoding: 'utf8',
   });
   const cliMs = performance.now() - cliStarted;
-  if (cli.status !== 0 || cli.stdout.trim() !== `OK ${options.total} records`) {
+  if (cli.status !== 0 || !cli.stdout.startsWith(`OK ${totalNow} records, consistent with 2 signed checkpoints`)) {
     throw new Error(`audit:verify exited ${cli.status}: ${cli.stdout}${cli.stderr}`);
   }
   if (options.verbose) {
     console.error(
-      `built ${options.total} records on ${n + plans.length} proposals in ${Math.round(buildMs)} ms; ` +
+      `built ${options.total} records on ${counter.n + plans.length} proposals in ${Math.round(buildMs)} ms; first checkpoint (whole log) ${Math.round(firstSignMs)} ms; ` +
         `audit:verify says "${cli.stdout.trim()}" ${cli.stderr.trim()}; file ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`,
     );
   }
   if (options.keep) console.error(`kept ${file}`);
   else fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  return `records=${options.total} verify_ms=${Math.round(verifyMs)} cli_ms=${Math.round(cliMs)}`;
+  return (
+    `records=${options.total} verify_ms=${Math.round(verifyMs)} ` +
+    `added=${totalNow - options.total} incremental_verify_ms=${Math.round(incrementalMs)} incremental_sign_ms=${Math.round(signMs)} ` +
+    `full_verify_ms_at_${totalNow}=${Math.round(fullAgainMs)} cli_ms=${Math.round(cliMs)}`
+  );
 }

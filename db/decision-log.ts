@@ -1,16 +1,9 @@
 import type { Compilable, CompiledQuery } from 'kysely';
-import { all, first, getDb, insertId, nowIso, qb } from './connection';
-import {
-  ChainChecker,
-  GENESIS_HASH,
-  HASH_VERSION,
-  HASHED_FIELDS,
-  hashOfValues,
-  recordHash,
-  type ChainProblem,
-  type HashedRecord,
-} from './record-hash';
+import { all, first, insertId, nowIso, qb } from './connection';
+import { GENESIS_HASH, recordHash, type HashedRecord } from './record-hash';
 import type { DecisionRecord } from './schema';
+import { sealKey, sealOf } from './checkpoints';
+import { verifyLogWithCheckpoints, type VerifyOptions, type VerifyResult } from './verify';
 
 /**
  * A query Kysely builds and compiles once, then re-runs with new parameters:
@@ -46,10 +39,10 @@ const proposalHead = prebuilt<{ proposalId: number }, { hash: string }>(['propos
   qb().selectFrom('decision_records').select('hash').where('proposal_id', '=', p.proposalId).orderBy('seq', 'desc').limit(1),
 );
 
-type StoredRecord = HashedRecord & { hash: string };
+type StoredRecord = HashedRecord & { hash: string; seal: string };
 const RECORD_COLUMNS = [
   'seq', 'proposal_id', 'partner_id', 'chapter_id', 'campaign_id', 'step', 'outcome', 'actor_id', 'actor_name', 'actor_role',
-  'at', 'rationale', 'inputs', 'config_versions', 'from_state', 'to_state', 'prev_hash', 'proposal_prev_hash', 'hash',
+  'at', 'rationale', 'inputs', 'config_versions', 'from_state', 'to_state', 'prev_hash', 'proposal_prev_hash', 'hash', 'seal',
 ] as const satisfies readonly (keyof StoredRecord)[];
 
 const insertRecord = prebuilt<StoredRecord, unknown>(RECORD_COLUMNS, (r) => qb().insertInto('decision_records').values(r));
@@ -93,6 +86,9 @@ export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): Dec
   let prevHash = head ? head.hash : GENESIS_HASH;
   const proposalHeads = new Map<number, string | null>();
   const written: DecisionRecord[] = [];
+  // Sealed with a key kept outside the database: a record inserted into the
+  // file by hand carries no valid seal (docs/decisions/0003).
+  const key = sealKey();
   for (const draft of drafts) {
     if (!proposalHeads.has(draft.proposalId)) {
       const last = first(proposalHead({ proposalId: draft.proposalId }));
@@ -120,8 +116,9 @@ export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): Dec
       proposal_prev_hash: proposalHeads.get(draft.proposalId) ?? null,
     };
     const hash = recordHash(record);
-    insertId(insertRecord({ ...record, hash }));
-    written.push({ ...record, hash });
+    const seal = sealOf(key, hash);
+    insertId(insertRecord({ ...record, hash, seal }));
+    written.push({ ...record, hash, seal });
     prevHash = hash;
     proposalHeads.set(draft.proposalId, hash);
   }
@@ -138,75 +135,22 @@ export function latestRecordOfProposal(proposalId: number): DecisionRecord | und
   );
 }
 
+/** The newest record's sequence number (0 for an empty log): cheap, unlike a count. */
+export function lastSeq(): number {
+  return first(chainHead({}))?.seq ?? 0;
+}
+
 export function countRecords(): number {
   return first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
 }
 
-/** Where each hashed field sits in a verifier row (after the version tag). */
-const COLUMN = Object.fromEntries(HASHED_FIELDS.map((field, i) => [field, i + 1])) as Record<(typeof HASHED_FIELDS)[number], number>;
-
-export type VerifyResult =
-  | { ok: true; count: number; durationMs: number }
-  | { ok: false; count: number; durationMs: number; problem: ChainProblem };
+export type { VerifyResult } from './verify';
+export { formatVerifyResult } from './verify';
 
 /**
- * Verifies the whole chain, then that every proposal's current state is the
- * state its last record moved it to.
+ * Verifies the whole log: the chain, every signed checkpoint, the rows pages
+ * show, and every proposal's state (db/verify.ts).
  */
-export function verifyLog(): VerifyResult {
-  const started = performance.now();
-  const sqlite = getDb().sqlite;
-  // One read transaction: the records and the proposals' states come from the
-  // same snapshot, so a decision committed by another process meanwhile cannot
-  // look like a mismatch.
-  const result = sqlite.transaction(() => {
-    // Rows as arrays laid out as [HASH_VERSION, ...HASHED_FIELDS, hash]: hashed
-    // as they come, without building an object per record.
-    const rows = sqlite
-      .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records ORDER BY seq`)
-      .raw()
-      .iterate(HASH_VERSION) as Iterable<unknown[]>;
-    const checker = new ChainChecker({ contiguous: true });
-    const lastOfProposal = new Map<number, unknown[]>();
-    for (const row of rows) {
-      const stored = row.pop() as string;
-      const proposalId = row[COLUMN.proposal_id] as number;
-      const problem = checker.checkHashed(
-        row[COLUMN.seq] as number,
-        proposalId,
-        row[COLUMN.prev_hash] as string,
-        row[COLUMN.proposal_prev_hash] as string | null,
-        stored,
-        hashOfValues(row),
-      );
-      if (problem) return { count: checker.count, problem };
-      lastOfProposal.set(proposalId, row);
-    }
-    const proposals = sqlite.prepare('SELECT id, state FROM proposals ORDER BY id').all() as { id: number; state: string }[];
-    for (const proposal of proposals) {
-      const last = lastOfProposal.get(proposal.id);
-      if (!last) {
-        return { count: checker.count, problem: { seq: 0, proposalId: proposal.id, problem: 'the proposal has no decision record at all' } };
-      }
-      const toState = last[COLUMN.to_state] as string;
-      if (toState !== proposal.state) {
-        return {
-          count: checker.count,
-          problem: {
-            seq: last[COLUMN.seq] as number,
-            proposalId: proposal.id,
-            problem: `the proposal is in state "${proposal.state}" but its last record moved it to "${toState}"`,
-          },
-        };
-      }
-    }
-    return { count: checker.count, problem: null };
-  })();
-  const durationMs = Math.round((performance.now() - started) * 10) / 10;
-  return result.problem ? { ok: false, count: result.count, durationMs, problem: result.problem } : { ok: true, count: result.count, durationMs };
-}
-
-export function formatVerifyResult(result: VerifyResult): string {
-  if (result.ok) return `OK ${result.count} records`;
-  return `BROKEN at record ${result.problem.seq} (proposal ${result.problem.proposalId}): ${result.problem.problem}`;
+export function verifyLog(options?: VerifyOptions): VerifyResult {
+  return verifyLogWithCheckpoints(options);
 }

@@ -69,6 +69,35 @@ export function hashOfValues(values: readonly unknown[]): string {
   return sha256Hex(JSON.stringify(values));
 }
 
+/**
+ * The record's canonical serialization: the exact text its hash covers.
+ */
+export function recordText(record: HashedRecord): string {
+  const values: unknown[] = new Array(HASHED_FIELDS.length + 1);
+  values[0] = HASH_VERSION;
+  for (let i = 0; i < HASHED_FIELDS.length; i++) values[i + 1] = record[HASHED_FIELDS[i]!];
+  return JSON.stringify(values);
+}
+
+/**
+ * The record's leaf in the Merkle tree (db/merkle.ts): SHA-256(0x00 || the 32
+ * bytes of its hash). The hash covers the whole canonical text, so the tree
+ * commits to every byte of every record while hashing the text only once.
+ */
+export function recordLeaf(hashHex: string): Buffer {
+  return sha256Buffer(Buffer.from(`00${hashHex}`, 'hex'));
+}
+
+const sha256Buffer = (data: Buffer): Buffer =>
+  typeof crypto.hash === 'function'
+    ? (crypto.hash('sha256', data, 'buffer') as unknown as Buffer)
+    : crypto.createHash('sha256').update(data).digest();
+
+/** SHA-256 of a record text, hex: the record's hash. */
+export function hashOfText(text: string): string {
+  return sha256Hex(text);
+}
+
 // The one-shot hash (Node 20.12+) skips a Hash object per record: verifying a
 // large log spends most of its time here.
 const sha256Hex: (text: string) => string =
@@ -105,14 +134,28 @@ export type ChainProblem = { seq: number; proposalId: number; problem: string };
 export class ChainChecker {
   count = 0;
   readonly lastHashByProposal = new Map<number, string>();
-  private previousSeq = 0;
-  private previousHash: string | null = null;
+  /** The state and time each proposal's last record left it in. */
+  private readonly lastStepByProposal = new Map<number, { toState: string; at: string }>();
+  private previousSeq: number;
+  private previousHash: string | null;
 
-  constructor(private readonly options: { contiguous: boolean; firstPrevHash?: string }) {}
+  constructor(
+    private readonly options: {
+      contiguous: boolean;
+      firstPrevHash?: string;
+      /** Continue a chain already verified up to this record (incremental verification). */
+      after?: { seq: number; hash: string };
+      /** The last record before the scan of a proposal not seen yet (incremental verification). */
+      proposalHead?: (proposalId: number) => { hash: string; to_state: string; at: string } | undefined;
+    },
+  ) {
+    this.previousSeq = options.after?.seq ?? 0;
+    this.previousHash = options.after?.hash ?? null;
+  }
 
   /** The first problem with this record, or null; stop at the first problem. */
   check(record: HashedRecord & { hash: string }): ChainProblem | null {
-    return this.checkHashed(record.seq, record.proposal_id, record.prev_hash, record.proposal_prev_hash, record.hash, recordHash(record));
+    return this.checkHashed(record.seq, record.proposal_id, record.prev_hash, record.proposal_prev_hash, record.hash, recordHash(record), record);
   }
 
   /** check(), for a caller that computed the record's hash itself. */
@@ -123,6 +166,7 @@ export class ChainChecker {
     proposalPrevHash: string | null,
     storedHash: string,
     computedHash: string,
+    step?: { from_state: string | null; to_state: string; at: string },
   ): ChainProblem | null {
     this.count++;
     if (computedHash !== storedHash) {
@@ -141,7 +185,15 @@ export class ChainChecker {
     } else if (first && this.options.firstPrevHash !== undefined && prevHash !== this.options.firstPrevHash) {
       return { seq, proposalId, problem: 'it does not link to the chain link given before it' };
     }
-    const proposalPrev = this.lastHashByProposal.get(proposalId);
+    let proposalPrev = this.lastHashByProposal.get(proposalId);
+    let lastStep = this.lastStepByProposal.get(proposalId);
+    if (proposalPrev === undefined && this.options.proposalHead) {
+      const head = this.options.proposalHead(proposalId);
+      if (head) {
+        proposalPrev = head.hash;
+        lastStep = { toState: head.to_state, at: head.at };
+      }
+    }
     if (this.options.contiguous || proposalPrev !== undefined) {
       if (proposalPrevHash !== (proposalPrev ?? null)) {
         return {
@@ -150,6 +202,24 @@ export class ChainChecker {
           problem: "it does not link to the proposal's previous record (a record of this proposal is missing)",
         };
       }
+    }
+    if (step) {
+      // The proposal's story must read as one: each step starts where the last one ended, and time moves forward.
+      if (lastStep) {
+        if (step.from_state !== lastStep.toState) {
+          return {
+            seq,
+            proposalId,
+            problem: `it moves the proposal from "${step.from_state}" but its previous record left it in "${lastStep.toState}"`,
+          };
+        }
+        if (step.at < lastStep.at) {
+          return { seq, proposalId, problem: `it is dated ${step.at}, before the proposal's previous record (${lastStep.at})` };
+        }
+      } else if ((this.options.contiguous || proposalPrevHash === null) && step.from_state !== null) {
+        return { seq, proposalId, problem: `it is the proposal's first record but moves it from "${step.from_state}"` };
+      }
+      this.lastStepByProposal.set(proposalId, { toState: step.to_state, at: step.at });
     }
     this.lastHashByProposal.set(proposalId, storedHash);
     this.previousSeq = seq;

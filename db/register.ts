@@ -516,6 +516,8 @@ export type AuditRun = {
   duration_ms: number;
   first_bad_seq: number | null;
   message: string;
+  tree_size: number | null;
+  root_hash: string | null;
 };
 
 export function insertAuditRun(values: {
@@ -526,6 +528,8 @@ export function insertAuditRun(values: {
   durationMs: number;
   firstBadSeq: number | null;
   message: string;
+  /** The Merkle tree head a successful run verified. */
+  head?: { size: number; root: string } | null;
 }): number {
   return insertId(
     qb()
@@ -538,6 +542,8 @@ export function insertAuditRun(values: {
         duration_ms: Math.round(values.durationMs),
         first_bad_seq: values.firstBadSeq,
         message: values.message,
+        tree_size: values.head?.size ?? null,
+        root_hash: values.head?.root ?? null,
       }),
   );
 }
@@ -556,11 +562,27 @@ function auditRunQuery() {
       'a.duration_ms',
       'a.first_bad_seq',
       'a.message',
+      'a.tree_size',
+      'a.root_hash',
     ]);
 }
 
 export function auditRunById(id: number): AuditRun | undefined {
   return first(auditRunQuery().where('a.id', '=', id));
+}
+
+/** The head the last successful run verified: a later run must find the log still holding it. */
+export function lastVerifiedHead(): { size: number; root: string } | undefined {
+  const row = first(
+    qb()
+      .selectFrom('audit_runs')
+      .select(['tree_size', 'root_hash'])
+      .where('ok', '=', 1)
+      .where('tree_size', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(1),
+  );
+  return row && row.tree_size !== null && row.root_hash ? { size: row.tree_size, root: row.root_hash } : undefined;
 }
 
 export function lastAuditRun(): AuditRun | undefined {

@@ -134,6 +134,8 @@ export interface DecisionRecordsTable {
   prev_hash: string;
   proposal_prev_hash: string | null;
   hash: string;
+  /** HMAC of hash under the log's sealing key; not hashed (migration 0070). */
+  seal: string | null;
 }
 export interface StepSubmissionsTable {
   id: Generated<number>;
@@ -258,6 +260,8 @@ export interface AuditRunsTable {
   duration_ms: number;
   first_bad_seq: number | null;
   message: string;
+  tree_size: number | null;
+  root_hash: string | null;
 }
 
 /** FTS5 index of decision records (rowid = seq), filled by a trigger; never written by code. */
@@ -312,7 +316,8 @@ export type Partner = Selectable<PartnersTable>;
 export type NewPartner = Insertable<PartnersTable>;
 export type Proposal = Selectable<ProposalsTable>;
 export type NewProposal = Insertable<ProposalsTable>;
-export type DecisionRecord = Selectable<DecisionRecordsTable>;
+/** A record as the app reads it; the seal is the verifier's business only. */
+export type DecisionRecord = Omit<Selectable<DecisionRecordsTable>, 'seal'> & { seal?: string | null };
 export type Campaign = Selectable<CampaignsTable>;
 export type MouVersion = Selectable<MouVersionsTable>;
 export type AgendaItem = Selectable<AgendaItemsTable>;

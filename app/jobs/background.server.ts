@@ -1,11 +1,12 @@
 // Everything the server runs on a timer, started once at start-up: notification
 // delivery (also what a crash left between commit and delivery), the expiry of
 // approvals past their end date, the scheduled screening, and the search index following the log
-// (docs/decisions/0012-search-index-after-commit.md).
+// (docs/decisions/0012-search-index-after-commit.md), and signed checkpoints of the log.
 import { catchUpSearchIndex } from '../../db/search-index';
 import { expireDueApprovals } from './expiry.server';
 import { startOutboxWorker } from './outbox.server';
 import { refreshDueScreenings } from '../features/review/review.server';
+import { startCheckpointJob } from '../features/register/log-checkpoints.server';
 
 const HOUR_MS = 60 * 60_000;
 const SEARCH_INDEX_INTERVAL_MS = 2_000;
@@ -31,6 +32,9 @@ export type BackgroundJobs = {
 };
 
 export function startBackgroundJobs(): BackgroundJobs {
+  // Signed checkpoints of the log, kept outside the database (docs/verifying-the-log.md); this
+  // throws when the signing key cannot be read or created, and the server must not start then.
+  const checkpoints = startCheckpointJob();
   const outbox = startOutboxWorker();
   const timers = [
     every('Expiry sweep', HOUR_MS, () => expireDueApprovals()),
@@ -42,6 +46,7 @@ export function startBackgroundJobs(): BackgroundJobs {
   return {
     stop: async () => {
       for (const timer of timers) clearInterval(timer);
+      checkpoints.stop();
       await outbox.stop();
     },
   };

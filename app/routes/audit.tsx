@@ -5,6 +5,7 @@ import { proposalReference } from '../features/register/record.server';
 import { Tag } from '../components/forms';
 import { RegisterStyles, formatUtc } from '../features/register/register-entries';
 import { lastAuditRun, recentAuditRuns, runAudit, type AuditRun } from '../features/register/register.server';
+import { checkpointStatus, type CheckpointStatus } from '../features/register/log-checkpoints.server';
 import { requirePermission } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 
@@ -58,6 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     last: last ? runView(last, true) : null,
     recent: recentAuditRuns(20).map((r) => runView(r, false)),
+    checkpoint: checkpointStatus(),
   });
 }
 
@@ -116,8 +118,49 @@ function LastRun({ run }: { run: RunView | null }) {
   );
 }
 
+function Checkpoint({ status }: { status: CheckpointStatus }) {
+  const latest = status.latest;
+  return (
+    <section className="panel" aria-labelledby="checkpoint-heading" data-testid="audit-checkpoint">
+      <h2 id="checkpoint-heading">Signed checkpoint</h2>
+      <p>
+        Cosponsor signs the log’s Merkle tree head with its own key after decisions (at most once a minute) and keeps each signed checkpoint
+        outside the database. Verification fails if the log is shorter than, or differs from, any checkpoint it signed.
+      </p>
+      {latest ? (
+        <dl className="facts">
+          <dt>Records covered</dt>
+          <dd>{latest.size.toLocaleString('en-US')}</dd>
+          <dt>Root hash</dt>
+          <dd>
+            <code>{latest.root}</code>
+          </dd>
+          <dt>Signed</dt>
+          <dd>{latest.time ? <time dateTime={latest.time}>{formatUtc(latest.time, true)}</time> : '—'}</dd>
+          <dt>Signer</dt>
+          <dd>
+            {latest.signer} {latest.verified ? <Tag tone="good">signature valid</Tag> : <Tag tone="bad">not signed by the log’s key</Tag>}
+          </dd>
+          <dt>Checkpoints stored</dt>
+          <dd>{status.count.toLocaleString('en-US')}</dd>
+        </dl>
+      ) : (
+        <p className="muted">No checkpoint has been signed yet.</p>
+      )}
+      <p>
+        Public key (keep a copy elsewhere; also at <a href="/audit/public-key">/audit/public-key</a>):
+      </p>
+      <p>
+        <code data-testid="audit-public-key" style={{ overflowWrap: 'anywhere' }}>
+          {status.publicKey ?? 'not created yet'}
+        </code>
+      </p>
+    </section>
+  );
+}
+
 export default function Audit() {
-  const { last, recent } = useLoaderData<typeof loader>();
+  const { last, recent, checkpoint } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const running = navigation.state !== 'idle' && navigation.formAction === '/audit' && navigation.formMethod === 'POST';
   return (
@@ -127,8 +170,9 @@ export default function Audit() {
         <div>
           <h1>Verify the decision log</h1>
           <p>
-            Recomputes every record’s SHA-256 hash, checks that each links to the one before it, and that every proposal is in the state its
-            last record moved it to.
+            Recomputes every record’s SHA-256 hash and the log’s Merkle tree, checks that each record links to the one before it, that the log
+            still holds every signed checkpoint, that what the pages show matches the records, and that every proposal is in the state its last
+            record moved it to.
           </p>
         </div>
       </div>
@@ -145,6 +189,8 @@ export default function Audit() {
           </p>
         </Form>
       </section>
+
+      <Checkpoint status={checkpoint} />
 
       <section className="panel" aria-labelledby="recent-heading">
         <h2 id="recent-heading">Recent verifications</h2>
@@ -198,11 +244,12 @@ export default function Audit() {
             <strong>Download verifiable bundle (JSON)</strong>.
           </li>
           <li>
-            In a copy of the Cosponsor code, run <code>npm run audit:verify -- --bundle &lt;file&gt;</code>.
+            In a copy of the Cosponsor code, run <code>npm run audit:verify -- --bundle &lt;file&gt; --public-key &lt;key file&gt;</code>, with
+            the public key above saved to a file you obtained independently.
           </li>
           <li>
-            It prints <code>OK n records of &lt;reference&gt;</code> and exits with 0, or names the first broken record and exits with 1. A
-            single changed character in a record breaks its hash.
+            It prints <code>OK n records of &lt;reference&gt;</code> and exits with 0, or says what is wrong and exits with 1. A single
+            changed character breaks a hash; a missing record, a bundle from another instance or one not signed by that key fails too.
           </li>
         </ol>
         <p className="small muted">

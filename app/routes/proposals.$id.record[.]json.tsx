@@ -1,13 +1,14 @@
-import type { LoaderFunctionArgs } from '@remix-run/node';
+import { json, type LoaderFunctionArgs } from '@remix-run/node';
 import { proposalBundle } from '../features/register/record.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 
 // One proposal's decision records with their hashes, as a file anyone can
-// verify offline: npm run audit:verify -- --bundle <file>.
+// verify offline: npm run audit:verify -- --bundle <file> --public-key <key file>.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { proposal } = await requireProposal(request, params.id, 'proposal.view');
   const bundle = proposalBundle(proposal.id);
   if (!bundle) notFound('This proposal');
+  if ('missing' in bundle) return json({ message: bundle.missing }, { status: 409, headers: { 'Cache-Control': 'no-store' } });
   const body = `${JSON.stringify(bundle, null, 2)}\n`;
   // References are letters, digits and hyphens; anything else is replaced so the header stays valid.
   const filename = `${proposal.reference.replace(/[^A-Za-z0-9._-]/g, '_')}-records.json`;

@@ -5,6 +5,7 @@ import * as m0030 from './2026-11-22-0030-outside-services';
 import * as m0050 from './2026-11-22-0050-review-indexes';
 import * as m0060 from './2026-11-22-0060-search-index-after-commit';
 import * as m0070 from './2026-11-28-0070-proposal-creation-token';
+import * as m0080 from './2026-11-28-0080-log-seal-and-audit-head';
 import * as m0100 from './2026-11-28-0100-name-keys-in-every-script';
 
 // Every migration, by name; names sort in the order they must run.
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22-0050-review-indexes': m0050,
   '2026-11-22-0060-search-index-after-commit': m0060,
   '2026-11-28-0070-proposal-creation-token': m0070,
+  '2026-11-28-0080-log-seal-and-audit-head': m0080,
   '2026-11-28-0100-name-keys-in-every-script': m0100,
 };

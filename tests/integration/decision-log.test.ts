@@ -289,7 +289,7 @@ describe('a proposal bundle', () => {
     const row = sqlite()
       .prepare('SELECT proposal_id FROM decision_records GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1')
       .get() as { proposal_id: number };
-    const bundle = exportBundle(row.proposal_id)!;
+    const bundle = exportBundle(row.proposal_id, { signIfNeeded: true }) as Bundle;
     expect(bundle.records.length).toBeGreaterThanOrEqual(5);
     return bundle;
   }
@@ -299,7 +299,10 @@ describe('a proposal bundle', () => {
   it('exports every record of one proposal and verifies offline', () => {
     const bundle = richestBundle();
     expect(bundle.records.map((r) => r.seq)).toEqual(recordsOfProposal(bundle.proposal.id).map((r) => r.seq));
-    expect(verifyBundle(roundTrip(bundle))).toEqual({ ok: true, message: `OK ${bundle.records.length} records of ${bundle.proposal.reference}` });
+    expect(verifyBundle(roundTrip(bundle))).toEqual({
+      ok: true,
+      message: expect.stringMatching(new RegExp(`^OK ${bundle.records.length} records of ${bundle.proposal.reference}, included in the log of \\d+ records signed by `)),
+    });
   });
 
   it('fails when one byte of a rationale changes', () => {
@@ -378,7 +381,7 @@ describe('a proposal bundle', () => {
     const ok = run(good);
     const broken = run(bad);
     fs.rmSync(dir, { recursive: true, force: true });
-    expect(ok.stdout.trim()).toBe(`OK ${bundle.records.length} records of ${bundle.proposal.reference}`);
+    expect(ok.stdout.trim()).toMatch(new RegExp(`^OK ${bundle.records.length} records of ${bundle.proposal.reference}, included in the log`));
     expect(ok.status).toBe(0);
     expect(broken.stdout.trim()).toMatch(new RegExp(`^BROKEN at record ${tampered.records[3]!.seq} `));
     expect(broken.status).toBe(1);

@@ -20,9 +20,20 @@ export function tempDir(prefix: string): string {
 export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
   const base = kind === 'demo' ? process.env.COSPONSOR_TEST_DEMO_DB : process.env.COSPONSOR_TEST_EMPTY_DB;
   if (!base) throw new Error('The test databases were not prepared: run tests through vitest.');
-  const file = path.join(tempDir(`cosponsor-w${process.pid}-`), `${kind}-${++counter}.db`);
+  const dir = tempDir(`cosponsor-w${process.pid}-`);
+  const file = path.join(dir, `${kind}-${++counter}.db`);
   fs.copyFileSync(base, file);
   process.env.DATABASE_PATH = file;
+  // The log's key and checkpoints belong with this database copy, never in the repository's ./data.
+  process.env.CHECKPOINT_DIR = path.join(dir, 'checkpoints');
+  process.env.SIGNING_KEY_FILE = path.join(dir, 'keys', 'log-signing.key');
+  const baseKey = process.env.COSPONSOR_TEST_KEY_FILE;
+  if (baseKey && fs.existsSync(baseKey)) {
+    fs.mkdirSync(path.join(dir, 'keys'), { mode: 0o700 });
+    fs.copyFileSync(baseKey, process.env.SIGNING_KEY_FILE);
+    fs.chmodSync(process.env.SIGNING_KEY_FILE, 0o600);
+    fs.copyFileSync(baseKey.replace(/\.key$/, '.pub'), process.env.SIGNING_KEY_FILE.replace(/\.key$/, '.pub'));
+  }
   return useDatabase(file);
 }
 

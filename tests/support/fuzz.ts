@@ -140,12 +140,9 @@ export function malformedPost(rnd: Random, pattern: string): MalformedPost {
 
 /**
  * Tables a refused post may still write to. login_attempts: a failed sign-in is
- * counted for throttling, by design. mou_views: the review dossier's loader notes
- * which MOU version a staff member has seen, on every render of the page, also
- * the re-render after a refused post (a write in a loader: drop this exception
- * once loaders no longer write).
+ * counted for throttling, by design.
  */
-const MAY_WRITE_WHEN_REFUSED = new Set(['login_attempts', 'mou_views']);
+const MAY_WRITE_WHEN_REFUSED = new Set(['login_attempts']);
 
 export function countRows(): Record<string, number> {
   const tables = getDb().sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {

@@ -12,6 +12,9 @@ export default async function setup() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-test-'));
   const emptyBase = path.join(dir, 'empty.db');
   const demoBase = path.join(dir, 'demo.db');
+  // The demo records are sealed with this key; each test's database copy gets a copy of it.
+  process.env.SIGNING_KEY_FILE = path.join(dir, 'keys', 'log-signing.key');
+  process.env.CHECKPOINT_DIR = path.join(dir, 'checkpoints');
 
   useDatabase(emptyBase);
   await migrateToLatest(getDb());
@@ -27,5 +30,6 @@ export default async function setup() {
 
   process.env.COSPONSOR_TEST_EMPTY_DB = emptyBase;
   process.env.COSPONSOR_TEST_DEMO_DB = demoBase;
+  process.env.COSPONSOR_TEST_KEY_FILE = process.env.SIGNING_KEY_FILE;
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -7,6 +7,7 @@ import {
   auditRunById,
   eachDecisionBatch,
   lastAuditRun as lastAuditRunRow,
+  lastVerifiedHead,
   partnerHistory,
   recentAuditRuns,
   registerFilterChoices,
@@ -328,7 +329,7 @@ export function runAudit(userId: number | null): Promise<AuditRun> {
 
 async function runAuditNow(userId: number | null): Promise<AuditRun> {
   const at = nowIso();
-  const result = await verifyInChildProcess();
+  const result = await verifyInChildProcess(lastVerifiedHead());
   const runId = insertAuditRun({
     userId,
     at,
@@ -338,16 +339,18 @@ async function runAuditNow(userId: number | null): Promise<AuditRun> {
     // seq 0 means "no record at all" (a proposal without one): there is no bad seq to name.
     firstBadSeq: result.ok ? null : result.problem.seq || null,
     message: formatVerifyResult(result),
+    head: result.ok ? (result.head ?? null) : null,
   });
   return auditRunById(runId)!;
 }
 
-function verifyInChildProcess(): Promise<VerifyResult> {
+function verifyInChildProcess(expectHead?: { size: number; root: string }): Promise<VerifyResult> {
   const script = path.resolve('scripts/audit-verify.ts');
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', script, '--json'],
+      // A head verified before must still be there: a shortened or rewritten log is flagged.
+      ['--import', 'tsx', script, '--json', ...(expectHead ? ['--expect-head', `${expectHead.size}:${expectHead.root}`] : [])],
       { env: { ...process.env, DATABASE_PATH: getDb().path }, maxBuffer: 1 << 20, timeout: 10 * 60_000 },
       (error, stdout, stderr) => {
         const line = stdout.trim().split('\n').pop() ?? '';

@@ -29,7 +29,7 @@ import {
   replaceAgendaItems,
   replaceRiskItems,
 } from '../../../db/proposals';
-import { canonicalJson } from '../../../db/record-hash';
+import { canonicalJson, hashOfText } from '../../../db/record-hash';
 import type { DecisionRecord, Proposal } from '../../../db/schema';
 import { commandSchema, fieldErrorsOf, type Command } from './payloads.server';
 import { actionOf, can, isDecided, isInReview, OVERRIDABLE_OUTCOMES, roleFor, type ActingUser } from '../../../workflows/policy';
@@ -137,6 +137,10 @@ function decideOrThrow(args: {
     eventDate: proposal.event_date,
     version: proposal.version,
   };
+  const workflow = JSON.stringify(next.persisted);
+  // The snapshot holds the proposer and the last changer (four-eyes): its hash
+  // goes into the record, so an edited snapshot no longer verifies.
+  const workflowSha256 = hashOfText(workflow);
   const drafts: RecordDraft[] = next.records.map((r: TransitionRecord, index: number) => {
     // The event's own record (even a system one, like EXPIRE) carries the command and
     // its rationale; the records after it are the rules' consequences.
@@ -153,7 +157,7 @@ function decideOrThrow(args: {
       actorRole: r.bySystem ? 'system' : role,
       rationale: main ? prepared.rationale : (r.rule ?? ''),
       inputs: canonicalJson(
-        main ? { command, judged: prepared.judged, proposal: proposalFacts } : { rule: r.rule, proposal: proposalFacts },
+        main ? { command, judged: prepared.judged, proposal: proposalFacts, workflowSha256 } : { rule: r.rule, proposal: proposalFacts },
       ),
       configVersions,
       fromState: r.from,
@@ -169,7 +173,7 @@ function decideOrThrow(args: {
       args.expectedVersion,
       {
         state,
-        workflow: JSON.stringify(next.persisted),
+        workflow,
         recommend_reject: context.recommendReject.length > 0 ? 1 : 0,
         perception_required: context.perceptionRequired ? 1 : 0,
         returned_to: context.returnedTo,
@@ -484,13 +488,14 @@ export function createProposal(actor: ActingUser, input: NewProposalInput, optio
   if (!partner) throw invalid('Choose a partner.', { partnerId: ['Unknown partner.'] });
   const config = activeConfig();
   const at = nowIso();
+  const workflow = JSON.stringify(initialVetting(actor.id));
   return transaction(() => {
     const previous = latestProposalForPartner(input.partnerId);
     const created = insertProposal({
       ...input,
       chapterId: actor.chapterId!,
       proposerId: actor.id,
-      workflow: JSON.stringify(initialVetting(actor.id)),
+      workflow,
       previousProposalId: previous?.id ?? null,
       createdAt: at,
       creationToken: options.creationToken ?? null,
@@ -511,6 +516,7 @@ export function createProposal(actor: ActingUser, input: NewProposalInput, optio
           inputs: canonicalJson({
             proposal: { reference: created.reference, ...input, partnerName: partner.name },
             previousProposalId: previous?.id ?? null,
+            workflowSha256: hashOfText(workflow),
           }),
           configVersions: canonicalJson(config.versions),
           fromState: null,

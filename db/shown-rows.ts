@@ -1,0 +1,285 @@
+import type SQLite from 'better-sqlite3';
+import { normalizePartnerName } from '../workflows/partner-names';
+import { canonicalJson } from './record-hash';
+import type { ChainProblem } from './record-hash';
+
+// What the pages, the MOU print and the .docx show of a decided step lives in
+// ordinary tables (step_submissions, agenda_items, risk_items, mou_versions);
+// the record of the decision holds a snapshot of the same content in its
+// hashed inputs. Each row is checked against that snapshot, so a row edited in
+// the file is found and named even though its table has no hash of its own.
+
+type SubmissionRow = {
+  id: number;
+  proposal_id: number;
+  step: string;
+  data: string;
+  result: string;
+  outcome: string;
+  config_versions: string;
+  submitted_by: number;
+  submitted_at: string;
+  decision_seq: number;
+  r_seq: number | null;
+  r_proposal_id: number | null;
+  r_inputs: string | null;
+  r_actor_id: number | null;
+  r_at: string | null;
+  r_config_versions: string | null;
+};
+
+type Snapshot = {
+  command?: { type?: string; input?: { items?: unknown[] }; reason?: string; itemId?: number; classification?: string; positionKey?: string | null };
+  judged?: { result?: { outcome?: string; items?: Record<string, unknown>[] }; mouVersion?: number; sections?: unknown; removedConditions?: unknown };
+};
+
+const STEP_OF_COMMAND: Record<string, string> = {
+  SUBMIT_VALUES: 'values',
+  SUBMIT_AGENDA: 'agenda',
+  SUBMIT_RISK: 'risk',
+  SUBMIT_PERCEPTION: 'perception',
+  SUBMIT_MOU: 'mou',
+  MOU_NOT_NEEDED: 'mou',
+};
+
+const same = (storedJson: string, expected: unknown): boolean => {
+  try {
+    return canonicalJson(JSON.parse(storedJson)) === canonicalJson(expected);
+  } catch {
+    return false;
+  }
+};
+
+/** What a submission row must hold, given the record of its decision. */
+function expectedSubmission(snapshot: Snapshot): { step: string; data: unknown; result: unknown; outcome: unknown } | null {
+  const type = snapshot.command?.type ?? '';
+  const step = STEP_OF_COMMAND[type];
+  if (!step) return null;
+  if (type === 'SUBMIT_MOU') {
+    const v = { mouVersion: snapshot.judged?.mouVersion };
+    return { step, data: v, result: v, outcome: 'drafted' };
+  }
+  if (type === 'MOU_NOT_NEEDED') {
+    return { step, data: { notNeeded: snapshot.command?.reason }, result: { notNeeded: true }, outcome: 'mou_not_needed' };
+  }
+  return { step, data: snapshot.command?.input, result: snapshot.judged?.result, outcome: snapshot.judged?.result?.outcome };
+}
+
+/** The first row shown on a page that differs from its record, for decisions after fromSeq. */
+export function checkShownRows(sqlite: SQLite.Database, fromSeq: number): ChainProblem | null {
+  const submissions = sqlite
+    .prepare(
+      `SELECT s.*, r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.actor_id AS r_actor_id, r.at AS r_at,
+              r.config_versions AS r_config_versions
+         FROM step_submissions s LEFT JOIN decision_records r ON r.seq = s.decision_seq
+        WHERE s.decision_seq > ? ORDER BY s.id`,
+    )
+    .all(fromSeq) as SubmissionRow[];
+  const snapshots = new Map<number, { row: SubmissionRow; snapshot: Snapshot }>();
+  for (const s of submissions) {
+    const named = (what: string): ChainProblem => ({
+      seq: s.decision_seq,
+      proposalId: s.proposal_id,
+      problem: `the ${s.step} step shown on the proposal (submission ${s.id}) ${what}`,
+    });
+    if (s.r_seq === null || s.r_proposal_id !== s.proposal_id) return named('has no record of its decision');
+    let snapshot: Snapshot;
+    try {
+      snapshot = JSON.parse(s.r_inputs!) as Snapshot;
+    } catch {
+      return named('cites a record whose inputs are not readable');
+    }
+    const expected = expectedSubmission(snapshot);
+    if (!expected || expected.step !== s.step) return named(`cites record ${s.decision_seq}, which is not the submission of that step`);
+    const differs: string[] = [];
+    if (!same(s.data, expected.data)) differs.push('the answers');
+    if (!same(s.result, expected.result)) differs.push('the result');
+    if (s.outcome !== expected.outcome) differs.push('the outcome');
+    if (s.config_versions !== s.r_config_versions) differs.push('the configuration versions');
+    if (s.submitted_by !== s.r_actor_id) differs.push('who submitted it');
+    if (s.submitted_at !== s.r_at) differs.push('when');
+    if (differs.length > 0) return named(`differs from what record ${s.decision_seq} holds (${differs.join(', ')})`);
+    snapshots.set(s.id, { row: s, snapshot });
+    if (snapshot.command?.type === 'SUBMIT_MOU') {
+      const mou = sqlite
+        .prepare('SELECT sections, removed_conditions FROM mou_versions WHERE proposal_id = ? AND version = ?')
+        .get(s.proposal_id, snapshot.judged?.mouVersion) as { sections: string; removed_conditions: string } | undefined;
+      if (!mou) return named(`cites MOU version ${snapshot.judged?.mouVersion}, which is missing`);
+      if (!same(mou.sections, snapshot.judged?.sections) || !same(mou.removed_conditions, snapshot.judged?.removedConditions ?? [])) {
+        return {
+          seq: s.decision_seq,
+          proposalId: s.proposal_id,
+          problem: `the text of MOU version ${snapshot.judged?.mouVersion} differs from what record ${s.decision_seq} holds`,
+        };
+      }
+    }
+  }
+  return checkAgendaItems(sqlite, fromSeq, snapshots) ?? checkRiskItems(sqlite, fromSeq, snapshots) ?? checkCurrentRows(sqlite);
+}
+
+type AgendaRow = {
+  id: number;
+  proposal_id: number;
+  submission_id: number;
+  position: number;
+  text: string;
+  normalized_text: string;
+  scope: string;
+  classification: string;
+  position_key: string | null;
+  positions_version: number;
+  classified_by: number | null;
+  classified_at: string | null;
+};
+
+type Snapshots = Map<number, { row: SubmissionRow; snapshot: Snapshot }>;
+
+function rowsBySubmission<T extends { submission_id: number; proposal_id: number; id: number }>(
+  sqlite: SQLite.Database,
+  table: 'agenda_items' | 'risk_items',
+  fromSeq: number,
+): { groups: Map<number, T[]>; orphan: T | undefined } {
+  const rows = sqlite
+    .prepare(
+      `SELECT t.*, s.id AS s_id, s.proposal_id AS s_proposal_id, s.decision_seq AS s_seq FROM ${table} t
+         LEFT JOIN step_submissions s ON s.id = t.submission_id
+        WHERE s.id IS NULL OR s.decision_seq > ? ORDER BY t.submission_id, t.position, t.id`,
+    )
+    .all(fromSeq) as (T & { s_id: number | null; s_proposal_id: number | null })[];
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    if (row.s_id === null || row.s_proposal_id !== row.proposal_id) return { groups, orphan: row };
+    const list = groups.get(row.submission_id) ?? [];
+    list.push(row);
+    groups.set(row.submission_id, list);
+  }
+  return { groups, orphan: undefined };
+}
+
+function checkAgendaItems(sqlite: SQLite.Database, fromSeq: number, snapshots: Snapshots): ChainProblem | null {
+  const { groups, orphan } = rowsBySubmission<AgendaRow>(sqlite, 'agenda_items', fromSeq);
+  if (orphan) return { seq: 0, proposalId: orphan.proposal_id, problem: `agenda item ${orphan.id} belongs to no submitted agenda of this proposal` };
+  const classifyRecords = sqlite.prepare('SELECT seq, inputs, actor_id, at, config_versions FROM decision_records WHERE proposal_id = ? AND seq > ? ORDER BY seq');
+  for (const [submissionId, rows] of groups) {
+    const entry = snapshots.get(submissionId);
+    const seq = entry?.row.decision_seq ?? 0;
+    const proposalId = rows[0]!.proposal_id;
+    const items = (entry?.snapshot.command?.input?.items ?? []) as { text: string; scope: string; classification: string; positionKey?: string | null }[];
+    const named = (what: string): ChainProblem => ({ seq, proposalId, problem: `the agenda shown on the proposal ${what}` });
+    if (!entry || entry.row.step !== 'agenda') return named(`cites submission ${submissionId}, which is not an agenda submission`);
+    if (rows.length !== items.length) return named(`has ${rows.length} items but record ${seq} holds ${items.length}`);
+    const positionsVersion = JSON.parse(entry.row.r_config_versions ?? '{}').positions as number;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const item = items[i]!;
+      if (row.position !== i || row.text !== item.text || row.normalized_text !== normalizePartnerName(item.text) || row.scope !== item.scope) {
+        return named(`has item ${row.id} ("${row.text}") where record ${seq} holds "${item.text}"`);
+      }
+      let expected = { classification: item.classification, position_key: item.positionKey ?? null, positions_version: positionsVersion, classified_by: null as number | null, classified_at: null as string | null };
+      let by = seq;
+      const matches = () =>
+        row.classification === expected.classification &&
+        row.position_key === expected.position_key &&
+        row.positions_version === expected.positions_version &&
+        row.classified_by === expected.classified_by &&
+        row.classified_at === expected.classified_at;
+      if (!matches()) {
+        // Staff may have classified the item since: the last such record rules.
+        for (const r of classifyRecords.all(proposalId, seq) as { seq: number; inputs: string; actor_id: number | null; at: string; config_versions: string }[]) {
+          if (!r.inputs.includes('"CLASSIFY_AGENDA_ITEM"')) continue;
+          const command = (JSON.parse(r.inputs) as Snapshot).command;
+          if (command?.type !== 'CLASSIFY_AGENDA_ITEM' || command.itemId !== row.id) continue;
+          expected = {
+            classification: command.classification!,
+            position_key: command.positionKey ?? null,
+            positions_version: JSON.parse(r.config_versions).positions as number,
+            classified_by: r.actor_id,
+            classified_at: r.at,
+          };
+          by = r.seq;
+        }
+        if (!matches()) return named(`classifies item ${row.id} ("${row.text}") otherwise than record ${by} says`);
+      }
+    }
+  }
+  return null;
+}
+
+type RiskRow = {
+  id: number;
+  proposal_id: number;
+  submission_id: number;
+  position: number;
+  kind: string;
+  category: string;
+  description: string;
+  likelihood: number;
+  impact: number;
+  mitigation: string | null;
+  residual_likelihood: number | null;
+  residual_impact: number | null;
+  score: number;
+  band: string;
+  residual_score: number | null;
+  residual_band: string | null;
+};
+
+const RISK_FIELDS: [keyof RiskRow, string][] = [
+  ['kind', 'kind'],
+  ['category', 'category'],
+  ['description', 'description'],
+  ['likelihood', 'likelihood'],
+  ['impact', 'impact'],
+  ['mitigation', 'mitigation'],
+  ['residual_likelihood', 'residualLikelihood'],
+  ['residual_impact', 'residualImpact'],
+  ['score', 'score'],
+  ['band', 'band'],
+  ['residual_score', 'residualScore'],
+  ['residual_band', 'residualBand'],
+];
+
+function checkRiskItems(sqlite: SQLite.Database, fromSeq: number, snapshots: Snapshots): ChainProblem | null {
+  const { groups, orphan } = rowsBySubmission<RiskRow>(sqlite, 'risk_items', fromSeq);
+  if (orphan) return { seq: 0, proposalId: orphan.proposal_id, problem: `risk item ${orphan.id} belongs to no submitted risk register of this proposal` };
+  for (const [submissionId, rows] of groups) {
+    const entry = snapshots.get(submissionId);
+    const seq = entry?.row.decision_seq ?? 0;
+    const proposalId = rows[0]!.proposal_id;
+    const named = (what: string): ChainProblem => ({ seq, proposalId, problem: `the risk register shown on the proposal ${what}` });
+    if (!entry || entry.row.step !== 'risk') return named(`cites submission ${submissionId}, which is not a risk submission`);
+    const items = entry.snapshot.judged?.result?.items ?? [];
+    if (rows.length !== items.length) return named(`has ${rows.length} items but record ${seq} holds ${items.length}`);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const item = items[i]!;
+      const wrong = RISK_FIELDS.find(([column, key]) => row[column] !== (item[key] ?? null));
+      if (row.position !== i || wrong) return named(`has item ${row.id} ("${row.description}") differing from record ${seq} (${wrong?.[0] ?? 'position'})`);
+    }
+  }
+  return null;
+}
+
+/** The items a page shows are those of the proposal's latest submission of the step, and only those. */
+function checkCurrentRows(sqlite: SQLite.Database): ChainProblem | null {
+  for (const [table, step] of [
+    ['agenda_items', 'agenda'],
+    ['risk_items', 'risk'],
+  ] as const) {
+    const wrong = sqlite
+      .prepare(
+        `SELECT t.id, t.proposal_id, t.current FROM ${table} t
+          WHERE t.current != (t.submission_id = (SELECT max(s.id) FROM step_submissions s WHERE s.proposal_id = t.proposal_id AND s.step = ?))
+          LIMIT 1`,
+      )
+      .get(step) as { id: number; proposal_id: number; current: number } | undefined;
+    if (wrong) {
+      return {
+        seq: 0,
+        proposalId: wrong.proposal_id,
+        problem: `${step} item ${wrong.id} is ${wrong.current ? 'shown although it belongs to an earlier submission' : 'hidden although it belongs to the latest submission'}`,
+      };
+    }
+  }
+  return null;
+}

@@ -1,0 +1,400 @@
+import fs from 'node:fs';
+import type SQLite from 'better-sqlite3';
+import {
+  authenticateTreeState,
+  loadSigner,
+  logConfig,
+  publicKeyFileOf,
+  readCheckpoints,
+  readTreeState,
+  readVerifierKeys,
+  sealKey,
+  sealOf,
+  type LogConfig,
+  treeStateOf,
+  type StoredCheckpoint,
+  type TreeState,
+} from './checkpoints';
+import { getDb } from './connection';
+import { CompactRange } from './merkle';
+import { ChainChecker, HASH_VERSION, HASHED_FIELDS, hashOfText, recordLeaf, type ChainProblem } from './record-hash';
+import type { NoteVerifier } from './signed-note';
+import { checkShownRows } from './shown-rows';
+
+// Verifies the decision log: the hash chain, the Merkle tree against every
+// signed checkpoint kept outside the database, the rows the pages show against
+// the records, and each proposal's state and workflow snapshot.
+
+export type LogProblem = ChainProblem & { checkpoint?: string };
+
+export type Head = { size: number; root: string };
+
+export type CheckpointSummary = { file: string; size: number; root: string; time: string | null; signer: string };
+
+type VerifyFacts = {
+  count: number;
+  durationMs: number;
+  /** The tree over every record read: size and base64 root. */
+  head?: Head;
+  /** Signed checkpoints the log was found consistent with, and the newest. */
+  checkpoints?: { verified: number; latest: CheckpointSummary | null };
+  /** Set when only the records after this checkpoint size were read. */
+  incrementalFrom?: number;
+  /** The tree's state at the head, for the next checkpoint (not printed). */
+  tree?: TreeState;
+  /** With collectLeaves: the leaf hashes read, from tree index `from` on (not printed). */
+  leaves?: { from: number; data: Buffer };
+};
+
+export type VerifyResult = (VerifyFacts & { ok: true }) | (VerifyFacts & { ok: false; problem: LogProblem });
+
+export type VerifyOptions = {
+  /** Public keys to check checkpoints with; by default the log's own key. */
+  trustedKeys?: NoteVerifier[];
+  /** Start from the newest checkpoint and read only what was added since. */
+  incremental?: boolean;
+  /** A head verified before (by /audit): the log must still hold it. */
+  expectHead?: Head;
+  /**
+   * Check the seal of every record no checkpoint covers yet (needs the
+   * signing key file; by default on when it is present).
+   */
+  checkSeals?: boolean;
+  /** Return the leaf hashes read (the checkpoint job keeps them for bundle proofs). */
+  collectLeaves?: boolean;
+  config?: LogConfig;
+};
+
+/** The log's own public key(s): the .pub file beside the key, else the key itself. */
+export function defaultTrustedKeys(config: LogConfig = logConfig()): NoteVerifier[] {
+  try {
+    return readVerifierKeys(publicKeyFileOf(config));
+  } catch {
+    try {
+      return [loadSigner(config, false)];
+    } catch {
+      return [];
+    }
+  }
+}
+
+const summary = (c: StoredCheckpoint): CheckpointSummary => ({
+  file: c.file,
+  size: c.size,
+  root: c.root.toString('base64'),
+  time: c.time,
+  signer: c.signedBy.map((k) => k.verifierKey).join(', '),
+});
+
+const COLUMN = Object.fromEntries(HASHED_FIELDS.map((field, i) => [field, i + 1])) as Record<(typeof HASHED_FIELDS)[number], number>;
+// canonicalJson sorts keys, so the digest, when present, closes the inputs text.
+const DIGEST_TAIL = '"workflowSha256":"'.length + 64 + 2;
+const WORKFLOW_DIGEST = /^"workflowSha256":"([0-9a-f]{64})"\}$/;
+function workflowDigestIn(inputs: string): string | undefined {
+  if (inputs.length < DIGEST_TAIL || inputs.charCodeAt(inputs.length - 2) !== 34) return undefined;
+  return WORKFLOW_DIGEST.exec(inputs.slice(-DIGEST_TAIL))?.[1];
+}
+
+export function verifyLogWithCheckpoints(options: VerifyOptions = {}): VerifyResult {
+  const started = performance.now();
+  const config = options.config ?? logConfig();
+  const trusted = options.trustedKeys ?? defaultTrustedKeys(config);
+  const { checkpoints, problems } = readCheckpoints(trusted, config, { newestOnly: options.incremental === true });
+  const sqlite = getDb().sqlite;
+  // One read transaction: records, rows and states come from one snapshot.
+  const result = sqlite.transaction(() => scan(sqlite, config, checkpoints, options))();
+  const durationMs = Math.round((performance.now() - started) * 10) / 10;
+  const latest = checkpoints.reduce<StoredCheckpoint | null>((a, c) => (!a || c.size >= a.size ? c : a), null);
+  const { checkpointsChecked, ...rest } = result;
+  const out: VerifyResult = {
+    ...rest,
+    durationMs,
+    checkpoints: { verified: result.ok ? checkpointsChecked : 0, latest: latest ? summary(latest) : null },
+  };
+  if (out.ok && problems.length > 0) {
+    // A file in the store that does not verify is itself a sign of tampering.
+    const first = problems[0]!;
+    return { ...out, ok: false, problem: { seq: 0, proposalId: 0, checkpoint: first.file, problem: first.problem } };
+  }
+  return out;
+}
+
+type ScanResult = (
+  | (Omit<VerifyFacts, 'durationMs' | 'checkpoints'> & { ok: true })
+  | (Omit<VerifyFacts, 'durationMs' | 'checkpoints'> & { ok: false; problem: LogProblem })
+) & { checkpointsChecked: number };
+
+function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredCheckpoint[], options: VerifyOptions): ScanResult {
+  const targets = [...checkpoints].sort((a, b) => a.size - b.size);
+  let range = new CompactRange();
+  let checker = new ChainChecker({ contiguous: true });
+  let fromSeq = 0;
+
+  if (options.incremental) {
+    const start = incrementalStart(sqlite, config, targets);
+    if ('problem' in start) return { ok: false, count: 0, problem: start.problem, checkpointsChecked: 0 };
+    if (start.range) {
+      range = start.range;
+      fromSeq = range.size;
+      const lookup = sqlite.prepare('SELECT hash, to_state, at FROM decision_records WHERE proposal_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
+      checker = new ChainChecker({
+        contiguous: true,
+        after: start.after,
+        proposalHead: (proposalId) => lookup.get(proposalId, fromSeq) as { hash: string; to_state: string; at: string } | undefined,
+      });
+    }
+  }
+
+  const pending = targets.filter((c) => c.size > fromSeq);
+  const expect = options.expectHead && options.expectHead.size > fromSeq ? options.expectHead : null;
+  let checkedCount = targets.length - pending.length;
+  let lastGood: StoredCheckpoint | null = null;
+  const rows = sqlite
+    .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq > ? ORDER BY seq`)
+    .raw()
+    .iterate(HASH_VERSION, fromSeq) as Iterable<unknown[]>;
+  let lastLeaf: Buffer | null = null;
+  let peaksBefore: Buffer[] = [];
+  let leaves: Buffer | null = options.collectLeaves ? Buffer.alloc(32 * 1024) : null;
+  let leafCount = 0;
+  const lastOfProposal = new Map<number, unknown[]>();
+  const workflowDigest = new Map<number, string>();
+  const creator = new Map<number, number | null>();
+  const checkRoot = (): LogProblem | null => {
+    const size = range.size;
+    if (pending.length === 0 && !(expect && expect.size === size)) return null;
+    if (pending[0]?.size !== size && expect?.size !== size) return null;
+    const root = range.root();
+    while (pending.length > 0 && pending[0]!.size === size) {
+      const c = pending.shift()!;
+      if (!root.equals(c.root)) return divergence(c, lastGood);
+      checkedCount++;
+      lastGood = c;
+    }
+    if (expect && expect.size === size && root.toString('base64') !== expect.root) {
+      return {
+        seq: size,
+        proposalId: 0,
+        problem: `the first ${size} records differ from the log verified before (records were rewritten, inserted or removed, or the database was replaced)`,
+      };
+    }
+    return null;
+  };
+
+  for (const row of rows) {
+    const stored = row.pop() as string;
+    const text = JSON.stringify(row);
+    const proposalId = row[COLUMN.proposal_id] as number;
+    const seq = row[COLUMN.seq] as number;
+    const computed = hashOfText(text);
+    const problem = checker.checkHashed(
+      seq,
+      proposalId,
+      row[COLUMN.prev_hash] as string,
+      row[COLUMN.proposal_prev_hash] as string | null,
+      stored,
+      computed,
+      { from_state: row[COLUMN.from_state] as string | null, to_state: row[COLUMN.to_state] as string, at: row[COLUMN.at] as string },
+    );
+    if (problem) return { ok: false, count: checker.count, problem, checkpointsChecked: checkedCount };
+    lastLeaf = recordLeaf(computed);
+    if (leaves) {
+      if ((leafCount + 1) * 32 > leaves.length) {
+        const grown = Buffer.alloc(Math.max(32 * 1024, leaves.length * 2));
+        leaves.copy(grown);
+        leaves = grown;
+      }
+      lastLeaf.copy(leaves, leafCount * 32);
+      leafCount++;
+    }
+    peaksBefore = range.peaks.slice();
+    range.append(lastLeaf);
+    const rootProblem = checkRoot();
+    if (rootProblem) return { ok: false, count: checker.count, problem: rootProblem, checkpointsChecked: checkedCount };
+    lastOfProposal.set(proposalId, row);
+    const digest = workflowDigestIn(row[COLUMN.inputs] as string);
+    if (digest) workflowDigest.set(proposalId, digest);
+    if (row[COLUMN.from_state] === null) creator.set(proposalId, row[COLUMN.actor_id] as number | null);
+  }
+  const count = checker.count;
+  const head: Head = { size: range.size, root: range.root().toString('base64') };
+  if (range.size === 0 && pending.length === 0) {
+    const rootProblem = checkRoot();
+    if (rootProblem) return { ok: false, count, head, problem: rootProblem, checkpointsChecked: checkedCount };
+  }
+  if (pending.length > 0) {
+    const c = pending[pending.length - 1]!;
+    return {
+      ok: false,
+      count,
+      head,
+      checkpointsChecked: checkedCount,
+      problem: {
+        seq: range.size + 1,
+        proposalId: 0,
+        checkpoint: c.file,
+        problem: `the log holds ${range.size} records but checkpoint ${c.file} signed ${c.size}${c.time ? ` on ${c.time}` : ''}: records were removed`,
+      },
+    };
+  }
+  if (expect && expect.size > range.size) {
+    return {
+      ok: false,
+      count,
+      head,
+      checkpointsChecked: checkedCount,
+      problem: { seq: range.size + 1, proposalId: 0, problem: `the log holds ${range.size} records but ${expect.size} were verified before: records were removed` },
+    };
+  }
+
+  const sealFrom = Math.max(fromSeq, targets.length > 0 ? targets[targets.length - 1]!.size : 0);
+  const checkSeals = options.checkSeals ?? fs.existsSync(config.signingKeyFile);
+  if (checkSeals && sealFrom < range.size) {
+    const key = sealKey(config);
+    const tail = sqlite.prepare('SELECT seq, proposal_id, hash, seal FROM decision_records WHERE seq > ? ORDER BY seq').iterate(sealFrom) as Iterable<{
+      seq: number;
+      proposal_id: number;
+      hash: string;
+      seal: string | null;
+    }>;
+    for (const r of tail) {
+      if (r.seal !== sealOf(key, r.hash)) {
+        return {
+          ok: false,
+          count,
+          head,
+          checkpointsChecked: checkedCount,
+          problem: {
+            seq: r.seq,
+            proposalId: r.proposal_id,
+            problem: 'it carries no valid seal: Cosponsor did not write it (it was inserted into the database file directly)',
+          },
+        };
+      }
+    }
+  }
+
+  const stateProblem = checkProposals(sqlite, lastOfProposal, workflowDigest, creator, fromSeq > 0);
+  if (stateProblem) return { ok: false, count, head, problem: stateProblem, checkpointsChecked: checkedCount };
+  const shown = checkShownRows(sqlite, fromSeq);
+  if (shown) return { ok: false, count, head, problem: shown, checkpointsChecked: checkedCount };
+  // The state at the head: the range before the last leaf, and that leaf.
+  const tree =
+    lastLeaf !== null
+      ? treeStateOf(new CompactRange(range.size - 1, peaksBefore), lastLeaf)
+      : fromSeq > 0
+        ? undefined
+        : treeStateOf(new CompactRange(), null);
+  return {
+    ok: true,
+    count,
+    head,
+    checkpointsChecked: checkedCount,
+    ...(tree ? { tree } : {}),
+    ...(leaves ? { leaves: { from: fromSeq, data: leaves.subarray(0, leafCount * 32) } } : {}),
+    ...(options.incremental && fromSeq > 0 ? { incrementalFrom: fromSeq } : {}),
+  };
+}
+
+function divergence(c: StoredCheckpoint, lastGood: StoredCheckpoint | null): LogProblem {
+  const where = lastGood ? `records ${lastGood.size + 1} to ${c.size}` : `the first ${c.size} records`;
+  return {
+    seq: lastGood ? lastGood.size + 1 : 1,
+    proposalId: 0,
+    checkpoint: c.file,
+    problem: `${where} are not the ones checkpoint ${c.file} signed${c.time ? ` on ${c.time}` : ''} (records were rewritten, inserted or removed, or the database was replaced)`,
+  };
+}
+
+/**
+ * Where an incremental verification starts: the newest checkpoint whose
+ * stored tree state matches its signed root, and the last record it signed,
+ * re-read from the database and matched against the signed leaf.
+ */
+function incrementalStart(
+  sqlite: SQLite.Database,
+  config: LogConfig,
+  targets: StoredCheckpoint[],
+): { range: CompactRange | null; after?: { seq: number; hash: string } } | { problem: LogProblem } {
+  for (let i = targets.length - 1; i >= 0; i--) {
+    const c = targets[i]!;
+    const state = readTreeState(config, c.file);
+    const authentic = state && authenticateTreeState(state, c);
+    if (!authentic || !authentic.lastLeaf) continue;
+    const row = sqlite
+      .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq = ?`)
+      .raw()
+      .get(HASH_VERSION, c.size) as unknown[] | undefined;
+    const stored = row?.pop() as string | undefined;
+    const computed = row ? hashOfText(JSON.stringify(row)) : '';
+    if (!row || computed !== stored || !recordLeaf(computed).equals(authentic.lastLeaf)) {
+      return {
+        problem: {
+          seq: c.size,
+          proposalId: (row?.[COLUMN.proposal_id] as number) ?? 0,
+          checkpoint: c.file,
+          problem: `record ${c.size} is not the one checkpoint ${c.file} signed as the last (the log was rewritten or shortened)`,
+        },
+      };
+    }
+    return { range: authentic.range, after: { seq: c.size, hash: stored! } };
+  }
+  return { range: null };
+}
+
+type ProposalRow = { id: number; state: string; workflow: string; proposer_id: number; last_changed_by: number | null };
+
+function checkProposals(
+  sqlite: SQLite.Database,
+  lastOfProposal: Map<number, unknown[]>,
+  workflowDigest: Map<number, string>,
+  creator: Map<number, number | null>,
+  onlySeen: boolean,
+): LogProblem | null {
+  const select = 'SELECT id, state, workflow, proposer_id, last_changed_by FROM proposals';
+  const proposals: ProposalRow[] = onlySeen
+    ? [...lastOfProposal.keys()].map((id) => sqlite.prepare(`${select} WHERE id = ?`).get(id) as ProposalRow).filter(Boolean)
+    : (sqlite.prepare(`${select} ORDER BY id`).all() as ProposalRow[]);
+  for (const proposal of proposals) {
+    const last = lastOfProposal.get(proposal.id);
+    if (!last) return { seq: 0, proposalId: proposal.id, problem: 'the proposal has no decision record at all' };
+    const toState = last[COLUMN.to_state] as string;
+    const seq = last[COLUMN.seq] as number;
+    if (toState !== proposal.state) {
+      return { seq, proposalId: proposal.id, problem: `the proposal is in state "${proposal.state}" but its last record moved it to "${toState}"` };
+    }
+    const digest = workflowDigest.get(proposal.id);
+    // Records written before the digest existed carry none: nothing to compare.
+    if (digest !== undefined && digest !== hashOfText(proposal.workflow)) {
+      return {
+        seq,
+        proposalId: proposal.id,
+        problem: "the proposal's workflow snapshot (its proposer, last changer and step state) is not the one its records hold",
+      };
+    }
+    let context: { proposerId?: unknown; lastChangedById?: unknown } = {};
+    try {
+      context = (JSON.parse(proposal.workflow) as { context?: typeof context }).context ?? {};
+    } catch {
+      return { seq, proposalId: proposal.id, problem: "the proposal's workflow snapshot is not readable" };
+    }
+    const createdBy = creator.get(proposal.id);
+    if ((createdBy !== undefined && proposal.proposer_id !== createdBy) || context.proposerId !== proposal.proposer_id) {
+      return { seq, proposalId: proposal.id, problem: 'the proposer shown is not the person whose record created the proposal' };
+    }
+  }
+  return null;
+}
+
+export function formatVerifyResult(result: VerifyResult): string {
+  if (result.ok) {
+    const c = result.checkpoints;
+    const anchored = c && c.verified > 0 ? `, consistent with ${c.verified} signed checkpoint${c.verified === 1 ? '' : 's'}` : '';
+    const since = result.incrementalFrom !== undefined ? ` (records after ${result.incrementalFrom} read)` : '';
+    return `OK ${result.count} records${anchored}${since}`;
+  }
+  const p = result.problem;
+  if (p.checkpoint && p.seq === 0) return `BROKEN at checkpoint ${p.checkpoint}: ${p.problem}`;
+  if (p.proposalId === 0) return `BROKEN at record ${p.seq}: ${p.problem}`;
+  return `BROKEN at record ${p.seq} (proposal ${p.proposalId}): ${p.problem}`;
+}
