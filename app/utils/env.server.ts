@@ -48,6 +48,11 @@ export const envSchema = z
     SLACK_WEBHOOK_URL: optionalUrl,
     WEBHOOK_URL: optionalUrl,
     WEBHOOK_SECRET: optionalText,
+    // Read by db/checkpoints.ts (db/ imports nothing from app/); checked here so a bad value stops the start.
+    SIGNING_KEY_FILE: optionalText,
+    CHECKPOINT_DIR: optionalText,
+    LOG_ORIGIN: optionalText.refine((v) => v === undefined || /^[^\s+]+$/.test(v), 'must have no spaces and no "+"'),
+    CHECKPOINT_WITNESS_URL: optionalUrl,
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
