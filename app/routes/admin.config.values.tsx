@@ -63,6 +63,8 @@ export default function ValuesCriteriaAdmin() {
       </div>
       {actionData?.stale ? <StaleCompare base={actionData.stale.base} current={actionData.stale.current} /> : null}
       <ValuesCriteriaEditor
+        // A new version remounts the form: what was typed before a successful save is gone with it.
+        key={`v${data.version}`}
         defaultValue={data.defaultValue}
         lastResult={actionData?.result}
         baseVersion={actionData?.stale?.current ?? data.version}

@@ -47,7 +47,7 @@ export function ValuesCriteriaEditor({ defaultValue, lastResult, baseVersion, fo
         const f = meta.getFieldset();
         const of = `of criterion ${i + 1}`;
         return (
-          <fieldset key={meta.key} className="panel">
+          <fieldset key={meta.key ?? `new-${i}`} className="panel">
             <legend>
               <strong>
                 Criterion {i + 1}
@@ -109,7 +109,7 @@ export function PerceptionChecklistEditor({
         const f = meta.getFieldset();
         const of = `of item ${i + 1}`;
         return (
-          <fieldset key={meta.key} className="panel">
+          <fieldset key={meta.key ?? `new-${i}`} className="panel">
             <legend>
               <strong>Item {i + 1}</strong>
             </legend>
@@ -154,9 +154,11 @@ function ScaleLabels({ list, title }: { list: FieldMetadata<string[]>; title: st
         <strong>{title}</strong>
       </legend>
       <FieldError id={list.errorId} errors={list.errors} />
-      {list.getFieldList().map((f, i) => (
-        <TextField key={f.key} field={f} label={`Level ${i + 1}`} of={`of ${title.toLowerCase()}`} />
-      ))}
+      <div className="row">
+        {list.getFieldList().map((f, i) => (
+          <TextField key={f.key ?? `new-${i}`} field={f} label={`Level ${i + 1}`} of={`of ${title.toLowerCase()}`} />
+        ))}
+      </div>
     </fieldset>
   );
 }
@@ -176,12 +178,12 @@ export function RiskMatrixEditor({ defaultValue, lastResult, baseVersion, formEr
           before ends.
         </p>
         <FieldError id={fields.bands.errorId} errors={fields.bands.errors} />
-        {bands.map((meta) => {
+        {bands.map((meta, i) => {
           const f = meta.getFieldset();
           const name = String(f.name.initialValue ?? '');
           const label = BAND_LABEL[name] ?? name;
           return (
-            <div key={meta.key} className="row" data-band={name}>
+            <div key={meta.key ?? `band-${i}`} className="row" data-band={name}>
               <input type="hidden" name={f.name.name} value={name} />
               <div className="field">
                 <label htmlFor={f.min.id}>{label} from</label>
@@ -221,7 +223,7 @@ export function RiskMatrixEditor({ defaultValue, lastResult, baseVersion, formEr
         <p className="small muted">Leads choose one for each risk and benefit. Lowercase letters, digits and underscores.</p>
         <FieldError id={fields.categories.errorId} errors={fields.categories.errors} />
         {categories.map((f, i) => (
-          <div key={f.key} className="row">
+          <div key={f.key ?? `new-${i}`} className="row">
             <TextField field={f} label={`Category ${i + 1}`} />
             <button {...form.remove.getButtonProps({ name: fields.categories.name, index: i })} className="button button--secondary button--small">
               Remove category {i + 1}
@@ -272,7 +274,7 @@ export function PositionsEditor({
         const f = meta.getFieldset();
         const of = `of position ${i + 1}`;
         return (
-          <fieldset key={meta.key} className="panel">
+          <fieldset key={meta.key ?? `new-${i}`} className="panel">
             <legend>
               <strong>
                 Position {i + 1}
