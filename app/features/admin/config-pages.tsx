@@ -3,7 +3,7 @@
 // frame of an editor (stale-version message, note, save).
 import { getFormProps, getInputProps, type FieldMetadata, type FormMetadata } from '@conform-to/react';
 import { Form, Link, useNavigation } from '@remix-run/react';
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import type { DiffPart } from '../../../workflows/mou-diff';
 import { FieldError, Tag } from '../../components/forms';
 import { formatDateTime } from '../../utils/labels';
@@ -159,14 +159,14 @@ export function CompareVersions({
                   <span>{change.title}</span>
                   <Tag tone={STATUS[change.status].tone}>{STATUS[change.status].label}</Tag>
                 </h3>
-                <dl>
+                <dl className="facts">
                   {change.fields.map((f) => (
-                    <div key={f.label}>
+                    <Fragment key={f.label}>
                       <dt>{f.label}</dt>
                       <dd style={{ whiteSpace: 'pre-wrap' }}>
                         <Parts parts={f.parts} />
                       </dd>
-                    </div>
+                    </Fragment>
                   ))}
                 </dl>
               </section>
