@@ -5,8 +5,8 @@ import type { BandName, PositionStance } from '../../../workflows/types';
 // never ships to the browser. Each checks what the vetting rules rely on:
 // unique keys, at least one entry, risk bands covering 1–25 without gaps or overlaps.
 
-export const BAND_NAMES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly BandName[];
-export const STANCES = ['calls_for', 'no_position', 'opposes'] as const satisfies readonly PositionStance[];
+const BAND_NAMES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly BandName[];
+const STANCES = ['calls_for', 'no_position', 'opposes'] as const satisfies readonly PositionStance[];
 
 const baseVersion = z.number({ error: 'The page is out of date: reload it.' }).int().positive();
 const note = z
@@ -211,8 +211,3 @@ export const positionsSchema = z
       }
     });
   }, always);
-
-export type ValuesCriteriaForm = z.infer<typeof valuesCriteriaSchema>;
-export type PerceptionChecklistForm = z.infer<typeof perceptionChecklistSchema>;
-export type RiskMatrixForm = z.infer<typeof riskMatrixSchema>;
-export type PositionsForm = z.infer<typeof positionsSchema>;

@@ -11,7 +11,7 @@ import { MOU_PLACEHOLDERS } from '../mou/mou.server';
 
 export type EditableKind = 'values_criteria' | 'positions' | 'risk_matrix' | 'perception_checklist';
 
-export const CONFIG_TITLES: Record<EditableKind, string> = {
+const CONFIG_TITLES: Record<EditableKind, string> = {
   values_criteria: 'Values criteria',
   positions: 'Positions catalog',
   risk_matrix: 'Risk matrix',
@@ -190,7 +190,7 @@ export function diffConfig<K extends EditableKind>(kind: K, before: ConfigDocs[K
   return changes;
 }
 
-export type ConfigComparison = { from: number; to: number; changes: ConfigChange[] };
+type ConfigComparison = { from: number; to: number; changes: ConfigChange[] };
 
 /** The page's data: the active version, its history and, when asked, the changes between two versions. */
 export function configPageData<K extends EditableKind>(kind: K, compare: { from: number | null; to: number | null }) {
