@@ -1,16 +1,15 @@
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, useActionData, useLoaderData } from '@remix-run/react';
+import { useActionData, useLoaderData } from '@remix-run/react';
 import { mouTemplateSchema } from '../features/mou/mou-forms.server';
 import { currentMouTemplate, MOU_PLACEHOLDERS, mouTemplateProblems, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../features/mou/mou.server';
 import { DecisionError } from '../features/vetting/vetting.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
-import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 import { AdminNav } from '../features/admin/admin-nav';
-import { Tag } from '../components/forms';
+import { ConfigHistory } from '../features/admin/config-pages';
 import { MouDiff } from '../features/mou/mou-diff';
 import { FIXED_SECTIONS, TemplateForm, type TemplateSection, type TemplateState } from '../features/mou/mou-template-form';
 
@@ -129,44 +128,12 @@ export default function MouTemplateAdmin() {
         formError={actionData?.formError ?? null}
       />
 
-      <section className="panel" aria-labelledby="history-title">
-        <h2 id="history-title">Version history</h2>
-        <div className="table-wrap">
-          <table className="data">
-            <caption className="visually-hidden">Versions of the MOU template, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Note</th>
-                <th scope="col">By</th>
-                <th scope="col">When</th>
-                <th scope="col">Changes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.history.map((h) => (
-                <tr key={h.version}>
-                  <td>
-                    {h.version} {h.version === data.version ? <Tag tone="good">in use</Tag> : null}
-                  </td>
-                  <td>{h.note || <span className="muted">—</span>}</td>
-                  <td>{h.created_by_name ?? 'Initial setup'}</td>
-                  <td>
-                    <time dateTime={h.created_at}>{formatDateTime(h.created_at)}</time>
-                  </td>
-                  <td>
-                    {h.version !== data.version ? (
-                      <Link to={`?compare=${h.version}#compare-title`}>Compare with version {data.version}</Link>
-                    ) : (
-                      <span className="muted">—</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <ConfigHistory
+        what="the MOU template"
+        history={data.history}
+        current={data.version}
+        compareLink={(v) => (v !== data.version ? { to: `?compare=${v}#compare-title`, label: `Compare with version ${data.version}` } : null)}
+      />
 
       {data.compare ? (
         <section className="panel" aria-labelledby="compare-title">

@@ -107,6 +107,10 @@ const ROUTES: Row[] = [
   },
   { method: 'GET', path: '/admin/chapters', allow: ['admin'] },
   { method: 'GET', path: '/admin/config/mou', allow: ['admin'] },
+  { method: 'GET', path: '/admin/config/positions', allow: ['admin'] },
+  { method: 'GET', path: '/admin/config/values', allow: ['admin'] },
+  { method: 'GET', path: '/admin/config/risk', allow: ['admin'] },
+  { method: 'GET', path: '/admin/config/perception', allow: ['admin'] },
   { method: 'GET', path: '/admin/deliveries', allow: ['admin'] },
   {
     method: 'POST',

@@ -1,0 +1,78 @@
+import { parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { useActionData, useLoaderData } from '@remix-run/react';
+import { AdminNav } from '../features/admin/admin-nav';
+import { riskMatrixSchema } from '../features/admin/config-forms.server';
+import { changesInVersion, CompareVersions, ConfigHistory, StaleCompare } from '../features/admin/config-pages';
+import { RiskMatrixEditor } from '../features/admin/config-editors';
+import { configPageData, saveConfigVersion, versionParam } from '../features/admin/config.server';
+import { actingUser, requirePermission } from '../utils/auth.server';
+import { statusOf } from '../utils/errors.server';
+import { redirectWithFlash } from '../utils/session.server';
+
+// The risk matrix: bands over the 1–25 scores, the close margin, the names of the
+// five likelihood and impact levels, and the categories. Each save is a new version;
+// records already made keep naming the version they used.
+
+export const meta: MetaFunction = () => [{ title: 'Risk matrix · Admin · Cosponsor' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, 'admin.manage');
+  const url = new URL(request.url);
+  const page = configPageData('risk_matrix', { from: versionParam(url.searchParams.get('from')), to: versionParam(url.searchParams.get('to')) });
+  return json({ ...page, defaultValue: { note: '', ...page.doc } });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requirePermission(request, 'admin.manage');
+  const submission = parseWithZod(await request.formData(), { schema: riskMatrixSchema });
+  if (submission.status !== 'success') {
+    // An added or removed entry comes back with what was typed; only a save is an error.
+    const status = submission.status === 'error' ? 400 : 200;
+    return json({ result: submission.reply(), formError: status === 400 ? 'Some fields need attention. Nothing was saved.' : null, stale: null }, { status });
+  }
+  const { baseVersion, note, ...matrix } = submission.value;
+  const saved = saveConfigVersion(actingUser(admin), 'risk_matrix', matrix, note, baseVersion);
+  if (!saved.ok) {
+    return json(
+      {
+        result: submission.reply({ fieldErrors: saved.fieldErrors ?? {} }),
+        formError: saved.message,
+        stale: saved.kind === 'stale' ? { base: baseVersion, current: saved.current } : null,
+      },
+      { status: statusOf(saved) },
+    );
+  }
+  return redirectWithFlash('/admin/config/risk', { kind: 'success', message: saved.message });
+}
+
+export default function RiskMatrixAdmin() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <div>
+      <div className="page-head">
+        <div>
+          <h1>Risk matrix</h1>
+          <p>
+            Version {data.version}. The risk step scores each item as likelihood × impact and places it in a band. Saving makes a new version;
+            records already made keep naming the version they used.
+          </p>
+        </div>
+        <AdminNav />
+      </div>
+      {actionData?.stale ? <StaleCompare base={actionData.stale.base} current={actionData.stale.current} /> : null}
+      <RiskMatrixEditor
+        // A new version remounts the form: what was typed before a successful save is gone with it.
+        key={`v${data.version}`}
+        defaultValue={data.defaultValue}
+        lastResult={actionData?.result}
+        baseVersion={actionData?.stale?.current ?? data.version}
+        formError={actionData?.formError ?? null}
+      />
+      <ConfigHistory what="the risk matrix" history={data.history} current={data.version} compareLink={changesInVersion} />
+      <CompareVersions versions={data.history.map((h) => h.version)} comparison={data.comparison} current={data.version} />
+    </div>
+  );
+}

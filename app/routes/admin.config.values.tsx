@@ -1,0 +1,77 @@
+import { parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { useActionData, useLoaderData } from '@remix-run/react';
+import { AdminNav } from '../features/admin/admin-nav';
+import { valuesCriteriaSchema } from '../features/admin/config-forms.server';
+import { changesInVersion, CompareVersions, ConfigHistory, StaleCompare } from '../features/admin/config-pages';
+import { ValuesCriteriaEditor } from '../features/admin/config-editors';
+import { configPageData, saveConfigVersion, versionParam } from '../features/admin/config.server';
+import { actingUser, requirePermission } from '../utils/auth.server';
+import { statusOf } from '../utils/errors.server';
+import { redirectWithFlash } from '../utils/session.server';
+
+// The values criteria the values step rates a partner against. Each save is a
+// new version; records already made keep naming the version they used.
+
+export const meta: MetaFunction = () => [{ title: 'Values criteria · Admin · Cosponsor' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, 'admin.manage');
+  const url = new URL(request.url);
+  const page = configPageData('values_criteria', { from: versionParam(url.searchParams.get('from')), to: versionParam(url.searchParams.get('to')) });
+  return json({ ...page, defaultValue: { note: '', criteria: page.doc.criteria } });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const admin = await requirePermission(request, 'admin.manage');
+  const submission = parseWithZod(await request.formData(), { schema: valuesCriteriaSchema });
+  if (submission.status !== 'success') {
+    // An added or removed entry comes back with what was typed; only a save is an error.
+    const status = submission.status === 'error' ? 400 : 200;
+    return json({ result: submission.reply(), formError: status === 400 ? 'Some fields need attention. Nothing was saved.' : null, stale: null }, { status });
+  }
+  const { baseVersion, note, criteria } = submission.value;
+  const saved = saveConfigVersion(actingUser(admin), 'values_criteria', { criteria }, note, baseVersion);
+  if (!saved.ok) {
+    return json(
+      {
+        result: submission.reply({ fieldErrors: saved.fieldErrors ?? {} }),
+        formError: saved.message,
+        stale: saved.kind === 'stale' ? { base: baseVersion, current: saved.current } : null,
+      },
+      { status: statusOf(saved) },
+    );
+  }
+  return redirectWithFlash('/admin/config/values', { kind: 'success', message: saved.message });
+}
+
+export default function ValuesCriteriaAdmin() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <div>
+      <div className="page-head">
+        <div>
+          <h1>Values criteria</h1>
+          <p>
+            Version {data.version}, {data.doc.criteria.length} criteria. The values step rates each partner against them; saving makes a new
+            version, and records already made keep naming the version they used.
+          </p>
+        </div>
+        <AdminNav />
+      </div>
+      {actionData?.stale ? <StaleCompare base={actionData.stale.base} current={actionData.stale.current} /> : null}
+      <ValuesCriteriaEditor
+        // A new version remounts the form: what was typed before a successful save is gone with it.
+        key={`v${data.version}`}
+        defaultValue={data.defaultValue}
+        lastResult={actionData?.result}
+        baseVersion={actionData?.stale?.current ?? data.version}
+        formError={actionData?.formError ?? null}
+      />
+      <ConfigHistory what="the values criteria" history={data.history} current={data.version} compareLink={changesInVersion} />
+      <CompareVersions versions={data.history.map((h) => h.version)} comparison={data.comparison} current={data.version} />
+    </div>
+  );
+}
