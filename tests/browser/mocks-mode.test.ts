@@ -22,8 +22,10 @@ beforeAll(async () => {
   const database = path.join(tempDir('cosponsor-mocks-'), 'mocks.db');
   fs.copyFileSync(base, database);
   // What `npm start` runs after its build (the build is made before the browser tests).
+  // Not production (no SESSION_SECRET needed), as `npm start` runs it on a laptop.
+  const env = { ...process.env, MOCKS: 'true', PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: database };
   server = spawn(path.resolve('node_modules/.bin/tsx'), ['server.ts'], {
-    env: { ...process.env, MOCKS: 'true', PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: database, NODE_ENV: '' },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   baseURL = await new Promise<string>((resolve, reject) => {
