@@ -67,12 +67,12 @@ export type ProposalListQuery = {
 
 const GROUP_KEYS = GROUPS.map((g) => g.key);
 // The cards each group shows on the overview, and on a page of one group.
-export const GROUP_PREVIEW = 6;
-export const GROUP_PAGE_SIZE = 20;
+const GROUP_PREVIEW = 6;
+const GROUP_PAGE_SIZE = 20;
 const MAX_TEXT = 200;
 
 /** "updated_at_id", as the page links carry it. */
-export const cursorParam = (c: ListCursor) => `${c.updatedAt}_${c.id}`;
+const cursorParam = (c: ListCursor) => `${c.updatedAt}_${c.id}`;
 
 function readCursor(value: string | null): ListCursor | null {
   const match = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)_(\d{1,12})$/.exec(value ?? '');
