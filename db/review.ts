@@ -53,6 +53,10 @@ export type QueueRow = {
   partner_name: string;
   chapter_name: string;
   campaign_name: string;
+  /** Who may decide it (four-eyes) is asked of the policy with these. */
+  proposer_id: number;
+  chapter_id: number;
+  last_changed_by: number | null;
 };
 
 /** Oldest submission first: the order staff should work in. */
@@ -73,6 +77,9 @@ export function queueRows(scope: QueueScope): QueueRow[] {
       'pa.name as partner_name',
       'c.name as chapter_name',
       'ca.name as campaign_name',
+      'p.proposer_id',
+      'p.chapter_id',
+      'p.last_changed_by',
     ])
     .where('p.state', '=', 'review');
   if (scope.ids) q = q.where('p.id', 'in', queueIds({ ids: scope.ids }));

@@ -282,6 +282,15 @@ export interface DecisionDaysTable {
   max_seq: number;
 }
 
+/** Who is reviewing a proposal (a working note for staff, not a decision). */
+export interface ReviewClaimsTable {
+  proposal_id: number;
+  user_id: number;
+  /** The proposal's submitted_at when taken: the claim counts for that review round only. */
+  round: string;
+  claimed_at: string;
+}
+
 export interface Database {
   chapters: ChaptersTable;
   users: UsersTable;
@@ -308,6 +317,7 @@ export interface Database {
   audit_runs: AuditRunsTable;
   decision_search: DecisionSearchTable;
   decision_days: DecisionDaysTable;
+  review_claims: ReviewClaimsTable;
 }
 
 export type Chapter = Selectable<ChaptersTable>;

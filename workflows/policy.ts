@@ -189,6 +189,8 @@ export type Action =
   | 'proposal.edit'
   | 'proposal.withdraw'
   | 'proposal.decide'
+  /** "I'm reviewing this": staff who may decide the proposal may take it. */
+  | 'proposal.claim'
   | 'proposal.classify'
   | 'proposal.override'
   | 'proposal.expire'
@@ -211,6 +213,7 @@ const EVENT_OF_ACTION: Partial<Record<Action, PolicyEventType>> = {
   'proposal.edit': 'SUBMIT_VALUES',
   'proposal.withdraw': 'WITHDRAW',
   'proposal.decide': 'APPROVE',
+  'proposal.claim': 'APPROVE',
   'proposal.classify': 'CLASSIFY_AGENDA_ITEM',
   'proposal.override': 'OVERRIDE_OUTCOME',
   'proposal.expire': 'EXPIRE',

@@ -1,10 +1,11 @@
-// The chapter's proposals, grouped by what needs the lead's action first.
+// The proposals a person may see, grouped by what needs the lead's action first: counts per group,
+// filters, and keyset pages of one group, all plain links and GET forms (no JavaScript needed).
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
 import { mayPropose } from '../../workflows/policy';
-import { proposalGroups } from '../features/vetting/proposals.server';
+import { parseProposalListQuery, proposalGroups, type ProposalListQuery } from '../features/vetting/proposals.server';
 import { actingUser, requireUser } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone, stepLabel } from '../utils/labels';
 
@@ -12,24 +13,49 @@ export const meta: MetaFunction = () => [{ title: 'Proposals · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const { seesAll, groups, total } = proposalGroups(actingUser(user));
+  const query = parseProposalListQuery(new URL(request.url));
+  const { seesAll, groups, counts, total, choices } = proposalGroups(actingUser(user), query);
   return json({
+    query,
     groups,
+    counts,
     total,
+    choices,
+    seesAll,
     scope: seesAll ? 'All chapters' : (user.chapter_name ?? 'Your chapter'),
     canPropose: mayPropose({ roles: user.roles, chapterId: user.chapter_id }),
   });
 }
 
+type Query = Pick<ProposalListQuery, 'group' | 'chapterId' | 'campaignId' | 'text'>;
+
+/** The list's address with these filters, a group and a keyset position. */
+function listHref(query: Query, page: { group?: string | null; after?: string | null; before?: string | null } = {}): string {
+  const params = new URLSearchParams();
+  const group = page.group === undefined ? query.group : page.group;
+  if (group) params.set('group', group);
+  if (query.chapterId) params.set('chapter', String(query.chapterId));
+  if (query.campaignId) params.set('campaign', String(query.campaignId));
+  if (query.text) params.set('q', query.text);
+  if (page.after) params.set('after', page.after);
+  if (page.before) params.set('before', page.before);
+  const s = params.toString();
+  return s ? `/proposals?${s}` : '/proposals';
+}
+
+const plural = (n: number) => `${n} ${n === 1 ? 'proposal' : 'proposals'}`;
+
 export default function Proposals() {
-  const { groups, total, scope, canPropose } = useLoaderData<typeof loader>();
+  const { query, groups, counts, total, choices, seesAll, scope, canPropose } = useLoaderData<typeof loader>();
+  const filtered = query.chapterId !== null || query.campaignId !== null || query.text !== null;
   return (
     <>
       <div className="page-head">
         <div>
           <h1>Proposals</h1>
           <p>
-            {scope} · {total} {total === 1 ? 'proposal' : 'proposals'}, what needs your action first.
+            {scope} · {plural(total)}
+            {filtered ? ' match the filters' : ''}, what needs your action first.
           </p>
         </div>
         {canPropose ? (
@@ -38,17 +64,63 @@ export default function Proposals() {
           </Link>
         ) : null}
       </div>
+
+      <Form method="get" className="panel" aria-labelledby="filter-heading">
+        <h2 id="filter-heading" className="visually-hidden">
+          Filter the proposals
+        </h2>
+        {query.group ? <input type="hidden" name="group" value={query.group} /> : null}
+        <div className="row" style={{ alignItems: 'flex-end', gap: '0.75rem 1rem' }}>
+          <div className="field" style={{ marginBottom: 0 }}>
+            <label htmlFor="filter-q">Event, partner or reference</label>
+            <input id="filter-q" name="q" type="search" dir="auto" maxLength={200} defaultValue={query.text ?? ''} />
+          </div>
+          {seesAll ? (
+            <div className="field" style={{ marginBottom: 0 }}>
+              <label htmlFor="filter-chapter">Chapter</label>
+              <select id="filter-chapter" name="chapter" defaultValue={query.chapterId ?? ''}>
+                <option value="">All chapters</option>
+                {choices.chapters.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          <div className="field" style={{ marginBottom: 0 }}>
+            <label htmlFor="filter-campaign">Campaign</label>
+            <select id="filter-campaign" name="campaign" defaultValue={query.campaignId ?? ''}>
+              <option value="">All campaigns</option>
+              {choices.campaigns.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button">
+            Filter
+          </button>
+          {filtered ? <Link to={listHref({ group: query.group, chapterId: null, campaignId: null, text: null })}>Clear filters</Link> : null}
+        </div>
+      </Form>
+
       <nav aria-label="Groups" className="group-nav small">
-        {groups.map((g) => (
-          <a key={g.key} href={`#group-${g.key}`}>
-            {g.title} <span className="count">({g.proposals.length})</span>
-          </a>
+        <Link to={listHref(query, { group: null })} aria-current={query.group === null ? 'page' : undefined}>
+          All groups <span className="count">({total})</span>
+        </Link>
+        {counts.map((g) => (
+          <Link key={g.key} to={listHref(query, { group: g.key })} aria-current={query.group === g.key ? 'page' : undefined}>
+            {g.title} <span className="count">({g.count})</span>
+          </Link>
         ))}
       </nav>
+
       {groups.map((g) => (
         <section key={g.key} id={`group-${g.key}`} className={`proposal-group proposal-group--${g.key}`} aria-labelledby={`group-${g.key}-title`}>
           <h2 id={`group-${g.key}-title`}>
-            {g.title} <span className="count muted">({g.proposals.length})</span>
+            {g.title} <span className="count muted">({g.count})</span>
           </h2>
           <p className="muted small">{g.hint}</p>
           {g.proposals.length === 0 ? (
@@ -56,12 +128,12 @@ export default function Proposals() {
           ) : (
             <ul className="cards">
               {g.proposals.map((p) => (
-                <li key={p.id} className="card proposal-card">
-                  <Link to={`/proposals/${p.id}`} className="card__title">
+                <li key={p.id} className="card proposal-card" data-proposal={p.id}>
+                  <Link to={`/proposals/${p.id}`} className="card__title" dir="auto">
                     {p.event}
                   </Link>
                   <div className="card__meta">
-                    <span>
+                    <span dir="auto">
                       <span className="visually-hidden">Partner: </span>
                       {p.partner}
                     </span>
@@ -71,7 +143,7 @@ export default function Proposals() {
                     </span>
                     <span>{kindLabel(p.kind)}</span>
                     <span className="mono">{p.reference}</span>
-                    {scope === 'All chapters' ? <span>{p.chapter}</span> : null}
+                    {seesAll ? <span>{p.chapter}</span> : null}
                   </div>
                   <div className="row">
                     <Tag tone={stateTone(p.state)}>{stateLabel(p.state)}</Tag>
@@ -82,6 +154,19 @@ export default function Proposals() {
               ))}
             </ul>
           )}
+          {query.group === null && g.count > g.proposals.length ? (
+            <p>
+              <Link to={listHref(query, { group: g.key })}>
+                All {g.count} in “{g.title}”<span aria-hidden="true"> →</span>
+              </Link>
+            </p>
+          ) : null}
+          {query.group !== null && (g.newer || g.older) ? (
+            <nav aria-label={`Pages of “${g.title}”`} className="row">
+              {g.newer ? <Link to={listHref(query, { before: g.newer })}>← Newer</Link> : null}
+              {g.older ? <Link to={listHref(query, { after: g.older })}>Older →</Link> : null}
+            </nav>
+          ) : null}
         </section>
       ))}
     </>

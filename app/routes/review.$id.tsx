@@ -8,12 +8,14 @@ import type { Failure } from '../features/review/dossier/parts';
 import { ScreeningSection } from '../features/review/dossier/screening';
 import { MouSection, PerceptionSection, RiskSection, ValuesSection } from '../features/review/dossier/steps';
 import { Tag } from '../components/forms';
+import { ClaimControl } from '../features/review/claim-control';
+import { claimPanel } from '../features/review/claims.server';
 import { Stepper } from '../components/stepper';
 import { submitReviewForm } from '../features/review/review-forms.server';
 import { todayUtc } from '../jobs/expiry.server';
 import { refreshScreeningBeforeDecision, reviewDossier } from '../features/review/review.server';
 import { actingUser, notFound, requirePermission, requireProposal } from '../utils/auth.server';
-import { kindLabel, stateLabel, stateTone } from '../utils/labels';
+import { formatDateTime, kindLabel, stateLabel, stateTone } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
 // The dossier staff decide on: every step as recorded, the screening, the record, and the decision forms.
@@ -29,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Reading the dossier writes nothing: screening runs on a schedule (server.ts) and before a decision (the action).
   const dossier = reviewDossier(proposal.id, actingUser(user), today);
   if (!dossier) notFound('This proposal');
-  return json({ dossier });
+  return json({ dossier, claim: claimPanel(proposal.id, actingUser(user)) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -45,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function DossierPage() {
-  const { dossier } = useLoaderData<typeof loader>();
+  const { dossier, claim } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as Failure | undefined;
   const navigation = useNavigation();
   const busy = navigation.state === 'submitting';
@@ -62,8 +64,29 @@ export default function DossierPage() {
           </p>
           <h1>{p.event_title}</h1>
           <p>
-            {p.reference} · {kindLabel(p.kind)} with <strong>{view.partner.name}</strong> · {p.chapter_name} · {p.campaign_name}
+            {p.reference} · {kindLabel(p.kind)} with{' '}
+            <Link to={`/partners/${view.partner.id}`}>
+              <strong dir="auto">{view.partner.name}</strong>
+            </Link>{' '}
+            · {p.chapter_name} · {p.campaign_name}
           </p>
+          <p className="row small">
+            <Link to={`/partners/${view.partner.id}`}>Partner page</Link>
+            <Link to={`/proposals/${p.id}/record`}>Decision record</Link>
+          </p>
+          {claim.inReview ? (
+            <div className="small" aria-label="Who is reviewing this" role="group">
+              <ClaimControl
+                proposalId={p.id}
+                title={p.event_title}
+                claim={claim.claim}
+                mayClaim={claim.mayClaim}
+                back="dossier"
+                busy={busy}
+                since={claim.claim ? formatDateTime(claim.claim.since) : ''}
+              />
+            </div>
+          ) : null}
         </div>
         <div className="row">
           <Tag tone={stateTone(p.state)}>{stateLabel(p.state)}</Tag>

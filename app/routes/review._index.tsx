@@ -1,6 +1,9 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { parseWithZod } from '@conform-to/zod/v4';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { claimFormSchema, claimProposal, releaseProposal } from '../features/review/claims.server';
+import { ClaimControl } from '../features/review/claim-control';
 import { Tag } from '../components/forms';
 import { todayUtc } from '../jobs/expiry.server';
 import {
@@ -11,16 +14,28 @@ import {
   type QueueFlag,
   type QueueQuery,
 } from '../features/review/review.server';
-import { requirePermission } from '../utils/auth.server';
+import { actingUser, requirePermission } from '../utils/auth.server';
+import { redirectWithFlash } from '../utils/session.server';
 import { kindLabel } from '../utils/labels';
 
 export const meta: MetaFunction = () => [{ title: 'Review queue · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, 'review.queue');
+  const user = await requirePermission(request, 'review.queue');
   const today = todayUtc();
   const query = parseQueueQuery(new URL(request.url));
-  return json({ today, query, queue: reviewQueue(query, today), choices: queueFilterChoices() });
+  return json({ today, query, queue: reviewQueue(query, today, actingUser(user)), choices: queueFilterChoices() });
+}
+
+// "I'm reviewing this" and letting go, from the queue or the dossier header (a POST: reading writes nothing).
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, 'review.queue');
+  const submission = parseWithZod(await request.formData(), { schema: claimFormSchema });
+  if (submission.status !== 'success') return json({ message: 'Choose a proposal to take or to let go.' }, { status: 400 });
+  const { intent, proposal, back } = submission.value;
+  const result = intent === 'claim' ? claimProposal(actingUser(user), proposal) : releaseProposal(actingUser(user), proposal);
+  if (!result.ok) return json({ message: result.message }, { status: result.status });
+  return redirectWithFlash(back === 'dossier' ? `/review/${proposal}` : '/review', { kind: 'success', message: result.message });
 }
 
 // Labels live here, not in the .server module: the browser renders them too.
@@ -76,6 +91,8 @@ function pageHref(query: QueueQuery, page: number): string {
 
 export default function ReviewQueue() {
   const { query, queue, choices } = useLoaderData<typeof loader>();
+  const refusal = useActionData<typeof action>();
+  const busy = useNavigation().state === 'submitting';
   const filtered = query.chapterId !== null || query.campaignId !== null || query.flag !== null;
   return (
     <>
@@ -87,10 +104,20 @@ export default function ReviewQueue() {
             submission first.
           </p>
         </div>
-        <Link className="button button--secondary" to="/review/revetting">
-          Re-vetting due
-        </Link>
+        <div className="row">
+          <Link className="button button--secondary" to="/proposals">
+            All proposals
+          </Link>
+          <Link className="button button--secondary" to="/review/revetting">
+            Re-vetting due
+          </Link>
+        </div>
       </div>
+      {refusal ? (
+        <div className="alert alert--bad" role="alert">
+          {refusal.message}
+        </div>
+      ) : null}
 
       <Form method="get" className="panel" aria-labelledby="filter-heading">
         <h2 id="filter-heading" className="visually-hidden">
@@ -153,6 +180,8 @@ export default function ReviewQueue() {
                 <th scope="col">Chapter</th>
                 <th scope="col">Event date</th>
                 <th scope="col">Submitted</th>
+                <th scope="col">Waiting</th>
+                <th scope="col">Reviewer</th>
                 <th scope="col">Flags</th>
               </tr>
             </thead>
@@ -178,6 +207,18 @@ export default function ReviewQueue() {
                       ) : null}
                     </td>
                     <td className="small">{formatDateTime(item.submittedAt)}</td>
+                    <td className="small">{item.waitingDays === 1 ? '1 day' : `${item.waitingDays} days`}</td>
+                    <td className="small">
+                      <ClaimControl
+                        proposalId={item.id}
+                        title={item.eventTitle}
+                        claim={item.claim}
+                        mayClaim={item.mayClaim}
+                        back="queue"
+                        busy={busy}
+                        since={item.claim ? formatDateTime(item.claim.since) : ''}
+                      />
+                    </td>
                     <td>
                       {item.flags.length === 0 ? (
                         <span className="muted small">None</span>

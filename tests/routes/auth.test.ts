@@ -121,7 +121,7 @@ describe('admin: changing and deactivating accounts', () => {
   it('ends every open session of a deactivated user at once, and lets them back in on reactivation', async () => {
     const lena = userByEmail('lena@cosponsor.test')!;
     const [phone, laptop] = [await app.login('lena@cosponsor.test', 'a-long-enough-secret'), await app.login('lena@cosponsor.test', 'a-long-enough-secret')];
-    expect((await app.fetch('/', { cookie: phone })).status).toBe(200);
+    expect((await app.fetch('/inbox', { cookie: phone })).status).toBe(200);
     const openBefore = all(qb().selectFrom('sessions').select('id').where('user_id', '=', lena.id).where('revoked_at', 'is', null)).length;
     expect(openBefore).toBeGreaterThanOrEqual(2);
 

@@ -55,7 +55,20 @@ const VIEWERS: readonly Who[] = ['leadOwn', 'staff', 'staffProposer', 'reviewer'
 const CHICAGO_LEADS: readonly Who[] = ['leadOwn', 'staffProposer'];
 
 const ROUTES: Row[] = [
-  { method: 'GET', path: '/', allow: SIGNED_IN },
+  // The start page lands each person on their work.
+  {
+    method: 'GET',
+    path: '/',
+    allow: SIGNED_IN,
+    only: {
+      leadOwn: { status: 302, location: '/proposals' },
+      leadOther: { status: 302, location: '/proposals' },
+      staff: { status: 302, location: '/review' },
+      staffProposer: { status: 302, location: '/review' },
+      reviewer: { status: 302, location: '/decisions' },
+      admin: { status: 302, location: '/admin/users' },
+    },
+  },
   {
     method: 'GET',
     path: '/login',
@@ -128,6 +141,14 @@ const ROUTES: Row[] = [
   { method: 'GET', path: '/proposals/:proposal/record.json', allow: VIEWERS, resource: true },
   { method: 'GET', path: '/audit', allow: ['staff', 'staffProposer', 'reviewer', 'admin'] },
   { method: 'POST', path: '/audit', allow: ['staff', 'staffProposer', 'reviewer', 'admin'], ok: { status: 302, location: '/audit' }, form: () => ({}) },
+  // "I'm reviewing this": staff who may decide it; the proposer, though staff, may not (four-eyes).
+  {
+    method: 'POST',
+    path: '/review?index',
+    allow: ['staff'],
+    ok: { status: 302, location: '/review' },
+    form: (ctx) => ({ intent: 'claim', proposal: String(ctx.proposal) }),
+  },
   // Last: it approves :proposal. The proposer is staff too, and is still refused (four-eyes).
   {
     method: 'POST',

@@ -32,9 +32,9 @@ describe('the app shell', () => {
     expect(response.status).toBe(403);
   });
 
-  it('lists the proposals from the database on the home page once signed in', async () => {
+  it('lists the proposals from the database once signed in', async () => {
     const cookie = await app.login('reviewer@cosponsor.test');
-    const response = await app.fetch('/', { cookie });
+    const response = await app.fetch('/proposals', { cookie });
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('Homes Under Threat');

@@ -26,6 +26,8 @@ import {
 } from '../../../db/review';
 import { currentAgendaItems, proposalRow } from '../../../db/proposals';
 import { listChapters } from '../../../db/users';
+import { claimsOf } from '../../../db/review-claims';
+import { claimView, type ClaimView } from './claims.server';
 import type { ReviewIntent } from './review-forms.server';
 import { mouChangesSinceLastSeen } from '../mou/mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
@@ -64,6 +66,12 @@ export function eventTiming(eventDate: string, today: string): EventTiming {
 
 type QueueItem = {
   id: number;
+  /** Whole days since it was submitted for a decision. */
+  waitingDays: number;
+  /** Who is reviewing it ("I'm reviewing this"), if anyone. */
+  claim: ClaimView;
+  /** The viewer may take it: staff who may decide it (four-eyes). */
+  mayClaim: boolean;
   reference: string;
   eventTitle: string;
   eventDate: string;
@@ -75,6 +83,10 @@ type QueueItem = {
   campaignName: string;
   flags: QueueFlag[];
 };
+
+function daysBetween(fromDay: string, toDay: string): number {
+  return Math.max(0, Math.round((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / 86_400_000));
+}
 
 export type QueueQuery = { chapterId: number | null; campaignId: number | null; flag: QueueFlag | null; page: number };
 
@@ -127,7 +139,7 @@ function queueFlags(scope: FlagScope, only?: QueueFlag): Map<number, Set<QueueFl
  * flags. Only the page shown is read in full; a flag filter first finds the
  * queue's proposals with that one flag. A fixed number of queries either way.
  */
-export function reviewQueue(query: QueueQuery, today: string) {
+export function reviewQueue(query: QueueQuery, today: string, viewer?: ActingUser) {
   const filter: QueueFilter = { chapterId: query.chapterId, campaignId: query.campaignId };
   let rows: QueueRow[];
   let flags: Map<number, Set<QueueFlag>>;
@@ -149,8 +161,12 @@ export function reviewQueue(query: QueueQuery, today: string) {
     rows = queueRows({ ids });
     flags = queueFlags({ ids });
   }
+  const claims = claimsOf(rows.map((r) => r.id));
   const items: QueueItem[] = rows.map((r) => ({
     id: r.id,
+    waitingDays: r.submitted_at ? daysBetween(r.submitted_at.slice(0, 10), today) : 0,
+    claim: viewer ? claimView(claims.get(r.id), viewer) : null,
+    mayClaim: viewer ? can(viewer, 'proposal.claim', r).ok : false,
     reference: r.reference,
     eventTitle: r.event_title,
     eventDate: r.event_date,

@@ -1,10 +1,11 @@
 // Page services of the chapter lead's journey: the grouped list, partner search with
 // history, starting a proposal, and the step forms (initial values, drafts, submits).
 import { activeConfig, listCampaigns } from '../../../db/config';
+import { countByGroup, proposalListPage, type ListCursor, type ProposalListFilter, type ProposalListGroup, type ProposalListRow } from '../../../db/proposal-list';
 import { transaction } from '../../../db/connection';
+import { listChapters } from '../../../db/users';
 import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } from '../../../db/partners';
 import {
-  listProposals,
   proposalByCreationToken,
   proposalRow,
   updateDraftDetails,
@@ -14,7 +15,7 @@ import {
   latestSubmissions,
   type ProposalDetail,
 } from '../../../db/proposals';
-import { type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../../workflows/types';
+import { STATES, type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../../workflows/types';
 import { latestRecordOfProposal } from '../../../db/decision-log';
 import type { Proposal } from '../../../db/schema';
 import {
@@ -54,35 +55,111 @@ export function groupOf(p: Pick<ProposalDetail, 'state' | 'returned_to'>): Propo
   return 'decided';
 }
 
-export function proposalGroups(user: ActingUser, today: string = new Date().toISOString().slice(0, 10)) {
+/** What the list shows: one group or all, filters, and a keyset position. */
+export type ProposalListQuery = {
+  group: ProposalGroupKey | null;
+  chapterId: number | null;
+  campaignId: number | null;
+  text: string | null;
+  after: ListCursor | null;
+  before: ListCursor | null;
+};
+
+const GROUP_KEYS = GROUPS.map((g) => g.key);
+// The cards each group shows on the overview, and on a page of one group.
+const GROUP_PREVIEW = 6;
+const GROUP_PAGE_SIZE = 20;
+const MAX_TEXT = 200;
+
+/** "updated_at_id", as the page links carry it. */
+const cursorParam = (c: ListCursor) => `${c.updatedAt}_${c.id}`;
+
+function readCursor(value: string | null): ListCursor | null {
+  const match = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)_(\d{1,12})$/.exec(value ?? '');
+  return match ? { updatedAt: match[1], id: Number(match[2]) } : null;
+}
+
+export function parseProposalListQuery(url: URL): ProposalListQuery {
+  const id = (key: string) => {
+    const n = Number(url.searchParams.get(key));
+    return Number.isSafeInteger(n) && n > 0 ? n : null;
+  };
+  const group = url.searchParams.get('group');
+  const text = (url.searchParams.get('q') ?? '').trim().slice(0, MAX_TEXT);
+  return {
+    group: (GROUP_KEYS as readonly string[]).includes(group ?? '') ? (group as ProposalGroupKey) : null,
+    chapterId: id('chapter'),
+    campaignId: id('campaign'),
+    text: text || null,
+    after: readCursor(url.searchParams.get('after')),
+    before: readCursor(url.searchParams.get('before')),
+  };
+}
+
+// Each group as states, asked of the policy's state questions (no state strings compared here).
+const stepStates = STATES.filter((s) => isAtStep(s));
+const GROUP_STATES: Record<ProposalGroupKey, ProposalListGroup> = {
+  changes: { states: stepStates, returned: true },
+  drafts: { states: STATES.filter((s) => isDraft(s)), returned: null },
+  in_progress: { states: stepStates, returned: false },
+  waiting: { states: STATES.filter((s) => isInReview(s)), returned: null },
+  decided: { states: STATES.filter((s) => !isDraft(s) && !isAtStep(s) && !isInReview(s)), returned: null },
+};
+
+/**
+ * The proposals a person may see, grouped by what needs the lead's action first: every group's
+ * count under the filters, and either the first few cards of each group or one keyset page of one.
+ */
+export function proposalGroups(user: ActingUser, query: ProposalListQuery, today: string = new Date().toISOString().slice(0, 10)) {
   const seesAll = seesEveryChapter(user);
-  const rows = listProposals({ chapterId: seesAll ? null : (user.chapterId ?? -1), limit: 500 });
-  const groups = GROUPS.map((g) => ({
-    ...g,
-    proposals: rows
-      .filter((p) => groupOf(p) === g.key)
-      .map((p) => ({
-        id: p.id,
-        reference: p.reference,
-        partner: p.partner_name,
-        chapter: p.chapter_name,
-        event: p.event_title,
-        eventDate: p.event_date,
-        kind: p.kind,
-        // An approval past its end date reads as expired; the sweep in server.ts records it.
-        state: stateAsOf(p.state, p.approved_until, today),
-        returnedTo: p.returned_to,
-        recommendReject: p.recommend_reject === 1,
-        updatedAt: p.updated_at,
-      })),
-  }));
-  return { seesAll, groups, total: rows.length };
+  const filter: ProposalListFilter = {
+    // Chapter leads see their own chapter whatever the address says.
+    chapterId: seesAll ? query.chapterId : (user.chapterId ?? -1),
+    campaignId: query.campaignId,
+    text: query.text,
+  };
+  const counts = countByGroup(filter, GROUP_STATES);
+  const card = (p: ProposalListRow) => ({
+    id: p.id,
+    reference: p.reference,
+    partner: p.partner_name,
+    chapter: p.chapter_name,
+    event: p.event_title,
+    eventDate: p.event_date,
+    kind: p.kind,
+    // An approval past its end date reads as expired; the sweep in server.ts records it.
+    state: stateAsOf(p.state, p.approved_until, today),
+    returnedTo: p.returned_to,
+    recommendReject: p.recommend_reject === 1,
+    updatedAt: p.updated_at,
+  });
+  const shown = query.group ? GROUPS.filter((g) => g.key === query.group) : GROUPS;
+  const groups = shown.map((g) => {
+    const page = query.group
+      ? proposalListPage(filter, GROUP_STATES[g.key], { after: query.after, before: query.before, limit: GROUP_PAGE_SIZE })
+      : proposalListPage(filter, GROUP_STATES[g.key], { limit: GROUP_PREVIEW });
+    return {
+      ...g,
+      count: counts[g.key],
+      proposals: page.rows.map(card),
+      newer: query.group && page.newer ? cursorParam(page.newer) : null,
+      older: query.group && page.older ? cursorParam(page.older) : null,
+    };
+  });
+  const total = GROUPS.reduce((sum, g) => sum + counts[g.key], 0);
+  return {
+    seesAll,
+    groups,
+    counts: GROUPS.map((g) => ({ key: g.key, title: g.title, count: counts[g.key] })),
+    total,
+    choices: {
+      chapters: seesAll ? listChapters().map((c) => ({ id: c.id, name: c.name })) : [],
+      campaigns: listCampaigns(false).map((c) => ({ id: c.id, name: c.name })),
+    },
+  };
 }
 
 // ---- /proposals/new ----
-
-/** The home page's list: the newest proposals of one chapter, or of all (null). */
-export const recentProposals = (chapterId: number | null) => listProposals({ chapterId, limit: 100 });
 
 export type DraftDetails = {
   version: number;

@@ -1,0 +1,120 @@
+import { sql, type ExpressionBuilder } from 'kysely';
+import { all, first, qb } from './connection';
+import type { Database } from './schema';
+
+// The proposal lists (/proposals): filtered, counted per group, and paged by keyset on
+// (updated_at, id), newest first, so a page costs the same at any size and never repeats or skips.
+
+export type ProposalListFilter = {
+  /** A chapter lead's chapter, or a staff member's chosen one; null for every chapter. */
+  chapterId: number | null;
+  campaignId: number | null;
+  /** Words the person typed: matched in the event title, the partner's name and the reference. */
+  text: string | null;
+};
+
+/** A group of the list, as states (and whether staff sent it back); decided in workflows/ by the caller. */
+export type ProposalListGroup = { states: readonly string[]; returned: boolean | null };
+
+/** Keyset position: the (updated_at, id) of the last card seen (`after`) or the first (`before`). */
+export type ListCursor = { updatedAt: string; id: number };
+export type ListPage = { after?: ListCursor | null; before?: ListCursor | null; limit: number };
+
+export type ProposalListRow = {
+  id: number;
+  reference: string;
+  state: string;
+  returned_to: string | null;
+  recommend_reject: number;
+  approved_until: string | null;
+  event_title: string;
+  event_date: string;
+  kind: string;
+  updated_at: string;
+  partner_name: string;
+  chapter_name: string;
+};
+
+type Eb = ExpressionBuilder<Database & { p: Database['proposals']; pa: Database['partners'] }, 'p' | 'pa'>;
+
+function filtered(filter: ProposalListFilter) {
+  let q = qb().selectFrom('proposals as p').innerJoin('partners as pa', 'pa.id', 'p.partner_id');
+  if (filter.chapterId !== null) q = q.where('p.chapter_id', '=', filter.chapterId);
+  if (filter.campaignId !== null) q = q.where('p.campaign_id', '=', filter.campaignId);
+  const text = filter.text?.trim().toLowerCase();
+  if (text) {
+    // instr() rather than LIKE: what was typed is matched literally (no % or _ wildcards).
+    q = q.where((eb: Eb) =>
+      eb.or([
+        eb(sql`instr(lower(p.event_title), ${text})`, '>', 0),
+        eb(sql`instr(lower(pa.name), ${text})`, '>', 0),
+        eb(sql`instr(lower(p.reference), ${text})`, '>', 0),
+      ]),
+    );
+  }
+  return q;
+}
+
+function inGroup(group: ProposalListGroup) {
+  return (eb: Eb) => {
+    const parts = [eb('p.state', 'in', group.states.length ? [...group.states] : [''])];
+    if (group.returned === true) parts.push(eb('p.returned_to', 'is not', null));
+    if (group.returned === false) parts.push(eb('p.returned_to', 'is', null));
+    return eb.and(parts);
+  };
+}
+
+/** How many proposals each group holds under the filter. */
+export function countByGroup<K extends string>(filter: ProposalListFilter, groups: Record<K, ProposalListGroup>): Record<K, number> {
+  const keys = Object.keys(groups) as K[];
+  const row = first(
+    filtered(filter).select((eb) =>
+      keys.map((k) => eb.fn.sum<number>(eb.case().when(inGroup(groups[k])(eb as Eb)).then(1).else(0).end()).as(k)),
+    ),
+  ) as Record<K, number | null> | undefined;
+  return Object.fromEntries(keys.map((k) => [k, Number(row?.[k] ?? 0)])) as Record<K, number>;
+}
+
+/** One page of a group, newest change first, with the cursors of the pages either side (null at an end). */
+export function proposalListPage(filter: ProposalListFilter, group: ProposalListGroup, page: ListPage) {
+  const goingBack = page.before != null && page.after == null;
+  const cursor = goingBack ? page.before! : (page.after ?? null);
+  let q = filtered(filter)
+    .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+    .where(inGroup(group))
+    .select([
+      'p.id',
+      'p.reference',
+      'p.state',
+      'p.returned_to',
+      'p.recommend_reject',
+      'p.approved_until',
+      'p.event_title',
+      'p.event_date',
+      'p.kind',
+      'p.updated_at',
+      'pa.name as partner_name',
+      'c.name as chapter_name',
+    ]);
+  if (cursor) {
+    const op = goingBack ? '>' : '<';
+    q = q.where((eb) =>
+      eb.or([eb('p.updated_at', op, cursor.updatedAt), eb.and([eb('p.updated_at', '=', cursor.updatedAt), eb('p.id', op, cursor.id)])]),
+    );
+  }
+  q = goingBack ? q.orderBy('p.updated_at', 'asc').orderBy('p.id', 'asc') : q.orderBy('p.updated_at', 'desc').orderBy('p.id', 'desc');
+  // One more than asked: whether a page follows in this direction.
+  const fetched: ProposalListRow[] = all(q.limit(page.limit + 1));
+  const more = fetched.length > page.limit;
+  const rows = fetched.slice(0, page.limit);
+  if (goingBack) rows.reverse();
+  const at = (r: ProposalListRow | undefined): ListCursor | null => (r ? { updatedAt: r.updated_at, id: r.id } : null);
+  // Coming back from a later page there is a later page; coming forward from an earlier one, an earlier one.
+  const hasNewer = goingBack ? more : cursor !== null;
+  const hasOlder = goingBack ? true : more;
+  return {
+    rows,
+    newer: hasNewer && rows.length ? at(rows[0]) : null,
+    older: hasOlder && rows.length ? at(rows[rows.length - 1]) : null,
+  };
+}
