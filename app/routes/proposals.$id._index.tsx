@@ -15,7 +15,7 @@ import { redirectWithFlash } from '../utils/session.server';
 import type { ProposalLayoutData } from './proposals.$id';
 import { isApproved, isDraft, isInReview, isRejected, isWithdrawn } from '../../workflows/policy';
 
-export const handle = { proposalHeader: true };
+export const handle = { proposalHeader: true, partnerPrecedent: true };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
