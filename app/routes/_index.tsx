@@ -56,7 +56,7 @@ export default function Home() {
         </div>
       ) : (
         <div className="table-wrap panel" style={{ padding: 0 }}>
-          <table className="data">
+          <table className="data data--stack">
             <caption className="visually-hidden">Proposals</caption>
             <thead>
               <tr>
@@ -70,16 +70,20 @@ export default function Home() {
             <tbody>
               {proposals.map((p) => (
                 <tr key={p.id}>
-                  <td>
-                    <Link to={`/proposals/${p.id}`}>{p.event}</Link>
+                  <td data-label="Event">
+                    <Link to={`/proposals/${p.id}`} dir="auto">
+                      {p.event}
+                    </Link>
                     <div className="small muted">
                       {p.reference} · {kindLabel(p.kind)}
                     </div>
                   </td>
-                  <td>{p.partner}</td>
-                  <td>{p.chapter}</td>
-                  <td>{formatDate(p.eventDate)}</td>
-                  <td>
+                  <td data-label="Partner" dir="auto">
+                    {p.partner}
+                  </td>
+                  <td data-label="Chapter">{p.chapter}</td>
+                  <td data-label="Event date">{formatDate(p.eventDate)}</td>
+                  <td data-label="State">
                     <Tag tone={stateTone(p.state)}>{stateLabel(p.state)}</Tag>
                     {p.recommendReject ? (
                       <>

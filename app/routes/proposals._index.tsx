@@ -57,13 +57,13 @@ export default function Proposals() {
             <ul className="cards">
               {g.proposals.map((p) => (
                 <li key={p.id} className="card proposal-card">
-                  <Link to={`/proposals/${p.id}`} className="card__title">
+                  <Link to={`/proposals/${p.id}`} className="card__title" dir="auto">
                     {p.event}
                   </Link>
                   <div className="card__meta">
                     <span>
                       <span className="visually-hidden">Partner: </span>
-                      {p.partner}
+                      <bdi>{p.partner}</bdi>
                     </span>
                     <span>
                       <span className="visually-hidden">Event date: </span>

@@ -97,11 +97,11 @@ export function RegistryLookup({ registry, q }: { registry: EnabledPanel; q: str
         <input type="hidden" name="new" value="1" />
         <div className="field grow">
           <label htmlFor="registry-q">Name or EIN</label>
-          <input id="registry-q" type="search" name="rq" defaultValue={registry.query || q} required minLength={2} />
+          <input id="registry-q" type="search" name="rq" dir="auto" defaultValue={registry.query || q} required minLength={2} />
         </div>
-        <div className="field">
+        <div className="field field--state">
           <label htmlFor="registry-state">State (optional)</label>
-          <input id="registry-state" name="rstate" defaultValue={registry.state} maxLength={2} size={3} pattern="[A-Za-z]{2}" autoComplete="address-level1" />
+          <input id="registry-state" type="text" name="rstate" defaultValue={registry.state} maxLength={2} pattern="[A-Za-z]{2}" autoComplete="address-level1" placeholder="e.g. IL" />
         </div>
         <button type="submit" className="button button--secondary">
           Look up
