@@ -155,6 +155,14 @@ describe('decided precedent for a second chapter’s lead', () => {
     const fields = page.locator('form textarea');
     expect(await fields.count()).toBeGreaterThan(0);
     for (const dir of await fields.evaluateAll((els) => els.map((el) => el.getAttribute('dir')))) expect(dir).toBe('auto');
+
+    // The partner page, linked from the precedent, shows it too, still without the other chapter's records.
+    await page.getByTestId('partner-precedent').getByRole('link', { name: 'The partner’s page' }).click();
+    await page.waitForURL(`**/partners/${partnerId}`);
+    expect((await page.getByTestId('partner-precedent').textContent()) ?? '').toContain(reason);
+    expect(await page.getByText('Harbour unsent draft').count()).toBe(0);
+    expect(await page.getByText('Harbour rally co-listing').count()).toBe(0);
+    await checkA11y(page, 'precedent on the partner page');
     await page.context().close();
   });
 });

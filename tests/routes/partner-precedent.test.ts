@@ -101,3 +101,34 @@ describe('decided precedent for another chapter’s lead', () => {
     expect(name.some((t) => t.includes(REASON))).toBe(true);
   });
 });
+
+describe('a new partner close to a known one', () => {
+  it('is not created when a word of the known name was dropped: the known partner is offered first', async () => {
+    const form = await page('/proposals/new?q=Lakeshore&new=1');
+    const token = parseHtml(form).querySelector('input[name="creationToken"]')?.getAttribute('value');
+    expect(token).toBeTruthy();
+    const response = await app.post(
+      '/proposals/new?q=Lakeshore&new=1',
+      {
+        creationToken: token!,
+        partnerName: 'Lakeshore Students for Palestinian Rights',
+        partnerCountry: 'US',
+        partnerDescription: 'Student group.',
+        eventTitle: 'A dropped-word teach-in',
+        eventDate: daysFromToday(40),
+        eventPlace: 'Lakeshore University, Chicago',
+        eventDescription: 'A teach-in with the student group.',
+        kind: 'co_listing',
+        campaignId: String(campaignId('israel_opt')),
+      },
+      chicago,
+    );
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    const warning = find(html, '[aria-labelledby="dup-title"]');
+    expect(warning, 'similar-name warning').not.toBeNull();
+    const use = warning!.querySelectorAll('a').find((a) => a.text.includes('Use Lakeshore University Students for Palestinian Rights'));
+    expect(use?.getAttribute('class')).toBe('button');
+    expect(visibleText(html)).toContain('A partner with a very similar name is already known');
+  });
+});
