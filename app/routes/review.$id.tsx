@@ -60,9 +60,9 @@ export default function DossierPage() {
           <p className="small">
             <Link to="/review">← Review queue</Link>
           </p>
-          <h1>{p.event_title}</h1>
+          <h1 dir="auto">{p.event_title}</h1>
           <p>
-            {p.reference} · {kindLabel(p.kind)} with <strong>{view.partner.name}</strong> · {p.chapter_name} · {p.campaign_name}
+            {p.reference} · {kindLabel(p.kind)} with <strong dir="auto">{view.partner.name}</strong> · {p.chapter_name} · {p.campaign_name}
           </p>
         </div>
         <div className="row">

@@ -6,7 +6,6 @@ import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } 
 import {
   listProposals,
   proposalByCreationToken,
-  proposalRow,
   updateDraftDetails,
   proposalsForPartners,
   saveStepDraft,
@@ -128,6 +127,8 @@ export type PartnerHistoryEntry = {
   reason: string | null;
 };
 
+const HISTORY_SHOWN = 20;
+
 /**
  * Earlier proposals with these partners as this viewer may see them: every
  * proposal they may open, and other chapters' decided ones as precedent only
@@ -135,19 +136,26 @@ export type PartnerHistoryEntry = {
  * The one rule for precedent: the partner search, a proposal's home and values
  * step, and the partner page all read it from here.
  */
-export function partnerHistory(partnerIds: number[], viewer: ActingUser, exceptProposalId?: number): Map<number, PartnerHistoryEntry[]> {
+export function partnerHistory(
+  partnerIds: number[],
+  viewer: ActingUser,
+  options: { exceptProposalId?: number; limitPerPartner?: number } = {},
+): Map<number, PartnerHistoryEntry[]> {
+  // Bounded: a much-asked partner has thousands of proposals; the newest say enough, and the partner page has the rest.
+  const limit = options.limitPerPartner ?? HISTORY_SHOWN;
   const byPartner = new Map<number, PartnerHistoryEntry[]>(partnerIds.map((id) => [id, []]));
   for (const h of proposalsForPartners(partnerIds)) {
-    if (h.id === exceptProposalId) continue;
+    const list = byPartner.get(h.partner_id);
+    if (!list || list.length >= limit || h.id === options.exceptProposalId) continue;
+    const mayOpen = can(viewer, 'proposal.view', h).ok;
+    if (!mayOpen && !isPrecedent(h.state)) continue;
     const reason = isPrecedent(h.state) ? (latestRecordOfProposal(h.id)?.rationale ?? null) : null;
     const common = { state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason };
-    let entry: PartnerHistoryEntry | null = null;
-    if (can(viewer, 'proposal.view', proposalRow(h.id)).ok) {
-      entry = { id: h.id, reference: h.reference, event: h.event_title, eventDate: h.event_date, ...common };
-    } else if (isPrecedent(h.state)) {
-      entry = { id: null, reference: null, event: null, eventDate: null, ...common };
-    }
-    if (entry) byPartner.get(h.partner_id)?.push(entry);
+    list.push(
+      mayOpen
+        ? { id: h.id, reference: h.reference, event: h.event_title, eventDate: h.event_date, ...common }
+        : { id: null, reference: null, event: null, eventDate: null, ...common },
+    );
   }
   return byPartner;
 }
@@ -172,7 +180,8 @@ export function partnerCandidates(q: string, viewer: ActingUser) {
 }
 
 /** The other proposals with this proposal's partner, as its viewer may see them (precedent for the lead). */
-export const precedentFor = (partnerId: number, viewer: ActingUser, proposalId?: number) => partnerHistory([partnerId], viewer, proposalId).get(partnerId) ?? [];
+export const precedentFor = (partnerId: number, viewer: ActingUser, exceptProposalId?: number) =>
+  partnerHistory([partnerId], viewer, { exceptProposalId }).get(partnerId) ?? [];
 
 export function partnerSummary(id: number) {
   const p = partnerById(id);

@@ -112,7 +112,7 @@ export function Precedent({ dossier }: { dossier: DossierData }) {
             <li key={pp.id} className="card">
               <div className="row">
                 <Link className="card__title" to={`/review/${pp.id}`}>
-                  {pp.reference} “{pp.eventTitle}”
+                  {pp.reference} “<bdi>{pp.eventTitle}</bdi>”
                 </Link>
                 <Tag tone={stateTone(pp.state)}>{stateLabel(pp.state)}</Tag>
               </div>
