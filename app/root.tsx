@@ -164,7 +164,7 @@ export function ErrorBoundary() {
             {data.typed.map((field, i) => (
               <div className="field" key={`${field.name}-${i}`}>
                 <label htmlFor={`typed-${i}`}>{field.name}</label>
-                <textarea id={`typed-${i}`} readOnly rows={Math.min(8, field.value.split('\n').length + 1)} defaultValue={field.value} />
+                <textarea id={`typed-${i}`} dir="auto" readOnly rows={Math.min(8, field.value.split('\n').length + 1)} defaultValue={field.value} />
               </div>
             ))}
           </div>

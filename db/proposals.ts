@@ -391,6 +391,10 @@ export type PartnerProposalSummary = {
   chapter_name: string;
   decided_at: string | null;
   updated_at: string;
+  /** Whose it is, for the viewing rule (no second read per row). */
+  chapter_id: number;
+  proposer_id: number;
+  last_changed_by: number | null;
 };
 
 /** Every proposal with any of these partners, newest first (for duplicate checks and precedent). */
@@ -410,6 +414,9 @@ export function proposalsForPartners(partnerIds: number[]): PartnerProposalSumma
         'c.name as chapter_name',
         'p.decided_at',
         'p.updated_at',
+        'p.chapter_id',
+        'p.proposer_id',
+        'p.last_changed_by',
       ])
       .where('p.partner_id', 'in', partnerIds)
       .orderBy('p.id', 'desc'),

@@ -318,6 +318,14 @@ export function isDecided(state: string): boolean {
   return state === 'approved' || state === 'rejected';
 }
 
+/**
+ * Decided precedent any chapter lead may learn from, whichever chapter it belongs to:
+ * approved, rejected or expired. Drafts, work in progress and withdrawals stay the chapter's own.
+ */
+export function isPrecedent(state: string): boolean {
+  return state === 'approved' || state === 'rejected' || state === 'expired';
+}
+
 /** An approval that was granted, whether still running or since expired. */
 export function wasApproved(state: string): boolean {
   return state === 'approved' || state === 'expired';

@@ -40,7 +40,9 @@ export function AgendaMap({ items, emptyText = 'No agenda items recorded.' }: { 
             <ClassificationTag classification={it.classification} />
             <span className="tag tag--neutral">{it.scope === 'event' ? 'This event' : 'General agenda'}</span>
           </div>
-          <p className="agenda-item__text">{it.text}</p>
+          <p className="agenda-item__text" dir="auto">
+            {it.text}
+          </p>
           <p className="agenda-item__position small">
             {it.positionStatement ? (
               <>

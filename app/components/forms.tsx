@@ -1,4 +1,12 @@
-// Small form pieces shared by every page: an error line tied to its field.
+// Small form pieces shared by every page: an error line tied to its field, and
+// the direction every field people type into takes.
+
+/**
+ * Text people type may be in any script: with dir="auto" the browser sets a
+ * field's direction from its first strong letter, so Arabic or Hebrew reads
+ * right to left and Latin left to right. Spread on every text input and textarea.
+ */
+export const USER_TEXT_DIRECTION = { dir: 'auto' } as const;
 
 export function FieldError({ id, errors }: { id?: string; errors?: string[] | null }) {
   if (!errors || errors.length === 0) return null;

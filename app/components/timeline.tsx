@@ -33,7 +33,9 @@ export function Timeline({ records, emptyText = 'No decisions recorded yet.' }: 
               </>
             ) : null}
           </div>
-          {r.rationale ? <p className="timeline__rationale">{r.rationale}</p> : null}
+          {r.rationale ? <p className="timeline__rationale" dir="auto">
+              {r.rationale}
+            </p> : null}
         </li>
       ))}
     </ol>

@@ -59,12 +59,12 @@ function ChapterRow({ chapter, lastResult }: { chapter: Chapter; lastResult?: Su
           <input type="hidden" name="chapterId" value={chapter.id} />
           <div className="field">
             <label htmlFor={fields.name.id}>Name</label>
-            <input {...getInputProps(fields.name, { type: 'text' })} />
+            <input {...getInputProps(fields.name, { type: 'text' })} dir="auto" />
             <FieldError id={fields.name.errorId} errors={fields.name.errors} />
           </div>
           <div className="field">
             <label htmlFor={fields.region.id}>Region</label>
-            <input {...getInputProps(fields.region, { type: 'text' })} />
+            <input {...getInputProps(fields.region, { type: 'text' })} dir="auto" />
             <FieldError id={fields.region.errorId} errors={fields.region.errors} />
           </div>
           <button type="submit" className="button button--secondary button--small">Save</button>
@@ -147,12 +147,12 @@ export default function AdminChapters() {
           <input type="hidden" name="intent" value="create" />
           <div className="field">
             <label htmlFor={fields.name.id}>Name</label>
-            <input {...getInputProps(fields.name, { type: 'text' })} />
+            <input {...getInputProps(fields.name, { type: 'text' })} dir="auto" />
             <FieldError id={fields.name.errorId} errors={fields.name.errors} />
           </div>
           <div className="field">
             <label htmlFor={fields.region.id}>Region</label>
-            <input {...getInputProps(fields.region, { type: 'text' })} />
+            <input {...getInputProps(fields.region, { type: 'text' })} dir="auto" />
             <FieldError id={fields.region.errorId} errors={fields.region.errors} />
           </div>
           <div className="form-actions">

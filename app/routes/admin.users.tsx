@@ -91,7 +91,7 @@ export default function AdminUsers() {
           <input type="hidden" name="intent" value="create" />
           <div className="field">
             <label htmlFor={fields.name.id}>Name</label>
-            <input {...getInputProps(fields.name, { type: 'text' })} autoComplete="off" />
+            <input {...getInputProps(fields.name, { type: 'text' })} dir="auto" autoComplete="off" />
             <FieldError id={fields.name.errorId} errors={fields.name.errors} />
           </div>
           <div className="field">

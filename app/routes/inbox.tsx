@@ -84,7 +84,9 @@ export default function Inbox() {
                   {formatDateTime(item.createdAt)}
                 </time>
               </div>
-              <p style={{ margin: 0 }}>{item.message}</p>
+              <p style={{ margin: 0 }} dir="auto">
+                {item.message}
+              </p>
               <div className="row">
                 <Link to={item.href}>
                   Open {item.reference}

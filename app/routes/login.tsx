@@ -60,8 +60,8 @@ export default function Login() {
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
         <div className="field">
           <label htmlFor={fields.email.id}>E-mail</label>
-          {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the sign-in page exists for this one field */}
-          <input {...getInputProps(fields.email, { type: 'email' })} autoComplete="email" autoFocus />
+          {/* No autofocus: a focus ring on a page nobody has touched yet reads as an error. */}
+          <input {...getInputProps(fields.email, { type: 'email' })} autoComplete="email" />
           <FieldError id={fields.email.errorId} errors={fields.email.errors} />
         </div>
         <div className="field">

@@ -5,6 +5,8 @@ import { Tag } from '../components/forms';
 import { RegisterStyles, RegisterTable, formatUtc, recordHref } from '../features/register/register-entries';
 import { partnerPageView } from '../features/register/partner-page.server';
 import { partnerProfile, registerScopeFor } from '../features/register/register.server';
+import { PartnerHistoryList } from '../features/vetting/partner-choice';
+import { precedentFor } from '../features/vetting/proposals.server';
 import { actingUser, forbidden, notFound, requirePermission } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
 import { isApproved } from '../../workflows/policy';
@@ -33,7 +35,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (profile.error.kind === 'not_found') notFound('This partner');
     forbidden(profile.error.message);
   }
-  return json(partnerPageView(profile, scope.scope.chapterId === null ? null : (user.chapter_name ?? 'your chapter')));
+  const scoped = scope.scope.chapterId !== null;
+  return json({
+    ...partnerPageView(profile, scoped ? (user.chapter_name ?? 'your chapter') : null),
+    // A chapter-scoped viewer learns other chapters' decided precedent (outcome, date, reason), never their records.
+    otherChapterPrecedent: scoped ? precedentFor(id, actor).filter((h) => h.id === null) : [],
+  });
 }
 
 const STATE_ORDER = ['approved', 'rejected', 'expired', 'withdrawn', 'review', 'mou', 'perception', 'risk', 'agenda', 'values', 'draft'];
@@ -50,7 +57,7 @@ export default function PartnerPage() {
       </nav>
       <div className="page-head">
         <div>
-          <h1>{partner.name}</h1>
+          <h1 dir="auto">{partner.name}</h1>
           <p>
             {data.proposalCount === 1 ? '1 proposal' : `${data.proposalCount} proposals`} ·{' '}
             {data.decisionCount === 1 ? '1 decision record' : `${data.decisionCount} decision records`}
@@ -65,9 +72,15 @@ export default function PartnerPage() {
         <p className="alert alert--info" data-testid="partner-scope">
           You see {data.scopeChapter}’s proposals with this partner only.
           {data.otherChapterProposals > 0
-            ? ` Other chapters have ${data.otherChapterProposals === 1 ? '1 proposal' : `${data.otherChapterProposals} proposals`} with it; their records are not shown here.`
+            ? ` Other chapters have ${data.otherChapterProposals === 1 ? '1 proposal' : `${data.otherChapterProposals} proposals`} with it; their records are not shown here${data.otherChapterPrecedent.length > 0 ? ', only the outcome and reason of those decided' : ''}.`
             : ''}
         </p>
+      ) : null}
+      {data.otherChapterPrecedent.length > 0 ? (
+        <section className="panel precedent" aria-labelledby="precedent-heading" data-testid="partner-precedent">
+          <h2 id="precedent-heading">Decided precedent from other chapters</h2>
+          <PartnerHistoryList history={data.otherChapterPrecedent} />
+        </section>
       ) : null}
 
       <section className="panel" aria-labelledby="profile-heading">
@@ -92,7 +105,7 @@ export default function PartnerPage() {
             </>
           ) : null}
           <dt>Description</dt>
-          <dd className="pre-line">{partner.description || <span className="muted">None given</span>}</dd>
+          <dd className="pre-line" dir="auto">{partner.description || <span className="muted">None given</span>}</dd>
           <dt>Public positions</dt>
           <dd>
             {partner.publicPositions.length === 0 ? (
@@ -168,7 +181,9 @@ export default function PartnerPage() {
                   <tr key={p.id} data-proposal={p.id}>
                     <td>
                       <Link to={recordHref(p.id)}>{p.reference}</Link>
-                      <div className="small">{p.eventTitle}</div>
+                      <div className="small" dir="auto">
+                        {p.eventTitle}
+                      </div>
                       <div className="small muted">
                         {kindLabel(p.kind)} · proposed by {p.proposerName}
                       </div>

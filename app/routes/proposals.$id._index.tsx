@@ -15,7 +15,7 @@ import { redirectWithFlash } from '../utils/session.server';
 import type { ProposalLayoutData } from './proposals.$id';
 import { isApproved, isDraft, isInReview, isRejected, isWithdrawn } from '../../workflows/policy';
 
-export const handle = { proposalHeader: true };
+export const handle = { proposalHeader: true, partnerPrecedent: true };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
@@ -116,7 +116,9 @@ export default function ProposalHome() {
                 <h3>Conditions of the approval</h3>
                 <ol className="conditions">
                   {view.approval.conditions.map((c) => (
-                    <li key={c}>{c}</li>
+                    <li key={c} dir="auto">
+                      {c}
+                    </li>
                   ))}
                 </ol>
               </>
@@ -141,11 +143,11 @@ export default function ProposalHome() {
             <dt>Reference</dt>
             <dd className="mono">{p.reference}</dd>
             <dt>Title</dt>
-            <dd>{p.event_title}</dd>
+            <dd dir="auto">{p.event_title}</dd>
             <dt>Date</dt>
             <dd>{formatDate(p.event_date)}</dd>
             <dt>Place</dt>
-            <dd>{p.event_place}</dd>
+            <dd dir="auto">{p.event_place}</dd>
             <dt>Co-sponsorship</dt>
             <dd>{kindLabel(p.kind)}</dd>
             <dt>Campaign</dt>
@@ -157,13 +159,15 @@ export default function ProposalHome() {
               {p.proposer_name}, {formatDate(p.created_at)}
             </dd>
           </dl>
-          <p className="pre-line">{p.event_description}</p>
+          <p className="pre-line" dir="auto">
+            {p.event_description}
+          </p>
         </section>
         <section className="panel" aria-labelledby="partner-title">
           <h2 id="partner-title">Partner</h2>
           <dl className="facts">
             <dt>Name</dt>
-            <dd>{view.partner.name}</dd>
+            <dd dir="auto">{view.partner.name}</dd>
             <dt>Website</dt>
             <dd>{view.partner.website ? <a href={view.partner.website}>{view.partner.website}</a> : '—'}</dd>
             <dt>Country</dt>
@@ -171,7 +175,9 @@ export default function ProposalHome() {
             <dt>Public positions</dt>
             <dd>{view.partner.publicPositions.length ? view.partner.publicPositions.map((s) => (s === 'supports_bds' ? 'Supports BDS' : s)).join(', ') : 'None recorded'}</dd>
           </dl>
-          <p className="pre-line">{view.partner.description}</p>
+          <p className="pre-line" dir="auto">
+            {view.partner.description}
+          </p>
         </section>
       </div>
 

@@ -140,14 +140,16 @@ export default function ProposalRecord() {
       <header className="panel record-head" aria-labelledby="record-title">
         <h1 id="record-title">Decision record {p.reference}</h1>
         <p style={{ fontSize: '1.1rem' }}>
-          <strong>{p.eventTitle}</strong>
+          <strong dir="auto">{p.eventTitle}</strong>
         </p>
         <dl className="facts">
           <dt>Reference</dt>
           <dd>{p.reference}</dd>
           <dt>Partner</dt>
           <dd>
-            <Link to={`/partners/${p.partnerId}`}>{p.partnerName}</Link>
+            <Link to={`/partners/${p.partnerId}`} dir="auto">
+              {p.partnerName}
+            </Link>
           </dd>
           <dt>Chapter</dt>
           <dd>{p.chapterName}</dd>

@@ -12,7 +12,7 @@ import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/ste
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 
-export const handle = { proposalHeader: true };
+export const handle = { proposalHeader: true, partnerPrecedent: true };
 export const meta: MetaFunction = () => [{ title: 'Values check · Cosponsor' }];
 
 const RATINGS = [

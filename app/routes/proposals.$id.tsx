@@ -6,7 +6,9 @@ import { json } from '@remix-run/node';
 import { Link, Outlet, useLoaderData, useMatches } from '@remix-run/react';
 import { Tag } from '../components/forms';
 import { Stepper } from '../components/stepper';
+import { PartnerHistoryList } from '../features/vetting/partner-choice';
 import { proposalView } from '../features/vetting/proposal-view.server';
+import { precedentFor } from '../features/vetting/proposals.server';
 import { actingUser, notFound, requireProposal } from '../utils/auth.server';
 import { formatDate, formatDateTime, kindLabel, stateLabel, stateTone, stepLabel } from '../utils/labels';
 import { isChapterLead } from '../../workflows/policy';
@@ -17,7 +19,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
-  const view = proposalView(proposal.id, actingUser(user));
+  const actor = actingUser(user);
+  const view = proposalView(proposal.id, actor);
   if (!view) notFound('This proposal');
   // What the pages show, not the raw rows: no workflow snapshot, step results as outcome + summary.
   const { workflow: _workflow, ...proposalFields } = view!.proposal;
@@ -27,7 +30,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     submittedAt: s!.submitted_at,
     summary: summaryOf(s!.result),
   }));
-  return json({ view: { ...view!, proposal: proposalFields, submissions }, isLead: isChapterLead(user) });
+  return json({
+    view: { ...view!, proposal: proposalFields, submissions },
+    isLead: isChapterLead(user),
+    // Other proposals with this partner: the viewer's own, and other chapters' decided precedent only.
+    precedent: precedentFor(view!.partner.id, actor, proposal.id),
+  });
 }
 
 function summaryOf(result: unknown): string | null {
@@ -43,9 +51,12 @@ export type ProposalLayoutData = typeof loader;
 export const PROPOSAL_LAYOUT_ID = 'routes/proposals.$id';
 
 export default function ProposalLayout() {
-  const { view } = useLoaderData<typeof loader>();
+  const { view, precedent } = useLoaderData<typeof loader>();
   const matches = useMatches();
-  const withHeader = matches.some((m) => (m.handle as { proposalHeader?: boolean } | undefined)?.proposalHeader);
+  const handles = matches.map((m) => m.handle as { proposalHeader?: boolean; partnerPrecedent?: boolean } | undefined);
+  const withHeader = handles.some((h) => h?.proposalHeader);
+  // The home and the values step show what became of earlier proposals with this partner.
+  const withPrecedent = handles.some((h) => h?.partnerPrecedent) && precedent.length > 0;
   if (!withHeader) return <Outlet />;
   const p = view.proposal;
   const editable = view.viewer?.canEdit ?? false;
@@ -57,12 +68,12 @@ export default function ProposalLayout() {
       <header className="page-head proposal-head">
         <div>
           <h1>
-            <Link to={`/proposals/${p.id}`} className="proposal-head__title">
+            <Link to={`/proposals/${p.id}`} className="proposal-head__title" dir="auto">
               {p.event_title}
             </Link>
           </h1>
           <p>
-            With <strong>{view.partner.name}</strong> · {kindLabel(p.kind)} · {formatDate(p.event_date)} · {p.chapter_name}
+            With <strong dir="auto">{view.partner.name}</strong> · {kindLabel(p.kind)} · {formatDate(p.event_date)} · {p.chapter_name}
           </p>
         </div>
         <div className="row">
@@ -76,7 +87,9 @@ export default function ProposalLayout() {
           <h2 id="change-request-title">
             Changes requested on {stepLabel(view.changeRequest.step)}
           </h2>
-          <p className="change-request__rationale">“{view.changeRequest.rationale}”</p>
+          <p className="change-request__rationale" dir="auto">
+            “{view.changeRequest.rationale}”
+          </p>
           <p className="small">
             {view.changeRequest.actorName}, {formatDateTime(view.changeRequest.at)}.
             {editable ? (
@@ -89,6 +102,21 @@ export default function ProposalLayout() {
         </section>
       ) : null}
       <Stepper steps={view.steps} />
+      {withPrecedent ? (
+        <section className="panel precedent" aria-labelledby="precedent-title" data-testid="partner-precedent">
+          <h2 id="precedent-title">
+            Precedent: other proposals with <bdi>{view.partner.name}</bdi>
+          </h2>
+          <p className="small muted">
+            What became of earlier proposals with this partner. Other chapters’ proposals show only once decided: the outcome, the date
+            and the reason.
+          </p>
+          <PartnerHistoryList history={precedent} />
+          <p className="small">
+            <Link to={`/partners/${view.partner.id}`}>The partner’s page</Link>
+          </p>
+        </section>
+      ) : null}
       <Outlet />
     </>
   );

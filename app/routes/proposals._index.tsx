@@ -135,7 +135,7 @@ export default function Proposals() {
                   <div className="card__meta">
                     <span dir="auto">
                       <span className="visually-hidden">Partner: </span>
-                      {p.partner}
+                      <bdi>{p.partner}</bdi>
                     </span>
                     <span>
                       <span className="visually-hidden">Event date: </span>

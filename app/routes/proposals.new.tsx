@@ -80,6 +80,8 @@ export default function NewProposal() {
       : undefined);
   const v = (k: string) => (values && typeof (values as Record<string, unknown>)[k] === 'string' ? ((values as Record<string, unknown>)[k] as string) : undefined);
   const duplicates = actionData?.duplicates ?? [];
+  // A close match makes "Use <partner>" the main way on, and creating a new partner the secondary one.
+  const closeMatch = candidates.some((c) => c.match !== 'contains');
 
   return (
     <>
@@ -111,7 +113,7 @@ export default function NewProposal() {
                 We look among known partners first: case, punctuation, “The”, “Inc.” and small typos do not matter.
               </span>
               {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the search stage is a one-field page */}
-              <input id="partner-q" type="search" name="q" defaultValue={q} aria-describedby="partner-q-hint" required minLength={2} autoFocus={stage === 'search'} />
+              <input id="partner-q" type="search" name="q" dir="auto" defaultValue={q} aria-describedby="partner-q-hint" required minLength={2} autoFocus={stage === 'search'} />
             </div>
             <button type="submit" className="button">
               Search partners
@@ -128,7 +130,7 @@ export default function NewProposal() {
               <p className="muted">Is it one of these? Using the known partner keeps its history together, so staff see the precedent.</p>
               <ul className="cards">
                 {candidates.map((c) => (
-                  <CandidateCard key={c.id} c={c} q={q} />
+                  <CandidateCard key={c.id} c={c} q={q} primary={closeMatch && c.match !== 'contains'} />
                 ))}
               </ul>
             </>
@@ -136,7 +138,7 @@ export default function NewProposal() {
             <p className="muted">Nobody has proposed this group before.</p>
           )}
           <p className="form-actions">
-            <Link className="button" to={`/proposals/new?q=${encodeURIComponent(q)}&new=1`}>
+            <Link className={closeMatch ? 'button button--secondary' : 'button'} to={`/proposals/new?q=${encodeURIComponent(q)}&new=1`}>
               {candidates.length > 0 ? 'None of these: create a new partner' : 'Create a new partner'}
             </Link>
           </p>
@@ -154,7 +156,7 @@ export default function NewProposal() {
               <h2 id="dup-title">Known partners with a very similar name</h2>
               <ul className="cards">
                 {duplicates.map((c) => (
-                  <CandidateCard key={c.id} c={c} q={v('partnerName') ?? q} />
+                  <CandidateCard key={c.id} c={c} q={v('partnerName') ?? q} primary />
                 ))}
               </ul>
               <label className="checkbox">
@@ -170,10 +172,12 @@ export default function NewProposal() {
               <>
                 <input type="hidden" name="partnerId" value={partner.id} />
                 <p>
-                  <strong>{partner.name}</strong> · {partner.country}
+                  <strong dir="auto">{partner.name}</strong> · {partner.country}
                   {partner.publicPositions.includes('supports_bds') ? ' · publicly supports BDS' : ''}
                 </p>
-                <p className="small muted">{partner.description}</p>
+                <p className="small muted" dir="auto">
+                  {partner.description}
+                </p>
                 <Link to={`/proposals/new?q=${encodeURIComponent(q || partner.name)}`} className="small">
                   Choose another partner
                 </Link>

@@ -62,7 +62,7 @@ export default function DossierPage() {
           <p className="small">
             <Link to="/review">← Review queue</Link>
           </p>
-          <h1>{p.event_title}</h1>
+          <h1 dir="auto">{p.event_title}</h1>
           <p>
             {p.reference} · {kindLabel(p.kind)} with{' '}
             <Link to={`/partners/${view.partner.id}`}>

@@ -78,6 +78,11 @@ describe('registry lookup on the new-partner form', () => {
     expect(results.status).toBe(200);
     const t = text(results.html);
     expect(t).toContain('Look up a US nonprofit');
+    // The state field is a styled text field wide enough for its label, not a bare three-character box.
+    const stateField = find(results.html, '#registry-state');
+    expect(stateField?.getAttribute('type')).toBe('text');
+    expect(stateField?.getAttribute('size')).toBeUndefined();
+    expect(stateField?.parentNode?.classList.contains('field--state')).toBe(true);
     expect(t).toContain('FRIENDS OF THE ITHACA PUBLIC LIBRARY Ithaca NY');
     expect(t).toContain(`${einFormatted} ${ithaca.ntee}`);
     // "Use this" is a plain link carrying the whole query.

@@ -13,7 +13,8 @@ import {
 import { partnerById } from '../../../db/partners';
 import { chapterById } from '../../../db/users';
 import type { DecisionRecord, Proposal } from '../../../db/schema';
-import { stepLabel } from '../../utils/labels';
+import { formatDate, stepLabel } from '../../utils/labels';
+import { approvalConditions } from '../vetting/proposal-view.server';
 import { can, entersReview, isStaff } from '../../../workflows/policy';
 import type { Role } from '../../../workflows/types';
 
@@ -52,7 +53,7 @@ export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void
     if (lead && (record.step === 'decision' || record.outcome === 'expired')) {
       const why = record.rationale ? `: ${record.rationale}` : '.';
       const where = record.outcome === 'changes_requested' ? ` (back to ${stepLabel(record.to_state)})` : '';
-      add(activeUserIdsWithRole('chapter_lead', proposal.chapter_id), record, lead.kind, `${lead.verb}${where}: ${what()}${why}`);
+      add(activeUserIdsWithRole('chapter_lead', proposal.chapter_id), record, lead.kind, `${lead.verb}${where}: ${what()}${why}${approvalTerms(proposal, record)}`);
     }
     if (entersReview(record)) {
       // The proposer never reviews their own proposal, even when they are staff.
@@ -63,6 +64,23 @@ export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void
     }
   }
   insertInboxRows(rows);
+}
+
+/** What an approval binds the chapter to: its end date and every condition, so the message alone is enough to act on. */
+function approvalTerms(proposal: Pick<Proposal, 'approved_until'>, record: DecisionRecord): string {
+  if (record.outcome !== 'approved') return '';
+  const conditions = approvalConditions(record);
+  // The proposal row is the one read before the decision: the end date comes from the record.
+  let endDate: unknown;
+  try {
+    endDate = (JSON.parse(record.inputs) as { judged?: { endDate?: unknown } }).judged?.endDate;
+  } catch {
+    // Inputs that are not JSON: fall back to the proposal's end date.
+  }
+  const untilDate = typeof endDate === 'string' ? endDate : proposal.approved_until;
+  const until = untilDate ? ` Approved until ${formatDate(untilDate)}.` : '';
+  const terms = conditions.length === 0 ? ' No conditions.' : ` Conditions: ${conditions.map((c, i) => `${i + 1}. ${c}`).join(' ')}`;
+  return `${until}${terms}`;
 }
 
 export type InboxItem = {

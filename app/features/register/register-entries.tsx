@@ -126,10 +126,16 @@ export function RegisterTable({
                 <Link to={recordHref(r.proposalId)} className="register-when">
                   {r.reference}
                 </Link>
-                {showEventTitle ? <div className="small">{r.eventTitle}</div> : null}
+                {showEventTitle ? (
+                  <div className="small" dir="auto">
+                    {r.eventTitle}
+                  </div>
+                ) : null}
                 {showPartner ? (
                   <div className="small">
-                    <Link to={`/partners/${r.partnerId}`}>{r.partnerName}</Link>
+                    <Link to={`/partners/${r.partnerId}`} dir="auto">
+                      {r.partnerName}
+                    </Link>
                   </div>
                 ) : null}
               </td>
@@ -151,7 +157,7 @@ export function RegisterTable({
                     <Snippet parts={r.snippet} />
                   </p>
                 ) : (
-                  <p>{r.rationale || <span className="muted">No rationale written.</span>}</p>
+                  <p dir="auto">{r.rationale || <span className="muted">No rationale written.</span>}</p>
                 )}
                 {r.snippet && !r.snippetInRationale ? (
                   <p className="register-snippet">

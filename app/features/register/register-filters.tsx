@@ -63,7 +63,7 @@ export function Filters({
       <div className="row" style={{ alignItems: 'flex-end', gap: '0.5rem 1rem', marginBottom: '0.6rem' }}>
         <div className="field grow" style={{ marginBottom: 0 }}>
           <label htmlFor="register-q">Search rationale, evidence, agenda items and partner names</label>
-          <input id="register-q" type="search" name="q" defaultValue={filter.q ?? ''} maxLength={200} aria-describedby="register-q-hint" />
+          <input id="register-q" type="search" name="q" dir="auto" defaultValue={filter.q ?? ''} maxLength={200} aria-describedby="register-q-hint" />
           <span className="hint" id="register-q-hint">
             Every word must match; accents and case are ignored; “quotes” search for an exact phrase.
           </span>

@@ -135,7 +135,7 @@ export function RecordEntry({ record: r }: { record: RecordView }) {
           {r.fromState ? stateLabel(r.fromState) : 'new'} → {stateLabel(r.toState)}
         </dd>
         <dt>Rationale</dt>
-        <dd className="pre-line" data-testid="record-rationale">
+        <dd className="pre-line" data-testid="record-rationale" dir="auto">
           {r.rationale || <span className="muted">None written.</span>}
         </dd>
         <dt>Configuration</dt>

@@ -3,17 +3,51 @@
 import type { SerializeFrom } from '@remix-run/node';
 import { Form, Link } from '@remix-run/react';
 // Types only: erased from the browser bundle.
-import type { partnerCandidates, RegistryPanel } from './proposals.server';
+import type { PartnerHistoryEntry, partnerCandidates, RegistryPanel } from './proposals.server';
 import { formatDate, stateLabel, stateTone } from '../../utils/labels';
 import { Tag } from '../../components/forms';
 
 type Candidate = SerializeFrom<ReturnType<typeof partnerCandidates>[number]>;
+type HistoryEntry = SerializeFrom<PartnerHistoryEntry>;
 
-export function CandidateCard({ c, q }: { c: Candidate; q: string }) {
+/** Earlier proposals with a partner: the viewer's own with a link, other chapters' decided precedent with its reason. */
+export function PartnerHistoryList({ history }: { history: HistoryEntry[] }) {
+  return (
+    <ul className="small partner-history">
+      {history.map((h, i) => (
+        <li key={h.id ?? `precedent-${i}`}>
+          <Tag tone={stateTone(h.state)}>{stateLabel(h.state)}</Tag>{' '}
+          {h.id !== null && h.event ? (
+            <>
+              <Link to={`/proposals/${h.id}`} dir="auto">
+                {h.event}
+              </Link>{' '}
+              · {h.chapter} · {formatDate(h.eventDate ?? '')}
+            </>
+          ) : (
+            `${h.chapter} (precedent)`
+          )}
+          {h.decidedAt ? ` · decided ${formatDate(h.decidedAt)}` : ''}
+          {h.reason ? (
+            <span className="muted">
+              {' '}
+              · reason: <span dir="auto">{h.reason}</span>
+            </span>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A known partner like the one searched; `primary` when it is a close match, so using it is the main way on. */
+export function CandidateCard({ c, q, primary = false }: { c: Candidate; q: string; primary?: boolean }) {
   return (
     <li className="card candidate">
       <div className="row">
-        <span className="card__title">{c.name}</span>
+        <span className="card__title" dir="auto">
+          {c.name}
+        </span>
         <Tag tone={c.match === 'exact' ? 'warn' : 'neutral'}>{c.match === 'exact' ? 'Same name' : c.match === 'close' ? 'Very similar name' : 'Name contains your search'}</Tag>
         {c.publicPositions.includes('supports_bds') ? <Tag tone="neutral">Supports BDS</Tag> : null}
       </div>
@@ -21,27 +55,16 @@ export function CandidateCard({ c, q }: { c: Candidate; q: string }) {
         <span>{c.country}</span>
         {c.website ? <span>{c.website}</span> : null}
       </div>
-      <p className="small">{c.description}</p>
+      <p className="small" dir="auto">
+        {c.description}
+      </p>
       <div className="candidate__history">
         <h3 className="small">Past proposals with this partner</h3>
-        {c.history.length === 0 ? (
-          <p className="small muted">None yet.</p>
-        ) : (
-          <ul className="small">
-            {c.history.map((h, i) => (
-              <li key={h.id ?? `precedent-${i}`}>
-                <Tag tone={stateTone(h.state)}>{stateLabel(h.state)}</Tag>{' '}
-                {h.event ? `${h.event} · ${h.chapter} · ${formatDate(h.eventDate ?? '')}` : `${h.chapter} (precedent)`}
-                {h.decidedAt ? ` · decided ${formatDate(h.decidedAt)}` : ''}
-                {h.reason ? <span className="muted"> · reason: {h.reason}</span> : null}
-              </li>
-            ))}
-          </ul>
-        )}
+        {c.history.length === 0 ? <p className="small muted">None yet.</p> : <PartnerHistoryList history={c.history} />}
       </div>
       <div>
-        <Link className="button button--secondary button--small" to={`/proposals/new?partnerId=${c.id}&q=${encodeURIComponent(q)}`}>
-          Use {c.name}
+        <Link className={primary ? 'button' : 'button button--secondary button--small'} to={`/proposals/new?partnerId=${c.id}&q=${encodeURIComponent(q)}`}>
+          Use <bdi>{c.name}</bdi>
         </Link>
       </div>
     </li>
@@ -74,11 +97,11 @@ export function RegistryLookup({ registry, q }: { registry: EnabledPanel; q: str
         <input type="hidden" name="new" value="1" />
         <div className="field grow">
           <label htmlFor="registry-q">Name or EIN</label>
-          <input id="registry-q" type="search" name="rq" defaultValue={registry.query || q} required minLength={2} />
+          <input id="registry-q" type="search" name="rq" dir="auto" defaultValue={registry.query || q} required minLength={2} />
         </div>
-        <div className="field">
+        <div className="field field--state">
           <label htmlFor="registry-state">State (optional)</label>
-          <input id="registry-state" name="rstate" defaultValue={registry.state} maxLength={2} size={3} pattern="[A-Za-z]{2}" autoComplete="address-level1" />
+          <input id="registry-state" type="text" name="rstate" defaultValue={registry.state} maxLength={2} pattern="[A-Za-z]{2}" autoComplete="address-level1" placeholder="e.g. IL" />
         </div>
         <button type="submit" className="button button--secondary">
           Look up

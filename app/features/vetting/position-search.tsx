@@ -94,6 +94,7 @@ export function PositionSearch({
             id="f-positionSearch"
             name="positionSearch"
             type="search"
+            dir="auto"
             defaultValue={initialQuery}
             aria-describedby="f-positionSearch-hint"
             onChange={(e) => {

@@ -4,7 +4,7 @@
 import { Form } from '@remix-run/react';
 import { useEffect, type ReactNode } from 'react';
 import { formatDateTime } from '../../utils/labels';
-import { FieldError } from '../../components/forms';
+import { FieldError, USER_TEXT_DIRECTION } from '../../components/forms';
 
 export type Errors = Record<string, string[] | null | undefined> | undefined | null;
 
@@ -26,6 +26,7 @@ function controlProps(name: string, errors: Errors, required: boolean | undefine
     'aria-invalid': Boolean(errors?.[name]?.length) || undefined,
     'aria-describedby': describedBy(name, errors, hintId),
     'aria-required': required || undefined,
+    ...USER_TEXT_DIRECTION,
   };
 }
 

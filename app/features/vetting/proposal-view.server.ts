@@ -133,6 +133,17 @@ function positionStatements(version: number): Map<string, string> {
   return map;
 }
 
+/** The conditions staff attached to an approval, read from its record's inputs. */
+export function approvalConditions(record: Pick<DecisionRecord, 'inputs'>): string[] {
+  try {
+    const inputs = JSON.parse(record.inputs) as { command?: { conditions?: unknown } };
+    return Array.isArray(inputs.command?.conditions) ? inputs.command.conditions.filter((c): c is string => typeof c === 'string') : [];
+  } catch {
+    // A record whose inputs are not JSON shows no conditions rather than failing the page.
+    return [];
+  }
+}
+
 export function proposalView(proposalId: number, viewer?: ActingUser): ProposalView | null {
   const proposal = proposalById(proposalId);
   if (!proposal) return null;
@@ -159,13 +170,7 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
   if (wasApproved(proposal.state)) {
     const record = [...records].reverse().find((r) => r.outcome === 'approved');
     if (record) {
-      let conditions: string[] = [];
-      try {
-        const inputs = JSON.parse(record.inputs) as { command?: { conditions?: unknown } };
-        if (Array.isArray(inputs.command?.conditions)) conditions = inputs.command.conditions.filter((c): c is string => typeof c === 'string');
-      } catch {
-        // A record whose inputs are not JSON shows no conditions rather than failing the page.
-      }
+      const conditions = approvalConditions(record);
       approval = { until: proposal.approved_until, conditions, rationale: record.rationale, actorName: record.actor_name, at: record.at, seq: record.seq };
     }
   }

@@ -7,7 +7,6 @@ import { listChapters } from '../../../db/users';
 import { createPartner, findPartnerCandidates, partnerById, publicPositionsOf } from '../../../db/partners';
 import {
   proposalByCreationToken,
-  proposalRow,
   updateDraftDetails,
   proposalsForPartners,
   saveStepDraft,
@@ -33,7 +32,7 @@ import {
 } from './step-forms';
 import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryConfig, searchRegistry, looksLikeEin } from '../outside/registry.server';
 import { screenPartner, screeningConfig } from '../outside/screening.server';
-import { can, isAtStep, isDraft, isInReview, seesEveryChapter, stateAsOf, type ActingUser } from '../../../workflows/policy';
+import { can, isAtStep, isDraft, isInReview, isPrecedent, seesEveryChapter, stateAsOf, type ActingUser } from '../../../workflows/policy';
 import { createProposal, decide, DecisionError } from './vetting.server';
 
 // ---- /proposals ----
@@ -192,17 +191,59 @@ export function editDraftDetails(actor: ActingUser, proposal: Pick<Proposal, 'id
   return saved ? { ok: true } : { ok: false, kind: 'stale' };
 }
 
-/** States in which a proposal is decided precedent, which any lead may learn from. */
-const PRECEDENT_STATES = new Set(['approved', 'rejected', 'expired']);
+export type PartnerHistoryEntry = {
+  /** Null for another chapter's proposal: the viewer learns its outcome, never its contents. */
+  id: number | null;
+  reference: string | null;
+  event: string | null;
+  eventDate: string | null;
+  state: string;
+  chapter: string;
+  decidedAt: string | null;
+  /** The rationale of the deciding record, for decided precedent; else null. */
+  reason: string | null;
+};
+
+const HISTORY_SHOWN = 20;
 
 /**
- * Known partners like `q`, each with its history as this viewer may see it: every
+ * Earlier proposals with these partners as this viewer may see them: every
  * proposal they may open, and other chapters' decided ones as precedent only
  * (outcome, date, reason), never their drafts or work in progress.
+ * The one rule for precedent: the partner search, a proposal's home and values
+ * step, and the partner page all read it from here.
  */
+export function partnerHistory(
+  partnerIds: number[],
+  viewer: ActingUser,
+  options: { exceptProposalId?: number; limitPerPartner?: number } = {},
+): Map<number, PartnerHistoryEntry[]> {
+  // Bounded: a much-asked partner has thousands of proposals; the newest say enough, and the partner page has the rest.
+  const limit = options.limitPerPartner ?? HISTORY_SHOWN;
+  const byPartner = new Map<number, PartnerHistoryEntry[]>(partnerIds.map((id) => [id, []]));
+  for (const h of proposalsForPartners(partnerIds)) {
+    const list = byPartner.get(h.partner_id);
+    if (!list || list.length >= limit || h.id === options.exceptProposalId) continue;
+    const mayOpen = can(viewer, 'proposal.view', h).ok;
+    if (!mayOpen && !isPrecedent(h.state)) continue;
+    const reason = isPrecedent(h.state) ? (latestRecordOfProposal(h.id)?.rationale ?? null) : null;
+    const common = { state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason };
+    list.push(
+      mayOpen
+        ? { id: h.id, reference: h.reference, event: h.event_title, eventDate: h.event_date, ...common }
+        : { id: null, reference: null, event: null, eventDate: null, ...common },
+    );
+  }
+  return byPartner;
+}
+
+/** Known partners like `q`, each with its history as this viewer may see it (see partnerHistory). */
 export function partnerCandidates(q: string, viewer: ActingUser) {
   const candidates = findPartnerCandidates(q);
-  const history = proposalsForPartners(candidates.map((c) => c.id));
+  const history = partnerHistory(
+    candidates.map((c) => c.id),
+    viewer,
+  );
   return candidates.map((c) => ({
     id: c.id,
     name: c.name,
@@ -211,19 +252,13 @@ export function partnerCandidates(q: string, viewer: ActingUser) {
     description: c.description,
     publicPositions: publicPositionsOf(c),
     match: c.match.kind,
-    history: history
-      .filter((h) => h.partner_id === c.id)
-      .flatMap((h) => {
-        if (can(viewer, 'proposal.view', proposalRow(h.id)).ok) {
-          return [
-            { id: h.id as number | null, reference: h.reference as string | null, event: h.event_title as string | null, eventDate: h.event_date as string | null, state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason: null as string | null },
-          ];
-        }
-        if (!PRECEDENT_STATES.has(h.state)) return [];
-        return [{ id: null, reference: null, event: null, eventDate: null, state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason: latestRecordOfProposal(h.id)?.rationale ?? null }];
-      }),
+    history: history.get(c.id) ?? [],
   }));
 }
+
+/** The other proposals with this proposal's partner, as its viewer may see them (precedent for the lead). */
+export const precedentFor = (partnerId: number, viewer: ActingUser, exceptProposalId?: number) =>
+  partnerHistory([partnerId], viewer, { exceptProposalId }).get(partnerId) ?? [];
 
 export function partnerSummary(id: number) {
   const p = partnerById(id);

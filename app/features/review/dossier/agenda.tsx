@@ -145,26 +145,26 @@ export function AgendaSection({ dossier, failure, busy }: { dossier: DossierData
       {dossier.agendaPrecedent.length === 0 ? (
         <p className="muted">No decided proposal from any chapter carried these items or positions.</p>
       ) : (
+        // One entry per earlier proposal, so its decision and rationale are said once, with every item it shares.
         <ul className="stack" style={{ paddingLeft: '1.1rem' }} data-testid="agenda-precedent">
-          {dossier.agendaPrecedent.map((ap) => (
-            <li key={ap.itemId}>
-              <strong>“{ap.text}”</strong>
+          {precedentByProposal(dossier.agendaPrecedent).map((g) => (
+            <li key={g.proposalId} data-precedent-proposal={g.proposalId}>
+              <Link to={`/review/${g.proposalId}`}>
+                {g.reference} “<bdi>{g.eventTitle}</bdi>”
+              </Link>{' '}
+              ({g.chapterName}, <bdi>{g.partnerName}</bdi>)
+              {g.decisionOutcome ? (
+                <>
+                  {' '}
+                  · decision: <Tag tone={outcomeTone(g.decisionOutcome)}>{outcomeLabel(g.decisionOutcome)}</Tag>
+                  {g.decisionRationale ? <span dir="auto"> {g.decisionRationale}</span> : null}
+                </>
+              ) : null}
               <ul className="small">
-                {ap.matches.map((m) => (
-                  <li key={m.item_id}>
-                    <ClassificationTag classification={m.classification} />
-                    {m.staff_classified ? ' (classified by staff)' : ''} in{' '}
-                    <Link to={`/review/${m.proposal_id}`}>
-                      {m.reference} “{m.event_title}”
-                    </Link>{' '}
-                    ({m.chapter_name}, {m.partner_name}; same {m.matchedBy.join(' and ')})
-                    {m.decision_outcome ? (
-                      <>
-                        {' '}
-                        · decision: <Tag tone={outcomeTone(m.decision_outcome)}>{outcomeLabel(m.decision_outcome)}</Tag>
-                        {m.decision_rationale ? ` ${m.decision_rationale}` : ''}
-                      </>
-                    ) : null}
+                {g.items.map((m) => (
+                  <li key={`${m.ourItemId}-${m.theirItemId}`}>
+                    <strong dir="auto">“{m.ourText}”</strong>: <ClassificationTag classification={m.classification} />
+                    {m.staffClassified ? ' (classified by staff)' : ''} there, same {m.matchedBy.join(' and ')}
                   </li>
                 ))}
               </ul>
@@ -174,4 +174,40 @@ export function AgendaSection({ dossier, failure, busy }: { dossier: DossierData
       )}
     </section>
   );
+}
+
+type PrecedentGroup = {
+  proposalId: number;
+  reference: string;
+  eventTitle: string;
+  chapterName: string;
+  partnerName: string;
+  decisionOutcome: string | null;
+  decisionRationale: string | null;
+  items: { ourItemId: number; ourText: string; theirItemId: number; classification: string; staffClassified: boolean; matchedBy: string[] }[];
+};
+
+/** The per-item precedent regrouped by the earlier proposal it comes from, in order of first appearance. */
+function precedentByProposal(precedent: DossierData['agendaPrecedent']): PrecedentGroup[] {
+  const groups = new Map<number, PrecedentGroup>();
+  for (const ap of precedent) {
+    for (const m of ap.matches) {
+      let g = groups.get(m.proposal_id);
+      if (!g) {
+        g = {
+          proposalId: m.proposal_id,
+          reference: m.reference,
+          eventTitle: m.event_title,
+          chapterName: m.chapter_name,
+          partnerName: m.partner_name,
+          decisionOutcome: m.decision_outcome,
+          decisionRationale: m.decision_rationale,
+          items: [],
+        };
+        groups.set(m.proposal_id, g);
+      }
+      g.items.push({ ourItemId: ap.itemId, ourText: ap.text, theirItemId: m.item_id, classification: m.classification, staffClassified: Boolean(m.staff_classified), matchedBy: m.matchedBy });
+    }
+  }
+  return [...groups.values()];
 }

@@ -64,7 +64,9 @@ export function EventAndPartner({ dossier }: { dossier: DossierData }) {
             </>
           ) : null}
         </dl>
-        <p style={{ marginTop: '0.75rem' }}>{p.event_description}</p>
+        <p style={{ marginTop: '0.75rem' }} dir="auto">
+          {p.event_description}
+        </p>
         {dossier.previous ? (
           <p className="alert alert--info" data-testid="previous-proposal">
             A new proposal for a partner vetted before: the previous one is{' '}
@@ -78,7 +80,9 @@ export function EventAndPartner({ dossier }: { dossier: DossierData }) {
       </section>
 
       <section className="panel" aria-labelledby="partner-heading">
-        <h2 id="partner-heading">Partner: {view.partner.name}</h2>
+        <h2 id="partner-heading">
+          Partner: <bdi>{view.partner.name}</bdi>
+        </h2>
         <dl className="facts">
           <dt>Website</dt>
           <dd>{view.partner.website ? <a href={view.partner.website}>{view.partner.website}</a> : '—'}</dd>
@@ -87,7 +91,9 @@ export function EventAndPartner({ dossier }: { dossier: DossierData }) {
           <dt>Public positions</dt>
           <dd>{view.partner.publicPositions.length ? view.partner.publicPositions.join(', ') : 'None recorded'}</dd>
         </dl>
-        <p style={{ marginTop: '0.75rem' }}>{view.partner.description}</p>
+        <p style={{ marginTop: '0.75rem' }} dir="auto">
+          {view.partner.description}
+        </p>
       </section>
     </div>
   );
@@ -106,7 +112,7 @@ export function Precedent({ dossier }: { dossier: DossierData }) {
             <li key={pp.id} className="card">
               <div className="row">
                 <Link className="card__title" to={`/review/${pp.id}`}>
-                  {pp.reference} “{pp.eventTitle}”
+                  {pp.reference} “<bdi>{pp.eventTitle}</bdi>”
                 </Link>
                 <Tag tone={stateTone(pp.state)}>{stateLabel(pp.state)}</Tag>
               </div>
@@ -124,7 +130,11 @@ export function Precedent({ dossier }: { dossier: DossierData }) {
                     <li key={d.seq}>
                       {stepLabel(d.step)}: <Tag tone={outcomeTone(d.outcome)}>{outcomeLabel(d.outcome)}</Tag> {d.actorName},{' '}
                       {formatDate(d.at)}
-                      {d.rationale ? <>: {d.rationale}</> : null}
+                      {d.rationale ? (
+                        <>
+                          : <span dir="auto">{d.rationale}</span>
+                        </>
+                      ) : null}
                       {d.conditions.length > 0 ? (
                         <ul>
                           {d.conditions.map((c, i) => (

@@ -1,7 +1,7 @@
 // What the dossier's sections share: the data they read, labels for ratings and
 // answers, a labelled field, and the refusal note beside a form.
 import type { SerializeFrom } from '@remix-run/node';
-import { FieldError } from '../../../components/forms';
+import { FieldError, USER_TEXT_DIRECTION } from '../../../components/forms';
 // Types only: erased from the browser bundle.
 import type { ReviewFormResult } from '../review-forms.server';
 import type { Dossier } from '../review.server';
@@ -40,7 +40,7 @@ export function Field({
   label: string;
   hint?: string;
   errors?: string[];
-  children: (props: { id: string; 'aria-invalid'?: true; 'aria-describedby'?: string }) => React.ReactNode;
+  children: (props: { id: string; dir: 'auto'; 'aria-invalid'?: true; 'aria-describedby'?: string }) => React.ReactNode;
 }) {
   const described = [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ');
   return (
@@ -51,7 +51,7 @@ export function Field({
           {hint}
         </span>
       ) : null}
-      {children({ id, ...(errors?.length ? { 'aria-invalid': true as const } : {}), ...(described ? { 'aria-describedby': described } : {}) })}
+      {children({ id, ...USER_TEXT_DIRECTION, ...(errors?.length ? { 'aria-invalid': true as const } : {}), ...(described ? { 'aria-describedby': described } : {}) })}
       <FieldError id={`${id}-error`} errors={errors} />
     </div>
   );
