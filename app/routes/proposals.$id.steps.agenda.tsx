@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
-import { evaluateAgenda } from '../../workflows/rules/agenda';
+import { previewAgenda } from '../../workflows/rules/agenda';
 import { AgendaMap, classificationInfo } from '../components/agenda-map';
 import { RadioGroup, SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
@@ -56,7 +56,7 @@ export default function AgendaStep() {
   const actionData = useActionData<typeof action>() as (StepActionData<'agenda'> & { positionSearch?: string }) | undefined;
   const { values, shown, errors, shell } = useStepForm<AgendaTyped>(page, actionData, (data) => readAgendaTyped(data));
   const statementOf = new Map(page.positions.map((p) => [p.key, p.statement]));
-  const result = evaluateAgenda(previewAgendaInput(shown).items, page.positions, { publicPositions: page.partnerPublicPositions });
+  const result = previewAgenda(previewAgendaInput(shown).items, page.positions, { publicPositions: page.partnerPublicPositions });
   const groups = Object.entries(STANCE_GROUP).map(([stance, label]) => ({
     label,
     options: page.positions.filter((p) => p.stance === stance).map((p) => ({ value: p.key, label: shorten(p.statement) })),
@@ -76,7 +76,7 @@ export default function AgendaStep() {
       checkLabel="Check the outcome"
       submitLabel="Submit the agenda mapping"
       after={
-        <OutcomePanel outcome={result.outcome}>
+        <OutcomePanel outcome={result.determined ? result.outcome : 'undetermined'}>
           <p>{result.summary}</p>
           {result.perceptionRequired ? (
             <div className="alert alert--warn perception-trigger">

@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
-import { evaluatePerception } from '../../workflows/rules/perception';
+import { previewPerception } from '../../workflows/rules/perception';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
 import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../features/vetting/step-forms';
@@ -57,7 +57,7 @@ export default function PerceptionStep() {
     );
   }
 
-  const result = evaluatePerception(page.checklist, previewPerceptionInput(shown));
+  const result = previewPerception(page.checklist, previewPerceptionInput(shown));
 
   return (
     <StepShell
@@ -85,7 +85,7 @@ export default function PerceptionStep() {
       checkLabel="Check the outcome"
       submitLabel="Submit the perception review"
       after={
-        <OutcomePanel outcome={result.outcome}>
+        <OutcomePanel outcome={result.determined ? result.outcome : 'undetermined'}>
           <p>{result.summary}</p>
           <h4>Conditions for the MOU</h4>
           {result.conditions.length === 0 ? (

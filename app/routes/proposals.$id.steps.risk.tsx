@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 // Only the pure risk rules reach the browser (no zod, no workflow machine).
-import { evaluateRisk } from '../../workflows/rules/risk';
+import { bandWords, previewRisk } from '../../workflows/rules/risk';
 import { HeatMap } from '../components/heat-map';
 import { SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
@@ -42,7 +42,7 @@ export default function RiskStep() {
   const { values, shown, errors, shell } = useStepForm<RiskTyped>(page, actionData, (data) => readRiskTyped(data));
   const m = page.matrix;
   const input = previewRiskInput(shown);
-  const result = evaluateRisk(input.items, m);
+  const result = previewRisk(input.items, m);
   const scale = (labels: readonly string[]) => labels.map((l, i) => ({ value: String(i + 1), label: `${i + 1} · ${l}` }));
   const categories = m.categories.map((c) => ({ value: c, label: title(c) }));
   const heat = input.items
@@ -67,14 +67,20 @@ export default function RiskStep() {
           impact, 1–25; matrix version {page.matrixVersion}). Give every risk a mitigation and its likelihood and impact after
           mitigation. At least one risk and one benefit.
         </p>
+
       }
       {...shell}
       checkLabel="Update the outcome"
       submitLabel="Submit the risk assessment"
       after={
-        <OutcomePanel outcome={result.outcome}>
+        <OutcomePanel outcome={result.determined ? result.outcome : 'undetermined'}>
           <p className="arithmetic" data-testid="risk-arithmetic">
-            {result.arithmetic}
+            {result.summary}
+          </p>
+          <p className="small muted" data-testid="risk-rule">
+            The sum of the benefits is weighed against the sum of the risks after mitigation. When the two sums differ by no more than{' '}
+            {m.closeMarginPercent}% of the larger one, they are too close to call: staff must then accept the risk, as they must for any
+            risk still critical after mitigation.
           </p>
           {listProblems.length > 0 ? (
             <ul className="small muted">
@@ -102,9 +108,9 @@ export default function RiskStep() {
                 <legend className="item-row__legend">
                   <span className={`dot dot--${risk ? 'risk' : 'benefit'}`} aria-hidden="true">
                     {risk ? 'R' : 'B'}
-                    {i + 1}
+                    {ordinal}
                   </span>{' '}
-                  {kindWord} {ordinal} <span className="muted small">(item {i + 1} on the heat map)</span>
+                  {kindWord} {ordinal} <span className="muted small">({risk ? 'R' : 'B'}{ordinal} on the heat map)</span>
                 </legend>
                 <input type="hidden" name={`${base}.kind`} value={risk ? 'risk' : 'benefit'} />
                 <div className="grid-3">
@@ -125,11 +131,11 @@ export default function RiskStep() {
                 <p className="small score-line" aria-live="off">
                   {scored && scored.score > 0 ? (
                     <>
-                      Score {scored.likelihood} × {scored.impact} = <strong>{scored.score}</strong> ({scored.band})
+                      Score {scored.likelihood} × {scored.impact} = <strong>{scored.score}</strong> ({bandWords(risk ? 'risk' : 'benefit', scored.band)})
                       {risk && scored.residualScore != null ? (
                         <>
                           {' '}
-                          · after mitigation <strong>{scored.residualScore}</strong> ({scored.residualBand})
+                          · after mitigation <strong>{scored.residualScore}</strong> ({scored.residualBand ? bandWords('risk', scored.residualBand) : ''})
                         </>
                       ) : null}
                     </>

@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
-import { evaluateValues } from '../../workflows/rules/values';
+import { previewValues } from '../../workflows/rules/values';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
 import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../features/vetting/step-forms';
@@ -39,7 +39,7 @@ export default function ValuesStep() {
   const actionData = useActionData<typeof action>() as StepActionData<'values'> | undefined;
   const keys = page.criteria.map((c) => c.key);
   const { values, shown, errors, shell } = useStepForm<ValuesTyped>(page, actionData, (data) => readValuesTyped(data, keys));
-  const result = evaluateValues(page.criteria, previewValuesInput(shown));
+  const result = previewValues(page.criteria, previewValuesInput(shown));
 
   return (
     <StepShell
@@ -54,7 +54,7 @@ export default function ValuesStep() {
       checkLabel="Check the outcome"
       submitLabel="Submit the values check"
       after={
-        <OutcomePanel outcome={result.outcome}>
+        <OutcomePanel outcome={result.determined ? result.outcome : 'undetermined'}>
           <p>{result.summary}</p>
         </OutcomePanel>
       }

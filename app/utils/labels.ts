@@ -63,6 +63,8 @@ const OUTCOME: Record<string, string> = {
   classified: 'Item classified',
   skipped: 'Skipped',
   not_applicable: 'Not applicable',
+  // A live preview before the inputs a verdict rests on exist.
+  undetermined: 'Not determined yet',
 };
 export const outcomeLabel = (outcome: string) => OUTCOME[outcome] ?? outcome.replace(/_/g, ' ');
 

@@ -1,7 +1,7 @@
 import type { Position } from '../../../workflows/types';
 import type { PerceptionResult } from '../../../workflows/rules/perception';
 import type { ValuesResult } from '../../../workflows/rules/values';
-import type { RiskResult } from '../../../workflows/rules/risk';
+import { recordedRiskArithmetic, type RiskResult } from '../../../workflows/rules/risk';
 import { activeConfig, addConfigVersion, listCampaigns } from '../../../db/config';
 import { transaction } from '../../../db/connection';
 import {
@@ -334,7 +334,14 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
           seq: values.decision_seq,
         }
       : null,
-    risk: risk ? { outcome: risk.outcome, arithmetic: (risk.result as RiskResult).arithmetic, at: risk.submitted_at, seq: risk.decision_seq } : null,
+    risk: risk
+      ? {
+          outcome: risk.outcome,
+          arithmetic: recordedRiskArithmetic(risk.result as RiskResult, config.docs.risk_matrix.closeMarginPercent),
+          at: risk.submitted_at,
+          seq: risk.decision_seq,
+        }
+      : null,
     perception: perception
       ? {
           outcome: perception.outcome,
