@@ -29,6 +29,7 @@ import { listChapters } from '../../../db/users';
 import type { ReviewIntent } from './review-forms.server';
 import { mouChangesSinceLastSeen } from '../mou/mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
+import { fillForProposal } from '../mou/mou-facts.server';
 import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../../workflows/policy';
 import { proposalView, type ProposalView } from '../vetting/proposal-view.server';
 import { decide, type DecideResult, type DecisionErrorKind } from '../vetting/vetting.server';
@@ -294,6 +295,7 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
   const risk = view.submissions.risk;
   const criteria = new Map(config.docs.values_criteria.criteria.map((c) => [c.key, c.label]));
   const checklist = new Map(config.docs.perception_checklist.items.map((i) => [i.key, i.label]));
+  const fillClause = fillForProposal(proposalId);
 
   const screenings = screeningsOfProposal(proposalId);
   const screening: Screening | null = screenings[0] ?? null;
@@ -345,7 +347,8 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
     perception: perception
       ? {
           outcome: perception.outcome,
-          conditions: (perception.result as PerceptionResult).conditions,
+          // The clause text as the MOU has it: placeholders filled with this proposal's facts.
+          conditions: (perception.result as PerceptionResult).conditions.map((c) => ({ ...c, clause: fillClause(c.clause) })),
           answers: Object.entries((perception.data as { answers: Record<string, { answer: string; note: string }> }).answers).map(
             ([key, a]) => ({ key, label: checklist.get(key) ?? key, ...a }),
           ),
