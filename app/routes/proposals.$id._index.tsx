@@ -10,7 +10,7 @@ import { submitProposalSchema } from '../features/vetting/proposal-forms.server'
 import { decide } from '../features/vetting/vetting.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
-import { formatDate, formatDateTime, kindLabel, outcomeLabel, stepLabel } from '../utils/labels';
+import { formatDate, formatDateTime, kindLabel, outcomeLabel, stepLabel, publicPositionLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 import type { ProposalLayoutData } from './proposals.$id';
 import { isApproved, isDraft, isInReview, isRejected, isWithdrawn } from '../../workflows/policy';
@@ -169,7 +169,7 @@ export default function ProposalHome() {
             <dt>Country</dt>
             <dd>{view.partner.country || '—'}</dd>
             <dt>Public positions</dt>
-            <dd>{view.partner.publicPositions.length ? view.partner.publicPositions.map((s) => (s === 'supports_bds' ? 'Supports BDS' : s)).join(', ') : 'None recorded'}</dd>
+            <dd>{view.partner.publicPositions.length ? view.partner.publicPositions.map(publicPositionLabel).join(', ') : 'None recorded'}</dd>
           </dl>
           <p className="pre-line">{view.partner.description}</p>
         </section>

@@ -83,6 +83,15 @@ export function stateTone(state: string): 'good' | 'warn' | 'bad' | 'neutral' {
   return 'neutral';
 }
 
+/** A partner's public-position tag in words: "supports_bds" -> "Publicly supports BDS". */
+export function publicPositionLabel(tag: string): string {
+  const m = /^supports_(.+)$/.exec(tag.trim());
+  if (!m) return tag.replace(/_/g, ' ');
+  const movement = m[1]!.replace(/_/g, ' ');
+  // Movement names are acronyms (BDS) or proper names.
+  return `Publicly supports ${movement.length <= 4 ? movement.toUpperCase() : movement.replace(/\b\w/g, (c) => c.toUpperCase())}`;
+}
+
 const KIND: Record<string, string> = {
   co_listing: 'Co-listing',
   co_hosting: 'Co-hosting',

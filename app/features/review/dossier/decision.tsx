@@ -18,8 +18,8 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
     <section className="panel" id="decision" aria-labelledby="decision-heading" data-testid="decision">
       <h2 id="decision-heading">Decision</h2>
       <p className="small muted">
-        You are deciding on version {p.version} of this proposal. If someone else records a decision first, yours is not saved: you
-        will see what changed, with your text kept.
+        You are deciding on the proposal as this page shows it. If someone else records a decision or changes it first, yours is not
+        saved: you will see what changed, with your text kept.
       </p>
       <Refusal id="decide-refusal" control={dossier.controls.decide} />
       <div className="grid-2">
