@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@r
 import { AgendaMap } from '../components/agenda-map';
 import { HeatMap } from '../components/heat-map';
 import { Timeline } from '../components/timeline';
+import { EventDatePassed } from '../features/vetting/event-date-notice';
 import { submitProposalSchema } from '../features/vetting/proposal-forms.server';
 import { decide } from '../features/vetting/vetting.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
@@ -61,6 +62,8 @@ export default function ProposalHome() {
           {actionData.error}
         </div>
       ) : null}
+
+      {isApproved(p.state) || isRejected(p.state) || isWithdrawn(p.state) ? null : <EventDatePassed eventDate={p.event_date} />}
 
       <section className="panel next-action" aria-labelledby="next-title">
         <h2 id="next-title">What happens next</h2>

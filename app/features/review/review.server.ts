@@ -305,7 +305,9 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
       ? (screenings.find((s) => s.status === 'hits' || s.status === 'clear') ?? null)
       : null;
   const weighed = screeningLastAnswer ?? screening;
-  const endDefault = proposal.event_date >= today ? proposal.event_date : today;
+  // "Approved until" defaults to the event date; once that has passed there is no default,
+  // so an approval never silently ends today or earlier: staff choose the date.
+  const endDefault = proposal.event_date >= today ? proposal.event_date : null;
   const endMax = addMonthsIso(today, 12);
 
   // Only what the page shows travels to the browser: not the workflow snapshot nor the raw submissions.
@@ -377,7 +379,7 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
     positions: config.docs.positions.positions.map((p) => ({ key: p.key, statement: p.statement, stance: p.stance, campaignKey: p.campaignKey })),
     positionsVersion: config.versions.positions,
     campaigns: listCampaigns(true).map((c) => ({ key: c.key, name: c.name })),
-    endDate: { default: endDefault > endMax ? endMax : endDefault, min: today, max: endMax },
+    endDate: { default: endDefault !== null && endDefault > endMax ? endMax : endDefault, min: today, max: endMax },
   };
 }
 

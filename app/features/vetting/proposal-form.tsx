@@ -5,6 +5,7 @@ import { Form } from '@remix-run/react';
 import { useEffect, type ReactNode } from 'react';
 import { formatDateTime } from '../../utils/labels';
 import { FieldError } from '../../components/forms';
+import { PastDateHint } from './event-date-notice';
 
 export type Errors = Record<string, string[] | null | undefined> | undefined | null;
 
@@ -211,7 +212,10 @@ export function EventFields({
     <>
       <TextField name="eventTitle" label="Event title" required errors={errors} defaultValue={v('eventTitle')} />
       <div className="grid-2 grid-tight">
-        <TextField name="eventDate" type="date" label="Event date" required errors={errors} defaultValue={v('eventDate')} />
+        <div>
+          <TextField name="eventDate" type="date" label="Event date" required errors={errors} defaultValue={v('eventDate')} />
+          <PastDateHint inputId={fieldId('eventDate')} initial={v('eventDate')} />
+        </div>
         <TextField name="eventPlace" label="Place" required errors={errors} defaultValue={v('eventPlace')} hint="Venue and city, or “online”." />
       </div>
       <TextArea name="eventDescription" label="Description" required rows={4} errors={errors} defaultValue={v('eventDescription')} hint="What happens, who speaks, what the partner asks of the chapter." />

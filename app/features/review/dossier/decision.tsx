@@ -22,6 +22,12 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
         saved: you will see what changed, with your text kept.
       </p>
       <Refusal id="decide-refusal" control={dossier.controls.decide} />
+      {dossier.timing === 'past' ? (
+        <p className="alert alert--warn" data-testid="event-passed">
+          <strong>The event date has passed</strong> ({formatDate(p.event_date)}). Check with the chapter whether the event took place or
+          moved before deciding; an approval needs an end date from today on.
+        </p>
+      ) : null}
       <div className="grid-2">
         <Form method="post" className="card" aria-labelledby="approve-heading" data-testid="approve-form">
           <fieldset
@@ -42,8 +48,12 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
             </Field>
             <Field
               id="approve-end"
-              label="Approved until"
-              hint={`Defaults to the event date; at most 12 months, until ${formatDate(dossier.endDate.max)}.`}
+              label={dossier.endDate.default === null ? 'Approved until (required)' : 'Approved until'}
+              hint={
+                dossier.endDate.default === null
+                  ? `The event date (${formatDate(p.event_date)}) has passed: choose until when the approval lasts, from today to ${formatDate(dossier.endDate.max)} at most.`
+                  : `Defaults to the event date; at most 12 months, until ${formatDate(dossier.endDate.max)}.`
+              }
               errors={approve?.fieldErrors.endDate}
             >
               {(a) => (
@@ -51,9 +61,10 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
                   {...a}
                   type="date"
                   name="endDate"
+                  required={dossier.endDate.default === null}
                   min={dossier.endDate.min}
                   max={dossier.endDate.max}
-                  defaultValue={approve?.values.endDate ?? dossier.endDate.default}
+                  defaultValue={approve?.values.endDate ?? dossier.endDate.default ?? ''}
                 />
               )}
             </Field>
