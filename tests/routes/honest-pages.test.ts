@@ -4,6 +4,8 @@ import { createProposal, decide } from '../../app/features/vetting/vetting.serve
 import { startApp, type TestApp } from '../support/app-server';
 import { ALIGNED_ITEM, CRITERIA, actor, campaignId, daysFromToday, newPartner, proposalInReview } from '../integration/review-fixtures';
 import { find, parseHtml, visibleText } from '../support/html';
+import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
+import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
 
 // What the pages say about a proposal, read as a person reads them: no verdict on a form
 // nobody filled in, no raw placeholders, no internal codes, the risk badge and its sentence
@@ -188,17 +190,27 @@ describe('past event dates', () => {
 });
 
 describe('required fields and limits', () => {
-  it('marks "How you weighed the screening hits" required and shows the 5,000-character limit', async () => {
+  it('marks "How you weighed the screening hits" required in every decision form, and shows the 5,000-character limits', async () => {
     const id = proposalInReview({ partnerId: newPartner('Required Marks Group'), title: 'Required marks evening' });
+    recordScreeningAnswer({ partnerId: proposalRow(id)!.partner_id, proposalId: id, stage: 'creation', answer: demoDesignationAnswer, source: 'demo fixture' });
     const { html } = await page(`/review/${id}`, staff);
-    for (const field of ['approve-rationale', 'reject-rationale', 'changes-rationale']) {
-      const area = find(html, `#${field}`)!;
-      expect(area.getAttribute('maxlength'), field).toBe('5000');
-      const describedBy = (area.getAttribute('aria-describedby') ?? '').split(' ');
-      const hints = describedBy.map((d) => visibleText(find(html, `#${d}`) ?? parseHtml('')).trim()).join(' ');
-      expect(hints, field).toMatch(/5,000 characters/);
+    const hintsOf = (fieldId: string) =>
+      (find(html, `#${fieldId}`)!.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((d) => visibleText(find(html, `#${d}`) ?? parseHtml('')).trim())
+        .join(' ');
+    for (const form of ['approve', 'reject', 'changes']) {
+      const ack = find(html, `#${form}-ack`)!;
+      expect(visibleText(find(html, `label[for="${form}-ack"]`)!), form).toContain('How you weighed the screening hits (required)');
+      expect(ack.hasAttribute('required'), form).toBe(true);
+      expect(ack.getAttribute('maxlength'), form).toBe('5000');
+      expect(hintsOf(`${form}-ack`), form).toMatch(/5,000 characters/);
     }
-    expect(visibleText(find(html, 'label[for="reject-rationale"]')!)).toMatch(/required/i);
+    for (const field of ['approve-rationale', 'reject-rationale', 'changes-rationale']) {
+      expect(find(html, `#${field}`)!.getAttribute('maxlength'), field).toBe('5000');
+      expect(hintsOf(field), field).toMatch(/5,000 characters/);
+    }
+    expect(visibleText(find(html, 'label[for="reject-rationale"]')!)).toMatch(/\(required\)/);
   });
 });
 

@@ -3,6 +3,12 @@ import { Form } from '@remix-run/react';
 import { formatDate, outcomeLabel, stepLabel } from '../../../utils/labels';
 import { typed, Field, Refusal, type DossierData, type Failure } from './parts';
 
+// The limits the review forms' schemas enforce (review-forms.server.ts), shown before submitting.
+const TEXT_MAX = 5000;
+const RATIONALE_MIN = 10;
+const ACK_MIN = 10;
+const ACK_HINT = 'Required because screening found possible matches for this partner: say how you weighed them.';
+
 /** The staff decision forms, each with what was typed kept after a refusal. */
 export function DecisionSection({ dossier, failure, busy }: { dossier: DossierData; failure?: Failure; busy: boolean }) {
   const { view } = dossier;
@@ -41,7 +47,7 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
             <Field
               id="approve-conditions"
               label="Conditions (optional)"
-              hint="One condition per line."
+              hint="One condition per line: at most 30, each up to 1,000 characters."
               errors={approve?.fieldErrors.conditions ?? Object.entries(approve?.fieldErrors ?? {}).find(([k]) => k.startsWith('conditions.') || k.startsWith('conditions['))?.[1]}
             >
               {(a) => <textarea {...a} name="conditions" rows={4} defaultValue={approve?.values.conditions ?? ''} />}
@@ -68,16 +74,21 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
                 />
               )}
             </Field>
-            <Field id="approve-rationale" label="Rationale (optional)" errors={approve?.fieldErrors.rationale}>
-              {(a) => <textarea {...a} name="rationale" defaultValue={approve?.values.rationale ?? ''} />}
+            <Field id="approve-rationale" label="Rationale (optional)" limit={{ max: TEXT_MAX }} errors={approve?.fieldErrors.rationale}>
+              {(a) => <textarea {...a} name="rationale" maxLength={TEXT_MAX} defaultValue={approve?.values.rationale ?? ''} />}
             </Field>
             {hits.length > 0 ? (
               <Field
                 id="approve-ack"
                 label="How you weighed the screening hits"
+                required
+                hint={ACK_HINT}
+                limit={{ min: ACK_MIN, max: TEXT_MAX }}
                 errors={approve?.fieldErrors.screeningAcknowledgement}
               >
-                {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={approve?.values.screeningAcknowledgement ?? ''} />}
+                {(a) => (
+                  <textarea {...a} name="screeningAcknowledgement" required minLength={ACK_MIN} maxLength={TEXT_MAX} defaultValue={approve?.values.screeningAcknowledgement ?? ''} />
+                )}
               </Field>
             ) : null}
             <button type="submit" className="button button--good" disabled={busy}>
@@ -96,13 +107,22 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
               <h3 id="reject-heading">Reject</h3>
               <input type="hidden" name="intent" value="reject" />
               <input type="hidden" name="version" value={p.version} />
-              <Field id="reject-rationale" label="Rationale (required)" errors={reject?.fieldErrors.rationale}>
-                {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={reject?.values.rationale ?? ''} />}
+              <Field id="reject-rationale" label="Rationale" required limit={{ min: RATIONALE_MIN, max: TEXT_MAX }} errors={reject?.fieldErrors.rationale}>
+                {(a) => <textarea {...a} name="rationale" required minLength={RATIONALE_MIN} maxLength={TEXT_MAX} defaultValue={reject?.values.rationale ?? ''} />}
               </Field>
               {hits.length > 0 ? (
-                <Field id="reject-ack" label="How you weighed the screening hits" errors={reject?.fieldErrors.screeningAcknowledgement}>
-                  {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={reject?.values.screeningAcknowledgement ?? ''} />}
-                </Field>
+                <Field
+                id="reject-ack"
+                label="How you weighed the screening hits"
+                required
+                hint={ACK_HINT}
+                limit={{ min: ACK_MIN, max: TEXT_MAX }}
+                errors={reject?.fieldErrors.screeningAcknowledgement}
+              >
+                {(a) => (
+                  <textarea {...a} name="screeningAcknowledgement" required minLength={ACK_MIN} maxLength={TEXT_MAX} defaultValue={reject?.values.screeningAcknowledgement ?? ''} />
+                )}
+              </Field>
               ) : null}
               <button type="submit" className="button button--danger" disabled={busy}>
                 Reject
@@ -131,8 +151,8 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
                   </select>
                 )}
               </Field>
-              <Field id="changes-rationale" label="What needs to change (required)" errors={changes?.fieldErrors.rationale}>
-                {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={changes?.values.rationale ?? ''} />}
+              <Field id="changes-rationale" label="What needs to change" required limit={{ min: RATIONALE_MIN, max: TEXT_MAX }} errors={changes?.fieldErrors.rationale}>
+                {(a) => <textarea {...a} name="rationale" required minLength={RATIONALE_MIN} maxLength={TEXT_MAX} defaultValue={changes?.values.rationale ?? ''} />}
               </Field>
               <div className="field">
                 <label className="choice">
@@ -141,9 +161,18 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
                 </label>
               </div>
               {hits.length > 0 ? (
-                <Field id="changes-ack" label="How you weighed the screening hits" errors={changes?.fieldErrors.screeningAcknowledgement}>
-                  {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={changes?.values.screeningAcknowledgement ?? ''} />}
-                </Field>
+                <Field
+                id="changes-ack"
+                label="How you weighed the screening hits"
+                required
+                hint={ACK_HINT}
+                limit={{ min: ACK_MIN, max: TEXT_MAX }}
+                errors={changes?.fieldErrors.screeningAcknowledgement}
+              >
+                {(a) => (
+                  <textarea {...a} name="screeningAcknowledgement" required minLength={ACK_MIN} maxLength={TEXT_MAX} defaultValue={changes?.values.screeningAcknowledgement ?? ''} />
+                )}
+              </Field>
               ) : null}
               <button type="submit" className="button button--secondary" disabled={busy}>
                 Request changes
@@ -185,8 +214,8 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
                 </select>
               )}
             </Field>
-            <Field id="override-rationale" label="Rationale (required)" errors={override?.fieldErrors.rationale}>
-              {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={override?.values.rationale ?? ''} />}
+            <Field id="override-rationale" label="Rationale" required limit={{ min: RATIONALE_MIN, max: TEXT_MAX }} errors={override?.fieldErrors.rationale}>
+                {(a) => <textarea {...a} name="rationale" required minLength={RATIONALE_MIN} maxLength={TEXT_MAX} defaultValue={override?.values.rationale ?? ''} />}
             </Field>
             <button type="submit" className="button button--secondary" disabled={busy}>
               Record the override
