@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
-import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
-import { ALIGNED_ITEM, CRITERIA, actor, campaignId, daysFromToday, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { newPartner, proposalInReview } from '../integration/review-fixtures';
+import { proposalAt } from '../integration/step-fixtures';
 import { find, parseHtml, visibleText } from '../support/html';
 import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
 import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
@@ -25,44 +25,6 @@ async function page(path: string, cookie: string) {
   const response = await app.fetch(path, { cookie });
   const html = await response.text();
   return { status: response.status, html, text: visibleText(html) };
-}
-
-function send(id: number, command: unknown) {
-  const result = decide({ proposalId: id, expectedVersion: proposalRow(id)!.version, actor: actor('lead@cosponsor.test'), command });
-  if (!result.ok) throw new Error(`refused: ${result.error.message}`);
-}
-
-/** A fresh proposal whose current step is `step`, nothing typed into it. */
-function proposalAt(step: 'draft' | 'values' | 'agenda' | 'risk' | 'perception', title: string, eventInDays = 40): number {
-  const partnerId = newPartner(`${title} Group`, step === 'perception' ? ['supports_bds'] : []);
-  const { id } = createProposal(actor('lead@cosponsor.test'), {
-    partnerId,
-    campaignId: campaignId('israel_opt'),
-    eventTitle: title,
-    eventDate: daysFromToday(eventInDays),
-    eventPlace: 'Community hall',
-    eventDescription: 'An evening teach-in with the partner group.',
-    kind: 'co_listing',
-  });
-  if (step === 'draft') return id;
-  send(id, { type: 'SUBMIT_PROPOSAL' });
-  if (step === 'values') return id;
-  const ratings = Object.fromEntries(CRITERIA.map((k) => [k, { rating: 'meets', evidence: 'Checked.', links: [] }]));
-  send(id, { type: 'SUBMIT_VALUES', input: { ratings } });
-  if (step === 'agenda') return id;
-  send(id, { type: 'SUBMIT_AGENDA', input: { items: [ALIGNED_ITEM] } });
-  if (step === 'risk') return id;
-  send(id, {
-    type: 'SUBMIT_RISK',
-    input: {
-      items: [
-        { kind: 'risk', category: 'reputation', description: 'Misread as endorsement.', likelihood: 2, impact: 2, mitigation: 'Agree the text.', residualLikelihood: 1, residualImpact: 2 },
-        { kind: 'benefit', category: 'outreach', description: 'New people.', likelihood: 4, impact: 4, mitigation: null, residualLikelihood: null, residualImpact: null },
-      ],
-    },
-  });
-  expect(proposalRow(id)!.state).toBe('perception');
-  return id;
 }
 
 /** The live outcome panel's text. */
