@@ -93,7 +93,8 @@ export function HeatMap({
                   return (
                     <td key={i} className={`cell band-${band}`} data-l={l} data-i={i}>
                       <span className="visually-hidden">
-                        Score {score}, {band} as a risk.{marks.length === 0 ? ' Empty.' : ''}
+                        {/* Each mark says its own scale word: a benefit here is never read as a critical risk. */}
+                        Score {score}.{marks.length === 0 ? ` ${scoreWords('risk', band)} cell, empty.` : ''}
                       </span>
                       {marks.map((m, k) => (
                         <span key={k} className={`dot dot--${m.kind}`} title={`${kindWord[m.kind]}: ${m.label}`}>
@@ -102,7 +103,7 @@ export function HeatMap({
                             {m.n}
                           </span>
                           <span className="visually-hidden">
-                            {kindWord[m.kind]} {m.n}: {m.label}
+                            {kindWord[m.kind]} {m.n}: {m.label}, {scoreWords(m.kind === 'benefit' ? 'benefit' : 'risk', band)}.
                           </span>
                         </span>
                       ))}
@@ -120,14 +121,16 @@ export function HeatMap({
         <span className="dot dot--benefit" aria-hidden="true">B</span> benefit
       </p>
       <p className="heatmap-legend small">
-        Cells show how serious a risk placed there would be:{' '}
-        {bands.map((b) => (
+        Cell colours show how serious a risk placed there would be:{' '}
+        {bands.map((b, i) => (
           <span key={b.name}>
+            {i > 0 ? ', ' : null}
             <span className={`band-swatch band-${b.name}`} aria-hidden="true" />
-            {b.name} ({b.min}–{b.max}){' '}
+            {b.name} ({b.min}–{b.max})
           </span>
         ))}
-        . A benefit is read on the same grid by its own words: the higher the score, the larger the benefit.
+        . A benefit has its own words on the same grid: the higher its score, the larger the benefit (small, moderate, large, very
+        large).
       </p>
       <details className="heatmap-list">
         <summary>The same items as a list</summary>
