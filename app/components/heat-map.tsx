@@ -129,8 +129,8 @@ export function HeatMap({
             {b.name} ({b.min}–{b.max})
           </span>
         ))}
-        . A benefit has its own words on the same grid: the higher its score, the larger the benefit (small, moderate, large, very
-        large).
+        . A benefit has its own words on the same grid: the higher its score, the larger the benefit (
+        {bands.map((b) => bandWords('benefit', b.name as BandName).replace(/ benefit$/, '')).join(', ')}).
       </p>
       <details className="heatmap-list">
         <summary>The same items as a list</summary>
