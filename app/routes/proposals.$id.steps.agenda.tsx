@@ -15,6 +15,7 @@ import type { StepActionData } from '../features/vetting/step-action.server';
 import { agendaStepPage, searchPositionCatalog } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { RequiredNote } from '../components/forms';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Agenda mapping · Cosponsor' }];
@@ -66,11 +67,14 @@ export default function AgendaStep() {
     <StepShell
       title="Step 2 · Agenda mapping"
       intro={
-        <p>
-          List what the partner campaigns for, in general and at this event, and map each item onto the organization’s positions
-          (catalog version {page.positionsVersion}). Items you cannot map stay “unknown” until staff classify them. An item on which
-          the organization takes no position must not look endorsed.
-        </p>
+        <>
+          <p>
+            List what the partner campaigns for, in general and at this event, and map each item onto the organization’s positions
+            (catalog version {page.positionsVersion}). Items you cannot map stay “unknown” until staff classify them. An item on which
+            the organization takes no position must not look endorsed.
+          </p>
+          <RequiredNote />
+        </>
       }
       {...shell}
       checkLabel="Check the outcome"
@@ -118,7 +122,7 @@ export default function AgendaStep() {
             <li key={i} className={`item-row agenda-item agenda-item--${cls}`}>
               <fieldset className="bare">
                 <legend className="item-row__legend">Agenda item {i + 1}</legend>
-                <TextArea name={`${base}.text`} label={<>What the partner calls for<span className="visually-hidden"> (item {i + 1})</span></>} required rows={2} defaultValue={item.text} errors={errors} />
+                <TextArea name={`${base}.text`} limit={500} label={<>What the partner calls for<span className="visually-hidden"> (item {i + 1})</span></>} required rows={2} defaultValue={item.text} errors={errors} />
                 <RadioGroup
                   name={`${base}.scope`}
                   legend={<>Scope<span className="visually-hidden"> of item {i + 1}</span></>}

@@ -12,6 +12,7 @@ import type { StepActionData } from '../features/vetting/step-action.server';
 import { currentPerceptionFormSchema, perceptionStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { RequiredNote } from '../components/forms';
 import { isAtPerceptionStep } from '../../workflows/policy';
 
 export const handle = { proposalHeader: true };
@@ -79,6 +80,7 @@ export default function PerceptionStep() {
               </ul>
             </div>
           ) : null}
+          <RequiredNote />
         </>
       }
       {...shell}
@@ -118,7 +120,7 @@ export default function PerceptionStep() {
               errors={errors}
             />
             <p className="small muted">If made a condition: “{item.condition}”</p>
-            <TextArea name={`${base}.note`} label={<>Note<span className="visually-hidden"> for item {i + 1}</span></>} rows={2} defaultValue={v.note} errors={errors} />
+            <TextArea name={`${base}.note`} limit={2000} label={<>Note<span className="visually-hidden"> for item {i + 1}</span></>} rows={2} defaultValue={v.note} errors={errors} />
           </fieldset>
         );
       })}

@@ -14,6 +14,7 @@ import type { StepActionData } from '../features/vetting/step-action.server';
 import { riskStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { RequiredNote } from '../components/forms';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Risk scoring · Cosponsor' }];
@@ -62,12 +63,14 @@ export default function RiskStep() {
     <StepShell
       title="Step 3 · Risk scoring"
       intro={
-        <p>
-          Weigh the benefits against the risks, each by how likely it is and how great its impact would be (score = likelihood ×
-          impact, 1–25; matrix version {page.matrixVersion}). Give every risk a mitigation and its likelihood and impact after
-          mitigation. At least one risk and one benefit.
-        </p>
-
+        <>
+          <p>
+            Weigh the benefits against the risks, each by how likely it is and how great its impact would be (score = likelihood ×
+            impact, 1–25; matrix version {page.matrixVersion}). Give every risk a mitigation and its likelihood and impact after
+            mitigation. At least one risk and one benefit.
+          </p>
+          <RequiredNote />
+        </>
       }
       {...shell}
       checkLabel="Update the outcome"
@@ -118,10 +121,10 @@ export default function RiskStep() {
                   <SelectField name={`${base}.likelihood`} label={<>Likelihood<span className="visually-hidden"> of item {i + 1}</span></>} required options={scale(m.likelihoodLabels)} defaultValue={item.likelihood} errors={errors} />
                   <SelectField name={`${base}.impact`} label={<>Impact<span className="visually-hidden"> of item {i + 1}</span></>} required options={scale(m.impactLabels)} defaultValue={item.impact} errors={errors} />
                 </div>
-                <TextArea name={`${base}.description`} label={<>Description<span className="visually-hidden"> of item {i + 1}</span></>} required rows={2} defaultValue={item.description} errors={errors} />
+                <TextArea name={`${base}.description`} limit={1000} label={<>Description<span className="visually-hidden"> of item {i + 1}</span></>} required rows={2} defaultValue={item.description} errors={errors} />
                 {risk ? (
                   <>
-                    <TextArea name={`${base}.mitigation`} label={<>Mitigation<span className="visually-hidden"> of item {i + 1}</span></>} required rows={2} defaultValue={item.mitigation} errors={errors} />
+                    <TextArea name={`${base}.mitigation`} limit={2000} label={<>Mitigation<span className="visually-hidden"> of item {i + 1}</span></>} required rows={2} defaultValue={item.mitigation} errors={errors} />
                     <div className="grid-3">
                       <SelectField name={`${base}.residualLikelihood`} label={<>Likelihood after mitigation<span className="visually-hidden"> (item {i + 1})</span></>} required options={scale(m.likelihoodLabels)} defaultValue={item.residualLikelihood} errors={errors} />
                       <SelectField name={`${base}.residualImpact`} label={<>Impact after mitigation<span className="visually-hidden"> (item {i + 1})</span></>} required options={scale(m.impactLabels)} defaultValue={item.residualImpact} errors={errors} />

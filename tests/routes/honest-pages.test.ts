@@ -174,6 +174,17 @@ describe('required fields and limits', () => {
     }
     expect(visibleText(find(html, 'label[for="reject-rationale"]')!)).toMatch(/\(required\)/);
   });
+
+  it('shows the step forms’ text limits before submitting', async () => {
+    const id = proposalAt('values', 'Limits values evening');
+    const { html } = await page(`/proposals/${id}/steps/values`, lead);
+    const evidence = find(html, '[name="ratings.independence.evidence"]')!;
+    expect(evidence.getAttribute('maxlength')).toBe('5000');
+    const limitId = (evidence.getAttribute('aria-describedby') ?? '').split(' ').find((d) => d.endsWith('-limit'))!;
+    expect(visibleText(find(html, `#${limitId}`)!)).toContain('Up to 5,000 characters');
+    expect(find(html, '#f-ratings-independence-rating')!.getAttribute('aria-required')).toBe('true');
+    expect(visibleText(html)).toContain('Fields marked * are required.');
+  });
 });
 
 describe('words, not codes', () => {
