@@ -20,3 +20,12 @@ export function FieldError({ id, errors }: { id?: string; errors?: string[] | nu
 export function Tag({ tone, children }: { tone: 'good' | 'warn' | 'bad' | 'neutral'; children: React.ReactNode }) {
   return <span className={`tag tag--${tone}`}>{children}</span>;
 }
+
+/** What the asterisk beside a label means (the controls also carry aria-required). */
+export function RequiredNote() {
+  return (
+    <p className="small muted required-note">
+      Fields marked <span className="req">*</span> are required.
+    </p>
+  );
+}

@@ -1,6 +1,8 @@
 // A 5x5 likelihood x impact grid with every risk (inherent and residual) and benefit placed.
 // Accessible: a real table with row and column headers, plus a text list of the same items.
 import { useId } from 'react';
+import type { BandName } from '../../workflows/types';
+import { bandWords } from '../../workflows/rules/risk';
 
 export type HeatMapItem = {
   label: string;
@@ -17,6 +19,15 @@ function bandOf(score: number, bands: HeatMapBand[]): string {
 }
 
 type Mark = { n: number; kind: 'risk' | 'residual' | 'benefit'; label: string };
+
+/** Risks and benefits are numbered apart, as their headings are: Risk 1, Benefit 1, Risk 2. */
+export function kindOrdinals(items: { kind: 'risk' | 'benefit' }[]): number[] {
+  const seen = { risk: 0, benefit: 0 };
+  return items.map((it) => ++seen[it.kind]);
+}
+
+// A benefit's score in its own words: a large benefit is never "critical".
+const scoreWords = (kind: 'risk' | 'benefit', band: string) => bandWords(kind, band as BandName);
 
 export function HeatMap({
   items,
@@ -38,8 +49,9 @@ export function HeatMap({
     const key = `${l}:${i}`;
     cells.set(key, [...(cells.get(key) ?? []), mark]);
   };
+  const ordinals = kindOrdinals(items);
   items.forEach((it, idx) => {
-    const n = idx + 1;
+    const n = ordinals[idx]!;
     place(it.likelihood, it.impact, { n, kind: it.kind, label: it.label });
     if (it.kind === 'risk' && it.residualLikelihood != null && it.residualImpact != null) {
       place(it.residualLikelihood, it.residualImpact, { n, kind: 'residual', label: it.label });
@@ -81,7 +93,8 @@ export function HeatMap({
                   return (
                     <td key={i} className={`cell band-${band}`} data-l={l} data-i={i}>
                       <span className="visually-hidden">
-                        Score {score}, {band}.{marks.length === 0 ? ' Empty.' : ''}
+                        {/* Each mark says its own scale word: a benefit here is never read as a critical risk. */}
+                        Score {score}.{marks.length === 0 ? ` ${scoreWords('risk', band)} cell, empty.` : ''}
                       </span>
                       {marks.map((m, k) => (
                         <span key={k} className={`dot dot--${m.kind}`} title={`${kindWord[m.kind]}: ${m.label}`}>
@@ -90,7 +103,7 @@ export function HeatMap({
                             {m.n}
                           </span>
                           <span className="visually-hidden">
-                            {kindWord[m.kind]} {m.n}: {m.label}
+                            {kindWord[m.kind]} {m.n}: {m.label}, {scoreWords(m.kind === 'benefit' ? 'benefit' : 'risk', band)}.
                           </span>
                         </span>
                       ))}
@@ -107,6 +120,18 @@ export function HeatMap({
         <span className="dot dot--residual" aria-hidden="true">r</span> risk after mitigation{' '}
         <span className="dot dot--benefit" aria-hidden="true">B</span> benefit
       </p>
+      <p className="heatmap-legend small">
+        Cell colours show how serious a risk placed there would be:{' '}
+        {bands.map((b, i) => (
+          <span key={b.name}>
+            {i > 0 ? ', ' : null}
+            <span className={`band-swatch band-${b.name}`} aria-hidden="true" />
+            {b.name} ({b.min}–{b.max})
+          </span>
+        ))}
+        . A benefit has its own words on the same grid: the higher its score, the larger the benefit (
+        {bands.map((b) => bandWords('benefit', b.name as BandName).replace(/ benefit$/, '')).join(', ')}).
+      </p>
       <details className="heatmap-list">
         <summary>The same items as a list</summary>
         {items.length === 0 ? (
@@ -119,11 +144,11 @@ export function HeatMap({
               const rs = hasResidual ? (it.residualLikelihood as number) * (it.residualImpact as number) : null;
               return (
                 <li key={idx}>
-                  {it.kind === 'risk' ? 'Risk' : 'Benefit'} {idx + 1}, {it.label}: likelihood {it.likelihood} (
+                  {it.kind === 'risk' ? 'Risk' : 'Benefit'} {ordinals[idx]}, {it.label}: likelihood {it.likelihood} (
                   {likelihoodLabels[it.likelihood - 1] ?? '?'}) × impact {it.impact} ({impactLabels[it.impact - 1] ?? '?'}) = {s},{' '}
-                  {bandOf(s, bands)}
+                  {scoreWords(it.kind, bandOf(s, bands))}
                   {rs != null
-                    ? `; residual ${it.residualLikelihood} × ${it.residualImpact} = ${rs}, ${bandOf(rs, bands)}`
+                    ? `; residual ${it.residualLikelihood} × ${it.residualImpact} = ${rs}, ${scoreWords('risk', bandOf(rs, bands))}`
                     : null}
                   .
                 </li>

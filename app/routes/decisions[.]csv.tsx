@@ -6,8 +6,10 @@ import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
 // ignored), streamed batch by batch so a large register never sits in memory.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'register.view');
-  const { filter } = parseRegisterQuery(new URL(request.url).searchParams);
-  const exported = exportRegisterCsv(actingUser(user), filter);
+  const params = new URL(request.url).searchParams;
+  const { filter } = parseRegisterQuery(params);
+  // ?codes=1 adds the stored codes beside the words, for integrations (see the README).
+  const exported = exportRegisterCsv(actingUser(user), filter, { codes: params.get('codes') === '1' });
   if (!exported.ok) forbidden(exported.error.message);
   const chunks = exported.chunks[Symbol.iterator]();
   const encoder = new TextEncoder();

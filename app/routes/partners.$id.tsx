@@ -8,7 +8,7 @@ import { partnerProfile, registerScopeFor } from '../features/register/register.
 import { PartnerHistoryList } from '../features/vetting/partner-choice';
 import { precedentFor } from '../features/vetting/proposals.server';
 import { actingUser, forbidden, notFound, requirePermission } from '../utils/auth.server';
-import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
+import { formatDate, kindLabel, stateLabel, stateTone, publicPositionLabel } from '../utils/labels';
 import { isApproved } from '../../workflows/policy';
 
 // A partner's profile and every proposal and decision about it, across the
@@ -113,7 +113,7 @@ export default function PartnerPage() {
             ) : (
               <ul style={{ margin: 0, paddingLeft: '1.1rem' }}>
                 {partner.publicPositions.map((position, i) => (
-                  <li key={i}>{position}</li>
+                  <li key={i}>{publicPositionLabel(position)}</li>
                 ))}
               </ul>
             )}

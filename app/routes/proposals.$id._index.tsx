@@ -6,11 +6,12 @@ import { Form, Link, useActionData, useNavigation, useRouteLoaderData } from '@r
 import { AgendaMap } from '../components/agenda-map';
 import { HeatMap } from '../components/heat-map';
 import { Timeline } from '../components/timeline';
+import { EventDatePassed } from '../features/vetting/event-date-notice';
 import { submitProposalSchema } from '../features/vetting/proposal-forms.server';
 import { decide } from '../features/vetting/vetting.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
-import { formatDate, formatDateTime, kindLabel, outcomeLabel, stepLabel } from '../utils/labels';
+import { formatDate, formatDateTime, kindLabel, outcomeLabel, stepLabel, publicPositionLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 import type { ProposalLayoutData } from './proposals.$id';
 import { isApproved, isDraft, isInReview, isRejected, isWithdrawn } from '../../workflows/policy';
@@ -61,6 +62,8 @@ export default function ProposalHome() {
           {actionData.error}
         </div>
       ) : null}
+
+      {isApproved(p.state) || isRejected(p.state) || isWithdrawn(p.state) ? null : <EventDatePassed eventDate={p.event_date} />}
 
       <section className="panel next-action" aria-labelledby="next-title">
         <h2 id="next-title">What happens next</h2>
@@ -173,7 +176,7 @@ export default function ProposalHome() {
             <dt>Country</dt>
             <dd>{view.partner.country || '—'}</dd>
             <dt>Public positions</dt>
-            <dd>{view.partner.publicPositions.length ? view.partner.publicPositions.map((s) => (s === 'supports_bds' ? 'Supports BDS' : s)).join(', ') : 'None recorded'}</dd>
+            <dd>{view.partner.publicPositions.length ? view.partner.publicPositions.map(publicPositionLabel).join(', ') : 'None recorded'}</dd>
           </dl>
           <p className="pre-line" dir="auto">
             {view.partner.description}

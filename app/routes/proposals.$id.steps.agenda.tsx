@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
-import { evaluateAgenda } from '../../workflows/rules/agenda';
+import { previewAgenda } from '../../workflows/rules/agenda';
 import { AgendaMap, classificationInfo } from '../components/agenda-map';
 import { RadioGroup, SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
@@ -15,6 +15,7 @@ import type { StepActionData } from '../features/vetting/step-action.server';
 import { agendaStepPage, searchPositionCatalog } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { RequiredNote } from '../components/forms';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Agenda mapping · Cosponsor' }];
@@ -56,7 +57,7 @@ export default function AgendaStep() {
   const actionData = useActionData<typeof action>() as (StepActionData<'agenda'> & { positionSearch?: string }) | undefined;
   const { values, shown, errors, shell } = useStepForm<AgendaTyped>(page, actionData, (data) => readAgendaTyped(data));
   const statementOf = new Map(page.positions.map((p) => [p.key, p.statement]));
-  const result = evaluateAgenda(previewAgendaInput(shown).items, page.positions, { publicPositions: page.partnerPublicPositions });
+  const result = previewAgenda(previewAgendaInput(shown).items, page.positions, { publicPositions: page.partnerPublicPositions });
   const groups = Object.entries(STANCE_GROUP).map(([stance, label]) => ({
     label,
     options: page.positions.filter((p) => p.stance === stance).map((p) => ({ value: p.key, label: shorten(p.statement) })),
@@ -66,17 +67,20 @@ export default function AgendaStep() {
     <StepShell
       title="Step 2 · Agenda mapping"
       intro={
-        <p>
-          List what the partner campaigns for, in general and at this event, and map each item onto the organization’s positions
-          (catalog version {page.positionsVersion}). Items you cannot map stay “unknown” until staff classify them. An item on which
-          the organization takes no position must not look endorsed.
-        </p>
+        <>
+          <p>
+            List what the partner campaigns for, in general and at this event, and map each item onto the organization’s positions
+            (catalog version {page.positionsVersion}). Items you cannot map stay “unknown” until staff classify them. An item on which
+            the organization takes no position must not look endorsed.
+          </p>
+          <RequiredNote />
+        </>
       }
       {...shell}
       checkLabel="Check the outcome"
       submitLabel="Submit the agenda mapping"
       after={
-        <OutcomePanel outcome={result.outcome}>
+        <OutcomePanel outcome={result.determined ? result.outcome : 'undetermined'}>
           <p>{result.summary}</p>
           {result.perceptionRequired ? (
             <div className="alert alert--warn perception-trigger">
@@ -118,7 +122,7 @@ export default function AgendaStep() {
             <li key={i} className={`item-row agenda-item agenda-item--${cls}`}>
               <fieldset className="bare">
                 <legend className="item-row__legend">Agenda item {i + 1}</legend>
-                <TextArea name={`${base}.text`} label={<>What the partner calls for<span className="visually-hidden"> (item {i + 1})</span></>} required rows={2} defaultValue={item.text} errors={errors} />
+                <TextArea name={`${base}.text`} limit={500} label={<>What the partner calls for<span className="visually-hidden"> (item {i + 1})</span></>} required rows={2} defaultValue={item.text} errors={errors} />
                 <RadioGroup
                   name={`${base}.scope`}
                   legend={<>Scope<span className="visually-hidden"> of item {i + 1}</span></>}

@@ -3,7 +3,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
-import { evaluatePerception } from '../../workflows/rules/perception';
+import { previewPerception } from '../../workflows/rules/perception';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
 import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../features/vetting/step-forms';
@@ -12,6 +12,7 @@ import type { StepActionData } from '../features/vetting/step-action.server';
 import { currentPerceptionFormSchema, perceptionStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { RequiredNote } from '../components/forms';
 import { isAtPerceptionStep } from '../../workflows/policy';
 
 export const handle = { proposalHeader: true };
@@ -57,7 +58,7 @@ export default function PerceptionStep() {
     );
   }
 
-  const result = evaluatePerception(page.checklist, previewPerceptionInput(shown));
+  const result = previewPerception(page.checklist, previewPerceptionInput(shown));
 
   return (
     <StepShell
@@ -79,13 +80,14 @@ export default function PerceptionStep() {
               </ul>
             </div>
           ) : null}
+          <RequiredNote />
         </>
       }
       {...shell}
       checkLabel="Check the outcome"
       submitLabel="Submit the perception review"
       after={
-        <OutcomePanel outcome={result.outcome}>
+        <OutcomePanel outcome={result.determined ? result.outcome : 'undetermined'}>
           <p>{result.summary}</p>
           <h4>Conditions for the MOU</h4>
           {result.conditions.length === 0 ? (
@@ -118,7 +120,7 @@ export default function PerceptionStep() {
               errors={errors}
             />
             <p className="small muted">If made a condition: “{item.condition}”</p>
-            <TextArea name={`${base}.note`} label={<>Note<span className="visually-hidden"> for item {i + 1}</span></>} rows={2} defaultValue={v.note} errors={errors} />
+            <TextArea name={`${base}.note`} limit={2000} label={<>Note<span className="visually-hidden"> for item {i + 1}</span></>} rows={2} defaultValue={v.note} errors={errors} />
           </fieldset>
         );
       })}

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 // Only the pure risk rules reach the browser (no zod, no workflow machine).
-import { evaluateRisk } from '../../workflows/rules/risk';
+import { bandWords, previewRisk } from '../../workflows/rules/risk';
 import { HeatMap } from '../components/heat-map';
 import { SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
@@ -14,6 +14,7 @@ import type { StepActionData } from '../features/vetting/step-action.server';
 import { riskStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { RequiredNote } from '../components/forms';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Risk scoring · Cosponsor' }];
@@ -42,7 +43,7 @@ export default function RiskStep() {
   const { values, shown, errors, shell } = useStepForm<RiskTyped>(page, actionData, (data) => readRiskTyped(data));
   const m = page.matrix;
   const input = previewRiskInput(shown);
-  const result = evaluateRisk(input.items, m);
+  const result = previewRisk(input.items, m);
   const scale = (labels: readonly string[]) => labels.map((l, i) => ({ value: String(i + 1), label: `${i + 1} · ${l}` }));
   const categories = m.categories.map((c) => ({ value: c, label: title(c) }));
   const heat = input.items
@@ -62,19 +63,27 @@ export default function RiskStep() {
     <StepShell
       title="Step 3 · Risk scoring"
       intro={
-        <p>
-          Weigh the benefits against the risks, each by how likely it is and how great its impact would be (score = likelihood ×
-          impact, 1–25; matrix version {page.matrixVersion}). Give every risk a mitigation and its likelihood and impact after
-          mitigation. At least one risk and one benefit.
-        </p>
+        <>
+          <p>
+            Weigh the benefits against the risks, each by how likely it is and how great its impact would be (score = likelihood ×
+            impact, 1–25; matrix version {page.matrixVersion}). Give every risk a mitigation and its likelihood and impact after
+            mitigation. At least one risk and one benefit.
+          </p>
+          <RequiredNote />
+        </>
       }
       {...shell}
       checkLabel="Update the outcome"
       submitLabel="Submit the risk assessment"
       after={
-        <OutcomePanel outcome={result.outcome}>
+        <OutcomePanel outcome={result.determined ? result.outcome : 'undetermined'}>
           <p className="arithmetic" data-testid="risk-arithmetic">
-            {result.arithmetic}
+            {result.summary}
+          </p>
+          <p className="small muted" data-testid="risk-rule">
+            The sum of the benefits is weighed against the sum of the risks after mitigation. When the two sums differ by no more than{' '}
+            {m.closeMarginPercent}% of the larger one, they are too close to call: staff must then accept the risk, as they must for any
+            risk still critical after mitigation.
           </p>
           {listProblems.length > 0 ? (
             <ul className="small muted">
@@ -102,9 +111,9 @@ export default function RiskStep() {
                 <legend className="item-row__legend">
                   <span className={`dot dot--${risk ? 'risk' : 'benefit'}`} aria-hidden="true">
                     {risk ? 'R' : 'B'}
-                    {i + 1}
+                    {ordinal}
                   </span>{' '}
-                  {kindWord} {ordinal} <span className="muted small">(item {i + 1} on the heat map)</span>
+                  {kindWord} {ordinal} <span className="muted small">({risk ? 'R' : 'B'}{ordinal} on the heat map)</span>
                 </legend>
                 <input type="hidden" name={`${base}.kind`} value={risk ? 'risk' : 'benefit'} />
                 <div className="grid-3">
@@ -112,10 +121,10 @@ export default function RiskStep() {
                   <SelectField name={`${base}.likelihood`} label={<>Likelihood<span className="visually-hidden"> of item {i + 1}</span></>} required options={scale(m.likelihoodLabels)} defaultValue={item.likelihood} errors={errors} />
                   <SelectField name={`${base}.impact`} label={<>Impact<span className="visually-hidden"> of item {i + 1}</span></>} required options={scale(m.impactLabels)} defaultValue={item.impact} errors={errors} />
                 </div>
-                <TextArea name={`${base}.description`} label={<>Description<span className="visually-hidden"> of item {i + 1}</span></>} required rows={2} defaultValue={item.description} errors={errors} />
+                <TextArea name={`${base}.description`} limit={1000} label={<>Description<span className="visually-hidden"> of item {i + 1}</span></>} required rows={2} defaultValue={item.description} errors={errors} />
                 {risk ? (
                   <>
-                    <TextArea name={`${base}.mitigation`} label={<>Mitigation<span className="visually-hidden"> of item {i + 1}</span></>} required rows={2} defaultValue={item.mitigation} errors={errors} />
+                    <TextArea name={`${base}.mitigation`} limit={2000} label={<>Mitigation<span className="visually-hidden"> of item {i + 1}</span></>} required rows={2} defaultValue={item.mitigation} errors={errors} />
                     <div className="grid-3">
                       <SelectField name={`${base}.residualLikelihood`} label={<>Likelihood after mitigation<span className="visually-hidden"> (item {i + 1})</span></>} required options={scale(m.likelihoodLabels)} defaultValue={item.residualLikelihood} errors={errors} />
                       <SelectField name={`${base}.residualImpact`} label={<>Impact after mitigation<span className="visually-hidden"> (item {i + 1})</span></>} required options={scale(m.impactLabels)} defaultValue={item.residualImpact} errors={errors} />
@@ -125,11 +134,11 @@ export default function RiskStep() {
                 <p className="small score-line" aria-live="off">
                   {scored && scored.score > 0 ? (
                     <>
-                      Score {scored.likelihood} × {scored.impact} = <strong>{scored.score}</strong> ({scored.band})
+                      Score {scored.likelihood} × {scored.impact} = <strong>{scored.score}</strong> ({bandWords(risk ? 'risk' : 'benefit', scored.band)})
                       {risk && scored.residualScore != null ? (
                         <>
                           {' '}
-                          · after mitigation <strong>{scored.residualScore}</strong> ({scored.residualBand})
+                          · after mitigation <strong>{scored.residualScore}</strong> ({scored.residualBand ? bandWords('risk', scored.residualBand) : ''})
                         </>
                       ) : null}
                     </>

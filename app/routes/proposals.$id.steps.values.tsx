@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
-import { evaluateValues } from '../../workflows/rules/values';
+import { previewValues } from '../../workflows/rules/values';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
 import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../features/vetting/step-forms';
@@ -11,6 +11,7 @@ import type { StepActionData } from '../features/vetting/step-action.server';
 import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
+import { RequiredNote } from '../components/forms';
 
 export const handle = { proposalHeader: true, partnerPrecedent: true };
 export const meta: MetaFunction = () => [{ title: 'Values check · Cosponsor' }];
@@ -39,22 +40,25 @@ export default function ValuesStep() {
   const actionData = useActionData<typeof action>() as StepActionData<'values'> | undefined;
   const keys = page.criteria.map((c) => c.key);
   const { values, shown, errors, shell } = useStepForm<ValuesTyped>(page, actionData, (data) => readValuesTyped(data, keys));
-  const result = evaluateValues(page.criteria, previewValuesInput(shown));
+  const result = previewValues(page.criteria, previewValuesInput(shown));
 
   return (
     <StepShell
       title="Step 1 · Values compatibility"
       intro={
-        <p>
-          Rate the partner against each criterion of the rubric (version {page.rubricVersion}) and give your evidence. Use “unknown” when
-          you could not establish it: staff will see it flagged. A required criterion that is not met makes the partner incompatible.
-        </p>
+        <>
+          <p>
+            Rate the partner against each criterion of the rubric (version {page.rubricVersion}) and give your evidence. Use “unknown” when
+            you could not establish it: staff will see it flagged. A required criterion that is not met makes the partner incompatible.
+          </p>
+          <RequiredNote />
+        </>
       }
       {...shell}
       checkLabel="Check the outcome"
       submitLabel="Submit the values check"
       after={
-        <OutcomePanel outcome={result.outcome}>
+        <OutcomePanel outcome={result.determined ? result.outcome : 'undetermined'}>
           <p>{result.summary}</p>
         </OutcomePanel>
       }
@@ -69,7 +73,7 @@ export default function ValuesStep() {
             </legend>
             <p className="small muted">{c.description}</p>
             <RadioGroup name={`${base}.rating`} legend={<>Rating<span className="visually-hidden"> for {c.label}</span></>} required options={RATINGS} defaultValue={v.rating} errors={errors} />
-            <TextArea name={`${base}.evidence`} label={<>Evidence<span className="visually-hidden"> for {c.label}</span></>} rows={3} defaultValue={v.evidence} errors={errors} hint="What you found, and where." />
+            <TextArea name={`${base}.evidence`} limit={5000} label={<>Evidence<span className="visually-hidden"> for {c.label}</span></>} rows={3} defaultValue={v.evidence} errors={errors} hint="What you found, and where." />
             <TextArea name={`${base}.links`} label={<>Links<span className="visually-hidden"> for {c.label}</span></>} rows={2} defaultValue={v.links} errors={errors} hint="One per line, starting with https://" />
           </fieldset>
         );

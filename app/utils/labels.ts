@@ -63,6 +63,8 @@ const OUTCOME: Record<string, string> = {
   classified: 'Item classified',
   skipped: 'Skipped',
   not_applicable: 'Not applicable',
+  // A live preview before the inputs a verdict rests on exist.
+  undetermined: 'Not determined yet',
 };
 export const outcomeLabel = (outcome: string) => OUTCOME[outcome] ?? outcome.replace(/_/g, ' ');
 
@@ -79,6 +81,15 @@ export function stateTone(state: string): 'good' | 'warn' | 'bad' | 'neutral' {
   if (isRejected(state) || isExpired(state)) return 'bad';
   if (isInReview(state)) return 'warn';
   return 'neutral';
+}
+
+/** A partner's public-position tag in words: "supports_bds" -> "Publicly supports BDS". */
+export function publicPositionLabel(tag: string): string {
+  const m = /^supports_(.+)$/.exec(tag.trim());
+  if (!m) return tag.replace(/_/g, ' ');
+  const movement = m[1]!.replace(/_/g, ' ');
+  // Movement names are acronyms (BDS) or proper names.
+  return `Publicly supports ${movement.length <= 4 ? movement.toUpperCase() : movement.replace(/\b\w/g, (c) => c.toUpperCase())}`;
 }
 
 const KIND: Record<string, string> = {

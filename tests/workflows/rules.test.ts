@@ -8,6 +8,11 @@ import {
   evaluateRisk,
   evaluateValues,
   perceptionMovements,
+  previewAgenda,
+  previewPerception,
+  previewRisk,
+  previewValues,
+  bandWords,
   riskScore,
   type AgendaItemInput,
   type PerceptionChecklistDoc,
@@ -303,7 +308,9 @@ describe('evaluateRisk', () => {
     expect(r.residualRiskSum).toBe(10);
     expect(r.close).toBe(false);
     expect(r.outcome).toBe('benefits_outweigh');
-    expect(r.arithmetic).toBe('Benefits 12 + 8 = 20; residual risks 6 + 4 = 10; 20 > 10 by 10 (margin 20% = 4): benefits outweigh risks.');
+    expect(r.arithmetic).toBe(
+      'Benefits outweigh risks. Benefits 12 + 8 = 20; residual risks 6 + 4 = 10; 20 > 10 by 10, more than the close margin of 4 (20% of the larger sum, 20).',
+    );
   });
 
   it('scores items with inherent and residual bands; residual defaults to inherent', () => {
@@ -316,7 +323,9 @@ describe('evaluateRisk', () => {
   it('residual risks above benefits: risks outweigh', () => {
     const r = evaluateRisk([benefit(1, 2), risk(3, 3), risk(2, 2)], matrix);
     expect(r.outcome).toBe('risks_outweigh');
-    expect(r.arithmetic).toBe('Benefits 2; residual risks 9 + 4 = 13; 2 < 13 by 11 (margin 20% = 2.6): risks outweigh benefits.');
+    expect(r.arithmetic).toBe(
+      'Risks outweigh benefits. Benefits 2; residual risks 9 + 4 = 13; 2 < 13 by 11, more than the close margin of 2.6 (20% of the larger sum, 13).',
+    );
   });
 
   it('a tie is close and needs staff acceptance', () => {
@@ -325,7 +334,9 @@ describe('evaluateRisk', () => {
     expect(r.residualRiskSum).toBe(6);
     expect(r.close).toBe(true);
     expect(r.outcome).toBe('needs_staff_acceptance');
-    expect(r.arithmetic).toMatch(/6 = 6 .*close/);
+    expect(r.arithmetic).toBe(
+      'Needs staff acceptance: benefits and residual risks are too close to call. Benefits 6; residual risks 6; 6 = 6, within the close margin of 1.2 (20% of the larger sum, 6).',
+    );
   });
 
   it('the close margin is inclusive, and just outside it is not close', () => {
@@ -344,7 +355,8 @@ describe('evaluateRisk', () => {
     expect(r.residualRiskSum).toBe(15);
     expect(r.residualCriticalCount).toBe(1);
     expect(r.outcome).toBe('needs_staff_acceptance');
-    expect(r.arithmetic).toMatch(/critical: staff must accept the risk\.$/);
+    expect(r.arithmetic).toMatch(/^Needs staff acceptance: a residual risk is still critical after mitigation/);
+    expect(r.arithmetic).not.toMatch(/outweigh/);
   });
 
   it('a mitigated critical risk no longer forces staff acceptance', () => {
@@ -432,5 +444,68 @@ describe('evaluatePerception', () => {
     const r = evaluatePerception(checklist, answers({ title: 'met' }));
     expect(r.unanswered).toEqual(['logo', 'disclaimer']);
     expect(r.summary).toMatch(/2 checklist items are unanswered/);
+  });
+});
+
+// ---- live previews: no verdict on an untouched form ----
+
+describe('previews', () => {
+  it('values: no verdict before any rating, nor while criteria are unrated; a required "does not meet" decides at once', () => {
+    const none = previewValues(criteria, { ratings: {} });
+    expect(none.determined).toBe(false);
+    expect(none.summary).toBe('Not determined yet: rate the 5 criteria to see the outcome.');
+    const some = previewValues(criteria, ratings({ independence: 'meets', transparency: 'concern' }));
+    expect(some).toMatchObject({ determined: false });
+    expect(some.summary).toContain('3 of 5 criteria still to rate');
+    expect(previewValues(criteria, ratings({ independence: 'not_met' }))).toMatchObject({ determined: true, outcome: 'incompatible' });
+    expect(previewValues(criteria, ratings(allMeet))).toMatchObject({ determined: true, outcome: 'compatible' });
+    // The submitted step is judged as before: an unrated criterion is "not established".
+    expect(evaluateValues(criteria, { ratings: {} }).outcome).toBe('compatible_with_concerns');
+  });
+
+  it('agenda: no verdict with no items', () => {
+    const r = previewAgenda([], [], { publicPositions: [] });
+    expect(r).toMatchObject({ determined: false, summary: 'Not determined yet: list at least one agenda item to see the outcome.' });
+    expect(evaluateAgenda([], [], { publicPositions: [] }).outcome).toBe('aligned');
+  });
+
+  it('risk: no verdict until a risk and a benefit are scored', () => {
+    expect(previewRisk([], matrix)).toMatchObject({ determined: false });
+    expect(previewRisk([benefit(4, 4)], matrix)).toMatchObject({ determined: false });
+    expect(previewRisk([benefit(4, 4), risk(2, 2)], matrix)).toMatchObject({ determined: true, outcome: 'benefits_outweigh' });
+  });
+
+  it('perception: no verdict while items are unanswered, unless one cannot be met', () => {
+    expect(previewPerception(checklist, answers({}))).toMatchObject({ determined: false, summary: 'Not determined yet: answer the 3 checklist items to see the outcome.' });
+    expect(previewPerception(checklist, answers({ title: 'met' }))).toMatchObject({ determined: false });
+    expect(previewPerception(checklist, answers({ title: 'cannot_meet' }))).toMatchObject({ determined: true, outcome: 'unacceptable' });
+    expect(previewPerception(checklist, answers({ title: 'met', logo: 'met', disclaimer: 'met' }))).toMatchObject({ determined: true, outcome: 'no_perception_risk' });
+  });
+});
+
+describe('risk wording', () => {
+  it('gives benefits their own scale words, never "critical"', () => {
+    expect(bandWords('benefit', 'critical')).toBe('very large benefit');
+    expect(bandWords('risk', 'critical')).toBe('critical risk');
+  });
+
+  it('the outcome sentence leads the arithmetic and agrees with the outcome', () => {
+    const cases = [
+      evaluateRisk([benefit(2, 2), risk(5, 5)], matrix), // critical, risks larger
+      evaluateRisk([benefit(5, 5), benefit(5, 5), risk(5, 4, 3, 5)], matrix), // critical, benefits larger
+      evaluateRisk([benefit(2, 3), risk(3, 2)], matrix),
+      evaluateRisk([benefit(4, 5), risk(2, 2)], matrix),
+      evaluateRisk([benefit(1, 2), risk(3, 3)], matrix),
+    ];
+    const lead: Record<string, RegExp> = {
+      needs_staff_acceptance: /^Needs staff acceptance: /,
+      benefits_outweigh: /^Benefits outweigh risks\. /,
+      risks_outweigh: /^Risks outweigh benefits\. /,
+    };
+    for (const r of cases) {
+      expect(r.arithmetic).toMatch(lead[r.outcome]!);
+      if (r.outcome === 'needs_staff_acceptance') expect(r.arithmetic).not.toMatch(/outweigh/);
+      expect(r.arithmetic).toMatch(/close margin of [\d.]+ \(20% of the larger sum, \d+\)/);
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   type PartnerProfile,
   type Position,
 } from '../types';
+import { determined, undetermined } from './preview';
 
 export type AgendaResult = {
   outcome: AgendaOutcome;
@@ -80,4 +81,11 @@ export function evaluateAgenda(items: AgendaItemInput[], positions: Position[], 
           : `Aligned: all ${plural(total, 'item')} are aligned or compatible with the organization's positions.`;
   }
   return { outcome, counts, perceptionRequired: reasons.length > 0, perceptionReasons: reasons, summary };
+}
+
+/** The agenda outcome for the live preview: no verdict until at least one item is listed. */
+export function previewAgenda(items: AgendaItemInput[], positions: Position[], partner: PartnerProfile) {
+  const result = evaluateAgenda(items, positions, partner);
+  if (items.length === 0) return undetermined(result, 'list at least one agenda item to see the outcome.');
+  return determined(result);
 }

@@ -1,4 +1,5 @@
 import type { PerceptionChecklistDoc, PerceptionInput, PerceptionOutcome } from '../types';
+import { determined, undetermined } from './preview';
 
 export type PerceptionCondition = { itemKey: string; label: string; clause: string };
 
@@ -44,4 +45,20 @@ export function evaluatePerception(checklist: PerceptionChecklistDoc, input: Per
   }
   if (unanswered.length > 0) summary += ` ${unanswered.length} checklist ${unanswered.length === 1 ? 'item is' : 'items are'} unanswered.`;
   return { outcome, conditions, failing, unanswered, summary };
+}
+
+/**
+ * The perception outcome for the live preview: a verdict once every item is answered, or as
+ * soon as one cannot be met (nothing else can change that); until then none.
+ */
+export function previewPerception(checklist: PerceptionChecklistDoc, input: PerceptionInput) {
+  const result = evaluatePerception(checklist, input);
+  if (result.failing.length > 0 || result.unanswered.length === 0) return determined(result);
+  const total = checklist.items.length;
+  return undetermined(
+    result,
+    result.unanswered.length === total
+      ? `answer the ${total} checklist items to see the outcome.`
+      : `${result.unanswered.length} of ${total} checklist items still to answer.`,
+  );
 }

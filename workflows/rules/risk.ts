@@ -1,4 +1,5 @@
 import type { BandName, RiskItemInput, RiskMatrixDoc, RiskOutcome } from '../types';
+import { determined, undetermined } from './preview';
 
 /** Default 1..5 scale words; the versioned matrix document carries the labels actually shown. */
 export const LIKELIHOOD_WORDS = ['rare', 'unlikely', 'possible', 'likely', 'almost certain'] as const;
@@ -133,20 +134,13 @@ export function evaluateRisk(items: RiskItemInput[], matrix: RiskMatrixDoc): Ris
   else if (benefitSum > residualRiskSum) outcome = 'benefits_outweigh';
   else outcome = 'risks_outweigh';
 
-  const marginText = `margin ${fmt(matrix.closeMarginPercent)}% = ${fmt(margin)}`;
-  let comparison: string;
-  if (benefitSum === residualRiskSum) comparison = `${benefitSum} = ${residualRiskSum} (${marginText}): the sums are close`;
-  else {
-    const sign = benefitSum > residualRiskSum ? '>' : '<';
-    const head = `${benefitSum} ${sign} ${residualRiskSum} by ${diff}`;
-    if (close) comparison = `${head}, within the ${marginText}: the sums are close`;
-    else comparison = `${head} (${marginText}): ${sign === '>' ? 'benefits outweigh risks' : 'risks outweigh benefits'}`;
-  }
-  let verdict = '';
-  if (residualCriticalCount > 0) {
-    verdict = ` ${residualCriticalCount === 1 ? 'A residual risk is' : `${residualCriticalCount} residual risks are`} critical: staff must accept the risk.`;
-  } else if (close) verdict = ' Staff must accept the risk.';
-  const arithmetic = `${sumText('Benefits', benefitScores, benefitSum)}; ${sumText('residual risks', residualScores, residualRiskSum)}; ${comparison}.${verdict}`;
+  const arithmetic = riskArithmetic({
+    outcome,
+    benefitScores,
+    residualScores,
+    residualCriticalCount,
+    closeMarginPercent: matrix.closeMarginPercent,
+  });
 
   return {
     outcome,
@@ -159,4 +153,89 @@ export function evaluateRisk(items: RiskItemInput[], matrix: RiskMatrixDoc): Ris
     arithmetic,
     problems,
   };
+}
+
+/** The sentence that leads the arithmetic: the outcome in words, agreeing with its badge. */
+export function riskVerdict(outcome: RiskOutcome, residualCriticalCount: number): string {
+  if (outcome === 'needs_staff_acceptance') {
+    if (residualCriticalCount > 0) {
+      const what = residualCriticalCount === 1 ? 'a residual risk is' : `${residualCriticalCount} residual risks are`;
+      return `Needs staff acceptance: ${what} still critical after mitigation, whatever the sums.`;
+    }
+    return 'Needs staff acceptance: benefits and residual risks are too close to call.';
+  }
+  return outcome === 'benefits_outweigh' ? 'Benefits outweigh risks.' : 'Risks outweigh benefits.';
+}
+
+/**
+ * The outcome, then the sums it rests on and the close margin in words:
+ * "Benefits outweigh risks. Benefits 12 + 8 = 20; residual risks 6 + 4 = 10; 20 > 10 by 10,
+ * more than the close margin of 4 (20% of the larger sum, 20)."
+ */
+export function riskArithmetic(parts: {
+  outcome: RiskOutcome;
+  benefitScores: number[];
+  residualScores: number[];
+  residualCriticalCount: number;
+  closeMarginPercent: number;
+}): string {
+  const benefitSum = parts.benefitScores.reduce((a, b) => a + b, 0);
+  const riskSum = parts.residualScores.reduce((a, b) => a + b, 0);
+  const larger = Math.max(benefitSum, riskSum);
+  const margin = (parts.closeMarginPercent / 100) * larger;
+  const diff = Math.abs(benefitSum - riskSum);
+  const marginText = `the close margin of ${fmt(margin)} (${fmt(parts.closeMarginPercent)}% of the larger sum, ${larger})`;
+  let comparison: string;
+  if (benefitSum === riskSum) comparison = `${benefitSum} = ${riskSum}, within ${marginText}`;
+  else {
+    const head = `${benefitSum} ${benefitSum > riskSum ? '>' : '<'} ${riskSum} by ${diff}`;
+    comparison = diff <= margin ? `${head}, within ${marginText}` : `${head}, more than ${marginText}`;
+  }
+  const sums = `${sumText('Benefits', parts.benefitScores, benefitSum)}; ${sumText('residual risks', parts.residualScores, riskSum)}`;
+  return `${riskVerdict(parts.outcome, parts.residualCriticalCount)} ${sums}; ${comparison}.`;
+}
+
+/** Words for a benefit's score, so a large benefit never reads as a "critical" risk. */
+export const BENEFIT_BAND_WORDS: Record<BandName, string> = {
+  low: 'small benefit',
+  medium: 'moderate benefit',
+  high: 'large benefit',
+  critical: 'very large benefit',
+};
+
+/** Words for a risk's score band. */
+export const RISK_BAND_WORDS: Record<BandName, string> = {
+  low: 'low risk',
+  medium: 'medium risk',
+  high: 'high risk',
+  critical: 'critical risk',
+};
+
+/** A score band in the words of its item's kind: "critical risk", "very large benefit". */
+export function bandWords(kind: 'risk' | 'benefit', band: BandName): string {
+  return (kind === 'benefit' ? BENEFIT_BAND_WORDS : RISK_BAND_WORDS)[band] ?? band;
+}
+
+/** The risk outcome for the live preview: no verdict until at least one risk and one benefit are scored. */
+export function previewRisk(items: RiskItemInput[], matrix: RiskMatrixDoc) {
+  const result = evaluateRisk(items, matrix);
+  const scored = (kind: 'risk' | 'benefit') => result.items.some((i) => i.kind === kind && i.score > 0);
+  if (result.residualCriticalCount > 0 || (scored('risk') && scored('benefit'))) return determined({ ...result, summary: result.arithmetic });
+  return undetermined(result, 'give at least one risk and one benefit a likelihood and an impact to see the outcome.');
+}
+
+/**
+ * The arithmetic of a recorded risk result in today's words, from its numbers (records
+ * written before the wording changed keep their text; this reads them the same way).
+ */
+export function recordedRiskArithmetic(result: RiskResult, fallbackMarginPercent: number): string {
+  const recordedPercent = /(\d+(?:\.\d+)?)%/.exec(result.arithmetic ?? '')?.[1];
+  const items = result.items ?? [];
+  return riskArithmetic({
+    outcome: result.outcome,
+    benefitScores: items.filter((i) => i.kind === 'benefit' && i.score > 0).map((i) => i.score),
+    residualScores: items.filter((i) => i.kind === 'risk' && i.residualScore != null).map((i) => i.residualScore as number),
+    residualCriticalCount: result.residualCriticalCount ?? 0,
+    closeMarginPercent: recordedPercent ? Number(recordedPercent) : fallbackMarginPercent,
+  });
 }

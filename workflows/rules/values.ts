@@ -1,4 +1,5 @@
 import type { ValuesCriterion, ValuesInput, ValuesOutcome } from '../types';
+import { determined, undetermined } from './preview';
 
 export type ValuesResult = {
   outcome: ValuesOutcome;
@@ -50,4 +51,22 @@ export function evaluateValues(criteria: ValuesCriterion[], input: ValuesInput):
         : `Compatible: the partner meets all ${criteria.length} ${criteria.length === 1 ? 'criterion' : 'criteria'}.`;
   }
   return { outcome, notMet, concerns, unknown, summary };
+}
+
+/**
+ * The values outcome for the live preview: a verdict once every criterion is rated, or as
+ * soon as a required criterion is not met (nothing else can change that); until then none.
+ */
+export function previewValues(criteria: ValuesCriterion[], input: ValuesInput) {
+  const result = evaluateValues(criteria, input);
+  if (result.notMet.length > 0) return determined(result);
+  const ratings = input?.ratings ?? {};
+  const unrated = criteria.filter((c) => !(Object.hasOwn(ratings, c.key) && ratings[c.key]?.rating));
+  if (unrated.length === 0) return determined(result);
+  return undetermined(
+    result,
+    unrated.length === criteria.length
+      ? `rate the ${criteria.length === 1 ? 'criterion' : `${criteria.length} criteria`} to see the outcome.`
+      : `${unrated.length} of ${criteria.length} criteria still to rate (${unrated.map((c) => c.label).join(', ')}).`,
+  );
 }

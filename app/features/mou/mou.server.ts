@@ -7,37 +7,12 @@ import { latestRecordOfProposal, recordsOfProposal } from '../../../db/decision-
 import { mouViewOf, upsertMouView } from '../../../db/mou-views';
 import { insertMouVersion, latestSubmissions, mouVersion, mouVersionList, proposalById, proposalRow } from '../../../db/proposals';
 import type { DecisionRecord, Proposal } from '../../../db/schema';
+import { mouFactsFor } from './mou-facts.server';
 import { ORGANIZATION_NAME } from '../../../db/seed-data/config';
 import { FIXED_SECTIONS } from './mou-template-form';
 import { can, isApproved, isAtMouStep, isBeforeStep, isInReview, isMouEditable, type ActingUser } from '../../../workflows/policy';
 import { proposalView } from '../vetting/proposal-view.server';
 import { decide, DecisionError } from '../vetting/vetting.server';
-
-const KIND_LABELS: Record<string, string> = {
-  co_listing: 'co-listing',
-  co_hosting: 'co-hosting',
-  speaker: 'speaker arrangement',
-  shared_materials: 'materials-sharing arrangement',
-};
-
-function mouFactsFor(proposalId: number): MouFacts {
-  const p = proposalById(proposalId);
-  if (!p) throw new DecisionError('not_found', 'There is no such proposal.');
-  return {
-    organization: ORGANIZATION_NAME,
-    partner: p.partner_name,
-    chapter: p.chapter_name,
-    event_title: p.event_title,
-    event_date: p.event_date,
-    event_place: p.event_place,
-    event_description: p.event_description,
-    cosponsorship_kind: KIND_LABELS[p.kind] ?? p.kind,
-    lead_name: p.proposer_name,
-    lead_email: p.proposer_email,
-    end_date: p.approved_until ?? p.event_date,
-    reference: p.reference,
-  };
-}
 
 /** Conditions and mitigations the recorded vetting requires in the MOU. */
 export function requiredClausesFor(proposalId: number): { conditions: MouCondition[]; mitigations: MouMitigation[] } {

@@ -31,6 +31,7 @@ import {
   VALUES_OUTCOMES,
 } from '../../../workflows/types';
 import { toCsv, type CsvColumn } from './csv';
+import { outcomeLabel, roleLabel, stateLabel, stepLabel } from '../../utils/labels';
 import { can, seesEveryChapter, type ActingUser } from '../../../workflows/policy';
 import { DecisionError } from '../vetting/vetting.server';
 
@@ -274,6 +275,8 @@ export function partnerProfile(
 
 // ---- CSV export ----
 
+// People read words; integrations that need the stored codes ask for them (?codes=1),
+// which appends one "... code" column per worded column (documented in the README).
 const REGISTER_CSV_COLUMNS: CsvColumn<RegisterRow>[] = [
   { header: 'Seq', value: (r) => r.seq },
   { header: 'Recorded at (UTC)', value: (r) => r.at },
@@ -282,14 +285,22 @@ const REGISTER_CSV_COLUMNS: CsvColumn<RegisterRow>[] = [
   { header: 'Partner', value: (r) => r.partner_name },
   { header: 'Chapter', value: (r) => r.chapter_name },
   { header: 'Campaign', value: (r) => r.campaign_name },
-  { header: 'Step', value: (r) => r.step },
-  { header: 'Outcome', value: (r) => r.outcome },
+  { header: 'Step', value: (r) => stepLabel(r.step) },
+  { header: 'Outcome', value: (r) => outcomeLabel(r.outcome) },
   { header: 'Decided by', value: (r) => r.actor_name },
-  { header: 'Role', value: (r) => r.actor_role },
+  { header: 'Role', value: (r) => roleLabel(r.actor_role) },
   { header: 'Rationale', value: (r) => r.rationale },
-  { header: 'From state', value: (r) => r.from_state },
-  { header: 'To state', value: (r) => r.to_state },
+  { header: 'From state', value: (r) => (r.from_state ? stateLabel(r.from_state) : 'New') },
+  { header: 'To state', value: (r) => stateLabel(r.to_state) },
   { header: 'Record hash', value: (r) => r.hash },
+];
+
+const REGISTER_CSV_CODE_COLUMNS: CsvColumn<RegisterRow>[] = [
+  { header: 'Step code', value: (r) => r.step },
+  { header: 'Outcome code', value: (r) => r.outcome },
+  { header: 'Role code', value: (r) => r.actor_role },
+  { header: 'From state code', value: (r) => r.from_state },
+  { header: 'To state code', value: (r) => r.to_state },
 ];
 
 /**
@@ -299,13 +310,15 @@ const REGISTER_CSV_COLUMNS: CsvColumn<RegisterRow>[] = [
 export function exportRegisterCsv(
   actor: ActingUser,
   filter: RegisterFilter,
+  options: { codes?: boolean } = {},
 ): { ok: true; filename: string; chunks: Iterable<string> } | Refused {
+  const columns = options.codes ? [...REGISTER_CSV_COLUMNS, ...REGISTER_CSV_CODE_COLUMNS] : REGISTER_CSV_COLUMNS;
   const scoped = registerScopeFor(actor);
   if (!scoped.ok) return scoped;
   const scope = scoped.scope;
   function* chunks() {
-    yield toCsv([], REGISTER_CSV_COLUMNS, { bom: true, header: true });
-    for (const batch of eachDecisionBatch(filter, scope)) yield toCsv(batch, REGISTER_CSV_COLUMNS, { bom: false, header: false });
+    yield toCsv([], columns, { bom: true, header: true });
+    for (const batch of eachDecisionBatch(filter, scope)) yield toCsv(batch, columns, { bom: false, header: false });
   }
   return { ok: true, filename: `decision-register-${nowIso().slice(0, 10)}.csv`, chunks: chunks() };
 }

@@ -1,7 +1,7 @@
 import type { Position } from '../../../workflows/types';
 import type { PerceptionResult } from '../../../workflows/rules/perception';
 import type { ValuesResult } from '../../../workflows/rules/values';
-import type { RiskResult } from '../../../workflows/rules/risk';
+import { recordedRiskArithmetic, type RiskResult } from '../../../workflows/rules/risk';
 import { activeConfig, addConfigVersion, listCampaigns } from '../../../db/config';
 import { transaction } from '../../../db/connection';
 import {
@@ -31,6 +31,7 @@ import { claimView, type ClaimView } from './claims.server';
 import type { ReviewIntent } from './review-forms.server';
 import { mouChangesSinceLastSeen } from '../mou/mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
+import { fillForProposal } from '../mou/mou-facts.server';
 import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../../workflows/policy';
 import { proposalView, type ProposalView } from '../vetting/proposal-view.server';
 import { decide, type DecideResult, type DecisionErrorKind } from '../vetting/vetting.server';
@@ -310,6 +311,7 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
   const risk = view.submissions.risk;
   const criteria = new Map(config.docs.values_criteria.criteria.map((c) => [c.key, c.label]));
   const checklist = new Map(config.docs.perception_checklist.items.map((i) => [i.key, i.label]));
+  const fillClause = fillForProposal(proposalId);
 
   const screenings = screeningsOfProposal(proposalId);
   const screening: Screening | null = screenings[0] ?? null;
@@ -319,7 +321,9 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
       ? (screenings.find((s) => s.status === 'hits' || s.status === 'clear') ?? null)
       : null;
   const weighed = screeningLastAnswer ?? screening;
-  const endDefault = proposal.event_date >= today ? proposal.event_date : today;
+  // "Approved until" defaults to the event date; once that has passed there is no default,
+  // so an approval never silently ends today or earlier: staff choose the date.
+  const endDefault = proposal.event_date >= today ? proposal.event_date : null;
   const endMax = addMonthsIso(today, 12);
 
   // Only what the page shows travels to the browser: not the workflow snapshot nor the raw submissions.
@@ -350,11 +354,19 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
           seq: values.decision_seq,
         }
       : null,
-    risk: risk ? { outcome: risk.outcome, arithmetic: (risk.result as RiskResult).arithmetic, at: risk.submitted_at, seq: risk.decision_seq } : null,
+    risk: risk
+      ? {
+          outcome: risk.outcome,
+          arithmetic: recordedRiskArithmetic(risk.result as RiskResult, config.docs.risk_matrix.closeMarginPercent),
+          at: risk.submitted_at,
+          seq: risk.decision_seq,
+        }
+      : null,
     perception: perception
       ? {
           outcome: perception.outcome,
-          conditions: (perception.result as PerceptionResult).conditions,
+          // The clause text as the MOU has it: placeholders filled with this proposal's facts.
+          conditions: (perception.result as PerceptionResult).conditions.map((c) => ({ ...c, clause: fillClause(c.clause) })),
           answers: Object.entries((perception.data as { answers: Record<string, { answer: string; note: string }> }).answers).map(
             ([key, a]) => ({ key, label: checklist.get(key) ?? key, ...a }),
           ),
@@ -383,7 +395,7 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
     positions: config.docs.positions.positions.map((p) => ({ key: p.key, statement: p.statement, stance: p.stance, campaignKey: p.campaignKey })),
     positionsVersion: config.versions.positions,
     campaigns: listCampaigns(true).map((c) => ({ key: c.key, name: c.name })),
-    endDate: { default: endDefault > endMax ? endMax : endDefault, min: today, max: endMax },
+    endDate: { default: endDefault !== null && endDefault > endMax ? endMax : endDefault, min: today, max: endMax },
   };
 }
 

@@ -4,29 +4,41 @@
 import { Form } from '@remix-run/react';
 import { useEffect, type ReactNode } from 'react';
 import { formatDateTime } from '../../utils/labels';
-import { FieldError, USER_TEXT_DIRECTION } from '../../components/forms';
+import { FieldError, RequiredNote, USER_TEXT_DIRECTION } from '../../components/forms';
+import { PastDateHint } from './event-date-notice';
+import { CharacterLimit, characterLimitId } from '../../components/character-limit';
 
 export type Errors = Record<string, string[] | null | undefined> | undefined | null;
 
 /** A DOM id from a field name: items[2].text -> f-items-2-text. */
 export const fieldId = (name: string) => `f-${name.replace(/[^a-zA-Z0-9_-]+/g, '-').replace(/-+$/, '')}`;
 
-function describedBy(name: string, errors: Errors, hintId?: string) {
-  const ids = [hintId, errors?.[name]?.length ? `${fieldId(name)}-error` : undefined].filter(Boolean);
+function describedBy(name: string, errors: Errors, hintId?: string, limitId?: string) {
+  const ids = [hintId, limitId, errors?.[name]?.length ? `${fieldId(name)}-error` : undefined].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }
 
-type Common = { name: string; label: ReactNode; errors: Errors; hint?: ReactNode; className?: string; required?: boolean };
+type Common = {
+  name: string;
+  label: ReactNode;
+  errors: Errors;
+  hint?: ReactNode;
+  className?: string;
+  required?: boolean;
+  /** The most characters the form's schema accepts: shown before submitting, with a live count. */
+  limit?: number;
+};
 
 /** The ARIA wiring every labelled control shares. */
-function controlProps(name: string, errors: Errors, required: boolean | undefined, hintId: string | undefined) {
+function controlProps(name: string, errors: Errors, required: boolean | undefined, hintId: string | undefined, limit?: number) {
   return {
     id: fieldId(name),
     name,
     'aria-invalid': Boolean(errors?.[name]?.length) || undefined,
-    'aria-describedby': describedBy(name, errors, hintId),
+    'aria-describedby': describedBy(name, errors, hintId, limit ? characterLimitId(fieldId(name)) : undefined),
     'aria-required': required || undefined,
     ...USER_TEXT_DIRECTION,
+    maxLength: limit,
   };
 }
 
@@ -38,6 +50,7 @@ function LabelledField({
   hint,
   className,
   required,
+  limit,
   children,
 }: Common & { children: (control: ReturnType<typeof controlProps>) => ReactNode }) {
   const id = fieldId(name);
@@ -53,7 +66,8 @@ function LabelledField({
           {hint}
         </span>
       ) : null}
-      {children(controlProps(name, errors, required, hintId))}
+      {children(controlProps(name, errors, required, hintId, limit))}
+      {limit ? <CharacterLimit fieldId={id} max={limit} /> : null}
       <FieldError id={`${id}-error`} errors={errors?.[name] ?? undefined} />
     </div>
   );
@@ -210,12 +224,16 @@ export function EventFields({
   const v = (k: string) => (values && typeof values[k] === 'string' ? (values[k] as string) : values && typeof values[k] === 'number' ? String(values[k]) : undefined);
   return (
     <>
+      <RequiredNote />
       <TextField name="eventTitle" label="Event title" required errors={errors} defaultValue={v('eventTitle')} />
       <div className="grid-2 grid-tight">
-        <TextField name="eventDate" type="date" label="Event date" required errors={errors} defaultValue={v('eventDate')} />
+        <div>
+          <TextField name="eventDate" type="date" label="Event date" required errors={errors} defaultValue={v('eventDate')} />
+          <PastDateHint inputId={fieldId('eventDate')} initial={v('eventDate')} />
+        </div>
         <TextField name="eventPlace" label="Place" required errors={errors} defaultValue={v('eventPlace')} hint="Venue and city, or “online”." />
       </div>
-      <TextArea name="eventDescription" label="Description" required rows={4} errors={errors} defaultValue={v('eventDescription')} hint="What happens, who speaks, what the partner asks of the chapter." />
+      <TextArea name="eventDescription" label="Description" required limit={5000} rows={4} errors={errors} defaultValue={v('eventDescription')} hint="What happens, who speaks, what the partner asks of the chapter." />
       <RadioGroup
         name="kind"
         legend="Kind of co-sponsorship"

@@ -8,6 +8,7 @@ import { matchPositions } from './position-search';
 import { perceptionFormSchema, valuesFormSchema } from './step-forms.server';
 import { isBeforeStep, type ActingUser } from '../../../workflows/policy';
 import { stepPage } from './proposals.server';
+import { fillForProposal } from '../mou/mou-facts.server';
 
 export function valuesStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
@@ -49,9 +50,12 @@ export function riskStepPage(user: ActingUser, proposal: Proposal) {
 export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
   const context = (JSON.parse(proposal.workflow) as PersistedVetting).context;
+  // The conditions read as they will in the MOU: with the partner's and the organization's names.
+  const fill = fillForProposal(proposal.id);
+  const checklist = docs.perception_checklist;
   return {
     ...stepPage(user, proposal, 'perception'),
-    checklist: docs.perception_checklist,
+    checklist: { ...checklist, items: checklist.items.map((item) => ({ ...item, condition: fill(item.condition) })) },
     checklistVersion: versions.perception_checklist,
     required: context.perceptionRequired,
     reasons: context.perceptionReasons,

@@ -61,7 +61,7 @@ export function AgendaSection({ dossier, failure, busy }: { dossier: DossierData
                   <input type="hidden" name="intent" value="classify" />
                   <input type="hidden" name="itemId" value={item.id} />
                   <input type="hidden" name="version" value={p.version} />
-                  <Field id={`${prefix}-classification`} label="Classification" errors={mine?.fieldErrors.classification}>
+                  <Field id={`${prefix}-classification`} label="Classification" required errors={mine?.fieldErrors.classification}>
                     {(a) => (
                       <select {...a} name="classification" defaultValue={v.classification ?? ''} required>
                         <option value="">Choose…</option>
@@ -128,8 +128,8 @@ export function AgendaSection({ dossier, failure, busy }: { dossier: DossierData
                       )}
                     </Field>
                   </details>
-                  <Field id={`${prefix}-rationale`} label="Rationale (optional)" errors={mine?.fieldErrors.rationale}>
-                    {(a) => <textarea {...a} name="rationale" defaultValue={v.rationale ?? ''} />}
+                  <Field id={`${prefix}-rationale`} label="Rationale (optional)" limit={{ max: 5000 }} errors={mine?.fieldErrors.rationale}>
+                    {(a) => <textarea {...a} name="rationale" maxLength={5000} defaultValue={v.rationale ?? ''} />}
                   </Field>
                   <button type="submit" className="button button--secondary" disabled={busy}>
                     Classify this item

@@ -3,6 +3,12 @@ import { Form } from '@remix-run/react';
 import { formatDate, outcomeLabel, stepLabel } from '../../../utils/labels';
 import { typed, Field, Refusal, type DossierData, type Failure } from './parts';
 
+// The limits the review forms' schemas enforce (review-forms.server.ts), shown before submitting.
+const TEXT_MAX = 5000;
+const RATIONALE_MIN = 10;
+const ACK_MIN = 10;
+const ACK_HINT = 'Required because screening found possible matches for this partner: say how you weighed them.';
+
 /** The staff decision forms, each with what was typed kept after a refusal. */
 export function DecisionSection({ dossier, failure, busy }: { dossier: DossierData; failure?: Failure; busy: boolean }) {
   const { view } = dossier;
@@ -18,10 +24,16 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
     <section className="panel" id="decision" aria-labelledby="decision-heading" data-testid="decision">
       <h2 id="decision-heading">Decision</h2>
       <p className="small muted">
-        You are deciding on version {p.version} of this proposal. If someone else records a decision first, yours is not saved: you
-        will see what changed, with your text kept.
+        You are deciding on the proposal as this page shows it. If someone else records a decision or changes it first, yours is not
+        saved: you will see what changed, with your text kept.
       </p>
       <Refusal id="decide-refusal" control={dossier.controls.decide} />
+      {dossier.timing === 'past' ? (
+        <p className="alert alert--warn" data-testid="event-passed">
+          <strong>The event date has passed</strong> ({formatDate(p.event_date)}). Check with the chapter whether the event took place or
+          moved before deciding; an approval needs an end date from today on.
+        </p>
+      ) : null}
       <div className="grid-2">
         <Form method="post" className="card" aria-labelledby="approve-heading" data-testid="approve-form">
           <fieldset
@@ -35,15 +47,19 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
             <Field
               id="approve-conditions"
               label="Conditions (optional)"
-              hint="One condition per line."
+              hint="One condition per line: at most 30, each up to 1,000 characters."
               errors={approve?.fieldErrors.conditions ?? Object.entries(approve?.fieldErrors ?? {}).find(([k]) => k.startsWith('conditions.') || k.startsWith('conditions['))?.[1]}
             >
               {(a) => <textarea {...a} name="conditions" rows={4} defaultValue={approve?.values.conditions ?? ''} />}
             </Field>
             <Field
               id="approve-end"
-              label="Approved until"
-              hint={`Defaults to the event date; at most 12 months, until ${formatDate(dossier.endDate.max)}.`}
+              label={dossier.endDate.default === null ? 'Approved until (required)' : 'Approved until'}
+              hint={
+                dossier.endDate.default === null
+                  ? `The event date (${formatDate(p.event_date)}) has passed: choose until when the approval lasts, from today to ${formatDate(dossier.endDate.max)} at most.`
+                  : `Defaults to the event date; at most 12 months, until ${formatDate(dossier.endDate.max)}.`
+              }
               errors={approve?.fieldErrors.endDate}
             >
               {(a) => (
@@ -51,22 +67,28 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
                   {...a}
                   type="date"
                   name="endDate"
+                  required={dossier.endDate.default === null}
                   min={dossier.endDate.min}
                   max={dossier.endDate.max}
-                  defaultValue={approve?.values.endDate ?? dossier.endDate.default}
+                  defaultValue={approve?.values.endDate ?? dossier.endDate.default ?? ''}
                 />
               )}
             </Field>
-            <Field id="approve-rationale" label="Rationale (optional)" errors={approve?.fieldErrors.rationale}>
-              {(a) => <textarea {...a} name="rationale" defaultValue={approve?.values.rationale ?? ''} />}
+            <Field id="approve-rationale" label="Rationale (optional)" limit={{ max: TEXT_MAX }} errors={approve?.fieldErrors.rationale}>
+              {(a) => <textarea {...a} name="rationale" maxLength={TEXT_MAX} defaultValue={approve?.values.rationale ?? ''} />}
             </Field>
             {hits.length > 0 ? (
               <Field
                 id="approve-ack"
                 label="How you weighed the screening hits"
+                required
+                hint={ACK_HINT}
+                limit={{ min: ACK_MIN, max: TEXT_MAX }}
                 errors={approve?.fieldErrors.screeningAcknowledgement}
               >
-                {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={approve?.values.screeningAcknowledgement ?? ''} />}
+                {(a) => (
+                  <textarea {...a} name="screeningAcknowledgement" required minLength={ACK_MIN} maxLength={TEXT_MAX} defaultValue={approve?.values.screeningAcknowledgement ?? ''} />
+                )}
               </Field>
             ) : null}
             <button type="submit" className="button button--good" disabled={busy}>
@@ -85,13 +107,22 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
               <h3 id="reject-heading">Reject</h3>
               <input type="hidden" name="intent" value="reject" />
               <input type="hidden" name="version" value={p.version} />
-              <Field id="reject-rationale" label="Rationale (required)" errors={reject?.fieldErrors.rationale}>
-                {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={reject?.values.rationale ?? ''} />}
+              <Field id="reject-rationale" label="Rationale" required limit={{ min: RATIONALE_MIN, max: TEXT_MAX }} errors={reject?.fieldErrors.rationale}>
+                {(a) => <textarea {...a} name="rationale" required minLength={RATIONALE_MIN} maxLength={TEXT_MAX} defaultValue={reject?.values.rationale ?? ''} />}
               </Field>
               {hits.length > 0 ? (
-                <Field id="reject-ack" label="How you weighed the screening hits" errors={reject?.fieldErrors.screeningAcknowledgement}>
-                  {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={reject?.values.screeningAcknowledgement ?? ''} />}
-                </Field>
+                <Field
+                id="reject-ack"
+                label="How you weighed the screening hits"
+                required
+                hint={ACK_HINT}
+                limit={{ min: ACK_MIN, max: TEXT_MAX }}
+                errors={reject?.fieldErrors.screeningAcknowledgement}
+              >
+                {(a) => (
+                  <textarea {...a} name="screeningAcknowledgement" required minLength={ACK_MIN} maxLength={TEXT_MAX} defaultValue={reject?.values.screeningAcknowledgement ?? ''} />
+                )}
+              </Field>
               ) : null}
               <button type="submit" className="button button--danger" disabled={busy}>
                 Reject
@@ -120,8 +151,8 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
                   </select>
                 )}
               </Field>
-              <Field id="changes-rationale" label="What needs to change (required)" errors={changes?.fieldErrors.rationale}>
-                {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={changes?.values.rationale ?? ''} />}
+              <Field id="changes-rationale" label="What needs to change" required limit={{ min: RATIONALE_MIN, max: TEXT_MAX }} errors={changes?.fieldErrors.rationale}>
+                {(a) => <textarea {...a} name="rationale" required minLength={RATIONALE_MIN} maxLength={TEXT_MAX} defaultValue={changes?.values.rationale ?? ''} />}
               </Field>
               <div className="field">
                 <label className="choice">
@@ -130,9 +161,18 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
                 </label>
               </div>
               {hits.length > 0 ? (
-                <Field id="changes-ack" label="How you weighed the screening hits" errors={changes?.fieldErrors.screeningAcknowledgement}>
-                  {(a) => <textarea {...a} name="screeningAcknowledgement" defaultValue={changes?.values.screeningAcknowledgement ?? ''} />}
-                </Field>
+                <Field
+                id="changes-ack"
+                label="How you weighed the screening hits"
+                required
+                hint={ACK_HINT}
+                limit={{ min: ACK_MIN, max: TEXT_MAX }}
+                errors={changes?.fieldErrors.screeningAcknowledgement}
+              >
+                {(a) => (
+                  <textarea {...a} name="screeningAcknowledgement" required minLength={ACK_MIN} maxLength={TEXT_MAX} defaultValue={changes?.values.screeningAcknowledgement ?? ''} />
+                )}
+              </Field>
               ) : null}
               <button type="submit" className="button button--secondary" disabled={busy}>
                 Request changes
@@ -174,8 +214,8 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
                 </select>
               )}
             </Field>
-            <Field id="override-rationale" label="Rationale (required)" errors={override?.fieldErrors.rationale}>
-              {(a) => <textarea {...a} name="rationale" required minLength={10} defaultValue={override?.values.rationale ?? ''} />}
+            <Field id="override-rationale" label="Rationale" required limit={{ min: RATIONALE_MIN, max: TEXT_MAX }} errors={override?.fieldErrors.rationale}>
+                {(a) => <textarea {...a} name="rationale" required minLength={RATIONALE_MIN} maxLength={TEXT_MAX} defaultValue={override?.values.rationale ?? ''} />}
             </Field>
             <button type="submit" className="button button--secondary" disabled={busy}>
               Record the override

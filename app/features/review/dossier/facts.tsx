@@ -1,7 +1,7 @@
 // The dossier's head: a refused decision, the event and the partner, and the partner's precedent.
 import { Link } from '@remix-run/react';
 import { Tag } from '../../../components/forms';
-import { formatDate, formatDateTime, outcomeLabel, outcomeTone, roleLabel, stateLabel, stateTone, stepLabel } from '../../../utils/labels';
+import { formatDate, formatDateTime, outcomeLabel, outcomeTone, roleLabel, stateLabel, stateTone, stepLabel, publicPositionLabel } from '../../../utils/labels';
 import { type DossierData, type Failure } from './parts';
 
 /** Why the last decision was not saved; a stale one lists what was recorded meanwhile. */
@@ -89,7 +89,7 @@ export function EventAndPartner({ dossier }: { dossier: DossierData }) {
           <dt>Country</dt>
           <dd>{view.partner.country || '—'}</dd>
           <dt>Public positions</dt>
-          <dd>{view.partner.publicPositions.length ? view.partner.publicPositions.join(', ') : 'None recorded'}</dd>
+          <dd>{view.partner.publicPositions.length ? view.partner.publicPositions.map(publicPositionLabel).join(', ') : 'None recorded'}</dd>
         </dl>
         <p style={{ marginTop: '0.75rem' }} dir="auto">
           {view.partner.description}

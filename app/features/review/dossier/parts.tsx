@@ -2,6 +2,7 @@
 // answers, a labelled field, and the refusal note beside a form.
 import type { SerializeFrom } from '@remix-run/node';
 import { FieldError, USER_TEXT_DIRECTION } from '../../../components/forms';
+import { CharacterLimit, characterLimitId } from '../../../components/character-limit';
 // Types only: erased from the browser bundle.
 import type { ReviewFormResult } from '../review-forms.server';
 import type { Dossier } from '../review.server';
@@ -33,25 +34,35 @@ export function Field({
   id,
   label,
   hint,
+  required,
+  limit,
   errors,
   children,
 }: {
   id: string;
   label: string;
-  hint?: string;
+  hint?: React.ReactNode;
+  /** Marked in the label, in words (not colour or a symbol alone). */
+  required?: boolean;
+  /** A length limit shown before submitting, with a live count. */
+  limit?: { max: number; min?: number };
   errors?: string[];
   children: (props: { id: string; dir: 'auto'; 'aria-invalid'?: true; 'aria-describedby'?: string }) => React.ReactNode;
 }) {
-  const described = [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ');
+  const described = [hint ? `${id}-hint` : null, limit ? characterLimitId(id) : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(' ');
   return (
     <div className="field">
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>
+        {label}
+        {required ? <span className="req-word"> (required)</span> : null}
+      </label>
       {hint ? (
         <span className="hint" id={`${id}-hint`}>
           {hint}
         </span>
       ) : null}
       {children({ id, ...USER_TEXT_DIRECTION, ...(errors?.length ? { 'aria-invalid': true as const } : {}), ...(described ? { 'aria-describedby': described } : {}) })}
+      {limit ? <CharacterLimit fieldId={id} max={limit.max} min={limit.min} /> : null}
       <FieldError id={`${id}-error`} errors={errors} />
     </div>
   );

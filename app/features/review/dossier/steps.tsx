@@ -1,6 +1,8 @@
 // The dossier's vetting steps as recorded: values, risk, perception and the MOU.
 import { Tag } from '../../../components/forms';
-import { HeatMap } from '../../../components/heat-map';
+import { HeatMap, kindOrdinals } from '../../../components/heat-map';
+import { bandWords } from '../../../../workflows/rules/risk';
+import type { BandName } from '../../../../workflows/types';
 import { MouDiff } from '../../mou/mou-diff';
 import { outcomeLabel, outcomeTone } from '../../../utils/labels';
 import { RATING, ANSWER, type DossierData } from './parts';
@@ -61,6 +63,7 @@ export function ValuesSection({ dossier }: { dossier: DossierData }) {
 /** Step 3 as recorded: the register and the heat map. */
 export function RiskSection({ dossier }: { dossier: DossierData }) {
   const { view } = dossier;
+  const ordinals = kindOrdinals(view.riskItems);
   return (
     <section className="panel" id="step-risk" aria-labelledby="risk-heading">
       <h2 id="risk-heading">3. Risks and benefits</h2>
@@ -96,13 +99,16 @@ export function RiskSection({ dossier }: { dossier: DossierData }) {
                   <tr key={r.id}>
                     <td>
                       {r.kind === 'risk' ? 'R' : 'B'}
-                      {i + 1}
+                      {ordinals[i]}
                     </td>
                     <td>
-                      <strong>{r.kind === 'risk' ? 'Risk' : 'Benefit'}</strong> ({r.category.replace(/_/g, ' ')}): {r.description}
+                      <strong>
+                        {r.kind === 'risk' ? 'Risk' : 'Benefit'} {ordinals[i]}
+                      </strong>{' '}
+                      ({r.category.replace(/_/g, ' ')}): {r.description}
                     </td>
                     <td>
-                      {r.likelihood} × {r.impact} = {r.score} ({r.band})
+                      {r.likelihood} × {r.impact} = {r.score} ({bandWords(r.kind, r.band as BandName)})
                     </td>
                     <td>
                       {r.kind === 'risk' ? (
@@ -110,7 +116,7 @@ export function RiskSection({ dossier }: { dossier: DossierData }) {
                           {r.mitigation}
                           <div className="small">
                             Residual {r.residualLikelihood} × {r.residualImpact} = {r.residualScore}{' '}
-                            {r.residualBand === 'critical' ? <Tag tone="bad">critical</Tag> : `(${r.residualBand})`}
+                            {r.residualBand === 'critical' ? <Tag tone="bad">critical risk</Tag> : `(${bandWords('risk', r.residualBand as BandName)})`}
                           </div>
                         </>
                       ) : (
