@@ -4,7 +4,7 @@ import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { AdminNav } from '../features/admin/admin-nav';
 import { perceptionChecklistSchema } from '../features/admin/config-forms.server';
-import { changesInVersion, CompareVersions, ConfigHistory, StaleCompare } from '../features/admin/config-pages';
+import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
 import { PerceptionChecklistEditor } from '../features/admin/config-editors';
 import { configPageData, saveConfigVersion, versionParam } from '../features/admin/config.server';
 import { MOU_PLACEHOLDERS } from '../features/mou/mou.server';
@@ -63,7 +63,6 @@ export default function PerceptionChecklistAdmin() {
         </div>
         <AdminNav />
       </div>
-      {actionData?.stale ? <StaleCompare base={actionData.stale.base} current={actionData.stale.current} /> : null}
       <PerceptionChecklistEditor
         // A new version remounts the form: what was typed before a successful save is gone with it.
         key={`v${data.version}`}
@@ -71,6 +70,7 @@ export default function PerceptionChecklistAdmin() {
         lastResult={actionData?.result}
         baseVersion={actionData?.stale?.current ?? data.version}
         formError={actionData?.formError ?? null}
+        stale={actionData?.stale ?? null}
         placeholders={data.placeholders}
       />
       <ConfigHistory what="the perception checklist" history={data.history} current={data.version} compareLink={changesInVersion} />

@@ -4,7 +4,7 @@ import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { AdminNav } from '../features/admin/admin-nav';
 import { riskMatrixSchema } from '../features/admin/config-forms.server';
-import { changesInVersion, CompareVersions, ConfigHistory, StaleCompare } from '../features/admin/config-pages';
+import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
 import { RiskMatrixEditor } from '../features/admin/config-editors';
 import { configPageData, saveConfigVersion, versionParam } from '../features/admin/config.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
@@ -62,7 +62,6 @@ export default function RiskMatrixAdmin() {
         </div>
         <AdminNav />
       </div>
-      {actionData?.stale ? <StaleCompare base={actionData.stale.base} current={actionData.stale.current} /> : null}
       <RiskMatrixEditor
         // A new version remounts the form: what was typed before a successful save is gone with it.
         key={`v${data.version}`}
@@ -70,6 +69,7 @@ export default function RiskMatrixAdmin() {
         lastResult={actionData?.result}
         baseVersion={actionData?.stale?.current ?? data.version}
         formError={actionData?.formError ?? null}
+        stale={actionData?.stale ?? null}
       />
       <ConfigHistory what="the risk matrix" history={data.history} current={data.version} compareLink={changesInVersion} />
       <CompareVersions versions={data.history.map((h) => h.version)} comparison={data.comparison} current={data.version} />

@@ -4,7 +4,7 @@ import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { AdminNav } from '../features/admin/admin-nav';
 import { valuesCriteriaSchema } from '../features/admin/config-forms.server';
-import { changesInVersion, CompareVersions, ConfigHistory, StaleCompare } from '../features/admin/config-pages';
+import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
 import { ValuesCriteriaEditor } from '../features/admin/config-editors';
 import { configPageData, saveConfigVersion, versionParam } from '../features/admin/config.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
@@ -61,7 +61,6 @@ export default function ValuesCriteriaAdmin() {
         </div>
         <AdminNav />
       </div>
-      {actionData?.stale ? <StaleCompare base={actionData.stale.base} current={actionData.stale.current} /> : null}
       <ValuesCriteriaEditor
         // A new version remounts the form: what was typed before a successful save is gone with it.
         key={`v${data.version}`}
@@ -69,6 +68,7 @@ export default function ValuesCriteriaAdmin() {
         lastResult={actionData?.result}
         baseVersion={actionData?.stale?.current ?? data.version}
         formError={actionData?.formError ?? null}
+        stale={actionData?.stale ?? null}
       />
       <ConfigHistory what="the values criteria" history={data.history} current={data.version} compareLink={changesInVersion} />
       <CompareVersions versions={data.history.map((h) => h.version)} comparison={data.comparison} current={data.version} />

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeConfig } from '../../db/config';
+import { activeConfig, addConfigVersion } from '../../db/config';
 import { checkA11y, newPage, screenshot, signIn, startBrowserEnv, submitWith, type BrowserEnv } from './support';
 
 // The configuration editors in Chromium, as an admin: each page is accessible,
@@ -87,5 +87,30 @@ describe('the configuration editors', () => {
     await page.getByText(`Risk matrix version ${version + 1} saved.`).waitFor();
     expect(activeConfig().docs.risk_matrix.categories).toContain('accessibility');
     await visit(page, 'config-risk-saved');
+  });
+
+  it('refuses a save over a version saved meanwhile, keeps the typed change, and saves it once seen', async () => {
+    const version = activeConfig().versions.perception_checklist;
+    const page = await newPage(env);
+    await signIn(page, 'admin@cosponsor.test');
+    await page.goto('/admin/config/perception');
+    await page.getByLabel('Question of item 1').fill('Is the event free of any boycott call in the organization’s name?');
+    await page.getByLabel('What changed (for the version history)').fill('Plainer first question.');
+    // Another admin saves a version while this page is open.
+    const doc = activeConfig().docs.perception_checklist;
+    addConfigVersion('perception_checklist', { ...doc, movement: 'BDS movement' }, 'Another admin’s change.', null);
+
+    await submitWith(page, page.getByRole('button', { name: `Save as version ${version + 1}` }));
+    await page.getByText(`Someone saved version ${version + 1} of the perception checklist after you opened it, so nothing was saved.`).waitFor();
+    expect(await page.getByLabel('Question of item 1').inputValue()).toBe('Is the event free of any boycott call in the organization’s name?');
+    expect(activeConfig().versions.perception_checklist).toBe(version + 1);
+    expect(activeConfig().docs.perception_checklist.items[0]!.label).toBe(doc.items[0]!.label);
+    const alert = page.locator('.alert[role="alert"]');
+    expect(await alert.getByRole('link', { name: `See what changed in version ${version + 1}` }).count()).toBe(1);
+    await visit(page, 'config-perception-stale');
+
+    await submitWith(page, page.getByRole('button', { name: `Save as version ${version + 2}` }));
+    await page.getByText(`Perception checklist version ${version + 2} saved.`).waitFor();
+    expect(activeConfig().docs.perception_checklist.items[0]!.label).toBe('Is the event free of any boycott call in the organization’s name?');
   });
 });

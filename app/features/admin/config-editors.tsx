@@ -5,7 +5,13 @@ import { getInputProps, getSelectProps, getTextareaProps, useForm, type FieldMet
 import { FieldError } from '../../components/forms';
 import { EditorFrame } from './config-pages';
 
-type EditorProps<T> = { defaultValue: T; lastResult: SubmissionResult<string[]> | null | undefined; baseVersion: number; formError: string | null };
+type EditorProps<T> = {
+  defaultValue: T;
+  lastResult: SubmissionResult<string[]> | null | undefined;
+  baseVersion: number;
+  formError: string | null;
+  stale: { base: number; current: number } | null;
+};
 
 /** A labelled text input or textarea with its error; `of` completes the label for screen readers ("of criterion 2"). */
 function TextField({ field, label, of, multiline, rows, hint }: { field: FieldMetadata<string>; label: string; of?: string; multiline?: boolean; rows?: number; hint?: string }) {
@@ -37,11 +43,11 @@ const KEY_HINT = 'Decision records refer to entries by key: lowercase letters, d
 
 export type CriterionValue = { key: string; label: string; description: string; required: boolean };
 
-export function ValuesCriteriaEditor({ defaultValue, lastResult, baseVersion, formError }: EditorProps<{ note: string; criteria: CriterionValue[] }>) {
+export function ValuesCriteriaEditor({ defaultValue, lastResult, baseVersion, formError, stale }: EditorProps<{ note: string; criteria: CriterionValue[] }>) {
   const [form, fields] = useForm({ id: 'values-criteria', defaultValue, lastResult, shouldValidate: 'onSubmit' });
   const criteria = fields.criteria.getFieldList();
   return (
-    <EditorFrame form={form} note={fields.note} title="Edit the criteria" formError={formError} baseVersion={baseVersion}>
+    <EditorFrame form={form} note={fields.note} title="Edit the criteria" formError={formError} stale={stale} baseVersion={baseVersion}>
       <FieldError id={fields.criteria.errorId} errors={fields.criteria.errors} />
       {criteria.map((meta, i) => {
         const f = meta.getFieldset();
@@ -92,12 +98,13 @@ export function PerceptionChecklistEditor({
   lastResult,
   baseVersion,
   formError,
+  stale,
   placeholders,
 }: EditorProps<{ note: string; movement: string; items: PerceptionItemValue[] }> & { placeholders: string[] }) {
   const [form, fields] = useForm({ id: 'perception-checklist', defaultValue, lastResult, shouldValidate: 'onSubmit' });
   const items = fields.items.getFieldList();
   return (
-    <EditorFrame form={form} note={fields.note} title="Edit the checklist" formError={formError} baseVersion={baseVersion}>
+    <EditorFrame form={form} note={fields.note} title="Edit the checklist" formError={formError} stale={stale} baseVersion={baseVersion}>
       <div className="panel">
         <TextField field={fields.movement} label="Movement the checklist is about" />
       </div>
@@ -163,12 +170,12 @@ function ScaleLabels({ list, title }: { list: FieldMetadata<string[]>; title: st
   );
 }
 
-export function RiskMatrixEditor({ defaultValue, lastResult, baseVersion, formError }: EditorProps<RiskMatrixValue>) {
+export function RiskMatrixEditor({ defaultValue, lastResult, baseVersion, formError, stale }: EditorProps<RiskMatrixValue>) {
   const [form, fields] = useForm({ id: 'risk-matrix', defaultValue, lastResult, shouldValidate: 'onSubmit' });
   const bands = fields.bands.getFieldList();
   const categories = fields.categories.getFieldList();
   return (
-    <EditorFrame form={form} note={fields.note} title="Edit the matrix" formError={formError} baseVersion={baseVersion}>
+    <EditorFrame form={form} note={fields.note} title="Edit the matrix" formError={formError} stale={stale} baseVersion={baseVersion}>
       <fieldset className="panel">
         <legend>
           <strong>Bands</strong>
@@ -263,12 +270,13 @@ export function PositionsEditor({
   lastResult,
   baseVersion,
   formError,
+  stale,
   campaigns,
 }: EditorProps<{ note: string; positions: PositionValue[] }> & { campaigns: { key: string; name: string }[] }) {
   const [form, fields] = useForm({ id: 'positions', defaultValue, lastResult, shouldValidate: 'onSubmit' });
   const positions = fields.positions.getFieldList();
   return (
-    <EditorFrame form={form} note={fields.note} title="Edit the catalog" formError={formError} baseVersion={baseVersion}>
+    <EditorFrame form={form} note={fields.note} title="Edit the catalog" formError={formError} stale={stale} baseVersion={baseVersion}>
       <FieldError id={fields.positions.errorId} errors={fields.positions.errors} />
       {positions.map((meta, i) => {
         const f = meta.getFieldset();

@@ -187,10 +187,13 @@ export function EditorFrame<T extends Record<string, unknown>>({
   note,
   title,
   formError,
+  stale,
   baseVersion,
   children,
 }: {
   form: FormMetadata<T, string[]>;
+  /** Set when a save was refused because another version was saved meanwhile. */
+  stale?: { base: number; current: number } | null;
   note: FieldMetadata<string>;
   title: string;
   formError: string | null;
@@ -204,6 +207,12 @@ export function EditorFrame<T extends Record<string, unknown>>({
       {formError ? (
         <div className="alert alert--bad" role="alert" id={form.errorId}>
           {formError}
+          {stale ? (
+            <>
+              {' '}
+              <Link to={`?from=${stale.base}&to=${stale.current}#compare-title`}>See what changed in version {stale.current}</Link>.
+            </>
+          ) : null}
         </div>
       ) : null}
       {/* The version the changes are based on: a newer one saved meanwhile refuses the save. */}
@@ -226,14 +235,5 @@ export function EditorFrame<T extends Record<string, unknown>>({
         </div>
       </div>
     </Form>
-  );
-}
-
-/** Where a save was refused as stale, the link to see what the other person saved. */
-export function StaleCompare({ base, current }: { base: number; current: number }) {
-  return (
-    <p>
-      <Link to={`?from=${base}&to=${current}#compare-title`}>See what changed in version {current}</Link>
-    </p>
   );
 }
