@@ -65,14 +65,6 @@ describe('the small findings', () => {
     expect(text).toContain('Testimony from families of detainees held without charge');
   });
 
-  it('labels every cell of the proposals table, so it stacks on a phone with the state in view', async () => {
-    const root = parseHtml(await html('/', lead));
-    const table = root.querySelector('table.data');
-    expect(table?.classList.contains('data--stack')).toBe(true);
-    const states = root.querySelectorAll('table.data tbody td[data-label="State"]');
-    expect(states.length).toBeGreaterThan(0);
-  });
-
   it('lets every text field of the new-proposal form take the direction of what is typed', async () => {
     const root = parseHtml(await html('/proposals/new?q=Brand%20new%20group&new=1', lead));
     const fields = root
