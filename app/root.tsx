@@ -53,7 +53,7 @@ function Header() {
   const user = data?.user;
   const isStaff = !!user && policy.isStaff(user);
   const isAdmin = !!user && policy.isAdmin(user);
-  const isLead = !!user && policy.isChapterLead(user);
+  const seesProposals = !!user && (policy.isChapterLead(user) || policy.seesEveryChapter(user));
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -62,8 +62,8 @@ function Header() {
         </Link>
         {user ? (
           <nav aria-label="Main" className="main-nav">
-            {isLead ? <NavLink to="/proposals">Proposals</NavLink> : null}
             {isStaff ? <NavLink to="/review">Review queue</NavLink> : null}
+            {seesProposals ? <NavLink to="/proposals">Proposals</NavLink> : null}
             <NavLink to="/decisions">Decisions</NavLink>
             <NavLink to="/inbox">
               Inbox
