@@ -69,7 +69,6 @@ async function stepAction<S extends FormStep, V>(args: {
   proposal: Proposal;
   step: S;
   submission: Parsed<V> & { payload: Record<string, unknown> };
-  inputOf: (value: V) => unknown;
   editRows?: EditRows<S>;
   rowEdit: RowEdit | null;
   rowNotice?: RowNotice<S>;
@@ -107,7 +106,12 @@ async function stepAction<S extends FormStep, V>(args: {
     saveDraft(proposal.id, step, values, user);
     return redirectWithFlash(new URL(request.url).pathname, { kind: 'success', message: 'Draft saved. You can come back to it later.' });
   }
-  if (intent === 'check') return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
+  if (intent === 'check') {
+    // Checking the outcome keeps the work: it is saved as the draft whenever the step is open.
+    if (proposal.state !== step || tooLong) return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
+    saveDraft(proposal.id, step, values, user);
+    return reply({ notice: 'Outcome updated from your answers (not yet submitted). Draft saved.', focus: 'outcome' });
+  }
   if (rowEdit && args.rowNotice) {
     // conform has already applied the edit to what was sent.
     saveDraft(proposal.id, step, values, user);
@@ -128,7 +132,7 @@ async function stepAction<S extends FormStep, V>(args: {
     const errors = Object.fromEntries(Object.entries(submission.error ?? {}).filter(([, v]) => v && v.length)) as Record<string, string[]>;
     return reply({ errors, formError: 'Nothing was submitted: fix the fields marked below.', focus: 'form-alert' }, 400);
   }
-  const result = submitStep(proposal.id, version, user, step, args.inputOf(submission.value));
+  const result = submitStep(proposal.id, version, user, step, submission.value);
   if (!result.ok) {
     if (result.kind === 'stale') return reply({ stale: true, focus: 'form-alert' }, 409);
     return reply(
@@ -152,7 +156,6 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
   form: {
     /** Called once the form is read: some schemas follow the active configuration. */
     schema: () => Schema;
-    inputOf: (value: z.infer<Schema>) => unknown;
     editRows?: EditRows<S>;
     /** What to say, and where to move focus, after a row was added or removed. */
     rowNotice?: RowNotice<S>;
@@ -175,7 +178,6 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
     proposal,
     step,
     submission,
-    inputOf: form.inputOf,
     editRows: form.editRows,
     rowEdit,
     rowNotice: form.rowNotice,
