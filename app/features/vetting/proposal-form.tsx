@@ -363,10 +363,11 @@ function useUnsavedGuard(savedMarker: string | null) {
   const [editedSince, setEditedSince] = useState<string | null>(null);
   const dirty = savedMarker !== null && editedSince === savedMarker;
   const guard = useRef({ dirty, submitting: false });
-  guard.current.dirty = dirty;
   useEffect(() => {
+    guard.current.dirty = dirty;
+    // A new answer (a save, or a refusal that kept the input) ends the submission.
     guard.current.submitting = false;
-  }, [savedMarker, editedSince]);
+  }, [dirty, savedMarker, editedSince]);
   useEffect(() => {
     if (!dirty) return;
     const warn = (event: BeforeUnloadEvent) => {
