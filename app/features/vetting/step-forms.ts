@@ -1,7 +1,8 @@
 // What a step form holds while someone types: plain strings, exactly as entered,
 // so a draft, an error re-render or a stale re-render gives back every character.
-// Converters turn them into the workflow's inputs. No zod here: this module also
-// runs in the browser (live outcomes), and must stay small.
+// The same readers take a submitted input (numbers, nulls, link lists) back to text
+// when a step sent back starts from its last submission. No zod here: this module
+// also runs in the browser (live outcomes), and must stay small.
 import type {
   AgendaClassification,
   AgendaInput,
@@ -100,28 +101,6 @@ export function readPerceptionTyped(raw: unknown, keys: string[]): PerceptionTyp
       }),
     ),
   };
-}
-
-// ---- From submitted inputs back to typed values (a step sent back starts from its last submission) ----
-
-export function valuesToTyped(input: ValuesInput, keys: string[]): ValuesTyped {
-  return readValuesTyped({ ratings: input.ratings }, keys);
-}
-export function agendaToTyped(input: AgendaInput): AgendaTyped {
-  return readAgendaTyped({ items: input.items.map((i) => ({ ...i, positionKey: i.positionKey ?? '' })) });
-}
-export function riskToTyped(input: RiskInput): RiskTyped {
-  return readRiskTyped({
-    items: input.items.map((i) => ({
-      ...i,
-      mitigation: i.mitigation ?? '',
-      residualLikelihood: i.residualLikelihood ?? '',
-      residualImpact: i.residualImpact ?? '',
-    })),
-  });
-}
-export function perceptionToTyped(input: PerceptionInput, keys: string[]): PerceptionTyped {
-  return readPerceptionTyped(input, keys);
 }
 
 // ---- Lenient conversion for previews (the live outcome); the server validates strictly ----
