@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activeConfig } from '../../db/config';
 import { proposalRow, stepDraft } from '../../db/proposals';
 import { recordsOfProposal } from '../../db/decision-log';
 import { decide, createProposal } from '../../app/features/vetting/vetting.server';
 import { actor, ALIGNED_ITEM, campaignId, CRITERIA, daysFromToday, newPartner } from '../integration/review-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
-import { find, visibleText } from '../support/html';
+import { find, parseHtml, visibleText } from '../support/html';
 import { formatDateTime } from '../../app/utils/labels';
 
 // The step forms from the browser's post to the record: one shape all the way.
@@ -119,5 +120,42 @@ describe('the risk form', () => {
     const page = await app.fetch(`/proposals/${id}/steps/risk`, { cookie: lead });
     const note = visibleText(find(await page.text(), '.source-note') ?? '');
     expect(note).toContain(`Continuing your draft saved ${formatDateTime(draft!.saved_at)}`);
+  });
+});
+
+describe('the MOU template’s section buttons', () => {
+  it('add and remove sections with plain submit buttons, keeping what was typed and saving nothing', async () => {
+    const admin = await app.login('admin@cosponsor.test');
+    const { docs, versions } = activeConfig();
+    const html = await (await app.fetch('/admin/config/mou', { cookie: admin })).text();
+    const doc = parseHtml(html);
+    const add = doc.querySelectorAll('button').find((b) => visibleText(b.toString()).includes('Add a section'))!;
+    expect(add.getAttribute('type')).toBe('submit');
+
+    const fields: Record<string, string> = { baseVersion: String(versions.mou_template), note: 'Typed but not saved.' };
+    docs.mou_template.sections.forEach((s, i) => {
+      fields[`sections[${i}].key`] = s.key;
+      fields[`sections[${i}].title`] = s.title;
+      fields[`sections[${i}].body`] = i === 0 ? 'An edited first section.' : s.body;
+    });
+    const added = await app.post('/admin/config/mou', { ...fields, [add.getAttribute('name')!]: add.getAttribute('value')! }, admin);
+    expect(added.status).toBe(200);
+    const afterAdd = parseHtml(await added.text());
+    const count = docs.mou_template.sections.length;
+    expect(afterAdd.querySelectorAll('fieldset[data-section]').length).toBe(count + 1);
+    expect(afterAdd.querySelector('textarea[name="sections[0].body"]')!.textContent).toBe('An edited first section.');
+    const fresh = afterAdd.querySelectorAll('fieldset[data-section]').find((f) => f.getAttribute('data-section')!.startsWith('section_'))!;
+    expect(fresh).toBeDefined();
+
+    const remove = fresh.querySelectorAll('button').find((b) => visibleText(b.toString()).includes('Remove section'))!;
+    const sent: Record<string, string> = { baseVersion: String(versions.mou_template), note: 'Typed but not saved.' };
+    afterAdd.querySelectorAll('input[name^="sections["], textarea[name^="sections["]').forEach((el) => {
+      sent[el.getAttribute('name')!] = el.tagName === 'TEXTAREA' ? el.textContent : (el.getAttribute('value') ?? '');
+    });
+    const removed = await app.post('/admin/config/mou', { ...sent, [remove.getAttribute('name')!]: remove.getAttribute('value')! }, admin);
+    const afterRemove = parseHtml(await removed.text());
+    expect(afterRemove.querySelectorAll('fieldset[data-section]').length).toBe(count);
+    expect(afterRemove.querySelector('textarea[name="sections[0].body"]')!.textContent).toBe('An edited first section.');
+    expect(activeConfig().versions.mou_template).toBe(versions.mou_template);
   });
 });
