@@ -252,7 +252,7 @@ export function StepShell({
   errors,
   nonce,
   focus,
-  onChange,
+  formId,
   children,
   after,
   checkLabel,
@@ -273,7 +273,8 @@ export function StepShell({
   errors: Errors;
   nonce: number | string;
   focus?: string | null;
-  onChange?: (form: HTMLFormElement) => void;
+  /** The id conform follows the form by. */
+  formId?: string;
   children: ReactNode;
   after?: ReactNode;
   checkLabel?: string;
@@ -317,10 +318,8 @@ export function StepShell({
         key={nonce}
         className="step-form"
         onSubmit={markSubmitting}
-        onChange={(e) => {
-          markEdited();
-          onChange?.(e.currentTarget);
-        }}
+        id={formId}
+        onChange={markEdited}
       >
         <input type="hidden" name="version" value={version} />
         {/* Enter in a text field presses the first submit button: make that "save draft", not a row's "remove". */}

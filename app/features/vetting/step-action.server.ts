@@ -1,6 +1,7 @@
 // The POST of a rated step page (values, agenda, risk, perception): the proposal as
 // the user may edit it, the form parsed with the step's schema, then the step's
 // services (save draft, row edits, submit) and the reply or redirect.
+import type { SubmissionResult } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod/v4';
 import { json, type ActionFunctionArgs } from '@remix-run/node';
 import type { z } from 'zod';
@@ -23,6 +24,8 @@ export type StepActionData<S extends FormStep = FormStep> = {
   /** Changes on every answer, so the (uncontrolled) form re-mounts with these values. */
   nonce: number;
   focus: string | null;
+  /** The answer as conform's lastResult: its value becomes what the form holds. */
+  result: SubmissionResult;
 };
 
 function draftTooLong(step: FormStep, values: StepTypedValues[FormStep]): string | null {
@@ -84,7 +87,17 @@ async function stepAction<S extends FormStep, V>(args: {
     json(
       {
         ...args.echo,
-        ...({ values, errors: {}, formError: null, stale: false, notice: null, focus: null, nonce: Date.now(), ...data } satisfies StepActionData<S>),
+        ...({
+          values,
+          errors: {},
+          formError: null,
+          stale: false,
+          notice: null,
+          focus: null,
+          nonce: Date.now(),
+          result: { initialValue: values as unknown as SubmissionResult['initialValue'] },
+          ...data,
+        } satisfies StepActionData<S>),
       },
       { status },
     );

@@ -169,22 +169,3 @@ export function splitLines(s: string): string[] {
 export function formKey(path: string): string {
   return path.replace(/^input\./, '').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
 }
-
-/** Reads a form's current values into a nested object, following a.b[0].c names (for live previews). */
-export function formToObject(form: HTMLFormElement): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  new FormData(form).forEach((value, name) => {
-    if (typeof value !== 'string') return;
-    const parts = name.replace(/\[(\d+)\]/g, '.$1').split('.');
-    let node: Record<string, unknown> = out;
-    parts.forEach((part, i) => {
-      if (i === parts.length - 1) {
-        node[part] = value;
-        return;
-      }
-      if (!node[part] || typeof node[part] !== 'object') node[part] = /^\d+$/.test(parts[i + 1]!) ? [] : {};
-      node = node[part] as Record<string, unknown>;
-    });
-  });
-  return out;
-}
