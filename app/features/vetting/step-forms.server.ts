@@ -151,8 +151,9 @@ export const riskFormSchema = z.object({
     // the scales are left to the schema, which has already reported them.
     .superRefine(
       (items, ctx) => {
-        const sent = Array.isArray(items) ? (items as unknown[]) : [];
-        const rows = sent.map((v) => (v && typeof v === 'object' ? (v as Partial<RiskItemInput>) : {}));
+        // No list at all: the array's own message says it.
+        if (!Array.isArray(items)) return;
+        const rows = (items as unknown[]).map((v) => (v && typeof v === 'object' ? (v as Partial<RiskItemInput>) : {}));
         addRiskIssues(ctx, [...rows.flatMap((row, i) => riskItemProblems(row, i, { complete: true, scales: false })), ...riskListProblems(rows as RiskItemInput[])]);
       },
       { when: () => true },
