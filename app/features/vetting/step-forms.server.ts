@@ -33,7 +33,7 @@ const textOrEmpty = (max: number) => optionalText(max).transform((s) => s ?? '')
 const LINK = /^https?:\/\/[^\s/]+\.[^\s]+/;
 
 /** One criterion's rating; `label` names it in the message. */
-export function ratingSchema(label?: string) {
+function ratingSchema(label?: string) {
   return z.object({
     rating: z.enum(VALUE_RATINGS, {
       error: label ? `Rate “${label}” (use “unknown” when you do not know).` : 'Choose a rating (or unknown).',
