@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AGENDA_CLASSIFICATIONS, STEPS } from '../../../workflows/types';
-import { agendaInputSchema, perceptionInputSchema, riskInputSchema, valuesInputSchema } from './step-forms.server';
+import { agendaFormSchema, perceptionInputSchema, riskInputSchema, valuesInputSchema } from './step-forms.server';
 
 // The payload of every event the decision service accepts; a step's input is checked
 // with the same schema as its form (step-forms.server.ts), whatever sends it.
@@ -13,7 +13,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM
 export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SUBMIT_PROPOSAL') }),
   z.object({ type: z.literal('SUBMIT_VALUES'), input: valuesInputSchema }),
-  z.object({ type: z.literal('SUBMIT_AGENDA'), input: agendaInputSchema }),
+  z.object({ type: z.literal('SUBMIT_AGENDA'), input: agendaFormSchema }),
   z.object({ type: z.literal('SUBMIT_RISK'), input: riskInputSchema }),
   z.object({ type: z.literal('SUBMIT_PERCEPTION'), input: perceptionInputSchema }),
   z.object({ type: z.literal('SUBMIT_MOU') }),

@@ -94,13 +94,13 @@ const agendaItemSchema = z
   })
   .transform((item) => ({ ...item, positionKey: item.positionKey || null }));
 
+/** The agenda form, and SUBMIT_AGENDA's input as it is (nothing in it follows the configuration). */
 export const agendaFormSchema = z.object({
   items: z
     .array(agendaItemSchema, { error: 'Add at least one agenda item.' })
     .min(1, 'Add at least one agenda item.')
     .max(MAX_AGENDA_ITEMS, `At most ${MAX_AGENDA_ITEMS} agenda items.`),
 });
-export const agendaInputSchema = agendaFormSchema;
 
 // ---- Risk (the rules themselves live in workflows/rules/risk.ts) ----
 
