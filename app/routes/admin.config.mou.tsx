@@ -11,7 +11,7 @@ import { redirectWithFlash } from '../utils/session.server';
 import { AdminNav } from '../features/admin/admin-nav';
 import { ConfigHistory } from '../features/admin/config-pages';
 import { MouDiff } from '../features/mou/mou-diff';
-import { FIXED_SECTIONS, TemplateForm, type TemplateSection, type TemplateState } from '../features/mou/mou-template-form';
+import { TemplateForm, type TemplateSection, type TemplateState } from '../features/mou/mou-template-form';
 
 // The MOU template, kept by admins. Each save is a new configuration version;
 // MOUs already saved keep their text, new drafts use the newest template.
@@ -38,9 +38,7 @@ type Reply = { key: string; state: TemplateState; errors: Record<string, string[
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requirePermission(request, 'admin.manage');
   const submission = parseWithZod(await request.formData(), { schema: mouTemplateSchema });
-  const payload = submission.payload as { intent?: string; baseVersion?: string; note?: string; sections?: Partial<TemplateSection>[] };
-  // Adding and removing sections re-render the form with what was typed; only "save" writes.
-  const intent = payload.intent ?? 'save';
+  const payload = submission.payload as { baseVersion?: string; note?: string; sections?: Partial<TemplateSection>[] };
   const state: TemplateState = {
     baseVersion: Number(payload.baseVersion) || currentMouTemplate().version,
     note: payload.note ?? '',
@@ -49,21 +47,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const reply = (data: Partial<Reply>, status = 200) =>
     json({ key: newEditorKey(), state, errors: {}, formError: null, ...data } satisfies Reply, { status });
 
-  if (intent === 'add') {
-    const existing = new Set(state.sections.map((s) => s.key));
-    let n = 1;
-    while (existing.has(`section_${n}`)) n += 1;
-    const signatures = state.sections.findIndex((s) => s.key === 'signatures');
-    state.sections.splice(signatures >= 0 ? signatures : state.sections.length, 0, { key: `section_${n}`, title: '', body: '' });
-    return reply({});
-  }
-  const removeMatch = /^remove:(\d+)$/.exec(intent);
-  if (removeMatch) {
-    const i = Number(removeMatch[1]);
-    if (state.sections[i] && !FIXED_SECTIONS.has(state.sections[i]!.key)) state.sections.splice(i, 1);
-    return reply({});
-  }
-
+  // A section added or removed (conform's list intents, already applied to what was sent): shown again, nothing saved.
+  if (submission.status === undefined) return reply({});
   if (submission.status !== 'success') {
     const errors = Object.fromEntries(
       Object.entries(submission.reply().error ?? {}).filter((e): e is [string, string[]] => Array.isArray(e[1])),

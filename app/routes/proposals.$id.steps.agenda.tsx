@@ -10,7 +10,7 @@ import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepFor
 import { fieldId } from '../features/vetting/proposal-form';
 import { matchCountText, PositionSearch, shorten, STANCE_GROUP } from '../features/vetting/position-search';
 import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../features/vetting/step-forms';
-import { agendaFormSchema, agendaInputOf } from '../features/vetting/step-forms.server';
+import { agendaFormSchema } from '../features/vetting/step-forms.server';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { agendaStepPage, searchPositionCatalog } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
@@ -34,7 +34,6 @@ const searchWords = (payload: Record<string, unknown>) => String(payload.positio
 export async function action(args: ActionFunctionArgs) {
   return stepFormAction(args, 'agenda', {
     schema: () => agendaFormSchema,
-    inputOf: agendaInputOf,
     echo: (payload) => ({ positionSearch: searchWords(payload) }),
     rowNotice: ({ type, index }) =>
       type === 'insert'

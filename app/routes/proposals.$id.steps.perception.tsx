@@ -7,7 +7,6 @@ import { previewPerception } from '../../workflows/rules/perception';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
 import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../features/vetting/step-forms';
-import { perceptionInputOf } from '../features/vetting/step-forms.server';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { currentPerceptionFormSchema, perceptionStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
@@ -32,7 +31,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   return stepFormAction(args, 'perception', {
     schema: currentPerceptionFormSchema,
-    inputOf: perceptionInputOf,
   });
 }
 

@@ -9,7 +9,7 @@ import { HeatMap } from '../components/heat-map';
 import { SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
 import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../features/vetting/step-forms';
-import { riskFormSchema, riskInputOf } from '../features/vetting/step-forms.server';
+import { riskFormSchema } from '../features/vetting/step-forms.server';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { riskStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
@@ -27,7 +27,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   return stepFormAction(args, 'risk', {
     schema: () => riskFormSchema,
-    inputOf: riskInputOf,
     rowNotice: ({ type, index }, values) =>
       type === 'insert'
         ? { notice: `A ${values.items[index]?.kind ?? 'risk'} was added (item ${index + 1}).`, focus: `f-items-${index}-category` }

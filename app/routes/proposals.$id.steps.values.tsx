@@ -6,7 +6,6 @@ import { previewValues } from '../../workflows/rules/values';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
 import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../features/vetting/step-forms';
-import { valuesInputOf } from '../features/vetting/step-forms.server';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';
@@ -31,7 +30,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   return stepFormAction(args, 'values', {
     schema: currentValuesFormSchema,
-    inputOf: valuesInputOf,
   });
 }
 

@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
@@ -11,12 +12,13 @@ import { Tag } from '../components/forms';
 import { ClaimControl } from '../features/review/claim-control';
 import { claimPanel } from '../features/review/claims.server';
 import { Stepper } from '../components/stepper';
-import { submitReviewForm } from '../features/review/review-forms.server';
+import { decideReviewForm, invalidReviewForm, reviewFormSchema, typedValues } from '../features/review/review-forms.server';
 import { todayUtc } from '../jobs/expiry.server';
 import { refreshScreeningBeforeDecision, reviewDossier } from '../features/review/review.server';
 import { actingUser, notFound, requirePermission, requireProposal } from '../utils/auth.server';
 import { formatDateTime, kindLabel, stateLabel, stateTone } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
+import { statusOf } from '../utils/errors.server';
 
 // The dossier staff decide on: every step as recorded, the screening, the record, and the decision forms.
 
@@ -40,8 +42,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Screen again before acting when the last check is old (bounded by the timeout; never blocks deciding):
   // new hits then need an acknowledgement before the decision goes through.
   await refreshScreeningBeforeDecision(proposal);
-  const result = submitReviewForm(proposal.id, actingUser(user), await request.formData(), todayUtc());
-  if (!result.ok) return json(result, { status: result.status });
+  const submission = parseWithZod(await request.formData(), { schema: reviewFormSchema(todayUtc()) });
+  const result =
+    submission.status === 'success'
+      ? decideReviewForm(proposal.id, actingUser(user), submission.value)
+      : invalidReviewForm(submission.error, submission.payload);
+  if (!result.ok) {
+    const status = statusOf(result);
+    return json({ ...result, status, values: typedValues(submission.payload) }, { status });
+  }
   const final = result.intent === 'approve' || result.intent === 'reject' || result.intent === 'request_changes';
   return redirectWithFlash(final ? '/review' : `/review/${proposal.id}`, { kind: 'success', message: result.message });
 }

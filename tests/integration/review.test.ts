@@ -19,7 +19,9 @@ import {
   type QueueQuery,
 } from '../../app/features/review/review.server';
 import { createProposal } from '../../app/features/vetting/vetting.server';
-import { submitReviewForm } from '../../app/features/review/review-forms.server';
+import { parseWithZod } from '@conform-to/zod/v4';
+import { statusOf } from '../../app/utils/errors.server';
+import { decideReviewForm, invalidReviewForm, reviewFormSchema, typedValues } from '../../app/features/review/review-forms.server';
 import {
   ALIGNED_ITEM,
   actor,
@@ -40,9 +42,16 @@ function form(fields: Record<string, string | string[]>): FormData {
   return data;
 }
 
+/** A decision form as the route handles it: parsed with its schema, decided, a refusal given its status and what was typed. */
+function submitReviewForm(id: number, who: ReturnType<typeof actor>, data: FormData, day: string) {
+  const submission = parseWithZod(data, { schema: reviewFormSchema(day) });
+  const result =
+    submission.status === 'success' ? decideReviewForm(id, who, submission.value) : invalidReviewForm(submission.error, submission.payload);
+  return result.ok ? result : { ...result, status: statusOf(result), values: typedValues(submission.payload) };
+}
+
 function submit(id: number, email: string, fields: Record<string, string | string[]>) {
-  const data = form(fields);
-  return submitReviewForm(id, actor(email), data, today());
+  return submitReviewForm(id, actor(email), form(fields), today());
 }
 
 describe('the review queue', () => {

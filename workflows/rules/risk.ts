@@ -58,6 +58,67 @@ function sumText(label: string, scores: number[], total: number): string {
   return `${label} ${scores.join(' + ')} = ${total}`;
 }
 
+/**
+ * What is wrong with one item of the register. `complete`: the register is being
+ * submitted, so every risk needs its mitigation and both values after mitigation
+ * (a preview tolerates them missing, the residual then being the inherent score).
+ * `scales`: also report a likelihood or impact off the 1..5 scale (a caller whose
+ * schema already reports those leaves it off).
+ */
+export function riskItemProblems(
+  item: Partial<Pick<RiskItemInput, 'kind' | 'likelihood' | 'impact' | 'mitigation' | 'residualLikelihood' | 'residualImpact'>>,
+  index: number,
+  { complete = false, scales = true }: { complete?: boolean; scales?: boolean } = {},
+): RiskProblem[] {
+  const problems: RiskProblem[] = [];
+  const validL = isScale(item.likelihood);
+  const validI = isScale(item.impact);
+  if (scales && !validL) problems.push({ index, field: 'likelihood', message: 'Choose a likelihood from 1 to 5.' });
+  if (scales && !validI) problems.push({ index, field: 'impact', message: 'Choose an impact from 1 to 5.' });
+  if (item.kind === 'benefit') return problems;
+  const rl = item.residualLikelihood ?? null;
+  const ri = item.residualImpact ?? null;
+  if (complete) {
+    if (!item.mitigation || item.mitigation.trim() === '') problems.push({ index, field: 'mitigation', message: 'Describe how this risk is mitigated.' });
+    if (rl === null) problems.push({ index, field: 'residualLikelihood', message: 'Give the likelihood after mitigation.' });
+    if (ri === null) problems.push({ index, field: 'residualImpact', message: 'Give the impact after mitigation.' });
+  }
+  if (rl === null && ri === null) return problems;
+  if (rl === null || ri === null) {
+    if (!complete) {
+      problems.push({
+        index,
+        field: rl === null ? 'residualLikelihood' : 'residualImpact',
+        message: 'Give both the residual likelihood and the residual impact, or neither.',
+      });
+    }
+  } else if (!isScale(rl) || !isScale(ri)) {
+    if (scales) {
+      problems.push({ index, field: isScale(rl) ? 'residualImpact' : 'residualLikelihood', message: 'Residual likelihood and impact must be from 1 to 5.' });
+    }
+  } else if (validL && validI && rl * ri > item.likelihood! * item.impact!) {
+    problems.push({
+      index,
+      field: 'residualImpact',
+      message: `The residual score (${rl * ri}) cannot be above the inherent score (${item.likelihood! * item.impact!}): a mitigation does not raise a risk.`,
+    });
+  }
+  return problems;
+}
+
+/** What the register as a whole lacks: at least one risk and one benefit. */
+export function riskListProblems(items: Pick<RiskItemInput, 'kind'>[]): RiskProblem[] {
+  const problems: RiskProblem[] = [];
+  if (!items.some((i) => i.kind === 'risk')) problems.push({ index: null, field: null, message: 'Add at least one risk.' });
+  if (!items.some((i) => i.kind === 'benefit')) problems.push({ index: null, field: null, message: 'Add at least one benefit.' });
+  return problems;
+}
+
+/** Everything that keeps a register from being submitted: the one rule set the form and the decision both apply. */
+export function riskSubmitProblems(items: RiskItemInput[]): RiskProblem[] {
+  return [...items.flatMap((item, index) => riskItemProblems(item, index, { complete: true })), ...riskListProblems(items)];
+}
+
 export function evaluateRisk(items: RiskItemInput[], matrix: RiskMatrixDoc): RiskResult {
   const problems: RiskProblem[] = [];
   const scored: ScoredRiskItem[] = [];
@@ -67,11 +128,9 @@ export function evaluateRisk(items: RiskItemInput[], matrix: RiskMatrixDoc): Ris
   let residualCriticalCount = 0;
 
   items.forEach((item, index) => {
-    const validL = isScale(item.likelihood);
-    const validI = isScale(item.impact);
-    if (!validL) problems.push({ index, field: 'likelihood', message: 'Choose a likelihood from 1 to 5.' });
-    if (!validI) problems.push({ index, field: 'impact', message: 'Choose an impact from 1 to 5.' });
-    if (!validL || !validI) {
+    const itemProblems = riskItemProblems(item, index);
+    problems.push(...itemProblems);
+    if (!isScale(item.likelihood) || !isScale(item.impact)) {
       // Kept in place so indexes match the input; excluded from the sums.
       scored.push({ ...item, score: 0, band: 'low', residualScore: null, residualBand: null });
       return;
@@ -87,41 +146,16 @@ export function evaluateRisk(items: RiskItemInput[], matrix: RiskMatrixDoc): Ris
     }
 
     inherentRiskSum += score;
-    let residualScore = score;
     const rl = item.residualLikelihood;
     const ri = item.residualImpact;
-    if (rl != null || ri != null) {
-      if (rl == null || ri == null) {
-        problems.push({
-          index,
-          field: rl == null ? 'residualLikelihood' : 'residualImpact',
-          message: 'Give both the residual likelihood and the residual impact, or neither.',
-        });
-      } else if (!isScale(rl) || !isScale(ri)) {
-        problems.push({
-          index,
-          field: isScale(rl) ? 'residualImpact' : 'residualLikelihood',
-          message: 'Residual likelihood and impact must be from 1 to 5.',
-        });
-      } else {
-        residualScore = rl * ri;
-        if (residualScore > score) {
-          problems.push({
-            index,
-            field: 'residualImpact',
-            message: `The residual score (${residualScore}) cannot be above the inherent score (${score}): a mitigation does not raise a risk.`,
-          });
-        }
-      }
-    }
+    const residualScore = isScale(rl) && isScale(ri) ? rl * ri : score;
     const residualBand = bandFor(residualScore, matrix);
     if (residualBand === 'critical') residualCriticalCount += 1;
     residualScores.push(residualScore);
     scored.push({ ...item, score, band, residualScore, residualBand });
   });
 
-  if (!items.some((i) => i.kind === 'risk')) problems.push({ index: null, field: null, message: 'Add at least one risk.' });
-  if (!items.some((i) => i.kind === 'benefit')) problems.push({ index: null, field: null, message: 'Add at least one benefit.' });
+  problems.push(...riskListProblems(items));
 
   const benefitSum = benefitScores.reduce((a, b) => a + b, 0);
   const residualRiskSum = residualScores.reduce((a, b) => a + b, 0);

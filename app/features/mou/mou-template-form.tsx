@@ -1,5 +1,6 @@
 // The MOU template editor: sections with title and body, added and removed with
-// submit buttons (no JavaScript needed), a note, and saving a new version.
+// conform's list intents (plain submit buttons, so no JavaScript is needed), a note,
+// and saving a new version.
 import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react';
 import { Form, useNavigation } from '@remix-run/react';
 import { FieldError } from '../../components/forms';
@@ -19,6 +20,11 @@ export function TemplateForm({ state, errors, formError }: { state: TemplateStat
     shouldValidate: 'onSubmit',
   });
   const sections = fields.sections.getFieldList();
+  const keys = sections.map((meta) => meta.getFieldset().key.value ?? '');
+  // A new section goes before the signatures, under the first free key.
+  let n = 1;
+  while (keys.includes(`section_${n}`)) n += 1;
+  const signatures = keys.indexOf('signatures');
   return (
     <Form method="post" {...getFormProps(form)} aria-labelledby="template-title">
       <h2 id="template-title">Edit the template</h2>
@@ -34,16 +40,18 @@ export function TemplateForm({ state, errors, formError }: { state: TemplateStat
       </button>
       {sections.map((meta, i) => {
         const f = meta.getFieldset();
-        const section = state.sections[i]!;
+        const key = f.key.value ?? '';
+        const title = f.title.initialValue ?? '';
+        const body = f.body.initialValue ?? '';
         return (
-          <fieldset key={meta.key} className="panel" data-section={section.key}>
+          <fieldset key={meta.key} className="panel" data-section={key}>
             <legend>
               <strong>
                 Section {i + 1}
-                {section.title ? `: ${section.title}` : ''}
+                {title ? `: ${title}` : ''}
               </strong>
             </legend>
-            <input type="hidden" name={f.key.name} value={section.key} />
+            <input {...getInputProps(f.key, { type: 'hidden' })} />
             <div className="field">
               <label htmlFor={f.title.id}>Title</label>
               <input {...getInputProps(f.title, { type: 'text' })} />
@@ -51,13 +59,13 @@ export function TemplateForm({ state, errors, formError }: { state: TemplateStat
             </div>
             <div className="field">
               <label htmlFor={f.body.id}>Text</label>
-              <textarea {...getTextareaProps(f.body)} rows={Math.min(10, Math.max(3, Math.ceil(section.body.length / 90)))} />
+              <textarea {...getTextareaProps(f.body)} rows={Math.min(10, Math.max(3, Math.ceil(body.length / 90)))} />
               <FieldError id={f.body.errorId} errors={f.body.errors} />
             </div>
-            {FIXED_SECTIONS.has(section.key) ? (
+            {FIXED_SECTIONS.has(key) ? (
               <p className="small muted">This section is kept in every MOU.</p>
             ) : (
-              <button type="submit" name="intent" value={`remove:${i}`} className="button button--secondary button--small" formNoValidate>
+              <button type="submit" {...form.remove.getButtonProps({ name: fields.sections.name, index: i })} className="button button--secondary button--small">
                 Remove section {i + 1}
               </button>
             )}
@@ -65,7 +73,15 @@ export function TemplateForm({ state, errors, formError }: { state: TemplateStat
         );
       })}
       <p>
-        <button type="submit" name="intent" value="add" className="button button--secondary" formNoValidate>
+        <button
+          type="submit"
+          {...form.insert.getButtonProps({
+            name: fields.sections.name,
+            index: signatures >= 0 ? signatures : undefined,
+            defaultValue: { key: `section_${n}`, title: '', body: '' },
+          })}
+          className="button button--secondary"
+        >
           Add a section
         </button>
       </p>

@@ -1,9 +1,8 @@
-import { parseWithZod } from '@conform-to/zod/v4';
 import { z } from 'zod';
 import { STEPS } from '../../../workflows/types';
 import type { ActingUser } from '../../../workflows/policy';
+import type { RefusalStatus } from '../../utils/errors.server';
 import { addMonthsIso, decideReview, type ReviewDecision, type ReviewDecisionResult } from './review.server';
-import { statusOf, type RefusalStatus } from '../../utils/errors.server';
 
 // The staff decision forms: plain HTML form fields in, a decide() command out.
 // The decision service validates every command again; these schemas exist to
@@ -93,7 +92,7 @@ const classifySchema = z
 type ReviewFormValues = Record<string, string>;
 
 /** One schema for the five staff decision forms; `intent` says which form was sent. */
-function reviewFormSchema(today: string) {
+export function reviewFormSchema(today: string) {
   const version = z.number({ error: 'The form is missing the version of the proposal you saw. Reload the page.' }).int().min(1);
   return z.discriminatedUnion(
     'intent',
@@ -107,7 +106,7 @@ function reviewFormSchema(today: string) {
     { error: 'Choose what to do: approve, reject or request changes.' },
   );
 }
-type ReviewForm = z.infer<ReturnType<typeof reviewFormSchema>>;
+export type ReviewForm = z.infer<ReturnType<typeof reviewFormSchema>>;
 
 const ack = (v: string) => (v ? { screeningAcknowledgement: v } : {});
 
@@ -138,7 +137,7 @@ function reviewDecisionOf(v: ReviewForm): ReviewDecision {
 }
 
 /** What was sent, as text per field (repeated fields one per line), to fill the form again. */
-function typedValues(payload: Record<string, unknown>): ReviewFormValues {
+export function typedValues(payload: Record<string, unknown>): ReviewFormValues {
   const out: ReviewFormValues = {};
   for (const [key, value] of Object.entries(payload)) {
     const parts = (Array.isArray(value) ? value : [value]).filter((x): x is string => typeof x === 'string');
@@ -156,29 +155,24 @@ function dottedErrors(error: Record<string, string[] | null> | null | undefined)
   return out;
 }
 
-export type ReviewFormResult =
-  | Extract<ReviewDecisionResult, { ok: true }>
-  | (Omit<Extract<ReviewDecisionResult, { ok: false }>, 'kind'> & { status: RefusalStatus; values: ReviewFormValues });
+type Refusal = Extract<ReviewDecisionResult, { ok: false }>;
+/** A refused decision form as the page gets it: its status, and what the person typed to show it again. */
+export type ReviewFormFailure = Refusal & { status: RefusalStatus; values: ReviewFormValues };
 
-/** A staff decision form as sent: parsed with its schema, then decided. */
-export function submitReviewForm(proposalId: number, actor: ActingUser, formData: FormData, today: string): ReviewFormResult {
-  const submission = parseWithZod(formData, { schema: reviewFormSchema(today) });
-  const values = typedValues(submission.payload);
-  if (submission.status !== 'success') {
-    const errors = dottedErrors(submission.error);
-    const intentRaw = values.intent ?? '';
-    const intent = (REVIEW_INTENTS as readonly string[]).includes(intentRaw) ? (intentRaw as ReviewIntent) : null;
-    // A missing intent or version is the page's fault, not a field's: say so once.
-    const formError = !intent
-      ? 'Choose what to do: approve, reject or request changes.'
-      : (errors.version?.[0] ?? 'Some fields need attention.');
-    delete errors.intent;
-    delete errors.version;
-    delete errors.form;
-    return { ok: false, status: 400, intent, formError, fieldErrors: errors, values, changes: [] };
-  }
-  const result = decideReview(proposalId, actor, reviewDecisionOf(submission.value));
-  if (result.ok) return result;
-  const { kind, ...rest } = result;
-  return { ...rest, status: statusOf({ kind }), values };
+/** A staff decision form that parsed: the decision it asks for, decided. */
+export function decideReviewForm(proposalId: number, actor: ActingUser, form: ReviewForm): ReviewDecisionResult {
+  return decideReview(proposalId, actor, reviewDecisionOf(form));
+}
+
+/** A staff decision form that did not parse: the refusal, each message beside its field. */
+export function invalidReviewForm(error: Record<string, string[] | null> | null | undefined, payload: Record<string, unknown>): Refusal {
+  const errors = dottedErrors(error);
+  const intentRaw = typeof payload.intent === 'string' ? payload.intent : '';
+  const intent = (REVIEW_INTENTS as readonly string[]).includes(intentRaw) ? (intentRaw as ReviewIntent) : null;
+  // A missing intent or version is the page's fault, not a field's: say so once.
+  const formError = !intent ? 'Choose what to do: approve, reject or request changes.' : (errors.version?.[0] ?? 'Some fields need attention.');
+  delete errors.intent;
+  delete errors.version;
+  delete errors.form;
+  return { ok: false, kind: 'invalid', intent, formError, fieldErrors: errors, changes: [] };
 }

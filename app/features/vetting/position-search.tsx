@@ -75,7 +75,8 @@ export function PositionSearch({
     const select = document.getElementById(selectIdOf(i)) as HTMLSelectElement | null;
     if (!select) return;
     select.value = p.key;
-    // The form's onChange recomputes the live outcome preview.
+    // As if chosen by hand: conform's value (the live outcome) follows input events, the unsaved-work guard change events.
+    select.dispatchEvent(new Event('input', { bubbles: true }));
     select.dispatchEvent(new Event('change', { bubbles: true }));
     setUsed(`Item ${i + 1} now maps to “${p.statement}”`);
   }

@@ -1,8 +1,8 @@
 // Form controls of the proposal and step pages: every control labelled, its error
 // beside it (aria-invalid + aria-describedby), radio groups in a fieldset with a legend.
 // Uncontrolled (defaultValue), so every form works the same with JavaScript off.
-import { Form } from '@remix-run/react';
-import { useEffect, type ReactNode } from 'react';
+import { Form, useBlocker } from '@remix-run/react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { formatDateTime } from '../../utils/labels';
 import { FieldError, RequiredNote, USER_TEXT_DIRECTION } from '../../components/forms';
 import { PastDateHint } from './event-date-notice';
@@ -271,7 +271,7 @@ export function StepShell({
   errors,
   nonce,
   focus,
-  onChange,
+  formId,
   children,
   after,
   checkLabel,
@@ -292,13 +292,15 @@ export function StepShell({
   errors: Errors;
   nonce: number | string;
   focus?: string | null;
-  onChange?: (form: HTMLFormElement) => void;
+  /** The id conform follows the form by. */
+  formId?: string;
   children: ReactNode;
   after?: ReactNode;
   checkLabel?: string;
   submitLabel: string;
   busy: boolean;
 }) {
+  const { dirty, markEdited, markSubmitting, blocker } = useUnsavedGuard(editable ? `${source}|${savedAt ?? ''}` : null);
   useEffect(() => {
     if (!focus) return;
     const el = document.getElementById(focus);
@@ -323,7 +325,21 @@ export function StepShell({
         </p>
       ) : null}
       <FormAlerts stale={stale} staleNote={staleNote} formError={formError} errors={errors} />
-      <Form method="post" noValidate key={nonce} className="step-form" onChange={onChange ? (e) => onChange(e.currentTarget) : undefined}>
+      {blocker.state === 'blocked' ? <LeaveDialog onStay={() => blocker.reset()} onLeave={() => blocker.proceed()} /> : null}
+      {dirty ? (
+        <p className="small muted unsaved-note" role="status">
+          You have changes that are not saved yet.
+        </p>
+      ) : null}
+      <Form
+        method="post"
+        noValidate
+        key={nonce}
+        className="step-form"
+        onSubmit={markSubmitting}
+        id={formId}
+        onChange={markEdited}
+      >
         <input type="hidden" name="version" value={version} />
         {/* Enter in a text field presses the first submit button: make that "save draft", not a row's "remove". */}
         {editable ? (
@@ -353,5 +369,66 @@ export function StepShell({
         ) : null}
       </Form>
     </section>
+  );
+}
+
+/**
+ * Whether the lead typed since the form's last save (`savedMarker` changes with every
+ * save; null: nothing to guard), and a warning before that work is left behind:
+ * the browser's own prompt on unload, a dialog for links inside the app.
+ */
+function useUnsavedGuard(savedMarker: string | null) {
+  const [editedSince, setEditedSince] = useState<string | null>(null);
+  const dirty = savedMarker !== null && editedSince === savedMarker;
+  const guard = useRef({ dirty, submitting: false });
+  useEffect(() => {
+    guard.current.dirty = dirty;
+    // A new answer (a save, or a refusal that kept the input) ends the submission.
+    guard.current.submitting = false;
+  }, [dirty, savedMarker, editedSince]);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      if (guard.current.submitting) return;
+      event.preventDefault();
+      // Older browsers show the prompt only when returnValue is set.
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) =>
+      guard.current.dirty && !guard.current.submitting && currentLocation.pathname !== nextLocation.pathname,
+  );
+  return {
+    dirty,
+    blocker,
+    markEdited: () => setEditedSince(savedMarker),
+    // The form's own buttons post the work: they are not "leaving".
+    markSubmitting: () => {
+      guard.current.submitting = true;
+    },
+  };
+}
+
+function LeaveDialog({ onStay, onLeave }: { onStay: () => void; onLeave: () => void }) {
+  const stay = useRef<HTMLButtonElement>(null);
+  useEffect(() => stay.current?.focus(), []);
+  return (
+    <div className="alert alert--warn leave-dialog" role="alertdialog" aria-modal="true" aria-labelledby="leave-title" aria-describedby="leave-text">
+      <p id="leave-title">
+        <strong>Leave this step without saving?</strong>
+      </p>
+      <p id="leave-text">Your changes since the last save will be lost. Stay to save a draft or submit.</p>
+      <div className="row">
+        <button type="button" ref={stay} className="button" onClick={onStay}>
+          Stay on this page
+        </button>
+        <button type="button" className="button button--secondary" onClick={onLeave}>
+          Leave without saving
+        </button>
+      </div>
+    </div>
   );
 }

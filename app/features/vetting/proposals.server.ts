@@ -14,21 +14,17 @@ import {
   latestSubmissions,
   type ProposalDetail,
 } from '../../../db/proposals';
-import { STATES, type AgendaInput, type PerceptionInput, type RiskInput, type Step, type ValuesInput } from '../../../workflows/types';
+import { STATES, type Step } from '../../../workflows/types';
 import { latestRecordOfProposal } from '../../../db/decision-log';
 import type { Proposal } from '../../../db/schema';
 import {
-  agendaToTyped,
   emptyAgendaItem,
   emptyRiskItem,
   formKey,
-  perceptionToTyped,
   readAgendaTyped,
   readPerceptionTyped,
   readRiskTyped,
   readValuesTyped,
-  riskToTyped,
-  valuesToTyped,
 } from './step-forms';
 import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryConfig, searchRegistry, looksLikeEin } from '../outside/registry.server';
 import { screenPartner, screeningConfig } from '../outside/screening.server';
@@ -584,20 +580,6 @@ export function readTyped<S extends FormStep>(step: S, raw: unknown): StepTypedV
   }
 }
 
-function fromSubmission<S extends FormStep>(step: S, data: unknown): StepTypedValues[S] {
-  const { docs } = activeConfig();
-  switch (step) {
-    case 'values':
-      return valuesToTyped(data as ValuesInput, docs.values_criteria.criteria.map((c) => c.key)) as StepTypedValues[S];
-    case 'agenda':
-      return agendaToTyped(data as AgendaInput) as StepTypedValues[S];
-    case 'risk':
-      return riskToTyped(data as RiskInput) as StepTypedValues[S];
-    default:
-      return perceptionToTyped(data as PerceptionInput, docs.perception_checklist.items.map((i) => i.key)) as StepTypedValues[S];
-  }
-}
-
 function emptyTyped<S extends FormStep>(step: S): StepTypedValues[S] {
   if (step === 'agenda') return { items: [emptyAgendaItem()] } as StepTypedValues[S];
   if (step === 'risk') return { items: [emptyRiskItem('risk'), emptyRiskItem('benefit')] } as StepTypedValues[S];
@@ -609,7 +591,7 @@ function initialStepValues<S extends FormStep>(proposalId: number, step: S) {
   const draft = stepDraft(proposalId, step);
   if (draft) return { source: 'draft' as const, savedAt: draft.saved_at, values: readTyped(step, draft.data) };
   const submitted = latestSubmissions(proposalId)[step];
-  if (submitted) return { source: 'submission' as const, savedAt: submitted.submitted_at, values: fromSubmission(step, submitted.data) };
+  if (submitted) return { source: 'submission' as const, savedAt: submitted.submitted_at, values: readTyped(step, submitted.data) };
   return { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
 }
 
@@ -654,6 +636,6 @@ export function stepPage<S extends FormStep>(user: ActingUser, proposal: Proposa
 function readOnlyValues<S extends FormStep>(proposalId: number, step: S) {
   const submitted = latestSubmissions(proposalId)[step];
   return submitted
-    ? { source: 'submission' as const, savedAt: submitted.submitted_at, values: fromSubmission(step, submitted.data) }
+    ? { source: 'submission' as const, savedAt: submitted.submitted_at, values: readTyped(step, submitted.data) }
     : { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
 }

@@ -1,6 +1,7 @@
 // The POST of a rated step page (values, agenda, risk, perception): the proposal as
 // the user may edit it, the form parsed with the step's schema, then the step's
 // services (save draft, row edits, submit) and the reply or redirect.
+import type { SubmissionResult } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod/v4';
 import { json, type ActionFunctionArgs } from '@remix-run/node';
 import type { z } from 'zod';
@@ -23,6 +24,8 @@ export type StepActionData<S extends FormStep = FormStep> = {
   /** Changes on every answer, so the (uncontrolled) form re-mounts with these values. */
   nonce: number;
   focus: string | null;
+  /** The answer as conform's lastResult: its value becomes what the form holds. */
+  result: SubmissionResult;
 };
 
 function draftTooLong(step: FormStep, values: StepTypedValues[FormStep]): string | null {
@@ -69,7 +72,6 @@ async function stepAction<S extends FormStep, V>(args: {
   proposal: Proposal;
   step: S;
   submission: Parsed<V> & { payload: Record<string, unknown> };
-  inputOf: (value: V) => unknown;
   editRows?: EditRows<S>;
   rowEdit: RowEdit | null;
   rowNotice?: RowNotice<S>;
@@ -85,7 +87,17 @@ async function stepAction<S extends FormStep, V>(args: {
     json(
       {
         ...args.echo,
-        ...({ values, errors: {}, formError: null, stale: false, notice: null, focus: null, nonce: Date.now(), ...data } satisfies StepActionData<S>),
+        ...({
+          values,
+          errors: {},
+          formError: null,
+          stale: false,
+          notice: null,
+          focus: null,
+          nonce: Date.now(),
+          result: { initialValue: values as unknown as SubmissionResult['initialValue'] },
+          ...data,
+        } satisfies StepActionData<S>),
       },
       { status },
     );
@@ -107,7 +119,12 @@ async function stepAction<S extends FormStep, V>(args: {
     saveDraft(proposal.id, step, values, user);
     return redirectWithFlash(new URL(request.url).pathname, { kind: 'success', message: 'Draft saved. You can come back to it later.' });
   }
-  if (intent === 'check') return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
+  if (intent === 'check') {
+    // Checking the outcome keeps the work: it is saved as the draft whenever the step is open.
+    if (proposal.state !== step || tooLong) return reply({ notice: 'Outcome updated from your answers (not yet submitted).', focus: 'outcome' });
+    saveDraft(proposal.id, step, values, user);
+    return reply({ notice: 'Outcome updated from your answers (not yet submitted). Draft saved.', focus: 'outcome' });
+  }
   if (rowEdit && args.rowNotice) {
     // conform has already applied the edit to what was sent.
     saveDraft(proposal.id, step, values, user);
@@ -128,7 +145,7 @@ async function stepAction<S extends FormStep, V>(args: {
     const errors = Object.fromEntries(Object.entries(submission.error ?? {}).filter(([, v]) => v && v.length)) as Record<string, string[]>;
     return reply({ errors, formError: 'Nothing was submitted: fix the fields marked below.', focus: 'form-alert' }, 400);
   }
-  const result = submitStep(proposal.id, version, user, step, args.inputOf(submission.value));
+  const result = submitStep(proposal.id, version, user, step, submission.value);
   if (!result.ok) {
     if (result.kind === 'stale') return reply({ stale: true, focus: 'form-alert' }, 409);
     return reply(
@@ -152,7 +169,6 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
   form: {
     /** Called once the form is read: some schemas follow the active configuration. */
     schema: () => Schema;
-    inputOf: (value: z.infer<Schema>) => unknown;
     editRows?: EditRows<S>;
     /** What to say, and where to move focus, after a row was added or removed. */
     rowNotice?: RowNotice<S>;
@@ -175,7 +191,6 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
     proposal,
     step,
     submission,
-    inputOf: form.inputOf,
     editRows: form.editRows,
     rowEdit,
     rowNotice: form.rowNotice,

@@ -1,10 +1,11 @@
 // What the four rated step pages (values, agenda, risk, perception) share around
 // their own fields: the draft/answer/live-preview state that feeds StepShell, and
 // the head of the outcome panel. The action side is stepFormAction in step-action.server.ts.
+import { useForm } from '@conform-to/react';
 import { useNavigation } from '@remix-run/react';
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Tag } from '../../components/forms';
-import { formToObject, STALE_NOTE } from './step-forms';
+import { STALE_NOTE } from './step-forms';
 // A type only: erased from the browser bundle.
 import type { StepActionData } from './step-action.server';
 import { outcomeLabel, outcomeTone } from '../../utils/labels';
@@ -21,19 +22,31 @@ type StepPageData<V> = {
 /** The action's answer to a save, a row edit or a refused submit. */
 type StepReply<V> = Omit<StepActionData, 'values'> & { values: V };
 
+/** The id of the step form, which conform follows. */
+const STEP_FORM_ID = 'step-form';
+
 /**
  * The values to render (the action's answer, else the loaded draft or submission), the
- * values to preview (what is typed since, until the next answer) and the StepShell props
- * that follow from them.
+ * values to preview (conform's live value of the form: what is typed since, read back
+ * into the step's text shape) and the StepShell props that follow from them.
  */
 export function useStepForm<V>(page: StepPageData<V>, actionData: StepReply<V> | undefined, read: (data: Record<string, unknown>) => V) {
   const navigation = useNavigation();
   const values: V = actionData?.values ?? page.initial.values;
   const nonce = actionData?.nonce ?? page.initial.savedAt ?? 'initial';
-  const [live, setLive] = useState<{ nonce: unknown; values: V } | null>(null);
-  const shown = live && live.nonce === nonce ? live.values : values;
+  // The server validates (the schemas stay server-side); each answer's lastResult
+  // resets conform's value to what was sent, as the re-mounted form shows it.
+  const [form] = useForm({
+    id: STEP_FORM_ID,
+    // The text shape of the step (strings, nested): conform's own.
+    defaultValue: values as Record<string, string>,
+    lastResult: actionData?.result,
+    shouldValidate: 'onSubmit',
+  });
+  const shown = form.value ? read(form.value) : values;
   const errors = actionData?.errors;
   const shell = {
+    formId: form.id,
     editable: page.editable,
     readOnlyReason: READ_ONLY_REASON,
     version: page.version,
@@ -46,7 +59,6 @@ export function useStepForm<V>(page: StepPageData<V>, actionData: StepReply<V> |
     errors,
     nonce,
     focus: actionData?.focus,
-    onChange: (form: HTMLFormElement) => setLive({ nonce, values: read(formToObject(form)) }),
     busy: navigation.state === 'submitting',
   };
   return { values, shown, errors, shell };

@@ -1,7 +1,8 @@
 // What a step form holds while someone types: plain strings, exactly as entered,
 // so a draft, an error re-render or a stale re-render gives back every character.
-// Converters turn them into the workflow's inputs. No zod here: this module also
-// runs in the browser (live outcomes), and must stay small.
+// The same readers take a submitted input (numbers, nulls, link lists) back to text
+// when a step sent back starts from its last submission. No zod here: this module
+// also runs in the browser (live outcomes), and must stay small.
 import type {
   AgendaClassification,
   AgendaInput,
@@ -102,28 +103,6 @@ export function readPerceptionTyped(raw: unknown, keys: string[]): PerceptionTyp
   };
 }
 
-// ---- From submitted inputs back to typed values (a step sent back starts from its last submission) ----
-
-export function valuesToTyped(input: ValuesInput, keys: string[]): ValuesTyped {
-  return readValuesTyped({ ratings: input.ratings }, keys);
-}
-export function agendaToTyped(input: AgendaInput): AgendaTyped {
-  return readAgendaTyped({ items: input.items.map((i) => ({ ...i, positionKey: i.positionKey ?? '' })) });
-}
-export function riskToTyped(input: RiskInput): RiskTyped {
-  return readRiskTyped({
-    items: input.items.map((i) => ({
-      ...i,
-      mitigation: i.mitigation ?? '',
-      residualLikelihood: i.residualLikelihood ?? '',
-      residualImpact: i.residualImpact ?? '',
-    })),
-  });
-}
-export function perceptionToTyped(input: PerceptionInput, keys: string[]): PerceptionTyped {
-  return readPerceptionTyped(input, keys);
-}
-
 // ---- Lenient conversion for previews (the live outcome); the server validates strictly ----
 
 const num = (s: string): number => (s.trim() === '' ? Number.NaN : Number(s));
@@ -189,23 +168,4 @@ export function splitLines(s: string): string[] {
 /** "items.2.residualImpact" or "input.items.2.x" (service paths) -> "items[2].residualImpact". */
 export function formKey(path: string): string {
   return path.replace(/^input\./, '').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
-}
-
-/** Reads a form's current values into a nested object, following a.b[0].c names (for live previews). */
-export function formToObject(form: HTMLFormElement): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  new FormData(form).forEach((value, name) => {
-    if (typeof value !== 'string') return;
-    const parts = name.replace(/\[(\d+)\]/g, '.$1').split('.');
-    let node: Record<string, unknown> = out;
-    parts.forEach((part, i) => {
-      if (i === parts.length - 1) {
-        node[part] = value;
-        return;
-      }
-      if (!node[part] || typeof node[part] !== 'object') node[part] = /^\d+$/.test(parts[i + 1]!) ? [] : {};
-      node = node[part] as Record<string, unknown>;
-    });
-  });
-  return out;
 }

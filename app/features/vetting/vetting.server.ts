@@ -2,6 +2,7 @@ import {
   evaluateAgenda,
   evaluatePerception,
   evaluateRisk,
+  riskSubmitProblems,
   evaluateValues,
   initialVetting,
   transition,
@@ -287,15 +288,16 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
     }
 
     case 'SUBMIT_RISK': {
-      const result = evaluateRisk(command.input.items, docs.risk_matrix);
-      if (result.problems.length > 0) {
+      const problems = riskSubmitProblems(command.input.items);
+      if (problems.length > 0) {
         const errors: Record<string, string[]> = {};
-        for (const p of result.problems) {
+        for (const p of problems) {
           const key = p.index === null ? 'items' : `items.${p.index}.${p.field ?? 'description'}`;
           (errors[key] ??= []).push(p.message);
         }
-        throw invalid(result.problems.map((p) => p.message).join(' '), errors);
+        throw invalid(problems.map((p) => p.message).join(' '), errors);
       }
+      const result = evaluateRisk(command.input.items, docs.risk_matrix);
       return {
         event: { type: 'SUBMIT_RISK', outcome: result.outcome, ...base },
         judged: { result },

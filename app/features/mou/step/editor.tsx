@@ -3,6 +3,7 @@ import { getFormProps, getTextareaProps, useForm, type FieldMetadata } from '@co
 import type { SerializeFrom } from '@remix-run/node';
 import { Form, Link, useNavigation } from '@remix-run/react';
 import type { ClauseOrigin } from '../../../../workflows/mou';
+import { isApproved } from '../../../../workflows/policy';
 // Types only: erased from the browser bundle.
 import type { EditorState, MouStepPage } from '../mou.server';
 import { formatDate } from '../../../utils/labels';
@@ -40,7 +41,7 @@ export function Editor({
 }) {
   const navigation = useNavigation();
   const { proposal } = data;
-  const approved = proposal.state === 'approved';
+  const approved = isApproved(proposal.state);
   const hasErrors = Object.keys(errors).length > 0 || formError !== null;
   const [form, fields] = useForm<EditorFields>({
     id: 'mou-editor',

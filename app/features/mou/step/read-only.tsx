@@ -2,6 +2,7 @@
 import type { SerializeFrom } from '@remix-run/node';
 // Types only: erased from the browser bundle.
 import type { MouStepPage } from '../mou.server';
+import { isAtMouStep, isInReview } from '../../../../workflows/policy';
 import { formatDateTime } from '../../../utils/labels';
 import { MouDocument, RemovedConditions } from '../mou-document';
 
@@ -24,7 +25,7 @@ export function ReadOnly({ data }: { data: MouStepData }) {
       <section className="panel" aria-labelledby="mou-title">
         <h3 id="mou-title">The MOU</h3>
         <LatestLine latest={data.latest} />
-        {proposal.state === 'review' ? (
+        {isInReview(proposal.state) ? (
           <p className="muted">Staff are reviewing this proposal; the MOU can change again if they send it back or after approval.</p>
         ) : null}
         <RemovedConditions removed={data.latest.removed} headingLevel={4} />
@@ -37,7 +38,7 @@ export function ReadOnly({ data }: { data: MouStepData }) {
       <section className="panel" aria-labelledby="mou-title">
         <h3 id="mou-title">Preview of the draft</h3>
         <p className="muted">
-          {proposal.state === 'mou'
+          {isAtMouStep(proposal.state)
             ? 'No version is saved yet. This is the draft generated from the vetting; the chapter lead edits and saves it.'
             : 'The MOU step opens after the earlier steps. This is the draft the vetting so far would produce; it changes as the steps are completed.'}
         </p>

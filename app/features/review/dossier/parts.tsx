@@ -4,11 +4,11 @@ import type { SerializeFrom } from '@remix-run/node';
 import { FieldError, USER_TEXT_DIRECTION } from '../../../components/forms';
 import { CharacterLimit, characterLimitId } from '../../../components/character-limit';
 // Types only: erased from the browser bundle.
-import type { ReviewFormResult } from '../review-forms.server';
+import type { ReviewFormFailure } from '../review-forms.server';
 import type { Dossier } from '../review.server';
 
 export type DossierData = SerializeFrom<NonNullable<Dossier>>;
-export type Failure = Extract<ReviewFormResult, { ok: false }>;
+export type Failure = ReviewFormFailure;
 
 export const RATING: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {
   meets: { text: 'Meets', tone: 'good' },
