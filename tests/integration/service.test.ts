@@ -458,7 +458,7 @@ describe('an accepted command writes its records', () => {
       ['risk', 'benefits_outweigh', 'risk', 'perception', 'chapter_lead'],
       ['perception', 'not_applicable', 'perception', 'mou', 'system'],
     ]);
-    expect(records[0]!.rationale).toMatch(/^Benefits 16; residual risks 3; 16 > 3 by 13/);
+    expect(records[0]!.rationale).toMatch(/^Benefits outweigh risks\. Benefits 16; residual risks 3; 16 > 3 by 13/);
     expect(records[1]!.rationale).toBe(SKIP_RULES.perceptionNotRequired);
     expect(proposalRow(id)!.state).toBe('mou');
     const items = all(qb().selectFrom('risk_items').selectAll().where('proposal_id', '=', id).where('current', '=', 1).orderBy('position'));
