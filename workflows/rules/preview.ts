@@ -1,9 +1,6 @@
 // Live previews on the step forms: a verdict is shown only once the inputs it
 // rests on exist. The submitted step is judged by the evaluate* rules alone.
 
-/** A preview result: the rule's result, and whether it is a verdict yet. */
-export type Preview<R extends { summary?: string }> = R & { determined: boolean; summary: string };
-
 export function undetermined<R extends object>(result: R, summary: string): R & { determined: false; summary: string } {
   return { ...result, determined: false, summary: `Not determined yet: ${summary}` };
 }

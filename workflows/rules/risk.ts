@@ -190,7 +190,7 @@ export function evaluateRisk(items: RiskItemInput[], matrix: RiskMatrixDoc): Ris
 }
 
 /** The sentence that leads the arithmetic: the outcome in words, agreeing with its badge. */
-export function riskVerdict(outcome: RiskOutcome, residualCriticalCount: number): string {
+function riskVerdict(outcome: RiskOutcome, residualCriticalCount: number): string {
   if (outcome === 'needs_staff_acceptance') {
     if (residualCriticalCount > 0) {
       const what = residualCriticalCount === 1 ? 'a residual risk is' : `${residualCriticalCount} residual risks are`;
@@ -230,7 +230,7 @@ export function riskArithmetic(parts: {
 }
 
 /** Words for a benefit's score, so a large benefit never reads as a "critical" risk. */
-export const BENEFIT_BAND_WORDS: Record<BandName, string> = {
+const BENEFIT_BAND_WORDS: Record<BandName, string> = {
   low: 'small benefit',
   medium: 'moderate benefit',
   high: 'large benefit',
@@ -238,7 +238,7 @@ export const BENEFIT_BAND_WORDS: Record<BandName, string> = {
 };
 
 /** Words for a risk's score band. */
-export const RISK_BAND_WORDS: Record<BandName, string> = {
+const RISK_BAND_WORDS: Record<BandName, string> = {
   low: 'low risk',
   medium: 'medium risk',
   high: 'high risk',
