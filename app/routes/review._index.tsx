@@ -191,8 +191,12 @@ export default function ReviewQueue() {
                 return (
                   <tr key={item.id} data-proposal={item.id}>
                     <td>
-                      <Link to={`/review/${item.id}`}>{item.eventTitle}</Link>
-                      <div className="small">{item.partnerName}</div>
+                      <Link to={`/review/${item.id}`} dir="auto">
+                        {item.eventTitle}
+                      </Link>
+                      <div className="small" dir="auto">
+                        {item.partnerName}
+                      </div>
                       <div className="small muted">
                         {item.reference} · {kindLabel(item.kind)} · {item.campaignName}
                       </div>

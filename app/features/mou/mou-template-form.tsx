@@ -54,12 +54,12 @@ export function TemplateForm({ state, errors, formError }: { state: TemplateStat
             <input {...getInputProps(f.key, { type: 'hidden' })} />
             <div className="field">
               <label htmlFor={f.title.id}>Title</label>
-              <input {...getInputProps(f.title, { type: 'text' })} />
+              <input {...getInputProps(f.title, { type: 'text' })} dir="auto" />
               <FieldError id={f.title.errorId} errors={f.title.errors} />
             </div>
             <div className="field">
               <label htmlFor={f.body.id}>Text</label>
-              <textarea {...getTextareaProps(f.body)} rows={Math.min(10, Math.max(3, Math.ceil(body.length / 90)))} />
+              <textarea {...getTextareaProps(f.body)} dir="auto" rows={Math.min(10, Math.max(3, Math.ceil(body.length / 90)))} />
               <FieldError id={f.body.errorId} errors={f.body.errors} />
             </div>
             {FIXED_SECTIONS.has(key) ? (
@@ -88,7 +88,7 @@ export function TemplateForm({ state, errors, formError }: { state: TemplateStat
       <div className="panel">
         <div className="field">
           <label htmlFor={fields.note.id}>What changed (for the version history)</label>
-          <input {...getInputProps(fields.note, { type: 'text' })} />
+          <input {...getInputProps(fields.note, { type: 'text' })} dir="auto" />
           <FieldError id={fields.note.errorId} errors={fields.note.errors} />
         </div>
         <div className="form-actions">

@@ -107,7 +107,7 @@ export function Editor({
             <input type="hidden" name={sf.key.name} value={section.key} />
             <div className="field">
               <label htmlFor={sf.body.id}>Text of “{section.title}”</label>
-              <textarea {...getTextareaProps(sf.body)} rows={Math.min(12, Math.max(3, Math.ceil(section.body.length / 90)))} />
+              <textarea {...getTextareaProps(sf.body)} dir="auto" rows={Math.min(12, Math.max(3, Math.ceil(section.body.length / 90)))} />
               <FieldError id={sf.body.errorId} errors={sf.body.errors} />
             </div>
             {clauseList.length > 0 ? (
@@ -139,7 +139,7 @@ export function Editor({
           <span className="hint" id={`${fields.note.id}-hint`}>
             What changed and why, for staff and the version list.
           </span>
-          <textarea {...getTextareaProps(fields.note)} rows={2} aria-describedby={`${fields.note.id}-hint`} />
+          <textarea {...getTextareaProps(fields.note)} dir="auto" rows={2} aria-describedby={`${fields.note.id}-hint`} />
           <FieldError id={fields.note.errorId} errors={fields.note.errors} />
         </div>
         {approved ? (
@@ -203,7 +203,7 @@ function ClauseEditor({
         {origin ? <OriginNote proposalId={proposalId} origin={origin} id={originId} /> : null}
         <div className="field">
           <label htmlFor={f.reason.id}>Why is clause {number} removed? (staff will read this)</label>
-          <textarea {...getTextareaProps(f.reason)} rows={2} />
+          <textarea {...getTextareaProps(f.reason)} dir="auto" rows={2} />
           <FieldError id={f.reason.errorId} errors={f.reason.errors} />
         </div>
         <button
@@ -227,7 +227,7 @@ function ClauseEditor({
           Clause {number}
           {origin ? ' (required)' : ''}
         </label>
-        <textarea {...getTextareaProps(f.text)} rows={Math.min(8, Math.max(2, Math.ceil(clause.text.length / 90)))} aria-describedby={describedBy} />
+        <textarea {...getTextareaProps(f.text)} dir="auto" rows={Math.min(8, Math.max(2, Math.ceil(clause.text.length / 90)))} aria-describedby={describedBy} />
         {origin ? <OriginNote proposalId={proposalId} origin={origin} id={originId} /> : null}
         <FieldError id={f.text.errorId} errors={f.text.errors} />
       </div>

@@ -33,6 +33,7 @@ export function NotNeededForm({
         </span>
         <textarea
           {...getTextareaProps(fields.reason)}
+          dir="auto"
           rows={3}
           aria-describedby={[`${fields.reason.id}-hint`, fields.reason.errors ? fields.reason.errorId : null].filter(Boolean).join(' ')}
         />
