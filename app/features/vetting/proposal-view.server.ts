@@ -200,7 +200,8 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     residualScore: r.residual_score,
     residualBand: r.residual_band,
   }));
-  const matrix = activeConfig().docs.risk_matrix;
+  const submissions = latestSubmissions(proposalId);
+  const matrix = riskMatrixJudgedBy(records, submissions.risk?.decision_seq) ?? activeConfig().docs.risk_matrix;
 
   return {
     proposal,
@@ -215,7 +216,7 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     context,
     steps,
     records: records.map(toTimeline),
-    submissions: latestSubmissions(proposalId),
+    submissions,
     agendaItems,
     riskItems,
     riskMatrix: { bands: matrix.bands, likelihoodLabels: matrix.likelihoodLabels, impactLabels: matrix.impactLabels },
@@ -226,4 +227,16 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     currentStep,
     viewer: viewer ? { canEdit, canWithdraw: events.includes('WITHDRAW'), events } : null,
   };
+}
+
+/** The risk matrix the recorded risk step was judged with, so an old record keeps its colours after the bands change. */
+function riskMatrixJudgedBy(records: DecisionRecord[], seq: number | undefined): ConfigDocs['risk_matrix'] | undefined {
+  const record = seq === undefined ? undefined : records.find((r) => r.seq === seq);
+  if (!record) return undefined;
+  try {
+    const version = (JSON.parse(record.config_versions) as Record<string, unknown>).risk_matrix;
+    return typeof version === 'number' ? configVersion('risk_matrix', version) : undefined;
+  } catch {
+    return undefined;
+  }
 }
