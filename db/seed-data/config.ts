@@ -1,10 +1,10 @@
 // Seeded configuration documents (version 1 of each kind) and the campaigns
 // positions belong to. Pure data: no I/O.
 //
-// Every position cites the organization's own material in /work/shared/seeds/
-// (seed "000" is the Israel/OPT action toolkit, "001" the 2023 Israel/OPT
-// calls, "002" the municipal campaign types partners bring, "003" the letter
-// on the six designated Palestinian groups, "004" the other campaigns round-up).
+// Every position cites the organization's own material, its seed documents:
+// "000" is the Israel/OPT action toolkit, "001" the 2023 Israel/OPT calls,
+// "002" the municipal campaign types partners bring, "003" the letter on the
+// six designated Palestinian groups, "004" the other campaigns round-up.
 // Each `quote` is copied verbatim from the named seed file.
 
 import type {
