@@ -15,6 +15,7 @@ import {
   valuesInput,
   type Cast,
 } from './scenario';
+import { SameWrites } from './same-writes';
 
 // decide() against a raw, equally durable insert: each on its own fresh file
 // under the pragmas of db/connection.ts, one transaction per write.
@@ -105,6 +106,9 @@ export class DecisionStream {
   recordsWritten = 0;
   private queue: { id: number; plan: Plan; who: ReturnType<typeof pickCast>; step: number; version: number } | null = null;
 
+  /** Called after each createProposal and decide() call, outside the timed part. */
+  afterCall?: (kind: 'create' | 'decide', proposalId: number) => void;
+
   constructor(private readonly cast: Cast) {}
 
   run(count: number): void {
@@ -116,6 +120,7 @@ export class DecisionStream {
       const result = decide({ proposalId: q.id, expectedVersion: q.version, actor: step.by === 'lead' ? q.who.lead : q.who.staff, command: step.command });
       this.decideMs += performance.now() - started;
       this.decisions++;
+      this.afterCall?.('decide', q.id);
       if (!result.ok) {
         throw new Error(`${q.plan.name}: ${JSON.stringify(step.command).slice(0, 60)} refused (${result.error.kind}): ${result.error.message}`);
       }
@@ -139,6 +144,7 @@ export class DecisionStream {
       kind: plan.bdsPartner ? 'co_hosting' : 'co_listing',
     });
     this.createMs += performance.now() - started;
+    this.afterCall?.('create', id);
     return { id, plan, who, step: 0, version: 1 };
   }
 }
@@ -234,6 +240,9 @@ export async function decisionsBenchmark(options: { total: number; verbose: bool
   const block = options.block ?? 250;
   const { file, stream } = await decisionStream();
   const raw = new RawInserts(recordTableDdl(getDb().sqlite));
+  // Every row each decision writes, replayed raw on a copy of the same database.
+  const same = new SameWrites(getDb().sqlite);
+  stream.afterCall = (kind, proposalId) => same.capture(kind, proposalId);
   const samples = getDb().sqlite.prepare('SELECT * FROM decision_records WHERE seq > ? ORDER BY seq LIMIT ?');
   let sampledTo = 0;
   // The server signs a checkpoint at most once a minute while the log grows:
@@ -252,8 +261,10 @@ export async function decisionsBenchmark(options: { total: number; verbose: bool
     const rows = samples.all(sampledTo, count) as Row[];
     sampledTo = rows.length > 0 ? Number(rows.at(-1)!.seq) : sampledTo;
     raw.run(count, rows);
+    same.replay();
   }
   raw.close();
+  same.close();
   closeDatabase();
   const decisionsPerS = stream.decisions / (stream.decideMs / 1000);
   const rawPerS = raw.inserts / (raw.ms / 1000);
@@ -264,10 +275,15 @@ export async function decisionsBenchmark(options: { total: number; verbose: bool
         `raw: ${raw.inserts} in ${raw.ms.toFixed(0)} ms (${(raw.ms / raw.inserts).toFixed(3)} ms each); blocks of ${block}`,
     );
   }
-  for (const f of [file, raw.file]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
+  const samePerS = same.decisions / (same.ms / 1000);
+  if (options.verbose) {
+    console.error(`same writes: ${same.decisions} decisions (${same.inserts} rows) in ${same.ms.toFixed(0)} ms (${(same.ms / same.decisions).toFixed(3)} ms each)`);
+  }
+  for (const f of [file, raw.file, same.file]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
   if (options.verbose) console.error(`checkpoints: ${checkpoints} signed in ${checkpointMs.toFixed(0)} ms (${(checkpointMs / checkpoints).toFixed(1)} ms each)`);
   return (
     `decisions_per_s=${Math.round(decisionsPerS)} raw_insert_per_s=${Math.round(rawPerS)} ratio=${(decisionsPerS / rawPerS).toFixed(2)} ` +
-    `checkpoint_ms_per_decision=${(checkpointMs / stream.decisions).toFixed(3)} decide_ms_per_decision=${(stream.decideMs / stream.decisions).toFixed(3)}`
+    `checkpoint_ms_per_decision=${(checkpointMs / stream.decisions).toFixed(3)} decide_ms_per_decision=${(stream.decideMs / stream.decisions).toFixed(3)}\n` +
+    `same_writes_raw_per_s=${Math.round(samePerS)} overhead_ratio=${(decisionsPerS / samePerS).toFixed(2)}`
   );
 }

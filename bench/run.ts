@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 // npm run bench -- decisions [--count N] [--verbose]
 // npm run bench -- verify    [--count N] [--added N] [--verbose] [--keep]  (full and incremental verification; --keep leaves the database file)
 // npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
+// npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--verbose]  (req/s per page of the built app, against the sign-in page)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -11,6 +12,9 @@ const { positionals, values } = parseArgs({
     verbose: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     added: { type: 'string' },
+    proposals: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
   },
 });
 
@@ -44,7 +48,24 @@ if (which === 'decisions') {
 } else if (which === 'breakdown') {
   const { breakdownBenchmark } = await import('./breakdown');
   console.log(await breakdownBenchmark({ total: count ?? 2000, verbose: values.verbose }));
+} else if (which === 'pages') {
+  const whole = (value: string | undefined, fallback: number, name: string) => {
+    const n = value === undefined ? fallback : Number(value);
+    if (!(Number.isInteger(n) && n > 0)) {
+      console.error(`--${name} must be a positive whole number.`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const { pagesBenchmark } = await import('./pages');
+  // Each page's line is printed as it is measured.
+  await pagesBenchmark({
+    proposals: whole(values.proposals, 20_000, 'proposals'),
+    duration: whole(values.duration, 10, 'duration'),
+    connections: whole(values.connections, 10, 'connections'),
+    verbose: values.verbose,
+  });
 } else {
-  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose]');
+  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages [--proposals N] [--duration S] [--connections C]');
   process.exit(2);
 }
