@@ -277,7 +277,7 @@ export async function decisionsBenchmark(options: { total: number; verbose: bool
   }
   const samePerS = same.decisions / (same.ms / 1000);
   if (options.verbose) {
-    console.error(`same writes: ${same.decisions} decisions (${same.inserts} rows) in ${same.ms.toFixed(0)} ms (${(same.ms / same.decisions).toFixed(3)} ms each)`);
+    console.error(`same writes: ${same.decisions} decisions (${same.inserts} rows) in ${same.ms.toFixed(0)} ms (${(same.ms / same.decisions).toFixed(3)} ms each): ${JSON.stringify(Object.fromEntries(same.rowsByTable))}`);
   }
   for (const f of [file, raw.file, same.file]) fs.rmSync(path.dirname(f), { recursive: true, force: true });
   if (options.verbose) console.error(`checkpoints: ${checkpoints} signed in ${checkpointMs.toFixed(0)} ms (${(checkpointMs / checkpoints).toFixed(1)} ms each)`);

@@ -20,6 +20,8 @@ export class SameWrites {
   inserts = 0;
   decisions = 0;
   ms = 0;
+  /** Rows replayed for decisions, by table (the proposal's update counted under proposals). */
+  readonly rowsByTable = new Map<string, number>();
   readonly file = tempFile('same-writes.db');
   /** In the order they were created: a parent table before the tables referring to it. */
   private readonly tables: string[];
@@ -84,6 +86,8 @@ export class SameWrites {
       this.ms += performance.now() - started;
       this.decisions += 1;
       this.inserts += writes.inserts.reduce((n, i) => n + i.rows.length, 0) + (writes.proposal ? 1 : 0);
+      for (const { table, rows } of writes.inserts) this.rowsByTable.set(table, (this.rowsByTable.get(table) ?? 0) + rows.length);
+      if (writes.proposal) this.rowsByTable.set('proposals', (this.rowsByTable.get('proposals') ?? 0) + 1);
     }
   }
 
