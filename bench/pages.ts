@@ -36,7 +36,7 @@ function scaleDatabase(n: number, verbose: boolean): { file: string; keyFile: st
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   fs.renameSync(building, file);
-  for (const f of [`${building}-wal`, `${building}-shm`]) fs.rmSync(f, { force: true });
+  for (const f of [`${building}-wal`, `${building}-shm`, `${building}.startup-lock`]) fs.rmSync(f, { force: true });
   return { file, keyFile, checkpointDir };
 }
 
