@@ -1,4 +1,3 @@
-import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
@@ -6,11 +5,10 @@ import { AdminNav } from '../features/admin/admin-nav';
 import { perceptionChecklistSchema } from '../features/admin/config-forms.server';
 import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
 import { PerceptionChecklistEditor } from '../features/admin/config-editors';
-import { configPageData, saveConfigVersion, versionParam } from '../features/admin/config.server';
+import { configPageData, versionParam } from '../features/admin/config.server';
+import { configEditorAction } from '../features/admin/config-action.server';
 import { MOU_PLACEHOLDERS } from '../features/mou/mou.server';
-import { actingUser, requirePermission } from '../utils/auth.server';
-import { statusOf } from '../utils/errors.server';
-import { redirectWithFlash } from '../utils/session.server';
+import { requirePermission } from '../utils/auth.server';
 
 // The BDS-perception checklist: the questions of the perception step and the MOU
 // clause each becomes as a condition. Each save is a new version; records already
@@ -25,28 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ ...page, defaultValue: { note: '', movement: page.doc.movement, items: page.doc.items }, placeholders: MOU_PLACEHOLDERS });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const admin = await requirePermission(request, 'admin.manage');
-  const submission = parseWithZod(await request.formData(), { schema: perceptionChecklistSchema });
-  if (submission.status !== 'success') {
-    // An added or removed entry comes back with what was typed; only a save is an error.
-    const status = submission.status === 'error' ? 400 : 200;
-    return json({ result: submission.reply(), formError: status === 400 ? 'Some fields need attention. Nothing was saved.' : null, stale: null }, { status });
-  }
-  const { baseVersion, note, movement, items } = submission.value;
-  const saved = saveConfigVersion(actingUser(admin), 'perception_checklist', { movement, items }, note, baseVersion);
-  if (!saved.ok) {
-    return json(
-      {
-        result: submission.reply({ fieldErrors: saved.fieldErrors ?? {} }),
-        formError: saved.message,
-        stale: saved.kind === 'stale' ? { base: baseVersion, current: saved.current } : null,
-      },
-      { status: statusOf(saved) },
-    );
-  }
-  return redirectWithFlash('/admin/config/perception', { kind: 'success', message: saved.message });
-}
+export const action = ({ request }: ActionFunctionArgs) => configEditorAction(request, 'perception_checklist', perceptionChecklistSchema, '/admin/config/perception');
 
 export default function PerceptionChecklistAdmin() {
   const data = useLoaderData<typeof loader>();

@@ -1,4 +1,3 @@
-import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
@@ -6,10 +5,9 @@ import { AdminNav } from '../features/admin/admin-nav';
 import { positionsSchema } from '../features/admin/config-forms.server';
 import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
 import { PositionsEditor } from '../features/admin/config-editors';
-import { campaignChoices, configPageData, positionFormValue, saveConfigVersion, versionParam } from '../features/admin/config.server';
-import { actingUser, requirePermission } from '../utils/auth.server';
-import { statusOf } from '../utils/errors.server';
-import { redirectWithFlash } from '../utils/session.server';
+import { campaignChoices, configPageData, positionFormValue, versionParam } from '../features/admin/config.server';
+import { configEditorAction } from '../features/admin/config-action.server';
+import { requirePermission } from '../utils/auth.server';
 
 // The positions catalog the agenda step maps items onto. Each save is a new
 // version; records already made keep naming the version they used (agenda items
@@ -24,28 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ ...page, defaultValue: { note: '', positions: page.doc.positions.map(positionFormValue) }, campaigns: campaignChoices() });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const admin = await requirePermission(request, 'admin.manage');
-  const submission = parseWithZod(await request.formData(), { schema: positionsSchema });
-  if (submission.status !== 'success') {
-    // An added or removed entry comes back with what was typed; only a save is an error.
-    const status = submission.status === 'error' ? 400 : 200;
-    return json({ result: submission.reply(), formError: status === 400 ? 'Some fields need attention. Nothing was saved.' : null, stale: null }, { status });
-  }
-  const { baseVersion, note, positions } = submission.value;
-  const saved = saveConfigVersion(actingUser(admin), 'positions', { positions }, note, baseVersion);
-  if (!saved.ok) {
-    return json(
-      {
-        result: submission.reply({ fieldErrors: saved.fieldErrors ?? {} }),
-        formError: saved.message,
-        stale: saved.kind === 'stale' ? { base: baseVersion, current: saved.current } : null,
-      },
-      { status: statusOf(saved) },
-    );
-  }
-  return redirectWithFlash('/admin/config/positions', { kind: 'success', message: saved.message });
-}
+export const action = ({ request }: ActionFunctionArgs) => configEditorAction(request, 'positions', positionsSchema, '/admin/config/positions');
 
 export default function PositionsAdmin() {
   const data = useLoaderData<typeof loader>();

@@ -1,4 +1,3 @@
-import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
@@ -6,10 +5,9 @@ import { AdminNav } from '../features/admin/admin-nav';
 import { riskMatrixSchema } from '../features/admin/config-forms.server';
 import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
 import { RiskMatrixEditor } from '../features/admin/config-editors';
-import { configPageData, saveConfigVersion, versionParam } from '../features/admin/config.server';
-import { actingUser, requirePermission } from '../utils/auth.server';
-import { statusOf } from '../utils/errors.server';
-import { redirectWithFlash } from '../utils/session.server';
+import { configPageData, versionParam } from '../features/admin/config.server';
+import { configEditorAction } from '../features/admin/config-action.server';
+import { requirePermission } from '../utils/auth.server';
 
 // The risk matrix: bands over the 1–25 scores, the close margin, the names of the
 // five likelihood and impact levels, and the categories. Each save is a new version;
@@ -24,28 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ ...page, defaultValue: { note: '', ...page.doc } });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const admin = await requirePermission(request, 'admin.manage');
-  const submission = parseWithZod(await request.formData(), { schema: riskMatrixSchema });
-  if (submission.status !== 'success') {
-    // An added or removed entry comes back with what was typed; only a save is an error.
-    const status = submission.status === 'error' ? 400 : 200;
-    return json({ result: submission.reply(), formError: status === 400 ? 'Some fields need attention. Nothing was saved.' : null, stale: null }, { status });
-  }
-  const { baseVersion, note, ...matrix } = submission.value;
-  const saved = saveConfigVersion(actingUser(admin), 'risk_matrix', matrix, note, baseVersion);
-  if (!saved.ok) {
-    return json(
-      {
-        result: submission.reply({ fieldErrors: saved.fieldErrors ?? {} }),
-        formError: saved.message,
-        stale: saved.kind === 'stale' ? { base: baseVersion, current: saved.current } : null,
-      },
-      { status: statusOf(saved) },
-    );
-  }
-  return redirectWithFlash('/admin/config/risk', { kind: 'success', message: saved.message });
-}
+export const action = ({ request }: ActionFunctionArgs) => configEditorAction(request, 'risk_matrix', riskMatrixSchema, '/admin/config/risk');
 
 export default function RiskMatrixAdmin() {
   const data = useLoaderData<typeof loader>();

@@ -1,4 +1,3 @@
-import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
@@ -6,10 +5,9 @@ import { AdminNav } from '../features/admin/admin-nav';
 import { valuesCriteriaSchema } from '../features/admin/config-forms.server';
 import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
 import { ValuesCriteriaEditor } from '../features/admin/config-editors';
-import { configPageData, saveConfigVersion, versionParam } from '../features/admin/config.server';
-import { actingUser, requirePermission } from '../utils/auth.server';
-import { statusOf } from '../utils/errors.server';
-import { redirectWithFlash } from '../utils/session.server';
+import { configPageData, versionParam } from '../features/admin/config.server';
+import { configEditorAction } from '../features/admin/config-action.server';
+import { requirePermission } from '../utils/auth.server';
 
 // The values criteria the values step rates a partner against. Each save is a
 // new version; records already made keep naming the version they used.
@@ -23,28 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ ...page, defaultValue: { note: '', criteria: page.doc.criteria } });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
-  const admin = await requirePermission(request, 'admin.manage');
-  const submission = parseWithZod(await request.formData(), { schema: valuesCriteriaSchema });
-  if (submission.status !== 'success') {
-    // An added or removed entry comes back with what was typed; only a save is an error.
-    const status = submission.status === 'error' ? 400 : 200;
-    return json({ result: submission.reply(), formError: status === 400 ? 'Some fields need attention. Nothing was saved.' : null, stale: null }, { status });
-  }
-  const { baseVersion, note, criteria } = submission.value;
-  const saved = saveConfigVersion(actingUser(admin), 'values_criteria', { criteria }, note, baseVersion);
-  if (!saved.ok) {
-    return json(
-      {
-        result: submission.reply({ fieldErrors: saved.fieldErrors ?? {} }),
-        formError: saved.message,
-        stale: saved.kind === 'stale' ? { base: baseVersion, current: saved.current } : null,
-      },
-      { status: statusOf(saved) },
-    );
-  }
-  return redirectWithFlash('/admin/config/values', { kind: 'success', message: saved.message });
-}
+export const action = ({ request }: ActionFunctionArgs) => configEditorAction(request, 'values_criteria', valuesCriteriaSchema, '/admin/config/values');
 
 export default function ValuesCriteriaAdmin() {
   const data = useLoaderData<typeof loader>();
