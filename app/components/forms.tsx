@@ -29,3 +29,34 @@ export function RequiredNote() {
     </p>
   );
 }
+
+/** A select of a GET filter form: "all" (an empty value) or one of the choices. */
+export function FilterSelect({
+  id,
+  name,
+  label,
+  allLabel,
+  value,
+  choices,
+}: {
+  id: string;
+  name: string;
+  label: string;
+  allLabel: string;
+  value: number | string | null;
+  choices: { id: number | string; name: string }[];
+}) {
+  return (
+    <div className="field" style={{ marginBottom: 0 }}>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={value ?? ''}>
+        <option value="">{allLabel}</option>
+        {choices.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

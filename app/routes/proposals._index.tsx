@@ -3,7 +3,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { Tag } from '../components/forms';
+import { FilterSelect, Tag } from '../components/forms';
 import { mayPropose } from '../../workflows/policy';
 import { parseProposalListQuery, proposalGroups, type ProposalListQuery } from '../features/vetting/proposals.server';
 import { actingUser, requireUser } from '../utils/auth.server';
@@ -76,29 +76,9 @@ export default function Proposals() {
             <input id="filter-q" name="q" type="search" dir="auto" maxLength={200} defaultValue={query.text ?? ''} />
           </div>
           {seesAll ? (
-            <div className="field" style={{ marginBottom: 0 }}>
-              <label htmlFor="filter-chapter">Chapter</label>
-              <select id="filter-chapter" name="chapter" defaultValue={query.chapterId ?? ''}>
-                <option value="">All chapters</option>
-                {choices.chapters.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <FilterSelect id="filter-chapter" name="chapter" label="Chapter" allLabel="All chapters" value={query.chapterId} choices={choices.chapters} />
           ) : null}
-          <div className="field" style={{ marginBottom: 0 }}>
-            <label htmlFor="filter-campaign">Campaign</label>
-            <select id="filter-campaign" name="campaign" defaultValue={query.campaignId ?? ''}>
-              <option value="">All campaigns</option>
-              {choices.campaigns.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect id="filter-campaign" name="campaign" label="Campaign" allLabel="All campaigns" value={query.campaignId} choices={choices.campaigns} />
           <button type="submit" className="button">
             Filter
           </button>

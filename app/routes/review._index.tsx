@@ -4,7 +4,7 @@ import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { claimFormSchema, claimProposal, releaseProposal } from '../features/review/claims.server';
 import { ClaimControl } from '../features/review/claim-control';
-import { Tag } from '../components/forms';
+import { FilterSelect, Tag } from '../components/forms';
 import { todayUtc } from '../jobs/expiry.server';
 import {
   parseQueueQuery,
@@ -124,28 +124,8 @@ export default function ReviewQueue() {
           Filter the queue
         </h2>
         <div className="row" style={{ alignItems: 'flex-end', gap: '0.75rem 1rem' }}>
-          <div className="field" style={{ marginBottom: 0 }}>
-            <label htmlFor="filter-chapter">Chapter</label>
-            <select id="filter-chapter" name="chapter" defaultValue={query.chapterId ?? ''}>
-              <option value="">All chapters</option>
-              {choices.chapters.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field" style={{ marginBottom: 0 }}>
-            <label htmlFor="filter-campaign">Campaign</label>
-            <select id="filter-campaign" name="campaign" defaultValue={query.campaignId ?? ''}>
-              <option value="">All campaigns</option>
-              {choices.campaigns.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterSelect id="filter-chapter" name="chapter" label="Chapter" allLabel="All chapters" value={query.chapterId} choices={choices.chapters} />
+          <FilterSelect id="filter-campaign" name="campaign" label="Campaign" allLabel="All campaigns" value={query.campaignId} choices={choices.campaigns} />
           <div className="field" style={{ marginBottom: 0 }}>
             <label htmlFor="filter-flag">Flag</label>
             <select id="filter-flag" name="flag" defaultValue={query.flag ?? ''}>
