@@ -2,6 +2,7 @@ import type SQLite from 'better-sqlite3';
 import { normalizePartnerName } from '../workflows/partner-names';
 import { canonicalJson } from './record-hash';
 import type { ChainProblem } from './record-hash';
+import type { AgendaItem, RiskItem } from './schema';
 
 // What the pages, the MOU print and the .docx show of a decided step lives in
 // ordinary tables (step_submissions, agenda_items, risk_items, mou_versions);
@@ -117,20 +118,7 @@ export function checkShownRows(sqlite: SQLite.Database, fromSeq: number): ChainP
   return checkAgendaItems(sqlite, fromSeq, snapshots) ?? checkRiskItems(sqlite, fromSeq, snapshots) ?? checkCurrentRows(sqlite);
 }
 
-type AgendaRow = {
-  id: number;
-  proposal_id: number;
-  submission_id: number;
-  position: number;
-  text: string;
-  normalized_text: string;
-  scope: string;
-  classification: string;
-  position_key: string | null;
-  positions_version: number;
-  classified_by: number | null;
-  classified_at: string | null;
-};
+type AgendaRow = Omit<AgendaItem, 'current'>;
 
 type Snapshots = Map<number, { row: SubmissionRow; snapshot: Snapshot }>;
 
@@ -205,24 +193,8 @@ function checkAgendaItems(sqlite: SQLite.Database, fromSeq: number, snapshots: S
   return null;
 }
 
-type RiskRow = {
-  id: number;
-  proposal_id: number;
-  submission_id: number;
-  position: number;
-  kind: string;
-  category: string;
-  description: string;
-  likelihood: number;
-  impact: number;
-  mitigation: string | null;
-  residual_likelihood: number | null;
-  residual_impact: number | null;
-  score: number;
-  band: string;
-  residual_score: number | null;
-  residual_band: string | null;
-};
+// The rows as stored; `current` is not part of what a record judged.
+type RiskRow = Omit<RiskItem, 'current'>;
 
 const RISK_FIELDS: [keyof RiskRow, string][] = [
   ['kind', 'kind'],
