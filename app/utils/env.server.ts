@@ -53,6 +53,8 @@ export const envSchema = z
     CHECKPOINT_DIR: optionalText,
     LOG_ORIGIN: optionalText.refine((v) => v === undefined || /^[^\s+]+$/.test(v), 'must have no spaces and no "+"'),
     CHECKPOINT_WITNESS_URL: optionalUrl,
+    // JSON lines (one per request and per error) or plain text; unset: JSON in production.
+    LOG_FORMAT: optionalText.refine((v) => v === undefined || v === 'json' || v === 'text', 'must be json or text'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
