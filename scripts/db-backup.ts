@@ -1,12 +1,13 @@
 // npm run db:backup -- <file>    an online copy of DATABASE_PATH to <file>, with the log's
 //                                 signing key and checkpoints in <file>.log/ (docs/operations.md)
+import { backupDatabase } from '../db/backup';
+import { closeDatabase, getDb } from '../db/connection';
+
 const file = process.argv[2];
 if (!file) {
   console.error('Usage: npm run db:backup -- <file>');
   process.exit(2);
 }
-const { backupDatabase } = await import('../db/backup');
-const { getDb, closeDatabase } = await import('../db/connection');
 try {
   const db = getDb();
   const result = await backupDatabase(file);
