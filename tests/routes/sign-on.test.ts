@@ -2,6 +2,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { all, first, qb } from '../../db/connection';
+import { recordLoginAttempt } from '../../db/login-attempts';
 import { userByEmail } from '../../db/users';
 import { startApp, type TestApp } from '../support/app-server';
 import { parseHtml, visibleText } from '../support/html';
@@ -282,5 +283,15 @@ describe('LOCAL_LOGIN=off', () => {
     const response = await signOn();
     expect(response.status).toBe(302);
     expect(sessionCookieOf(response)).toBeTruthy();
+  });
+});
+
+describe('throttling', () => {
+  it('pauses single sign-on from a network with too many failed attempts, like password sign-in', async () => {
+    // The failures above count too; add enough to pass the per-account limit for this address.
+    for (let i = 0; i < 8; i++) recordLoginAttempt('sign-on:127.0.0.1', '127.0.0.1', false, new Date().toISOString());
+    const response = await app.post('/login', { intent: 'sign-on', redirectTo: '' });
+    expect(response.status).toBe(429);
+    expect(alerts(await response.text()).join(' ')).toMatch(/^Too many failed sign-ins from your network\. Sign-in is paused; try again in \d+ minutes?\.$/);
   });
 });
