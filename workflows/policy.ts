@@ -394,7 +394,7 @@ export function removesOwnAdminRole(actor: { id: number }, user: { id: number; r
  * admin makes an admin, on the record) and never chapter lead (that needs a chapter an admin
  * chooses); anything else is ignored.
  */
-export const SIGN_ON_GROUP_ROLES: Readonly<Record<string, Role>> = { 'cosponsor-staff': 'staff', 'cosponsor-reviewer': 'reviewer' };
+const SIGN_ON_GROUP_ROLES: Readonly<Record<string, Role>> = { 'cosponsor-staff': 'staff', 'cosponsor-reviewer': 'reviewer' };
 
 export function rolesFromSignOnGroups(claim: unknown): Role[] {
   const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];

@@ -7,7 +7,7 @@ import Provider, { type Account, type KoaContextWithOIDC } from 'oidc-provider';
 // signInAs(); everything else (discovery, keys, codes, PKCE, tokens, userinfo) is the
 // library's own, exactly as a production provider would answer.
 
-export type TestAccount = { email: string; emailVerified: boolean; name: string; groups?: string[] };
+type TestAccount = { email: string; emailVerified: boolean; name: string; groups?: string[] };
 
 export type TestIssuer = {
   url: string;
@@ -92,7 +92,7 @@ export async function startIssuer({ redirectUri }: { redirectUri: string }): Pro
 }
 
 /** Cookies by name, as a browser would keep them for one site (paths are ignored: the names differ). */
-export class CookieJar {
+class CookieJar {
   private cookies = new Map<string, string>();
 
   take(response: Response): void {

@@ -31,7 +31,7 @@ export const localLoginAllowed = () => env().LOCAL_LOGIN;
 
 /** What the browser keeps between leaving for the provider and coming back. */
 export type PendingSignOn = { state: string; nonce: string; verifier: string; redirectTo: string; issuer: string; expiresAt: number };
-export const PENDING_TTL_MS = 10 * 60_000;
+const PENDING_TTL_MS = 10 * 60_000;
 
 const pendingSchema = z.object({
   state: z.string().min(16).max(200),
