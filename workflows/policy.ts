@@ -386,7 +386,7 @@ export function removesOwnAdminRole(actor: { id: number }, user: { id: number; r
   return actor.id === user.id && isAdmin(user) && !newRoles.includes('admin');
 }
 
-// ---- Roles from a single sign-on provider (docs/decisions/0040-single-sign-on.md) ----
+// ---- Roles from a single sign-on provider (docs/decisions/0130-single-sign-on.md) ----
 
 /**
  * What a provider's group claim (OIDC_ROLE_CLAIM) may give a NEW account: staff and reviewer,

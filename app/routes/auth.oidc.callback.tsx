@@ -8,7 +8,7 @@ import { clientAddress, forgetSignOnFlow, readSignOnFlow, startSession } from '.
 // Where the sign-on provider sends the browser back. A GET that signs in: the protocol
 // delivers the answer this way, and it is single-use (the flow's cookie is forgotten here
 // and the provider redeems a code once), so a reload changes nothing
-// (docs/decisions/0040-single-sign-on.md).
+// (docs/decisions/0130-single-sign-on.md).
 
 export const meta: MetaFunction = () => [{ title: 'Single sign-on · Cosponsor' }];
 

@@ -58,7 +58,7 @@ export const envSchema = z
     CHECKPOINT_DIR: optionalText,
     LOG_ORIGIN: optionalText.refine((v) => v === undefined || /^[^\s+]+$/.test(v), 'must have no spaces and no "+"'),
     CHECKPOINT_WITNESS_URL: optionalUrl,
-    // Single sign-on with OpenID Connect (docs/decisions/0040-single-sign-on.md): the three
+    // Single sign-on with OpenID Connect (docs/decisions/0130-single-sign-on.md): the three
     // together or none. https, except http on a loopback host (a local test issuer).
     OIDC_ISSUER: optionalUrl.refine((v) => v === undefined || v.startsWith('https://') || isLoopbackHttp(v), 'must be an https:// URL (http:// only on localhost)'),
     OIDC_CLIENT_ID: optionalText,

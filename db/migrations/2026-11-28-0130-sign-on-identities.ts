@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: this file must never import application code.
-// Single sign-on (docs/decisions/0040-single-sign-on.md): which account an
+// Single sign-on (docs/decisions/0130-single-sign-on.md): which account an
 // OpenID Connect identity (issuer + subject) signs in to, and a mark on accounts
 // that sign-on created, until an administrator gives them a role and activates them.
 

@@ -1,4 +1,4 @@
-// Single sign-on with OpenID Connect (docs/decisions/0040-single-sign-on.md): the
+// Single sign-on with OpenID Connect (docs/decisions/0130-single-sign-on.md): the
 // authorization code flow with PKCE, state and nonce, through openid-client. The
 // browser carries the flow's secrets in a signed, short-lived cookie
 // (sign-on-cookie.server.ts); this module never sees a Request or a Response.
