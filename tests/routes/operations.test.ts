@@ -117,3 +117,31 @@ describe('request ids and JSON-line logs', () => {
     expect(lines.filter((l) => l.path === '/healthz')).toEqual([]);
   });
 });
+
+describe('errors', () => {
+  it('logs an unhandled error on one JSON line with the request id, and answers with that id', async () => {
+    const { errorLog } = await import('../../app/http/operations');
+    const lines: string[] = [];
+    const sent: { status?: number; body?: string } = {};
+    const res = {
+      locals: { requestId: 'req-error-0001' },
+      headersSent: false,
+      status(code: number) {
+        sent.status = code;
+        return this;
+      },
+      type() {
+        return this;
+      },
+      send(body: string) {
+        sent.body = body;
+        return this;
+      },
+    };
+    const req = { method: 'POST', path: '/review/7' };
+    errorLog({ json: true, write: (line) => lines.push(line) })(new Error('disk on fire'), req as never, res as never, () => {});
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', msg: 'unhandled error', requestId: 'req-error-0001', method: 'POST', path: '/review/7', error: 'disk on fire' });
+    expect(sent).toEqual({ status: 500, body: 'Something went wrong on our side. Reference: req-error-0001' });
+  });
+});

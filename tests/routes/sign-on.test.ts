@@ -163,6 +163,15 @@ describe('signing in', () => {
     expect(sessionCookieOf(afterwards)).toBeTruthy();
   });
 
+  it('an account single sign-on created has no password that works', async () => {
+    expect(userByEmail('new.person@example.org')?.active).toBe(1);
+    for (const password of ['!single-sign-on', 'single-sign-on', '']) {
+      const response = await app.post('/login', { email: 'new.person@example.org', password: password || 'x' });
+      expect(response.status).toBe(400);
+      expect(sessionCookieOf(response)).toBeUndefined();
+    }
+  });
+
   it('gives a new account staff and reviewer from the groups claim, never admin', async () => {
     issuer.signInAs('sub-grouped', {
       email: 'grouped@example.org',
