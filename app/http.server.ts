@@ -34,6 +34,10 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
     const nonce = randomBytes(16).toString('base64');
     res.locals.cspNonce = nonce;
     const devSocket = mode === 'development' ? ' ws://127.0.0.1:* ws://localhost:*' : '';
+    // The sign-in form's answer redirects to the sign-on provider, and browsers apply
+    // form-action to that redirect too (docs/decisions/0130-single-sign-on.md).
+    const signOnIssuer = env().OIDC_ISSUER;
+    const formTargets = signOnIssuer ? ` ${new URL(signOnIssuer).origin}` : '';
     res.setHeader(
       'Content-Security-Policy',
       [
@@ -45,7 +49,7 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
         `connect-src 'self'${devSocket}`,
         "object-src 'none'",
         "base-uri 'self'",
-        "form-action 'self'",
+        `form-action 'self'${formTargets}`,
         "frame-ancestors 'none'",
       ].join('; '),
     );

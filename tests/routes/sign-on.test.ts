@@ -77,6 +77,11 @@ describe('the sign-in page', () => {
     expect(page.querySelector('input[type="password"]')).not.toBeNull();
   });
 
+  it('lets the form answer redirect to the provider (CSP form-action), and nowhere else', async () => {
+    const csp = (await app.fetch('/login')).headers.get('content-security-policy') ?? '';
+    expect(csp).toContain(`form-action 'self' ${issuer.url};`);
+  });
+
   it('sends the browser to the provider with PKCE (S256), a state and a nonce', async () => {
     const { authorizationUrl } = await pressSignOn();
     const url = new URL(authorizationUrl);
