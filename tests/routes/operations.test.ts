@@ -61,6 +61,18 @@ describe('probes', () => {
     }
   });
 
+  it('/readyz answers 503 when a newer release migrated the database', async () => {
+    const sqlite = getDb().sqlite;
+    sqlite.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run('2099-01-01-9999-from-the-future', new Date().toISOString());
+    try {
+      const response = await app.fetch('/readyz');
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'not ready', reason: 'database has 1 migration(s) this version does not know' });
+    } finally {
+      sqlite.prepare('DELETE FROM kysely_migration WHERE name = ?').run('2099-01-01-9999-from-the-future');
+    }
+  });
+
   it('/readyz answers 503 when the database has no migrations at all', async () => {
     const sqlite = getDb().sqlite;
     sqlite.exec('ALTER TABLE kysely_migration RENAME TO kysely_migration_aside');
