@@ -1,11 +1,36 @@
 import { PassThrough } from 'node:stream';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
-import { RemixServer } from '@remix-run/react';
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
+import type { HandleErrorFunction } from '@remix-run/node';
+import { logJson, logsAsJson } from './http/operations';
 import { NonceProvider } from './utils/nonce';
 
 const ABORT_DELAY = 5_000;
+
+/** An error in a loader or action, on one log line with the request's id (Remix shows the error page). */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  if (!logsAsJson()) {
+    // What Remix does without this function.
+    const inner = isRouteErrorResponse(error) ? (error as { error?: unknown }).error : undefined;
+    console.error(inner ?? error);
+    return;
+  }
+  // An answer with a status (a 404 for an unknown page) is not an error of ours; the request line has it.
+  if (isRouteErrorResponse(error)) return;
+  const err = error instanceof Error ? error : new Error(String(error));
+  logJson({
+    level: 'error',
+    msg: 'error in loader or action',
+    requestId: (context as { requestId?: string }).requestId,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    error: err.message,
+    stack: err.stack,
+  });
+};
 
 export default function handleRequest(
   request: Request,

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { ServerBuild } from '@remix-run/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { formBodyProblem, formContentType, readFormBody, sendRefusal } from './http/request-body';
+import { errorLog, logsAsJson, probes, requestLog } from './http/operations';
 import { remixHandler } from './http/remix-handler';
 import { withStorageFailureAnswers } from './http/storage-failures';
 import { trustProxySetting } from './http/trust-proxy';
 import { hasLiveSession } from './utils/session.server';
 import { env } from './utils/env.server';
 
-export type AppLoadContext = { cspNonce: string };
+export type AppLoadContext = { cspNonce: string; requestId: string };
 
 /** Posts that need no session (everything else is read only for a signed-in visitor). */
 const PUBLIC_POST_PATHS = new Set(['/login']);
@@ -22,6 +23,10 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(env().TRUST_PROXY));
+  // Request ids and JSON-line logs (production), then the probes: before sessions and bodies.
+  const jsonLogs = logsAsJson();
+  app.use(requestLog({ json: jsonLogs }));
+  app.use(probes);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     // Overwrite whatever the client sent: sign-in throttling trusts this header.
@@ -29,6 +34,10 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
     const nonce = randomBytes(16).toString('base64');
     res.locals.cspNonce = nonce;
     const devSocket = mode === 'development' ? ' ws://127.0.0.1:* ws://localhost:*' : '';
+    // The sign-in form's answer redirects to the sign-on provider, and browsers apply
+    // form-action to that redirect too (docs/decisions/0130-single-sign-on.md).
+    const signOnIssuer = env().OIDC_ISSUER;
+    const formTargets = signOnIssuer ? ` ${new URL(signOnIssuer).origin}` : '';
     res.setHeader(
       'Content-Security-Policy',
       [
@@ -40,7 +49,7 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
         `connect-src 'self'${devSocket}`,
         "object-src 'none'",
         "base-uri 'self'",
-        "form-action 'self'",
+        `form-action 'self'${formTargets}`,
         "frame-ancestors 'none'",
       ].join('; '),
     );
@@ -112,13 +121,14 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
     remixHandler({
       build: withStorageFailureAnswers(build),
       mode,
-      getLoadContext: (_req, res): AppLoadContext => ({ cspNonce: res.locals.cspNonce as string }),
+      getLoadContext: (_req, res): AppLoadContext => ({ cspNonce: res.locals.cspNonce as string, requestId: res.locals.requestId as string }),
       // A signed-in page or data answer is for that person only: never kept by a browser or proxy cache.
       afterResponse: (_req, res) => {
         if (res.locals.signedIn) res.setHeader('Cache-Control', 'private, no-store');
       },
     }),
   );
+  app.use(errorLog({ json: jsonLogs }));
   return app;
 }
 

@@ -9,6 +9,8 @@ export type AdminAction =
   | 'user.chapter'
   | 'user.deactivate'
   | 'user.reactivate'
+  | 'user.sign_on_create'
+  | 'user.sign_on_link'
   | 'chapter.create'
   | 'chapter.rename'
   | 'chapter.deactivate'

@@ -16,8 +16,18 @@ export interface UsersTable {
   password_hash: string;
   chapter_id: number | null;
   active: Generated<number>;
+  /** 1 for an account single sign-on created, until an administrator activates it. */
+  awaiting_admin: Generated<number>;
   created_at: string;
   updated_at: string;
+}
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: number;
+  email: string;
+  created_at: string;
+  last_sign_in_at: string | null;
 }
 export interface UserRolesTable {
   user_id: number;
@@ -295,6 +305,7 @@ export interface Database {
   chapters: ChaptersTable;
   users: UsersTable;
   user_roles: UserRolesTable;
+  user_identities: UserIdentitiesTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   admin_log: AdminLogTable;

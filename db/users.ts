@@ -8,6 +8,8 @@ export type UserWithRoles = {
   chapter_id: number | null;
   chapter_name: string | null;
   active: number;
+  /** 1 while an account single sign-on created waits for an administrator. */
+  awaiting_admin: number;
   roles: Role[];
 };
 
@@ -50,7 +52,7 @@ function baseUserQuery() {
   return qb()
     .selectFrom('users as u')
     .leftJoin('chapters as c', 'c.id', 'u.chapter_id')
-    .select(['u.id', 'u.email', 'u.name', 'u.chapter_id', 'c.name as chapter_name', 'u.active']);
+    .select(['u.id', 'u.email', 'u.name', 'u.chapter_id', 'c.name as chapter_name', 'u.active', 'u.awaiting_admin']);
 }
 
 export function userById(id: number): UserWithRoles | undefined {
@@ -88,7 +90,9 @@ export function chapterById(id: number) {
 // ---- Account and chapter administration (every change is also written to admin_log by the caller) ----
 
 export function setUserActive(userId: number, active: boolean, at: string): void {
-  run(qb().updateTable('users').set({ active: active ? 1 : 0, updated_at: at }).where('id', '=', userId));
+  // Activating an account that single sign-on created ends its wait for an administrator.
+  const waiting = active ? { awaiting_admin: 0 } : {};
+  run(qb().updateTable('users').set({ active: active ? 1 : 0, updated_at: at, ...waiting }).where('id', '=', userId));
 }
 
 export function setUserChapter(userId: number, chapterId: number | null, at: string): void {

@@ -385,3 +385,25 @@ function dayAfter(isoDay: string): string {
 export function removesOwnAdminRole(actor: { id: number }, user: { id: number; roles: Role[] }, newRoles: Role[]): boolean {
   return actor.id === user.id && isAdmin(user) && !newRoles.includes('admin');
 }
+
+// ---- Roles from a single sign-on provider (docs/decisions/0130-single-sign-on.md) ----
+
+/**
+ * What a provider's group claim (OIDC_ROLE_CLAIM) may give a NEW account: staff and reviewer,
+ * from the groups "cosponsor-staff" and "cosponsor-reviewer" (any case). Never admin (only an
+ * admin makes an admin, on the record) and never chapter lead (that needs a chapter an admin
+ * chooses); anything else is ignored.
+ */
+const SIGN_ON_GROUP_ROLES: Readonly<Record<string, Role>> = { 'cosponsor-staff': 'staff', 'cosponsor-reviewer': 'reviewer' };
+
+export function rolesFromSignOnGroups(claim: unknown): Role[] {
+  const values = Array.isArray(claim) ? claim : typeof claim === 'string' ? claim.split(/[\s,]+/) : [];
+  const roles = new Set<Role>();
+  for (const value of values) {
+    if (typeof value !== 'string') continue;
+    const key = value.trim().toLowerCase();
+    // Own keys only: "constructor" is no role.
+    if (Object.hasOwn(SIGN_ON_GROUP_ROLES, key)) roles.add(SIGN_ON_GROUP_ROLES[key]!);
+  }
+  return [...roles].sort();
+}

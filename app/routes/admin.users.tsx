@@ -42,6 +42,7 @@ export default function AdminUsers() {
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
   const [form, fields] = useForm({ id: 'create-user', lastResult, shouldValidate: 'onSubmit' });
+  const waiting = users.filter((u) => u.awaitingAdmin).length;
   return (
     <>
       <div className="page-head">
@@ -51,6 +52,13 @@ export default function AdminUsers() {
         </div>
         <AdminNav />
       </div>
+
+      {waiting > 0 ? (
+        <p className="alert alert--warn">
+          {waiting === 1 ? 'One person' : `${waiting} people`} signed in with single sign-on and {waiting === 1 ? 'waits' : 'wait'} for
+          an administrator: open the account, give a role (and a chapter for a chapter lead), then activate it.
+        </p>
+      ) : null}
 
       <div className="table-wrap panel" style={{ padding: 0 }}>
         <table className="data">
@@ -73,7 +81,15 @@ export default function AdminUsers() {
                 <td>{u.email}</td>
                 <td>{u.roles.length ? u.roles.map(roleLabel).join(', ') : <span className="muted">none</span>}</td>
                 <td>{u.chapter ?? <span className="muted">none</span>}</td>
-                <td>{u.active ? <Tag tone="good">Active</Tag> : <Tag tone="neutral">Deactivated</Tag>}</td>
+                <td>
+                  {u.awaitingAdmin ? (
+                    <Tag tone="warn">Waiting for an administrator</Tag>
+                  ) : u.active ? (
+                    <Tag tone="good">Active</Tag>
+                  ) : (
+                    <Tag tone="neutral">Deactivated</Tag>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

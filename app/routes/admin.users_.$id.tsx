@@ -70,7 +70,14 @@ export default function AdminUser() {
             <Link to="/admin/users">All users</Link>
           </p>
           <h1>
-            {user.name} {user.active ? <Tag tone="good">Active</Tag> : <Tag tone="neutral">Deactivated</Tag>}
+            {user.name}{' '}
+            {user.awaitingAdmin ? (
+              <Tag tone="warn">Waiting for an administrator</Tag>
+            ) : user.active ? (
+              <Tag tone="good">Active</Tag>
+            ) : (
+              <Tag tone="neutral">Deactivated</Tag>
+            )}
           </h1>
           <p>
             {user.email} · {user.roles.length ? user.roles.map(roleLabel).join(', ') : 'no role'}
@@ -142,6 +149,16 @@ export default function AdminUser() {
                 </button>
               </Form>
             )
+          ) : user.awaitingAdmin ? (
+            <Form method="post">
+              <p>
+                {user.name} signed in with single sign-on and waits for you. Give a role (and a chapter for a chapter lead) above,
+                then activate the account.
+              </p>
+              <button type="submit" name="intent" value="reactivate" className="button">
+                Activate the account
+              </button>
+            </Form>
           ) : (
             <Form method="post">
               <p>This account cannot sign in. Reactivating lets {user.name} sign in again with the same password.</p>

@@ -2,24 +2,42 @@ import { getFormProps, getInputProps, useForm } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
-import { loginSchema } from '../features/auth/auth-forms.server';
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { loginSchema, signOnSchema } from '../features/auth/auth-forms.server';
 import { signIn } from '../features/auth/sign-in.server';
+import { beginSignOn, localLoginAllowed, signOnProvider, signOnRedirectUri } from '../features/auth/sign-on.server';
 import { safeRedirect } from '../utils/safe-redirect';
-import { clientAddress, getSessionUser, startSession } from '../utils/session.server';
+import { clientAddress, getSessionUser, keepSignOnFlow, startSession } from '../utils/session.server';
 import { FieldError } from '../components/forms';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getSessionUser(request)) return redirect('/');
-  return json({});
+  return json({ provider: signOnProvider()?.name ?? null, localLogin: localLoginAllowed() });
 }
 
 const BAD_CREDENTIALS = 'That e-mail and password do not match an active account.';
 
+const SIGN_ON_STATUS = { refused: 400, throttled: 429, waiting: 403, unavailable: 503 } as const;
+
 export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
+  const signOn = parseWithZod(formData, { schema: signOnSchema });
+  if (signOn.status === 'success') {
+    const started = await beginSignOn({
+      redirectUri: signOnRedirectUri(request.url),
+      redirectTo: safeRedirect(signOn.value.redirectTo),
+      ip: clientAddress(request),
+    });
+    // A provider that is down is a message on this page (503), never an error page.
+    if (!started.ok) return json({ signOnError: started.message }, { status: SIGN_ON_STATUS[started.kind] });
+    return redirect(started.authorizationUrl, { headers: { 'Set-Cookie': await keepSignOnFlow(started.pending, request) } });
+  }
+  if (!localLoginAllowed()) {
+    const provider = signOnProvider()?.name ?? 'single sign-on';
+    return json({ signOnError: `Password sign-in is turned off here. Use “Sign in with ${provider}”.` }, { status: 403 });
+  }
   const submission = parseWithZod(formData, { schema: loginSchema });
   if (submission.status !== 'success') {
     return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
@@ -43,14 +61,33 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Login() {
-  const lastResult = useActionData<typeof action>();
+  const { provider, localLogin } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const signOnError = actionData && 'signOnError' in actionData ? actionData.signOnError : null;
+  const lastResult = actionData && !('signOnError' in actionData) ? actionData : undefined;
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const [form, fields] = useForm({ lastResult, shouldValidate: 'onSubmit' });
+  const submittingIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null;
   return (
     <section className="auth panel" aria-labelledby="login-title">
       <h1 id="login-title">Sign in to Cosponsor</h1>
       <p className="muted">Vet coalition partners, step by step, with every decision on the record.</p>
+      {signOnError ? (
+        <div className="alert alert--bad" role="alert">
+          {signOnError}
+        </div>
+      ) : null}
+      {provider ? (
+        <Form method="post" className="stack">
+          <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+          <button type="submit" name="intent" value="sign-on" className="button" disabled={submittingIntent === 'sign-on'}>
+            {submittingIntent === 'sign-on' ? `Going to ${provider}…` : `Sign in with ${provider}`}
+          </button>
+        </Form>
+      ) : null}
+      {provider && localLogin ? <p className="muted">Or with your e-mail and password:</p> : null}
+      {localLogin ? (
       <Form method="post" {...getFormProps(form)} className="stack">
         {form.errors ? (
           <div className="alert alert--bad" role="alert" id={form.errorId}>
@@ -71,10 +108,11 @@ export default function Login() {
         </div>
         <div className="form-actions">
           <button type="submit" className="button" disabled={navigation.state === 'submitting'}>
-            {navigation.state === 'submitting' ? 'Signing in…' : 'Sign in'}
+            {navigation.state === 'submitting' && submittingIntent !== 'sign-on' ? 'Signing in…' : 'Sign in'}
           </button>
         </div>
       </Form>
+      ) : null}
     </section>
   );
 }

@@ -18,6 +18,11 @@ const number = (fallback: number, min: number, what: string) =>
 
 const flag = optionalText.refine((v) => v === undefined || v === 'true' || v === 'false', 'must be "true" or "false"').transform((v) => v === 'true');
 
+function isLoopbackHttp(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'http:' && (hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]');
+}
+
 export const envSchema = z
   .object({
     NODE_ENV: optionalText.refine((v) => v === undefined || ['production', 'development', 'test'].includes(v), 'must be production, development or test'),
@@ -53,8 +58,31 @@ export const envSchema = z
     CHECKPOINT_DIR: optionalText,
     LOG_ORIGIN: optionalText.refine((v) => v === undefined || /^[^\s+]+$/.test(v), 'must have no spaces and no "+"'),
     CHECKPOINT_WITNESS_URL: optionalUrl,
+    // Single sign-on with OpenID Connect (docs/decisions/0130-single-sign-on.md): the three
+    // together or none. https, except http on a loopback host (a local test issuer).
+    OIDC_ISSUER: optionalUrl.refine((v) => v === undefined || v.startsWith('https://') || isLoopbackHttp(v), 'must be an https:// URL (http:// only on localhost)'),
+    OIDC_CLIENT_ID: optionalText,
+    OIDC_CLIENT_SECRET: optionalText,
+    // The name on the sign-in button ("Sign in with <name>"); unset: the issuer's host name.
+    OIDC_PROVIDER_NAME: optionalText,
+    // A claim holding group names; cosponsor-staff and cosponsor-reviewer give those roles to a new account.
+    OIDC_ROLE_CLAIM: optionalText,
+    // off: no password sign-in at all (single sign-on only).
+    LOCAL_LOGIN: optionalText.refine((v) => v === undefined || v === 'on' || v === 'off', 'must be on or off').transform((v) => v !== 'off'),
+    // JSON lines (one per request and per error) or plain text; unset: JSON in production.
+    LOG_FORMAT: optionalText.refine((v) => v === undefined || v === 'json' || v === 'text', 'must be json or text'),
   })
   .superRefine((env, ctx) => {
+    const oidc = { OIDC_ISSUER: env.OIDC_ISSUER, OIDC_CLIENT_ID: env.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: env.OIDC_CLIENT_SECRET };
+    const missing = Object.entries(oidc).filter(([, v]) => v === undefined);
+    if (missing.length > 0 && missing.length < 3) {
+      for (const [name] of missing) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'must be set with the other OIDC_ variables (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: all three or none)' });
+      }
+    }
+    if (!env.LOCAL_LOGIN && missing.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['LOCAL_LOGIN'], message: 'can be off only with single sign-on set up (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET): otherwise nobody could sign in' });
+    }
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'must be set in production (a long random string)' });
     }

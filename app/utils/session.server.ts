@@ -99,3 +99,28 @@ export async function readFlash(request: Request): Promise<{ flash: Flash | null
   return { flash, setCookie: await flashStorage.commitSession(session) };
 }
 
+
+// ---- The single sign-on flow in progress: state, nonce and PKCE verifier, signed, for ten minutes ----
+
+const signOnCookie = createCookie('cosponsor_sign_on', {
+  httpOnly: true,
+  // Lax: the provider sends the browser back with a top-level GET, which carries it.
+  sameSite: 'lax',
+  path: '/auth/oidc',
+  secrets: [secret],
+  maxAge: 600,
+});
+
+/** Set-Cookie for a flow in progress; the value is signed, so it comes back unchanged or not at all. */
+export function keepSignOnFlow(flow: Record<string, unknown>, request: Request): Promise<string> {
+  return signOnCookie.serialize(flow, { secure: secureCookie(request) });
+}
+
+export async function readSignOnFlow(request: Request): Promise<unknown> {
+  return (await signOnCookie.parse(request.headers.get('Cookie'))) as unknown;
+}
+
+/** Each flow is used once: the callback forgets it whatever the outcome. */
+export function forgetSignOnFlow(request: Request): Promise<string> {
+  return signOnCookie.serialize('', { maxAge: 0, secure: secureCookie(request) });
+}

@@ -205,13 +205,18 @@ describe('caching and cookies (item 12)', () => {
 
   it('sets the session cookie Secure in production even behind plain HTTP', async () => {
     const previous = process.env.NODE_ENV;
+    const previousSecret = process.env.SESSION_SECRET;
     process.env.NODE_ENV = 'production';
+    // A valid production environment: the sign-in page reads its settings (LOCAL_LOGIN) per request.
+    process.env.SESSION_SECRET = 'a-production-secret-for-this-test-only';
     try {
       const response = await app.post('/login', { email: 'lead@cosponsor.test', password: 'cosponsor-demo' });
       expect(response.status).toBe(302);
       expect(response.headers.get('set-cookie')).toMatch(/cosponsor_session=[^;]+;[^,]*Secure/i);
     } finally {
       process.env.NODE_ENV = previous;
+      if (previousSecret === undefined) delete process.env.SESSION_SECRET;
+      else process.env.SESSION_SECRET = previousSecret;
     }
   });
 });

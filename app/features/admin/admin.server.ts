@@ -237,6 +237,11 @@ function describeChange(entry: AdminLogEntry): AdminChange {
     'user.deactivate': () =>
       `deactivated ${who}’s account${typeof d.sessionsEnded === 'number' ? ` (${d.sessionsEnded} open session${d.sessionsEnded === 1 ? '' : 's'} ended)` : ''}`,
     'user.reactivate': () => `reactivated ${who}’s account`,
+    'user.sign_on_create': () =>
+      `signed in with single sign-on for the first time (${String(d.email ?? '')}); the account was created ${
+        ((d.roles as string[] | undefined) ?? []).length > 0 ? `as ${roleList(d.roles as string[])} from the provider’s groups` : 'inactive, waiting for an administrator'
+      }`,
+    'user.sign_on_link': () => `linked single sign-on (${String(d.email ?? '')}) to ${who}’s account by its verified e-mail`,
     'chapter.create': () => `created the chapter ${chapter}`,
     'chapter.rename': () => {
       const from = d.from as { name: string; region: string } | undefined;
@@ -258,6 +263,7 @@ export function usersPageData() {
       roles: u.roles,
       chapter: u.chapter_name,
       active: u.active === 1,
+      awaitingAdmin: u.awaiting_admin === 1,
     })),
     chapters: listChapters(true).map((c) => ({ id: c.id, name: c.name })),
     changes: recentAdminLog({ kind: 'user', limit: 20 }).map(describeChange),
@@ -268,7 +274,7 @@ export function userPageData(userId: number) {
   const user = userById(userId);
   if (!user) return null;
   return {
-    user: { id: user.id, name: user.name, email: user.email, roles: user.roles, chapterId: user.chapter_id, chapter: user.chapter_name, active: user.active === 1 },
+    user: { id: user.id, name: user.name, email: user.email, roles: user.roles, chapterId: user.chapter_id, chapter: user.chapter_name, active: user.active === 1, awaitingAdmin: user.awaiting_admin === 1 },
     // Active chapters, plus the person's own even if it was deactivated since.
     chapters: listChapters()
       .filter((c) => c.active === 1 || c.id === user.chapter_id)

@@ -10,3 +10,9 @@ export const loginSchema = z.object({
     .refine((p) => Buffer.byteLength(p, 'utf8') <= MAX_PASSWORD_BYTES, 'A password can be at most 1,024 bytes long.'),
   redirectTo: z.string().optional(),
 });
+
+/** The "Sign in with <provider>" button. */
+export const signOnSchema = z.object({
+  intent: z.literal('sign-on'),
+  redirectTo: z.string().max(2000).optional(),
+});

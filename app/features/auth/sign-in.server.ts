@@ -15,7 +15,10 @@ export async function signIn(email: string, password: string, ip: string): Promi
 
   const user = userByEmail(email);
   // Always verify against some hash, so the response time does not reveal whether the account exists.
-  const valid = await verifyPassword(password, user?.password_hash ?? (await dummyPasswordHash()));
+  // An account single sign-on created has no password hash: it is checked against the dummy
+  // too, so its answer takes as long as any other.
+  const hash = user?.password_hash.startsWith('scrypt$') ? user.password_hash : await dummyPasswordHash();
+  const valid = await verifyPassword(password, hash);
   if (!user || !valid || !user.active) {
     noteSignInAttempt(email, ip, false);
     return { ok: false, kind: 'bad_credentials' };

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { getDb } from './connection';
+import { logConfig, publicKeyFileOf, type LogConfig } from './checkpoints';
+
+// Backup and restore of a SQLite installation (docs/operations.md). A backup is
+// three things, because the decision log's proof lives partly outside the file:
+//   <file>                 the database, copied online (SQLite's backup API)
+//   <file>.log/keys/       the signing key and its public key: every record's seal
+//                          is derived from it, so without it no restored record verifies
+//                          and new checkpoints would be signed by a stranger
+//   <file>.log/checkpoints/ the signed checkpoints: the outside record of how long the
+//                          log was; without them a restore that lost records goes unnoticed
+// The tree-state cache beside the checkpoints is left out: it is rebuilt and never trusted.
+
+export type BackupResult = { file: string; bytes: number; checkpoints: number; key: boolean };
+
+const logDirOf = (file: string) => `${file}.log`;
+
+function copyCheckpoints(from: string, to: string): number {
+  if (!fs.existsSync(from)) return 0;
+  fs.mkdirSync(to, { recursive: true });
+  let copied = 0;
+  for (const name of fs.readdirSync(from)) {
+    if (!name.endsWith('.checkpoint')) continue;
+    const target = path.join(to, name);
+    const source = path.join(from, name);
+    if (fs.existsSync(target)) {
+      // Checkpoints are never rewritten: the same name must hold the same note.
+      if (!fs.readFileSync(target).equals(fs.readFileSync(source))) throw new Error(`${target} exists with other contents; nothing was overwritten.`);
+      continue;
+    }
+    fs.copyFileSync(source, target);
+    copied++;
+  }
+  return copied;
+}
+
+/**
+ * Copies the live database to `file` while the app keeps running, with the key and
+ * checkpoints beside it. Checkpoints are copied first: each then describes a log no
+ * longer than the database copied after it, so the backup verifies on its own.
+ */
+export async function backupDatabase(file: string, config: LogConfig = logConfig()): Promise<BackupResult> {
+  const target = path.resolve(file);
+  if (fs.existsSync(target)) throw new Error(`${target} exists already; choose a new file name.`);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const logDir = logDirOf(target);
+  fs.mkdirSync(path.join(logDir, 'keys'), { recursive: true, mode: 0o700 });
+  const checkpoints = copyCheckpoints(config.checkpointDir, path.join(logDir, 'checkpoints'));
+  const key = fs.existsSync(config.signingKeyFile);
+  if (key) {
+    fs.copyFileSync(config.signingKeyFile, path.join(logDir, 'keys', path.basename(config.signingKeyFile)));
+    fs.chmodSync(path.join(logDir, 'keys', path.basename(config.signingKeyFile)), 0o600);
+    const pub = publicKeyFileOf(config);
+    if (fs.existsSync(pub)) fs.copyFileSync(pub, path.join(logDir, 'keys', path.basename(pub)));
+  }
+  await getDb().sqlite.backup(target);
+  return { file: target, bytes: fs.statSync(target).size, checkpoints, key };
+}
+
+export type RestoreResult = { databasePath: string; checkpoints: number; key: boolean };
+
+/**
+ * Puts a backup in place at `databasePath` (which must not exist: a restore never
+ * overwrites a database) with its key and checkpoints at the configured places. A key
+ * already there must be the same key. The copy is checked with integrity_check first.
+ */
+export function restoreDatabase(file: string, databasePath: string, config: LogConfig = logConfig()): RestoreResult {
+  const source = path.resolve(file);
+  const target = path.resolve(databasePath);
+  if (!fs.existsSync(source)) throw new Error(`There is no backup at ${source}.`);
+  if (fs.existsSync(target)) throw new Error(`${target} exists already; a restore never overwrites a database. Move it away first.`);
+  const check = new SQLite(source, { readonly: true, fileMustExist: true });
+  try {
+    const result = check.pragma('integrity_check', { simple: true });
+    if (result !== 'ok') throw new Error(`The backup ${source} is damaged: ${String(result)}`);
+  } finally {
+    check.close();
+  }
+  const logDir = logDirOf(source);
+  const keyCopy = path.join(logDir, 'keys', path.basename(config.signingKeyFile));
+  const key = fs.existsSync(keyCopy);
+  if (key) {
+    if (fs.existsSync(config.signingKeyFile)) {
+      if (!fs.readFileSync(config.signingKeyFile).equals(fs.readFileSync(keyCopy))) {
+        throw new Error(`A different signing key is at ${config.signingKeyFile}; move it away to restore this backup's key.`);
+      }
+    } else {
+      fs.mkdirSync(path.dirname(config.signingKeyFile), { recursive: true, mode: 0o700 });
+      fs.copyFileSync(keyCopy, config.signingKeyFile);
+      fs.chmodSync(config.signingKeyFile, 0o600);
+      const pubCopy = path.join(logDir, 'keys', path.basename(publicKeyFileOf(config)));
+      if (fs.existsSync(pubCopy)) fs.copyFileSync(pubCopy, publicKeyFileOf(config));
+    }
+  }
+  const checkpoints = copyCheckpoints(path.join(logDir, 'checkpoints'), config.checkpointDir);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // Through a temporary name, so a crash never leaves half a database at the real path.
+  const partial = `${target}.restoring`;
+  fs.copyFileSync(source, partial);
+  fs.renameSync(partial, target);
+  return { databasePath: target, checkpoints, key };
+}
