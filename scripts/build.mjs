@@ -147,6 +147,8 @@ export async function build() {
     const fingerprint = sourceFingerprint();
     const remix = spawnSync(process.execPath, [path.join(root, 'node_modules', '@remix-run', 'dev', 'dist', 'cli.js'), 'build'], {
       cwd: root,
+      // Always the production build, whoever asks (vitest sets NODE_ENV=test, which would ship React's development build).
+      env: { ...process.env, NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     if (remix.status !== 0) throw new Error(`remix build failed (exit ${remix.status ?? remix.signal}).`);
