@@ -68,6 +68,8 @@ if (which === 'decisions') {
     connections: whole(values.connections, 10, 'connections'),
     verbose: values.verbose,
   });
+  // Each page's JavaScript, gzipped, in the same output.
+  await (await import('./js-size')).jsBenchmark();
 } else if (which === 'start') {
   const runs = values.runs === undefined ? 5 : Number(values.runs);
   if (!(Number.isInteger(runs) && runs > 0)) {

@@ -10,7 +10,8 @@ import { build, isFresh } from '../scripts/build.mjs';
 //   built  - a built checkout (what every start after the first does)
 //   stale  - after a source file changed (the start rebuilds first)
 //   node   - `node build/server/server.js` without npm, for what npm itself adds
-//   tsx    - what the start ran before: `tsx server.ts`, without the build it also ran
+//   tsx    - `tsx server.ts` alone: the server as it was started before, without its build
+//   former - what `npm start` ran before: `remix build && tsx server.ts`
 // One line per case: start=<case> first_200_ms=<median> min_ms=<n> max_ms=<n> cpu_ms=<median> runs=<n>
 // cpu_ms is the processor time the started processes (npm, node, a build) used until that
 // answer, read from /proc: on a busy machine the wall time waits for other processes, the
@@ -134,6 +135,7 @@ export async function startBenchmark(options: StartOptions): Promise<string[]> {
       { name: 'stale', before: () => fs.utimesSync(touched, new Date(), new Date()), command: npm, args: ['start', '--silent'] },
       { name: 'node', command: process.execPath, args: [path.resolve('build/server/server.js')] },
       { name: 'tsx', command: path.resolve('node_modules/.bin/tsx'), args: ['server.ts'] },
+      { name: 'former', command: 'sh', args: ['-c', 'node_modules/.bin/remix build >/dev/null && exec node_modules/.bin/tsx server.ts'] },
     ];
     for (const c of cases) {
       const times: number[] = [];
