@@ -22,6 +22,15 @@ const sourceDirs = ['app', 'db', 'workflows', 'scripts', 'public', 'tests/mocks'
 const sourceFiles = ['server.ts', 'remix.config.js', 'package.json', 'package-lock.json', 'tsconfig.json'];
 const skipped = new Set([path.join(root, 'public', 'build')]);
 
+/** Everything but these is bundled into build/server/ (see compileServer). */
+const BUNDLED = new Set(['kysely', 'zod', 'express', '@remix-run/express']);
+const EXTERNAL = Object.keys({
+  ...JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies,
+  ...JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).devDependencies,
+})
+  .filter((name) => !BUNDLED.has(name))
+  .flatMap((name) => [name, `${name}/*`]);
+
 /** The compiled entry points, by name: build/server/<name>.js. */
 const entries = {
   server: 'server.ts',
@@ -94,9 +103,12 @@ async function compileServer() {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    // Packages are loaded from node_modules at run time, as under tsx: native modules
-    // (better-sqlite3) cannot be bundled, and the Remix build is imported by path.
-    packages: 'external',
+    // Packages made of many small files are bundled: loading hundreds of modules one by
+    // one is most of a start's time. The rest are loaded from node_modules at run time
+    // (native modules such as better-sqlite3 cannot be bundled).
+    external: EXTERNAL,
+    // Bundled CommonJS packages (express) require Node's built-in modules.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
     sourcemap: 'linked',
     logLevel: 'warning',
   });
