@@ -78,10 +78,23 @@ export function sourceFingerprint() {
   return hash.digest('hex');
 }
 
-/** True when the last complete build was made from the sources as they are now. */
+/**
+ * The build's own output files as this build left them: another build over them
+ * (`npm run dev` writes a development build to the same place) makes the build stale too.
+ */
+function outputFingerprint() {
+  return [path.join(root, 'build', 'index.js'), path.join(serverOutDir, 'server.js')]
+    .map((file) => {
+      const stat = fs.statSync(file);
+      return `${stat.size}:${stat.mtimeMs}`;
+    })
+    .join(' ');
+}
+
+/** True when the last complete build was made from the sources as they are now, and is still in place. */
 export function isFresh() {
   try {
-    return fs.readFileSync(stampFile, 'utf8').trim() === sourceFingerprint() && fs.existsSync(path.join(serverOutDir, 'server.js'));
+    return fs.readFileSync(stampFile, 'utf8').trim() === `${sourceFingerprint()} ${outputFingerprint()}`;
   } catch {
     return false;
   }
@@ -91,7 +104,9 @@ async function compileServer() {
   // esbuild comes with the Remix compiler; it is a development dependency like it.
   const esbuild = await import('esbuild');
   fs.rmSync(serverOutDir, { recursive: true, force: true });
-  await esbuild.build({
+  // buildSync: esbuild runs as a child process that ends with the build, rather than a
+  // service left to stop when this process exits.
+  esbuild.buildSync({
     absWorkingDir: root,
     entryPoints: entries,
     outdir: serverOutDir,
@@ -165,7 +180,7 @@ export async function build() {
     });
     if (remix.status !== 0) throw new Error(`remix build failed (exit ${remix.status ?? remix.signal}).`);
     await compileServer();
-    fs.writeFileSync(stampFile, `${fingerprint}\n`);
+    fs.writeFileSync(stampFile, `${fingerprint} ${outputFingerprint()}\n`);
   });
 }
 
