@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // The build and start scripts are plain JavaScript for Node (they run before anything is compiled).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['app/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
     rules: {

@@ -3,8 +3,9 @@ export default {
   ignoredRouteFiles: ['**/.*', '**/*.test.*'],
   serverModuleFormat: 'esm',
   serverPlatform: 'node',
-  // Native and server-only packages stay external; everything else is bundled.
-  serverDependenciesToBundle: [],
+  // Packages made of hundreds of small modules are bundled: loading them file by file is
+  // most of a start's time (see scripts/build.mjs). The others stay external.
+  serverDependenciesToBundle: [/^kysely(\/|$)/, /^zod(\/|$)/, /^@conform-to\/zod(\/|$)/],
   watchPaths: ['./db/**/*', './workflows/**/*'],
   future: {
     v3_fetcherPersist: true,

@@ -1,78 +1,90 @@
-// The JavaScript each page ships to the browser, gzipped.
-// Run after `npx remix build`: npx tsx bench/js-size.ts [--budget 150]
-// Reads the build manifest (public/build/manifest-*.js) and, for every route, sums the
-// gzipped size of every file a first load of that page fetches: the client entry and its
-// imports, then root, every parent layout and the route itself, each with its imports.
+// The JavaScript each page ships to the browser, gzipped: npm run bench -- js
+// Reads the build manifest (public/build/manifest-*.js) and, for every page, sums the
+// gzipped size of every file a first load of that page fetches (its modulepreloads): the
+// client entry and its imports, then root, every parent layout and the route itself, each
+// with its imports. Each file is gzipped on its own, as it is sent. Resource routes (CSV,
+// JSON, .docx, sign-out) render no page and ship no JavaScript, so they are left out.
+// One line per page, largest first: page=<url pattern> js_gz_kb=<n> files=<n>, then the budget.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type { ServerBuild } from '@remix-run/node';
+import { build, isFresh } from '../scripts/build.mjs';
+
+/** The budget of issue 15: at most 100 KB gzipped on every page. */
+export const JS_BUDGET_KB = 100;
 
 type ManifestRoute = { id: string; parentId?: string; path?: string; index?: boolean; module: string; imports?: string[] };
-type Manifest = { entry: { module: string; imports?: string[] }; routes: Record<string, ManifestRoute>; url?: string };
+type Manifest = { entry: { module: string; imports?: string[] }; routes: Record<string, ManifestRoute> };
 
-const budgetArg = process.argv.indexOf('--budget');
-const budgetKb = budgetArg > 0 ? Number(process.argv[budgetArg + 1]) : 150;
-const publicDir = path.resolve('public');
-const buildDir = path.join(publicDir, 'build');
+export type PageJs = { page: string; route: string; files: number; rawBytes: number; gzipBytes: number };
 
-const manifestFile = fs.readdirSync(buildDir).find((f) => /^manifest-[A-Z0-9]+\.js$/i.test(f));
-if (!manifestFile) {
-  console.error('No public/build/manifest-*.js: run `npx remix build` first.');
-  process.exit(2);
+function readManifest(publicDir: string): Manifest {
+  const buildDir = path.join(publicDir, 'build');
+  const manifestFile = fs.readdirSync(buildDir).find((f) => /^manifest-[A-Z0-9]+\.js$/i.test(f));
+  if (!manifestFile) throw new Error('No public/build/manifest-*.js: run `npm run build` first.');
+  const text = fs.readFileSync(path.join(buildDir, manifestFile), 'utf8');
+  return JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1)) as Manifest;
 }
-const manifestText = fs.readFileSync(path.join(buildDir, manifestFile), 'utf8');
-const manifest = JSON.parse(manifestText.slice(manifestText.indexOf('{'), manifestText.lastIndexOf('}') + 1)) as Manifest;
 
-const sizeCache = new Map<string, { raw: number; gzip: number }>();
-function sizeOf(url: string) {
-  let s = sizeCache.get(url);
-  if (!s) {
-    const buf = fs.readFileSync(path.join(publicDir, url));
-    s = { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length };
-    sizeCache.set(url, s);
+/** Every page's first-load JavaScript, largest first. */
+export async function jsPerPage(root = process.cwd()): Promise<PageJs[]> {
+  const publicDir = path.join(root, 'public');
+  const manifest = readManifest(publicDir);
+  // Routes without a component (resource routes) are not pages.
+  const server = (await import(pathToFileURL(path.join(root, 'build', 'index.js')).href)) as ServerBuild;
+  const isPage = (id: string) => typeof server.routes[id]?.module.default === 'function';
+
+  const sizes = new Map<string, { raw: number; gzip: number }>();
+  const sizeOf = (url: string) => {
+    let s = sizes.get(url);
+    if (!s) {
+      const bytes = fs.readFileSync(path.join(publicDir, url));
+      s = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+      sizes.set(url, s);
+    }
+    return s;
+  };
+  const urlOf = (route: ManifestRoute) => {
+    const parts: string[] = [];
+    for (let r: ManifestRoute | undefined = route; r; r = r.parentId ? manifest.routes[r.parentId] : undefined) if (r.path) parts.unshift(r.path);
+    return `/${parts.join('/')}`.replace(/\/+/g, '/').replace(/\$(\w+)/g, ':$1');
+  };
+
+  // A layout whose URL is served by its index child is not a page of its own.
+  const hasIndexChild = new Set(Object.values(manifest.routes).filter((r) => r.index).map((r) => r.parentId));
+  const rows: PageJs[] = [];
+  for (const route of Object.values(manifest.routes)) {
+    if (route.id === 'root' || hasIndexChild.has(route.id) || !isPage(route.id)) continue;
+    const files = new Set<string>([manifest.entry.module, ...(manifest.entry.imports ?? [])]);
+    for (let r: ManifestRoute | undefined = route; r; r = r.parentId ? manifest.routes[r.parentId] : undefined) {
+      files.add(r.module);
+      for (const i of r.imports ?? []) files.add(i);
+    }
+    let rawBytes = 0;
+    let gzipBytes = 0;
+    for (const f of files) {
+      const s = sizeOf(f);
+      rawBytes += s.raw;
+      gzipBytes += s.gzip;
+    }
+    rows.push({ page: urlOf(route), route: route.id, files: files.size, rawBytes, gzipBytes });
   }
-  return s;
+  return rows.sort((a, b) => b.gzipBytes - a.gzipBytes);
 }
 
-function urlPath(route: ManifestRoute): string {
-  const parts: string[] = [];
-  for (let r: ManifestRoute | undefined = route; r; r = r.parentId ? manifest.routes[r.parentId] : undefined) {
-    if (r.path) parts.unshift(r.path);
-  }
-  return `/${parts.join('/')}`.replace(/\/+/g, '/');
-}
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
-// A layout whose URL is served by its index child is not a page of its own.
-const hasIndexChild = new Set(Object.values(manifest.routes).filter((r) => r.index).map((r) => r.parentId));
-const rows: { route: string; url: string; files: number; raw: number; gzip: number }[] = [];
-for (const route of Object.values(manifest.routes)) {
-  if (route.id === 'root' || hasIndexChild.has(route.id)) continue;
-  const files = new Set<string>([manifest.entry.module, ...(manifest.entry.imports ?? [])]);
-  for (let r: ManifestRoute | undefined = route; r; r = r.parentId ? manifest.routes[r.parentId] : undefined) {
-    files.add(r.module);
-    for (const i of r.imports ?? []) files.add(i);
+/** Prints one line per page and the budget line; true when every page is within the budget. */
+export async function jsBenchmark(): Promise<boolean> {
+  if (!isFresh()) {
+    console.error('Building first (sources changed since the last build)…');
+    await build();
   }
-  let raw = 0;
-  let gzip = 0;
-  for (const f of files) {
-    const s = sizeOf(f);
-    raw += s.raw;
-    gzip += s.gzip;
-  }
-  rows.push({ route: route.id, url: urlPath(route), files: files.size, raw, gzip });
+  const rows = await jsPerPage();
+  for (const r of rows) console.log(`page=${r.page} js_gz_kb=${kb(r.gzipBytes)} files=${r.files}`);
+  const over = rows.filter((r) => r.gzipBytes / 1024 > JS_BUDGET_KB);
+  console.log(`js_pages=${rows.length} js_max_gz_kb=${kb(rows[0]?.gzipBytes ?? 0)} js_budget_kb=${JS_BUDGET_KB} js_over_budget=${over.length}`);
+  return over.length === 0;
 }
-
-rows.sort((a, b) => b.gzip - a.gzip);
-const kb = (n: number) => (n / 1024).toFixed(1);
-const width = Math.max(...rows.map((r) => r.route.length));
-console.log(`${'route'.padEnd(width)}  files  raw KB  gzip KB  url`);
-for (const r of rows) {
-  const flag = r.gzip / 1024 > budgetKb ? '  OVER BUDGET' : '';
-  console.log(`${r.route.padEnd(width)}  ${String(r.files).padStart(5)}  ${kb(r.raw).padStart(6)}  ${kb(r.gzip).padStart(7)}  ${r.url}${flag}`);
-}
-const worst = rows[0];
-const over = rows.filter((r) => r.gzip / 1024 > budgetKb);
-console.log(
-  `\n${rows.length} routes; largest ${worst?.route} ${kb(worst?.gzip ?? 0)} KB gzipped; budget ${budgetKb} KB: ${over.length === 0 ? 'all within' : `${over.length} over`}.`,
-);
-process.exitCode = over.length === 0 ? 0 : 1;

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 // npm run bench -- verify    [--count N] [--added N] [--verbose] [--keep]  (full and incremental verification; --keep leaves the database file)
 // npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
 // npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--verbose]  (req/s per page of the built app, against the sign-in page)
+// npm run bench -- start     [--runs N] [--verbose]  (ms from `npm start` to the first 200: built, after a source change, node alone, tsx)
+// npm run bench -- js        (gzipped JavaScript of each page's first load, against the 100 KB budget)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -15,6 +17,7 @@ const { positionals, values } = parseArgs({
     proposals: { type: 'string' },
     duration: { type: 'string' },
     connections: { type: 'string' },
+    runs: { type: 'string' },
   },
 });
 
@@ -65,7 +68,20 @@ if (which === 'decisions') {
     connections: whole(values.connections, 10, 'connections'),
     verbose: values.verbose,
   });
+  // Each page's JavaScript, gzipped, in the same output.
+  await (await import('./js-size')).jsBenchmark();
+} else if (which === 'start') {
+  const runs = values.runs === undefined ? 5 : Number(values.runs);
+  if (!(Number.isInteger(runs) && runs > 0)) {
+    console.error('--runs must be a positive whole number.');
+    process.exit(2);
+  }
+  const { startBenchmark } = await import('./start');
+  await startBenchmark({ runs, verbose: values.verbose });
+} else if (which === 'js') {
+  const { jsBenchmark } = await import('./js-size');
+  process.exitCode = (await jsBenchmark()) ? 0 : 1;
 } else {
-  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages [--proposals N] [--duration S] [--connections C]');
+  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages [--proposals N] [--duration S] [--connections C] | start [--runs N] | js');
   process.exit(2);
 }

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { mouTemplateSchema } from '../features/mou/mou-forms.server';
-import { currentMouTemplate, MOU_PLACEHOLDERS, mouTemplateProblems, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../features/mou/mou.server';
+import { currentMouTemplate, MOU_PLACEHOLDERS, mouDiff, mouTemplateProblems, mouTemplateHistory, mouTemplateVersion, newEditorKey, saveMouTemplate } from '../features/mou/mou.server';
 import { DecisionError } from '../features/vetting/vetting.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
@@ -29,7 +29,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sections: template.sections,
     history: mouTemplateHistory(),
     placeholders: MOU_PLACEHOLDERS,
-    compare: compare ? { version: compareParam, sections: compare.sections } : null,
+    compare: compare
+      ? {
+          version: compareParam,
+          diff: mouDiff(
+            compare.sections.map((s) => ({ ...s, clauses: [] })),
+            template.sections.map((s) => ({ ...s, clauses: [] })),
+          ),
+        }
+      : null,
   });
 }
 
@@ -125,11 +133,7 @@ export default function MouTemplateAdmin() {
           <h2 id="compare-title">
             Changes from version {data.compare.version} to version {data.version}
           </h2>
-          <MouDiff
-            before={data.compare.sections.map((s) => ({ ...s, clauses: [] }))}
-            after={data.sections.map((s) => ({ ...s, clauses: [] }))}
-            headingLevel={3}
-          />
+          <MouDiff diff={data.compare.diff} headingLevel={3} />
         </section>
       ) : null}
     </div>

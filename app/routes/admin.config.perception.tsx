@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import { AdminNav } from '../features/admin/admin-nav';
 import { perceptionChecklistSchema } from '../features/admin/config-forms.server';
 import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
-import { PerceptionChecklistEditor } from '../features/admin/config-editors';
+import { PerceptionChecklistEditor } from '../features/admin/perception-editor';
 import { configPageData, versionParam } from '../features/admin/config.server';
 import { configEditorAction } from '../features/admin/config-action.server';
 import { MOU_PLACEHOLDERS } from '../features/mou/mou.server';

@@ -4,7 +4,7 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import { AdminNav } from '../features/admin/admin-nav';
 import { riskMatrixSchema } from '../features/admin/config-forms.server';
 import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
-import { RiskMatrixEditor } from '../features/admin/config-editors';
+import { RiskMatrixEditor } from '../features/admin/risk-editor';
 import { configPageData, versionParam } from '../features/admin/config.server';
 import { configEditorAction } from '../features/admin/config-action.server';
 import { requirePermission } from '../utils/auth.server';

@@ -5,7 +5,7 @@ import { Tag } from '../components/forms';
 import { RegisterStyles, RegisterTable, formatUtc, recordHref } from '../features/register/register-entries';
 import { partnerPageView } from '../features/register/partner-page.server';
 import { partnerProfile, registerScopeFor } from '../features/register/register.server';
-import { PartnerHistoryList } from '../features/vetting/partner-choice';
+import { PartnerHistoryList } from '../features/vetting/partner-history';
 import { precedentFor } from '../features/vetting/proposals.server';
 import { actingUser, forbidden, notFound, requirePermission } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone, publicPositionLabel } from '../utils/labels';

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { mouChangesSinceLastSeen, markMouSeen, mouVersion, mouVersionList } from '../features/mou/mou.server';
+import { mouChangesSinceLastSeen, markMouSeen, mouDiff, mouVersion, mouVersionList } from '../features/mou/mou.server';
 import { proposalView } from '../features/vetting/proposal-view.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
@@ -64,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     latest,
     isStaff: staff,
     before: before ? { version: before.version, sections: before.sections } : null,
+    diff: before && after ? mouDiff(before.sections, after.sections) : null,
     after: after
       ? {
           version: after.version,
@@ -216,8 +217,8 @@ export default function MouVersions() {
                 </Form>
               ) : null}
               <RemovedConditions removed={data.after.removed} headingLevel={4} />
-              {data.before ? (
-                <MouDiff before={data.before.sections} after={data.after.sections} headingLevel={4} />
+              {data.diff ? (
+                <MouDiff diff={data.diff} headingLevel={4} />
               ) : (
                 <MouDocument proposalId={proposal.id} sections={data.after.sections} headingLevel={4} />
               )}

@@ -6,7 +6,7 @@ import { json } from '@remix-run/node';
 import { Link, Outlet, useLoaderData, useMatches } from '@remix-run/react';
 import { Tag } from '../components/forms';
 import { Stepper } from '../components/stepper';
-import { PartnerHistoryList } from '../features/vetting/partner-choice';
+import { PartnerHistoryList } from '../features/vetting/partner-history';
 import { proposalView } from '../features/vetting/proposal-view.server';
 import { precedentFor } from '../features/vetting/proposals.server';
 import { actingUser, notFound, requireProposal } from '../utils/auth.server';

@@ -7,7 +7,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CandidateCard, RegistryLookup } from '../features/vetting/partner-choice';
-import { EventFields, FormAlerts, TextArea, TextField } from '../features/vetting/proposal-form';
+import { EventFields } from '../features/vetting/event-fields';
+import { FormAlerts, TextArea, TextField } from '../features/vetting/proposal-form';
 import { newProposalSchema } from '../features/vetting/proposal-forms.server';
 import {
   campaignOptions,

@@ -24,12 +24,12 @@ beforeAll(async () => {
   // What `npm start` runs after its build (the build is made before the browser tests).
   // Not production (no SESSION_SECRET needed), as `npm start` runs it on a laptop.
   const env = { ...process.env, MOCKS: 'true', PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: database };
-  server = spawn(path.resolve('node_modules/.bin/tsx'), ['server.ts'], {
+  server = spawn(process.execPath, [path.resolve('build/server/server.js')], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   baseURL = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server.ts did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`build/server/server.js did not start:\n${output}`)), 60_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Cosponsor on (http:\/\/[^\s]+)/.exec(output);

@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
-// The real server (server.ts over the built app), as separate processes: two
-// starting at once on an empty database, and a SIGTERM while a request is in flight.
+// The real server as `npm start` runs it (the compiled build/server/server.js over the
+// built app), as separate processes: two starting at once on an empty database, and a
+// SIGTERM while a request is in flight.
 
 const children = new Set<ChildProcess>();
 afterEach(() => {
@@ -17,8 +18,9 @@ afterEach(() => {
 
 type Started = { child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string };
 
-function startServer(databasePath: string, env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+function startServer(databasePath: string, env: Record<string, string> = {}, cwd = process.cwd()): Promise<Started> {
+  const child = spawn(process.execPath, [path.resolve('build/server/server.js')], {
+    cwd,
     env: { ...process.env, DATABASE_PATH: databasePath, PORT: '0', NODE_ENV: 'test', OUTBOX_INTERVAL_MS: '200', MOCKS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -130,5 +132,40 @@ describe('keep-alive', () => {
       server.child.kill('SIGTERM');
       await server.exited;
     }
+  }, 60_000);
+});
+
+describe('compiled', () => {
+  it('/audit runs the compiled verifier, so a server without tsx can verify the log', async () => {
+    // A directory with the build and nothing else: no node_modules, so `--import tsx` cannot load there.
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-bare-'));
+    for (const dir of ['build', 'public']) fs.symlinkSync(path.resolve(dir), path.join(bare, dir));
+    const file = demoDatabase();
+    // The demo log's key, and checkpoints of this log only (other tests' servers sign their own logs).
+    const keys = path.join(bare, 'keys');
+    fs.mkdirSync(keys);
+    const baseKey = process.env.COSPONSOR_TEST_KEY_FILE!;
+    fs.copyFileSync(baseKey, path.join(keys, 'log-signing.key'));
+    fs.copyFileSync(baseKey.replace(/\.key$/, '.pub'), path.join(keys, 'log-signing.pub'));
+    const server = await startServer(file, { SIGNING_KEY_FILE: path.join(keys, 'log-signing.key'), CHECKPOINT_DIR: path.join(bare, 'checkpoints') }, bare);
+    const signIn = await fetch(`${server.url}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'reviewer@cosponsor.test', password: 'cosponsor-demo' }),
+      headers: { Origin: server.url },
+      redirect: 'manual',
+    });
+    const cookie = /cosponsor_session=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')![0];
+    const verify = await fetch(`${server.url}/audit`, { method: 'POST', headers: { Cookie: cookie, Origin: server.url }, redirect: 'manual' });
+    expect(verify.status).toBe(302);
+    const db = new SQLite(file, { readonly: true });
+    try {
+      const run = db.prepare('SELECT ok, record_count AS count, message FROM audit_runs ORDER BY id DESC LIMIT 1').get() as { ok: number; count: number } | undefined;
+      const records = (db.prepare('SELECT count(*) AS n FROM decision_records').get() as { n: number }).n;
+      expect(run).toMatchObject({ ok: 1, count: records });
+    } finally {
+      db.close();
+    }
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
   }, 60_000);
 });

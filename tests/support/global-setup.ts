@@ -5,10 +5,13 @@ import { closeDatabase, getDb, useDatabase } from '../../db/connection';
 import { migrateToLatest } from '../../db/migrate';
 import { hashPassword } from '../../app/features/auth/password.server';
 import { DEMO_PASSWORD, seedDemo } from '../../scripts/seed/demo';
+import { ensureBuilt } from '../../scripts/build.mjs';
 
 // Builds two base databases once per run: one only migrated, one migrated and
 // seeded with the demo data. Each test file works on its own copy.
 export default async function setup() {
+  // Route and process tests run the built app and the compiled server: never an outdated one.
+  await ensureBuilt();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-test-'));
   const emptyBase = path.join(dir, 'empty.db');
   const demoBase = path.join(dir, 'demo.db');

@@ -35,7 +35,7 @@ describe('the environment schema', () => {
   });
 
   it('the server refuses to start on a bad variable, naming it', () => {
-    const run = spawnSync('npx', ['tsx', 'server.ts'], {
+    const run = spawnSync(process.execPath, ['build/server/server.js'], {
       env: { ...process.env, PORT: 'abc', DATABASE_PATH: ':memory:' },
       encoding: 'utf8',
       timeout: 60_000,

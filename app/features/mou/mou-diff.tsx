@@ -1,7 +1,8 @@
 // The difference between two MOU versions, word by word, per section and per clause.
 // Changes are written out for screen readers too (ins/del alone are often not announced).
-import type { MouSection } from '../../../workflows/mou';
-import { diffMou, type ChangeStatus, type DiffPart } from '../../../workflows/mou-diff';
+// The diff itself is computed by the loader (workflows/mou-diff.ts): the word-diff library
+// stays on the server, and the browser only renders its result.
+import type { ChangeStatus, DiffPart, MouDiffResult } from '../../../workflows/mou-diff';
 import { Tag } from '../../components/forms';
 
 const STATUS: Record<ChangeStatus, { label: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {
@@ -36,18 +37,16 @@ function DiffText({ parts }: { parts: DiffPart[] }) {
 }
 
 export function MouDiff({
-  before,
-  after,
+  diff: result,
   showUnchanged = false,
   headingLevel = 3,
 }: {
-  before: MouSection[] | null;
-  after: MouSection[];
+  /** diffMou(before, after), from the loader. */
+  diff: MouDiffResult;
   /** Show unchanged sections in full; by default they are only named. */
   showUnchanged?: boolean;
   headingLevel?: 2 | 3 | 4;
 }) {
-  const result = diffMou(before, after);
   const Heading = `h${headingLevel}` as 'h2' | 'h3' | 'h4';
   const unchanged = result.sections.filter((s) => s.status === 'same');
   const shown = showUnchanged ? result.sections : result.sections.filter((s) => s.status !== 'same');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateMou, type MouClause, type MouFacts, type MouSection, type MouCondition, type MouMitigation } from '../../../workflows/mou';
 import type { MouTemplateDoc, PerceptionResult, RiskResult } from '../../../workflows';
+import { diffMou, type MouDiffResult } from '../../../workflows/mou-diff';
 import { activeConfig, addConfigVersion, configHistory, configVersion } from '../../../db/config';
 import { nowIso, transaction } from '../../../db/connection';
 import { latestRecordOfProposal, recordsOfProposal } from '../../../db/decision-log';
@@ -266,7 +267,14 @@ export type MouChanges = {
   after: MouSection[];
   /** Required clauses the latest version removed, with the reasons given. */
   removed: RemovedCondition[];
+  /** The word-level difference from `before` to `after`. */
+  diff: MouDiffResult;
 };
+
+/** The word-level difference between two MOU texts, for a page to render: the diff library stays on the server. */
+export function mouDiff(before: MouSection[] | null, after: MouSection[]): MouDiffResult {
+  return diffMou(before, after);
+}
 
 /** What changed in the MOU since this person (staff, for the dossier) last read it. */
 export function mouChangesSinceLastSeen(proposalId: number, userId: number): MouChanges {
@@ -279,6 +287,7 @@ export function mouChangesSinceLastSeen(proposalId: number, userId: number): Mou
     before,
     after: latest?.sections ?? [],
     removed: latest?.removed_conditions ?? [],
+    diff: diffMou(before, latest?.sections ?? []),
   };
 }
 

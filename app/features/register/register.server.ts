@@ -357,13 +357,23 @@ async function runAuditNow(userId: number | null): Promise<AuditRun> {
   return auditRunById(runId)!;
 }
 
+/**
+ * How to start the verifier: a server started from the compiled entry (build/server/server.js,
+ * what `npm start` runs) runs the compiled script beside it; from the TypeScript sources
+ * (`npm run dev`, tests) the script's source under tsx, so it is never older than the code.
+ */
+function verifierCommand(): string[] {
+  const entryDir = path.dirname(path.resolve(process.argv[1] ?? ''));
+  if (path.basename(entryDir) === 'server' && path.basename(path.dirname(entryDir)) === 'build') return [path.join(entryDir, 'audit-verify.js')];
+  return ['--import', 'tsx', path.resolve('scripts/audit-verify.ts')];
+}
+
 function verifyInChildProcess(expectHead?: { size: number; root: string }): Promise<VerifyResult> {
-  const script = path.resolve('scripts/audit-verify.ts');
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       // A head verified before must still be there: a shortened or rewritten log is flagged.
-      ['--import', 'tsx', script, '--json', ...(expectHead ? ['--expect-head', `${expectHead.size}:${expectHead.root}`] : [])],
+      [...verifierCommand(), '--json', ...(expectHead ? ['--expect-head', `${expectHead.size}:${expectHead.root}`] : [])],
       { env: { ...process.env, DATABASE_PATH: getDb().path }, maxBuffer: 1 << 20, timeout: 10 * 60_000 },
       (error, stdout, stderr) => {
         const line = stdout.trim().split('\n').pop() ?? '';

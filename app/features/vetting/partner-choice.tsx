@@ -3,42 +3,11 @@
 import type { SerializeFrom } from '@remix-run/node';
 import { Form, Link } from '@remix-run/react';
 // Types only: erased from the browser bundle.
-import type { PartnerHistoryEntry, partnerCandidates, RegistryPanel } from './proposals.server';
-import { formatDate, stateLabel, stateTone } from '../../utils/labels';
+import type { partnerCandidates, RegistryPanel } from './proposals.server';
 import { Tag } from '../../components/forms';
+import { PartnerHistoryList } from './partner-history';
 
 type Candidate = SerializeFrom<ReturnType<typeof partnerCandidates>[number]>;
-type HistoryEntry = SerializeFrom<PartnerHistoryEntry>;
-
-/** Earlier proposals with a partner: the viewer's own with a link, other chapters' decided precedent with its reason. */
-export function PartnerHistoryList({ history }: { history: HistoryEntry[] }) {
-  return (
-    <ul className="small partner-history">
-      {history.map((h, i) => (
-        <li key={h.id ?? `precedent-${i}`}>
-          <Tag tone={stateTone(h.state)}>{stateLabel(h.state)}</Tag>{' '}
-          {h.id !== null && h.event ? (
-            <>
-              <Link to={`/proposals/${h.id}`} dir="auto">
-                {h.event}
-              </Link>{' '}
-              · {h.chapter} · {formatDate(h.eventDate ?? '')}
-            </>
-          ) : (
-            `${h.chapter} (precedent)`
-          )}
-          {h.decidedAt ? ` · decided ${formatDate(h.decidedAt)}` : ''}
-          {h.reason ? (
-            <span className="muted">
-              {' '}
-              · reason: <span dir="auto">{h.reason}</span>
-            </span>
-          ) : null}
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 /** A known partner like the one searched; `primary` when it is a close match, so using it is the main way on. */
 export function CandidateCard({ c, q, primary = false }: { c: Candidate; q: string; primary?: boolean }) {

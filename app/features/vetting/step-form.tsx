@@ -1,9 +1,8 @@
 // What the four rated step pages (values, agenda, risk, perception) share around
 // their own fields: the draft/answer/live-preview state that feeds StepShell, and
 // the head of the outcome panel. The action side is stepFormAction in step-action.server.ts.
-import { useForm } from '@conform-to/react';
 import { useNavigation } from '@remix-run/react';
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Tag } from '../../components/forms';
 import { STALE_NOTE } from './step-forms';
 // A type only: erased from the browser bundle.
@@ -22,31 +21,23 @@ type StepPageData<V> = {
 /** The action's answer to a save, a row edit or a refused submit. */
 type StepReply<V> = Omit<StepActionData, 'values'> & { values: V };
 
-/** The id of the step form, which conform follows. */
+/** The id of the step form, whose typed values the live preview follows. */
 const STEP_FORM_ID = 'step-form';
 
 /**
  * The values to render (the action's answer, else the loaded draft or submission), the
- * values to preview (conform's live value of the form: what is typed since, read back
- * into the step's text shape) and the StepShell props that follow from them.
+ * values to preview (what is typed since, read back into the step's text shape) and the
+ * StepShell props that follow from them.
  */
 export function useStepForm<V>(page: StepPageData<V>, actionData: StepReply<V> | undefined, read: (data: Record<string, unknown>) => V) {
   const navigation = useNavigation();
   const values: V = actionData?.values ?? page.initial.values;
-  const nonce = actionData?.nonce ?? page.initial.savedAt ?? 'initial';
-  // The server validates (the schemas stay server-side); each answer's lastResult
-  // resets conform's value to what was sent, as the re-mounted form shows it.
-  const [form] = useForm({
-    id: STEP_FORM_ID,
-    // The text shape of the step (strings, nested): conform's own.
-    defaultValue: values as Record<string, string>,
-    lastResult: actionData?.result,
-    shouldValidate: 'onSubmit',
-  });
-  const shown = form.value ? read(form.value) : values;
+  const nonce = String(actionData?.nonce ?? page.initial.savedAt ?? 'initial');
+  const typed = useTypedValues(STEP_FORM_ID, nonce);
+  const shown = typed ? read(typed) : values;
   const errors = actionData?.errors;
   const shell = {
-    formId: form.id,
+    formId: STEP_FORM_ID,
     editable: page.editable,
     readOnlyReason: READ_ONLY_REASON,
     version: page.version,
@@ -62,6 +53,53 @@ export function useStepForm<V>(page: StepPageData<V>, actionData: StepReply<V> |
     busy: navigation.state === 'submitting',
   };
   return { values, shown, errors, shell };
+}
+
+/**
+ * The form's values as typed, read from the form itself on every input or change
+ * (undefined until the first one). The server validates; this only feeds the preview, so
+ * no form library ships to the browser for it. Each answer from the server (a new nonce)
+ * re-mounts the form, and the preview starts again from what that answer rendered.
+ */
+function useTypedValues(formId: string, nonce: string): Record<string, unknown> | undefined {
+  const [typed, setTyped] = useState<{ nonce: string; value: Record<string, unknown> }>();
+  useEffect(() => {
+    const form = document.getElementById(formId);
+    if (!(form instanceof HTMLFormElement)) return;
+    const update = () => setTyped({ nonce, value: formValue(new FormData(form)) });
+    form.addEventListener('input', update);
+    form.addEventListener('change', update);
+    return () => {
+      form.removeEventListener('input', update);
+      form.removeEventListener('change', update);
+    };
+  }, [formId, nonce]);
+  return typed?.nonce === nonce ? typed.value : undefined;
+}
+
+/**
+ * Form data as the nested object its field names describe, the naming the server's
+ * parseWithZod reads: `items[0].kind`, `ratings.respect.rating`. A name given more than
+ * once becomes a list. Files and the row intents are left out.
+ */
+export function formValue(data: FormData): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [name, value] of data) {
+    if (typeof value !== 'string' || name === INTENT_FIELD) continue;
+    const keys = [...name.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? Number(m[1]) : m[2]!));
+    if (keys.length === 0 || keys.some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype')) continue;
+    let node: Record<string | number, unknown> = root;
+    keys.forEach((key, i) => {
+      if (i === keys.length - 1) {
+        const before = node[key];
+        node[key] = before === undefined ? value : ([] as unknown[]).concat(before, value);
+        return;
+      }
+      if (typeof node[key] !== 'object' || node[key] === null) node[key] = typeof keys[i + 1] === 'number' ? [] : {};
+      node = node[key] as Record<string | number, unknown>;
+    });
+  }
+  return root;
 }
 
 /** The live outcome panel: its heading and outcome tag, then what the step adds. */

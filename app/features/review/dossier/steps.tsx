@@ -202,7 +202,7 @@ export function MouSection({ dossier }: { dossier: DossierData }) {
                   Changed since you last read version {dossier.mou.seenVersion}: now version {dossier.mou.latestVersion}.
                 </strong>
               </p>
-              <MouDiff before={dossier.mou.before} after={dossier.mou.after} headingLevel={4} />
+              <MouDiff diff={dossier.mou.diff} headingLevel={4} />
             </>
           )}
           <details open={dossier.mou.seenVersion === null}>
