@@ -60,7 +60,7 @@ export const envSchema = z
     ),
     // Checked here so no header can be smuggled in through the sender (a CR or LF would start a new header).
     MAIL_FROM: optionalText.refine(
-      (v) => v === undefined || /^(?:[^<>\r\n\u0000-\u001f]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(v),
+      (v) => v === undefined || /^(?:[^<>\p{Cc}]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/u.test(v),
       'must be an e-mail address, or a name and an address like "Cosponsor <cosponsor@example.org>"',
     ),
   })

@@ -56,8 +56,7 @@ export type EmailPayload = {
  * become spaces, so nothing typed into a name or title can start a header of its own.
  */
 export function headerSafe(value: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const flat = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
