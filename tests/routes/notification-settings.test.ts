@@ -1,8 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { all, qb } from '../../db/connection';
+import { deliverDueNotifications } from '../../app/jobs/outbox.server';
+import { decide } from '../../app/features/vetting/vetting.server';
+import { all, first, qb } from '../../db/connection';
 import { userByEmail } from '../../db/users';
 import { startApp, type TestApp } from '../support/app-server';
 import { find, parseHtml, visibleText } from '../support/html';
+import { startSmtpServer } from '../support/smtp';
 
 // The notification settings page over HTTP against the built app: a plain form (no
 // JavaScript needed), labelled checkboxes, a flash after saving, stored per person.
@@ -22,12 +25,12 @@ const preferencesOf = (email: string) =>
   );
 
 /** Every checkbox of the form, as name -> { checked, label text }. */
-function checkboxes(html: string) {
+function checkboxes(html: string): Record<string, { checked: boolean; label: string | null }> {
   const root = parseHtml(html);
   return Object.fromEntries(
     root.querySelectorAll('form input[type=checkbox]').map((input) => {
       const label = root.querySelector(`label[for="${input.getAttribute('id')}"]`);
-      return [input.getAttribute('name'), { checked: input.hasAttribute('checked'), label: label ? visibleText(label.toString()) : null }];
+      return [input.getAttribute('name') ?? '', { checked: input.hasAttribute('checked'), label: label ? visibleText(label.toString()) : null }];
     }),
   );
 }
@@ -95,5 +98,36 @@ describe('notification settings', () => {
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('Tick the box or leave it empty.');
     expect(preferencesOf('staff2@cosponsor.test')).toEqual({});
+  });
+});
+
+describe('e-mail in the admins’ delivery log', () => {
+  it('shows an e-mail beside the webhooks: channel, event, recipient, the server’s reply code; never SMTP_URL’s password', async () => {
+    const smtp = await startSmtpServer();
+    try {
+      process.env.SMTP_URL = smtp.url(true);
+      const forum = first(qb().selectFrom('proposals').select(['id', 'version']).where('event_title', 'like', 'A Fair Shot%'))!;
+      const staff = userByEmail('staff@cosponsor.test')!;
+      const result = decide({
+        proposalId: forum.id,
+        expectedVersion: forum.version,
+        actor: { id: staff.id, name: staff.name, roles: staff.roles, chapterId: staff.chapter_id },
+        command: { type: 'REJECT', rationale: 'Rejected for the delivery log test: the partner would not sign.' },
+      });
+      expect(result.ok).toBe(true);
+      await deliverDueNotifications(new Date(Date.now() + 1000));
+      expect(smtp.received).toHaveLength(1);
+
+      const admin = await app.login('admin@cosponsor.test');
+      const html = await (await app.fetch('/admin/deliveries', { cookie: admin })).text();
+      const t = visibleText(html);
+      expect(t).toMatch(/E-mail proposal\.rejected \S+ · record #\d+ to lead2@cosponsor\.test cosponsor-\d+-email-\d+/);
+      expect(t).toMatch(/OK SMTP 250 \d+ ms/);
+      expect(t).toContain(`E-mail (SMTP) On smtp://127.0.0.1:${smtp.port}`);
+      expect(html).not.toContain('s3cret-pa55');
+      expect(html).not.toContain('cosponsor-mailer');
+    } finally {
+      await smtp.close();
+    }
   });
 });
