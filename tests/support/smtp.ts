@@ -6,7 +6,7 @@ import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 // on a loopback port, collecting what it accepts. It can be told to refuse the next
 // recipients or messages with a reply code, as a real server does when it is busy or full.
 
-export type ReceivedMail = { from: string; to: string[]; parsed: ParsedMail; raw: string; user: string | null };
+type ReceivedMail = { from: string; to: string[]; parsed: ParsedMail; raw: string; user: string | null };
 
 export type TestSmtpServer = {
   port: number;
@@ -19,7 +19,7 @@ export type TestSmtpServer = {
   close: () => Promise<void>;
 };
 
-export const SMTP_USER = 'cosponsor-mailer';
+const SMTP_USER = 'cosponsor-mailer';
 export const SMTP_PASSWORD = 's3cret-pa55';
 
 function refusal(message: string, code: number): Error {

@@ -150,7 +150,7 @@ const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 const daysBetween = (fromDay: string, toDay: string) => Math.round((Date.parse(`${toDay}T00:00:00Z`) - Date.parse(`${fromDay}T00:00:00Z`)) / DAY_MS);
 
 /** The reminder a date calls for today: the smallest of 30/7/1 it is within, or null when it is past or further. */
-export function reminderThreshold(daysLeft: number): number | null {
+function reminderThreshold(daysLeft: number): number | null {
   if (daysLeft < 1) return null;
   const within = REMINDER_DAYS.filter((d) => daysLeft <= d);
   return within.length ? Math.min(...within) : null;

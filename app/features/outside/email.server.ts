@@ -55,7 +55,7 @@ export type EmailPayload = {
  * A value bound for a header (a name, a subject): line breaks and other control characters
  * become spaces, so nothing typed into a name or title can start a header of its own.
  */
-export function headerSafe(value: string, max = 200): string {
+function headerSafe(value: string, max = 200): string {
   const flat = value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
@@ -65,7 +65,7 @@ export function isSendableAddress(address: string): boolean {
   return /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/.test(address) && address.length <= 254;
 }
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 

@@ -12,7 +12,7 @@ function offeredKinds(user: ActingUser): EmailKind[] {
   return EMAIL_KINDS.filter((kind) => (kind === 'submitted' ? decides : proposes));
 }
 
-export type NotificationSetting = { kind: EmailKind; label: string; hint: string; email: boolean };
+type NotificationSetting = { kind: EmailKind; label: string; hint: string; email: boolean };
 
 export function notificationSettingsOf(user: ActingUser & { email: string }) {
   const saved = emailPreferencesOf(user.id);
