@@ -344,6 +344,10 @@ describe('header injection', () => {
     run(qb().updateTable('users').set({ name: 'Marcus\r\nBcc: victim@evil.test\r\nX-Injected: yes' }).where('id', '=', lead2.id));
     run(qb().updateTable('proposals').set({ event_title: 'Forum\r\nBcc: other@evil.test\nX-Title-Injected: 1' }).where('id', '=', vaccineForum().id));
     approveForum();
+    // Flattened when queued (the mail library would also fold them; neither alone is trusted).
+    const queued = JSON.parse(emailRows()[0]!.payload) as { to: { name: string }; subject: string };
+    expect(queued.to.name).toBe('Marcus Bcc: victim@evil.test X-Injected: yes');
+    expect(queued.subject).not.toMatch(/[\r\n]/);
     await deliverDueNotifications(later());
     expect(smtp.received).toHaveLength(1);
     const [mail] = smtp.received;
