@@ -11,7 +11,9 @@ import type { ActingUser } from '../../workflows/policy';
 import { freshDatabase } from '../support/db';
 import { SMTP_PASSWORD, closedPort, silentServer, startSmtpServer, type TestSmtpServer } from '../support/smtp';
 
-// E-mail through the outbox, against a real SMTP server on a loopback port.
+// E-mail through the outbox, against a real SMTP server on a loopback port. msw is listening
+// here as in every test file (tests/support/setup.ts, unhandled requests fail): it intercepts
+// HTTP only, so these SMTP connections pass untouched, and any HTTP call would still fail loudly.
 
 const ENV = ['SMTP_URL', 'MAIL_FROM', 'APP_URL', 'OUTSIDE_TIMEOUT_MS', 'SLACK_WEBHOOK_URL', 'WEBHOOK_URL', 'WEBHOOK_SECRET', 'MOCKS'] as const;
 const APP_URL = 'https://cosponsor.example.org';
@@ -139,7 +141,9 @@ describe('who is e-mailed', () => {
     const back = emailRows().filter((r) => r.event === 'proposal.changes_requested');
     expect(back.map((r) => r.recipient)).toEqual(['lead2@cosponsor.test']);
     await deliverDueNotifications(later());
-    expect(mailTo('lead2@cosponsor.test').map((m) => m.parsed.subject)).toEqual([expect.stringMatching(/^Changes requested: /)]);
+    const mails = mailTo('lead2@cosponsor.test');
+    expect(mails.map((m) => m.parsed.subject)).toEqual([expect.stringMatching(/^Changes requested: /)]);
+    expect(mails[0]!.parsed.text).toContain('sent your proposal back to the MOU step');
   });
 
   it('respects each person’s choices', async () => {

@@ -2,7 +2,7 @@ import { insertOutboxRow, notificationFacts, proposalsWithDatesBetween } from '.
 import { usersWithEmailOff } from '../../../db/notification-preferences';
 import { listUsers, userById, type UserWithRoles } from '../../../db/users';
 import type { DecisionRecord } from '../../../db/schema';
-import { can, isApproved, isClosed, type ActingUser, type ProposalSubject } from '../../../workflows/policy';
+import { can, isApproved, isAtStep, isClosed, stepLabel, type ActingUser, type ProposalSubject } from '../../../workflows/policy';
 import { formatDate } from '../../utils/labels';
 import {
   REMINDER_DAYS,
@@ -102,7 +102,7 @@ function decisionEmail(kind: NotificationKind, record: DecisionRecord, facts: Fa
       return composeEmail({
         to: mailbox(to),
         subject: `Changes requested: ${facts.reference} ${facts.event_title}`,
-        lines: [`${by} sent your proposal back to the ${record.to_state} step.`, about, 'What to change is on the proposal page.'],
+        lines: [`${by} sent your proposal back to the ${isAtStep(record.to_state) ? stepLabel(record.to_state) : record.to_state} step.`, about, 'What to change is on the proposal page.'],
         link: { href: appLink(`/proposals/${facts.id}`), label: 'Open the proposal' },
         why: 'You receive this because you made this proposal.',
       });
