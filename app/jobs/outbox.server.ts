@@ -100,7 +100,14 @@ async function send(row: OutboxRow): Promise<SendOutcome> {
   if (row.channel === EMAIL_CHANNEL) {
     const smtp = smtpConfig();
     if (!smtp) return { ok: false, status: null, error: 'E-mail is not configured any more (SMTP_URL is not set).', durationMs: 0, waitMs: 0 };
-    return sendEmail(smtp, JSON.parse(row.payload) as EmailPayload, row.idempotency_key);
+    let payload: EmailPayload;
+    try {
+      payload = JSON.parse(row.payload) as EmailPayload;
+    } catch {
+      // One unreadable row must not stop the rows after it in this tick.
+      return { ok: false, status: null, error: 'The queued e-mail is not readable.', durationMs: 0, waitMs: 0 };
+    }
+    return sendEmail(smtp, payload, row.idempotency_key);
   }
   const config = channelConfig(row.channel);
   if (!config) {

@@ -332,6 +332,18 @@ describe('delivery', () => {
     expect(mailTo('lead2@cosponsor.test')[0]!.user).toBe('cosponsor-mailer');
   });
 
+  it('an unreadable queued e-mail is logged and retried without holding up the rows after it', async () => {
+    run(
+      qb()
+        .insertInto('outbox')
+        .values({ channel: 'email', idempotency_key: 'broken-row', payload: '{not json', decision_seq: null, created_at: '2000-01-01T00:00:00.000Z', next_attempt_at: '2000-01-01T00:00:00.000Z' }),
+    );
+    approveForum();
+    expect(await deliverDueNotifications(later())).toMatchObject({ attempted: 2, delivered: 1, retrying: 1 });
+    expect(emailRows().find((r) => r.idempotency_key === 'broken-row')!.last_error).toBe('The queued e-mail is not readable.');
+    expect(mailTo('lead2@cosponsor.test')).toHaveLength(1);
+  });
+
   it('shows e-mail deliveries to admins beside the webhooks: event, proposal and recipient', async () => {
     approveForum();
     await deliverDueNotifications(later());
