@@ -152,6 +152,10 @@ export function insertOutboxRow(row: {
   return result.changes === 1;
 }
 
+export function outboxKeyExists(idempotencyKey: string): boolean {
+  return first(qb().selectFrom('outbox').select('id').where('idempotency_key', '=', idempotencyKey)) !== undefined;
+}
+
 /** Rows waiting for delivery whose time has come, oldest first. */
 export function dueOutboxRows(nowIso: string, limit: number): OutboxRow[] {
   return all(

@@ -1,4 +1,4 @@
-import { insertOutboxRow, notificationFacts, proposalsWithDatesBetween } from '../../../db/outside';
+import { insertOutboxRow, notificationFacts, outboxKeyExists, proposalsWithDatesBetween } from '../../../db/outside';
 import { usersWithEmailOff } from '../../../db/notification-preferences';
 import { listUsers, userById, type UserWithRoles } from '../../../db/users';
 import type { DecisionRecord } from '../../../db/schema';
@@ -203,11 +203,14 @@ export function dueReminders(now: Date): ReminderRow[] {
       const daysLeft = daysBetween(today, day);
       const threshold = reminderThreshold(daysLeft);
       if (threshold === null) continue;
+      const key = `cosponsor-reminder-${kind}-${candidate.id}-${day}-${threshold}d-${candidate.proposer_id}`;
+      // Most runs find most reminders queued already: skip them before reading anything more.
+      if (outboxKeyExists(key)) continue;
       const facts = notificationFacts(candidate.id);
       if (!facts) continue;
       for (const person of wanting(kind, proposerOf(facts))) {
         rows.push({
-          key: `cosponsor-reminder-${kind}-${candidate.id}-${day}-${threshold}d-${person.id}`,
+          key,
           event: `reminder.${kind}`,
           proposalId: candidate.id,
           recipient: person.email,
