@@ -94,7 +94,10 @@ export function enqueueNotifications(records: DecisionRecord[]): number {
 
 export type DeliveryReport = { attempted: number; delivered: number; retrying: number; failed: number };
 
-type SendOutcome = { ok: true; status: number; durationMs: number } | { ok: false; status: number | null; error: string; durationMs: number; waitMs: number };
+type SendOutcome =
+  | { ok: true; status: number; durationMs: number }
+  /** unreachable: the mail server could not be reached or did not answer in time. */
+  | { ok: false; status: number | null; error: string; durationMs: number; waitMs: number; unreachable?: boolean };
 
 async function send(row: OutboxRow): Promise<SendOutcome> {
   if (row.channel === EMAIL_CHANNEL) {
@@ -147,7 +150,11 @@ export async function deliverDueNotifications(now: Date = new Date(), options: {
   const report: DeliveryReport = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
   const at = now.toISOString();
   const due = dueOutboxRows(at, options.limit ?? 50);
+  // Once the mail server is unreachable or silent, the other e-mails of this tick are left due
+  // for the next one: a dead server costs one deadline per tick, not one per queued e-mail.
+  let mailServerDown = false;
   for (const row of due) {
+    if (mailServerDown && row.channel === EMAIL_CHANNEL) continue;
     // The lease outlasts the longest possible send; another tick or process skips the row meanwhile.
     const attemptMs = row.channel === EMAIL_CHANNEL ? emailAttemptDeadlineMs() : outsideTimeoutMs();
     const leaseUntil = new Date(now.getTime() + attemptMs + 60_000).toISOString();
@@ -155,6 +162,7 @@ export async function deliverDueNotifications(now: Date = new Date(), options: {
     report.attempted += 1;
     const outcome = await send(row);
     const attempts = row.attempts + 1;
+    if (!outcome.ok && outcome.unreachable && row.channel === EMAIL_CHANNEL) mailServerDown = true;
     if (outcome.ok) {
       // Marked in the same breath as the 2xx: only a crash between these two
       // lines can repeat a delivery, and then with the same Idempotency-Key.

@@ -300,6 +300,18 @@ describe('delivery', () => {
     }
   });
 
+  it('a server that is down costs one attempt per tick, however many e-mails wait; none is lost', async () => {
+    const port = await closedPort();
+    process.env.SMTP_URL = `smtp://127.0.0.1:${port}`;
+    sendBackAndResubmit(); // a change request to the lead, then the resubmission to two staff
+    expect(emailRows()).toHaveLength(3);
+    expect(await deliverDueNotifications(later())).toMatchObject({ attempted: 1, retrying: 1 });
+    expect(emailRows().map((r) => r.attempts)).toEqual([1, 0, 0]);
+    process.env.SMTP_URL = smtp.url();
+    expect(await deliverDueNotifications(later(31_000))).toMatchObject({ attempted: 3, delivered: 3 });
+    expect(smtp.received).toHaveLength(3);
+  });
+
   it('a server that never greets is given up on at the deadline, and retried', async () => {
     const silent = await silentServer();
     process.env.SMTP_URL = `smtp://127.0.0.1:${silent.port}`;

@@ -125,7 +125,7 @@ export function describeProposal(facts: MessageFacts): string {
 /** The outcome of one SMTP attempt; `status` is the server's reply code when it answered. */
 export type EmailOutcome =
   | { ok: true; status: number; durationMs: number }
-  | { ok: false; status: number | null; error: string; durationMs: number; waitMs: number };
+  | { ok: false; status: number | null; error: string; durationMs: number; waitMs: number; unreachable: boolean };
 
 /** The longest one attempt may take: connecting, the greeting, and each reply, each bounded. */
 export function emailAttemptDeadlineMs(): number {
@@ -194,7 +194,7 @@ export async function sendEmail(config: SmtpConfig, payload: EmailPayload, messa
       status !== null
         ? `The mail server refused the message${error.command ? ` at ${error.command.split(' ')[0]}` : ''} (${scrub(error.response ?? error.message, config.url)})`
         : `The mail server could not be reached (${error.code ?? 'error'}: ${scrub(error.message, config.url)})`;
-    return { ok: false, status, error: what, durationMs: took(), waitMs: 0 };
+    return { ok: false, status, error: what, durationMs: took(), waitMs: 0, unreachable: status === null };
   } finally {
     clearTimeout(timer);
     transport.close();
