@@ -42,7 +42,9 @@ describe('notification settings', () => {
       const page = await newPage(env, { javaScriptEnabled });
       await signIn(page, 'lead2@cosponsor.test');
       await page.getByRole('link', { name: 'Notification settings' }).click();
-      expect(new URL(page.url()).pathname).toBe('/settings/notifications');
+      // With JavaScript the link navigates in the page: wait for it to land.
+      await page.waitForURL((url) => url.pathname === '/settings/notifications');
+      await page.locator('main[aria-busy="false"]').waitFor({ state: 'attached' });
       const decisions = page.getByRole('checkbox', { name: 'Decisions on my proposals' });
       expect(await decisions.isChecked()).toBe(true);
       await checkA11y(page, `notification settings (${javaScriptEnabled ? 'script' : 'no script'})`);
