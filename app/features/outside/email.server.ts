@@ -3,7 +3,7 @@ import { env } from '../../utils/env.server';
 
 // E-mail by SMTP (SMTP_URL), sent from the notification outbox like the webhooks
 // (docs/decisions/0150-email-through-the-outbox.md). This module writes the
-// messages and sends one; who receives what is decided in email-recipients.server.ts.
+// messages and sends one; who receives what is decided in email-notifications.server.ts.
 // Like the webhooks, an e-mail carries facts and a link, never a rationale, the
 // conditions or the screening details (docs/decisions/0031): mail passes through
 // servers outside the organization's control.
