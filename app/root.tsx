@@ -81,6 +81,9 @@ function Header() {
               {user.roles.map(roleLabel).join(', ')}
               {user.chapterName ? ` · ${user.chapterName}` : ''}
             </span>
+            <Link to="/settings/notifications" className="button button--quiet button--small">
+              Notification settings
+            </Link>
             <Form method="post" action="/logout">
               <button type="submit" className="button button--quiet button--small">Sign out</button>
             </Form>

@@ -87,10 +87,31 @@ export function notificationFacts(proposalId: number) {
         'p.event_date',
         'p.state',
         'p.approved_until',
+        'p.proposer_id',
+        'p.chapter_id',
+        'p.last_changed_by',
         'pa.name as partner_name',
         'c.name as chapter_name',
       ])
       .where('p.id', '=', proposalId),
+  );
+}
+
+// ---- Reminders ----
+
+/** Proposals whose approval ends, or whose event takes place, after `afterDay` and on or before `untilDay`. */
+export function proposalsWithDatesBetween(afterDay: string, untilDay: string) {
+  return all(
+    qb()
+      .selectFrom('proposals')
+      .select(['id', 'state', 'proposer_id', 'chapter_id', 'last_changed_by', 'event_date', 'approved_until'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('approved_until', '>', afterDay), eb('approved_until', '<=', untilDay)]),
+          eb.and([eb('event_date', '>', afterDay), eb('event_date', '<=', untilDay)]),
+        ]),
+      )
+      .orderBy('id'),
   );
 }
 
@@ -107,6 +128,10 @@ export function insertOutboxRow(row: {
   payload: string;
   decisionSeq: number | null;
   createdAt: string;
+  /** What it announces, about which proposal, to whom (e-mail rows; migration 0150). */
+  event?: string | null;
+  proposalId?: number | null;
+  recipient?: string | null;
 }): boolean {
   const result = run(
     qb()
@@ -118,10 +143,17 @@ export function insertOutboxRow(row: {
         decision_seq: row.decisionSeq,
         created_at: row.createdAt,
         next_attempt_at: row.createdAt,
+        event: row.event ?? null,
+        proposal_id: row.proposalId ?? null,
+        recipient: row.recipient ?? null,
       })
       .onConflict((oc) => oc.column('idempotency_key').doNothing()),
   );
   return result.changes === 1;
+}
+
+export function outboxKeyExists(idempotencyKey: string): boolean {
+  return first(qb().selectFrom('outbox').select('id').where('idempotency_key', '=', idempotencyKey)) !== undefined;
 }
 
 /** Rows waiting for delivery whose time has come, oldest first. */
@@ -243,7 +275,8 @@ export function outboxLog(limit = 50) {
     qb()
       .selectFrom('outbox as o')
       .leftJoin('decision_records as d', 'd.seq', 'o.decision_seq')
-      .leftJoin('proposals as p', 'p.id', 'd.proposal_id')
+      // A reminder announces no decision: it names its proposal itself.
+      .leftJoin('proposals as p', (join) => join.on((eb) => eb('p.id', '=', eb.fn.coalesce('o.proposal_id', 'd.proposal_id'))))
       .select([
         'o.id',
         'o.channel',
@@ -255,6 +288,8 @@ export function outboxLog(limit = 50) {
         'o.delivered_at',
         'o.failed_at',
         'o.last_error',
+        'o.event',
+        'o.recipient',
         'd.step',
         'd.outcome',
         'd.from_state',

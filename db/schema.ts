@@ -232,6 +232,11 @@ export interface OutboxTable {
   last_error: string | null;
   /** Set when delivery was given up (migration 0030). */
   failed_at: string | null;
+  /** What the row announces, e.g. proposal.approved or reminder.event (migration 0150; null on older rows). */
+  event: string | null;
+  proposal_id: number | null;
+  /** The e-mail address of an e-mail row (migration 0150). */
+  recipient: string | null;
 }
 export interface OutboxAttemptsTable {
   id: Generated<number>;
@@ -241,6 +246,13 @@ export interface OutboxAttemptsTable {
   ok: number;
   error: string | null;
   duration_ms: number;
+}
+export interface NotificationPreferencesTable {
+  user_id: number;
+  kind: string;
+  /** 1: send this kind by e-mail; 0: do not. */
+  email: number;
+  updated_at: string;
 }
 export interface RegistryCacheTable {
   key: string;
@@ -323,6 +335,7 @@ export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
   outbox_attempts: OutboxAttemptsTable;
+  notification_preferences: NotificationPreferencesTable;
   registry_cache: RegistryCacheTable;
   screenings: ScreeningsTable;
   audit_runs: AuditRunsTable;

@@ -5,6 +5,7 @@
 import { catchUpSearchIndex } from '../../db/search-index';
 import { expireDueApprovals } from './expiry.server';
 import { startOutboxWorker } from './outbox.server';
+import { enqueueDueReminders } from './reminders.server';
 import { refreshDueScreenings } from '../features/review/review.server';
 import { startCheckpointJob } from '../features/register/log-checkpoints.server';
 
@@ -39,6 +40,8 @@ export function startBackgroundJobs(): BackgroundJobs {
   const timers = [
     every('Expiry sweep', HOUR_MS, () => expireDueApprovals()),
     every('Search indexing', SEARCH_INDEX_INTERVAL_MS, catchUpSearchIndex),
+    // E-mail reminders before end dates and events: each queued once (a unique key), delivered by the outbox.
+    every('E-mail reminders', HOUR_MS, () => enqueueDueReminders()),
     // Proposals waiting for a decision are screened again when their last check is old, so that
     // opening a dossier never calls the screening service (it also runs before each decision).
     every('Scheduled screening', HOUR_MS, () => refreshDueScreenings().catch((error) => console.error('Scheduled screening failed:', error))),

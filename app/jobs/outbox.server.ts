@@ -26,6 +26,8 @@ import {
   type Channel,
 } from '../features/outside/notifications.server';
 import { env } from '../utils/env.server';
+import { EMAIL_CHANNEL, enqueueDecisionEmails } from '../features/outside/email-notifications.server';
+import { emailAttemptDeadlineMs, sendEmail, smtpConfig, type EmailPayload } from '../features/outside/email.server';
 
 // The notification outbox (docs/decisions/0030). A decision writes its
 // outbox rows in its own transaction, so a committed decision always has its
@@ -71,9 +73,10 @@ export async function withoutNotifications<T>(fn: () => Promise<T> | T): Promise
 export function enqueueNotifications(records: DecisionRecord[]): number {
   if (!isInTransaction()) throw new Error('enqueueNotifications must run inside the decision transaction.');
   if (quiet) return 0;
+  // E-mails to the people concerned (off unless SMTP_URL is set), then the team channels.
+  let queued = enqueueDecisionEmails(records);
   const channels = notificationChannels();
-  if (channels.length === 0) return 0;
-  let queued = 0;
+  if (channels.length === 0) return queued;
   for (const record of records) {
     const kind = notificationKindOf(record);
     if (!kind) continue;
@@ -91,9 +94,24 @@ export function enqueueNotifications(records: DecisionRecord[]): number {
 
 export type DeliveryReport = { attempted: number; delivered: number; retrying: number; failed: number };
 
-type SendOutcome = { ok: true; status: number; durationMs: number } | { ok: false; status: number | null; error: string; durationMs: number; waitMs: number };
+type SendOutcome =
+  | { ok: true; status: number; durationMs: number }
+  /** unreachable: the mail server could not be reached or did not answer in time. */
+  | { ok: false; status: number | null; error: string; durationMs: number; waitMs: number; unreachable?: boolean };
 
 async function send(row: OutboxRow): Promise<SendOutcome> {
+  if (row.channel === EMAIL_CHANNEL) {
+    const smtp = smtpConfig();
+    if (!smtp) return { ok: false, status: null, error: 'E-mail is not configured any more (SMTP_URL is not set).', durationMs: 0, waitMs: 0 };
+    let payload: EmailPayload;
+    try {
+      payload = JSON.parse(row.payload) as EmailPayload;
+    } catch {
+      // One unreadable row must not stop the rows after it in this tick.
+      return { ok: false, status: null, error: 'The queued e-mail is not readable.', durationMs: 0, waitMs: 0 };
+    }
+    return sendEmail(smtp, payload, row.idempotency_key);
+  }
   const config = channelConfig(row.channel);
   if (!config) {
     return { ok: false, status: null, error: `The ${row.channel} channel is not configured any more.`, durationMs: 0, waitMs: 0 };
@@ -132,13 +150,19 @@ export async function deliverDueNotifications(now: Date = new Date(), options: {
   const report: DeliveryReport = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
   const at = now.toISOString();
   const due = dueOutboxRows(at, options.limit ?? 50);
+  // Once the mail server is unreachable or silent, the other e-mails of this tick are left due
+  // for the next one: a dead server costs one deadline per tick, not one per queued e-mail.
+  let mailServerDown = false;
   for (const row of due) {
+    if (mailServerDown && row.channel === EMAIL_CHANNEL) continue;
     // The lease outlasts the longest possible send; another tick or process skips the row meanwhile.
-    const leaseUntil = new Date(now.getTime() + outsideTimeoutMs() + 60_000).toISOString();
+    const attemptMs = row.channel === EMAIL_CHANNEL ? emailAttemptDeadlineMs() : outsideTimeoutMs();
+    const leaseUntil = new Date(now.getTime() + attemptMs + 60_000).toISOString();
     if (!claimOutboxRow(row.id, at, leaseUntil)) continue;
     report.attempted += 1;
     const outcome = await send(row);
     const attempts = row.attempts + 1;
+    if (!outcome.ok && outcome.unreachable && row.channel === EMAIL_CHANNEL) mailServerDown = true;
     if (outcome.ok) {
       // Marked in the same breath as the 2xx: only a crash between these two
       // lines can repeat a delivery, and then with the same Idempotency-Key.

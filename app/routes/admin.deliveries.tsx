@@ -18,7 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(deliveriesPageData());
 }
 
-const CHANNEL: Record<string, string> = { slack: 'Slack', webhook: 'Webhook' };
+const CHANNEL: Record<string, string> = { slack: 'Slack', webhook: 'Webhook', email: 'E-mail' };
+/** An attempt's status is an HTTP status for the webhooks and the server's reply code for e-mail. */
+const statusLabel = (channel: string, status: number) => `${channel === 'email' ? 'SMTP' : 'HTTP'} ${status}`;
 const channelLabel = (c: string) => CHANNEL[c] ?? c;
 const when = (iso: string | null) => (iso ? <time dateTime={iso}>{formatDateTime(iso)}</time> : <span className="muted">—</span>);
 
@@ -66,7 +68,7 @@ export default function AdminDeliveries() {
         {rows.length === 0 ? (
           <p className="panel muted" data-testid="no-deliveries">
             Nothing queued yet. A notification is queued when a proposal enters review, is approved or rejected, or is sent back, and only
-            for the channels that are on.
+            for the channels that are on; e-mail reminders are queued before approvals end and before events.
           </p>
         ) : (
           <div className="table-wrap panel" style={{ padding: 0 }}>
@@ -93,6 +95,7 @@ export default function AdminDeliveries() {
                         {r.proposalId !== null && r.reference ? <Link to={`/proposals/${r.proposalId}/record`}>{r.reference}</Link> : null}
                         {r.decisionSeq !== null ? ` · record #${r.decisionSeq}` : ''}
                       </div>
+                      {r.recipient ? <div className="small">to {r.recipient}</div> : null}
                       <div className="small muted">{r.idempotencyKey}</div>
                     </td>
                     <td className="small">{when(r.createdAt)}</td>
@@ -147,7 +150,7 @@ export default function AdminDeliveries() {
                     <td>{channelLabel(a.channel)}</td>
                     <td className="small">{a.idempotencyKey}</td>
                     <td>
-                      <Tag tone={a.ok ? 'good' : 'bad'}>{a.ok ? 'OK' : 'Failed'}</Tag> {a.status !== null ? <span className="small">HTTP {a.status}</span> : null}
+                      <Tag tone={a.ok ? 'good' : 'bad'}>{a.ok ? 'OK' : 'Failed'}</Tag> {a.status !== null ? <span className="small">{statusLabel(a.channel, a.status)}</span> : null}
                     </td>
                     <td className="small">{a.durationMs} ms</td>
                     <td className="small">{a.error ?? <span className="muted">—</span>}</td>

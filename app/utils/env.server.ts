@@ -71,6 +71,16 @@ export const envSchema = z
     LOCAL_LOGIN: optionalText.refine((v) => v === undefined || v === 'on' || v === 'off', 'must be on or off').transform((v) => v !== 'off'),
     // JSON lines (one per request and per error) or plain text; unset: JSON in production.
     LOG_FORMAT: optionalText.refine((v) => v === undefined || v === 'json' || v === 'text', 'must be json or text'),
+    // E-mail through the outbox (docs/outside-services.md): off unless set.
+    SMTP_URL: optionalText.refine(
+      (v) => v === undefined || (URL.canParse(v) && ['smtp:', 'smtps:'].includes(new URL(v).protocol) && new URL(v).hostname !== ''),
+      'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.org:587',
+    ),
+    // Checked here so no header can be smuggled in through the sender (a CR or LF would start a new header).
+    MAIL_FROM: optionalText.refine(
+      (v) => v === undefined || /^(?:[^<>\p{Cc}]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/u.test(v),
+      'must be an e-mail address, or a name and an address like "Cosponsor <cosponsor@example.org>"',
+    ),
   })
   .superRefine((env, ctx) => {
     const oidc = { OIDC_ISSUER: env.OIDC_ISSUER, OIDC_CLIENT_ID: env.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: env.OIDC_CLIENT_SECRET };
@@ -92,6 +102,8 @@ export type Env = z.output<typeof envSchema>;
 
 const NAMES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
 
+const SECRET_VALUES = new Set(['SMTP_URL', 'SESSION_SECRET', 'WEBHOOK_SECRET', 'SCREENING_API_KEY']);
+
 /** The environment is not usable; the message names each bad variable and what it must be. */
 export class EnvError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
@@ -107,7 +119,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   throw new EnvError(
     result.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? 'environment');
-      const got = source[variable];
+      // A value that may hold a password is never repeated in the message (it ends up in logs).
+      const got = SECRET_VALUES.has(variable) ? undefined : source[variable];
       return { variable, message: `${issue.message}${got !== undefined && got !== '' ? ` (got "${got}")` : ''}` };
     }),
   );

@@ -81,6 +81,7 @@ function pages(): string[] {
     '/admin/chapters',
     '/admin/config/mou',
     '/admin/deliveries',
+    '/settings/notifications',
   ];
 }
 

@@ -91,6 +91,15 @@ const ROUTES: Row[] = [
   { method: 'GET', path: '/review/revetting', allow: STAFF },
   { method: 'GET', path: '/review/:proposal', allow: STAFF },
   { method: 'GET', path: '/inbox', allow: SIGNED_IN },
+  // Each person's own e-mail choices: everyone signed in, for themselves only (no id in the path).
+  { method: 'GET', path: '/settings/notifications', allow: SIGNED_IN },
+  {
+    method: 'POST',
+    path: '/settings/notifications',
+    allow: SIGNED_IN,
+    ok: { status: 302, location: '/settings/notifications' },
+    form: () => ({ decided: 'on' }),
+  },
   { method: 'GET', path: '/admin', allow: ['admin'], ok: { status: 302, location: '/admin/users' } },
   { method: 'GET', path: '/admin/users', allow: ['admin'] },
   {

@@ -29,6 +29,23 @@ describe('the environment schema', () => {
     expect((error as EnvError).message).toContain('SLACK_WEBHOOK_URL must be an absolute URL');
   });
 
+  it('reads SMTP_URL and MAIL_FROM, refusing other schemes and senders that could add a header, never repeating a password', () => {
+    expect(parseEnv({ SMTP_URL: 'smtp://user:pw@mail.example.org:587', MAIL_FROM: 'Cosponsor <cosponsor@example.org>' })).toMatchObject({
+      SMTP_URL: 'smtp://user:pw@mail.example.org:587',
+      MAIL_FROM: 'Cosponsor <cosponsor@example.org>',
+    });
+    expect(parseEnv({ SMTP_URL: 'smtps://mail.example.org', MAIL_FROM: 'cosponsor@example.org' }).SMTP_URL).toBe('smtps://mail.example.org');
+    let error: unknown;
+    try {
+      parseEnv({ SMTP_URL: 'https://user:hunter2@mail.example.org', MAIL_FROM: 'Cosponsor\r\nBcc: x@evil.test <cosponsor@example.org>' });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as EnvError).problems.map((p) => p.variable).sort()).toEqual(['MAIL_FROM', 'SMTP_URL']);
+    expect((error as EnvError).message).toContain('SMTP_URL must be an smtp:// or smtps:// URL');
+    expect((error as EnvError).message).not.toContain('hunter2');
+  });
+
   it('requires a session secret in production', () => {
     expect(() => parseEnv({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET must be set in production/);
     expect(parseEnv({ NODE_ENV: 'production', SESSION_SECRET: 'a-long-random-string' }).SESSION_SECRET).toBe('a-long-random-string');

@@ -2,6 +2,8 @@ import { outboxLog, outboxSummary, recentOutboxAttempts } from '../../../db/outs
 import { mocksEnabled, outsideTimeoutMs } from '../outside/http.server';
 import { notificationChannels, notificationConfigProblem, notificationKindOf } from '../outside/notifications.server';
 import { registryConfig } from '../outside/registry.server';
+import { smtpConfig, smtpServerLabel } from '../outside/email.server';
+import { env } from '../../utils/env.server';
 import { screeningConfig } from '../outside/screening.server';
 
 // The admin's view of the outside services: which are on (read from the
@@ -25,6 +27,7 @@ function outsideServiceStatus(): { mocks: boolean; timeoutMs: number; services: 
   const channels = notificationChannels();
   const slack = channels.find((c) => c.channel === 'slack');
   const webhook = channels.find((c) => c.channel === 'webhook');
+  const smtp = smtpConfig();
   return {
     mocks: mocksEnabled(),
     timeoutMs: outsideTimeoutMs(),
@@ -59,6 +62,14 @@ function outsideServiceStatus(): { mocks: boolean; timeoutMs: number; services: 
         detail: webhook ? `${originOf(webhook.url)}, signed (HMAC-SHA256)` : 'WEBHOOK_URL and WEBHOOK_SECRET are not both set',
         problem: notificationConfigProblem(),
       },
+      {
+        key: 'email',
+        name: 'E-mail (SMTP)',
+        on: smtp !== null,
+        // Never the user name or password of SMTP_URL.
+        detail: smtp ? smtpServerLabel(smtp) : 'SMTP_URL is not set',
+        problem: smtp && !env().APP_URL ? 'APP_URL is not set: e-mails cannot link to the proposal.' : null,
+      },
     ],
   };
 }
@@ -68,7 +79,9 @@ type DeliveryState = 'delivered' | 'failed' | 'pending';
 export function deliveriesPageData(limit = 50) {
   const rows = outboxLog(limit).map((r) => {
     const kind =
-      r.step !== null && r.outcome !== null && r.to_state !== null
+      r.event !== null
+        ? null
+        : r.step !== null && r.outcome !== null && r.to_state !== null
         ? notificationKindOf({ step: r.step, outcome: r.outcome, from_state: r.from_state, to_state: r.to_state })
         : null;
     const state: DeliveryState = r.delivered_at ? 'delivered' : r.failed_at ? 'failed' : 'pending';
@@ -76,7 +89,8 @@ export function deliveriesPageData(limit = 50) {
       id: r.id,
       channel: r.channel,
       idempotencyKey: r.idempotency_key,
-      event: kind ? `proposal.${kind}` : 'notification',
+      event: r.event ?? (kind ? `proposal.${kind}` : 'notification'),
+      recipient: r.recipient,
       decisionSeq: r.decision_seq,
       proposalId: r.proposal_id,
       reference: r.reference,
