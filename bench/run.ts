@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 // npm run bench -- verify    [--count N] [--added N] [--verbose] [--keep]  (full and incremental verification; --keep leaves the database file)
 // npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
 // npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--verbose]  (req/s per page of the built app, against the sign-in page)
+// npm run bench -- insights  [--proposals N] [--calls N] [--source FILE] [--verbose]  (server time of every /insights table, p50/p95 per filter)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -15,6 +16,8 @@ const { positionals, values } = parseArgs({
     proposals: { type: 'string' },
     duration: { type: 'string' },
     connections: { type: 'string' },
+    calls: { type: 'string' },
+    source: { type: 'string' },
   },
 });
 
@@ -65,7 +68,17 @@ if (which === 'decisions') {
     connections: whole(values.connections, 10, 'connections'),
     verbose: values.verbose,
   });
+} else if (which === 'insights') {
+  const proposals = values.proposals === undefined ? 20_000 : Number(values.proposals);
+  const calls = values.calls === undefined ? 200 : Number(values.calls);
+  if (!(Number.isInteger(proposals) && proposals > 0) || !(Number.isInteger(calls) && calls > 0)) {
+    console.error('--proposals and --calls must be positive whole numbers.');
+    process.exit(2);
+  }
+  const { insightsBenchmark } = await import('./insights');
+  // Each filter's line is printed as it is measured.
+  await insightsBenchmark({ proposals, calls, source: values.source, verbose: values.verbose });
 } else {
-  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages [--proposals N] [--duration S] [--connections C]');
+  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages [--proposals N] [--duration S] [--connections C] | insights [--proposals N] [--calls N] [--source FILE]');
   process.exit(2);
 }

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { all, qb } from './connection';
+import { all, getDb, qb } from './connection';
 
 // Insights: aggregates over what the decision log and the proposals hold, each
 // one SQL statement, so the page costs the same at 200 or 20,000 proposals.
@@ -17,6 +17,20 @@ export type InsightsFilter = {
 
 function rows<R>(query: RawBuilder<R>): R[] {
   return all({ compile: () => query.compile(qb()) });
+}
+
+/** Rows as arrays of values, not objects: a third of the cost when there are thousands of them. */
+function arrays<R extends unknown[]>(query: RawBuilder<unknown>): R[] {
+  const compiled = query.compile(qb());
+  const db = getDb();
+  // Kept beside the connection's own statements, under a key of their own (raw mode is per statement).
+  const key = `raw:${compiled.sql}`;
+  let statement = db.statements.get(key);
+  if (!statement) {
+    statement = db.sqlite.prepare(compiled.sql).raw(true);
+    db.statements.set(key, statement);
+  }
+  return statement.all(...(compiled.parameters as unknown[])) as R[];
 }
 
 function dayAfter(day: string): string {
@@ -48,6 +62,11 @@ const MILESTONE_WHERE = sql.raw(
   `((step = 'decision' AND outcome IN ('approved', 'rejected')) OR (step = 'proposal' AND outcome IN ('withdrawn', 'expired')) OR (to_state = 'review' AND from_state IS NOT 'review'))`,
 );
 
+/** Which milestone a record is. Same text as the index's second expression (migration 0140). */
+const MILESTONE_OF = sql.raw(
+  `(CASE WHEN step IN ('decision', 'proposal') AND outcome IN ('approved', 'rejected', 'withdrawn', 'expired') THEN outcome ELSE 'review' END)`,
+);
+
 export const MILESTONES = ['approved', 'rejected', 'withdrawn', 'expired', 'review'] as const;
 export type Milestone = (typeof MILESTONES)[number];
 
@@ -55,13 +74,13 @@ export type MonthlyMilestoneRow = { month: string; milestone: Milestone; proposa
 
 /** Per UTC month of the record: how many proposals were approved, rejected, withdrawn, expired or sent to staff review. */
 export function milestonesByMonth(filter: InsightsFilter): MonthlyMilestoneRow[] {
+  // The month and the milestone are the index's leading expressions, so the groups come in order, unsorted.
+  const fromMonth = filter.from ? sql` AND substr(d.at, 1, 7) >= ${filter.from.slice(0, 7)}` : sql``;
   return rows<MonthlyMilestoneRow>(sql`
-    SELECT substr(d.at, 1, 7) AS month,
-      CASE WHEN d.step IN ('decision', 'proposal') AND d.outcome IN ('approved', 'rejected', 'withdrawn', 'expired') THEN d.outcome ELSE 'review' END AS milestone,
-      COUNT(DISTINCT d.proposal_id) AS proposals
+    SELECT substr(d.at, 1, 7) AS month, ${MILESTONE_OF} AS milestone, COUNT(DISTINCT d.proposal_id) AS proposals
     FROM decision_records AS d INDEXED BY decision_records_milestones
-    WHERE ${MILESTONE_WHERE}${filterTerms(filter, 'd', 'at')}
-    GROUP BY month, milestone
+    WHERE ${MILESTONE_WHERE}${fromMonth}${filterTerms(filter, 'd', 'at')}
+    GROUP BY substr(d.at, 1, 7), ${MILESTONE_OF}
     ORDER BY month, milestone`);
 }
 
@@ -76,37 +95,51 @@ export type DecisionTimeRow = {
   p90_days: number;
 };
 
+/** Days from submission to decision; same text as the index expression of proposals_decision_days (migration 0140). */
+const DECISION_DAYS = sql.raw(`(julianday(decided_at) - julianday(submitted_at))`);
+
+/** The middle value (the mean of the two middle ones for an even count) of ascending values. */
+function median(sorted: number[]): number {
+  const n = sorted.length;
+  return (sorted[Math.floor((n - 1) / 2)]! + sorted[Math.floor(n / 2)]!) / 2;
+}
+
+/** Nearest rank: the value at rank ⌈p·n⌉ of ascending values. */
+function nearestRank(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
 /**
  * Median and 90th percentile of the days between a proposal's submission to staff and staff's
  * decision, as the decision wrote them on the proposal (submitted_at: when it last entered review;
- * decided_at: when it was approved or rejected), over proposals decided in the date range.
- * Median: the middle value (the mean of the two middle ones for an even count);
- * 90th percentile: nearest rank (the value at rank ⌈0.9·n⌉).
+ * decided_at: when it was approved or rejected), over proposals decided in the date range;
+ * overall, by chapter and by campaign.
+ * SQLite has no percentile aggregate, and ranking with window functions sorts the rows once per
+ * grouping (about 60 ms at 20,000 proposals); instead one statement reads the durations already
+ * in order from an index, and the ranks are picked from those sorted lists.
  */
 export function decisionTimes(filter: InsightsFilter): DecisionTimeRow[] {
-  return rows<DecisionTimeRow>(sql`
-    WITH d AS (
-      SELECT p.chapter_id, p.campaign_id, julianday(p.decided_at) - julianday(p.submitted_at) AS days
-      FROM proposals AS p INDEXED BY proposals_decided
-      WHERE p.decided_at IS NOT NULL AND p.submitted_at IS NOT NULL AND p.decided_at >= p.submitted_at
-        AND p.state IN ('approved', 'rejected', 'expired')${filterTerms(filter, 'p', 'decided_at')}
-    ),
-    ranked AS (
-      SELECT 'all' AS grouping, 0 AS key, days,
-        ROW_NUMBER() OVER (ORDER BY days) AS rn, COUNT(*) OVER () AS n FROM d
-      UNION ALL
-      SELECT 'chapter', chapter_id, days,
-        ROW_NUMBER() OVER (PARTITION BY chapter_id ORDER BY days), COUNT(*) OVER (PARTITION BY chapter_id) FROM d
-      UNION ALL
-      SELECT 'campaign', campaign_id, days,
-        ROW_NUMBER() OVER (PARTITION BY campaign_id ORDER BY days), COUNT(*) OVER (PARTITION BY campaign_id) FROM d
-    )
-    SELECT grouping, key, MAX(n) AS decided,
-      AVG(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN days END) AS median_days,
-      MAX(CASE WHEN rn = (9 * n + 9) / 10 THEN days END) AS p90_days
-    FROM ranked
-    GROUP BY grouping, key
-    ORDER BY grouping, key`);
+  const found = arrays<[chapterId: number, campaignId: number, days: number]>(sql`
+    SELECT p.chapter_id, p.campaign_id, ${DECISION_DAYS} AS days
+    FROM proposals AS p INDEXED BY proposals_decision_days
+    WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND ${DECISION_DAYS} >= 0
+      AND p.state IN ('approved', 'rejected', 'expired')${filterTerms(filter, 'p', 'decided_at')}
+    ORDER BY ${DECISION_DAYS}`);
+  const groups = new Map<string, { grouping: DecisionTimeRow['grouping']; key: number; days: number[] }>();
+  const add = (grouping: DecisionTimeRow['grouping'], key: number, days: number) => {
+    const name = `${grouping}:${key}`;
+    let group = groups.get(name);
+    if (!group) groups.set(name, (group = { grouping, key, days: [] }));
+    group.days.push(days);
+  };
+  for (const [chapterId, campaignId, days] of found) {
+    add('all', 0, days);
+    add('chapter', chapterId, days);
+    add('campaign', campaignId, days);
+  }
+  return [...groups.values()]
+    .map((g) => ({ grouping: g.grouping, key: g.key, decided: g.days.length, median_days: median(g.days), p90_days: nearestRank(g.days, 0.9) }))
+    .sort((a, b) => a.grouping.localeCompare(b.grouping) || a.key - b.key);
 }
 
 // ---- Step outcomes ----
@@ -141,14 +174,20 @@ export type RiskCategoryRow = { category: string; proposals: number; items: numb
 export function riskCategories(filter: InsightsFilter): RiskCategoryRow[] {
   const byProposal = filter.chapterId !== null || filter.campaignId !== null;
   const byDate = filter.from !== null || filter.to !== null;
+  const proposalTerms = filterTerms({ ...filter, from: null, to: null }, 'p', null);
+  // CROSS JOIN fixes the order SQLite reads the tables in: from the narrowest side.
+  const source = byDate
+    ? // The risk assessments submitted in the range, then their current items.
+      sql`step_submissions AS s CROSS JOIN risk_items AS r INDEXED BY risk_items_current_submission ON r.submission_id = s.id
+        ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
+        WHERE s.step = 'risk'${filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at')}${proposalTerms} AND`
+    : byProposal
+      ? // The chapter's or campaign's proposals, then their current items.
+        sql`proposals AS p CROSS JOIN risk_items AS r ON r.proposal_id = p.id WHERE 1 = 1${proposalTerms} AND`
+      : sql`risk_items AS r INDEXED BY risk_items_current_category WHERE`;
   return rows<RiskCategoryRow>(sql`
     SELECT r.category, COUNT(DISTINCT r.proposal_id) AS proposals, COUNT(*) AS items
-    FROM risk_items AS r INDEXED BY risk_items_current_category
-    ${byProposal ? sql`JOIN proposals AS p ON p.id = r.proposal_id` : sql``}
-    ${byDate ? sql`JOIN step_submissions AS s ON s.id = r.submission_id` : sql``}
-    WHERE r.current = 1 AND r.kind = 'risk'
-      ${byProposal ? filterTerms({ ...filter, from: null, to: null }, 'p', null) : sql``}
-      ${byDate ? filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at') : sql``}
+    FROM ${source} r.current = 1 AND r.kind = 'risk'
     GROUP BY r.category
     ORDER BY proposals DESC, items DESC, r.category`);
 }
@@ -164,12 +203,12 @@ export function perceptionConditions(filter: InsightsFilter): PerceptionConditio
   const byProposal = filter.chapterId !== null || filter.campaignId !== null;
   return rows<PerceptionConditionRow>(sql`
     SELECT j.key AS item, COUNT(*) AS proposals
-    FROM step_submissions AS s INDEXED BY step_submissions_perception
-    ${byProposal ? sql`JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
-    JOIN json_each(s.data, '$.answers') AS j
+    FROM step_submissions AS s INDEXED BY step_submissions_step_time
+    ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
+    CROSS JOIN json_each(s.data, '$.answers') AS j
     WHERE s.step = 'perception'
       AND s.id = (SELECT MAX(t.id) FROM step_submissions AS t WHERE t.proposal_id = s.proposal_id AND t.step = 'perception')
-      AND json_extract(j.value, '$.answer') = 'condition'
+      AND j.value ->> 'answer' = 'condition'
       ${byProposal ? filterTerms({ ...filter, from: null, to: null }, 'p', null) : sql``}
       ${filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at')}
     GROUP BY j.key
@@ -184,9 +223,9 @@ export type RevettingBucket = (typeof REVETTING_BUCKETS)[number];
 export type RevettingBucketRow = { bucket: RevettingBucket; approvals: number; renewed: number };
 
 /**
- * Approvals by how soon their end date comes (ended: expired, or past the end date and not yet
- * swept), and how many of their partners already have a later proposal. Not limited by the
- * date range: it is about today.
+ * Approvals whose end date is within 90 days of today either way, by how soon it comes (ended:
+ * expired, or past the end date and not yet swept), and how many of their partners already have
+ * a later proposal. Not limited by the date range: it is about today.
  */
 export function revettingBuckets(filter: InsightsFilter, today: string): RevettingBucketRow[] {
   const plus = (days: number) => {
@@ -203,7 +242,7 @@ export function revettingBuckets(filter: InsightsFilter, today: string): Revetti
       COUNT(*) AS approvals,
       SUM(EXISTS (SELECT 1 FROM proposals AS m WHERE m.partner_id = p.partner_id AND m.id > p.id)) AS renewed
     FROM proposals AS p
-    WHERE (p.state = 'expired' OR (p.state = 'approved' AND p.approved_until <= ${plus(90)}))
+    WHERE p.state IN ('approved', 'expired') AND p.approved_until >= ${plus(-90)} AND p.approved_until <= ${plus(90)}
       ${filterTerms({ ...filter, from: null, to: null }, 'p', null)}
     GROUP BY bucket`);
 }

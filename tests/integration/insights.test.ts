@@ -128,6 +128,11 @@ describe('insights aggregates', () => {
     // Every fixture names one reputation risk (and an outreach benefit, which is not a risk).
     expect(riskCategories(onlyChapter())).toEqual([{ category: 'reputation', proposals: 6, items: 6 }]);
     expect(riskCategories(onlyChapter({ from: '2031-03-01' }))).toEqual([{ category: 'reputation', proposals: 2, items: 2 }]);
+    // The date range alone (nothing else in the demo data is dated 2031).
+    expect(riskCategories({ from: '2031-03-01', to: null, chapterId: null, campaignId: null })).toEqual([{ category: 'reputation', proposals: 2, items: 2 }]);
+    expect(perceptionConditions({ from: '2031-03-01', to: '2031-03-31', chapterId: null, campaignId: null })).toEqual([
+      { item: 'no_boycott_call_in_name', proposals: 1 },
+    ]);
     // c made the first two checklist items conditions, f the first one.
     expect(perceptionConditions(onlyChapter())).toEqual([
       { item: 'no_boycott_call_in_name', proposals: 2 },
@@ -147,10 +152,10 @@ describe('insights aggregates', () => {
       { bucket: 'ended', approvals: 1, renewed: 1 },
       { bucket: 'within_7', approvals: 1, renewed: 1 },
     ]);
-    // On 2031-10-15, c ends within 90 days and d's end has passed (not yet swept): it reads as ended.
-    const later = new Map(revettingBuckets(onlyChapter(), '2031-10-15').map((r) => [r.bucket, r.approvals]));
-    expect(later.get('ended')).toBe(2);
-    expect(later.get('within_90')).toBe(1);
+    // On 2031-09-20 d's end has passed (not yet swept): it reads as ended, like a.
+    expect(revettingBuckets(onlyChapter(), '2031-09-20')).toEqual([{ bucket: 'ended', approvals: 2, renewed: 2 }]);
+    // On 2031-12-01 a and d ended more than 90 days ago; c ends in 30 days; its partner has a later proposal (f).
+    expect(revettingBuckets(onlyChapter(), '2031-12-01')).toEqual([{ bucket: 'within_30', approvals: 1, renewed: 1 }]);
   });
 
   it('the service refuses a chapter lead and words the tables; the CSV neutralizes formulas', () => {

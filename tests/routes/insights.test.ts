@@ -142,7 +142,7 @@ describe('/insights.csv', () => {
     expect(conditions).toBe('Checklist item,Condition (MOU clause),Proposals\r\n');
     const revetting = await (await app.fetch(`/insights.csv?table=revetting&chapter=${chapterId}`, { cookie: cookie.reviewer })).text();
     // The approval ends 2031-09-30: more than 90 days from now, so no bucket holds it yet.
-    expect(revetting).toContain('Ended (expired or past the end date),0,0,0\r\n');
+    expect(revetting).toContain('Ended in the last 90 days,0,0,0\r\n');
     const outcomes = await (await app.fetch(`/insights.csv?table=outcomes&chapter=${chapterId}`, { cookie: cookie.reviewer })).text();
     expect(outcomes).toContain('2031-04,1,0,0,0,1\r\n2031-05,0,1,0,0,2\r\n');
     const unknown = await app.fetch('/insights.csv?table=passwords', { cookie: cookie.reviewer });

@@ -252,7 +252,7 @@ function perceptionConditionsTable(filter: InsightsFilter): InsightsTable {
 }
 
 const REVETTING_LABEL: Record<RevettingBucket, string> = {
-  ended: 'Ended (expired or past the end date)',
+  ended: 'Ended in the last 90 days',
   within_7: 'Ends within 7 days',
   within_30: 'Ends in 8 to 30 days',
   within_90: 'Ends in 31 to 90 days',
