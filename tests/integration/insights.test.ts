@@ -165,6 +165,11 @@ describe('insights aggregates', () => {
     if (!seen.ok) throw new Error('refused');
     expect(seen.tables['step-outcomes'].rows).toContainEqual({ step: 'MOU draft', outcome: 'MOU not needed', records: 6, share: 100 });
     expect(seen.tables['decision-times'].rows[0]).toEqual({ by: 'All', name: 'All decided proposals', decided: 4, median: 3, p90: 10 });
+    expect(seen.tables['perception-conditions'].rows[0]).toEqual({
+      item: 'No boycott call in name',
+      condition: 'The event title, description and all materials will make no call for boycott or divestment in the name of the organization.',
+      proposals: 2,
+    });
     // A chapter whose name starts like a formula.
     run(qb().updateTable('chapters').set({ name: '=HYPERLINK("http://x.test","pwn")' }).where('id', '=', chapterId));
     const csv = insightsCsv(actor('staff@cosponsor.test'), onlyChapter(), 'decision-times', '2031-07-02');

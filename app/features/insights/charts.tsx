@@ -86,7 +86,7 @@ export function BarChart({
   unit?: string;
 }) {
   const styles = SERIES_STYLES.slice(0, Math.max(1, series.length));
-  const labelWidth = 250;
+  const labelWidth = 270;
   const barStart = labelWidth + 10;
   const barSpace = WIDTH - barStart - 150;
   const barHeight = 18;
@@ -116,7 +116,7 @@ export function BarChart({
         return (
           <g key={`${row.label}-${r}`}>
             <text x={labelWidth} y={top + (series.length * barHeight) / 2 + 4} textAnchor="end" fontSize="13" fill={INK}>
-              {shorten(row.label, 36)}
+              {shorten(row.label, 34)}
             </text>
             {row.values.map((v, i) => {
               const y = top + i * barHeight;
@@ -165,7 +165,14 @@ export function MonthlyChart({
   const slot = months.length === 0 ? 0 : (right - left) / months.length;
   const max = Math.max(1, ...series.flatMap((s) => s.values));
   // Year starts (or every month when there are few) along the bottom.
-  const ticks = months.map((m, i) => ({ m, i })).filter(({ m, i }) => months.length <= 12 || m.endsWith('-01') || i === 0);
+  const ticks: { m: string; i: number }[] = [];
+  months.forEach((m, i) => {
+    if (!(months.length <= 12 || m.endsWith('-01') || i === 0)) return;
+    // A label too close to the one before would overlap it.
+    const previous = ticks[ticks.length - 1];
+    if (previous && (i - previous.i) * slot < (months.length <= 12 ? 50 : 36)) return;
+    ticks.push({ m, i });
+  });
   return (
     <Frame id={id} title={title} desc={desc} height={height}>
       <Patterns chartId={id} styles={styles} />

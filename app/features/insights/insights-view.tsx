@@ -92,7 +92,7 @@ const INSIGHTS_CSS = `
 .insight .num { text-align: right; font-variant-numeric: tabular-nums; }
 .insights-filters .grid-filters { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 0 1rem; }
 .insights-filters .field { margin-bottom: 0.6rem; }
-.insight-steps { display: grid; gap: 0.25rem 1.5rem; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); }
+.insight-steps h3:first-child { margin-top: 0.25rem; }
 .insight-steps h3 { font-size: 1rem; margin: 0.5rem 0 0; }
 @media print { .insight__data[open] summary, .insight__head a { display: none; } }
 `;

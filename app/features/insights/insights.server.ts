@@ -214,8 +214,9 @@ function stepOutcomesTable(filter: InsightsFilter): InsightsTable {
   };
 }
 
+/** A configuration key in words: "logo_not_beside_bds" -> "Logo not beside BDS". */
 const humanize = (key: string) => {
-  const words = key.replace(/_/g, ' ').trim();
+  const words = key.replace(/_/g, ' ').trim().replace(/\b(bds|mou)\b/gi, (w) => w.toUpperCase());
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
@@ -244,8 +245,9 @@ function perceptionConditionsTable(filter: InsightsFilter): InsightsTable {
     ],
     rows: perceptionConditions(filter).map((r) => ({
       item: humanize(r.item),
-      // An item since removed from the checklist keeps its key as its name.
-      condition: items.get(r.item)?.condition ?? '',
+      // An item since removed from the checklist keeps its key as its name. The clause reads as it
+      // does in any MOU, without a particular proposal's names.
+      condition: (items.get(r.item)?.condition ?? '').replace(/\{\{organization\}\}/g, 'the organization').replace(/\{\{partner\}\}/g, 'the partner'),
       proposals: r.proposals,
     })),
   };
