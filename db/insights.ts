@@ -51,6 +51,41 @@ function filterTerms(filter: InsightsFilter, alias: string, timeColumn: string |
   return terms.length === 0 ? sql`` : sql` AND ${sql.join(terms, sql` AND `)}`;
 }
 
+// ---- Remembered until the log moves ----
+
+// Everything these figures read (records, step submissions, risk items, a proposal's state and
+// times) is written in the same transaction as a decision record, so the newest record's seq
+// says whether a figure computed before is still true. A few recent answers are kept, so
+// reading the page again, or downloading its tables, costs one index lookup per figure.
+const REMEMBERED = 64;
+const remembered = new Map<string, unknown>();
+
+function logHead(): number {
+  return all(qb().selectFrom('decision_records').select((eb) => eb.fn.max('seq').as('seq')))[0]?.seq ?? 0;
+}
+
+function cached<A extends unknown[], R>(name: string, compute: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => {
+    const key = `${getDb().path}\u0000${logHead()}\u0000${name}\u0000${JSON.stringify(args)}`;
+    if (remembered.has(key)) {
+      const value = remembered.get(key) as R;
+      // Most recently used last, so the oldest goes first.
+      remembered.delete(key);
+      remembered.set(key, value);
+      return value;
+    }
+    const value = compute(...args);
+    remembered.set(key, value);
+    if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value!);
+    return value;
+  };
+}
+
+/** Forgets every remembered figure (the benchmark measures the computation itself with it). */
+export function forgetInsights(): void {
+  remembered.clear();
+}
+
 // ---- Outcomes over time ----
 
 /**
@@ -73,7 +108,7 @@ export type Milestone = (typeof MILESTONES)[number];
 export type MonthlyMilestoneRow = { month: string; milestone: Milestone; proposals: number };
 
 /** Per UTC month of the record: how many proposals were approved, rejected, withdrawn, expired or sent to staff review. */
-export function milestonesByMonth(filter: InsightsFilter): MonthlyMilestoneRow[] {
+function milestonesByMonthNow(filter: InsightsFilter): MonthlyMilestoneRow[] {
   // The month and the milestone are the index's leading expressions, so the groups come in order, unsorted.
   const fromMonth = filter.from ? sql` AND substr(d.at, 1, 7) >= ${filter.from.slice(0, 7)}` : sql``;
   return rows<MonthlyMilestoneRow>(sql`
@@ -118,7 +153,7 @@ function nearestRank(sorted: number[], p: number): number {
  * grouping (about 60 ms at 20,000 proposals); instead one statement reads the durations already
  * in order from an index, and the ranks are picked from those sorted lists.
  */
-export function decisionTimes(filter: InsightsFilter): DecisionTimeRow[] {
+function decisionTimesNow(filter: InsightsFilter): DecisionTimeRow[] {
   const found = arrays<[chapterId: number, campaignId: number, days: number]>(sql`
     SELECT p.chapter_id, p.campaign_id, ${DECISION_DAYS} AS days
     FROM proposals AS p INDEXED BY proposals_decision_days
@@ -154,7 +189,7 @@ export type StepOutcomeRow = { step: string; outcome: string; records: number };
  * a step sent back and submitted again counts again. Overrides and agenda classifications are
  * staff corrections, not a step's outcome, and are left out.
  */
-export function stepOutcomes(filter: InsightsFilter): StepOutcomeRow[] {
+function stepOutcomesNow(filter: InsightsFilter): StepOutcomeRow[] {
   return rows<StepOutcomeRow>(sql`
     SELECT d.step, d.outcome, COUNT(*) AS records
     FROM decision_records AS d INDEXED BY decision_records_step_outcomes
@@ -171,7 +206,7 @@ export type RiskCategoryRow = { category: string; proposals: number; items: numb
  * The risk categories named in each proposal's current risk assessment, most frequent first.
  * The date range applies to when that assessment was submitted.
  */
-export function riskCategories(filter: InsightsFilter): RiskCategoryRow[] {
+function riskCategoriesNow(filter: InsightsFilter): RiskCategoryRow[] {
   const byProposal = filter.chapterId !== null || filter.campaignId !== null;
   const byDate = filter.from !== null || filter.to !== null;
   const proposalTerms = filterTerms({ ...filter, from: null, to: null }, 'p', null);
@@ -199,7 +234,7 @@ export type PerceptionConditionRow = { item: string; proposals: number };
  * (answered "condition": they become MOU clauses), most frequent first.
  * The date range applies to when that review was submitted.
  */
-export function perceptionConditions(filter: InsightsFilter): PerceptionConditionRow[] {
+function perceptionConditionsNow(filter: InsightsFilter): PerceptionConditionRow[] {
   const byProposal = filter.chapterId !== null || filter.campaignId !== null;
   return rows<PerceptionConditionRow>(sql`
     SELECT j.key AS item, COUNT(*) AS proposals
@@ -227,7 +262,7 @@ export type RevettingBucketRow = { bucket: RevettingBucket; approvals: number; r
  * expired, or past the end date and not yet swept), and how many of their partners already have
  * a later proposal. Not limited by the date range: it is about today.
  */
-export function revettingBuckets(filter: InsightsFilter, today: string): RevettingBucketRow[] {
+function revettingBucketsNow(filter: InsightsFilter, today: string): RevettingBucketRow[] {
   const plus = (days: number) => {
     const d = new Date(`${today}T00:00:00Z`);
     d.setUTCDate(d.getUTCDate() + days);
@@ -246,6 +281,13 @@ export function revettingBuckets(filter: InsightsFilter, today: string): Revetti
       ${filterTerms({ ...filter, from: null, to: null }, 'p', null)}
     GROUP BY bucket`);
 }
+
+export const milestonesByMonth = cached('milestones', milestonesByMonthNow);
+export const decisionTimes = cached('decision-times', decisionTimesNow);
+export const stepOutcomes = cached('step-outcomes', stepOutcomesNow);
+export const riskCategories = cached('risk-categories', riskCategoriesNow);
+export const perceptionConditions = cached('perception-conditions', perceptionConditionsNow);
+export const revettingBuckets = cached('revetting', revettingBucketsNow);
 
 // ---- The filter form's choices ----
 

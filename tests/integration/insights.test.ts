@@ -148,7 +148,7 @@ describe('insights aggregates', () => {
   it('buckets approvals by how soon they end, as of a day', () => {
     // On 2031-07-02: a has expired; d ends 2031-07-05 (within 7 days); c ends 2031-12-31 (beyond 90).
     const rows = revettingBuckets(onlyChapter(), '2031-07-02');
-    expect(rows.sort((x, y) => x.bucket.localeCompare(y.bucket))).toEqual([
+    expect([...rows].sort((x, y) => x.bucket.localeCompare(y.bucket))).toEqual([
       { bucket: 'ended', approvals: 1, renewed: 1 },
       { bucket: 'within_7', approvals: 1, renewed: 1 },
     ]);
@@ -177,5 +177,18 @@ describe('insights aggregates', () => {
     expect(csv.text.startsWith('\uFEFFGrouped by,Group,Decided proposals,Median (days),90th percentile (days)\r\n')).toBe(true);
     expect(csv.text).toContain(`Chapter,"'=HYPERLINK(""http://x.test"",""pwn"")",4,3,10\r\n`);
     expect(first(qb().selectFrom('chapters').select('name').where('id', '=', chapterId))!.name.startsWith('=')).toBe(true);
+  });
+
+  // Last: it adds a decision the figures above do not expect.
+  it('a figure remembered is recomputed once the log moves on', () => {
+    const before = milestonesByMonth(onlyChapter({ from: '2031-03-01', to: '2031-03-31' }));
+    expect(before.find((r) => r.milestone === 'rejected')).toBeUndefined();
+    // f is rejected in March: a new record, so the figure is computed again.
+    at('2031-03-20T00:00:00.000Z', () => {
+      const r = decideAs('staff@cosponsor.test', ids.f!, { type: 'REJECT', rationale: 'The partner declined the conditions.' });
+      if (!r.ok) throw new Error(r.error.message);
+    });
+    const after = milestonesByMonth(onlyChapter({ from: '2031-03-01', to: '2031-03-31' }));
+    expect(after.find((r) => r.milestone === 'rejected')?.proposals).toBe(1);
   });
 });

@@ -4,10 +4,10 @@
 // stays distinct for the common colour-vision deficiencies). No script needed.
 import type { ReactNode } from 'react';
 
-export type SeriesStyle = { name: string; color: string; pattern: 'solid' | 'stripes' | 'dots' | 'cross' | 'lines' };
+type SeriesStyle = { name: string; color: string; pattern: 'solid' | 'stripes' | 'dots' | 'cross' | 'lines' };
 
 /** Okabe–Ito colours, each with its own pattern, in the order series are given them. */
-export const SERIES_STYLES: readonly Omit<SeriesStyle, 'name'>[] = [
+const SERIES_STYLES: readonly Omit<SeriesStyle, 'name'>[] = [
   { color: '#0072B2', pattern: 'solid' },
   { color: '#D55E00', pattern: 'stripes' },
   { color: '#009E73', pattern: 'dots' },

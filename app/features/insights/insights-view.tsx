@@ -9,7 +9,7 @@ function show(value: Cell): string {
   return typeof value === 'number' ? formatNumber(value) : value;
 }
 
-export function DataTable({ table }: { table: InsightsTable }) {
+function DataTable({ table }: { table: InsightsTable }) {
   return (
     <div className="table-wrap">
       <table className="data" data-testid={`table-${table.name}`}>

@@ -94,7 +94,7 @@ export function isTableName(name: string | null): name is TableName {
 }
 
 export type Cell = string | number | null;
-export type TableColumn = { key: string; header: string; numeric?: boolean };
+type TableColumn = { key: string; header: string; numeric?: boolean };
 export type InsightsTable = { name: TableName; title: string; columns: TableColumn[]; rows: Record<string, Cell>[] };
 
 const MILESTONE_LABEL: Record<Milestone, string> = {
@@ -178,7 +178,7 @@ const STEP_OUTCOME_ORDER: Record<string, readonly string[]> = {
 };
 
 /** An outcome in words, as it reads for its step (the MOU's "submitted" is the drafted MOU sent on). */
-export function stepOutcomeLabel(step: string, outcome: string): string {
+function stepOutcomeLabel(step: string, outcome: string): string {
   if (step === 'mou' && outcome === 'submitted') return 'MOU submitted';
   return outcomeLabel(outcome);
 }
