@@ -157,30 +157,41 @@ function decisionTimesNow(filter: InsightsFilter): DecisionTimeRow[] {
   const found = arrays<[chapterId: number, campaignId: number, days: number]>(sql`
     SELECT p.chapter_id, p.campaign_id, ${DECISION_DAYS} AS days
     FROM proposals AS p INDEXED BY proposals_decision_days
-    WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND ${DECISION_DAYS} >= 0
-      AND p.state IN ('approved', 'rejected', 'expired')${filterTerms(filter, 'p', 'decided_at')}
+    WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND state IN ('approved', 'rejected', 'expired')
+      AND ${DECISION_DAYS} >= 0${filterTerms(filter, 'p', 'decided_at')}
     ORDER BY ${DECISION_DAYS}`);
-  const groups = new Map<string, { grouping: DecisionTimeRow['grouping']; key: number; days: number[] }>();
-  const add = (grouping: DecisionTimeRow['grouping'], key: number, days: number) => {
-    const name = `${grouping}:${key}`;
-    let group = groups.get(name);
-    if (!group) groups.set(name, (group = { grouping, key, days: [] }));
-    group.days.push(days);
+  const all: number[] = [];
+  const byChapter = new Map<number, number[]>();
+  const byCampaign = new Map<number, number[]>();
+  const into = (groups: Map<number, number[]>, key: number, days: number) => {
+    const list = groups.get(key);
+    if (list) list.push(days);
+    else groups.set(key, [days]);
   };
   for (const [chapterId, campaignId, days] of found) {
-    add('all', 0, days);
-    add('chapter', chapterId, days);
-    add('campaign', campaignId, days);
+    all.push(days);
+    into(byChapter, chapterId, days);
+    into(byCampaign, campaignId, days);
   }
-  return [...groups.values()]
-    .map((g) => ({ grouping: g.grouping, key: g.key, decided: g.days.length, median_days: median(g.days), p90_days: nearestRank(g.days, 0.9) }))
+  const row = (grouping: DecisionTimeRow['grouping'], key: number, days: number[]): DecisionTimeRow => ({
+    grouping,
+    key,
+    decided: days.length,
+    median_days: median(days),
+    p90_days: nearestRank(days, 0.9),
+  });
+  return [
+    ...(all.length > 0 ? [row('all', 0, all)] : []),
+    ...[...byChapter].map(([key, days]) => row('chapter', key, days)),
+    ...[...byCampaign].map(([key, days]) => row('campaign', key, days)),
+  ]
     .sort((a, b) => a.grouping.localeCompare(b.grouping) || a.key - b.key);
 }
 
 // ---- Step outcomes ----
 
-/** Same text as the partial index decision_records_step_outcomes (migration 0140). */
-const STEP_WHERE = sql.raw(`step IN ('values', 'agenda', 'risk', 'perception', 'mou')`);
+/** Same text as the partial index decision_records_step_outcomes (migration 0140); overrides and classifications are corrections, not outcomes. */
+const STEP_WHERE = sql.raw(`step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND outcome NOT IN ('overridden', 'classified')`);
 
 export type StepOutcomeRow = { step: string; outcome: string; records: number };
 
@@ -193,7 +204,7 @@ function stepOutcomesNow(filter: InsightsFilter): StepOutcomeRow[] {
   return rows<StepOutcomeRow>(sql`
     SELECT d.step, d.outcome, COUNT(*) AS records
     FROM decision_records AS d INDEXED BY decision_records_step_outcomes
-    WHERE ${STEP_WHERE} AND d.outcome NOT IN ('overridden', 'classified')${filterTerms(filter, 'd', 'at')}
+    WHERE ${STEP_WHERE}${filterTerms(filter, 'd', 'at')}
     GROUP BY d.step, d.outcome
     ORDER BY d.step, records DESC, d.outcome`);
 }

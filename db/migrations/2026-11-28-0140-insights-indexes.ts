@@ -8,8 +8,9 @@ import { sql, type Kysely } from 'kysely';
 // what lets SQLite use them.
 // 1. Records that settle where a proposal stands (decided, withdrawn, expired, sent to review),
 //    by month and milestone, so the monthly counts are read in order without sorting.
-// 2. Records of the five vetting steps, by step and outcome.
-// 3. Decided proposals, by the days from submission to decision, so the durations come sorted.
+// 2. Records of the five vetting steps' outcomes (not staff corrections), by step and outcome.
+// 3. Decided proposals (approved, rejected, since expired), by the days from submission to
+//    decision, so the durations come sorted.
 // 4. The current risk items, by kind and category, and by the submission they belong to.
 // 5. Step submissions by step and time (risk assessments and perception reviews in a date range).
 
@@ -20,9 +21,9 @@ const statements = [
      proposal_id, at, chapter_id, campaign_id)
    WHERE ((step = 'decision' AND outcome IN ('approved', 'rejected')) OR (step = 'proposal' AND outcome IN ('withdrawn', 'expired')) OR (to_state = 'review' AND from_state IS NOT 'review'))`,
   `CREATE INDEX decision_records_step_outcomes ON decision_records(step, outcome, at, chapter_id, campaign_id)
-   WHERE step IN ('values', 'agenda', 'risk', 'perception', 'mou')`,
-  `CREATE INDEX proposals_decision_days ON proposals((julianday(decided_at) - julianday(submitted_at)), decided_at, state, chapter_id, campaign_id)
-   WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL`,
+   WHERE step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND outcome NOT IN ('overridden', 'classified')`,
+  `CREATE INDEX proposals_decision_days ON proposals((julianday(decided_at) - julianday(submitted_at)), decided_at, chapter_id, campaign_id)
+   WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND state IN ('approved', 'rejected', 'expired')`,
   `CREATE INDEX risk_items_current_category ON risk_items(kind, category, proposal_id) WHERE current = 1`,
   `CREATE INDEX risk_items_current_submission ON risk_items(submission_id, kind, category, proposal_id) WHERE current = 1`,
   `CREATE INDEX step_submissions_step_time ON step_submissions(step, submitted_at, proposal_id)`,
