@@ -31,7 +31,6 @@ export async function insightsBenchmark(options: InsightsOptions): Promise<strin
     fs.copyFileSync(source, file);
     useDatabase(file);
     await migrateToLatest(getDb());
-    getDb().sqlite.pragma('optimize');
     const counts = {
       proposals: all(qb().selectFrom('proposals').select((eb) => eb.fn.countAll<number>().as('n')))[0]!.n,
       records: all(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))[0]!.n,

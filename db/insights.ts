@@ -221,15 +221,18 @@ function riskCategoriesNow(filter: InsightsFilter): RiskCategoryRow[] {
   const byProposal = filter.chapterId !== null || filter.campaignId !== null;
   const byDate = filter.from !== null || filter.to !== null;
   const proposalTerms = filterTerms({ ...filter, from: null, to: null }, 'p', null);
-  // CROSS JOIN fixes the order SQLite reads the tables in: from the narrowest side.
+  // CROSS JOIN fixes the order SQLite reads the tables in, from the narrowest side, and INDEXED BY
+  // the index: without statistics (the app never runs ANALYZE) the planner may otherwise walk
+  // every risk item for each proposal.
   const source = byDate
     ? // The risk assessments submitted in the range, then their current items.
-      sql`step_submissions AS s CROSS JOIN risk_items AS r INDEXED BY risk_items_current_submission ON r.submission_id = s.id
+      sql`step_submissions AS s INDEXED BY step_submissions_step_time
+        CROSS JOIN risk_items AS r INDEXED BY risk_items_current_submission ON r.submission_id = s.id
         ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
         WHERE s.step = 'risk'${filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at')}${proposalTerms} AND`
     : byProposal
       ? // The chapter's or campaign's proposals, then their current items.
-        sql`proposals AS p CROSS JOIN risk_items AS r ON r.proposal_id = p.id WHERE 1 = 1${proposalTerms} AND`
+        sql`proposals AS p CROSS JOIN risk_items AS r INDEXED BY risk_items_current_proposal ON r.proposal_id = p.id WHERE 1 = 1${proposalTerms} AND`
       : sql`risk_items AS r INDEXED BY risk_items_current_category WHERE`;
   return rows<RiskCategoryRow>(sql`
     SELECT r.category, COUNT(DISTINCT r.proposal_id) AS proposals, COUNT(*) AS items
@@ -253,7 +256,7 @@ function perceptionConditionsNow(filter: InsightsFilter): PerceptionConditionRow
     ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
     CROSS JOIN json_each(s.data, '$.answers') AS j
     WHERE s.step = 'perception'
-      AND s.id = (SELECT MAX(t.id) FROM step_submissions AS t WHERE t.proposal_id = s.proposal_id AND t.step = 'perception')
+      AND s.id = (SELECT MAX(t.id) FROM step_submissions AS t INDEXED BY step_submissions_standing WHERE t.proposal_id = s.proposal_id AND t.step = 'perception')
       AND j.value ->> 'answer' = 'condition'
       ${byProposal ? filterTerms({ ...filter, from: null, to: null }, 'p', null) : sql``}
       ${filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at')}

@@ -11,21 +11,22 @@ import { sql, type Kysely } from 'kysely';
 // 2. Records of the five vetting steps' outcomes (not staff corrections), by step and outcome.
 // 3. Decided proposals (approved, rejected, since expired), by the days from submission to
 //    decision, so the durations come sorted.
-// 4. The current risk items, by kind and category, and by the submission they belong to.
+// 4. The current risk items, by kind and category, by the submission and by the proposal they belong to.
 // 5. Step submissions by step and time (risk assessments and perception reviews in a date range).
 
 const statements = [
   `CREATE INDEX decision_records_milestones ON decision_records(
      substr(at, 1, 7),
      (CASE WHEN step IN ('decision', 'proposal') AND outcome IN ('approved', 'rejected', 'withdrawn', 'expired') THEN outcome ELSE 'review' END),
-     proposal_id, at, chapter_id, campaign_id)
+     proposal_id, at, chapter_id, campaign_id, step, outcome, to_state, from_state)
    WHERE ((step = 'decision' AND outcome IN ('approved', 'rejected')) OR (step = 'proposal' AND outcome IN ('withdrawn', 'expired')) OR (to_state = 'review' AND from_state IS NOT 'review'))`,
   `CREATE INDEX decision_records_step_outcomes ON decision_records(step, outcome, at, chapter_id, campaign_id)
    WHERE step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND outcome NOT IN ('overridden', 'classified')`,
-  `CREATE INDEX proposals_decision_days ON proposals((julianday(decided_at) - julianday(submitted_at)), decided_at, chapter_id, campaign_id)
+  `CREATE INDEX proposals_decision_days ON proposals((julianday(decided_at) - julianday(submitted_at)), decided_at, chapter_id, campaign_id, submitted_at, state)
    WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND state IN ('approved', 'rejected', 'expired')`,
   `CREATE INDEX risk_items_current_category ON risk_items(kind, category, proposal_id) WHERE current = 1`,
   `CREATE INDEX risk_items_current_submission ON risk_items(submission_id, kind, category, proposal_id) WHERE current = 1`,
+  `CREATE INDEX risk_items_current_proposal ON risk_items(proposal_id, kind, category) WHERE current = 1`,
   `CREATE INDEX step_submissions_step_time ON step_submissions(step, submitted_at, proposal_id)`,
 ];
 
@@ -36,6 +37,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const name of [
     'step_submissions_step_time',
+    'risk_items_current_proposal',
     'risk_items_current_submission',
     'risk_items_current_category',
     'proposals_decision_days',
