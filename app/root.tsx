@@ -65,6 +65,7 @@ function Header() {
             {isStaff ? <NavLink to="/review">Review queue</NavLink> : null}
             {seesProposals ? <NavLink to="/proposals">Proposals</NavLink> : null}
             <NavLink to="/decisions">Decisions</NavLink>
+            {policy.maySeeInsights(user) ? <NavLink to="/insights">Insights</NavLink> : null}
             <NavLink to="/inbox">
               Inbox
               {data?.extras && data.extras.unread > 0 ? (

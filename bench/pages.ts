@@ -16,7 +16,7 @@ const DEMO_PASSWORD = 'cosponsor-demo';
 export type PagesOptions = { proposals: number; duration: number; connections: number; verbose: boolean };
 
 /** The register of n proposals, built once and reused from bench/out/ (with its log key and checkpoints). */
-function scaleDatabase(n: number, verbose: boolean): { file: string; keyFile: string; checkpointDir: string } {
+export function scaleDatabase(n: number, verbose: boolean): { file: string; keyFile: string; checkpointDir: string } {
   const dir = path.join(OUT, `pages-${n}`);
   const file = path.join(dir, 'cosponsor.db');
   const keyFile = path.join(dir, 'keys', 'log-signing.key');

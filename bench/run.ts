@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 // npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--verbose]  (req/s per page of the built app, against the sign-in page)
 // npm run bench -- start     [--runs N] [--verbose]  (ms from `npm start` to the first 200: built, after a source change, node alone, tsx)
 // npm run bench -- js        (gzipped JavaScript of each page's first load, against the 100 KB budget)
+// npm run bench -- insights  [--proposals N] [--calls N] [--source FILE] [--verbose]  (server time of every /insights table, p50/p95 per filter)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -18,6 +19,8 @@ const { positionals, values } = parseArgs({
     duration: { type: 'string' },
     connections: { type: 'string' },
     runs: { type: 'string' },
+    calls: { type: 'string' },
+    source: { type: 'string' },
   },
 });
 
@@ -81,7 +84,17 @@ if (which === 'decisions') {
 } else if (which === 'js') {
   const { jsBenchmark } = await import('./js-size');
   process.exitCode = (await jsBenchmark()) ? 0 : 1;
+} else if (which === 'insights') {
+  const proposals = values.proposals === undefined ? 20_000 : Number(values.proposals);
+  const calls = values.calls === undefined ? 200 : Number(values.calls);
+  if (!(Number.isInteger(proposals) && proposals > 0) || !(Number.isInteger(calls) && calls > 0)) {
+    console.error('--proposals and --calls must be positive whole numbers.');
+    process.exit(2);
+  }
+  const { insightsBenchmark } = await import('./insights');
+  // Each filter's line is printed as it is measured.
+  await insightsBenchmark({ proposals, calls, source: values.source, verbose: values.verbose });
 } else {
-  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages [--proposals N] [--duration S] [--connections C] | start [--runs N] | js');
+  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages [--proposals N] [--duration S] [--connections C] | start [--runs N] | js | insights [--proposals N] [--calls N] [--source FILE]');
   process.exit(2);
 }

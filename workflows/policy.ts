@@ -48,6 +48,11 @@ export function seesEveryChapter(user: { roles: Role[] }): boolean {
   return isStaff(user) || hasRole(user, 'reviewer') || isAdmin(user);
 }
 
+/** Staff, reviewers and admins see the insights across every chapter; a chapter lead does not. */
+export function maySeeInsights(user: { roles: Role[] }): boolean {
+  return seesEveryChapter(user);
+}
+
 /** A chapter lead with a chapter may propose a partnership. */
 export function mayPropose(user: { roles: Role[]; chapterId: number | null }): boolean {
   return isChapterLead(user) && user.chapterId !== null;
@@ -197,6 +202,8 @@ export type Action =
   | 'review.queue'
   | 'register.view'
   | 'audit.run'
+  /** The insights page: aggregates over every chapter's proposals. */
+  | 'insights.view'
   | 'admin.manage';
 
 export type Permission = { ok: true } | { ok: false; reason: string };
@@ -260,6 +267,8 @@ export function can(user: ActingUser, action: Action, subject?: ProposalSubject)
       return seesEveryChapter(user) || isChapterLead(user) ? allow : deny('The decision register needs a role.');
     case 'audit.run':
       return hasRole(user, 'reviewer') || isStaff(user) || isAdmin(user) ? allow : deny('Verifying the log is for reviewers, staff and admins.');
+    case 'insights.view':
+      return maySeeInsights(user) ? allow : deny('Insights are for staff, reviewers and admins: they sum up every chapter’s proposals.');
     case 'admin.manage':
       return isAdmin(user) ? allow : deny('Only admins manage users, chapters and the configuration.');
     default:

@@ -74,6 +74,8 @@ function pages(): string[] {
     '/inbox',
     '/decisions',
     '/decisions.csv',
+    '/insights',
+    '/insights.csv?table=revetting',
     '/audit',
     '/admin',
     '/admin/users',

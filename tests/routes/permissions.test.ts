@@ -145,6 +145,8 @@ const ROUTES: Row[] = [
   // The decision register: everyone signed in (chapter leads scoped to their chapter by the service).
   { method: 'GET', path: '/decisions', allow: SIGNED_IN },
   { method: 'GET', path: '/decisions.csv', allow: SIGNED_IN, resource: true },
+  { method: 'GET', path: '/insights', allow: ['staff', 'staffProposer', 'reviewer', 'admin'] },
+  { method: 'GET', path: '/insights.csv?table=step-outcomes', allow: ['staff', 'staffProposer', 'reviewer', 'admin'], resource: true },
   { method: 'GET', path: '/partners/1', allow: SIGNED_IN },
   { method: 'GET', path: '/proposals/:proposal/record', allow: VIEWERS },
   { method: 'GET', path: '/proposals/:proposal/record.json', allow: VIEWERS, resource: true },

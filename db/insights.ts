@@ -1,0 +1,313 @@
+import { sql, type RawBuilder } from 'kysely';
+import { all, getDb, qb } from './connection';
+
+// Insights: aggregates over what the decision log and the proposals hold, each
+// one SQL statement, so the page costs the same at 200 or 20,000 proposals.
+// Migration 0140 adds the indexes these statements read; the partial indexes
+// are used only when a statement repeats the index's WHERE clause word for
+// word, so those clauses are kept in the constants below and in the migration.
+
+/** What the page is filtered on. Days are inclusive UTC days (YYYY-MM-DD). */
+export type InsightsFilter = {
+  from: string | null;
+  to: string | null;
+  chapterId: number | null;
+  campaignId: number | null;
+};
+
+function rows<R>(query: RawBuilder<R>): R[] {
+  return all({ compile: () => query.compile(qb()) });
+}
+
+/** Rows as arrays of values, not objects: a third of the cost when there are thousands of them. */
+function arrays<R extends unknown[]>(query: RawBuilder<unknown>): R[] {
+  const compiled = query.compile(qb());
+  const db = getDb();
+  // Kept beside the connection's own statements, under a key of their own (raw mode is per statement).
+  const key = `raw:${compiled.sql}`;
+  let statement = db.statements.get(key);
+  if (!statement) {
+    statement = db.sqlite.prepare(compiled.sql).raw(true);
+    db.statements.set(key, statement);
+  }
+  return statement.all(...(compiled.parameters as unknown[])) as R[];
+}
+
+function dayAfter(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** AND-terms for a table with chapter_id, campaign_id and a time column, from the filter. */
+function filterTerms(filter: InsightsFilter, alias: string, timeColumn: string | null): RawBuilder<unknown> {
+  const terms: RawBuilder<unknown>[] = [];
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  if (timeColumn && filter.from) terms.push(sql`${col(timeColumn)} >= ${filter.from}`);
+  // ISO timestamps sort as text: everything before the next day is on or before `to`.
+  if (timeColumn && filter.to) terms.push(sql`${col(timeColumn)} < ${dayAfter(filter.to)}`);
+  if (filter.chapterId !== null) terms.push(sql`${col('chapter_id')} = ${filter.chapterId}`);
+  if (filter.campaignId !== null) terms.push(sql`${col('campaign_id')} = ${filter.campaignId}`);
+  return terms.length === 0 ? sql`` : sql` AND ${sql.join(terms, sql` AND `)}`;
+}
+
+// ---- Remembered until the log moves ----
+
+// Everything these figures read (records, step submissions, risk items, a proposal's state and
+// times) is written in the same transaction as a decision record, so the newest record's seq
+// says whether a figure computed before is still true. A few recent answers are kept, so
+// reading the page again, or downloading its tables, costs one index lookup per figure.
+const REMEMBERED = 64;
+const remembered = new Map<string, unknown>();
+
+function logHead(): number {
+  return all(qb().selectFrom('decision_records').select((eb) => eb.fn.max('seq').as('seq')))[0]?.seq ?? 0;
+}
+
+function cached<A extends unknown[], R>(name: string, compute: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => {
+    const key = `${getDb().path}\u0000${logHead()}\u0000${name}\u0000${JSON.stringify(args)}`;
+    if (remembered.has(key)) {
+      const value = remembered.get(key) as R;
+      // Most recently used last, so the oldest goes first.
+      remembered.delete(key);
+      remembered.set(key, value);
+      return value;
+    }
+    const value = compute(...args);
+    remembered.set(key, value);
+    if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value!);
+    return value;
+  };
+}
+
+/** Forgets every remembered figure (the benchmark measures the computation itself with it). */
+export function forgetInsights(): void {
+  remembered.clear();
+}
+
+// ---- Outcomes over time ----
+
+/**
+ * The records that settle where a proposal stands: a staff decision (approved, rejected),
+ * a withdrawal, an expiry, or a transition into staff review (policy.entersReview).
+ * Same text as the partial index decision_records_milestones (migration 0140).
+ */
+const MILESTONE_WHERE = sql.raw(
+  `((step = 'decision' AND outcome IN ('approved', 'rejected')) OR (step = 'proposal' AND outcome IN ('withdrawn', 'expired')) OR (to_state = 'review' AND from_state IS NOT 'review'))`,
+);
+
+/** Which milestone a record is. Same text as the index's second expression (migration 0140). */
+const MILESTONE_OF = sql.raw(
+  `(CASE WHEN step IN ('decision', 'proposal') AND outcome IN ('approved', 'rejected', 'withdrawn', 'expired') THEN outcome ELSE 'review' END)`,
+);
+
+export const MILESTONES = ['approved', 'rejected', 'withdrawn', 'expired', 'review'] as const;
+export type Milestone = (typeof MILESTONES)[number];
+
+export type MonthlyMilestoneRow = { month: string; milestone: Milestone; proposals: number };
+
+/** Per UTC month of the record: how many proposals were approved, rejected, withdrawn, expired or sent to staff review. */
+function milestonesByMonthNow(filter: InsightsFilter): MonthlyMilestoneRow[] {
+  // The month and the milestone are the index's leading expressions, so the groups come in order, unsorted.
+  const fromMonth = filter.from ? sql` AND substr(d.at, 1, 7) >= ${filter.from.slice(0, 7)}` : sql``;
+  return rows<MonthlyMilestoneRow>(sql`
+    SELECT substr(d.at, 1, 7) AS month, ${MILESTONE_OF} AS milestone, COUNT(DISTINCT d.proposal_id) AS proposals
+    FROM decision_records AS d INDEXED BY decision_records_milestones
+    WHERE ${MILESTONE_WHERE}${fromMonth}${filterTerms(filter, 'd', 'at')}
+    GROUP BY substr(d.at, 1, 7), ${MILESTONE_OF}
+    ORDER BY month, milestone`);
+}
+
+// ---- Time from submission to decision ----
+
+export type DecisionTimeRow = {
+  grouping: 'all' | 'chapter' | 'campaign';
+  /** The chapter or campaign id; 0 for all. */
+  key: number;
+  decided: number;
+  median_days: number;
+  p90_days: number;
+};
+
+/** Days from submission to decision; same text as the index expression of proposals_decision_days (migration 0140). */
+const DECISION_DAYS = sql.raw(`(julianday(decided_at) - julianday(submitted_at))`);
+
+/** The middle value (the mean of the two middle ones for an even count) of ascending values. */
+function median(sorted: number[]): number {
+  const n = sorted.length;
+  return (sorted[Math.floor((n - 1) / 2)]! + sorted[Math.floor(n / 2)]!) / 2;
+}
+
+/** Nearest rank: the value at rank ⌈p·n⌉ of ascending values. */
+function nearestRank(sorted: number[], p: number): number {
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+/**
+ * Median and 90th percentile of the days between a proposal's submission to staff and staff's
+ * decision, as the decision wrote them on the proposal (submitted_at: when it last entered review;
+ * decided_at: when it was approved or rejected), over proposals decided in the date range;
+ * overall, by chapter and by campaign.
+ * SQLite has no percentile aggregate, and ranking with window functions sorts the rows once per
+ * grouping (about 60 ms at 20,000 proposals); instead one statement reads the durations already
+ * in order from an index, and the ranks are picked from those sorted lists.
+ */
+function decisionTimesNow(filter: InsightsFilter): DecisionTimeRow[] {
+  const found = arrays<[chapterId: number, campaignId: number, days: number]>(sql`
+    SELECT p.chapter_id, p.campaign_id, ${DECISION_DAYS} AS days
+    FROM proposals AS p INDEXED BY proposals_decision_days
+    WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND state IN ('approved', 'rejected', 'expired')
+      AND ${DECISION_DAYS} >= 0${filterTerms(filter, 'p', 'decided_at')}
+    ORDER BY ${DECISION_DAYS}`);
+  const all: number[] = [];
+  const byChapter = new Map<number, number[]>();
+  const byCampaign = new Map<number, number[]>();
+  const into = (groups: Map<number, number[]>, key: number, days: number) => {
+    const list = groups.get(key);
+    if (list) list.push(days);
+    else groups.set(key, [days]);
+  };
+  for (const [chapterId, campaignId, days] of found) {
+    all.push(days);
+    into(byChapter, chapterId, days);
+    into(byCampaign, campaignId, days);
+  }
+  const row = (grouping: DecisionTimeRow['grouping'], key: number, days: number[]): DecisionTimeRow => ({
+    grouping,
+    key,
+    decided: days.length,
+    median_days: median(days),
+    p90_days: nearestRank(days, 0.9),
+  });
+  return [
+    ...(all.length > 0 ? [row('all', 0, all)] : []),
+    ...[...byChapter].map(([key, days]) => row('chapter', key, days)),
+    ...[...byCampaign].map(([key, days]) => row('campaign', key, days)),
+  ]
+    .sort((a, b) => a.grouping.localeCompare(b.grouping) || a.key - b.key);
+}
+
+// ---- Step outcomes ----
+
+/** Same text as the partial index decision_records_step_outcomes (migration 0140); overrides and classifications are corrections, not outcomes. */
+const STEP_WHERE = sql.raw(`step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND outcome NOT IN ('overridden', 'classified')`);
+
+export type StepOutcomeRow = { step: string; outcome: string; records: number };
+
+/**
+ * How often each step ended with each outcome, counted over the step's records in the range:
+ * a step sent back and submitted again counts again. Overrides and agenda classifications are
+ * staff corrections, not a step's outcome, and are left out.
+ */
+function stepOutcomesNow(filter: InsightsFilter): StepOutcomeRow[] {
+  return rows<StepOutcomeRow>(sql`
+    SELECT d.step, d.outcome, COUNT(*) AS records
+    FROM decision_records AS d INDEXED BY decision_records_step_outcomes
+    WHERE ${STEP_WHERE}${filterTerms(filter, 'd', 'at')}
+    GROUP BY d.step, d.outcome
+    ORDER BY d.step, records DESC, d.outcome`);
+}
+
+// ---- Risk categories and perception conditions ----
+
+export type RiskCategoryRow = { category: string; proposals: number; items: number };
+
+/**
+ * The risk categories named in each proposal's current risk assessment, most frequent first.
+ * The date range applies to when that assessment was submitted.
+ */
+function riskCategoriesNow(filter: InsightsFilter): RiskCategoryRow[] {
+  const byProposal = filter.chapterId !== null || filter.campaignId !== null;
+  const byDate = filter.from !== null || filter.to !== null;
+  const proposalTerms = filterTerms({ ...filter, from: null, to: null }, 'p', null);
+  // CROSS JOIN fixes the order SQLite reads the tables in, from the narrowest side, and INDEXED BY
+  // the index: without statistics (the app never runs ANALYZE) the planner may otherwise walk
+  // every risk item for each proposal.
+  const source = byDate
+    ? // The risk assessments submitted in the range, then their current items.
+      sql`step_submissions AS s INDEXED BY step_submissions_step_time
+        CROSS JOIN risk_items AS r INDEXED BY risk_items_current_submission ON r.submission_id = s.id
+        ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
+        WHERE s.step = 'risk'${filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at')}${proposalTerms} AND`
+    : byProposal
+      ? // The chapter's or campaign's proposals, then their current items.
+        sql`proposals AS p CROSS JOIN risk_items AS r INDEXED BY risk_items_current_proposal ON r.proposal_id = p.id WHERE 1 = 1${proposalTerms} AND`
+      : sql`risk_items AS r INDEXED BY risk_items_current_category WHERE`;
+  return rows<RiskCategoryRow>(sql`
+    SELECT r.category, COUNT(DISTINCT r.proposal_id) AS proposals, COUNT(*) AS items
+    FROM ${source} r.current = 1 AND r.kind = 'risk'
+    GROUP BY r.category
+    ORDER BY proposals DESC, items DESC, r.category`);
+}
+
+export type PerceptionConditionRow = { item: string; proposals: number };
+
+/**
+ * The perception checklist items each proposal's latest perception review made a condition
+ * (answered "condition": they become MOU clauses), most frequent first.
+ * The date range applies to when that review was submitted.
+ */
+function perceptionConditionsNow(filter: InsightsFilter): PerceptionConditionRow[] {
+  const byProposal = filter.chapterId !== null || filter.campaignId !== null;
+  return rows<PerceptionConditionRow>(sql`
+    SELECT j.key AS item, COUNT(*) AS proposals
+    FROM step_submissions AS s INDEXED BY step_submissions_step_time
+    ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
+    CROSS JOIN json_each(s.data, '$.answers') AS j
+    WHERE s.step = 'perception'
+      AND s.id = (SELECT MAX(t.id) FROM step_submissions AS t INDEXED BY step_submissions_standing WHERE t.proposal_id = s.proposal_id AND t.step = 'perception')
+      AND j.value ->> 'answer' = 'condition'
+      ${byProposal ? filterTerms({ ...filter, from: null, to: null }, 'p', null) : sql``}
+      ${filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at')}
+    GROUP BY j.key
+    ORDER BY proposals DESC, j.key`);
+}
+
+// ---- Re-vetting ----
+
+export const REVETTING_BUCKETS = ['ended', 'within_7', 'within_30', 'within_90'] as const;
+export type RevettingBucket = (typeof REVETTING_BUCKETS)[number];
+
+export type RevettingBucketRow = { bucket: RevettingBucket; approvals: number; renewed: number };
+
+/**
+ * Approvals whose end date is within 90 days of today either way, by how soon it comes (ended:
+ * expired, or past the end date and not yet swept), and how many of their partners already have
+ * a later proposal. Not limited by the date range: it is about today.
+ */
+function revettingBucketsNow(filter: InsightsFilter, today: string): RevettingBucketRow[] {
+  const plus = (days: number) => {
+    const d = new Date(`${today}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + days);
+    return d.toISOString().slice(0, 10);
+  };
+  return rows<RevettingBucketRow>(sql`
+    SELECT CASE
+        WHEN p.state = 'expired' OR p.approved_until < ${today} THEN 'ended'
+        WHEN p.approved_until <= ${plus(7)} THEN 'within_7'
+        WHEN p.approved_until <= ${plus(30)} THEN 'within_30'
+        ELSE 'within_90' END AS bucket,
+      COUNT(*) AS approvals,
+      SUM(EXISTS (SELECT 1 FROM proposals AS m WHERE m.partner_id = p.partner_id AND m.id > p.id)) AS renewed
+    FROM proposals AS p
+    WHERE p.state IN ('approved', 'expired') AND p.approved_until >= ${plus(-90)} AND p.approved_until <= ${plus(90)}
+      ${filterTerms({ ...filter, from: null, to: null }, 'p', null)}
+    GROUP BY bucket`);
+}
+
+export const milestonesByMonth = cached('milestones', milestonesByMonthNow);
+export const decisionTimes = cached('decision-times', decisionTimesNow);
+export const stepOutcomes = cached('step-outcomes', stepOutcomesNow);
+export const riskCategories = cached('risk-categories', riskCategoriesNow);
+export const perceptionConditions = cached('perception-conditions', perceptionConditionsNow);
+export const revettingBuckets = cached('revetting', revettingBucketsNow);
+
+// ---- The filter form's choices ----
+
+export function insightsChoices(): { chapters: { id: number; name: string }[]; campaigns: { id: number; name: string }[] } {
+  return {
+    chapters: all(qb().selectFrom('chapters').select(['id', 'name']).orderBy('name')),
+    campaigns: all(qb().selectFrom('campaigns').select(['id', 'name']).orderBy('name')),
+  };
+}
