@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 // npm run bench -- decisions [--count N] [--verbose]
 // npm run bench -- verify    [--count N] [--added N] [--verbose] [--keep]  (full and incremental verification; --keep leaves the database file)
 // npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
-// npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--verbose]  (req/s per page of the built app, against the sign-in page)
+// npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--verbose]  (req/s per page of the built app against /help, and p95 server time)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
