@@ -6,7 +6,9 @@ import { inboxScope, markAllRead, markRead, inboxFor } from '../../app/features/
 import { userByEmail } from '../../db/users';
 import { STATES } from '../../workflows/types';
 import { isAtStep, isDraft, isInReview } from '../../workflows/policy';
-import { actor, daysFromToday, decideAs, newPartner, proposalInReview } from './review-fixtures';
+import { actor, campaignId, daysFromToday, decideAs, newPartner, proposalInReview } from './review-fixtures';
+import { createProposal } from '../../app/features/vetting/vetting.server';
+import { partnerHistory } from '../../app/features/vetting/proposals.server';
 
 // The counts every page shows are kept by triggers (migration 0125) rather than counted per
 // request; the lists read each state's newest rows from an index and merge them. Both must say
@@ -149,5 +151,28 @@ describe('the counts and lists every page shows', () => {
     expect(approval.ok ? 'approved' : approval.error.message).toBe('approved');
     expectListsMatchRows();
     expect(countByGroup({ chapterId: null, campaignId: null, text: null }, GROUPS).changes).toBeGreaterThan(0);
+  });
+
+  it('finds a partner’s history past a long run of newer proposals the viewer may not see', () => {
+    const partnerId = newPartner('Counts Much-Asked Group');
+    const draft = (email: string, title: string) =>
+      createProposal(actor(email), {
+        partnerId,
+        campaignId: campaignId('israel_opt'),
+        eventTitle: title,
+        eventDate: daysFromToday(40),
+        eventPlace: 'Community hall',
+        eventDescription: 'An evening with the partner group.',
+        kind: 'co_listing',
+      }).id;
+    const own = draft('lead@cosponsor.test', 'Our own older draft');
+    // More newer drafts of another chapter than one read brings back: neither viewable nor precedent.
+    for (let i = 0; i < 130; i++) draft('lead2@cosponsor.test', `Another chapter's draft ${i}`);
+    const lead = actor('lead@cosponsor.test');
+    expect(partnerHistory([partnerId], lead).get(partnerId)!.map((h) => h.id)).toEqual([own]);
+    // Staff see every one, newest first, as many as the list holds.
+    const staffView = partnerHistory([partnerId], actor('staff@cosponsor.test')).get(partnerId)!;
+    expect(staffView).toHaveLength(20);
+    expect(staffView.map((h) => h.id)).toEqual([...staffView.map((h) => h.id!)].sort((a, b) => b - a));
   });
 });
