@@ -307,6 +307,13 @@ export interface ProposalCountsTable {
   n: number;
 }
 
+/** Decision records per partner and chapter; kept by a trigger (migration 0125). */
+export interface DecisionPartnerCountsTable {
+  partner_id: number;
+  chapter_id: number;
+  n: number;
+}
+
 export interface Database {
   chapters: ChaptersTable;
   users: UsersTable;
@@ -336,6 +343,7 @@ export interface Database {
   review_claims: ReviewClaimsTable;
   inbox_unread: InboxUnreadTable;
   proposal_counts: ProposalCountsTable;
+  decision_partner_counts: DecisionPartnerCountsTable;
 }
 
 export type Chapter = Selectable<ChaptersTable>;

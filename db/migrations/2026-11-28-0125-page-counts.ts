@@ -10,8 +10,12 @@ import { sql, type Kysely } from 'kysely';
 //    every proposal.
 // Both are kept by triggers, so every write path (service, seed, script) updates them in its
 // own transaction, and they start from the rows already there.
-// 3. The proposal lists read each state's newest rows straight from an index, per chapter or
-//    across chapters, instead of sorting a whole group.
+// 3. decision_partner_counts: decision records per partner and chapter (the partner page's
+//    "N decisions"), which took a count over every record about the partner. The log is
+//    append-only, so an insert trigger is all it takes.
+// 4. The proposal lists read each state's newest rows straight from an index, per chapter or
+//    across chapters, instead of sorting a whole group; a partner's proposals per state are
+//    counted from an index alone.
 
 const statements = [
   `CREATE TABLE inbox_unread (
@@ -75,6 +79,20 @@ const statements = [
      WHERE chapter_id = old.chapter_id AND campaign_id = old.campaign_id AND state = old.state AND returned = (old.returned_to IS NOT NULL);
   END`,
 
+  `CREATE TABLE decision_partner_counts (
+    partner_id INTEGER NOT NULL,
+    chapter_id INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (partner_id, chapter_id)
+  ) WITHOUT ROWID`,
+  `INSERT INTO decision_partner_counts (partner_id, chapter_id, n)
+     SELECT partner_id, chapter_id, count(*) FROM decision_records GROUP BY partner_id, chapter_id`,
+  `CREATE TRIGGER decision_partner_counts_insert AFTER INSERT ON decision_records BEGIN
+    INSERT INTO decision_partner_counts (partner_id, chapter_id, n) VALUES (new.partner_id, new.chapter_id, 1)
+      ON CONFLICT (partner_id, chapter_id) DO UPDATE SET n = n + 1;
+  END`,
+
+  `CREATE INDEX proposals_partner_state_chapter ON proposals(partner_id, state, chapter_id)`,
   `CREATE INDEX proposals_state_updated_id ON proposals(state, updated_at, id)`,
   `CREATE INDEX proposals_chapter_state_updated_id ON proposals(chapter_id, state, updated_at, id)`,
   // The few proposals staff sent back, without walking every one at a step.
@@ -86,8 +104,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const name of ['proposals_returned_state_updated_id', 'proposals_chapter_state_updated_id', 'proposals_state_updated_id']) await sql.raw(`DROP INDEX ${name}`).execute(db);
+  for (const name of ['proposals_returned_state_updated_id', 'proposals_chapter_state_updated_id', 'proposals_state_updated_id', 'proposals_partner_state_chapter']) await sql.raw(`DROP INDEX ${name}`).execute(db);
   for (const name of [
+    'decision_partner_counts_insert',
     'proposal_counts_delete',
     'proposal_counts_update',
     'proposal_counts_insert',
@@ -98,6 +117,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   ]) {
     await sql.raw(`DROP TRIGGER ${name}`).execute(db);
   }
+  await sql.raw(`DROP TABLE decision_partner_counts`).execute(db);
   await sql.raw(`DROP TABLE proposal_counts`).execute(db);
   await sql.raw(`DROP TABLE inbox_unread`).execute(db);
 }

@@ -9,6 +9,7 @@ import { isAtStep, isDraft, isInReview } from '../../workflows/policy';
 import { actor, campaignId, daysFromToday, decideAs, newPartner, proposalInReview } from './review-fixtures';
 import { createProposal } from '../../app/features/vetting/vetting.server';
 import { partnerHistory } from '../../app/features/vetting/proposals.server';
+import { partnerHistory as partnerRegister } from '../../db/register';
 
 // The counts every page shows are kept by triggers (migration 0125) rather than counted per
 // request; the lists read each state's newest rows from an index and merge them. Both must say
@@ -174,5 +175,25 @@ describe('the counts and lists every page shows', () => {
     const staffView = partnerHistory([partnerId], actor('staff@cosponsor.test')).get(partnerId)!;
     expect(staffView).toHaveLength(20);
     expect(staffView.map((h) => h.id)).toEqual([...staffView.map((h) => h.id!)].sort((a, b) => b - a));
+  });
+
+  it('counts each partner’s decisions, in every chapter scope, as the records say, as records are added', () => {
+    const expectCounts = () => {
+      const partners = (sqlite().prepare('SELECT DISTINCT partner_id AS id FROM decision_records').all() as { id: number }[]).map((p) => p.id);
+      const chapters = (sqlite().prepare('SELECT id FROM chapters').all() as { id: number }[]).map((c) => c.id);
+      const count = sqlite().prepare('SELECT count(*) AS n FROM decision_records WHERE partner_id = ? AND (? IS NULL OR chapter_id = ?)');
+      for (const partnerId of partners) {
+        for (const chapterId of [null, ...chapters]) {
+          const expected = (count.get(partnerId, chapterId, chapterId) as { n: number }).n;
+          expect({ partnerId, chapterId, n: partnerRegister(partnerId, { chapterId })!.decisionCount }).toEqual({ partnerId, chapterId, n: expected });
+        }
+      }
+    };
+    expectCounts();
+    const partnerId = newPartner('Counts Decided Group');
+    proposalInReview({ partnerId, title: 'Counts five' });
+    proposalInReview({ lead: 'lead2@cosponsor.test', partnerId, title: 'Counts six' });
+    expectCounts();
+    expect(partnerRegister(partnerId)!.decisionCount).toBeGreaterThan(4);
   });
 });
