@@ -289,6 +289,12 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
       if (options.verbose) console.error(`  ${page.path}`);
       lines.push(line);
     }
+    // The baseline once more at the end: how far it drifted says how far other work on the
+    // machine moved the figures during the run.
+    const again = await load(server.url, pages[0]!, options);
+    const drift = `page=${pages[0]!.name}_again rps=${again.rps.toFixed(1)} p50_ms=${again.p50} p99_ms=${again.p99} ratio=${(again.rps / baseline).toFixed(2)} p95_server_ms=${again.p95Server.toFixed(1)}`;
+    console.log(drift);
+    lines.push(drift);
     return lines;
   } finally {
     await server.stop();
