@@ -198,7 +198,7 @@ async function signIn(url: string, email: string): Promise<string> {
 
 type Page = { name: string; path: string; cookie?: string; status?: number };
 
-async function load(url: string, page: Page, options: PagesOptions) {
+async function load(url: string, page: Page, options: PagesOptions, serverPid: number | null) {
   // A few requests first: a page that fails is reported, not measured as fast errors, and the
   // page's code is warm before it is measured, as the baseline's is.
   for (let i = 0; i < 10; i++) {
@@ -219,11 +219,45 @@ async function load(url: string, page: Page, options: PagesOptions) {
     p50: result.latency.p50,
     p99: result.latency.p99,
     failed,
-    p95Server: await serverP95(url, page),
+    ...(await sequential(url, page, serverPid)),
   };
 }
 
-const SERVER_SAMPLES = 60;
+/** p95 of the server's time and its CPU per request, over the same single requests. */
+async function sequential(url: string, page: Page, serverPid: number | null) {
+  const before = serverCpuMs(serverPid);
+  const p95Server = await serverP95(url, page);
+  const after = serverCpuMs(serverPid);
+  return { p95Server, cpuMs: before === null || after === null ? null : (after - before) / SERVER_SAMPLES };
+}
+
+const SERVER_SAMPLES = 100;
+
+/**
+ * CPU time (user + system) the server process has used so far, in ms, read from /proc (Linux);
+ * null elsewhere. Steadier than req/s when other work shares the machine.
+ */
+function serverCpuMs(serverPid: number | null): number | null {
+  if (serverPid === null) return null;
+  try {
+    const fields = fs.readFileSync(`/proc/${serverPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/** The node process serving requests: tsx runs it as its only child. */
+function serverProcessId(tsxPid: number): number | null {
+  try {
+    const children = fs.readFileSync(`/proc/${tsxPid}/task/${tsxPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return children.length === 1 ? Number(children[0]) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The 95th percentile of the server's own time (Server-Timing) over single requests one after another. */
 async function serverP95(url: string, page: Page): Promise<number> {
@@ -277,12 +311,18 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
     ];
     const lines: string[] = [];
     let baseline = 0;
+    let baselineCpu: number | null = null;
+    const serverPid = serverProcessId(server.child.pid!);
     for (const page of pages) {
-      const r = await load(server.url, page, options);
-      if (page === pages[0]) baseline = r.rps;
+      const r = await load(server.url, page, options, serverPid);
+      if (page === pages[0]) {
+        baseline = r.rps;
+        baselineCpu = r.cpuMs;
+      }
       const line =
         `page=${page.name} rps=${r.rps.toFixed(1)} p50_ms=${r.p50} p99_ms=${r.p99} ratio=${(r.rps / baseline).toFixed(2)}` +
         ` p95_server_ms=${r.p95Server.toFixed(1)}` +
+        (r.cpuMs === null ? '' : ` cpu_ms=${r.cpuMs.toFixed(2)}` + (baselineCpu ? ` cpu_ratio=${(baselineCpu / r.cpuMs).toFixed(2)}` : '')) +
         (page.status === 302 ? ` lands_on=${await landing(page.cookie!)}` : '') +
         (r.failed > 0 ? ` failed=${r.failed}` : '');
       console.log(line);
@@ -291,8 +331,8 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
     }
     // The baseline once more at the end: how far it drifted says how far other work on the
     // machine moved the figures during the run.
-    const again = await load(server.url, pages[0]!, options);
-    const drift = `page=${pages[0]!.name}_again rps=${again.rps.toFixed(1)} p50_ms=${again.p50} p99_ms=${again.p99} ratio=${(again.rps / baseline).toFixed(2)} p95_server_ms=${again.p95Server.toFixed(1)}`;
+    const again = await load(server.url, pages[0]!, options, serverPid);
+    const drift = `page=${pages[0]!.name}_again rps=${again.rps.toFixed(1)} p50_ms=${again.p50} p99_ms=${again.p99} ratio=${(again.rps / baseline).toFixed(2)} p95_server_ms=${again.p95Server.toFixed(1)}${again.cpuMs === null ? '' : ` cpu_ms=${again.cpuMs.toFixed(2)}`}`;
     console.log(drift);
     lines.push(drift);
     return lines;
