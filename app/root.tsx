@@ -116,6 +116,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const navigation = useNavigation();
   const revalidator = useRevalidator();
   const busy = navigation.state !== 'idle' || revalidator.state !== 'idle';
+  // Undefined on the error page of a failed root loader: the footer link then waits for a sign-in.
+  const data = useRouteLoaderData<typeof loader>('root');
   return (
     <html lang="en">
       <head>
@@ -131,7 +133,15 @@ export function Layout({ children }: { children: React.ReactNode }) {
           <FlashMessage />
           {children}
         </main>
-        <footer className="site-footer">Cosponsor · coalition-partner vetting · every decision is recorded</footer>
+        <footer className="site-footer">
+          Cosponsor · coalition-partner vetting · every decision is recorded
+          {data?.user ? (
+            <>
+              {' · '}
+              <Link to="/help">How vetting works</Link>
+            </>
+          ) : null}
+        </footer>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -13,8 +13,11 @@ export function countInbox(userId: number, scope: InboxScope = { chapterId: null
   return first(scopedInbox(userId, scope).select((eb) => eb.fn.countAll<number>().as('n')))?.n ?? 0;
 }
 
+/** Read from the counts the triggers keep (migration 0125): the header shows it on every page. */
 export function countUnread(userId: number, scope: InboxScope = { chapterId: null }): number {
-  return first(scopedInbox(userId, scope).select((eb) => eb.fn.countAll<number>().as('n')).where('i.read_at', 'is', null))?.n ?? 0;
+  let q = qb().selectFrom('inbox_unread').select((eb) => eb.fn.sum<number | null>('n').as('n')).where('user_id', '=', userId);
+  if (scope.chapterId !== null) q = q.where('chapter_id', '=', scope.chapterId);
+  return Number(first(q)?.n ?? 0);
 }
 
 // ---- Writing and reading the inbox (staff review) ----

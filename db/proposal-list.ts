@@ -67,44 +67,66 @@ function inGroup(group: ProposalListGroup) {
 /** How many proposals each group holds under the filter. */
 export function countByGroup<K extends string>(filter: ProposalListFilter, groups: Record<K, ProposalListGroup>): Record<K, number> {
   const keys = Object.keys(groups) as K[];
-  const row = first(
-    filtered(filter).select((eb) =>
-      keys.map((k) => eb.fn.sum<number>(eb.case().when(inGroup(groups[k])(eb as Eb)).then(1).else(0).end()).as(k)),
-    ),
-  ) as Record<K, number | null> | undefined;
-  return Object.fromEntries(keys.map((k) => [k, Number(row?.[k] ?? 0)])) as Record<K, number>;
+  if (filter.text?.trim()) {
+    // Words typed: only the rows can say which match.
+    const row = first(
+      filtered(filter).select((eb) =>
+        keys.map((k) => eb.fn.sum<number>(eb.case().when(inGroup(groups[k])(eb as Eb)).then(1).else(0).end()).as(k)),
+      ),
+    ) as Record<K, number | null> | undefined;
+    return Object.fromEntries(keys.map((k) => [k, Number(row?.[k] ?? 0)])) as Record<K, number>;
+  }
+  // Otherwise from the counts the triggers keep (migration 0125): a few rows, not every proposal.
+  let q = qb()
+    .selectFrom('proposal_counts')
+    .select((eb) => ['state', 'returned', eb.fn.sum<number>('n').as('n')])
+    .groupBy(['state', 'returned']);
+  if (filter.chapterId !== null) q = q.where('chapter_id', '=', filter.chapterId);
+  if (filter.campaignId !== null) q = q.where('campaign_id', '=', filter.campaignId);
+  const rows = all(q);
+  const count = (g: ProposalListGroup) =>
+    rows
+      .filter((r) => g.states.includes(r.state) && (g.returned === null || g.returned === (r.returned === 1)))
+      .reduce((sum, r) => sum + Number(r.n), 0);
+  return Object.fromEntries(keys.map((k) => [k, count(groups[k])])) as Record<K, number>;
 }
 
 /** One page of a group, newest change first, with the cursors of the pages either side (null at an end). */
 export function proposalListPage(filter: ProposalListFilter, group: ProposalListGroup, page: ListPage) {
   const goingBack = page.before != null && page.after == null;
   const cursor = goingBack ? page.before! : (page.after ?? null);
-  let q = filtered(filter)
-    .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
-    .where(inGroup(group))
-    .select([
-      'p.id',
-      'p.reference',
-      'p.state',
-      'p.returned_to',
-      'p.recommend_reject',
-      'p.approved_until',
-      'p.event_title',
-      'p.event_date',
-      'p.kind',
-      'p.updated_at',
-      'pa.name as partner_name',
-      'c.name as chapter_name',
-    ]);
-  if (cursor) {
-    const op = goingBack ? '>' : '<';
-    q = q.where((eb) =>
-      eb.or([eb('p.updated_at', op, cursor.updatedAt), eb.and([eb('p.updated_at', '=', cursor.updatedAt), eb('p.id', op, cursor.id)])]),
-    );
-  }
-  q = goingBack ? q.orderBy('p.updated_at', 'asc').orderBy('p.id', 'asc') : q.orderBy('p.updated_at', 'desc').orderBy('p.id', 'desc');
+  const order = goingBack ? 'asc' : 'desc';
   // One more than asked: whether a page follows in this direction.
-  const fetched: ProposalListRow[] = all(q.limit(page.limit + 1));
+  const wanted = page.limit + 1;
+  // Each state's newest rows come straight from an index on (state, updated_at, id), one range per
+  // state, merged here: one query over all the group's states would sort the whole group first.
+  const byState = (state: string) => {
+    let q = filtered(filter)
+      .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+      .where('p.state', '=', state)
+      .select([
+        'p.id',
+        'p.reference',
+        'p.state',
+        'p.returned_to',
+        'p.recommend_reject',
+        'p.approved_until',
+        'p.event_title',
+        'p.event_date',
+        'p.kind',
+        'p.updated_at',
+        'pa.name as partner_name',
+        'c.name as chapter_name',
+      ]);
+    if (group.returned === true) q = q.where('p.returned_to', 'is not', null);
+    if (group.returned === false) q = q.where('p.returned_to', 'is', null);
+    if (cursor) q = q.where((eb) => eb(eb.refTuple('p.updated_at', 'p.id'), goingBack ? '>' : '<', eb.tuple(cursor.updatedAt, cursor.id)));
+    return all(q.orderBy('p.updated_at', order).orderBy('p.id', order).limit(wanted)) as ProposalListRow[];
+  };
+  const newestFirst = (a: ProposalListRow, b: ProposalListRow) =>
+    a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : b.id - a.id;
+  const merged = [...new Set(group.states)].flatMap(byState).sort(goingBack ? (a, b) => newestFirst(b, a) : newestFirst);
+  const fetched = merged.slice(0, wanted);
   const more = fetched.length > page.limit;
   const rows = fetched.slice(0, page.limit);
   if (goingBack) rows.reverse();

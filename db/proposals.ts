@@ -398,27 +398,28 @@ export type PartnerProposalSummary = {
 };
 
 /** Every proposal with any of these partners, newest first (for duplicate checks and precedent). */
-export function proposalsForPartners(partnerIds: number[]): PartnerProposalSummary[] {
+/** These partners' proposals, newest first; a page of them when given a limit (and the id to continue below). */
+export function proposalsForPartners(partnerIds: number[], page: { limit?: number; beforeId?: number } = {}): PartnerProposalSummary[] {
   if (partnerIds.length === 0) return [];
-  return all(
-    qb()
-      .selectFrom('proposals as p')
-      .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
-      .select([
-        'p.id',
-        'p.partner_id',
-        'p.reference',
-        'p.event_title',
-        'p.event_date',
-        'p.state',
-        'c.name as chapter_name',
-        'p.decided_at',
-        'p.updated_at',
-        'p.chapter_id',
-        'p.proposer_id',
-        'p.last_changed_by',
-      ])
-      .where('p.partner_id', 'in', partnerIds)
-      .orderBy('p.id', 'desc'),
-  );
+  let q = qb()
+    .selectFrom('proposals as p')
+    .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+    .select([
+      'p.id',
+      'p.partner_id',
+      'p.reference',
+      'p.event_title',
+      'p.event_date',
+      'p.state',
+      'c.name as chapter_name',
+      'p.decided_at',
+      'p.updated_at',
+      'p.chapter_id',
+      'p.proposer_id',
+      'p.last_changed_by',
+    ])
+    .where('p.partner_id', 'in', partnerIds)
+    .orderBy('p.id', 'desc');
+  if (page.beforeId !== undefined) q = q.where('p.id', '<', page.beforeId);
+  return all(page.limit === undefined ? q : q.limit(page.limit));
 }

@@ -429,9 +429,10 @@ export function partnerHistory(
     .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
     .where('partner_id', '=', partnerId)
     .groupBy('state');
+  // From the counts the trigger keeps (migration 0125): a busy partner has tens of thousands of records.
   let decisionCount = qb()
-    .selectFrom('decision_records')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .selectFrom('decision_partner_counts')
+    .select((eb) => eb.fn.sum<number | null>('n').as('n'))
     .where('partner_id', '=', partnerId);
   if (scope.chapterId != null) {
     proposals = proposals.where('p.chapter_id', '=', scope.chapterId);
@@ -458,7 +459,7 @@ export function partnerHistory(
     proposalCount: Object.values(proposalStates).reduce((a, b) => a + b, 0),
     proposalStates,
     decisions: page.rows,
-    decisionCount: first(decisionCount)?.n ?? 0,
+    decisionCount: Number(first(decisionCount)?.n ?? 0),
     olderCursor: page.olderCursor,
     otherChapterProposals,
   };

@@ -313,6 +313,29 @@ export interface ReviewClaimsTable {
   claimed_at: string;
 }
 
+/** Unread inbox messages per person and chapter of the proposal; kept by triggers (migration 0125). */
+export interface InboxUnreadTable {
+  user_id: number;
+  chapter_id: number;
+  n: number;
+}
+
+/** Proposals per chapter, campaign, state and whether staff sent them back; kept by triggers (migration 0125). */
+export interface ProposalCountsTable {
+  chapter_id: number;
+  campaign_id: number;
+  state: string;
+  returned: number;
+  n: number;
+}
+
+/** Decision records per partner and chapter; kept by a trigger (migration 0125). */
+export interface DecisionPartnerCountsTable {
+  partner_id: number;
+  chapter_id: number;
+  n: number;
+}
+
 export interface Database {
   chapters: ChaptersTable;
   users: UsersTable;
@@ -342,6 +365,9 @@ export interface Database {
   decision_search: DecisionSearchTable;
   decision_days: DecisionDaysTable;
   review_claims: ReviewClaimsTable;
+  inbox_unread: InboxUnreadTable;
+  proposal_counts: ProposalCountsTable;
+  decision_partner_counts: DecisionPartnerCountsTable;
 }
 
 export type Chapter = Selectable<ChaptersTable>;

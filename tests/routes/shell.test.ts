@@ -42,6 +42,25 @@ describe('the app shell', () => {
     expect(html).toContain('Approved');
   });
 
+  it('explains vetting to anyone signed in, linked from every signed-in page, and only to them', async () => {
+    expect((await app.fetch('/help')).status).toBe(302);
+    const cookie = await app.login('lead@cosponsor.test');
+    const proposals = await (await app.fetch('/proposals', { cookie })).text();
+    expect(proposals).toContain('href="/help"');
+    const response = await app.fetch('/help', { cookie });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain('How vetting works');
+    expect(html).toContain('Perception review');
+    expect(await (await app.fetch('/login')).text()).not.toContain('href="/help"');
+  });
+
+  it('says how long the server took on each page', async () => {
+    const cookie = await app.login('staff@cosponsor.test');
+    const response = await app.fetch('/review', { cookie });
+    expect(response.headers.get('server-timing')).toMatch(/^app;dur=\d+(\.\d)?$/);
+  });
+
   it('refuses a wrong password without saying whether the account exists', async () => {
     const known = await app.post('/login', { email: 'lead@cosponsor.test', password: 'wrong-password-123' });
     const unknown = await app.post('/login', { email: 'nobody@cosponsor.test', password: 'wrong-password-123' });

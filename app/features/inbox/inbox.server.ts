@@ -134,6 +134,11 @@ export function inboxFor(user: InboxReader, options: { unreadOnly?: boolean; pag
   }));
 }
 
+/** The header's badge, on every page: unread only (the total is the inbox page's alone). */
+export function unreadCount(user: InboxReader): number {
+  return countUnread(user.id, inboxScope(user));
+}
+
 export function inboxCounts(user: InboxReader) {
   const scope = inboxScope(user);
   return { unread: countUnread(user.id, scope), total: countInbox(user.id, scope) };

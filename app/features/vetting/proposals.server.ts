@@ -201,6 +201,8 @@ export type PartnerHistoryEntry = {
 };
 
 const HISTORY_SHOWN = 20;
+// Proposals read per query while filling the history lists.
+const HISTORY_BATCH = 100;
 
 /**
  * Earlier proposals with these partners as this viewer may see them: every
@@ -217,18 +219,25 @@ export function partnerHistory(
   // Bounded: a much-asked partner has thousands of proposals; the newest say enough, and the partner page has the rest.
   const limit = options.limitPerPartner ?? HISTORY_SHOWN;
   const byPartner = new Map<number, PartnerHistoryEntry[]>(partnerIds.map((id) => [id, []]));
-  for (const h of proposalsForPartners(partnerIds)) {
-    const list = byPartner.get(h.partner_id);
-    if (!list || list.length >= limit || h.id === options.exceptProposalId) continue;
-    const mayOpen = can(viewer, 'proposal.view', h).ok;
-    if (!mayOpen && !isPrecedent(h.state)) continue;
-    const reason = isPrecedent(h.state) ? (latestRecordOfProposal(h.id)?.rationale ?? null) : null;
-    const common = { state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason };
-    list.push(
-      mayOpen
-        ? { id: h.id, reference: h.reference, event: h.event_title, eventDate: h.event_date, ...common }
-        : { id: null, reference: null, event: null, eventDate: null, ...common },
-    );
+  // Read newest first a batch at a time, until every partner's list is full or the proposals end.
+  let beforeId: number | undefined;
+  for (;;) {
+    const batch = proposalsForPartners(partnerIds, { limit: HISTORY_BATCH, beforeId });
+    for (const h of batch) {
+      const list = byPartner.get(h.partner_id);
+      if (!list || list.length >= limit || h.id === options.exceptProposalId) continue;
+      const mayOpen = can(viewer, 'proposal.view', h).ok;
+      if (!mayOpen && !isPrecedent(h.state)) continue;
+      const reason = isPrecedent(h.state) ? (latestRecordOfProposal(h.id)?.rationale ?? null) : null;
+      const common = { state: h.state, chapter: h.chapter_name, decidedAt: h.decided_at, reason };
+      list.push(
+        mayOpen
+          ? { id: h.id, reference: h.reference, event: h.event_title, eventDate: h.event_date, ...common }
+          : { id: null, reference: null, event: null, eventDate: null, ...common },
+      );
+    }
+    if (batch.length < HISTORY_BATCH || [...byPartner.values()].every((list) => list.length >= limit)) break;
+    beforeId = batch[batch.length - 1]!.id;
   }
   return byPartner;
 }
