@@ -238,6 +238,10 @@ export class RawInserts {
  */
 export async function decisionsBenchmark(options: { total: number; verbose: boolean; block?: number }): Promise<string> {
   const block = options.block ?? 250;
+  // A deployment announces decisions: with a channel configured, each decision that
+  // enters review or is decided queues its outbox row in its transaction. Nothing is
+  // delivered here (no outbox job runs), so the address is never called.
+  process.env.SLACK_WEBHOOK_URL ||= 'https://hooks.example.invalid/services/bench';
   const { file, stream } = await decisionStream();
   const raw = new RawInserts(recordTableDdl(getDb().sqlite));
   // Every row each decision writes, replayed raw on a copy of the same database.
@@ -264,6 +268,9 @@ export async function decisionsBenchmark(options: { total: number; verbose: bool
     same.replay();
   }
   raw.close();
+  // Only a replay that wrote exactly what decide() wrote measures the same work.
+  const differing = same.differences();
+  if (differing.length > 0) throw new Error(`The raw replay did not write the same rows as decide() in: ${differing.join(', ')}`);
   same.close();
   closeDatabase();
   const decisionsPerS = stream.decisions / (stream.decideMs / 1000);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { all, first, getDb, insertId, qb, run } from './connection';
+import { all, first, getDb, insertId, prebuilt, qb, run } from './connection';
 import type { Selectable } from 'kysely';
 import type { OutboxAttemptsTable, OutboxTable, ScreeningsTable } from './schema';
 
@@ -55,14 +55,20 @@ export function insertScreening(row: {
   );
 }
 
+// Both are read on every staff decision: built and compiled once.
+const latestScreeningOf = prebuilt<{ proposalId: number }, ScreeningRow>(['proposalId'], (p) =>
+  qb().selectFrom('screenings').selectAll().where('proposal_id', '=', p.proposalId).orderBy('id', 'desc').limit(1),
+);
+const screeningsOf = prebuilt<{ proposalId: number }, ScreeningRow>(['proposalId'], (p) =>
+  qb().selectFrom('screenings').selectAll().where('proposal_id', '=', p.proposalId).orderBy('id', 'desc'),
+);
+
 export function latestScreeningRow(proposalId: number): ScreeningRow | undefined {
-  return first(
-    qb().selectFrom('screenings').selectAll().where('proposal_id', '=', proposalId).orderBy('id', 'desc').limit(1),
-  );
+  return first(latestScreeningOf({ proposalId }));
 }
 
 export function screeningRowsOfProposal(proposalId: number): ScreeningRow[] {
-  return all(qb().selectFrom('screenings').selectAll().where('proposal_id', '=', proposalId).orderBy('id', 'desc'));
+  return all(screeningsOf({ proposalId }));
 }
 
 export function latestScreeningRowOfPartner(partnerId: number): ScreeningRow | undefined {
