@@ -81,24 +81,36 @@ export function latestScreeningRowOfPartner(partnerId: number): ScreeningRow | u
 
 /** What a notification says about a proposal: names, not ids. */
 export function notificationFacts(proposalId: number) {
-  return first(
-    qb()
-      .selectFrom('proposals as p')
-      .innerJoin('partners as pa', 'pa.id', 'p.partner_id')
-      .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
-      .select([
-        'p.id',
-        'p.reference',
-        'p.event_title',
-        'p.event_date',
-        'p.state',
-        'p.approved_until',
-        'pa.name as partner_name',
-        'c.name as chapter_name',
-      ])
-      .where('p.id', '=', proposalId),
-  );
+  return first(factsOf({ proposalId }));
 }
+
+// Read and written inside every announced decision: built and compiled once.
+const factsOf = prebuilt(['proposalId'], (p: { proposalId: number }) =>
+  qb()
+    .selectFrom('proposals as p')
+    .innerJoin('partners as pa', 'pa.id', 'p.partner_id')
+    .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+    .select([
+      'p.id',
+      'p.reference',
+      'p.event_title',
+      'p.event_date',
+      'p.state',
+      'p.approved_until',
+      'pa.name as partner_name',
+      'c.name as chapter_name',
+    ])
+    .where('p.id', '=', p.proposalId),
+);
+
+type NewOutboxRow = { channel: string; idempotency_key: string; payload: string; decision_seq: number | null; created_at: string };
+const insertOutbox = prebuilt<NewOutboxRow, unknown>(['channel', 'idempotency_key', 'payload', 'decision_seq', 'created_at'], (row) =>
+  qb()
+    .insertInto('outbox')
+    // First attempt as soon as the row exists.
+    .values({ ...row, next_attempt_at: row.created_at })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+);
 
 // ---- Outbox ----
 
@@ -115,17 +127,13 @@ export function insertOutboxRow(row: {
   createdAt: string;
 }): boolean {
   const result = run(
-    qb()
-      .insertInto('outbox')
-      .values({
-        channel: row.channel,
-        idempotency_key: row.idempotencyKey,
-        payload: row.payload,
-        decision_seq: row.decisionSeq,
-        created_at: row.createdAt,
-        next_attempt_at: row.createdAt,
-      })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+    insertOutbox({
+      channel: row.channel,
+      idempotency_key: row.idempotencyKey,
+      payload: row.payload,
+      decision_seq: row.decisionSeq,
+      created_at: row.createdAt,
+    }),
   );
   return result.changes === 1;
 }
