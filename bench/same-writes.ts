@@ -28,6 +28,8 @@ export class SameWrites {
   inserts = 0;
   decisions = 0;
   ms = 0;
+  /** CPU time of the timed transactions (user + system), in µs. */
+  cpuUs = 0;
   /** Rows replayed for decisions, by table (the proposal's update counted under proposals). */
   readonly rowsByTable = new Map<string, number>();
   readonly file = tempFile('same-writes.db');
@@ -137,9 +139,12 @@ export class SameWrites {
         this.apply.immediate(writes);
         continue;
       }
+      const cpu = process.cpuUsage();
       const started = performance.now();
       this.apply.immediate(writes);
       this.ms += performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      this.cpuUs += used.user + used.system;
       this.decisions += 1;
       this.inserts += writes.inserts.reduce((n, i) => n + i.rows.length, 0) + writes.updates.length + writes.deletes.length + (writes.proposal ? 1 : 0);
       for (const { table, rows } of writes.inserts) this.rowsByTable.set(table, (this.rowsByTable.get(table) ?? 0) + rows.length);

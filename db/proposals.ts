@@ -294,6 +294,20 @@ const submissionsOf = prebuilt<{ proposalId: number }, Selectable<StepSubmission
   qb().selectFrom('step_submissions').selectAll().where('proposal_id', '=', p.proposalId).orderBy('id'),
 );
 
+const outcomesOf = prebuilt<{ proposalId: number }, { step: string; outcome: string; decision_seq: number }>(['proposalId'], (p) =>
+  qb().selectFrom('step_submissions').select(['step', 'outcome', 'decision_seq']).where('proposal_id', '=', p.proposalId).orderBy('id'),
+);
+
+/**
+ * The outcome and record of the latest submission of each step, without the
+ * submitted data: what a staff decision cites, read without parsing every step's JSON.
+ */
+export function latestStepOutcomes(proposalId: number): Partial<Record<Step, { outcome: string; decision_seq: number }>> {
+  const out: Partial<Record<Step, { outcome: string; decision_seq: number }>> = {};
+  for (const row of all(outcomesOf({ proposalId }))) out[row.step as Step] = { outcome: row.outcome, decision_seq: row.decision_seq };
+  return out;
+}
+
 /** The latest submission of each step. */
 export function latestSubmissions(proposalId: number): Partial<Record<Step, StepSubmission>> {
   const rows = all(submissionsOf({ proposalId }));

@@ -24,7 +24,7 @@ import {
   insertProposal,
   insertStepSubmission,
   latestProposalForPartner,
-  latestSubmissions,
+  latestStepOutcomes,
   mouVersion,
   proposalRow,
   replaceAgendaItems,
@@ -464,7 +464,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
 
 /** What staff had in front of them: the record each step's data came from. */
 function dossierDigest(proposalId: number) {
-  const submissions = latestSubmissions(proposalId);
+  const submissions = latestStepOutcomes(proposalId);
   return {
     steps: Object.fromEntries(
       Object.entries(submissions).map(([step, s]) => [step, { outcome: s!.outcome, recordSeq: s!.decision_seq }]),
