@@ -10,6 +10,8 @@ export type Db = {
   /** Query builder and migrator; queries run synchronously through the helpers below. */
   kysely: Kysely<Database>;
   statements: Map<string, SQLite.Statement>;
+  /** One transaction wrapper, made once: better-sqlite3 builds four functions for each wrapper it makes. */
+  inTransaction: SQLite.Transaction<<T>(fn: () => T) => T>;
 };
 
 export const DEFAULT_DATABASE_PATH = './data/cosponsor.db';
@@ -25,7 +27,8 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { path: file, sqlite, kysely, statements: new Map() };
+  const inTransaction = sqlite.transaction(<T>(fn: () => T): T => fn());
+  return { path: file, sqlite, kysely, statements: new Map(), inTransaction };
 }
 
 let current: Db | undefined;
@@ -120,7 +123,8 @@ export function insertId(query: Compilable<unknown>): number {
  * Any throw rolls everything back.
  */
 export function transaction<T>(fn: () => T): T {
-  return getDb().sqlite.transaction(fn).immediate();
+  // A nested call (decide() inside an MOU save) becomes a savepoint, as before.
+  return getDb().inTransaction.immediate(fn) as T;
 }
 
 // The time records are stamped with. Only data generators set it (the scale seed
