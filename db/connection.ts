@@ -11,7 +11,7 @@ export type Db = {
   kysely: Kysely<Database>;
   statements: Map<string, SQLite.Statement>;
   /** One transaction wrapper, made once: better-sqlite3 builds four functions for each wrapper it makes. */
-  inTransaction: SQLite.Transaction<<T>(fn: () => T) => T>;
+  runTransaction: SQLite.Transaction<<T>(fn: () => T) => T>;
 };
 
 export const DEFAULT_DATABASE_PATH = './data/cosponsor.db';
@@ -27,8 +27,8 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const inTransaction = sqlite.transaction(<T>(fn: () => T): T => fn());
-  return { path: file, sqlite, kysely, statements: new Map(), inTransaction };
+  const runTransaction = sqlite.transaction(<T>(fn: () => T): T => fn());
+  return { path: file, sqlite, kysely, statements: new Map(), runTransaction };
 }
 
 let current: Db | undefined;
@@ -124,7 +124,7 @@ export function insertId(query: Compilable<unknown>): number {
  */
 export function transaction<T>(fn: () => T): T {
   // A nested call (decide() inside an MOU save) becomes a savepoint, as before.
-  return getDb().inTransaction.immediate(fn) as T;
+  return getDb().runTransaction.immediate(fn) as T;
 }
 
 // The time records are stamped with. Only data generators set it (the scale seed
