@@ -1,5 +1,5 @@
 import type { ConfigDocs, ConfigKind, ConfigVersions } from '../workflows/types';
-import { all, first, insertId, nowIso, qb } from './connection';
+import { all, first, insertId, nowIso, prebuilt, qb } from './connection';
 
 export const CONFIG_KINDS: ConfigKind[] = ['values_criteria', 'positions', 'risk_matrix', 'perception_checklist', 'mou_template'];
 
@@ -7,10 +7,14 @@ export type ActiveConfig = { docs: ConfigDocs; versions: ConfigVersions };
 
 let cache: { key: string; value: ActiveConfig } | undefined;
 
+const newestConfigId = prebuilt<Record<string, never>, { max: number | null }>([], () =>
+  qb().selectFrom('config_versions').select((eb) => eb.fn.max('id').as('max')),
+);
+
 /** The newest version of each configuration document. */
 export function activeConfig(): ActiveConfig {
   // Versions only ever grow, so the highest id identifies the whole set.
-  const stamp = first(qb().selectFrom('config_versions').select((eb) => eb.fn.max('id').as('max')));
+  const stamp = first(newestConfigId({}));
   const key = `${stamp?.max ?? 0}`;
   if (cache && cache.key === key) return cache.value;
   const rows = all(

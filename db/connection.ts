@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Compilable } from 'kysely';
+import { Kysely, SqliteDialect, type Compilable, type CompiledQuery } from 'kysely';
 import type { Database } from './schema';
 
 export type Db = {
@@ -10,6 +10,8 @@ export type Db = {
   /** Query builder and migrator; queries run synchronously through the helpers below. */
   kysely: Kysely<Database>;
   statements: Map<string, SQLite.Statement>;
+  /** One transaction wrapper, made once: better-sqlite3 builds four functions for each wrapper it makes. */
+  runTransaction: SQLite.Transaction<<T>(fn: () => T) => T>;
 };
 
 export const DEFAULT_DATABASE_PATH = './data/cosponsor.db';
@@ -25,7 +27,8 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { path: file, sqlite, kysely, statements: new Map() };
+  const runTransaction = sqlite.transaction(<T>(fn: () => T): T => fn());
+  return { path: file, sqlite, kysely, statements: new Map(), runTransaction };
 }
 
 let current: Db | undefined;
@@ -64,6 +67,34 @@ function prepare(db: Db, sql: string): SQLite.Statement {
   return statement;
 }
 
+/**
+ * A query Kysely builds and compiles once, then re-runs with new parameters.
+ * The decision path runs a dozen small queries per decision, and building and
+ * compiling them cost more than SQLite takes to run them. Each named parameter
+ * is built as a unique sentinel, so its position in the compiled SQL is found,
+ * never assumed; a query whose SQL depends on a parameter's value (not only
+ * its position) must not be prebuilt.
+ */
+export function prebuilt<P extends Record<string, unknown>, R>(names: readonly (keyof P & string)[], build: (params: P) => Compilable<R>) {
+  let template: { compiled: CompiledQuery<R>; slots: ({ name: keyof P & string } | { value: unknown })[] } | undefined;
+  return (params: P): Compilable<R> => {
+    if (!template) {
+      const sentinel = (name: string) => `\u0000prebuilt:${name}\u0000`;
+      const compiled = build(Object.fromEntries(names.map((n) => [n, sentinel(n)])) as P).compile();
+      const slots = compiled.parameters.map((value) => {
+        const name = names.find((n) => value === sentinel(n));
+        return name ? { name } : { value };
+      });
+      const used = new Set(slots.flatMap((s) => ('name' in s ? [s.name] : [])));
+      if (used.size !== names.length) throw new Error(`prebuilt query lost a parameter: ${compiled.sql}`);
+      template = { compiled, slots };
+    }
+    const { compiled, slots } = template;
+    const parameters = slots.map((s) => ('name' in s ? params[s.name] : s.value));
+    return { compile: () => ({ ...compiled, parameters }) };
+  };
+}
+
 // Kysely builds and types the SQL; better-sqlite3 runs it synchronously, so a
 // transaction below can never interleave with another request of this process.
 export function all<R>(query: Compilable<R>): R[] {
@@ -92,7 +123,8 @@ export function insertId(query: Compilable<unknown>): number {
  * Any throw rolls everything back.
  */
 export function transaction<T>(fn: () => T): T {
-  return getDb().sqlite.transaction(fn).immediate();
+  // A nested call (decide() inside an MOU save) becomes a savepoint, as before.
+  return getDb().runTransaction.immediate(fn) as T;
 }
 
 // The time records are stamped with. Only data generators set it (the scale seed

@@ -1,35 +1,8 @@
-import type { Compilable, CompiledQuery } from 'kysely';
-import { all, first, insertId, nowIso, qb } from './connection';
+import { all, first, insertId, nowIso, prebuilt, qb } from './connection';
 import { GENESIS_HASH, recordHash, type HashedRecord } from './record-hash';
 import type { DecisionRecord } from './schema';
 import { sealKey, sealOf } from './checkpoints';
 import { verifyLogWithCheckpoints, type VerifyOptions, type VerifyResult } from './verify';
-
-/**
- * A query Kysely builds and compiles once, then re-runs with new parameters:
- * the append path runs these on every decision, and building and compiling
- * them cost more than running them. Each named parameter is built as a unique
- * sentinel, so its position in the compiled SQL is found, never assumed.
- */
-function prebuilt<P extends Record<string, unknown>, R>(names: readonly (keyof P & string)[], build: (params: P) => Compilable<R>) {
-  let template: { compiled: CompiledQuery<R>; slots: ({ name: keyof P & string } | { value: unknown })[] } | undefined;
-  return (params: P): Compilable<R> => {
-    if (!template) {
-      const sentinel = (name: string) => `\u0000prebuilt:${name}\u0000`;
-      const compiled = build(Object.fromEntries(names.map((n) => [n, sentinel(n)])) as P).compile();
-      const slots = compiled.parameters.map((value) => {
-        const name = names.find((n) => value === sentinel(n));
-        return name ? { name } : { value };
-      });
-      const used = new Set(slots.flatMap((s) => ('name' in s ? [s.name] : [])));
-      if (used.size !== names.length) throw new Error(`prebuilt query lost a parameter: ${compiled.sql}`);
-      template = { compiled, slots };
-    }
-    const { compiled, slots } = template;
-    const parameters = slots.map((s) => ('name' in s ? params[s.name] : s.value));
-    return { compile: () => ({ ...compiled, parameters }) };
-  };
-}
 
 const chainHead = prebuilt<Record<string, never>, { seq: number; hash: string }>([], () =>
   qb().selectFrom('decision_records').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1),

@@ -1,4 +1,4 @@
-import { all, first, qb, run } from './connection';
+import { all, first, prebuilt, qb, run } from './connection';
 
 /** Which proposals' messages count: those of one chapter, or (null) of every chapter. */
 export type InboxScope = { chapterId: number | null };
@@ -31,33 +31,44 @@ export type InboxRowInput = {
   createdAt: string;
 };
 
+type InboxRow = { user_id: number; proposal_id: number; decision_seq: number | null; kind: string; message: string; created_at: string };
+// Run on every decision that notifies anyone: built and compiled once.
+const insertInboxRow = prebuilt<InboxRow, unknown>(['user_id', 'proposal_id', 'decision_seq', 'kind', 'message', 'created_at'], (row) =>
+  qb().insertInto('inbox').values(row),
+);
+
 export function insertInboxRows(rows: InboxRowInput[]): void {
   for (const r of rows) {
     run(
-      qb()
-        .insertInto('inbox')
-        .values({
-          user_id: r.userId,
-          proposal_id: r.proposalId,
-          decision_seq: r.decisionSeq,
-          kind: r.kind,
-          message: r.message,
-          created_at: r.createdAt,
-        }),
+      insertInboxRow({
+        user_id: r.userId,
+        proposal_id: r.proposalId,
+        decision_seq: r.decisionSeq,
+        kind: r.kind,
+        message: r.message,
+        created_at: r.createdAt,
+      }),
     );
   }
 }
 
-/** Active people holding a role, optionally only those of one chapter. */
-export function activeUserIdsWithRole(role: string, chapterId?: number): number[] {
-  let q = qb()
+function usersWithRole(role: string) {
+  return qb()
     .selectFrom('users as u')
     .innerJoin('user_roles as r', 'r.user_id', 'u.id')
     .select('u.id')
     .where('r.role', '=', role)
     .where('u.active', '=', 1);
-  if (chapterId !== undefined) q = q.where('u.chapter_id', '=', chapterId);
-  return all(q.orderBy('u.id')).map((u) => u.id);
+}
+const activeWithRole = prebuilt<{ role: string }, { id: number }>(['role'], (p) => usersWithRole(p.role).orderBy('u.id'));
+const activeWithRoleInChapter = prebuilt<{ role: string; chapterId: number }, { id: number }>(['role', 'chapterId'], (p) =>
+  usersWithRole(p.role).where('u.chapter_id', '=', p.chapterId).orderBy('u.id'),
+);
+
+/** Active people holding a role, optionally only those of one chapter. */
+export function activeUserIdsWithRole(role: string, chapterId?: number): number[] {
+  const query = chapterId === undefined ? activeWithRole({ role }) : activeWithRoleInChapter({ role, chapterId });
+  return all(query).map((u) => u.id);
 }
 
 export type InboxEntry = {

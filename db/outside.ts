@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { all, first, getDb, insertId, qb, run } from './connection';
+import { all, first, getDb, insertId, prebuilt, qb, run } from './connection';
 import type { Selectable } from 'kysely';
 import type { OutboxAttemptsTable, OutboxTable, ScreeningsTable } from './schema';
 
@@ -55,14 +55,20 @@ export function insertScreening(row: {
   );
 }
 
+// Both are read on every staff decision: built and compiled once.
+const latestScreeningOf = prebuilt<{ proposalId: number }, ScreeningRow>(['proposalId'], (p) =>
+  qb().selectFrom('screenings').selectAll().where('proposal_id', '=', p.proposalId).orderBy('id', 'desc').limit(1),
+);
+const screeningsOf = prebuilt<{ proposalId: number }, ScreeningRow>(['proposalId'], (p) =>
+  qb().selectFrom('screenings').selectAll().where('proposal_id', '=', p.proposalId).orderBy('id', 'desc'),
+);
+
 export function latestScreeningRow(proposalId: number): ScreeningRow | undefined {
-  return first(
-    qb().selectFrom('screenings').selectAll().where('proposal_id', '=', proposalId).orderBy('id', 'desc').limit(1),
-  );
+  return first(latestScreeningOf({ proposalId }));
 }
 
 export function screeningRowsOfProposal(proposalId: number): ScreeningRow[] {
-  return all(qb().selectFrom('screenings').selectAll().where('proposal_id', '=', proposalId).orderBy('id', 'desc'));
+  return all(screeningsOf({ proposalId }));
 }
 
 export function latestScreeningRowOfPartner(partnerId: number): ScreeningRow | undefined {
@@ -75,27 +81,48 @@ export function latestScreeningRowOfPartner(partnerId: number): ScreeningRow | u
 
 /** What a notification says about a proposal: names, not ids. */
 export function notificationFacts(proposalId: number) {
-  return first(
-    qb()
-      .selectFrom('proposals as p')
-      .innerJoin('partners as pa', 'pa.id', 'p.partner_id')
-      .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
-      .select([
-        'p.id',
-        'p.reference',
-        'p.event_title',
-        'p.event_date',
-        'p.state',
-        'p.approved_until',
-        'p.proposer_id',
-        'p.chapter_id',
-        'p.last_changed_by',
-        'pa.name as partner_name',
-        'c.name as chapter_name',
-      ])
-      .where('p.id', '=', proposalId),
-  );
+  return first(factsOf({ proposalId }));
 }
+
+// Read and written inside every announced decision: built and compiled once.
+const factsOf = prebuilt(['proposalId'], (p: { proposalId: number }) =>
+  qb()
+    .selectFrom('proposals as p')
+    .innerJoin('partners as pa', 'pa.id', 'p.partner_id')
+    .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+    .select([
+      'p.id',
+      'p.reference',
+      'p.event_title',
+      'p.event_date',
+      'p.state',
+      'p.approved_until',
+      'p.proposer_id',
+      'p.chapter_id',
+      'p.last_changed_by',
+      'pa.name as partner_name',
+      'c.name as chapter_name',
+    ])
+    .where('p.id', '=', p.proposalId),
+);
+
+type NewOutboxRow = {
+  channel: string;
+  idempotency_key: string;
+  payload: string;
+  decision_seq: number | null;
+  created_at: string;
+  event: string | null;
+  proposal_id: number | null;
+  recipient: string | null;
+};
+const insertOutbox = prebuilt<NewOutboxRow, unknown>(['channel', 'idempotency_key', 'payload', 'decision_seq', 'created_at', 'event', 'proposal_id', 'recipient'], (row) =>
+  qb()
+    .insertInto('outbox')
+    // First attempt as soon as the row exists.
+    .values({ ...row, next_attempt_at: row.created_at })
+    .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+);
 
 // ---- Reminders ----
 
@@ -134,20 +161,16 @@ export function insertOutboxRow(row: {
   recipient?: string | null;
 }): boolean {
   const result = run(
-    qb()
-      .insertInto('outbox')
-      .values({
-        channel: row.channel,
-        idempotency_key: row.idempotencyKey,
-        payload: row.payload,
-        decision_seq: row.decisionSeq,
-        created_at: row.createdAt,
-        next_attempt_at: row.createdAt,
-        event: row.event ?? null,
-        proposal_id: row.proposalId ?? null,
-        recipient: row.recipient ?? null,
-      })
-      .onConflict((oc) => oc.column('idempotency_key').doNothing()),
+    insertOutbox({
+      channel: row.channel,
+      idempotency_key: row.idempotencyKey,
+      payload: row.payload,
+      decision_seq: row.decisionSeq,
+      created_at: row.createdAt,
+      event: row.event ?? null,
+      proposal_id: row.proposalId ?? null,
+      recipient: row.recipient ?? null,
+    }),
   );
   return result.changes === 1;
 }

@@ -1,5 +1,5 @@
 import { matchPartnerName, normalizePartnerName, type NameMatch } from '../workflows/partner-names';
-import { all, first, insertId, nowIso, qb } from './connection';
+import { all, first, insertId, nowIso, prebuilt, qb } from './connection';
 import type { Partner } from './schema';
 
 export type PartnerInput = {
@@ -33,8 +33,10 @@ export function createPartner(input: PartnerInput, createdBy: number | null): nu
   );
 }
 
+const partnerWithId = prebuilt<{ id: number }, Partner>(['id'], (p) => qb().selectFrom('partners').selectAll().where('id', '=', p.id));
+
 export function partnerById(id: number): Partner | undefined {
-  return first(qb().selectFrom('partners').selectAll().where('id', '=', id));
+  return first(partnerWithId({ id }));
 }
 
 export function publicPositionsOf(partner: Pick<Partner, 'public_positions'>): string[] {

@@ -2,8 +2,9 @@ import type { AgendaItemInput, ProposalState, Step } from '../workflows/types';
 import { normalizePartnerName } from '../workflows/partner-names';
 import type { ScoredRiskItem } from '../workflows/rules/risk';
 import type { MouSection } from '../workflows/mou';
-import { all, first, insertId, nowIso, qb, run } from './connection';
-import type { Proposal } from './schema';
+import { all, first, insertId, nowIso, prebuilt, qb, run } from './connection';
+import type { Selectable } from 'kysely';
+import type { MouVersion, Proposal, StepSubmissionsTable } from './schema';
 
 export type ProposalDetail = Proposal & {
   partner_name: string;
@@ -36,8 +37,11 @@ export function proposalById(id: number): ProposalDetail | undefined {
   return first(detailQuery().where('p.id', '=', id));
 }
 
+// The queries below run on every decision: built and compiled once (db/connection.ts prebuilt).
+const proposalById_ = prebuilt<{ id: number }, Proposal>(['id'], (p) => qb().selectFrom('proposals').selectAll().where('id', '=', p.id));
+
 export function proposalRow(id: number): Proposal | undefined {
-  return first(qb().selectFrom('proposals').selectAll().where('id', '=', id));
+  return first(proposalById_({ id }));
 }
 
 export type ProposalFilter = { chapterId?: number | null; states?: ProposalState[]; limit?: number };
@@ -49,8 +53,12 @@ export function listProposals(filter: ProposalFilter = {}): ProposalDetail[] {
   return all(q.limit(filter.limit ?? 200));
 }
 
+const lastProposalId = prebuilt<Record<string, never>, { id: number | null }>([], () =>
+  qb().selectFrom('proposals').select((eb) => eb.fn.max('id').as('id')),
+);
+
 export function nextReference(createdAt: string): string {
-  const last = first(qb().selectFrom('proposals').select((eb) => eb.fn.max('id').as('id')));
+  const last = first(lastProposalId({}));
   return `CSP-${createdAt.slice(0, 4)}-${String((last?.id ?? 0) + 1).padStart(5, '0')}`;
 }
 
@@ -71,31 +79,54 @@ export function insertProposal(values: {
 }): { id: number; reference: string } {
   const reference = nextReference(values.createdAt);
   const id = insertId(
-    qb()
-      .insertInto('proposals')
-      .values({
-        reference,
-        partner_id: values.partnerId,
-        chapter_id: values.chapterId,
-        proposer_id: values.proposerId,
-        campaign_id: values.campaignId,
-        event_title: values.eventTitle,
-        event_date: values.eventDate,
-        event_place: values.eventPlace,
-        event_description: values.eventDescription,
-        kind: values.kind,
-        state: 'draft',
-        version: 1,
-        workflow: values.workflow,
-        previous_proposal_id: values.previousProposalId,
-        last_changed_by: values.proposerId,
-        created_at: values.createdAt,
-        updated_at: values.createdAt,
-        creation_token: values.creationToken ?? null,
-      }),
+    insertProposalRow({
+      reference,
+      partner_id: values.partnerId,
+      chapter_id: values.chapterId,
+      proposer_id: values.proposerId,
+      campaign_id: values.campaignId,
+      event_title: values.eventTitle,
+      event_date: values.eventDate,
+      event_place: values.eventPlace,
+      event_description: values.eventDescription,
+      kind: values.kind,
+      workflow: values.workflow,
+      previous_proposal_id: values.previousProposalId,
+      last_changed_by: values.proposerId,
+      created_at: values.createdAt,
+      updated_at: values.createdAt,
+      creation_token: values.creationToken ?? null,
+    }),
   );
   return { id, reference };
 }
+
+type NewProposalRow = {
+  reference: string;
+  partner_id: number;
+  chapter_id: number;
+  proposer_id: number;
+  campaign_id: number;
+  event_title: string;
+  event_date: string;
+  event_place: string;
+  event_description: string;
+  kind: string;
+  workflow: string;
+  previous_proposal_id: number | null;
+  last_changed_by: number;
+  created_at: string;
+  updated_at: string;
+  creation_token: string | null;
+};
+const NEW_PROPOSAL_COLUMNS = [
+  'reference', 'partner_id', 'chapter_id', 'proposer_id', 'campaign_id', 'event_title', 'event_date', 'event_place',
+  'event_description', 'kind', 'workflow', 'previous_proposal_id', 'last_changed_by', 'created_at', 'updated_at', 'creation_token',
+] as const satisfies readonly (keyof NewProposalRow)[];
+// A new proposal starts in draft at version 1.
+const insertProposalRow = prebuilt<NewProposalRow, unknown>(NEW_PROPOSAL_COLUMNS, (row) =>
+  qb().insertInto('proposals').values({ ...row, state: 'draft', version: 1 }),
+);
 
 /** The proposal a new-proposal form with this one-time token created, if any. */
 export function proposalByCreationToken(token: string): Proposal | undefined {
@@ -103,10 +134,12 @@ export function proposalByCreationToken(token: string): Proposal | undefined {
 }
 
 /** The most recent earlier proposal for the same partner, to link re-vetting. */
+const latestOfPartner = prebuilt<{ partnerId: number }, Proposal>(['partnerId'], (p) =>
+  qb().selectFrom('proposals').selectAll().where('partner_id', '=', p.partnerId).orderBy('id', 'desc').limit(1),
+);
+
 export function latestProposalForPartner(partnerId: number): Proposal | undefined {
-  return first(
-    qb().selectFrom('proposals').selectAll().where('partner_id', '=', partnerId).orderBy('id', 'desc').limit(1),
-  );
+  return first(latestOfPartner({ partnerId }));
 }
 
 export type ProposalStatePatch = {
@@ -126,15 +159,29 @@ export type ProposalStatePatch = {
  * returns false (and changes nothing) when the version is no longer the one expected.
  */
 export function advanceProposal(id: number, expectedVersion: number, patch: ProposalStatePatch, at: string): boolean {
-  const result = run(
-    qb()
-      .updateTable('proposals')
-      .set({ ...patch, version: expectedVersion + 1, updated_at: at })
-      .where('id', '=', id)
-      .where('version', '=', expectedVersion),
-  );
+  const values: Record<string, unknown> = { ...patch, version: expectedVersion + 1, updated_at: at };
+  // The columns set differ by decision (submitted_at, decided_at, approved_until): one prebuilt query per set.
+  const columns = Object.keys(values).filter((c) => values[c] !== undefined);
+  const shape = columns.join(',');
+  let query = advanceQueries.get(shape);
+  if (!query) {
+    query = prebuilt<Record<string, unknown>, unknown>([...columns, WHERE_ID, WHERE_VERSION], (p) =>
+      qb()
+        .updateTable('proposals')
+        .set(Object.fromEntries(columns.map((c) => [c, p[c]])))
+        .where('id', '=', p[WHERE_ID] as number)
+        .where('version', '=', p[WHERE_VERSION] as number),
+    );
+    advanceQueries.set(shape, query);
+  }
+  const result = run(query({ ...values, [WHERE_ID]: id, [WHERE_VERSION]: expectedVersion }));
   return result.changes === 1;
 }
+
+// Parameter names no column has.
+const WHERE_ID = ' where id';
+const WHERE_VERSION = ' where version';
+const advanceQueries = new Map<string, ReturnType<typeof prebuilt<Record<string, unknown>, unknown>>>();
 
 /** Edits event details of a proposal still in draft; same optimistic check. */
 export function updateDraftDetails(
@@ -180,8 +227,12 @@ export function stepDraft(proposalId: number, step: Step): { data: unknown; save
   return row ? { data: JSON.parse(row.data), saved_at: row.saved_at, saved_by: row.saved_by } : undefined;
 }
 
+const deleteDraft = prebuilt<{ proposalId: number; step: Step }, unknown>(['proposalId', 'step'], (p) =>
+  qb().deleteFrom('step_drafts').where('proposal_id', '=', p.proposalId).where('step', '=', p.step),
+);
+
 export function deleteStepDraft(proposalId: number, step: Step): void {
-  run(qb().deleteFrom('step_drafts').where('proposal_id', '=', proposalId).where('step', '=', step));
+  run(deleteDraft({ proposalId, step }));
 }
 
 // ---- Submitted steps ----
@@ -198,21 +249,35 @@ export function insertStepSubmission(values: {
   decisionSeq: number;
 }): number {
   return insertId(
-    qb()
-      .insertInto('step_submissions')
-      .values({
-        proposal_id: values.proposalId,
-        step: values.step,
-        data: JSON.stringify(values.data),
-        result: JSON.stringify(values.result),
-        outcome: values.outcome,
-        config_versions: values.configVersions,
-        submitted_by: values.submittedBy,
-        submitted_at: values.submittedAt,
-        decision_seq: values.decisionSeq,
-      }),
+    insertSubmission({
+      proposal_id: values.proposalId,
+      step: values.step,
+      data: JSON.stringify(values.data),
+      result: JSON.stringify(values.result),
+      outcome: values.outcome,
+      config_versions: values.configVersions,
+      submitted_by: values.submittedBy,
+      submitted_at: values.submittedAt,
+      decision_seq: values.decisionSeq,
+    }),
   );
 }
+
+type SubmissionRow = {
+  proposal_id: number;
+  step: string;
+  data: string;
+  result: string;
+  outcome: string;
+  config_versions: string;
+  submitted_by: number;
+  submitted_at: string;
+  decision_seq: number;
+};
+const insertSubmission = prebuilt<SubmissionRow, unknown>(
+  ['proposal_id', 'step', 'data', 'result', 'outcome', 'config_versions', 'submitted_by', 'submitted_at', 'decision_seq'],
+  (row) => qb().insertInto('step_submissions').values(row),
+);
 
 export type StepSubmission = {
   id: number;
@@ -225,11 +290,27 @@ export type StepSubmission = {
   decision_seq: number;
 };
 
+const submissionsOf = prebuilt<{ proposalId: number }, Selectable<StepSubmissionsTable>>(['proposalId'], (p) =>
+  qb().selectFrom('step_submissions').selectAll().where('proposal_id', '=', p.proposalId).orderBy('id'),
+);
+
+const outcomesOf = prebuilt<{ proposalId: number }, { step: string; outcome: string; decision_seq: number }>(['proposalId'], (p) =>
+  qb().selectFrom('step_submissions').select(['step', 'outcome', 'decision_seq']).where('proposal_id', '=', p.proposalId).orderBy('id'),
+);
+
+/**
+ * The outcome and record of the latest submission of each step, without the
+ * submitted data: what a staff decision cites, read without parsing every step's JSON.
+ */
+export function latestStepOutcomes(proposalId: number): Partial<Record<Step, { outcome: string; decision_seq: number }>> {
+  const out: Partial<Record<Step, { outcome: string; decision_seq: number }>> = {};
+  for (const row of all(outcomesOf({ proposalId }))) out[row.step as Step] = { outcome: row.outcome, decision_seq: row.decision_seq };
+  return out;
+}
+
 /** The latest submission of each step. */
 export function latestSubmissions(proposalId: number): Partial<Record<Step, StepSubmission>> {
-  const rows = all(
-    qb().selectFrom('step_submissions').selectAll().where('proposal_id', '=', proposalId).orderBy('id'),
-  );
+  const rows = all(submissionsOf({ proposalId }));
   const out: Partial<Record<Step, StepSubmission>> = {};
   for (const row of rows) {
     out[row.step as Step] = {
@@ -252,25 +333,42 @@ export function replaceAgendaItems(
   items: AgendaItemInput[],
   positionsVersion: number,
 ): void {
-  run(qb().updateTable('agenda_items').set({ current: 0 }).where('proposal_id', '=', proposalId).where('current', '=', 1));
+  run(retireAgendaItems({ proposalId }));
   items.forEach((item, position) => {
     insertId(
-      qb()
-        .insertInto('agenda_items')
-        .values({
-          proposal_id: proposalId,
-          submission_id: submissionId,
-          position,
-          text: item.text,
-          normalized_text: normalizePartnerName(item.text),
-          scope: item.scope,
-          classification: item.classification,
-          position_key: item.positionKey,
-          positions_version: positionsVersion,
-        }),
+      insertAgendaItem({
+        proposal_id: proposalId,
+        submission_id: submissionId,
+        position,
+        text: item.text,
+        normalized_text: normalizePartnerName(item.text),
+        scope: item.scope,
+        classification: item.classification,
+        position_key: item.positionKey,
+        positions_version: positionsVersion,
+      }),
     );
   });
 }
+
+const retireAgendaItems = prebuilt<{ proposalId: number }, unknown>(['proposalId'], (p) =>
+  qb().updateTable('agenda_items').set({ current: 0 }).where('proposal_id', '=', p.proposalId).where('current', '=', 1),
+);
+type AgendaItemRow = {
+  proposal_id: number;
+  submission_id: number;
+  position: number;
+  text: string;
+  normalized_text: string;
+  scope: string;
+  classification: string;
+  position_key: string | null;
+  positions_version: number;
+};
+const insertAgendaItem = prebuilt<AgendaItemRow, unknown>(
+  ['proposal_id', 'submission_id', 'position', 'text', 'normalized_text', 'scope', 'classification', 'position_key', 'positions_version'],
+  (row) => qb().insertInto('agenda_items').values(row),
+);
 
 export function currentAgendaItems(proposalId: number) {
   return all(
@@ -286,31 +384,57 @@ export function classifyAgendaItem(
 }
 
 export function replaceRiskItems(proposalId: number, submissionId: number, items: ScoredRiskItem[]): void {
-  run(qb().updateTable('risk_items').set({ current: 0 }).where('proposal_id', '=', proposalId).where('current', '=', 1));
+  run(retireRiskItems({ proposalId }));
   items.forEach((item, position) => {
     insertId(
-      qb()
-        .insertInto('risk_items')
-        .values({
-          proposal_id: proposalId,
-          submission_id: submissionId,
-          position,
-          kind: item.kind,
-          category: item.category,
-          description: item.description,
-          likelihood: item.likelihood,
-          impact: item.impact,
-          mitigation: item.mitigation,
-          residual_likelihood: item.residualLikelihood,
-          residual_impact: item.residualImpact,
-          score: item.score,
-          band: item.band,
-          residual_score: item.residualScore,
-          residual_band: item.residualBand,
-        }),
+      insertRiskItem({
+        proposal_id: proposalId,
+        submission_id: submissionId,
+        position,
+        kind: item.kind,
+        category: item.category,
+        description: item.description,
+        likelihood: item.likelihood,
+        impact: item.impact,
+        mitigation: item.mitigation,
+        residual_likelihood: item.residualLikelihood,
+        residual_impact: item.residualImpact,
+        score: item.score,
+        band: item.band,
+        residual_score: item.residualScore,
+        residual_band: item.residualBand,
+      }),
     );
   });
 }
+
+const retireRiskItems = prebuilt<{ proposalId: number }, unknown>(['proposalId'], (p) =>
+  qb().updateTable('risk_items').set({ current: 0 }).where('proposal_id', '=', p.proposalId).where('current', '=', 1),
+);
+type RiskItemRow = {
+  proposal_id: number;
+  submission_id: number;
+  position: number;
+  kind: string;
+  category: string;
+  description: string;
+  likelihood: number;
+  impact: number;
+  mitigation: string | null;
+  residual_likelihood: number | null;
+  residual_impact: number | null;
+  score: number;
+  band: string;
+  residual_score: number | null;
+  residual_band: string | null;
+};
+const insertRiskItem = prebuilt<RiskItemRow, unknown>(
+  [
+    'proposal_id', 'submission_id', 'position', 'kind', 'category', 'description', 'likelihood', 'impact', 'mitigation',
+    'residual_likelihood', 'residual_impact', 'score', 'band', 'residual_score', 'residual_band',
+  ],
+  (row) => qb().insertInto('risk_items').values(row),
+);
 
 export function currentRiskItems(proposalId: number) {
   return all(
@@ -350,15 +474,24 @@ export function insertMouVersion(values: {
   return version;
 }
 
-export function mouVersion(proposalId: number, version?: number) {
-  let q = qb()
+function mouQuery(proposalId: number) {
+  return qb()
     .selectFrom('mou_versions as m')
     .innerJoin('users as u', 'u.id', 'm.created_by')
     .selectAll('m')
     .select('u.name as created_by_name')
     .where('m.proposal_id', '=', proposalId);
-  q = version === undefined ? q.orderBy('m.version', 'desc').limit(1) : q.where('m.version', '=', version);
-  const row = first(q);
+}
+const latestMou = prebuilt<{ proposalId: number }, MouVersionRow>(['proposalId'], (p) =>
+  mouQuery(p.proposalId).orderBy('m.version', 'desc').limit(1),
+);
+const mouOfVersion = prebuilt<{ proposalId: number; version: number }, MouVersionRow>(['proposalId', 'version'], (p) =>
+  mouQuery(p.proposalId).where('m.version', '=', p.version),
+);
+type MouVersionRow = MouVersion & { created_by_name: string };
+
+export function mouVersion(proposalId: number, version?: number) {
+  const row = first(version === undefined ? latestMou({ proposalId }) : mouOfVersion({ proposalId, version }));
   return row
     ? {
         ...row,

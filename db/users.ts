@@ -1,5 +1,6 @@
 import type { Role } from '../workflows/types';
-import { all, first, insertId, nowIso, qb, run } from './connection';
+import type { Chapter } from './schema';
+import { all, first, insertId, nowIso, prebuilt, qb, run } from './connection';
 
 export type UserWithRoles = {
   id: number;
@@ -83,8 +84,10 @@ export function listChapters(activeOnly = false) {
   return all(q);
 }
 
+const chapterWithId = prebuilt<{ id: number }, Chapter>(['id'], (p) => qb().selectFrom('chapters').selectAll().where('id', '=', p.id));
+
 export function chapterById(id: number) {
-  return first(qb().selectFrom('chapters').selectAll().where('id', '=', id));
+  return first(chapterWithId({ id }));
 }
 
 // ---- Account and chapter administration (every change is also written to admin_log by the caller) ----

@@ -501,6 +501,25 @@ describe('an accepted command writes its records', () => {
     expect(verifyLog().ok).toBe(true);
   });
 
+  it('returns the proposal exactly as stored after each step', () => {
+    const id = propose(lead, bdsPartner);
+    const steps: [ActingUser, unknown][] = [
+      [lead, { type: 'SUBMIT_PROPOSAL' }],
+      [lead, values({ transparency: 'concern' })],
+      [lead, AGENDA_WITH_BDS],
+      [lead, RISK],
+      [lead, PERCEPTION],
+      [lead, MOU_NOT_NEEDED],
+      [staff, { ...APPROVE, conditions: ['The listing carries the disclaimer.'] }],
+    ];
+    for (const [actor, command] of steps) {
+      const result = send(id, actor, command);
+      if (!result.ok) throw new Error(result.error.message);
+      expect(result.proposal).toEqual(proposalRow(id));
+    }
+    expect(proposalRow(id)!.state).toBe('approved');
+  });
+
   it('EXPIRE by the scheduler: a system record that keeps its rationale and what was judged', () => {
     const id = inReview();
     accept(id, staff, APPROVE);

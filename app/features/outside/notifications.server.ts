@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DecisionRecord } from '../../../db/schema';
-import { MOCK_URLS, mocksEnabled } from './http.server';
+import { MOCK_URLS } from './http.server';
 import { entersReview } from '../../../workflows/policy';
 import { env } from '../../utils/env.server';
 
@@ -24,9 +24,10 @@ const SIGNATURE_TOLERANCE_SECONDS = 300;
  * WEBHOOK_SECRET: an unsigned webhook is not sent (it is reported as off).
  */
 export function notificationChannels(): ChannelConfig[] {
-  const mocks = mocksEnabled();
-  const channels: ChannelConfig[] = [];
+  // Read once: this runs inside every decision's transaction.
   const config = env();
+  const mocks = config.MOCKS;
+  const channels: ChannelConfig[] = [];
   const slack = (config.SLACK_WEBHOOK_URL ?? (mocks ? MOCK_URLS.slack : '')).trim();
   if (slack) channels.push({ channel: 'slack', url: slack, secret: null });
   const webhook = (config.WEBHOOK_URL ?? (mocks ? MOCK_URLS.webhook : '')).trim();

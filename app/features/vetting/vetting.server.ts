@@ -24,11 +24,12 @@ import {
   insertProposal,
   insertStepSubmission,
   latestProposalForPartner,
-  latestSubmissions,
+  latestStepOutcomes,
   mouVersion,
   proposalRow,
   replaceAgendaItems,
   replaceRiskItems,
+  type ProposalStatePatch,
 } from '../../../db/proposals';
 import { canonicalJson, hashOfText } from '../../../db/record-hash';
 import type { DecisionRecord, Proposal } from '../../../db/schema';
@@ -168,23 +169,19 @@ function decideOrThrow(args: {
 
   const context = next.context;
   const state = next.state as ProposalState;
+  const patch: ProposalStatePatch = {
+    state,
+    workflow,
+    recommend_reject: context.recommendReject.length > 0 ? 1 : 0,
+    perception_required: context.perceptionRequired ? 1 : 0,
+    returned_to: context.returnedTo,
+    last_changed_by: context.lastChangedById,
+    ...(isInReview(state) && !isInReview(proposal.state) ? { submitted_at: at } : {}),
+    ...(isDecided(state) ? { decided_at: at } : {}),
+    ...prepared.patch,
+  };
   return transaction(() => {
-    const moved = advanceProposal(
-      proposal.id,
-      args.expectedVersion,
-      {
-        state,
-        workflow,
-        recommend_reject: context.recommendReject.length > 0 ? 1 : 0,
-        perception_required: context.perceptionRequired ? 1 : 0,
-        returned_to: context.returnedTo,
-        last_changed_by: context.lastChangedById,
-        ...(isInReview(state) && !isInReview(proposal.state) ? { submitted_at: at } : {}),
-        ...(isDecided(state) ? { decided_at: at } : {}),
-        ...prepared.patch,
-      },
-      at,
-    );
+    const moved = advanceProposal(proposal.id, args.expectedVersion, patch, at);
     if (!moved) {
       throw new DecisionError(
         'stale',
@@ -199,7 +196,11 @@ function decideOrThrow(args: {
     // Queued in this transaction, delivered after commit (docs/decisions/0030).
     enqueueNotifications(records);
     notifyInbox(proposal, records);
-    return { proposal: proposalRow(proposal.id)!, records };
+    // The row as it now stands: the version check above proves nobody else changed it
+    // since it was read (every write to a proposal moves its version), so it is the
+    // row read plus what advanceProposal set; no second read.
+    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    return { proposal: { ...proposal, ...set, version: args.expectedVersion + 1, updated_at: at }, records };
   });
 }
 
@@ -463,7 +464,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
 
 /** What staff had in front of them: the record each step's data came from. */
 function dossierDigest(proposalId: number) {
-  const submissions = latestSubmissions(proposalId);
+  const submissions = latestStepOutcomes(proposalId);
   return {
     steps: Object.fromEntries(
       Object.entries(submissions).map(([step, s]) => [step, { outcome: s!.outcome, recordSeq: s!.decision_seq }]),
