@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { broadcastDevReady, type ServerBuild } from '@remix-run/node';
 import type { Socket } from 'node:net';
@@ -21,6 +22,14 @@ try {
   console.error(`${error.message}\nRefusing to start.`);
   process.exit(1);
 }
+
+// Several workers (WEB_CONCURRENCY, default one per core): this process only forks and watches
+// them (app/cluster.server.ts); each worker runs the rest of this file on the shared port.
+if (cluster.isPrimary && config.WEB_CONCURRENCY > 1) {
+  const { superviseWorkers } = await import('./app/cluster.server');
+  await superviseWorkers({ workers: config.WEB_CONCURRENCY, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+}
+
 const production = config.NODE_ENV === 'production';
 if (!config.SESSION_SECRET) console.warn('SESSION_SECRET is not set: using a development secret. Set it in production.');
 

@@ -291,6 +291,15 @@ export interface ReviewClaimsTable {
   claimed_at: string;
 }
 
+export interface JobLeasesTable {
+  /** The job group the lease is for. */
+  name: string;
+  /** The process holding it (host, pid and a random part); '' when released. */
+  holder: string;
+  /** Milliseconds since the epoch; past it, any process may take the lease. */
+  expires_at: number;
+}
+
 export interface Database {
   chapters: ChaptersTable;
   users: UsersTable;
@@ -318,6 +327,7 @@ export interface Database {
   decision_search: DecisionSearchTable;
   decision_days: DecisionDaysTable;
   review_claims: ReviewClaimsTable;
+  job_leases: JobLeasesTable;
 }
 
 export type Chapter = Selectable<ChaptersTable>;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 
 // The environment Cosponsor reads, in one schema. server.ts checks it once at start and refuses to
@@ -53,6 +54,13 @@ export const envSchema = z
     CHECKPOINT_DIR: optionalText,
     LOG_ORIGIN: optionalText.refine((v) => v === undefined || /^[^\s+]+$/.test(v), 'must have no spaces and no "+"'),
     CHECKPOINT_WITNESS_URL: optionalUrl,
+    // Server processes sharing the port and the database file (server.ts); 1 is a single process.
+    WEB_CONCURRENCY: number(os.availableParallelism(), 1, 'a whole number of processes, 1 or more').refine(
+      (n) => Number.isInteger(n),
+      'must be a whole number of processes, 1 or more',
+    ),
+    // How long the process running the background jobs holds them without renewing before another takes over.
+    JOB_LEASE_MS: number(15_000, 1000, 'a number of milliseconds, at least 1000'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {

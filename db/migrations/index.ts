@@ -8,6 +8,7 @@ import * as m0070 from './2026-11-28-0070-proposal-creation-token';
 import * as m0080 from './2026-11-28-0080-log-seal-and-audit-head';
 import * as m0100 from './2026-11-28-0100-name-keys-in-every-script';
 import * as m0110 from './2026-11-28-0110-review-claims-and-list-indexes';
+import * as m0120 from './2026-11-28-0120-job-leases';
 
 // Every migration, by name; names sort in the order they must run.
 // Listed statically so the same code runs under tsx, vitest and a bundle.
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0080-log-seal-and-audit-head': m0080,
   '2026-11-28-0100-name-keys-in-every-script': m0100,
   '2026-11-28-0110-review-claims-and-list-indexes': m0110,
+  '2026-11-28-0120-job-leases': m0120,
 };

@@ -1,0 +1,74 @@
+import cluster, { type Worker } from 'node:cluster';
+
+// The primary process of a server with several workers (WEB_CONCURRENCY > 1): it serves nothing and
+// opens no database. It forks the workers, which each run server.ts in full (migrate and seed under
+// the startup lock, so only the first one does the work; listen on the shared port; background jobs
+// in whichever holds the lease), replaces a worker that dies, and on SIGTERM or SIGINT passes the
+// signal on, waits for every worker to finish its requests, and exits.
+
+export type SuperviseOptions = { workers: number; shutdownTimeoutMs: number };
+
+/** Runs the primary until it is stopped; the process exits from here and never returns. */
+export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOptions): Promise<never> {
+  const alive = new Set<Worker>();
+  const served = new WeakSet<Worker>();
+  let anyServed = false;
+  let stopping = false;
+  let failed = false;
+
+  const fork = () => {
+    const worker = cluster.fork();
+    alive.add(worker);
+    worker.once('listening', () => {
+      served.add(worker);
+      anyServed = true;
+    });
+  };
+
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${reason}: stopping ${alive.size} worker${alive.size === 1 ? '' : 's'}…`);
+    if (alive.size === 0) process.exit(failed ? 1 : 0);
+    for (const worker of alive) worker.process.kill('SIGTERM');
+    // Each worker closes its own requests after SHUTDOWN_TIMEOUT_MS; this is the backstop for one that hangs.
+    const backstop = setTimeout(() => {
+      console.error(`Workers still running ${shutdownTimeoutMs + 5000} ms after the signal: killing them.`);
+      for (const worker of alive) worker.process.kill('SIGKILL');
+      process.exit(1);
+    }, shutdownTimeoutMs + 5000);
+    backstop.unref();
+  };
+
+  cluster.on('exit', (worker, code, signal) => {
+    alive.delete(worker);
+    if (stopping) {
+      // A worker that did not stop cleanly (killed by the backstop, or failed to close) makes the exit code 1.
+      if (code !== 0) failed = true;
+      if (alive.size === 0) {
+        console.log('Stopped.');
+        process.exit(failed ? 1 : 0);
+      }
+      return;
+    }
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    if (!anyServed) {
+      // The server never came up (bad database, unreadable key, ...): every new worker would die the same way.
+      console.error(`A worker stopped (${how}) before it could serve: stopping the server.`);
+      failed = true;
+      stop('Start failed');
+      return;
+    }
+    console.error(`Worker ${worker.process.pid} stopped (${how}): starting another.`);
+    // One that died while starting waits a second first, so a fault that kills every start cannot spin the CPU.
+    if (served.has(worker)) fork();
+    else setTimeout(() => !stopping && fork(), 1000);
+  });
+
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  console.log(`Starting ${workers} worker processes (WEB_CONCURRENCY).`);
+  for (let i = 0; i < workers; i++) fork();
+  return new Promise<never>(() => {});
+}
