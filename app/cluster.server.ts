@@ -43,8 +43,9 @@ export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOption
   cluster.on('exit', (worker, code, signal) => {
     alive.delete(worker);
     if (stopping) {
-      // A worker that did not stop cleanly (killed by the backstop, or failed to close) makes the exit code 1.
-      if (code !== 0) failed = true;
+      // A worker that did not stop cleanly (killed by the backstop, or failed to close) makes the exit code 1;
+      // one still starting has no handler yet and ends by the signal itself, having served nothing.
+      if (code !== 0 && !(signal === 'SIGTERM' && !served.has(worker))) failed = true;
       if (alive.size === 0) {
         console.log('Stopped.');
         process.exit(failed ? 1 : 0);

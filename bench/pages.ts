@@ -16,7 +16,7 @@ const DEMO_PASSWORD = 'cosponsor-demo';
 export type PagesOptions = { proposals: number; duration: number; connections: number; verbose: boolean };
 
 /** The register of n proposals, built once and reused from bench/out/ (with its log key and checkpoints). */
-function scaleDatabase(n: number, verbose: boolean): { file: string; keyFile: string; checkpointDir: string } {
+export function scaleDatabase(n: number, verbose: boolean): { file: string; keyFile: string; checkpointDir: string } {
   const dir = path.join(OUT, `pages-${n}`);
   const file = path.join(dir, 'cosponsor.db');
   const keyFile = path.join(dir, 'keys', 'log-signing.key');
@@ -42,7 +42,7 @@ function scaleDatabase(n: number, verbose: boolean): { file: string; keyFile: st
 
 type Targets = { dossierId: number; partnerId: number; word: string; page50After: number | null };
 
-function pickTargets(file: string): Targets {
+export function pickTargets(file: string): Targets {
   const db = new SQLite(file, { readonly: true });
   try {
     const one = <T>(sql: string): T | undefined => db.prepare(sql).get() as T | undefined;
@@ -66,7 +66,7 @@ function pickTargets(file: string): Targets {
 type Running = { url: string; child: ChildProcess; stop: () => Promise<void> };
 
 /** The built app in production mode on a free port; stop() ends it and waits for it to exit. */
-async function startServer(file: string, keyFile: string, checkpointDir: string, verbose: boolean): Promise<Running> {
+export async function startServer(file: string, keyFile: string, checkpointDir: string, verbose: boolean): Promise<Running> {
   const child = spawn(path.resolve('node_modules/.bin/tsx'), ['server.ts'], {
     env: {
       ...process.env,
@@ -120,7 +120,8 @@ async function startServer(file: string, keyFile: string, checkpointDir: string,
       if (verbose) process.stderr.write(text);
       out += text;
       const match = /Cosponsor on (http:\/\/[^\s]+)/.exec(out);
-      if (match) {
+      // With several workers (WEB_CONCURRENCY), measured once every one of them listens.
+      if (match && (out.match(/Cosponsor on /g) ?? []).length >= Number(process.env.WEB_CONCURRENCY || os.availableParallelism())) {
         clearTimeout(timer);
         resolve(match[1]!);
       }
@@ -137,7 +138,7 @@ async function startServer(file: string, keyFile: string, checkpointDir: string,
   return { url, child, stop };
 }
 
-async function signIn(url: string, email: string): Promise<string> {
+export async function signIn(url: string, email: string): Promise<string> {
   const response = await fetch(`${url}/login`, {
     method: 'POST',
     redirect: 'manual',
@@ -185,6 +186,7 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
   if (fs.existsSync(path.dirname(keyFile))) fs.cpSync(path.dirname(keyFile), path.join(workDir, 'keys'), { recursive: true });
   if (fs.existsSync(checkpointDir)) fs.cpSync(checkpointDir, path.join(workDir, 'checkpoints'), { recursive: true });
   const targets = pickTargets(copy);
+  const lines: string[] = [];
   const server = await startServer(copy, path.join(workDir, 'keys', 'log-signing.key'), path.join(workDir, 'checkpoints'), options.verbose);
   try {
     const staff = await signIn(server.url, 'staff@cosponsor.test');
@@ -200,7 +202,6 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
       ...(targets.page50After == null ? [] : [{ name: 'decisions_page50', path: `/decisions?after=${targets.page50After}`, cookie: staff }]),
       { name: 'busiest_partner', path: `/partners/${targets.partnerId}`, cookie: staff },
     ];
-    const lines: string[] = [];
     let baseline = 0;
     for (const page of pages) {
       const r = await load(server.url, page, options);
@@ -212,9 +213,13 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
       if (options.verbose) console.error(`  ${page.path}`);
       lines.push(line);
     }
-    return lines;
   } finally {
     await server.stop();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+  // The whole server with 1 and 2 workers, and decisions under read load (bench/cluster.ts, bench/writes-under-load.ts).
+  lines.push(...(await (await import('./cluster')).clusterBenchmark(options)));
+  const writes = await (await import('./writes-under-load')).writesUnderLoadBenchmark({ ...options, readers: 50, writers: 2, workers: os.availableParallelism() });
+  console.log(writes);
+  return [...lines, writes];
 }

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 // npm run bench -- verify    [--count N] [--added N] [--verbose] [--keep]  (full and incremental verification; --keep leaves the database file)
 // npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
 // npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--verbose]  (req/s per page of the built app, against the sign-in page)
+// npm run bench -- cluster   [--proposals N] [--duration S] [--connections C]  (rps of the page mix with 1 and with 2 worker processes)
+// npm run bench -- writes    [--proposals N] [--duration S] [--readers R] [--workers W]  (decision latency while R connections read /proposals)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -15,6 +17,8 @@ const { positionals, values } = parseArgs({
     proposals: { type: 'string' },
     duration: { type: 'string' },
     connections: { type: 'string' },
+    readers: { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 
@@ -48,7 +52,7 @@ if (which === 'decisions') {
 } else if (which === 'breakdown') {
   const { breakdownBenchmark } = await import('./breakdown');
   console.log(await breakdownBenchmark({ total: count ?? 2000, verbose: values.verbose }));
-} else if (which === 'pages') {
+} else if (which === 'pages' || which === 'cluster' || which === 'writes') {
   const whole = (value: string | undefined, fallback: number, name: string) => {
     const n = value === undefined ? fallback : Number(value);
     if (!(Number.isInteger(n) && n > 0)) {
@@ -57,6 +61,30 @@ if (which === 'decisions') {
     }
     return n;
   };
+  if (which === 'cluster') {
+    const { clusterBenchmark } = await import('./cluster');
+    await clusterBenchmark({
+      proposals: whole(values.proposals, 20_000, 'proposals'),
+      duration: whole(values.duration, 10, 'duration'),
+      connections: whole(values.connections, 10, 'connections'),
+      verbose: values.verbose,
+    });
+    process.exit(0);
+  }
+  if (which === 'writes') {
+    const { writesUnderLoadBenchmark } = await import('./writes-under-load');
+    console.log(
+      await writesUnderLoadBenchmark({
+        proposals: whole(values.proposals, 20_000, 'proposals'),
+        duration: whole(values.duration, 30, 'duration'),
+        readers: whole(values.readers, 50, 'readers'),
+        writers: 2,
+        workers: whole(values.workers, (await import('node:os')).availableParallelism(), 'workers'),
+        verbose: values.verbose,
+      }),
+    );
+    process.exit(0);
+  }
   const { pagesBenchmark } = await import('./pages');
   // Each page's line is printed as it is measured.
   await pagesBenchmark({
@@ -66,6 +94,8 @@ if (which === 'decisions') {
     verbose: values.verbose,
   });
 } else {
-  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages [--proposals N] [--duration S] [--connections C]');
+  console.error(
+    'Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages | cluster [--proposals N] [--duration S] [--connections C] | writes [--proposals N] [--duration S] [--readers R] [--workers W]',
+  );
   process.exit(2);
 }

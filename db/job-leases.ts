@@ -1,6 +1,6 @@
 import { first, qb, run, transaction } from './connection';
 
-// Leases that pick one server process to run a job group (docs/decisions/0033-cluster-and-job-leases.md).
+// Leases that pick one server process to run a job group (docs/decisions/0120-cluster-and-job-leases.md).
 // Times are milliseconds since the epoch on this machine's clock, which every process shares.
 
 export type Lease = { name: string; holder: string; expires_at: number };

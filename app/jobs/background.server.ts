@@ -3,7 +3,7 @@
 // approvals past their end date, the scheduled screening, and the search index following the log
 // (docs/decisions/0012-search-index-after-commit.md), and signed checkpoints of the log.
 // Several server processes share one database (node:cluster, WEB_CONCURRENCY): the jobs run in one
-// of them at a time, the holder of a lease in the database (docs/decisions/0033-cluster-and-job-leases.md).
+// of them at a time, the holder of a lease in the database (docs/decisions/0120-cluster-and-job-leases.md).
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { leaseOf, releaseLease, tryTakeLease } from '../../db/job-leases';

@@ -61,6 +61,8 @@ export const envSchema = z
     ),
     // How long the process running the background jobs holds them without renewing before another takes over.
     JOB_LEASE_MS: number(15_000, 1000, 'a number of milliseconds, at least 1000'),
+    // Page reads each process answers at once; the rest wait their turn, writes never do (app/http/read-admission.ts).
+    READ_CONCURRENCY: number(2, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
