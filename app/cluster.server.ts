@@ -1,12 +1,40 @@
 import cluster, { type Worker } from 'node:cluster';
 
 // The primary process of a server with several workers (WEB_CONCURRENCY > 1): it serves nothing and
-// opens no database. It forks the workers, which each run server.ts in full (migrate and seed under
-// the startup lock, so only the first one does the work; listen on the shared port; background jobs
-// in whichever holds the lease), replaces a worker that dies, and on SIGTERM or SIGINT passes the
-// signal on, waits for every worker to finish its requests, and exits.
+// opens no database. It forks the web workers, which each run server.ts in full (migrate and seed
+// under the startup lock, so only the first one does the work; listen on the shared port), and one
+// jobs worker that runs server.ts up to the background jobs and serves nothing: a long job (signing
+// a checkpoint over the whole log, catching the search index up) then never holds up a page or a
+// decision. The jobs still run only in the holder of their lease (app/jobs/background.server.ts);
+// the web workers stand by in case the jobs worker hangs. The primary replaces a worker that dies,
+// and on SIGTERM or SIGINT passes the signal on, waits for every worker to finish, and exits.
 
 export type SuperviseOptions = { workers: number; shutdownTimeoutMs: number };
+
+const JOBS_WORKER_ENV = 'COSPONSOR_JOBS_WORKER';
+
+/** Whether this process is the cluster's jobs worker (it runs the background jobs and serves nothing). */
+export function isJobsWorker(): boolean {
+  return cluster.isWorker && process.env[JOBS_WORKER_ENV] === '1';
+}
+
+/** Keeps the jobs worker alive until SIGTERM or SIGINT, then stops its jobs (handing the lease on) and exits. */
+export function runJobsWorker(stopJobs: () => Promise<void>, closeDatabase: () => void): Promise<never> {
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping the background jobs…`);
+    await stopJobs();
+    closeDatabase();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  console.log(`Jobs worker ready (pid ${process.pid}).`);
+  return new Promise<never>(() => {});
+}
 
 /** Runs the primary until it is stopped; the process exits from here and never returns. */
 export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOptions): Promise<never> {
@@ -16,8 +44,10 @@ export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOption
   let stopping = false;
   let failed = false;
 
-  const fork = () => {
-    const worker = cluster.fork();
+  const jobsWorkers = new WeakSet<Worker>();
+  const fork = (jobs = false) => {
+    const worker = cluster.fork(jobs ? { [JOBS_WORKER_ENV]: '1' } : {});
+    if (jobs) jobsWorkers.add(worker);
     alive.add(worker);
     worker.once('listening', () => {
       served.add(worker);
@@ -60,16 +90,18 @@ export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOption
       stop('Start failed');
       return;
     }
-    console.error(`Worker ${worker.process.pid} stopped (${how}): starting another.`);
+    const jobs = jobsWorkers.has(worker);
+    console.error(`${jobs ? 'Jobs worker' : 'Worker'} ${worker.process.pid} stopped (${how}): starting another.`);
     // One that died while starting waits a second first, so a fault that kills every start cannot spin the CPU.
-    if (served.has(worker)) fork();
-    else setTimeout(() => !stopping && fork(), 1000);
+    if (served.has(worker) || jobs) fork(jobs);
+    else setTimeout(() => !stopping && fork(jobs), 1000);
   });
 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  console.log(`Starting ${workers} worker processes (WEB_CONCURRENCY).`);
+  console.log(`Starting ${workers} worker processes (WEB_CONCURRENCY) and a jobs worker.`);
   for (let i = 0; i < workers; i++) fork();
+  fork(true);
   return new Promise<never>(() => {});
 }

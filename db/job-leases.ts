@@ -10,13 +10,20 @@ export function leaseOf(name: string): Lease | undefined {
 }
 
 /**
- * Takes or renews the lease for `holder` until `now + ttlMs`, if it is free, expired, already
- * this holder's, or held by `deadHolder` (a holder the caller knows has died). One conditional
+ * Takes or renews the lease for `holder` until `now + ttlMs`, if it is free, expired (at or before
+ * `expiredBefore`, by default `now`), already this holder's, or held by `deadHolder` (a holder the
+ * caller knows has died). One conditional
  * UPDATE inside a write transaction (BEGIN IMMEDIATE): of two processes trying at once, the
  * second sees the first's row and changes nothing.
  * Whether `holder` holds the lease now.
  */
-export function tryTakeLease(name: string, holder: string, now: number, ttlMs: number, deadHolder?: string): boolean {
+export function tryTakeLease(
+  name: string,
+  holder: string,
+  now: number,
+  ttlMs: number,
+  { deadHolder, expiredBefore = now }: { deadHolder?: string; expiredBefore?: number } = {},
+): boolean {
   return transaction(() => {
     run(qb().insertInto('job_leases').values({ name, holder: '', expires_at: 0 }).onConflict((oc) => oc.doNothing()));
     const taken = run(
@@ -24,7 +31,7 @@ export function tryTakeLease(name: string, holder: string, now: number, ttlMs: n
         .updateTable('job_leases')
         .set({ holder, expires_at: now + ttlMs })
         .where('name', '=', name)
-        .where((eb) => eb.or([eb('holder', '=', holder), eb('expires_at', '<=', now), ...(deadHolder ? [eb('holder', '=', deadHolder)] : [])])),
+        .where((eb) => eb.or([eb('holder', '=', holder), eb('expires_at', '<=', expiredBefore), ...(deadHolder ? [eb('holder', '=', deadHolder)] : [])])),
     );
     return taken.changes === 1;
   });

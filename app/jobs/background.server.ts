@@ -20,11 +20,15 @@ const SEARCH_INDEX_INTERVAL_MS = 2_000;
 /** Runs `job` now and every `intervalMs`; a failure is logged and the next run tries again. */
 function every(name: string, intervalMs: number, job: () => unknown): NodeJS.Timeout {
   const run = () => {
+    const started = performance.now();
     try {
       job();
     } catch (error) {
       console.error(`${name} failed:`, error);
     }
+    // The jobs share the event loop with the pages this process serves: a long run shows here.
+    const ms = performance.now() - started;
+    if (ms > 1000) console.warn(`${name} held the event loop for ${Math.round(ms)} ms.`);
   };
   run();
   const timer = setInterval(run, intervalMs);
@@ -70,7 +74,19 @@ function holderIsGone(holder: string): boolean {
   }
 }
 
-export function startBackgroundJobs(): BackgroundJobs {
+export type JobsOptions = {
+  /**
+   * A process that serves pages while another process exists to run the jobs (the cluster's jobs
+   * worker): it takes them over only when their lease has been expired for STANDBY_LEASES leases,
+   * i.e. when that process hangs, not merely while a long job keeps it busy.
+   */
+  standby?: boolean;
+};
+
+/** How many lease lengths a standby waits past the lease's expiry before it takes the jobs over. */
+export const STANDBY_LEASES = 4;
+
+export function startBackgroundJobs({ standby = false }: JobsOptions = {}): BackgroundJobs {
   // Every decision seals its records with the log's signing key: without it no decision could be
   // written, so no server process should start, whether or not it runs the jobs.
   try {
@@ -81,15 +97,25 @@ export function startBackgroundJobs(): BackgroundJobs {
   const leaseMs = env().JOB_LEASE_MS;
   const holder = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let jobs: BackgroundJobs | null = null;
+  const startedAt = Date.now();
   // The holder renews a third of the way through its lease; the others look as often, and take it
   // over when it has expired, or at once when its holder was a process here that has died.
   const check = () => {
     try {
       const now = Date.now();
+      // A standby counts a lease as over only well after its expiry (a released one, expires_at 0, at once).
+      const over = standby ? now - STANDBY_LEASES * leaseMs : now;
       const current = leaseOf(JOBS_LEASE);
-      const dead = current && current.holder !== holder && current.holder !== '' && current.expires_at > now && holderIsGone(current.holder) ? current.holder : undefined;
-      const worthTrying = jobs !== null || !current || current.holder === holder || current.expires_at <= now || dead !== undefined;
-      const mine = worthTrying && tryTakeLease(JOBS_LEASE, holder, now, leaseMs, dead);
+      const dead =
+        !standby && current && current.holder !== holder && current.holder !== '' && current.expires_at > now && holderIsGone(current.holder)
+          ? current.holder
+          : undefined;
+      // Nobody holds it yet (or it was handed back): a standby leaves it to the jobs worker for as long.
+      const unheld = !current || current.holder === '';
+      const worthTrying =
+        jobs !== null ||
+        (unheld ? !standby || now - startedAt >= STANDBY_LEASES * leaseMs : current.holder === holder || current.expires_at <= over || dead !== undefined);
+      const mine = worthTrying && tryTakeLease(JOBS_LEASE, holder, now, leaseMs, { deadHolder: dead, expiredBefore: over });
       if (mine && !jobs) {
         console.log(`Background jobs: running in this process (pid ${process.pid}).`);
         jobs = runJobs();
