@@ -68,7 +68,7 @@ async function addProposalsInReview(
     );
 }
 
-/** Proposals waiting for a decision that the staff member did not propose (four-eyes), with the version the form carries. */
+/** The proposals carried to review above that the staff member did not propose (four-eyes), with the version the form carries. */
 function waitingProposals(
   file: string,
   email: string
@@ -78,7 +78,7 @@ function waitingProposals(
     return db
       .prepare(
         `SELECT p.id, p.version FROM proposals p
-         WHERE p.state = 'review' AND p.proposer_id <> (SELECT id FROM users WHERE email = ?)
+         WHERE p.state = 'review' AND p.proposer_id <> (SELECT id FROM users WHERE email = ?) AND p.event_title LIKE 'Bench teach-in %'
          ORDER BY p.id`
       )
       .all(email) as { id: number; version: number }[];

@@ -14,13 +14,16 @@ import type { NextFunction, Request, Response } from 'express';
 //
 // Slots and priority are about CPU work, so a request still unanswered after `holdMs` (waiting on
 // an outside service, or a slow client) gives them up: it can never hold up the others for long.
+// Wall time cannot tell waiting from rendering on a starved CPU, and with a short hold an
+// overloaded process let every read in again (measured: p99 of decisions 16.7 s with 2 s, under
+// bench/writes-under-load.ts); 10 s is longer than an outside call may take (OUTSIDE_TIMEOUT_MS).
 
 export type ReadAdmission = ((req: Request, res: Response, next: NextFunction) => void) & {
   /** Reads being answered and reads waiting, for tests. */
   counts: () => { active: number; waiting: number; writes: number };
 };
 
-export function readAdmission({ limit, holdMs = 2_000 }: { limit: number; holdMs?: number }): ReadAdmission {
+export function readAdmission({ limit, holdMs = 10_000 }: { limit: number; holdMs?: number }): ReadAdmission {
   let active = 0;
   let writes = 0;
   const waiting: { start: () => void; gone: boolean }[] = [];
