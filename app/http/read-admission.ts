@@ -18,12 +18,7 @@ import type { NextFunction, Request, Response } from 'express';
 // overloaded process let every read in again (measured: p99 of decisions 16.7 s with 2 s, under
 // bench/writes-under-load.ts); 10 s is longer than an outside call may take (OUTSIDE_TIMEOUT_MS).
 
-export type ReadAdmission = ((req: Request, res: Response, next: NextFunction) => void) & {
-  /** Reads being answered and reads waiting, for tests. */
-  counts: () => { active: number; waiting: number; writes: number };
-};
-
-export function readAdmission({ limit, holdMs = 10_000 }: { limit: number; holdMs?: number }): ReadAdmission {
+export function readAdmission({ limit, holdMs = 10_000 }: { limit: number; holdMs?: number }) {
   let active = 0;
   let writes = 0;
   const waiting: { start: () => void; gone: boolean }[] = [];
@@ -85,5 +80,5 @@ export function readAdmission({ limit, holdMs = 10_000 }: { limit: number; holdM
       entry.gone = true;
     });
   };
-  return Object.assign(middleware, { counts: () => ({ active, waiting: waiting.filter((w) => !w.gone).length, writes }) });
+  return middleware;
 }

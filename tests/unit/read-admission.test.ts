@@ -45,7 +45,7 @@ async function readsAnsweredBeforeTheWrite(url: string): Promise<number> {
   // Sockets opened first, so that the burst arrives at once.
   await Promise.all(Array.from({ length: 20 }, () => request(`${url}/page`)));
   const reads = Array.from({ length: 20 }, () => request(`${url}/page`));
-  await new Promise((r) => setTimeout(r, 5));
+  await new Promise((r) => setTimeout(r, 20));
   const written = await request(`${url}/decide`, 'POST');
   const readTimes = await Promise.all(reads);
   return readTimes.filter((t) => t < written).length;
@@ -53,8 +53,9 @@ async function readsAnsweredBeforeTheWrite(url: string): Promise<number> {
 
 describe('read admission', () => {
   it('answers a write after at most the few reads under way, where without it the write waits for the whole burst', async () => {
-    const without = await readsAnsweredBeforeTheWrite(await serve('none'));
-    const withAdmission = await readsAnsweredBeforeTheWrite(await serve(2));
+    // Renders long enough (20 x 100 ms) that the write surely arrives while the burst is being answered, even on a busy machine.
+    const without = await readsAnsweredBeforeTheWrite(await serve('none', { renderMs: 100 }));
+    const withAdmission = await readsAnsweredBeforeTheWrite(await serve(2, { renderMs: 100 }));
     expect(without).toBeGreaterThanOrEqual(15);
     // The two under way, and on a busy machine a few started before the write had even arrived.
     expect(withAdmission).toBeLessThanOrEqual(8);
