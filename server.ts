@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { broadcastDevReady, type ServerBuild } from '@remix-run/node';
 import type { Socket } from 'node:net';
@@ -7,6 +8,7 @@ import { isSeeded, seedDemo } from './scripts/seed/demo';
 import { createApp } from './app/http.server';
 import { installFetchGlobals } from './app/http/globals.server';
 import { startBackgroundJobs } from './app/jobs/background.server';
+import { isJobsWorker, runJobsWorker, superviseWorkers } from './app/cluster.server';
 import { EnvError, parseEnv, type Env } from './app/utils/env.server';
 
 // Starts Cosponsor: check the environment, migrate, seed an empty database with demo data, serve.
@@ -21,6 +23,13 @@ try {
   console.error(`${error.message}\nRefusing to start.`);
   process.exit(1);
 }
+
+// Several workers (WEB_CONCURRENCY, default one per core): this process only forks and watches
+// them (app/cluster.server.ts); each runs the rest of this file, web workers on the shared port.
+if (cluster.isPrimary && config.WEB_CONCURRENCY > 1) {
+  await superviseWorkers({ workers: config.WEB_CONCURRENCY, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+}
+
 const production = config.NODE_ENV === 'production';
 if (!config.SESSION_SECRET) console.warn('SESSION_SECRET is not set: using a development secret. Set it in production.');
 
@@ -43,7 +52,9 @@ if (config.MOCKS) {
 
 // Background work: notification delivery, the expiry sweep, scheduled screening, search-index
 // catch-up, and signed checkpoints of the log.
-const jobs = startBackgroundJobs();
+// In a cluster the jobs worker runs them and serves nothing; web workers only stand by (app/cluster.server.ts).
+const jobs = startBackgroundJobs({ standby: cluster.isWorker && !isJobsWorker() });
+if (isJobsWorker()) await runJobsWorker(jobs.stop, closeDatabase);
 
 const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerBuild } from '@remix-run/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { readAdmission } from './http/read-admission';
 import { formBodyProblem, formContentType, readFormBody, sendRefusal } from './http/request-body';
 import { errorLog, logsAsJson, probes, requestLog } from './http/operations';
 import { remixHandler } from './http/remix-handler';
@@ -77,6 +78,9 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
 
   app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
   app.use(express.static('public', { maxAge: '1h' }));
+
+  // Page reads take turns, a few at a time; a decision is never queued behind them (app/http/read-admission.ts).
+  app.use(readAdmission({ limit: env().READ_CONCURRENCY }));
 
   // Every post is bounded before Remix reads it (docs/decisions/0032-bounded-requests.md):
   // a form content type, the session first on signed-in pages, a size limit, and

@@ -63,7 +63,7 @@ export function scaleDatabase(n: number, verbose: boolean): { file: string; keyF
 
 type Targets = { dossierId: number; partnerId: number; word: string; page50After: number | null; staff: string; lead: string };
 
-function pickTargets(file: string): Targets {
+export function pickTargets(file: string): Targets {
   const db = new SQLite(file, { readonly: true });
   try {
     const one = <T>(sql: string): T | undefined => db.prepare(sql).get() as T | undefined;
@@ -97,8 +97,9 @@ function pickTargets(file: string): Targets {
 type Running = { url: string; child: ChildProcess; stop: () => Promise<void> };
 
 /** The built app in production mode on a free port; stop() ends it and waits for it to exit. */
-async function startServer(file: string, keyFile: string, checkpointDir: string, verbose: boolean): Promise<Running> {
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), ['server.ts'], {
+export async function startServer(file: string, keyFile: string, checkpointDir: string, verbose: boolean): Promise<Running> {
+  // The compiled server, as `npm start` runs it in production.
+  const child = spawn(process.execPath, [path.resolve('build/server/server.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -110,7 +111,7 @@ async function startServer(file: string, keyFile: string, checkpointDir: string,
       HOST: '127.0.0.1',
       REGISTRY_LOOKUP: 'off',
     },
-    // Its own process group, so stopping it also ends the node process tsx starts.
+    // Its own process group, so stopping it also ends its worker processes.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -151,7 +152,8 @@ async function startServer(file: string, keyFile: string, checkpointDir: string,
       if (verbose) process.stderr.write(text);
       out += text;
       const match = /Cosponsor on (http:\/\/[^\s]+)/.exec(out);
-      if (match) {
+      // With several workers (WEB_CONCURRENCY), measured once every one of them listens.
+      if (match && (out.match(/Cosponsor on /g) ?? []).length >= Number(process.env.WEB_CONCURRENCY || os.availableParallelism())) {
         clearTimeout(timer);
         resolve(match[1]!);
       }
@@ -184,7 +186,7 @@ async function untilQuiet(url: string): Promise<void> {
   }
 }
 
-async function signIn(url: string, email: string): Promise<string> {
+export async function signIn(url: string, email: string): Promise<string> {
   const response = await fetch(`${url}/login`, {
     method: 'POST',
     redirect: 'manual',
@@ -249,16 +251,6 @@ function serverCpuMs(serverPid: number | null): number | null {
 }
 const CLOCK_TICKS = 100;
 
-/** The node process serving requests: tsx runs it as its only child. */
-function serverProcessId(tsxPid: number): number | null {
-  try {
-    const children = fs.readFileSync(`/proc/${tsxPid}/task/${tsxPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    return children.length === 1 ? Number(children[0]) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The 95th percentile of the server's own time (Server-Timing) over single requests one after another. */
 async function serverP95(url: string, page: Page): Promise<number> {
   const times: number[] = [];
@@ -274,11 +266,9 @@ async function serverP95(url: string, page: Page): Promise<number> {
 }
 
 export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
-  if (!fs.existsSync(path.resolve('build/index.js'))) {
-    console.error('No build found: running remix build…');
-    const built = spawnSync(path.resolve('node_modules/.bin/remix'), ['build'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (built.status !== 0) throw new Error('remix build failed');
-  }
+  // Builds only when a source changed since the last build.
+  const built = spawnSync(process.execPath, [path.resolve('scripts/build.mjs'), '--if-stale'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('The build failed');
   const { file, keyFile, checkpointDir } = scaleDatabase(options.proposals, options.verbose);
   // The benchmark reads a copy: sessions and job runs never change the cached register.
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-bench-pages-'));
@@ -287,7 +277,14 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
   if (fs.existsSync(path.dirname(keyFile))) fs.cpSync(path.dirname(keyFile), path.join(workDir, 'keys'), { recursive: true });
   if (fs.existsSync(checkpointDir)) fs.cpSync(checkpointDir, path.join(workDir, 'checkpoints'), { recursive: true });
   const targets = pickTargets(copy);
+  const lines: string[] = [];
+  // Pages are compared in one process (its CPU is read from /proc); the whole server with 1 and
+  // with 2 workers is measured after, by bench/cluster.ts.
+  const previousWorkers = process.env.WEB_CONCURRENCY;
+  process.env.WEB_CONCURRENCY = '1';
   const server = await startServer(copy, path.join(workDir, 'keys', 'log-signing.key'), path.join(workDir, 'checkpoints'), options.verbose);
+  if (previousWorkers === undefined) delete process.env.WEB_CONCURRENCY;
+  else process.env.WEB_CONCURRENCY = previousWorkers;
   try {
     await untilQuiet(server.url);
     const staff = await signIn(server.url, targets.staff);
@@ -309,10 +306,9 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
       ...(targets.page50After == null ? [] : [{ name: 'decisions_page50', path: `/decisions?after=${targets.page50After}`, cookie: staff }]),
       { name: 'busiest_partner', path: `/partners/${targets.partnerId}`, cookie: staff },
     ];
-    const lines: string[] = [];
     let baseline = 0;
     let baselineCpu: number | null = null;
-    const serverPid = serverProcessId(server.child.pid!);
+    const serverPid = server.child.pid ?? null;
     for (const page of pages) {
       const r = await load(server.url, page, options, serverPid);
       if (page === pages[0]) {
@@ -335,7 +331,6 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
     const drift = `page=${pages[0]!.name}_again rps=${again.rps.toFixed(1)} p50_ms=${again.p50} p99_ms=${again.p99} ratio=${(again.rps / baseline).toFixed(2)} p95_server_ms=${again.p95Server.toFixed(1)}${again.cpuMs === null ? '' : ` cpu_ms=${again.cpuMs.toFixed(2)}`}`;
     console.log(drift);
     lines.push(drift);
-    return lines;
   } finally {
     await server.stop();
     // The checkpoints this run's server signed are kept with the register: the next run's server
@@ -346,4 +341,9 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
     }
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+  // The whole server with 1 and 2 workers, and decisions under read load (bench/cluster.ts, bench/writes-under-load.ts).
+  lines.push(...(await (await import('./cluster')).clusterBenchmark(options)));
+  const writes = await (await import('./writes-under-load')).writesUnderLoadBenchmark({ ...options, readers: 50, writers: 2, workers: os.availableParallelism() });
+  console.log(writes);
+  return [...lines, writes];
 }

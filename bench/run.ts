@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 // npm run bench -- start     [--runs N] [--verbose]  (ms from `npm start` to the first 200: built, after a source change, node alone, tsx)
 // npm run bench -- js        (gzipped JavaScript of each page's first load, against the 100 KB budget)
 // npm run bench -- insights  [--proposals N] [--calls N] [--source FILE] [--verbose]  (server time of every /insights table, p50/p95 per filter)
+// npm run bench -- cluster   [--proposals N] [--duration S] [--connections C]  (rps of the page mix with 1 and with 2 worker processes)
+// npm run bench -- writes    [--proposals N] [--duration S] [--readers R] [--workers W]  (decision latency while R connections read /proposals)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -21,6 +23,8 @@ const { positionals, values } = parseArgs({
     runs: { type: 'string' },
     calls: { type: 'string' },
     source: { type: 'string' },
+    readers: { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 
@@ -54,7 +58,7 @@ if (which === 'decisions') {
 } else if (which === 'breakdown') {
   const { breakdownBenchmark } = await import('./breakdown');
   console.log(await breakdownBenchmark({ total: count ?? 2000, verbose: values.verbose }));
-} else if (which === 'pages') {
+} else if (which === 'pages' || which === 'cluster' || which === 'writes') {
   const whole = (value: string | undefined, fallback: number, name: string) => {
     const n = value === undefined ? fallback : Number(value);
     if (!(Number.isInteger(n) && n > 0)) {
@@ -63,6 +67,30 @@ if (which === 'decisions') {
     }
     return n;
   };
+  if (which === 'cluster') {
+    const { clusterBenchmark } = await import('./cluster');
+    await clusterBenchmark({
+      proposals: whole(values.proposals, 20_000, 'proposals'),
+      duration: whole(values.duration, 10, 'duration'),
+      connections: whole(values.connections, 10, 'connections'),
+      verbose: values.verbose,
+    });
+    process.exit(0);
+  }
+  if (which === 'writes') {
+    const { writesUnderLoadBenchmark } = await import('./writes-under-load');
+    console.log(
+      await writesUnderLoadBenchmark({
+        proposals: whole(values.proposals, 20_000, 'proposals'),
+        duration: whole(values.duration, 30, 'duration'),
+        readers: whole(values.readers, 50, 'readers'),
+        writers: 2,
+        workers: whole(values.workers, (await import('node:os')).availableParallelism(), 'workers'),
+        verbose: values.verbose,
+      }),
+    );
+    process.exit(0);
+  }
   const { pagesBenchmark } = await import('./pages');
   // Each page's line is printed as it is measured.
   await pagesBenchmark({
@@ -95,6 +123,8 @@ if (which === 'decisions') {
   // Each filter's line is printed as it is measured.
   await insightsBenchmark({ proposals, calls, source: values.source, verbose: values.verbose });
 } else {
-  console.error('Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages [--proposals N] [--duration S] [--connections C] | start [--runs N] | js | insights [--proposals N] [--calls N] [--source FILE]');
+  console.error(
+    'Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages | cluster [--proposals N] [--duration S] [--connections C] | writes [--proposals N] [--duration S] [--readers R] [--workers W] | start [--runs N] | js | insights [--proposals N] [--calls N] [--source FILE]',
+  );
   process.exit(2);
 }

@@ -336,6 +336,15 @@ export interface DecisionPartnerCountsTable {
   n: number;
 }
 
+export interface JobLeasesTable {
+  /** The job group the lease is for. */
+  name: string;
+  /** The process holding it (host, pid and a random part); '' when released. */
+  holder: string;
+  /** Milliseconds since the epoch; past it, any process may take the lease. */
+  expires_at: number;
+}
+
 export interface Database {
   chapters: ChaptersTable;
   users: UsersTable;
@@ -368,6 +377,7 @@ export interface Database {
   inbox_unread: InboxUnreadTable;
   proposal_counts: ProposalCountsTable;
   decision_partner_counts: DecisionPartnerCountsTable;
+  job_leases: JobLeasesTable;
 }
 
 export type Chapter = Selectable<ChaptersTable>;

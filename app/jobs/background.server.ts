@@ -2,12 +2,18 @@
 // delivery (also what a crash left between commit and delivery), the expiry of
 // approvals past their end date, the scheduled screening, and the search index following the log
 // (docs/decisions/0012-search-index-after-commit.md), and signed checkpoints of the log.
+// Several server processes share one database (node:cluster, WEB_CONCURRENCY): the jobs run in one
+// of them at a time, the holder of a lease in the database (docs/decisions/0120-cluster-and-job-leases.md).
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { leaseOf, releaseLease, tryTakeLease } from '../../db/job-leases';
+import { env } from '../utils/env.server';
 import { catchUpSearchIndex } from '../../db/search-index';
 import { expireDueApprovals } from './expiry.server';
 import { startOutboxWorker } from './outbox.server';
 import { enqueueDueReminders } from './reminders.server';
 import { refreshDueScreenings } from '../features/review/review.server';
-import { startCheckpointJob } from '../features/register/log-checkpoints.server';
+import { logPublicKey, startCheckpointJob } from '../features/register/log-checkpoints.server';
 
 const HOUR_MS = 60 * 60_000;
 const SEARCH_INDEX_INTERVAL_MS = 2_000;
@@ -15,11 +21,15 @@ const SEARCH_INDEX_INTERVAL_MS = 2_000;
 /** Runs `job` now and every `intervalMs`; a failure is logged and the next run tries again. */
 function every(name: string, intervalMs: number, job: () => unknown): NodeJS.Timeout {
   const run = () => {
+    const started = performance.now();
     try {
       job();
     } catch (error) {
       console.error(`${name} failed:`, error);
     }
+    // The jobs share the event loop with the pages this process serves: a long run shows here.
+    const ms = performance.now() - started;
+    if (ms > 1000) console.warn(`${name} held the event loop for ${Math.round(ms)} ms.`);
   };
   run();
   const timer = setInterval(run, intervalMs);
@@ -32,9 +42,7 @@ export type BackgroundJobs = {
   stop: () => Promise<void>;
 };
 
-export function startBackgroundJobs(): BackgroundJobs {
-  // Signed checkpoints of the log, kept outside the database (docs/verifying-the-log.md); this
-  // throws when the signing key cannot be read or created, and the server must not start then.
+function runJobs(): BackgroundJobs {
   const checkpoints = startCheckpointJob();
   const outbox = startOutboxWorker();
   const timers = [
@@ -51,6 +59,95 @@ export function startBackgroundJobs(): BackgroundJobs {
       for (const timer of timers) clearInterval(timer);
       checkpoints.stop();
       await outbox.stop();
+    },
+  };
+}
+
+export const JOBS_LEASE = 'background-jobs';
+
+/** Whether a lease holder named by this module is a process of this machine that no longer exists. */
+function holderIsGone(holder: string): boolean {
+  const [host, pid] = holder.split(':');
+  if (host !== os.hostname() || !pid || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+export type JobsOptions = {
+  /**
+   * A process that serves pages while another process exists to run the jobs (the cluster's jobs
+   * worker): it takes them over only when their lease has been expired for STANDBY_LEASES leases,
+   * i.e. when that process hangs, not merely while a long job keeps it busy.
+   */
+  standby?: boolean;
+};
+
+/** How many lease lengths a standby waits past the lease's expiry before it takes the jobs over. */
+export const STANDBY_LEASES = 4;
+
+export function startBackgroundJobs({ standby = false }: JobsOptions = {}): BackgroundJobs {
+  // Every decision seals its records with the log's signing key: without it no decision could be
+  // written, so no server process should start, whether or not it runs the jobs.
+  try {
+    logPublicKey();
+  } catch (error) {
+    throw new Error(`The decision log's signing key (SIGNING_KEY_FILE) cannot be read or created: ${(error as Error).message}`, { cause: error });
+  }
+  const leaseMs = env().JOB_LEASE_MS;
+  const holder = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  let jobs: BackgroundJobs | null = null;
+  const startedAt = Date.now();
+  // The holder renews a third of the way through its lease; the others look as often, and take it
+  // over when it has expired, or at once when its holder was a process here that has died.
+  const check = () => {
+    try {
+      const now = Date.now();
+      // A standby counts a lease as over only well after its expiry (a released one, expires_at 0, at once).
+      const over = standby ? now - STANDBY_LEASES * leaseMs : now;
+      const current = leaseOf(JOBS_LEASE);
+      const dead =
+        !standby && current && current.holder !== holder && current.holder !== '' && current.expires_at > now && holderIsGone(current.holder)
+          ? current.holder
+          : undefined;
+      // Nobody holds it yet (or it was handed back): a standby leaves it to the jobs worker for as long.
+      const unheld = !current || current.holder === '';
+      const worthTrying =
+        jobs !== null ||
+        (unheld ? !standby || now - startedAt >= STANDBY_LEASES * leaseMs : current.holder === holder || current.expires_at <= over || dead !== undefined);
+      const mine = worthTrying && tryTakeLease(JOBS_LEASE, holder, now, leaseMs, { deadHolder: dead, expiredBefore: over });
+      if (mine && !jobs) {
+        console.log(`Background jobs: running in this process (pid ${process.pid}).`);
+        jobs = runJobs();
+      } else if (!mine && jobs) {
+        // Another process took over (this one did not renew in time): stop, so the jobs run once.
+        console.warn(`Background jobs: another process holds the lease now; stopping them in pid ${process.pid}.`);
+        void jobs.stop();
+        jobs = null;
+      }
+    } catch (error) {
+      // A busy or failing database: keep what we have; the next check tries again.
+      console.error('Background jobs: could not check the lease:', (error as Error).message);
+    }
+  };
+  check();
+  const timer = setInterval(check, Math.max(250, Math.floor(leaseMs / 3)));
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      if (!jobs) return;
+      await jobs.stop();
+      jobs = null;
+      // Handed on at once rather than after the lease runs out.
+      try {
+        releaseLease(JOBS_LEASE, holder);
+      } catch (error) {
+        console.error('Background jobs: could not release the lease:', (error as Error).message);
+      }
     },
   };
 }

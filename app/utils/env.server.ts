@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 
 // The environment Cosponsor reads, in one schema. server.ts checks it once at start and refuses to
@@ -81,6 +82,15 @@ export const envSchema = z
       (v) => v === undefined || /^(?:[^<>\p{Cc}]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/u.test(v),
       'must be an e-mail address, or a name and an address like "Cosponsor <cosponsor@example.org>"',
     ),
+    // Server processes sharing the port and the database file (server.ts); 1 is a single process.
+    WEB_CONCURRENCY: number(os.availableParallelism(), 1, 'a whole number of processes, 1 or more').refine(
+      (n) => Number.isInteger(n),
+      'must be a whole number of processes, 1 or more',
+    ),
+    // How long the process running the background jobs holds them without renewing before another takes over.
+    JOB_LEASE_MS: number(15_000, 1000, 'a number of milliseconds, at least 1000'),
+    // Page reads each process answers at once; the rest wait their turn, writes never do (app/http/read-admission.ts).
+    READ_CONCURRENCY: number(2, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
   })
   .superRefine((env, ctx) => {
     const oidc = { OIDC_ISSUER: env.OIDC_ISSUER, OIDC_CLIENT_ID: env.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: env.OIDC_CLIENT_SECRET };

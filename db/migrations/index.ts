@@ -8,6 +8,7 @@ import * as m0070 from './2026-11-28-0070-proposal-creation-token';
 import * as m0080 from './2026-11-28-0080-log-seal-and-audit-head';
 import * as m0100 from './2026-11-28-0100-name-keys-in-every-script';
 import * as m0110 from './2026-11-28-0110-review-claims-and-list-indexes';
+import * as m0120 from './2026-11-28-0120-job-leases';
 import * as m0125 from './2026-11-28-0125-page-counts';
 import * as m0130 from './2026-11-28-0130-sign-on-identities';
 import * as m0140 from './2026-11-28-0140-insights-indexes';
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0080-log-seal-and-audit-head': m0080,
   '2026-11-28-0100-name-keys-in-every-script': m0100,
   '2026-11-28-0110-review-claims-and-list-indexes': m0110,
+  '2026-11-28-0120-job-leases': m0120,
   '2026-11-28-0125-page-counts': m0125,
   '2026-11-28-0130-sign-on-identities': m0130,
   '2026-11-28-0140-insights-indexes': m0140,
