@@ -8,7 +8,7 @@ import { bandWords, previewRisk } from '../../workflows/rules/risk';
 import { HeatMap } from '../components/heat-map';
 import { SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
-import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../features/vetting/step-forms';
+import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../features/vetting/step-typed-risk';
 import { riskFormSchema } from '../features/vetting/step-forms.server';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { riskStepPage } from '../features/vetting/step-pages.server';
