@@ -9,10 +9,9 @@ import { HeatMap } from '../components/heat-map';
 import { SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
 import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../features/vetting/step-typed-risk';
-import { riskFormSchema } from '../features/vetting/step-forms.server';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { riskStepPage } from '../features/vetting/step-pages.server';
-import { stepFormAction } from '../features/vetting/step-action.server';
+import { riskStepAction } from '../features/vetting/risk-step.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
 
@@ -25,13 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  return stepFormAction(args, 'risk', {
-    schema: () => riskFormSchema,
-    rowNotice: ({ type, index }, values) =>
-      type === 'insert'
-        ? { notice: `A ${values.items[index]?.kind ?? 'risk'} was added (item ${index + 1}).`, focus: `f-items-${index}-category` }
-        : { notice: `Item ${index + 1} removed.`, focus: 'add-risk' },
-  });
+  return riskStepAction(args);
 }
 
 const title = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ');
