@@ -1,8 +1,16 @@
-// The risk step's form action: its schema and its row notices. Here rather than in the
-// route so the route's browser bundle does not import the step schemas' (empty) module.
-import type { ActionFunctionArgs } from '@remix-run/node';
+// The risk step's loader and form action (its schema and its row notices). Here rather
+// than in the route so the route's browser bundle, the largest of the step pages, carries
+// no imports of server modules (each one an empty module in the browser).
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
+import { actingUser, requireProposal } from '../../utils/auth.server';
+import { riskStepPage } from './step-pages.server';
 import { stepFormAction } from './step-action.server';
 import { riskFormSchema } from './step-forms.server';
+
+export async function riskStepLoader({ request, params }: LoaderFunctionArgs) {
+  const { user, proposal } = await requireProposal(request, params.id);
+  return json(riskStepPage(actingUser(user), proposal));
+}
 
 export function riskStepAction(args: ActionFunctionArgs) {
   return stepFormAction(args, 'risk', {
