@@ -2,7 +2,7 @@
 // Accessible: a real table with row and column headers, plus a text list of the same items.
 import { useId } from 'react';
 import type { BandName } from '../../workflows/types';
-import { bandWords } from '../../workflows/rules/risk';
+import { bandWords } from '../../workflows/rules/risk-bands';
 
 export type HeatMapItem = {
   label: string;

@@ -9,7 +9,7 @@ import { RadioGroup, SelectField, StepShell, TextArea } from '../features/vettin
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
 import { fieldId } from '../features/vetting/proposal-form';
 import { matchCountText, PositionSearch, shorten, STANCE_GROUP } from '../features/vetting/position-search';
-import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../features/vetting/step-forms';
+import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../features/vetting/step-typed-agenda';
 import { agendaFormSchema } from '../features/vetting/step-forms.server';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { agendaStepPage, searchPositionCatalog } from '../features/vetting/step-pages.server';

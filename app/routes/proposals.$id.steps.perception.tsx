@@ -6,7 +6,7 @@ import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { previewPerception } from '../../workflows/rules/perception';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
-import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../features/vetting/step-forms';
+import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../features/vetting/step-typed-perception';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { currentPerceptionFormSchema, perceptionStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';

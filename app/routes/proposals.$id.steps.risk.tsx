@@ -1,37 +1,26 @@
 // Step 3: risk scoring. A register of risks and benefits, likelihood x impact, with
 // mitigations and residual values; a live heat map and the outcome's arithmetic.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 // Only the pure risk rules reach the browser (no zod, no workflow machine).
 import { bandWords, previewRisk } from '../../workflows/rules/risk';
 import { HeatMap } from '../components/heat-map';
 import { SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
-import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../features/vetting/step-forms';
-import { riskFormSchema } from '../features/vetting/step-forms.server';
+import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '../features/vetting/step-typed-risk';
 import type { StepActionData } from '../features/vetting/step-action.server';
-import { riskStepPage } from '../features/vetting/step-pages.server';
-import { stepFormAction } from '../features/vetting/step-action.server';
-import { actingUser, requireProposal } from '../utils/auth.server';
+import { riskStepAction, riskStepLoader } from '../features/vetting/risk-step.server';
 import { RequiredNote } from '../components/forms';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Risk scoring · Cosponsor' }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, proposal } = await requireProposal(request, params.id);
-  return json(riskStepPage(actingUser(user), proposal));
+export async function loader(args: LoaderFunctionArgs) {
+  return riskStepLoader(args);
 }
 
 export async function action(args: ActionFunctionArgs) {
-  return stepFormAction(args, 'risk', {
-    schema: () => riskFormSchema,
-    rowNotice: ({ type, index }, values) =>
-      type === 'insert'
-        ? { notice: `A ${values.items[index]?.kind ?? 'risk'} was added (item ${index + 1}).`, focus: `f-items-${index}-category` }
-        : { notice: `Item ${index + 1} removed.`, focus: 'add-risk' },
-  });
+  return riskStepAction(args);
 }
 
 const title = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ');

@@ -5,7 +5,7 @@ import { useActionData, useLoaderData } from '@remix-run/react';
 import { previewValues } from '../../workflows/rules/values';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
-import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../features/vetting/step-forms';
+import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../features/vetting/step-typed-values';
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/step-pages.server';
 import { stepFormAction } from '../features/vetting/step-action.server';

@@ -8,7 +8,8 @@ import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { CandidateCard, RegistryLookup } from '../features/vetting/partner-choice';
 import { EventFields } from '../features/vetting/event-fields';
-import { FormAlerts, TextArea, TextField } from '../features/vetting/proposal-form';
+import { FormAlerts, TextArea } from '../features/vetting/proposal-form';
+import { TextField } from '../features/vetting/text-field';
 import { newProposalSchema } from '../features/vetting/proposal-forms.server';
 import {
   campaignOptions,

@@ -1,5 +1,8 @@
 import type { BandName, RiskItemInput, RiskMatrixDoc, RiskOutcome } from '../types';
 import { determined, undetermined } from './preview';
+// The band words live apart so pages that only name a band (the dossier, the heat map)
+// do not ship the scoring rules to the browser.
+export { bandWords } from './risk-bands';
 
 /** Default 1..5 scale words; the versioned matrix document carries the labels actually shown. */
 export const LIKELIHOOD_WORDS = ['rare', 'unlikely', 'possible', 'likely', 'almost certain'] as const;
@@ -227,27 +230,6 @@ export function riskArithmetic(parts: {
   }
   const sums = `${sumText('Benefits', parts.benefitScores, benefitSum)}; ${sumText('residual risks', parts.residualScores, riskSum)}`;
   return `${riskVerdict(parts.outcome, parts.residualCriticalCount)} ${sums}; ${comparison}.`;
-}
-
-/** Words for a benefit's score, so a large benefit never reads as a "critical" risk. */
-const BENEFIT_BAND_WORDS: Record<BandName, string> = {
-  low: 'small benefit',
-  medium: 'moderate benefit',
-  high: 'large benefit',
-  critical: 'very large benefit',
-};
-
-/** Words for a risk's score band. */
-const RISK_BAND_WORDS: Record<BandName, string> = {
-  low: 'low risk',
-  medium: 'medium risk',
-  high: 'high risk',
-  critical: 'critical risk',
-};
-
-/** A score band in the words of its item's kind: "critical risk", "very large benefit". */
-export function bandWords(kind: 'risk' | 'benefit', band: BandName): string {
-  return (kind === 'benefit' ? BENEFIT_BAND_WORDS : RISK_BAND_WORDS)[band] ?? band;
 }
 
 /** The risk outcome for the live preview: no verdict until at least one risk and one benefit are scored. */

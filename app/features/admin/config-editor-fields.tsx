@@ -1,8 +1,8 @@
 // The editors of the configuration documents. Entries are added and removed with
-// conform's list intents on plain submit buttons, so they work without JavaScript;
+// conform's list intents (form-state.ts renders them) on plain submit buttons, so they work without JavaScript;
 // the server validates and sends back every message beside its field, with what was typed.
 // What the editors share; each editor is a module of its own, so a page ships only its own.
-import { getInputProps, getTextareaProps, type FieldMetadata, type SubmissionResult } from '@conform-to/react';
+import { getInputProps, getTextareaProps, type FieldMetadata, type SubmissionResult } from '../../components/form-state';
 import { FieldError } from '../../components/forms';
 
 export type EditorProps<T> = {

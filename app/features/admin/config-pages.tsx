@@ -1,7 +1,7 @@
 // The parts every configuration page shares: the version history, a form to
 // compare two versions (a plain GET form), the comparison itself, and the
 // frame of an editor (stale-version message, note, save).
-import { getFormProps, getInputProps, type FieldMetadata, type FormMetadata } from '@conform-to/react';
+import { getFormProps, getInputProps, type FieldMetadata, type FormMetadata } from '../../components/form-state';
 import { Form, Link, useNavigation } from '@remix-run/react';
 import { Fragment, type ReactNode } from 'react';
 import type { DiffPart } from '../../../workflows/mou-diff';
@@ -191,7 +191,7 @@ export function EditorFrame<T extends Record<string, unknown>>({
   baseVersion,
   children,
 }: {
-  form: FormMetadata<T, string[]>;
+  form: FormMetadata<T>;
   /** Set when a save was refused because another version was saved meanwhile. */
   stale?: { base: number; current: number } | null;
   note: FieldMetadata<string>;
@@ -202,7 +202,7 @@ export function EditorFrame<T extends Record<string, unknown>>({
 }) {
   const navigation = useNavigation();
   return (
-    <Form method="post" {...getFormProps(form)} aria-labelledby="editor-title">
+    <Form key={form.key} method="post" {...getFormProps(form)} aria-labelledby="editor-title">
       <h2 id="editor-title">{title}</h2>
       {formError ? (
         <div className="alert alert--bad" role="alert" id={form.errorId}>

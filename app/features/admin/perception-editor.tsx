@@ -1,5 +1,5 @@
 // The perception checklist editor; what the editors share is in config-editor-fields.tsx.
-import { useForm } from '@conform-to/react';
+import { useForm } from '../../components/form-state';
 import { FieldError } from '../../components/forms';
 import { EditorFrame } from './config-pages';
 import { KEY_HINT, TextField, type EditorProps } from './config-editor-fields';

@@ -1,5 +1,5 @@
 // The positions catalog editor; what the editors share is in config-editor-fields.tsx.
-import { getSelectProps, useForm } from '@conform-to/react';
+import { getSelectProps, useForm } from '../../components/form-state';
 import { FieldError } from '../../components/forms';
 import { EditorFrame } from './config-pages';
 import { KEY_HINT, TextField, type EditorProps } from './config-editor-fields';

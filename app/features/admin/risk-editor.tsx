@@ -1,5 +1,5 @@
 // The risk matrix editor; what the editors share is in config-editor-fields.tsx.
-import { getInputProps, useForm, type FieldMetadata } from '@conform-to/react';
+import { getInputProps, useForm, type FieldMetadata } from '../../components/form-state';
 import { FieldError } from '../../components/forms';
 import { EditorFrame } from './config-pages';
 import { TextField, type EditorProps } from './config-editor-fields';

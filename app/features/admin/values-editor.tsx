@@ -1,5 +1,5 @@
 // The values criteria editor; what the editors share is in config-editor-fields.tsx.
-import { getInputProps, useForm } from '@conform-to/react';
+import { getInputProps, useForm } from '../../components/form-state';
 import { FieldError } from '../../components/forms';
 import { EditorFrame } from './config-pages';
 import { KEY_HINT, TextField, type EditorProps } from './config-editor-fields';

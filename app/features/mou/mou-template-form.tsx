@@ -1,7 +1,7 @@
 // The MOU template editor: sections with title and body, added and removed with
 // conform's list intents (plain submit buttons, so no JavaScript is needed), a note,
 // and saving a new version.
-import { getFormProps, getInputProps, getTextareaProps, useForm } from '@conform-to/react';
+import { getFormProps, getInputProps, getTextareaProps, useForm } from '../../components/form-state';
 import { Form, useNavigation } from '@remix-run/react';
 import { FieldError } from '../../components/forms';
 
@@ -26,7 +26,7 @@ export function TemplateForm({ state, errors, formError }: { state: TemplateStat
   while (keys.includes(`section_${n}`)) n += 1;
   const signatures = keys.indexOf('signatures');
   return (
-    <Form method="post" {...getFormProps(form)} aria-labelledby="template-title">
+    <Form key={form.key} method="post" {...getFormProps(form)} aria-labelledby="template-title">
       <h2 id="template-title">Edit the template</h2>
       {formError ? (
         <div className="alert alert--bad" role="alert" id={form.errorId}>

@@ -2,7 +2,8 @@
 // module of its own so the step pages, which share the controls, do not ship it.
 import { RequiredNote } from '../../components/forms';
 import { PastDateHint } from './event-date-notice';
-import { fieldId, RadioGroup, SelectField, TextArea, TextField, type Errors } from './proposal-form';
+import { RadioGroup, fieldId, SelectField, TextArea, type Errors } from './proposal-form';
+import { TextField } from './text-field';
 
 const KIND_OPTIONS = [
   { value: 'co_listing', label: 'Co-listing', hint: 'Our name on their event listing' },

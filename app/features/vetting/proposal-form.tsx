@@ -17,7 +17,7 @@ function describedBy(name: string, errors: Errors, hintId?: string, limitId?: st
   return ids.length ? ids.join(' ') : undefined;
 }
 
-type Common = {
+export type Common = {
   name: string;
   label: ReactNode;
   errors: Errors;
@@ -42,7 +42,7 @@ function controlProps(name: string, errors: Errors, required: boolean | undefine
 }
 
 /** Label, hint, the control, and its error: one layout for every labelled field. */
-function LabelledField({
+export function LabelledField({
   name,
   label,
   errors,
@@ -69,24 +69,6 @@ function LabelledField({
       {limit ? <CharacterLimit fieldId={id} max={limit} /> : null}
       <FieldError id={`${id}-error`} errors={errors?.[name] ?? undefined} />
     </div>
-  );
-}
-
-export function TextField({
-  defaultValue,
-  type = 'text',
-  autoFocus,
-  autoComplete,
-  placeholder,
-  ...common
-}: Common & { defaultValue?: string; type?: 'text' | 'date' | 'url' | 'search'; autoFocus?: boolean; autoComplete?: string; placeholder?: string }) {
-  return (
-    <LabelledField {...common}>
-      {(control) => (
-        // eslint-disable-next-line jsx-a11y/no-autofocus -- callers set it only on a page's one primary field
-        <input {...control} type={type} defaultValue={defaultValue} autoFocus={autoFocus} autoComplete={autoComplete} placeholder={placeholder} />
-      )}
-    </LabelledField>
   );
 }
 

@@ -17,15 +17,11 @@ import {
 import { STATES, type Step } from '../../../workflows/types';
 import { latestRecordOfProposal } from '../../../db/decision-log';
 import type { Proposal } from '../../../db/schema';
-import {
-  emptyAgendaItem,
-  emptyRiskItem,
-  formKey,
-  readAgendaTyped,
-  readPerceptionTyped,
-  readRiskTyped,
-  readValuesTyped,
-} from './step-forms';
+import { formKey } from './step-forms';
+import { readValuesTyped } from './step-typed-values';
+import { emptyAgendaItem, readAgendaTyped } from './step-typed-agenda';
+import { emptyRiskItem, readRiskTyped } from './step-typed-risk';
+import { readPerceptionTyped } from './step-typed-perception';
 import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryConfig, searchRegistry, looksLikeEin } from '../outside/registry.server';
 import { screenPartner, screeningConfig } from '../outside/screening.server';
 import { can, isAtStep, isDraft, isInReview, isPrecedent, seesEveryChapter, stateAsOf, type ActingUser } from '../../../workflows/policy';

@@ -1,5 +1,5 @@
 // The MOU editor: sections, their clauses (add, remove with a reason, restore), a note, and saving a version.
-import { getFormProps, getTextareaProps, useForm, type FieldMetadata } from '@conform-to/react';
+import { getFormProps, getTextareaProps, useForm, type FieldMetadata } from '../../../components/form-state';
 import type { SerializeFrom } from '@remix-run/node';
 import { Form, Link, useNavigation } from '@remix-run/react';
 import type { ClauseOrigin } from '../../../../workflows/mou';
@@ -59,7 +59,7 @@ export function Editor({
   const saving = navigation.state === 'submitting' && navigation.formData?.get('intent') === 'save';
 
   return (
-    <Form method="post" {...getFormProps(form)} className="mou-editor" aria-labelledby="editor-title">
+    <Form key={form.key} method="post" {...getFormProps(form)} className="mou-editor" aria-labelledby="editor-title">
       <h3 id="editor-title">{state.baseVersion ? `Edit the MOU (from version ${state.baseVersion})` : 'The draft, written from the vetting'}</h3>
       {data.latest ? <LatestLine latest={data.latest} /> : (
         <p className="muted">

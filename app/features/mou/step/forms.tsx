@@ -1,5 +1,5 @@
 // The MOU step's two small forms: "no MOU is needed" with a reason, and submitting the saved MOU to staff.
-import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react';
+import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from '../../../components/form-state';
 import { Form } from '@remix-run/react';
 import { FieldError } from '../../../components/forms';
 
@@ -18,7 +18,7 @@ export function NotNeededForm({
 }) {
   const [form, fields] = useForm<{ reason: string; version: number; intent: string }>({ id: 'mou-not-needed', lastResult, shouldValidate: 'onSubmit' });
   const content = (
-    <Form method="post" {...getFormProps(form)} action={`/proposals/${proposalId}/steps/mou`}>
+    <Form key={form.key} method="post" {...getFormProps(form)} action={`/proposals/${proposalId}/steps/mou`}>
       {form.errors ? (
         <div className="alert alert--bad" role="alert" id={form.errorId}>
           {form.errors.join(' ')}
@@ -80,7 +80,7 @@ export function SubmitForm({
   return (
     <section className="panel" aria-labelledby="submit-title">
       <h3 id="submit-title">Submit the MOU to staff</h3>
-      <Form method="post" {...getFormProps(form)} action={`/proposals/${proposalId}/steps/mou`}>
+      <Form key={form.key} method="post" {...getFormProps(form)} action={`/proposals/${proposalId}/steps/mou`}>
         {form.errors ? (
           <div className="alert alert--bad" role="alert" id={form.errorId}>
             {form.errors.join(' ')}

@@ -1,7 +1,7 @@
 // The dossier's vetting steps as recorded: values, risk, perception and the MOU.
 import { Tag } from '../../../components/forms';
 import { HeatMap, kindOrdinals } from '../../../components/heat-map';
-import { bandWords } from '../../../../workflows/rules/risk';
+import { bandWords } from '../../../../workflows/rules/risk-bands';
 import type { BandName } from '../../../../workflows/types';
 import { MouDiff } from '../../mou/mou-diff';
 import { outcomeLabel, outcomeTone } from '../../../utils/labels';
