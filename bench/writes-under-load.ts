@@ -32,6 +32,8 @@ async function addProposalsInReview(file: string, keyFile: string, count: number
   const { useDatabase, closeDatabase } = await import('../db/connection');
   const { proposalInReview } = await import('../tests/integration/review-fixtures');
   const db = useDatabase(file);
+  // The cached register may predate the newest migrations; the server would apply them at its start.
+  await (await import('../db/migrate')).migrateToLatest(db);
   // Setting up, not measured: the server's own connection keeps synchronous=FULL.
   db.sqlite.pragma('synchronous = OFF');
   const partners = db.sqlite.prepare("SELECT id FROM partners WHERE name NOT LIKE '%Party%' ORDER BY id LIMIT 50").all() as { id: number }[];
