@@ -30,16 +30,28 @@ function columns(r: string) {
 const CATCH_UP_SQL = `INSERT INTO decision_search (rowid, rationale, evidence, partner, agenda, tags)
   SELECT d.seq, ${columns('d')} FROM decision_records d
    WHERE d.seq > coalesce((SELECT rowid FROM decision_search ORDER BY rowid DESC LIMIT 1), 0)
-   ORDER BY d.seq`;
+   ORDER BY d.seq
+   LIMIT ?`;
 
-/** Indexes every record committed since the last call; returns how many. */
-export function catchUpSearchIndex(): number {
+// A backlog (a restored copy, a bulk load) is indexed in short write transactions, so that a
+// decision waiting for the write lock never waits out its busy timeout behind the whole backlog.
+const BATCH_RECORDS = 2_000;
+
+/** Indexes every record committed since the last call, a batch per transaction; returns how many. */
+export function catchUpSearchIndex(batchRecords = BATCH_RECORDS): number {
   const sqlite = getDb().sqlite;
   const head = sqlite.prepare('SELECT max(seq) AS seq FROM decision_records').get() as { seq: number | null };
-  const indexed = sqlite.prepare('SELECT rowid AS seq FROM decision_search ORDER BY rowid DESC LIMIT 1').get() as
-    | { seq: number }
-    | undefined;
-  if ((head.seq ?? 0) <= (indexed?.seq ?? 0)) return 0;
+  const newest = head.seq ?? 0;
+  const indexedUpTo = () =>
+    (sqlite.prepare('SELECT rowid AS seq FROM decision_search ORDER BY rowid DESC LIMIT 1').get() as { seq: number } | undefined)?.seq ?? 0;
+  const insert = sqlite.prepare(CATCH_UP_SQL);
   // IMMEDIATE: two processes catching up at once do not index a record twice.
-  return sqlite.transaction(() => sqlite.prepare(CATCH_UP_SQL).run().changes).immediate();
+  const batch = sqlite.transaction(() => insert.run(batchRecords).changes);
+  let total = 0;
+  while (indexedUpTo() < newest) {
+    const added = batch.immediate();
+    if (added === 0) break;
+    total += added;
+  }
+  return total;
 }

@@ -80,6 +80,17 @@ describe('the full-text index', () => {
     expect(indexed.n).toBe(records);
   });
 
+  it('indexes a backlog larger than one batch completely, a batch at a time', () => {
+    const sqlite = getDb().sqlite;
+    // The index is derived data: emptied, as on a copy restored without it.
+    sqlite.prepare('DELETE FROM decision_search').run();
+    const records = (sqlite.prepare('SELECT count(*) AS n FROM decision_records').get() as { n: number }).n;
+    expect(records).toBeGreaterThan(20);
+    expect(catchUpSearchIndex(7)).toBe(records);
+    expect((sqlite.prepare('SELECT count(*) AS n FROM decision_search').get() as { n: number }).n).toBe(records);
+    expect(catchUpSearchIndex(7)).toBe(0);
+  });
+
   it('finds a partner by its name without accents, and highlights the accented word', () => {
     const result = searchDecisions({ q: 'comite' });
     expect(result.rows.map((r) => r.proposal_id)).toEqual([comite.proposalId]);
