@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
-import { AdminNav } from '../features/admin/admin-nav';
 import { perceptionChecklistSchema } from '../features/admin/config-forms.server';
-import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
+import { ConfigPageHead, ConfigVersions } from '../features/admin/config-pages';
 import { PerceptionChecklistEditor } from '../features/admin/perception-editor';
-import { configPageData, versionParam } from '../features/admin/config.server';
+import { configPageData } from '../features/admin/config.server';
 import { configEditorAction } from '../features/admin/config-action.server';
 import { MOU_PLACEHOLDERS } from '../features/mou/mou.server';
 import { requirePermission } from '../utils/auth.server';
@@ -19,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: 'Perception checklist · Admin
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'admin.manage');
   const url = new URL(request.url);
-  const page = configPageData('perception_checklist', { from: versionParam(url.searchParams.get('from')), to: versionParam(url.searchParams.get('to')) });
+  const page = configPageData('perception_checklist', url.searchParams);
   return json({ ...page, defaultValue: { note: '', movement: page.doc.movement, items: page.doc.items }, placeholders: MOU_PLACEHOLDERS });
 }
 
@@ -30,16 +29,10 @@ export default function PerceptionChecklistAdmin() {
   const actionData = useActionData<typeof action>();
   return (
     <div>
-      <div className="page-head">
-        <div>
-          <h1>Perception checklist</h1>
-          <p>
-            Version {data.version}, {data.doc.items.length} items on {data.doc.movement}. The perception step asks each question; an item
-            made a condition becomes its MOU clause. Saving makes a new version; records already made keep naming the version they used.
-          </p>
-        </div>
-        <AdminNav />
-      </div>
+      <ConfigPageHead title="Perception checklist">
+        Version {data.version}, {data.doc.items.length} items on {data.doc.movement}. The perception step asks each question; an item
+        made a condition becomes its MOU clause. Saving makes a new version; records already made keep naming the version they used.
+      </ConfigPageHead>
       <PerceptionChecklistEditor
         // A new version remounts the form: what was typed before a successful save is gone with it.
         key={`v${data.version}`}
@@ -50,8 +43,7 @@ export default function PerceptionChecklistAdmin() {
         stale={actionData?.stale ?? null}
         placeholders={data.placeholders}
       />
-      <ConfigHistory what="the perception checklist" history={data.history} current={data.version} compareLink={changesInVersion} />
-      <CompareVersions versions={data.history.map((h) => h.version)} comparison={data.comparison} current={data.version} />
+      <ConfigVersions what="the perception checklist" history={data.history} version={data.version} comparison={data.comparison} />
     </div>
   );
 }

@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
-import { AdminNav } from '../features/admin/admin-nav';
 import { positionsSchema } from '../features/admin/config-forms.server';
-import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
+import { ConfigPageHead, ConfigVersions } from '../features/admin/config-pages';
 import { PositionsEditor } from '../features/admin/positions-editor';
-import { campaignChoices, configPageData, positionFormValue, versionParam } from '../features/admin/config.server';
+import { campaignChoices, configPageData, positionFormValue } from '../features/admin/config.server';
 import { configEditorAction } from '../features/admin/config-action.server';
 import { requirePermission } from '../utils/auth.server';
 
@@ -18,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: 'Positions catalog · Admin ·
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'admin.manage');
   const url = new URL(request.url);
-  const page = configPageData('positions', { from: versionParam(url.searchParams.get('from')), to: versionParam(url.searchParams.get('to')) });
+  const page = configPageData('positions', url.searchParams);
   return json({ ...page, defaultValue: { note: '', positions: page.doc.positions.map(positionFormValue) }, campaigns: campaignChoices() });
 }
 
@@ -29,16 +28,10 @@ export default function PositionsAdmin() {
   const actionData = useActionData<typeof action>();
   return (
     <div>
-      <div className="page-head">
-        <div>
-          <h1>Positions catalog</h1>
-          <p>
-            Version {data.version}, {data.doc.positions.length} positions. The agenda step maps each agenda item onto one. Saving makes a new
-            version; records already made keep naming the version they used.
-          </p>
-        </div>
-        <AdminNav />
-      </div>
+      <ConfigPageHead title="Positions catalog">
+        Version {data.version}, {data.doc.positions.length} positions. The agenda step maps each agenda item onto one. Saving makes a new
+        version; records already made keep naming the version they used.
+      </ConfigPageHead>
       <PositionsEditor
         // A new version remounts the form: what was typed before a successful save is gone with it.
         key={`v${data.version}`}
@@ -49,8 +42,7 @@ export default function PositionsAdmin() {
         stale={actionData?.stale ?? null}
         campaigns={data.campaigns}
       />
-      <ConfigHistory what="the positions catalog" history={data.history} current={data.version} compareLink={changesInVersion} />
-      <CompareVersions versions={data.history.map((h) => h.version)} comparison={data.comparison} current={data.version} />
+      <ConfigVersions what="the positions catalog" history={data.history} version={data.version} comparison={data.comparison} />
     </div>
   );
 }

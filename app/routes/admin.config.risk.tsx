@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
-import { AdminNav } from '../features/admin/admin-nav';
 import { riskMatrixSchema } from '../features/admin/config-forms.server';
-import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
+import { ConfigPageHead, ConfigVersions } from '../features/admin/config-pages';
 import { RiskMatrixEditor } from '../features/admin/risk-editor';
-import { configPageData, versionParam } from '../features/admin/config.server';
+import { configPageData } from '../features/admin/config.server';
 import { configEditorAction } from '../features/admin/config-action.server';
 import { requirePermission } from '../utils/auth.server';
 
@@ -18,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: 'Risk matrix · Admin · Cospo
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'admin.manage');
   const url = new URL(request.url);
-  const page = configPageData('risk_matrix', { from: versionParam(url.searchParams.get('from')), to: versionParam(url.searchParams.get('to')) });
+  const page = configPageData('risk_matrix', url.searchParams);
   return json({ ...page, defaultValue: { note: '', ...page.doc } });
 }
 
@@ -29,16 +28,10 @@ export default function RiskMatrixAdmin() {
   const actionData = useActionData<typeof action>();
   return (
     <div>
-      <div className="page-head">
-        <div>
-          <h1>Risk matrix</h1>
-          <p>
-            Version {data.version}. The risk step scores each item as likelihood × impact and places it in a band. Saving makes a new version;
-            records already made keep naming the version they used.
-          </p>
-        </div>
-        <AdminNav />
-      </div>
+      <ConfigPageHead title="Risk matrix">
+        Version {data.version}. The risk step scores each item as likelihood × impact and places it in a band. Saving makes a new version;
+        records already made keep naming the version they used.
+      </ConfigPageHead>
       <RiskMatrixEditor
         // A new version remounts the form: what was typed before a successful save is gone with it.
         key={`v${data.version}`}
@@ -48,8 +41,7 @@ export default function RiskMatrixAdmin() {
         formError={actionData?.formError ?? null}
         stale={actionData?.stale ?? null}
       />
-      <ConfigHistory what="the risk matrix" history={data.history} current={data.version} compareLink={changesInVersion} />
-      <CompareVersions versions={data.history.map((h) => h.version)} comparison={data.comparison} current={data.version} />
+      <ConfigVersions what="the risk matrix" history={data.history} version={data.version} comparison={data.comparison} />
     </div>
   );
 }

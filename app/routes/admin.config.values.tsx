@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
-import { AdminNav } from '../features/admin/admin-nav';
 import { valuesCriteriaSchema } from '../features/admin/config-forms.server';
-import { changesInVersion, CompareVersions, ConfigHistory } from '../features/admin/config-pages';
+import { ConfigPageHead, ConfigVersions } from '../features/admin/config-pages';
 import { ValuesCriteriaEditor } from '../features/admin/values-editor';
-import { configPageData, versionParam } from '../features/admin/config.server';
+import { configPageData } from '../features/admin/config.server';
 import { configEditorAction } from '../features/admin/config-action.server';
 import { requirePermission } from '../utils/auth.server';
 
@@ -17,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: 'Values criteria · Admin · C
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'admin.manage');
   const url = new URL(request.url);
-  const page = configPageData('values_criteria', { from: versionParam(url.searchParams.get('from')), to: versionParam(url.searchParams.get('to')) });
+  const page = configPageData('values_criteria', url.searchParams);
   return json({ ...page, defaultValue: { note: '', criteria: page.doc.criteria } });
 }
 
@@ -28,16 +27,10 @@ export default function ValuesCriteriaAdmin() {
   const actionData = useActionData<typeof action>();
   return (
     <div>
-      <div className="page-head">
-        <div>
-          <h1>Values criteria</h1>
-          <p>
-            Version {data.version}, {data.doc.criteria.length} criteria. The values step rates each partner against them; saving makes a new
-            version, and records already made keep naming the version they used.
-          </p>
-        </div>
-        <AdminNav />
-      </div>
+      <ConfigPageHead title="Values criteria">
+        Version {data.version}, {data.doc.criteria.length} criteria. The values step rates each partner against them; saving makes a new
+        version, and records already made keep naming the version they used.
+      </ConfigPageHead>
       <ValuesCriteriaEditor
         // A new version remounts the form: what was typed before a successful save is gone with it.
         key={`v${data.version}`}
@@ -47,8 +40,7 @@ export default function ValuesCriteriaAdmin() {
         formError={actionData?.formError ?? null}
         stale={actionData?.stale ?? null}
       />
-      <ConfigHistory what="the values criteria" history={data.history} current={data.version} compareLink={changesInVersion} />
-      <CompareVersions versions={data.history.map((h) => h.version)} comparison={data.comparison} current={data.version} />
+      <ConfigVersions what="the values criteria" history={data.history} version={data.version} comparison={data.comparison} />
     </div>
   );
 }

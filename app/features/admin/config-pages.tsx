@@ -7,6 +7,7 @@ import { Fragment, type ReactNode } from 'react';
 import type { DiffPart } from '../../../workflows/mou-diff';
 import { FieldError, Tag } from '../../components/forms';
 import { formatDateTime } from '../../utils/labels';
+import { AdminNav } from './admin-nav';
 
 export type ConfigHistoryRow = { version: number; note: string; created_at: string; created_by_name: string | null };
 
@@ -235,5 +236,38 @@ export function EditorFrame<T extends Record<string, unknown>>({
         </div>
       </div>
     </Form>
+  );
+}
+
+/** The head of a configuration page: its title and what it configures, beside the admin navigation. */
+export function ConfigPageHead({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="page-head">
+      <div>
+        <h1>{title}</h1>
+        <p>{children}</p>
+      </div>
+      <AdminNav />
+    </div>
+  );
+}
+
+/** The versions of a configuration document: its history, and the form to compare two of them. */
+export function ConfigVersions({
+  what,
+  history,
+  version,
+  comparison,
+}: {
+  what: string;
+  history: ConfigHistoryRow[];
+  version: number;
+  comparison: Parameters<typeof CompareVersions>[0]['comparison'];
+}) {
+  return (
+    <>
+      <ConfigHistory what={what} history={history} current={version} compareLink={changesInVersion} />
+      <CompareVersions versions={history.map((h) => h.version)} comparison={comparison} current={version} />
+    </>
   );
 }

@@ -192,8 +192,9 @@ export function diffConfig<K extends EditableKind>(kind: K, before: ConfigDocs[K
 
 type ConfigComparison = { from: number; to: number; changes: ConfigChange[] };
 
-/** The page's data: the active version, its history and, when asked, the changes between two versions. */
-export function configPageData<K extends EditableKind>(kind: K, compare: { from: number | null; to: number | null }) {
+/** The page's data: the active version, its history and, when the query asks (?from=&to=), the changes between two versions. */
+export function configPageData<K extends EditableKind>(kind: K, query: URLSearchParams) {
+  const compare = { from: versionParam(query.get('from')), to: versionParam(query.get('to')) };
   const { docs, versions } = activeConfig();
   const version = versions[kind];
   const history = configHistory(kind);
@@ -214,7 +215,7 @@ export function campaignChoices() {
 }
 
 /** A version number from the query string, or null. */
-export function versionParam(value: string | null): number | null {
+function versionParam(value: string | null): number | null {
   const n = Number(value);
   return value && Number.isInteger(n) && n > 0 && n < 1_000_000 ? n : null;
 }
