@@ -11,13 +11,27 @@ import { generateSignerKey, openNote, parseSignerKey, parseVerifierKey, signNote
 
 export type LogConfig = { checkpointDir: string; signingKeyFile: string; origin: string };
 
+let resolvedLogConfig: { key: string; config: LogConfig } | null = null;
+
 export function logConfig(): LogConfig {
-  return {
-    checkpointDir: path.resolve(process.env.CHECKPOINT_DIR || './data/checkpoints'),
-    signingKeyFile: path.resolve(process.env.SIGNING_KEY_FILE || './data/keys/log-signing.key'),
-    // The checkpoint's first line: names the log. A key name cannot hold spaces or "+".
-    origin: process.env.LOG_ORIGIN || 'cosponsor.local/decision-log',
-  };
+  // Every append seals its records with the key this names: the paths are resolved
+  // again only when a variable (or the working folder) changed, which tests do.
+  const dir = process.env.CHECKPOINT_DIR;
+  const keyFile = process.env.SIGNING_KEY_FILE;
+  const origin = process.env.LOG_ORIGIN;
+  const key = `${dir}\u0000${keyFile}\u0000${origin}\u0000${process.cwd()}`;
+  if (!resolvedLogConfig || resolvedLogConfig.key !== key) {
+    resolvedLogConfig = {
+      key,
+      config: {
+        checkpointDir: path.resolve(dir || './data/checkpoints'),
+        signingKeyFile: path.resolve(keyFile || './data/keys/log-signing.key'),
+        // The checkpoint's first line: names the log. A key name cannot hold spaces or "+".
+        origin: origin || 'cosponsor.local/decision-log',
+      },
+    };
+  }
+  return { ...resolvedLogConfig.config };
 }
 
 export type CheckpointBody = {

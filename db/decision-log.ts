@@ -12,6 +12,23 @@ const proposalHead = prebuilt<{ proposalId: number }, { hash: string }>(['propos
   qb().selectFrom('decision_records').select('hash').where('proposal_id', '=', p.proposalId).orderBy('seq', 'desc').limit(1),
 );
 
+/** Both heads an append extends, in one statement: the chain's last record and the proposal's. */
+const heads = prebuilt<{ proposalId: number }, { seq: number | null; hash: string | null; proposal_hash: string | null }>(
+  ['proposalId'],
+  (p) =>
+    qb().selectNoFrom((eb) => [
+      eb.selectFrom('decision_records').select('seq').orderBy('seq', 'desc').limit(1).as('seq'),
+      eb.selectFrom('decision_records').select('hash').orderBy('seq', 'desc').limit(1).as('hash'),
+      eb
+        .selectFrom('decision_records')
+        .select('hash')
+        .where('proposal_id', '=', p.proposalId)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .as('proposal_hash'),
+    ]),
+);
+
 type StoredRecord = HashedRecord & { hash: string; seal: string };
 const RECORD_COLUMNS = [
   'seq', 'proposal_id', 'partner_id', 'chapter_id', 'campaign_id', 'step', 'outcome', 'actor_id', 'actor_name', 'actor_role',
@@ -54,10 +71,12 @@ function stored(text: string): string {
  * is read and extended under the same write lock.
  */
 export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): DecisionRecord[] {
-  const head = first(chainHead({}));
-  let seq = head ? head.seq : 0;
-  let prevHash = head ? head.hash : GENESIS_HASH;
   const proposalHeads = new Map<number, string | null>();
+  if (drafts.length === 0) return [];
+  const head = first(heads({ proposalId: drafts[0]!.proposalId }))!;
+  let seq = head.seq ?? 0;
+  let prevHash = head.hash ?? GENESIS_HASH;
+  proposalHeads.set(drafts[0]!.proposalId, head.proposal_hash);
   const written: DecisionRecord[] = [];
   // Sealed with a key kept outside the database: a record inserted into the
   // file by hand carries no valid seal (docs/decisions/0003).

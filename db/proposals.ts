@@ -490,6 +490,15 @@ const mouOfVersion = prebuilt<{ proposalId: number; version: number }, MouVersio
 );
 type MouVersionRow = MouVersion & { created_by_name: string };
 
+const latestMouNumber = prebuilt<{ proposalId: number }, { version: number | null }>(['proposalId'], (p) =>
+  qb().selectFrom('mou_versions').select((eb) => eb.fn.max('version').as('version')).where('proposal_id', '=', p.proposalId),
+);
+
+/** The number of the proposal's newest MOU version (null: none): what a decision cites, without reading the text. */
+export function latestMouVersionNumber(proposalId: number): number | null {
+  return first(latestMouNumber({ proposalId }))?.version ?? null;
+}
+
 export function mouVersion(proposalId: number, version?: number) {
   const row = first(version === undefined ? latestMou({ proposalId }) : mouOfVersion({ proposalId, version }));
   return row

@@ -137,13 +137,35 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 let cached: { key: string; env: Env } | null = null;
+/** Set while withEnvReadOnce runs. */
+let pinned: Env | null = null;
 
 /**
  * The parsed environment. It is read once; it is read again only when a variable changed since
  * (which tests do), so a request never pays for more than comparing the values.
  */
 export function env(): Env {
+  if (pinned) return pinned;
   const key = NAMES.map((n) => process.env[n] ?? '\u0000').join('\u0001');
   if (!cached || cached.key !== key) cached = { key, env: parseEnv(process.env) };
   return cached.env;
+}
+
+/**
+ * Runs fn (synchronous) with the environment read once: a decision asks for it several
+ * times in its transaction (e-mail, channels, links), and each read compares every variable.
+ */
+export function withEnvReadOnce<T>(fn: () => T): T {
+  if (pinned) return fn();
+  try {
+    pinned = env();
+  } catch {
+    // An invalid environment: each read throws where it did before.
+    return fn();
+  }
+  try {
+    return fn();
+  } finally {
+    pinned = null;
+  }
 }

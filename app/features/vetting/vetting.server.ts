@@ -24,6 +24,7 @@ import {
   insertProposal,
   insertStepSubmission,
   latestProposalForPartner,
+  latestMouVersionNumber,
   latestStepOutcomes,
   mouVersion,
   proposalRow,
@@ -38,6 +39,7 @@ import { actionOf, can, isDecided, isInReview, OVERRIDABLE_OUTCOMES, roleFor, ty
 import { notifyInbox } from '../inbox/inbox.server';
 import { enqueueNotifications } from '../../jobs/outbox.server';
 import { screeningAcknowledgementProblem, screeningInputsFor } from '../outside/screening.server';
+import { withEnvReadOnce } from '../../utils/env.server';
 
 export type DecisionErrorKind = 'not_found' | 'stale' | 'forbidden' | 'not_allowed' | 'invalid';
 
@@ -123,6 +125,19 @@ function decideOrThrow(args: {
     );
   }
 
+  // Everything from here runs in the decision's one write transaction: the reads
+  // below (configuration, step data, chain heads) then share it instead of each
+  // opening a read transaction of its own, and a refusal still writes nothing.
+  return withEnvReadOnce(() => transaction(() => decideLocked(args, proposal, command, action)));
+}
+
+function decideLocked(
+  args: { proposalId: number; expectedVersion: number; actor: ActingUser },
+  proposal: Proposal,
+  command: Command,
+  action: ReturnType<typeof actionOf>,
+): { proposal: Proposal; records: DecisionRecord[] } {
+  const { actor } = args;
   const config = activeConfig();
   const prepared = prepare(command, proposal, actor, config);
   const persisted = JSON.parse(proposal.workflow) as PersistedVetting;
@@ -180,28 +195,26 @@ function decideOrThrow(args: {
     ...(isDecided(state) ? { decided_at: at } : {}),
     ...prepared.patch,
   };
-  return transaction(() => {
-    const moved = advanceProposal(proposal.id, args.expectedVersion, patch, at);
-    if (!moved) {
-      throw new DecisionError(
-        'stale',
-        'Someone else changed this proposal at the same moment. Your input is kept below; review the changes and submit again.',
-      );
-    }
-    const records = appendRecords(drafts, at);
-    prepared.write(records[0]!, at);
-    // A staff decision is taken on the MOU as it stands: the decider has read that version.
-    const mou = action === 'proposal.decide' ? mouVersion(proposal.id) : undefined;
-    if (mou) upsertMouView(actor.id, proposal.id, mou.version, at);
-    // Queued in this transaction, delivered after commit (docs/decisions/0030).
-    enqueueNotifications(records);
-    notifyInbox(proposal, records);
-    // The row as it now stands: the version check above proves nobody else changed it
-    // since it was read (every write to a proposal moves its version), so it is the
-    // row read plus what advanceProposal set; no second read.
-    const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    return { proposal: { ...proposal, ...set, version: args.expectedVersion + 1, updated_at: at }, records };
-  });
+  const moved = advanceProposal(proposal.id, args.expectedVersion, patch, at);
+  if (!moved) {
+    throw new DecisionError(
+      'stale',
+      'Someone else changed this proposal at the same moment. Your input is kept below; review the changes and submit again.',
+    );
+  }
+  const records = appendRecords(drafts, at);
+  prepared.write(records[0]!, at);
+  // A staff decision is taken on the MOU as it stands: the decider has read that version.
+  const mou = action === 'proposal.decide' ? latestMouVersionNumber(proposal.id) : null;
+  if (mou !== null) upsertMouView(actor.id, proposal.id, mou, at);
+  // Queued in this transaction, delivered after commit (docs/decisions/0030).
+  enqueueNotifications(records);
+  notifyInbox(proposal, records);
+  // The row as it now stands: the version check above proves nobody else changed it
+  // since it was read (every write to a proposal moves its version), so it is the
+  // row read plus what advanceProposal set; no second read.
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  return { proposal: { ...proposal, ...set, version: args.expectedVersion + 1, updated_at: at }, records };
 }
 
 function prepare(command: Command, proposal: Proposal, actor: ActingUser, config: ActiveConfig): Prepared {
@@ -267,10 +280,8 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
         }
       });
       if (Object.keys(errors).length) throw invalid('Some agenda items need attention.', errors);
-      const partner = partnerById(proposal.partner_id)!;
-      const result = evaluateAgenda(command.input.items, docs.positions.positions, {
-        publicPositions: publicPositionsOf(partner),
-      });
+      const publicPositions = publicPositionsOf(partnerById(proposal.partner_id)!);
+      const result = evaluateAgenda(command.input.items, docs.positions.positions, { publicPositions });
       return {
         event: {
           type: 'SUBMIT_AGENDA',
@@ -279,7 +290,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
           perceptionReasons: result.perceptionReasons,
           ...base,
         },
-        judged: { result, partnerPublicPositions: publicPositionsOf(partner) },
+        judged: { result, partnerPublicPositions: publicPositions },
         rationale: result.summary,
         write: (record, at) => {
           const id = submission('agenda', command.input, result, result.outcome)(record, at);
@@ -454,7 +465,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
     case 'REOPEN_FOR_REVIEW':
       return {
         event: { type: 'REOPEN_FOR_REVIEW', reason: command.reason, ...base },
-        judged: { mouVersion: mouVersion(proposal.id)?.version ?? null },
+        judged: { mouVersion: latestMouVersionNumber(proposal.id) },
         rationale: command.reason,
         write: noWrite,
         patch: { approved_until: null },
@@ -469,7 +480,7 @@ function dossierDigest(proposalId: number) {
     steps: Object.fromEntries(
       Object.entries(submissions).map(([step, s]) => [step, { outcome: s!.outcome, recordSeq: s!.decision_seq }]),
     ),
-    mouVersion: mouVersion(proposalId)?.version ?? null,
+    mouVersion: latestMouVersionNumber(proposalId),
   };
 }
 
