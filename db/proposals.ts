@@ -33,8 +33,11 @@ function detailQuery() {
     ]);
 }
 
+// Read several times per MOU save and on every dossier: built and compiled once.
+const detailById = prebuilt<{ id: number }, ProposalDetail>(['id'], (p) => detailQuery().where('p.id', '=', p.id));
+
 export function proposalById(id: number): ProposalDetail | undefined {
-  return first(detailQuery().where('p.id', '=', id));
+  return first(detailById({ id }));
 }
 
 // The queries below run on every decision: built and compiled once (db/connection.ts prebuilt).

@@ -476,9 +476,20 @@ function restore(p: PersistedVetting) {
   return createActor(vettingMachine, { snapshot: p as never, input: { proposerId: p.context.proposerId } });
 }
 
+/** The initial snapshot's JSON per proposer: starting an actor costs more than creating the proposal's rows. */
+const initialJson = new Map<number, string>();
+
 export function initialVetting(proposerId: number): PersistedVetting {
   if (!Number.isInteger(proposerId)) throw new TypeError(`proposerId must be an integer, got ${proposerId}.`);
-  return createActor(vettingMachine, { input: { proposerId } }).getPersistedSnapshot() as unknown as PersistedVetting;
+  let json = initialJson.get(proposerId);
+  if (json === undefined) {
+    json = JSON.stringify(createActor(vettingMachine, { input: { proposerId } }).getPersistedSnapshot());
+    // Bounded: a proposer id is a user id, but a long-running server need not keep them all.
+    if (initialJson.size >= 1000) initialJson.clear();
+    initialJson.set(proposerId, json);
+  }
+  // A fresh copy each time: callers own what they get.
+  return JSON.parse(json) as PersistedVetting;
 }
 
 export function stateOf(p: PersistedVetting): ProposalState {
