@@ -121,6 +121,22 @@ export function recordsOfProposal(proposalId: number): DecisionRecord[] {
   return all(qb().selectFrom('decision_records').selectAll().where('proposal_id', '=', proposalId).orderBy('seq'));
 }
 
+const latestApproval = prebuilt<{ proposalId: number }, DecisionRecord>(['proposalId'], (p) =>
+  qb()
+    .selectFrom('decision_records')
+    .selectAll()
+    .where('proposal_id', '=', p.proposalId)
+    .where('step', '=', 'decision')
+    .where('outcome', '=', 'approved')
+    .orderBy('seq', 'desc')
+    .limit(1),
+);
+
+/** The proposal's latest approval record, if any: what an MOU save checks, without reading every record. */
+export function latestApprovalOfProposal(proposalId: number): DecisionRecord | undefined {
+  return first(latestApproval({ proposalId }));
+}
+
 export function latestRecordOfProposal(proposalId: number): DecisionRecord | undefined {
   return first(
     qb().selectFrom('decision_records').selectAll().where('proposal_id', '=', proposalId).orderBy('seq', 'desc').limit(1),

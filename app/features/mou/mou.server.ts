@@ -4,7 +4,7 @@ import type { MouTemplateDoc, PerceptionResult, RiskResult } from '../../../work
 import { diffMou, type MouDiffResult } from '../../../workflows/mou-diff';
 import { activeConfig, addConfigVersion, configHistory, configVersion } from '../../../db/config';
 import { nowIso, transaction } from '../../../db/connection';
-import { latestRecordOfProposal, recordsOfProposal } from '../../../db/decision-log';
+import { latestApprovalOfProposal, latestRecordOfProposal } from '../../../db/decision-log';
 import { mouViewOf, upsertMouView } from '../../../db/mou-views';
 import { insertMouVersion, latestSubmissions, mouVersion, mouVersionList, proposalById, proposalRow } from '../../../db/proposals';
 import type { DecisionRecord, Proposal } from '../../../db/schema';
@@ -37,8 +37,8 @@ export function generatedMouFor(proposalId: number): MouSection[] {
 export type RequiredClause = { sectionKey: string; clause: MouClause };
 
 /** The conditions of the latest approval, each a clause of the conditions section. */
-function approvalClausesFor(proposalId: number, records: DecisionRecord[] = recordsOfProposal(proposalId)): RequiredClause[] {
-  const approval = [...records].reverse().find((r) => r.step === 'decision' && r.outcome === 'approved');
+function approvalClausesFor(proposalId: number): RequiredClause[] {
+  const approval = latestApprovalOfProposal(proposalId);
   if (!approval) return [];
   const inputs = JSON.parse(approval.inputs) as { command?: { conditions?: unknown } };
   const conditions = Array.isArray(inputs.command?.conditions) ? (inputs.command.conditions as unknown[]) : [];
