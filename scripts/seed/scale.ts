@@ -372,8 +372,12 @@ const WITHDRAW_REASONS = [
 
 /** Page cache while generating: 1 GiB. */
 const BULK_CACHE_KIB = 1024 * 1024;
-/** Generator steps per commit while generating (see runProposals). */
-const TICKS_PER_COMMIT = 50;
+/**
+ * Generator steps per commit while generating (see runProposals): about 60 proposals'
+ * worth. 500 wrote 36% fewer bytes than 50 and took 10% less CPU on 3,000 proposals
+ * (the same hot pages reach the WAL once per block); 2,000 gained nothing more.
+ */
+const TICKS_PER_COMMIT = 500;
 /** WAL pages between checkpoints while generating (SQLite's default is 1,000): about 160 MB. */
 const BULK_CHECKPOINT_PAGES = 40_000;
 
