@@ -15,7 +15,7 @@ const INT8_OID = 20;
  * JavaScript number. Every value this schema holds does, so it is read as a number; one
  * that does not stays text rather than silently losing digits.
  */
-export function parseInt8(text: string): number | string {
+function parseInt8(text: string): number | string {
   const n = Number(text);
   return Number.isSafeInteger(n) ? n : text;
 }

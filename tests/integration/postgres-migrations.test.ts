@@ -64,6 +64,8 @@ describe('migrations on PostgreSQL', () => {
     await seedMinimal();
     const [row] = await rows<{ id: unknown; n: unknown }>('SELECT id, (SELECT count(*) FROM chapters) AS n FROM chapters');
     expect(row).toEqual({ id: 1, n: 1 });
+    // One that does not fit a JavaScript number stays text, never a number with other digits.
+    expect(await rows(`SELECT 9007199254740991::bigint AS fits, 9007199254740993::bigint AS too_big`)).toEqual([{ fits: 9007199254740991, too_big: '9007199254740993' }]);
     // The e-mail is unique regardless of case, as SQLite's COLLATE NOCASE makes it.
     await expect(
       db.pool.query(`INSERT INTO users (email, name, password_hash, created_at, updated_at) VALUES ('lead@example.ORG', 'Other', 'x', 'now', 'now')`),
