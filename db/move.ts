@@ -23,7 +23,7 @@ export function openSource(file: string): SQLite.Database {
   return sqlite;
 }
 
-export type TableCount = { table: string; sqlite: number; postgres: number };
+type TableCount = { table: string; sqlite: number; postgres: number };
 
 export type MoveResult = {
   ok: boolean;

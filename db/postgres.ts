@@ -54,13 +54,13 @@ export async function migratePostgres(db: Postgres): Promise<string[]> {
   return (results ?? []).map((r) => r.migrationName);
 }
 
-/** Where a postgres:// URL points, without its password, for messages. */
+/** Where a postgres:// URL points, without its password, for messages (a socket URL has no host part). */
 export function describePostgresUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    const host = u.hostname || u.searchParams.get('host') || 'localhost';
-    return `${u.username ? `${decodeURIComponent(u.username)}@` : ''}${decodeURIComponent(host)}${u.port ? `:${u.port}` : ''}/${u.pathname.replace(/^\//, '')}`;
-  } catch {
-    return 'the given PostgreSQL URL';
-  }
+  const m = /^postgres(?:ql)?:\/\/(?:([^:@/]*)(?::[^@/]*)?@)?([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/.exec(url);
+  if (!m) return 'the given PostgreSQL URL';
+  const query = new URLSearchParams(m[4] ?? '');
+  const host = m[2] || query.get('host') || 'localhost';
+  const port = m[2]?.includes(':') || !query.get('port') ? '' : `:${query.get('port')}`;
+  const user = m[1] ? `${decodeURIComponent(m[1])}@` : '';
+  return `${user}${decodeURIComponent(host)}${port}/${decodeURIComponent(m[3] ?? '')}`;
 }

@@ -4,7 +4,7 @@ import { checkpointLog } from '../../db/checkpoint-log';
 import { getDb } from '../../db/connection';
 import { recordHash, type HashedRecord } from '../../db/record-hash';
 import { moveToPostgres, MoveRefused, verifyPostgresLog, type MoveResult } from '../../db/move';
-import { closePostgres, openPostgres, type Postgres } from '../../db/postgres';
+import { closePostgres, describePostgresUrl, openPostgres, type Postgres } from '../../db/postgres';
 import { freshPostgresDatabase } from '../support/postgres';
 
 // npm run db:move on the seeded demo database (a copy per test file, see tests/support/setup.ts)
@@ -124,9 +124,15 @@ describe('db:move', () => {
     expect(first.stdout).toMatch(new RegExp(`decision_records\\s+${recordCount}\\s+${recordCount}\\n`));
     expect(first.stdout).toMatch(new RegExp(`Decision log on PostgreSQL: OK ${recordCount} records, chain intact, .*consistent with 1 signed checkpoint`));
     expect(first.stdout).toContain('The move is complete and verified.');
+    expect(first.stdout).toMatch(/^Moving .+ into cosponsor@\/.+\/test_\d+_\d+\n/);
     const again = run();
     expect(again.status).toBe(1);
     expect(again.stderr).toMatch(/^Refused: The PostgreSQL database is not empty/);
+  });
+
+  it('names the target without its password', () => {
+    expect(describePostgresUrl('postgres://mover:s3cret@db.example:5433/cosponsor')).toBe('mover@db.example:5433/cosponsor');
+    expect(describePostgresUrl('postgres://mover@/cosponsor?host=%2Fvar%2Frun%2Fpostgresql&port=5432')).toBe('mover@/var/run/postgresql:5432/cosponsor');
   });
 
   it('refuses wrong usage', () => {

@@ -17,7 +17,7 @@ const SUPERUSER = 'cosponsor';
 type Cluster = { socketDir: string; port: number };
 
 /** A PostgreSQL program: from PATH, else from Debian's /usr/lib/postgresql/<version>/bin (newest). */
-export function postgresBin(name: string): string {
+function postgresBin(name: string): string {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     const file = path.join(dir, name);
     if (dir && fs.existsSync(file)) return file;
@@ -111,7 +111,7 @@ async function ensureCluster(): Promise<Cluster> {
   throw new Error('The PostgreSQL test cluster did not start within 90 s.');
 }
 
-export function postgresUrl(cluster: Cluster, database: string): string {
+function postgresUrl(cluster: Cluster, database: string): string {
   return `postgres://${SUPERUSER}@/${database}?host=${encodeURIComponent(cluster.socketDir)}&port=${cluster.port}`;
 }
 
