@@ -112,12 +112,21 @@ function checkSourceMigrations(sqlite: SQLite.Database): void {
   if (missing.length > 0) throw new MoveRefused(`The SQLite database is not migrated to the latest schema (${missing.length} pending): run npm run db:migrate first.`);
 }
 
-/** Refuses a target that holds any table: a move never mixes with or overwrites data. */
+/** Refuses a target that holds any table (a move never mixes with or overwrites data), or whose text the search would split wrongly. */
 async function checkTargetEmpty(client: pg.PoolClient): Promise<void> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
       WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1 LIMIT 6`,
   );
+  // Migration 0001 refuses such a database too; refusing here leaves it untouched.
+  const { rows: kind } = await client.query<{ encoding: string; ctype: string }>(
+    'SELECT pg_encoding_to_char(encoding) AS encoding, datctype AS ctype FROM pg_database WHERE datname = current_database()',
+  );
+  if (kind[0] && (kind[0].encoding !== 'UTF8' || ['C', 'POSIX'].includes(kind[0].ctype))) {
+    throw new MoveRefused(
+      `The PostgreSQL database has encoding ${kind[0].encoding} and LC_CTYPE ${kind[0].ctype}; Cosponsor needs UTF8 and a UTF-8 LC_CTYPE for its search (createdb -E UTF8 --locale=C.UTF-8 -T template0, or en_US.UTF-8).`,
+    );
+  }
   if (rows.length > 0) {
     const names = rows.slice(0, 5).map((r) => r.name).join(', ');
     throw new MoveRefused(

@@ -304,6 +304,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 // The same tables on PostgreSQL; the SQLite triggers become PL/pgSQL ones.
 function postgresStatements(): string[] {
   return [
+    // Words are told apart by the database's character classes (search, case folding): with a C
+    // or POSIX LC_CTYPE every non-ASCII character would count as a letter ("partner’s" one word).
+    `DO $$ BEGIN
+      IF (SELECT pg_encoding_to_char(encoding) <> 'UTF8' OR datctype IN ('C', 'POSIX') FROM pg_database WHERE datname = current_database()) THEN
+        RAISE EXCEPTION 'Cosponsor needs a database with UTF8 encoding and a UTF-8 LC_CTYPE (createdb -E UTF8 --locale=C.UTF-8, or en_US.UTF-8)';
+      END IF;
+    END $$`,
     // Trusted extension: the database owner may create it. users.email compares case-insensitively, as COLLATE NOCASE does.
     'CREATE EXTENSION IF NOT EXISTS citext',
     ...statements

@@ -76,7 +76,9 @@ const statements = [
 // with a tsvector over them and a GIN index: the text search configuration folds accents
 // with unaccent, as remove_diacritics does ("comite" finds "Comité"), and does not stem,
 // as unicode61 does not. Searches go through websearch_to_tsquery, which accepts any text
-// (FTS syntax characters are harmless), and ts_headline gives the snippets.
+// (FTS syntax characters are harmless), and ts_headline gives the snippets. Like unicode61,
+// every character that is not a letter or digit separates words: PostgreSQL's parser would
+// otherwise keep "co-host", "-12" or an e-mail address as tokens of their own.
 // A PostgreSQL database is always new at this point (created empty, or filled by
 // npm run db:move, which copies the index rows), so there is nothing to backfill; and the
 // index is filled after commit (migration 0060), so there is no insert trigger.
@@ -92,7 +94,8 @@ const postgresStatements = [
     agenda TEXT NOT NULL DEFAULT '',
     tags TEXT NOT NULL DEFAULT '',
     document tsvector GENERATED ALWAYS AS (
-      to_tsvector('cosponsor_search'::regconfig, rationale || ' ' || evidence || ' ' || partner || ' ' || agenda || ' ' || tags)
+      to_tsvector('cosponsor_search'::regconfig,
+        regexp_replace(rationale || ' ' || evidence || ' ' || partner || ' ' || agenda || ' ' || tags, '[^[:alnum:]]+', ' ', 'g'))
     ) STORED
   )`,
   'CREATE INDEX decision_search_document ON decision_search USING gin (document)',

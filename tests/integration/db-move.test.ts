@@ -82,6 +82,17 @@ describe('db:move', () => {
     }
   });
 
+  it('refuses a database whose LC_CTYPE would break the search, before writing anything', async () => {
+    const other = openPostgres(await freshPostgresDatabase({ locale: 'C' }));
+    try {
+      await expect(moveToPostgres(getDb().sqlite, other)).rejects.toThrow(/encoding UTF8 and LC_CTYPE C; Cosponsor needs UTF8 and a UTF-8 LC_CTYPE/);
+      const { rows } = await other.pool.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'");
+      expect(rows).toEqual([{ n: 0 }]);
+    } finally {
+      await closePostgres(other);
+    }
+  });
+
   it('finds a record changed on PostgreSQL after the move', async () => {
     const db = openPostgres(await freshPostgresDatabase());
     try {

@@ -105,6 +105,9 @@ describe('migrations on PostgreSQL', () => {
     expect(await search('REUNION annulee')).toHaveLength(1);
     // FTS syntax characters are plain text to websearch_to_tsquery: no error, no match.
     expect(await search('"unclosed* OR (NEAR -')).toEqual([]);
+    // Words split where FTS5's unicode61 splits them: at every character that is not a letter or digit.
+    await db.pool.query(`INSERT INTO decision_search (rowid, rationale) VALUES (2, 'The partner’s co-host list, 2026-12-05')`);
+    for (const word of ['partner', 's', 'co', 'host', '12', '05']) expect(await search(word), word).toEqual([expect.objectContaining({ rowid: 2 })]);
     // Prefix search, as the register's every word is.
     expect(await rows(`SELECT rowid FROM decision_search WHERE document @@ to_tsquery('cosponsor_search', 'solid:*')`)).toEqual([{ rowid: 1 }]);
     // A renamed partner is found under its new name.
@@ -118,6 +121,15 @@ describe('migrations on PostgreSQL', () => {
     expect(day!.d).toBeCloseTo(sqliteDays.d, 9);
     const indexes = await rows<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE indexname IN ('proposals_decision_days', 'decision_records_milestones')");
     expect(indexes).toHaveLength(2);
+  });
+
+  it('refuses a database whose character classes would break the search', async () => {
+    const c = openPostgres(await freshPostgresDatabase({ locale: 'C' }));
+    try {
+      await expect(migratePostgres(c)).rejects.toThrow(/needs a database with UTF8 encoding and a UTF-8 LC_CTYPE/);
+    } finally {
+      await closePostgres(c);
+    }
   });
 
   it('keeps the migrator from running twice', async () => {

@@ -68,7 +68,7 @@ async function startCluster(dir: string): Promise<Cluster> {
   }
   const data = path.join(dir, 'data');
   // --no-sync and fsync=off: a test cluster never needs to survive a crash.
-  runPostgresProgram('initdb', ['-D', data, '-U', SUPERUSER, '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], dir);
+  runPostgresProgram('initdb', ['-D', data, '-U', SUPERUSER, '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync'], dir);
   const port = await freePort();
   const options = [`-k ${dir}`, `-p ${port}`, "-c listen_addresses='127.0.0.1'", '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
   runPostgresProgram('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', options.join(' '), 'start'], dir);
@@ -118,13 +118,13 @@ function postgresUrl(cluster: Cluster, database: string): string {
 let counter = 0;
 
 /** A new, empty database on the run's cluster; its postgres:// URL (over the unix socket). */
-export async function freshPostgresDatabase(): Promise<string> {
+export async function freshPostgresDatabase(options: { locale?: string } = {}): Promise<string> {
   const cluster = await ensureCluster();
   const name = `test_${process.pid}_${++counter}`;
   const admin = new pg.Client({ connectionString: postgresUrl(cluster, 'postgres') });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`CREATE DATABASE ${name}${options.locale ? ` TEMPLATE template0 LOCALE '${options.locale}'` : ''}`);
   } finally {
     await admin.end();
   }
