@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDb } from '../../db/connection';
 import { migrations } from '../../db/migrations';
@@ -129,6 +129,24 @@ describe('migrations on PostgreSQL', () => {
       await expect(migratePostgres(c)).rejects.toThrow(/needs a database with UTF8 encoding and a UTF-8 LC_CTYPE/);
     } finally {
       await closePostgres(c);
+    }
+  });
+
+  it('undoes the migrations that can be undone, and applies them again', async () => {
+    const other = openPostgres(await freshPostgresDatabase());
+    try {
+      await migratePostgres(other);
+      const migrator = new Migrator({ db: other.kysely, provider: { getMigrations: async () => migrations } });
+      // The log's seal (0080) is the last one that may not be undone.
+      const sealMigration = '2026-11-28-0080-log-seal-and-audit-head';
+      const down = await migrator.migrateTo(sealMigration);
+      expect(down.error).toBeUndefined();
+      expect(down.results?.map((r) => r.direction)).toEqual(Object.keys(migrations).filter((m) => m > sealMigration).map(() => 'Down'));
+      const tables = await other.pool.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('inbox_unread', 'job_leases', 'review_claims')");
+      expect(tables.rows).toEqual([{ n: 0 }]);
+      expect((await migratePostgres(other)).length).toBe(down.results!.length);
+    } finally {
+      await closePostgres(other);
     }
   });
 
