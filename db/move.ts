@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import SQLite from 'better-sqlite3';
 import type pg from 'pg';
@@ -8,7 +9,7 @@ import { migratePostgres, type Postgres } from './postgres';
 import { defaultTrustedKeys } from './verify';
 
 // npm run db:move: copies a SQLite database into an empty PostgreSQL database, then
-// checks the copy: every table's row count on both sides, and the decision log replayed
+// checks the copy: every table's row count and rows on both sides, and the decision log replayed
 // from PostgreSQL (hashes, chain, Merkle root at every signed checkpoint) against the
 // same replay of the SQLite file (docs/decisions/0040-postgresql-path.md).
 
@@ -23,7 +24,8 @@ export function openSource(file: string): SQLite.Database {
   return sqlite;
 }
 
-type TableCount = { table: string; sqlite: number; postgres: number };
+/** Rows on each side, and whether the two sides hold the same rows (see rowDigest). */
+type TableCount = { table: string; sqlite: number; postgres: number; sameContent: boolean };
 
 export type MoveResult = {
   ok: boolean;
@@ -158,6 +160,70 @@ async function copyTable(sqlite: SQLite.Database, client: pg.PoolClient, table: 
   return copied;
 }
 
+/**
+ * An order-independent digest of a table's rows: the sum (mod 2^64) of the first 8 bytes of
+ * SHA-256 over each row's values as JSON, in the source's column order. The two sides sort
+ * text differently, so rows are not compared in order; a sum, unlike XOR, does not let two
+ * equal rows cancel out.
+ */
+class RowDigest {
+  rows = 0;
+  private sum = 0n;
+  add(values: unknown[]): void {
+    this.rows++;
+    this.sum = (this.sum + crypto.createHash('sha256').update(JSON.stringify(values)).digest().readBigUInt64BE(0)) & 0xffffffffffffffffn;
+  }
+  get digest(): string {
+    return this.sum.toString(16);
+  }
+}
+
+function sqliteDigest(sqlite: SQLite.Database, table: SourceTable): RowDigest {
+  const digest = new RowDigest();
+  const rows = sqlite.prepare(`SELECT ${table.columns.map(quote).join(', ')} FROM ${quote(table.name)}`).raw().iterate() as Iterable<unknown[]>;
+  for (const row of rows) digest.add(row);
+  return digest;
+}
+
+/** The same digest over PostgreSQL's rows, read through a cursor (a table may not fit in memory). */
+async function postgresDigest(client: pg.PoolClient, table: SourceTable): Promise<RowDigest> {
+  const digest = new RowDigest();
+  await client.query('BEGIN READ ONLY');
+  try {
+    await client.query(`DECLARE copied NO SCROLL CURSOR FOR SELECT ${table.columns.map(quote).join(', ')} FROM ${quote(table.name)}`);
+    for (;;) {
+      const { rows } = await client.query<unknown[]>({ text: `FETCH FORWARD ${READ_BATCH} FROM copied`, rowMode: 'array' });
+      for (const row of rows) digest.add(row);
+      if (rows.length < READ_BATCH) break;
+    }
+  } finally {
+    await client.query('COMMIT');
+  }
+  return digest;
+}
+
+async function compareTables(sqlite: SQLite.Database, client: pg.PoolClient, tables: SourceTable[]): Promise<TableCount[]> {
+  const counts: TableCount[] = [];
+  for (const t of tables) {
+    const source = sqliteDigest(sqlite, t);
+    const copy = await postgresDigest(client, t);
+    counts.push({ table: t.name, sqlite: source.rows, postgres: copy.rows, sameContent: source.rows === copy.rows && source.digest === copy.digest });
+  }
+  return counts;
+}
+
+/** Each table's rows in SQLite against PostgreSQL's, after a move (as db:move prints them). */
+export async function compareWithSource(sqlite: SQLite.Database, target: Postgres): Promise<TableCount[]> {
+  const client = await target.pool.connect();
+  sqlite.exec('BEGIN');
+  try {
+    return await compareTables(sqlite, client, sourceTables(sqlite));
+  } finally {
+    sqlite.exec('COMMIT');
+    client.release();
+  }
+}
+
 async function* postgresRecords(pool: pg.Pool): AsyncIterable<StoredRecord> {
   const select = `SELECT ${REPLAY_COLUMNS.join(', ')} FROM decision_records WHERE seq > $1 ORDER BY seq LIMIT ${READ_BATCH}`;
   for (let after = 0; ; ) {
@@ -243,18 +309,16 @@ export async function moveToPostgres(sqlite: SQLite.Database, target: Postgres, 
     }
     const copyMs = performance.now() - started;
 
-    const counts: TableCount[] = [];
-    for (const t of tables) {
-      const source = (sqlite.prepare(`SELECT count(*) AS n FROM ${quote(t.name)}`).get() as { n: number }).n;
-      const { rows } = await client.query<{ n: number }>(`SELECT count(*) AS n FROM ${quote(t.name)}`);
-      counts.push({ table: t.name, sqlite: source, postgres: rows[0]!.n });
-    }
+    const counts = await compareTables(sqlite, client, tables);
     const trustedKeys = defaultTrustedKeys(config);
     const sqliteLog = await replayLog(sqliteRecords(sqlite), { trustedKeys, config });
     const postgresLog = await verifyPostgresLog(target, config);
 
     const differences: string[] = [];
-    for (const c of counts) if (c.sqlite !== c.postgres) differences.push(`${c.table}: ${c.sqlite} rows in SQLite, ${c.postgres} in PostgreSQL`);
+    for (const c of counts) {
+      if (c.sqlite !== c.postgres) differences.push(`${c.table}: ${c.sqlite} rows in SQLite, ${c.postgres} in PostgreSQL`);
+      else if (!c.sameContent) differences.push(`${c.table}: the rows hold different values in SQLite and PostgreSQL`);
+    }
     if (!postgresLog.ok) differences.push('the decision log on PostgreSQL does not verify');
     if (postgresLog.head.size !== sqliteLog.head.size || postgresLog.head.root !== sqliteLog.head.root) {
       differences.push(`the log's tree heads differ: SQLite ${sqliteLog.head.size} ${sqliteLog.head.root}, PostgreSQL ${postgresLog.head.size} ${postgresLog.head.root}`);

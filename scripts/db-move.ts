@@ -1,5 +1,6 @@
 // npm run db:move -- --to postgres://user@host/db   copies the SQLite database at DATABASE_PATH
-//   into an EMPTY PostgreSQL database, then prints both sides' row counts per table and the
+//   into an EMPTY PostgreSQL database, then prints both sides' row counts per table (and
+//   whether the rows are the same, by an order-independent digest of each table) and the
 //   decision log verified on PostgreSQL (chain, hashes, every signed checkpoint). Exits 0 only
 //   when everything matches; 1 on a refusal, a failure or any difference; 2 on wrong usage.
 //   Stop the app first: records written during the move are not copied.
@@ -35,7 +36,8 @@ try {
   const width = Math.max(5, ...result.tables.map((t) => t.table.length));
   console.log(`${'table'.padEnd(width)}  ${'sqlite'.padStart(9)}  ${'postgres'.padStart(9)}`);
   for (const t of result.tables) {
-    console.log(`${t.table.padEnd(width)}  ${String(t.sqlite).padStart(9)}  ${String(t.postgres).padStart(9)}${t.sqlite === t.postgres ? '' : '  DIFFERENT'}`);
+    const verdict = t.sqlite !== t.postgres ? '  DIFFERENT COUNT' : t.sameContent ? '' : '  DIFFERENT ROWS';
+    console.log(`${t.table.padEnd(width)}  ${String(t.sqlite).padStart(9)}  ${String(t.postgres).padStart(9)}${verdict}`);
   }
   console.log(`\nDecision log in SQLite:     ${formatReplay(result.sqliteLog)}`);
   console.log(`Decision log on PostgreSQL: ${formatReplay(result.postgresLog)}`);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointLog } from '../../db/checkpoint-log';
 import { getDb } from '../../db/connection';
 import { recordHash, type HashedRecord } from '../../db/record-hash';
-import { moveToPostgres, MoveRefused, verifyPostgresLog, type MoveResult } from '../../db/move';
+import { compareWithSource, moveToPostgres, MoveRefused, verifyPostgresLog, type MoveResult } from '../../db/move';
 import { closePostgres, describePostgresUrl, openPostgres, type Postgres } from '../../db/postgres';
 import { freshPostgresDatabase } from '../support/postgres';
 
@@ -51,11 +51,24 @@ describe('db:move', () => {
     for (const table of ['decision_records', 'proposals', 'users', 'decision_search', 'proposal_counts', 'inbox_unread', 'step_submissions']) {
       expect(byTable[table], table).toBeDefined();
     }
-    expect(byTable.decision_records).toEqual({ table: 'decision_records', sqlite: recordCount, postgres: recordCount });
+    expect(byTable.decision_records).toEqual({ table: 'decision_records', sqlite: recordCount, postgres: recordCount, sameContent: true });
     expect(byTable.decision_search!.postgres).toBe(byTable.decision_search!.sqlite);
-    for (const t of moved.tables) expect(t.postgres, t.table).toBe(t.sqlite);
+    for (const t of moved.tables) expect(t, t.table).toMatchObject({ postgres: t.sqlite, sameContent: true });
     expect(moved.postgresLog).toMatchObject({ ok: true, count: recordCount, checkpointsVerified: 1 });
     expect(moved.postgresLog.head).toEqual(moved.sqliteLog.head);
+  });
+
+  it('tells a table whose rows changed on PostgreSQL from the ones copied as they were', async () => {
+    const db = openPostgres(await freshPostgresDatabase());
+    try {
+      expect((await moveToPostgres(getDb().sqlite, db)).ok).toBe(true);
+      await db.pool.query(`UPDATE partners SET website = 'https://elsewhere.example' WHERE id = 1`);
+      const compared = await compareWithSource(getDb().sqlite, db);
+      expect(compared.filter((t) => !t.sameContent).map((t) => t.table)).toEqual(['partners']);
+      expect(compared.find((t) => t.table === 'partners')).toMatchObject({ sqlite: expect.any(Number), sameContent: false });
+    } finally {
+      await closePostgres(db);
+    }
   });
 
   it('keeps ids, and new rows continue after the copied ones', async () => {
