@@ -24,7 +24,7 @@ export function openSource(file: string): SQLite.Database {
   return sqlite;
 }
 
-/** Rows on each side, and whether the two sides hold the same rows (see rowDigest). */
+/** Rows on each side, and whether the two sides hold the same rows (see RowDigest). */
 type TableCount = { table: string; sqlite: number; postgres: number; sameContent: boolean };
 
 export type MoveResult = {
@@ -115,7 +115,7 @@ function checkSourceMigrations(sqlite: SQLite.Database): void {
 }
 
 /** Refuses a target that holds any table (a move never mixes with or overwrites data), or whose text the search would split wrongly. */
-async function checkTargetEmpty(client: pg.PoolClient): Promise<void> {
+async function checkTarget(client: pg.PoolClient): Promise<void> {
   const { rows } = await client.query<{ name: string }>(
     `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
       WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1 LIMIT 6`,
@@ -257,7 +257,7 @@ export async function moveToPostgres(sqlite: SQLite.Database, target: Postgres, 
   checkSourceMigrations(sqlite);
   const probe = await target.pool.connect();
   try {
-    await checkTargetEmpty(probe);
+    await checkTarget(probe);
   } finally {
     probe.release();
   }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import SQLite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointLog } from '../../db/checkpoint-log';
 import { getDb } from '../../db/connection';
@@ -92,6 +93,15 @@ describe('db:move', () => {
       expect(rows).toEqual([{ table_name: 'notes' }]);
     } finally {
       await closePostgres(other);
+    }
+  });
+
+  it('refuses a SQLite database that is not at the latest migration', async () => {
+    const unmigrated = new SQLite(':memory:');
+    try {
+      await expect(moveToPostgres(unmigrated, target)).rejects.toThrow(/not migrated to the latest schema .*run npm run db:migrate first/);
+    } finally {
+      unmigrated.close();
     }
   });
 
