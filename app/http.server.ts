@@ -7,7 +7,8 @@ import { errorLog, logsAsJson, probes, requestLog } from './http/operations';
 import { remixHandler } from './http/remix-handler';
 import { withStorageFailureAnswers } from './http/storage-failures';
 import { trustProxySetting } from './http/trust-proxy';
-import { isPartnerPath, partnerRateLimit } from './http/partner-rate-limit';
+import { partnerRateLimit } from './http/partner-rate-limit';
+import { isPartnerPath } from './http/partner-paths';
 import { hasLiveSession } from './utils/session.server';
 import { env } from './utils/env.server';
 

@@ -24,7 +24,7 @@ import { useNonce } from './utils/nonce';
 import { readFlash, getSessionUser } from './utils/session.server';
 import { headerExtras } from './features/inbox/header.server';
 import * as policy from '../workflows/policy';
-import { isPartnerPath } from './http/partner-rate-limit';
+import { isPartnerPath } from './http/partner-paths';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },

@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { sendRefusal } from './request-body';
+import { isPartnerPath, PARTNER_PATH_PREFIX } from './partner-paths';
 
 // Rate limits on the partner's questionnaire pages (/q/<token>), the only pages a stranger
 // may load and post to without signing in: so many requests per token and per client address
 // in a window, before the body is read or the database asked. Counted in this process's
 // memory, because reading a page must not write (the wrong-passcode throttle, which must hold
 // across processes and restarts, is kept in the database: partner_link_failures).
-
-export const PARTNER_PATH_PREFIX = '/q/';
-
-export function isPartnerPath(pathname: string): boolean {
-  return pathname.startsWith(PARTNER_PATH_PREFIX);
-}
 
 type Window = { start: number; count: number };
 

@@ -13,6 +13,7 @@ import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
 import { isAtPerceptionStep } from '../../workflows/policy';
+import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Perception review · Cosponsor' }];
@@ -59,6 +60,7 @@ export default function PerceptionStep() {
   const result = previewPerception(page.checklist, previewPerceptionInput(shown));
 
   return (
+    <>
     <StepShell
       title="Step 4 · BDS-perception review"
       intro={
@@ -123,5 +125,7 @@ export default function PerceptionStep() {
         );
       })}
     </StepShell>
+      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+    </>
   );
 }
