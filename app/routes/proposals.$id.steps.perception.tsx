@@ -43,6 +43,7 @@ export default function PerceptionStep() {
 
   if (!page.required && !isAtPerceptionStep(page.state)) {
     return (
+      <>
       <section className="panel step-page" aria-labelledby="step-title">
         <h2 id="step-title">Step 4 · BDS-perception review</h2>
         <p className="alert alert--info not-applicable">
@@ -54,6 +55,8 @@ export default function PerceptionStep() {
         </p>
         <Link to={`/proposals/${page.proposalId}`}>Back to the proposal</Link>
       </section>
+      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+      </>
     );
   }
 
