@@ -52,8 +52,10 @@ export function partnerRateLimit(options: { perToken: number; perAddress: number
       sendRefusal(req, res, 429, `Too many requests for this questionnaire. Wait ${Math.ceil(wait / 60)} minute${wait > 60 ? 's' : ''} and try again.`, req.method !== 'GET' && req.method !== 'HEAD');
       return;
     }
-    // The link is the credential: it must not leave in a Referer, nor stay in a cache.
-    res.setHeader('Referrer-Policy', 'no-referrer');
+    // The link is the credential: it must not leave in a Referer to another site, nor stay in a cache.
+    // (same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the form's post,
+    // which the same-origin check then refuses.)
+    res.setHeader('Referrer-Policy', 'same-origin');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Robots-Tag', 'noindex');
     next();

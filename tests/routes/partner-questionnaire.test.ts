@@ -111,11 +111,11 @@ describe('the lead makes a link', () => {
 });
 
 describe('the partner answers without an account', () => {
-  it('a bare page: the event and the questions, no navigation, no scripts, no referrer, not cached', async () => {
+  it('a bare page: the event and the questions, no navigation, no scripts, no referrer to other sites, not cached', async () => {
     const { token } = await makeLink();
     const response = await app.fetch(`/q/${token}`);
     expect(response.status).toBe(200);
-    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('referrer-policy')).toBe('same-origin');
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('set-cookie')).toBeNull();
     const html = await response.text();
