@@ -12,7 +12,7 @@ import { isPartnerPath, PARTNER_PATH_PREFIX } from './partner-paths';
 type Window = { start: number; count: number };
 
 /** Fixed-window counters with a bounded number of keys: the oldest are dropped first. */
-export class WindowCounter {
+class WindowCounter {
   private readonly windows = new Map<string, Window>();
   constructor(
     private readonly limit: number,

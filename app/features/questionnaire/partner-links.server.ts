@@ -42,7 +42,7 @@ const refuse = (kind: RefusalKind, message: string, fieldErrors?: Record<string,
 });
 
 /** 32 random bytes: 256 bits, base64url (43 characters). Only its SHA-256 is kept. */
-export function newToken(): string {
+function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
@@ -170,7 +170,7 @@ export function revokePartnerLink(actor: ActingUser, proposalId: number, linkId:
   });
 }
 
-export type LinkStatus = 'open' | 'answered' | 'revoked' | 'expired';
+type LinkStatus = 'open' | 'answered' | 'revoked' | 'expired';
 
 /** The proposal's links as the lead's page lists them: never a token (none is kept). */
 export function partnerLinksPage(actor: ActingUser, proposal: Proposal, now: string = nowIso()) {
@@ -269,7 +269,6 @@ export function openQuestionnaire(token: string, unlockedLinkId: number | null, 
     questions: locked ? null : questions,
   };
 }
-export type QuestionnairePage = Extract<ReturnType<typeof openQuestionnaire>, { ok: true }>;
 
 /** Wrong passcodes: 5 per link or 20 per address within 15 minutes, then none until the oldest leaves the window. */
 export const PASSCODE_THROTTLE = { windowMs: 15 * 60_000, perLink: 5, perAddress: 20 };

@@ -5,7 +5,7 @@ import { ACCEPTANCES, STANCES, type Questionnaire } from './questions';
 
 export const DEFAULT_LINK_DAYS = 14;
 export const MAX_LINK_DAYS = 60;
-export const MIN_PASSCODE_LENGTH = 6;
+const MIN_PASSCODE_LENGTH = 6;
 const MAX_PASSCODE_LENGTH = 200;
 
 const text = (max: number) => z.string().trim().max(max, `Keep this under ${max} characters.`);
@@ -15,7 +15,7 @@ const textOrEmpty = (max: number) =>
     .transform((s) => s ?? '');
 const required = (message: string, max: number) => z.string({ error: message }).trim().min(1, message).max(max, `Keep this under ${max} characters.`);
 
-export const createLinkSchema = z.object({
+const createLinkSchema = z.object({
   intent: z.literal('create'),
   contactName: required('Give the name of the partner’s contact.', 200),
   contactEmail: z
@@ -40,7 +40,7 @@ export const createLinkSchema = z.object({
     .transform((v) => v ?? null),
 });
 
-export const revokeLinkSchema = z.object({
+const revokeLinkSchema = z.object({
   intent: z.literal('revoke'),
   link: z.number({ error: 'Name the link to revoke.' }).int().positive(),
 });
@@ -48,7 +48,6 @@ export const revokeLinkSchema = z.object({
 export const partnerLinkFormSchema = z.discriminatedUnion('intent', [createLinkSchema, revokeLinkSchema], {
   error: 'Unknown action.',
 });
-export type PartnerLinkForm = z.output<typeof partnerLinkFormSchema>;
 
 export const passcodeSchema = z.object({
   intent: z.literal('unlock'),

@@ -19,7 +19,7 @@ export const ACCEPTANCE_LABEL: Record<Acceptance, string> = {
 };
 
 /** The most items asked about in one questionnaire: it stays short. */
-export const MAX_POSITION_QUESTIONS = 20;
+const MAX_POSITION_QUESTIONS = 20;
 
 export type Questionnaire = {
   version: 1;
@@ -45,7 +45,7 @@ export type PartnerAnswers = {
 };
 
 /** The section of the MOU template that governs the use of names and logos. */
-export const USE_OF_NAME_SECTION = 'names_logos';
+const USE_OF_NAME_SECTION = 'names_logos';
 
 export function buildQuestionnaire(input: {
   organization: string;
@@ -87,6 +87,3 @@ export function buildQuestionnaire(input: {
     configVersions: input.versions,
   };
 }
-
-/** Which answers each step page shows beside its own form. */
-export type PartnerEvidenceStep = 'values' | 'agenda' | 'perception';
