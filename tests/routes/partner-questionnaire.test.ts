@@ -113,8 +113,12 @@ describe('the lead makes a link', () => {
 describe('the partner answers without an account', () => {
   it('a bare page: the event and the questions, no navigation, no scripts, no referrer to other sites, not cached', async () => {
     const { token } = await makeLink();
+    const counts = () => ['partner_links', 'partner_link_failures', 'decision_records', 'sessions'].map((t) => (getDb().sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+    const before = counts();
     const response = await app.fetch(`/q/${token}`);
     expect(response.status).toBe(200);
+    // Reading the page writes nothing.
+    expect(counts()).toEqual(before);
     expect(response.headers.get('referrer-policy')).toBe('same-origin');
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('set-cookie')).toBeNull();
