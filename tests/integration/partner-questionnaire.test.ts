@@ -97,6 +97,11 @@ describe('answering', () => {
     expect(record).toMatchObject({ step: 'partner', outcome: 'partner_answered', actor_id: null, actor_role: 'partner', actor_name: 'Amal Haddad (partner)' });
     expect(record.rationale).toMatch(/Partner-provided evidence, not a judgment/);
     expect(formatVerifyResult(verifyLog())).toMatch(/^OK/);
+    // The chapter's lead hears of it in the inbox.
+    const inbox = all(qb().selectFrom('inbox').select(['kind', 'message', 'decision_seq']).where('proposal_id', '=', id).where('kind', '=', 'partner_answered'));
+    expect(inbox.length).toBeGreaterThan(0);
+    expect(inbox[0]).toMatchObject({ decision_seq: record.seq });
+    expect(inbox[0]!.message).toContain('Answering Group answered the questionnaire');
     const [evidence] = partnerEvidenceOf(id);
     expect(evidence).toMatchObject({ seq: record.seq, answers });
 

@@ -30,6 +30,7 @@ import {
 import type { RefusalKind } from '../../utils/errors.server';
 import { hashPassword, verifyPassword } from '../auth/password.server';
 import { fillForProposal } from '../mou/mou-facts.server';
+import { notifyPartnerAnswered } from '../inbox/inbox.server';
 import { buildQuestionnaire, type PartnerAnswers, type Questionnaire } from './questions';
 
 export type PartnerRefusal = { ok: false; kind: RefusalKind; message: string; fieldErrors?: Record<string, string[]> };
@@ -335,6 +336,7 @@ export function submitPartnerAnswers(
       );
       // Once only: a second submission (or one after a revocation) finds the row taken and writes nothing.
       if (!markPartnerLinkSubmitted(link.id, canonicalJson(answers), record!.seq, now)) throw new AlreadyUsed();
+      notifyPartnerAnswered(proposal, record!);
       return { ok: true as const, seq: record!.seq };
     });
   } catch (error) {
