@@ -90,6 +90,21 @@ describe('the partner answers for itself', () => {
     expect(text).toContain('مريم خليل');
     await checkA11y(staff, 'the dossier with the partner’s answers');
     await staff.context().close();
+
+    // The lead reads them beside the steps, under the step's own form.
+    const lead = await newPage(env);
+    pictureOnFailure(lead, 'partner-answers-steps');
+    await signIn(lead, 'lead@cosponsor.test');
+    for (const [step, text] of [
+      ['values', 'A board of five, elected yearly.'],
+      ['agenda', 'We publicly support this'],
+      ['perception', 'We accept this'],
+    ] as const) {
+      await lead.goto(`/proposals/${id}/steps/${step}`);
+      expect(await lead.locator('#partner-answers').textContent()).toContain(text);
+      await checkA11y(lead, `the ${step} step with the partner's answers`);
+    }
+    await lead.context().close();
     expect(formatVerifyResult(verifyLog())).toMatch(/^OK/);
   });
 
