@@ -64,7 +64,7 @@ export default function PartnerQuestionnaire() {
         <p className="small muted">{page.organization}</p>
         <h1 id="partner-title">Questions for a co-sponsorship</h1>
         <p>
-          This page was sent to {page.contactName}. It works until {formatDate(page.expiresAt.slice(0, 10))}, and the answers can be sent once.
+          {page.contactName ? `This page was sent to ${page.contactName}. ` : ''}It works until {formatDate(page.expiresAt.slice(0, 10))}, and the answers can be sent once.
         </p>
       </header>
       {page.locked || !page.event || !page.questions ? (

@@ -255,7 +255,7 @@ export function openQuestionnaire(token: string, unlockedLinkId: number | null, 
     locked,
     expiresAt: link.expires_at,
     organization: questions.organization,
-    contactName: link.contact_name,
+    contactName: locked ? null : link.contact_name,
     // Only what the partner needs to know: no person, no record, no other proposal.
     event: locked
       ? null
@@ -317,6 +317,8 @@ export function submitPartnerAnswers(
   try {
     return transaction(() => {
       const proposal = proposalRow(link.proposal_id)!;
+      // Decided or withdrawn since the page was opened: nothing is taken.
+      if (partnerLinkStateRefusal(proposal.state)) throw new AlreadyUsed();
       const [record] = appendRecords(
         [
           recordDraft(proposal, {
@@ -340,7 +342,7 @@ export function submitPartnerAnswers(
       return { ok: true as const, seq: record!.seq };
     });
   } catch (error) {
-    if (error instanceof AlreadyUsed) return refuse('gone', 'These answers have already been sent, or the link was withdrawn meanwhile. Nothing more was saved.');
+    if (error instanceof AlreadyUsed) return refuse('gone', 'These answers have already been sent, or the link was withdrawn or closed meanwhile. Nothing more was saved.');
     throw error;
   }
 }
