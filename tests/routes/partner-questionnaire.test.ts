@@ -198,6 +198,37 @@ describe('the partner answers without an account', () => {
     expect((await app.post(`/q/${token}`, { intent: 'answer' })).status).toBe(410);
   });
 
+  it('malformed answers to a live link: a 4xx with a message, never a 500, nothing written', async () => {
+    const { token } = await makeLink();
+    const html = await (await app.fetch(`/q/${token}`)).text();
+    const good = validAnswers(html);
+    const records = () => all(qb().selectFrom('decision_records').select('seq')).length;
+    const before = records();
+    const malformed: Record<string, string | string[]>[] = [
+      {},
+      { intent: 'unlock', passcode: 'x' },
+      { intent: 'nonsense' },
+      { ...good, intent: ['answer', 'answer'] },
+      { ...good, 'positions.p0.stance': 'maybe' },
+      { ...good, 'positions.p0.stance': ['supports', 'opposes'] },
+      { ...good, 'positions.p99.stance': 'supports', 'positions.p0.stance': '' },
+      { ...good, 'respondent.name': ' '.repeat(10) },
+      { ...good, 'respondent.name': 'x'.repeat(201) },
+      { ...good, leadership: 'x'.repeat(5001) },
+      { ...good, links: Array.from({ length: 21 }, (_, i) => `https://example.org/${i}`).join('\n') },
+      { ...good, 'useOfName.answer': 'decline', 'useOfName.comment': '' },
+    ];
+    for (const form of malformed) {
+      const response = await app.post(`/q/${token}`, form);
+      expect(response.status, `form ${malformed.indexOf(form)}`).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      await response.arrayBuffer();
+    }
+    expect(records()).toBe(before);
+    // The link still works afterwards.
+    expect((await app.post(`/q/${token}`, good)).status).toBe(302);
+  });
+
   it('an oversized or hand-made post is refused before it is read', async () => {
     const { token } = await makeLink();
     const huge = await app.post(`/q/${token}`, { intent: 'answer', leadership: 'x'.repeat(3 * 1024 * 1024) });
