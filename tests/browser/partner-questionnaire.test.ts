@@ -58,6 +58,7 @@ async function partnerAnswers(url: string, javaScriptEnabled: boolean) {
   expect(await page.getByLabel('Your name').inputValue()).toBe('مريم خليل');
   expect(await page.getByLabel('Your name').evaluate((el) => el.matches(':dir(rtl)'))).toBe(true);
   await checkA11y(page, 'the questionnaire with errors');
+  await screenshot(page, `partner-questionnaire-errors-js-${javaScriptEnabled ? 'on' : 'off'}`);
 
   await page.getByLabel('Who leads your organization?').fill('A board of five, elected yearly.');
   for (const radio of await page.locator('input[type=radio][value="supports"]').all()) await radio.check();
@@ -88,6 +89,8 @@ describe('the partner answers for itself', () => {
     expect(text).toContain('not the chapter’s or staff’s judgment');
     expect(text).toContain('Member dues and two local foundations.');
     expect(text).toContain('مريم خليل');
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(staff, 'partner-answers-dossier');
     await checkA11y(staff, 'the dossier with the partner’s answers');
     await staff.context().close();
 
