@@ -7,6 +7,8 @@ import { errorLog, logsAsJson, probes, requestLog } from './http/operations';
 import { remixHandler } from './http/remix-handler';
 import { withStorageFailureAnswers } from './http/storage-failures';
 import { trustProxySetting } from './http/trust-proxy';
+import { partnerRateLimit } from './http/partner-rate-limit';
+import { isPartnerPath } from './http/partner-paths';
 import { hasLiveSession } from './utils/session.server';
 import { env } from './utils/env.server';
 
@@ -82,6 +84,11 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
   // Page reads take turns, a few at a time; a decision is never queued behind them (app/http/read-admission.ts).
   app.use(readAdmission({ limit: env().READ_CONCURRENCY }));
 
+  // The partner's questionnaire pages: rate-limited per token and per address before anything is read.
+  app.use(
+    partnerRateLimit({ perToken: env().PARTNER_LINK_REQUESTS_PER_TOKEN, perAddress: env().PARTNER_LINK_REQUESTS_PER_ADDRESS, windowMs: 10 * 60_000 }),
+  );
+
   // Every post is bounded before Remix reads it (docs/decisions/0032-bounded-requests.md):
   // a form content type, the session first on signed-in pages, a size limit, and
   // field names a form of ours could have sent.
@@ -98,7 +105,8 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
         sendRefusal(req, res, 415, 'Only web forms are accepted here (application/x-www-form-urlencoded or multipart/form-data).', true);
         return;
       }
-      if (!res.locals.signedIn && !PUBLIC_POST_PATHS.has(req.path)) {
+      // The partner's questionnaire is answered without an account: its posts are read (and bounded) too.
+      if (!res.locals.signedIn && !PUBLIC_POST_PATHS.has(req.path) && !isPartnerPath(req.path)) {
         // The page answers "sign in again" without reading what was sent.
         res.setHeader('Connection', 'close');
         res.on('finish', () => req.socket.destroySoon?.());

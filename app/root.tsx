@@ -11,6 +11,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useMatches,
   useNavigation,
   useRevalidator,
   useRouteError,
@@ -23,6 +24,7 @@ import { useNonce } from './utils/nonce';
 import { readFlash, getSessionUser } from './utils/session.server';
 import { headerExtras } from './features/inbox/header.server';
 import * as policy from '../workflows/policy';
+import { isPartnerPath } from './http/partner-paths';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },
@@ -32,6 +34,8 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: 'Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  // A partner's questionnaire link needs no session and shows nobody's: nothing is read for it.
+  if (isPartnerPath(new URL(request.url).pathname)) return json({ user: null, extras: null, flash: null });
   const user = await getSessionUser(request);
   const { flash, setCookie } = await readFlash(request);
   return json(
@@ -118,6 +122,25 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const busy = navigation.state !== 'idle' || revalidator.state !== 'idle';
   // Undefined on the error page of a failed root loader: the footer link then waits for a sign-in.
   const data = useRouteLoaderData<typeof loader>('root');
+  // The partner's pages (handle.bareLayout): no header, no navigation, no footer links and no scripts.
+  const bare = useMatches().some((m) => (m.handle as { bareLayout?: boolean } | undefined)?.bareLayout);
+  if (bare) {
+    return (
+      <html lang="en">
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <Meta />
+          <Links />
+        </head>
+        <body>
+          <main id="main" className="page page--partner" aria-busy={busy}>
+            {children}
+          </main>
+        </body>
+      </html>
+    );
+  }
   return (
     <html lang="en">
       <head>

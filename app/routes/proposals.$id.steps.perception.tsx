@@ -13,6 +13,7 @@ import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
 import { isAtPerceptionStep } from '../../workflows/policy';
+import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Perception review · Cosponsor' }];
@@ -42,6 +43,7 @@ export default function PerceptionStep() {
 
   if (!page.required && !isAtPerceptionStep(page.state)) {
     return (
+      <>
       <section className="panel step-page" aria-labelledby="step-title">
         <h2 id="step-title">Step 4 · BDS-perception review</h2>
         <p className="alert alert--info not-applicable">
@@ -53,12 +55,15 @@ export default function PerceptionStep() {
         </p>
         <Link to={`/proposals/${page.proposalId}`}>Back to the proposal</Link>
       </section>
+      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+      </>
     );
   }
 
   const result = previewPerception(page.checklist, previewPerceptionInput(shown));
 
   return (
+    <>
     <StepShell
       title="Step 4 · BDS-perception review"
       intro={
@@ -123,5 +128,7 @@ export default function PerceptionStep() {
         );
       })}
     </StepShell>
+      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+    </>
   );
 }

@@ -11,6 +11,7 @@ import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/ste
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
+import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
 
 export const handle = { proposalHeader: true, partnerPrecedent: true };
 export const meta: MetaFunction = () => [{ title: 'Values check · Cosponsor' }];
@@ -41,6 +42,7 @@ export default function ValuesStep() {
   const result = previewValues(page.criteria, previewValuesInput(shown));
 
   return (
+    <>
     <StepShell
       title="Step 1 · Values compatibility"
       intro={
@@ -77,5 +79,7 @@ export default function ValuesStep() {
         );
       })}
     </StepShell>
+      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['values']} id="partner-answers" />
+    </>
   );
 }

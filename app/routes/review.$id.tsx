@@ -7,6 +7,7 @@ import { DecisionSection } from '../features/review/dossier/decision';
 import { DecisionFailure, EventAndPartner, Precedent } from '../features/review/dossier/facts';
 import type { Failure } from '../features/review/dossier/parts';
 import { ScreeningSection } from '../features/review/dossier/screening';
+import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
 import { MouSection, PerceptionSection, RiskSection, ValuesSection } from '../features/review/dossier/steps';
 import { Tag } from '../components/forms';
 import { ClaimControl } from '../features/review/claim-control';
@@ -111,6 +112,7 @@ export default function DossierPage() {
       <Stepper steps={steps} />
       <EventAndPartner dossier={dossier} />
       <Precedent dossier={dossier} />
+      <PartnerAnswersPanel evidence={dossier.partnerEvidence} parts={['values', 'agenda', 'perception']} id="partner-answers" />
       <ValuesSection dossier={dossier} />
       <AgendaSection dossier={dossier} failure={failure} busy={busy} />
       <RiskSection dossier={dossier} />

@@ -91,6 +91,9 @@ export const envSchema = z
     JOB_LEASE_MS: number(15_000, 1000, 'a number of milliseconds, at least 1000'),
     // Page reads each process answers at once; the rest wait their turn, writes never do (app/http/read-admission.ts).
     READ_CONCURRENCY: number(2, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
+    // Requests to a partner's questionnaire link (/q/...) per token and per client address in 10 minutes.
+    PARTNER_LINK_REQUESTS_PER_TOKEN: number(60, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
+    PARTNER_LINK_REQUESTS_PER_ADDRESS: number(300, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
   })
   .superRefine((env, ctx) => {
     const oidc = { OIDC_ISSUER: env.OIDC_ISSUER, OIDC_CLIENT_ID: env.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: env.OIDC_CLIENT_SECRET };

@@ -7,6 +7,7 @@ const ROLE: Record<string, string> = {
   reviewer: 'Reviewer',
   admin: 'Admin',
   system: 'System rule',
+  partner: 'Partner (own answers)',
 };
 export const roleLabel = (role: string) => ROLE[role] ?? role;
 
@@ -33,11 +34,15 @@ const STEP: Record<string, string> = {
   perception: 'BDS-perception review',
   mou: 'MOU draft',
   decision: 'Staff decision',
+  partner: 'Partner’s own answers',
 };
 export const stepLabel = (step: string) => STEP[step] ?? step;
 
 const OUTCOME: Record<string, string> = {
   created: 'Created',
+  partner_link_created: 'Questionnaire link sent',
+  partner_link_revoked: 'Questionnaire link revoked',
+  partner_answered: 'Answered by the partner',
   submitted: 'Submitted',
   compatible: 'Compatible',
   compatible_with_concerns: 'Compatible with concerns',

@@ -82,6 +82,16 @@ const ROUTES: Row[] = [
   ...(['values', 'agenda', 'risk', 'perception', 'mou'] as const).map(
     (step): Row => ({ method: 'GET', path: `/proposals/:proposal/steps/${step}`, allow: VIEWERS }),
   ),
+  // The partner's own answers: everyone who may see the proposal reads them; its chapter's leads ask for them.
+  { method: 'GET', path: '/proposals/:proposal/partner', allow: VIEWERS },
+  {
+    method: 'POST',
+    path: '/proposals/:proposal/partner',
+    allow: CHICAGO_LEADS,
+    form: () => ({ intent: 'create', contactName: 'Matrix Contact' }),
+  },
+  // The page a partner lands on after answering: anyone, no sign-in (it shows nothing of the organization).
+  { method: 'GET', path: '/q/thanks', allow: WHO },
   { method: 'GET', path: '/proposals/:approved/mou/versions', allow: VIEWERS },
   { method: 'GET', path: '/proposals/:approved/mou/print', allow: VIEWERS },
   { method: 'GET', path: '/proposals/:approved/mou.docx', allow: VIEWERS, resource: true },

@@ -66,6 +66,22 @@ export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void
   insertInboxRows(rows);
 }
 
+/** The chapter's leads hear that the partner answered its questionnaire: its own evidence, to read beside the steps. */
+export function notifyPartnerAnswered(proposal: Proposal, record: DecisionRecord): void {
+  const partner = partnerById(proposal.partner_id)?.name ?? 'The partner';
+  const message = `${partner} answered the questionnaire for “${proposal.event_title}” (${proposal.reference}): its own answers, shown beside the values, agenda and perception steps.`;
+  insertInboxRows(
+    activeUserIdsWithRole('chapter_lead', proposal.chapter_id).map((userId) => ({
+      userId,
+      proposalId: proposal.id,
+      decisionSeq: record.seq,
+      kind: 'partner_answered',
+      message,
+      createdAt: record.at,
+    })),
+  );
+}
+
 /** What an approval binds the chapter to: its end date and every condition, so the message alone is enough to act on. */
 function approvalTerms(proposal: Pick<Proposal, 'approved_until'>, record: DecisionRecord): string {
   if (record.outcome !== 'approved') return '';

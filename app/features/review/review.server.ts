@@ -32,6 +32,7 @@ import type { ReviewIntent } from './review-forms.server';
 import { mouChangesSinceLastSeen } from '../mou/mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
 import { fillForProposal } from '../mou/mou-facts.server';
+import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
 import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../../workflows/policy';
 import { proposalView, type ProposalView } from '../vetting/proposal-view.server';
 import { decide, type DecideResult, type DecisionErrorKind } from '../vetting/vetting.server';
@@ -379,6 +380,8 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
       ? { outcome: view.submissions.mou.outcome, data: view.submissions.mou.data as { notNeeded?: string; mouVersion?: number } }
       : null,
     mou,
+    // What the partner said about itself (partner-provided evidence, shown apart from the steps' judgments).
+    partnerEvidence: partnerEvidenceOf(proposalId),
     screening,
     screeningLastAnswer,
     screeningOn: screeningConfig().enabled,

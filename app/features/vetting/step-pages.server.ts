@@ -9,10 +9,17 @@ import { perceptionFormSchema, valuesFormSchema } from './step-forms.server';
 import { isBeforeStep, type ActingUser } from '../../../workflows/policy';
 import { stepPage } from './proposals.server';
 import { fillForProposal } from '../mou/mou-facts.server';
+import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
 
 export function valuesStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
-  return { ...stepPage(user, proposal, 'values'), criteria: docs.values_criteria.criteria, rubricVersion: versions.values_criteria };
+  return {
+    ...stepPage(user, proposal, 'values'),
+    criteria: docs.values_criteria.criteria,
+    rubricVersion: versions.values_criteria,
+    // The partner's own answers, shown beside the form as its evidence (never as the lead's rating).
+    partnerEvidence: partnerEvidenceOf(proposal.id),
+  };
 }
 
 /** The values form's schema follows the active rubric. */
@@ -36,6 +43,7 @@ export function agendaStepPage(user: ActingUser, proposal: Proposal) {
     })),
     positionsVersion: versions.positions,
     partnerPublicPositions: publicPositionsOf(partner),
+    partnerEvidence: partnerEvidenceOf(proposal.id),
   };
 }
 
@@ -61,6 +69,7 @@ export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
     reasons: context.perceptionReasons,
     notRequiredRule: SKIP_RULES.perceptionNotRequired,
     agendaDone: !isBeforeStep(proposal.state, 'risk'),
+    partnerEvidence: partnerEvidenceOf(proposal.id),
   };
 }
 
