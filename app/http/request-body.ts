@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { bodyLimitBytes, formNamesProblem } from './form-limits';
+import { bodyLimitBytes, formNamesProblem, multipartBodyLimitBytes, uploadMaxBytes } from './form-limits';
 
 // Every POST body is read here, bounded, and its field names checked, before
 // Remix sees it; Remix then gets the bytes we already hold. Refusals are 4xx
@@ -17,11 +17,15 @@ export function formContentType(req: Request): string | null {
 
 /** Reads the body up to the limit; refuses before reading when Content-Length already says too much. */
 export async function readFormBody(req: Request): Promise<BodyVerdict> {
-  const limit = bodyLimitBytes();
+  const withFiles = formContentType(req) === 'multipart/form-data';
+  const limit = withFiles ? multipartBodyLimitBytes() : bodyLimitBytes();
+  const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
   const tooLarge = (unread: boolean): BodyVerdict => ({
     ok: false,
     status: 413,
-    message: `The form is too large to accept (over ${Math.round(limit / 1024 / 1024)} MB). Shorten the longest texts and send it again.`,
+    message: withFiles
+      ? `The form and its files are too large to accept (over ${mb(limit)} MB). A file may be at most ${mb(uploadMaxBytes())} MB: attach fewer or smaller files at a time.`
+      : `The form is too large to accept (over ${Math.round(limit / 1024 / 1024)} MB). Shorten the longest texts and send it again.`,
     unread,
   });
   const declared = Number(req.get('content-length'));

@@ -91,6 +91,9 @@ export const envSchema = z
     JOB_LEASE_MS: number(15_000, 1000, 'a number of milliseconds, at least 1000'),
     // Page reads each process answers at once; the rest wait their turn, writes never do (app/http/read-admission.ts).
     READ_CONCURRENCY: number(2, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
+    // Evidence files (docs/decisions/0170-evidence-attachments.md): read by db/attachment-store.ts, checked here.
+    UPLOAD_DIR: optionalText,
+    UPLOAD_MAX_BYTES: number(10 * 1024 * 1024, 1024, 'a number of bytes, at least 1024').refine((n) => Number.isInteger(n), 'must be a whole number of bytes'),
   })
   .superRefine((env, ctx) => {
     const oidc = { OIDC_ISSUER: env.OIDC_ISSUER, OIDC_CLIENT_ID: env.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: env.OIDC_CLIENT_SECRET };
