@@ -439,7 +439,7 @@ export function formatVerifyResult(result: VerifyResult): string {
     const c = result.checkpoints;
     const anchored = c && c.verified > 0 ? `, consistent with ${c.verified} signed checkpoint${c.verified === 1 ? '' : 's'}` : '';
     const since = result.incrementalFrom !== undefined ? ` (records after ${result.incrementalFrom} read)` : '';
-    const files = result.files !== undefined ? `, ${result.files} attached file${result.files === 1 ? '' : 's'} intact` : '';
+    const files = result.files ? `, ${result.files} attached file${result.files === 1 ? '' : 's'} intact` : '';
     return `OK ${result.count} records${anchored}${files}${since}`;
   }
   const p = result.problem;
