@@ -19,12 +19,12 @@ export function formContentType(req: Request): string | null {
 export async function readFormBody(req: Request): Promise<BodyVerdict> {
   const withFiles = formContentType(req) === 'multipart/form-data';
   const limit = withFiles ? multipartBodyLimitBytes() : bodyLimitBytes();
-  const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+  const sizeWords = (n: number) => (n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.round(n / 1024)} KB`);
   const tooLarge = (unread: boolean): BodyVerdict => ({
     ok: false,
     status: 413,
     message: withFiles
-      ? `The form and its files are too large to accept (over ${mb(limit)} MB). A file may be at most ${mb(uploadMaxBytes())} MB: attach fewer or smaller files at a time.`
+      ? `The form and its files are too large to accept (over ${sizeWords(limit)}). A file may be at most ${sizeWords(uploadMaxBytes())}: attach fewer or smaller files at a time.`
       : `The form is too large to accept (over ${Math.round(limit / 1024 / 1024)} MB). Shorten the longest texts and send it again.`,
     unread,
   });
@@ -67,14 +67,15 @@ export async function readFormBody(req: Request): Promise<BodyVerdict> {
 }
 
 /** Why the fields of this body cannot be one of our forms, or null. */
-export async function formBodyProblem(body: Buffer, contentType: string): Promise<string | null> {
+export async function formBodyProblem(body: Buffer, contentType: string, header: string = contentType): Promise<string | null> {
   if (contentType === 'application/x-www-form-urlencoded') {
     return formNamesProblem(new URLSearchParams(body.toString('utf8')).keys());
   }
   let names: string[];
   try {
     // Node's own multipart parser (undici), on bytes already bounded in size.
-    const parsed = await new globalThis.Response(new Uint8Array(body), { headers: { 'Content-Type': contentType } }).formData();
+    // The whole header: a multipart body is read by its boundary parameter.
+    const parsed = await new globalThis.Response(new Uint8Array(body), { headers: { 'Content-Type': header } }).formData();
     names = [...parsed.keys()];
   } catch {
     return 'The form arrived incomplete or malformed. Send it again.';
