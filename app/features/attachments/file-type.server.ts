@@ -27,9 +27,6 @@ export const ACCEPTED_TYPES: ReadonlyMap<string, DetectedType> = new Map(
 
 export const ACCEPTED_SUMMARY = 'PDF, PNG, JPEG, GIF or WebP images, Word, Excel, PowerPoint or OpenDocument files';
 
-/** The `accept` attribute of a file field: a hint for the browser's picker only (the server decides by content). */
-export const ACCEPT_ATTRIBUTE = '.pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.xlsx,.pptx,.odt,.ods,.doc,.xls';
-
 const OOXML_MAIN: Record<string, DetectedType> = {
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml': DOCX,
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml': XLSX,
