@@ -30,6 +30,11 @@ export function multipartBodyLimitBytes(): number {
   return bodyLimitBytes() + 2 * uploadMaxBytes();
 }
 
+/** The forms that take evidence files (the rated steps); every other post keeps the form limit, multipart or not. */
+export function takesFiles(pathname: string): boolean {
+  return /^\/proposals\/\d+\/steps\/(values|risk|perception)\/?$/.test(pathname);
+}
+
 // Names a parser would write onto Object.prototype instead of the form's object.
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { bodyLimitBytes, formNamesProblem, multipartBodyLimitBytes, uploadMaxBytes } from './form-limits';
+import { bodyLimitBytes, formNamesProblem, multipartBodyLimitBytes, takesFiles, uploadMaxBytes } from './form-limits';
 
 // Every POST body is read here, bounded, and its field names checked, before
 // Remix sees it; Remix then gets the bytes we already hold. Refusals are 4xx
@@ -17,7 +17,7 @@ export function formContentType(req: Request): string | null {
 
 /** Reads the body up to the limit; refuses before reading when Content-Length already says too much. */
 export async function readFormBody(req: Request): Promise<BodyVerdict> {
-  const withFiles = formContentType(req) === 'multipart/form-data';
+  const withFiles = formContentType(req) === 'multipart/form-data' && takesFiles(req.path);
   const limit = withFiles ? multipartBodyLimitBytes() : bodyLimitBytes();
   const sizeWords = (n: number) => (n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.round(n / 1024)} KB`);
   const tooLarge = (unread: boolean): BodyVerdict => ({

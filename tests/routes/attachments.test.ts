@@ -123,6 +123,63 @@ describe('attaching a file on a step form', () => {
   });
 });
 
+describe('the risk and perception steps', () => {
+  it('attach files to a risk item and a perception item; a file is removed from a draft without JavaScript', async () => {
+    const risk = proposalAt('risk', 'Route risk files');
+    const pdf = samplePdf('Risk evidence');
+    const form = new FormData();
+    form.append('version', String(proposalRow(risk)!.version));
+    form.append('intent', 'attach');
+    form.append('items[0].kind', 'risk');
+    form.append('items[0].description', 'Press may misread the event.');
+    form.append('items[0].uploadDate', '2026-02-02');
+    form.append('items[0].upload', new Blob([new Uint8Array(pdf)]), 'press.pdf');
+    form.append('items[1].kind', 'benefit');
+    const attached = await app.fetch(`/proposals/${risk}/steps/risk`, { method: 'POST', body: form, cookie: lead });
+    expect(attached.status).toBe(200);
+    const html = await attached.text();
+    expect(find(html, `a[href="/proposals/${risk}/attachments/${sha(pdf)}"]`)?.text).toBe('press.pdf');
+    const draft = () => stepDraft(risk, 'risk')!.data as { items: { attachments: { sha256: string }[] }[] };
+    expect(draft().items[0]!.attachments.map((a) => a.sha256)).toEqual([sha(pdf)]);
+
+    // The row's "Remove" button: conform's remove intent on the item's list of files.
+    const removal = find(html, 'button[name="__intent__"][value*="items[0].attachments"]')!.getAttribute('value')!;
+    const again = new FormData();
+    again.append('version', String(proposalRow(risk)!.version));
+    for (const input of parseHtml(html).querySelectorAll('form#step-form input[type="hidden"], form#step-form input[type="date"]')) {
+      const name = input.getAttribute('name');
+      if (name && name !== 'version') again.append(name, input.getAttribute('value') ?? '');
+    }
+    again.append('__intent__', removal);
+    const removed = await app.fetch(`/proposals/${risk}/steps/risk`, { method: 'POST', body: again, cookie: lead });
+    expect(removed.status).toBe(200);
+    expect(await removed.text()).toContain('The file was removed from the list');
+    expect(draft().items[0]!.attachments).toEqual([]);
+
+    const perception = proposalAt('perception', 'Route perception files');
+    const key = 'no_bds_signup';
+    const p = new FormData();
+    p.append('version', String(proposalRow(perception)!.version));
+    p.append('intent', 'attach');
+    p.append(`answers.${key}.uploadDate`, '2026-02-03');
+    p.append(`answers.${key}.upload`, new Blob([new Uint8Array(sampleDocx())]), 'flyer.docx');
+    const answered = await app.fetch(`/proposals/${perception}/steps/perception`, { method: 'POST', body: p, cookie: lead });
+    expect(answered.status).toBe(200);
+    expect(find(await answered.text(), `a[href="/proposals/${perception}/attachments/${sha(sampleDocx())}"]`)?.text).toBe('flyer.docx');
+  });
+
+  it('keeps the form limit for posts that take no files, multipart or not', async () => {
+    const id = proposalAt('agenda', 'Route agenda big');
+    const form = new FormData();
+    form.append('version', String(proposalRow(id)!.version));
+    form.append('intent', 'save-draft');
+    form.append('items[0].upload', new Blob([new Uint8Array(3 * 1024 * 1024)]), 'big.pdf');
+    const response = await app.fetch(`/proposals/${id}/steps/agenda`, { method: 'POST', body: form, cookie: lead });
+    expect(response.status).toBe(413);
+    expect(await response.text()).toContain('The form is too large to accept');
+  });
+});
+
 describe('downloading a file', () => {
   let id: number;
   const pdf = samplePdf('In review');
