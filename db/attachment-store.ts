@@ -14,7 +14,23 @@ export const SHA256 = /^[0-9a-f]{64}$/;
 export type StoredFile = { sha256: string; size: number };
 
 /** What a write gives back: the file as stored, or why it was not (nothing is kept then). */
-export type PutResult = ({ ok: true } & StoredFile) | { ok: false; reason: 'too_large' | 'refused'; message: string };
+export type PutResult =
+  | ({ ok: true } & StoredFile)
+  | { ok: false; reason: 'too_large' | 'refused'; message: string }
+  /** The store could not write (full: `full`); nothing was kept. */
+  | { ok: false; reason: 'unavailable'; full: boolean; message: string };
+
+function unavailable(error: unknown): PutResult {
+  const code = (error as { code?: unknown } | null)?.code;
+  const full = code === 'ENOSPC' || code === 'EDQUOT';
+  console.error(`The file store could not write (${String(code ?? error)}).`);
+  return {
+    ok: false,
+    reason: 'unavailable',
+    full,
+    message: full ? 'The server’s file storage is full.' : 'The server’s file storage cannot be written to just now.',
+  };
+}
 
 export type PutOptions = {
   /** Refuse (and keep nothing) past this many bytes; counted while the bytes arrive. */
@@ -46,29 +62,43 @@ export class LocalFileStore implements FileStore {
   }
 
   async put(data: AsyncIterable<Uint8Array>, options: PutOptions): Promise<PutResult> {
-    const tmpDir = path.join(this.dir, 'tmp');
-    fs.mkdirSync(tmpDir, { recursive: true });
-    const temp = path.join(tmpDir, `${randomUUID()}.part`);
+    const temp = path.join(this.dir, 'tmp', `${randomUUID()}.part`);
     const hash = createHash('sha256');
     let size = 0;
     let tooLarge = false;
-    const fd = fs.openSync(temp, 'wx', 0o600);
+    // A disk that is full or not writable: remembered, and the bytes still read to the end
+    // (the rest of the form follows them), so the caller can answer with what was typed.
+    let failure: unknown = null;
+    let fd: number | null = null;
+    try {
+      fs.mkdirSync(path.dirname(temp), { recursive: true });
+      fd = fs.openSync(temp, 'wx', 0o600);
+    } catch (error) {
+      failure = error;
+    }
     try {
       for await (const chunk of data) {
-        if (tooLarge) continue; // read to the end so the rest of the form still arrives; keep nothing
+        if (tooLarge || failure) continue;
         size += chunk.length;
         if (size > options.maxBytes) {
           tooLarge = true;
           continue;
         }
         hash.update(chunk);
-        fs.writeSync(fd, chunk);
+        try {
+          fs.writeSync(fd!, chunk);
+        } catch (error) {
+          failure = error;
+        }
       }
-      if (!tooLarge) fs.fsyncSync(fd);
+      if (!tooLarge && !failure) fs.fsyncSync(fd!);
+    } catch (error) {
+      failure ??= error;
     } finally {
-      fs.closeSync(fd);
+      if (fd !== null) fs.closeSync(fd);
     }
     try {
+      if (failure) return unavailable(failure);
       if (tooLarge) return { ok: false, reason: 'too_large', message: `The file is larger than ${formatBytes(options.maxBytes)}.` };
       const refused = await options.accept?.(temp);
       if (refused) return { ok: false, reason: 'refused', message: refused };
@@ -82,8 +112,14 @@ export class LocalFileStore implements FileStore {
         fs.renameSync(temp, final);
       }
       return { ok: true, sha256, size };
+    } catch (error) {
+      return unavailable(error);
     } finally {
-      fs.rmSync(temp, { force: true });
+      try {
+        fs.rmSync(temp, { force: true });
+      } catch {
+        // Nothing was written where nothing could be: no temporary file to remove.
+      }
     }
   }
 

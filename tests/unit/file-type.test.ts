@@ -74,6 +74,29 @@ describe('type detection by content', () => {
   });
 });
 
+describe('a file store that cannot write', () => {
+  it('answers with a sentence (503), reads the file to its end and keeps nothing', async () => {
+    const blocked = path.join(dir, 'not-a-directory');
+    fs.writeFileSync(blocked, 'a file where the store should be');
+    process.env.UPLOAD_DIR = blocked;
+    let chunksRead = 0;
+    async function* file() {
+      for (let i = 0; i < 3; i++) {
+        chunksRead++;
+        yield samplePdf();
+      }
+    }
+    try {
+      const result = await storeUpload(file(), 'report.pdf');
+      expect(result).toMatchObject({ ok: false, status: 503 });
+      expect(!result.ok && result.message).toBe('“report.pdf” was not attached: The server’s file storage cannot be written to just now. Try again later.');
+      expect(chunksRead).toBe(3);
+    } finally {
+      process.env.UPLOAD_DIR = dir;
+    }
+  });
+});
+
 describe('download headers', () => {
   it('always a download, of the detected type, never sniffed, sandboxed', () => {
     const h = downloadHeaders({ name: 'Bericht «2026».pdf', type: 'application/pdf', sha256: 'a'.repeat(64) }, 10);

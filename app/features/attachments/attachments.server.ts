@@ -40,8 +40,14 @@ export async function storeUpload(data: AsyncIterable<Uint8Array>, filename: str
     },
   });
   if (!put.ok) {
-    const message = put.reason === 'too_large' ? `${put.message} A file may be at most ${formatBytes(limit)}.` : put.message;
-    return { ok: false, status: put.reason === 'too_large' ? 413 : 415, message: `“${cleanName(filename)}” was not attached: ${message}` };
+    const message =
+      put.reason === 'too_large'
+        ? `${put.message} A file may be at most ${formatBytes(limit)}.`
+        : put.reason === 'unavailable'
+          ? `${put.message} Try again later.`
+          : put.message;
+    const status = put.reason === 'too_large' ? 413 : put.reason === 'refused' ? 415 : 'full' in put && put.full ? 507 : 503;
+    return { ok: false, status, message: `“${cleanName(filename)}” was not attached: ${message}` };
   }
   const type = detected as unknown as NonNullable<ReturnType<typeof detectFileType>>;
   return { ok: true, ref: { sha256: put.sha256, size: put.size, type: type.mime, name: cleanName(filename), uploadedAt: new Date().toISOString() } };
