@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 // Everything goes through FileStore so an S3-compatible store can take the local
 // directory's place (docs/decisions/0170-evidence-attachments.md).
 
-export const SHA256 = /^[0-9a-f]{64}$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 
 export type StoredFile = { sha256: string; size: number };
 

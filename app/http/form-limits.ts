@@ -15,7 +15,7 @@ export function bodyLimitBytes(): number {
 }
 
 /** The largest evidence file (UPLOAD_MAX_BYTES, checked in app/utils/env.server.ts). */
-export const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 export function uploadMaxBytes(): number {
   const raw = Number(process.env.UPLOAD_MAX_BYTES);
   return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_UPLOAD_MAX_BYTES;

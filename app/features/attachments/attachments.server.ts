@@ -15,8 +15,8 @@ import { ACCEPTED_SUMMARY, ACCEPTED_TYPES, detectFileType } from './file-type.se
 // `<base>.attachments[n]` in the form, so the step's own schema, draft and record carry it
 // like any other field (docs/decisions/0170-evidence-attachments.md).
 
-export const UPLOAD_FIELD_SUFFIX = '.upload';
-export const UPLOAD_DATE_SUFFIX = '.uploadDate';
+const UPLOAD_FIELD_SUFFIX = '.upload';
+const UPLOAD_DATE_SUFFIX = '.uploadDate';
 /** Files one criterion or item may cite. */
 export const MAX_ATTACHMENTS_PER_ITEM = 10;
 
