@@ -10,7 +10,7 @@ import { notFound, requireProposal } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
 import { isApproved } from '../../workflows/policy';
 import { attachmentsIn } from '../../workflows/attachments';
-import { attachmentHref } from '../features/attachments/file-labels';
+import { attachmentHref } from '../features/attachments/attachment-list';
 
 // The printable record of one proposal: every decision record in order, whole,
 // with its hashes; and the same records as a bundle anyone can verify offline.

@@ -1,11 +1,12 @@
-// The evidence files of one criterion or item on a step form: the files already attached
-// (hidden rows with their effective date, each removable) and a file field with the date
-// of a new one. Plain form controls: works without JavaScript (the form is multipart).
 import type { ReactNode } from 'react';
 import { FieldError } from '../../components/forms';
 import type { AttachmentTyped } from '../vetting/step-forms';
 import { fieldId, type Errors } from '../vetting/proposal-form';
-import { attachmentHref, sizeLabel, typeLabel } from './file-labels';
+import { attachmentHref, sizeLabel, typeLabel } from './attachment-list';
+
+// The files of one criterion or item on a step form: those attached (hidden rows with their
+// effective date, each removable) and a file field with the date of a new one. Plain form
+// controls, so it works without JavaScript (the form is multipart).
 
 /** A hint for the browser's file picker only: the server decides by the file's content. */
 const ACCEPT = '.pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.xlsx,.pptx,.odt,.ods,.doc,.xls';

@@ -4,7 +4,7 @@
 import { Tag } from '../../components/forms';
 import { formatUtc } from './register-entries';
 import { outcomeLabel, outcomeTone, roleLabel, stateLabel, stepLabel } from '../../utils/labels';
-import { sizeLabel, typeLabel } from '../attachments/file-labels';
+import { sizeLabel, typeLabel } from '../attachments/attachment-list';
 
 export type RecordView = {
   seq: number;

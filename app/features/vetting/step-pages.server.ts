@@ -10,7 +10,7 @@ import { isBeforeStep, type ActingUser } from '../../../workflows/policy';
 import { stepPage } from './proposals.server';
 import { fillForProposal } from '../mou/mou-facts.server';
 import { uploadLimitBytes } from '../attachments/attachments.server';
-import { sizeLabel } from '../attachments/file-labels';
+import { sizeLabel } from '../attachments/attachment-list';
 
 /** What a step form's file fields say about the size limit. */
 const uploadLimit = () => sizeLabel(uploadLimitBytes());
