@@ -74,7 +74,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       submitted: submittedOf(inputs),
       inputsJson: typeof inputs === 'string' ? inputs : JSON.stringify(inputs, null, 2),
       files: attachmentsIn(inputs).map(({ ref, path }) => ({
-        where: path.filter((p) => p !== 'command' && p !== 'input').map(humanize).join(' › '),
+        where: path
+          .filter((p) => p !== 'command' && p !== 'input')
+          .map((p) => (/^\d+$/.test(p) ? `item ${Number(p) + 1}` : humanize(p)))
+          .join(' › '),
         href: attachmentHref(proposal.id, ref.sha256),
         name: ref.name,
         type: ref.type,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectFileType } from '../../app/features/attachments/file-type.server';
 import { downloadHeaders, storeUpload } from '../../app/features/attachments/attachments.server';
 import { bytesOf, LocalFileStore } from '../../db/attachment-store';
+import { parseEnv } from '../../app/utils/env.server';
 import { sampleDoc, sampleDocx, sampleHtml, sampleOdt, samplePdf, samplePng, sampleZip } from '../support/sample-files';
 
 // An evidence file's type comes from its bytes, never its name; too large is refused as it streams.
@@ -94,6 +95,15 @@ describe('a file store that cannot write', () => {
     } finally {
       process.env.UPLOAD_DIR = dir;
     }
+  });
+});
+
+describe('UPLOAD_MAX_BYTES', () => {
+  it('defaults to 10 MB and refuses a value that is not a whole number of bytes, naming it', () => {
+    expect(parseEnv({}).UPLOAD_MAX_BYTES).toBe(10 * 1024 * 1024);
+    expect(parseEnv({ UPLOAD_MAX_BYTES: '2048' }).UPLOAD_MAX_BYTES).toBe(2048);
+    expect(() => parseEnv({ UPLOAD_MAX_BYTES: 'ten megabytes' })).toThrow(/UPLOAD_MAX_BYTES must be a number of bytes, at least 1024 \(got "ten megabytes"\)/);
+    expect(() => parseEnv({ UPLOAD_MAX_BYTES: '1500.5' })).toThrow(/UPLOAD_MAX_BYTES must be a whole number of bytes/);
   });
 });
 

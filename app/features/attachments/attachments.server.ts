@@ -186,10 +186,12 @@ export function attachmentDownload(proposalId: number, sha256: string): Attachme
  */
 export function downloadHeaders(ref: Pick<AttachmentRef, 'name' | 'type' | 'sha256'>, size: number): Record<string, string> {
   const type = ACCEPTED_TYPES.get(ref.type);
-  const ascii = ref.name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || `file.${type?.extension ?? 'bin'}`;
+  // A draft's name came through the form unchecked: kept short, and only printable ASCII in the plain parameter.
+  const name = ref.name.slice(0, 200);
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || `file.${type?.extension ?? 'bin'}`;
   return {
     'Content-Type': type?.mime ?? 'application/octet-stream',
-    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(ref.name)}`,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     'Content-Length': String(size),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
