@@ -117,7 +117,7 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
         sendRefusal(req, res, read.status, read.message, read.unread);
         return;
       }
-      const problem = await formBodyProblem(read.body, contentType);
+      const problem = await formBodyProblem(read.body, contentType, req.get('content-type') ?? contentType);
       if (problem) {
         sendRefusal(req, res, 400, `${problem} Nothing was saved.`, false);
         return;

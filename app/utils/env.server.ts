@@ -94,6 +94,9 @@ export const envSchema = z
     // Requests to a partner's questionnaire link (/q/...) per token and per client address in 10 minutes.
     PARTNER_LINK_REQUESTS_PER_TOKEN: number(60, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
     PARTNER_LINK_REQUESTS_PER_ADDRESS: number(300, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
+    // Evidence files (docs/decisions/0170-evidence-attachments.md): read by db/attachment-store.ts, checked here.
+    UPLOAD_DIR: optionalText,
+    UPLOAD_MAX_BYTES: number(10 * 1024 * 1024, 1024, 'a number of bytes, at least 1024').refine((n) => Number.isInteger(n), 'must be a whole number of bytes'),
   })
   .superRefine((env, ctx) => {
     const oidc = { OIDC_ISSUER: env.OIDC_ISSUER, OIDC_CLIENT_ID: env.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: env.OIDC_CLIENT_SECRET };

@@ -10,6 +10,11 @@ import { isBeforeStep, type ActingUser } from '../../../workflows/policy';
 import { stepPage } from './proposals.server';
 import { fillForProposal } from '../mou/mou-facts.server';
 import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
+import { uploadLimitBytes } from '../attachments/attachments.server';
+import { sizeLabel } from '../attachments/attachment-list';
+
+/** What a step form's file fields say about the size limit. */
+const uploadLimit = () => sizeLabel(uploadLimitBytes());
 
 export function valuesStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
@@ -17,6 +22,7 @@ export function valuesStepPage(user: ActingUser, proposal: Proposal) {
     ...stepPage(user, proposal, 'values'),
     criteria: docs.values_criteria.criteria,
     rubricVersion: versions.values_criteria,
+    uploadLimit: uploadLimit(),
     // The partner's own answers, shown beside the form as its evidence (never as the lead's rating).
     partnerEvidence: partnerEvidenceOf(proposal.id),
   };
@@ -52,7 +58,7 @@ export const searchPositionCatalog = (words: string) => matchPositions(activeCon
 
 export function riskStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
-  return { ...stepPage(user, proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix };
+  return { ...stepPage(user, proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix, uploadLimit: uploadLimit() };
 }
 
 export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
@@ -70,6 +76,7 @@ export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
     notRequiredRule: SKIP_RULES.perceptionNotRequired,
     agendaDone: !isBeforeStep(proposal.state, 'risk'),
     partnerEvidence: partnerEvidenceOf(proposal.id),
+    uploadLimit: uploadLimit(),
   };
 }
 
