@@ -7,7 +7,7 @@ import type { LoaderFunctionArgs, SerializeFrom } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link } from '@remix-run/react';
 import { renderToStaticMarkup } from 'react-dom/server';
-import { StaticRouter } from 'react-router-dom/server';
+import { StaticRouter } from 'react-router-dom/server.js';
 import { Tag } from '../../components/forms';
 import { Stepper } from '../../components/stepper';
 import { formatDate, formatDateTime, kindLabel, stateLabel, stateTone, stepLabel } from '../../utils/labels';
