@@ -12,13 +12,4 @@ describe('JavaScript per page', () => {
     const over = pages.filter((p) => p.gzipBytes > JS_BUDGET_KB * 1024).map((p) => `${p.page} ${(p.gzipBytes / 1024).toFixed(1)} KB`);
     expect(over).toEqual([]);
   });
-
-  it('ships the dossier without its read-only sections, which the server renders', async () => {
-    const pages = await jsPerPage();
-    const dossier = pages.find((p) => p.page === '/review/:id');
-    const bare = pages.find((p) => p.page === '/help');
-    expect(dossier && bare).toBeTruthy();
-    // The dossier's own JavaScript (its two forms, the stepper and the claim control) over a bare page.
-    expect(dossier!.gzipBytes - bare!.gzipBytes).toBeLessThan(10 * 1024);
-  });
 });
