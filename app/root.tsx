@@ -25,6 +25,7 @@ import { readFlash, getSessionUser } from './utils/session.server';
 import { headerExtras } from './features/inbox/header.server';
 import * as policy from '../workflows/policy';
 import { isPartnerPath } from './http/partner-paths';
+import type { Role } from '../workflows/types';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },
@@ -32,6 +33,19 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction = () => [{ title: 'Cosponsor' }];
+
+/**
+ * Which main links the header shows, decided here on the server by the policy, so the policy
+ * module and the role labels stay out of every page's JavaScript (issue 15: at most 100 KB).
+ */
+function navigationFor(user: { roles: Role[] }) {
+  return {
+    review: policy.isStaff(user),
+    proposals: policy.isChapterLead(user) || policy.seesEveryChapter(user),
+    insights: policy.maySeeInsights(user),
+    admin: policy.isAdmin(user),
+  };
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   // A partner's questionnaire link needs no session and shows nobody's: nothing is read for it.
@@ -41,7 +55,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json(
     {
       user: user
-        ? { id: user.id, name: user.name, email: user.email, roles: user.roles, chapterName: user.chapter_name }
+        ? {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            roles: user.roles,
+            roleNames: user.roles.map(roleLabel).join(', '),
+            chapterName: user.chapter_name,
+            nav: navigationFor(user),
+          }
         : null,
       extras: user ? headerExtras(user) : null,
       flash,
@@ -55,9 +77,6 @@ export type RootData = typeof loader;
 function Header() {
   const data = useRouteLoaderData<typeof loader>('root');
   const user = data?.user;
-  const isStaff = !!user && policy.isStaff(user);
-  const isAdmin = !!user && policy.isAdmin(user);
-  const seesProposals = !!user && (policy.isChapterLead(user) || policy.seesEveryChapter(user));
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -66,24 +85,24 @@ function Header() {
         </Link>
         {user ? (
           <nav aria-label="Main" className="main-nav">
-            {isStaff ? <NavLink to="/review">Review queue</NavLink> : null}
-            {seesProposals ? <NavLink to="/proposals">Proposals</NavLink> : null}
+            {user.nav.review ? <NavLink to="/review">Review queue</NavLink> : null}
+            {user.nav.proposals ? <NavLink to="/proposals">Proposals</NavLink> : null}
             <NavLink to="/decisions">Decisions</NavLink>
-            {policy.maySeeInsights(user) ? <NavLink to="/insights">Insights</NavLink> : null}
+            {user.nav.insights ? <NavLink to="/insights">Insights</NavLink> : null}
             <NavLink to="/inbox">
               Inbox
               {data?.extras && data.extras.unread > 0 ? (
                 <span className="badge" aria-label={`${data.extras.unread} unread`}>{data.extras.unread}</span>
               ) : null}
             </NavLink>
-            {isAdmin ? <NavLink to="/admin/users">Admin</NavLink> : null}
+            {user.nav.admin ? <NavLink to="/admin/users">Admin</NavLink> : null}
           </nav>
         ) : null}
         {user ? (
           <div className="whoami">
             <span className="whoami__name">{user.name}</span>
             <span className="whoami__role">
-              {user.roles.map(roleLabel).join(', ')}
+              {user.roleNames}
               {user.chapterName ? ` · ${user.chapterName}` : ''}
             </span>
             <Link to="/settings/notifications" className="button button--quiet button--small">
