@@ -101,6 +101,7 @@ export function screeningMemory(proposalId: number, viewer: ActingUser) {
       ? { ok: true }
       : { ok: false, reason: 'This proposal is closed: its screening hits are no longer judged.' };
   return {
+    partnerName: partnerById(proposal.partner_id)?.name ?? 'the partner',
     weighed,
     newHits,
     judgedHits,
