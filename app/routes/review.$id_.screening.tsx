@@ -63,8 +63,9 @@ function JudgeForm({ hit, index, lastResult, busy }: { hit: Memory['newHits'][nu
         <textarea {...getTextareaProps(fields.reason)} rows={3} maxLength={JUDGMENT_REASON_MAX} dir="auto" required />
         <FieldError id={fields.reason.errorId} errors={fields.reason.errors} />
       </div>
-      <button type="submit" className="button button--secondary" disabled={busy}>
-        Not a true match<span className="visually-hidden">: {hit.caption}</span>
+      {/* The name says which hit: the page may list several. */}
+      <button type="submit" className="button button--secondary" disabled={busy} aria-label={`Not a true match: ${hit.caption}`}>
+        Not a true match
       </button>
     </Form>
   );
