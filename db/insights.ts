@@ -201,12 +201,73 @@ export type StepOutcomeRow = { step: string; outcome: string; records: number };
  * staff corrections, not a step's outcome, and are left out.
  */
 function stepOutcomesNow(filter: InsightsFilter): StepOutcomeRow[] {
+  const scope = filterTerms({ ...filter, from: null, to: null }, 'c', null);
+  // No date range: the all-time counts per chapter and campaign the triggers keep (migration 0180).
+  if (!filter.from && !filter.to) {
+    return rows<StepOutcomeRow>(sql`
+      SELECT c.step, c.outcome, SUM(c.n) AS records FROM insights_step_counts AS c WHERE 1 = 1${scope}
+      GROUP BY c.step, c.outcome
+      ORDER BY c.step, records DESC, c.outcome`);
+  }
+  // A date range: the whole months inside it from the monthly counts, the days at either end from the records.
+  const months = wholeMonths(filter.from, filter.to);
+  if (!months) return stepOutcomesFromRecords(filter);
+  const parts: StepOutcomeRow[][] = [
+    rows<StepOutcomeRow>(sql`
+      SELECT c.step, c.outcome, SUM(c.n) AS records FROM insights_step_month_counts AS c
+      WHERE 1 = 1${months.first ? sql` AND c.month >= ${months.first}` : sql``}${months.last ? sql` AND c.month <= ${months.last}` : sql``}${scope}
+      GROUP BY c.step, c.outcome`),
+  ];
+  if (months.before) parts.push(stepOutcomesFromRecords({ ...filter, ...months.before }));
+  if (months.after) parts.push(stepOutcomesFromRecords({ ...filter, ...months.after }));
+  const sums = new Map<string, StepOutcomeRow>();
+  for (const r of parts.flat()) {
+    const key = `${r.step}\u0000${r.outcome}`;
+    const seen = sums.get(key);
+    if (seen) seen.records += r.records;
+    else sums.set(key, { ...r });
+  }
+  return [...sums.values()].sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : b.records - a.records || (a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0)));
+}
+
+function stepOutcomesFromRecords(filter: InsightsFilter): StepOutcomeRow[] {
   return rows<StepOutcomeRow>(sql`
     SELECT d.step, d.outcome, COUNT(*) AS records
     FROM decision_records AS d INDEXED BY decision_records_step_outcomes
     WHERE ${STEP_WHERE}${filterTerms(filter, 'd', 'at')}
     GROUP BY d.step, d.outcome
     ORDER BY d.step, records DESC, d.outcome`);
+}
+
+const monthOf = (day: string) => day.slice(0, 7);
+function shiftMonth(month: string, by: number): string {
+  const d = new Date(`${month}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + by);
+  return d.toISOString().slice(0, 7);
+}
+/** The last day of a month, YYYY-MM-DD. */
+const lastDayOf = (month: string) => {
+  const d = new Date(`${shiftMonth(month, 1)}-01T00:00:00Z`);
+  d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+};
+
+type DayRange = { from: string | null; to: string | null };
+
+/**
+ * The whole months inside an inclusive day range (null ends: unbounded), and the days before and
+ * after them that are part of the range; null when the range holds no whole month.
+ */
+export function wholeMonths(from: string | null, to: string | null): { first: string | null; last: string | null; before: DayRange | null; after: DayRange | null } | null {
+  const first = from === null ? null : from.endsWith('-01') ? monthOf(from) : shiftMonth(monthOf(from), 1);
+  const last = to === null ? null : to === lastDayOf(monthOf(to)) ? monthOf(to) : shiftMonth(monthOf(to), -1);
+  if (first !== null && last !== null && first > last) return null;
+  return {
+    first,
+    last,
+    before: from !== null && first !== monthOf(from) ? { from, to: lastDayOf(monthOf(from)) } : null,
+    after: to !== null && last !== monthOf(to) ? { from: `${monthOf(to)}-01`, to } : null,
+  };
 }
 
 // ---- Risk categories and perception conditions ----
@@ -249,19 +310,17 @@ export type PerceptionConditionRow = { item: string; proposals: number };
  * The date range applies to when that review was submitted.
  */
 function perceptionConditionsNow(filter: InsightsFilter): PerceptionConditionRow[] {
+  // Each proposal's latest review's conditions, extracted when the review was written (migration 0180).
   const byProposal = filter.chapterId !== null || filter.campaignId !== null;
   return rows<PerceptionConditionRow>(sql`
-    SELECT j.key AS item, COUNT(*) AS proposals
-    FROM step_submissions AS s INDEXED BY step_submissions_step_time
-    ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
-    CROSS JOIN json_each(s.data, '$.answers') AS j
-    WHERE s.step = 'perception'
-      AND s.id = (SELECT MAX(t.id) FROM step_submissions AS t INDEXED BY step_submissions_standing WHERE t.proposal_id = s.proposal_id AND t.step = 'perception')
-      AND j.value ->> 'answer' = 'condition'
+    SELECT c.item, COUNT(*) AS proposals
+    FROM insights_perception_conditions AS c INDEXED BY insights_perception_conditions_item
+    ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = c.proposal_id` : sql``}
+    WHERE 1 = 1
       ${byProposal ? filterTerms({ ...filter, from: null, to: null }, 'p', null) : sql``}
-      ${filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at')}
-    GROUP BY j.key
-    ORDER BY proposals DESC, j.key`);
+      ${filterTerms({ ...filter, chapterId: null, campaignId: null }, 'c', 'submitted_at')}
+    GROUP BY c.item
+    ORDER BY proposals DESC, c.item`);
 }
 
 // ---- Re-vetting ----
