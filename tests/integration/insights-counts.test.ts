@@ -42,10 +42,14 @@ function keptAndCounted() {
 function stepOutcomesCounted(f: InsightsFilter) {
   const terms: string[] = [STEP_WHERE];
   const args: (string | number)[] = [];
-  if (f.from) terms.push('at >= ?') && args.push(f.from);
-  if (f.to) terms.push("at < date(?, '+1 day')") && args.push(f.to);
-  if (f.chapterId !== null) terms.push('chapter_id = ?') && args.push(f.chapterId);
-  if (f.campaignId !== null) terms.push('campaign_id = ?') && args.push(f.campaignId);
+  const term = (text: string, value: string | number) => {
+    terms.push(text);
+    args.push(value);
+  };
+  if (f.from) term('at >= ?', f.from);
+  if (f.to) term("at < date(?, '+1 day')", f.to);
+  if (f.chapterId !== null) term('chapter_id = ?', f.chapterId);
+  if (f.campaignId !== null) term('campaign_id = ?', f.campaignId);
   return sqlite()
     .prepare(`SELECT step, outcome, count(*) AS records FROM decision_records WHERE ${terms.join(' AND ')} GROUP BY step, outcome ORDER BY step, records DESC, outcome`)
     .all(...args);
