@@ -212,9 +212,11 @@ function stepOutcomesNow(filter: InsightsFilter): StepOutcomeRow[] {
   // A date range: the whole months inside it from the monthly counts, the days at either end from the records.
   const months = wholeMonths(filter.from, filter.to);
   if (!months) return stepOutcomesFromRecords(filter);
+  // Without a chapter or campaign, the months' totals: a few dozen rows a month.
+  const byScope = filter.chapterId !== null || filter.campaignId !== null;
   const parts: StepOutcomeRow[][] = [
     rows<StepOutcomeRow>(sql`
-      SELECT c.step, c.outcome, SUM(c.n) AS records FROM insights_step_month_counts AS c
+      SELECT c.step, c.outcome, SUM(c.n) AS records FROM ${byScope ? sql`insights_step_month_counts` : sql`insights_step_month_totals`} AS c
       WHERE 1 = 1${months.first ? sql` AND c.month >= ${months.first}` : sql``}${months.last ? sql` AND c.month <= ${months.last}` : sql``}${scope}
       GROUP BY c.step, c.outcome`),
   ];

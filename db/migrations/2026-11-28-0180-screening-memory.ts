@@ -7,8 +7,8 @@ import { sql, type Kysely } from 'kysely';
 //    entity: the unique key is what makes a second rescan with the same hit raise nothing.
 //    The judgment that a hit is "not a true match" is a decision record, not a row here.
 // Insights at scale (issue 17, item 5), kept by triggers like migration 0125's counts:
-// 3. How often each step ended with each outcome, per chapter and campaign (all time) and per
-//    month too, so the page sums a few thousand rows instead of counting a hundred thousand
+// 3. How often each step ended with each outcome, per chapter and campaign (all time), per month
+//    and per month, chapter and campaign, so the page sums a few thousand rows instead of counting a hundred thousand
 //    records. The WHEN clause is the one of the partial index decision_records_step_outcomes
 //    (migration 0140). Records are only ever appended, so an insert trigger keeps both.
 // 4. The checklist items each proposal's latest perception review made a condition, extracted
@@ -44,6 +44,17 @@ const statements = [
     n INTEGER NOT NULL,
     PRIMARY KEY (month, chapter_id, campaign_id, step, outcome)
   ) WITHOUT ROWID`,
+  `CREATE TABLE insights_step_month_totals (
+    month TEXT NOT NULL,
+    step TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (month, step, outcome)
+  ) WITHOUT ROWID`,
+  `INSERT INTO insights_step_month_totals (month, step, outcome, n)
+     SELECT substr(at, 1, 7), step, outcome, count(*) FROM decision_records
+      WHERE step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND outcome NOT IN ('overridden', 'classified')
+      GROUP BY substr(at, 1, 7), step, outcome`,
   `INSERT INTO insights_step_counts (chapter_id, campaign_id, step, outcome, n)
      SELECT chapter_id, campaign_id, step, outcome, count(*) FROM decision_records
       WHERE step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND outcome NOT IN ('overridden', 'classified')
@@ -58,6 +69,8 @@ const statements = [
        ON CONFLICT DO UPDATE SET n = n + 1;
      INSERT INTO insights_step_month_counts (month, chapter_id, campaign_id, step, outcome, n)
        VALUES (substr(new.at, 1, 7), new.chapter_id, new.campaign_id, new.step, new.outcome, 1)
+       ON CONFLICT DO UPDATE SET n = n + 1;
+     INSERT INTO insights_step_month_totals (month, step, outcome, n) VALUES (substr(new.at, 1, 7), new.step, new.outcome, 1)
        ON CONFLICT DO UPDATE SET n = n + 1;
    END`,
   `CREATE TABLE insights_perception_conditions (
@@ -96,6 +109,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const event of ['insert', 'delete', 'update']) await sql.raw(`DROP TRIGGER insights_perception_conditions_${event}`).execute(db);
   await sql.raw(`DROP TABLE insights_perception_conditions`).execute(db);
   await sql.raw(`DROP TRIGGER insights_step_counts_insert`).execute(db);
+  await sql.raw(`DROP TABLE insights_step_month_totals`).execute(db);
   await sql.raw(`DROP TABLE insights_step_month_counts`).execute(db);
   await sql.raw(`DROP TABLE insights_step_counts`).execute(db);
   await sql.raw(`DROP TABLE screening_alerts`).execute(db);

@@ -21,12 +21,16 @@ function keptAndCounted() {
     kept: {
       steps: q('SELECT chapter_id, campaign_id, step, outcome, n FROM insights_step_counts WHERE n > 0 ORDER BY 1, 2, 3, 4'),
       months: q('SELECT month, chapter_id, campaign_id, step, outcome, n FROM insights_step_month_counts WHERE n > 0 ORDER BY 1, 2, 3, 4, 5'),
+      monthTotals: q('SELECT month, step, outcome, n FROM insights_step_month_totals WHERE n > 0 ORDER BY 1, 2, 3'),
       conditions: q('SELECT proposal_id, item, submitted_at FROM insights_perception_conditions ORDER BY 1, 2'),
     },
     counted: {
       steps: q(`SELECT chapter_id, campaign_id, step, outcome, count(*) AS n FROM decision_records WHERE ${STEP_WHERE} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
       months: q(
         `SELECT substr(at, 1, 7) AS month, chapter_id, campaign_id, step, outcome, count(*) AS n FROM decision_records WHERE ${STEP_WHERE} GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+      ),
+      monthTotals: q(
+        `SELECT substr(at, 1, 7) AS month, step, outcome, count(*) AS n FROM decision_records WHERE ${STEP_WHERE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       ),
       conditions: q(
         `SELECT s.proposal_id, j.key AS item, s.submitted_at FROM step_submissions s, json_each(s.data, '$.answers') j
@@ -68,6 +72,7 @@ function expectKeptAsCounted(after: string) {
     { ...none, from: '2030-01-01', to: '2031-12-31' },
     { ...none, from: '2030-03-17', to: '2031-02-09', chapterId },
     { ...none, from: '2031-02-03', to: '2031-02-20' },
+    { ...none, from: '2030-03-17', to: '2031-02-09' },
     { ...none, from: '2030-05-02' },
     { ...none, to: '2031-01-30' },
   ];
