@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getDb, withClock } from '../../db/connection';
-import { forgetInsights, perceptionConditions, stepOutcomes, wholeMonths, type InsightsFilter } from '../../db/insights';
+import { decisionTimes, forgetInsights, perceptionConditions, stepOutcomes, wholeMonths, type InsightsFilter } from '../../db/insights';
 import { currentAgendaItems } from '../../db/proposals';
 import { expireDueApprovals } from '../../app/jobs/expiry.server';
 import { judgeScreeningHit } from '../../app/features/review/screening-memory.server';
@@ -59,6 +59,38 @@ function stepOutcomesCounted(f: InsightsFilter) {
     .all(...args);
 }
 
+/** Median and 90th percentile (nearest rank) of every group's durations, from all the rows, sorted here. */
+function decisionTimesCounted(f: InsightsFilter) {
+  const rows = sqlite()
+    .prepare(
+      `SELECT chapter_id, campaign_id, julianday(decided_at) - julianday(submitted_at) AS days FROM proposals
+        WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND state IN ('approved', 'rejected', 'expired')
+          AND julianday(decided_at) - julianday(submitted_at) >= 0 AND (? IS NULL OR chapter_id = ?) AND (? IS NULL OR campaign_id = ?)`,
+    )
+    .all(f.chapterId, f.chapterId, f.campaignId, f.campaignId) as { chapter_id: number; campaign_id: number; days: number }[];
+  const groups = new Map<string, number[]>();
+  const add = (key: string, days: number) => groups.set(key, [...(groups.get(key) ?? []), days]);
+  for (const r of rows) {
+    add('all:0', r.days);
+    add(`chapter:${r.chapter_id}`, r.days);
+    add(`campaign:${r.campaign_id}`, r.days);
+  }
+  return [...groups]
+    .map(([name, days]) => {
+      const sorted = days.sort((a, b) => a - b);
+      const n = sorted.length;
+      const [grouping, key] = name.split(':');
+      return {
+        grouping,
+        key: Number(key),
+        decided: n,
+        median_days: (sorted[Math.floor((n - 1) / 2)]! + sorted[Math.floor(n / 2)]!) / 2,
+        p90_days: sorted[Math.max(0, Math.ceil(0.9 * n) - 1)],
+      };
+    })
+    .sort((a, b) => a.grouping!.localeCompare(b.grouping!) || a.key - b.key);
+}
+
 function expectKeptAsCounted(after: string) {
   const { kept, counted } = keptAndCounted();
   expect(kept, after).toEqual(counted);
@@ -79,6 +111,8 @@ function expectKeptAsCounted(after: string) {
   forgetInsights();
   for (const f of filters) expect(stepOutcomes(f), `${after}: ${JSON.stringify(f)}`).toEqual(stepOutcomesCounted(f));
   expect(perceptionConditions(none).reduce((n, r) => n + r.proposals, 0), after).toBe(counted.conditions.length);
+  // Decision times read at their ranks (no date range) say what sorting every duration says.
+  for (const f of filters.filter((x) => !x.from && !x.to)) expect(decisionTimes(f), `${after}: ${JSON.stringify(f)}`).toEqual(decisionTimesCounted(f));
 }
 
 const at = <T>(iso: string, fn: () => T): T => withClock(() => Date.parse(iso), fn);
