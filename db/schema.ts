@@ -273,6 +273,16 @@ export interface ScreeningsTable {
   /** The query sent, as JSON (migration 0030). */
   query: Generated<string>;
 }
+/** A hit a scheduled rescan found on an approved partnership, raised once per proposal and entity (migration 0180). */
+export interface ScreeningAlertsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  partner_id: number;
+  entity_id: string;
+  caption: string;
+  screening_id: number;
+  raised_at: string;
+}
 export interface AuditRunsTable {
   id: Generated<number>;
   user_id: number | null;
@@ -397,6 +407,7 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   registry_cache: RegistryCacheTable;
   screenings: ScreeningsTable;
+  screening_alerts: ScreeningAlertsTable;
   audit_runs: AuditRunsTable;
   decision_search: DecisionSearchTable;
   decision_days: DecisionDaysTable;

@@ -200,6 +200,8 @@ export type Action =
   | 'proposal.override'
   | 'proposal.expire'
   | 'review.queue'
+  /** Marking a screening hit on a proposal's partner "not a true match" (a decision record). */
+  | 'screening.judge'
   | 'register.view'
   | 'audit.run'
   /** The insights page: aggregates over every chapter's proposals. */
@@ -270,6 +272,12 @@ export function can(user: ActingUser, action: Action, subject?: ProposalSubject)
       return mayPropose(user) ? allow : deny('Only a chapter lead with a chapter can propose a partnership.');
     case 'review.queue':
       return isStaff(user) ? allow : deny('The review queue is for staff.');
+    case 'screening.judge':
+      // A judgment on the listing weighs on the decision: staff only, and never the proposer (four-eyes).
+      if (isReadOnly(user)) return deny('A reviewer can read the screening but cannot judge a hit.');
+      if (!isStaff(user)) return deny('Only staff can judge a screening hit.');
+      if (subject && subject.proposer_id === user.id) return deny('You proposed this partnership: another staff member must judge its screening hits.');
+      return allow;
     case 'register.view':
       return seesEveryChapter(user) || isChapterLead(user) ? allow : deny('The decision register needs a role.');
     case 'audit.run':
@@ -293,7 +301,7 @@ export function can(user: ActingUser, action: Action, subject?: ProposalSubject)
 /** The role a person acted in, as written on the decision record. */
 export function roleFor(user: ActingUser, action: Action): string {
   if (isSystemActor(user)) return 'system';
-  if (action === 'proposal.decide' || action === 'proposal.classify' || action === 'proposal.override') return 'staff';
+  if (action === 'proposal.decide' || action === 'proposal.classify' || action === 'proposal.override' || action === 'screening.judge') return 'staff';
   if (action === 'proposal.edit' || action === 'proposal.withdraw' || action === 'proposal.create') return 'chapter_lead';
   return user.roles[0] ?? 'none';
 }
@@ -352,6 +360,14 @@ export function isPrecedent(state: string): boolean {
 /** An approval that was granted, whether still running or since expired. */
 export function wasApproved(state: string): boolean {
   return state === 'approved' || state === 'expired';
+}
+
+/**
+ * Its partner is screened again on a schedule: the proposal is still open (draft, a step, review)
+ * or approved. Rejected, withdrawn and expired ones are not.
+ */
+export function isRescanned(state: string): boolean {
+  return !isClosed(state);
 }
 
 /** Nothing more happens to it (rejected, withdrawn, expired). */

@@ -51,6 +51,8 @@ export const envSchema = z
     SCREENING_URL: optionalUrl,
     SCREENING_API_KEY: optionalText,
     SCREENING_DATASET: optionalText,
+    // Open and approved partnerships are screened again when their last answer is this old (app/features/review/screening-memory.server.ts).
+    SCREENING_RESCAN_DAYS: number(7, 1, 'a whole number of days, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number of days, 1 or more'),
     SLACK_WEBHOOK_URL: optionalUrl,
     WEBHOOK_URL: optionalUrl,
     WEBHOOK_SECRET: optionalText,

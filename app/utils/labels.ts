@@ -35,6 +35,7 @@ const STEP: Record<string, string> = {
   mou: 'MOU draft',
   decision: 'Staff decision',
   partner: 'Partner’s own answers',
+  screening: 'Designation screening',
 };
 export const stepLabel = (step: string) => STEP[step] ?? step;
 
@@ -66,6 +67,7 @@ const OUTCOME: Record<string, string> = {
   reopened: 'Returned to review',
   overridden: 'Outcome overridden',
   classified: 'Item classified',
+  not_a_true_match: 'Not a true match',
   skipped: 'Skipped',
   not_applicable: 'Not applicable',
   // A live preview before the inputs a verdict rests on exist.

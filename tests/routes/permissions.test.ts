@@ -110,6 +110,15 @@ const ROUTES: Row[] = [
   { method: 'GET', path: '/review', allow: STAFF },
   { method: 'GET', path: '/review/revetting', allow: STAFF },
   { method: 'GET', path: '/review/:proposal', allow: STAFF },
+  // A proposal's screening memory; judging a hit is staff's, never the proposer's (this proposal has no hit: staff get a 400).
+  { method: 'GET', path: '/review/:proposal/screening', allow: STAFF },
+  {
+    method: 'POST',
+    path: '/review/:proposal/screening',
+    allow: ['staff'],
+    ok: { status: 400 },
+    form: () => ({ entityId: 'no-such-entity', reason: 'Not this partner: another country and founding date.' }),
+  },
   { method: 'GET', path: '/inbox', allow: SIGNED_IN },
   // Each person's own e-mail choices: everyone signed in, for themselves only (no id in the path).
   { method: 'GET', path: '/settings/notifications', allow: SIGNED_IN },

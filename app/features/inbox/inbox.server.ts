@@ -146,7 +146,12 @@ export function inboxFor(user: InboxReader, options: { unreadOnly?: boolean; pag
     message: e.message,
     createdAt: e.created_at,
     read: e.read_at !== null,
-    href: staff && e.kind === 'submitted' ? `/review/${e.proposal_id}` : `/proposals/${e.proposal_id}`,
+    href:
+      staff && e.kind === 'screening_alert'
+        ? `/review/${e.proposal_id}/screening`
+        : staff && e.kind === 'submitted'
+          ? `/review/${e.proposal_id}`
+          : `/proposals/${e.proposal_id}`,
   }));
 }
 

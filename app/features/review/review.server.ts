@@ -30,7 +30,7 @@ import { claimsOf } from '../../../db/review-claims';
 import { claimView, type ClaimView } from './claims.server';
 import type { ReviewIntent } from './review-forms.server';
 import { mouChangesSinceLastSeen } from '../mou/mou.server';
-import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
+import { judgedEntityIds, screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
 import { fillForProposal } from '../mou/mou-facts.server';
 import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
 import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../../workflows/policy';
@@ -389,6 +389,8 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
     screening,
     screeningLastAnswer,
     screeningOn: screeningConfig().enabled,
+    // Listed entities staff judged "not a true match" for this partner: shown on the screening page, not as new hits.
+    screeningJudged: weighed?.status === 'hits' ? [...judgedEntityIds(proposal.partner_id)] : [],
     screeningContext: weighed?.status === 'hits' ? screeningContextFor(weighed) : [],
     controls: {
       decide: control(viewer, 'proposal.decide', view),
