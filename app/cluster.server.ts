@@ -45,13 +45,27 @@ export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOption
   let failed = false;
 
   const jobsWorkers = new WeakSet<Worker>();
+  // Web workers still migrating and loading the build. The jobs worker starts once none is: its
+  // first jobs (signing a large log, catching the search index up) hold the write lock for
+  // seconds, and a web worker whose migration check waited longer than busy_timeout died at start,
+  // which stopped the whole server.
+  const starting = new Set<Worker>();
+  let jobsForked = false;
+  const forkJobsWhenStarted = () => {
+    if (jobsForked || stopping || !anyServed || starting.size > 0) return;
+    jobsForked = true;
+    fork(true);
+  };
   const fork = (jobs = false) => {
     const worker = cluster.fork(jobs ? { [JOBS_WORKER_ENV]: '1' } : {});
     if (jobs) jobsWorkers.add(worker);
+    else starting.add(worker);
     alive.add(worker);
     worker.once('listening', () => {
       served.add(worker);
       anyServed = true;
+      starting.delete(worker);
+      forkJobsWhenStarted();
     });
   };
 
@@ -72,6 +86,7 @@ export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOption
 
   cluster.on('exit', (worker, code, signal) => {
     alive.delete(worker);
+    starting.delete(worker);
     if (stopping) {
       // A worker that did not stop cleanly (killed by the backstop, or failed to close) makes the exit code 1;
       // one still starting has no handler yet and ends by the signal itself, having served nothing.
@@ -91,6 +106,8 @@ export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOption
       return;
     }
     const jobs = jobsWorkers.has(worker);
+    // A web worker that died while starting no longer holds the jobs worker back.
+    forkJobsWhenStarted();
     console.error(`${jobs ? 'Jobs worker' : 'Worker'} ${worker.process.pid} stopped (${how}): starting another.`);
     // One that died while starting waits a second first, so a fault that kills every start cannot spin the CPU.
     if (served.has(worker) || jobs) fork(jobs);
@@ -102,6 +119,5 @@ export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOption
 
   console.log(`Starting ${workers} worker processes (WEB_CONCURRENCY) and a jobs worker.`);
   for (let i = 0; i < workers; i++) fork();
-  fork(true);
   return new Promise<never>(() => {});
 }

@@ -11,6 +11,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useMatches,
   useNavigation,
   useRevalidator,
   useRouteError,
@@ -23,6 +24,8 @@ import { useNonce } from './utils/nonce';
 import { readFlash, getSessionUser } from './utils/session.server';
 import { headerExtras } from './features/inbox/header.server';
 import * as policy from '../workflows/policy';
+import { isPartnerPath } from './http/partner-paths';
+import type { Role } from '../workflows/types';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesHref },
@@ -31,13 +34,36 @@ export const links: LinksFunction = () => [
 
 export const meta: MetaFunction = () => [{ title: 'Cosponsor' }];
 
+/**
+ * Which main links the header shows, decided here on the server by the policy, so the policy
+ * module and the role labels stay out of every page's JavaScript (issue 15: at most 100 KB).
+ */
+function navigationFor(user: { roles: Role[] }) {
+  return {
+    review: policy.isStaff(user),
+    proposals: policy.isChapterLead(user) || policy.seesEveryChapter(user),
+    insights: policy.maySeeInsights(user),
+    admin: policy.isAdmin(user),
+  };
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
+  // A partner's questionnaire link needs no session and shows nobody's: nothing is read for it.
+  if (isPartnerPath(new URL(request.url).pathname)) return json({ user: null, extras: null, flash: null });
   const user = await getSessionUser(request);
   const { flash, setCookie } = await readFlash(request);
   return json(
     {
       user: user
-        ? { id: user.id, name: user.name, email: user.email, roles: user.roles, chapterName: user.chapter_name }
+        ? {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            roles: user.roles,
+            roleNames: user.roles.map(roleLabel).join(', '),
+            chapterName: user.chapter_name,
+            nav: navigationFor(user),
+          }
         : null,
       extras: user ? headerExtras(user) : null,
       flash,
@@ -51,9 +77,6 @@ export type RootData = typeof loader;
 function Header() {
   const data = useRouteLoaderData<typeof loader>('root');
   const user = data?.user;
-  const isStaff = !!user && policy.isStaff(user);
-  const isAdmin = !!user && policy.isAdmin(user);
-  const seesProposals = !!user && (policy.isChapterLead(user) || policy.seesEveryChapter(user));
   return (
     <header className="site-header">
       <div className="site-header__inner">
@@ -62,24 +85,24 @@ function Header() {
         </Link>
         {user ? (
           <nav aria-label="Main" className="main-nav">
-            {isStaff ? <NavLink to="/review">Review queue</NavLink> : null}
-            {seesProposals ? <NavLink to="/proposals">Proposals</NavLink> : null}
+            {user.nav.review ? <NavLink to="/review">Review queue</NavLink> : null}
+            {user.nav.proposals ? <NavLink to="/proposals">Proposals</NavLink> : null}
             <NavLink to="/decisions">Decisions</NavLink>
-            {policy.maySeeInsights(user) ? <NavLink to="/insights">Insights</NavLink> : null}
+            {user.nav.insights ? <NavLink to="/insights">Insights</NavLink> : null}
             <NavLink to="/inbox">
               Inbox
               {data?.extras && data.extras.unread > 0 ? (
                 <span className="badge" aria-label={`${data.extras.unread} unread`}>{data.extras.unread}</span>
               ) : null}
             </NavLink>
-            {isAdmin ? <NavLink to="/admin/users">Admin</NavLink> : null}
+            {user.nav.admin ? <NavLink to="/admin/users">Admin</NavLink> : null}
           </nav>
         ) : null}
         {user ? (
           <div className="whoami">
             <span className="whoami__name">{user.name}</span>
             <span className="whoami__role">
-              {user.roles.map(roleLabel).join(', ')}
+              {user.roleNames}
               {user.chapterName ? ` · ${user.chapterName}` : ''}
             </span>
             <Link to="/settings/notifications" className="button button--quiet button--small">
@@ -118,6 +141,25 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const busy = navigation.state !== 'idle' || revalidator.state !== 'idle';
   // Undefined on the error page of a failed root loader: the footer link then waits for a sign-in.
   const data = useRouteLoaderData<typeof loader>('root');
+  // The partner's pages (handle.bareLayout): no header, no navigation, no footer links and no scripts.
+  const bare = useMatches().some((m) => (m.handle as { bareLayout?: boolean } | undefined)?.bareLayout);
+  if (bare) {
+    return (
+      <html lang="en">
+        <head>
+          <meta charSet="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <Meta />
+          <Links />
+        </head>
+        <body>
+          <main id="main" className="page page--partner" aria-busy={busy}>
+            {children}
+          </main>
+        </body>
+      </html>
+    );
+  }
   return (
     <html lang="en">
       <head>

@@ -1,15 +1,26 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { pickTargets, scaleDatabase, signIn, startServer } from './pages';
+import { formatCpuSplit, startCpuSplit } from './process-cpu';
 
 // The whole server's throughput with 1 and with 2 worker processes (WEB_CONCURRENCY), on the same
 // mix of pages, back to back in one run so that the ratio compares like with like on a shared machine.
 
-export type ClusterOptions = { proposals: number; duration: number; connections: number; verbose: boolean };
+export type ClusterOptions = {
+  proposals: number;
+  duration: number;
+  connections: number;
+  verbose: boolean;
+  /** Requests autocannon keeps in flight on each connection (1: one at a time, as browsers send them). */
+  pipelining?: number;
+  /** Worker threads autocannon spreads its connections over (0: it runs in this process's own thread). */
+  loadgenWorkers?: number;
+};
 
-export type BenchServer = { url: string; file: string; stop: () => Promise<void> };
+export type BenchServer = { url: string; file: string; pid: number; stop: () => Promise<void> };
 
 /**
  * The built app with `workers` worker processes on a fresh copy of the register of n proposals
@@ -43,6 +54,7 @@ export async function startOnCopy(
     return {
       url: server.url,
       file: copy,
+      pid: server.child.pid!,
       stop: async () => {
         await server.stop();
         fs.rmSync(workDir, { recursive: true, force: true });
@@ -88,21 +100,66 @@ async function measure(workers: number, options: ClusterOptions) {
   try {
     const requests = await pageMix(server);
     // A short warm-up first, so both runs are measured with compiled code and a warm page cache.
-    await autocannon({ url: server.url, connections: options.connections, duration: 2, requests });
-    const result = await autocannon({ url: server.url, connections: options.connections, duration: options.duration, requests });
+    const load = {
+      url: server.url,
+      connections: options.connections,
+      requests,
+      pipelining: options.pipelining ?? 1,
+      ...(options.loadgenWorkers ? { workers: options.loadgenWorkers } : {}),
+    };
+    // A warm-up of the same number of requests for each worker process (a time-boxed one gave each
+    // of two workers half the warm-up of one), so every process measures compiled code and a warm cache.
+    await autocannon({ ...load, amount: 150 * workers });
+    const cpu = startCpuSplit(server.pid);
+    const result = await autocannon({ ...load, duration: options.duration });
+    if (options.verbose) console.error(`autocannon: ${result.requests.total} requests in ${result.duration} s, per-second average ${result.requests.average}`);
     return {
-      rps: result.requests.average,
+      // Whole seconds of the run: with worker threads autocannon's own average is per thread.
+      rps: result.requests.total / result.duration,
       p50: result.latency.p50,
       p99: result.latency.p99,
       failed: result.non2xx + result.errors + result.timeouts,
+      cpu: cpu(),
     };
   } finally {
     await server.stop();
   }
 }
 
+// A fixed piece of work like a page's (objects built, serialised to JSON and back, strings joined),
+// repeated until the time is up; the child prints how many rounds it did.
+const SPIN = `const end = Date.now() + Number(process.argv[1]) * 1000; let rounds = 0;
+while (Date.now() < end) {
+  const rows = Array.from({ length: 200 }, (_, i) => ({ id: i, title: 'Proposal ' + i, state: i % 3 ? 'review' : 'draft', at: new Date(i * 1e9).toISOString() }));
+  const back = JSON.parse(JSON.stringify(rows));
+  rounds += back.map((r) => '<li>' + r.title + ' ' + r.state + '</li>').join('').length > 0 ? 1 : 0;
+}
+console.log(rounds);`;
+
+function spin(seconds: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', SPIN, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', () => resolve(Number(out.trim())));
+  });
+}
+
+/**
+ * What the machine itself gives two processes over one at this moment: the same CPU-bound work
+ * in one process, then in two at once. On 2 idle cores it is near 2; with neighbours at work, or
+ * with cores that share more than they seem to, less. The server's speedup is read against it.
+ */
+export async function machineSpeedup(seconds = 5): Promise<number> {
+  const one = await spin(seconds);
+  const two = (await Promise.all([spin(seconds), spin(seconds)])).reduce((a, b) => a + b, 0);
+  return two / one;
+}
+
 export async function clusterBenchmark(options: ClusterOptions): Promise<string[]> {
   const lines: string[] = [];
+  const before = await machineSpeedup();
   const results = [];
   for (const workers of [1, 2]) {
     const r = await measure(workers, options);
@@ -110,8 +167,24 @@ export async function clusterBenchmark(options: ClusterOptions): Promise<string[
     const line = `cluster workers=${workers} rps=${r.rps.toFixed(1)} p50_ms=${r.p50} p99_ms=${r.p99}` + (r.failed > 0 ? ` failed=${r.failed}` : '');
     console.log(line);
     lines.push(line);
+    // Where the CPU went (percent of one core): the server's processes, the load generator, the rest of the machine.
+    // CPU milliseconds per request, of the server's processes together and of the load generator:
+    // steadier than req/s when neighbours take the cores, since it counts only the time we were given.
+    const serverShare = Object.entries(r.cpu)
+      .filter(([role]) => role === 'server' || role === 'primary' || role === 'jobs' || role.startsWith('web'))
+      .reduce((sum, [, pct]) => sum + pct, 0);
+    const msPerRequest = (pct: number) => ((pct / 100) * 1000) / r.rps;
+    const cpuLine =
+      `cluster cpu workers=${workers} ${formatCpuSplit(r.cpu)}` +
+      ` server_cpu_ms_per_req=${msPerRequest(serverShare).toFixed(2)} loadgen_cpu_ms_per_req=${msPerRequest(r.cpu.loadgen ?? 0).toFixed(2)}`;
+    console.log(cpuLine);
+    lines.push(cpuLine);
   }
-  const line = `cluster speedup_2_workers=${(results[1]!.rps / results[0]!.rps).toFixed(2)} loadavg=${os.loadavg()[0]!.toFixed(2)}`;
+  const after = await machineSpeedup();
+  // The machine's own ratio for two processes, before and after the server runs (neighbours come and go).
+  const line =
+    `cluster speedup_2_workers=${(results[1]!.rps / results[0]!.rps).toFixed(2)}` +
+    ` machine_speedup_2_processes=${before.toFixed(2)},${after.toFixed(2)} loadavg=${os.loadavg()[0]!.toFixed(2)}`;
   console.log(line);
   lines.push(line);
   return lines;

@@ -146,20 +146,25 @@ export async function startServer(file: string, keyFile: string, checkpointDir: 
 
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
+    // Once it listens, its output (a JSON line per request) is only drained, not kept and searched:
+    // scanning a growing log cost the load generator, which runs in this process, CPU per request.
+    let listening = false;
     const timer = setTimeout(() => reject(new Error(`The server did not start within 600 s:\n${out}`)), 600_000);
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (verbose) process.stderr.write(chunk);
+      if (listening) return;
       const text = chunk.toString();
-      if (verbose) process.stderr.write(text);
       out += text;
       const match = /Cosponsor on (http:\/\/[^\s]+)/.exec(out);
       // With several workers (WEB_CONCURRENCY), measured once every one of them listens.
       if (match && (out.match(/Cosponsor on /g) ?? []).length >= Number(process.env.WEB_CONCURRENCY || os.availableParallelism())) {
+        listening = true;
         clearTimeout(timer);
         resolve(match[1]!);
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+      if (!listening) out += chunk.toString();
       if (verbose) process.stderr.write(chunk);
     });
     child.once('exit', (code) => {

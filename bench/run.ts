@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 // npm run bench -- start     [--runs N] [--verbose]  (ms from `npm start` to the first 200: built, after a source change, node alone, tsx)
 // npm run bench -- js        (gzipped JavaScript of each page's first load, against the 100 KB budget)
 // npm run bench -- insights  [--proposals N] [--calls N] [--source FILE] [--verbose]  (server time of every /insights table, p50/p95 per filter)
-// npm run bench -- cluster   [--proposals N] [--duration S] [--connections C]  (rps of the page mix with 1 and with 2 worker processes)
+// npm run bench -- cluster   [--proposals N] [--duration S] [--connections C] [--pipelining P] [--loadgen-workers W]  (rps of the page mix with 1 and with 2 worker processes, and where the CPU went)
 // npm run bench -- writes    [--proposals N] [--duration S] [--readers R] [--workers W]  (decision latency while R connections read /proposals)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
@@ -25,6 +25,8 @@ const { positionals, values } = parseArgs({
     source: { type: 'string' },
     readers: { type: 'string' },
     workers: { type: 'string' },
+    pipelining: { type: 'string' },
+    'loadgen-workers': { type: 'string' },
   },
 });
 
@@ -74,6 +76,8 @@ if (which === 'decisions') {
       duration: whole(values.duration, 10, 'duration'),
       connections: whole(values.connections, 10, 'connections'),
       verbose: values.verbose,
+      pipelining: whole(values.pipelining, 1, 'pipelining'),
+      loadgenWorkers: values['loadgen-workers'] === undefined ? 0 : whole(values['loadgen-workers'], 1, 'loadgen-workers'),
     });
     process.exit(0);
   }

@@ -154,6 +154,7 @@ function nearestRank(sorted: number[], p: number): number {
  * in order from an index, and the ranks are picked from those sorted lists.
  */
 function decisionTimesNow(filter: InsightsFilter): DecisionTimeRow[] {
+  if (!filter.from && !filter.to) return decisionTimesAtRanks(filter);
   const found = arrays<[chapterId: number, campaignId: number, days: number]>(sql`
     SELECT p.chapter_id, p.campaign_id, ${DECISION_DAYS} AS days
     FROM proposals AS p INDEXED BY proposals_decision_days
@@ -188,6 +189,51 @@ function decisionTimesNow(filter: InsightsFilter): DecisionTimeRow[] {
     .sort((a, b) => a.grouping.localeCompare(b.grouping) || a.key - b.key);
 }
 
+/** Same text as the WHERE of the proposals_decision_days indexes (migrations 0140 and 0180). */
+const DECIDED_WHERE = sql.raw(`decided_at IS NOT NULL AND submitted_at IS NOT NULL AND state IN ('approved', 'rejected', 'expired')`);
+
+/**
+ * Without a date range: each group's count from the index by chapter or by campaign, then only the
+ * durations at the median's and the 90th percentile's ranks, read in the index's order (LIMIT and
+ * OFFSET), instead of every decided proposal's duration. The same figures as decisionTimesNow's.
+ */
+function decisionTimesAtRanks(filter: InsightsFilter): DecisionTimeRow[] {
+  const scope = filterTerms({ ...filter, from: null, to: null }, 'p', null);
+  const index = (by: 'chapter' | 'campaign' | null) =>
+    sql.raw(by === null ? 'proposals_decision_days' : `proposals_decision_days_by_${by}`);
+  const counts = (by: 'chapter' | 'campaign') =>
+    arrays<[key: number, n: number]>(sql`
+      SELECT p.${sql.raw(`${by}_id`)}, COUNT(*) FROM proposals AS p INDEXED BY ${index(by)}
+      WHERE ${DECIDED_WHERE} AND ${DECISION_DAYS} >= 0${scope}
+      GROUP BY p.${sql.raw(`${by}_id`)}`);
+  /** The durations from rank `offset` (0-based) on, in order, within a group. */
+  const at = (by: 'chapter' | 'campaign' | null, key: number, limit: number, offset: number) =>
+    arrays<[days: number]>(sql`
+      SELECT ${DECISION_DAYS} FROM proposals AS p INDEXED BY ${index(by)}
+      WHERE ${DECIDED_WHERE} AND ${DECISION_DAYS} >= 0${by === null ? sql`` : sql` AND p.${sql.raw(`${by}_id`)} = ${key}`}${scope}
+      ORDER BY ${DECISION_DAYS} LIMIT ${limit} OFFSET ${offset}`).map((r) => r[0]);
+  const row = (grouping: DecisionTimeRow['grouping'], by: 'chapter' | 'campaign' | null, key: number, n: number): DecisionTimeRow => {
+    const middle = at(by, key, 2, Math.floor((n - 1) / 2));
+    return {
+      grouping,
+      key,
+      decided: n,
+      median_days: n % 2 === 1 ? middle[0]! : (middle[0]! + middle[1]!) / 2,
+      p90_days: at(by, key, 1, Math.max(0, Math.ceil(0.9 * n) - 1))[0]!,
+    };
+  };
+  const byChapter = counts('chapter');
+  const total = byChapter.reduce((sum, [, n]) => sum + n, 0);
+  // The chapter's or campaign's own index when the filter names one: its group is one range.
+  const allBy = filter.chapterId !== null ? 'chapter' : filter.campaignId !== null ? 'campaign' : null;
+  const allKey = filter.chapterId ?? filter.campaignId ?? 0;
+  return [
+    ...(total > 0 ? [{ ...row('all', allBy, allKey, total), key: 0 }] : []),
+    ...byChapter.map(([key, n]) => row('chapter', 'chapter', key, n)),
+    ...counts('campaign').map(([key, n]) => row('campaign', 'campaign', key, n)),
+  ].sort((a, b) => a.grouping.localeCompare(b.grouping) || a.key - b.key);
+}
+
 // ---- Step outcomes ----
 
 /** Same text as the partial index decision_records_step_outcomes (migration 0140); overrides and classifications are corrections, not outcomes. */
@@ -201,12 +247,75 @@ export type StepOutcomeRow = { step: string; outcome: string; records: number };
  * staff corrections, not a step's outcome, and are left out.
  */
 function stepOutcomesNow(filter: InsightsFilter): StepOutcomeRow[] {
+  const scope = filterTerms({ ...filter, from: null, to: null }, 'c', null);
+  // No date range: the all-time counts per chapter and campaign the triggers keep (migration 0180).
+  if (!filter.from && !filter.to) {
+    return rows<StepOutcomeRow>(sql`
+      SELECT c.step, c.outcome, SUM(c.n) AS records FROM insights_step_counts AS c WHERE 1 = 1${scope}
+      GROUP BY c.step, c.outcome
+      ORDER BY c.step, records DESC, c.outcome`);
+  }
+  // A date range: the whole months inside it from the monthly counts, the days at either end from the records.
+  const months = wholeMonths(filter.from, filter.to);
+  if (!months) return stepOutcomesFromRecords(filter);
+  // Without a chapter or campaign, the months' totals: a few dozen rows a month.
+  const byScope = filter.chapterId !== null || filter.campaignId !== null;
+  const parts: StepOutcomeRow[][] = [
+    rows<StepOutcomeRow>(sql`
+      SELECT c.step, c.outcome, SUM(c.n) AS records FROM ${byScope ? sql`insights_step_month_counts` : sql`insights_step_month_totals`} AS c
+      WHERE 1 = 1${months.first ? sql` AND c.month >= ${months.first}` : sql``}${months.last ? sql` AND c.month <= ${months.last}` : sql``}${scope}
+      GROUP BY c.step, c.outcome`),
+  ];
+  if (months.before) parts.push(stepOutcomesFromRecords({ ...filter, ...months.before }));
+  if (months.after) parts.push(stepOutcomesFromRecords({ ...filter, ...months.after }));
+  const sums = new Map<string, StepOutcomeRow>();
+  for (const r of parts.flat()) {
+    const key = `${r.step}\u0000${r.outcome}`;
+    const seen = sums.get(key);
+    if (seen) seen.records += r.records;
+    else sums.set(key, { ...r });
+  }
+  return [...sums.values()].sort((a, b) => (a.step < b.step ? -1 : a.step > b.step ? 1 : b.records - a.records || (a.outcome < b.outcome ? -1 : a.outcome > b.outcome ? 1 : 0)));
+}
+
+function stepOutcomesFromRecords(filter: InsightsFilter): StepOutcomeRow[] {
   return rows<StepOutcomeRow>(sql`
     SELECT d.step, d.outcome, COUNT(*) AS records
     FROM decision_records AS d INDEXED BY decision_records_step_outcomes
     WHERE ${STEP_WHERE}${filterTerms(filter, 'd', 'at')}
     GROUP BY d.step, d.outcome
     ORDER BY d.step, records DESC, d.outcome`);
+}
+
+const monthOf = (day: string) => day.slice(0, 7);
+function shiftMonth(month: string, by: number): string {
+  const d = new Date(`${month}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + by);
+  return d.toISOString().slice(0, 7);
+}
+/** The last day of a month, YYYY-MM-DD. */
+const lastDayOf = (month: string) => {
+  const d = new Date(`${shiftMonth(month, 1)}-01T00:00:00Z`);
+  d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+};
+
+type DayRange = { from: string | null; to: string | null };
+
+/**
+ * The whole months inside an inclusive day range (null ends: unbounded), and the days before and
+ * after them that are part of the range; null when the range holds no whole month.
+ */
+export function wholeMonths(from: string | null, to: string | null): { first: string | null; last: string | null; before: DayRange | null; after: DayRange | null } | null {
+  const first = from === null ? null : from.endsWith('-01') ? monthOf(from) : shiftMonth(monthOf(from), 1);
+  const last = to === null ? null : to === lastDayOf(monthOf(to)) ? monthOf(to) : shiftMonth(monthOf(to), -1);
+  if (first !== null && last !== null && first > last) return null;
+  return {
+    first,
+    last,
+    before: from !== null && first !== monthOf(from) ? { from, to: lastDayOf(monthOf(from)) } : null,
+    after: to !== null && last !== monthOf(to) ? { from: `${monthOf(to)}-01`, to } : null,
+  };
 }
 
 // ---- Risk categories and perception conditions ----
@@ -249,19 +358,17 @@ export type PerceptionConditionRow = { item: string; proposals: number };
  * The date range applies to when that review was submitted.
  */
 function perceptionConditionsNow(filter: InsightsFilter): PerceptionConditionRow[] {
+  // Each proposal's latest review's conditions, extracted when the review was written (migration 0180).
   const byProposal = filter.chapterId !== null || filter.campaignId !== null;
   return rows<PerceptionConditionRow>(sql`
-    SELECT j.key AS item, COUNT(*) AS proposals
-    FROM step_submissions AS s INDEXED BY step_submissions_step_time
-    ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
-    CROSS JOIN json_each(s.data, '$.answers') AS j
-    WHERE s.step = 'perception'
-      AND s.id = (SELECT MAX(t.id) FROM step_submissions AS t INDEXED BY step_submissions_standing WHERE t.proposal_id = s.proposal_id AND t.step = 'perception')
-      AND j.value ->> 'answer' = 'condition'
+    SELECT c.item, COUNT(*) AS proposals
+    FROM insights_perception_conditions AS c INDEXED BY insights_perception_conditions_item
+    ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = c.proposal_id` : sql``}
+    WHERE 1 = 1
       ${byProposal ? filterTerms({ ...filter, from: null, to: null }, 'p', null) : sql``}
-      ${filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at')}
-    GROUP BY j.key
-    ORDER BY proposals DESC, j.key`);
+      ${filterTerms({ ...filter, chapterId: null, campaignId: null }, 'c', 'submitted_at')}
+    GROUP BY c.item
+    ORDER BY proposals DESC, c.item`);
 }
 
 // ---- Re-vetting ----

@@ -273,6 +273,16 @@ export interface ScreeningsTable {
   /** The query sent, as JSON (migration 0030). */
   query: Generated<string>;
 }
+/** A hit a scheduled rescan found on an approved partnership, raised once per proposal and entity (migration 0180). */
+export interface ScreeningAlertsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  partner_id: number;
+  entity_id: string;
+  caption: string;
+  screening_id: number;
+  raised_at: string;
+}
 export interface AuditRunsTable {
   id: Generated<number>;
   user_id: number | null;
@@ -345,6 +355,33 @@ export interface JobLeasesTable {
   expires_at: number;
 }
 
+/** A questionnaire link for a partner's contact (migration 0160): the token is stored only as its SHA-256. */
+export interface PartnerLinksTable {
+  id: Generated<number>;
+  proposal_id: number;
+  token_hash: string;
+  contact_name: string;
+  contact_email: Generated<string>;
+  /** The questionnaire as asked, frozen when the link was made (JSON). */
+  questions: string;
+  passcode_hash: string | null;
+  created_by: number;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_by: number | null;
+  submitted_at: string | null;
+  /** The partner's answers (JSON), as the record of their submission holds them. */
+  answers: string | null;
+  decision_seq: number | null;
+}
+export interface PartnerLinkFailuresTable {
+  id: Generated<number>;
+  link_id: number;
+  ip: string;
+  at: string;
+}
+
 export interface Database {
   chapters: ChaptersTable;
   users: UsersTable;
@@ -370,6 +407,7 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   registry_cache: RegistryCacheTable;
   screenings: ScreeningsTable;
+  screening_alerts: ScreeningAlertsTable;
   audit_runs: AuditRunsTable;
   decision_search: DecisionSearchTable;
   decision_days: DecisionDaysTable;
@@ -378,6 +416,8 @@ export interface Database {
   proposal_counts: ProposalCountsTable;
   decision_partner_counts: DecisionPartnerCountsTable;
   job_leases: JobLeasesTable;
+  partner_links: PartnerLinksTable;
+  partner_link_failures: PartnerLinkFailuresTable;
 }
 
 export type Chapter = Selectable<ChaptersTable>;
@@ -393,3 +433,4 @@ export type MouVersion = Selectable<MouVersionsTable>;
 export type AgendaItem = Selectable<AgendaItemsTable>;
 export type RiskItem = Selectable<RiskItemsTable>;
 export type Session = Selectable<SessionsTable>;
+export type PartnerLink = Selectable<PartnerLinksTable>;

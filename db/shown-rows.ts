@@ -115,7 +115,12 @@ export function checkShownRows(sqlite: SQLite.Database, fromSeq: number): ChainP
       }
     }
   }
-  return checkAgendaItems(sqlite, fromSeq, snapshots) ?? checkRiskItems(sqlite, fromSeq, snapshots) ?? checkCurrentRows(sqlite);
+  return (
+    checkAgendaItems(sqlite, fromSeq, snapshots) ??
+    checkRiskItems(sqlite, fromSeq, snapshots) ??
+    checkCurrentRows(sqlite) ??
+    checkPartnerAnswers(sqlite, fromSeq)
+  );
 }
 
 type AgendaRow = Omit<AgendaItem, 'current'>;
@@ -252,6 +257,54 @@ function checkCurrentRows(sqlite: SQLite.Database): ChainProblem | null {
         problem: `${step} item ${wrong.id} is ${wrong.current ? 'shown although it belongs to an earlier submission' : 'hidden although it belongs to the latest submission'}`,
       };
     }
+  }
+  return null;
+}
+
+type PartnerLinkRow = {
+  id: number;
+  proposal_id: number;
+  questions: string;
+  answers: string | null;
+  submitted_at: string | null;
+  decision_seq: number | null;
+  r_seq: number | null;
+  r_proposal_id: number | null;
+  r_inputs: string | null;
+  r_at: string | null;
+  r_outcome: string | null;
+};
+
+/**
+ * The partner's answers shown beside the steps (partner_links) are the ones the record of their
+ * submission holds: same link, proposal, questions, answers and time (migration 0160).
+ */
+function checkPartnerAnswers(sqlite: SQLite.Database, fromSeq: number): ChainProblem | null {
+  const rows = sqlite
+    .prepare(
+      `SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
+              r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
+         FROM partner_links l LEFT JOIN decision_records r ON r.seq = l.decision_seq
+        WHERE l.decision_seq > ? OR (l.decision_seq IS NULL AND (l.answers IS NOT NULL OR l.submitted_at IS NOT NULL))
+        ORDER BY l.id`,
+    )
+    .all(fromSeq) as PartnerLinkRow[];
+  for (const row of rows) {
+    const seq = row.decision_seq ?? 0;
+    const named = (what: string): ChainProblem => ({ seq, proposalId: row.proposal_id, problem: `the partner's answers shown on the proposal (link ${row.id}) ${what}` });
+    if (row.r_seq === null || row.r_proposal_id !== row.proposal_id || row.r_outcome !== 'partner_answered') return named('have no record of their submission');
+    let snapshot: { command?: { type?: string; linkId?: number; answers?: unknown }; judged?: { questions?: unknown } };
+    try {
+      snapshot = JSON.parse(row.r_inputs!) as typeof snapshot;
+    } catch {
+      return named('cite a record whose inputs are not readable');
+    }
+    const differs: string[] = [];
+    if (snapshot.command?.type !== 'PARTNER_ANSWERS' || snapshot.command.linkId !== row.id) differs.push('the link');
+    if (row.answers === null || !same(row.answers, snapshot.command?.answers)) differs.push('the answers');
+    if (!same(row.questions, snapshot.judged?.questions)) differs.push('the questions');
+    if (row.submitted_at !== row.r_at) differs.push('when');
+    if (differs.length > 0) return named(`differ from what record ${seq} holds (${differs.join(', ')})`);
   }
   return null;
 }

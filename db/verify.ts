@@ -20,6 +20,8 @@ import { CompactRange } from './merkle';
 import { ChainChecker, HASH_VERSION, HASHED_FIELDS, hashOfText, recordLeaf, type ChainProblem } from './record-hash';
 import type { NoteVerifier } from './signed-note';
 import { checkShownRows } from './shown-rows';
+import { attachmentStore, type FileStore } from './attachment-store';
+import { attachmentsIn } from '../workflows/attachments';
 
 // Verifies the decision log: the hash chain, the Merkle tree against every
 // signed checkpoint kept outside the database, the rows the pages show against
@@ -34,6 +36,8 @@ export type CheckpointSummary = { file: string; size: number; root: string; time
 type VerifyFacts = {
   count: number;
   durationMs: number;
+  /** Attached files found in the store with the hash their records cite (when they were checked). */
+  files?: number;
   /** The tree over every record read: size and base64 root. */
   head?: Head;
   /** Signed checkpoints the log was found consistent with, and the newest. */
@@ -386,12 +390,57 @@ function checkProposals(
   return null;
 }
 
+/**
+ * Every file a record cites as evidence (records after `afterSeq`) must still be in the
+ * store and hash to the SHA-256 the record holds: the file is still the one judged. Async
+ * (it reads the files), so it runs after the log itself verified; each file is read once.
+ */
+export async function verifyAttachedFiles(options: { store?: FileStore; afterSeq?: number } = {}): Promise<{ files: number; problem: LogProblem | null }> {
+  const store = options.store ?? attachmentStore();
+  const rows = getDb()
+    .sqlite.prepare(`SELECT seq, proposal_id, inputs FROM decision_records WHERE seq > ? AND instr(inputs, '"attachments":[') > 0 ORDER BY seq`)
+    .all(options.afterSeq ?? 0) as { seq: number; proposal_id: number; inputs: string }[];
+  const checked = new Map<string, 'ok' | 'missing' | 'changed'>();
+  for (const row of rows) {
+    let inputs: unknown;
+    try {
+      inputs = JSON.parse(row.inputs);
+    } catch {
+      continue; // the chain check has already vouched for the text; nothing here to read
+    }
+    for (const { ref, path } of attachmentsIn(inputs)) {
+      let verdict = checked.get(ref.sha256);
+      if (!verdict) {
+        const hash = await store.hashOf(ref.sha256);
+        verdict = hash === null ? 'missing' : hash === ref.sha256 ? 'ok' : 'changed';
+        checked.set(ref.sha256, verdict);
+      }
+      if (verdict === 'ok') continue;
+      const where = path.length > 0 ? ` (cited for ${path.join('.')})` : '';
+      const what = `the attached file “${ref.name}”${where}, SHA-256 ${ref.sha256}`;
+      return {
+        files: [...checked.values()].filter((v) => v === 'ok').length,
+        problem: {
+          seq: row.seq,
+          proposalId: row.proposal_id,
+          problem:
+            verdict === 'missing'
+              ? `${what}, is missing from the file store`
+              : `${what}, no longer hashes to the recorded value: the file was changed after it was judged`,
+        },
+      };
+    }
+  }
+  return { files: checked.size, problem: null };
+}
+
 export function formatVerifyResult(result: VerifyResult): string {
   if (result.ok) {
     const c = result.checkpoints;
     const anchored = c && c.verified > 0 ? `, consistent with ${c.verified} signed checkpoint${c.verified === 1 ? '' : 's'}` : '';
     const since = result.incrementalFrom !== undefined ? ` (records after ${result.incrementalFrom} read)` : '';
-    return `OK ${result.count} records${anchored}${since}`;
+    const files = result.files ? `, ${result.files} attached file${result.files === 1 ? '' : 's'} intact` : '';
+    return `OK ${result.count} records${anchored}${files}${since}`;
   }
   const p = result.problem;
   if (p.checkpoint && p.seq === 0) return `BROKEN at checkpoint ${p.checkpoint}: ${p.problem}`;

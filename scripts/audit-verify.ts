@@ -44,11 +44,17 @@ if (values.bundle) {
   const { verifyLog, formatVerifyResult } = await import('../db/decision-log');
   getDb();
   const expect = /^(\d+):([A-Za-z0-9+/=]{44})$/.exec(values['expect-head'] ?? '');
-  const result = verifyLog({
+  let result = verifyLog({
     trustedKeys: keys,
     incremental: values.incremental,
     expectHead: expect ? { size: Number(expect[1]), root: expect[2]! } : undefined,
   });
+  if (result.ok) {
+    // Evidence files: each still in the store and still the one its record cites.
+    const { verifyAttachedFiles } = await import('../db/verify');
+    const files = await verifyAttachedFiles({ afterSeq: result.incrementalFrom ?? 0 });
+    result = files.problem ? { ...result, ok: false, problem: files.problem, files: files.files } : { ...result, files: files.files };
+  }
   delete result.tree;
   delete result.leaves;
   if (values.json) console.log(JSON.stringify(result));

@@ -41,6 +41,7 @@ const entries = {
   seed: 'scripts/seed.ts',
   'db-backup': 'scripts/db-backup.ts',
   'db-restore': 'scripts/db-restore.ts',
+  'db-move': 'scripts/db-move.ts',
 };
 
 function walk(dir, out) {

@@ -200,11 +200,17 @@ export type Action =
   | 'proposal.override'
   | 'proposal.expire'
   | 'review.queue'
+  /** Marking a screening hit on a proposal's partner "not a true match" (a decision record). */
+  | 'screening.judge'
   | 'register.view'
   | 'audit.run'
   /** The insights page: aggregates over every chapter's proposals. */
   | 'insights.view'
-  | 'admin.manage';
+  | 'admin.manage'
+  /** Make a questionnaire link for the partner's contact (the lead of the proposal's chapter). */
+  | 'partner_link.create'
+  /** Revoke such a link: the lead of the chapter, or staff. */
+  | 'partner_link.revoke';
 
 export type Permission = { ok: true } | { ok: false; reason: string };
 
@@ -246,6 +252,9 @@ export function actionOf(type: PolicyEventType): Action {
   }
 }
 
+const PARTNER_LINK_CREATE = 'Only a chapter lead of this proposal’s chapter can ask the partner to answer for itself.';
+const PARTNER_LINK_REVOKE = 'Only a chapter lead of this proposal’s chapter, or staff, can revoke a partner’s questionnaire link.';
+
 export function can(user: ActingUser, action: Action, subject?: ProposalSubject): Permission {
   const event = EVENT_OF_ACTION[action];
   if (event) {
@@ -263,6 +272,12 @@ export function can(user: ActingUser, action: Action, subject?: ProposalSubject)
       return mayPropose(user) ? allow : deny('Only a chapter lead with a chapter can propose a partnership.');
     case 'review.queue':
       return isStaff(user) ? allow : deny('The review queue is for staff.');
+    case 'screening.judge':
+      // A judgment on the listing weighs on the decision: staff only, and never the proposer (four-eyes).
+      if (isReadOnly(user)) return deny('A reviewer can read the screening but cannot judge a hit.');
+      if (!isStaff(user)) return deny('Only staff can judge a screening hit.');
+      if (subject && subject.proposer_id === user.id) return deny('You proposed this partnership: another staff member must judge its screening hits.');
+      return allow;
     case 'register.view':
       return seesEveryChapter(user) || isChapterLead(user) ? allow : deny('The decision register needs a role.');
     case 'audit.run':
@@ -271,6 +286,13 @@ export function can(user: ActingUser, action: Action, subject?: ProposalSubject)
       return maySeeInsights(user) ? allow : deny('Insights are for staff, reviewers and admins: they sum up every chapter’s proposals.');
     case 'admin.manage':
       return isAdmin(user) ? allow : deny('Only admins manage users, chapters and the configuration.');
+    case 'partner_link.create':
+      if (!subject) return answer(isChapterLead(user) ? null : PARTNER_LINK_CREATE);
+      return answer(leadRefusal(subjectOf(subject), user) === null ? null : PARTNER_LINK_CREATE);
+    case 'partner_link.revoke':
+      if (isStaff(user)) return allow;
+      if (!subject) return answer(isChapterLead(user) ? null : PARTNER_LINK_REVOKE);
+      return answer(leadRefusal(subjectOf(subject), user) === null ? null : PARTNER_LINK_REVOKE);
     default:
       return deny(`Unknown action "${String(action)}".`);
   }
@@ -279,7 +301,7 @@ export function can(user: ActingUser, action: Action, subject?: ProposalSubject)
 /** The role a person acted in, as written on the decision record. */
 export function roleFor(user: ActingUser, action: Action): string {
   if (isSystemActor(user)) return 'system';
-  if (action === 'proposal.decide' || action === 'proposal.classify' || action === 'proposal.override') return 'staff';
+  if (action === 'proposal.decide' || action === 'proposal.classify' || action === 'proposal.override' || action === 'screening.judge') return 'staff';
   if (action === 'proposal.edit' || action === 'proposal.withdraw' || action === 'proposal.create') return 'chapter_lead';
   return user.roles[0] ?? 'none';
 }
@@ -340,6 +362,14 @@ export function wasApproved(state: string): boolean {
   return state === 'approved' || state === 'expired';
 }
 
+/**
+ * Its partner is screened again on a schedule: the proposal is still open (draft, a step, review)
+ * or approved. Rejected, withdrawn and expired ones are not.
+ */
+export function isRescanned(state: string): boolean {
+  return !isClosed(state);
+}
+
 /** Nothing more happens to it (rejected, withdrawn, expired). */
 export function isClosed(state: string): boolean {
   return state === 'rejected' || state === 'withdrawn' || state === 'expired';
@@ -368,6 +398,39 @@ export function isAtPerceptionStep(state: string): boolean {
 /** The MOU text may change at the MOU step, or after approval (saving then returns the proposal to review). */
 export function isMouEditable(state: string): boolean {
   return state === 'mou' || state === 'approved';
+}
+
+// ---- The partner's questionnaire link (docs/decisions/0160-partner-questionnaire-links.md) ----
+
+/** A proposal still being vetted or decided takes the partner's answers: not once decided, withdrawn or expired. */
+export function acceptsPartnerAnswers(state: string): boolean {
+  return isDraft(state) || isAtStep(state) || isInReview(state);
+}
+
+/** Why a questionnaire link cannot be made for a proposal in this state, or null. */
+export function partnerLinkStateRefusal(state: string): string | null {
+  return acceptsPartnerAnswers(state) ? null : 'This proposal is no longer being vetted, so the partner cannot be asked for answers now.';
+}
+
+export type PartnerLinkFacts = { expiresAt: string; revokedAt: string | null; submittedAt: string | null };
+export type TokenRefusal = { kind: 'submitted' | 'revoked' | 'expired' | 'closed'; message: string };
+
+/**
+ * What the holder of a questionnaire link may do is answer that one questionnaire, once, while
+ * the link lives and the proposal is still vetted; null when they may, else why not. The token
+ * grants nothing else: no page, proposal or action anywhere else in the app.
+ */
+export function tokenHolderRefusal(link: PartnerLinkFacts, proposalState: string, nowIso: string): TokenRefusal | null {
+  if (link.submittedAt) return { kind: 'submitted', message: 'These answers have already been sent. Thank you: the link cannot be used again.' };
+  if (link.revokedAt) return { kind: 'revoked', message: 'This link was withdrawn by the chapter. Ask your contact for a new one if needed.' };
+  if (link.expiresAt <= nowIso) return { kind: 'expired', message: 'This link has expired. Ask your contact for a new one if needed.' };
+  if (!acceptsPartnerAnswers(proposalState)) return { kind: 'closed', message: 'This questionnaire is closed: the co-sponsorship is no longer being considered.' };
+  return null;
+}
+
+/** The role written on the record of making or revoking a link: the chapter's lead, else staff. */
+export function partnerLinkRole(user: ActingUser, subject: ProposalSubject): 'chapter_lead' | 'staff' {
+  return leadRefusal(subjectOf(subject), user) === null ? 'chapter_lead' : 'staff';
 }
 
 // ---- Expiry, computed when read: the sweep records it, pages never write it ----

@@ -94,8 +94,23 @@ export type ConfigVersions = Record<ConfigKind, number>;
 
 export const VALUE_RATINGS = ['meets', 'concern', 'not_met', 'unknown'] as const;
 export type ValueRating = (typeof VALUE_RATINGS)[number];
+/**
+ * A file given as evidence, as the record holds it: named by its SHA-256 in the upload
+ * store, so the verifier can check that the file is still the one judged.
+ */
+export type AttachmentRef = {
+  sha256: string;
+  size: number;
+  /** The type its bytes show (never the name's or the browser's word). */
+  type: string;
+  name: string;
+  /** The date the document speaks for (YYYY-MM-DD), entered by the person; not the upload date. */
+  effectiveDate: string;
+  uploadedAt: string;
+};
+
 export type ValuesInput = {
-  ratings: Record<string, { rating: ValueRating; evidence: string; links: string[] }>;
+  ratings: Record<string, { rating: ValueRating; evidence: string; links: string[]; attachments?: AttachmentRef[] }>;
 };
 
 export const AGENDA_CLASSIFICATIONS = ['aligned', 'compatible', 'no_position', 'conflicting', 'unknown'] as const;
@@ -119,12 +134,13 @@ export type RiskItemInput = {
   mitigation: string | null; // risks only
   residualLikelihood: number | null; // risks only
   residualImpact: number | null; // risks only
+  attachments?: AttachmentRef[];
 };
 export type RiskInput = { items: RiskItemInput[] };
 
 export const PERCEPTION_ANSWERS = ['met', 'condition', 'cannot_meet'] as const;
 export type PerceptionAnswer = (typeof PERCEPTION_ANSWERS)[number];
-export type PerceptionInput = { answers: Record<string, { answer: PerceptionAnswer; note: string }> };
+export type PerceptionInput = { answers: Record<string, { answer: PerceptionAnswer; note: string; attachments?: AttachmentRef[] }> };
 
 // ---- Step outcomes ----
 export type ValuesOutcome = 'compatible' | 'compatible_with_concerns' | 'incompatible';

@@ -1,11 +1,12 @@
-// The client half of the list forms (configuration editors, MOU template, MOU step): the
+// The client half of the server-validated forms (configuration editors, MOU template, MOU step,
+// sign-in, notification settings, users and chapters): the
 // field names, ids, typed values and server messages of a form, read from the server's
 // answer (conform's SubmissionResult) or the loaded values. It renders what conform's
 // useForm renders, with the same names, ids and list-intent buttons, so the server's
 // parseWithZod handles every submit as before; it ships none of conform's client state
 // machinery (about 9 KB gzipped), which these forms did not use: they validate on the
 // server only, and "add"/"remove" are plain submit buttons that work without JavaScript.
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 // Types only: erased from the browser bundle.
 import type { SubmissionResult } from '@conform-to/react';
 
@@ -130,6 +131,20 @@ export function useForm<T extends Record<string, unknown>>({
 }): [FormMetadata<T>, Fieldset<T>] {
   const shown = lastResult?.initialValue ?? serialize(defaultValue ?? {});
   const errors = lastResult?.error ?? {};
+  // As conform does: when the server refuses the form, focus goes to its first field with a message.
+  useEffect(() => {
+    if (lastResult?.status !== 'error') return;
+    const formElement = document.getElementById(id);
+    if (!(formElement instanceof HTMLFormElement)) return;
+    const messages = lastResult.error ?? {};
+    for (const element of Array.from(formElement.elements)) {
+      const name = element.getAttribute('name');
+      if (name && messages[name]?.length && element instanceof HTMLElement) {
+        element.focus();
+        break;
+      }
+    }
+  }, [id, lastResult]);
   const text = JSON.stringify([shown, errors]);
   const generation = useMemo(() => hash(text), [text]);
   const source: Source = { values: shown, errors, formId: id, generation };
@@ -148,7 +163,7 @@ export function useForm<T extends Record<string, unknown>>({
 
 type ControlOptions = { ariaDescribedBy?: string };
 
-function aria(meta: FieldMetadata<unknown>, options: ControlOptions) {
+function aria(meta: { errors: string[] | undefined; errorId: string }, options: ControlOptions) {
   const invalid = meta.errors !== undefined;
   const describedBy = invalid ? `${meta.errorId} ${options.ariaDescribedBy ?? ''}`.trim() : options.ariaDescribedBy;
   return { 'aria-invalid': invalid || undefined, 'aria-describedby': describedBy };
@@ -173,4 +188,25 @@ export function getTextareaProps(meta: FieldMetadata<unknown>, options: ControlO
 
 export function getSelectProps(meta: FieldMetadata<unknown>, options: ControlOptions = {}) {
   return { id: meta.id, name: meta.name, form: meta.formId, ...aria(meta, options), defaultValue: meta.initialValue == null ? undefined : String(meta.initialValue) };
+}
+
+/** A fieldset grouping a field's choices (a list of checkboxes): conform's getFieldsetProps. */
+export function getFieldsetProps<T>(meta: FieldMetadata<T>, options: ControlOptions = {}) {
+  const { 'aria-describedby': describedBy } = aria(meta, options);
+  return { id: meta.id, name: meta.name, form: meta.formId, 'aria-describedby': describedBy };
+}
+
+/** One checkbox or radio button per option, checked when the field holds it: conform's getCollectionProps. */
+export function getCollectionProps<T>(meta: FieldMetadata<T>, options: ControlOptions & { type: 'checkbox' | 'radio'; options: readonly string[] }) {
+  const held: unknown = meta.initialValue;
+  return options.options.map((value) => ({
+    key: `${meta.key}${value}`,
+    id: `${meta.id}-${value}`,
+    name: meta.name,
+    form: meta.formId,
+    type: options.type,
+    value,
+    defaultChecked: Array.isArray(held) ? held.includes(value) : held === value,
+    ...aria(meta, options),
+  }));
 }

@@ -14,6 +14,27 @@ export function bodyLimitBytes(): number {
   return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_BODY_LIMIT_BYTES;
 }
 
+/** The largest evidence file (UPLOAD_MAX_BYTES, checked in app/utils/env.server.ts). */
+const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+export function uploadMaxBytes(): number {
+  const raw = Number(process.env.UPLOAD_MAX_BYTES);
+  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_UPLOAD_MAX_BYTES;
+}
+
+/**
+ * A form with files may carry the form plus twice the file limit: a file up to twice too
+ * large still arrives, so the page can refuse it beside its field with everything else kept
+ * (docs/decisions/0170-evidence-attachments.md); beyond that the body is refused unread.
+ */
+export function multipartBodyLimitBytes(): number {
+  return bodyLimitBytes() + 2 * uploadMaxBytes();
+}
+
+/** The forms that take evidence files (the rated steps); every other post keeps the form limit, multipart or not. */
+export function takesFiles(pathname: string): boolean {
+  return /^\/proposals\/\d+\/steps\/(values|risk|perception)\/?$/.test(pathname);
+}
+
 // Names a parser would write onto Object.prototype instead of the form's object.
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 

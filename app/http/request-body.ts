@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { bodyLimitBytes, formNamesProblem } from './form-limits';
+import { bodyLimitBytes, formNamesProblem, multipartBodyLimitBytes, takesFiles, uploadMaxBytes } from './form-limits';
 
 // Every POST body is read here, bounded, and its field names checked, before
 // Remix sees it; Remix then gets the bytes we already hold. Refusals are 4xx
@@ -17,11 +17,15 @@ export function formContentType(req: Request): string | null {
 
 /** Reads the body up to the limit; refuses before reading when Content-Length already says too much. */
 export async function readFormBody(req: Request): Promise<BodyVerdict> {
-  const limit = bodyLimitBytes();
+  const withFiles = formContentType(req) === 'multipart/form-data' && takesFiles(req.path);
+  const limit = withFiles ? multipartBodyLimitBytes() : bodyLimitBytes();
+  const sizeWords = (n: number) => (n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.round(n / 1024)} KB`);
   const tooLarge = (unread: boolean): BodyVerdict => ({
     ok: false,
     status: 413,
-    message: `The form is too large to accept (over ${Math.round(limit / 1024 / 1024)} MB). Shorten the longest texts and send it again.`,
+    message: withFiles
+      ? `The form and its files are too large to accept (over ${sizeWords(limit)}). A file may be at most ${sizeWords(uploadMaxBytes())}: attach fewer or smaller files at a time.`
+      : `The form is too large to accept (over ${Math.round(limit / 1024 / 1024)} MB). Shorten the longest texts and send it again.`,
     unread,
   });
   const declared = Number(req.get('content-length'));
@@ -63,14 +67,15 @@ export async function readFormBody(req: Request): Promise<BodyVerdict> {
 }
 
 /** Why the fields of this body cannot be one of our forms, or null. */
-export async function formBodyProblem(body: Buffer, contentType: string): Promise<string | null> {
+export async function formBodyProblem(body: Buffer, contentType: string, header: string = contentType): Promise<string | null> {
   if (contentType === 'application/x-www-form-urlencoded') {
     return formNamesProblem(new URLSearchParams(body.toString('utf8')).keys());
   }
   let names: string[];
   try {
     // Node's own multipart parser (undici), on bytes already bounded in size.
-    const parsed = await new globalThis.Response(new Uint8Array(body), { headers: { 'Content-Type': contentType } }).formData();
+    // The whole header: a multipart body is read by its boundary parameter.
+    const parsed = await new globalThis.Response(new Uint8Array(body), { headers: { 'Content-Type': header } }).formData();
     names = [...parsed.keys()];
   } catch {
     return 'The form arrived incomplete or malformed. Send it again.';

@@ -13,6 +13,7 @@ import { expireDueApprovals } from './expiry.server';
 import { startOutboxWorker } from './outbox.server';
 import { enqueueDueReminders } from './reminders.server';
 import { refreshDueScreenings } from '../features/review/review.server';
+import { rescanDuePartners } from '../features/review/screening-memory.server';
 import { logPublicKey, startCheckpointJob } from '../features/register/log-checkpoints.server';
 
 const HOUR_MS = 60 * 60_000;
@@ -37,6 +38,17 @@ function every(name: string, intervalMs: number, job: () => unknown): NodeJS.Tim
   return timer;
 }
 
+// A run waits on the screening service partner by partner: the next tick skips while one is under way.
+let rescanning: Promise<unknown> | null = null;
+function rescanOnce(): void {
+  if (rescanning) return;
+  rescanning = rescanDuePartners()
+    .catch((error) => console.error('Screening rescan failed:', error))
+    .finally(() => {
+      rescanning = null;
+    });
+}
+
 export type BackgroundJobs = {
   /** Stops the timers and waits for a notification delivery in flight (graceful shutdown). */
   stop: () => Promise<void>;
@@ -53,6 +65,8 @@ function runJobs(): BackgroundJobs {
     // Proposals waiting for a decision are screened again when their last check is old, so that
     // opening a dossier never calls the screening service (it also runs before each decision).
     every('Scheduled screening', HOUR_MS, () => refreshDueScreenings().catch((error) => console.error('Scheduled screening failed:', error))),
+    // Open and approved partnerships screened again every SCREENING_RESCAN_DAYS; a new hit on an approval alerts staff.
+    every('Screening rescan', HOUR_MS, () => rescanOnce()),
   ];
   return {
     stop: async () => {

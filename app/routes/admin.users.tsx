@@ -1,4 +1,4 @@
-import { getCollectionProps, getFieldsetProps, getFormProps, getInputProps, getSelectProps, useForm } from '@conform-to/react';
+import { getCollectionProps, getFieldsetProps, getFormProps, getInputProps, getSelectProps, useForm } from '../components/form-state';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';

@@ -43,6 +43,8 @@ const KIND: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neut
   changes_requested: { text: 'Changes requested', tone: 'warn' },
   expired: { text: 'Expired', tone: 'bad' },
   submitted: { text: 'In review', tone: 'neutral' },
+  partner_answered: { text: 'Partner answered', tone: 'neutral' },
+  screening_alert: { text: 'New screening hit', tone: 'bad' },
 };
 
 export default function Inbox() {

@@ -1,4 +1,4 @@
-import { getFormProps, getInputProps, useForm } from '@conform-to/react';
+import { getFormProps, getInputProps, useForm } from '../components/form-state';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
@@ -67,7 +67,7 @@ export default function Login() {
   const lastResult = actionData && !('signOnError' in actionData) ? actionData : undefined;
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
-  const [form, fields] = useForm({ lastResult, shouldValidate: 'onSubmit' });
+  const [form, fields] = useForm({ id: 'login', lastResult, shouldValidate: 'onSubmit' });
   const submittingIntent = navigation.state === 'submitting' ? navigation.formData?.get('intent') : null;
   return (
     <section className="auth panel" aria-labelledby="login-title">

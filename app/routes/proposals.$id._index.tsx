@@ -132,6 +132,9 @@ export default function ProposalHome() {
         ) : (
           <p>{isWithdrawn(p.state) ? 'Withdrawn.' : isRejected(p.state) ? 'Rejected.' : 'Expired: the partnership needs re-vetting.'}</p>
         )}
+        <p className="small">
+          <Link to={`/proposals/${p.id}/partner`}>The partner’s own answers: ask for them, or read them</Link>
+        </p>
         {view.viewer?.canWithdraw ? (
           <p className="small withdraw-link">
             <Link to={`/proposals/${p.id}/withdraw`}>Withdraw this proposal…</Link>

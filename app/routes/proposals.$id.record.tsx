@@ -9,6 +9,8 @@ import { recordPageSources } from '../features/register/record.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 import { formatDate, kindLabel, stateLabel, stateTone } from '../utils/labels';
 import { isApproved } from '../../workflows/policy';
+import { attachmentsIn } from '../../workflows/attachments';
+import { attachmentHref } from '../features/attachments/attachment-list';
 
 // The printable record of one proposal: every decision record in order, whole,
 // with its hashes; and the same records as a bundle anyone can verify offline.
@@ -71,6 +73,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           : [],
       submitted: submittedOf(inputs),
       inputsJson: typeof inputs === 'string' ? inputs : JSON.stringify(inputs, null, 2),
+      files: attachmentsIn(inputs).map(({ ref, path }) => ({
+        where: path
+          .filter((p) => p !== 'command' && p !== 'input')
+          .map((p) => (/^\d+$/.test(p) ? `item ${Number(p) + 1}` : humanize(p)))
+          .join(' › '),
+        href: attachmentHref(proposal.id, ref.sha256),
+        name: ref.name,
+        type: ref.type,
+        size: ref.size,
+        effectiveDate: ref.effectiveDate,
+        sha256: ref.sha256,
+      })),
     };
   });
   const d = detail!;

@@ -16,6 +16,7 @@ import { agendaStepPage, searchPositionCatalog } from '../features/vetting/step-
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
+import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Agenda mapping · Cosponsor' }];
@@ -63,6 +64,7 @@ export default function AgendaStep() {
   }));
 
   return (
+    <>
     <StepShell
       title="Step 2 · Agenda mapping"
       intro={
@@ -175,5 +177,7 @@ export default function AgendaStep() {
         />
       ) : null}
     </StepShell>
+      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['agenda']} id="partner-answers" />
+    </>
   );
 }

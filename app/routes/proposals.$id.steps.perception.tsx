@@ -13,6 +13,8 @@ import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
 import { isAtPerceptionStep } from '../../workflows/policy';
+import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
+import { AttachmentsField } from '../features/attachments/attachments-field';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Perception review · Cosponsor' }];
@@ -42,6 +44,7 @@ export default function PerceptionStep() {
 
   if (!page.required && !isAtPerceptionStep(page.state)) {
     return (
+      <>
       <section className="panel step-page" aria-labelledby="step-title">
         <h2 id="step-title">Step 4 · BDS-perception review</h2>
         <p className="alert alert--info not-applicable">
@@ -53,12 +56,15 @@ export default function PerceptionStep() {
         </p>
         <Link to={`/proposals/${page.proposalId}`}>Back to the proposal</Link>
       </section>
+      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+      </>
     );
   }
 
   const result = previewPerception(page.checklist, previewPerceptionInput(shown));
 
   return (
+    <>
     <StepShell
       title="Step 4 · BDS-perception review"
       intro={
@@ -82,6 +88,7 @@ export default function PerceptionStep() {
         </>
       }
       {...shell}
+      acceptsFiles
       checkLabel="Check the outcome"
       submitLabel="Submit the perception review"
       after={
@@ -101,7 +108,7 @@ export default function PerceptionStep() {
       }
     >
       {page.checklist.items.map((item, i) => {
-        const v = values.answers[item.key] ?? { answer: '', note: '' };
+        const v = values.answers[item.key] ?? { answer: '', note: '', attachments: [] };
         const base = `answers.${item.key}`;
         return (
           // The id is the anchor an MOU clause's provenance link points to.
@@ -119,9 +126,12 @@ export default function PerceptionStep() {
             />
             <p className="small muted">If made a condition: “{item.condition}”</p>
             <TextArea name={`${base}.note`} limit={2000} label={<>Note<span className="visually-hidden"> for item {i + 1}</span></>} rows={2} defaultValue={v.note} errors={errors} />
+            <AttachmentsField base={base} of={<>for item {i + 1}</>} proposalId={page.proposalId} attachments={v.attachments} errors={errors} editable={page.editable} limitLabel={page.uploadLimit} />
           </fieldset>
         );
       })}
     </StepShell>
+      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+    </>
   );
 }

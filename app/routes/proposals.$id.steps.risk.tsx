@@ -11,6 +11,7 @@ import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { riskStepAction, riskStepLoader } from '../features/vetting/risk-step.server';
 import { RequiredNote } from '../components/forms';
+import { AttachmentsField } from '../features/attachments/attachments-field';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Risk scoring · Cosponsor' }];
@@ -61,6 +62,7 @@ export default function RiskStep() {
         </>
       }
       {...shell}
+      acceptsFiles
       checkLabel="Update the outcome"
       submitLabel="Submit the risk assessment"
       after={
@@ -134,6 +136,7 @@ export default function RiskStep() {
                     <span className="muted">Choose a likelihood and an impact to see the score.</span>
                   )}
                 </p>
+                <AttachmentsField base={base} of={<>for item {i + 1}</>} proposalId={page.proposalId} attachments={item.attachments} errors={errors} editable={page.editable} limitLabel={page.uploadLimit} />
                 <RemoveItemButton editable={page.editable} index={i} />
               </fieldset>
             </li>

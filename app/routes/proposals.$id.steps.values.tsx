@@ -11,6 +11,8 @@ import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/ste
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
+import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
+import { AttachmentsField } from '../features/attachments/attachments-field';
 
 export const handle = { proposalHeader: true, partnerPrecedent: true };
 export const meta: MetaFunction = () => [{ title: 'Values check · Cosponsor' }];
@@ -41,6 +43,7 @@ export default function ValuesStep() {
   const result = previewValues(page.criteria, previewValuesInput(shown));
 
   return (
+    <>
     <StepShell
       title="Step 1 · Values compatibility"
       intro={
@@ -53,6 +56,7 @@ export default function ValuesStep() {
         </>
       }
       {...shell}
+      acceptsFiles
       checkLabel="Check the outcome"
       submitLabel="Submit the values check"
       after={
@@ -62,7 +66,7 @@ export default function ValuesStep() {
       }
     >
       {page.criteria.map((c, i) => {
-        const v = values.ratings[c.key] ?? { rating: '', evidence: '', links: '' };
+        const v = values.ratings[c.key] ?? { rating: '', evidence: '', links: '', attachments: [] };
         const base = `ratings.${c.key}`;
         return (
           <fieldset key={c.key} className="criterion">
@@ -73,9 +77,12 @@ export default function ValuesStep() {
             <RadioGroup name={`${base}.rating`} legend={<>Rating<span className="visually-hidden"> for {c.label}</span></>} required options={RATINGS} defaultValue={v.rating} errors={errors} />
             <TextArea name={`${base}.evidence`} limit={5000} label={<>Evidence<span className="visually-hidden"> for {c.label}</span></>} rows={3} defaultValue={v.evidence} errors={errors} hint="What you found, and where." />
             <TextArea name={`${base}.links`} label={<>Links<span className="visually-hidden"> for {c.label}</span></>} rows={2} defaultValue={v.links} errors={errors} hint="One per line, starting with https://" />
+            <AttachmentsField base={base} of={<>for {c.label}</>} proposalId={page.proposalId} attachments={v.attachments} errors={errors} editable={page.editable} limitLabel={page.uploadLimit} />
           </fieldset>
         );
       })}
     </StepShell>
+      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['values']} id="partner-answers" />
+    </>
   );
 }

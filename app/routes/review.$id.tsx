@@ -4,10 +4,10 @@ import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { AgendaSection } from '../features/review/dossier/agenda';
 import { DecisionSection } from '../features/review/dossier/decision';
-import { DecisionFailure, EventAndPartner, Precedent } from '../features/review/dossier/facts';
+import { DecisionFailure } from '../features/review/dossier/facts';
+import { dossierMarkup } from '../features/review/dossier/markup.server';
 import type { Failure } from '../features/review/dossier/parts';
-import { ScreeningSection } from '../features/review/dossier/screening';
-import { MouSection, PerceptionSection, RiskSection, ValuesSection } from '../features/review/dossier/steps';
+import { ServerMarkup } from '../components/server-markup';
 import { Tag } from '../components/forms';
 import { ClaimControl } from '../features/review/claim-control';
 import { claimPanel } from '../features/review/claims.server';
@@ -33,7 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Reading the dossier writes nothing: screening runs on a schedule (server.ts) and before a decision (the action).
   const dossier = reviewDossier(proposal.id, actingUser(user), today);
   if (!dossier) notFound('This proposal');
-  return json({ dossier, claim: claimPanel(proposal.id, actingUser(user)) });
+  // The read-only sections arrive as HTML: their components stay out of the page's JavaScript.
+  return json({ dossier, markup: dossierMarkup(dossier!), claim: claimPanel(proposal.id, actingUser(user)) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -56,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function DossierPage() {
-  const { dossier, claim } = useLoaderData<typeof loader>();
+  const { dossier, markup, claim } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>() as Failure | undefined;
   const navigation = useNavigation();
   const busy = navigation.state === 'submitting';
@@ -109,14 +110,9 @@ export default function DossierPage() {
       <DecisionFailure failure={failure} />
 
       <Stepper steps={steps} />
-      <EventAndPartner dossier={dossier} />
-      <Precedent dossier={dossier} />
-      <ValuesSection dossier={dossier} />
+      <ServerMarkup html={markup.beforeAgenda} />
       <AgendaSection dossier={dossier} failure={failure} busy={busy} />
-      <RiskSection dossier={dossier} />
-      <PerceptionSection dossier={dossier} />
-      <MouSection dossier={dossier} />
-      <ScreeningSection dossier={dossier} />
+      <ServerMarkup html={markup.afterAgenda} />
       <DecisionSection dossier={dossier} failure={failure} busy={busy} />
     </>
   );

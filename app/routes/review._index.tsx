@@ -14,6 +14,7 @@ import {
   type QueueFlag,
   type QueueQuery,
 } from '../features/review/review.server';
+import { openAlerts } from '../features/review/screening-memory.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 import { kindLabel } from '../utils/labels';
@@ -24,7 +25,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'review.queue');
   const today = todayUtc();
   const query = parseQueueQuery(new URL(request.url));
-  return json({ today, query, queue: reviewQueue(query, today, actingUser(user)), choices: queueFilterChoices() });
+  return json({
+    today,
+    query,
+    queue: reviewQueue(query, today, actingUser(user)),
+    choices: queueFilterChoices(),
+    // Approved partnerships a scheduled rescan found a new hit on: flagged here, never changed.
+    screeningAlerts: openAlerts(),
+  });
 }
 
 // "I'm reviewing this" and letting go, from the queue or the dossier header (a POST: reading writes nothing).
@@ -89,8 +97,33 @@ function pageHref(query: QueueQuery, page: number): string {
   return s ? `/review?${s}` : '/review';
 }
 
+type Alert = { proposalId: number; reference: string; eventTitle: string; partnerName: string; chapterName: string; entityId: string; caption: string; raisedAt: string };
+
+/** Approved partnerships with a new screening hit: to look at again; the approval stands until staff act. */
+function ScreeningAlerts({ alerts }: { alerts: Alert[] }) {
+  return (
+    <section className="panel" aria-labelledby="screening-alerts-heading" data-testid="screening-alerts">
+      <h2 id="screening-alerts-heading">
+        <Tag tone="bad">New screening hits</Tag> on approved partnerships
+      </h2>
+      <p className="small">A scheduled rescan found these listings. Nothing changed: each approval stands until staff act on it.</p>
+      <ul>
+        {alerts.map((a) => (
+          <li key={`${a.proposalId}-${a.entityId}`} data-proposal={a.proposalId}>
+            <Link to={`/review/${a.proposalId}/screening`} dir="auto">
+              {a.eventTitle}
+            </Link>{' '}
+            <span dir="auto">with {a.partnerName}</span> ({a.reference}, {a.chapterName}): <span dir="auto">“{a.caption}”</span>, found{' '}
+            {formatDateTime(a.raisedAt)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export default function ReviewQueue() {
-  const { query, queue, choices } = useLoaderData<typeof loader>();
+  const { query, queue, choices, screeningAlerts } = useLoaderData<typeof loader>();
   const refusal = useActionData<typeof action>();
   const busy = useNavigation().state === 'submitting';
   const filtered = query.chapterId !== null || query.campaignId !== null || query.flag !== null;
@@ -118,6 +151,8 @@ export default function ReviewQueue() {
           {refusal.message}
         </div>
       ) : null}
+
+      {screeningAlerts.length > 0 ? <ScreeningAlerts alerts={screeningAlerts} /> : null}
 
       <Form method="get" className="panel" aria-labelledby="filter-heading">
         <h2 id="filter-heading" className="visually-hidden">

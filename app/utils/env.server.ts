@@ -51,6 +51,8 @@ export const envSchema = z
     SCREENING_URL: optionalUrl,
     SCREENING_API_KEY: optionalText,
     SCREENING_DATASET: optionalText,
+    // Open and approved partnerships are screened again when their last answer is this old (app/features/review/screening-memory.server.ts).
+    SCREENING_RESCAN_DAYS: number(7, 1, 'a whole number of days, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number of days, 1 or more'),
     SLACK_WEBHOOK_URL: optionalUrl,
     WEBHOOK_URL: optionalUrl,
     WEBHOOK_SECRET: optionalText,
@@ -91,6 +93,12 @@ export const envSchema = z
     JOB_LEASE_MS: number(15_000, 1000, 'a number of milliseconds, at least 1000'),
     // Page reads each process answers at once; the rest wait their turn, writes never do (app/http/read-admission.ts).
     READ_CONCURRENCY: number(2, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
+    // Requests to a partner's questionnaire link (/q/...) per token and per client address in 10 minutes.
+    PARTNER_LINK_REQUESTS_PER_TOKEN: number(60, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
+    PARTNER_LINK_REQUESTS_PER_ADDRESS: number(300, 1, 'a whole number, 1 or more').refine((n) => Number.isInteger(n), 'must be a whole number, 1 or more'),
+    // Evidence files (docs/decisions/0170-evidence-attachments.md): read by db/attachment-store.ts, checked here.
+    UPLOAD_DIR: optionalText,
+    UPLOAD_MAX_BYTES: number(10 * 1024 * 1024, 1024, 'a number of bytes, at least 1024').refine((n) => Number.isInteger(n), 'must be a whole number of bytes'),
   })
   .superRefine((env, ctx) => {
     const oidc = { OIDC_ISSUER: env.OIDC_ISSUER, OIDC_CLIENT_ID: env.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: env.OIDC_CLIENT_SECRET };

@@ -7,6 +7,7 @@ const ROLE: Record<string, string> = {
   reviewer: 'Reviewer',
   admin: 'Admin',
   system: 'System rule',
+  partner: 'Partner (own answers)',
 };
 export const roleLabel = (role: string) => ROLE[role] ?? role;
 
@@ -33,11 +34,16 @@ const STEP: Record<string, string> = {
   perception: 'BDS-perception review',
   mou: 'MOU draft',
   decision: 'Staff decision',
+  partner: 'Partner’s own answers',
+  screening: 'Designation screening',
 };
 export const stepLabel = (step: string) => STEP[step] ?? step;
 
 const OUTCOME: Record<string, string> = {
   created: 'Created',
+  partner_link_created: 'Questionnaire link sent',
+  partner_link_revoked: 'Questionnaire link revoked',
+  partner_answered: 'Answered by the partner',
   submitted: 'Submitted',
   compatible: 'Compatible',
   compatible_with_concerns: 'Compatible with concerns',
@@ -61,6 +67,7 @@ const OUTCOME: Record<string, string> = {
   reopened: 'Returned to review',
   overridden: 'Outcome overridden',
   classified: 'Item classified',
+  not_a_true_match: 'Not a true match',
   skipped: 'Skipped',
   not_applicable: 'Not applicable',
   // A live preview before the inputs a verdict rests on exist.

@@ -124,3 +124,23 @@ export async function readSignOnFlow(request: Request): Promise<unknown> {
 export function forgetSignOnFlow(request: Request): Promise<string> {
   return signOnCookie.serialize('', { maxAge: 0, secure: secureCookie(request) });
 }
+
+// ---- A partner's questionnaire opened with its passcode: the link's id, signed, on that link's path only ----
+
+const PARTNER_UNLOCK_MS = 2 * 3600_000;
+const partnerUnlockCookie = createCookie('cosponsor_partner', { httpOnly: true, sameSite: 'lax', secrets: [secret] });
+
+/** Set-Cookie that keeps this questionnaire open for two hours (no account, no session). */
+export function keepPartnerUnlock(linkId: number, path: string, request: Request): Promise<string> {
+  return partnerUnlockCookie.serialize(
+    { linkId, until: Date.now() + PARTNER_UNLOCK_MS },
+    { path, maxAge: PARTNER_UNLOCK_MS / 1000, secure: secureCookie(request) },
+  );
+}
+
+/** The link this browser unlocked, if the signed cookie is still valid; else null. */
+export async function readPartnerUnlock(request: Request): Promise<number | null> {
+  const value = (await partnerUnlockCookie.parse(request.headers.get('Cookie'))) as { linkId?: unknown; until?: unknown } | null;
+  if (!value || typeof value.linkId !== 'number' || typeof value.until !== 'number' || value.until < Date.now()) return null;
+  return value.linkId;
+}

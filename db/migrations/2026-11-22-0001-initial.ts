@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres, postgresAppendOnly, postgresDdl } from './dialect';
 
 // Frozen in time: this file must never import application code.
 
@@ -297,7 +298,36 @@ const statements = [
 ];
 
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const statement of statements) await sql.raw(statement).execute(db);
+  for (const statement of isPostgres(db) ? postgresStatements() : statements) await sql.raw(statement).execute(db);
+}
+
+// The same tables on PostgreSQL; the SQLite triggers become PL/pgSQL ones.
+function postgresStatements(): string[] {
+  return [
+    // Words are told apart by the database's character classes (search, case folding): with a C
+    // or POSIX LC_CTYPE every non-ASCII character would count as a letter ("partner’s" one word).
+    `DO $$ BEGIN
+      IF (SELECT pg_encoding_to_char(encoding) <> 'UTF8' OR datctype IN ('C', 'POSIX') FROM pg_database WHERE datname = current_database()) THEN
+        RAISE EXCEPTION 'Cosponsor needs a database with UTF8 encoding and a UTF-8 LC_CTYPE (createdb -E UTF8 --locale=C.UTF-8, or en_US.UTF-8)';
+      END IF;
+    END $$`,
+    // Trusted extension: the database owner may create it. users.email compares case-insensitively, as COLLATE NOCASE does.
+    'CREATE EXTENSION IF NOT EXISTS citext',
+    ...statements
+      .filter((s) => !s.startsWith('CREATE TRIGGER'))
+      .map((s) =>
+        postgresDdl(s).replace(
+          // The chain's order is the application's seq (never a database sequence); the key is
+          // the UNIQUE(seq) backstop: of two appends of the same seq, exactly one commits.
+          /^CREATE TABLE decision_records \(\n {4}seq BIGINT PRIMARY KEY,/,
+          'CREATE TABLE decision_records (\n    seq BIGINT CONSTRAINT decision_records_seq_unique PRIMARY KEY CHECK (seq > 0),',
+        ),
+      ),
+    ...postgresAppendOnly('admin_log', ['UPDATE', 'DELETE', 'TRUNCATE']),
+    ...postgresAppendOnly('config_versions', ['UPDATE', 'DELETE', 'TRUNCATE']),
+    ...postgresAppendOnly('decision_records', ['UPDATE', 'DELETE', 'TRUNCATE']),
+    ...postgresAppendOnly('mou_versions', ['UPDATE']),
+  ];
 }
 
 export async function down(): Promise<void> {

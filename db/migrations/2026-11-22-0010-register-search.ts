@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres, postgresTrigger } from './dialect';
 
 // Frozen in time: this file must never import application code.
 //
@@ -71,11 +72,79 @@ const statements = [
   `CREATE INDEX decision_records_step ON decision_records(step, seq)`,
 ];
 
+// PostgreSQL has no FTS5. The same five columns (rowid = seq, so queries keep their shape)
+// with a tsvector over them and a GIN index: the text search configuration folds accents
+// with unaccent, as remove_diacritics does ("comite" finds "Comité"), and does not stem,
+// as unicode61 does not. Searches go through websearch_to_tsquery, which accepts any text
+// (FTS syntax characters are harmless), and ts_headline gives the snippets. Like unicode61,
+// every character that is not a letter or digit separates words: PostgreSQL's parser would
+// otherwise keep "co-host", "-12" or an e-mail address as tokens of their own.
+// A PostgreSQL database is always new at this point (created empty, or filled by
+// npm run db:move, which copies the index rows), so there is nothing to backfill; and the
+// index is filled after commit (migration 0060), so there is no insert trigger.
+const postgresStatements = [
+  'CREATE EXTENSION IF NOT EXISTS unaccent',
+  'CREATE TEXT SEARCH CONFIGURATION cosponsor_search (COPY = simple)',
+  'ALTER TEXT SEARCH CONFIGURATION cosponsor_search ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple',
+  `CREATE TABLE decision_search (
+    rowid BIGINT PRIMARY KEY,
+    rationale TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT '',
+    partner TEXT NOT NULL DEFAULT '',
+    agenda TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT '',
+    document tsvector GENERATED ALWAYS AS (
+      to_tsvector('cosponsor_search'::regconfig,
+        regexp_replace(rationale || ' ' || evidence || ' ' || partner || ' ' || agenda || ' ' || tags, '[^[:alnum:]]+', ' ', 'g'))
+    ) STORED
+  )`,
+  'CREATE INDEX decision_search_document ON decision_search USING gin (document)',
+  ...postgresTrigger(
+    'partners_search_rename',
+    'AFTER UPDATE OF name',
+    'partners',
+    'UPDATE decision_search SET partner = new.name WHERE rowid IN (SELECT seq FROM decision_records WHERE partner_id = new.id);',
+    'new.name IS DISTINCT FROM old.name',
+  ),
+  `CREATE TABLE decision_days (
+    day TEXT PRIMARY KEY,
+    min_seq BIGINT NOT NULL,
+    max_seq BIGINT NOT NULL
+  )`,
+  ...postgresTrigger(
+    'decision_records_day',
+    'AFTER INSERT',
+    'decision_records',
+    `INSERT INTO decision_days (day, min_seq, max_seq) VALUES (substr(new.at, 1, 10), new.seq, new.seq)
+  ON CONFLICT (day) DO UPDATE SET min_seq = least(decision_days.min_seq, excluded.min_seq), max_seq = greatest(decision_days.max_seq, excluded.max_seq);`,
+  ),
+  `INSERT INTO decision_days (day, min_seq, max_seq)
+    SELECT substr(at, 1, 10), min(seq), max(seq) FROM decision_records GROUP BY substr(at, 1, 10)`,
+  `CREATE INDEX decision_records_outcome ON decision_records(outcome, seq)`,
+  `CREATE INDEX decision_records_step ON decision_records(step, seq)`,
+];
+
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const statement of statements) await sql.raw(statement).execute(db);
+  for (const statement of isPostgres(db) ? postgresStatements : statements) await sql.raw(statement).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) {
+    for (const statement of [
+      'DROP INDEX decision_records_step',
+      'DROP INDEX decision_records_outcome',
+      'DROP TRIGGER decision_records_day ON decision_records',
+      'DROP FUNCTION decision_records_day()',
+      'DROP TABLE decision_days',
+      'DROP TRIGGER partners_search_rename ON partners',
+      'DROP FUNCTION partners_search_rename()',
+      'DROP TABLE decision_search',
+      'DROP TEXT SEARCH CONFIGURATION cosponsor_search',
+    ]) {
+      await sql.raw(statement).execute(db);
+    }
+    return;
+  }
   for (const statement of [
     'DROP INDEX decision_records_step',
     'DROP INDEX decision_records_outcome',

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './dialect';
 
 // Frozen in time: this file must never import application code.
 //
@@ -14,7 +15,8 @@ import { sql, type Kysely } from 'kysely';
 // step_submissions_standing index.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw('DROP TRIGGER IF EXISTS decision_records_search').execute(db);
+  // PostgreSQL never had the trigger (its index is filled after commit from the start).
+  if (!isPostgres(db)) await sql.raw('DROP TRIGGER IF EXISTS decision_records_search').execute(db);
   await sql.raw('DROP INDEX IF EXISTS decision_records_step_outcome').execute(db);
   await sql.raw('DROP INDEX IF EXISTS decision_records_at').execute(db);
   await sql.raw('DROP INDEX IF EXISTS step_submissions_proposal').execute(db);

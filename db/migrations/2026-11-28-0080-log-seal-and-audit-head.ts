@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './dialect';
 
 // Frozen in time: this file must never import application code.
 //
@@ -14,7 +15,7 @@ import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql.raw('ALTER TABLE decision_records ADD COLUMN seal TEXT').execute(db);
-  await sql.raw('ALTER TABLE audit_runs ADD COLUMN tree_size INTEGER').execute(db);
+  await sql.raw(`ALTER TABLE audit_runs ADD COLUMN tree_size ${isPostgres(db) ? 'BIGINT' : 'INTEGER'}`).execute(db);
   await sql.raw('ALTER TABLE audit_runs ADD COLUMN root_hash TEXT').execute(db);
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ddl } from './dialect';
 
 // Frozen in time: this file must never import application code.
 // 1. Who is reviewing a proposal ("I'm reviewing this"): one row per proposal at most, so two
@@ -11,12 +12,15 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql
     .raw(
-      `CREATE TABLE review_claims (
+      ddl(
+        db,
+        `CREATE TABLE review_claims (
         proposal_id INTEGER PRIMARY KEY REFERENCES proposals(id),
         user_id INTEGER NOT NULL REFERENCES users(id),
         round TEXT NOT NULL,
         claimed_at TEXT NOT NULL
       )`,
+      ),
     )
     .execute(db);
   await sql.raw(`CREATE INDEX review_claims_user ON review_claims(user_id)`).execute(db);

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ddl } from './dialect';
 
 // Frozen in time: this file must never import application code.
 // Which server process runs the background jobs: one row per job group, held by one process
@@ -8,11 +9,14 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql
     .raw(
-      `CREATE TABLE job_leases (
+      ddl(
+        db,
+        `CREATE TABLE job_leases (
         name TEXT PRIMARY KEY,
         holder TEXT NOT NULL,
         expires_at INTEGER NOT NULL
       )`,
+      ),
     )
     .execute(db);
 }

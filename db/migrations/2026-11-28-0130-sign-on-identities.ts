@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ddl } from './dialect';
 
 // Frozen in time: this file must never import application code.
 // Single sign-on (docs/decisions/0130-single-sign-on.md): which account an
@@ -6,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 // that sign-on created, until an administrator gives them a role and activates them.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql.raw(`CREATE TABLE user_identities (
+  await sql.raw(ddl(db, `CREATE TABLE user_identities (
     issuer TEXT NOT NULL,
     subject TEXT NOT NULL,
     user_id INTEGER NOT NULL REFERENCES users(id),
@@ -14,9 +15,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     created_at TEXT NOT NULL,
     last_sign_in_at TEXT,
     PRIMARY KEY (issuer, subject)
-  )`).execute(db);
+  )`)).execute(db);
   await sql.raw(`CREATE INDEX user_identities_user ON user_identities(user_id)`).execute(db);
-  await sql.raw(`ALTER TABLE users ADD COLUMN awaiting_admin INTEGER NOT NULL DEFAULT 0`).execute(db);
+  await sql.raw(ddl(db, `ALTER TABLE users ADD COLUMN awaiting_admin INTEGER NOT NULL DEFAULT 0`)).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './dialect';
 
 // Frozen in time: this file must never import application code.
 // The insights page aggregates over the log and the proposals; these indexes hold every
@@ -30,8 +31,17 @@ const statements = [
   `CREATE INDEX step_submissions_step_time ON step_submissions(step, submitted_at, proposal_id)`,
 ];
 
+// PostgreSQL: SQLite's julianday() of an ISO time (UTC, as every stored time is), as an
+// immutable function so that an index may hold it and the statements read the same on both;
+// and "IS NOT 'review'" is spelled IS DISTINCT FROM.
+const postgresStatements = [
+  `CREATE FUNCTION julianday(text) RETURNS double precision LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+     AS $$ SELECT extract(epoch FROM $1::timestamp)::double precision / 86400 + 2440587.5 $$`,
+  ...statements.map((s) => s.replace("from_state IS NOT 'review'", "from_state IS DISTINCT FROM 'review'")),
+];
+
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const statement of statements) await sql.raw(statement).execute(db);
+  for (const statement of isPostgres(db) ? postgresStatements : statements) await sql.raw(statement).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
@@ -46,4 +56,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   ]) {
     await sql.raw(`DROP INDEX ${name}`).execute(db);
   }
+  if (isPostgres(db)) await sql.raw('DROP FUNCTION julianday(text)').execute(db);
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { ddl } from './dialect';
 
 // Frozen in time: this file must never import application code.
 // 1. Which e-mails each person wants, one row per person and kind of message. A kind without
@@ -11,17 +12,20 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await sql
     .raw(
-      `CREATE TABLE notification_preferences (
+      ddl(
+        db,
+        `CREATE TABLE notification_preferences (
         user_id INTEGER NOT NULL REFERENCES users(id),
         kind TEXT NOT NULL,
         email INTEGER NOT NULL CHECK (email IN (0, 1)),
         updated_at TEXT NOT NULL,
         PRIMARY KEY (user_id, kind)
       )`,
+      ),
     )
     .execute(db);
   await sql.raw(`ALTER TABLE outbox ADD COLUMN event TEXT`).execute(db);
-  await sql.raw(`ALTER TABLE outbox ADD COLUMN proposal_id INTEGER`).execute(db);
+  await sql.raw(ddl(db, `ALTER TABLE outbox ADD COLUMN proposal_id INTEGER`)).execute(db);
   await sql.raw(`ALTER TABLE outbox ADD COLUMN recipient TEXT`).execute(db);
   await sql.raw(`CREATE INDEX proposals_event_date ON proposals(event_date)`).execute(db);
 }

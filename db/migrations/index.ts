@@ -13,6 +13,8 @@ import * as m0125 from './2026-11-28-0125-page-counts';
 import * as m0130 from './2026-11-28-0130-sign-on-identities';
 import * as m0140 from './2026-11-28-0140-insights-indexes';
 import * as m0150 from './2026-11-28-0150-email-notifications';
+import * as m0160 from './2026-11-28-0160-partner-links';
+import * as m0180 from './2026-11-28-0180-screening-memory';
 
 // Every migration, by name; names sort in the order they must run.
 // Listed statically so the same code runs under tsx, vitest and a bundle.
@@ -31,4 +33,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0130-sign-on-identities': m0130,
   '2026-11-28-0140-insights-indexes': m0140,
   '2026-11-28-0150-email-notifications': m0150,
+  '2026-11-28-0160-partner-links': m0160,
+  '2026-11-28-0180-screening-memory': m0180,
 };

@@ -219,6 +219,19 @@ describe('two workers on one database', () => {
     expect((await server.exited).code).toBe(0);
   }, 120_000);
 
+  it('starts the jobs worker only once every web worker listens, so its first jobs never hold the write lock over their start', async () => {
+    const { file, keyFile } = demoDatabase();
+    const server = await startCluster(file, { WEB_CONCURRENCY: '2', SIGNING_KEY_FILE: keyFile });
+    await server.waitFor(/Jobs worker ready/);
+    const output = server.output();
+    const listening = matches(output, /Cosponsor on /g).map((m) => m.index!);
+    expect(listening).toHaveLength(2);
+    // The jobs worker's first line comes after both web workers announced they listen.
+    expect(output.indexOf('Jobs worker ready')).toBeGreaterThan(Math.max(...listening));
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+  }, 60_000);
+
   it('with WEB_CONCURRENCY=1 there is one process, which serves and runs the jobs itself', async () => {
     const { file, keyFile } = demoDatabase();
     const server = await startCluster(file, { WEB_CONCURRENCY: '1', SIGNING_KEY_FILE: keyFile });

@@ -65,3 +65,25 @@ export const screeningHandlers = [
 
 /** Error cases for screening; install with mockServer.use(screeningFaults.status(500)). */
 export const screeningFaults = faultsFor('post', new RegExp(`^${SCREENING_BASE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/match/`));
+
+/** A second listed entity with a name close to the case-5 partner's: a different entity id, so a new hit. */
+export const otherDesignationResult = {
+  ...designationResult,
+  id: 'gb-hmt-ofsi-2b9c41d07e3f',
+  caption: 'Al Bayyina Legal Defence Foundation',
+  properties: { ...designationResult.properties, name: ['Al Bayyina Legal Defence Foundation'], authority: ['HM Treasury'], listingDate: ['2026-11-01'] },
+  datasets: ['gb_hmt_sanctions'],
+  score: 0.74,
+} as const;
+
+/**
+ * The service answering every query with these results (for the tests of rescans that find a
+ * different set of hits); install with mockServer.use(screeningAnswering([...])).
+ */
+export function screeningAnswering(results: unknown[]) {
+  return http.post(`${SCREENING_BASE}/match/:dataset`, async ({ request }) => {
+    const body = (await request.json()) as { queries?: Record<string, unknown> } | null;
+    receivedScreeningQueries.push({ dataset: 'default', authorization: request.headers.get('authorization'), body });
+    return HttpResponse.json(matchAnswer(results, { id: null, ...(body?.queries?.q1 as object) }));
+  });
+}

@@ -8,6 +8,11 @@ import type { ActingUser } from '../../workflows/policy';
 import { DEMO_PASSWORD, runDemoProposal } from '../../scripts/seed/demo';
 import { decide } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
+import { createHash } from 'node:crypto';
+import { saveStepDraft } from '../../db/proposals';
+import { storeUpload } from '../../app/features/attachments/attachments.server';
+import { bytesOf } from '../../db/attachment-store';
+import { samplePdf } from '../support/sample-files';
 
 // The permission matrix: ONE table of routes and actions, each tried as every
 // kind of person against the real app and a real database. To cover a new
@@ -50,6 +55,9 @@ type Row = {
 };
 
 let seq = 0;
+/** An evidence file the :draft proposal's values draft cites (stored in beforeAll). */
+const EVIDENCE = samplePdf('Permission matrix');
+const EVIDENCE_SHA = createHash('sha256').update(EVIDENCE).digest('hex');
 const STAFF: readonly Who[] = ['staff', 'staffProposer'];
 const VIEWERS: readonly Who[] = ['leadOwn', 'staff', 'staffProposer', 'reviewer', 'admin'];
 const CHICAGO_LEADS: readonly Who[] = ['leadOwn', 'staffProposer'];
@@ -82,14 +90,35 @@ const ROUTES: Row[] = [
   ...(['values', 'agenda', 'risk', 'perception', 'mou'] as const).map(
     (step): Row => ({ method: 'GET', path: `/proposals/:proposal/steps/${step}`, allow: VIEWERS }),
   ),
+  // The partner's own answers: everyone who may see the proposal reads them; its chapter's leads ask for them.
+  { method: 'GET', path: '/proposals/:proposal/partner', allow: VIEWERS },
+  {
+    method: 'POST',
+    path: '/proposals/:proposal/partner',
+    allow: CHICAGO_LEADS,
+    form: () => ({ intent: 'create', contactName: 'Matrix Contact' }),
+  },
+  // The page a partner lands on after answering: anyone, no sign-in (it shows nothing of the organization).
+  { method: 'GET', path: '/q/thanks', allow: WHO },
   { method: 'GET', path: '/proposals/:approved/mou/versions', allow: VIEWERS },
   { method: 'GET', path: '/proposals/:approved/mou/print', allow: VIEWERS },
   { method: 'GET', path: '/proposals/:approved/mou.docx', allow: VIEWERS, resource: true },
+  // An evidence file: whoever may view the proposal that cites it.
+  { method: 'GET', path: `/proposals/:draft/attachments/${EVIDENCE_SHA}`, allow: VIEWERS, resource: true },
   { method: 'GET', path: '/proposals/:draft/edit', allow: CHICAGO_LEADS },
   { method: 'GET', path: '/proposals/:draft/withdraw', allow: CHICAGO_LEADS },
   { method: 'GET', path: '/review', allow: STAFF },
   { method: 'GET', path: '/review/revetting', allow: STAFF },
   { method: 'GET', path: '/review/:proposal', allow: STAFF },
+  // A proposal's screening memory; judging a hit is staff's, never the proposer's (this proposal has no hit: staff get a 400).
+  { method: 'GET', path: '/review/:proposal/screening', allow: STAFF },
+  {
+    method: 'POST',
+    path: '/review/:proposal/screening',
+    allow: ['staff'],
+    ok: { status: 400 },
+    form: () => ({ entityId: 'no-such-entity', reason: 'Not this partner: another country and founding date.' }),
+  },
   { method: 'GET', path: '/inbox', allow: SIGNED_IN },
   // Each person's own e-mail choices: everyone signed in, for themselves only (no id in the path).
   { method: 'GET', path: '/settings/notifications', allow: SIGNED_IN },
@@ -233,6 +262,9 @@ beforeAll(async () => {
   )!;
   const spare = createUser({ email: 'spare@cosponsor.test', name: 'Spare Account', passwordHash: 'x', chapterId: null, roles: ['reviewer'] });
   ctx = { proposal: dual.proposal(), approved: byLeadOwn('approved'), draft: draft.id, user: spare };
+  const stored = await storeUpload(bytesOf(EVIDENCE), 'matrix.pdf');
+  if (!stored.ok) throw new Error(stored.message);
+  saveStepDraft(ctx.draft, 'values', { ratings: { independence: { attachments: [{ ...stored.ref, effectiveDate: '2026-01-01' }] } } }, userByEmail(EMAIL.leadOwn)!.id);
   expect(proposalRow(ctx.proposal)).toMatchObject({ state: 'review', proposer_id: dual.actor.id });
   app = await startApp();
   for (const who of SIGNED_IN) cookies.set(who, await app.login(EMAIL[who as Exclude<Who, 'anonymous'>]));

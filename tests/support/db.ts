@@ -27,6 +27,8 @@ export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
   // The log's key and checkpoints belong with this database copy, never in the repository's ./data.
   process.env.CHECKPOINT_DIR = path.join(dir, 'checkpoints');
   process.env.SIGNING_KEY_FILE = path.join(dir, 'keys', 'log-signing.key');
+  // Evidence files too: never in the repository's ./data.
+  process.env.UPLOAD_DIR = path.join(dir, 'uploads');
   const baseKey = process.env.COSPONSOR_TEST_KEY_FILE;
   if (baseKey && fs.existsSync(baseKey)) {
     fs.mkdirSync(path.join(dir, 'keys'), { mode: 0o700 });

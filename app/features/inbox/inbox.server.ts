@@ -66,6 +66,22 @@ export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void
   insertInboxRows(rows);
 }
 
+/** The chapter's leads hear that the partner answered its questionnaire: its own evidence, to read beside the steps. */
+export function notifyPartnerAnswered(proposal: Proposal, record: DecisionRecord): void {
+  const partner = partnerById(proposal.partner_id)?.name ?? 'The partner';
+  const message = `${partner} answered the questionnaire for “${proposal.event_title}” (${proposal.reference}): its own answers, shown beside the values, agenda and perception steps.`;
+  insertInboxRows(
+    activeUserIdsWithRole('chapter_lead', proposal.chapter_id).map((userId) => ({
+      userId,
+      proposalId: proposal.id,
+      decisionSeq: record.seq,
+      kind: 'partner_answered',
+      message,
+      createdAt: record.at,
+    })),
+  );
+}
+
 /** What an approval binds the chapter to: its end date and every condition, so the message alone is enough to act on. */
 function approvalTerms(proposal: Pick<Proposal, 'approved_until'>, record: DecisionRecord): string {
   if (record.outcome !== 'approved') return '';
@@ -130,7 +146,12 @@ export function inboxFor(user: InboxReader, options: { unreadOnly?: boolean; pag
     message: e.message,
     createdAt: e.created_at,
     read: e.read_at !== null,
-    href: staff && e.kind === 'submitted' ? `/review/${e.proposal_id}` : `/proposals/${e.proposal_id}`,
+    href:
+      staff && e.kind === 'screening_alert'
+        ? `/review/${e.proposal_id}/screening`
+        : staff && e.kind === 'submitted'
+          ? `/review/${e.proposal_id}`
+          : `/proposals/${e.proposal_id}`,
   }));
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { nowIso } from '../../../db/connection';
 import { insertScreening, latestScreeningRow, screeningRowsOfProposal, type ScreeningRow } from '../../../db/outside';
 import { partnerById } from '../../../db/partners';
+import { screeningJudgmentsOfPartner } from '../../../db/screening-memory';
 import { MOCK_URLS, failure, mocksEnabled, outsideFetch, type OutsideFailure } from './http.server';
 import { env } from '../../utils/env.server';
 
@@ -12,7 +13,8 @@ import { env } from '../../utils/env.server';
 
 const SERVICE = 'The screening service';
 
-export type ScreeningStage = 'creation' | 'decision';
+/** When it ran: at creation, before a decision, or on the scheduled rescan of open and approved partnerships. */
+export type ScreeningStage = 'creation' | 'decision' | 'rescan';
 type ScreeningStatus = 'clear' | 'hits' | 'error' | 'off';
 
 export type ScreeningConfig = { enabled: boolean; baseUrl: string; apiKey: string | null; dataset: string };
@@ -30,7 +32,7 @@ export function screeningConfig(): ScreeningConfig {
 }
 
 /** One entity the service returned, reduced to what staff need to weigh it. */
-type ScreeningResult = {
+export type ScreeningResult = {
   entityId: string;
   caption: string;
   schema: string;
@@ -260,6 +262,24 @@ function store(args: {
   return fromRow({ id, ...row });
 }
 
+/**
+ * The same answer stored for another proposal of the partner (the scheduled rescan asks the
+ * service once per partner and each open or approved proposal keeps it in its own history).
+ */
+export function copyScreening(screening: Screening, proposalId: number): Screening {
+  return store({
+    partnerId: screening.partnerId,
+    proposalId,
+    stage: screening.stage as ScreeningStage,
+    status: screening.status,
+    results: screening.results,
+    error: screening.error,
+    source: screening.source,
+    query: screening.query,
+    checkedAt: screening.checkedAt,
+  });
+}
+
 /** What we ask the service about a partner: its name, country and EIN when we have them. */
 export function screeningQueryFor(partner: { name: string; country: string; ein: string | null }) {
   const properties: Record<string, string[]> = { name: [partner.name] };
@@ -380,8 +400,17 @@ const SCREENING_ACKNOWLEDGEMENT_MIN = 10;
 export function screeningAcknowledgementProblem(proposalId: number, acknowledgement: string | undefined | null): string | null {
   const latest = latestAnswer(proposalId);
   if (!latest || latest.status !== 'hits') return null;
+  // A hit staff judged "not a true match" (a record of its own) is not weighed again.
+  const judged = judgedEntityIds(latest.partnerId);
+  const open = latest.hits.filter((h) => !judged.has(h.entityId));
+  if (open.length === 0) return null;
   if ((acknowledgement ?? '').trim().length >= SCREENING_ACKNOWLEDGEMENT_MIN) return null;
-  return `Say in at least ${SCREENING_ACKNOWLEDGEMENT_MIN} characters how you weighed the listing (${latest.hits
+  return `Say in at least ${SCREENING_ACKNOWLEDGEMENT_MIN} characters how you weighed the listing (${open
     .map((h) => `${h.lists.join(', ')}${h.listedOn ? `, ${h.listedOn}` : ''}`)
     .join('; ')}).`;
+}
+
+/** The listed entities staff judged "not a true match" for this partner. */
+export function judgedEntityIds(partnerId: number): Set<string> {
+  return new Set(screeningJudgmentsOfPartner(partnerId).flatMap((j) => (j.entity_id ? [j.entity_id] : [])));
 }

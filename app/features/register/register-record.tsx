@@ -4,6 +4,7 @@
 import { Tag } from '../../components/forms';
 import { formatUtc } from './register-entries';
 import { outcomeLabel, outcomeTone, roleLabel, stateLabel, stepLabel } from '../../utils/labels';
+import { sizeLabel, typeLabel } from '../attachments/attachment-list';
 
 export type RecordView = {
   seq: number;
@@ -24,6 +25,8 @@ export type RecordView = {
   submitted?: unknown;
   /** The exact inputs, pretty-printed. */
   inputsJson: string;
+  /** Evidence files the inputs cite, each with where it was given and its download address. */
+  files?: { where: string; href: string; name: string; type: string; size: number; effectiveDate: string; sha256: string }[];
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -164,6 +167,24 @@ export function RecordEntry({ record: r }: { record: RecordView }) {
       <div className="readable-inputs">
         {r.submitted === null || r.submitted === undefined ? <p className="muted">Nothing submitted: see the JSON.</p> : <Readable value={r.submitted as Json} />}
       </div>
+      {r.files && r.files.length > 0 ? (
+        <>
+          <h3>Files attached as evidence</h3>
+          <ul className="attachment-list" data-testid="record-files">
+            {r.files.map((f) => (
+              <li key={`${f.where}-${f.sha256}`}>
+                <a href={f.href} download={f.name}>
+                  {f.name}
+                </a>{' '}
+                <span className="muted small">
+                  ({typeLabel(f.type)}, {sizeLabel(f.size)}; effective {f.effectiveDate}; for {f.where})
+                </span>
+                <div className="hash small">SHA-256 {f.sha256}</div>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <details className="record-details">
         <summary>All inputs judged (JSON)</summary>
         <pre className="record-json">{r.inputsJson}</pre>

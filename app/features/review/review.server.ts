@@ -1,4 +1,4 @@
-import type { Position } from '../../../workflows/types';
+import type { AttachmentRef, Position, RiskItemInput } from '../../../workflows/types';
 import type { PerceptionResult } from '../../../workflows/rules/perception';
 import type { ValuesResult } from '../../../workflows/rules/values';
 import { recordedRiskArithmetic, type RiskResult } from '../../../workflows/rules/risk';
@@ -30,8 +30,9 @@ import { claimsOf } from '../../../db/review-claims';
 import { claimView, type ClaimView } from './claims.server';
 import type { ReviewIntent } from './review-forms.server';
 import { mouChangesSinceLastSeen } from '../mou/mou.server';
-import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
+import { judgedEntityIds, screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
 import { fillForProposal } from '../mou/mou-facts.server';
+import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
 import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../../workflows/policy';
 import { proposalView, type ProposalView } from '../vetting/proposal-view.server';
 import { decide, type DecideResult, type DecisionErrorKind } from '../vetting/vetting.server';
@@ -347,7 +348,7 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
       ? {
           outcome: values.outcome,
           result: values.result as ValuesResult,
-          ratings: Object.entries((values.data as { ratings: Record<string, { rating: string; evidence: string; links: string[] }> }).ratings).map(
+          ratings: Object.entries((values.data as { ratings: Record<string, { rating: string; evidence: string; links: string[]; attachments?: AttachmentRef[] }> }).ratings).map(
             ([key, r]) => ({ key, label: criteria.get(key) ?? key, ...r }),
           ),
           at: values.submitted_at,
@@ -358,6 +359,10 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
       ? {
           outcome: risk.outcome,
           arithmetic: recordedRiskArithmetic(risk.result as RiskResult, config.docs.risk_matrix.closeMarginPercent),
+          // The evidence files of each item, in the register's order (item n of the submission).
+          files: (risk.data as { items: RiskItemInput[] }).items.flatMap((item, index) =>
+            item.attachments?.length ? [{ index, kind: item.kind, description: item.description, attachments: item.attachments }] : [],
+          ),
           at: risk.submitted_at,
           seq: risk.decision_seq,
         }
@@ -367,7 +372,7 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
           outcome: perception.outcome,
           // The clause text as the MOU has it: placeholders filled with this proposal's facts.
           conditions: (perception.result as PerceptionResult).conditions.map((c) => ({ ...c, clause: fillClause(c.clause) })),
-          answers: Object.entries((perception.data as { answers: Record<string, { answer: string; note: string }> }).answers).map(
+          answers: Object.entries((perception.data as { answers: Record<string, { answer: string; note: string; attachments?: AttachmentRef[] }> }).answers).map(
             ([key, a]) => ({ key, label: checklist.get(key) ?? key, ...a }),
           ),
           at: perception.submitted_at,
@@ -379,9 +384,13 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
       ? { outcome: view.submissions.mou.outcome, data: view.submissions.mou.data as { notNeeded?: string; mouVersion?: number } }
       : null,
     mou,
+    // What the partner said about itself (partner-provided evidence, shown apart from the steps' judgments).
+    partnerEvidence: partnerEvidenceOf(proposalId),
     screening,
     screeningLastAnswer,
     screeningOn: screeningConfig().enabled,
+    // Listed entities staff judged "not a true match" for this partner: shown on the screening page, not as new hits.
+    screeningJudged: weighed?.status === 'hits' ? [...judgedEntityIds(proposal.partner_id)] : [],
     screeningContext: weighed?.status === 'hits' ? screeningContextFor(weighed) : [],
     controls: {
       decide: control(viewer, 'proposal.decide', view),

@@ -198,6 +198,7 @@ export function StepShell({
   stale,
   staleNote,
   formError,
+  acceptsFiles,
   errors,
   nonce,
   focus,
@@ -219,6 +220,8 @@ export function StepShell({
   stale?: boolean;
   staleNote: string;
   formError?: string | null;
+  /** The form carries evidence files (sent as multipart/form-data). */
+  acceptsFiles?: boolean;
   errors: Errors;
   nonce: number | string;
   focus?: string | null;
@@ -263,6 +266,7 @@ export function StepShell({
       ) : null}
       <Form
         method="post"
+        encType={acceptsFiles ? 'multipart/form-data' : undefined}
         noValidate
         key={nonce}
         className="step-form"

@@ -14,6 +14,8 @@ import { statusOf } from '../../utils/errors.server';
 import { outcomeLabel, stateLabel, stepLabel } from '../../utils/labels';
 import { redirectWithFlash } from '../../utils/session.server';
 import { MAX_AGENDA_ITEMS, MAX_RISK_ITEMS } from './step-forms.server';
+import { formKey } from './step-forms';
+import { attachmentProblems, readStepForm } from '../attachments/attachments.server';
 
 export type StepActionData<S extends FormStep = FormStep> = {
   values: StepTypedValues[S];
@@ -59,6 +61,13 @@ function rowEditOf(intent: unknown, payload: Record<string, unknown>): RowEdit |
   return { type, index: typeof listPayload.index === 'number' ? listPayload.index : items.length - 1 };
 }
 
+/** conform's remove intent on an item's list of files (`ratings.x.attachments`, `items[2].attachments`). */
+function isAttachmentRemoval(intent: unknown): boolean {
+  if (!intent || typeof intent !== 'object' || !('type' in intent) || !('payload' in intent)) return false;
+  const name = (intent.payload as { name?: unknown }).name;
+  return intent.type === 'remove' && typeof name === 'string' && name.endsWith('.attachments');
+}
+
 /**
  * One step form's POST. Rows are added and removed with conform's list intents
  * (plain submit buttons, so no JavaScript is needed); `intent` is save-draft | check |
@@ -77,6 +86,8 @@ async function stepAction<S extends FormStep, V>(args: {
   rowNotice?: RowNotice<S>;
   /** Fields the page echoes back with every reply (e.g. the agenda's catalog search). */
   echo?: Record<string, unknown>;
+  /** Files sent with the form: refusals by file field, and how many were attached. */
+  uploads?: { errors: Record<string, string[]>; status: number | null; attached: number; removed: boolean };
 }): Promise<Response> {
   const { request, user, proposal, step, submission } = args;
   const { payload } = submission;
@@ -103,7 +114,8 @@ async function stepAction<S extends FormStep, V>(args: {
     );
 
   const version = Number(payload.version);
-  const editsRows = rowEdit !== null || intent.startsWith('search-');
+  const uploads = args.uploads ?? { errors: {}, status: null, attached: 0, removed: false };
+  const editsRows = rowEdit !== null || intent.startsWith('search-') || uploads.removed || intent === 'attach';
   // A submit against an older version is stale, whatever the proposal's state is now.
   if (intent === 'submit' && version !== proposal.version) return reply({ stale: true, focus: 'form-alert' }, 409);
   if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || editsRows)) {
@@ -111,6 +123,28 @@ async function stepAction<S extends FormStep, V>(args: {
       { formError: `This step is not open: the proposal is now at “${stateLabel(proposal.state)}”. Your input is shown below but was not saved.` },
       409,
     );
+  }
+  // A refused file: nothing saved; the page answers beside the file field with everything else kept
+  // (files attached in the same post are already rows of the form, so they are kept too).
+  if (Object.keys(uploads.errors).length > 0) {
+    return reply(
+      {
+        errors: uploads.errors,
+        formError: 'A file was not attached (see the message beside it); nothing was saved. Everything else you entered is kept below: choose a file again to attach one.',
+        focus: 'form-alert',
+      },
+      uploads.status ?? 400,
+    );
+  }
+  if (uploads.removed) {
+    saveDraft(proposal.id, step, values, user);
+    return reply({ notice: 'The file was removed from the list (it stays stored for any record that cites it). Draft saved.' });
+  }
+  if (intent === 'attach') {
+    if (uploads.attached === 0) return reply({ formError: 'Choose a file to attach first (the “Choose file” button beside the item).', focus: 'form-alert' }, 400);
+    saveDraft(proposal.id, step, values, user);
+    const files = uploads.attached === 1 ? 'The file was attached' : `${uploads.attached} files were attached`;
+    return reply({ notice: `${files}: check its effective date. Draft saved.` });
   }
   // A draft is stored only if the form could take it back: never more rows than the form allows.
   const tooLong = draftTooLong(step, values);
@@ -145,6 +179,11 @@ async function stepAction<S extends FormStep, V>(args: {
     const errors = Object.fromEntries(Object.entries(submission.error ?? {}).filter(([, v]) => v && v.length)) as Record<string, string[]>;
     return reply({ errors, formError: 'Nothing was submitted: fix the fields marked below.', focus: 'form-alert' }, 400);
   }
+  // The file rows came back through the form: each must still be the stored file it claims to be.
+  const fileProblems = await attachmentProblems(submission.value, (path, index) => `${formKey(path.join('.'))}.attachments[${index}]`);
+  if (Object.keys(fileProblems).length > 0) {
+    return reply({ errors: fileProblems, formError: 'Nothing was submitted: a listed file is not in the file store as listed.', focus: 'form-alert' }, 400);
+  }
   const result = submitStep(proposal.id, version, user, step, submission.value);
   if (!result.ok) {
     if (result.kind === 'stale') return reply({ stale: true, focus: 'form-alert' }, 409);
@@ -177,7 +216,9 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
 ): Promise<Response> {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
   let intent: unknown = null;
-  const submission = parseWithZod(await request.formData(), {
+  const read = await readStepForm(request);
+  if (!read.ok) return json({ formError: read.message }, { status: read.status });
+  const submission = parseWithZod(read.formData, {
     schema: (sent) => {
       intent = sent;
       return form.schema();
@@ -195,5 +236,6 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
     rowEdit,
     rowNotice: form.rowNotice,
     echo,
+    uploads: { errors: read.uploadErrors, status: read.uploadStatus, attached: read.attached, removed: isAttachmentRemoval(intent) },
   });
 }

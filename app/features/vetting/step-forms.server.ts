@@ -15,6 +15,8 @@ import {
 } from '../../../workflows/types';
 import { riskItemProblems, riskListProblems } from '../../../workflows/rules/risk';
 import { splitLines } from './step-forms';
+import { ACCEPTED_TYPES } from '../attachments/file-type.server';
+import { MAX_ATTACHMENTS_PER_ITEM } from '../attachments/attachments.server';
 
 const RANGE = 'Choose a value from 1 to 5.';
 /** A 1..5 scale: `missing` when nothing was chosen, the range otherwise. */
@@ -27,6 +29,28 @@ const scale = (missing: string) =>
 const optionalText = (max: number) => z.string().trim().max(max, `Keep this under ${max} characters.`).nullish();
 /** Optional text recorded as '' when empty. */
 const textOrEmpty = (max: number) => optionalText(max).transform((s) => s ?? '');
+
+// ---- Evidence files (stored by app/features/attachments; the rows travel as hidden fields) ----
+
+const DATE_MESSAGE = 'Give the date this document is from (YYYY-MM-DD): the date it speaks for, not today’s.';
+const attachmentSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.coerce.number().int().positive(),
+  type: z.enum([...ACCEPTED_TYPES.keys()] as [string, ...string[]]),
+  name: z.string().trim().min(1).max(200),
+  effectiveDate: z
+    .string({ error: DATE_MESSAGE })
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), DATE_MESSAGE),
+  uploadedAt: z.string().max(40),
+});
+/** An item's files; none recorded as no key at all, so inputs without files keep their old shape. */
+const attachmentsSchema = z
+  .array(attachmentSchema)
+  .max(MAX_ATTACHMENTS_PER_ITEM, `At most ${MAX_ATTACHMENTS_PER_ITEM} files per item.`)
+  .nullish()
+  .transform((list) => (list && list.length > 0 ? list : undefined));
 
 // ---- Values ----
 
@@ -51,6 +75,7 @@ function ratingSchema(label?: string) {
         }
         if (links.length > 20) ctx.addIssue({ code: 'custom', message: 'Give at most 20 links.' });
       }),
+    attachments: attachmentsSchema,
   });
 }
 
@@ -118,6 +143,7 @@ const riskItemSchema = z
     mitigation: optionalText(2000),
     residualLikelihood: scale('Choose the likelihood after mitigation.').nullish(),
     residualImpact: scale('Choose the impact after mitigation.').nullish(),
+    attachments: attachmentsSchema,
   })
   .transform((i): RiskItemInput => {
     // Mitigation and residual values mean nothing for a benefit: not recorded.
@@ -131,6 +157,7 @@ const riskItemSchema = z
       mitigation: risk ? i.mitigation || null : null,
       residualLikelihood: risk ? (i.residualLikelihood ?? null) : null,
       residualImpact: risk ? (i.residualImpact ?? null) : null,
+      ...(i.attachments ? { attachments: i.attachments } : {}),
     };
   });
 
@@ -165,6 +192,7 @@ export const riskFormSchema = z.object({
 const perceptionAnswerSchema = z.object({
   answer: z.enum(PERCEPTION_ANSWERS, { error: 'Answer this item: met, a condition, or cannot be met.' }),
   note: textOrEmpty(2000),
+  attachments: attachmentsSchema,
 });
 
 /** The form asks why an item cannot be met (records made before this rule may lack it). */

@@ -7,7 +7,9 @@
 /** Shown at the top of a form whose submit found the proposal changed by someone else. */
 export const STALE_NOTE = 'Someone else changed the proposal meanwhile. Your input is kept below: check the proposal, then submit again.';
 
-export type ValuesTyped = { ratings: Record<string, { rating: string; evidence: string; links: string }> };
+/** An attached file's row as the form holds it (hidden fields, and the date as typed). */
+export type AttachmentTyped = { sha256: string; size: string; type: string; name: string; effectiveDate: string; uploadedAt: string };
+export type ValuesTyped = { ratings: Record<string, { rating: string; evidence: string; links: string; attachments: AttachmentTyped[] }> };
 export type AgendaTypedItem = { text: string; scope: string; classification: string; positionKey: string };
 export type AgendaTyped = { items: AgendaTypedItem[] };
 export type RiskTypedItem = {
@@ -19,13 +21,29 @@ export type RiskTypedItem = {
   mitigation: string;
   residualLikelihood: string;
   residualImpact: string;
+  attachments: AttachmentTyped[];
 };
 export type RiskTyped = { items: RiskTypedItem[] };
-export type PerceptionTyped = { answers: Record<string, { answer: string; note: string }> };
+export type PerceptionTyped = { answers: Record<string, { answer: string; note: string; attachments: AttachmentTyped[] }> };
 
 export const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 export const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : []);
+
+/** An item's attached files, from a form payload, a draft or a submitted input. */
+export function readAttachments(raw: unknown): AttachmentTyped[] {
+  return arr(raw)
+    .map(obj)
+    .filter((a) => str(a.sha256) !== '')
+    .map((a) => ({
+      sha256: str(a.sha256),
+      size: str(a.size),
+      type: str(a.type),
+      name: str(a.name),
+      effectiveDate: str(a.effectiveDate),
+      uploadedAt: str(a.uploadedAt),
+    }));
+}
 
 // ---- Reading what arrived (form payload, saved draft) into typed values: one module per
 // step (step-typed-*.ts), so a step page ships only its own readers ----

@@ -9,10 +9,23 @@ import { perceptionFormSchema, valuesFormSchema } from './step-forms.server';
 import { isBeforeStep, type ActingUser } from '../../../workflows/policy';
 import { stepPage } from './proposals.server';
 import { fillForProposal } from '../mou/mou-facts.server';
+import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
+import { uploadLimitBytes } from '../attachments/attachments.server';
+import { sizeLabel } from '../attachments/attachment-list';
+
+/** What a step form's file fields say about the size limit. */
+const uploadLimit = () => sizeLabel(uploadLimitBytes());
 
 export function valuesStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
-  return { ...stepPage(user, proposal, 'values'), criteria: docs.values_criteria.criteria, rubricVersion: versions.values_criteria };
+  return {
+    ...stepPage(user, proposal, 'values'),
+    criteria: docs.values_criteria.criteria,
+    rubricVersion: versions.values_criteria,
+    uploadLimit: uploadLimit(),
+    // The partner's own answers, shown beside the form as its evidence (never as the lead's rating).
+    partnerEvidence: partnerEvidenceOf(proposal.id),
+  };
 }
 
 /** The values form's schema follows the active rubric. */
@@ -36,6 +49,7 @@ export function agendaStepPage(user: ActingUser, proposal: Proposal) {
     })),
     positionsVersion: versions.positions,
     partnerPublicPositions: publicPositionsOf(partner),
+    partnerEvidence: partnerEvidenceOf(proposal.id),
   };
 }
 
@@ -44,7 +58,7 @@ export const searchPositionCatalog = (words: string) => matchPositions(activeCon
 
 export function riskStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
-  return { ...stepPage(user, proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix };
+  return { ...stepPage(user, proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix, uploadLimit: uploadLimit() };
 }
 
 export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
@@ -61,6 +75,8 @@ export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
     reasons: context.perceptionReasons,
     notRequiredRule: SKIP_RULES.perceptionNotRequired,
     agendaDone: !isBeforeStep(proposal.state, 'risk'),
+    partnerEvidence: partnerEvidenceOf(proposal.id),
+    uploadLimit: uploadLimit(),
   };
 }
 

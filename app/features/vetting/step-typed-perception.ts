@@ -1,6 +1,6 @@
 // The perception review step's typed form values: read from what arrived, and read leniently for the live preview.
 import type { PerceptionAnswer, PerceptionInput } from '../../../workflows/types';
-import { obj, str, type PerceptionTyped } from './step-forms';
+import { obj, readAttachments, str, type PerceptionTyped } from './step-forms';
 
 export type { PerceptionTyped };
 
@@ -10,7 +10,7 @@ export function readPerceptionTyped(raw: unknown, keys: string[]): PerceptionTyp
     answers: Object.fromEntries(
       keys.map((k) => {
         const a = obj(answers[k]);
-        return [k, { answer: str(a.answer), note: str(a.note) }];
+        return [k, { answer: str(a.answer), note: str(a.note), attachments: readAttachments(a.attachments) }];
       }),
     ),
   };

@@ -1,6 +1,6 @@
 // The risk scoring step's typed form values: read from what arrived, and read leniently for the live preview.
 import type { RiskInput } from '../../../workflows/types';
-import { arr, num, numOrNull, obj, str, type RiskTyped, type RiskTypedItem } from './step-forms';
+import { arr, num, numOrNull, obj, readAttachments, str, type RiskTyped, type RiskTypedItem } from './step-forms';
 
 export type { RiskTyped };
 
@@ -13,6 +13,7 @@ export const emptyRiskItem = (kind: 'risk' | 'benefit'): RiskTypedItem => ({
   mitigation: '',
   residualLikelihood: '',
   residualImpact: '',
+  attachments: [],
 });
 
 export function readRiskTyped(raw: unknown): RiskTyped {
@@ -28,6 +29,7 @@ export function readRiskTyped(raw: unknown): RiskTyped {
         mitigation: str(i.mitigation),
         residualLikelihood: str(i.residualLikelihood),
         residualImpact: str(i.residualImpact),
+        attachments: readAttachments(i.attachments),
       };
     }),
   };

@@ -1,6 +1,6 @@
 // The values step's typed form values: read from what arrived, and read leniently for the live preview.
 import type { ValueRating, ValuesInput } from '../../../workflows/types';
-import { obj, splitLines, str, type ValuesTyped } from './step-forms';
+import { obj, readAttachments, splitLines, str, type ValuesTyped } from './step-forms';
 
 export type { ValuesTyped };
 
@@ -11,7 +11,7 @@ export function readValuesTyped(raw: unknown, keys: string[]): ValuesTyped {
       keys.map((k) => {
         const r = obj(ratings[k]);
         const links = Array.isArray(r.links) ? r.links.map(str).join('\n') : str(r.links);
-        return [k, { rating: str(r.rating), evidence: str(r.evidence), links }];
+        return [k, { rating: str(r.rating), evidence: str(r.evidence), links, attachments: readAttachments(r.attachments) }];
       }),
     ),
   };

@@ -15,7 +15,8 @@ export function DecisionSection({ dossier, failure, busy }: { dossier: DossierDa
   const p = view.proposal;
   // The screening staff weigh: the latest, or the last answer the service gave when the latest check failed.
   const weighed = dossier.screeningLastAnswer ?? dossier.screening;
-  const hits = weighed?.status === 'hits' ? weighed.hits : [];
+  // Hits judged "not a true match" need no acknowledgement (the rule in screening.server.ts).
+  const hits = weighed?.status === 'hits' ? weighed.hits.filter((h) => !dossier.screeningJudged.includes(h.entityId)) : [];
   const approve = typed(failure, 'approve');
   const reject = typed(failure, 'reject');
   const changes = typed(failure, 'request_changes');

@@ -1,5 +1,5 @@
 // The dossier's head: a refused decision, the event and the partner, and the partner's precedent.
-import { Link } from '@remix-run/react';
+// The event, partner and precedent are rendered on the server only (markup.server.tsx): plain links.
 import { Tag } from '../../../components/forms';
 import { formatDate, formatDateTime, outcomeLabel, outcomeTone, roleLabel, stateLabel, stateTone, stepLabel, publicPositionLabel } from '../../../utils/labels';
 import { type DossierData, type Failure } from './parts';
@@ -70,9 +70,9 @@ export function EventAndPartner({ dossier }: { dossier: DossierData }) {
         {dossier.previous ? (
           <p className="alert alert--info" data-testid="previous-proposal">
             A new proposal for a partner vetted before: the previous one is{' '}
-            <Link to={`/review/${dossier.previous.id}`}>
+            <a href={`/review/${dossier.previous.id}`}>
               {dossier.previous.reference} “{dossier.previous.event_title}”
-            </Link>{' '}
+            </a>{' '}
             ({dossier.previous.chapter_name}, {stateLabel(dossier.previous.state)}
             {dossier.previous.approved_until ? `, approved until ${formatDate(dossier.previous.approved_until)}` : ''}).
           </p>
@@ -111,9 +111,9 @@ export function Precedent({ dossier }: { dossier: DossierData }) {
           {dossier.partnerPrecedent.map((pp) => (
             <li key={pp.id} className="card">
               <div className="row">
-                <Link className="card__title" to={`/review/${pp.id}`}>
+                <a className="card__title" href={`/review/${pp.id}`}>
                   {pp.reference} “<bdi>{pp.eventTitle}</bdi>”
-                </Link>
+                </a>
                 <Tag tone={stateTone(pp.state)}>{stateLabel(pp.state)}</Tag>
               </div>
               <div className="card__meta">

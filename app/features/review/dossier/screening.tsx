@@ -1,15 +1,20 @@
 // The dossier's designation screening (the latest answer, its hits, a failed check) and its decision record.
 import { Tag } from '../../../components/forms';
 import { Timeline } from '../../../components/timeline';
-import { formatDate, formatDateTime } from '../../../utils/labels';
+import { formatDateTime } from '../../../utils/labels';
 import type { DossierData } from './parts';
+import { HitFacts } from './screening-hit';
 
 /** The designation screening staff weigh before deciding, then the proposal's decision record. */
 export function ScreeningSection({ dossier }: { dossier: DossierData }) {
   const { view } = dossier;
   // The screening staff weigh: the latest, or the last answer the service gave when the latest check failed.
   const weighed = dossier.screeningLastAnswer ?? dossier.screening;
-  const hits = weighed?.status === 'hits' ? weighed.hits : [];
+  const allHits = weighed?.status === 'hits' ? weighed.hits : [];
+  // New hits only: those judged "not a true match" are kept on the screening page, shown on demand.
+  const judged = new Set(dossier.screeningJudged);
+  const hits = allHits.filter((h) => !judged.has(h.entityId));
+  const judgedCount = allHits.length - hits.length;
   const screeningProblem = dossier.screening?.status === 'error' ? dossier.screening.error : null;
   return (
     <>
@@ -30,13 +35,25 @@ export function ScreeningSection({ dossier }: { dossier: DossierData }) {
         ) : weighed.status === 'error' ? null : (
           <>
             <p>
-              <Tag tone={weighed.status === 'hits' ? 'bad' : weighed.status === 'clear' ? 'good' : 'neutral'}>
-                {weighed.status === 'hits' ? 'Listed entities found' : weighed.status === 'clear' ? 'No listing found' : 'Screening off'}
-              </Tag>{' '}
+              {weighed.status === 'hits' && hits.length === 0 ? (
+                <Tag tone="neutral">Only hits judged not a true match</Tag>
+              ) : (
+                <Tag tone={weighed.status === 'hits' ? 'bad' : weighed.status === 'clear' ? 'good' : 'neutral'}>
+                  {weighed.status === 'hits' ? 'Listed entities found' : weighed.status === 'clear' ? 'No listing found' : 'Screening off'}
+                </Tag>
+              )}{' '}
               checked {formatDateTime(weighed.checkedAt)} ({weighed.stage === 'decision' ? 'before the decision' : 'when the proposal was created'})
               {weighed.source ? ` against ${weighed.source}` : ''}.
             </p>
             {weighed.status === 'off' && weighed.error ? <p className="small">{weighed.error}</p> : null}
+            {allHits.length > 0 ? (
+              <p className="small" data-testid="screening-memory-link">
+                {judgedCount > 0 ? `${judgedCount} of ${allHits.length} hits judged not a true match. ` : null}
+                <a href={`/review/${view.proposal.id}/screening`}>
+                  {hits.length > 0 ? 'Judge the hits, or see those judged' : 'See the hits judged not a true match'}
+                </a>
+              </p>
+            ) : null}
             {hits.length > 0 ? (
               <>
                 <p className="alert alert--info" data-testid="screening-note">
@@ -48,26 +65,7 @@ export function ScreeningSection({ dossier }: { dossier: DossierData }) {
                   {hits.map((h) => (
                     <li key={h.entityId} className="card" data-testid="screening-hit">
                       <span className="card__title">{h.caption}</span>
-                      <ul className="small screening-hit__facts">
-                        <li>List: {h.lists.join(', ')}</li>
-                        <li>Authority: {h.authority ?? 'not given'}</li>
-                        {h.program ? <li>Program: {h.program}</li> : null}
-                        <li>Listed: {h.listedOn ? formatDate(h.listedOn) : 'date not given'}</li>
-                        <li>
-                          Match score {h.score} (at or above the service’s match threshold)
-                          {h.explanations.length > 0 ? <span className="muted"> · {h.explanations.join('; ')}</span> : null}
-                        </li>
-                        <li>
-                          Entity id: <code>{h.entityId}</code>
-                        </li>
-                        {h.countries.length > 0 ? <li>Countries: {h.countries.map((c) => c.toUpperCase()).join(', ')}</li> : null}
-                        {h.topics.length > 0 ? <li>Topics: {h.topics.join(', ')}</li> : null}
-                      </ul>
-                      {h.sourceUrl && /^https?:\/\//.test(h.sourceUrl) ? (
-                        <a className="small" href={h.sourceUrl} rel="noopener noreferrer nofollow">
-                          Source of the listing
-                        </a>
-                      ) : null}
+                      <HitFacts hit={h} />
                     </li>
                   ))}
                 </ul>

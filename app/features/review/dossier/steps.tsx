@@ -6,6 +6,7 @@ import type { BandName } from '../../../../workflows/types';
 import { MouDiff } from '../../mou/mou-diff';
 import { outcomeLabel, outcomeTone } from '../../../utils/labels';
 import { RATING, ANSWER, type DossierData } from './parts';
+import { AttachmentList } from '../../attachments/attachment-list';
 
 /** Step 1 as recorded: each criterion, its rating and evidence. */
 export function ValuesSection({ dossier }: { dossier: DossierData }) {
@@ -46,6 +47,7 @@ export function ValuesSection({ dossier }: { dossier: DossierData }) {
                           ))}
                         </ul>
                       ) : null}
+                      <AttachmentList proposalId={dossier.view.proposal.id} attachments={r.attachments} />
                     </td>
                   </tr>
                 ))}
@@ -106,6 +108,7 @@ export function RiskSection({ dossier }: { dossier: DossierData }) {
                         {r.kind === 'risk' ? 'Risk' : 'Benefit'} {ordinals[i]}
                       </strong>{' '}
                       ({r.category.replace(/_/g, ' ')}): {r.description}
+                      <AttachmentList proposalId={view.proposal.id} attachments={dossier.risk?.files.find((f) => f.index === i)?.attachments} />
                     </td>
                     <td>
                       {r.likelihood} × {r.impact} = {r.score} ({bandWords(r.kind, r.band as BandName)})
@@ -164,6 +167,7 @@ export function PerceptionSection({ dossier }: { dossier: DossierData }) {
               <li key={a.key}>
                 {a.label}: <Tag tone={ANSWER[a.answer]?.tone ?? 'warn'}>{ANSWER[a.answer]?.text ?? a.answer}</Tag>
                 {a.note ? ` ${a.note}` : ''}
+                <AttachmentList proposalId={p.id} attachments={a.attachments} />
               </li>
             ))}
           </ul>

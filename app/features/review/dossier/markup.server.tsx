@@ -1,0 +1,39 @@
+// The dossier's read-only sections rendered to HTML in the loader: they only show what was
+// recorded, so their components (and the heat map, MOU diff and timeline they use) stay out
+// of the page's JavaScript. The forms (agenda overrides, the decision) stay React components.
+import { renderToStaticMarkup } from 'react-dom/server';
+import { EventAndPartner, Precedent } from './facts';
+import type { DossierData } from './parts';
+import { ScreeningSection } from './screening';
+import { PartnerAnswersPanel } from '../../questionnaire/partner-answers';
+import { MouSection, PerceptionSection, RiskSection, ValuesSection } from './steps';
+import type { Dossier } from '../review.server';
+
+/** HTML for the sections before the agenda (event, partner, precedent, values) and after it (risk to screening). */
+export function dossierMarkup(raw: NonNullable<Dossier>) {
+  // The loader's data holds only JSON values (strings, numbers, nulls), so the components read
+  // the same values on the server as the browser would.
+  const dossier = raw as unknown as DossierData;
+  // A prefix of its own for useId, so ids cannot meet those the page renders around it.
+  const render = (element: React.ReactElement, prefix: string) => renderToStaticMarkup(element, { identifierPrefix: prefix });
+  return {
+    beforeAgenda: render(
+      <>
+        <EventAndPartner dossier={dossier} />
+        <Precedent dossier={dossier} />
+        <PartnerAnswersPanel evidence={dossier.partnerEvidence} parts={['values', 'agenda', 'perception']} id="partner-answers" />
+        <ValuesSection dossier={dossier} />
+      </>,
+      'dossier-a-',
+    ),
+    afterAgenda: render(
+      <>
+        <RiskSection dossier={dossier} />
+        <PerceptionSection dossier={dossier} />
+        <MouSection dossier={dossier} />
+        <ScreeningSection dossier={dossier} />
+      </>,
+      'dossier-b-',
+    ),
+  };
+}

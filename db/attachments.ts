@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import { attachmentsIn } from '../workflows/attachments';
+import type { AttachmentRef } from '../workflows/types';
+import { all, qb } from './connection';
+
+// Which files a proposal cites: in its decision records (what was judged) and in the step
+// drafts being written (what its lead attached but has not submitted yet). A file is
+// served for a proposal only when the proposal cites it.
+
+/** The proposal's citation of this file (the newest), or undefined when it cites no such file. */
+export function citedAttachment(proposalId: number, sha256: string): AttachmentRef | undefined {
+  // The hash as the stored JSON writes it (no spaces, in records and drafts alike).
+  const needle = `"sha256":"${sha256}"`;
+  const records = all(
+    qb()
+      .selectFrom('decision_records')
+      .select('inputs as json')
+      .where('proposal_id', '=', proposalId)
+      .where(sql<number>`instr(inputs, ${needle})`, '>', 0)
+      .orderBy('seq', 'desc')
+      .limit(1),
+  );
+  const drafts = all(
+    qb()
+      .selectFrom('step_drafts')
+      .select('data as json')
+      .where('proposal_id', '=', proposalId)
+      .where(sql<number>`instr(data, ${needle})`, '>', 0),
+  );
+  for (const row of [...records, ...drafts]) {
+    const found = attachmentsIn(JSON.parse(row.json)).find((a) => a.ref.sha256 === sha256);
+    if (found) return found.ref;
+  }
+  return undefined;
+}
