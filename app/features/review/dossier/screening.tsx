@@ -1,7 +1,6 @@
 // The dossier's designation screening (the latest answer, its hits, a failed check) and its decision record.
 import { Tag } from '../../../components/forms';
 import { Timeline } from '../../../components/timeline';
-import { Link } from '@remix-run/react';
 import { formatDateTime } from '../../../utils/labels';
 import type { DossierData } from './parts';
 import { HitFacts } from './screening-hit';
@@ -50,9 +49,9 @@ export function ScreeningSection({ dossier }: { dossier: DossierData }) {
             {allHits.length > 0 ? (
               <p className="small" data-testid="screening-memory-link">
                 {judgedCount > 0 ? `${judgedCount} of ${allHits.length} hits judged not a true match. ` : null}
-                <Link to={`/review/${view.proposal.id}/screening`}>
+                <a href={`/review/${view.proposal.id}/screening`}>
                   {hits.length > 0 ? 'Judge the hits, or see those judged' : 'See the hits judged not a true match'}
-                </Link>
+                </a>
               </p>
             ) : null}
             {hits.length > 0 ? (
