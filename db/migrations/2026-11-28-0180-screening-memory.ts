@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres, postgresDdl, postgresTrigger } from './dialect';
 
 // Frozen in time: this file must never import application code.
 // Screening that remembers (docs/outside-services.md):
@@ -108,11 +109,82 @@ const statements = [
   ),
 ];
 
+// The same on PostgreSQL: ddl types (identity ids, BIGINT, no WITHOUT ROWID), each trigger body a
+// PL/pgSQL function, an upsert naming its key and the row it adds to, and the review's JSON read
+// with jsonb functions. json_each over '$.answers' yields an object's members; jsonb_each refuses
+// anything but an object, so the CASE turns any other answers (never written: the perception
+// form's schema makes them an object) into no conditions instead of failing the write.
+const perceptionConditionsFrom = (data: string) =>
+  `jsonb_each(CASE WHEN jsonb_typeof(${data}::jsonb -> 'answers') = 'object' THEN ${data}::jsonb -> 'answers' END)`;
+
+const STEP_COUNTS_WHEN = "new.step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND new.outcome NOT IN ('overridden', 'classified')";
+
+const PERCEPTION_TRIGGERS = [
+  { event: 'INSERT', rows: ['new'], when: "new.step = 'perception'" },
+  { event: 'DELETE', rows: ['old'], when: "old.step = 'perception'" },
+  { event: 'UPDATE', rows: ['new', 'old'], when: "old.step = 'perception' OR new.step = 'perception'" },
+] as const;
+
+const postgresStatements = [
+  ...statements.filter((s) => s.startsWith('CREATE TABLE') || s.startsWith('CREATE INDEX')).map(postgresDdl),
+  ...statements.filter((s) => s.startsWith('INSERT INTO insights_step_')),
+  `INSERT INTO insights_perception_conditions (proposal_id, item, submitted_at)
+     SELECT s.proposal_id, j.key, s.submitted_at FROM step_submissions AS s, ${perceptionConditionsFrom('s.data')} AS j
+      WHERE s.step = 'perception' AND j.value ->> 'answer' = 'condition'
+        AND s.id = (SELECT MAX(t.id) FROM step_submissions AS t WHERE t.proposal_id = s.proposal_id AND t.step = 'perception')`,
+  ...postgresTrigger(
+    'insights_step_counts_insert',
+    'AFTER INSERT',
+    'decision_records',
+    `INSERT INTO insights_step_counts (chapter_id, campaign_id, step, outcome, n) VALUES (new.chapter_id, new.campaign_id, new.step, new.outcome, 1)
+  ON CONFLICT (chapter_id, campaign_id, step, outcome) DO UPDATE SET n = insights_step_counts.n + 1;
+INSERT INTO insights_step_month_counts (month, chapter_id, campaign_id, step, outcome, n)
+  VALUES (substr(new.at, 1, 7), new.chapter_id, new.campaign_id, new.step, new.outcome, 1)
+  ON CONFLICT (month, chapter_id, campaign_id, step, outcome) DO UPDATE SET n = insights_step_month_counts.n + 1;
+INSERT INTO insights_step_month_totals (month, step, outcome, n) VALUES (substr(new.at, 1, 7), new.step, new.outcome, 1)
+  ON CONFLICT (month, step, outcome) DO UPDATE SET n = insights_step_month_totals.n + 1;`,
+    STEP_COUNTS_WHEN,
+  ),
+  ...PERCEPTION_TRIGGERS.flatMap(({ event, rows, when }) =>
+    postgresTrigger(
+      `insights_perception_conditions_${event.toLowerCase()}`,
+      `AFTER ${event}`,
+      'step_submissions',
+      rows
+        .map(
+          (row) => `DELETE FROM insights_perception_conditions WHERE proposal_id = ${row}.proposal_id;
+INSERT INTO insights_perception_conditions (proposal_id, item, submitted_at)
+  SELECT s.proposal_id, j.key, s.submitted_at FROM step_submissions AS s, ${perceptionConditionsFrom('s.data')} AS j
+   WHERE s.id = (SELECT MAX(t.id) FROM step_submissions AS t WHERE t.proposal_id = ${row}.proposal_id AND t.step = 'perception')
+     AND j.value ->> 'answer' = 'condition';`,
+        )
+        .join('\n'),
+      when,
+    ),
+  ),
+];
+
 export async function up(db: Kysely<any>): Promise<void> {
-  for (const statement of statements) await sql.raw(statement).execute(db);
+  for (const statement of isPostgres(db) ? postgresStatements : statements) await sql.raw(statement).execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) {
+    for (const [name, table] of [
+      ['insights_perception_conditions_insert', 'step_submissions'],
+      ['insights_perception_conditions_delete', 'step_submissions'],
+      ['insights_perception_conditions_update', 'step_submissions'],
+      ['insights_step_counts_insert', 'decision_records'],
+    ]) {
+      await sql.raw(`DROP TRIGGER ${name} ON ${table}`).execute(db);
+      await sql.raw(`DROP FUNCTION ${name}()`).execute(db);
+    }
+    for (const table of ['insights_perception_conditions', 'insights_step_month_totals', 'insights_step_month_counts', 'insights_step_counts', 'screening_alerts']) {
+      await sql.raw(`DROP TABLE ${table}`).execute(db);
+    }
+    for (const index of ['proposals_decision_days_by_chapter', 'proposals_decision_days_by_campaign', 'screenings_partner']) await sql.raw(`DROP INDEX ${index}`).execute(db);
+    return;
+  }
   for (const event of ['insert', 'delete', 'update']) await sql.raw(`DROP TRIGGER insights_perception_conditions_${event}`).execute(db);
   await sql.raw(`DROP TABLE insights_perception_conditions`).execute(db);
   for (const by of ['chapter', 'campaign']) await sql.raw(`DROP INDEX proposals_decision_days_by_${by}`).execute(db);

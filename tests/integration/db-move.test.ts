@@ -19,6 +19,15 @@ beforeAll(async () => {
   // A signed checkpoint over the whole log: the target must match it too.
   expect(checkpointLog()).toMatchObject({ ok: true, created: true });
   recordCount = (getDb().sqlite.prepare('SELECT count(*) AS n FROM decision_records').get() as { n: number }).n;
+  // Rows in the tables of migrations 0160 and 0180 the demo seed leaves empty, so the move copies some.
+  getDb().sqlite.exec(`
+    INSERT INTO partner_links (proposal_id, token_hash, contact_name, questions, created_by, created_at, expires_at)
+      SELECT min(id), 'moved-link', 'Ana', '[]', (SELECT min(id) FROM users), '2026-11-28T10:00:00.000Z', '2026-12-28T10:00:00.000Z' FROM proposals;
+    INSERT INTO partner_link_failures (link_id, ip, at) SELECT max(id), '192.0.2.1', '2026-11-28T10:05:00.000Z' FROM partner_links;
+    INSERT INTO screenings (proposal_id, partner_id, stage, checked_at, status) SELECT id, partner_id, 'rescan', '2026-11-28T11:00:00.000Z', 'hits' FROM proposals ORDER BY id LIMIT 1;
+    INSERT INTO screening_alerts (proposal_id, partner_id, entity_id, caption, screening_id, raised_at)
+      SELECT proposal_id, partner_id, 'Q-moved', 'Listed entity', id, checked_at FROM screenings ORDER BY id DESC LIMIT 1;
+  `);
   target = openPostgres(await freshPostgresDatabase());
   moved = await moveToPostgres(getDb().sqlite, target, { batchRows: 500 });
 });
@@ -55,6 +64,17 @@ describe('db:move', () => {
     expect(byTable.decision_records).toEqual({ table: 'decision_records', sqlite: recordCount, postgres: recordCount, sameContent: true });
     expect(byTable.decision_search!.postgres).toBe(byTable.decision_search!.sqlite);
     for (const t of moved.tables) expect(t, t.table).toMatchObject({ postgres: t.sqlite, sameContent: true });
+    for (const table of [
+      'partner_links',
+      'partner_link_failures',
+      'screening_alerts',
+      'insights_step_counts',
+      'insights_step_month_counts',
+      'insights_step_month_totals',
+      'insights_perception_conditions',
+    ]) {
+      expect(byTable[table]?.sqlite, table).toBeGreaterThan(0);
+    }
     expect(moved.postgresLog).toMatchObject({ ok: true, count: recordCount, checkpointsVerified: 1 });
     expect(moved.postgresLog.head).toEqual(moved.sqliteLog.head);
   });
@@ -81,6 +101,44 @@ describe('db:move', () => {
     expect(rows[0]!.id).toBe(maxChapter + 1);
     const { rows: users } = await target.pool.query<{ id: number }>('SELECT max(id) AS id FROM users');
     expect(users[0]!.id).toBe(maxUser);
+  });
+
+  it('copies the kept insights counts as they are, and the PostgreSQL triggers keep them after the move', async () => {
+    const STEP_WHERE = `step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND outcome NOT IN ('overridden', 'classified')`;
+    const compare = async () => {
+      const q = async (text: string) => (await target.pool.query(text)).rows;
+      expect(await q('SELECT chapter_id, campaign_id, step, outcome, n FROM insights_step_counts WHERE n > 0 ORDER BY 1, 2, 3, 4')).toEqual(
+        await q(`SELECT chapter_id, campaign_id, step, outcome, count(*) AS n FROM decision_records WHERE ${STEP_WHERE} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
+      );
+      expect(await q('SELECT month, step, outcome, n FROM insights_step_month_totals WHERE n > 0 ORDER BY 1, 2, 3')).toEqual(
+        await q(`SELECT substr(at, 1, 7) AS month, step, outcome, count(*) AS n FROM decision_records WHERE ${STEP_WHERE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
+      );
+      const conditions = await q('SELECT proposal_id, item FROM insights_perception_conditions ORDER BY 1, 2');
+      expect(conditions.length).toBeGreaterThan(0);
+      expect(conditions).toEqual(
+        await q(`SELECT s.proposal_id, j.key AS item FROM step_submissions s, jsonb_each(s.data::jsonb -> 'answers') j
+                  WHERE s.step = 'perception' AND j.value ->> 'answer' = 'condition'
+                    AND s.id = (SELECT max(t.id) FROM step_submissions t WHERE t.proposal_id = s.proposal_id AND t.step = 'perception')
+                  ORDER BY 1, 2`),
+      );
+    };
+    await compare();
+    // A later perception review on PostgreSQL replaces that proposal's conditions.
+    const { rows } = await target.pool.query<{ proposal_id: number; decision_seq: number }>(
+      `SELECT proposal_id, decision_seq FROM step_submissions WHERE step = 'perception' ORDER BY id DESC LIMIT 1`,
+    );
+    await target.pool.query(
+      `INSERT INTO step_submissions (proposal_id, step, data, result, outcome, config_versions, submitted_by, submitted_at, decision_seq)
+       VALUES ($1, 'perception', $2, '{}', 'conditions', '{}', (SELECT min(id) FROM users), '2026-11-28T12:00:00.000Z', $3)`,
+      [rows[0]!.proposal_id, JSON.stringify({ answers: { moved_item: { answer: 'condition', note: '' } } }), rows[0]!.decision_seq],
+    );
+    await compare();
+    const { rows: link } = await target.pool.query<{ id: number }>(
+      `INSERT INTO partner_links (proposal_id, token_hash, contact_name, questions, created_by, created_at, expires_at)
+       VALUES ($1, 'after-move', 'Ben', '[]', (SELECT min(id) FROM users), 'now', 'later') RETURNING id`,
+      [rows[0]!.proposal_id],
+    );
+    expect(link[0]!.id).toBe((getDb().sqlite.prepare('SELECT max(id) AS id FROM partner_links').get() as { id: number }).id + 1);
   });
 
   it('refuses a target that is not empty, and writes nothing to it', async () => {

@@ -115,6 +115,105 @@ describe('migrations on PostgreSQL', () => {
     expect(await search('paix')).toHaveLength(1);
   });
 
+  it('keeps the insights counts and perception conditions (migration 0180) equal to counting the rows', async () => {
+    const STEP_WHERE = `step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND outcome NOT IN ('overridden', 'classified')`;
+    const keptSteps = async () => ({
+      steps: await rows('SELECT chapter_id, campaign_id, step, outcome, n FROM insights_step_counts WHERE n > 0 ORDER BY 1, 2, 3, 4'),
+      months: await rows('SELECT month, chapter_id, campaign_id, step, outcome, n FROM insights_step_month_counts WHERE n > 0 ORDER BY 1, 2, 3, 4, 5'),
+      totals: await rows('SELECT month, step, outcome, n FROM insights_step_month_totals WHERE n > 0 ORDER BY 1, 2, 3'),
+    });
+    const countedSteps = async () => ({
+      steps: await rows(`SELECT chapter_id, campaign_id, step, outcome, count(*) AS n FROM decision_records WHERE ${STEP_WHERE} GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`),
+      months: await rows(
+        `SELECT substr(at, 1, 7) AS month, chapter_id, campaign_id, step, outcome, count(*) AS n FROM decision_records WHERE ${STEP_WHERE} GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+      ),
+      totals: await rows(`SELECT substr(at, 1, 7) AS month, step, outcome, count(*) AS n FROM decision_records WHERE ${STEP_WHERE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`),
+    });
+    // Counted here from the rows, not by SQL: each proposal's latest perception review, its answers that are conditions.
+    const keptConditions = () => rows<{ proposal_id: number; item: string; submitted_at: string }>('SELECT proposal_id, item, submitted_at FROM insights_perception_conditions ORDER BY 1, 2');
+    const countedConditions = async () => {
+      const submissions = await rows<{ id: number; proposal_id: number; data: string; submitted_at: string }>(
+        `SELECT id, proposal_id, data, submitted_at FROM step_submissions WHERE step = 'perception' ORDER BY id`,
+      );
+      const latest = new Map(submissions.map((s) => [s.proposal_id, s]));
+      return [...latest.values()]
+        .flatMap((s) => {
+          const answers = (JSON.parse(s.data) as { answers?: Record<string, { answer: string }> }).answers ?? {};
+          return Object.entries(answers)
+            .filter(([, a]) => a.answer === 'condition')
+            .map(([item]) => ({ proposal_id: s.proposal_id, item, submitted_at: s.submitted_at }));
+        })
+        .sort((a, b) => a.proposal_id - b.proposal_id || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+    };
+
+    const stepRecord = (seq: number, step: string, outcome: string, at: string) =>
+      db.pool.query(INSERT_RECORD, [seq, 1, 1, 1, 1, step, outcome, 1, 'Lead', 'chapter_lead', at, '', '{}', '{}', 'draft', 'draft', 'p'.repeat(64), null, String(seq).padStart(64, '0')]);
+    await stepRecord(2, 'values', 'passed', '2026-11-20T11:00:00.000Z');
+    await stepRecord(3, 'values', 'passed', '2026-12-01T09:00:00.000Z');
+    await stepRecord(4, 'risk', 'overridden', '2026-12-01T10:00:00.000Z');
+    await stepRecord(5, 'perception', 'conditions', '2026-12-02T10:00:00.000Z');
+    await stepRecord(6, 'values', 'classified', '2026-12-02T11:00:00.000Z');
+    expect((await keptSteps()).steps).toEqual([
+      { chapter_id: 1, campaign_id: 1, step: 'perception', outcome: 'conditions', n: 1 },
+      { chapter_id: 1, campaign_id: 1, step: 'values', outcome: 'passed', n: 2 },
+    ]);
+    expect((await keptSteps()).totals).toHaveLength(3);
+    expect(await keptSteps()).toEqual(await countedSteps());
+
+    const answers = (pairs: Record<string, string>) => JSON.stringify({ answers: Object.fromEntries(Object.entries(pairs).map(([k, answer]) => [k, { answer, note: '' }])) });
+    const submit = async (step: string, data: string, at: string) =>
+      (
+        await rows<{ id: number }>(
+          `INSERT INTO step_submissions (proposal_id, step, data, result, outcome, config_versions, submitted_by, submitted_at, decision_seq)
+           VALUES (1, $1, $2, '{}', 'conditions', '{}', 1, $3, 5) RETURNING id`,
+          [step, data, at],
+        )
+      )[0]!.id;
+    const first = await submit('perception', answers({ no_boycott_call: 'condition', logo: 'met', speakers: 'condition' }), '2026-12-02T10:00:00.000Z');
+    expect(await keptConditions()).toEqual([
+      { proposal_id: 1, item: 'no_boycott_call', submitted_at: '2026-12-02T10:00:00.000Z' },
+      { proposal_id: 1, item: 'speakers', submitted_at: '2026-12-02T10:00:00.000Z' },
+    ]);
+    // Another step's submission changes nothing; a later review replaces the earlier one's conditions.
+    await submit('risk', answers({ logo: 'condition' }), '2026-12-02T12:00:00.000Z');
+    expect(await keptConditions()).toHaveLength(2);
+    const second = await submit('perception', answers({ logo: 'condition', speakers: 'met' }), '2026-12-03T10:00:00.000Z');
+    expect(await keptConditions()).toEqual([{ proposal_id: 1, item: 'logo', submitted_at: '2026-12-03T10:00:00.000Z' }]);
+    expect(await keptConditions()).toEqual(await countedConditions());
+    // Edited and removed by hand: the earlier review's conditions come back.
+    await db.pool.query('UPDATE step_submissions SET data = $1 WHERE id = $2', [answers({ logo: 'condition', venue: 'condition' }), second]);
+    expect((await keptConditions()).map((c) => c.item)).toEqual(['logo', 'venue']);
+    await db.pool.query('DELETE FROM step_submissions WHERE id = $1', [second]);
+    expect(await keptConditions()).toEqual(await countedConditions());
+    expect((await keptConditions()).map((c) => c.item)).toEqual(['no_boycott_call', 'speakers']);
+    // A review moved to another step no longer counts; answers that are not an object give no conditions, and no error.
+    await db.pool.query(`UPDATE step_submissions SET step = 'risk' WHERE id = $1`, [first]);
+    expect(await keptConditions()).toEqual([]);
+    await submit('perception', JSON.stringify({ answers: ['condition'] }), '2026-12-04T10:00:00.000Z');
+    await submit('perception', '{}', '2026-12-05T10:00:00.000Z');
+    expect(await keptConditions()).toEqual([]);
+    await db.pool.query(`UPDATE step_submissions SET step = 'perception', submitted_at = '2026-12-06T10:00:00.000Z' WHERE id = $1`, [first]);
+    expect(await keptConditions()).toEqual([]);
+    await submit('perception', answers({ speakers: 'condition' }), '2026-12-07T10:00:00.000Z');
+    expect(await keptConditions()).toEqual(await countedConditions());
+    expect(await keptConditions()).toEqual([{ proposal_id: 1, item: 'speakers', submitted_at: '2026-12-07T10:00:00.000Z' }]);
+    expect(await keptSteps()).toEqual(await countedSteps());
+  });
+
+  it('gives partner links, their failures and screening alerts their ids, and one alert per proposal and entity', async () => {
+    const [link] = await rows<{ id: number }>(
+      `INSERT INTO partner_links (proposal_id, token_hash, contact_name, questions, created_by, created_at, expires_at)
+       VALUES (1, 'hash-1', 'Ana', '[]', 1, 'now', 'later') RETURNING id`,
+    );
+    expect(link).toEqual({ id: 1 });
+    expect(await rows(`INSERT INTO partner_link_failures (link_id, ip, at) VALUES (1, '192.0.2.1', 'now') RETURNING id`)).toEqual([{ id: 1 }]);
+    const [screening] = await rows<{ id: number }>(`INSERT INTO screenings (proposal_id, partner_id, stage, checked_at, status) VALUES (1, 1, 'rescan', 'now', 'hits') RETURNING id`);
+    const alert = `INSERT INTO screening_alerts (proposal_id, partner_id, entity_id, caption, screening_id, raised_at) VALUES (1, 1, 'Q1', 'Listed', $1, 'now') RETURNING id`;
+    expect(await rows(alert, [screening!.id])).toEqual([{ id: 1 }]);
+    // A second rescan with the same hit raises nothing.
+    await expect(db.pool.query(alert, [screening!.id])).rejects.toThrow(/duplicate key/);
+  });
+
   it('has the insights indexes, with julianday() as SQLite computes it', async () => {
     const [day] = await rows<{ d: number }>(`SELECT julianday('2026-11-28T12:00:00.000Z') - julianday('2026-11-27T00:00:00.000Z') AS d`);
     const sqliteDays = getDb().sqlite.prepare(`SELECT julianday('2026-11-28T12:00:00.000Z') - julianday('2026-11-27T00:00:00.000Z') AS d`).get() as { d: number };
@@ -142,7 +241,7 @@ describe('migrations on PostgreSQL', () => {
       const down = await migrator.migrateTo(sealMigration);
       expect(down.error).toBeUndefined();
       expect(down.results?.map((r) => r.direction)).toEqual(Object.keys(migrations).filter((m) => m > sealMigration).map(() => 'Down'));
-      const tables = await other.pool.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('inbox_unread', 'job_leases', 'review_claims')");
+      const tables = await other.pool.query("SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('inbox_unread', 'job_leases', 'review_claims', 'partner_links', 'partner_link_failures', 'screening_alerts', 'insights_step_counts', 'insights_perception_conditions')");
       expect(tables.rows).toEqual([{ n: 0 }]);
       expect((await migratePostgres(other)).length).toBe(down.results!.length);
     } finally {
