@@ -383,8 +383,11 @@ export type PartnerProposalRow = {
 
 export type PartnerHistory = {
   partner: Partner & { publicPositions: string[] };
-  /** Newest first, at most `proposalLimit` of them. */
+  /** Newest first: one keyset page of `proposalLimit` (the newest, or those either side of a cursor). */
   proposals: PartnerProposalRow[];
+  /** Proposal ids to pass as `before` (newer page) and `after` (older page); null at either end. */
+  newerProposalsCursor: number | null;
+  olderProposalsCursor: number | null;
   proposalCount: number;
   /** Proposals by state, e.g. { approved: 3, rejected: 1 }. */
   proposalStates: Record<string, number>;
@@ -405,7 +408,7 @@ export type PartnerHistory = {
 export function partnerHistory(
   partnerId: number,
   scope: RegisterScope = { chapterId: null },
-  options: { proposalLimit?: number; decisionLimit?: number } = {},
+  options: { proposalLimit?: number; decisionLimit?: number; proposalsAfter?: number | null; proposalsBefore?: number | null } = {},
 ): PartnerHistory | undefined {
   const partner = first(qb().selectFrom('partners').selectAll().where('id', '=', partnerId));
   if (!partner) return undefined;
@@ -429,9 +432,13 @@ export function partnerHistory(
       'p.decided_at',
       'p.approved_until',
     ])
-    .where('p.partner_id', '=', partnerId)
-    .orderBy('p.id', 'desc')
-    .limit(options.proposalLimit ?? 200);
+    .where('p.partner_id', '=', partnerId);
+  // Keyset on the proposal id, newest first: a page deep in a busy partner costs the same as the first.
+  const proposalLimit = options.proposalLimit ?? 200;
+  const goingBack = options.proposalsBefore != null && options.proposalsAfter == null;
+  if (goingBack) proposals = proposals.where('p.id', '>', options.proposalsBefore!);
+  else if (options.proposalsAfter != null) proposals = proposals.where('p.id', '<', options.proposalsAfter);
+  proposals = proposals.orderBy('p.id', goingBack ? 'asc' : 'desc').limit(proposalLimit + 1);
   let states = qb()
     .selectFrom('proposals')
     .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
@@ -461,9 +468,16 @@ export function partnerHistory(
           .where('chapter_id', '!=', scope.chapterId),
       )?.n ?? 0;
   }
+  const fetched = all(proposals);
+  const more = fetched.length > proposalLimit;
+  const shown = fetched.slice(0, proposalLimit);
+  if (goingBack) shown.reverse();
+  const paged = goingBack || options.proposalsAfter != null;
   return {
     partner: { ...partner, publicPositions: JSON.parse(partner.public_positions) as string[] },
-    proposals: all(proposals),
+    proposals: shown,
+    newerProposalsCursor: shown.length > 0 && (goingBack ? more : paged) ? shown[0]!.id : null,
+    olderProposalsCursor: shown.length > 0 && (goingBack ? true : more) ? shown[shown.length - 1]!.id : null,
     proposalCount: Object.values(proposalStates).reduce((a, b) => a + b, 0),
     proposalStates,
     decisions: page.rows,

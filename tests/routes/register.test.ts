@@ -413,6 +413,52 @@ describe('/partners/:id', () => {
     expect(page.html).toContain('data-testid="partner-no-proposals"');
   });
 
+  it('pages a busy partner’s proposals with plain Older and Newer links, keyset on the proposal', async () => {
+    const busy = proposalWith('lead@cosponsor.test', { name: 'Much Asked Partner Network' }, 'Much asked: first event');
+    const ids = [busy.proposalId];
+    for (let i = 2; i <= 17; i++) {
+      ids.push(
+        createProposal(actor(i % 2 ? 'lead@cosponsor.test' : 'lead2@cosponsor.test'), {
+          partnerId: busy.partnerId,
+          campaignId: campaignId('guantanamo'),
+          eventTitle: `Much asked: event ${i}`,
+          eventDate: '2031-05-01',
+          eventPlace: 'Community hall',
+          eventDescription: 'Another evening with the same partner.',
+          kind: 'co_hosting',
+        }).id,
+      );
+    }
+    const newestFirst = [...ids].sort((a, b) => b - a);
+    const proposalsOf = (html: string) =>
+      parseHtml(html)
+        .querySelectorAll('[data-testid="partner-proposals"] tr[data-proposal]')
+        .map((tr) => Number(tr.getAttribute('data-proposal')));
+    const first = await get(`/partners/${busy.partnerId}`);
+    expect(proposalsOf(first.html)).toEqual(newestFirst.slice(0, 15));
+    expect(text(first.html)).toContain('The newest 15 of 17 proposals are listed.');
+    expect(linkOf(first.html, 'prev')).toBeNull();
+    const older = linkOf(first.html, 'next')!;
+    expect(older).toBe(`/partners/${busy.partnerId}?proposals_after=${newestFirst[14]}#proposals-heading`);
+    const second = await get(older);
+    expect(second.status).toBe(200);
+    expect(proposalsOf(second.html)).toEqual(newestFirst.slice(15));
+    expect(linkOf(second.html, 'next')).toBeNull();
+    // The profile and the decisions stay on every page of the proposals.
+    expect(text(second.html)).toContain('A partner made for the register tests.');
+    const back = await get(linkOf(second.html, 'prev')!);
+    expect(proposalsOf(back.html)).toEqual(newestFirst.slice(0, 15));
+    expect(linkOf(back.html, 'prev')).toBeNull();
+    // A chapter lead pages through their own chapter's only.
+    const lead = await get(`/partners/${busy.partnerId}`, 'lead');
+    const chicagoOnes = all(qb().selectFrom('proposals').select('id').where('partner_id', '=', busy.partnerId).where('chapter_id', '=', chicagoId).orderBy('id', 'desc')).map((r) => r.id);
+    expect(proposalsOf(lead.html)).toEqual(chicagoOnes);
+    expect(linkOf(lead.html, 'next')).toBeNull();
+    // A position that is not a proposal id is the first page, never an error.
+    const odd = await get(`/partners/${busy.partnerId}?proposals_after=abc`);
+    expect(proposalsOf(odd.html)).toEqual(newestFirst.slice(0, 15));
+  });
+
   it('answers 404 for a partner that does not exist', async () => {
     expect((await get('/partners/999999')).status).toBe(404);
     expect((await get('/partners/abc')).status).toBe(404);

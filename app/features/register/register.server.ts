@@ -266,7 +266,7 @@ export type PartnerProfile = { ok: true } & Omit<PartnerHistory, 'decisions'> & 
 export function partnerProfile(
   actor: ActingUser,
   partnerId: number,
-  options: { proposalLimit?: number; decisionLimit?: number } = {},
+  options: { proposalLimit?: number; decisionLimit?: number; proposalsAfter?: number | null; proposalsBefore?: number | null } = {},
 ): PartnerProfile | Refused {
   const scoped = registerScopeFor(actor);
   if (!scoped.ok) return scoped;
