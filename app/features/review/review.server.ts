@@ -8,8 +8,9 @@ import {
   agendaPrecedentByPosition,
   agendaPrecedentByText,
   countQueue,
-  partnerPrecedentDecisions,
+  partnerPrecedentCount,
   partnerPrecedentProposals,
+  precedentDecisionsOf,
   proposalSummary,
   queueAgendaCounts,
   queueCriticalRisks,
@@ -32,6 +33,7 @@ import type { ReviewIntent } from './review-forms.server';
 import { mouChangesSinceLastSeen } from '../mou/mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
 import { fillForProposal } from '../mou/mou-facts.server';
+import { PRECEDENT_FEW, PRECEDENT_MAX } from './dossier/precedent-limits';
 import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../../workflows/policy';
 import { proposalView, type ProposalView } from '../vetting/proposal-view.server';
 import { decide, type DecideResult, type DecisionErrorKind } from '../vetting/vetting.server';
@@ -238,9 +240,13 @@ export type AgendaItemPrecedent = {
   matches: (AgendaPrecedent & { matchedBy: ('text' | 'position')[] })[];
 };
 
-function partnerPrecedent(partnerId: number, proposalId: number): PartnerPrecedent[] {
-  const proposals = partnerPrecedentProposals(partnerId, proposalId);
-  const decisions = partnerPrecedentDecisions(partnerId, proposalId);
+function partnerPrecedent(partnerId: number, proposalId: number, limit: number): PartnerPrecedent[] {
+  const proposals = partnerPrecedentProposals(partnerId, proposalId, limit);
+  // Only the listed proposals' decisions: a much-asked partner has thousands.
+  const decisions = precedentDecisionsOf(
+    proposals.map((p) => p.id),
+    limit * 10,
+  );
   return proposals.map((p) => ({
     id: p.id,
     reference: p.reference,
@@ -296,7 +302,7 @@ export type Dossier = ReturnType<typeof reviewDossier>;
  * Everything staff need to decide one proposal, with the MOU changes since this staff member last
  * read it. Reading writes nothing: a decision (or the versions page's POST) marks the MOU as read.
  */
-export function reviewDossier(proposalId: number, viewer: ActingUser, today: string) {
+export function reviewDossier(proposalId: number, viewer: ActingUser, today: string, options: { allPrecedent?: boolean } = {}) {
   const view = proposalView(proposalId, viewer);
   if (!view) return null;
   const { proposal } = view;
@@ -304,7 +310,11 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
 
   const agenda = agendaPrecedent(view);
 
-  const mou = mouChangesSinceLastSeen(proposalId, viewer.id);
+  const changes = mouChangesSinceLastSeen(proposalId, viewer.id);
+  // What the MOU section shows: the latest text, and the difference only when it changed since last read.
+  const changed = changes.seenVersion !== null && changes.seenVersion !== changes.latestVersion;
+  const mou = { seenVersion: changes.seenVersion, latestVersion: changes.latestVersion, after: changes.after, diff: changed ? changes.diff : null };
+  const unknownItems = view.agendaItems.some((i) => i.classification === 'unknown');
 
   const values = view.submissions.values;
   const perception = view.submissions.perception;
@@ -341,7 +351,9 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
     today,
     timing: eventTiming(proposal.event_date, today),
     previous: proposal.previous_proposal_id ? (proposalSummary(proposal.previous_proposal_id) ?? null) : null,
-    partnerPrecedent: partnerPrecedent(proposal.partner_id, proposal.id),
+    partnerPrecedent: partnerPrecedent(proposal.partner_id, proposal.id, options.allPrecedent ? PRECEDENT_MAX : PRECEDENT_FEW),
+    partnerPrecedentCount: partnerPrecedentCount(proposal.partner_id, proposal.id),
+    partnerPrecedentAll: Boolean(options.allPrecedent),
     agendaPrecedent: agenda,
     values: values
       ? {
@@ -392,9 +404,12 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
     overrideTargets: stepsStaffMayName(proposal.perception_required === 1).flatMap((step) =>
       OVERRIDABLE_OUTCOMES[step].map((outcome) => ({ step, outcome, current: view.submissions[step]?.outcome === outcome })),
     ),
-    positions: config.docs.positions.positions.map((p) => ({ key: p.key, statement: p.statement, stance: p.stance, campaignKey: p.campaignKey })),
+    // The catalog and campaigns only feed the classification forms, shown for unknown items only.
+    positions: unknownItems
+      ? config.docs.positions.positions.map((p) => ({ key: p.key, statement: p.statement, stance: p.stance, campaignKey: p.campaignKey }))
+      : [],
     positionsVersion: config.versions.positions,
-    campaigns: listCampaigns(true).map((c) => ({ key: c.key, name: c.name })),
+    campaigns: unknownItems ? listCampaigns(true).map((c) => ({ key: c.key, name: c.name })) : [],
     endDate: { default: endDefault !== null && endDefault > endMax ? endMax : endDefault, min: today, max: endMax },
   };
 }
