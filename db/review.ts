@@ -284,7 +284,8 @@ export function precedentDecisionsOf(proposalIds: number[], limit = 100): Preced
         'd.actor_role',
         'd.at',
         'd.rationale',
-        sql<string | null>`json_extract(d.inputs, '$.judged.conditions')`.as('conditions'),
+        // Only a staff decision carries conditions: the other records' inputs (large JSON) are not parsed.
+        sql<string | null>`CASE WHEN d.step = 'decision' THEN json_extract(d.inputs, '$.judged.conditions') END`.as('conditions'),
       ])
       .where('d.proposal_id', 'in', proposalIds)
       .where((eb) =>

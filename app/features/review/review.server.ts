@@ -30,7 +30,7 @@ import { listChapters } from '../../../db/users';
 import { claimsOf } from '../../../db/review-claims';
 import { claimView, type ClaimView } from './claims.server';
 import type { ReviewIntent } from './review-forms.server';
-import { mouChangesSinceLastSeen } from '../mou/mou.server';
+import { mouForDossier } from '../mou/mou.server';
 import { screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
 import { fillForProposal } from '../mou/mou-facts.server';
 import { PRECEDENT_FEW, PRECEDENT_MAX } from './dossier/precedent-limits';
@@ -310,10 +310,7 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
 
   const agenda = agendaPrecedent(view);
 
-  const changes = mouChangesSinceLastSeen(proposalId, viewer.id);
-  // What the MOU section shows: the latest text, and the difference only when it changed since last read.
-  const changed = changes.seenVersion !== null && changes.seenVersion !== changes.latestVersion;
-  const mou = { seenVersion: changes.seenVersion, latestVersion: changes.latestVersion, after: changes.after, diff: changed ? changes.diff : null };
+  const mou = mouForDossier(proposalId, viewer.id);
   const unknownItems = view.agendaItems.some((i) => i.classification === 'unknown');
 
   const values = view.submissions.values;
