@@ -147,10 +147,13 @@ measure(`partner history, top partner (${topPartner.n} records)`, () => {
   if (!result.ok) throw result.error;
   return result.decisions.length;
 });
-measure('filter form choices (partners, chapters, actors)', () => {
+const topPartnerWord = (first(qb().selectFrom('partners').select('name').where('id', '=', topPartner.partner_id))!.name.match(/\p{L}{4,}/u) ?? ['a'])[0]!;
+measure(`partner name typed, newest page ("${topPartnerWord}")`, () => page(reviewer, { partnerName: topPartnerWord }));
+measure(`partner name typed and a search word ("${topPartnerWord}", "demolitions")`, () => page(reviewer, { partnerName: topPartnerWord, q: 'demolitions' }));
+measure('filter form choices (chapters, actors)', () => {
   const choices = registerChoices(reviewer);
   if (!choices.ok) throw choices.error;
-  return choices.partners.length;
+  return choices.chapters.length + choices.actors.length;
 });
 
 console.log('');

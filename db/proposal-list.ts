@@ -1,5 +1,5 @@
-import { sql, type ExpressionBuilder } from 'kysely';
-import { all, first, qb } from './connection';
+import { sql, type Compilable, type ExpressionBuilder } from 'kysely';
+import { all, first, prebuilt, qb } from './connection';
 import type { Database } from './schema';
 
 // The proposal lists (/proposals): filtered, counted per group, and paged by keyset on
@@ -91,6 +91,51 @@ export function countByGroup<K extends string>(filter: ProposalListFilter, group
   return Object.fromEntries(keys.map((k) => [k, count(groups[k])])) as Record<K, number>;
 }
 
+type ByStateParams = { state: string; limit: number; chapterId: number; campaignId: number; text: string; updatedAt: string; id: number };
+type ByStateShape = { chapter: boolean; campaign: boolean; text: boolean; returned: boolean | null; cursor: '<' | '>' | null; order: 'asc' | 'desc' };
+
+// The overview runs this query once per state of each group (about 16 per page): built and
+// compiled once per shape and reused, since compiling cost more than SQLite takes to run it.
+const byStateQueries = new Map<string, (params: ByStateParams) => Compilable<ProposalListRow>>();
+
+function byStateQuery(shape: ByStateShape) {
+  const key = JSON.stringify(shape);
+  let query = byStateQueries.get(key);
+  if (!query) {
+    const names: (keyof ByStateParams)[] = ['state', 'limit'];
+    if (shape.chapter) names.push('chapterId');
+    if (shape.campaign) names.push('campaignId');
+    if (shape.text) names.push('text');
+    if (shape.cursor) names.push('updatedAt', 'id');
+    query = prebuilt<ByStateParams, ProposalListRow>(names, (p) => {
+      let q = filtered({ chapterId: shape.chapter ? p.chapterId : null, campaignId: shape.campaign ? p.campaignId : null, text: shape.text ? p.text : null })
+        .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+        .where('p.state', '=', p.state)
+        .select([
+          'p.id',
+          'p.reference',
+          'p.state',
+          'p.returned_to',
+          'p.recommend_reject',
+          'p.approved_until',
+          'p.event_title',
+          'p.event_date',
+          'p.kind',
+          'p.updated_at',
+          'pa.name as partner_name',
+          'c.name as chapter_name',
+        ]);
+      if (shape.returned === true) q = q.where('p.returned_to', 'is not', null);
+      if (shape.returned === false) q = q.where('p.returned_to', 'is', null);
+      const cursor = shape.cursor;
+      if (cursor) q = q.where((eb) => eb(eb.refTuple('p.updated_at', 'p.id'), cursor, eb.tuple(p.updatedAt, p.id)));
+      return q.orderBy('p.updated_at', shape.order).orderBy('p.id', shape.order).limit(p.limit) as unknown as Compilable<ProposalListRow>;
+    });
+    byStateQueries.set(key, query);
+  }
+  return query;
+}
+
 /** One page of a group, newest change first, with the cursors of the pages either side (null at an end). */
 export function proposalListPage(filter: ProposalListFilter, group: ProposalListGroup, page: ListPage) {
   const goingBack = page.before != null && page.after == null;
@@ -100,29 +145,27 @@ export function proposalListPage(filter: ProposalListFilter, group: ProposalList
   const wanted = page.limit + 1;
   // Each state's newest rows come straight from an index on (state, updated_at, id), one range per
   // state, merged here: one query over all the group's states would sort the whole group first.
-  const byState = (state: string) => {
-    let q = filtered(filter)
-      .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
-      .where('p.state', '=', state)
-      .select([
-        'p.id',
-        'p.reference',
-        'p.state',
-        'p.returned_to',
-        'p.recommend_reject',
-        'p.approved_until',
-        'p.event_title',
-        'p.event_date',
-        'p.kind',
-        'p.updated_at',
-        'pa.name as partner_name',
-        'c.name as chapter_name',
-      ]);
-    if (group.returned === true) q = q.where('p.returned_to', 'is not', null);
-    if (group.returned === false) q = q.where('p.returned_to', 'is', null);
-    if (cursor) q = q.where((eb) => eb(eb.refTuple('p.updated_at', 'p.id'), goingBack ? '>' : '<', eb.tuple(cursor.updatedAt, cursor.id)));
-    return all(q.orderBy('p.updated_at', order).orderBy('p.id', order).limit(wanted)) as ProposalListRow[];
-  };
+  const text = filter.text?.trim().toLowerCase() || null;
+  const query = byStateQuery({
+    chapter: filter.chapterId !== null,
+    campaign: filter.campaignId !== null,
+    text: text !== null,
+    returned: group.returned,
+    cursor: cursor ? (goingBack ? '>' : '<') : null,
+    order,
+  });
+  const byState = (state: string) =>
+    all(
+      query({
+        state,
+        limit: wanted,
+        chapterId: filter.chapterId ?? 0,
+        campaignId: filter.campaignId ?? 0,
+        text: text ?? '',
+        updatedAt: cursor?.updatedAt ?? '',
+        id: cursor?.id ?? 0,
+      }),
+    );
   const newestFirst = (a: ProposalListRow, b: ProposalListRow) =>
     a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : b.id - a.id;
   const merged = [...new Set(group.states)].flatMap(byState).sort(goingBack ? (a, b) => newestFirst(b, a) : newestFirst);

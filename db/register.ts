@@ -8,6 +8,8 @@ import type { Database, Partner } from './schema';
 
 export type RegisterFilter = {
   partnerId?: number | null;
+  /** Words of a partner's name as typed; matched, like `q`, through the search index's partner column. */
+  partnerName?: string | null;
   chapterId?: number | null;
   campaignId?: number | null;
   proposalId?: number | null;
@@ -118,6 +120,8 @@ type Compiled = {
   window: { lo: number; hi: number } | null;
   /** A date range with no record at all. */
   empty: boolean;
+  /** The FTS5 query of the partner name typed, or null. */
+  partnerFts: string | null;
 };
 
 function compile(filter: RegisterFilter, scope: RegisterScope): Compiled {
@@ -143,7 +147,10 @@ function compile(filter: RegisterFilter, scope: RegisterScope): Compiled {
     where.push(eb('d.outcome', '=', filter.outcome));
     tags.push(`o${filter.outcome.replace(/_/g, '')}`);
   }
-  if (!filter.from && !filter.to) return { where, tags, window: null, empty: false };
+  // Typed text with no word in it matches no partner.
+  const partnerFts = ftsQuery(filter.partnerName);
+  const noPartner = Boolean(filter.partnerName?.trim()) && partnerFts === null;
+  if (!filter.from && !filter.to) return { where, tags, window: null, empty: noPartner, partnerFts };
 
   // `at` itself decides; the window only lets the query skip straight to those days.
   if (filter.from) where.push(eb('d.at', '>=', `${filter.from}T00:00:00.000Z`));
@@ -154,8 +161,8 @@ function compile(filter: RegisterFilter, scope: RegisterScope): Compiled {
   if (filter.from) days = days.where('day', '>=', filter.from);
   if (filter.to) days = days.where('day', '<=', filter.to);
   const range = first(days);
-  if (!range || range.lo === null || range.hi === null) return { where, tags, window: null, empty: true };
-  return { where, tags, window: { lo: Number(range.lo), hi: Number(range.hi) }, empty: false };
+  if (!range || range.lo === null || range.hi === null) return { where, tags, window: null, empty: true, partnerFts };
+  return { where, tags, window: { lo: Number(range.lo), hi: Number(range.hi) }, empty: noPartner, partnerFts };
 }
 
 type Hit = { seq: number; snippet: string | null };
@@ -170,8 +177,9 @@ const COLUMN_INDEX: Record<(typeof TEXT_COLUMNS)[number], number> = { rationale:
  * filter as a tag token. FTS5 advances all terms together, so the rarest one
  * (often a filter) sets the pace instead of a scan over every match of a common word.
  */
-function matchExpression(fts: string | null, tags: string[]): string {
+function matchExpression(fts: string | null, partnerFts: string | null, tags: string[]): string {
   const terms = [...new Set(tags)].map((t) => `tags : "${t}"`);
+  if (partnerFts) terms.unshift(`partner : (${partnerFts})`);
   return (fts ? [`{${TEXT_COLUMNS.join(' ')}} : (${fts})`, ...terms] : terms).join(' AND ');
 }
 
@@ -203,18 +211,18 @@ function pageHits(
   const { where, window } = compiled;
   // Without statistics SQLite would pick one index for several filters and scan it
   // (a small chapter + "decision: approved" read 15,000 index entries).
-  if (fts || new Set(compiled.tags).size >= 2) {
+  if (fts || compiled.partnerFts || new Set(compiled.tags).size >= 2) {
     let q = qb()
       .selectFrom('decision_search')
       .crossJoin('decision_records as d')
       .whereRef('d.seq', '=', 'decision_search.rowid')
-      .where(sql<SqlBool>`decision_search MATCH ${matchExpression(fts, compiled.tags)}`)
+      .where(sql<SqlBool>`decision_search MATCH ${matchExpression(fts, compiled.partnerFts, compiled.tags)}`)
       .select('d.seq');
-    if (withSnippet && fts && compiled.tags.length === 0) {
+    if (withSnippet && fts && compiled.tags.length === 0 && !compiled.partnerFts) {
       // Only text columns can hold a hit, so FTS5 may choose the column itself.
       q = q.select(sql<string>`snippet(decision_search, -1, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as('s_rationale')) as unknown as typeof q;
     } else if (withSnippet && fts) {
-      // Tag hits would make FTS5 pick the tags column: take each text column's snippet instead.
+      // Tag or partner-name hits would make FTS5 pick that column: take each text column's snippet instead.
       for (const column of TEXT_COLUMNS) {
         q = q.select(
           sql<string>`snippet(decision_search, ${COLUMN_INDEX[column]}, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as(`s_${column}`),
@@ -375,8 +383,11 @@ export type PartnerProposalRow = {
 
 export type PartnerHistory = {
   partner: Partner & { publicPositions: string[] };
-  /** Newest first, at most `proposalLimit` of them. */
+  /** Newest first: one keyset page of `proposalLimit` (the newest, or those either side of a cursor). */
   proposals: PartnerProposalRow[];
+  /** Proposal ids to pass as `before` (newer page) and `after` (older page); null at either end. */
+  newerProposalsCursor: number | null;
+  olderProposalsCursor: number | null;
   proposalCount: number;
   /** Proposals by state, e.g. { approved: 3, rejected: 1 }. */
   proposalStates: Record<string, number>;
@@ -397,7 +408,7 @@ export type PartnerHistory = {
 export function partnerHistory(
   partnerId: number,
   scope: RegisterScope = { chapterId: null },
-  options: { proposalLimit?: number; decisionLimit?: number } = {},
+  options: { proposalLimit?: number; decisionLimit?: number; proposalsAfter?: number | null; proposalsBefore?: number | null } = {},
 ): PartnerHistory | undefined {
   const partner = first(qb().selectFrom('partners').selectAll().where('id', '=', partnerId));
   if (!partner) return undefined;
@@ -421,9 +432,13 @@ export function partnerHistory(
       'p.decided_at',
       'p.approved_until',
     ])
-    .where('p.partner_id', '=', partnerId)
-    .orderBy('p.id', 'desc')
-    .limit(options.proposalLimit ?? 200);
+    .where('p.partner_id', '=', partnerId);
+  // Keyset on the proposal id, newest first: a page deep in a busy partner costs the same as the first.
+  const proposalLimit = options.proposalLimit ?? 200;
+  const goingBack = options.proposalsBefore != null && options.proposalsAfter == null;
+  if (goingBack) proposals = proposals.where('p.id', '>', options.proposalsBefore!);
+  else if (options.proposalsAfter != null) proposals = proposals.where('p.id', '<', options.proposalsAfter);
+  proposals = proposals.orderBy('p.id', goingBack ? 'asc' : 'desc').limit(proposalLimit + 1);
   let states = qb()
     .selectFrom('proposals')
     .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
@@ -453,9 +468,16 @@ export function partnerHistory(
           .where('chapter_id', '!=', scope.chapterId),
       )?.n ?? 0;
   }
+  const fetched = all(proposals);
+  const more = fetched.length > proposalLimit;
+  const shown = fetched.slice(0, proposalLimit);
+  if (goingBack) shown.reverse();
+  const paged = goingBack || options.proposalsAfter != null;
   return {
     partner: { ...partner, publicPositions: JSON.parse(partner.public_positions) as string[] },
-    proposals: all(proposals),
+    proposals: shown,
+    newerProposalsCursor: shown.length > 0 && (goingBack ? more : paged) ? shown[0]!.id : null,
+    olderProposalsCursor: shown.length > 0 && (goingBack ? true : more) ? shown[shown.length - 1]!.id : null,
     proposalCount: Object.values(proposalStates).reduce((a, b) => a + b, 0),
     proposalStates,
     decisions: page.rows,
@@ -468,12 +490,9 @@ export function partnerHistory(
 // ---- Choices for the filter form ----
 
 export function registerFilterChoices(scope: RegisterScope = { chapterId: null }) {
-  let partners = qb().selectFrom('partners').select(['id', 'name']).orderBy('name');
+  // No partner list: hundreds of names made the page heavy; the form takes a partner's name as text.
   let chapters = qb().selectFrom('chapters').select(['id', 'name']).orderBy('name');
   if (scope.chapterId != null) {
-    partners = partners.where('id', 'in', (eb) =>
-      eb.selectFrom('proposals').select('partner_id').where('chapter_id', '=', scope.chapterId!),
-    );
     chapters = chapters.where('id', '=', scope.chapterId);
   }
   // People who have decided something; the system actor (null id) is its own choice.
@@ -498,7 +517,6 @@ export function registerFilterChoices(scope: RegisterScope = { chapterId: null }
       .orderBy('u.name');
   }
   return {
-    partners: all(partners),
     chapters: all(chapters),
     campaigns: all(qb().selectFrom('campaigns').select(['id', 'name']).orderBy('name')),
     actors: all(actors),

@@ -256,7 +256,22 @@ export type PrecedentDecision = {
  * Decisions recorded about the partner on other proposals: staff decisions,
  * overrides, the values verdict, withdrawals and expiries.
  */
-export function partnerPrecedentDecisions(partnerId: number, excludeProposalId: number, limit = 100): PrecedentDecision[] {
+/** How many other proposals this partner has, from any chapter: the precedent a dossier can show. */
+export function partnerPrecedentCount(partnerId: number, excludeProposalId: number): number {
+  return Number(
+    first(
+      qb()
+        .selectFrom('proposals')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('partner_id', '=', partnerId)
+        .where('id', '!=', excludeProposalId),
+    )?.n ?? 0,
+  );
+}
+
+/** The precedent decisions on these proposals only (the ones a dossier lists), newest first. */
+export function precedentDecisionsOf(proposalIds: number[], limit = 100): PrecedentDecision[] {
+  if (proposalIds.length === 0) return [];
   return all(
     qb()
       .selectFrom('decision_records as d')
@@ -269,10 +284,10 @@ export function partnerPrecedentDecisions(partnerId: number, excludeProposalId: 
         'd.actor_role',
         'd.at',
         'd.rationale',
-        sql<string | null>`json_extract(d.inputs, '$.judged.conditions')`.as('conditions'),
+        // Only a staff decision carries conditions: the other records' inputs (large JSON) are not parsed.
+        sql<string | null>`CASE WHEN d.step = 'decision' THEN json_extract(d.inputs, '$.judged.conditions') END`.as('conditions'),
       ])
-      .where('d.partner_id', '=', partnerId)
-      .where('d.proposal_id', '!=', excludeProposalId)
+      .where('d.proposal_id', 'in', proposalIds)
       .where((eb) =>
         eb.or([
           eb('d.step', '=', 'decision'),

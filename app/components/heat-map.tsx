@@ -75,7 +75,7 @@ export function HeatMap({
               </th>
               {cols.map((i) => (
                 <th scope="col" key={i} className="axis">
-                  {i} {impactLabels[i - 1]}
+                  {`${i} ${impactLabels[i - 1]}`}
                 </th>
               ))}
             </tr>
@@ -84,7 +84,7 @@ export function HeatMap({
             {rows.map((l) => (
               <tr key={l}>
                 <th scope="row" className="axis">
-                  {l} {likelihoodLabels[l - 1]}
+                  {`${l} ${likelihoodLabels[l - 1]}`}
                 </th>
                 {cols.map((i) => {
                   const score = l * i;
@@ -94,16 +94,14 @@ export function HeatMap({
                     <td key={i} className={`cell band-${band}`} data-l={l} data-i={i}>
                       <span className="visually-hidden">
                         {/* Each mark says its own scale word: a benefit here is never read as a critical risk. */}
-                        Score {score}.{marks.length === 0 ? ` ${scoreWords('risk', band)} cell, empty.` : ''}
+                        {`Score ${score}.${marks.length === 0 ? ` ${scoreWords('risk', band)} cell, empty.` : ''}`}
                       </span>
                       {marks.map((m, k) => (
                         <span key={k} className={`dot dot--${m.kind}`} title={`${kindWord[m.kind]}: ${m.label}`}>
-                          <span aria-hidden="true">
-                            {prefix[m.kind]}
-                            {m.n}
-                          </span>
+                          {/* One text each: the cells are many, and each piece of text costs a node to render. */}
+                          <span aria-hidden="true">{`${prefix[m.kind]}${m.n}`}</span>
                           <span className="visually-hidden">
-                            {kindWord[m.kind]} {m.n}: {m.label}, {scoreWords(m.kind === 'benefit' ? 'benefit' : 'risk', band)}.
+                            {`${kindWord[m.kind]} ${m.n}: ${m.label}, ${scoreWords(m.kind === 'benefit' ? 'benefit' : 'risk', band)}.`}
                           </span>
                         </span>
                       ))}

@@ -26,12 +26,10 @@ export function Timeline({ records, emptyText = 'No decisions recorded yet.' }: 
             <Tag tone={outcomeTone(r.outcome)}>{outcomeLabel(r.outcome)}</Tag>
           </div>
           <div className="timeline__meta">
-            #{r.seq} · {r.actorName} ({roleLabel(r.actorRole)}) · <time dateTime={r.at}>{formatDateTime(r.at)}</time>
-            {r.fromState !== r.toState ? (
-              <>
-                {' '}· {r.fromState ? stateLabel(r.fromState) : 'new'} → {stateLabel(r.toState)}
-              </>
-            ) : null}
+            {/* One text per run: a long record renders many of these. */}
+            {`#${r.seq} · ${r.actorName} (${roleLabel(r.actorRole)}) · `}
+            <time dateTime={r.at}>{formatDateTime(r.at)}</time>
+            {r.fromState !== r.toState ? ` · ${r.fromState ? stateLabel(r.fromState) : 'new'} → ${stateLabel(r.toState)}` : null}
           </div>
           {r.rationale ? <p className="timeline__rationale" dir="auto">
               {r.rationale}

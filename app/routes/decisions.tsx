@@ -4,6 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { Filters, Pager } from '../features/register/register-filters';
 import { RegisterStyles, RegisterTable, toEntryView } from '../features/register/register-entries';
 import {
+  filteredPartnerName,
   parseRegisterQuery,
   registerChoices,
   registerSearchParams,
@@ -21,6 +22,7 @@ export const meta: MetaFunction = () => [{ title: 'Decision register · Cosponso
 const FIELD_LABEL: Record<string, string> = {
   q: 'search',
   partner: 'partner',
+  partner_name: 'partner name',
   chapter: 'chapter',
   campaign: 'campaign',
   proposal: 'proposal',
@@ -81,9 +83,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     olderHref: href(result.olderParams),
     newestHref: href(registerSearchParams(filter))!,
     everyProposalHref: href(registerSearchParams({ ...filter, proposalId: null }))!,
+    onePartner: filter.partnerId == null ? null : (filteredPartnerName(filter.partnerId) ?? `partner ${filter.partnerId}`),
+    everyPartnerHref: href(registerSearchParams({ ...filter, partnerId: null }))!,
     csvHref: `/decisions.csv${registerSearchParams(filter).size ? `?${registerSearchParams(filter)}` : ''}`,
     choices: {
-      partners: choices.partners,
       chapters: choices.chapters,
       campaigns: choices.campaigns,
       actors: choices.actors,
@@ -134,7 +137,14 @@ export default function DecisionRegister() {
           </ul>
         </div>
       ) : null}
-      <Filters filter={data.filter} choices={data.choices} scoped={data.scopeChapter !== null} everyProposalHref={data.everyProposalHref} />
+      <Filters
+        filter={data.filter}
+        choices={data.choices}
+        scoped={data.scopeChapter !== null}
+        everyProposalHref={data.everyProposalHref}
+        onePartner={data.onePartner}
+        everyPartnerHref={data.everyPartnerHref}
+      />
 
       {rows.length === 0 ? (
         <div className="panel" data-testid="register-empty">

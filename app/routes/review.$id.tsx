@@ -31,7 +31,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const today = todayUtc();
   const { proposal } = await requireProposal(request, params.id);
   // Reading the dossier writes nothing: screening runs on a schedule (server.ts) and before a decision (the action).
-  const dossier = reviewDossier(proposal.id, actingUser(user), today);
+  // The precedent lists a few proposals; "show all" is a plain link (?precedent=all), so it works without JavaScript.
+  const allPrecedent = new URL(request.url).searchParams.get('precedent') === 'all';
+  const dossier = reviewDossier(proposal.id, actingUser(user), today, { allPrecedent });
   if (!dossier) notFound('This proposal');
   // The read-only sections arrive as HTML: their components stay out of the page's JavaScript.
   return json({ dossier, markup: dossierMarkup(dossier!), claim: claimPanel(proposal.id, actingUser(user)) });

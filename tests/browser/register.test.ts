@@ -126,6 +126,24 @@ describe('the decision register in the browser', () => {
     await page.context().close();
   });
 
+  for (const javaScriptEnabled of [true, false]) {
+    it(`filters by words of a partner’s name typed in its field (${javaScriptEnabled ? 'with' : 'without'} JavaScript)`, async () => {
+      const page = await newPage(env, { javaScriptEnabled });
+      pictureOnFailure(page, `partner-name-${javaScriptEnabled ? 'js' : 'nojs'}`);
+      await signIn(page, 'reviewer@cosponsor.test');
+      await page.goto('/decisions');
+      await page.getByLabel('Partner name', { exact: true }).fill('lakeshore');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.waitForURL((url) => url.search === '?partner_name=lakeshore');
+      const partners = await page.locator('[data-testid="register-rows"] tbody tr td:nth-child(2) a[href^="/partners/"]').allTextContents();
+      expect(partners.length).toBeGreaterThan(0);
+      for (const name of partners) expect(name).toMatch(/Lakeshore/);
+      expect(await page.getByLabel('Partner name', { exact: true }).inputValue()).toBe('lakeshore');
+      if (javaScriptEnabled) await visit(page, '11-partner-name');
+      await page.context().close();
+    });
+  }
+
   it('shows a chapter lead their chapter only, and a clear empty state', async () => {
     const page = await newPage(env);
     pictureOnFailure(page, 'lead');

@@ -134,9 +134,46 @@ describe('/decisions', () => {
       expect(none.html, label).toContain('data-testid="register-empty"');
       expect(text(none.html), label).toContain('No decision matches this search');
     }
-    // The filter form shows the chosen values.
-    expect(find(hit.html, `option[value="${comite.partnerId}"]`)?.hasAttribute('selected')).toBe(true);
+    // The filter form shows the chosen values; the one partner a link asked for is kept as it came.
+    expect(find(hit.html, 'input[type="hidden"][name="partner"]')?.getAttribute('value')).toBe(String(comite.partnerId));
     expect(hit.html).toMatch(/<option value="created" selected="">/);
+  });
+
+  it('filters by words of a partner’s name typed in a labelled text field, kept in the URL', async () => {
+    const page = await get(`/decisions?partner_name=${encodeURIComponent('solidaridad pueblos')}`);
+    expect(page.status).toBe(200);
+    expect([...new Set(rowsOf(page.html).map(([, p]) => p))]).toEqual([comite.proposalId]);
+    // Without accents, in any case, a word's start: as the search box matches.
+    expect([...new Set(rowsOf((await get('/decisions?partner_name=COMIT')).html).map(([, p]) => p))]).toEqual([comite.proposalId]);
+    const field = find(page.html, 'input[name="partner_name"]')!;
+    expect(field.getAttribute('value')).toBe('solidaridad pueblos');
+    expect(find(page.html, `label[for="${field.getAttribute('id')}"]`)?.text).toBe('Partner name');
+    // No list of every partner in the page any more.
+    expect(find(page.html, 'select[name="partner"]')).toBeNull();
+    // Only the partner's name is matched: "vigil" is in Zephyr's event title, not in its name.
+    expect(rowsOf((await get('/decisions?partner_name=vigil')).html).map(([, p]) => p)).not.toContain(zephyr.proposalId);
+    expect(rowsOf((await get('/decisions?q=vigil')).html).map(([, p]) => p)).toContain(zephyr.proposalId);
+    // With the other filters and the search, and into the CSV link.
+    const both = await get(`/decisions?partner_name=comite&step=proposal&q=habeas`);
+    expect([...new Set(rowsOf(both.html).map(([, p]) => p))]).toEqual([comite.proposalId]);
+    expect(both.html).toContain('href="/decisions.csv?q=habeas&amp;partner_name=comite&amp;step=proposal"');
+    const csv = await app.fetch('/decisions.csv?partner_name=zephyr', { cookie: cookie.reviewer });
+    expect(await csv.text()).toContain('Zephyr Bay Solidarity Circle');
+    // Punctuation only, or no partner with that name: an empty result, never an error.
+    for (const typed of ['!!!', 'xylophonequartet']) {
+      const none = await get(`/decisions?partner_name=${encodeURIComponent(typed)}`);
+      expect(none.status, typed).toBe(200);
+      expect(seqsOf(none.html), typed).toEqual([]);
+      expect(text(none.html), typed).toContain('No decision matches this search');
+    }
+  });
+
+  it('says which partner a partner page’s link filters on, with a way back to every partner', async () => {
+    const page = await get(`/decisions?partner=${comite.partnerId}&step=proposal`);
+    expect([...new Set(rowsOf(page.html).map(([, p]) => p))]).toEqual([comite.proposalId]);
+    const note = find(page.html, '[data-testid="register-partner-filter"]')!;
+    expect(visibleText(note)).toContain('Only the records about Comité de Solidaridad con los Pueblos are shown.');
+    expect(note.querySelector('a')?.getAttribute('href')).toBe('/decisions?step=proposal');
   });
 
   it('filters by who decided', async () => {
@@ -245,6 +282,7 @@ describe('chapter scoping', () => {
   it('hides another chapter’s partner records from a chapter lead, not from a reviewer', async () => {
     expect(seqsOf((await get('/decisions?q=zephyr', 'lead')).html)).toEqual([]);
     expect(seqsOf((await get(`/decisions?partner=${zephyr.partnerId}`, 'lead')).html)).toEqual([]);
+    expect(seqsOf((await get('/decisions?partner_name=zephyr', 'lead')).html)).toEqual([]);
     expect(rowsOf((await get('/decisions?q=zephyr', 'reviewer')).html).map(([, p]) => p)).toContain(zephyr.proposalId);
     // Asking for the other chapter by its id changes nothing.
     expect(seqsOf((await get(`/decisions?chapter=${bayId}`, 'lead')).html)).toEqual([]);
@@ -373,6 +411,52 @@ describe('/partners/:id', () => {
     expect(page.html).not.toContain('href="javascript:');
     expect(text(page.html)).toContain('Calls for an arms embargo');
     expect(page.html).toContain('data-testid="partner-no-proposals"');
+  });
+
+  it('pages a busy partner’s proposals with plain Older and Newer links, keyset on the proposal', async () => {
+    const busy = proposalWith('lead@cosponsor.test', { name: 'Much Asked Partner Network' }, 'Much asked: first event');
+    const ids = [busy.proposalId];
+    for (let i = 2; i <= 17; i++) {
+      ids.push(
+        createProposal(actor(i % 2 ? 'lead@cosponsor.test' : 'lead2@cosponsor.test'), {
+          partnerId: busy.partnerId,
+          campaignId: campaignId('guantanamo'),
+          eventTitle: `Much asked: event ${i}`,
+          eventDate: '2031-05-01',
+          eventPlace: 'Community hall',
+          eventDescription: 'Another evening with the same partner.',
+          kind: 'co_hosting',
+        }).id,
+      );
+    }
+    const newestFirst = [...ids].sort((a, b) => b - a);
+    const proposalsOf = (html: string) =>
+      parseHtml(html)
+        .querySelectorAll('[data-testid="partner-proposals"] tr[data-proposal]')
+        .map((tr) => Number(tr.getAttribute('data-proposal')));
+    const first = await get(`/partners/${busy.partnerId}`);
+    expect(proposalsOf(first.html)).toEqual(newestFirst.slice(0, 15));
+    expect(text(first.html)).toContain('The newest 15 of 17 proposals are listed.');
+    expect(linkOf(first.html, 'prev')).toBeNull();
+    const older = linkOf(first.html, 'next')!;
+    expect(older).toBe(`/partners/${busy.partnerId}?proposals_after=${newestFirst[14]}#proposals-heading`);
+    const second = await get(older);
+    expect(second.status).toBe(200);
+    expect(proposalsOf(second.html)).toEqual(newestFirst.slice(15));
+    expect(linkOf(second.html, 'next')).toBeNull();
+    // The profile and the decisions stay on every page of the proposals.
+    expect(text(second.html)).toContain('A partner made for the register tests.');
+    const back = await get(linkOf(second.html, 'prev')!);
+    expect(proposalsOf(back.html)).toEqual(newestFirst.slice(0, 15));
+    expect(linkOf(back.html, 'prev')).toBeNull();
+    // A chapter lead pages through their own chapter's only.
+    const lead = await get(`/partners/${busy.partnerId}`, 'lead');
+    const chicagoOnes = all(qb().selectFrom('proposals').select('id').where('partner_id', '=', busy.partnerId).where('chapter_id', '=', chicagoId).orderBy('id', 'desc')).map((r) => r.id);
+    expect(proposalsOf(lead.html)).toEqual(chicagoOnes);
+    expect(linkOf(lead.html, 'next')).toBeNull();
+    // A position that is not a proposal id is the first page, never an error.
+    const odd = await get(`/partners/${busy.partnerId}?proposals_after=abc`);
+    expect(proposalsOf(odd.html)).toEqual(newestFirst.slice(0, 15));
   });
 
   it('answers 404 for a partner that does not exist', async () => {

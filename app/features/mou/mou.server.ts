@@ -291,6 +291,25 @@ export function mouChangesSinceLastSeen(proposalId: number, userId: number): Mou
   };
 }
 
+/**
+ * The MOU as the dossier shows it: the latest text, and the difference from the version this
+ * person last read only when there is one (reading and diffing the old version otherwise is wasted).
+ */
+export function mouForDossier(proposalId: number, userId: number) {
+  const seen = mouViewOf(userId, proposalId);
+  const latest = mouVersion(proposalId);
+  const seenVersion = seen?.mou_version ?? null;
+  const latestVersion = latest?.version ?? null;
+  const changed = seenVersion !== null && seenVersion !== latestVersion;
+  const before = changed ? (mouVersion(proposalId, seenVersion)?.sections ?? null) : null;
+  return {
+    seenVersion,
+    latestVersion,
+    after: latest?.sections ?? [],
+    diff: changed ? diffMou(before, latest?.sections ?? []) : null,
+  };
+}
+
 /** Notes that this person has read the MOU up to this version (default: the latest). */
 export function markMouSeen(proposalId: number, userId: number, version?: number): void {
   const v = version ?? mouVersion(proposalId)?.version;

@@ -92,6 +92,16 @@ export function partnerPageView(profile: PartnerProfile, scopeChapter: string | 
       decidedAt: r.decided_at,
       approvedUntil: r.approved_until,
     })),
+    // Keyset pages of the proposals, on this page (plain links: no JavaScript needed).
+    newerProposalsHref:
+      profile.newerProposalsCursor === null
+        ? null
+        : `/partners/${p.id}?${new URLSearchParams({ proposals_before: String(profile.newerProposalsCursor) })}#proposals-heading`,
+    olderProposalsHref:
+      profile.olderProposalsCursor === null
+        ? null
+        : `/partners/${p.id}?${new URLSearchParams({ proposals_after: String(profile.olderProposalsCursor) })}#proposals-heading`,
+    newestProposalsHref: `/partners/${p.id}#proposals-heading`,
     proposalCount: profile.proposalCount,
     proposalStates: profile.proposalStates,
     decisions: profile.decisions.map(toEntryView),

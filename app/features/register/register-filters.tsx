@@ -7,7 +7,7 @@ import { outcomeLabel, stepLabel } from '../../utils/labels';
 
 type Choices = Extract<ReturnType<typeof registerChoices>, { ok: true }>;
 /** The lists the filter form offers, as the loader sends them. */
-export type RegisterChoices = Pick<Choices, 'partners' | 'chapters' | 'campaigns' | 'actors'> & {
+export type RegisterChoices = Pick<Choices, 'chapters' | 'campaigns' | 'actors'> & {
   steps: Choices['steps'][number][];
   outcomes: Choices['outcomes'][number][];
 };
@@ -47,11 +47,16 @@ export function Filters({
   choices,
   scoped,
   everyProposalHref,
+  onePartner,
+  everyPartnerHref,
 }: {
   filter: RegisterFilter;
   choices: SerializeFrom<RegisterChoices>;
   scoped: boolean;
   everyProposalHref: string;
+  /** The name of the partner a link filtered on (?partner=id), or null. */
+  onePartner: string | null;
+  everyPartnerHref: string;
 }) {
   const location = useLocation();
   return (
@@ -70,7 +75,21 @@ export function Filters({
         </div>
       </div>
       <div className="grid-filters">
-        <Select id="register-partner" name="partner" label="Partner" value={filter.partnerId} any="All partners" options={choices.partners.map((p) => ({ value: p.id, label: p.name }))} />
+        <div className="field">
+          <label htmlFor="register-partner">Partner name</label>
+          <input
+            id="register-partner"
+            type="search"
+            name="partner_name"
+            dir="auto"
+            defaultValue={filter.partnerName ?? ''}
+            maxLength={200}
+            aria-describedby="register-partner-hint"
+          />
+          <span className="hint" id="register-partner-hint">
+            Words of the name; any partner whose name holds them.
+          </span>
+        </div>
         <Select
           id="register-chapter"
           name="chapter"
@@ -99,6 +118,14 @@ export function Filters({
           <input id="register-to" type="date" name="to" defaultValue={filter.to ?? ''} />
         </div>
       </div>
+      {filter.partnerId ? (
+        // From a partner's page: that one partner, kept as it came, with a way out.
+        <p className="small" data-testid="register-partner-filter">
+          <input type="hidden" name="partner" value={filter.partnerId} />
+          Only the records about <strong dir="auto">{onePartner}</strong> are shown.{' '}
+          <Link to={everyPartnerHref}>Show every partner’s records</Link>
+        </p>
+      ) : null}
       {filter.proposalId ? (
         // Not a field of the form: kept as it came (from a proposal's record), with a way out.
         <p className="small" data-testid="register-proposal-filter">

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { getDb, nowIso } from '../../../db/connection';
 import { formatVerifyResult, type VerifyResult } from '../../../db/decision-log';
+import { partnerById } from '../../../db/partners';
 import {
   auditRunById,
   eachDecisionBatch,
@@ -94,6 +95,7 @@ const day = z
 
 const FIELDS = {
   partner: id,
+  partner_name: z.string().trim().max(200, 'Type at most 200 characters of a partner’s name.'),
   chapter: id,
   campaign: id,
   proposal: id,
@@ -135,6 +137,7 @@ export function parseRegisterQuery(params: URLSearchParams): RegisterQuery {
   }
   const filter: RegisterFilter = {
     partnerId: (values.partner as number | undefined) ?? null,
+    partnerName: (values.partner_name as string | undefined) || null,
     chapterId: (values.chapter as number | undefined) ?? null,
     campaignId: (values.campaign as number | undefined) ?? null,
     proposalId: (values.proposal as number | undefined) ?? null,
@@ -160,6 +163,7 @@ export function registerSearchParams(filter: RegisterFilter, page: RegisterPage 
   };
   put('q', filter.q);
   put('partner', filter.partnerId);
+  put('partner_name', filter.partnerName);
   put('chapter', filter.chapterId);
   put('campaign', filter.campaignId);
   put('proposal', filter.proposalId);
@@ -245,6 +249,11 @@ export function registerChoices(actor: ActingUser) {
   return { ok: true as const, steps: REGISTER_STEPS, outcomes: REGISTER_OUTCOMES, ...registerFilterChoices(scoped.scope) };
 }
 
+/** The name of the one partner a register link filters on (?partner=id), for the form to say so; null if none. */
+export function filteredPartnerName(partnerId: number | null | undefined): string | null {
+  return partnerId == null ? null : (partnerById(partnerId)?.name ?? null);
+}
+
 export type PartnerProfile = { ok: true } & Omit<PartnerHistory, 'decisions'> & {
   decisions: RegisterEntry[];
   /** The register, filtered on this partner: every decision about it, paged. */
@@ -257,7 +266,7 @@ export type PartnerProfile = { ok: true } & Omit<PartnerHistory, 'decisions'> & 
 export function partnerProfile(
   actor: ActingUser,
   partnerId: number,
-  options: { proposalLimit?: number; decisionLimit?: number } = {},
+  options: { proposalLimit?: number; decisionLimit?: number; proposalsAfter?: number | null; proposalsBefore?: number | null } = {},
 ): PartnerProfile | Refused {
   const scoped = registerScopeFor(actor);
   if (!scoped.ok) return scoped;

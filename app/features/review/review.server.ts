@@ -8,8 +8,9 @@ import {
   agendaPrecedentByPosition,
   agendaPrecedentByText,
   countQueue,
-  partnerPrecedentDecisions,
+  partnerPrecedentCount,
   partnerPrecedentProposals,
+  precedentDecisionsOf,
   proposalSummary,
   queueAgendaCounts,
   queueCriticalRisks,
@@ -29,10 +30,11 @@ import { listChapters } from '../../../db/users';
 import { claimsOf } from '../../../db/review-claims';
 import { claimView, type ClaimView } from './claims.server';
 import type { ReviewIntent } from './review-forms.server';
-import { mouChangesSinceLastSeen } from '../mou/mou.server';
+import { mouForDossier } from '../mou/mou.server';
 import { judgedEntityIds, screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
 import { fillForProposal } from '../mou/mou-facts.server';
 import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
+import { PRECEDENT_FEW, PRECEDENT_MAX } from './dossier/precedent-limits';
 import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../../workflows/policy';
 import { proposalView, type ProposalView } from '../vetting/proposal-view.server';
 import { decide, type DecideResult, type DecisionErrorKind } from '../vetting/vetting.server';
@@ -239,9 +241,13 @@ export type AgendaItemPrecedent = {
   matches: (AgendaPrecedent & { matchedBy: ('text' | 'position')[] })[];
 };
 
-function partnerPrecedent(partnerId: number, proposalId: number): PartnerPrecedent[] {
-  const proposals = partnerPrecedentProposals(partnerId, proposalId);
-  const decisions = partnerPrecedentDecisions(partnerId, proposalId);
+function partnerPrecedent(partnerId: number, proposalId: number, limit: number): PartnerPrecedent[] {
+  const proposals = partnerPrecedentProposals(partnerId, proposalId, limit);
+  // Only the listed proposals' decisions: a much-asked partner has thousands.
+  const decisions = precedentDecisionsOf(
+    proposals.map((p) => p.id),
+    limit * 10,
+  );
   return proposals.map((p) => ({
     id: p.id,
     reference: p.reference,
@@ -297,7 +303,7 @@ export type Dossier = ReturnType<typeof reviewDossier>;
  * Everything staff need to decide one proposal, with the MOU changes since this staff member last
  * read it. Reading writes nothing: a decision (or the versions page's POST) marks the MOU as read.
  */
-export function reviewDossier(proposalId: number, viewer: ActingUser, today: string) {
+export function reviewDossier(proposalId: number, viewer: ActingUser, today: string, options: { allPrecedent?: boolean } = {}) {
   const view = proposalView(proposalId, viewer);
   if (!view) return null;
   const { proposal } = view;
@@ -305,7 +311,8 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
 
   const agenda = agendaPrecedent(view);
 
-  const mou = mouChangesSinceLastSeen(proposalId, viewer.id);
+  const mou = mouForDossier(proposalId, viewer.id);
+  const unknownItems = view.agendaItems.some((i) => i.classification === 'unknown');
 
   const values = view.submissions.values;
   const perception = view.submissions.perception;
@@ -342,7 +349,9 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
     today,
     timing: eventTiming(proposal.event_date, today),
     previous: proposal.previous_proposal_id ? (proposalSummary(proposal.previous_proposal_id) ?? null) : null,
-    partnerPrecedent: partnerPrecedent(proposal.partner_id, proposal.id),
+    partnerPrecedent: partnerPrecedent(proposal.partner_id, proposal.id, options.allPrecedent ? PRECEDENT_MAX : PRECEDENT_FEW),
+    partnerPrecedentCount: partnerPrecedentCount(proposal.partner_id, proposal.id),
+    partnerPrecedentAll: Boolean(options.allPrecedent),
     agendaPrecedent: agenda,
     values: values
       ? {
@@ -401,9 +410,12 @@ export function reviewDossier(proposalId: number, viewer: ActingUser, today: str
     overrideTargets: stepsStaffMayName(proposal.perception_required === 1).flatMap((step) =>
       OVERRIDABLE_OUTCOMES[step].map((outcome) => ({ step, outcome, current: view.submissions[step]?.outcome === outcome })),
     ),
-    positions: config.docs.positions.positions.map((p) => ({ key: p.key, statement: p.statement, stance: p.stance, campaignKey: p.campaignKey })),
+    // The catalog and campaigns only feed the classification forms, shown for unknown items only.
+    positions: unknownItems
+      ? config.docs.positions.positions.map((p) => ({ key: p.key, statement: p.statement, stance: p.stance, campaignKey: p.campaignKey }))
+      : [],
     positionsVersion: config.versions.positions,
-    campaigns: listCampaigns(true).map((c) => ({ key: c.key, name: c.name })),
+    campaigns: unknownItems ? listCampaigns(true).map((c) => ({ key: c.key, name: c.name })) : [],
     endDate: { default: endDefault !== null && endDefault > endMax ? endMax : endDefault, min: today, max: endMax },
   };
 }

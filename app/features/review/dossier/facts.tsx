@@ -3,6 +3,7 @@
 import { Tag } from '../../../components/forms';
 import { formatDate, formatDateTime, outcomeLabel, outcomeTone, roleLabel, stateLabel, stateTone, stepLabel, publicPositionLabel } from '../../../utils/labels';
 import { type DossierData, type Failure } from './parts';
+import { PRECEDENT_FEW, PRECEDENT_MAX } from './precedent-limits';
 
 /** Why the last decision was not saved; a stale one lists what was recorded meanwhile. */
 export function DecisionFailure({ failure }: { failure?: Failure }) {
@@ -99,11 +100,34 @@ export function EventAndPartner({ dossier }: { dossier: DossierData }) {
   );
 }
 
-/** Every other proposal with this partner, from any chapter, with its decisions. */
+/** The other proposals with this partner, from any chapter, with their decisions: the newest few, or all on request. */
 export function Precedent({ dossier }: { dossier: DossierData }) {
+  const shown = dossier.partnerPrecedent.length;
+  const total = dossier.partnerPrecedentCount;
+  const id = dossier.view.proposal.id;
   return (
     <section className="panel" aria-labelledby="precedent-heading" data-testid="partner-precedent">
       <h2 id="precedent-heading">Precedent: this partner before</h2>
+      {total > PRECEDENT_FEW ? (
+        <p className="small" data-testid="precedent-more">
+          {shown < total ? `The newest ${shown} of ${total} other proposals with this partner.` : `All ${total} other proposals with this partner.`}{' '}
+          {dossier.partnerPrecedentAll ? (
+            <a href={`/review/${id}#precedent-heading`}>
+              Show the newest {PRECEDENT_FEW} only
+            </a>
+          ) : (
+            <a href={`/review/${id}?precedent=all#precedent-heading`}>
+              Show {total > shown && total <= PRECEDENT_MAX ? `all ${total}` : `the newest ${Math.min(total, PRECEDENT_MAX)}`}
+            </a>
+          )}
+          {total > PRECEDENT_MAX ? (
+            <>
+              {' '}
+              · <a href={`/partners/${dossier.view.partner.id}`}>every proposal on the partner’s page</a>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       {dossier.partnerPrecedent.length === 0 ? (
         <p className="muted">No other proposal with this partner, from any chapter.</p>
       ) : (

@@ -206,7 +206,7 @@ export function MouSection({ dossier }: { dossier: DossierData }) {
                   Changed since you last read version {dossier.mou.seenVersion}: now version {dossier.mou.latestVersion}.
                 </strong>
               </p>
-              <MouDiff diff={dossier.mou.diff} headingLevel={4} />
+              {dossier.mou.diff ? <MouDiff diff={dossier.mou.diff} headingLevel={4} /> : null}
             </>
           )}
           <details open={dossier.mou.seenVersion === null}>

@@ -1,0 +1,95 @@
+// CPU per request of each page of the pages bench, in one process with nothing else in it: the
+// built app's request handler called directly (no HTTP, no other load), so two builds can be
+// compared on a shared machine where autocannon's req/s move with the neighbours.
+//
+//   npx tsx bench/page-cpu.ts [--requests N] [--build DIR]
+//
+// DIR is a checkout whose build/ is compared (default this one); the register is the pages
+// bench's bench/out/pages-20000/, read from a copy.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pickTargets, scaleDatabase } from './pages';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const requests = Number(arg('requests') ?? 300);
+const buildDir = path.resolve(arg('build') ?? '.');
+
+const { file, keyFile, checkpointDir } = scaleDatabase(20_000, false);
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-page-cpu-'));
+const copy = path.join(workDir, 'cosponsor.db');
+fs.copyFileSync(file, copy);
+Object.assign(process.env, {
+  NODE_ENV: 'production',
+  SESSION_SECRET: 'bench-session-secret-not-for-use-anywhere-else',
+  DATABASE_PATH: copy,
+  SIGNING_KEY_FILE: keyFile,
+  CHECKPOINT_DIR: checkpointDir,
+  REGISTRY_LOOKUP: 'off',
+});
+// The cached register may predate the newest migrations: the server applies them at start, so here too.
+const migrated = spawnSync(process.execPath, [path.join(buildDir, 'build', 'server', 'migrate.js')], { stdio: ['ignore', 'ignore', 'inherit'], env: process.env });
+if (migrated.status !== 0) throw new Error('Migrating the copy failed');
+const { createRequestHandler } = await import('@remix-run/node');
+const build = await import(path.join(buildDir, 'build', 'index.js'));
+const handle = createRequestHandler(build, 'production');
+const base = 'http://127.0.0.1:3000';
+const host = '127.0.0.1:3000';
+
+async function signIn(email: string): Promise<string> {
+  const response = await handle(
+    new Request(`${base}/login`, {
+      method: 'POST',
+      headers: { Origin: base, Host: host, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password: 'cosponsor-demo' }),
+    }),
+  );
+  const match = /cosponsor_session=([^;]+)/.exec(response.headers.get('set-cookie') ?? '');
+  if (!match) throw new Error(`Sign-in as ${email} failed with ${response.status}`);
+  return `cosponsor_session=${match[1]}`;
+}
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+try {
+  const t = pickTargets(copy);
+  const staff = await signIn(t.staff);
+  const lead = await signIn(t.lead);
+  const pages: [string, string, string][] = [
+    ['baseline_help', '/help', staff],
+    ['proposals_staff', '/proposals', staff],
+    ['proposals_lead', '/proposals', lead],
+    ['review', '/review', staff],
+    ['dossier', `/review/${t.dossierId}`, staff],
+    ['decisions', '/decisions', staff],
+    ['decisions_search', `/decisions?q=${encodeURIComponent(t.word)}`, staff],
+    ...(t.page50After == null ? [] : [['decisions_page50', `/decisions?after=${t.page50After}`, staff] as [string, string, string]]),
+    ['busiest_partner', `/partners/${t.partnerId}`, staff],
+  ];
+  let baseline = 0;
+  for (const [name, pathname, cookie] of pages) {
+    const once = async () => {
+      const response = await handle(new Request(`${base}${pathname}`, { headers: { cookie, host } }));
+      const body = await response.text();
+      if (response.status !== 200) throw new Error(`${name} answered ${response.status}`);
+      return body.length;
+    };
+    let bytes = 0;
+    for (let i = 0; i < 30; i++) bytes = await once();
+    const started = cpuMs();
+    for (let i = 0; i < requests; i++) await once();
+    const ms = (cpuMs() - started) / requests;
+    baseline ||= ms;
+    console.log(`page=${name} cpu_ms=${ms.toFixed(2)} cpu_ratio=${(baseline / ms).toFixed(2)} html_bytes=${bytes}`);
+  }
+} finally {
+  fs.rmSync(workDir, { recursive: true, force: true });
+}
+process.exit(0);
