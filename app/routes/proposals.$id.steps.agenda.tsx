@@ -16,7 +16,7 @@ import { agendaStepPage, searchPositionCatalog } from '../features/vetting/step-
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
-import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
+import { ServerMarkup } from '../components/server-markup';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Agenda mapping · Cosponsor' }];
@@ -177,7 +177,7 @@ export default function AgendaStep() {
         />
       ) : null}
     </StepShell>
-      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['agenda']} id="partner-answers" />
+      {page.partnerAnswers ? <ServerMarkup html={page.partnerAnswers} /> : null}
     </>
   );
 }

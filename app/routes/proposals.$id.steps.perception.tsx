@@ -13,7 +13,7 @@ import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
 import { isAtPerceptionStep } from '../../workflows/policy';
-import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
+import { ServerMarkup } from '../components/server-markup';
 import { AttachmentsField } from '../features/attachments/attachments-field';
 
 export const handle = { proposalHeader: true };
@@ -56,7 +56,7 @@ export default function PerceptionStep() {
         </p>
         <Link to={`/proposals/${page.proposalId}`}>Back to the proposal</Link>
       </section>
-      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+      {page.partnerAnswers ? <ServerMarkup html={page.partnerAnswers} /> : null}
       </>
     );
   }
@@ -131,7 +131,7 @@ export default function PerceptionStep() {
         );
       })}
     </StepShell>
-      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+      {page.partnerAnswers ? <ServerMarkup html={page.partnerAnswers} /> : null}
     </>
   );
 }

@@ -11,7 +11,7 @@ import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/ste
 import { stepFormAction } from '../features/vetting/step-action.server';
 import { actingUser, requireProposal } from '../utils/auth.server';
 import { RequiredNote } from '../components/forms';
-import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
+import { ServerMarkup } from '../components/server-markup';
 import { AttachmentsField } from '../features/attachments/attachments-field';
 
 export const handle = { proposalHeader: true, partnerPrecedent: true };
@@ -82,7 +82,7 @@ export default function ValuesStep() {
         );
       })}
     </StepShell>
-      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['values']} id="partner-answers" />
+      {page.partnerAnswers ? <ServerMarkup html={page.partnerAnswers} /> : null}
     </>
   );
 }

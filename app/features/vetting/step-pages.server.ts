@@ -10,6 +10,7 @@ import { isBeforeStep, type ActingUser } from '../../../workflows/policy';
 import { stepPage } from './proposals.server';
 import { fillForProposal } from '../mou/mou-facts.server';
 import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
+import { partnerAnswersMarkup } from '../questionnaire/partner-answers-markup.server';
 import { uploadLimitBytes } from '../attachments/attachments.server';
 import { sizeLabel } from '../attachments/attachment-list';
 
@@ -23,8 +24,9 @@ export function valuesStepPage(user: ActingUser, proposal: Proposal) {
     criteria: docs.values_criteria.criteria,
     rubricVersion: versions.values_criteria,
     uploadLimit: uploadLimit(),
-    // The partner's own answers, shown beside the form as its evidence (never as the lead's rating).
-    partnerEvidence: partnerEvidenceOf(proposal.id),
+    // The partner's own answers, shown beside the form as its evidence (never as the lead's rating),
+    // as HTML: the panel's components stay out of the page's JavaScript.
+    partnerAnswers: partnerAnswersMarkup(partnerEvidenceOf(proposal.id), ['values']),
   };
 }
 
@@ -49,7 +51,7 @@ export function agendaStepPage(user: ActingUser, proposal: Proposal) {
     })),
     positionsVersion: versions.positions,
     partnerPublicPositions: publicPositionsOf(partner),
-    partnerEvidence: partnerEvidenceOf(proposal.id),
+    partnerAnswers: partnerAnswersMarkup(partnerEvidenceOf(proposal.id), ['agenda']),
   };
 }
 
@@ -75,7 +77,7 @@ export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
     reasons: context.perceptionReasons,
     notRequiredRule: SKIP_RULES.perceptionNotRequired,
     agendaDone: !isBeforeStep(proposal.state, 'risk'),
-    partnerEvidence: partnerEvidenceOf(proposal.id),
+    partnerAnswers: partnerAnswersMarkup(partnerEvidenceOf(proposal.id), ['perception']),
     uploadLimit: uploadLimit(),
   };
 }
