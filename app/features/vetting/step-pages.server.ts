@@ -13,9 +13,10 @@ import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
 import { partnerAnswersMarkup } from '../questionnaire/partner-answers-markup.server';
 import { uploadLimitBytes } from '../attachments/attachments.server';
 import { sizeLabel } from '../attachments/attachment-list';
+import { itemFilesMarkup } from '../attachments/attachments-markup.server';
 
 /** What a step form's file fields say about the size limit. */
-const uploadLimit = () => sizeLabel(uploadLimitBytes());
+export const uploadLimit = () => sizeLabel(uploadLimitBytes());
 
 export function valuesStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
@@ -60,7 +61,10 @@ export const searchPositionCatalog = (words: string) => matchPositions(activeCon
 
 export function riskStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
-  return { ...stepPage(user, proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix, uploadLimit: uploadLimit() };
+  const page = stepPage(user, proposal, 'risk');
+  const context = { proposalId: proposal.id, editable: page.editable, limitLabel: uploadLimit() };
+  // Each item's file field as HTML: see attachments-markup.server.tsx.
+  return { ...page, matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix, files: itemFilesMarkup(page.initial.values.items, {}, context) };
 }
 
 export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
