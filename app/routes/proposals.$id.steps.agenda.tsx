@@ -1,55 +1,30 @@
 // Step 2: agenda mapping. The partner's agenda items, each mapped onto the positions
 // catalog and classified; rows are added and removed with submit buttons (no JS needed).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { previewAgenda } from '../../workflows/rules/agenda';
 import { AgendaMap, classificationInfo } from '../components/agenda-map';
 import { RadioGroup, SelectField, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { insertRowButton, ItemsError, OutcomePanel, RemoveItemButton, useStepForm } from '../features/vetting/step-form';
 import { fieldId } from '../features/vetting/proposal-form';
-import { matchCountText, PositionSearch, shorten, STANCE_GROUP } from '../features/vetting/position-search';
+import { PositionSearch, shorten, STANCE_GROUP } from '../features/vetting/position-search';
 import { emptyAgendaItem, previewAgendaInput, readAgendaTyped, type AgendaTyped } from '../features/vetting/step-typed-agenda';
-import { agendaFormSchema } from '../features/vetting/step-forms.server';
 import type { StepActionData } from '../features/vetting/step-action.server';
-import { agendaStepPage, searchPositionCatalog } from '../features/vetting/step-pages.server';
-import { stepFormAction } from '../features/vetting/step-action.server';
-import { actingUser, requireProposal } from '../utils/auth.server';
+import { agendaStepAction, agendaStepLoader } from '../features/vetting/agenda-step.server';
 import { RequiredNote } from '../components/forms';
-import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
+import { ServerMarkup } from '../components/server-markup';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Agenda mapping · Cosponsor' }];
 
 const CLASSIFICATIONS = ['aligned', 'compatible', 'no_position', 'conflicting', 'unknown'] as const;
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, proposal } = await requireProposal(request, params.id);
-  return json(agendaStepPage(actingUser(user), proposal));
+export async function loader(args: LoaderFunctionArgs) {
+  return agendaStepLoader(args);
 }
 
-// The catalog search rides on the step form (so nothing typed is lost without JavaScript):
-// its words come back with every re-render of the form.
-const searchWords = (payload: Record<string, unknown>) => String(payload.positionSearch ?? '').slice(0, 200);
-
 export async function action(args: ActionFunctionArgs) {
-  return stepFormAction(args, 'agenda', {
-    schema: () => agendaFormSchema,
-    echo: (payload) => ({ positionSearch: searchWords(payload) }),
-    rowNotice: ({ type, index }) =>
-      type === 'insert'
-        ? { notice: `Agenda item ${index + 1} added.`, focus: `f-items-${index}-text` }
-        : { notice: `Agenda item ${index + 1} removed.`, focus: 'add-item' },
-    editRows: (values, intent, payload) => {
-      if (intent === 'search-positions') {
-        const words = searchWords(payload);
-        const found = searchPositionCatalog(words);
-        const notice = words.trim() ? matchCountText(found.length, words) : 'Type words to look for in the positions catalog.';
-        return { values, notice, focus: 'f-positionSearch' };
-      }
-      return null;
-    },
-  });
+  return agendaStepAction(args);
 }
 
 export default function AgendaStep() {
@@ -177,7 +152,7 @@ export default function AgendaStep() {
         />
       ) : null}
     </StepShell>
-      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['agenda']} id="partner-answers" />
+      {page.partnerAnswers ? <ServerMarkup html={page.partnerAnswers} /> : null}
     </>
   );
 }

@@ -1,19 +1,16 @@
 // Step 4: BDS-perception review, only when the agenda mapping or the partner profile calls for it.
 // Each checklist item is met, made a condition (it becomes an MOU clause) or cannot be met.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { previewPerception } from '../../workflows/rules/perception';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
 import { previewPerceptionInput, readPerceptionTyped, type PerceptionTyped } from '../features/vetting/step-typed-perception';
 import type { StepActionData } from '../features/vetting/step-action.server';
-import { currentPerceptionFormSchema, perceptionStepPage } from '../features/vetting/step-pages.server';
-import { stepFormAction } from '../features/vetting/step-action.server';
-import { actingUser, requireProposal } from '../utils/auth.server';
+import { perceptionStepAction, perceptionStepLoader } from '../features/vetting/perception-step.server';
 import { RequiredNote } from '../components/forms';
 import { isAtPerceptionStep } from '../../workflows/policy';
-import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
+import { ServerMarkup } from '../components/server-markup';
 import { AttachmentsField } from '../features/attachments/attachments-field';
 
 export const handle = { proposalHeader: true };
@@ -25,15 +22,12 @@ const ANSWERS = [
   { value: 'cannot_meet', label: 'Cannot be met' },
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, proposal } = await requireProposal(request, params.id);
-  return json(perceptionStepPage(actingUser(user), proposal));
+export async function loader(args: LoaderFunctionArgs) {
+  return perceptionStepLoader(args);
 }
 
 export async function action(args: ActionFunctionArgs) {
-  return stepFormAction(args, 'perception', {
-    schema: currentPerceptionFormSchema,
-  });
+  return perceptionStepAction(args);
 }
 
 export default function PerceptionStep() {
@@ -56,7 +50,7 @@ export default function PerceptionStep() {
         </p>
         <Link to={`/proposals/${page.proposalId}`}>Back to the proposal</Link>
       </section>
-      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+      {page.partnerAnswers ? <ServerMarkup html={page.partnerAnswers} /> : null}
       </>
     );
   }
@@ -131,7 +125,7 @@ export default function PerceptionStep() {
         );
       })}
     </StepShell>
-      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['perception']} id="partner-answers" />
+      {page.partnerAnswers ? <ServerMarkup html={page.partnerAnswers} /> : null}
     </>
   );
 }

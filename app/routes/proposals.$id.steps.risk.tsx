@@ -11,7 +11,7 @@ import { emptyRiskItem, previewRiskInput, readRiskTyped, type RiskTyped } from '
 import type { StepActionData } from '../features/vetting/step-action.server';
 import { riskStepAction, riskStepLoader } from '../features/vetting/risk-step.server';
 import { RequiredNote } from '../components/forms';
-import { AttachmentsField } from '../features/attachments/attachments-field';
+import { ServerMarkup } from '../components/server-markup';
 
 export const handle = { proposalHeader: true };
 export const meta: MetaFunction = () => [{ title: 'Risk scoring · Cosponsor' }];
@@ -28,9 +28,11 @@ const title = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g
 
 export default function RiskStep() {
   const page = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as StepActionData<'risk'> | undefined;
+  const actionData = useActionData<typeof action>() as (StepActionData<'risk'> & { files?: string[] }) | undefined;
   const { values, shown, errors, shell } = useStepForm<RiskTyped>(page, actionData, (data) => readRiskTyped(data));
   const m = page.matrix;
+  // The items' file fields, rendered by the server for the values shown (an answer without values keeps the loaded ones).
+  const files = actionData?.values ? (actionData.files ?? []) : page.files;
   const input = previewRiskInput(shown);
   const result = previewRisk(input.items, m);
   const scale = (labels: readonly string[]) => labels.map((l, i) => ({ value: String(i + 1), label: `${i + 1} · ${l}` }));
@@ -136,7 +138,7 @@ export default function RiskStep() {
                     <span className="muted">Choose a likelihood and an impact to see the score.</span>
                   )}
                 </p>
-                <AttachmentsField base={base} of={<>for item {i + 1}</>} proposalId={page.proposalId} attachments={item.attachments} errors={errors} editable={page.editable} limitLabel={page.uploadLimit} />
+                <ServerMarkup html={files[i] ?? ''} />
                 <RemoveItemButton editable={page.editable} index={i} />
               </fieldset>
             </li>

@@ -1,17 +1,14 @@
 // Step 1: values compatibility. Every criterion of the active rubric, rated with evidence.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
 import { previewValues } from '../../workflows/rules/values';
 import { RadioGroup, StepShell, TextArea } from '../features/vetting/proposal-form';
 import { OutcomePanel, useStepForm } from '../features/vetting/step-form';
 import { previewValuesInput, readValuesTyped, type ValuesTyped } from '../features/vetting/step-typed-values';
 import type { StepActionData } from '../features/vetting/step-action.server';
-import { currentValuesFormSchema, valuesStepPage } from '../features/vetting/step-pages.server';
-import { stepFormAction } from '../features/vetting/step-action.server';
-import { actingUser, requireProposal } from '../utils/auth.server';
+import { valuesStepAction, valuesStepLoader } from '../features/vetting/values-step.server';
 import { RequiredNote } from '../components/forms';
-import { PartnerAnswersPanel } from '../features/questionnaire/partner-answers';
+import { ServerMarkup } from '../components/server-markup';
 import { AttachmentsField } from '../features/attachments/attachments-field';
 
 export const handle = { proposalHeader: true, partnerPrecedent: true };
@@ -24,15 +21,12 @@ const RATINGS = [
   { value: 'unknown', label: 'Unknown' },
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, proposal } = await requireProposal(request, params.id);
-  return json(valuesStepPage(actingUser(user), proposal));
+export async function loader(args: LoaderFunctionArgs) {
+  return valuesStepLoader(args);
 }
 
 export async function action(args: ActionFunctionArgs) {
-  return stepFormAction(args, 'values', {
-    schema: currentValuesFormSchema,
-  });
+  return valuesStepAction(args);
 }
 
 export default function ValuesStep() {
@@ -82,7 +76,7 @@ export default function ValuesStep() {
         );
       })}
     </StepShell>
-      <PartnerAnswersPanel evidence={page.partnerEvidence} parts={['values']} id="partner-answers" />
+      {page.partnerAnswers ? <ServerMarkup html={page.partnerAnswers} /> : null}
     </>
   );
 }

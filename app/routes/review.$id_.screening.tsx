@@ -1,4 +1,5 @@
-import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from '@conform-to/react';
+// The client half is form-state (not conform's useForm): the form validates on the server only.
+import { getFormProps, getTextareaProps, useForm, type SubmissionResult } from '../components/form-state';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
@@ -49,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 type Memory = NonNullable<ReturnType<typeof screeningMemory>>;
 
 function JudgeForm({ hit, index, lastResult, busy }: { hit: Memory['newHits'][number]; index: number; lastResult?: SubmissionResult<string[]>; busy: boolean }) {
-  const [form, fields] = useForm({ id: `judge-${index}`, lastResult, shouldValidate: 'onSubmit' });
+  const [form, fields] = useForm<{ reason: string }>({ id: `judge-${index}`, lastResult });
   return (
     <Form method="post" {...getFormProps(form)} aria-label={`Judge “${hit.caption}”`} className="stack">
       <input type="hidden" name="entityId" value={hit.entityId} />

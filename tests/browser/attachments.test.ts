@@ -78,3 +78,33 @@ describe('evidence files on the values step', () => {
     expect(fs.readFileSync(file).equals(pdf)).toBe(true);
   });
 });
+
+// The risk step's file fields are rendered by the server (its loader and each answer of its
+// action) and placed in the form as HTML: the same controls must attach, refuse and remove
+// files with JavaScript (client-side answers) and without it.
+describe('evidence files on the risk step', () => {
+  for (const javaScriptEnabled of [true, false]) {
+    it(`attaches and removes a file on a risk item ${javaScriptEnabled ? 'with' : 'without'} JavaScript`, async () => {
+      const id = proposalAt('risk', `Browser risk files ${javaScriptEnabled ? 'js' : 'plain'}`);
+      const page = await newPage(env, { javaScriptEnabled });
+      await signIn(page, 'lead@cosponsor.test');
+      await page.goto(`/proposals/${id}/steps/risk`);
+      await page.getByLabel('Description of item 1').fill('Typed before the bad file');
+      await attach(page, 'item 1', { name: 'press.pdf', buffer: sampleHtml() }, '2026-02-02');
+      expect(await page.locator('#f-items-0-upload-error').textContent()).toMatch(/“press\.pdf” was not attached/);
+      expect(await page.getByLabel('Description of item 1').inputValue()).toBe('Typed before the bad file');
+
+      await attach(page, 'item 1', { name: 'press.pdf', buffer: samplePdf('Press') }, '2026-02-02');
+      const link = page.getByRole('link', { name: 'press.pdf' });
+      expect(await link.getAttribute('href')).toMatch(new RegExp(`^/proposals/${id}/attachments/[0-9a-f]{64}$`));
+      expect(await page.getByLabel('Effective date of press.pdf').inputValue()).toBe('2026-02-02');
+      expect(await page.getByLabel('Description of item 1').inputValue()).toBe('Typed before the bad file');
+      await checkA11y(page, `attachments-risk-${javaScriptEnabled ? 'js' : 'plain'}`);
+
+      await submitWith(page, page.getByRole('button', { name: 'Remove press.pdf' }));
+      expect(await page.getByRole('status').filter({ hasText: 'The file was removed from the list' }).count()).toBe(1);
+      expect(await page.getByRole('link', { name: 'press.pdf' }).count()).toBe(0);
+      await page.context().close();
+    });
+  }
+});

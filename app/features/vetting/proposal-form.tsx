@@ -155,6 +155,13 @@ export function RadioGroup({
   );
 }
 
+/**
+ * Shown at the top of a form whose submit found the proposal changed by someone else. Here,
+ * beside the alerts that show it, so the step pages' form readers (step-forms.ts) share
+ * one browser file with step-form.tsx instead of one of their own.
+ */
+export const STALE_NOTE = 'Someone else changed the proposal meanwhile. Your input is kept below: check the proposal, then submit again.';
+
 /** The alerts at the top of a step form: stale input, the form-level error, and a list of fields to fix. */
 export function FormAlerts({ stale, formError, errors, staleNote }: { stale?: boolean; formError?: string | null; errors: Errors; staleNote?: string }) {
   const count = errors ? Object.values(errors).filter((v) => v && v.length).length : 0;

@@ -625,7 +625,7 @@ export function submitStep(proposalId: number, expectedVersion: number, actor: A
 }
 
 /** Whether this user may work on this step of this proposal now. */
-function stepEditable(user: ActingUser, proposal: { state: string; proposer_id: number; chapter_id: number; last_changed_by: number | null }, step: Step) {
+export function stepEditable(user: ActingUser, proposal: { state: string; proposer_id: number; chapter_id: number; last_changed_by: number | null }, step: Step) {
   return can(user, 'proposal.edit', proposal).ok && proposal.state === step;
 }
 

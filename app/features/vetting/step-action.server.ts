@@ -47,6 +47,12 @@ type EditRows<S extends FormStep> = (
 
 /** A row added or removed by one of conform's list intents (the row's index after the edit, or the removed one). */
 type RowEdit = { type: 'insert' | 'remove'; index: number };
+type Render<S extends FormStep> = (
+  values: StepTypedValues[S],
+  errors: Record<string, string[]>,
+  context: { user: ActingUser; proposal: Proposal },
+) => Record<string, unknown>;
+
 type RowNotice<S extends FormStep> = (edit: RowEdit, values: StepTypedValues[S]) => { notice: string; focus: string | null };
 
 /** conform's insert/remove intent on the `items` list, if that is what was sent. */
@@ -88,6 +94,8 @@ async function stepAction<S extends FormStep, V>(args: {
   echo?: Record<string, unknown>;
   /** Files sent with the form: refusals by file field, and how many were attached. */
   uploads?: { errors: Record<string, string[]>; status: number | null; attached: number; removed: boolean };
+  /** Parts of the page rendered on the server from each reply's values and messages. */
+  render?: Render<S>;
 }): Promise<Response> {
   const { request, user, proposal, step, submission } = args;
   const { payload } = submission;
@@ -98,6 +106,7 @@ async function stepAction<S extends FormStep, V>(args: {
     json(
       {
         ...args.echo,
+        ...args.render?.(values, data.errors ?? {}, { user, proposal }),
         ...({
           values,
           errors: {},
@@ -212,6 +221,7 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
     /** What to say, and where to move focus, after a row was added or removed. */
     rowNotice?: RowNotice<S>;
     echo?: (payload: Record<string, unknown>) => Record<string, unknown>;
+    render?: Render<S>;
   },
 ): Promise<Response> {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.edit');
@@ -236,6 +246,7 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
     rowEdit,
     rowNotice: form.rowNotice,
     echo,
+    render: form.render,
     uploads: { errors: read.uploadErrors, status: read.uploadStatus, attached: read.attached, removed: isAttachmentRemoval(intent) },
   });
 }

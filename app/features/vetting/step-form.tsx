@@ -4,7 +4,7 @@
 import { useNavigation } from '@remix-run/react';
 import { useEffect, useState, type ReactNode } from 'react';
 import { Tag } from '../../components/forms';
-import { STALE_NOTE } from './step-forms';
+import { STALE_NOTE } from './proposal-form';
 // A type only: erased from the browser bundle.
 import type { StepActionData } from './step-action.server';
 import { outcomeLabel, outcomeTone } from '../../utils/labels';

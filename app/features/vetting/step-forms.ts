@@ -4,9 +4,6 @@
 // when a step sent back starts from its last submission. No zod here: this module
 // also runs in the browser (live outcomes), and must stay small.
 
-/** Shown at the top of a form whose submit found the proposal changed by someone else. */
-export const STALE_NOTE = 'Someone else changed the proposal meanwhile. Your input is kept below: check the proposal, then submit again.';
-
 /** An attached file's row as the form holds it (hidden fields, and the date as typed). */
 export type AttachmentTyped = { sha256: string; size: string; type: string; name: string; effectiveDate: string; uploadedAt: string };
 export type ValuesTyped = { ratings: Record<string, { rating: string; evidence: string; links: string; attachments: AttachmentTyped[] }> };

@@ -10,11 +10,13 @@ import { isBeforeStep, type ActingUser } from '../../../workflows/policy';
 import { stepPage } from './proposals.server';
 import { fillForProposal } from '../mou/mou-facts.server';
 import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
+import { partnerAnswersMarkup } from '../questionnaire/partner-answers-markup.server';
 import { uploadLimitBytes } from '../attachments/attachments.server';
 import { sizeLabel } from '../attachments/attachment-list';
+import { itemFilesMarkup } from '../attachments/attachments-markup.server';
 
 /** What a step form's file fields say about the size limit. */
-const uploadLimit = () => sizeLabel(uploadLimitBytes());
+export const uploadLimit = () => sizeLabel(uploadLimitBytes());
 
 export function valuesStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
@@ -23,8 +25,9 @@ export function valuesStepPage(user: ActingUser, proposal: Proposal) {
     criteria: docs.values_criteria.criteria,
     rubricVersion: versions.values_criteria,
     uploadLimit: uploadLimit(),
-    // The partner's own answers, shown beside the form as its evidence (never as the lead's rating).
-    partnerEvidence: partnerEvidenceOf(proposal.id),
+    // The partner's own answers, shown beside the form as its evidence (never as the lead's rating),
+    // as HTML: the panel's components stay out of the page's JavaScript.
+    partnerAnswers: partnerAnswersMarkup(partnerEvidenceOf(proposal.id), ['values']),
   };
 }
 
@@ -49,7 +52,7 @@ export function agendaStepPage(user: ActingUser, proposal: Proposal) {
     })),
     positionsVersion: versions.positions,
     partnerPublicPositions: publicPositionsOf(partner),
-    partnerEvidence: partnerEvidenceOf(proposal.id),
+    partnerAnswers: partnerAnswersMarkup(partnerEvidenceOf(proposal.id), ['agenda']),
   };
 }
 
@@ -58,7 +61,10 @@ export const searchPositionCatalog = (words: string) => matchPositions(activeCon
 
 export function riskStepPage(user: ActingUser, proposal: Proposal) {
   const { docs, versions } = activeConfig();
-  return { ...stepPage(user, proposal, 'risk'), matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix, uploadLimit: uploadLimit() };
+  const page = stepPage(user, proposal, 'risk');
+  const context = { proposalId: proposal.id, editable: page.editable, limitLabel: uploadLimit() };
+  // Each item's file field as HTML: see attachments-markup.server.tsx.
+  return { ...page, matrix: docs.risk_matrix, matrixVersion: versions.risk_matrix, files: itemFilesMarkup(page.initial.values.items, {}, context) };
 }
 
 export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
@@ -75,7 +81,7 @@ export function perceptionStepPage(user: ActingUser, proposal: Proposal) {
     reasons: context.perceptionReasons,
     notRequiredRule: SKIP_RULES.perceptionNotRequired,
     agendaDone: !isBeforeStep(proposal.state, 'risk'),
-    partnerEvidence: partnerEvidenceOf(proposal.id),
+    partnerAnswers: partnerAnswersMarkup(partnerEvidenceOf(proposal.id), ['perception']),
     uploadLimit: uploadLimit(),
   };
 }
