@@ -143,23 +143,6 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root');
   // The partner's pages (handle.bareLayout): no header, no navigation, no footer links and no scripts.
   const bare = useMatches().some((m) => (m.handle as { bareLayout?: boolean } | undefined)?.bareLayout);
-  if (bare) {
-    return (
-      <html lang="en">
-        <head>
-          <meta charSet="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <Meta />
-          <Links />
-        </head>
-        <body>
-          <main id="main" className="page page--partner" aria-busy={busy}>
-            {children}
-          </main>
-        </body>
-      </html>
-    );
-  }
   return (
     <html lang="en">
       <head>
@@ -169,23 +152,35 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        <a className="skip-link" href="#main">Skip to content</a>
-        <Header />
-        <main id="main" className="page" aria-busy={busy}>
-          <FlashMessage />
-          {children}
-        </main>
-        <footer className="site-footer">
-          Cosponsor · coalition-partner vetting · every decision is recorded
-          {data?.user ? (
-            <>
-              {' · '}
-              <Link to="/help">How vetting works</Link>
-            </>
-          ) : null}
-        </footer>
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {bare ? (
+          <main id="main" className="page page--partner" aria-busy={busy}>
+            {children}
+          </main>
+        ) : (
+          <>
+            <a className="skip-link" href="#main">Skip to content</a>
+            <Header />
+            <main id="main" className="page" aria-busy={busy}>
+              <FlashMessage />
+              {children}
+            </main>
+            <footer className="site-footer">
+              Cosponsor · coalition-partner vetting · every decision is recorded
+              {data?.user ? (
+                <>
+                  {' · '}
+                  <Link to="/help">How vetting works</Link>
+                </>
+              ) : null}
+            </footer>
+          </>
+        )}
+        {bare ? null : (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        )}
       </body>
     </html>
   );

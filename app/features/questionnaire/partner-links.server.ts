@@ -2,6 +2,7 @@
 // makes a link for the partner's contact; whoever holds it may answer one questionnaire, once,
 // while it lives. Making, revoking and answering are each a decision record, so the answers
 // shown beside the steps are checked against the log like every other shown row.
+import type { PartnerEvidenceView } from './partner-answers';
 import { createHash, randomBytes } from 'node:crypto';
 import { activeConfig } from '../../../db/config';
 import { nowIso, transaction } from '../../../db/connection';
@@ -203,14 +204,8 @@ export function partnerLinksPage(actor: ActingUser, proposal: Proposal, now: str
 
 // ---- Answers as evidence beside the steps ----
 
-export type PartnerEvidence = {
-  linkId: number;
-  seq: number;
-  at: string;
-  contactName: string;
-  questions: Questionnaire;
-  answers: PartnerAnswers;
-};
+/** A partner's submitted answers, as the steps and the dossier show them. */
+export type PartnerEvidence = PartnerEvidenceView;
 
 /** Every questionnaire the partner answered for this proposal, newest first, as its record holds it. */
 export function partnerEvidenceOf(proposalId: number): PartnerEvidence[] {
