@@ -181,12 +181,12 @@ export function queueCriticalRisks(scope: QueueScope): number[] {
   ).map((r) => r.proposal_id);
 }
 
-/** Proposals in scope whose latest screening found listed entities. */
-export function queueScreeningHits(scope: QueueScope): number[] {
+/** Proposals in scope whose latest screening found listed entities, with what it found (JSON). */
+export function queueScreeningHits(scope: QueueScope): { proposal_id: number; partner_id: number; results: string }[] {
   return all(
     qb()
       .selectFrom('screenings as s')
-      .select('s.proposal_id')
+      .select(['s.proposal_id', 's.partner_id', 's.results'])
       .where('s.proposal_id', 'in', queueIds(scope))
       .where('s.status', '=', 'hits')
       .where('s.id', '=', (eb) =>
@@ -195,9 +195,7 @@ export function queueScreeningHits(scope: QueueScope): number[] {
           .select((e) => e.fn.max('t.id').as('m'))
           .whereRef('t.proposal_id', '=', 's.proposal_id'),
       ),
-  )
-    .map((r) => r.proposal_id)
-    .filter((id): id is number => id !== null);
+  ).flatMap((r) => (r.proposal_id === null ? [] : [{ proposal_id: r.proposal_id, partner_id: r.partner_id, results: r.results }]));
 }
 
 // ---- Precedent ----

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { screeningAcknowledgementProblem } from '../../app/features/outside/screening.server';
+import { reviewQueue } from '../../app/features/review/review.server';
 import {
   judgeScreeningHit,
   openAlerts,
@@ -189,5 +190,19 @@ describe('a new hit on an approved partnership', () => {
     expect((await rescanPartner(p.partner_id)).alerts).toBe(0);
     expect(proposalRow(p.id)!.state).toBe('approved');
     expect(verifyLog().ok).toBe(true);
+  });
+});
+
+describe('the review queue after a judgment', () => {
+  const flaggedIds = () => reviewQueue({ chapterId: null, campaignId: null, flag: 'screening_hits', page: 1 }, '2026-11-28').items.map((i) => i.id);
+
+  it('no longer flags "Screening hits" once every hit of the latest screening is judged not a true match', () => {
+    const p = case5();
+    expect(flaggedIds()).toContain(p.id);
+    const result = judgeScreeningHit(staff(), p.id, { entityId: designationResult.id, reason: REASON });
+    if (!result.ok) throw new Error(result.message);
+    expect(flaggedIds()).not.toContain(p.id);
+    const page = reviewQueue({ chapterId: null, campaignId: null, flag: null, page: 1 }, '2026-11-28');
+    expect(page.items.find((i) => i.id === p.id)?.flags ?? []).not.toContain('screening_hits');
   });
 });

@@ -410,6 +410,22 @@ export function screeningAcknowledgementProblem(proposalId: number, acknowledgem
     .join('; ')}).`;
 }
 
+/**
+ * Of screenings that found listed entities, the proposals with a hit nobody has judged "not a
+ * true match" for that partner: a judged hit is remembered and no longer flags the proposal.
+ */
+export function proposalsWithOpenHits(screenings: { proposal_id: number; partner_id: number; results: string }[]): number[] {
+  const judgedOf = new Map<number, Set<string>>();
+  return screenings
+    .filter((s) => {
+      let judged = judgedOf.get(s.partner_id);
+      if (!judged) judgedOf.set(s.partner_id, (judged = judgedEntityIds(s.partner_id)));
+      const hits = (JSON.parse(s.results) as ScreeningResult[]).filter((r) => r.match);
+      return hits.length === 0 || hits.some((h) => !judged.has(h.entityId));
+    })
+    .map((s) => s.proposal_id);
+}
+
 /** The listed entities staff judged "not a true match" for this partner. */
 export function judgedEntityIds(partnerId: number): Set<string> {
   return new Set(screeningJudgmentsOfPartner(partnerId).flatMap((j) => (j.entity_id ? [j.entity_id] : [])));

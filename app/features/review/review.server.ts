@@ -31,7 +31,7 @@ import { claimsOf } from '../../../db/review-claims';
 import { claimView, type ClaimView } from './claims.server';
 import type { ReviewIntent } from './review-forms.server';
 import { mouForDossier } from '../mou/mou.server';
-import { judgedEntityIds, screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
+import { judgedEntityIds, proposalsWithOpenHits, screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
 import { fillForProposal } from '../mou/mou-facts.server';
 import { partnerEvidenceOf } from '../questionnaire/partner-links.server';
 import { PRECEDENT_FEW, PRECEDENT_MAX } from './dossier/precedent-limits';
@@ -134,7 +134,7 @@ function queueFlags(scope: FlagScope, only?: QueueFlag): Map<number, Set<QueueFl
     }
   }
   if (wants('critical_risk')) for (const id of queueCriticalRisks(scope)) flag(id, 'critical_risk');
-  if (wants('screening_hits')) for (const id of queueScreeningHits(scope)) flag(id, 'screening_hits');
+  if (wants('screening_hits')) for (const id of proposalsWithOpenHits(queueScreeningHits(scope))) flag(id, 'screening_hits');
   return flags;
 }
 
