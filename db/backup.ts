@@ -3,6 +3,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { getDb } from './connection';
 import { logConfig, publicKeyFileOf, type LogConfig } from './checkpoints';
+import { uploadDir } from './attachment-store';
 
 // Backup and restore of a SQLite installation (docs/operations.md). A backup is
 // three things, because the decision log's proof lives partly outside the file:
@@ -12,9 +13,11 @@ import { logConfig, publicKeyFileOf, type LogConfig } from './checkpoints';
 //                          and new checkpoints would be signed by a stranger
 //   <file>.log/checkpoints/ the signed checkpoints: the outside record of how long the
 //                          log was; without them a restore that lost records goes unnoticed
+//   <file>.log/uploads/     the evidence files the records cite (UPLOAD_DIR), by SHA-256: the
+//                          verifier checks each cited file is there and unchanged
 // The tree-state cache beside the checkpoints is left out: it is rebuilt and never trusted.
 
-export type BackupResult = { file: string; bytes: number; checkpoints: number; key: boolean };
+export type BackupResult = { file: string; bytes: number; checkpoints: number; key: boolean; files: number };
 
 const logDirOf = (file: string) => `${file}.log`;
 
@@ -33,6 +36,34 @@ function copyCheckpoints(from: string, to: string): number {
     }
     fs.copyFileSync(source, target);
     copied++;
+  }
+  return copied;
+}
+
+const STORED_NAME = /^[0-9a-f]{64}$/;
+
+/**
+ * Copies the content-addressed evidence files (<aa>/<sha256>) that `to` lacks. A file of the
+ * same name must hold the same bytes: its name is its hash. Unfinished uploads are left out.
+ */
+function copyUploads(from: string, to: string): number {
+  if (!fs.existsSync(from)) return 0;
+  let copied = 0;
+  for (const shard of fs.readdirSync(from)) {
+    if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+    for (const name of fs.readdirSync(path.join(from, shard))) {
+      if (!STORED_NAME.test(name)) continue;
+      const source = path.join(from, shard, name);
+      const target = path.join(to, shard, name);
+      if (fs.existsSync(target)) {
+        if (!fs.readFileSync(target).equals(fs.readFileSync(source))) throw new Error(`${target} exists with other contents; nothing was overwritten.`);
+        continue;
+      }
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.copyFileSync(source, `${target}.copying`);
+      fs.renameSync(`${target}.copying`, target);
+      copied++;
+    }
   }
   return copied;
 }
@@ -57,14 +88,17 @@ export async function backupDatabase(file: string, config: LogConfig = logConfig
     if (fs.existsSync(pub)) fs.copyFileSync(pub, path.join(logDir, 'keys', path.basename(pub)));
   }
   await getDb().sqlite.backup(target);
-  return { file: target, bytes: fs.statSync(target).size, checkpoints, key };
+  // After the database: a record is written only once its files are stored, and stored files
+  // are never removed, so every file the copied records cite is there to be copied now.
+  const files = copyUploads(uploadDir(), path.join(logDir, 'uploads'));
+  return { file: target, bytes: fs.statSync(target).size, checkpoints, key, files };
 }
 
-export type RestoreResult = { databasePath: string; checkpoints: number; key: boolean };
+export type RestoreResult = { databasePath: string; checkpoints: number; key: boolean; files: number };
 
 /**
  * Puts a backup in place at `databasePath` (which must not exist: a restore never
- * overwrites a database) with its key and checkpoints at the configured places. A key
+ * overwrites a database) with its key, checkpoints and evidence files at the configured places. A key
  * already there must be the same key. The copy is checked with integrity_check first.
  */
 export function restoreDatabase(file: string, databasePath: string, config: LogConfig = logConfig()): RestoreResult {
@@ -96,10 +130,11 @@ export function restoreDatabase(file: string, databasePath: string, config: LogC
     }
   }
   const checkpoints = copyCheckpoints(path.join(logDir, 'checkpoints'), config.checkpointDir);
+  const files = copyUploads(path.join(logDir, 'uploads'), uploadDir());
   fs.mkdirSync(path.dirname(target), { recursive: true });
   // Through a temporary name, so a crash never leaves half a database at the real path.
   const partial = `${target}.restoring`;
   fs.copyFileSync(source, partial);
   fs.renameSync(partial, target);
-  return { databasePath: target, checkpoints, key };
+  return { databasePath: target, checkpoints, key, files };
 }

@@ -1,9 +1,11 @@
 // npm run db:restore -- <file>   puts a backup made by db:backup at DATABASE_PATH (which must
 //                                 not exist), its key at SIGNING_KEY_FILE and its checkpoints in
-//                                 CHECKPOINT_DIR, then verifies the decision log.
+//                                 CHECKPOINT_DIR, its evidence files in UPLOAD_DIR, then verifies the
+//                                 decision log and the files it cites.
 import { restoreDatabase } from '../db/backup';
 import { closeDatabase, DEFAULT_DATABASE_PATH, getDb } from '../db/connection';
 import { formatVerifyResult, verifyLog } from '../db/decision-log';
+import { verifyAttachedFiles } from '../db/verify';
 
 const file = process.argv[2];
 if (!file) {
@@ -12,13 +14,18 @@ if (!file) {
 }
 try {
   const result = restoreDatabase(file, process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
-  console.log(`Restored ${result.databasePath} with ${result.checkpoints} checkpoint(s)${result.key ? ' and the signing key' : ''}.`);
+  console.log(`Restored ${result.databasePath} with ${result.checkpoints} checkpoint(s), ${result.files} evidence file(s)${result.key ? ' and the signing key' : ''}.`);
 } catch (error) {
   console.error(`Restore failed: ${(error as Error).message}`);
   process.exit(1);
 }
 getDb();
-const verified = verifyLog();
+let verified = verifyLog();
+if (verified.ok) {
+  // The evidence files the restored records cite: each there and still the one judged.
+  const files = await verifyAttachedFiles();
+  verified = files.problem ? { ...verified, ok: false, problem: files.problem, files: files.files } : { ...verified, files: files.files };
+}
 console.log(formatVerifyResult(verified));
 closeDatabase();
 process.exit(verified.ok ? 0 : 1);
