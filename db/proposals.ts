@@ -4,7 +4,7 @@ import type { ScoredRiskItem } from '../workflows/rules/risk';
 import type { MouSection } from '../workflows/mou';
 import { all, first, insertId, nowIso, prebuilt, qb, run } from './connection';
 import type { Selectable } from 'kysely';
-import type { MouVersion, Proposal, StepSubmissionsTable } from './schema';
+import type { MouVersion, Proposal, RiskItemsTable, StepSubmissionsTable } from './schema';
 
 export type ProposalDetail = Proposal & {
   partner_name: string;
@@ -266,17 +266,8 @@ export function insertStepSubmission(values: {
   );
 }
 
-type SubmissionRow = {
-  proposal_id: number;
-  step: string;
-  data: string;
-  result: string;
-  outcome: string;
-  config_versions: string;
-  submitted_by: number;
-  submitted_at: string;
-  decision_seq: number;
-};
+/** A step submission as written: every column but the generated id. */
+type SubmissionRow = Omit<Selectable<StepSubmissionsTable>, 'id'>;
 const insertSubmission = prebuilt<SubmissionRow, unknown>(
   ['proposal_id', 'step', 'data', 'result', 'outcome', 'config_versions', 'submitted_by', 'submitted_at', 'decision_seq'],
   (row) => qb().insertInto('step_submissions').values(row),
@@ -414,23 +405,8 @@ export function replaceRiskItems(proposalId: number, submissionId: number, items
 const retireRiskItems = prebuilt<{ proposalId: number }, unknown>(['proposalId'], (p) =>
   qb().updateTable('risk_items').set({ current: 0 }).where('proposal_id', '=', p.proposalId).where('current', '=', 1),
 );
-type RiskItemRow = {
-  proposal_id: number;
-  submission_id: number;
-  position: number;
-  kind: string;
-  category: string;
-  description: string;
-  likelihood: number;
-  impact: number;
-  mitigation: string | null;
-  residual_likelihood: number | null;
-  residual_impact: number | null;
-  score: number;
-  band: string;
-  residual_score: number | null;
-  residual_band: string | null;
-};
+/** A risk item as written: every column but the generated id and `current` (1 by default). */
+type RiskItemRow = Omit<Selectable<RiskItemsTable>, 'id' | 'current'>;
 const insertRiskItem = prebuilt<RiskItemRow, unknown>(
   [
     'proposal_id', 'submission_id', 'position', 'kind', 'category', 'description', 'likelihood', 'impact', 'mitigation',
