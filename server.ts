@@ -2,7 +2,8 @@ import cluster from 'node:cluster';
 import path from 'node:path';
 import { broadcastDevReady, type ServerBuild } from '@remix-run/node';
 import type { Socket } from 'node:net';
-import { closeDatabase, getDb } from './db/connection';
+import { closeDatabase, database } from './db/connection';
+import { describePostgresUrl } from './db/postgres';
 import { migrateToLatest, withStartupLock } from './db/migrate';
 import { isSeeded, seedDemo } from './scripts/seed/demo';
 import { createApp } from './app/http.server';
@@ -33,7 +34,7 @@ if (cluster.isPrimary && config.WEB_CONCURRENCY > 1) {
 const production = config.NODE_ENV === 'production';
 if (!config.SESSION_SECRET) console.warn('SESSION_SECRET is not set: using a development secret. Set it in production.');
 
-const db = getDb();
+const db = database();
 // Under one lock, so a second process starting at the same moment waits for the
 // first to migrate and seed rather than racing it.
 await withStartupLock(db, async () => {
@@ -65,7 +66,7 @@ const host = config.HOST;
 const server = app.listen(port, host, () => {
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  console.log(`Cosponsor on http://${host}:${actualPort} (database ${db.path})`);
+  console.log(`Cosponsor on http://${host}:${actualPort} (database ${db.kind === 'postgres' ? `PostgreSQL ${describePostgresUrl(db.path)}` : db.path})`);
   if (process.env.REMIX_DEV_ORIGIN) broadcastDevReady(build);
 });
 

@@ -29,9 +29,9 @@ const STAFF = ['staff@cosponsor.test', 'staff2@cosponsor.test'];
 async function addProposalsInReview(file: string, keyFile: string, count: number, verbose: boolean): Promise<void> {
   process.env.SIGNING_KEY_FILE = keyFile;
   process.env.CHECKPOINT_DIR = path.join(path.dirname(path.dirname(keyFile)), 'checkpoints');
-  const { useDatabase, closeDatabase } = await import('../db/connection');
+  const { useSqliteDatabase, closeDatabase } = await import('../db/connection');
   const { proposalInReview } = await import('../tests/integration/review-fixtures');
-  const db = useDatabase(file);
+  const db = useSqliteDatabase(file);
   // The cached register may predate the newest migrations; the server would apply them at its start.
   await (await import('../db/migrate')).migrateToLatest(db);
   // Setting up, not measured: the server's own connection keeps synchronous=FULL.

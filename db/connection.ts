@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Compilable, type CompiledQuery } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type Compilable, type CompiledQuery, type RawBuilder } from 'kysely';
+import pg from 'pg';
+import { SyncPostgres } from './pg-sync';
 import type { Database } from './schema';
 
+/** An open SQLite database (the default). */
 export type Db = {
+  kind: 'sqlite';
   path: string;
   sqlite: SQLite.Database;
   /** Query builder and migrator; queries run synchronously through the helpers below. */
@@ -14,7 +18,30 @@ export type Db = {
   runTransaction: SQLite.Transaction<<T>(fn: () => T) => T>;
 };
 
+/** An open PostgreSQL database (DATABASE_URL=postgres://…): the same synchronous helpers, through db/pg-sync.ts. */
+export type PostgresDb = {
+  kind: 'postgres';
+  /** The URL, as given (it may hold a password: describe it with describePostgresUrl for messages). */
+  path: string;
+  connection: SyncPostgres;
+  /** Builds and compiles queries; its pool is used only by the migrator and by scripts that await. */
+  kysely: Kysely<Database>;
+  pool: pg.Pool;
+  /** Open transactions and savepoints on the connection. */
+  depth: number;
+};
+
+export type AnyDb = Db | PostgresDb;
+export type Dialect = AnyDb['kind'];
+
 export const DEFAULT_DATABASE_PATH = './data/cosponsor.db';
+
+/** How long a statement or a lock wait may take on PostgreSQL, like SQLite's busy timeout. */
+const POSTGRES_STATEMENT_TIMEOUT_MS = 5000;
+
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
 
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -28,34 +55,80 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('foreign_keys = ON');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const runTransaction = sqlite.transaction(<T>(fn: () => T): T => fn());
-  return { path: file, sqlite, kysely, statements: new Map(), runTransaction };
+  return { kind: 'sqlite', path: file, sqlite, kysely, statements: new Map(), runTransaction };
 }
 
-let current: Db | undefined;
+const INT8_OID = 20;
+const parseInt8 = (text: string): number | string => (Number.isSafeInteger(Number(text)) ? Number(text) : text);
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? parseInt8 : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
 
-/** The process-wide database, opened on first use from DATABASE_PATH. */
+export function openPostgresDatabase(url: string): PostgresDb {
+  // A small pool for what awaits (migrations, db:move's checks); requests use the one synchronous connection.
+  const pool = new pg.Pool({ connectionString: url, max: 2, types: pgTypes, connectionTimeoutMillis: 10_000 });
+  pool.on('error', () => {});
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kind: 'postgres', path: url, connection: new SyncPostgres(url, POSTGRES_STATEMENT_TIMEOUT_MS), kysely, pool, depth: 0 };
+}
+
+function open(target: string): AnyDb {
+  return isPostgresUrl(target) ? openPostgresDatabase(target) : openDatabase(target);
+}
+
+let current: AnyDb | undefined;
+
+/** The process-wide database: DATABASE_URL (PostgreSQL) when set, else the SQLite file at DATABASE_PATH. */
+export function database(): AnyDb {
+  if (!current) current = open(process.env.DATABASE_URL || process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+  return current;
+}
+
+/** Which database this process runs on. */
+export function dialect(): Dialect {
+  return database().kind;
+}
+
+/** The process-wide SQLite database, for what only SQLite has (backup API, pragmas); refused on PostgreSQL. */
 export function getDb(): Db {
-  if (!current) current = openDatabase(process.env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+  const db = database();
+  if (db.kind !== 'sqlite') throw new Error('This operation needs SQLite; the database is PostgreSQL (DATABASE_URL).');
+  return db;
+}
+
+/** Tests and scripts point the process at another database: a file path, or a postgres:// URL. */
+export function useDatabase(target: string): AnyDb {
+  closeDatabase();
+  current = open(target);
   return current;
 }
 
-/** Tests and scripts point the process at another file. */
-export function useDatabase(file: string): Db {
-  closeDatabase();
-  current = openDatabase(file);
-  return current;
+/** Like useDatabase, for callers that only work on SQLite files. */
+export function useSqliteDatabase(file: string): Db {
+  if (isPostgresUrl(file)) throw new Error('A SQLite file path is needed here, not a PostgreSQL URL.');
+  return useDatabase(file) as Db;
 }
 
 export function closeDatabase(): void {
-  if (current) {
-    current.sqlite.close();
-    current = undefined;
+  if (!current) return;
+  const closing = current;
+  current = undefined;
+  if (closing.kind === 'sqlite') closing.sqlite.close();
+  else {
+    closing.connection.close();
+    void closing.kysely.destroy();
   }
 }
 
 /** The Kysely builder of the current database. */
 export function qb(): Kysely<Database> {
-  return getDb().kysely;
+  return database().kysely;
+}
+
+/** A raw `sql` query, compiled by the current database's dialect, for all/first/run. */
+export function raw<R>(query: RawBuilder<R>): Compilable<R> {
+  return { compile: () => query.compile(qb()) };
 }
 
 function prepare(db: Db, sql: string): SQLite.Statement {
@@ -76,8 +149,12 @@ function prepare(db: Db, sql: string): SQLite.Statement {
  * its position) must not be prebuilt.
  */
 export function prebuilt<P extends Record<string, unknown>, R>(names: readonly (keyof P & string)[], build: (params: P) => Compilable<R>) {
-  let template: { compiled: CompiledQuery<R>; slots: ({ name: keyof P & string } | { value: unknown })[] } | undefined;
+  type Template = { compiled: CompiledQuery<R>; slots: ({ name: keyof P & string } | { value: unknown })[] };
+  // One per dialect: the SQL text differs ($1 on PostgreSQL, ? on SQLite).
+  const templates = new Map<Dialect, Template>();
   return (params: P): Compilable<R> => {
+    const kind = dialect();
+    let template = templates.get(kind);
     if (!template) {
       const sentinel = (name: string) => `\u0000prebuilt:${name}\u0000`;
       const compiled = build(Object.fromEntries(names.map((n) => [n, sentinel(n)])) as P).compile();
@@ -88,6 +165,7 @@ export function prebuilt<P extends Record<string, unknown>, R>(names: readonly (
       const used = new Set(slots.flatMap((s) => ('name' in s ? [s.name] : [])));
       if (used.size !== names.length) throw new Error(`prebuilt query lost a parameter: ${compiled.sql}`);
       template = { compiled, slots };
+      templates.set(kind, template);
     }
     const { compiled, slots } = template;
     const parameters = slots.map((s) => ('name' in s ? params[s.name] : s.value));
@@ -95,36 +173,113 @@ export function prebuilt<P extends Record<string, unknown>, R>(names: readonly (
   };
 }
 
-// Kysely builds and types the SQL; better-sqlite3 runs it synchronously, so a
-// transaction below can never interleave with another request of this process.
+// Kysely builds and types the SQL; better-sqlite3 (or the synchronous PostgreSQL connection)
+// runs it at once, so a transaction below never interleaves with another request of this process.
+function pgQuery(db: PostgresDb, compiled: CompiledQuery<unknown>) {
+  return db.connection.query(compiled.sql, compiled.parameters, db.depth > 0);
+}
+
 export function all<R>(query: Compilable<R>): R[] {
   const compiled = query.compile();
-  return prepare(getDb(), compiled.sql).all(...(compiled.parameters as unknown[])) as R[];
+  const db = database();
+  if (db.kind === 'postgres') return pgQuery(db, compiled).rows as R[];
+  return prepare(db, compiled.sql).all(...(compiled.parameters as unknown[])) as R[];
 }
 
 export function first<R>(query: Compilable<R>): R | undefined {
   const compiled = query.compile();
-  return prepare(getDb(), compiled.sql).get(...(compiled.parameters as unknown[])) as R | undefined;
+  const db = database();
+  if (db.kind === 'postgres') return pgQuery(db, compiled).rows[0] as R | undefined;
+  return prepare(db, compiled.sql).get(...(compiled.parameters as unknown[])) as R | undefined;
 }
 
-export function run(query: Compilable<unknown>): SQLite.RunResult {
+export type RunResult = { changes: number };
+
+export function run(query: Compilable<unknown>): RunResult {
   const compiled = query.compile();
-  return prepare(getDb(), compiled.sql).run(...(compiled.parameters as unknown[]));
+  const db = database();
+  if (db.kind === 'postgres') return { changes: pgQuery(db, compiled).rowCount };
+  return { changes: prepare(db, compiled.sql).run(...(compiled.parameters as unknown[])).changes };
 }
 
-/** Inserts one row and returns its rowid. */
+/** Inserts one row into a table with an `id` key and returns that id. */
 export function insertId(query: Compilable<unknown>): number {
-  return Number(run(query).lastInsertRowid);
+  const compiled = query.compile();
+  const db = database();
+  if (db.kind === 'postgres') {
+    const row = pgQuery(db, { ...compiled, sql: `${compiled.sql} returning "id"` }).rows[0];
+    return Number(row?.id);
+  }
+  return Number(prepare(db, compiled.sql).run(...(compiled.parameters as unknown[])).lastInsertRowid);
+}
+
+/** Whether a transaction is open on this process's connection. */
+export function inTransaction(): boolean {
+  const db = database();
+  return db.kind === 'postgres' ? db.depth > 0 : db.sqlite.inTransaction;
 }
 
 /**
- * Runs fn in one write transaction, taken with BEGIN IMMEDIATE so that two
- * processes never both read the chain head and then race to append.
- * Any throw rolls everything back.
+ * The key of the one advisory lock every PostgreSQL write transaction takes first: the
+ * counterpart of SQLite's BEGIN IMMEDIATE, so of two instances only one reads the chain head
+ * and appends at a time (the unique seq is the backstop), and every read-then-write in a
+ * transaction sees the same serial order on both databases.
+ */
+export const WRITE_LOCK_KEY = 0x636f7370; // "cosp"
+
+/**
+ * Runs fn in one write transaction, taken with BEGIN IMMEDIATE (SQLite) or under the write
+ * lock (PostgreSQL) so that two processes never both read the chain head and then race to
+ * append. Any throw rolls everything back.
  */
 export function transaction<T>(fn: () => T): T {
+  const db = database();
   // A nested call (decide() inside an MOU save) becomes a savepoint, as before.
-  return getDb().runTransaction.immediate(fn) as T;
+  if (db.kind === 'sqlite') return db.runTransaction.immediate(fn) as T;
+  const savepoint = db.depth > 0 ? `cosponsor_${db.depth}` : null;
+  if (savepoint) db.connection.query(`SAVEPOINT ${savepoint}`, [], true);
+  else {
+    db.connection.query('BEGIN');
+    db.depth = 1;
+    try {
+      db.connection.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK_KEY], true);
+    } catch (error) {
+      db.depth = 0;
+      rollbackQuietly(db, null);
+      throw error;
+    }
+    db.depth = 0;
+  }
+  db.depth += 1;
+  let result: T;
+  try {
+    result = fn();
+    if (result instanceof Promise) throw new TypeError('Transaction function cannot return a promise');
+  } catch (error) {
+    db.depth -= 1;
+    rollbackQuietly(db, savepoint);
+    throw error;
+  }
+  db.depth -= 1;
+  if (savepoint) db.connection.query(`RELEASE SAVEPOINT ${savepoint}`, [], true);
+  else {
+    try {
+      db.connection.query('COMMIT', [], true);
+    } catch (error) {
+      rollbackQuietly(db, null);
+      throw error;
+    }
+  }
+  return result;
+}
+
+function rollbackQuietly(db: PostgresDb, savepoint: string | null): void {
+  try {
+    if (savepoint) db.connection.query(`ROLLBACK TO SAVEPOINT ${savepoint}`, [], true);
+    else db.connection.query('ROLLBACK', [], true);
+  } catch {
+    // The connection is gone, and its transaction with it; the caller's error says why.
+  }
 }
 
 // The time records are stamped with. Only data generators set it (the scale seed

@@ -1,4 +1,4 @@
-import { all, first, insertId, nowIso, prebuilt, qb } from './connection';
+import { all, first, nowIso, prebuilt, qb, run } from './connection';
 import { GENESIS_HASH, recordHash, type HashedRecord } from './record-hash';
 import type { DecisionRecord } from './schema';
 import { sealKey, sealOf } from './checkpoints';
@@ -109,7 +109,7 @@ export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): Dec
     };
     const hash = recordHash(record);
     const seal = sealOf(key, hash);
-    insertId(insertRecord({ ...record, hash, seal }));
+    run(insertRecord({ ...record, hash, seal }));
     written.push({ ...record, hash, seal });
     prevHash = hash;
     proposalHeads.set(draft.proposalId, hash);

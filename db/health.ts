@@ -1,4 +1,5 @@
-import { getDb } from './connection';
+import { sql } from 'kysely';
+import { all, first, raw } from './connection';
 import { migrations } from './migrations';
 
 // What /readyz asks of the database: can it answer, and has every migration this
@@ -11,11 +12,8 @@ const KNOWN = Object.keys(migrations);
 
 export function databaseReadiness(): Readiness {
   try {
-    const sqlite = getDb().sqlite;
-    sqlite.prepare('SELECT 1').get();
-    const applied = new Set(
-      (sqlite.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map((r) => r.name),
-    );
+    first(raw(sql<{ one: number }>`SELECT 1 AS one`));
+    const applied = new Set(all(raw(sql<{ name: string }>`SELECT name FROM kysely_migration`)).map((r) => r.name));
     const pending = KNOWN.filter((name) => !applied.has(name));
     if (pending.length > 0) return { ok: false, reason: `migrations pending: ${pending.length} (first ${pending[0]})` };
     const unknown = [...applied].filter((name) => !KNOWN.includes(name));
@@ -24,7 +22,7 @@ export function databaseReadiness(): Readiness {
     return { ok: true };
   } catch (error) {
     const message = (error as Error).message ?? String(error);
-    if (/no such table: kysely_migration/.test(message)) return { ok: false, reason: 'database not migrated' };
+    if (/no such table: kysely_migration|relation "kysely_migration" does not exist/.test(message)) return { ok: false, reason: 'database not migrated' };
     return { ok: false, reason: `database unreachable: ${message.slice(0, 120)}` };
   }
 }

@@ -1,6 +1,7 @@
 import SQLite from 'better-sqlite3';
+import type pg from 'pg';
 import { Migrator, type MigrationProvider } from 'kysely';
-import type { Db } from './connection';
+import type { AnyDb } from './connection';
 import { migrations } from './migrations';
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -14,8 +15,9 @@ let lockHeld = false;
  * racing the first through the migrations; the operating system releases the
  * lock if the holder dies.
  */
-export async function withStartupLock<T>(db: Db, work: () => Promise<T>): Promise<T> {
+export async function withStartupLock<T>(db: AnyDb, work: () => Promise<T>): Promise<T> {
   if (lockHeld || db.path === ':memory:') return work();
+  if (db.kind === 'postgres') return withPostgresStartupLock(db.pool, work);
   const lock = new SQLite(`${db.path}.startup-lock`);
   try {
     lock.pragma('busy_timeout = 60000');
@@ -32,8 +34,28 @@ export async function withStartupLock<T>(db: Db, work: () => Promise<T>): Promis
   }
 }
 
+// On PostgreSQL the startup lock is a session advisory lock, held on its own connection
+// until the work is done; the server releases it if this process dies.
+const STARTUP_LOCK_KEY = 0x636f7374; // "cost"
+
+async function withPostgresStartupLock<T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+    lockHeld = true;
+    try {
+      return await work();
+    } finally {
+      lockHeld = false;
+      await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 /** Applies every pending migration, under the startup lock; throws with the failing migration's name. */
-export async function migrateToLatest(db: Db): Promise<string[]> {
+export async function migrateToLatest(db: AnyDb): Promise<string[]> {
   return withStartupLock(db, async () => {
     const migrator = new Migrator({ db: db.kysely, provider });
     const { error, results } = await migrator.migrateToLatest();

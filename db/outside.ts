@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { all, first, getDb, insertId, prebuilt, qb, run } from './connection';
+import { all, first, inTransaction, insertId, prebuilt, qb, run } from './connection';
 import type { Selectable } from 'kysely';
 import type { OutboxAttemptsTable, OutboxTable, ScreeningsTable } from './schema';
 
@@ -145,7 +145,7 @@ export function proposalsWithDatesBetween(afterDay: string, untilDay: string) {
 // ---- Outbox ----
 
 export function isInTransaction(): boolean {
-  return getDb().sqlite.inTransaction;
+  return inTransaction();
 }
 
 /** Inserts a row unless its idempotency key exists already; returns whether it was new. */

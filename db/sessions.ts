@@ -1,10 +1,10 @@
-import { first, insertId, qb, run } from './connection';
+import { first, qb, run } from './connection';
 
 // Sessions live in the database so they can be listed and revoked; the cookie
 // holds only a random token, and the table only its SHA-256.
 
 export function insertSession(values: { idHash: string; userId: number; createdAt: string; expiresAt: string; ip: string; userAgent: string }) {
-  insertId(
+  run(
     qb().insertInto('sessions').values({
       id: values.idHash,
       user_id: values.userId,

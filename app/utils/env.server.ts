@@ -30,6 +30,11 @@ export const envSchema = z
     PORT: number(3000, 0, 'a port number (0-65535)').refine((n) => Number.isInteger(n) && n <= 65_535, 'must be a port number (0-65535)'),
     HOST: optionalText.transform((v) => v ?? '127.0.0.1'),
     DATABASE_PATH: optionalText,
+    // When set, the app runs on PostgreSQL instead of the SQLite file (docs/decisions/0040-postgresql-path.md).
+    DATABASE_URL: optionalText.refine(
+      (v) => v === undefined || /^postgres(ql)?:\/\/[^\s]*$/i.test(v),
+      'must be a PostgreSQL URL, e.g. postgres://cosponsor@localhost/cosponsor (or leave it unset to use the SQLite file at DATABASE_PATH)',
+    ),
     SESSION_SECRET: optionalText,
     SESSION_TTL_HOURS: number(12, 0.01, 'a positive number of hours'),
     // A hop count or the proxies' addresses (app/http/trust-proxy.ts); "true" means one hop.

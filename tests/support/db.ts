@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { closeDatabase, getDb, useDatabase, type Db } from '../../db/connection';
+import { closeDatabase, getDb, useSqliteDatabase, type Db } from '../../db/connection';
 
 let counter = 0;
 const made: string[] = [];
@@ -36,7 +36,7 @@ export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
     fs.chmodSync(process.env.SIGNING_KEY_FILE, 0o600);
     fs.copyFileSync(baseKey.replace(/\.key$/, '.pub'), process.env.SIGNING_KEY_FILE.replace(/\.key$/, '.pub'));
   }
-  return useDatabase(file);
+  return useSqliteDatabase(file);
 }
 
 export function currentDatabasePath(): string {
