@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointLog } from '../../db/checkpoint-log';
 import { getDb } from '../../db/connection';
 import { moveToPostgres } from '../../db/move';
@@ -22,7 +22,8 @@ import { newPartner, proposalInReview } from './review-fixtures';
 // move when it hangs; /readyz answers 503 while PostgreSQL cannot be reached, and recovers.
 
 const children = new Set<ChildProcess>();
-afterEach(() => {
+// After the file, not each test: the two instances of the first group serve all its tests.
+afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   children.clear();
 });
@@ -172,17 +173,18 @@ describe('two app instances on one PostgreSQL', () => {
   }, 120_000);
 
   afterAll(async () => {
+    if (process.env.DEBUG_INSTANCES) for (const instance of [a, b]) fs.writeFileSync(`/tmp/pg-instances/out-${instance.child.pid}.log`, instance.output());
     for (const instance of [a, b]) if (instance && instance.child.exitCode === null) await stop(instance);
     await hook?.close();
   });
 
   it('a session made on one instance is valid on the other, and its revocation is seen there', async () => {
     const cookie = await signIn(a, 'staff@cosponsor.test');
-    const onB = await fetch(`${b.url}/review`, { headers: { Cookie: cookie }, redirect: 'manual' });
+    const onB = await fetch(`${b.url}/proposals`, { headers: { Cookie: cookie }, redirect: 'manual' });
     expect(onB.status).toBe(200);
     const signedOut = await post(a, '/logout', {}, cookie);
     expect(signedOut.status).toBe(302);
-    const afterwards = await fetch(`${b.url}/review`, { headers: { Cookie: cookie }, redirect: 'manual' });
+    const afterwards = await fetch(`${b.url}/proposals`, { headers: { Cookie: cookie }, redirect: 'manual' });
     expect(afterwards.status).toBe(302);
     expect(afterwards.headers.get('location')).toMatch(/^\/login/);
   });
