@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 // npm run bench -- decisions [--count N] [--verbose]
+// npm run bench -- decisions --instances N [--database postgres://server/db] [--count N]  (decide() from N processes at once on one SQLite file or PostgreSQL database)
 // npm run bench -- verify    [--count N] [--added N] [--verbose] [--keep]  (full and incremental verification; --keep leaves the database file)
 // npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
 // npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--verbose]  (req/s per page of the built app against /help, and p95 server time)
@@ -27,6 +28,8 @@ const { positionals, values } = parseArgs({
     workers: { type: 'string' },
     pipelining: { type: 'string' },
     'loadgen-workers': { type: 'string' },
+    database: { type: 'string' },
+    instances: { type: 'string' },
   },
 });
 
@@ -49,7 +52,20 @@ if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
   process.exit(2);
 }
 
-if (which === 'decisions') {
+if (which === 'decisions' && (values.instances !== undefined || values.database !== undefined)) {
+  const instances = values.instances === undefined ? 1 : Number(values.instances);
+  if (!(Number.isInteger(instances) && instances > 0)) {
+    console.error('--instances must be a positive whole number.');
+    process.exit(2);
+  }
+  const database = values.database ?? 'sqlite';
+  if (database !== 'sqlite' && !/^postgres(ql)?:\/\//.test(database)) {
+    console.error('--database must be sqlite or a postgres:// URL of a server the bench may create databases on.');
+    process.exit(2);
+  }
+  const { decisionsInstancesBenchmark } = await import('./decisions-instances');
+  console.log(await decisionsInstancesBenchmark({ total: count ?? 2000, instances, database, verbose: values.verbose }));
+} else if (which === 'decisions') {
   const { decisionsBenchmark } = await import('./decisions');
   console.log(await decisionsBenchmark({ total: count ?? 10_000, verbose: values.verbose }));
 } else if (which === 'verify') {
