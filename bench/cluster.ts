@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { pickTargets, scaleDatabase, signIn, startServer } from './pages';
+import { pickTargets, postgresCopy, scaleDatabase, signIn, startServer } from './pages';
 import { formatCpuSplit, startCpuSplit } from './process-cpu';
 
 // The whole server's throughput with 1 and with 2 worker processes (WEB_CONCURRENCY), on the same
@@ -18,6 +18,8 @@ export type ClusterOptions = {
   pipelining?: number;
   /** Worker threads autocannon spreads its connections over (0: it runs in this process's own thread). */
   loadgenWorkers?: number;
+  /** A postgres:// URL of a server the bench may create databases on: each run serves a copy of the register there. */
+  database?: string;
 };
 
 export type BenchServer = { url: string; file: string; pid: number; stop: () => Promise<void> };
@@ -32,6 +34,7 @@ export async function startOnCopy(
   verbose: boolean,
   /** Runs on the copy before the server starts (with the copy's log key), e.g. to add data. */
   prepare?: (file: string, keyFile: string) => Promise<void> | void,
+  database?: string,
 ): Promise<BenchServer> {
   const { file, keyFile, checkpointDir } = scaleDatabase(proposals, verbose);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-bench-cluster-'));
@@ -43,7 +46,9 @@ export async function startOnCopy(
   process.env.WEB_CONCURRENCY = String(workers);
   try {
     await prepare?.(copy, path.join(workDir, 'keys', 'log-signing.key'));
-    const server = await startServer(copy, path.join(workDir, 'keys', 'log-signing.key'), path.join(workDir, 'checkpoints'), verbose);
+    // On PostgreSQL the server runs on a copy of the moved register; the SQLite copy still names the targets.
+    const onPostgres = database ? await postgresCopy(database, proposals, verbose) : null;
+    const server = await startServer(copy, path.join(workDir, 'keys', 'log-signing.key'), path.join(workDir, 'checkpoints'), verbose, onPostgres?.url);
     // The jobs sign the copy's log once at start (the scale register has no checkpoint): a start-up
     // cost, not the load measured, so the measurement begins once it is done.
     const signedBy = Date.now() + 180_000;
@@ -57,6 +62,7 @@ export async function startOnCopy(
       pid: server.child.pid!,
       stop: async () => {
         await server.stop();
+        await onPostgres?.drop();
         fs.rmSync(workDir, { recursive: true, force: true });
       },
     };
@@ -96,7 +102,7 @@ async function pageMix(server: BenchServer): Promise<Mix> {
 }
 
 async function measure(workers: number, options: ClusterOptions) {
-  const server = await startOnCopy(options.proposals, workers, options.verbose);
+  const server = await startOnCopy(options.proposals, workers, options.verbose, undefined, options.database);
   try {
     const requests = await pageMix(server);
     // A short warm-up first, so both runs are measured with compiled code and a warm page cache.
