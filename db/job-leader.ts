@@ -63,7 +63,12 @@ export class JobsLeaderLock {
     if (this.held()) this.connection.query('SELECT pg_advisory_unlock($1)', [JOBS_LEADER_KEY]);
   }
 
+  private closed = false;
+
   close(): void {
+    // Once: a second close would wait for an answer from a worker that has ended.
+    if (this.closed) return;
+    this.closed = true;
     this.connection.close();
   }
 }

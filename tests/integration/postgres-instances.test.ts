@@ -168,7 +168,8 @@ describe('two app instances on one PostgreSQL', () => {
 
   beforeAll(async () => {
     hook = await webhookReceiver();
-    const shared = { WEBHOOK_URL: hook.url, WEBHOOK_SECRET: 'two-instances-secret' };
+    // Sign-in delays of 1 ms a failure: the throttling test counts failures, it does not wait for them.
+    const shared = { WEBHOOK_URL: hook.url, WEBHOOK_SECRET: 'two-instances-secret', THROTTLE_DELAY_STEP_MS: '1' };
     [a, b] = await Promise.all([startInstance(shared), startInstance(shared)]);
   }, 120_000);
 
@@ -187,6 +188,20 @@ describe('two app instances on one PostgreSQL', () => {
     const afterwards = await fetch(`${b.url}/proposals`, { headers: { Cookie: cookie }, redirect: 'manual' });
     expect(afterwards.status).toBe(302);
     expect(afterwards.headers.get('location')).toMatch(/^\/login/);
+  });
+
+  it('sign-in failures count across instances: four on each block the account on both', async () => {
+    const attempt = (instance: Instance) =>
+      fetch(`${instance.url}/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ email: 'reviewer@cosponsor.test', password: 'not-the-password' }),
+        headers: { Origin: instance.url },
+        redirect: 'manual',
+      });
+    for (let i = 0; i < 4; i++) {
+      for (const instance of [a, b]) expect((await attempt(instance)).status).toBe(400);
+    }
+    for (const instance of [a, b]) expect((await attempt(instance)).status).toBe(429);
   });
 
   it('the same proposal decided on both at once: one winner, the other a 409 with a message, one record', async () => {
