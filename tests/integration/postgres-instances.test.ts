@@ -174,7 +174,6 @@ describe('two app instances on one PostgreSQL', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (process.env.DEBUG_INSTANCES) for (const instance of [a, b]) fs.writeFileSync(`/tmp/pg-instances/out-${instance.child.pid}.log`, instance.output());
     for (const instance of [a, b]) if (instance && instance.child.exitCode === null) await stop(instance);
     await hook?.close();
   });
