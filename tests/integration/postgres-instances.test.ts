@@ -43,8 +43,13 @@ let logEnv: Record<string, string>;
 let inReview: number[];
 const take = (n: number) => inReview.splice(0, n);
 
-function startInstance(env: Record<string, string> = {}): Promise<Instance> {
-  const child = spawn(process.execPath, [path.resolve('build/server/server.js')], {
+/**
+ * Starts the compiled server. `host` makes it name itself after another machine (its lease holder
+ * is `<host>:<pid>:…`), so the other instance cannot tell from its process table that it died.
+ */
+function startInstance(env: Record<string, string> = {}, host?: string): Promise<Instance> {
+  const asHost = host ? ['--import', `data:text/javascript,import os from 'node:os'; os.hostname = () => ${JSON.stringify(host)};`] : [];
+  const child = spawn(process.execPath, [...asHost, path.resolve('build/server/server.js')], {
     env: {
       ...process.env,
       DATABASE_PATH: '',
@@ -281,6 +286,24 @@ describe('two app instances on one PostgreSQL', () => {
 });
 
 describe('the jobs leader across instances', () => {
+  it('when the leading instance on another machine dies, the other takes the jobs over at its next check, long before the lease expires', async () => {
+    // Checks every 5 s, leases of 15 s: the leader's lease runs at least 10 s past its death.
+    const leaseEnv = { JOB_LEASE_MS: '15000' };
+    const first = await startInstance(leaseEnv, 'machine-a');
+    await first.waitFor(/Background jobs: running in this process/);
+    const second = await startInstance(leaseEnv);
+    const holder = (await query<{ holder: string }>("SELECT holder FROM job_leases WHERE name = 'background-jobs'"))[0]!.holder;
+    expect(holder).toMatch(new RegExp(`^machine-a:${first.child.pid}:`));
+    const killedAt = Date.now();
+    first.child.kill('SIGKILL');
+    await second.waitFor(/Background jobs: running in this process/, 30_000);
+    // PostgreSQL let the dead leader's lock go with its connection; the lease alone would have waited out its expiry.
+    expect(Date.now() - killedAt).toBeLessThan(9_500);
+    const now = (await query<{ holder: string }>("SELECT holder FROM job_leases WHERE name = 'background-jobs'"))[0]!.holder;
+    expect(now).toMatch(new RegExp(`:${second.child.pid}:`));
+    expect(await stop(second)).toBe(0);
+  }, 120_000);
+
   it('when the leading instance hangs, the other takes the jobs and the lock once its lease expires; woken, the first stops its jobs', async () => {
     const leaseEnv = { JOB_LEASE_MS: '2000' };
     const first = await startInstance(leaseEnv);
