@@ -6,7 +6,8 @@ export default defineConfig({
     exclude: ['tests/browser/**', 'node_modules/**'],
     environment: 'node',
     pool: 'forks',
-    globalSetup: ['tests/support/global-setup.ts', 'tests/support/postgres-global.ts'],
+    // The cluster's directory first: in the PostgreSQL mode the global setup starts it.
+    globalSetup: ['tests/support/postgres-global.ts', 'tests/support/global-setup.ts'],
     setupFiles: ['tests/support/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,

@@ -67,7 +67,7 @@ const pgTypes = {
 
 export function openPostgresDatabase(url: string): PostgresDb {
   // A small pool for what awaits (migrations, db:move's checks); requests use the one synchronous connection.
-  const pool = new pg.Pool({ connectionString: url, max: 2, types: pgTypes, connectionTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({ connectionString: url, max: 2, types: pgTypes, connectionTimeoutMillis: 10_000, allowExitOnIdle: true });
   pool.on('error', () => {});
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kind: 'postgres', path: url, connection: new SyncPostgres(url, POSTGRES_STATEMENT_TIMEOUT_MS), kysely, pool, depth: 0 };

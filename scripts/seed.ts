@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { getDb } from '../db/connection';
+import { database } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { isSeeded, seedDemo, seedProduction } from './seed/demo';
 import { seedScale } from './seed/scale';
@@ -12,7 +12,7 @@ const { values } = parseArgs({
   allowPositionals: false,
 });
 
-await migrateToLatest(getDb());
+await migrateToLatest(database());
 if (values.scale !== undefined) {
   const n = Number(values.scale);
   const report = await seedScale(n, { log: (message) => console.log(message) });

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
-import { all, first, getDb, qb } from '../../db/connection';
+import { all, database, first, qb } from '../../db/connection';
+import { changeFingerprint } from '../support/sql';
 import { recordsOfProposal, verifyLog } from '../../db/decision-log';
 import { proposalRow } from '../../db/proposals';
 import { canonicalJson } from '../../db/record-hash';
@@ -166,8 +167,8 @@ function count(table: 'decision_records' | 'step_submissions' | 'agenda_items' |
 /** Everything a refused decision must leave untouched. */
 function snapshot(proposalId: number) {
   return {
-    // Counts every row inserted, updated or deleted on this connection, in any table.
-    changes: (getDb().sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n,
+    // Changes with any row inserted, updated or deleted, in any table.
+    changes: changeFingerprint(),
     records: count('decision_records'),
     submissions: count('step_submissions'),
     agendaItems: count('agenda_items'),
@@ -232,18 +233,20 @@ describe('two decisions made on the same version', () => {
     const script = path.join(dir, 'other-staff.ts');
     fs.writeFileSync(
       script,
-      `import { getDb, useDatabase } from ${JSON.stringify(path.join(REPO, 'db/connection.ts'))};
+      `import { transaction, useDatabase } from ${JSON.stringify(path.join(REPO, 'db/connection.ts'))};
 import { decide } from ${JSON.stringify(path.join(REPO, 'app/features/vetting/vetting.server.ts'))};
-const [file, proposalId, version, actor] = process.argv.slice(2);
-useDatabase(file!);
-getDb().sqlite.exec('BEGIN IMMEDIATE');
-const result = decide({ proposalId: Number(proposalId), expectedVersion: Number(version), actor: JSON.parse(actor!), command: ${JSON.stringify(APPROVE)} });
-console.log(JSON.stringify({ ok: result.ok }));
-// Well within this process's busy_timeout (5 s), long enough for the other to read first.
-setTimeout(() => { getDb().sqlite.exec('COMMIT'); console.log('committed'); }, 2500);
+const [target, proposalId, version, actor] = process.argv.slice(2);
+useDatabase(target!);
+transaction(() => {
+  const result = decide({ proposalId: Number(proposalId), expectedVersion: Number(version), actor: JSON.parse(actor!), command: ${JSON.stringify(APPROVE)} });
+  console.log(JSON.stringify({ ok: result.ok }));
+  // Holding the write lock: well within the other's busy or lock timeout (5 s), long enough for it to read first.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2500);
+});
+console.log('committed');
 `,
     );
-    const child = spawn(TSX, [script, getDb().path, String(id), String(v), JSON.stringify(staff)], {
+    const child = spawn(TSX, [script, database().path, String(id), String(v), JSON.stringify(staff)], {
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,14 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, first, getDb, qb, run, useDatabase } from '../../db/connection';
+import { all, database, first, qb, run, useDatabase } from '../../db/connection';
 import { recordLoginAttempt } from '../../db/login-attempts';
 import { chapterByName, listChapters, listUsers, userByEmail } from '../../db/users';
 import { verifyPassword } from '../../app/features/auth/password.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { parseHtml, visibleText } from '../support/html';
+import { databaseEnv, newEmptyDatabase } from '../support/db';
 
 // Accounts, chapters and sign-in throttling, through the real pages over HTTP.
 
@@ -266,7 +264,7 @@ describe('sign-in throttling', () => {
 describe('the production seed', () => {
   function seedProduction(file: string, env: Record<string, string>) {
     return spawnSync('npm', ['run', '--silent', 'db:seed', '--', '--production'], {
-      env: { ...process.env, DATABASE_PATH: file, ...env },
+      env: { ...process.env, ...databaseEnv(file), ...env },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -274,7 +272,7 @@ describe('the production seed', () => {
 
   /** Reads another database file, then points this process back at its own. */
   function inspect<T>(file: string, read: () => T): T {
-    const own = getDb().path;
+    const own = database().path;
     useDatabase(file);
     try {
       return read();
@@ -284,7 +282,7 @@ describe('the production seed', () => {
   }
 
   it('creates the configuration and one admin, and no demo accounts or data', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-prod-')), 'prod.db');
+    const file = newEmptyDatabase();
     const result = seedProduction(file, { ADMIN_EMAIL: 'it@example.org', ADMIN_PASSWORD: 'a-production-secret' });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('Seeded the configuration and the admin it@example.org.');
@@ -310,11 +308,11 @@ describe('the production seed', () => {
   }, 60_000);
 
   it('prints a generated password once when none is given, and it works', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-prod-')), 'prod.db');
+    const file = newEmptyDatabase();
     const env = { ...process.env };
     delete env.ADMIN_PASSWORD;
     const result = spawnSync('npm', ['run', '--silent', 'db:seed', '--', '--production'], {
-      env: { ...env, DATABASE_PATH: file, ADMIN_EMAIL: 'it@example.org' },
+      env: { ...env, ...databaseEnv(file), ADMIN_EMAIL: 'it@example.org' },
       encoding: 'utf8',
       timeout: 60_000,
     });

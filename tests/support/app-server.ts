@@ -19,7 +19,7 @@ export type TestApp = {
 };
 
 export async function startApp(): Promise<TestApp> {
-  if (!process.env.DATABASE_PATH) throw new Error('DATABASE_PATH must point at the test database first.');
+  if (!process.env.DATABASE_PATH && !process.env.DATABASE_URL) throw new Error('DATABASE_PATH (or DATABASE_URL) must point at the test database first.');
   // A fresh module instance per start, so the build opens the current DATABASE_PATH.
   const buildUrl = `${pathToFileURL(path.resolve('build/index.js')).href}?load=${++loads}`;
   const build = (await import(buildUrl)) as ServerBuild;

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { closeDatabase, getDb, useSqliteDatabase, type Db } from '../../db/connection';
+import { closeDatabase, database, isPostgresUrl, useDatabase, type AnyDb } from '../../db/connection';
+import { SyncPostgres } from '../../db/pg-sync';
+import { postgresUrl, startedCluster } from './postgres';
+import { onPostgres } from './test-database';
 
 let counter = 0;
 const made: string[] = [];
@@ -15,9 +18,10 @@ export function tempDir(prefix: string): string {
 
 /**
  * Points this test process at a fresh copy of a base database (a real SQLite
- * file) and returns it. 'demo' has the demo seed; 'empty' only the schema.
+ * file, or a PostgreSQL database in the PostgreSQL test mode) and returns it.
+ * 'demo' has the demo seed; 'empty' only the schema.
  */
-export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
+export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): AnyDb {
   const base = kind === 'demo' ? process.env.COSPONSOR_TEST_DEMO_DB : process.env.COSPONSOR_TEST_EMPTY_DB;
   if (!base) throw new Error('The test databases were not prepared: run tests through vitest.');
   const dir = tempDir(`cosponsor-w${process.pid}-`);
@@ -36,11 +40,52 @@ export function freshDatabase(kind: 'demo' | 'empty' = 'demo'): Db {
     fs.chmodSync(process.env.SIGNING_KEY_FILE, 0o600);
     fs.copyFileSync(baseKey.replace(/\.key$/, '.pub'), process.env.SIGNING_KEY_FILE.replace(/\.key$/, '.pub'));
   }
-  return useSqliteDatabase(file);
+  if (onPostgres) {
+    const url = copyPostgresBase(kind);
+    process.env.DATABASE_URL = url;
+    return useDatabase(url);
+  }
+  return useDatabase(file);
 }
 
+/** A new database on the run's cluster, copied from the migrated (and seeded) template. */
+function copyPostgresBase(kind: 'demo' | 'empty'): string {
+  const cluster = startedCluster();
+  const name = `test_${process.pid}_${++counter}`;
+  const admin = new SyncPostgres(postgresUrl(cluster, 'postgres'), 30_000);
+  try {
+    admin.query(`CREATE DATABASE ${name} TEMPLATE cosponsor_${kind}_base`);
+  } finally {
+    admin.close();
+  }
+  return postgresUrl(cluster, name);
+}
+
+/**
+ * A new, empty database (no tables) of the run's kind, for tests that hand one to a command:
+ * a path in a temporary directory, or a new database on the PostgreSQL test cluster.
+ */
+export function newEmptyDatabase(): string {
+  if (!onPostgres) return path.join(tempDir('cosponsor-new-'), 'new.db');
+  const cluster = startedCluster();
+  const name = `test_${process.pid}_${++counter}`;
+  const admin = new SyncPostgres(postgresUrl(cluster, 'postgres'), 30_000);
+  try {
+    admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    admin.close();
+  }
+  return postgresUrl(cluster, name);
+}
+
+/** The environment that points a child process at `target` (a file path or a postgres:// URL). */
+export function databaseEnv(target: string): { DATABASE_PATH?: string; DATABASE_URL?: string } {
+  return isPostgresUrl(target) ? { DATABASE_URL: target } : { DATABASE_PATH: target, DATABASE_URL: '' };
+}
+
+/** The current database: a SQLite file's path, or a postgres:// URL. */
 export function currentDatabasePath(): string {
-  return getDb().path;
+  return database().path;
 }
 
 /** Closes the database and removes every directory tempDir made in this test file. */

@@ -14,7 +14,7 @@ import pg from 'pg';
 
 const SUPERUSER = 'cosponsor';
 
-type Cluster = { socketDir: string; port: number };
+export type Cluster = { socketDir: string; port: number };
 
 /** A PostgreSQL program: from PATH, else from Debian's /usr/lib/postgresql/<version>/bin (newest). */
 function postgresBin(name: string): string {
@@ -79,7 +79,7 @@ async function startCluster(dir: string): Promise<Cluster> {
  * The run's cluster, started by the first caller. Test files run in several processes:
  * an atomic mkdir decides who starts it; the others wait for its description file.
  */
-async function ensureCluster(): Promise<Cluster> {
+export async function ensureCluster(): Promise<Cluster> {
   const dir = process.env.COSPONSOR_TEST_PG_DIR;
   if (!dir) throw new Error('The PostgreSQL test cluster has no directory: run tests through vitest (tests/support/postgres-global.ts).');
   const ready = path.join(dir, 'cluster.json');
@@ -111,7 +111,7 @@ async function ensureCluster(): Promise<Cluster> {
   throw new Error('The PostgreSQL test cluster did not start within 90 s.');
 }
 
-function postgresUrl(cluster: Cluster, database: string): string {
+export function postgresUrl(cluster: Cluster, database: string): string {
   return `postgres://${SUPERUSER}@/${database}?host=${encodeURIComponent(cluster.socketDir)}&port=${cluster.port}`;
 }
 
@@ -143,4 +143,12 @@ export function stopCluster(dir: string): void {
 
 export function makeClusterDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-pg-'));
+}
+
+/** The run's cluster, already started (by the global setup, in the PostgreSQL test mode). */
+export function startedCluster(): Cluster {
+  const dir = process.env.COSPONSOR_TEST_PG_DIR;
+  const ready = dir && path.join(dir, 'cluster.json');
+  if (!ready || !fs.existsSync(ready)) throw new Error('The PostgreSQL test cluster is not running: run tests through vitest.');
+  return JSON.parse(fs.readFileSync(ready, 'utf8')) as Cluster;
 }

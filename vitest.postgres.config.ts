@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config';
+
+// The integration, route and concurrency tests that run a second time on PostgreSQL: each
+// test file gets its own database on a throwaway cluster (tests/support/db.ts). The files
+// left out test what only SQLite has (its file format, WAL, backups by file copy, FTS5
+// internals) or PostgreSQL's own tests, which run in the SQLite pass already.
+process.env.COSPONSOR_TEST_DATABASE = 'postgres';
+
+export const onBothDatabases = [
+  'tests/integration/sessions.test.ts',
+  'tests/integration/classify.test.ts',
+  'tests/integration/require-mou.test.ts',
+  'tests/integration/risk-matrix-version.test.ts',
+  'tests/outside/email.test.ts',
+  'tests/outside/notifications.test.ts',
+  'tests/outside/outbox.test.ts',
+  'tests/outside/registry.test.ts',
+  'tests/outside/slow-service.test.ts',
+  'tests/routes/admin-config.test.ts',
+  'tests/routes/auth.test.ts',
+  'tests/routes/double-submit.test.ts',
+  'tests/routes/hardening.test.ts',
+  'tests/routes/inbox-scope.test.ts',
+  'tests/routes/lead-small-findings.test.ts',
+  'tests/routes/mou.test.ts',
+  'tests/routes/notification-settings.test.ts',
+  'tests/routes/partner-search-leak.test.ts',
+  'tests/routes/proposals-lead.test.ts',
+  'tests/routes/shell.test.ts',
+  'tests/routes/sign-on.test.ts',
+  'tests/routes/step-forms.test.ts',
+  'tests/routes/throttle-proxy.test.ts',
+];
+
+// The base's settings with this list instead of every file (mergeConfig would add the lists up).
+export default defineConfig({ ...base, test: { ...base.test, include: onBothDatabases } });
