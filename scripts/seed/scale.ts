@@ -1,5 +1,6 @@
 import { activeConfig } from '../../db/config';
-import { all, first, getDb, nowIso, qb, transaction, withClock } from '../../db/connection';
+import { all, first, nowIso, qb, transaction, withClock } from '../../db/connection';
+import { beginBulkLoad } from '../../db/bulk-load';
 import { createPartner } from '../../db/partners';
 import { catchUpSearchIndex } from '../../db/search-index';
 import { currentAgendaItems, mouVersion, proposalRow } from '../../db/proposals';
@@ -371,16 +372,12 @@ const WITHDRAW_REASONS = [
 
 // ---- The generator ----
 
-/** Page cache while generating: 1 GiB. */
-const BULK_CACHE_KIB = 1024 * 1024;
 /**
  * Generator steps per commit while generating (see runProposals): about 60 proposals'
  * worth. 500 wrote 36% fewer bytes than 50 and took 10% less CPU on 3,000 proposals
  * (the same hot pages reach the WAL once per block); 2,000 gained nothing more.
  */
 const TICKS_PER_COMMIT = 500;
-/** WAL pages between checkpoints while generating (SQLite's default is 1,000): about 160 MB. */
-const BULK_CHECKPOINT_PAGES = 40_000;
 
 /** Records indexed per transaction by the search-index catch-up after the load. */
 const SEARCH_INDEX_BATCH = 20_000;
@@ -400,16 +397,8 @@ export async function seedScale(n: number, options: { seed?: number; log?: (mess
   if (existing) throw new Error('This database already holds proposals: build the scale dataset on an empty database.');
   const started = performance.now();
   const rand = new Rand(mulberry32(options.seed ?? 20261122));
-  const sqlite = getDb().sqlite;
-  // The bulk load alone runs without fsync per commit (thousands of small
-  // transactions); a crash mid-load means rebuilding the dataset, nothing more.
-  // FULL is restored before any other use of the database.
-  sqlite.pragma('synchronous = OFF');
-  // A register of 200,000 proposals is about 11 GB: with SQLite's default 2 MB page
-  // cache every index lookup and every append reads its pages back from the OS.
-  // A large cache (memory, not disk) and rarer WAL checkpoints, for the load only.
-  sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`);
-  sqlite.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
+  // Commits without waiting for the disk, for the load only (db/bulk-load.ts).
+  const endBulkLoad = beginBulkLoad();
   try {
     seedConfiguration();
     const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -431,11 +420,8 @@ export async function seedScale(n: number, options: { seed?: number; log?: (mess
     // Demo accounts and proposals come last, at the real time, so `at` keeps growing with seq.
     await seedDemo({ passwordHash });
   } finally {
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('cache_size = -2000');
-    sqlite.pragma('wal_autocheckpoint = 1000');
+    endBulkLoad();
   }
-  sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const byState = Object.fromEntries(
     all(
       qb()
@@ -553,7 +539,8 @@ function runProposals(
   end: number,
   log: (message: string) => void,
 ): void {
-  const campaignIds = new Map(all(qb().selectFrom('campaigns').select(['id', 'key'])).map((c) => [c.key, c.id]));
+  // In key order, as SQLite reads them from the key's index: the same picks, so the same register, on both databases.
+  const campaignIds = new Map(all(qb().selectFrom('campaigns').select(['id', 'key']).orderBy('key')).map((c) => [c.key, c.id]));
   const pickPartner = weightedPicker(partners.map((p) => ({ ...p })));
   const chapterIds = [...actors.leadsByChapter.keys()];
   const inFlight: Generator<void>[] = [];
