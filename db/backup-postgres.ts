@@ -18,7 +18,7 @@ import { describePostgresUrl } from './postgres';
 const run = promisify(execFile);
 
 /** A PostgreSQL client program: from PATH, else the newest in Debian's /usr/lib/postgresql/<version>/bin. */
-export function postgresProgram(name: 'pg_dump' | 'pg_restore'): string {
+function postgresProgram(name: 'pg_dump' | 'pg_restore'): string {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (dir && fs.existsSync(path.join(dir, name))) return path.join(dir, name);
   }

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointLog } from '../../db/checkpoint-log';
 import { getDb } from '../../db/connection';
+import { JOBS_LEADER_KEY } from '../../db/job-leader';
 import { moveToPostgres } from '../../db/move';
 import { closePostgres, openPostgres } from '../../db/postgres';
 import { proposalRow } from '../../db/proposals';
@@ -278,7 +279,7 @@ describe('two app instances on one PostgreSQL', () => {
     expect(runners).toHaveLength(1);
     const leader = await query<{ application_name: string }>(
       `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.objid::bigint = ${0x636f736a} AND l.objsubid = 1 AND l.granted`,
+        WHERE l.locktype = 'advisory' AND l.objid::bigint = ${JOBS_LEADER_KEY} AND l.objsubid = 1 AND l.granted`,
     );
     expect(leader).toHaveLength(1);
     expect(leader[0]!.application_name).toContain(`:${runners[0]!.child.pid}:`);
@@ -313,7 +314,7 @@ describe('the jobs leader across instances', () => {
       (
         await query<{ application_name: string }>(
           `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-            WHERE l.locktype = 'advisory' AND l.objid::bigint = ${0x636f736a} AND l.objsubid = 1 AND l.granted`,
+            WHERE l.locktype = 'advisory' AND l.objid::bigint = ${JOBS_LEADER_KEY} AND l.objsubid = 1 AND l.granted`,
         )
       )[0]?.application_name ?? '';
     expect(await leaderName()).toContain(`:${first.child.pid}:`);
