@@ -2,7 +2,7 @@ import { activeConfig } from '../../db/config';
 import { all, first, getDb, nowIso, qb, transaction, withClock } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { catchUpSearchIndex } from '../../db/search-index';
-import { currentAgendaItems, mouVersion, proposalRow } from '../../db/proposals';
+import { currentAgendaItems, latestMouVersionNumber, proposalRow } from '../../db/proposals';
 import { createChapter, createUser } from '../../db/users';
 import type {
   AgendaItemInput,
@@ -724,6 +724,7 @@ function* lifecycle(rand: Rand, plan: Plan, expiries: { id: number; until: strin
   let valuesProfile: 'compatible' | 'concerns' | 'incompatible' =
     plan.partner.name.includes('Party') ? (rand.chance(0.8) ? 'incompatible' : 'concerns') : rand.chance(0.05) ? 'incompatible' : rand.chance(0.25) ? 'concerns' : 'compatible';
   let changesRequested = 0;
+  let unmappedSubmitted = false;
   send(plan.lead, { type: 'SUBMIT_PROPOSAL' });
   yield;
 
@@ -738,9 +739,13 @@ function* lifecycle(rand: Rand, plan: Plan, expiries: { id: number; until: strin
       case 'values':
         send(plan.lead, { type: 'SUBMIT_VALUES', input: valuesInput(rand, docs.values_criteria.criteria.map((c) => c.key), valuesProfile) });
         break;
-      case 'agenda':
-        send(plan.lead, { type: 'SUBMIT_AGENDA', input: { items: agendaItems(rand, plan, docs.positions.positions) } });
+      case 'agenda': {
+        const items = agendaItems(rand, plan, docs.positions.positions);
+        send(plan.lead, { type: 'SUBMIT_AGENDA', input: { items } });
+        // Items are stored as submitted: only an agenda with an unmapped item is read back in review.
+        unmappedSubmitted = items.some((i) => i.classification === 'unknown');
         break;
+      }
       case 'risk':
         send(plan.lead, { type: 'SUBMIT_RISK', input: { items: riskItems(rand, plan) } });
         break;
@@ -757,7 +762,7 @@ function* lifecycle(rand: Rand, plan: Plan, expiries: { id: number; until: strin
             sections: generatedMouFor(id),
             removedConditions: [],
             note: rand.pick(['Generated from the vetting.', 'Generated; contacts filled in.', 'Updated after the planning call.']),
-            baseVersion: mouVersion(id)?.version ?? null,
+            baseVersion: latestMouVersionNumber(id),
           });
           send(plan.lead, { type: 'SUBMIT_MOU' });
         }
@@ -766,7 +771,7 @@ function* lifecycle(rand: Rand, plan: Plan, expiries: { id: number; until: strin
         const staff = plan.staff.filter((s) => decideRefusal(subjectOf(proposal), s) === null);
         const decider = rand.pick(staff);
         // Unmapped agenda items are classified first, by someone else than the decider when possible.
-        const unknown = currentAgendaItems(id).filter((i) => i.classification === 'unknown');
+        const unknown = unmappedSubmitted ? currentAgendaItems(id).filter((i) => i.classification === 'unknown') : [];
         if (unknown.length > 0 && rand.chance(0.8)) {
           const classifier = rand.pick(staff);
           const item = unknown[0]!;
