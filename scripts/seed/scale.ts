@@ -413,6 +413,7 @@ export async function seedScale(n: number, options: { seed?: number; log?: (mess
   // Each decision is a savepoint inside the load's large transactions, and SQLite keeps the
   // pages a savepoint may have to restore in a temporary file once they pass 64 KiB: 500
   // proposals wrote seven times more pages there than to the WAL. In memory, for the load only.
+  const tempStore = sqlite.pragma('temp_store', { simple: true }) as number;
   sqlite.pragma('temp_store = MEMORY');
   try {
     seedConfiguration();
@@ -445,7 +446,7 @@ export async function seedScale(n: number, options: { seed?: number; log?: (mess
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('cache_size = -2000');
     sqlite.pragma('wal_autocheckpoint = 1000');
-    sqlite.pragma('temp_store = DEFAULT');
+    sqlite.pragma(`temp_store = ${tempStore}`);
   }
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   const byState = Object.fromEntries(
