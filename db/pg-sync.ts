@@ -91,6 +91,8 @@ export class SyncPostgres {
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // Not the process's flags: under `node --input-type=module -e` the CommonJS source would not load.
+      execArgv: [],
       workerData: { port: port2, signal: this.signal, url: this.url, statementTimeoutMs: this.statementTimeoutMs, pgPath: this.pgPath },
       transferList: [port2],
     });
