@@ -194,10 +194,11 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    const data = error.data as { message?: string; typed?: { name: string; value: string }[] } | undefined;
+    const data = error.data as { message?: string; typed?: { name: string; value: string }[]; title?: string } | undefined;
     const message = data?.message;
     const title =
-      error.status === 403
+      data?.title ??
+      (error.status === 403
         ? 'You do not have access to this'
         : error.status === 404
           ? 'Not found'
@@ -205,7 +206,7 @@ export function ErrorBoundary() {
             ? 'Please sign in'
             : error.status === 507 || error.status === 503
               ? 'Not saved'
-              : `Error ${error.status}`;
+              : `Error ${error.status}`);
     return (
       <section className="panel error-page" aria-labelledby="error-title">
         <h1 id="error-title">{title}</h1>

@@ -1,4 +1,5 @@
 import { all, insertId, qb } from './connection';
+import { likeOperator } from './sql-dialect';
 
 // Who changed which account or chapter, and when. Append-only: the table's
 // triggers refuse UPDATE and DELETE, and this module offers neither.
@@ -74,7 +75,7 @@ export function recentAdminLog(
     ])
     .orderBy('l.id', 'desc')
     .limit(filter.limit ?? 20);
-  if (filter.kind) q = q.where('l.action', 'like', `${filter.kind}.%`);
+  if (filter.kind) q = q.where('l.action', likeOperator(), `${filter.kind}.%`);
   if (filter.userId !== undefined) q = q.where('l.target_user_id', '=', filter.userId);
   if (filter.chapterId !== undefined) q = q.where('l.target_chapter_id', '=', filter.chapterId);
   return all(q).map((row) => ({

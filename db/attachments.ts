@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { attachmentsIn } from '../workflows/attachments';
 import type { AttachmentRef } from '../workflows/types';
 import { all, qb } from './connection';
+import { containsText } from './sql-dialect';
 
 // Which files a proposal cites: in its decision records (what was judged) and in the step
 // drafts being written (what its lead attached but has not submitted yet). A file is
@@ -16,7 +17,7 @@ export function citedAttachment(proposalId: number, sha256: string): AttachmentR
       .selectFrom('decision_records')
       .select('inputs as json')
       .where('proposal_id', '=', proposalId)
-      .where(sql<number>`instr(inputs, ${needle})`, '>', 0)
+      .where(containsText(sql.ref('inputs'), needle))
       .orderBy('seq', 'desc')
       .limit(1),
   );
@@ -25,7 +26,7 @@ export function citedAttachment(proposalId: number, sha256: string): AttachmentR
       .selectFrom('step_drafts')
       .select('data as json')
       .where('proposal_id', '=', proposalId)
-      .where(sql<number>`instr(data, ${needle})`, '>', 0),
+      .where(containsText(sql.ref('data'), needle)),
   );
   for (const row of [...records, ...drafts]) {
     const found = attachmentsIn(JSON.parse(row.json)).find((a) => a.ref.sha256 === sha256);

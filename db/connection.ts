@@ -53,6 +53,9 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // A decision's statements fire triggers and touch many indexes; past 64 KiB SQLite kept the
+  // pages a statement may have to restore in a new temporary file, per transaction (strace).
+  sqlite.pragma('temp_store = MEMORY');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const runTransaction = sqlite.transaction(<T>(fn: () => T): T => fn());
   return { kind: 'sqlite', path: file, sqlite, kysely, statements: new Map(), runTransaction };

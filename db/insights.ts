@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import { all, getDb, qb } from './connection';
+import { all, database, qb } from './connection';
+import { indexedBy, isDistinctFrom, orderedJoin } from './sql-dialect';
 
 // Insights: aggregates over what the decision log and the proposals hold, each
 // one SQL statement, so the page costs the same at 200 or 20,000 proposals.
@@ -22,7 +23,9 @@ function rows<R>(query: RawBuilder<R>): R[] {
 /** Rows as arrays of values, not objects: a third of the cost when there are thousands of them. */
 function arrays<R extends unknown[]>(query: RawBuilder<unknown>): R[] {
   const compiled = query.compile(qb());
-  const db = getDb();
+  const db = database();
+  // PostgreSQL's rows come as objects from the connection's worker; their values are in column order.
+  if (db.kind === 'postgres') return all<Record<string, unknown>>({ compile: () => compiled }).map((r) => Object.values(r) as R);
   // Kept beside the connection's own statements, under a key of their own (raw mode is per statement).
   const key = `raw:${compiled.sql}`;
   let statement = db.statements.get(key);
@@ -66,7 +69,7 @@ function logHead(): number {
 
 function cached<A extends unknown[], R>(name: string, compute: (...args: A) => R): (...args: A) => R {
   return (...args: A) => {
-    const key = `${getDb().path}\u0000${logHead()}\u0000${name}\u0000${JSON.stringify(args)}`;
+    const key = `${database().path}\u0000${logHead()}\u0000${name}\u0000${JSON.stringify(args)}`;
     if (remembered.has(key)) {
       const value = remembered.get(key) as R;
       // Most recently used last, so the oldest goes first.
@@ -93,9 +96,8 @@ export function forgetInsights(): void {
  * a withdrawal, an expiry, or a transition into staff review (policy.entersReview).
  * Same text as the partial index decision_records_milestones (migration 0140).
  */
-const MILESTONE_WHERE = sql.raw(
-  `((step = 'decision' AND outcome IN ('approved', 'rejected')) OR (step = 'proposal' AND outcome IN ('withdrawn', 'expired')) OR (to_state = 'review' AND from_state IS NOT 'review'))`,
-);
+const milestoneWhere = () =>
+  sql`((step = 'decision' AND outcome IN ('approved', 'rejected')) OR (step = 'proposal' AND outcome IN ('withdrawn', 'expired')) OR (to_state = 'review' AND from_state ${isDistinctFrom()} 'review'))`;
 
 /** Which milestone a record is. Same text as the index's second expression (migration 0140). */
 const MILESTONE_OF = sql.raw(
@@ -113,8 +115,8 @@ function milestonesByMonthNow(filter: InsightsFilter): MonthlyMilestoneRow[] {
   const fromMonth = filter.from ? sql` AND substr(d.at, 1, 7) >= ${filter.from.slice(0, 7)}` : sql``;
   return rows<MonthlyMilestoneRow>(sql`
     SELECT substr(d.at, 1, 7) AS month, ${MILESTONE_OF} AS milestone, COUNT(DISTINCT d.proposal_id) AS proposals
-    FROM decision_records AS d INDEXED BY decision_records_milestones
-    WHERE ${MILESTONE_WHERE}${fromMonth}${filterTerms(filter, 'd', 'at')}
+    FROM decision_records AS d${indexedBy('decision_records_milestones')}
+    WHERE ${milestoneWhere()}${fromMonth}${filterTerms(filter, 'd', 'at')}
     GROUP BY substr(d.at, 1, 7), ${MILESTONE_OF}
     ORDER BY month, milestone`);
 }
@@ -157,7 +159,7 @@ function decisionTimesNow(filter: InsightsFilter): DecisionTimeRow[] {
   if (!filter.from && !filter.to) return decisionTimesAtRanks(filter);
   const found = arrays<[chapterId: number, campaignId: number, days: number]>(sql`
     SELECT p.chapter_id, p.campaign_id, ${DECISION_DAYS} AS days
-    FROM proposals AS p INDEXED BY proposals_decision_days
+    FROM proposals AS p${indexedBy('proposals_decision_days')}
     WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND state IN ('approved', 'rejected', 'expired')
       AND ${DECISION_DAYS} >= 0${filterTerms(filter, 'p', 'decided_at')}
     ORDER BY ${DECISION_DAYS}`);
@@ -199,17 +201,16 @@ const DECIDED_WHERE = sql.raw(`decided_at IS NOT NULL AND submitted_at IS NOT NU
  */
 function decisionTimesAtRanks(filter: InsightsFilter): DecisionTimeRow[] {
   const scope = filterTerms({ ...filter, from: null, to: null }, 'p', null);
-  const index = (by: 'chapter' | 'campaign' | null) =>
-    sql.raw(by === null ? 'proposals_decision_days' : `proposals_decision_days_by_${by}`);
+  const index = (by: 'chapter' | 'campaign' | null) => indexedBy(by === null ? 'proposals_decision_days' : `proposals_decision_days_by_${by}`);
   const counts = (by: 'chapter' | 'campaign') =>
     arrays<[key: number, n: number]>(sql`
-      SELECT p.${sql.raw(`${by}_id`)}, COUNT(*) FROM proposals AS p INDEXED BY ${index(by)}
+      SELECT p.${sql.raw(`${by}_id`)}, COUNT(*) FROM proposals AS p${index(by)}
       WHERE ${DECIDED_WHERE} AND ${DECISION_DAYS} >= 0${scope}
       GROUP BY p.${sql.raw(`${by}_id`)}`);
   /** The durations from rank `offset` (0-based) on, in order, within a group. */
   const at = (by: 'chapter' | 'campaign' | null, key: number, limit: number, offset: number) =>
     arrays<[days: number]>(sql`
-      SELECT ${DECISION_DAYS} FROM proposals AS p INDEXED BY ${index(by)}
+      SELECT ${DECISION_DAYS} FROM proposals AS p${index(by)}
       WHERE ${DECIDED_WHERE} AND ${DECISION_DAYS} >= 0${by === null ? sql`` : sql` AND p.${sql.raw(`${by}_id`)} = ${key}`}${scope}
       ORDER BY ${DECISION_DAYS} LIMIT ${limit} OFFSET ${offset}`).map((r) => r[0]);
   const row = (grouping: DecisionTimeRow['grouping'], by: 'chapter' | 'campaign' | null, key: number, n: number): DecisionTimeRow => {
@@ -281,7 +282,7 @@ function stepOutcomesNow(filter: InsightsFilter): StepOutcomeRow[] {
 function stepOutcomesFromRecords(filter: InsightsFilter): StepOutcomeRow[] {
   return rows<StepOutcomeRow>(sql`
     SELECT d.step, d.outcome, COUNT(*) AS records
-    FROM decision_records AS d INDEXED BY decision_records_step_outcomes
+    FROM decision_records AS d${indexedBy('decision_records_step_outcomes')}
     WHERE ${STEP_WHERE}${filterTerms(filter, 'd', 'at')}
     GROUP BY d.step, d.outcome
     ORDER BY d.step, records DESC, d.outcome`);
@@ -335,14 +336,14 @@ function riskCategoriesNow(filter: InsightsFilter): RiskCategoryRow[] {
   // every risk item for each proposal.
   const source = byDate
     ? // The risk assessments submitted in the range, then their current items.
-      sql`step_submissions AS s INDEXED BY step_submissions_step_time
-        CROSS JOIN risk_items AS r INDEXED BY risk_items_current_submission ON r.submission_id = s.id
-        ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = s.proposal_id` : sql``}
+      sql`step_submissions AS s${indexedBy('step_submissions_step_time')}
+        ${orderedJoin()} risk_items AS r${indexedBy('risk_items_current_submission')} ON r.submission_id = s.id
+        ${byProposal ? sql`${orderedJoin()} proposals AS p ON p.id = s.proposal_id` : sql``}
         WHERE s.step = 'risk'${filterTerms({ ...filter, chapterId: null, campaignId: null }, 's', 'submitted_at')}${proposalTerms} AND`
     : byProposal
       ? // The chapter's or campaign's proposals, then their current items.
-        sql`proposals AS p CROSS JOIN risk_items AS r INDEXED BY risk_items_current_proposal ON r.proposal_id = p.id WHERE 1 = 1${proposalTerms} AND`
-      : sql`risk_items AS r INDEXED BY risk_items_current_category WHERE`;
+        sql`proposals AS p ${orderedJoin()} risk_items AS r${indexedBy('risk_items_current_proposal')} ON r.proposal_id = p.id WHERE 1 = 1${proposalTerms} AND`
+      : sql`risk_items AS r${indexedBy('risk_items_current_category')} WHERE`;
   return rows<RiskCategoryRow>(sql`
     SELECT r.category, COUNT(DISTINCT r.proposal_id) AS proposals, COUNT(*) AS items
     FROM ${source} r.current = 1 AND r.kind = 'risk'
@@ -362,8 +363,8 @@ function perceptionConditionsNow(filter: InsightsFilter): PerceptionConditionRow
   const byProposal = filter.chapterId !== null || filter.campaignId !== null;
   return rows<PerceptionConditionRow>(sql`
     SELECT c.item, COUNT(*) AS proposals
-    FROM insights_perception_conditions AS c INDEXED BY insights_perception_conditions_item
-    ${byProposal ? sql`CROSS JOIN proposals AS p ON p.id = c.proposal_id` : sql``}
+    FROM insights_perception_conditions AS c${indexedBy('insights_perception_conditions_item')}
+    ${byProposal ? sql`${orderedJoin()} proposals AS p ON p.id = c.proposal_id` : sql``}
     WHERE 1 = 1
       ${byProposal ? filterTerms({ ...filter, from: null, to: null }, 'p', null) : sql``}
       ${filterTerms({ ...filter, chapterId: null, campaignId: null }, 'c', 'submitted_at')}
@@ -396,7 +397,7 @@ function revettingBucketsNow(filter: InsightsFilter, today: string): RevettingBu
         WHEN p.approved_until <= ${plus(30)} THEN 'within_30'
         ELSE 'within_90' END AS bucket,
       COUNT(*) AS approvals,
-      SUM(EXISTS (SELECT 1 FROM proposals AS m WHERE m.partner_id = p.partner_id AND m.id > p.id)) AS renewed
+      SUM(CASE WHEN EXISTS (SELECT 1 FROM proposals AS m WHERE m.partner_id = p.partner_id AND m.id > p.id) THEN 1 ELSE 0 END) AS renewed
     FROM proposals AS p
     WHERE p.state IN ('approved', 'expired') AND p.approved_until >= ${plus(-90)} AND p.approved_until <= ${plus(90)}
       ${filterTerms({ ...filter, from: null, to: null }, 'p', null)}

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { all, first, inTransaction, insertId, prebuilt, qb, run } from './connection';
+import { all, dialect, first, inTransaction, insertId, prebuilt, qb, run } from './connection';
 import type { Selectable } from 'kysely';
 import type { OutboxAttemptsTable, OutboxTable, ScreeningsTable } from './schema';
 
@@ -200,6 +200,26 @@ export function dueOutboxRows(nowIso: string, limit: number): OutboxRow[] {
  * the row to be picked up again when the lease runs out.
  */
 export function claimOutboxRow(id: number, dueBy: string, leaseUntil: string): boolean {
+  if (dialect() === 'postgres') {
+    // Several app instances share the outbox: the row is locked FOR UPDATE and a row another
+    // instance is claiming or marking right now is SKIPPED, not waited for; the condition is
+    // checked again on the locked row, so of two claims exactly one changes it.
+    const claim = qb()
+      .updateTable('outbox')
+      .set({ next_attempt_at: leaseUntil })
+      .where('id', '=', (eb) =>
+        eb
+          .selectFrom('outbox as o')
+          .select('o.id')
+          .where('o.id', '=', id)
+          .where('o.delivered_at', 'is', null)
+          .where('o.failed_at', 'is', null)
+          .where('o.next_attempt_at', '<=', dueBy)
+          .forUpdate()
+          .skipLocked(),
+      );
+    return run(claim).changes === 1;
+  }
   const result = run(
     qb()
       .updateTable('outbox')

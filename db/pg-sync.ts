@@ -91,8 +91,9 @@ export class SyncPostgres {
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      // Not the process's flags: under `node --input-type=module -e` the CommonJS source would not load.
-      execArgv: [],
+      // The source is CommonJS: a parent run as `node --input-type=module -e …` would pass its
+      // flag on and make the worker read it as a module, where require is undefined.
+      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
       workerData: { port: port2, signal: this.signal, url: this.url, statementTimeoutMs: this.statementTimeoutMs, pgPath: this.pgPath },
       transferList: [port2],
     });

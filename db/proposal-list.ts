@@ -1,5 +1,6 @@
 import { sql, type Compilable, type ExpressionBuilder } from 'kysely';
 import { all, first, prebuilt, qb } from './connection';
+import { containsText } from './sql-dialect';
 import type { Database } from './schema';
 
 // The proposal lists (/proposals): filtered, counted per group, and paged by keyset on
@@ -43,12 +44,12 @@ function filtered(filter: ProposalListFilter) {
   if (filter.campaignId !== null) q = q.where('p.campaign_id', '=', filter.campaignId);
   const text = filter.text?.trim().toLowerCase();
   if (text) {
-    // instr() rather than LIKE: what was typed is matched literally (no % or _ wildcards).
+    // Not LIKE: what was typed is matched literally (no % or _ wildcards).
     q = q.where((eb: Eb) =>
       eb.or([
-        eb(sql`instr(lower(p.event_title), ${text})`, '>', 0),
-        eb(sql`instr(lower(pa.name), ${text})`, '>', 0),
-        eb(sql`instr(lower(p.reference), ${text})`, '>', 0),
+        containsText(sql`lower(p.event_title)`, text),
+        containsText(sql`lower(pa.name)`, text),
+        containsText(sql`lower(p.reference)`, text),
       ]),
     );
   }

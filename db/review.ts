@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Step } from '../workflows/types';
 import { all, first, qb } from './connection';
+import { integersOfJson, jsonNumber, jsonText } from './sql-dialect';
 
 // Staff review: the queue with its flags, precedent for a dossier, the
 // records since a version, and approvals due for re-vetting.
@@ -17,7 +18,7 @@ export type QueueScope = QueueFilter & { limit?: number; offset?: number; ids?: 
 function queueIds(scope: QueueScope) {
   if (scope.ids) {
     return qb()
-      .selectFrom(sql<{ value: number }>`json_each(${JSON.stringify(scope.ids)})`.as('j'))
+      .selectFrom(integersOfJson(scope.ids).as('j'))
       .select(sql<number>`j.value`.as('id'));
   }
   let q = qb().selectFrom('proposals as q').select('q.id').where('q.state', '=', 'review');
@@ -122,7 +123,7 @@ export function queueStepOutcomes(scope: QueueScope): StepStanding[] {
   const overrides = all(
     qb()
       .selectFrom('decision_records as d')
-      .select(['d.proposal_id', 'd.step', 'd.seq', sql<string>`json_extract(d.inputs, '$.judged.outcome')`.as('outcome')])
+      .select(['d.proposal_id', 'd.step', 'd.seq', sql<string>`${jsonText('d.inputs', '$.judged.outcome')}`.as('outcome')])
       .where('d.proposal_id', 'in', queueIds(scope))
       .where('d.outcome', '=', 'overridden')
       .where('d.step', 'in', ['values', 'perception'])
@@ -157,8 +158,8 @@ export function queueAgendaCounts(scope: QueueScope): AgendaCounts[] {
       .selectFrom('agenda_items as a')
       .select([
         'a.proposal_id',
-        sql<number>`sum(a.classification = 'conflicting')`.as('conflicting'),
-        sql<number>`sum(a.classification = 'unknown')`.as('unknown'),
+        sql<number>`sum(CASE WHEN a.classification = 'conflicting' THEN 1 ELSE 0 END)`.as('conflicting'),
+        sql<number>`sum(CASE WHEN a.classification = 'unknown' THEN 1 ELSE 0 END)`.as('unknown'),
       ])
       .where('a.proposal_id', 'in', queueIds(scope))
       .where('a.current', '=', 1)
@@ -283,7 +284,7 @@ export function precedentDecisionsOf(proposalIds: number[], limit = 100): Preced
         'd.at',
         'd.rationale',
         // Only a staff decision carries conditions: the other records' inputs (large JSON) are not parsed.
-        sql<string | null>`CASE WHEN d.step = 'decision' THEN json_extract(d.inputs, '$.judged.conditions') END`.as('conditions'),
+        sql<string | null>`CASE WHEN d.step = 'decision' THEN ${jsonText('d.inputs', '$.judged.conditions')} END`.as('conditions'),
       ])
       .where('d.proposal_id', 'in', proposalIds)
       .where((eb) =>
@@ -339,7 +340,7 @@ function agendaPrecedentQuery(excludeProposalId: number) {
       'ai.normalized_text',
       'ai.position_key',
       'ai.classification',
-      sql<number>`ai.classified_by IS NOT NULL`.as('staff_classified'),
+      sql<number>`CASE WHEN ai.classified_by IS NOT NULL THEN 1 ELSE 0 END`.as('staff_classified'),
       'p.reference',
       'p.event_title',
       'p.state',
@@ -378,7 +379,7 @@ export function recordsSinceVersion(proposalId: number, version: number) {
       .selectFrom('decision_records')
       .select(['seq', 'step', 'outcome', 'actor_name', 'actor_role', 'at', 'rationale', 'from_state', 'to_state'])
       .where('proposal_id', '=', proposalId)
-      .where(sql<number>`json_extract(inputs, '$.proposal.version')`, '>=', version)
+      .where(jsonNumber('inputs', '$.proposal.version'), '>=', version)
       .orderBy('seq'),
   );
 }

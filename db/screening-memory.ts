@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { all, first, qb, run } from './connection';
+import { jsonText } from './sql-dialect';
 
 // Screening that remembers: staff judgments on hits (decision records of the step "screening"),
 // the partners due for a scheduled rescan, and the alerts a rescan raises on approved partnerships.
@@ -26,7 +27,7 @@ export function screeningJudgmentsOfPartner(partnerId: number): ScreeningJudgmen
   return all(
     qb()
       .selectFrom('decision_records')
-      .select(['seq', 'proposal_id', 'actor_name', 'at', 'rationale', 'inputs', sql<string | null>`json_extract(inputs, '$.command.entityId')`.as('entity_id')])
+      .select(['seq', 'proposal_id', 'actor_name', 'at', 'rationale', 'inputs', jsonText('inputs', '$.command.entityId').as('entity_id')])
       .where('partner_id', '=', partnerId)
       .where('step', '=', SCREENING_STEP)
       .where('outcome', '=', NOT_A_TRUE_MATCH)
@@ -139,7 +140,7 @@ export function openScreeningAlerts(states: readonly string[], limit: number): S
               .whereRef('d.partner_id', '=', 'a.partner_id')
               .where('d.step', '=', SCREENING_STEP)
               .where('d.outcome', '=', NOT_A_TRUE_MATCH)
-              .where(sql<boolean>`json_extract(d.inputs, '$.command.entityId') = a.entity_id`),
+              .where(sql<boolean>`${jsonText('d.inputs', '$.command.entityId')} = a.entity_id`),
           ),
         ),
       )

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { databaseReadiness } from '../../db/health';
+import { storageFailureOf } from '../../db/storage-errors';
+import { storageFailureStatus, storageReadFailureMessage } from './storage-failures';
 import { env } from '../utils/env.server';
 
 // Probes and request logs for whoever runs Cosponsor (docs/operations.md).
@@ -89,6 +91,12 @@ export function errorLog({ json, write = stdoutWriter }: { json: boolean; write?
     if (json) logJson({ level: 'error', msg: 'unhandled error', requestId: res.locals.requestId, method: req.method, path: req.path, error: err.message, stack: err.stack }, write);
     else console.error(err);
     if (res.headersSent) return next(error);
+    // The database failing before Remix ran (the session read of every request): an answer that says so.
+    const failure = storageFailureOf(error);
+    if (failure) {
+      res.status(storageFailureStatus(failure)).type('text/plain').send(storageReadFailureMessage(failure));
+      return;
+    }
     res.status(500).type('text/plain').send(`Something went wrong on our side. Reference: ${String(res.locals.requestId ?? '')}`);
   };
 }
