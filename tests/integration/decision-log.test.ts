@@ -4,26 +4,27 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { exportBundle, verifyBundle, type Bundle } from '../../db/bundle';
-import { getDb } from '../../db/connection';
+import { getDb, useDatabase } from '../../db/connection';
 import { countRecords, formatVerifyResult, recordsOfProposal, verifyLog } from '../../db/decision-log';
 import type { DecisionRecord } from '../../db/schema';
-import { freshDatabase, tempDir } from '../support/db';
+import { copyOfCurrentDatabase, currentDatabasePath, databaseEnv, freshDatabase, tempDir } from '../support/db';
+import { disableAppendOnlyGuards, sqlAll, sqlGet, sqlRun } from '../support/sql';
+import { onPostgres } from '../support/test-database';
 
 const REPO = path.resolve(__dirname, '../..');
 const TSX = path.join(REPO, 'node_modules/.bin/tsx');
 
-const sqlite = () => getDb().sqlite;
-const record = (seq: number) => sqlite().prepare('SELECT * FROM decision_records WHERE seq = ?').get(seq) as DecisionRecord;
-const allRecords = () => sqlite().prepare('SELECT * FROM decision_records ORDER BY seq').all() as DecisionRecord[];
+const record = (seq: number) => sqlGet<DecisionRecord>('SELECT * FROM decision_records WHERE seq = ?', seq)!;
+const allRecords = () => sqlAll<DecisionRecord>('SELECT * FROM decision_records ORDER BY seq');
 
-/** What someone with raw access to the file would do first: lift the guards. */
-function liftGuards(db: SQLite.Database = sqlite()) {
-  db.exec('DROP TRIGGER decision_records_no_update');
-  db.exec('DROP TRIGGER decision_records_no_delete');
-  db.pragma('foreign_keys = OFF');
+/** What someone with raw access to the database would do first: lift the guards (and the foreign keys). */
+function liftGuards() {
+  disableAppendOnlyGuards();
+  // PostgreSQL's foreign keys are triggers too: a superuser's session switches them off.
+  if (onPostgres) sqlRun('SET session_replication_role = replica');
+  else getDb().sqlite.pragma('foreign_keys = OFF');
 }
 
 /** A record in the middle of the log, of a proposal with several records. */
@@ -48,14 +49,10 @@ describe('the append-only triggers', () => {
   it('refuse UPDATE and DELETE of a record while they are present', () => {
     const target = middleRecord();
     const before = allRecords();
-    expect(() => sqlite().prepare("UPDATE decision_records SET outcome = 'approved' WHERE seq = ?").run(target.seq)).toThrow(
-      /decision_records is append-only/,
-    );
-    expect(() => sqlite().prepare('UPDATE decision_records SET rationale = rationale').run()).toThrow(/append-only/);
-    expect(() => sqlite().prepare('DELETE FROM decision_records WHERE seq = ?').run(target.seq)).toThrow(
-      /decision_records is append-only/,
-    );
-    expect(() => sqlite().exec('DELETE FROM decision_records')).toThrow(/append-only/);
+    expect(() => sqlRun("UPDATE decision_records SET outcome = 'approved' WHERE seq = ?", target.seq)).toThrow(/decision_records is append-only/);
+    expect(() => sqlRun('UPDATE decision_records SET rationale = rationale')).toThrow(/append-only/);
+    expect(() => sqlRun('DELETE FROM decision_records WHERE seq = ?', target.seq)).toThrow(/decision_records is append-only/);
+    expect(() => sqlRun('DELETE FROM decision_records')).toThrow(/append-only/);
     expect(allRecords()).toEqual(before);
   });
 });
@@ -70,7 +67,7 @@ describe('verifyLog', () => {
   it('names the record whose outcome was changed, and its proposal', () => {
     const target = middleRecord();
     liftGuards();
-    sqlite().prepare("UPDATE decision_records SET outcome = 'approved' WHERE seq = ?").run(target.seq);
+    sqlRun("UPDATE decision_records SET outcome = 'approved' WHERE seq = ?", target.seq);
     const result = verifyLog();
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -89,7 +86,7 @@ describe('verifyLog', () => {
     liftGuards();
     const flipped = target.inputs.replace(/[a-z]/, (c) => (c === 'a' ? 'b' : 'a'));
     expect(flipped).not.toBe(target.inputs);
-    sqlite().prepare('UPDATE decision_records SET inputs = ? WHERE seq = ?').run(flipped, target.seq);
+    sqlRun('UPDATE decision_records SET inputs = ? WHERE seq = ?', flipped, target.seq);
     const result = verifyLog();
     expect(result.ok ? null : result.problem.seq).toBe(target.seq);
   });
@@ -99,7 +96,7 @@ describe('verifyLog', () => {
     const target = middleRecord();
     liftGuards();
     const forged = { ...target, rationale: 'Approved after a call with the partner.' };
-    sqlite().prepare('UPDATE decision_records SET rationale = ?, hash = ? WHERE seq = ?').run(forged.rationale, recordHash(forged), target.seq);
+    sqlRun('UPDATE decision_records SET rationale = ?, hash = ? WHERE seq = ?', forged.rationale, recordHash(forged), target.seq);
     // The record now matches its hash, but the next record still links to the old one.
     const result = verifyLog();
     expect(result.ok).toBe(false);
@@ -111,7 +108,7 @@ describe('verifyLog', () => {
   it('names the gap left by a deleted record', () => {
     const target = middleRecord();
     liftGuards();
-    sqlite().prepare('DELETE FROM decision_records WHERE seq = ?').run(target.seq);
+    sqlRun('DELETE FROM decision_records WHERE seq = ?', target.seq);
     const result = verifyLog();
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -123,7 +120,7 @@ describe('verifyLog', () => {
     const last = allRecords().at(-1)!;
     expect(last.from_state).not.toBe(last.to_state);
     liftGuards();
-    sqlite().prepare('DELETE FROM decision_records WHERE seq = ?').run(last.seq);
+    sqlRun('DELETE FROM decision_records WHERE seq = ?', last.seq);
     const result = verifyLog();
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -138,12 +135,13 @@ describe('verifyLog', () => {
     const a = records[10]!;
     const b = records[20]!;
     liftGuards();
-    const set = NON_SEQ_COLUMNS.map((c) => `${c} = @${c}`).join(', ');
-    const update = sqlite().prepare(`UPDATE decision_records SET ${set} WHERE seq = @seq`);
+    const set = NON_SEQ_COLUMNS.map((c) => `${c} = ?`).join(', ');
+    const update = (contents: DecisionRecord, seq: number) =>
+      sqlRun(`UPDATE decision_records SET ${set} WHERE seq = ?`, ...NON_SEQ_COLUMNS.map((c) => contents[c]), seq);
     // hash is UNIQUE: park one row's hash while the other takes it.
-    sqlite().prepare("UPDATE decision_records SET hash = 'parked' WHERE seq = ?").run(a.seq);
-    update.run({ ...a, seq: b.seq });
-    update.run({ ...b, seq: a.seq });
+    sqlRun("UPDATE decision_records SET hash = 'parked' WHERE seq = ?", a.seq);
+    update(a, b.seq);
+    update(b, a.seq);
     expect(record(a.seq).rationale).toBe(b.rationale);
     expect(record(b.seq).rationale).toBe(a.rationale);
 
@@ -155,9 +153,9 @@ describe('verifyLog', () => {
   });
 
   it('names a proposal whose state no longer matches its last record', () => {
-    const proposal = sqlite().prepare("SELECT id, state FROM proposals WHERE state = 'rejected' LIMIT 1").get() as { id: number; state: string };
+    const proposal = sqlGet<{ id: number; state: string }>("SELECT id, state FROM proposals WHERE state = 'rejected' LIMIT 1")!;
     const last = recordsOfProposal(proposal.id).at(-1)!;
-    sqlite().prepare("UPDATE proposals SET state = 'approved' WHERE id = ?").run(proposal.id);
+    sqlRun("UPDATE proposals SET state = 'approved' WHERE id = ?", proposal.id);
     const result = verifyLog();
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -210,7 +208,7 @@ const loop = () => {
 loop();
 `,
     );
-    const child = spawn(TSX, [script, getDb().path], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [script, currentDatabasePath()], { cwd: REPO, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -240,39 +238,32 @@ loop();
 });
 
 describe('npm run audit:verify', () => {
-  /** A consistent copy of the current database in its own directory. */
-  function copyDatabase(): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-audit-'));
-    const file = path.join(dir, 'copy.db');
-    sqlite().exec(`VACUUM INTO '${file}'`);
-    return file;
-  }
-
-  function audit(file: string) {
-    const out = spawnSync(TSX, ['scripts/audit-verify.ts'], {
+  /** audit:verify on `target` (a file path or a postgres:// URL); the copies are removed with the test file's temporary directories (or cluster). */
+  function audit(target: string) {
+    return spawnSync(TSX, ['scripts/audit-verify.ts'], {
       cwd: REPO,
-      env: { ...process.env, DATABASE_PATH: file },
+      env: { ...process.env, ...databaseEnv(target) },
       encoding: 'utf8',
       timeout: 30_000,
     });
-    fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    return out;
   }
 
   it('prints OK with the record count and exits 0', () => {
-    const out = audit(copyDatabase());
+    const out = audit(copyOfCurrentDatabase());
     expect(out.stdout.trim()).toBe(`OK ${countRecords()} records`);
     expect(out.status).toBe(0);
   });
 
   it('prints the tampered record and exits non-zero', () => {
-    const file = copyDatabase();
+    const copy = copyOfCurrentDatabase();
     const target = middleRecord();
-    const db = new SQLite(file);
-    liftGuards(db);
-    db.prepare("UPDATE decision_records SET rationale = rationale || '.' WHERE seq = ?").run(target.seq);
-    db.close();
-    const out = audit(file);
+    // The insider edits the copy through a connection of its own.
+    const original = currentDatabasePath();
+    useDatabase(copy);
+    liftGuards();
+    sqlRun("UPDATE decision_records SET rationale = rationale || '.' WHERE seq = ?", target.seq);
+    useDatabase(original);
+    const out = audit(copy);
     expect(out.stdout.trim()).toBe(
       `BROKEN at record ${target.seq} (proposal ${target.proposal_id}): its content does not match its hash (the record was altered)`,
     );
@@ -286,9 +277,7 @@ describe('npm run audit:verify', () => {
 describe('a proposal bundle', () => {
   /** The demo proposal with the most records. */
   function richestBundle(): Bundle {
-    const row = sqlite()
-      .prepare('SELECT proposal_id FROM decision_records GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1')
-      .get() as { proposal_id: number };
+    const row = sqlGet<{ proposal_id: number }>('SELECT proposal_id FROM decision_records GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1')!;
     const bundle = exportBundle(row.proposal_id, { signIfNeeded: true }) as Bundle;
     expect(bundle.records.length).toBeGreaterThanOrEqual(5);
     return bundle;

@@ -88,6 +88,33 @@ export function currentDatabasePath(): string {
   return database().path;
 }
 
+/**
+ * A consistent copy of the current database, for a command to run on (or an insider to tamper
+ * with) while the current one stays as it is; its path or postgres:// URL. SQLite: VACUUM INTO
+ * a new file. PostgreSQL: a new database with the current one as its template, which
+ * PostgreSQL copies only while nobody is connected to it: this process's connection is closed
+ * for the copy and opened again.
+ */
+export function copyOfCurrentDatabase(): string {
+  const db = database();
+  if (db.kind === 'sqlite') {
+    const file = path.join(tempDir('cosponsor-copy-'), 'copy.db');
+    db.sqlite.exec(`VACUUM INTO '${file}'`);
+    return file;
+  }
+  const source = String(db.connection.query('SELECT current_database() AS name').rows[0]!.name);
+  const name = `test_${process.pid}_${++counter}`;
+  closeDatabase();
+  const admin = new SyncPostgres(postgresUrl(startedCluster(), 'postgres'), 30_000);
+  try {
+    admin.query(`CREATE DATABASE ${name} TEMPLATE ${source}`);
+  } finally {
+    admin.close();
+    useDatabase(db.path);
+  }
+  return postgresUrl(startedCluster(), name);
+}
+
 /** Closes the database and removes every directory tempDir made in this test file. */
 export function removeTempDirs(): void {
   closeDatabase();
