@@ -40,6 +40,7 @@ export const onBothDatabases = [
   'tests/routes/register-audit.test.ts',
   'tests/routes/audit-checkpoints.test.ts',
   'tests/integration/decision-log.test.ts',
+  'tests/integration/server-process.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).

@@ -6,10 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { exportBundle, verifyBundle, type Bundle } from '../../db/bundle';
-import { getDb, useDatabase } from '../../db/connection';
+import { getDb } from '../../db/connection';
 import { countRecords, formatVerifyResult, recordsOfProposal, verifyLog } from '../../db/decision-log';
 import type { DecisionRecord } from '../../db/schema';
-import { copyOfCurrentDatabase, currentDatabasePath, databaseEnv, freshDatabase, tempDir } from '../support/db';
+import { copyOfCurrentDatabase, currentDatabasePath, databaseEnv, freshDatabase, onDatabase, tempDir } from '../support/db';
 import { disableAppendOnlyGuards, sqlAll, sqlGet, sqlRun } from '../support/sql';
 import { onPostgres } from '../support/test-database';
 
@@ -258,11 +258,10 @@ describe('npm run audit:verify', () => {
     const copy = copyOfCurrentDatabase();
     const target = middleRecord();
     // The insider edits the copy through a connection of its own.
-    const original = currentDatabasePath();
-    useDatabase(copy);
-    liftGuards();
-    sqlRun("UPDATE decision_records SET rationale = rationale || '.' WHERE seq = ?", target.seq);
-    useDatabase(original);
+    onDatabase(copy, () => {
+      liftGuards();
+      sqlRun("UPDATE decision_records SET rationale = rationale || '.' WHERE seq = ?", target.seq);
+    });
     const out = audit(copy);
     expect(out.stdout.trim()).toBe(
       `BROKEN at record ${target.seq} (proposal ${target.proposal_id}): its content does not match its hash (the record was altered)`,

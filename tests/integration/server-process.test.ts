@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import SQLite from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { databaseEnv, newDemoDatabase, newEmptyDatabase, onDatabase } from '../support/db';
+import { sqlGet, sqlRun } from '../support/sql';
 
 // The real server as `npm start` runs it (the compiled build/server/server.js over the
 // built app), as separate processes: two starting at once on an empty database, and a
@@ -18,10 +19,11 @@ afterEach(() => {
 
 type Started = { child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string };
 
-function startServer(databasePath: string, env: Record<string, string> = {}, cwd = process.cwd()): Promise<Started> {
+/** The server on `target`: a SQLite file's path or a postgres:// URL. */
+function startServer(target: string, env: Record<string, string> = {}, cwd = process.cwd()): Promise<Started> {
   const child = spawn(process.execPath, [path.resolve('build/server/server.js')], {
     cwd,
-    env: { ...process.env, DATABASE_PATH: databasePath, PORT: '0', NODE_ENV: 'test', OUTBOX_INTERVAL_MS: '200', MOCKS: '', ...env },
+    env: { ...process.env, ...databaseEnv(target), PORT: '0', NODE_ENV: 'test', OUTBOX_INTERVAL_MS: '200', MOCKS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -39,13 +41,10 @@ function startServer(databasePath: string, env: Record<string, string> = {}, cwd
   });
 }
 
-const emptyDatabase = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-start-')), 'app.db');
-/** A copy of the seeded test database: the server starts without seeding. */
-function demoDatabase(): string {
-  const file = emptyDatabase();
-  fs.copyFileSync(process.env.COSPONSOR_TEST_DEMO_DB!, file);
-  return file;
-}
+// A new database with no tables, and a copy of the seeded test database (the server starts
+// without seeding): files on SQLite, databases on the PostgreSQL test cluster.
+const emptyDatabase = newEmptyDatabase;
+const demoDatabase = newDemoDatabase;
 
 describe('starting', () => {
   it('two processes starting at once on an empty database both migrate, seed once, and serve', async () => {
@@ -64,10 +63,9 @@ describe('stopping', () => {
   it('on SIGTERM stops accepting, finishes the request in flight, closes the database and exits 0', async () => {
     const file = demoDatabase();
     // Three recent failures for the account: the next sign-in is slowed by a second, so it is surely in flight at the signal.
-    const db = new SQLite(file);
-    const insert = db.prepare('INSERT INTO login_attempts (email, ip, at, success) VALUES (?, ?, ?, 0)');
-    for (let i = 0; i < 3; i++) insert.run('lead@cosponsor.test', '127.0.0.1', new Date().toISOString());
-    db.close();
+    onDatabase(file, () => {
+      for (let i = 0; i < 3; i++) sqlRun('INSERT INTO login_attempts (email, ip, at, success) VALUES (?, ?, ?, 0)', 'lead@cosponsor.test', '127.0.0.1', new Date().toISOString());
+    });
     const server = await startServer(file, { THROTTLE_DELAY_STEP_MS: '1000' });
     const body = new URLSearchParams({ email: 'lead@cosponsor.test', password: 'cosponsor-demo' });
     let answeredAt = 0;
@@ -157,14 +155,11 @@ describe('compiled', () => {
     const cookie = /cosponsor_session=[^;]+/.exec(signIn.headers.get('set-cookie') ?? '')![0];
     const verify = await fetch(`${server.url}/audit`, { method: 'POST', headers: { Cookie: cookie, Origin: server.url }, redirect: 'manual' });
     expect(verify.status).toBe(302);
-    const db = new SQLite(file, { readonly: true });
-    try {
-      const run = db.prepare('SELECT ok, record_count AS count, message FROM audit_runs ORDER BY id DESC LIMIT 1').get() as { ok: number; count: number } | undefined;
-      const records = (db.prepare('SELECT count(*) AS n FROM decision_records').get() as { n: number }).n;
+    onDatabase(file, () => {
+      const run = sqlGet<{ ok: number; count: number }>('SELECT ok, record_count AS count, message FROM audit_runs ORDER BY id DESC LIMIT 1');
+      const records = sqlGet<{ n: number }>('SELECT count(*) AS n FROM decision_records')!.n;
       expect(run).toMatchObject({ ok: 1, count: records });
-    } finally {
-      db.close();
-    }
+    });
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
   }, 60_000);

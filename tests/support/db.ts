@@ -115,6 +115,30 @@ export function copyOfCurrentDatabase(): string {
   return postgresUrl(startedCluster(), name);
 }
 
+/**
+ * A new copy of the seeded base database for a child process to start on (this process stays
+ * on its own): a file in a temporary directory, or a new database on the PostgreSQL test cluster.
+ */
+export function newDemoDatabase(): string {
+  if (onPostgres) return copyPostgresBase('demo');
+  const base = process.env.COSPONSOR_TEST_DEMO_DB;
+  if (!base) throw new Error('The test databases were not prepared: run tests through vitest.');
+  const file = path.join(tempDir('cosponsor-demo-'), 'app.db');
+  fs.copyFileSync(base, file);
+  return file;
+}
+
+/** Runs `fn` with `target` (a file path or a postgres:// URL) as this process's database, then returns to the current one. */
+export function onDatabase<T>(target: string, fn: () => T): T {
+  const original = currentDatabasePath();
+  useDatabase(target);
+  try {
+    return fn();
+  } finally {
+    useDatabase(original);
+  }
+}
+
 /** Closes the database and removes every directory tempDir made in this test file. */
 export function removeTempDirs(): void {
   closeDatabase();
