@@ -31,6 +31,8 @@ export const onBothDatabases = [
   'tests/routes/sign-on.test.ts',
   'tests/routes/step-forms.test.ts',
   'tests/routes/throttle-proxy.test.ts',
+  'tests/integration/insights.test.ts',
+  'tests/integration/insights-counts.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).
