@@ -33,6 +33,13 @@ export const onBothDatabases = [
   'tests/routes/throttle-proxy.test.ts',
   'tests/integration/insights.test.ts',
   'tests/integration/insights-counts.test.ts',
+  'tests/outside/screening.test.ts',
+  'tests/outside/mocks-mode.test.ts',
+  'tests/routes/review.test.ts',
+  'tests/routes/insights.test.ts',
+  'tests/routes/landing-lists-claims.test.ts',
+  'tests/routes/dossier-precedent.test.ts',
+  'tests/routes/public-files.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).
