@@ -40,6 +40,7 @@ export const onBothDatabases = [
   'tests/routes/landing-lists-claims.test.ts',
   'tests/routes/dossier-precedent.test.ts',
   'tests/routes/public-files.test.ts',
+  'tests/integration/partner-names.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).
