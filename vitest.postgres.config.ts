@@ -41,6 +41,14 @@ export const onBothDatabases = [
   'tests/routes/dossier-precedent.test.ts',
   'tests/routes/public-files.test.ts',
   'tests/integration/partner-names.test.ts',
+  // The register and the audit (search on tsvector, audit:verify on PostgreSQL).
+  'tests/integration/register.test.ts',
+  'tests/integration/register-dates.test.ts',
+  'tests/integration/register-audit.test.ts',
+  'tests/integration/log-integrity.test.ts',
+  'tests/routes/register.test.ts',
+  'tests/routes/register-audit.test.ts',
+  'tests/routes/audit-checkpoints.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).

@@ -202,6 +202,7 @@ export class RawInserts {
     this.sqlite.pragma('synchronous = FULL');
     this.sqlite.pragma('foreign_keys = ON');
     this.sqlite.pragma('busy_timeout = 5000');
+    this.sqlite.pragma('temp_store = MEMORY');
     for (const statement of ddl) this.sqlite.exec(statement);
     const insert = this.sqlite.prepare(
       `INSERT INTO decision_records (seq, proposal_id, partner_id, chapter_id, campaign_id, step, outcome, actor_id, actor_name,

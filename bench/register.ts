@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { all, first, getDb, qb } from '../db/connection';
+import { all, database, first, qb } from '../db/connection';
 import { verifyLog } from '../db/decision-log';
 import { userByEmail } from '../db/users';
 import type { ActingUser } from '../workflows/policy';
@@ -14,7 +14,7 @@ import {
 
 // The decision register at scale, through the service functions the pages call.
 //   npm run db:seed -- --scale 20000            (with DATABASE_PATH pointing at a new file)
-//   DATABASE_PATH=... npx tsx bench/register.ts [--calls 200]
+//   DATABASE_PATH=... npx tsx bench/register.ts [--calls 200]   (or DATABASE_URL=postgres://... after npm run db:move)
 // Prints p50/p95/max per query over `calls` calls, after a short warm-up.
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '200' } } });
@@ -68,7 +68,7 @@ function cursorOfPage(actor: ActingUser, filter: RegisterFilter, n: number): num
   return after;
 }
 
-const db = getDb();
+const db = database();
 const counts = {
   proposals: first(qb().selectFrom('proposals').select((eb) => eb.fn.countAll<number>().as('n')))!.n,
   records: first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))!.n,

@@ -67,6 +67,7 @@ export class SameWrites {
     this.target.pragma('synchronous = FULL');
     this.target.pragma('foreign_keys = ON');
     this.target.pragma('busy_timeout = 5000');
+    this.target.pragma('temp_store = MEMORY');
     this.apply = this.target.transaction((writes: Writes) => {
       // Earlier rows first: a step's old items are retired before its new ones are added.
       for (const { table, rowid } of writes.deletes) this.deleteFrom(table).run(rowid);

@@ -1,6 +1,6 @@
-import { HASHED_FIELDS, HASH_VERSION, checkRecords, hashOfText, recordLeaf, recordText, type HashedRecord } from './record-hash';
+import { HASHED_FIELDS, HASH_VERSION, checkRecords, hashOfText, recordHash, recordLeaf, recordText, type HashedRecord } from './record-hash';
 import { parseCheckpointText, loadSigner, logConfig, readCheckpoints, readLeaves, type LogConfig } from './checkpoints';
-import { first, getDb, qb } from './connection';
+import { all, database, first, qb } from './connection';
 import { MerkleTree, verifyInclusion } from './merkle';
 import { openNote, signNote, type NoteVerifier } from './signed-note';
 import { checkpointLog } from './checkpoint-log';
@@ -35,7 +35,7 @@ export type Bundle = {
 let cache: { path: string; tree: MerkleTree } | null = null;
 
 function treeOf(size: number, config: LogConfig, useStoredLeaves: boolean): MerkleTree {
-  const path = getDb().path;
+  const path = database().path;
   if (!cache || cache.path !== path || cache.tree.size > size || !useStoredLeaves) cache = { path, tree: new MerkleTree() };
   const tree = cache.tree;
   if (useStoredLeaves && tree.size === 0) {
@@ -44,13 +44,42 @@ function treeOf(size: number, config: LogConfig, useStoredLeaves: boolean): Merk
     for (let i = 0; i < stored.length; i += 32) tree.append(stored.subarray(i, i + 32));
   }
   if (tree.size < size) {
-    const rows = getDb()
-      .sqlite.prepare(`SELECT ? AS v, ${HASHED_FIELDS.join(', ')} FROM decision_records WHERE seq > ? AND seq <= ? ORDER BY seq`)
-      .raw()
-      .iterate(HASH_VERSION, tree.size, size) as Iterable<unknown[]>;
-    for (const row of rows) tree.append(recordLeaf(hashOfText(JSON.stringify(row))));
+    const db = database();
+    if (db.kind === 'sqlite') {
+      const rows = db.sqlite
+        .prepare(`SELECT ? AS v, ${HASHED_FIELDS.join(', ')} FROM decision_records WHERE seq > ? AND seq <= ? ORDER BY seq`)
+        .raw()
+        .iterate(HASH_VERSION, tree.size, size) as Iterable<unknown[]>;
+      for (const row of rows) tree.append(recordLeaf(hashOfText(JSON.stringify(row))));
+    } else {
+      // In pages by seq: one answer never carries the whole log.
+      while (tree.size < size) {
+        const records = all(
+          qb()
+            .selectFrom('decision_records')
+            .select(HASHED_FIELDS)
+            .where('seq', '>', tree.size)
+            .where('seq', '<=', size)
+            .orderBy('seq')
+            .limit(TREE_PAGE_ROWS),
+        );
+        if (records.length === 0) break;
+        for (const record of records) tree.append(recordLeaf(recordHash(record)));
+      }
+    }
   }
   return tree;
+}
+
+const TREE_PAGE_ROWS = 5_000;
+
+function recordsOf(proposalId: number, upToSeq?: number): BundleRecord[] {
+  let q = qb()
+    .selectFrom('decision_records')
+    .select([...HASHED_FIELDS, 'hash'])
+    .where('proposal_id', '=', proposalId);
+  if (upToSeq !== undefined) q = q.where('seq', '<=', upToSeq);
+  return all(q.orderBy('seq'));
 }
 
 function statementText(origin: string, proposal: { id: number; reference: string }, records: BundleRecord[], size: number): string {
@@ -75,7 +104,12 @@ export function exportBundle(
       .checkpoints.filter((c) => c.signedBy.some((k) => k.keyHash === signer.keyHash))
       .reduce<ReturnType<typeof readCheckpoints>['checkpoints'][number] | null>((a, c) => (!a || c.size > a.size ? c : a), null);
   let checkpoint = latest();
-  const newest = getDb().sqlite.prepare('SELECT max(seq) AS seq FROM decision_records WHERE proposal_id = ?').get(proposalId) as { seq: number | null };
+  const newest = first(
+    qb()
+      .selectFrom('decision_records')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('proposal_id', '=', proposalId),
+  ) ?? { seq: null };
   if (options.signIfNeeded && (checkpoint?.size ?? 0) < (newest.seq ?? 0)) {
     // What the background job would do within a minute, done now for this export.
     const signed = checkpointLog(config);
@@ -84,9 +118,7 @@ export function exportBundle(
   }
   const size = checkpoint?.size ?? 0;
   // The records as of the checkpoint: later ones are in the next bundle.
-  const records = getDb()
-    .sqlite.prepare(`SELECT ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE proposal_id = ? AND seq <= ? ORDER BY seq`)
-    .all(proposalId, size) as BundleRecord[];
+  const records = recordsOf(proposalId, size);
   if (!checkpoint || records.length === 0) return { missing: 'No signed checkpoint covers this proposal yet; try again in a minute.' };
   let tree = treeOf(size, config, true);
   // A stale or damaged leaf cache: start again from the log itself.
@@ -117,9 +149,7 @@ export function exportBundle(
 export function checkProposalRecords(proposalId: number): { ok: boolean; message: string } {
   const proposal = first(qb().selectFrom('proposals').select(['id', 'reference']).where('id', '=', proposalId));
   if (!proposal) return { ok: false, message: 'There is no such proposal.' };
-  const records = getDb()
-    .sqlite.prepare(`SELECT ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE proposal_id = ? ORDER BY seq`)
-    .all(proposalId) as BundleRecord[];
+  const records = recordsOf(proposalId);
   if (records.length === 0) return { ok: false, message: 'BROKEN: the proposal has no records.' };
   if (records[0]!.proposal_prev_hash !== null) return { ok: false, message: `BROKEN at record ${records[0]!.seq}: the proposal's first record is missing.` };
   const chain = checkRecords(records, { contiguous: false });

@@ -53,6 +53,9 @@ export function openDatabase(file: string): Db {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // A decision's statements fire triggers and touch many indexes; past 64 KiB SQLite kept the
+  // pages a statement may have to restore in a new temporary file, per transaction (strace).
+  sqlite.pragma('temp_store = MEMORY');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   const runTransaction = sqlite.transaction(<T>(fn: () => T): T => fn());
   return { kind: 'sqlite', path: file, sqlite, kysely, statements: new Map(), runTransaction };
@@ -271,6 +274,45 @@ export function transaction<T>(fn: () => T): T {
     }
   }
   return result;
+}
+
+/**
+ * Runs fn on one consistent snapshot of the database without taking the write lock: a long
+ * read (audit:verify over the whole log) sees one state and never holds up a decision.
+ * SQLite: a deferred read transaction (WAL readers never block the writer). PostgreSQL:
+ * REPEATABLE READ, READ ONLY. Inside a transaction already, fn reads that transaction's state.
+ */
+export function readSnapshot<T>(fn: () => T): T {
+  const db = database();
+  if (db.kind === 'sqlite') return db.sqlite.transaction(fn)();
+  if (db.depth > 0) return fn();
+  db.connection.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+  db.depth = 1;
+  let result: T;
+  try {
+    result = fn();
+    if (result instanceof Promise) throw new TypeError('Transaction function cannot return a promise');
+  } catch (error) {
+    db.depth = 0;
+    rollbackQuietly(db, null);
+    throw error;
+  }
+  db.depth = 0;
+  try {
+    db.connection.query('COMMIT', [], true);
+  } catch (error) {
+    rollbackQuietly(db, null);
+    throw error;
+  }
+  return result;
+}
+
+/** The environment a child process (the /audit page's verifier) needs to open this same database. */
+export function databaseEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const db = database();
+  if (db.kind === 'postgres') return { ...env, DATABASE_URL: db.path };
+  const { DATABASE_URL: _unused, ...rest } = env;
+  return { ...rest, DATABASE_PATH: db.path };
 }
 
 function rollbackQuietly(db: PostgresDb, savepoint: string | null): void {

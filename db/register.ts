@@ -1,5 +1,5 @@
 import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
-import { all, first, insertId, qb } from './connection';
+import { all, dialect, first, insertId, qb, raw } from './connection';
 import { catchUpSearchIndex } from './search-index';
 import type { Database, Partner } from './schema';
 
@@ -86,9 +86,18 @@ const MAX_TERMS = 12;
  * ("People's" -> "people s") matched as a prefix; text in balanced double
  * quotes is an exact phrase. Terms are ANDed. Returns null when nothing is left.
  */
-export function ftsQuery(input: string | null | undefined): string | null {
-  if (!input) return null;
-  const parts: string[] = [];
+/** One term of a search: words matched as a phrase, the last one as a prefix when `prefix`. */
+export type SearchTerm = { words: string[]; prefix: boolean };
+
+/**
+ * The terms of free text: a whitespace-separated chunk is one phrase
+ * ("People's" -> people s) matched as a prefix; text in balanced double quotes
+ * is an exact phrase. Only letters, digits and marks survive, so no character
+ * typed can be query syntax on either database.
+ */
+export function searchTerms(input: string | null | undefined): SearchTerm[] {
+  if (!input) return [];
+  const terms: SearchTerm[] = [];
   for (const match of input.matchAll(/"([^"]*)"|(\S+)/g)) {
     const exact = match[1] !== undefined;
     const tokens = (exact ? match[1]! : match[2]!).match(TOKEN);
@@ -96,11 +105,20 @@ export function ftsQuery(input: string | null | undefined): string | null {
     const words = tokens.slice(0, 16).map((t) => t.slice(0, 64));
     const last = words[words.length - 1]!;
     // A one-letter prefix would expand to a large part of the vocabulary: match it exactly.
-    const prefix = !exact && last.length > 1;
-    parts.push(`"${words.join(' ')}"${prefix ? '*' : ''}`);
-    if (parts.length >= MAX_TERMS) break;
+    terms.push({ words, prefix: !exact && last.length > 1 });
+    if (terms.length >= MAX_TERMS) break;
   }
-  return parts.length > 0 ? parts.join(' ') : null;
+  return terms;
+}
+
+/**
+ * Turns free text into an FTS5 query that cannot be a syntax error: every term
+ * becomes a quoted string, so `"`, `*`, `-`, `:`, `(`, AND, OR, NOT and NEAR are
+ * plain words or separators. Terms are ANDed. Returns null when nothing is left.
+ */
+export function ftsQuery(input: string | null | undefined): string | null {
+  const terms = searchTerms(input);
+  return terms.length > 0 ? terms.map((t) => `"${t.words.join(' ')}"${t.prefix ? '*' : ''}`).join(' ') : null;
 }
 
 function nextDay(day: string): string {
@@ -150,6 +168,11 @@ function compile(filter: RegisterFilter, scope: RegisterScope): Compiled {
   // Typed text with no word in it matches no partner.
   const partnerFts = ftsQuery(filter.partnerName);
   const noPartner = Boolean(filter.partnerName?.trim()) && partnerFts === null;
+  if (partnerFts && dialect() === 'postgres') {
+    // The partner column of the index is the partner's current name: on PostgreSQL the few
+    // partners are matched by name directly, and their records walk the (partner_id, seq) index.
+    where.push(eb('d.partner_id', 'in', partnerIdsNamed(searchTerms(filter.partnerName))));
+  }
   if (!filter.from && !filter.to) return { where, tags, window: null, empty: noPartner, partnerFts };
 
   // `at` itself decides; the window only lets the query skip straight to those days.
@@ -166,6 +189,108 @@ function compile(filter: RegisterFilter, scope: RegisterScope): Compiled {
 }
 
 type Hit = { seq: number; snippet: string | null };
+/** What was typed, as an FTS5 query (SQLite) and as terms (PostgreSQL). */
+type Search = { fts: string | null; terms: SearchTerm[] };
+
+function searchOf(q: string | null | undefined): Search {
+  return { fts: ftsQuery(q), terms: searchTerms(q) };
+}
+
+// ---- PostgreSQL: the same searches over the tsvector of decision_search (migrations 0010, 0190) ----
+
+/**
+ * The terms as a to_tsquery text on the cosponsor_search configuration: each term a phrase
+ * (<->), its last word a prefix (:*), terms ANDed. The words hold only letters, digits and
+ * marks (searchTerms), so nothing in them is tsquery syntax; the configuration folds case and
+ * accents as the index did.
+ */
+function tsqueryText(terms: SearchTerm[]): string {
+  return terms
+    .map((t) => `(${t.words.map((w, i) => `'${w}'${t.prefix && i === t.words.length - 1 ? ':*' : ''}`).join(' <-> ')})`)
+    .join(' & ');
+}
+
+const textQuery = (terms: SearchTerm[]) => sql`to_tsquery('cosponsor_search', ${tsqueryText(terms)})`;
+
+/** The filter tags as the '#'-marked lexemes the document holds them as (migration 0190): no typed word can be one. */
+const tagQuery = (tags: string[]) => sql`${[...new Set(tags)].map((t) => `'#${t.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' & ')}::tsquery`;
+
+/** The words of a text column as the index splits them (every run of non-letters and non-digits separates). */
+const columnWords = (column: string) => sql`to_tsvector('cosponsor_search', regexp_replace(${sql.ref(column)}, '[^[:alnum:]]+', ' ', 'g'))`;
+
+function partnerIdsNamed(terms: SearchTerm[]) {
+  return qb()
+    .selectFrom('partners')
+    .select('id')
+    .where(sql<SqlBool>`${columnWords('partners.name')} @@ ${textQuery(terms)}`);
+}
+
+const HEADLINE_OPTIONS = `StartSel=${SNIPPET_START}, StopSel=${SNIPPET_END}, MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1, FragmentDelimiter=…`;
+
+/**
+ * Snippets like FTS5's snippet(): the first text column holding a hit of any term, cut to
+ * about 24 words around it, '…' where the column's text goes on. ts_headline reads the
+ * stored text itself, so the page shows it as written.
+ */
+function postgresSnippets(seqs: number[], terms: SearchTerm[]): Map<number, string | null> {
+  const snippets = new Map<number, string | null>();
+  if (seqs.length === 0) return snippets;
+  const anyTerm = sql`to_tsquery('cosponsor_search', ${terms.map((t) => tsqueryText([t])).join(' | ')})`;
+  const rows = all(
+    qb()
+      .selectFrom('decision_search')
+      .select('rowid')
+      .select(TEXT_COLUMNS.map((c) => sql<string>`${sql.ref(c)}`.as(`t_${c}`)))
+      .select(TEXT_COLUMNS.map((c) => sql<number>`CASE WHEN ${columnWords(c)} @@ ${anyTerm} THEN 1 ELSE 0 END`.as(`m_${c}`)))
+      .where('rowid', 'in', seqs),
+  );
+  const chosen = rows.flatMap((row) => {
+    const column = TEXT_COLUMNS.find((c) => row[`m_${c}`] === 1);
+    return column ? [{ seq: Number(row.rowid), column, text: row[`t_${column}`] }] : [];
+  });
+  // The headlines of the chosen columns only: ts_headline parses the whole text it is given.
+  const headlines = chosen.length
+    ? all(
+        raw(
+          sql<{ i: number; headline: string }>`SELECT i, ts_headline('cosponsor_search', t, ${anyTerm}, ${HEADLINE_OPTIONS}) AS headline
+            FROM unnest(${chosen.map((c) => c.text)}::text[]) WITH ORDINALITY AS x(t, i)`,
+        ),
+      )
+    : [];
+  for (const { i, headline } of headlines) {
+    const { seq, text } = chosen[Number(i) - 1]!;
+    const shown = headline.replaceAll(SNIPPET_START, '').replaceAll(SNIPPET_END, '');
+    const at = text.indexOf(shown);
+    snippets.set(seq, `${at > 0 ? '…' : ''}${headline}${at >= 0 && at + shown.length < text.length ? '…' : ''}`);
+  }
+  return snippets;
+}
+
+/** pageHits on PostgreSQL: the GIN index of the document instead of FTS5's MATCH. */
+function postgresPageHits(compiled: Compiled, terms: SearchTerm[], bound: Bound | null, order: 'asc' | 'desc', limit: number, withSnippet: boolean): Hit[] {
+  const { where, window } = compiled;
+  const tags = [...new Set(compiled.tags)];
+  if (terms.length > 0 || tags.length >= 2) {
+    const match = [...(terms.length > 0 ? [textQuery(terms)] : []), ...(tags.length > 0 ? [tagQuery(tags)] : [])];
+    let q = qb()
+      .selectFrom('decision_search')
+      .crossJoin('decision_records as d')
+      .whereRef('d.seq', '=', 'decision_search.rowid')
+      .where(sql<SqlBool>`decision_search.document @@ (${sql.join(match, sql` && `)})`)
+      .select('d.seq');
+    for (const w of where) q = q.where(w);
+    if (window) q = q.where('decision_search.rowid', '>=', window.lo).where('decision_search.rowid', '<=', window.hi);
+    if (bound) q = q.where('decision_search.rowid', bound.op, bound.seq);
+    const seqs = all(q.orderBy('decision_search.rowid', order).limit(limit)).map((r) => Number(r.seq));
+    const snippets = withSnippet && terms.length > 0 ? postgresSnippets(seqs, terms) : new Map<number, string | null>();
+    return seqs.map((seq) => ({ seq, snippet: snippets.get(seq) ?? null }));
+  }
+  let q = qb().selectFrom('decision_records as d').select('d.seq');
+  for (const w of where) q = q.where(w);
+  if (window) q = q.where('d.seq', '>=', window.lo).where('d.seq', '<=', window.hi);
+  if (bound) q = q.where('d.seq', bound.op, bound.seq);
+  return all(q.orderBy('d.seq', order).limit(limit)).map((r) => ({ seq: Number(r.seq), snippet: null }));
+}
 type Bound = { op: '<' | '>'; seq: number };
 
 /** The text columns a person searches; `tags` only carries the filters. */
@@ -201,13 +326,15 @@ function snippetOf(row: Record<string, unknown>): string | null {
  */
 function pageHits(
   compiled: Compiled,
-  fts: string | null,
+  search: Search,
   bound: Bound | null,
   order: 'asc' | 'desc',
   limit: number,
   withSnippet: boolean,
 ): Hit[] {
   if (compiled.empty) return [];
+  if (dialect() === 'postgres') return postgresPageHits(compiled, search.terms, bound, order, limit, withSnippet);
+  const { fts } = search;
   const { where, window } = compiled;
   // Without statistics SQLite would pick one index for several filters and scan it
   // (a small chapter + "decision: approved" read 15,000 index entries).
@@ -297,7 +424,8 @@ export function searchDecisions(
 ): RegisterResult {
   catchUpSearchIndex();
   const limit = Math.min(Math.max(1, Math.floor(page.limit ?? DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE);
-  const fts = ftsQuery(filter.q);
+  const search = searchOf(filter.q);
+  const fts = search.fts;
   if (filter.q?.trim() && !fts) {
     // Only punctuation was typed: nothing can match it.
     return { rows: [], newerCursor: null, olderCursor: null, ftsQuery: null };
@@ -309,7 +437,7 @@ export function searchDecisions(
       ? { op: '<' as const, seq: page.after }
       : null;
   const compiled = compile(filter, scope);
-  const hits = pageHits(compiled, fts, bound, goingBack ? 'asc' : 'desc', limit + 1, true);
+  const hits = pageHits(compiled, search, bound, goingBack ? 'asc' : 'desc', limit + 1, true);
   const more = hits.length > limit;
   const kept = hits.slice(0, limit);
   if (goingBack) kept.reverse();
@@ -321,10 +449,10 @@ export function searchDecisions(
   let hasOlder: boolean;
   if (goingBack) {
     hasNewer = more;
-    hasOlder = exists(compiled, fts, { op: '<', seq: oldest ?? page.before! + 1 });
+    hasOlder = exists(compiled, search, { op: '<', seq: oldest ?? page.before! + 1 });
   } else {
     hasOlder = more;
-    hasNewer = bound ? exists(compiled, fts, { op: '>', seq: newest ?? page.after! - 1 }) : false;
+    hasNewer = bound ? exists(compiled, search, { op: '>', seq: newest ?? page.after! - 1 }) : false;
   }
   return {
     rows,
@@ -334,10 +462,10 @@ export function searchDecisions(
   };
 }
 
-function exists(compiled: Compiled, fts: string | null, bound: Bound): boolean {
+function exists(compiled: Compiled, search: Search, bound: Bound): boolean {
   // Newest first in both cases: FTS5 reaches a match from the top at once, while
   // an ascending walk from a deep rowid costs milliseconds on a common word.
-  return pageHits(compiled, fts, bound, 'desc', 1, false).length > 0;
+  return pageHits(compiled, search, bound, 'desc', 1, false).length > 0;
 }
 
 /**
@@ -350,12 +478,12 @@ export function* eachDecisionBatch(
   batchSize = 500,
 ): Generator<RegisterRow[]> {
   catchUpSearchIndex();
-  const fts = ftsQuery(filter.q);
-  if (filter.q?.trim() && !fts) return;
+  const search = searchOf(filter.q);
+  if (filter.q?.trim() && !search.fts) return;
   const compiled = compile(filter, scope);
   let bound: Bound | null = null;
   for (;;) {
-    const hits = pageHits(compiled, fts, bound, 'desc', batchSize, false);
+    const hits = pageHits(compiled, search, bound, 'desc', batchSize, false);
     if (hits.length === 0) return;
     yield rowsOf(hits);
     if (hits.length < batchSize) return;

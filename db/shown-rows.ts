@@ -1,8 +1,9 @@
-import type SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { normalizePartnerName } from '../workflows/partner-names';
 import { canonicalJson } from './record-hash';
 import type { ChainProblem } from './record-hash';
 import type { AgendaItem, RiskItem } from './schema';
+import { all, first, raw } from './connection';
 
 // What the pages, the MOU print and the .docx show of a decided step lives in
 // ordinary tables (step_submissions, agenda_items, risk_items, mou_versions);
@@ -67,15 +68,16 @@ function expectedSubmission(snapshot: Snapshot): { step: string; data: unknown; 
 }
 
 /** The first row shown on a page that differs from its record, for decisions after fromSeq. */
-export function checkShownRows(sqlite: SQLite.Database, fromSeq: number): ChainProblem | null {
-  const submissions = sqlite
-    .prepare(
-      `SELECT s.*, r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.actor_id AS r_actor_id, r.at AS r_at,
+export function checkShownRows(fromSeq: number): ChainProblem | null {
+  // The same SQL on both databases, through the query helpers (on the caller's snapshot).
+  const submissions = all(
+    raw(
+      sql<SubmissionRow>`SELECT s.*, r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.actor_id AS r_actor_id, r.at AS r_at,
               r.config_versions AS r_config_versions
          FROM step_submissions s LEFT JOIN decision_records r ON r.seq = s.decision_seq
-        WHERE s.decision_seq > ? ORDER BY s.id`,
-    )
-    .all(fromSeq) as SubmissionRow[];
+        WHERE s.decision_seq > ${fromSeq} ORDER BY s.id`,
+    ),
+  );
   const snapshots = new Map<number, { row: SubmissionRow; snapshot: Snapshot }>();
   for (const s of submissions) {
     const named = (what: string): ChainProblem => ({
@@ -102,9 +104,12 @@ export function checkShownRows(sqlite: SQLite.Database, fromSeq: number): ChainP
     if (differs.length > 0) return named(`differs from what record ${s.decision_seq} holds (${differs.join(', ')})`);
     snapshots.set(s.id, { row: s, snapshot });
     if (snapshot.command?.type === 'SUBMIT_MOU') {
-      const mou = sqlite
-        .prepare('SELECT sections, removed_conditions FROM mou_versions WHERE proposal_id = ? AND version = ?')
-        .get(s.proposal_id, snapshot.judged?.mouVersion) as { sections: string; removed_conditions: string } | undefined;
+      const mou = first(
+        raw(
+          sql<{ sections: string; removed_conditions: string }>`SELECT sections, removed_conditions FROM mou_versions
+            WHERE proposal_id = ${s.proposal_id} AND version = ${snapshot.judged?.mouVersion ?? null}`,
+        ),
+      );
       if (!mou) return named(`cites MOU version ${snapshot.judged?.mouVersion}, which is missing`);
       if (!same(mou.sections, snapshot.judged?.sections) || !same(mou.removed_conditions, snapshot.judged?.removedConditions ?? [])) {
         return {
@@ -116,10 +121,10 @@ export function checkShownRows(sqlite: SQLite.Database, fromSeq: number): ChainP
     }
   }
   return (
-    checkAgendaItems(sqlite, fromSeq, snapshots) ??
-    checkRiskItems(sqlite, fromSeq, snapshots) ??
-    checkCurrentRows(sqlite) ??
-    checkPartnerAnswers(sqlite, fromSeq)
+    checkAgendaItems(fromSeq, snapshots) ??
+    checkRiskItems(fromSeq, snapshots) ??
+    checkCurrentRows() ??
+    checkPartnerAnswers(fromSeq)
   );
 }
 
@@ -128,17 +133,17 @@ type AgendaRow = Omit<AgendaItem, 'current'>;
 type Snapshots = Map<number, { row: SubmissionRow; snapshot: Snapshot }>;
 
 function rowsBySubmission<T extends { submission_id: number; proposal_id: number; id: number }>(
-  sqlite: SQLite.Database,
   table: 'agenda_items' | 'risk_items',
   fromSeq: number,
 ): { groups: Map<number, T[]>; orphan: T | undefined } {
-  const rows = sqlite
-    .prepare(
-      `SELECT t.*, s.id AS s_id, s.proposal_id AS s_proposal_id, s.decision_seq AS s_seq FROM ${table} t
+  const rows = all(
+    raw(
+      sql<T & { s_id: number | null; s_proposal_id: number | null }>`SELECT t.*, s.id AS s_id, s.proposal_id AS s_proposal_id, s.decision_seq AS s_seq
+         FROM ${sql.table(table)} t
          LEFT JOIN step_submissions s ON s.id = t.submission_id
-        WHERE s.id IS NULL OR s.decision_seq > ? ORDER BY t.submission_id, t.position, t.id`,
-    )
-    .all(fromSeq) as (T & { s_id: number | null; s_proposal_id: number | null })[];
+        WHERE s.id IS NULL OR s.decision_seq > ${fromSeq} ORDER BY t.submission_id, t.position, t.id`,
+    ),
+  );
   const groups = new Map<number, T[]>();
   for (const row of rows) {
     if (row.s_id === null || row.s_proposal_id !== row.proposal_id) return { groups, orphan: row };
@@ -149,10 +154,16 @@ function rowsBySubmission<T extends { submission_id: number; proposal_id: number
   return { groups, orphan: undefined };
 }
 
-function checkAgendaItems(sqlite: SQLite.Database, fromSeq: number, snapshots: Snapshots): ChainProblem | null {
-  const { groups, orphan } = rowsBySubmission<AgendaRow>(sqlite, 'agenda_items', fromSeq);
+function checkAgendaItems(fromSeq: number, snapshots: Snapshots): ChainProblem | null {
+  const { groups, orphan } = rowsBySubmission<AgendaRow>('agenda_items', fromSeq);
   if (orphan) return { seq: 0, proposalId: orphan.proposal_id, problem: `agenda item ${orphan.id} belongs to no submitted agenda of this proposal` };
-  const classifyRecords = sqlite.prepare('SELECT seq, inputs, actor_id, at, config_versions FROM decision_records WHERE proposal_id = ? AND seq > ? ORDER BY seq');
+  const classifyRecords = (proposalId: number, afterSeq: number) =>
+    all(
+      raw(
+        sql<{ seq: number; inputs: string; actor_id: number | null; at: string; config_versions: string }>`SELECT seq, inputs, actor_id, at, config_versions
+          FROM decision_records WHERE proposal_id = ${proposalId} AND seq > ${afterSeq} ORDER BY seq`,
+      ),
+    );
   for (const [submissionId, rows] of groups) {
     const entry = snapshots.get(submissionId);
     const seq = entry?.row.decision_seq ?? 0;
@@ -178,7 +189,7 @@ function checkAgendaItems(sqlite: SQLite.Database, fromSeq: number, snapshots: S
         row.classified_at === expected.classified_at;
       if (!matches()) {
         // Staff may have classified the item since: the last such record rules.
-        for (const r of classifyRecords.all(proposalId, seq) as { seq: number; inputs: string; actor_id: number | null; at: string; config_versions: string }[]) {
+        for (const r of classifyRecords(proposalId, seq)) {
           if (!r.inputs.includes('"CLASSIFY_AGENDA_ITEM"')) continue;
           const command = (JSON.parse(r.inputs) as Snapshot).command;
           if (command?.type !== 'CLASSIFY_AGENDA_ITEM' || command.itemId !== row.id) continue;
@@ -216,8 +227,8 @@ const RISK_FIELDS: [keyof RiskRow, string][] = [
   ['residual_band', 'residualBand'],
 ];
 
-function checkRiskItems(sqlite: SQLite.Database, fromSeq: number, snapshots: Snapshots): ChainProblem | null {
-  const { groups, orphan } = rowsBySubmission<RiskRow>(sqlite, 'risk_items', fromSeq);
+function checkRiskItems(fromSeq: number, snapshots: Snapshots): ChainProblem | null {
+  const { groups, orphan } = rowsBySubmission<RiskRow>('risk_items', fromSeq);
   if (orphan) return { seq: 0, proposalId: orphan.proposal_id, problem: `risk item ${orphan.id} belongs to no submitted risk register of this proposal` };
   for (const [submissionId, rows] of groups) {
     const entry = snapshots.get(submissionId);
@@ -238,18 +249,19 @@ function checkRiskItems(sqlite: SQLite.Database, fromSeq: number, snapshots: Sna
 }
 
 /** The items a page shows are those of the proposal's latest submission of the step, and only those. */
-function checkCurrentRows(sqlite: SQLite.Database): ChainProblem | null {
+function checkCurrentRows(): ChainProblem | null {
   for (const [table, step] of [
     ['agenda_items', 'agenda'],
     ['risk_items', 'risk'],
   ] as const) {
-    const wrong = sqlite
-      .prepare(
-        `SELECT t.id, t.proposal_id, t.current FROM ${table} t
-          WHERE t.current != (t.submission_id = (SELECT max(s.id) FROM step_submissions s WHERE s.proposal_id = t.proposal_id AND s.step = ?))
+    // The comparison as 1/0 (NULL without a submission): PostgreSQL's is a boolean, SQLite's already an integer.
+    const wrong = first(
+      raw(
+        sql<{ id: number; proposal_id: number; current: number }>`SELECT t.id, t.proposal_id, t.current FROM ${sql.table(table)} t
+          WHERE t.current != CAST((t.submission_id = (SELECT max(s.id) FROM step_submissions s WHERE s.proposal_id = t.proposal_id AND s.step = ${step})) AS INTEGER)
           LIMIT 1`,
-      )
-      .get(step) as { id: number; proposal_id: number; current: number } | undefined;
+      ),
+    );
     if (wrong) {
       return {
         seq: 0,
@@ -279,16 +291,16 @@ type PartnerLinkRow = {
  * The partner's answers shown beside the steps (partner_links) are the ones the record of their
  * submission holds: same link, proposal, questions, answers and time (migration 0160).
  */
-function checkPartnerAnswers(sqlite: SQLite.Database, fromSeq: number): ChainProblem | null {
-  const rows = sqlite
-    .prepare(
-      `SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
+function checkPartnerAnswers(fromSeq: number): ChainProblem | null {
+  const rows = all(
+    raw(
+      sql<PartnerLinkRow>`SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
               r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
          FROM partner_links l LEFT JOIN decision_records r ON r.seq = l.decision_seq
-        WHERE l.decision_seq > ? OR (l.decision_seq IS NULL AND (l.answers IS NOT NULL OR l.submitted_at IS NOT NULL))
+        WHERE l.decision_seq > ${fromSeq} OR (l.decision_seq IS NULL AND (l.answers IS NOT NULL OR l.submitted_at IS NOT NULL))
         ORDER BY l.id`,
-    )
-    .all(fromSeq) as PartnerLinkRow[];
+    ),
+  );
   for (const row of rows) {
     const seq = row.decision_seq ?? 0;
     const named = (what: string): ChainProblem => ({ seq, proposalId: row.proposal_id, problem: `the partner's answers shown on the proposal (link ${row.id}) ${what}` });

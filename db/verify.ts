@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import {
   authenticateTreeState,
   loadSigner,
@@ -15,7 +15,7 @@ import {
   type StoredCheckpoint,
   type TreeState,
 } from './checkpoints';
-import { getDb } from './connection';
+import { all, database, first, qb, raw, readSnapshot } from './connection';
 import { CompactRange } from './merkle';
 import { ChainChecker, HASH_VERSION, HASHED_FIELDS, hashOfText, recordLeaf, type ChainProblem } from './record-hash';
 import type { NoteVerifier } from './signed-note';
@@ -99,14 +99,138 @@ function workflowDigestIn(inputs: string): string | undefined {
   return WORKFLOW_DIGEST.exec(inputs.slice(-DIGEST_TAIL))?.[1];
 }
 
+/**
+ * What the verifier reads, on either database. SQLite iterates one statement (a read costs
+ * nothing there); PostgreSQL reads in pages by seq, inside the caller's snapshot, so a log of
+ * any size never travels as one answer and each statement stays far below its timeout.
+ */
+type LogReader = {
+  /** [HASH_VERSION, ...HASHED_FIELDS, hash] of each record after `fromSeq`, in seq order. */
+  records(fromSeq: number): Iterable<unknown[]>;
+  record(seq: number): unknown[] | undefined;
+  proposalHead(proposalId: number, upToSeq: number): { hash: string; to_state: string; at: string } | undefined;
+  seals(fromSeq: number): Iterable<{ seq: number; proposal_id: number; hash: string; seal: string | null }>;
+  proposals(): Iterable<ProposalRow>;
+  proposalsById(ids: number[]): Iterable<ProposalRow>;
+};
+
+const PAGE_ROWS = 5_000;
+const PROPOSAL_COLUMNS = ['id', 'state', 'workflow', 'proposer_id', 'last_changed_by'] as const;
+
+/** Rows in pages of a keyset (seq or id), each page one statement. */
+function* paged<R>(readPage: (after: number) => R[], keyOf: (row: R) => number, after: number): Generator<R> {
+  for (;;) {
+    const rows = readPage(after);
+    yield* rows;
+    if (rows.length < PAGE_ROWS) return;
+    after = keyOf(rows[rows.length - 1]!);
+  }
+}
+
+const hashedRow = (row: Record<string, unknown>): unknown[] => [HASH_VERSION, ...HASHED_FIELDS.map((f) => row[f]), row.hash];
+
+function logReader(): LogReader {
+  const db = database();
+  if (db.kind === 'sqlite') {
+    const sqlite = db.sqlite;
+    const select = 'SELECT id, state, workflow, proposer_id, last_changed_by FROM proposals';
+    return {
+      records: (fromSeq) =>
+        sqlite
+          .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq > ? ORDER BY seq`)
+          .raw()
+          .iterate(HASH_VERSION, fromSeq) as Iterable<unknown[]>,
+      record: (seq) =>
+        sqlite
+          .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq = ?`)
+          .raw()
+          .get(HASH_VERSION, seq) as unknown[] | undefined,
+      proposalHead: (proposalId, upToSeq) =>
+        sqlite
+          .prepare('SELECT hash, to_state, at FROM decision_records WHERE proposal_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1')
+          .get(proposalId, upToSeq) as { hash: string; to_state: string; at: string } | undefined,
+      seals: (fromSeq) =>
+        sqlite.prepare('SELECT seq, proposal_id, hash, seal FROM decision_records WHERE seq > ? ORDER BY seq').iterate(fromSeq) as Iterable<{
+          seq: number;
+          proposal_id: number;
+          hash: string;
+          seal: string | null;
+        }>,
+      proposals: () => sqlite.prepare(`${select} ORDER BY id`).all() as ProposalRow[],
+      proposalsById: (ids) => ids.map((id) => sqlite.prepare(`${select} WHERE id = ?`).get(id) as ProposalRow).filter(Boolean),
+    };
+  }
+  const recordColumns = [...HASHED_FIELDS, 'hash'] as const;
+  return {
+    records: (fromSeq) =>
+      paged(
+        (after) => all(qb().selectFrom('decision_records').select(recordColumns).where('seq', '>', after).orderBy('seq').limit(PAGE_ROWS)).map(hashedRow),
+        (row) => row[1 + HASHED_FIELDS.indexOf('seq')] as number,
+        fromSeq,
+      ),
+    record: (seq) => {
+      const row = first(qb().selectFrom('decision_records').select(recordColumns).where('seq', '=', seq));
+      return row ? hashedRow(row) : undefined;
+    },
+    proposalHead: (proposalId, upToSeq) =>
+      first(
+        qb()
+          .selectFrom('decision_records')
+          .select(['hash', 'to_state', 'at'])
+          .where('proposal_id', '=', proposalId)
+          .where('seq', '<=', upToSeq)
+          .orderBy('seq', 'desc')
+          .limit(1),
+      ),
+    seals: (fromSeq) =>
+      paged(
+        (after) =>
+          all(qb().selectFrom('decision_records').select(['seq', 'proposal_id', 'hash', 'seal']).where('seq', '>', after).orderBy('seq').limit(PAGE_ROWS)),
+        (row) => row.seq,
+        fromSeq,
+      ),
+    proposals: () =>
+      paged(
+        (after) => all(qb().selectFrom('proposals').select(PROPOSAL_COLUMNS).where('id', '>', after).orderBy('id').limit(PAGE_ROWS)),
+        (row) => row.id,
+        0,
+      ),
+    proposalsById: (ids) =>
+      ids.flatMap((id) => {
+        const row = first(qb().selectFrom('proposals').select(PROPOSAL_COLUMNS).where('id', '=', id));
+        return row ? [row] : [];
+      }),
+  };
+}
+
+/** Records after `afterSeq` that cite attached files, in seq order. */
+function recordsCitingFiles(afterSeq: number): Iterable<{ seq: number; proposal_id: number; inputs: string }> {
+  const db = database();
+  if (db.kind === 'sqlite') {
+    return db.sqlite
+      .prepare(`SELECT seq, proposal_id, inputs FROM decision_records WHERE seq > ? AND instr(inputs, '"attachments":[') > 0 ORDER BY seq`)
+      .all(afterSeq) as { seq: number; proposal_id: number; inputs: string }[];
+  }
+  return paged(
+    (after) =>
+      all(
+        raw(
+          sql<{ seq: number; proposal_id: number; inputs: string }>`SELECT seq, proposal_id, inputs FROM decision_records
+            WHERE seq > ${after} AND strpos(inputs, '"attachments":[') > 0 ORDER BY seq LIMIT ${PAGE_ROWS}`,
+        ),
+      ),
+    (row) => row.seq,
+    afterSeq,
+  );
+}
+
 export function verifyLogWithCheckpoints(options: VerifyOptions = {}): VerifyResult {
   const started = performance.now();
   const config = options.config ?? logConfig();
   const trusted = options.trustedKeys ?? defaultTrustedKeys(config);
   const { checkpoints, problems } = readCheckpoints(trusted, config, { newestOnly: options.incremental === true });
-  const sqlite = getDb().sqlite;
   // One read transaction: records, rows and states come from one snapshot.
-  const result = sqlite.transaction(() => scan(sqlite, config, checkpoints, options))();
+  const result = readSnapshot(() => scan(logReader(), config, checkpoints, options));
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
   const latest = checkpoints.reduce<StoredCheckpoint | null>((a, c) => (!a || c.size >= a.size ? c : a), null);
   const { checkpointsChecked, ...rest } = result;
@@ -128,23 +252,22 @@ type ScanResult = (
   | (Omit<VerifyFacts, 'durationMs' | 'checkpoints'> & { ok: false; problem: LogProblem })
 ) & { checkpointsChecked: number };
 
-function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredCheckpoint[], options: VerifyOptions): ScanResult {
+function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoint[], options: VerifyOptions): ScanResult {
   const targets = [...checkpoints].sort((a, b) => a.size - b.size);
   let range = new CompactRange();
   let checker = new ChainChecker({ contiguous: true });
   let fromSeq = 0;
 
   if (options.incremental) {
-    const start = incrementalStart(sqlite, config, targets);
+    const start = incrementalStart(reader, config, targets);
     if ('problem' in start) return { ok: false, count: 0, problem: start.problem, checkpointsChecked: 0 };
     if (start.range) {
       range = start.range;
       fromSeq = range.size;
-      const lookup = sqlite.prepare('SELECT hash, to_state, at FROM decision_records WHERE proposal_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
       checker = new ChainChecker({
         contiguous: true,
         after: start.after,
-        proposalHead: (proposalId) => lookup.get(proposalId, fromSeq) as { hash: string; to_state: string; at: string } | undefined,
+        proposalHead: (proposalId) => reader.proposalHead(proposalId, fromSeq),
       });
     }
   }
@@ -153,10 +276,7 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
   const expect = options.expectHead && options.expectHead.size > fromSeq ? options.expectHead : null;
   let checkedCount = targets.length - pending.length;
   let lastGood: StoredCheckpoint | null = null;
-  const rows = sqlite
-    .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq > ? ORDER BY seq`)
-    .raw()
-    .iterate(HASH_VERSION, fromSeq) as Iterable<unknown[]>;
+  const rows = reader.records(fromSeq);
   let lastLeaf: Buffer | null = null;
   let peaksBefore: Buffer[] = [];
   let leaves: Buffer | null = options.collectLeaves ? Buffer.alloc(32 * 1024) : null;
@@ -255,13 +375,7 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
   const checkSeals = options.checkSeals ?? fs.existsSync(config.signingKeyFile);
   if (checkSeals && sealFrom < range.size) {
     const key = sealKey(config);
-    const tail = sqlite.prepare('SELECT seq, proposal_id, hash, seal FROM decision_records WHERE seq > ? ORDER BY seq').iterate(sealFrom) as Iterable<{
-      seq: number;
-      proposal_id: number;
-      hash: string;
-      seal: string | null;
-    }>;
-    for (const r of tail) {
+    for (const r of reader.seals(sealFrom)) {
       if (r.seal !== sealOf(key, r.hash)) {
         return {
           ok: false,
@@ -278,9 +392,9 @@ function scan(sqlite: SQLite.Database, config: LogConfig, checkpoints: StoredChe
     }
   }
 
-  const stateProblem = checkProposals(sqlite, lastOfProposal, workflowDigest, creator, fromSeq > 0);
+  const stateProblem = checkProposals(reader, lastOfProposal, workflowDigest, creator, fromSeq > 0);
   if (stateProblem) return { ok: false, count, head, problem: stateProblem, checkpointsChecked: checkedCount };
-  const shown = checkShownRows(sqlite, fromSeq);
+  const shown = checkShownRows(fromSeq);
   if (shown) return { ok: false, count, head, problem: shown, checkpointsChecked: checkedCount };
   // The state at the head: the range before the last leaf, and that leaf.
   const tree =
@@ -316,7 +430,7 @@ function divergence(c: StoredCheckpoint, lastGood: StoredCheckpoint | null): Log
  * re-read from the database and matched against the signed leaf.
  */
 function incrementalStart(
-  sqlite: SQLite.Database,
+  reader: LogReader,
   config: LogConfig,
   targets: StoredCheckpoint[],
 ): { range: CompactRange | null; after?: { seq: number; hash: string } } | { problem: LogProblem } {
@@ -325,10 +439,7 @@ function incrementalStart(
     const state = readTreeState(config, c.file);
     const authentic = state && authenticateTreeState(state, c);
     if (!authentic || !authentic.lastLeaf) continue;
-    const row = sqlite
-      .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq = ?`)
-      .raw()
-      .get(HASH_VERSION, c.size) as unknown[] | undefined;
+    const row = reader.record(c.size);
     const stored = row?.pop() as string | undefined;
     const computed = row ? hashOfText(JSON.stringify(row)) : '';
     if (!row || computed !== stored || !recordLeaf(computed).equals(authentic.lastLeaf)) {
@@ -349,16 +460,13 @@ function incrementalStart(
 type ProposalRow = { id: number; state: string; workflow: string; proposer_id: number; last_changed_by: number | null };
 
 function checkProposals(
-  sqlite: SQLite.Database,
+  reader: LogReader,
   lastOfProposal: Map<number, unknown[]>,
   workflowDigest: Map<number, string>,
   creator: Map<number, number | null>,
   onlySeen: boolean,
 ): LogProblem | null {
-  const select = 'SELECT id, state, workflow, proposer_id, last_changed_by FROM proposals';
-  const proposals: ProposalRow[] = onlySeen
-    ? [...lastOfProposal.keys()].map((id) => sqlite.prepare(`${select} WHERE id = ?`).get(id) as ProposalRow).filter(Boolean)
-    : (sqlite.prepare(`${select} ORDER BY id`).all() as ProposalRow[]);
+  const proposals: Iterable<ProposalRow> = onlySeen ? reader.proposalsById([...lastOfProposal.keys()]) : reader.proposals();
   for (const proposal of proposals) {
     const last = lastOfProposal.get(proposal.id);
     if (!last) return { seq: 0, proposalId: proposal.id, problem: 'the proposal has no decision record at all' };
@@ -397,9 +505,7 @@ function checkProposals(
  */
 export async function verifyAttachedFiles(options: { store?: FileStore; afterSeq?: number } = {}): Promise<{ files: number; problem: LogProblem | null }> {
   const store = options.store ?? attachmentStore();
-  const rows = getDb()
-    .sqlite.prepare(`SELECT seq, proposal_id, inputs FROM decision_records WHERE seq > ? AND instr(inputs, '"attachments":[') > 0 ORDER BY seq`)
-    .all(options.afterSeq ?? 0) as { seq: number; proposal_id: number; inputs: string }[];
+  const rows = recordsCitingFiles(options.afterSeq ?? 0);
   const checked = new Map<string, 'ok' | 'missing' | 'changed'>();
   for (const row of rows) {
     let inputs: unknown;

@@ -12,12 +12,11 @@ if (!which) {
   process.exit(2);
 }
 
-const { getDb } = await import('../db/connection');
+// SQLite at DATABASE_PATH, or PostgreSQL when DATABASE_URL is set.
+const { first, qb } = await import('../db/connection');
 const { exportBundle } = await import('../db/bundle');
-const sqlite = getDb().sqlite;
-const row = (/^\d+$/.test(which)
-  ? sqlite.prepare('SELECT id, reference FROM proposals WHERE id = ?').get(Number(which))
-  : sqlite.prepare('SELECT id, reference FROM proposals WHERE reference = ?').get(which)) as { id: number; reference: string } | undefined;
+const proposal = qb().selectFrom('proposals').select(['id', 'reference']);
+const row = first(/^\d+$/.test(which) ? proposal.where('id', '=', Number(which)) : proposal.where('reference', '=', which));
 if (!row) {
   console.error(`There is no proposal ${which}.`);
   process.exit(1);

@@ -12,10 +12,11 @@ const { values } = parseArgs({
   },
 });
 
-const { getDb } = await import('../db/connection');
+const { database } = await import('../db/connection');
 const { checkpointLog, rotateSigningKey } = await import('../db/checkpoint-log');
 const { loadSigner, logConfig } = await import('../db/checkpoints');
-getDb();
+// SQLite at DATABASE_PATH, or PostgreSQL when DATABASE_URL is set.
+database();
 
 if (values['public-key']) {
   console.log(loadSigner().verifierKey);

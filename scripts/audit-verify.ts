@@ -40,9 +40,10 @@ if (values.bundle) {
   console.log(result.message);
   process.exit(result.ok ? 0 : 1);
 } else {
-  const { getDb } = await import('../db/connection');
+  const { database } = await import('../db/connection');
   const { verifyLog, formatVerifyResult } = await import('../db/decision-log');
-  getDb();
+  // SQLite at DATABASE_PATH, or PostgreSQL when DATABASE_URL is set.
+  database();
   const expect = /^(\d+):([A-Za-z0-9+/=]{44})$/.exec(values['expect-head'] ?? '');
   let result = verifyLog({
     trustedKeys: keys,

@@ -546,10 +546,14 @@ function scope(): Parameters<typeof vettingMachine.transition>[2] {
 export function transition(p: PersistedVetting, event: VettingEvent): TransitionResult {
   const reason = refusalReason(p, event);
   if (reason !== null) return { ok: false, reason };
+  const step = DIRECT_STEPS.get(p.value)?.get(event.type);
+  return step ? directTransition(p, event, step) : machineTransition(p, event);
+}
+
+/** The step computed by XState itself: restore the snapshot, send the event, persist the result. */
+export function machineTransition(p: PersistedVetting, event: VettingEvent): TransitionResult {
   const snapshot = vettingMachine.resolveState({ value: p.value, context: p.context, historyValue: p.historyValue } as never);
-  if (!snapshot.can(event)) {
-    return { ok: false, reason: `A proposal in "${p.value}" cannot ${PHRASE[event.type]}.` };
-  }
+  if (!snapshot.can(event)) return { ok: false, reason: cannot(p.value, event) };
   const next = vettingMachine.transition(snapshot, event, scope());
   if (next.status === 'error') throw next.error;
   const persisted = vettingMachine.getPersistedSnapshot(next) as unknown as PersistedVetting;
@@ -560,6 +564,116 @@ export function transition(p: PersistedVetting, event: VettingEvent): Transition
     context: persisted.context,
     records: persisted.context.transitions,
   };
+}
+
+const cannot = (state: ProposalState, event: VettingEvent) => `A proposal in "${state}" cannot ${PHRASE[event.type]}.`;
+
+// ---- The same step without XState's snapshot machinery ----
+//
+// Restoring a snapshot, resolving it and persisting the result cost more per decision
+// than the rest of the rules together (bench -- decisions). Every state of this chart is
+// atomic, with no entry, exit, eventless or delayed transitions, and every action is
+// `apply`: so a step is the first candidate transition (in the machine's own order)
+// whose guards pass, then reduceVetting for its hop. The candidates, their guards and
+// their hops are read off the machine below, never written out again; whatever the
+// reading does not recognise is left to machineTransition. A test replays every
+// reachable state with every event through both and compares the JSON.
+
+type GuardCall = { type: string; params: unknown };
+type DirectCandidate = { target: ProposalState | null; guards: GuardCall[]; hop: Hop };
+
+/** A guard as the machine holds it, as a list of named guards that must all pass; null when it is anything else. */
+function guardCalls(guard: unknown): GuardCall[] | null {
+  if (guard === undefined) return [];
+  if (typeof guard === 'string') return [{ type: guard, params: undefined }];
+  if (typeof guard === 'function') {
+    // and([...]) is a function carrying its parts; or() and not() are left to XState.
+    const { check, guards } = guard as { check?: { name?: string }; guards?: unknown[] };
+    if (check?.name !== 'checkAnd' || !Array.isArray(guards)) return null;
+    const parts = guards.map(guardCalls);
+    return parts.every((g): g is GuardCall[] => g !== null) ? parts.flat() : null;
+  }
+  if (guard && typeof guard === 'object' && typeof (guard as GuardCall).type === 'string') {
+    const { type, params } = guard as GuardCall;
+    return [{ type, params }];
+  }
+  return null;
+}
+
+function directCandidate(definition: { target?: readonly { key: string }[]; guard?: unknown; actions?: unknown[]; reenter?: boolean }): DirectCandidate | null {
+  const guards = guardCalls(definition.guard);
+  const actions = definition.actions ?? [];
+  const action = actions[0] as { type?: unknown; params?: Hop } | undefined;
+  if (!guards || actions.length !== 1 || action?.type !== 'apply' || !action.params) return null;
+  const targets = definition.target ?? [];
+  if (targets.length > 1 || definition.reenter) return null;
+  const implemented = vettingMachine.implementations.guards as Record<string, unknown>;
+  if (!guards.every((g) => typeof implemented[g.type] === 'function')) return null;
+  return { target: (targets[0]?.key as ProposalState | undefined) ?? null, guards, hop: action.params };
+}
+
+type StateNodeShape = {
+  type: string;
+  transitions: Map<string, { target?: readonly { key: string }[]; guard?: unknown; actions?: unknown[]; reenter?: boolean }[]>;
+  entry: unknown[];
+  exit: unknown[];
+  always?: unknown;
+  after?: unknown[];
+  states: Record<string, unknown>;
+};
+
+/** Per state and event type, the machine's candidate transitions in order; absent where XState must compute the step. */
+const DIRECT_STEPS: Map<string, Map<string, DirectCandidate[]>> = (() => {
+  const steps = new Map<string, Map<string, DirectCandidate[]>>();
+  const root = vettingMachine.root as unknown as StateNodeShape;
+  if (root.entry.length > 0 || root.exit.length > 0 || root.transitions.size > 0) return steps;
+  for (const [key, value] of Object.entries(vettingMachine.states)) {
+    const node = value as unknown as StateNodeShape;
+    const simple =
+      (node.type === 'atomic' || node.type === 'final') &&
+      node.entry.length === 0 &&
+      node.exit.length === 0 &&
+      !node.always &&
+      (node.after ?? []).length === 0 &&
+      Object.keys(node.states).length === 0;
+    if (!simple) continue;
+    const byEvent = new Map<string, DirectCandidate[]>();
+    for (const [eventType, definitions] of node.transitions) {
+      const candidates = definitions.map(directCandidate);
+      if (!eventType.includes('*') && candidates.every((c): c is DirectCandidate => c !== null)) byEvent.set(eventType, candidates);
+    }
+    steps.set(key, byEvent);
+  }
+  return steps;
+})();
+
+const FINAL_STATES: ReadonlySet<string> = new Set(
+  Object.entries(vettingMachine.states)
+    .filter(([, node]) => (node as unknown as StateNodeShape).type === 'final')
+    .map(([key]) => key),
+);
+
+/** Whether transition() computes this step itself rather than through XState (tests make sure it always does). */
+export function isDirectStep(state: ProposalState, eventType: VettingEventType): boolean {
+  return DIRECT_STEPS.get(state)?.has(eventType) ?? false;
+}
+
+function directTransition(p: PersistedVetting, event: VettingEvent, candidates: DirectCandidate[]): TransitionResult {
+  const guards = vettingMachine.implementations.guards as Record<string, (args: { context: VettingContext; event: VettingEvent }, params: unknown) => boolean>;
+  const args = { context: p.context, event };
+  const chosen = candidates.find((c) => c.guards.every((g) => guards[g.type]!(args, g.params)));
+  if (!chosen) return { ok: false, reason: cannot(p.value, event) };
+  const state = chosen.target ?? p.value;
+  const context = reduceVetting(p.context, event, chosen.hop.from, chosen.hop.to);
+  // The shape (and key order) of getPersistedSnapshot: the stored JSON is hashed into the record.
+  const persisted: PersistedVetting = {
+    status: FINAL_STATES.has(state) ? 'done' : 'active',
+    value: state,
+    historyValue: p.historyValue ?? {},
+    context,
+    children: {},
+  };
+  return { ok: true, state, persisted, context, records: context.transitions };
 }
 
 /** A representative valid payload per event type: availability depends on state and actor, not on form input. */

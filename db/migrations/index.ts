@@ -15,6 +15,7 @@ import * as m0140 from './2026-11-28-0140-insights-indexes';
 import * as m0150 from './2026-11-28-0150-email-notifications';
 import * as m0160 from './2026-11-28-0160-partner-links';
 import * as m0180 from './2026-11-28-0180-screening-memory';
+import * as m0190 from './2026-11-28-0190-search-columns-apart';
 
 // Every migration, by name; names sort in the order they must run.
 // Listed statically so the same code runs under tsx, vitest and a bundle.
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0150-email-notifications': m0150,
   '2026-11-28-0160-partner-links': m0160,
   '2026-11-28-0180-screening-memory': m0180,
+  '2026-11-28-0190-search-columns-apart': m0190,
 };

@@ -6,20 +6,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type SQLite from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { exportBundle, verifyBundle, type Bundle } from '../../db/bundle';
 import { checkpointLog, rotateSigningKey } from '../../db/checkpoint-log';
 import { checkpointFiles, logConfig, readVerifierKeys, publicKeyFileOf, signCheckpoint } from '../../db/checkpoints';
-import { closeDatabase, getDb, useDatabase } from '../../db/connection';
+import { closeDatabase, database, getDb, useDatabase } from '../../db/connection';
 import { formatVerifyResult, verifyLog } from '../../db/decision-log';
 import { GENESIS_HASH, recordHash, type HashedRecord } from '../../db/record-hash';
 import type { DecisionRecord } from '../../db/schema';
 import { generateSignerKey, parseSignerKey, parseVerifierKey } from '../../db/signed-note';
 import { freshDatabase } from '../support/db';
+import { disableAppendOnlyGuards, sqlAll, sqlGet, sqlRun } from '../support/sql';
+import { onPostgres } from '../support/test-database';
 
-const sqlite = () => getDb().sqlite;
-const allRecords = () => sqlite().prepare('SELECT * FROM decision_records ORDER BY seq').all() as DecisionRecord[];
+const allRecords = () => sqlAll<DecisionRecord>('SELECT * FROM decision_records ORDER BY seq');
 const message = () => formatVerifyResult(verifyLog());
 
 /** Verification as before signed checkpoints: the chain agreeing with itself. */
@@ -28,12 +28,12 @@ function chainOnly() {
   return verifyLog({ config: { ...logConfig(), checkpointDir: empty }, checkSeals: false });
 }
 
-/** What someone with raw access to the file does first: lift the guards. */
-function liftGuards(db: SQLite.Database = sqlite()) {
-  db.exec('DROP TRIGGER IF EXISTS decision_records_no_update');
-  db.exec('DROP TRIGGER IF EXISTS decision_records_no_delete');
-  db.exec('DROP TRIGGER IF EXISTS mou_versions_no_update');
-  db.pragma('foreign_keys = OFF');
+/** What someone with raw access to the database does first: lift the guards (and the foreign keys). */
+function liftGuards() {
+  disableAppendOnlyGuards();
+  // PostgreSQL's foreign keys are triggers too: a superuser's session switches them off.
+  if (onPostgres) sqlRun('SET session_replication_role = replica');
+  else getDb().sqlite.pragma('foreign_keys = OFF');
 }
 
 /**
@@ -44,14 +44,14 @@ function rehashFrom(fromSeq: number) {
   const records = allRecords();
   const proposalHead = new Map<number, string>();
   let prev = GENESIS_HASH;
-  const update = sqlite().prepare('UPDATE decision_records SET prev_hash = ?, proposal_prev_hash = ?, hash = ? WHERE seq = ?');
-  sqlite().prepare("UPDATE decision_records SET hash = 'old-' || seq WHERE seq >= ?").run(fromSeq);
+  const update = (...values: unknown[]) => sqlRun('UPDATE decision_records SET prev_hash = ?, proposal_prev_hash = ?, hash = ? WHERE seq = ?', ...values);
+  sqlRun("UPDATE decision_records SET hash = 'old-' || seq WHERE seq >= ?", fromSeq);
   for (const r of records) {
     if (r.seq >= fromSeq) {
-      const current = sqlite().prepare('SELECT * FROM decision_records WHERE seq = ?').get(r.seq) as DecisionRecord;
+      const current = sqlGet('SELECT * FROM decision_records WHERE seq = ?', r.seq) as DecisionRecord;
       const rewritten: HashedRecord = { ...current, prev_hash: prev, proposal_prev_hash: proposalHead.get(r.proposal_id) ?? null };
       const hash = recordHash(rewritten);
-      update.run(rewritten.prev_hash, rewritten.proposal_prev_hash, hash, r.seq);
+      update(rewritten.prev_hash, rewritten.proposal_prev_hash, hash, r.seq);
       prev = hash;
     } else {
       prev = r.hash;
@@ -85,8 +85,8 @@ describe('signed checkpoints outside the database', () => {
     const records = allRecords();
     const last = records.at(-1)!;
     liftGuards();
-    sqlite().prepare('DELETE FROM decision_records WHERE seq = ?').run(last.seq);
-    sqlite().prepare('UPDATE proposals SET state = ? WHERE id = ?').run(last.from_state, last.proposal_id);
+    sqlRun('DELETE FROM decision_records WHERE seq = ?', last.seq);
+    sqlRun('UPDATE proposals SET state = ? WHERE id = ?', last.from_state, last.proposal_id);
     const result = verifyLog();
     expect(result.ok).toBe(false);
     expect(message()).toMatch(new RegExp(`^BROKEN at record ${last.seq}: the log holds ${last.seq - 1} records but checkpoint \\d+-[0-9a-f]+\\.checkpoint signed ${last.seq}.*: records were removed$`));
@@ -95,7 +95,7 @@ describe('signed checkpoints outside the database', () => {
   it('find a record edited in the middle with every later hash recomputed by the published formula', () => {
     const target = allRecords()[20]!;
     liftGuards();
-    sqlite().prepare('UPDATE decision_records SET rationale = ? WHERE seq = ?').run('Approved after a call with the partner.', target.seq);
+    sqlRun('UPDATE decision_records SET rationale = ? WHERE seq = ?', 'Approved after a call with the partner.', target.seq);
     rehashFrom(target.seq);
     // The chain alone agrees with itself again...
     expect(chainOnly().ok).toBe(true);
@@ -108,35 +108,37 @@ describe('signed checkpoints outside the database', () => {
     const copy = records[10]!;
     liftGuards();
     // Shift everything after seq 11 up by one and slip a copy in.
-    sqlite().exec('UPDATE decision_records SET seq = -seq WHERE seq > 11');
-    sqlite().exec('UPDATE decision_records SET seq = -seq + 1 WHERE seq < 0');
-    sqlite()
-      .prepare(
-        `INSERT INTO decision_records (seq, proposal_id, partner_id, chapter_id, campaign_id, step, outcome, actor_id, actor_name, actor_role, at,
+    // Out of the way and back one higher (PostgreSQL checks seq > 0 and its key on every row).
+    sqlRun('UPDATE decision_records SET seq = seq + 1000000 WHERE seq > 11');
+    sqlRun('UPDATE decision_records SET seq = seq - 999999 WHERE seq > 1000000');
+    sqlRun(`INSERT INTO decision_records (seq, proposal_id, partner_id, chapter_id, campaign_id, step, outcome, actor_id, actor_name, actor_role, at,
            rationale, inputs, config_versions, from_state, to_state, prev_hash, proposal_prev_hash, hash)
          SELECT 12, proposal_id, partner_id, chapter_id, campaign_id, step, outcome, actor_id, actor_name, actor_role, at, 'Also noted.', inputs,
-           config_versions, to_state, to_state, prev_hash, proposal_prev_hash, 'new' FROM decision_records WHERE seq = ?`,
-      )
-      .run(copy.seq);
+           config_versions, to_state, to_state, prev_hash, proposal_prev_hash, 'new' FROM decision_records WHERE seq = ?`, copy.seq);
     rehashFrom(12);
     expect(message()).toMatch(/^BROKEN at record 1: the first \d+ records are not the ones checkpoint \S+ signed/);
   });
 
   it('find a database seeded separately and copied over the first', async () => {
-    const original = getDb().path;
+    const original = database().path;
     const config = logConfig();
-    // A second instance: its own file, seeded on its own.
+    // A second instance: its own database, seeded on its own.
     freshDatabase('empty');
     const { migrateToLatest } = await import('../../db/migrate');
-    await migrateToLatest(getDb());
+    await migrateToLatest(database());
     const { seedDemo } = await import('../../scripts/seed/demo');
     await seedDemo({ passwordHash: 'x' });
-    const other = getDb().path;
-    getDb().sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    closeDatabase();
-    fs.copyFileSync(other, original);
-    for (const suffix of ['-wal', '-shm']) fs.rmSync(original + suffix, { force: true });
-    useDatabase(original);
+    const other = database().path;
+    if (onPostgres) {
+      // The installation pointed at the other database (DATABASE_URL changed, or a dump restored over it).
+      useDatabase(other);
+    } else {
+      getDb().sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      closeDatabase();
+      fs.copyFileSync(other, original);
+      for (const suffix of ['-wal', '-shm']) fs.rmSync(original + suffix, { force: true });
+      useDatabase(original);
+    }
     process.env.CHECKPOINT_DIR = config.checkpointDir;
     process.env.SIGNING_KEY_FILE = config.signingKeyFile;
     // Internally consistent...
@@ -160,15 +162,10 @@ describe('signed checkpoints outside the database', () => {
       proposal_prev_hash: last.hash,
     };
     const hash = recordHash(forged);
-    sqlite()
-      .prepare(
-        `INSERT INTO decision_records (seq, proposal_id, partner_id, chapter_id, campaign_id, step, outcome, actor_id, actor_name, actor_role, at,
-           rationale, inputs, config_versions, from_state, to_state, prev_hash, proposal_prev_hash, hash, seal)
-         VALUES (@seq, @proposal_id, @partner_id, @chapter_id, @campaign_id, @step, @outcome, @actor_id, @actor_name, @actor_role, @at,
-           @rationale, @inputs, @config_versions, @from_state, @to_state, @prev_hash, @proposal_prev_hash, @hash, @seal)`,
-      )
-      .run({ ...forged, hash, seal: 'f'.repeat(64) });
-    sqlite().prepare("UPDATE proposals SET state = 'approved' WHERE id = ?").run(last.proposal_id);
+    const row: Record<string, unknown> = { ...forged, hash, seal: 'f'.repeat(64) };
+    const columns = Object.keys(row).filter((c) => c !== 'id');
+    sqlRun(`INSERT INTO decision_records (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`, ...columns.map((c) => row[c]));
+    sqlRun("UPDATE proposals SET state = 'approved' WHERE id = ?", last.proposal_id);
     expect(chainOnly().ok).toBe(true);
     expect(message()).toBe(
       `BROKEN at record ${forged.seq} (proposal ${last.proposal_id}): it carries no valid seal: Cosponsor did not write it (it was inserted into the database file directly)`,
@@ -211,8 +208,8 @@ describe('signed checkpoints outside the database', () => {
     const { createProposal } = await import('../../app/features/vetting/vetting.server');
     const { userByEmail } = await import('../../db/users');
     const u = userByEmail('lead@cosponsor.test')!;
-    const partner = sqlite().prepare('SELECT id FROM partners ORDER BY id LIMIT 1').get() as { id: number };
-    const campaign = sqlite().prepare('SELECT id FROM campaigns ORDER BY id LIMIT 1').get() as { id: number };
+    const partner = sqlGet('SELECT id FROM partners ORDER BY id LIMIT 1') as { id: number };
+    const campaign = sqlGet('SELECT id FROM campaigns ORDER BY id LIMIT 1') as { id: number };
     createProposal(
       { id: u.id, name: u.name, roles: u.roles, chapterId: u.chapter_id },
       { partnerId: partner.id, campaignId: campaign.id, eventTitle: 'Vigil', eventDate: '2027-01-10', eventPlace: 'Square', eventDescription: 'A vigil.', kind: 'co_listing' },
@@ -240,7 +237,7 @@ describe('signed checkpoints outside the database', () => {
   it('let the incremental check find the last signed record rewritten', () => {
     const last = allRecords().at(-1)!;
     liftGuards();
-    sqlite().prepare('UPDATE decision_records SET rationale = ? WHERE seq = ?').run('Rewritten.', last.seq);
+    sqlRun('UPDATE decision_records SET rationale = ? WHERE seq = ?', 'Rewritten.', last.seq);
     rehashFrom(last.seq);
     expect(formatVerifyResult(verifyLog({ incremental: true }))).toMatch(
       new RegExp(`^BROKEN at record ${last.seq} \\(proposal ${last.proposal_id}\\): record ${last.seq} is not the one checkpoint \\S+ signed as the last`),
@@ -252,8 +249,8 @@ describe('signed checkpoints outside the database', () => {
     const last = allRecords().at(-1)!;
     fs.rmSync(logConfig().checkpointDir, { recursive: true });
     liftGuards();
-    sqlite().prepare('DELETE FROM decision_records WHERE seq = ?').run(last.seq);
-    sqlite().prepare('UPDATE proposals SET state = ? WHERE id = ?').run(last.from_state, last.proposal_id);
+    sqlRun('DELETE FROM decision_records WHERE seq = ?', last.seq);
+    sqlRun('UPDATE proposals SET state = ? WHERE id = ?', last.from_state, last.proposal_id);
     const result = verifyLog({ expectHead: head });
     expect(formatVerifyResult(result)).toMatch(new RegExp(`^BROKEN at record ${last.seq}: the log holds ${last.seq - 1} records but ${head.size} were verified before: records were removed$`));
   });
@@ -267,56 +264,56 @@ describe('what the pages show is checked against the records', () => {
   };
 
   it('finds an edited step submission', () => {
-    const s = sqlite().prepare("SELECT * FROM step_submissions WHERE step = 'values' ORDER BY id LIMIT 1").get() as { id: number; data: string; decision_seq: number };
-    sqlite().prepare('UPDATE step_submissions SET data = ? WHERE id = ?').run(s.data.replace(/"(compatible|concerns|incompatible|unknown|yes|no)"/, '"unknown"') === s.data ? s.data.replace('{', '{"x":1,') : s.data.replace(/"(compatible|concerns|incompatible|unknown|yes|no)"/, '"unknown"'), s.id);
+    const s = sqlGet("SELECT * FROM step_submissions WHERE step = 'values' ORDER BY id LIMIT 1") as { id: number; data: string; decision_seq: number };
+    sqlRun('UPDATE step_submissions SET data = ? WHERE id = ?', s.data.replace(/"(compatible|concerns|incompatible|unknown|yes|no)"/, '"unknown"') === s.data ? s.data.replace('{', '{"x":1,') : s.data.replace(/"(compatible|concerns|incompatible|unknown|yes|no)"/, '"unknown"'), s.id);
     expectBroken(new RegExp(`^BROKEN at record ${s.decision_seq} \\(proposal \\d+\\): the values step shown on the proposal \\(submission ${s.id}\\) differs from what record ${s.decision_seq} holds \\(the answers\\)$`));
   });
 
   it('finds an edited agenda item', () => {
-    const item = sqlite().prepare('SELECT * FROM agenda_items WHERE current = 1 ORDER BY id LIMIT 1').get() as { id: number; text: string };
-    sqlite().prepare('UPDATE agenda_items SET text = ? WHERE id = ?').run(`${item.text} (and a fundraiser)`, item.id);
+    const item = sqlGet('SELECT * FROM agenda_items WHERE current = 1 ORDER BY id LIMIT 1') as { id: number; text: string };
+    sqlRun('UPDATE agenda_items SET text = ? WHERE id = ?', `${item.text} (and a fundraiser)`, item.id);
     expectBroken(new RegExp(`the agenda shown on the proposal has item ${item.id} \\("${item.text} \\(and a fundraiser\\)"\\) where record \\d+ holds`));
   });
 
   it('finds an agenda item reclassified without a record', () => {
-    const item = sqlite().prepare("SELECT * FROM agenda_items WHERE current = 1 AND classification != 'conflicting' ORDER BY id LIMIT 1").get() as { id: number };
-    sqlite().prepare("UPDATE agenda_items SET classification = 'conflicting' WHERE id = ?").run(item.id);
+    const item = sqlGet("SELECT * FROM agenda_items WHERE current = 1 AND classification != 'conflicting' ORDER BY id LIMIT 1") as { id: number };
+    sqlRun("UPDATE agenda_items SET classification = 'conflicting' WHERE id = ?", item.id);
     expectBroken(new RegExp(`classifies item ${item.id} .* otherwise than record \\d+ says`));
   });
 
   it('finds an edited risk item', () => {
-    const item = sqlite().prepare('SELECT * FROM risk_items WHERE current = 1 ORDER BY id LIMIT 1').get() as { id: number; likelihood: number };
-    sqlite().prepare('UPDATE risk_items SET likelihood = ? WHERE id = ?').run(item.likelihood === 1 ? 2 : 1, item.id);
+    const item = sqlGet('SELECT * FROM risk_items WHERE current = 1 ORDER BY id LIMIT 1') as { id: number; likelihood: number };
+    sqlRun('UPDATE risk_items SET likelihood = ? WHERE id = ?', item.likelihood === 1 ? 2 : 1, item.id);
     expectBroken(new RegExp(`the risk register shown on the proposal has item ${item.id} .* differing from record \\d+ \\(likelihood\\)`));
   });
 
   it('finds a deleted risk item', () => {
-    const item = sqlite().prepare('SELECT * FROM risk_items WHERE current = 1 ORDER BY id LIMIT 1').get() as { id: number };
-    sqlite().prepare('DELETE FROM risk_items WHERE id = ?').run(item.id);
+    const item = sqlGet('SELECT * FROM risk_items WHERE current = 1 ORDER BY id LIMIT 1') as { id: number };
+    sqlRun('DELETE FROM risk_items WHERE id = ?', item.id);
     expectBroken(/the risk register shown on the proposal has \d+ items but record \d+ holds \d+/);
   });
 
   it('finds the text of a submitted MOU version edited with its trigger dropped', () => {
-    const mou = sqlite().prepare('SELECT * FROM mou_versions WHERE version = 1 ORDER BY id LIMIT 1').get() as { id: number; proposal_id: number; sections: string };
+    const mou = sqlGet('SELECT * FROM mou_versions WHERE version = 1 ORDER BY id LIMIT 1') as { id: number; proposal_id: number; sections: string };
     liftGuards();
     const sections = JSON.parse(mou.sections) as { body?: string }[];
     const edited = JSON.stringify(sections.map((s, i) => (i === 0 ? { ...s, body: `${s.body ?? ''} The partner may use our logo.` } : s)));
-    sqlite().prepare('UPDATE mou_versions SET sections = ? WHERE id = ?').run(edited, mou.id);
+    sqlRun('UPDATE mou_versions SET sections = ? WHERE id = ?', edited, mou.id);
     expectBroken(new RegExp(`\\(proposal ${mou.proposal_id}\\): the text of MOU version 1 differs from what record \\d+ holds$`));
   });
 
   it('finds a workflow snapshot whose proposer or last changer was changed', () => {
-    const p = sqlite().prepare("SELECT id, workflow FROM proposals WHERE state = 'review' ORDER BY id LIMIT 1").get() as { id: number; workflow: string };
+    const p = sqlGet("SELECT id, workflow FROM proposals WHERE state = 'review' ORDER BY id LIMIT 1") as { id: number; workflow: string };
     const workflow = JSON.parse(p.workflow) as { context: { lastChangedById: number | null } };
     workflow.context.lastChangedById = 999;
-    sqlite().prepare('UPDATE proposals SET workflow = ? WHERE id = ?').run(JSON.stringify(workflow), p.id);
+    sqlRun('UPDATE proposals SET workflow = ? WHERE id = ?', JSON.stringify(workflow), p.id);
     expectBroken(new RegExp(`\\(proposal ${p.id}\\): the proposal's workflow snapshot \\(its proposer, last changer and step state\\) is not the one its records hold$`));
   });
 
   it('finds a proposal handed to another proposer', () => {
-    const p = sqlite().prepare('SELECT id, proposer_id FROM proposals ORDER BY id LIMIT 1').get() as { id: number; proposer_id: number };
-    const other = sqlite().prepare('SELECT id FROM users WHERE id != ? LIMIT 1').get(p.proposer_id) as { id: number };
-    sqlite().prepare('UPDATE proposals SET proposer_id = ? WHERE id = ?').run(other.id, p.id);
+    const p = sqlGet('SELECT id, proposer_id FROM proposals ORDER BY id LIMIT 1') as { id: number; proposer_id: number };
+    const other = sqlGet('SELECT id FROM users WHERE id != ? LIMIT 1', p.proposer_id) as { id: number };
+    sqlRun('UPDATE proposals SET proposer_id = ? WHERE id = ?', other.id, p.id);
     expectBroken(new RegExp(`\\(proposal ${p.id}\\): the proposer shown is not the person whose record created the proposal$`));
   });
 
@@ -325,7 +322,7 @@ describe('what the pages show is checked against the records', () => {
     const target = records.find((r, i) => i > 5 && r.from_state !== null && r.from_state !== 'draft')!;
     fs.rmSync(logConfig().checkpointDir, { recursive: true });
     liftGuards();
-    sqlite().prepare("UPDATE decision_records SET from_state = 'draft' WHERE seq = ?").run(target.seq);
+    sqlRun("UPDATE decision_records SET from_state = 'draft' WHERE seq = ?", target.seq);
     rehashFrom(target.seq);
     expect(formatVerifyResult(verifyLog({ checkSeals: false }))).toBe(
       `BROKEN at record ${target.seq} (proposal ${target.proposal_id}): it moves the proposal from "draft" but its previous record left it in "${target.from_state}"`,
@@ -337,7 +334,7 @@ describe('what the pages show is checked against the records', () => {
     const target = records.find((r, i) => i > 5 && r.proposal_prev_hash !== null)!;
     fs.rmSync(logConfig().checkpointDir, { recursive: true });
     liftGuards();
-    sqlite().prepare("UPDATE decision_records SET at = '2001-01-01T00:00:00.000Z' WHERE seq = ?").run(target.seq);
+    sqlRun("UPDATE decision_records SET at = '2001-01-01T00:00:00.000Z' WHERE seq = ?", target.seq);
     rehashFrom(target.seq);
     expect(formatVerifyResult(verifyLog({ checkSeals: false }))).toMatch(
       new RegExp(`^BROKEN at record ${target.seq} \\(proposal ${target.proposal_id}\\): it is dated 2001-01-01T00:00:00.000Z, before the proposal's previous record`),
@@ -347,9 +344,7 @@ describe('what the pages show is checked against the records', () => {
 
 describe('bundles that cannot be forged', () => {
   function bundleOf(): Bundle {
-    const row = sqlite()
-      .prepare('SELECT proposal_id FROM decision_records GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1')
-      .get() as { proposal_id: number };
+    const row = sqlGet('SELECT proposal_id FROM decision_records GROUP BY proposal_id ORDER BY count(*) DESC, proposal_id LIMIT 1') as { proposal_id: number };
     const bundle = exportBundle(row.proposal_id) as Bundle;
     expect(bundle.records.length).toBeGreaterThanOrEqual(5);
     return JSON.parse(JSON.stringify(bundle)) as Bundle;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { first, getDb, qb } from '../../db/connection';
+import { first, qb } from '../../db/connection';
+import { disableAppendOnlyGuards, sqlRun } from '../support/sql';
 import { userByEmail } from '../../db/users';
 import { lastAuditRun, recentAuditRuns, runAudit } from '../../app/features/register/register.server';
 import { freshDatabase } from '../support/db';
@@ -32,10 +33,9 @@ describe('audit runs', () => {
 
   it('names the first tampered record', async () => {
     freshDatabase('demo');
-    const sqlite = getDb().sqlite;
-    // Tampering needs the append-only trigger out of the way, as an attacker with the file would do.
-    sqlite.exec('DROP TRIGGER decision_records_no_update');
-    sqlite.prepare("UPDATE decision_records SET rationale = rationale || ' (edited)' WHERE seq = 7").run();
+    // Tampering needs the append-only trigger out of the way, as an attacker with the database would do.
+    disableAppendOnlyGuards();
+    sqlRun("UPDATE decision_records SET rationale = rationale || ' (edited)' WHERE seq = 7");
     const run = await runAudit(userByEmail('reviewer@cosponsor.test')!.id);
     expect(run.ok).toBe(0);
     expect(run.first_bad_seq).toBe(7);

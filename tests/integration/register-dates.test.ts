@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { all, first, getDb, qb } from '../../db/connection';
+import { all, first, qb } from '../../db/connection';
+import { sqlAll } from '../support/sql';
 import { searchDecisions, type RegisterFilter } from '../../db/register';
 import { userByEmail } from '../../db/users';
 import { createProposal } from '../../app/features/vetting/vetting.server';
@@ -82,11 +83,7 @@ describe('date range filters', () => {
   });
 
   it('were filled for records written before the migration (backfill)', () => {
-    const rows = getDb()
-      .sqlite.prepare(
-        `SELECT substr(at, 1, 10) AS day, min(seq) AS min_seq, max(seq) AS max_seq FROM decision_records GROUP BY 1 ORDER BY 1`,
-      )
-      .all();
+    const rows = sqlAll(`SELECT substr(at, 1, 10) AS day, min(seq) AS min_seq, max(seq) AS max_seq FROM decision_records GROUP BY 1 ORDER BY 1`);
     expect(all(qb().selectFrom('decision_days').selectAll().orderBy('day'))).toEqual(rows);
   });
 });

@@ -7,8 +7,14 @@ import { freshDatabase } from '../support/db';
 describe('the scale generator', () => {
   it('builds proposals through the service, spread over past weeks, with a valid log', async () => {
     freshDatabase('empty');
+    const schema = () =>
+      getDb().sqlite.prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name").all();
+    const migrated = schema();
     const realNow = Date.now();
     const report = await seedScale(80);
+    // The indexes set aside during the load are all back, each exactly as the migrations made it.
+    expect(schema()).toEqual(migrated);
+    expect(getDb().sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
     // The demo proposals follow, so the demo accounts work on a scale database too.
     const demo = all(
       qb()

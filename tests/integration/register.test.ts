@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catchUpSearchIndex } from '../../db/search-index';
-import { all, first, getDb, qb } from '../../db/connection';
+import { all, first, qb } from '../../db/connection';
+import { sqlAll, sqlGet, sqlRun } from '../support/sql';
 import { createPartner } from '../../db/partners';
 import { DEFAULT_PAGE_SIZE, eachDecisionBatch, ftsQuery, partnerHistory, searchDecisions, type RegisterFilter } from '../../db/register';
 import type { DecisionRecord } from '../../db/schema';
@@ -75,19 +76,18 @@ describe('the full-text index', () => {
   it('holds one row per decision record once it has caught up with the log', () => {
     catchUpSearchIndex();
     const records = first(qb().selectFrom('decision_records').select((eb) => eb.fn.countAll<number>().as('n')))!.n;
-    const indexed = getDb().sqlite.prepare('SELECT count(*) AS n FROM decision_search').get() as { n: number };
+    const indexed = sqlGet<{ n: number }>('SELECT count(*) AS n FROM decision_search')!;
     expect(records).toBeGreaterThan(20);
     expect(indexed.n).toBe(records);
   });
 
   it('indexes a backlog larger than one batch completely, a batch at a time', () => {
-    const sqlite = getDb().sqlite;
     // The index is derived data: emptied, as on a copy restored without it.
-    sqlite.prepare('DELETE FROM decision_search').run();
-    const records = (sqlite.prepare('SELECT count(*) AS n FROM decision_records').get() as { n: number }).n;
+    sqlRun('DELETE FROM decision_search');
+    const records = sqlGet<{ n: number }>('SELECT count(*) AS n FROM decision_records')!.n;
     expect(records).toBeGreaterThan(20);
     expect(catchUpSearchIndex(7)).toBe(records);
-    expect((sqlite.prepare('SELECT count(*) AS n FROM decision_search').get() as { n: number }).n).toBe(records);
+    expect(sqlGet<{ n: number }>('SELECT count(*) AS n FROM decision_search')!.n).toBe(records);
     expect(catchUpSearchIndex(7)).toBe(0);
   });
 
@@ -158,24 +158,21 @@ describe('the full-text index', () => {
     // Only punctuation: no results, no error.
     expect(searchDecisions({ q: '(*)' }).rows).toEqual([]);
     // The filter tokens of the index are not text: typing one finds nothing.
-    const someTag = getDb().sqlite.prepare('SELECT tags FROM decision_search LIMIT 1').get() as { tags: string };
+    const someTag = sqlGet<{ tags: string }>('SELECT tags FROM decision_search LIMIT 1')!;
     for (const tag of someTag.tags.split(' ')) expect(searchDecisions({ q: tag }).rows, tag).toEqual([]);
     // Operators are plain words: "AND" as a word does not turn into an operator.
     expect(searchDecisions({ q: 'comite AND' }).rows).toEqual([]);
   });
 
   it('follows a partner rename', () => {
-    const sqlite = getDb().sqlite;
     const partnerColumn = () =>
-      sqlite
-        .prepare('SELECT DISTINCT s.partner FROM decision_search s JOIN decision_records d ON d.seq = s.rowid WHERE d.partner_id = ?')
-        .all(comite.partnerId);
-    sqlite.prepare('UPDATE partners SET name = ? WHERE id = ?').run('Comisión Pro Derechos', comite.partnerId);
+      sqlAll('SELECT DISTINCT s.partner FROM decision_search s JOIN decision_records d ON d.seq = s.rowid WHERE d.partner_id = ?', comite.partnerId);
+    sqlRun('UPDATE partners SET name = ? WHERE id = ?', 'Comisión Pro Derechos', comite.partnerId);
     try {
       expect(partnerColumn()).toEqual([{ partner: 'Comisión Pro Derechos' }]);
       expect(searchDecisions({ q: 'comision derechos' }).rows.map((r) => r.proposal_id)).toEqual([comite.proposalId]);
     } finally {
-      sqlite.prepare('UPDATE partners SET name = ? WHERE id = ?').run('Comité de Solidaridad con los Pueblos', comite.partnerId);
+      sqlRun('UPDATE partners SET name = ? WHERE id = ?', 'Comité de Solidaridad con los Pueblos', comite.partnerId);
     }
     expect(partnerColumn()).toEqual([{ partner: 'Comité de Solidaridad con los Pueblos' }]);
     expect(searchDecisions({ q: 'comision' }).rows).toEqual([]);

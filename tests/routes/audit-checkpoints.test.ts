@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointLog } from '../../db/checkpoint-log';
 import { checkpointFiles, logConfig } from '../../db/checkpoints';
 import { all, getDb, qb } from '../../db/connection';
+import { disableAppendOnlyGuards, sqlGet, sqlRun } from '../support/sql';
+import { onPostgres } from '../support/test-database';
 import { parseVerifierKey } from '../../db/signed-note';
 import { startApp, type TestApp } from '../support/app-server';
 
@@ -50,18 +52,17 @@ describe('/audit with checkpoints', () => {
     const first = all(qb().selectFrom('audit_runs').selectAll().orderBy('id'));
     expect(first.at(-1)).toMatchObject({ ok: 1, tree_size: expect.any(Number), root_hash: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
 
-    const sqlite = getDb().sqlite;
     const config = logConfig();
     for (const f of checkpointFiles(config)) fs.rmSync(path.join(config.checkpointDir, f));
-    sqlite.exec('DROP TRIGGER decision_records_no_delete');
-    sqlite.pragma('foreign_keys = OFF');
-    const last = sqlite.prepare('SELECT seq, proposal_id, from_state FROM decision_records ORDER BY seq DESC LIMIT 1').get() as {
-      seq: number;
-      proposal_id: number;
-      from_state: string;
-    };
-    sqlite.prepare('DELETE FROM decision_records WHERE seq = ?').run(last.seq);
-    sqlite.prepare('UPDATE proposals SET state = ? WHERE id = ?').run(last.from_state, last.proposal_id);
+    disableAppendOnlyGuards();
+    // Foreign keys off, as the insider would: PostgreSQL's are triggers, off for a superuser's session.
+    if (onPostgres) sqlRun('SET session_replication_role = replica');
+    else getDb().sqlite.pragma('foreign_keys = OFF');
+    const last = sqlGet<{ seq: number; proposal_id: number; from_state: string }>(
+      'SELECT seq, proposal_id, from_state FROM decision_records ORDER BY seq DESC LIMIT 1',
+    )!;
+    sqlRun('DELETE FROM decision_records WHERE seq = ?', last.seq);
+    sqlRun('UPDATE proposals SET state = ? WHERE id = ?', last.from_state, last.proposal_id);
 
     expect((await app.post('/audit', {}, reviewer)).status).toBe(302);
     const run = all(qb().selectFrom('audit_runs').selectAll().orderBy('id')).at(-1)!;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, getDb, qb } from '../../db/connection';
+import { all, qb } from '../../db/connection';
+import { rowCounts, sqlRun } from '../support/sql';
 import { proposalRow } from '../../db/proposals';
 import { catchUpSearchIndex } from '../../db/search-index';
 import { userByEmail } from '../../db/users';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   // An approval whose end date has passed: a GET that expired it would append a record.
   const lapsed = proposalInReview({ partnerId: newPartner('Lapsed Approval Group'), eventInDays: 10 });
   expect(decideAs('staff@cosponsor.test', lapsed, { type: 'APPROVE', conditions: [], endDate: daysFromToday(10), rationale: '' }).ok).toBe(true);
-  getDb().sqlite.prepare('UPDATE proposals SET approved_until = ? WHERE id = ?').run(daysFromToday(-3), lapsed);
+  sqlRun('UPDATE proposals SET approved_until = ? WHERE id = ?', daysFromToday(-3), lapsed);
   // An approved proposal with an MOU staff have not read, and one in review never screened.
   const approved = approvedCase1();
   const review = proposalInReview({ partnerId: newPartner('Never Screened Group'), mou: 'draft' });
@@ -85,12 +86,6 @@ function pages(): string[] {
     '/admin/deliveries',
     '/settings/notifications',
   ];
-}
-
-function rowCounts(): Record<string, number> {
-  const sqlite = getDb().sqlite;
-  const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[];
-  return Object.fromEntries(tables.map(({ name }) => [name, (sqlite.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n]));
 }
 
 describe('GET requests write nothing', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getDb } from '../../db/connection';
+import { sqlGet, sqlRun } from '../support/sql';
 import { requestIdOf } from '../../app/http/operations';
 import { startApp, type TestApp } from '../support/app-server';
 
@@ -49,39 +49,36 @@ describe('probes', () => {
   });
 
   it('/readyz answers 503 with a short reason when a migration is pending', async () => {
-    const sqlite = getDb().sqlite;
-    const last = sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1').get() as { name: string };
-    sqlite.prepare('DELETE FROM kysely_migration WHERE name = ?').run(last.name);
+    const last = sqlGet<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name DESC LIMIT 1')!;
+    sqlRun('DELETE FROM kysely_migration WHERE name = ?', last.name);
     try {
       const response = await app.fetch('/readyz');
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: 'not ready', reason: `migrations pending: 1 (first ${last.name})` });
     } finally {
-      sqlite.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run(last.name, new Date().toISOString());
+      sqlRun('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)', last.name, new Date().toISOString());
     }
   });
 
   it('/readyz answers 503 when a newer release migrated the database', async () => {
-    const sqlite = getDb().sqlite;
-    sqlite.prepare('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)').run('2099-01-01-9999-from-the-future', new Date().toISOString());
+    sqlRun('INSERT INTO kysely_migration (name, timestamp) VALUES (?, ?)', '2099-01-01-9999-from-the-future', new Date().toISOString());
     try {
       const response = await app.fetch('/readyz');
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: 'not ready', reason: 'database has 1 migration(s) this version does not know' });
     } finally {
-      sqlite.prepare('DELETE FROM kysely_migration WHERE name = ?').run('2099-01-01-9999-from-the-future');
+      sqlRun('DELETE FROM kysely_migration WHERE name = ?', '2099-01-01-9999-from-the-future');
     }
   });
 
   it('/readyz answers 503 when the database has no migrations at all', async () => {
-    const sqlite = getDb().sqlite;
-    sqlite.exec('ALTER TABLE kysely_migration RENAME TO kysely_migration_aside');
+    sqlRun('ALTER TABLE kysely_migration RENAME TO kysely_migration_aside');
     try {
       const response = await app.fetch('/readyz');
       expect(response.status).toBe(503);
       expect(await response.json()).toEqual({ status: 'not ready', reason: 'database not migrated' });
     } finally {
-      sqlite.exec('ALTER TABLE kysely_migration_aside RENAME TO kysely_migration');
+      sqlRun('ALTER TABLE kysely_migration_aside RENAME TO kysely_migration');
     }
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, first, getDb, qb } from '../../db/connection';
+import { all, first, qb } from '../../db/connection';
+import { disableAppendOnlyGuards, sqlRun } from '../support/sql';
 import { userByEmail } from '../../db/users';
 import { startApp, type TestApp } from '../support/app-server';
 import { visibleText } from '../support/html';
@@ -67,10 +68,9 @@ describe('/audit', () => {
   });
 
   it('names the first broken record and links its proposal', async () => {
-    const sqlite = getDb().sqlite;
-    // Tampering needs the append-only trigger out of the way, as someone editing the file would do.
-    sqlite.exec('DROP TRIGGER decision_records_no_update');
-    sqlite.prepare("UPDATE decision_records SET rationale = rationale || ' (edited)' WHERE seq = 12").run();
+    // Tampering needs the append-only trigger out of the way, as someone editing the database would do.
+    disableAppendOnlyGuards();
+    sqlRun("UPDATE decision_records SET rationale = rationale || ' (edited)' WHERE seq = 12");
     const proposal = first(
       qb().selectFrom('decision_records as d').innerJoin('proposals as p', 'p.id', 'd.proposal_id').select(['p.id', 'p.reference']).where('d.seq', '=', 12),
     )!;

@@ -61,3 +61,18 @@ export function disableAppendOnlyGuards(): void {
     sqlRun(database().kind === 'postgres' ? `DROP TRIGGER IF EXISTS ${trigger} ON ${table}` : `DROP TRIGGER IF EXISTS ${trigger}`);
   }
 }
+
+/** Every table of the schema (not SQLite's own, and not the full-text index's shadow tables), by name. */
+export function tableNames(): string[] {
+  if (database().kind === 'postgres') {
+    return sqlAll<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename").map((t) => t.name);
+  }
+  const tables = sqlAll<{ name: string; sql: string | null }>("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  const virtual = tables.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql ?? '')).map((t) => t.name);
+  return tables.map((t) => t.name).filter((name) => !virtual.some((v) => name.startsWith(`${v}_`)));
+}
+
+/** Each table's row count, by name. */
+export function rowCounts(): Record<string, number> {
+  return Object.fromEntries(tableNames().map((name) => [name, Number(sqlGet<{ n: number }>(`SELECT count(*) AS n FROM "${name}"`)!.n)]));
+}

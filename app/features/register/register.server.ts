@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { z } from 'zod';
-import { getDb, nowIso } from '../../../db/connection';
+import { databaseEnvironment, nowIso } from '../../../db/connection';
 import { formatVerifyResult, type VerifyResult } from '../../../db/decision-log';
 import { partnerById } from '../../../db/partners';
 import {
@@ -383,7 +383,7 @@ function verifyInChildProcess(expectHead?: { size: number; root: string }): Prom
       process.execPath,
       // A head verified before must still be there: a shortened or rewritten log is flagged.
       [...verifierCommand(), '--json', ...(expectHead ? ['--expect-head', `${expectHead.size}:${expectHead.root}`] : [])],
-      { env: { ...process.env, DATABASE_PATH: getDb().path }, maxBuffer: 1 << 20, timeout: 10 * 60_000 },
+      { env: databaseEnvironment(), maxBuffer: 1 << 20, timeout: 10 * 60_000 },
       (error, stdout, stderr) => {
         const line = stdout.trim().split('\n').pop() ?? '';
         try {
