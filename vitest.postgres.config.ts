@@ -49,6 +49,15 @@ export const onBothDatabases = [
   'tests/routes/register.test.ts',
   'tests/routes/register-audit.test.ts',
   'tests/routes/audit-checkpoints.test.ts',
+  'tests/integration/service.test.ts',
+  'tests/integration/review.test.ts',
+  'tests/integration/page-counts.test.ts',
+  'tests/integration/screening-memory.test.ts',
+  'tests/integration/partner-questionnaire.test.ts',
+  'tests/integration/attachments.test.ts',
+  'tests/integration/mou.test.ts',
+  'tests/integration/review-expiry.test.ts',
+  'tests/integration/statechart-service.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).
