@@ -58,6 +58,15 @@ export const onBothDatabases = [
   'tests/integration/mou.test.ts',
   'tests/integration/review-expiry.test.ts',
   'tests/integration/statechart-service.test.ts',
+  'tests/routes/permissions.test.ts',
+  'tests/routes/partner-questionnaire.test.ts',
+  'tests/routes/outside-pages.test.ts',
+  'tests/routes/honest-pages.test.ts',
+  'tests/routes/screening-memory.test.ts',
+  'tests/routes/attachments.test.ts',
+  'tests/routes/partner-precedent.test.ts',
+  'tests/outside/small-findings.test.ts',
+  'tests/outside/checkpoint-publish.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).
