@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 
 // npm run bench -- decisions [--count N] [--verbose]
+// npm run bench -- decisions --instances N [--database postgres://server/db] [--count N]  (decide() from N processes at once on one SQLite file or PostgreSQL database)
 // npm run bench -- verify    [--count N] [--added N] [--verbose] [--keep]  (full and incremental verification; --keep leaves the database file)
 // npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
-// npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--verbose]  (req/s per page of the built app against /help, and p95 server time)
+// npm run bench -- pages     [--proposals N] [--duration S] [--connections C] [--database postgres://server/db] [--verbose]  (req/s per page of the built app against /help, and p95 server time)
 // npm run bench -- start     [--runs N] [--verbose]  (ms from `npm start` to the first 200: built, after a source change, node alone, tsx)
 // npm run bench -- js        (gzipped JavaScript of each page's first load, against the 100 KB budget)
 // npm run bench -- insights  [--proposals N] [--calls N] [--source FILE] [--verbose]  (server time of every /insights table, p50/p95 per filter)
@@ -27,6 +28,8 @@ const { positionals, values } = parseArgs({
     workers: { type: 'string' },
     pipelining: { type: 'string' },
     'loadgen-workers': { type: 'string' },
+    database: { type: 'string' },
+    instances: { type: 'string' },
   },
 });
 
@@ -49,7 +52,20 @@ if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
   process.exit(2);
 }
 
-if (which === 'decisions') {
+if (which === 'decisions' && (values.instances !== undefined || values.database !== undefined)) {
+  const instances = values.instances === undefined ? 1 : Number(values.instances);
+  if (!(Number.isInteger(instances) && instances > 0)) {
+    console.error('--instances must be a positive whole number.');
+    process.exit(2);
+  }
+  const database = values.database ?? 'sqlite';
+  if (database !== 'sqlite' && !/^postgres(ql)?:\/\//.test(database)) {
+    console.error('--database must be sqlite or a postgres:// URL of a server the bench may create databases on.');
+    process.exit(2);
+  }
+  const { decisionsInstancesBenchmark } = await import('./decisions-instances');
+  console.log(await decisionsInstancesBenchmark({ total: count ?? 2000, instances, database, verbose: values.verbose }));
+} else if (which === 'decisions') {
   const { decisionsBenchmark } = await import('./decisions');
   console.log(await decisionsBenchmark({ total: count ?? 10_000, verbose: values.verbose }));
 } else if (which === 'verify') {
@@ -61,6 +77,15 @@ if (which === 'decisions') {
   const { breakdownBenchmark } = await import('./breakdown');
   console.log(await breakdownBenchmark({ total: count ?? 2000, verbose: values.verbose }));
 } else if (which === 'pages' || which === 'cluster' || which === 'writes') {
+  // --database postgres://server/db: the register moved into PostgreSQL on that server and served from there.
+  const postgresDatabase = () => {
+    if (values.database === undefined || values.database === 'sqlite') return undefined;
+    if (!/^postgres(ql)?:\/\//.test(values.database) || which === 'writes') {
+      console.error('--database must be sqlite or a postgres:// URL of a server the bench may create databases on (pages and cluster).');
+      process.exit(2);
+    }
+    return values.database;
+  };
   const whole = (value: string | undefined, fallback: number, name: string) => {
     const n = value === undefined ? fallback : Number(value);
     if (!(Number.isInteger(n) && n > 0)) {
@@ -78,6 +103,7 @@ if (which === 'decisions') {
       verbose: values.verbose,
       pipelining: whole(values.pipelining, 1, 'pipelining'),
       loadgenWorkers: values['loadgen-workers'] === undefined ? 0 : whole(values['loadgen-workers'], 1, 'loadgen-workers'),
+      database: postgresDatabase(),
     });
     process.exit(0);
   }
@@ -102,6 +128,7 @@ if (which === 'decisions') {
     duration: whole(values.duration, 10, 'duration'),
     connections: whole(values.connections, 10, 'connections'),
     verbose: values.verbose,
+    database: postgresDatabase(),
   });
   // Each page's JavaScript, gzipped, in the same output.
   await (await import('./js-size')).jsBenchmark();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { first, getDb, qb, useDatabase } from '../db/connection';
+import { database, first, qb, useDatabase } from '../db/connection';
 import { migrateToLatest } from '../db/migrate';
 import { createPartner } from '../db/partners';
 import { createChapter, createUser } from '../db/users';
@@ -24,9 +24,10 @@ export function tempFile(name: string): string {
   return path.join(dir, name);
 }
 
-export async function freshBenchDatabase(file: string): Promise<Cast> {
-  useDatabase(file);
-  await migrateToLatest(getDb());
+/** `target`: a SQLite file, or the URL of an empty PostgreSQL database. */
+export async function freshBenchDatabase(target: string): Promise<Cast> {
+  useDatabase(target);
+  await migrateToLatest(database());
   seedConfiguration();
   // The password hash is never checked here; a placeholder keeps setup fast.
   const person = (email: string, name: string, roles: Role[], chapterId: number | null): ActingUser => ({

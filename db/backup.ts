@@ -74,6 +74,16 @@ function copyUploads(from: string, to: string): number {
  * longer than the database copied after it, so the backup verifies on its own.
  */
 export async function backupDatabase(file: string, config: LogConfig = logConfig()): Promise<BackupResult> {
+  return backupWith(file, config, async (target) => {
+    await getDb().sqlite.backup(target);
+  });
+}
+
+/**
+ * The steps every backup shares, around `copyDatabase` (SQLite's backup API, or pg_dump): the
+ * checkpoints and key before the database, the evidence files after it.
+ */
+export async function backupWith(file: string, config: LogConfig, copyDatabase: (target: string) => Promise<void>): Promise<BackupResult> {
   const target = path.resolve(file);
   if (fs.existsSync(target)) throw new Error(`${target} exists already; choose a new file name.`);
   fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -87,7 +97,7 @@ export async function backupDatabase(file: string, config: LogConfig = logConfig
     const pub = publicKeyFileOf(config);
     if (fs.existsSync(pub)) fs.copyFileSync(pub, path.join(logDir, 'keys', path.basename(pub)));
   }
-  await getDb().sqlite.backup(target);
+  await copyDatabase(target);
   // After the database: a record is written only once its files are stored, and stored files
   // are never removed, so every file the copied records cite is there to be copied now.
   const files = copyUploads(uploadDir(), path.join(logDir, 'uploads'));
@@ -113,6 +123,21 @@ export function restoreDatabase(file: string, databasePath: string, config: LogC
   } finally {
     check.close();
   }
+  const { checkpoints, key, files } = restoreLogFiles(source, config);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // Through a temporary name, so a crash never leaves half a database at the real path.
+  const partial = `${target}.restoring`;
+  fs.copyFileSync(source, partial);
+  fs.renameSync(partial, target);
+  return { databasePath: target, checkpoints, key, files };
+}
+
+/**
+ * Puts the signing key, checkpoints and evidence files kept beside the backup `source` in
+ * their configured places, before the database itself is restored. A key already there must be
+ * the same key; a checkpoint or file already there must hold the same bytes.
+ */
+export function restoreLogFiles(source: string, config: LogConfig): { checkpoints: number; key: boolean; files: number } {
   const logDir = logDirOf(source);
   const keyCopy = path.join(logDir, 'keys', path.basename(config.signingKeyFile));
   const key = fs.existsSync(keyCopy);
@@ -131,10 +156,5 @@ export function restoreDatabase(file: string, databasePath: string, config: LogC
   }
   const checkpoints = copyCheckpoints(path.join(logDir, 'checkpoints'), config.checkpointDir);
   const files = copyUploads(path.join(logDir, 'uploads'), uploadDir());
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  // Through a temporary name, so a crash never leaves half a database at the real path.
-  const partial = `${target}.restoring`;
-  fs.copyFileSync(source, partial);
-  fs.renameSync(partial, target);
-  return { databasePath: target, checkpoints, key, files };
+  return { checkpoints, key, files };
 }

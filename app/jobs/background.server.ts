@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { leaseOf, releaseLease, tryTakeLease } from '../../db/job-leases';
+import { openJobsLeaderLock, type JobsLeaderLock } from '../../db/job-leader';
 import { env } from '../utils/env.server';
 import { catchUpSearchIndex } from '../../db/search-index';
 import { expireDueApprovals } from './expiry.server';
@@ -115,6 +116,10 @@ export function startBackgroundJobs({ standby = false }: JobsOptions = {}): Back
   const holder = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let jobs: BackgroundJobs | null = null;
   const startedAt = Date.now();
+  // PostgreSQL: the leader also holds an advisory lock, on a connection of its own, opened when
+  // first needed (a standby needs it only once it takes the jobs over). Null on SQLite.
+  let leaderLock: JobsLeaderLock | null | undefined;
+  const lock = () => (leaderLock === undefined ? (leaderLock = openJobsLeaderLock(holder)) : leaderLock);
   // The holder renews a third of the way through its lease; the others look as often, and take it
   // over when it has expired, or at once when its holder was a process here that has died.
   const check = () => {
@@ -123,16 +128,33 @@ export function startBackgroundJobs({ standby = false }: JobsOptions = {}): Back
       // A standby counts a lease as over only well after its expiry (a released one, expires_at 0, at once).
       const over = standby ? now - STANDBY_LEASES * leaseMs : now;
       const current = leaseOf(JOBS_LEASE);
-      const dead =
-        !standby && current && current.holder !== holder && current.holder !== '' && current.expires_at > now && holderIsGone(current.holder)
-          ? current.holder
-          : undefined;
+      const heldByAnother = current !== undefined && current.holder !== holder && current.holder !== '' && current.expires_at > now;
+      let dead = !standby && heldByAnother && holderIsGone(current.holder) ? current.holder : undefined;
       // Nobody holds it yet (or it was handed back): a standby leaves it to the jobs worker for as long.
       const unheld = !current || current.holder === '';
+      // PostgreSQL: a process not running the jobs takes the leader lock before the lease, so that
+      // of two starting at once the one with the lock takes the lease. Getting the lock while
+      // another holds the lease means that holder's connection has ended: it died, on any machine.
+      const contender = jobs === null && !standby && (unheld || heldByAnother);
+      const locked = contender && lock() !== null ? lock()!.tryTake() : null;
+      if (locked && heldByAnother && dead === undefined) dead = current.holder;
       const worthTrying =
-        jobs !== null ||
-        (unheld ? !standby || now - startedAt >= STANDBY_LEASES * leaseMs : current.holder === holder || current.expires_at <= over || dead !== undefined);
-      const mine = worthTrying && tryTakeLease(JOBS_LEASE, holder, now, leaseMs, { deadHolder: dead, expiredBefore: over });
+        locked !== false &&
+        (jobs !== null ||
+          (unheld ? !standby || now - startedAt >= STANDBY_LEASES * leaseMs : current.holder === holder || current.expires_at <= over || dead !== undefined));
+      // An expired lease is taken without the lock: its holder may hang with its connection (and lock) open.
+      const expired = current !== undefined && !unheld && current.holder !== holder && current.expires_at <= over;
+      const mine = (worthTrying || expired) && tryTakeLease(JOBS_LEASE, holder, now, leaseMs, { deadHolder: dead, expiredBefore: over });
+      const leader = mine ? lock() : (leaderLock ?? null);
+      try {
+        // The lock follows the lease: its holder takes it over from a hung former leader; anyone else lets it go.
+        if (leader && mine && !leader.tryTake()) leader.takeOver();
+        else if (leader && !mine) leader.release();
+      } catch (error) {
+        // The lease decides who runs the jobs; a lock that cannot follow it (no right to end the
+        // other session, a lost connection) only names the leader less well until the next check.
+        console.warn('Background jobs: could not take the leader lock:', (error as Error).message);
+      }
       if (mine && !jobs) {
         console.log(`Background jobs: running in this process (pid ${process.pid}).`);
         jobs = runJobs();
@@ -153,15 +175,19 @@ export function startBackgroundJobs({ standby = false }: JobsOptions = {}): Back
   return {
     stop: async () => {
       clearInterval(timer);
-      if (!jobs) return;
-      await jobs.stop();
-      jobs = null;
-      // Handed on at once rather than after the lease runs out.
-      try {
-        releaseLease(JOBS_LEASE, holder);
-      } catch (error) {
-        console.error('Background jobs: could not release the lease:', (error as Error).message);
+      if (jobs) {
+        await jobs.stop();
+        jobs = null;
+        // Handed on at once rather than after the lease runs out.
+        try {
+          releaseLease(JOBS_LEASE, holder);
+        } catch (error) {
+          console.error('Background jobs: could not release the lease:', (error as Error).message);
+        }
       }
+      // Closing the lock's connection lets the lock go with it.
+      leaderLock?.close();
+      leaderLock = null;
     },
   };
 }

@@ -101,6 +101,20 @@ describe('the audit on PostgreSQL', () => {
     expect(lastAuditRun()?.id).toBe(run.id);
   });
 
+  it('reaches PostgreSQL from a process started as an ES module with node -e', async () => {
+    // The connection's worker thread must not inherit --input-type=module: its source is CommonJS.
+    const code = `const { first, raw } = await import(${JSON.stringify(path.resolve('db/connection.ts'))});
+      const { sql } = await import('kysely');
+      console.log(JSON.stringify(first(raw(sql\`SELECT count(*) AS n FROM decision_records\`))));
+      process.exit(0);`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { env: { ...process.env, DATABASE_URL: url }, timeout: 60_000 }, (error, out, err) =>
+        error ? reject(new Error(`${error.message}: ${err}`)) : resolve(out),
+      );
+    });
+    expect(JSON.parse(stdout.trim())).toEqual({ n: recordCount });
+  });
+
   it('names a shown row edited in the database', async () => {
     const submission = first(qb().selectFrom('step_submissions').select(['id', 'decision_seq', 'proposal_id']).where('step', '=', 'values').orderBy('id').limit(1))!;
     const before = first(qb().selectFrom('step_submissions').select('outcome').where('id', '=', submission.id))!;
