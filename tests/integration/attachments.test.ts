@@ -6,12 +6,13 @@ import { storeUpload } from '../../app/features/attachments/attachments.server';
 import { decide } from '../../app/features/vetting/vetting.server';
 import { attachmentStore, bytesOf, uploadDir } from '../../db/attachment-store';
 import { citedAttachment } from '../../db/attachments';
-import { getDb } from '../../db/connection';
+import { database, getDb } from '../../db/connection';
 import { recordsOfProposal } from '../../db/decision-log';
 import { proposalRow } from '../../db/proposals';
 import { verifyAttachedFiles } from '../../db/verify';
 import type { AttachmentRef } from '../../workflows/types';
 import { freshDatabase, removeTempDirs } from '../support/db';
+import { sqlGet } from '../support/sql';
 import { sampleDocx, samplePdf } from '../support/sample-files';
 import { actor, CRITERIA } from './review-fixtures';
 import { proposalAt } from './step-fixtures';
@@ -76,7 +77,7 @@ describe('files in the decision record', () => {
     const result = submitValues(id, { independence: [lone] }, proposalRow(id)!.version - 1);
     expect(result.ok).toBe(false);
     expect(recordsOfProposal(id)).toHaveLength(before);
-    expect(getDb().sqlite.prepare('SELECT count(*) AS n FROM step_submissions WHERE proposal_id = ?').get(id)).toEqual({ n: 0 });
+    expect(sqlGet('SELECT count(*) AS n FROM step_submissions WHERE proposal_id = ?', id)).toEqual({ n: 0 });
     expect(attachmentStore().exists(lone.sha256)).toBe(true);
     expect(citedAttachment(id, lone.sha256)).toBeUndefined();
   });
@@ -86,6 +87,11 @@ describe('audit:verify and the files', () => {
   const fileOf = (sha256: string) => path.join(uploadDir(), sha256.slice(0, 2), sha256);
 
   function audit() {
+    // PostgreSQL: the verifier reads the same database; SQLite: a consistent copy of the file this process holds open.
+    const db = database();
+    if (db.kind === 'postgres') {
+      return spawnSync(TSX, ['scripts/audit-verify.ts'], { cwd: REPO, env: { ...process.env, DATABASE_URL: db.path }, encoding: 'utf8', timeout: 60_000 });
+    }
     const dir = fs.mkdtempSync(path.join(path.dirname(getDb().path), 'audit-'));
     const file = path.join(dir, 'copy.db');
     getDb().sqlite.exec(`VACUUM INTO '${file}'`);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getDb, withClock } from '../../db/connection';
+import { withClock } from '../../db/connection';
+import { sqlAll, sqlGet, sqlRun } from '../support/sql';
+import { onPostgres } from '../support/test-database';
 import { decisionTimes, forgetInsights, perceptionConditions, stepOutcomes, wholeMonths, type InsightsFilter } from '../../db/insights';
 import { currentAgendaItems } from '../../db/proposals';
 import { expireDueApprovals } from '../../app/jobs/expiry.server';
@@ -12,11 +14,10 @@ import { actor, campaignId, decideAs, newPartner, proposalInReview } from './rev
 // says, after every kind of write: each step, an override, a classification, a step sent back and
 // done again, approval, rejection, withdrawal, expiry, a screening judgment, and a row edited by hand.
 
-const sqlite = () => getDb().sqlite;
 const STEP_WHERE = `step IN ('values', 'agenda', 'risk', 'perception', 'mou') AND outcome NOT IN ('overridden', 'classified')`;
 
 function keptAndCounted() {
-  const q = (text: string) => sqlite().prepare(text).all();
+  const q = (text: string) => sqlAll(text);
   return {
     kept: {
       steps: q('SELECT chapter_id, campaign_id, step, outcome, n FROM insights_step_counts WHERE n > 0 ORDER BY 1, 2, 3, 4'),
@@ -33,13 +34,19 @@ function keptAndCounted() {
         `SELECT substr(at, 1, 7) AS month, step, outcome, count(*) AS n FROM decision_records WHERE ${STEP_WHERE} GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       ),
       conditions: q(
-        `SELECT s.proposal_id, j.key AS item, s.submitted_at FROM step_submissions s, json_each(s.data, '$.answers') j
+        `SELECT s.proposal_id, j.key AS item, s.submitted_at FROM step_submissions s, ${onPostgres ? "json_each(CAST(s.data AS json) -> 'answers')" : "json_each(s.data, '$.answers')"} j
           WHERE s.step = 'perception' AND j.value ->> 'answer' = 'condition'
             AND s.id = (SELECT MAX(t.id) FROM step_submissions t WHERE t.proposal_id = s.proposal_id AND t.step = 'perception')
           ORDER BY 1, 2`,
       ),
     },
   };
+}
+
+function dayAfter(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
 }
 
 /** The step outcomes straight from the records, as the page counted them before the kept counts. */
@@ -51,23 +58,23 @@ function stepOutcomesCounted(f: InsightsFilter) {
     args.push(value);
   };
   if (f.from) term('at >= ?', f.from);
-  if (f.to) term("at < date(?, '+1 day')", f.to);
+  if (f.to) term('at < ?', dayAfter(f.to));
   if (f.chapterId !== null) term('chapter_id = ?', f.chapterId);
   if (f.campaignId !== null) term('campaign_id = ?', f.campaignId);
-  return sqlite()
-    .prepare(`SELECT step, outcome, count(*) AS records FROM decision_records WHERE ${terms.join(' AND ')} GROUP BY step, outcome ORDER BY step, records DESC, outcome`)
-    .all(...args);
+  return sqlAll(`SELECT step, outcome, count(*) AS records FROM decision_records WHERE ${terms.join(' AND ')} GROUP BY step, outcome ORDER BY step, records DESC, outcome`, ...args);
 }
 
 /** Median and 90th percentile (nearest rank) of every group's durations, from all the rows, sorted here. */
 function decisionTimesCounted(f: InsightsFilter) {
-  const rows = sqlite()
-    .prepare(
-      `SELECT chapter_id, campaign_id, julianday(decided_at) - julianday(submitted_at) AS days FROM proposals
-        WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND state IN ('approved', 'rejected', 'expired')
-          AND julianday(decided_at) - julianday(submitted_at) >= 0 AND (? IS NULL OR chapter_id = ?) AND (? IS NULL OR campaign_id = ?)`,
-    )
-    .all(f.chapterId, f.chapterId, f.campaignId, f.campaignId) as { chapter_id: number; campaign_id: number; days: number }[];
+  const rows = sqlAll<{ chapter_id: number; campaign_id: number; days: number }>(
+    `SELECT chapter_id, campaign_id, julianday(decided_at) - julianday(submitted_at) AS days FROM proposals
+      WHERE decided_at IS NOT NULL AND submitted_at IS NOT NULL AND state IN ('approved', 'rejected', 'expired')
+        AND julianday(decided_at) - julianday(submitted_at) >= 0 AND (CAST(? AS bigint) IS NULL OR chapter_id = ?) AND (CAST(? AS bigint) IS NULL OR campaign_id = ?)`,
+    f.chapterId,
+    f.chapterId,
+    f.campaignId,
+    f.campaignId,
+  );
   const groups = new Map<string, number[]>();
   const add = (key: string, days: number) => groups.set(key, [...(groups.get(key) ?? []), days]);
   for (const r of rows) {
@@ -169,10 +176,10 @@ describe('the insights counts kept by triggers', () => {
     expectKeptAsCounted('a screening judgment');
 
     // A perception review edited or removed in the file by hand: the extracted conditions follow it.
-    const latest = sqlite().prepare("SELECT id, data FROM step_submissions WHERE proposal_id = ? AND step = 'perception' ORDER BY id DESC LIMIT 1").get(a) as { id: number; data: string };
-    sqlite().prepare('UPDATE step_submissions SET data = ? WHERE id = ?').run(latest.data.replaceAll('"condition"', '"met"'), latest.id);
+    const latest = sqlGet<{ id: number; data: string }>("SELECT id, data FROM step_submissions WHERE proposal_id = ? AND step = 'perception' ORDER BY id DESC LIMIT 1", a)!;
+    sqlRun('UPDATE step_submissions SET data = ? WHERE id = ?', latest.data.replaceAll('"condition"', '"met"'), latest.id);
     expectKeptAsCounted('a review edited by hand');
-    sqlite().prepare('DELETE FROM step_submissions WHERE id = ?').run(latest.id);
+    sqlRun('DELETE FROM step_submissions WHERE id = ?', latest.id);
     expectKeptAsCounted('a review removed by hand');
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getDb } from '../../db/connection';
+import { sqlAll, sqlGet } from '../support/sql';
 import { countUnread } from '../../db/inbox';
 import { countByGroup, proposalListPage, type ListCursor, type ProposalListFilter, type ProposalListGroup } from '../../db/proposal-list';
 import { inboxScope, markAllRead, markRead, inboxFor } from '../../app/features/inbox/inbox.server';
@@ -15,23 +15,26 @@ import { partnerHistory as partnerRegister } from '../../db/register';
 // request; the lists read each state's newest rows from an index and merge them. Both must say
 // exactly what counting and sorting the rows says, after every kind of write.
 
-const sqlite = () => getDb().sqlite;
 
 /** Every person's unread count, in every scope the header uses, as the kept counts and as the rows say. */
 function unreadBothWays() {
-  const users = sqlite().prepare('SELECT id, email FROM users').all() as { id: number; email: string }[];
-  const chapters = (sqlite().prepare('SELECT id FROM chapters').all() as { id: number }[]).map((c) => c.id);
+  const users = sqlAll<{ id: number; email: string }>('SELECT id, email FROM users');
+  const chapters = sqlAll<{ id: number }>('SELECT id FROM chapters').map((c) => c.id);
   const kept: Record<string, number> = {};
   const counted: Record<string, number> = {};
-  const rows = sqlite().prepare(
-    `SELECT count(*) AS n FROM inbox i JOIN proposals p ON p.id = i.proposal_id
-      WHERE i.user_id = ? AND i.read_at IS NULL AND (? IS NULL OR p.chapter_id = ?)`,
-  );
+  const unread = (userId: number, chapterId: number | null) =>
+    sqlGet<{ n: number }>(
+      `SELECT count(*) AS n FROM inbox i JOIN proposals p ON p.id = i.proposal_id
+        WHERE i.user_id = ? AND i.read_at IS NULL AND (CAST(? AS bigint) IS NULL OR p.chapter_id = ?)`,
+      userId,
+      chapterId,
+      chapterId,
+    )!.n;
   for (const u of users) {
     for (const chapterId of [null, ...chapters]) {
       const key = `${u.email}:${chapterId ?? 'all'}`;
       kept[key] = countUnread(u.id, { chapterId });
-      counted[key] = (rows.get(u.id, chapterId, chapterId) as { n: number }).n;
+      counted[key] = unread(u.id, chapterId);
     }
   }
   return { kept, counted };
@@ -48,13 +51,15 @@ const GROUPS: Record<string, ProposalListGroup> = {
 
 /** A group's ids, newest change first, by a plain query over every row. */
 function sortedIds(filter: ProposalListFilter, group: ProposalListGroup): number[] {
-  const rows = sqlite()
-    .prepare(
-      `SELECT id, state, returned_to FROM proposals
-        WHERE (? IS NULL OR chapter_id = ?) AND (? IS NULL OR campaign_id = ?)
-        ORDER BY updated_at DESC, id DESC`,
-    )
-    .all(filter.chapterId, filter.chapterId, filter.campaignId, filter.campaignId) as { id: number; state: string; returned_to: string | null }[];
+  const rows = sqlAll<{ id: number; state: string; returned_to: string | null }>(
+    `SELECT id, state, returned_to FROM proposals
+      WHERE (CAST(? AS bigint) IS NULL OR chapter_id = ?) AND (CAST(? AS bigint) IS NULL OR campaign_id = ?)
+      ORDER BY updated_at DESC, id DESC`,
+    filter.chapterId,
+    filter.chapterId,
+    filter.campaignId,
+    filter.campaignId,
+  );
   return rows
     .filter((r) => group.states.includes(r.state) && (group.returned === null || group.returned === (r.returned_to !== null)))
     .map((r) => r.id);
@@ -82,8 +87,8 @@ function walk(filter: ProposalListFilter, group: ProposalListGroup, limit: numbe
 }
 
 function filters(): ProposalListFilter[] {
-  const chapters = (sqlite().prepare('SELECT id FROM chapters').all() as { id: number }[]).map((c) => c.id);
-  const campaigns = (sqlite().prepare('SELECT id FROM campaigns').all() as { id: number }[]).map((c) => c.id);
+  const chapters = sqlAll<{ id: number }>('SELECT id FROM chapters ORDER BY id').map((c) => c.id);
+  const campaigns = sqlAll<{ id: number }>('SELECT id FROM campaigns ORDER BY id').map((c) => c.id);
   return [
     { chapterId: null, campaignId: null, text: null },
     ...chapters.map((chapterId) => ({ chapterId, campaignId: null, text: null })),
@@ -179,12 +184,13 @@ describe('the counts and lists every page shows', () => {
 
   it('counts each partner’s decisions, in every chapter scope, as the records say, as records are added', () => {
     const expectCounts = () => {
-      const partners = (sqlite().prepare('SELECT DISTINCT partner_id AS id FROM decision_records').all() as { id: number }[]).map((p) => p.id);
-      const chapters = (sqlite().prepare('SELECT id FROM chapters').all() as { id: number }[]).map((c) => c.id);
-      const count = sqlite().prepare('SELECT count(*) AS n FROM decision_records WHERE partner_id = ? AND (? IS NULL OR chapter_id = ?)');
+      const partners = sqlAll<{ id: number }>('SELECT DISTINCT partner_id AS id FROM decision_records').map((p) => p.id);
+      const chapters = sqlAll<{ id: number }>('SELECT id FROM chapters').map((c) => c.id);
+      const count = (partnerId: number, chapterId: number | null) =>
+        sqlGet<{ n: number }>('SELECT count(*) AS n FROM decision_records WHERE partner_id = ? AND (CAST(? AS bigint) IS NULL OR chapter_id = ?)', partnerId, chapterId, chapterId)!.n;
       for (const partnerId of partners) {
         for (const chapterId of [null, ...chapters]) {
-          const expected = (count.get(partnerId, chapterId, chapterId) as { n: number }).n;
+          const expected = count(partnerId, chapterId);
           expect({ partnerId, chapterId, n: partnerRegister(partnerId, { chapterId })!.decisionCount }).toEqual({ partnerId, chapterId, n: expected });
         }
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getDb, qb, run } from '../../db/connection';
+import { database, qb, run } from '../../db/connection';
 import { createPartner, findPartnerCandidates, partnerById } from '../../db/partners';
 import { up as rekeyNames } from '../../db/migrations/2026-11-28-0100-name-keys-in-every-script';
 import { matchPartnerName, normalizePartnerName } from '../../workflows/partner-names';
@@ -50,7 +50,7 @@ describe('partner names in every script', () => {
   it('re-keys partners stored with the old Latin-only key', async () => {
     run(qb().updateTable('partners').set({ normalized_name: '' }).where('id', '=', alHaq));
     expect(findPartnerCandidates('مؤسسة الحق').map((c) => c.id)).not.toContain(alHaq);
-    await rekeyNames(getDb().kysely as unknown as Parameters<typeof rekeyNames>[0]);
+    await rekeyNames(database().kysely as unknown as Parameters<typeof rekeyNames>[0]);
     expect(partnerById(alHaq)?.normalized_name).toBe(normalizePartnerName('مؤسسة الحق'));
     expect(findPartnerCandidates('مؤسسة الحق').map((c) => c.id)).toContain(alHaq);
   });

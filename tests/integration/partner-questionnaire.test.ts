@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { all, first, getDb, qb } from '../../db/connection';
+import { all, first, qb } from '../../db/connection';
+import { sqlRun } from '../support/sql';
 import { formatVerifyResult, verifyLog } from '../../db/decision-log';
 import { proposalRow } from '../../db/proposals';
 import {
@@ -120,13 +121,13 @@ describe('answering', () => {
     expect(submitPartnerAnswers(made.token, null, answersFor(page.questions!)).ok).toBe(true);
     const row = first(qb().selectFrom('partner_links').select(['answers']).where('id', '=', made.linkId))!;
     const edited = row.answers!.replace('Member dues', 'Anonymous donors');
-    getDb().sqlite.prepare('UPDATE partner_links SET answers = ? WHERE id = ?').run(edited, made.linkId);
+    sqlRun('UPDATE partner_links SET answers = ? WHERE id = ?', edited, made.linkId);
     try {
       const result = verifyLog();
       expect(result.ok).toBe(false);
       expect(formatVerifyResult(result)).toMatch(new RegExp(`partner's answers shown on the proposal \\(link ${made.linkId}\\) differ .*the answers`));
     } finally {
-      getDb().sqlite.prepare('UPDATE partner_links SET answers = ? WHERE id = ?').run(row.answers, made.linkId);
+      sqlRun('UPDATE partner_links SET answers = ? WHERE id = ?', row.answers, made.linkId);
     }
     expect(verifyLog().ok).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { all, getDb, qb } from '../../db/connection';
+import { all, database, qb } from '../../db/connection';
 import { verifyLog } from '../../db/decision-log';
 import { dueApprovals } from '../../db/review';
 import { proposalRow } from '../../db/proposals';
@@ -33,14 +33,14 @@ function sweepInAnotherProcess(today: string): Sweep {
   const connection = path.resolve('db/connection.ts');
   const code = `
     const { expireDueApprovals } = await import(${JSON.stringify(module)});
-    (await import(${JSON.stringify(connection)})).getDb();
+    (await import(${JSON.stringify(connection)})).database();
     process.stdout.write('ready\\n');
     await new Promise((resolve) => process.stdin.once('data', resolve));
     process.stdout.write(JSON.stringify(expireDueApprovals(${JSON.stringify(today)})) + '\\n');
     process.exit(0);
   `;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    env: { ...process.env, DATABASE_PATH: getDb().path },
+    env: { ...process.env, ...(database().kind === 'postgres' ? { DATABASE_URL: database().path } : { DATABASE_PATH: database().path }) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, getDb, qb } from '../../db/connection';
+import { all, qb } from '../../db/connection';
+import { sqlGet, sqlRun } from '../support/sql';
 import { formatVerifyResult, verifyLog } from '../../db/decision-log';
 import { tokenHash } from '../../app/features/questionnaire/partner-links.server';
 import { ALIGNED_ITEM, newPartner, proposalInReview } from '../integration/review-fixtures';
@@ -40,7 +41,7 @@ async function makeLink(form: Record<string, string> = {}, id = proposal): Promi
 }
 
 const linkIdOf = (token: string) => {
-  const row = getDb().sqlite.prepare('SELECT id FROM partner_links WHERE token_hash = ?').get(tokenHash(token)) as { id: number } | undefined;
+  const row = sqlGet<{ id: number }>('SELECT id FROM partner_links WHERE token_hash = ?', tokenHash(token));
   return row?.id;
 };
 
@@ -113,7 +114,7 @@ describe('the lead makes a link', () => {
 describe('the partner answers without an account', () => {
   it('a bare page: the event and the questions, no navigation, no scripts, no referrer to other sites, not cached', async () => {
     const { token } = await makeLink();
-    const counts = () => ['partner_links', 'partner_link_failures', 'decision_records', 'sessions'].map((t) => (getDb().sqlite.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n);
+    const counts = () => ['partner_links', 'partner_link_failures', 'decision_records', 'sessions'].map((t) => sqlGet<{ n: number }>(`SELECT count(*) AS n FROM ${t}`)!.n);
     const before = counts();
     const response = await app.fetch(`/q/${token}`);
     expect(response.status).toBe(200);
@@ -191,7 +192,7 @@ describe('the partner answers without an account', () => {
     expect((await app.fetch('/q/short')).status).toBe(404);
     expect((await app.post(`/q/${'C'.repeat(43)}`, { intent: 'answer' })).status).toBe(404);
     const { token } = await makeLink();
-    getDb().sqlite.prepare("UPDATE partner_links SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").run(linkIdOf(token));
+    sqlRun("UPDATE partner_links SET expires_at = '2020-01-01T00:00:00.000Z' WHERE id = ?", linkIdOf(token));
     const expired = await app.fetch(`/q/${token}`);
     expect(expired.status).toBe(410);
     expect(visibleText(await expired.text())).toMatch(/has expired/);
