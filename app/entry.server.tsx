@@ -5,6 +5,7 @@ import { renderToPipeableStream } from 'react-dom/server';
 import type { HandleErrorFunction } from '@remix-run/node';
 import { logJson, logsAsJson } from './http/operations';
 import { NonceProvider } from './utils/nonce';
+import { ServerHtmlContext } from './components/server-markup';
 
 const ABORT_DELAY = 5_000;
 
@@ -44,7 +45,9 @@ export default function handleRequest(
     // Wait for the whole document: pages are small and work without JavaScript.
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        <ServerHtmlContext.Provider value={(loadContext as { serverHtml?: Map<string, string> }).serverHtml ?? null}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        </ServerHtmlContext.Provider>
       </NonceProvider>,
       {
         nonce,

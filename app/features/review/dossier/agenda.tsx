@@ -3,10 +3,10 @@ import { Form, Link } from '@remix-run/react';
 import { AgendaMap, ClassificationTag } from '../../../components/agenda-map';
 import { Tag } from '../../../components/forms';
 import { outcomeLabel, outcomeTone } from '../../../utils/labels';
-import { STANCE, typed, Field, Refusal, type DossierData, type Failure } from './parts';
+import { STANCE, typed, Field, Refusal, type DossierPageData, type Failure } from './parts';
 
 /** Step 2 as recorded, with a classification form for each unknown or conflicting item. */
-export function AgendaSection({ dossier, failure, busy }: { dossier: DossierData; failure?: Failure; busy: boolean }) {
+export function AgendaSection({ dossier, failure, busy }: { dossier: DossierPageData; failure?: Failure; busy: boolean }) {
   const { view } = dossier;
   const p = view.proposal;
   const conflicts = view.agendaItems.filter((i) => i.classification === 'conflicting');
@@ -188,7 +188,7 @@ type PrecedentGroup = {
 };
 
 /** The per-item precedent regrouped by the earlier proposal it comes from, in order of first appearance. */
-function precedentByProposal(precedent: DossierData['agendaPrecedent']): PrecedentGroup[] {
+function precedentByProposal(precedent: DossierPageData['agendaPrecedent']): PrecedentGroup[] {
   const groups = new Map<number, PrecedentGroup>();
   for (const ap of precedent) {
     for (const m of ap.matches) {

@@ -37,3 +37,28 @@ export function dossierMarkup(raw: NonNullable<Dossier>) {
     ),
   };
 }
+
+/**
+ * What the page's React parts read: its head, the agenda's classification forms and the decision
+ * forms. The sections above are HTML already, so the records, steps' data, MOU and precedent they
+ * show are not sent again for the page to hydrate from.
+ */
+export function dossierPageData(dossier: NonNullable<Dossier>) {
+  const { proposal, partner, steps, agendaItems } = dossier.view;
+  return {
+    view: { proposal, partner: { id: partner.id, name: partner.name }, steps, agendaItems },
+    timing: dossier.timing,
+    agendaOutcome: dossier.agendaOutcome,
+    agendaPrecedent: dossier.agendaPrecedent,
+    controls: dossier.controls,
+    positions: dossier.positions,
+    positionsVersion: dossier.positionsVersion,
+    campaigns: dossier.campaigns,
+    screening: dossier.screening,
+    screeningLastAnswer: dossier.screeningLastAnswer,
+    screeningJudged: dossier.screeningJudged,
+    returnSteps: dossier.returnSteps,
+    overrideTargets: dossier.overrideTargets,
+    endDate: dossier.endDate,
+  };
+}
