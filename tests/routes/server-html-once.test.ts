@@ -93,3 +93,18 @@ describe('the register and the partner page', () => {
     expect(data.decisionsTable.html).toContain('register-rows');
   });
 });
+
+describe('the proposal list', () => {
+  it('sends its cards once: in the page, and in the data of a client navigation', async () => {
+    const response = await app.fetch('/proposals', { cookie: staff });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const card = parseHtml(html).querySelector('li.proposal-card a.card__title');
+    expect(card?.getAttribute('href')).toMatch(/^\/proposals\/\d+$/);
+    expect(hydrationData(html)).not.toContain('card__title');
+    const data = (await (await app.fetch(`/proposals?_data=${encodeURIComponent('routes/proposals._index')}`, { cookie: staff })).json()) as {
+      groups: { cards: { html: string | null } }[];
+    };
+    expect(data.groups.some((g) => g.cards.html?.includes('card__title'))).toBe(true);
+  });
+});
