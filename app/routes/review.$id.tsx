@@ -43,6 +43,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     dossier: dossierPageData(dossier!),
     markup: {
       beforeAgenda: htmlOnce(context, 'dossier-before-agenda', markup.beforeAgenda),
+      agendaPrecedent: htmlOnce(context, 'dossier-agenda-precedent', markup.agendaPrecedent),
       afterAgenda: htmlOnce(context, 'dossier-after-agenda', markup.afterAgenda),
     },
     claim: claimPanel(proposal.id, actingUser(user)),
@@ -123,7 +124,7 @@ export default function DossierPage() {
 
       <Stepper steps={steps} />
       <ServerMarkup html={markup.beforeAgenda} />
-      <AgendaSection dossier={dossier} failure={failure} busy={busy} />
+      <AgendaSection dossier={dossier} precedent={markup.agendaPrecedent} failure={failure} busy={busy} />
       <ServerMarkup html={markup.afterAgenda} />
       <DecisionSection dossier={dossier} failure={failure} busy={busy} />
     </>

@@ -45,6 +45,7 @@ describe('the dossier document', () => {
     expect(data).not.toContain('step-values');
     // Records are shown by the server-rendered sections; the forms do not need them.
     expect(data).not.toContain('"records"');
+    expect(data).not.toContain('"agendaPrecedent":[');
   });
 
   it('sends the sections inside the data of a client navigation', async () => {

@@ -2,6 +2,7 @@
 // recorded, so their components (and the heat map, MOU diff and timeline they use) stay out
 // of the page's JavaScript. The forms (agenda overrides, the decision) stay React components.
 import { renderToStaticMarkup } from 'react-dom/server';
+import { AgendaPrecedentList } from './agenda-precedent';
 import { EventAndPartner, Precedent } from './facts';
 import type { DossierData } from './parts';
 import { ScreeningSection } from './screening';
@@ -26,6 +27,7 @@ export function dossierMarkup(raw: NonNullable<Dossier>) {
       </>,
       'dossier-a-',
     ),
+    agendaPrecedent: render(<AgendaPrecedentList precedent={dossier.agendaPrecedent} />, 'dossier-p-'),
     afterAgenda: render(
       <>
         <RiskSection dossier={dossier} />
@@ -49,7 +51,6 @@ export function dossierPageData(dossier: NonNullable<Dossier>) {
     view: { proposal, partner: { id: partner.id, name: partner.name }, steps, agendaItems },
     timing: dossier.timing,
     agendaOutcome: dossier.agendaOutcome,
-    agendaPrecedent: dossier.agendaPrecedent,
     controls: dossier.controls,
     positions: dossier.positions,
     positionsVersion: dossier.positionsVersion,
