@@ -1,11 +1,11 @@
-import { PassThrough } from 'node:stream';
+import { Writable } from 'node:stream';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
-import { createReadableStreamFromReadable } from '@remix-run/node';
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react';
 import { renderToPipeableStream } from 'react-dom/server';
 import type { HandleErrorFunction } from '@remix-run/node';
 import { logJson, logsAsJson } from './http/operations';
 import { NonceProvider } from './utils/nonce';
+import { ServerHtmlContext } from './components/server-markup';
 
 const ABORT_DELAY = 5_000;
 
@@ -45,15 +45,30 @@ export default function handleRequest(
     // Wait for the whole document: pages are small and work without JavaScript.
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        <ServerHtmlContext.Provider value={(loadContext as { serverHtml?: Map<string, string> }).serverHtml ?? null}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />
+        </ServerHtmlContext.Provider>
       </NonceProvider>,
       {
         nonce,
         onAllReady() {
           shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+          // The whole document is ready, so it goes out as one piece: React writes it in pieces of
+          // about 2 KB, and passing each through a stream, a web stream and a socket write of its
+          // own cost more CPU than rendering a large page (the register, the dossier).
+          const chunks: Buffer[] = [];
+          const body = new Writable({
+            write(chunk: Buffer, _encoding, done) {
+              chunks.push(chunk);
+              done();
+            },
+            final(done) {
+              responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
+              resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
+              clearTimeout(deadline);
+              done();
+            },
+          });
           pipe(body);
         },
         onShellError(error: unknown) {
@@ -65,6 +80,6 @@ export default function handleRequest(
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
+    const deadline = setTimeout(abort, ABORT_DELAY);
   });
 }

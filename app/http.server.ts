@@ -13,7 +13,8 @@ import { isPartnerPath } from './http/partner-paths';
 import { hasLiveSession } from './utils/session.server';
 import { env } from './utils/env.server';
 
-export type AppLoadContext = { cspNonce: string; requestId: string };
+/** serverHtml: on a document request, the parts rendered to HTML by loaders (components/server-markup.server.ts). */
+export type AppLoadContext = { cspNonce: string; requestId: string; serverHtml?: Map<string, string> };
 
 /** Posts that need no session (everything else is read only for a signed-in visitor). */
 const PUBLIC_POST_PATHS = new Set(['/login']);
@@ -138,7 +139,12 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
     remixHandler({
       build: withStorageFailureAnswers(build),
       mode,
-      getLoadContext: (_req, res): AppLoadContext => ({ cspNonce: res.locals.cspNonce as string, requestId: res.locals.requestId as string }),
+      getLoadContext: (req, res): AppLoadContext => ({
+        cspNonce: res.locals.cspNonce as string,
+        requestId: res.locals.requestId as string,
+        // A document request (not a client navigation's ?_data= request) renders a page its parts' HTML goes into.
+        ...(req.query._data === undefined ? { serverHtml: new Map<string, string>() } : {}),
+      }),
       // A signed-in page or data answer is for that person only: never kept by a browser or proxy cache.
       afterResponse: (_req, res) => {
         if (res.locals.signedIn) res.setHeader('Cache-Control', 'private, no-store');

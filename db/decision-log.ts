@@ -117,8 +117,13 @@ export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): Dec
   return written;
 }
 
+// Every proposal page reads these: built and compiled once.
+const recordsOf = prebuilt<{ proposalId: number }, DecisionRecord>(['proposalId'], (p) =>
+  qb().selectFrom('decision_records').selectAll().where('proposal_id', '=', p.proposalId).orderBy('seq'),
+);
+
 export function recordsOfProposal(proposalId: number): DecisionRecord[] {
-  return all(qb().selectFrom('decision_records').selectAll().where('proposal_id', '=', proposalId).orderBy('seq'));
+  return all(recordsOf({ proposalId }));
 }
 
 const latestApproval = prebuilt<{ proposalId: number }, DecisionRecord>(['proposalId'], (p) =>

@@ -4,7 +4,7 @@ import type { ScoredRiskItem } from '../workflows/rules/risk';
 import type { MouSection } from '../workflows/mou';
 import { all, first, insertId, nowIso, prebuilt, qb, run } from './connection';
 import type { Selectable } from 'kysely';
-import type { MouVersion, Proposal, RiskItemsTable, StepSubmissionsTable } from './schema';
+import type { AgendaItemsTable, MouVersion, Proposal, RiskItemsTable, StepSubmissionsTable } from './schema';
 
 export type ProposalDetail = Proposal & {
   partner_name: string;
@@ -364,10 +364,13 @@ const insertAgendaItem = prebuilt<AgendaItemRow, unknown>(
   (row) => qb().insertInto('agenda_items').values(row),
 );
 
+// Every proposal page reads these: built and compiled once.
+const currentAgendaItemsOf = prebuilt<{ proposalId: number }, Selectable<AgendaItemsTable>>(['proposalId'], (p) =>
+  qb().selectFrom('agenda_items').selectAll().where('proposal_id', '=', p.proposalId).where('current', '=', 1).orderBy('position'),
+);
+
 export function currentAgendaItems(proposalId: number) {
-  return all(
-    qb().selectFrom('agenda_items').selectAll().where('proposal_id', '=', proposalId).where('current', '=', 1).orderBy('position'),
-  );
+  return all(currentAgendaItemsOf({ proposalId }));
 }
 
 export function classifyAgendaItem(
@@ -415,10 +418,12 @@ const insertRiskItem = prebuilt<RiskItemRow, unknown>(
   (row) => qb().insertInto('risk_items').values(row),
 );
 
+const currentRiskItemsOf = prebuilt<{ proposalId: number }, Selectable<RiskItemsTable>>(['proposalId'], (p) =>
+  qb().selectFrom('risk_items').selectAll().where('proposal_id', '=', p.proposalId).where('current', '=', 1).orderBy('position'),
+);
+
 export function currentRiskItems(proposalId: number) {
-  return all(
-    qb().selectFrom('risk_items').selectAll().where('proposal_id', '=', proposalId).where('current', '=', 1).orderBy('position'),
-  );
+  return all(currentRiskItemsOf({ proposalId }));
 }
 
 // ---- MOU versions ----

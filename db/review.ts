@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Step } from '../workflows/types';
-import { all, first, qb } from './connection';
+import { all, first, prebuilt, qb } from './connection';
 import { integersOfJson, jsonNumber, jsonText } from './sql-dialect';
 
 // Staff review: the queue with its flags, precedent for a dossier, the
@@ -358,16 +358,26 @@ function agendaPrecedentQuery(excludeProposalId: number) {
     .orderBy('ai.id', 'desc');
 }
 
+// A dossier runs these twice per agenda item: built and compiled once (building and compiling the
+// joins and subquery cost far more than SQLite takes to run them).
+type AgendaPrecedentParams = { key: string; excludeProposalId: number; limit: number };
+const agendaPrecedentByTextQuery = prebuilt<AgendaPrecedentParams, AgendaPrecedent>(['key', 'excludeProposalId', 'limit'], (p) =>
+  agendaPrecedentQuery(p.excludeProposalId).where('ai.normalized_text', '=', p.key).limit(p.limit),
+);
+const agendaPrecedentByPositionQuery = prebuilt<AgendaPrecedentParams, AgendaPrecedent>(['key', 'excludeProposalId', 'limit'], (p) =>
+  agendaPrecedentQuery(p.excludeProposalId).where('ai.position_key', '=', p.key).limit(p.limit),
+);
+
 /** Decided proposals of any chapter that carried an agenda item with the same normalized text. */
 export function agendaPrecedentByText(normalizedText: string, excludeProposalId: number, limit = 5): AgendaPrecedent[] {
   // An empty key (an item of punctuation only) is no evidence of the same item.
   if (!normalizedText) return [];
-  return all(agendaPrecedentQuery(excludeProposalId).where('ai.normalized_text', '=', normalizedText).limit(limit));
+  return all(agendaPrecedentByTextQuery({ key: normalizedText, excludeProposalId, limit }));
 }
 
 /** Decided proposals of any chapter that mapped an agenda item onto the same position. */
 export function agendaPrecedentByPosition(positionKey: string, excludeProposalId: number, limit = 5): AgendaPrecedent[] {
-  return all(agendaPrecedentQuery(excludeProposalId).where('ai.position_key', '=', positionKey).limit(limit));
+  return all(agendaPrecedentByPositionQuery({ key: positionKey, excludeProposalId, limit }));
 }
 
 // ---- Decision records after a version ----

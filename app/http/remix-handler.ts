@@ -1,4 +1,4 @@
-import { createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from '@remix-run/node';
+import { createRequestHandler, type AppLoadContext, type ServerBuild } from '@remix-run/node';
 import type { NextFunction, Request, Response } from 'express';
 
 // The Remix request handler, fed the body our HTTP layer already read and
@@ -44,10 +44,35 @@ export function remixHandler({
       res.status(response.status);
       for (const [key, value] of response.headers.entries()) res.append(key, value);
       afterResponse?.(req, res, response);
-      if (response.body) await writeReadableStreamToWritable(response.body, res);
+      if (response.body) await writeBody(response.body, res);
       else res.end();
     } catch (error) {
       next(error);
     }
   };
+}
+
+/**
+ * Streams the answer to the socket, the last piece with the end: a page (one piece, see
+ * entry.server.tsx) goes out as one write with its length instead of a chunked answer and an
+ * empty last chunk. Longer answers (exports, files) still stream piece by piece.
+ */
+async function writeBody(body: ReadableStream<Uint8Array>, res: Response): Promise<void> {
+  const reader = body.getReader();
+  try {
+    let piece = await reader.read();
+    while (!piece.done) {
+      const following = await reader.read();
+      if (following.done) {
+        res.end(piece.value);
+        return;
+      }
+      res.write(piece.value);
+      piece = following;
+    }
+    res.end();
+  } catch (error) {
+    res.destroy(error as Error);
+    throw error;
+  }
 }

@@ -2,7 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Filters, Pager } from '../features/register/register-filters';
-import { RegisterStyles, RegisterTable, toEntryView } from '../features/register/register-entries';
+import { RegisterStyles, toEntryView } from '../features/register/register-entries';
+import { registerTableMarkup } from '../features/register/register-table-markup.server';
+import { ServerMarkup } from '../components/server-markup';
+import { htmlOnce } from '../components/server-markup.server';
 import {
   filteredPartnerName,
   parseRegisterQuery,
@@ -50,7 +53,7 @@ const href = (params: URLSearchParams | null) => {
   return s ? `/decisions?${s}` : '/decisions';
 };
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'register.view');
   const actor = actingUser(user);
   const url = new URL(request.url);
@@ -71,6 +74,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!choices.ok) forbidden(choices.error.message);
   const { filter, page } = query;
   const filtered = Object.values(filter).some((v) => v !== null && v !== undefined && v !== '');
+  const rows = result.rows.map(toEntryView);
   return json({
     filter,
     paged: page.after != null || page.before != null,
@@ -78,7 +82,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     filtered,
     dropped,
     scopeChapter: result.scope.chapterId === null ? null : (user.chapter_name ?? 'your chapter'),
-    rows: result.rows.map(toEntryView),
+    // The rows as HTML (sent once on a first load); the page says how many and which.
+    rowCount: rows.length,
+    firstSeq: rows[0]?.seq ?? null,
+    lastSeq: rows[rows.length - 1]?.seq ?? null,
+    table: htmlOnce(
+      context,
+      'register-rows',
+      rows.length === 0 ? '' : registerTableMarkup(rows, { caption: `Decision records${filtered ? ' matching the search' : ''}, newest first` }),
+    ),
     newerHref: href(result.newerParams),
     olderHref: href(result.olderParams),
     newestHref: href(registerSearchParams(filter))!,
@@ -98,13 +110,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function DecisionRegister() {
   const data = useLoaderData<typeof loader>();
-  const { rows } = data;
+  const { rowCount } = data;
   const count =
-    rows.length === 0
+    rowCount === 0
       ? null
       : data.newerHref === null && data.olderHref === null
-        ? `${rows.length === 1 ? '1 record matches' : `${rows.length} records match`}.`
-        : `Showing ${rows.length} records, #${rows[0]!.seq} to #${rows[rows.length - 1]!.seq}${data.newerHref ? '; newer ones come before' : ''}${data.olderHref ? '; more older records follow' : ''}.`;
+        ? `${rowCount === 1 ? '1 record matches' : `${rowCount} records match`}.`
+        : `Showing ${rowCount} records, #${data.firstSeq} to #${data.lastSeq}${data.newerHref ? '; newer ones come before' : ''}${data.olderHref ? '; more older records follow' : ''}.`;
   return (
     <>
       <RegisterStyles />
@@ -146,7 +158,7 @@ export default function DecisionRegister() {
         everyPartnerHref={data.everyPartnerHref}
       />
 
-      {rows.length === 0 ? (
+      {rowCount === 0 ? (
         <div className="panel" data-testid="register-empty">
           {data.paged ? (
             <>
@@ -171,7 +183,7 @@ export default function DecisionRegister() {
           <p className="muted" role="status" data-testid="register-count">
             {count}
           </p>
-          <RegisterTable rows={rows} caption={`Decision records${data.filtered ? ' matching the search' : ''}, newest first`} />
+          <ServerMarkup html={data.table} />
         </>
       )}
       <Pager newerHref={data.newerHref} olderHref={data.olderHref} newestHref={data.paged ? data.newestHref : null} />

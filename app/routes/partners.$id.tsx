@@ -2,7 +2,10 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { RegisterStyles, RegisterTable, formatUtc, recordHref } from '../features/register/register-entries';
+import { RegisterStyles, formatUtc, recordHref } from '../features/register/register-entries';
+import { registerTableMarkup } from '../features/register/register-table-markup.server';
+import { ServerMarkup } from '../components/server-markup';
+import { htmlOnce } from '../components/server-markup.server';
 import { partnerPageView } from '../features/register/partner-page.server';
 import { partnerProfile, registerScopeFor } from '../features/register/register.server';
 import { PartnerHistoryList } from '../features/vetting/partner-history';
@@ -30,7 +33,7 @@ function proposalCursor(url: URL, name: string): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'register.view');
   const id = Number(params.id);
   if (!Number.isSafeInteger(id) || id <= 0) notFound('This partner');
@@ -50,8 +53,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     forbidden(profile.error.message);
   }
   const scoped = scope.scope.chapterId !== null;
+  const { decisions, ...view } = partnerPageView(profile, scoped ? (user.chapter_name ?? 'your chapter') : null);
   return json({
-    ...partnerPageView(profile, scoped ? (user.chapter_name ?? 'your chapter') : null),
+    ...view,
+    // The decisions as HTML (sent once on a first load), with how many there are.
+    decisionsShown: decisions.length,
+    decisionsTable: htmlOnce(
+      context,
+      'partner-decisions',
+      decisions.length === 0
+        ? ''
+        : registerTableMarkup(decisions, { caption: `Decision records about ${view.partner.name}, newest first`, showPartner: false, showEventTitle: false }),
+    ),
     // A chapter-scoped viewer learns other chapters' decided precedent (outcome, date, reason), never their records.
     otherChapterPrecedent: scoped ? precedentFor(id, actor).filter((h) => h.id === null) : [],
   });
@@ -243,7 +256,7 @@ export default function PartnerPage() {
 
       <section aria-labelledby="decisions-heading">
         <h2 id="decisions-heading">Decisions</h2>
-        {data.decisions.length === 0 ? (
+        {data.decisionsShown === 0 ? (
           <p className="panel muted" data-testid="partner-no-decisions">
             No decision record about this partner{data.scopeChapter ? ' in your chapter' : ''}.
           </p>
@@ -251,10 +264,10 @@ export default function PartnerPage() {
           <>
             <p className="small muted">
               {data.olderHref
-                ? `The newest ${data.decisions.length} of ${data.decisionCount} decision records.`
+                ? `The newest ${data.decisionsShown} of ${data.decisionCount} decision records.`
                 : `All ${data.decisionCount === 1 ? 'the decision record' : `${data.decisionCount} decision records`}, newest first.`}
             </p>
-            <RegisterTable rows={data.decisions} caption={`Decision records about ${partner.name}, newest first`} showPartner={false} showEventTitle={false} />
+            <ServerMarkup html={data.decisionsTable} />
             {data.olderHref ? (
               <p>
                 <Link to={data.olderHref}>Older decisions about this partner →</Link>

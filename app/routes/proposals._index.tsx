@@ -3,21 +3,28 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
-import { FilterSelect, Tag } from '../components/forms';
+import { FilterSelect } from '../components/forms';
 import { mayPropose } from '../../workflows/policy';
 import { parseProposalListQuery, proposalGroups, type ProposalListQuery } from '../features/vetting/proposals.server';
 import { actingUser, requireUser } from '../utils/auth.server';
-import { formatDate, kindLabel, stateLabel, stateTone, stepLabel } from '../utils/labels';
+import { proposalCardsMarkup } from '../features/vetting/proposal-cards-markup.server';
+import { ServerMarkup } from '../components/server-markup';
+import { htmlOnce } from '../components/server-markup.server';
 
 export const meta: MetaFunction = () => [{ title: 'Proposals · Cosponsor' }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const query = parseProposalListQuery(new URL(request.url));
   const { seesAll, groups, counts, total, choices } = proposalGroups(actingUser(user), query);
   return json({
     query,
-    groups,
+    // Each group's cards as HTML (sent once on a first load), with how many it shows.
+    groups: groups.map(({ proposals, ...g }) => ({
+      ...g,
+      shown: proposals.length,
+      cards: htmlOnce(context, `proposal-cards-${g.key}`, proposals.length === 0 ? '' : proposalCardsMarkup(proposals, seesAll)),
+    })),
     counts,
     total,
     choices,
@@ -103,38 +110,8 @@ export default function Proposals() {
             {g.title} <span className="count muted">({g.count})</span>
           </h2>
           <p className="muted small">{g.hint}</p>
-          {g.proposals.length === 0 ? (
-            <p className="empty small muted">Nothing here.</p>
-          ) : (
-            <ul className="cards">
-              {g.proposals.map((p) => (
-                <li key={p.id} className="card proposal-card" data-proposal={p.id}>
-                  <Link to={`/proposals/${p.id}`} className="card__title" dir="auto">
-                    {p.event}
-                  </Link>
-                  <div className="card__meta">
-                    <span dir="auto">
-                      <span className="visually-hidden">Partner: </span>
-                      <bdi>{p.partner}</bdi>
-                    </span>
-                    <span>
-                      <span className="visually-hidden">Event date: </span>
-                      {formatDate(p.eventDate)}
-                    </span>
-                    <span>{kindLabel(p.kind)}</span>
-                    <span className="mono">{p.reference}</span>
-                    {seesAll ? <span>{p.chapter}</span> : null}
-                  </div>
-                  <div className="row">
-                    <Tag tone={stateTone(p.state)}>{stateLabel(p.state)}</Tag>
-                    {p.returnedTo ? <Tag tone="warn">Sent back to {stepLabel(p.returnedTo)}</Tag> : null}
-                    {p.recommendReject ? <Tag tone="bad">Recommend reject</Tag> : null}
-                  </div>
-                </li>
-              ))}
-            </ul>
-          )}
-          {query.group === null && g.count > g.proposals.length ? (
+          {g.shown === 0 ? <p className="empty small muted">Nothing here.</p> : <ServerMarkup html={g.cards} />}
+          {query.group === null && g.count > g.shown ? (
             <p>
               <Link to={listHref(query, { group: g.key })}>
                 All {g.count} in “{g.title}”<span aria-hidden="true"> →</span>

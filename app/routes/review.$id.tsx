@@ -5,7 +5,8 @@ import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { AgendaSection } from '../features/review/dossier/agenda';
 import { DecisionSection } from '../features/review/dossier/decision';
 import { DecisionFailure } from '../features/review/dossier/facts';
-import { dossierMarkup } from '../features/review/dossier/markup.server';
+import { dossierMarkup, dossierPageData } from '../features/review/dossier/markup.server';
+import { htmlOnce } from '../components/server-markup.server';
 import type { Failure } from '../features/review/dossier/parts';
 import { ServerMarkup } from '../components/server-markup';
 import { Tag } from '../components/forms';
@@ -26,7 +27,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Review ${data.dossier.view.proposal.reference} · Cosponsor` : 'Review · Cosponsor' },
 ];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'review.queue');
   const today = todayUtc();
   const { proposal } = await requireProposal(request, params.id);
@@ -35,8 +36,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const allPrecedent = new URL(request.url).searchParams.get('precedent') === 'all';
   const dossier = reviewDossier(proposal.id, actingUser(user), today, { allPrecedent });
   if (!dossier) notFound('This proposal');
-  // The read-only sections arrive as HTML: their components stay out of the page's JavaScript.
-  return json({ dossier, markup: dossierMarkup(dossier!), claim: claimPanel(proposal.id, actingUser(user)) });
+  // The read-only sections arrive as HTML: their components stay out of the page's JavaScript,
+  // and the data they show is not sent again (a first load sends the HTML once, in the page).
+  const markup = dossierMarkup(dossier!);
+  return json({
+    dossier: dossierPageData(dossier!),
+    markup: {
+      beforeAgenda: htmlOnce(context, 'dossier-before-agenda', markup.beforeAgenda),
+      agendaPrecedent: htmlOnce(context, 'dossier-agenda-precedent', markup.agendaPrecedent),
+      afterAgenda: htmlOnce(context, 'dossier-after-agenda', markup.afterAgenda),
+    },
+    claim: claimPanel(proposal.id, actingUser(user)),
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -113,7 +124,7 @@ export default function DossierPage() {
 
       <Stepper steps={steps} />
       <ServerMarkup html={markup.beforeAgenda} />
-      <AgendaSection dossier={dossier} failure={failure} busy={busy} />
+      <AgendaSection dossier={dossier} precedent={markup.agendaPrecedent} failure={failure} busy={busy} />
       <ServerMarkup html={markup.afterAgenda} />
       <DecisionSection dossier={dossier} failure={failure} busy={busy} />
     </>

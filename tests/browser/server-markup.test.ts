@@ -39,6 +39,54 @@ describe('parts rendered on the server', () => {
     expect(problems).toEqual([]);
   });
 
+  it('hydrates the dossier from the sections already in the page, and shows them again after a client navigation', async () => {
+    const page = await newPage(env);
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await signIn(page, 'staff@cosponsor.test');
+    const id = inReview();
+    await page.goto(`/review/${id}`);
+    await page.locator('main[aria-busy="false"]').waitFor({ state: 'attached' });
+    // Taken from the page when it hydrated (the data it hydrated from holds only the parts' keys).
+    await expect(page.getByRole('heading', { name: '1. Values compatibility' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('heading', { name: 'Designation and sanctions screening' }).isVisible()).resolves.toBe(true);
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    await page.getByRole('link', { name: '← Review queue' }).click();
+    await page.waitForURL((url) => url.pathname === '/review');
+    await page.goBack();
+    await page.waitForURL((url) => url.pathname === `/review/${id}`);
+    await page.locator('main[aria-busy="false"]').waitFor({ state: 'attached' });
+    // Back through the router: the sections came with the navigation's data.
+    await expect(page.getByRole('heading', { name: '1. Values compatibility' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('heading', { name: 'Designation and sanctions screening' }).isVisible()).resolves.toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('follows a link of the register table inside the app', async () => {
+    const page = await newPage(env);
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await signIn(page, 'staff@cosponsor.test');
+    await page.goto('/decisions');
+    await page.locator('main[aria-busy="false"]').waitFor({ state: 'attached' });
+    await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+    const reference = page.getByTestId('register-rows').locator('tbody tr').first().locator('a.register-when');
+    const href = await reference.getAttribute('href');
+    await reference.click();
+    await page.waitForURL((url) => url.pathname === href);
+    await page.locator('main[aria-busy="false"]').waitFor({ state: 'attached' });
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    // Back in the register through the router: its rows came with the navigation's data.
+    await page.goBack();
+    await page.waitForURL((url) => url.pathname === '/decisions');
+    await page.getByTestId('register-rows').locator('tbody tr').first().waitFor({ state: 'visible' });
+    expect(problems).toEqual([]);
+  });
+
   it('shows the dossier sections, and its header links work without JavaScript', async () => {
     const page = await newPage(env, { javaScriptEnabled: false });
     await signIn(page, 'staff@cosponsor.test');

@@ -1,7 +1,8 @@
 // The decision register's rows as the pages show them: a table of records,
 // snippets with <mark>ed hits, and dates in UTC. Shared by /decisions and
-// /partners/:id.
-import { Link } from '@remix-run/react';
+// /partners/:id, which render the table to HTML in their loaders
+// (register-table-markup.server.tsx): its links are plain <a href>, which
+// components/server-markup.tsx sends through the router when JavaScript runs.
 import type { RegisterEntry } from './register.server';
 import { Tag } from '../../components/forms';
 import { outcomeLabel, outcomeTone, roleLabel, stepLabel } from '../../utils/labels';
@@ -115,17 +116,17 @@ export function RegisterTable({
           {rows.map((r) => (
             <tr key={r.seq} data-seq={r.seq} data-proposal={r.proposalId}>
               <td className="small">
-                <Link to={recordHref(r.proposalId, r.seq)} aria-label={`Record ${r.seq} of ${r.reference}`}>
+                <a href={recordHref(r.proposalId, r.seq)} aria-label={`Record ${r.seq} of ${r.reference}`}>
                   #{r.seq}
-                </Link>
+                </a>
                 <div className="register-when">
                   <time dateTime={r.at}>{formatUtc(r.at)}</time>
                 </div>
               </td>
               <td>
-                <Link to={recordHref(r.proposalId)} className="register-when">
+                <a href={recordHref(r.proposalId)} className="register-when">
                   {r.reference}
-                </Link>
+                </a>
                 {showEventTitle ? (
                   <div className="small" dir="auto">
                     {r.eventTitle}
@@ -133,9 +134,9 @@ export function RegisterTable({
                 ) : null}
                 {showPartner ? (
                   <div className="small">
-                    <Link to={`/partners/${r.partnerId}`} dir="auto">
+                    <a href={`/partners/${r.partnerId}`} dir="auto">
                       {r.partnerName}
-                    </Link>
+                    </a>
                   </div>
                 ) : null}
               </td>

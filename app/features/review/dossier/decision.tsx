@@ -1,7 +1,7 @@
 // The decision forms: approve, reject, request changes, override a step's outcome.
 import { Form } from '@remix-run/react';
 import { formatDate, outcomeLabel, stepLabel } from '../../../utils/labels';
-import { typed, Field, Refusal, type DossierData, type Failure } from './parts';
+import { typed, Field, Refusal, type DossierPageData, type Failure } from './parts';
 
 // The limits the review forms' schemas enforce (review-forms.server.ts), shown before submitting.
 const TEXT_MAX = 5000;
@@ -10,7 +10,7 @@ const ACK_MIN = 10;
 const ACK_HINT = 'Required because screening found possible matches for this partner: say how you weighed them.';
 
 /** The staff decision forms, each with what was typed kept after a refusal. */
-export function DecisionSection({ dossier, failure, busy }: { dossier: DossierData; failure?: Failure; busy: boolean }) {
+export function DecisionSection({ dossier, failure, busy }: { dossier: DossierPageData; failure?: Failure; busy: boolean }) {
   const { view } = dossier;
   const p = view.proposal;
   // The screening staff weigh: the latest, or the last answer the service gave when the latest check failed.

@@ -2,6 +2,7 @@
 // recorded, so their components (and the heat map, MOU diff and timeline they use) stay out
 // of the page's JavaScript. The forms (agenda overrides, the decision) stay React components.
 import { renderToStaticMarkup } from 'react-dom/server';
+import { AgendaPrecedentList } from './agenda-precedent';
 import { EventAndPartner, Precedent } from './facts';
 import type { DossierData } from './parts';
 import { ScreeningSection } from './screening';
@@ -26,6 +27,7 @@ export function dossierMarkup(raw: NonNullable<Dossier>) {
       </>,
       'dossier-a-',
     ),
+    agendaPrecedent: render(<AgendaPrecedentList precedent={dossier.agendaPrecedent} />, 'dossier-p-'),
     afterAgenda: render(
       <>
         <RiskSection dossier={dossier} />
@@ -35,5 +37,29 @@ export function dossierMarkup(raw: NonNullable<Dossier>) {
       </>,
       'dossier-b-',
     ),
+  };
+}
+
+/**
+ * What the page's React parts read: its head, the agenda's classification forms and the decision
+ * forms. The sections above are HTML already, so the records, steps' data, MOU and precedent they
+ * show are not sent again for the page to hydrate from.
+ */
+export function dossierPageData(dossier: NonNullable<Dossier>) {
+  const { proposal, partner, steps, agendaItems } = dossier.view;
+  return {
+    view: { proposal, partner: { id: partner.id, name: partner.name }, steps, agendaItems },
+    timing: dossier.timing,
+    agendaOutcome: dossier.agendaOutcome,
+    controls: dossier.controls,
+    positions: dossier.positions,
+    positionsVersion: dossier.positionsVersion,
+    campaigns: dossier.campaigns,
+    screening: dossier.screening,
+    screeningLastAnswer: dossier.screeningLastAnswer,
+    screeningJudged: dossier.screeningJudged,
+    returnSteps: dossier.returnSteps,
+    overrideTargets: dossier.overrideTargets,
+    endDate: dossier.endDate,
   };
 }

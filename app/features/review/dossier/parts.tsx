@@ -6,8 +6,11 @@ import { CharacterLimit, characterLimitId } from '../../../components/character-
 // Types only: erased from the browser bundle.
 import type { ReviewFormFailure } from '../review-forms.server';
 import type { Dossier } from '../review.server';
+import type { dossierPageData } from './markup.server';
 
 export type DossierData = SerializeFrom<NonNullable<Dossier>>;
+/** The part of the dossier the page's forms read (markup.server.tsx). */
+export type DossierPageData = SerializeFrom<ReturnType<typeof dossierPageData>>;
 export type Failure = ReviewFormFailure;
 
 export const RATING: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {
