@@ -2,9 +2,16 @@ import { defineConfig } from 'vitest/config';
 import base from './vitest.config';
 
 // The integration, route and concurrency tests that run a second time on PostgreSQL: each
-// test file gets its own database on a throwaway cluster (tests/support/db.ts). The files
-// left out test what only SQLite has (its file format, WAL, backups by file copy, FTS5
-// internals) or PostgreSQL's own tests, which run in the SQLite pass already.
+// test file gets its own database on a throwaway cluster (tests/support/db.ts). Left out:
+// - PostgreSQL's own tests, which start their own databases and run in the first pass:
+//   postgres-migrations, db-move, register-postgres, audit-postgres, postgres-instances,
+//   postgres-storage-failures, job-leader, backup-restore-postgres, scale-both-databases,
+//   outbox-instances;
+// - what only SQLite has: backup-restore (the online backup API and file copies), cluster
+//   (processes sharing one file; on PostgreSQL postgres-instances), disk-full (SQLite's
+//   full-disk codes; PostgreSQL's are in postgres-storage-failures), register-backfill
+//   (SQLite's migration 0010 backfill), register-scale (the SQLite bulk load's schema work);
+// - js-budget, which measures the pages' JavaScript, not the database.
 process.env.COSPONSOR_TEST_DATABASE = 'postgres';
 
 export const onBothDatabases = [
@@ -69,6 +76,11 @@ export const onBothDatabases = [
   'tests/routes/partner-precedent.test.ts',
   'tests/outside/small-findings.test.ts',
   'tests/outside/checkpoint-publish.test.ts',
+  'tests/routes/fuzz.test.ts',
+  'tests/routes/no-get-writes.test.ts',
+  'tests/routes/operations.test.ts',
+  'tests/routes/server-html-once.test.ts',
+  'tests/integration/seed.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).
