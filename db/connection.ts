@@ -253,6 +253,11 @@ export function transaction<T>(fn: () => T): T {
     }
     db.depth = 0;
   }
+  return settle(db, savepoint, fn);
+}
+
+/** Runs fn in the transaction (or savepoint) just opened, then commits (releases) it, or rolls it back on a throw. */
+function settle<T>(db: PostgresDb, savepoint: string | null, fn: () => T): T {
   db.depth += 1;
   let result: T;
   try {
@@ -264,14 +269,15 @@ export function transaction<T>(fn: () => T): T {
     throw error;
   }
   db.depth -= 1;
-  if (savepoint) db.connection.query(`RELEASE SAVEPOINT ${savepoint}`, [], true);
-  else {
-    try {
-      db.connection.query('COMMIT', [], true);
-    } catch (error) {
-      rollbackQuietly(db, null);
-      throw error;
-    }
+  if (savepoint) {
+    db.connection.query(`RELEASE SAVEPOINT ${savepoint}`, [], true);
+    return result;
+  }
+  try {
+    db.connection.query('COMMIT', [], true);
+  } catch (error) {
+    rollbackQuietly(db, null);
+    throw error;
   }
   return result;
 }
@@ -287,24 +293,7 @@ export function readSnapshot<T>(fn: () => T): T {
   if (db.kind === 'sqlite') return db.sqlite.transaction(fn)();
   if (db.depth > 0) return fn();
   db.connection.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-  db.depth = 1;
-  let result: T;
-  try {
-    result = fn();
-    if (result instanceof Promise) throw new TypeError('Transaction function cannot return a promise');
-  } catch (error) {
-    db.depth = 0;
-    rollbackQuietly(db, null);
-    throw error;
-  }
-  db.depth = 0;
-  try {
-    db.connection.query('COMMIT', [], true);
-  } catch (error) {
-    rollbackQuietly(db, null);
-    throw error;
-  }
-  return result;
+  return settle(db, null, fn);
 }
 
 /** The environment a child process (the /audit page's verifier) needs to open this same database. */
