@@ -6,6 +6,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../app/utils/env.server';
+import { matches, watchOutput } from '../support/child-output';
 
 // The real server with several worker processes (node:cluster) on one database file: the
 // background jobs run in exactly one process (the jobs worker, which serves nothing), move to
@@ -35,10 +36,6 @@ type Cluster = {
   waitFor: (pattern: RegExp, times?: number, ms?: number) => Promise<RegExpMatchArray[]>;
 };
 
-function matches(text: string, pattern: RegExp): RegExpMatchArray[] {
-  return [...text.matchAll(new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`))];
-}
-
 async function startCluster(databasePath: string, env: Record<string, string>): Promise<Cluster> {
   const dir = path.dirname(databasePath);
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
@@ -54,38 +51,16 @@ async function startCluster(databasePath: string, env: Record<string, string>): 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
-  let output = '';
-  const listeners = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    output += d.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  const watched = watchOutput(child);
+  const output = watched.output;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  const waitFor: Cluster['waitFor'] = (pattern, times = 1, ms = 40_000) =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const found = matches(output, pattern);
-        if (found.length >= times) {
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve(found);
-        }
-      };
-      const timer = setTimeout(() => {
-        listeners.delete(check);
-        reject(new Error(`Not seen ${times} × ${pattern} within ${ms} ms:\n${output}`));
-      }, ms);
-      listeners.add(check);
-      check();
-    });
+  const waitFor: Cluster['waitFor'] = (pattern, times = 1, ms = 40_000) => watched.waitFor(pattern, times, ms);
   const started = await Promise.race([
     waitFor(/Cosponsor on (http:\/\/\S+)/, Number(env.WEB_CONCURRENCY ?? 1), 60_000),
-    exited.then(({ code }) => Promise.reject(new Error(`The server exited (${code}) before listening:\n${output}`))),
+    exited.then(({ code }) => Promise.reject(new Error(`The server exited (${code}) before listening:\n${output()}`))),
   ]);
-  for (const m of matches(output, /pid (\d+)\)/)) pids.add(Number(m[1]));
-  return { child, url: started[0]![1]!, exited, output: () => output, waitFor };
+  for (const m of matches(output(), /pid (\d+)\)/)) pids.add(Number(m[1]));
+  return { child, url: started[0]![1]!, exited, output, waitFor };
 }
 
 /** A copy of the seeded test database, with the log key it was sealed with, in its own directory. */

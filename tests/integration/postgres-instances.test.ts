@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchOutput } from '../support/child-output';
 import { checkpointLog } from '../../db/checkpoint-log';
 import { getDb } from '../../db/connection';
 import { JOBS_LEADER_KEY } from '../../db/job-leader';
@@ -67,34 +68,13 @@ function startInstance(env: Record<string, string> = {}, host?: string): Promise
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
-  let output = '';
-  const listeners = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    output += d.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  const watched = watchOutput(child);
+  const output = watched.output;
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor: Instance['waitFor'] = (pattern, ms = 30_000) =>
-    new Promise((resolve, reject) => {
-      const check = () => {
-        const m = pattern.exec(output);
-        if (!m) return;
-        listeners.delete(check);
-        clearTimeout(timer);
-        resolve(m);
-      };
-      const timer = setTimeout(() => {
-        listeners.delete(check);
-        reject(new Error(`Not seen ${pattern} within ${ms} ms:\n${output}`));
-      }, ms);
-      listeners.add(check);
-      check();
-    });
+  const waitFor: Instance['waitFor'] = (pattern, ms = 30_000) => watched.waitFor(pattern, 1, ms).then((found) => found[0]!);
   return Promise.race([
-    waitFor(/Cosponsor on (http:\/\/\S+)/, 60_000).then((m) => ({ child, url: m[1]!, output: () => output, exited, waitFor })),
-    exited.then((code) => Promise.reject(new Error(`The server exited (${code}) before listening:\n${output}`))),
+    waitFor(/Cosponsor on (http:\/\/\S+)/, 60_000).then((m) => ({ child, url: m[1]!, output, exited, waitFor })),
+    exited.then((code) => Promise.reject(new Error(`The server exited (${code}) before listening:\n${output()}`))),
   ]);
 }
 
