@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, ServerBuild } from '@remix
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeResponse } from '../support/fake-response';
 import { errorLog } from '../../app/http/operations';
 import { withStorageFailureAnswers, type StorageFailureData } from '../../app/http/storage-failures';
 import { first, raw, run, transaction, useDatabase } from '../../db/connection';
@@ -148,22 +149,7 @@ describe('PostgreSQL failures are answered, never a 500', () => {
   });
 
   it('the session read before Remix failing on a lost connection answers 503 with a sentence', () => {
-    const sent: { status?: number; body?: string } = {};
-    const res = {
-      headersSent: false,
-      locals: { requestId: 'r1' },
-      status(code: number) {
-        sent.status = code;
-        return this;
-      },
-      type() {
-        return this;
-      },
-      send(body: string) {
-        sent.body = body;
-        return this;
-      },
-    };
+    const { res, sent } = fakeResponse('r1');
     const quiet = () => {};
     errorLog({ json: true, write: quiet })(new PostgresError('Connection terminated unexpectedly', undefined), { method: 'GET', path: '/' } as never, res as never, quiet);
     expect(sent.status).toBe(503);

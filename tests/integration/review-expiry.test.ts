@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { databaseEnv } from '../support/db';
 import { all, database, qb } from '../../db/connection';
 import { verifyLog } from '../../db/decision-log';
 import { dueApprovals } from '../../db/review';
@@ -40,7 +41,7 @@ function sweepInAnotherProcess(today: string): Sweep {
     process.exit(0);
   `;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    env: { ...process.env, ...(database().kind === 'postgres' ? { DATABASE_URL: database().path } : { DATABASE_PATH: database().path }) },
+    env: { ...process.env, ...databaseEnv(database().path) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fakeResponse } from '../support/fake-response';
 import { sqlGet, sqlRun } from '../support/sql';
 import { requestIdOf } from '../../app/http/operations';
 import { startApp, type TestApp } from '../support/app-server';
@@ -131,22 +132,7 @@ describe('errors', () => {
   it('logs an unhandled error on one JSON line with the request id, and answers with that id', async () => {
     const { errorLog } = await import('../../app/http/operations');
     const lines: string[] = [];
-    const sent: { status?: number; body?: string } = {};
-    const res = {
-      locals: { requestId: 'req-error-0001' },
-      headersSent: false,
-      status(code: number) {
-        sent.status = code;
-        return this;
-      },
-      type() {
-        return this;
-      },
-      send(body: string) {
-        sent.body = body;
-        return this;
-      },
-    };
+    const { res, sent } = fakeResponse('req-error-0001');
     const req = { method: 'POST', path: '/review/7' };
     errorLog({ json: true, write: (line) => lines.push(line) })(new Error('disk on fire'), req as never, res as never, () => {});
     expect(lines).toHaveLength(1);
