@@ -119,7 +119,11 @@ async function measure(workers: number, options: ClusterOptions) {
     };
     // A warm-up of the same number of requests for each worker process (a time-boxed one gave each
     // of two workers half the warm-up of one), so every process measures compiled code and a warm cache.
-    await autocannon({ ...load, amount: 150 * workers });
+    // The optimizing compiler keeps working for the first thousand or so requests of the mix, on
+    // threads of its own, and each worker compiles for itself: after 150 requests a worker still
+    // spent 1.4 ms of other threads' CPU per request, 0.5-0.7 ms once past 1,500 (bench/cluster-threads.ts).
+    // With two workers on two cores that compiling took the other worker's core.
+    await autocannon({ ...load, amount: 1500 * workers });
     const cpu = startCpuSplit(server.pid);
     const result = await autocannon({ ...load, duration: options.duration });
     if (options.verbose) console.error(`autocannon: ${result.requests.total} requests in ${result.duration} s, per-second average ${result.requests.average}`);
