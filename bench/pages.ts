@@ -139,9 +139,22 @@ export function pickTargets(file: string): Targets {
 type Running = { url: string; child: ChildProcess; stop: () => Promise<void> };
 
 /** The built app in production mode on a free port; stop() ends it and waits for it to exit. */
+/**
+ * The flags `npm start` gives node (package.json's start script), so that the benches run the
+ * server as production does; BENCH_SERVER_NODE_FLAGS replaces them for an experiment.
+ */
+export function serverNodeFlags(): string[] {
+  const override = process.env.BENCH_SERVER_NODE_FLAGS;
+  if (override !== undefined) return override.split(/\s+/).filter(Boolean);
+  const start = (JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const flags = /^node((?:\s+--\S+)*)\s+scripts\/run\.mjs server$/.exec(start);
+  if (!flags) throw new Error(`package.json's start script is not "node [--flags] scripts/run.mjs server": ${start}`);
+  return flags[1]!.split(/\s+/).filter(Boolean);
+}
+
 export async function startServer(file: string, keyFile: string, checkpointDir: string, verbose: boolean, databaseUrl?: string): Promise<Running> {
   // The compiled server, as `npm start` runs it in production.
-  const child = spawn(process.execPath, [path.resolve('build/server/server.js')], {
+  const child = spawn(process.execPath, [...serverNodeFlags(), path.resolve('build/server/server.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
