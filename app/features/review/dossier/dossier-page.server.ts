@@ -1,5 +1,6 @@
 import type { ActingUser } from '../../../../workflows/policy';
 import { dataCache } from '../../../utils/read-cache.server';
+import { screeningConfig } from '../../outside/screening.server';
 import { reviewDossier } from '../review.server';
 import { dossierMarkup, dossierPageData } from './markup.server';
 
@@ -8,7 +9,7 @@ import { dossierMarkup, dossierPageData } from './markup.server';
 // changes. Its data and HTML are kept until the next write to the database, for the one
 // person who asked: the key holds the whole acting user (identity, roles, chapter: all that
 // workflows/policy decides rights from), the day (what counts as past, the decision's date
-// limits) and the precedent option.
+// limits), the precedent option and whether screening is on (the environment's one say in it).
 const dossiers = dataCache<ReturnType<typeof buildDossierPage>>(64);
 
 function buildDossierPage(proposalId: number, viewer: ActingUser, today: string, allPrecedent: boolean) {
@@ -20,7 +21,16 @@ function buildDossierPage(proposalId: number, viewer: ActingUser, today: string,
 /** The dossier's page data and sections' HTML for this viewer today; null when there is no such proposal. */
 export function dossierPage(proposalId: number, viewer: ActingUser, today: string, options: { allPrecedent?: boolean } = {}) {
   const allPrecedent = Boolean(options.allPrecedent);
-  const key = JSON.stringify([proposalId, viewer.id, viewer.name, [...viewer.roles].sort(), viewer.chapterId, today, allPrecedent]);
+  const key = JSON.stringify([
+    proposalId,
+    viewer.id,
+    viewer.name,
+    [...viewer.roles].sort(),
+    viewer.chapterId,
+    today,
+    allPrecedent,
+    screeningConfig().enabled,
+  ]);
   return dossiers.read(key, () => buildDossierPage(proposalId, viewer, today, allPrecedent));
 }
 
