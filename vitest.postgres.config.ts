@@ -80,6 +80,7 @@ export const onBothDatabases = [
   'tests/routes/no-get-writes.test.ts',
   'tests/routes/operations.test.ts',
   'tests/routes/server-html-once.test.ts',
+  'tests/integration/dossier-cache.test.ts',
   'tests/integration/seed.test.ts',
 ];
 

@@ -2,7 +2,7 @@
 // built app's request handler called directly (no HTTP, no other load), so two builds can be
 // compared on a shared machine where autocannon's req/s move with the neighbours.
 //
-//   npx tsx bench/page-cpu.ts [--requests N] [--build DIR]
+//   npx tsx bench/page-cpu.ts [--requests N] [--build DIR] [--only PAGE]
 //
 // DIR is a checkout whose build/ is compared (default this one); the register is the pages
 // bench's bench/out/pages-20000/, read from a copy.
@@ -23,12 +23,15 @@ const { file, keyFile, checkpointDir } = scaleDatabase(20_000, false);
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-page-cpu-'));
 const copy = path.join(workDir, 'cosponsor.db');
 fs.copyFileSync(file, copy);
+// The checkpoints are copied too: the register's own directory is shared and must stay as built.
+const checkpoints = path.join(workDir, 'checkpoints');
+if (fs.existsSync(checkpointDir)) fs.cpSync(checkpointDir, checkpoints, { recursive: true });
 Object.assign(process.env, {
   NODE_ENV: 'production',
   SESSION_SECRET: 'bench-session-secret-not-for-use-anywhere-else',
   DATABASE_PATH: copy,
   SIGNING_KEY_FILE: keyFile,
-  CHECKPOINT_DIR: checkpointDir,
+  CHECKPOINT_DIR: checkpoints,
   REGISTRY_LOOKUP: 'off',
 });
 // The cached register may predate the newest migrations: the server applies them at start, so here too.
@@ -73,10 +76,18 @@ try {
     ...(t.page50After == null ? [] : [['decisions_page50', `/decisions?after=${t.page50After}`, staff] as [string, string, string]]),
     ['busiest_partner', `/partners/${t.partnerId}`, staff],
   ];
+  // --only NAME measures the baseline and that page alone (for a profile of one page).
+  const only = arg('only');
   let baseline = 0;
   for (const [name, pathname, cookie] of pages) {
+    if (only && name !== only && name !== 'baseline_help') continue;
     const once = async () => {
-      const response = await handle(new Request(`${base}${pathname}`, { headers: { cookie, host } }));
+      // The load context the server gives a document request (app/http.server.ts): parts' HTML is sent once.
+      const response = await handle(new Request(`${base}${pathname}`, { headers: { cookie, host } }), {
+        cspNonce: '',
+        requestId: 'page-cpu',
+        serverHtml: new Map<string, string>(),
+      });
       const body = await response.text();
       if (response.status !== 200) throw new Error(`${name} answered ${response.status}`);
       return body.length;

@@ -296,6 +296,31 @@ export function readSnapshot<T>(fn: () => T): T {
   return settle(db, null, fn);
 }
 
+/**
+ * A value that differs whenever the data this process can read may have changed: a key for
+ * caching what was read from it. SQLite: data_version moves when another connection (another
+ * worker, a script) commits, and total_changes() counts this connection's own writes (rolled
+ * back ones too: a needless change of key, never a missed one). PostgreSQL: the current
+ * snapshot (xmin:xmax:in-progress ids), which fixes exactly which transactions' writes are
+ * visible. Read it before the data it keys (or, on PostgreSQL, inside the same readSnapshot):
+ * a commit in between makes the data newer than the key, and a later key never equals it.
+ */
+export function dataVersion(): string {
+  const db = database();
+  // Which opened database: counters start again on a new connection, or another file.
+  let opened = openedNumbers.get(db);
+  if (opened === undefined) openedNumbers.set(db, (opened = ++openedCount));
+  if (db.kind === 'postgres') {
+    const row = db.connection.query('SELECT pg_current_snapshot()::text AS snapshot', [], db.depth > 0).rows[0] as { snapshot: string };
+    return `${opened}:pg:${row.snapshot}`;
+  }
+  const othersCommits = prepare(db, 'PRAGMA data_version').pluck().get() as number;
+  const ownChanges = prepare(db, 'SELECT total_changes()').pluck().get() as number;
+  return `${opened}:sqlite:${othersCommits}:${ownChanges}`;
+}
+const openedNumbers = new WeakMap<AnyDb, number>();
+let openedCount = 0;
+
 /** The environment a child process (the /audit page's verifier) needs to open this same database. */
 export function databaseEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const db = database();

@@ -5,7 +5,7 @@ import { Link, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import { AgendaSection } from '../features/review/dossier/agenda';
 import { DecisionSection } from '../features/review/dossier/decision';
 import { DecisionFailure } from '../features/review/dossier/facts';
-import { dossierMarkup, dossierPageData } from '../features/review/dossier/markup.server';
+import { dossierPage } from '../features/review/dossier/dossier-page.server';
 import { htmlOnce } from '../components/server-markup.server';
 import type { Failure } from '../features/review/dossier/parts';
 import { ServerMarkup } from '../components/server-markup';
@@ -15,7 +15,7 @@ import { claimPanel } from '../features/review/claims.server';
 import { Stepper } from '../components/stepper';
 import { decideReviewForm, invalidReviewForm, reviewFormSchema, typedValues } from '../features/review/review-forms.server';
 import { todayUtc } from '../jobs/expiry.server';
-import { refreshScreeningBeforeDecision, reviewDossier } from '../features/review/review.server';
+import { refreshScreeningBeforeDecision } from '../features/review/review.server';
 import { actingUser, notFound, requirePermission, requireProposal } from '../utils/auth.server';
 import { formatDateTime, kindLabel, stateLabel, stateTone } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
@@ -34,13 +34,14 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   // Reading the dossier writes nothing: screening runs on a schedule (server.ts) and before a decision (the action).
   // The precedent lists a few proposals; "show all" is a plain link (?precedent=all), so it works without JavaScript.
   const allPrecedent = new URL(request.url).searchParams.get('precedent') === 'all';
-  const dossier = reviewDossier(proposal.id, actingUser(user), today, { allPrecedent });
-  if (!dossier) notFound('This proposal');
+  // Kept until the next write to the database, for this viewer only (dossier-page.server.ts).
+  const page = dossierPage(proposal.id, actingUser(user), today, { allPrecedent });
+  if (!page) notFound('This proposal');
   // The read-only sections arrive as HTML: their components stay out of the page's JavaScript,
   // and the data they show is not sent again (a first load sends the HTML once, in the page).
-  const markup = dossierMarkup(dossier!);
+  const { data, markup } = page!;
   return json({
-    dossier: dossierPageData(dossier!),
+    dossier: data,
     markup: {
       beforeAgenda: htmlOnce(context, 'dossier-before-agenda', markup.beforeAgenda),
       agendaPrecedent: htmlOnce(context, 'dossier-agenda-precedent', markup.agendaPrecedent),
