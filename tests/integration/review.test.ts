@@ -6,7 +6,7 @@ import { countUnread } from '../../db/inbox';
 import { mouViewOf } from '../../db/mou-views';
 import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { recordsSinceVersion } from '../../db/review';
-import { createUser } from '../../db/users';
+import { chapterById, createUser } from '../../db/users';
 import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
 import { inboxFor, markAllRead, markRead } from '../../app/features/inbox/inbox.server';
 import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
@@ -408,7 +408,10 @@ describe('the inbox', () => {
     const staffItems = inboxFor(staff, { unreadOnly: true });
     expect(staffItems).toHaveLength(1);
     expect(staffItems[0]).toMatchObject({ kind: 'submitted', proposalId: id, href: `/review/${id}` });
-    expect(staffItems[0]!.message).toContain('Inbox evening');
+    // The names come from the notifications' one read of the proposal's facts.
+    const reference = proposalRow(id)!.reference;
+    const chapter = chapterById(lead.chapterId!)!.name;
+    expect(staffItems[0]!.message).toBe(`New in review: “Inbox evening” with Inbox Group (${reference}), from ${chapter}.`);
     expect(inboxFor(lead, { unreadOnly: true })).toEqual([]);
 
     const result = decideAs('staff2@cosponsor.test', id, { type: 'REJECT', rationale: 'The partner declined the conditions.' });
@@ -416,7 +419,7 @@ describe('the inbox', () => {
     const leadItems = inboxFor(lead, { unreadOnly: true });
     expect(leadItems).toHaveLength(1);
     expect(leadItems[0]).toMatchObject({ kind: 'rejected', href: `/proposals/${id}` });
-    expect(leadItems[0]!.message).toContain('The partner declined the conditions.');
+    expect(leadItems[0]!.message).toBe(`Rejected: “Inbox evening” with Inbox Group (${reference}): The partner declined the conditions.`);
     const row = first(qb().selectFrom('inbox').selectAll().where('id', '=', leadItems[0]!.id))!;
     expect(row.decision_seq).toBe(result.ok ? result.records[0]!.seq : -1);
     // The other chapter's lead hears nothing.
