@@ -77,6 +77,9 @@ export function enqueueNotifications(
 ): number {
   if (!isInTransaction()) throw new Error('enqueueNotifications must run inside the decision transaction.');
   if (quiet) return 0;
+  // Most decisions (a step submitted mid-way) announce nothing: then neither the channels
+  // nor SMTP are looked up (each is a read of the environment).
+  if (!records.some((record) => notificationKindOf(record) !== null)) return 0;
   // E-mails to the people concerned (off unless SMTP_URL is set), then the team channels.
   let queued = enqueueDecisionEmails(records, factsOf);
   const channels = notificationChannels();
