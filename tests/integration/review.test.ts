@@ -7,6 +7,7 @@ import { mouViewOf } from '../../db/mou-views';
 import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { recordsSinceVersion } from '../../db/review';
 import { chapterById, createUser } from '../../db/users';
+import { formatDate } from '../../app/utils/labels';
 import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
 import { inboxFor, markAllRead, markRead } from '../../app/features/inbox/inbox.server';
 import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
@@ -399,6 +400,26 @@ describe('deciding through the review form', () => {
 });
 
 describe('the inbox', () => {
+  it('tells the chapter leads an approval’s end date and every condition, read from its record', () => {
+    const lead = actor('lead@cosponsor.test');
+    markAllRead(lead.id);
+    const id = proposalInReview({ partnerId: newPartner('Approval Terms Group'), title: 'Terms evening' });
+    const until = daysFromToday(60);
+    const result = decideAs('staff@cosponsor.test', id, {
+      type: 'APPROVE',
+      conditions: ['Our logo appears only beside the event title', 'Speakers receive the talking points in advance'],
+      endDate: until,
+      rationale: 'Aligned agenda and a manageable risk.',
+    });
+    expect(result.ok).toBe(true);
+    const items = inboxFor(lead, { unreadOnly: true });
+    expect(items).toHaveLength(1);
+    expect(items[0]!.message).toBe(
+      `Approved: “Terms evening” with Approval Terms Group (${proposalRow(id)!.reference}): Aligned agenda and a manageable risk. ` +
+        `Approved until ${formatDate(until)}. Conditions: 1. Our logo appears only beside the event title 2. Speakers receive the talking points in advance`,
+    );
+  });
+
   it('tells staff about a new submission and the chapter leads about the decision, in the same transaction', () => {
     const staff = actor('staff@cosponsor.test');
     const lead = actor('lead@cosponsor.test');

@@ -15,7 +15,7 @@ import { partnerById } from '../../../db/partners';
 import { chapterById } from '../../../db/users';
 import type { DecisionRecord, Proposal } from '../../../db/schema';
 import { formatDate, stepLabel } from '../../utils/labels';
-import { approvalConditions } from '../vetting/proposal-view.server';
+import { approvalConditionsOf } from '../vetting/proposal-view.server';
 import { can, entersReview, isStaff } from '../../../workflows/policy';
 import type { Role } from '../../../workflows/types';
 
@@ -93,14 +93,16 @@ export function notifyPartnerAnswered(proposal: Proposal, record: DecisionRecord
 /** What an approval binds the chapter to: its end date and every condition, so the message alone is enough to act on. */
 function approvalTerms(proposal: Pick<Proposal, 'approved_until'>, record: DecisionRecord): string {
   if (record.outcome !== 'approved') return '';
-  const conditions = approvalConditions(record);
-  // The proposal row is the one read before the decision: the end date comes from the record.
-  let endDate: unknown;
+  // The record's inputs, parsed once for its conditions and its end date.
+  let inputs: unknown = null;
   try {
-    endDate = (JSON.parse(record.inputs) as { judged?: { endDate?: unknown } }).judged?.endDate;
+    inputs = JSON.parse(record.inputs);
   } catch {
-    // Inputs that are not JSON: fall back to the proposal's end date.
+    // Inputs that are not JSON: no conditions, and the proposal's end date.
   }
+  const conditions = approvalConditionsOf(inputs);
+  // The proposal row is the one read before the decision: the end date comes from the record.
+  const endDate = (inputs as { judged?: { endDate?: unknown } } | null)?.judged?.endDate;
   const untilDate = typeof endDate === 'string' ? endDate : proposal.approved_until;
   const until = untilDate ? ` Approved until ${formatDate(untilDate)}.` : '';
   const terms = conditions.length === 0 ? ' No conditions.' : ` Conditions: ${conditions.map((c, i) => `${i + 1}. ${c}`).join(' ')}`;
