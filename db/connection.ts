@@ -143,6 +143,18 @@ function prepare(db: Db, sql: string): SQLite.Statement {
   return statement;
 }
 
+/** One run of a prebuilt query: its method is shared, where a closure per run was one more object (and, under tsx, a name set on it). */
+class PrebuiltQuery<R> implements Compilable<R> {
+  constructor(
+    private readonly compiled: CompiledQuery<R>,
+    private readonly parameters: unknown[],
+  ) {}
+
+  compile(): CompiledQuery<R> {
+    return { ...this.compiled, parameters: this.parameters };
+  }
+}
+
 /**
  * A query Kysely builds and compiles once, then re-runs with new parameters.
  * The decision path runs a dozen small queries per decision, and building and
@@ -172,7 +184,7 @@ export function prebuilt<P extends Record<string, unknown>, R>(names: readonly (
     }
     const { compiled, slots } = template;
     const parameters = slots.map((s) => ('name' in s ? params[s.name] : s.value));
-    return { compile: () => ({ ...compiled, parameters }) };
+    return new PrebuiltQuery(compiled, parameters);
   };
 }
 

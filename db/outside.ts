@@ -84,6 +84,20 @@ export function notificationFacts(proposalId: number) {
   return first(factsOf({ proposalId }));
 }
 
+export type NotificationFacts = NonNullable<ReturnType<typeof notificationFacts>>;
+
+/**
+ * notificationFacts, read at most once per proposal: a decision's e-mails, channel
+ * messages and inbox rows all quote the same names, in one transaction.
+ */
+export function notificationFactsOnce(): (proposalId: number) => NotificationFacts | undefined {
+  const read = new Map<number, NotificationFacts | undefined>();
+  return (proposalId) => {
+    if (!read.has(proposalId)) read.set(proposalId, notificationFacts(proposalId));
+    return read.get(proposalId);
+  };
+}
+
 // Read and written inside every announced decision: built and compiled once.
 const factsOf = prebuilt(['proposalId'], (p: { proposalId: number }) =>
   qb()

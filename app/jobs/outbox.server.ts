@@ -8,6 +8,7 @@ import {
   markOutboxFailed,
   notificationFacts,
   recordOutboxAttempt,
+  type NotificationFacts,
   scheduleOutboxRetry,
   type OutboxRow,
 } from '../../db/outside';
@@ -70,17 +71,23 @@ export async function withoutNotifications<T>(fn: () => Promise<T> | T): Promise
  * channel. MUST run inside the decision's transaction (it refuses otherwise).
  * Returns the number of rows queued.
  */
-export function enqueueNotifications(records: DecisionRecord[]): number {
+export function enqueueNotifications(
+  records: DecisionRecord[],
+  factsOf: (proposalId: number) => NotificationFacts | undefined = notificationFacts,
+): number {
   if (!isInTransaction()) throw new Error('enqueueNotifications must run inside the decision transaction.');
   if (quiet) return 0;
+  // Most decisions (a step submitted mid-way) announce nothing: then neither the channels
+  // nor SMTP are looked up (each is a read of the environment).
+  if (!records.some((record) => notificationKindOf(record) !== null)) return 0;
   // E-mails to the people concerned (off unless SMTP_URL is set), then the team channels.
-  let queued = enqueueDecisionEmails(records);
+  let queued = enqueueDecisionEmails(records, factsOf);
   const channels = notificationChannels();
   if (channels.length === 0) return queued;
   for (const record of records) {
     const kind = notificationKindOf(record);
     if (!kind) continue;
-    const facts = notificationFacts(record.proposal_id);
+    const facts = factsOf(record.proposal_id);
     if (!facts) continue;
     for (const { channel } of channels) {
       const key = idempotencyKey(record.seq, channel);

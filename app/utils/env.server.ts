@@ -150,7 +150,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 let cached: { key: string; env: Env } | null = null;
-/** Set while withEnvReadOnce runs. */
+/** True while withEnvReadOnce runs; pinned is the environment its first read found. */
+let pinning = false;
 let pinned: Env | null = null;
 
 /**
@@ -160,25 +161,24 @@ let pinned: Env | null = null;
 export function env(): Env {
   if (pinned) return pinned;
   const key = NAMES.map((n) => process.env[n] ?? '\u0000').join('\u0001');
+  // An invalid environment throws here, and is not pinned: each read throws where it did before.
   if (!cached || cached.key !== key) cached = { key, env: parseEnv(process.env) };
+  if (pinning) pinned = cached.env;
   return cached.env;
 }
 
 /**
- * Runs fn (synchronous) with the environment read once: a decision asks for it several
- * times in its transaction (e-mail, channels, links), and each read compares every variable.
+ * Runs fn (synchronous) with the environment read at most once, at its first use: a decision
+ * asks for it several times in its transaction (e-mail, channels, links), and each read compares
+ * every variable (about 45 reads of process.env); a decision that announces nothing never asks.
  */
 export function withEnvReadOnce<T>(fn: () => T): T {
-  if (pinned) return fn();
-  try {
-    pinned = env();
-  } catch {
-    // An invalid environment: each read throws where it did before.
-    return fn();
-  }
+  if (pinning) return fn();
+  pinning = true;
   try {
     return fn();
   } finally {
+    pinning = false;
     pinned = null;
   }
 }

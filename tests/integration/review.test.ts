@@ -6,7 +6,8 @@ import { countUnread } from '../../db/inbox';
 import { mouViewOf } from '../../db/mou-views';
 import { currentAgendaItems, proposalRow } from '../../db/proposals';
 import { recordsSinceVersion } from '../../db/review';
-import { createUser } from '../../db/users';
+import { chapterById, createUser } from '../../db/users';
+import { formatDate } from '../../app/utils/labels';
 import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
 import { inboxFor, markAllRead, markRead } from '../../app/features/inbox/inbox.server';
 import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
@@ -399,6 +400,26 @@ describe('deciding through the review form', () => {
 });
 
 describe('the inbox', () => {
+  it('tells the chapter leads an approval’s end date and every condition, read from its record', () => {
+    const lead = actor('lead@cosponsor.test');
+    markAllRead(lead.id);
+    const id = proposalInReview({ partnerId: newPartner('Approval Terms Group'), title: 'Terms evening' });
+    const until = daysFromToday(60);
+    const result = decideAs('staff@cosponsor.test', id, {
+      type: 'APPROVE',
+      conditions: ['Our logo appears only beside the event title', 'Speakers receive the talking points in advance'],
+      endDate: until,
+      rationale: 'Aligned agenda and a manageable risk.',
+    });
+    expect(result.ok).toBe(true);
+    const items = inboxFor(lead, { unreadOnly: true });
+    expect(items).toHaveLength(1);
+    expect(items[0]!.message).toBe(
+      `Approved: “Terms evening” with Approval Terms Group (${proposalRow(id)!.reference}): Aligned agenda and a manageable risk. ` +
+        `Approved until ${formatDate(until)}. Conditions: 1. Our logo appears only beside the event title 2. Speakers receive the talking points in advance`,
+    );
+  });
+
   it('tells staff about a new submission and the chapter leads about the decision, in the same transaction', () => {
     const staff = actor('staff@cosponsor.test');
     const lead = actor('lead@cosponsor.test');
@@ -408,7 +429,10 @@ describe('the inbox', () => {
     const staffItems = inboxFor(staff, { unreadOnly: true });
     expect(staffItems).toHaveLength(1);
     expect(staffItems[0]).toMatchObject({ kind: 'submitted', proposalId: id, href: `/review/${id}` });
-    expect(staffItems[0]!.message).toContain('Inbox evening');
+    // The names come from the notifications' one read of the proposal's facts.
+    const reference = proposalRow(id)!.reference;
+    const chapter = chapterById(lead.chapterId!)!.name;
+    expect(staffItems[0]!.message).toBe(`New in review: “Inbox evening” with Inbox Group (${reference}), from ${chapter}.`);
     expect(inboxFor(lead, { unreadOnly: true })).toEqual([]);
 
     const result = decideAs('staff2@cosponsor.test', id, { type: 'REJECT', rationale: 'The partner declined the conditions.' });
@@ -416,7 +440,7 @@ describe('the inbox', () => {
     const leadItems = inboxFor(lead, { unreadOnly: true });
     expect(leadItems).toHaveLength(1);
     expect(leadItems[0]).toMatchObject({ kind: 'rejected', href: `/proposals/${id}` });
-    expect(leadItems[0]!.message).toContain('The partner declined the conditions.');
+    expect(leadItems[0]!.message).toBe(`Rejected: “Inbox evening” with Inbox Group (${reference}): The partner declined the conditions.`);
     const row = first(qb().selectFrom('inbox').selectAll().where('id', '=', leadItems[0]!.id))!;
     expect(row.decision_seq).toBe(result.ok ? result.records[0]!.seq : -1);
     // The other chapter's lead hears nothing.

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv } from '../../app/utils/env.server';
+import { env, EnvError, parseEnv, withEnvReadOnce } from '../../app/utils/env.server';
 
 describe('the environment schema', () => {
   it('gives the defaults when nothing is set', () => {
@@ -59,5 +59,52 @@ describe('the environment schema', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('PORT must be a port number (0-65535) (got "abc")');
+  });
+});
+
+describe('withEnvReadOnce', () => {
+  const restore = (saved: string | undefined) => {
+    if (saved === undefined) delete process.env.OUTSIDE_TIMEOUT_MS;
+    else process.env.OUTSIDE_TIMEOUT_MS = saved;
+  };
+
+  it('reads the environment at its first use, keeps it for the rest of the call, and reads afresh after it', () => {
+    const saved = process.env.OUTSIDE_TIMEOUT_MS;
+    try {
+      process.env.OUTSIDE_TIMEOUT_MS = '1000';
+      expect(env().OUTSIDE_TIMEOUT_MS).toBe(1000);
+      const seen = withEnvReadOnce(() => {
+        // Not read yet: a call that never asks (a decision that announces nothing) pays nothing.
+        process.env.OUTSIDE_TIMEOUT_MS = '2000';
+        const first = env().OUTSIDE_TIMEOUT_MS;
+        process.env.OUTSIDE_TIMEOUT_MS = '3000';
+        return [first, env().OUTSIDE_TIMEOUT_MS, withEnvReadOnce(() => env().OUTSIDE_TIMEOUT_MS)];
+      });
+      expect(seen).toEqual([2000, 2000, 2000]);
+      expect(env().OUTSIDE_TIMEOUT_MS).toBe(3000);
+    } finally {
+      restore(saved);
+    }
+  });
+
+  it('lets every read of an invalid environment throw, as outside it', () => {
+    const saved = process.env.OUTSIDE_TIMEOUT_MS;
+    try {
+      process.env.OUTSIDE_TIMEOUT_MS = '-5';
+      const errors = withEnvReadOnce(() =>
+        [0, 1].map(() => {
+          try {
+            env();
+            return null;
+          } catch (error) {
+            return error;
+          }
+        }),
+      );
+      expect(errors.every((e) => e instanceof EnvError)).toBe(true);
+      expect(withEnvReadOnce(() => 'ran')).toBe('ran');
+    } finally {
+      restore(saved);
+    }
   });
 });

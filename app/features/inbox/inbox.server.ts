@@ -10,11 +10,12 @@ import {
   type InboxRowInput,
   type InboxScope,
 } from '../../../db/inbox';
+import type { NotificationFacts } from '../../../db/outside';
 import { partnerById } from '../../../db/partners';
 import { chapterById } from '../../../db/users';
 import type { DecisionRecord, Proposal } from '../../../db/schema';
 import { formatDate, stepLabel } from '../../utils/labels';
-import { approvalConditions } from '../vetting/proposal-view.server';
+import { approvalConditionsOf } from '../vetting/proposal-view.server';
 import { can, entersReview, isStaff } from '../../../workflows/policy';
 import type { Role } from '../../../workflows/types';
 
@@ -30,15 +31,22 @@ const FOR_LEADS: Record<string, { kind: string; verb: string }> = {
 
 /**
  * Writes the inbox rows a decision calls for. Runs inside the decision's
- * transaction, so the rows exist exactly when the records do.
+ * transaction, so the rows exist exactly when the records do. factsOf: the
+ * partner's and chapter's names as the decision's other notifications read
+ * them, so they are read once; without it, each is read here.
  */
-export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void {
+export function notifyInbox(
+  proposal: Proposal,
+  records: DecisionRecord[],
+  factsOf?: (proposalId: number) => Pick<NotificationFacts, 'partner_name' | 'chapter_name'> | undefined,
+): void {
   if (records.length === 0) return;
   const actorId = records[0]!.actor_id;
+  const partnerName = () => (factsOf ? factsOf(proposal.id)?.partner_name : partnerById(proposal.partner_id)?.name);
+  const chapterName = () => (factsOf ? factsOf(proposal.id)?.chapter_name : chapterById(proposal.chapter_id)?.name);
   // Most records (a step submitted mid-way) notify nobody: look names up only when needed.
   let described: string | null = null;
-  const what = () =>
-    (described ??= `“${proposal.event_title}” with ${partnerById(proposal.partner_id)?.name ?? 'the partner'} (${proposal.reference})`);
+  const what = () => (described ??= `“${proposal.event_title}” with ${partnerName() ?? 'the partner'} (${proposal.reference})`);
   const at = nowIso();
   const rows: InboxRowInput[] = [];
   const add = (userIds: number[], record: DecisionRecord, kind: string, message: string) => {
@@ -59,7 +67,7 @@ export function notifyInbox(proposal: Proposal, records: DecisionRecord[]): void
       // The proposer never reviews their own proposal, even when they are staff.
       const staff = activeUserIdsWithRole('staff').filter((id) => id !== proposal.proposer_id);
       const again = records.some((r) => r.outcome === 'reopened') ? 'Back in review' : 'New in review';
-      const chapter = chapterById(proposal.chapter_id)?.name ?? 'a chapter';
+      const chapter = chapterName() ?? 'a chapter';
       add(staff, record, 'submitted', `${again}: ${what()}, from ${chapter}.`);
     }
   }
@@ -85,14 +93,16 @@ export function notifyPartnerAnswered(proposal: Proposal, record: DecisionRecord
 /** What an approval binds the chapter to: its end date and every condition, so the message alone is enough to act on. */
 function approvalTerms(proposal: Pick<Proposal, 'approved_until'>, record: DecisionRecord): string {
   if (record.outcome !== 'approved') return '';
-  const conditions = approvalConditions(record);
-  // The proposal row is the one read before the decision: the end date comes from the record.
-  let endDate: unknown;
+  // The record's inputs, parsed once for its conditions and its end date.
+  let inputs: unknown = null;
   try {
-    endDate = (JSON.parse(record.inputs) as { judged?: { endDate?: unknown } }).judged?.endDate;
+    inputs = JSON.parse(record.inputs);
   } catch {
-    // Inputs that are not JSON: fall back to the proposal's end date.
+    // Inputs that are not JSON: no conditions, and the proposal's end date.
   }
+  const conditions = approvalConditionsOf(inputs);
+  // The proposal row is the one read before the decision: the end date comes from the record.
+  const endDate = (inputs as { judged?: { endDate?: unknown } } | null)?.judged?.endDate;
   const untilDate = typeof endDate === 'string' ? endDate : proposal.approved_until;
   const until = untilDate ? ` Approved until ${formatDate(untilDate)}.` : '';
   const terms = conditions.length === 0 ? ' No conditions.' : ` Conditions: ${conditions.map((c, i) => `${i + 1}. ${c}`).join(' ')}`;

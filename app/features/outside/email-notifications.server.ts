@@ -1,4 +1,4 @@
-import { insertOutboxRow, notificationFacts, outboxKeyExists, proposalsWithDatesBetween } from '../../../db/outside';
+import { insertOutboxRow, notificationFacts, outboxKeyExists, proposalsWithDatesBetween, type NotificationFacts } from '../../../db/outside';
 import { usersWithEmailOff } from '../../../db/notification-preferences';
 import { listUsers, userById, type UserWithRoles } from '../../../db/users';
 import type { DecisionRecord } from '../../../db/schema';
@@ -114,14 +114,17 @@ function decisionEmail(kind: NotificationKind, record: DecisionRecord, facts: Fa
  * outbox's caller checks), so the e-mails are queued exactly when the decision commits.
  * Returns the number of rows queued; nothing when SMTP_URL is not set.
  */
-export function enqueueDecisionEmails(records: DecisionRecord[]): number {
+export function enqueueDecisionEmails(
+  records: DecisionRecord[],
+  factsOf: (proposalId: number) => NotificationFacts | undefined = notificationFacts,
+): number {
   if (!smtpConfig()) return 0;
   let queued = 0;
   for (const record of records) {
     const kind = notificationKindOf(record);
     const emailKind = kind ? EMAIL_KIND_OF[kind] : undefined;
     if (!kind || !emailKind) continue;
-    const facts = notificationFacts(record.proposal_id);
+    const facts = factsOf(record.proposal_id);
     if (!facts) continue;
     const people = wanting(emailKind, emailKind === 'submitted' ? decidersOf(facts) : proposerOf(facts));
     for (const person of people) {

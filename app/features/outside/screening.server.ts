@@ -351,13 +351,29 @@ export function screeningsOfProposal(proposalId: number): Screening[] {
 }
 
 /**
- * The latest screening that gave an answer (hits or clear). A later failed or
- * switched-off attempt does not erase what the service last said: the hits
- * still have to be weighed.
+ * The latest screening that gave an answer (hits or clear), of a proposal's rows
+ * newest first. A later failed or switched-off attempt does not erase what the
+ * service last said: the hits still have to be weighed.
  */
-function latestAnswer(proposalId: number): Screening | null {
-  const row = screeningRowsOfProposal(proposalId).find((r) => r.status === 'hits' || r.status === 'clear');
+function latestAnswerOf(rows: ScreeningRow[]): Screening | null {
+  const row = rows.find((r) => r.status === 'hits' || r.status === 'clear');
   return row ? fromRow(row) : null;
+}
+
+/**
+ * A proposal's screenings read once, for what a staff decision both checks
+ * (the acknowledgement) and records (the inputs): the two used to read the
+ * same rows two and three times in the decision's transaction.
+ */
+export function screeningStanding(proposalId: number) {
+  // Newest first: the first row is the latest attempt.
+  const rows = screeningRowsOfProposal(proposalId);
+  let answer: Screening | null | undefined;
+  const latestAnswer = () => (answer === undefined ? (answer = latestAnswerOf(rows)) : answer);
+  return {
+    acknowledgementProblem: (acknowledgement: string | undefined | null) => acknowledgementProblemOf(latestAnswer(), acknowledgement),
+    inputs: () => inputsOf(rows[0] ? fromRow(rows[0]) : null, latestAnswer()),
+  };
 }
 
 /**
@@ -366,9 +382,12 @@ function latestAnswer(proposalId: number): Screening | null {
  * that one failed; null when the proposal was never screened.
  */
 export function screeningInputsFor(proposalId: number) {
-  const latest = latestScreening(proposalId);
+  return screeningStanding(proposalId).inputs();
+}
+
+function inputsOf(latest: Screening | null, answer: Screening | null) {
   if (!latest) return null;
-  const s = latestAnswer(proposalId) ?? latest;
+  const s = answer ?? latest;
   return {
     screeningId: s.id,
     status: s.status,
@@ -398,7 +417,10 @@ const SCREENING_ACKNOWLEDGEMENT_MIN = 10;
  * needs an acknowledgement with reasoning. Returns the field error, or null.
  */
 export function screeningAcknowledgementProblem(proposalId: number, acknowledgement: string | undefined | null): string | null {
-  const latest = latestAnswer(proposalId);
+  return screeningStanding(proposalId).acknowledgementProblem(acknowledgement);
+}
+
+function acknowledgementProblemOf(latest: Screening | null, acknowledgement: string | undefined | null): string | null {
   if (!latest || latest.status !== 'hits') return null;
   // A hit staff judged "not a true match" (a record of its own) is not weighed again.
   const judged = judgedEntityIds(latest.partnerId);

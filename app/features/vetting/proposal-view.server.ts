@@ -136,12 +136,17 @@ function positionStatements(version: number): Map<string, string> {
 /** The conditions staff attached to an approval, read from its record's inputs. */
 export function approvalConditions(record: Pick<DecisionRecord, 'inputs'>): string[] {
   try {
-    const inputs = JSON.parse(record.inputs) as { command?: { conditions?: unknown } };
-    return Array.isArray(inputs.command?.conditions) ? inputs.command.conditions.filter((c): c is string => typeof c === 'string') : [];
+    return approvalConditionsOf(JSON.parse(record.inputs));
   } catch {
     // A record whose inputs are not JSON shows no conditions rather than failing the page.
     return [];
   }
+}
+
+/** approvalConditions, for inputs already parsed. */
+export function approvalConditionsOf(inputs: unknown): string[] {
+  const conditions = (inputs as { command?: { conditions?: unknown } } | null)?.command?.conditions;
+  return Array.isArray(conditions) ? conditions.filter((c): c is string => typeof c === 'string') : [];
 }
 
 export function proposalView(proposalId: number, viewer?: ActingUser): ProposalView | null {

@@ -15,6 +15,7 @@ import { activeConfig, type ActiveConfig } from '../../../db/config';
 import { nowIso, transaction } from '../../../db/connection';
 import { appendRecords, type RecordDraft } from '../../../db/decision-log';
 import { upsertMouView } from '../../../db/mou-views';
+import { notificationFactsOnce } from '../../../db/outside';
 import { partnerById, publicPositionsOf } from '../../../db/partners';
 import {
   advanceProposal,
@@ -38,7 +39,7 @@ import { commandSchema, fieldErrorsOf, type Command } from './payloads.server';
 import { actionOf, can, isDecided, isInReview, OVERRIDABLE_OUTCOMES, roleFor, type ActingUser } from '../../../workflows/policy';
 import { notifyInbox } from '../inbox/inbox.server';
 import { enqueueNotifications } from '../../jobs/outbox.server';
-import { screeningAcknowledgementProblem, screeningInputsFor } from '../outside/screening.server';
+import { screeningStanding } from '../outside/screening.server';
 import { withEnvReadOnce } from '../../utils/env.server';
 
 export type DecisionErrorKind = 'not_found' | 'stale' | 'forbidden' | 'not_allowed' | 'invalid';
@@ -77,6 +78,8 @@ type Prepared = {
   /** Writes that belong to this step, run in the same transaction after the records. */
   write: (mainRecord: DecisionRecord, at: string) => void;
   patch?: { approved_until?: string | null };
+  /** The MOU version the dossier digest read (staff decisions), so the decider's view is recorded without reading it again. */
+  dossierMouVersion?: number | null;
 };
 
 /**
@@ -139,14 +142,15 @@ function decideLocked(
 ): { proposal: Proposal; records: DecisionRecord[] } {
   const { actor } = args;
   const config = activeConfig();
-  const prepared = prepare(command, proposal, actor, config);
+  // Cited by every record and step submission of this decision: serialized once.
+  const configVersions = canonicalJson(config.versions);
+  const prepared = prepare(command, proposal, actor, config, configVersions);
   const persisted = JSON.parse(proposal.workflow) as PersistedVetting;
   const next = transition(persisted, prepared.event);
   if (!next.ok) throw new DecisionError('not_allowed', next.reason);
 
   const at = nowIso();
   const role = roleFor(actor, action);
-  const configVersions = canonicalJson(config.versions);
   const proposalFacts = {
     reference: proposal.reference,
     partnerId: proposal.partner_id,
@@ -205,11 +209,14 @@ function decideLocked(
   const records = appendRecords(drafts, at);
   prepared.write(records[0]!, at);
   // A staff decision is taken on the MOU as it stands: the decider has read that version.
-  const mou = action === 'proposal.decide' ? latestMouVersionNumber(proposal.id) : null;
+  const mou =
+    action !== 'proposal.decide' ? null : prepared.dossierMouVersion !== undefined ? prepared.dossierMouVersion : latestMouVersionNumber(proposal.id);
   if (mou !== null) upsertMouView(actor.id, proposal.id, mou, at);
-  // Queued in this transaction, delivered after commit (docs/decisions/0030).
-  enqueueNotifications(records);
-  notifyInbox(proposal, records);
+  // Queued in this transaction, delivered after commit (docs/decisions/0030). The
+  // e-mails, channel messages and inbox rows quote the same names: read once.
+  const factsOf = notificationFactsOnce();
+  enqueueNotifications(records, factsOf);
+  notifyInbox(proposal, records, factsOf);
   // The row as it now stands: the version check above proves nobody else changed it
   // since it was read (every write to a proposal moves its version), so it is the
   // row read plus what advanceProposal set; no second read.
@@ -217,7 +224,7 @@ function decideLocked(
   return { proposal: { ...proposal, ...set, version: args.expectedVersion + 1, updated_at: at }, records };
 }
 
-function prepare(command: Command, proposal: Proposal, actor: ActingUser, config: ActiveConfig): Prepared {
+function prepare(command: Command, proposal: Proposal, actor: ActingUser, config: ActiveConfig, configVersions: string): Prepared {
   // The same configuration the records will cite: read once per decision.
   const { docs, versions } = config;
   const base = { actor: { id: actor.id, roles: actor.roles } };
@@ -229,7 +236,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
       data,
       result,
       outcome,
-      configVersions: canonicalJson(versions),
+      configVersions,
       submittedBy: actor.id,
       submittedAt: at,
       decisionSeq: record.seq,
@@ -238,9 +245,14 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
     return id;
   };
 
-  if (command.type === 'APPROVE' || command.type === 'REJECT' || command.type === 'REQUEST_CHANGES') {
+  // Staff decisions only: their screenings are read once, for the check here and the record below.
+  const staffDecision =
+    command.type === 'APPROVE' || command.type === 'REJECT' || command.type === 'REQUEST_CHANGES'
+      ? { standing: screeningStanding(proposal.id), acknowledgement: command.screeningAcknowledgement }
+      : null;
+  if (staffDecision) {
     // A screening hit is weighed, not obeyed: staff must say how (docs/outside-services.md).
-    const problem = screeningAcknowledgementProblem(proposal.id, command.screeningAcknowledgement);
+    const problem = staffDecision.standing.acknowledgementProblem(staffDecision.acknowledgement);
     if (problem) {
       throw invalid('This partner has screening hits: acknowledge them with your reasoning before deciding.', {
         screeningAcknowledgement: [problem],
@@ -248,7 +260,7 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
     }
   }
   const screening = () => ({
-    screening: screeningInputsFor(proposal.id),
+    screening: staffDecision ? staffDecision.standing.inputs() : null,
     screeningAcknowledgement: 'screeningAcknowledgement' in command ? (command.screeningAcknowledgement ?? null) : null,
   });
 
@@ -365,33 +377,41 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
       if (endDate > latest) {
         throw invalid('An approval lasts at most 12 months.', { endDate: [`Choose a date on or before ${latest}.`] });
       }
+      const dossier = dossierDigest(proposal.id);
       return {
         event: { type: 'APPROVE', endDate, conditions: command.conditions, ...base },
-        judged: { endDate, conditions: command.conditions, dossier: dossierDigest(proposal.id), ...screening() },
+        judged: { endDate, conditions: command.conditions, dossier, ...screening() },
         rationale: command.rationale || `Approved until ${endDate}${command.conditions.length ? ` with ${command.conditions.length} condition(s)` : ''}.`,
         write: noWrite,
         patch: { approved_until: endDate },
+        dossierMouVersion: dossier.mouVersion,
       };
     }
 
-    case 'REJECT':
+    case 'REJECT': {
+      const dossier = dossierDigest(proposal.id);
       return {
         event: { type: 'REJECT', rationale: command.rationale, ...base },
-        judged: { dossier: dossierDigest(proposal.id), ...screening() },
+        judged: { dossier, ...screening() },
         rationale: command.rationale,
         write: noWrite,
+        dossierMouVersion: dossier.mouVersion,
       };
+    }
 
-    case 'REQUEST_CHANGES':
+    case 'REQUEST_CHANGES': {
       if (command.step === 'perception' && !proposal.perception_required) {
         throw invalid('This proposal needs no perception review.', { step: ['Choose a step this proposal went through.'] });
       }
+      const dossier = dossierDigest(proposal.id);
       return {
         event: { type: 'REQUEST_CHANGES', step: command.step, rationale: command.rationale, requireMou: command.requireMou === true, ...base },
-        judged: { step: command.step, requireMou: command.requireMou === true, dossier: dossierDigest(proposal.id), ...screening() },
+        judged: { step: command.step, requireMou: command.requireMou === true, dossier, ...screening() },
         rationale: command.rationale,
         write: noWrite,
+        dossierMouVersion: dossier.mouVersion,
       };
+    }
 
     case 'WITHDRAW':
       return { event: { type: 'WITHDRAW', reason: command.reason, ...base }, judged: {}, rationale: command.reason, write: noWrite };
