@@ -1,5 +1,5 @@
-import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
-import { all, dialect, first, insertId, qb, raw } from './connection';
+import { expressionBuilder, sql, type Compilable, type Expression, type SqlBool } from 'kysely';
+import { all, dialect, first, insertId, prebuilt, qb, raw } from './connection';
 import { catchUpSearchIndex } from './search-index';
 import type { Database, Partner } from './schema';
 
@@ -370,45 +370,65 @@ function pageHits(
   return all(q.orderBy('d.seq', order).limit(limit));
 }
 
+type RecordRow = Omit<RegisterRow, 'snippet'>;
+
+/**
+ * The query of rowsOf for n seqs, built and compiled once for each n (a page holds at most
+ * MAX_PAGE_SIZE + 1): building it cost about as much as SQLite takes to run it.
+ */
+const rowsQueries = new Map<number, (seqs: Record<string, number>) => Compilable<RecordRow>>();
+
+function rowsQuery(n: number) {
+  let query = rowsQueries.get(n);
+  if (!query) {
+    const names = Array.from({ length: n }, (_, i) => `s${i}`);
+    query = prebuilt<Record<string, number>, RecordRow>(names, (p) =>
+      qb()
+        .selectFrom('decision_records as d')
+        .innerJoin('proposals as p', 'p.id', 'd.proposal_id')
+        .innerJoin('partners as pa', 'pa.id', 'd.partner_id')
+        .innerJoin('chapters as c', 'c.id', 'd.chapter_id')
+        .innerJoin('campaigns as ca', 'ca.id', 'd.campaign_id')
+        .select([
+          'd.seq',
+          'd.at',
+          'd.step',
+          'd.outcome',
+          'd.actor_id',
+          'd.actor_name',
+          'd.actor_role',
+          'd.rationale',
+          'd.from_state',
+          'd.to_state',
+          'd.hash',
+          'd.proposal_id',
+          'p.reference as proposal_reference',
+          'p.event_title',
+          'd.partner_id',
+          'pa.name as partner_name',
+          'd.chapter_id',
+          'c.name as chapter_name',
+          'd.campaign_id',
+          'ca.name as campaign_name',
+        ])
+        .where(
+          'd.seq',
+          'in',
+          names.map((name) => p[name]!),
+        )
+        .orderBy('d.seq', 'desc'),
+    );
+    rowsQueries.set(n, query);
+  }
+  return query;
+}
+
 /** The register rows of these seqs, newest first, with names joined in. */
 function rowsOf(hits: Hit[]): RegisterRow[] {
   if (hits.length === 0) return [];
-  const rows = all(
-    qb()
-      .selectFrom('decision_records as d')
-      .innerJoin('proposals as p', 'p.id', 'd.proposal_id')
-      .innerJoin('partners as pa', 'pa.id', 'd.partner_id')
-      .innerJoin('chapters as c', 'c.id', 'd.chapter_id')
-      .innerJoin('campaigns as ca', 'ca.id', 'd.campaign_id')
-      .select([
-        'd.seq',
-        'd.at',
-        'd.step',
-        'd.outcome',
-        'd.actor_id',
-        'd.actor_name',
-        'd.actor_role',
-        'd.rationale',
-        'd.from_state',
-        'd.to_state',
-        'd.hash',
-        'd.proposal_id',
-        'p.reference as proposal_reference',
-        'p.event_title',
-        'd.partner_id',
-        'pa.name as partner_name',
-        'd.chapter_id',
-        'c.name as chapter_name',
-        'd.campaign_id',
-        'ca.name as campaign_name',
-      ])
-      .where(
-        'd.seq',
-        'in',
-        hits.map((h) => h.seq),
-      )
-      .orderBy('d.seq', 'desc'),
-  );
+  const seqs: Record<string, number> = {};
+  hits.forEach((h, i) => (seqs[`s${i}`] = h.seq));
+  const rows = all(rowsQuery(hits.length)(seqs));
   const snippets = new Map(hits.map((h) => [h.seq, h.snippet]));
   return rows.map((row) => ({ ...row, snippet: snippets.get(row.seq) ?? null }));
 }
@@ -533,69 +553,117 @@ export type PartnerHistory = {
  * chapters in scope. A much-asked partner has thousands of records: the newest
  * come here, the rest page on in the register filtered by partner.
  */
+// The partner page's queries, built once each (the page is a busy one to serve).
+const partnerRow = prebuilt<{ partnerId: number }, Partner>(['partnerId'], (p) => qb().selectFrom('partners').selectAll().where('id', '=', p.partnerId));
+
+type ProposalsParams = { partnerId: number; chapterId: number; cursor: number; limit: number };
+/** Which page of a partner's proposals: the newest, those older than a cursor, or those newer. */
+type ProposalsPage = 'newest' | 'after' | 'before';
+const proposalQueries = new Map<string, (p: ProposalsParams) => Compilable<PartnerProposalRow>>();
+
+function partnerProposalsQuery(page: ProposalsPage, scoped: boolean) {
+  const key = `${page}:${scoped}`;
+  let query = proposalQueries.get(key);
+  if (!query) {
+    const names: (keyof ProposalsParams)[] = ['partnerId', 'limit', ...(page === 'newest' ? [] : (['cursor'] as const)), ...(scoped ? (['chapterId'] as const) : [])];
+    query = prebuilt<ProposalsParams, PartnerProposalRow>(names, (p) => {
+      let proposals = qb()
+        .selectFrom('proposals as p')
+        .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+        .innerJoin('campaigns as ca', 'ca.id', 'p.campaign_id')
+        .innerJoin('users as u', 'u.id', 'p.proposer_id')
+        .select([
+          'p.id',
+          'p.reference',
+          'p.event_title',
+          'p.event_date',
+          'p.kind',
+          'p.state',
+          'p.chapter_id',
+          'c.name as chapter_name',
+          'ca.name as campaign_name',
+          'u.name as proposer_name',
+          'p.created_at',
+          'p.decided_at',
+          'p.approved_until',
+        ])
+        .where('p.partner_id', '=', p.partnerId);
+      // Keyset on the proposal id, newest first: a page deep in a busy partner costs the same as the first.
+      if (page === 'before') proposals = proposals.where('p.id', '>', p.cursor);
+      else if (page === 'after') proposals = proposals.where('p.id', '<', p.cursor);
+      if (scoped) proposals = proposals.where('p.chapter_id', '=', p.chapterId);
+      return proposals.orderBy('p.id', page === 'before' ? 'asc' : 'desc').limit(p.limit);
+    });
+    proposalQueries.set(key, query);
+  }
+  return query;
+}
+
+const partnerStates = prebuilt<{ partnerId: number }, { state: string; n: number }>(['partnerId'], (p) =>
+  qb()
+    .selectFrom('proposals')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('partner_id', '=', p.partnerId)
+    .groupBy('state'),
+);
+const partnerStatesInChapter = prebuilt<{ partnerId: number; chapterId: number }, { state: string; n: number }>(['partnerId', 'chapterId'], (p) =>
+  qb()
+    .selectFrom('proposals')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('partner_id', '=', p.partnerId)
+    .where('chapter_id', '=', p.chapterId)
+    .groupBy('state'),
+);
+// From the counts the trigger keeps (migration 0125): a busy partner has tens of thousands of records.
+const partnerDecisionCount = prebuilt<{ partnerId: number }, { n: number | null }>(['partnerId'], (p) =>
+  qb()
+    .selectFrom('decision_partner_counts')
+    .select((eb) => eb.fn.sum<number | null>('n').as('n'))
+    .where('partner_id', '=', p.partnerId),
+);
+const partnerDecisionCountInChapter = prebuilt<{ partnerId: number; chapterId: number }, { n: number | null }>(['partnerId', 'chapterId'], (p) =>
+  qb()
+    .selectFrom('decision_partner_counts')
+    .select((eb) => eb.fn.sum<number | null>('n').as('n'))
+    .where('partner_id', '=', p.partnerId)
+    .where('chapter_id', '=', p.chapterId),
+);
+const partnerProposalsElsewhere = prebuilt<{ partnerId: number; chapterId: number }, { n: number }>(['partnerId', 'chapterId'], (p) =>
+  qb()
+    .selectFrom('proposals')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partner_id', '=', p.partnerId)
+    .where('chapter_id', '!=', p.chapterId),
+);
+
+/**
+ * A partner's profile and the proposals and decisions about it, across the
+ * chapters in scope. A much-asked partner has thousands of records: the newest
+ * come here, the rest page on in the register filtered by partner.
+ */
 export function partnerHistory(
   partnerId: number,
   scope: RegisterScope = { chapterId: null },
   options: { proposalLimit?: number; decisionLimit?: number; proposalsAfter?: number | null; proposalsBefore?: number | null } = {},
 ): PartnerHistory | undefined {
-  const partner = first(qb().selectFrom('partners').selectAll().where('id', '=', partnerId));
+  const partner = first(partnerRow({ partnerId }));
   if (!partner) return undefined;
-  let proposals = qb()
-    .selectFrom('proposals as p')
-    .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
-    .innerJoin('campaigns as ca', 'ca.id', 'p.campaign_id')
-    .innerJoin('users as u', 'u.id', 'p.proposer_id')
-    .select([
-      'p.id',
-      'p.reference',
-      'p.event_title',
-      'p.event_date',
-      'p.kind',
-      'p.state',
-      'p.chapter_id',
-      'c.name as chapter_name',
-      'ca.name as campaign_name',
-      'u.name as proposer_name',
-      'p.created_at',
-      'p.decided_at',
-      'p.approved_until',
-    ])
-    .where('p.partner_id', '=', partnerId);
-  // Keyset on the proposal id, newest first: a page deep in a busy partner costs the same as the first.
   const proposalLimit = options.proposalLimit ?? 200;
   const goingBack = options.proposalsBefore != null && options.proposalsAfter == null;
-  if (goingBack) proposals = proposals.where('p.id', '>', options.proposalsBefore!);
-  else if (options.proposalsAfter != null) proposals = proposals.where('p.id', '<', options.proposalsAfter);
-  proposals = proposals.orderBy('p.id', goingBack ? 'asc' : 'desc').limit(proposalLimit + 1);
-  let states = qb()
-    .selectFrom('proposals')
-    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('partner_id', '=', partnerId)
-    .groupBy('state');
-  // From the counts the trigger keeps (migration 0125): a busy partner has tens of thousands of records.
-  let decisionCount = qb()
-    .selectFrom('decision_partner_counts')
-    .select((eb) => eb.fn.sum<number | null>('n').as('n'))
-    .where('partner_id', '=', partnerId);
-  if (scope.chapterId != null) {
-    proposals = proposals.where('p.chapter_id', '=', scope.chapterId);
-    states = states.where('chapter_id', '=', scope.chapterId);
-    decisionCount = decisionCount.where('chapter_id', '=', scope.chapterId);
-  }
+  const page: ProposalsPage = goingBack ? 'before' : options.proposalsAfter != null ? 'after' : 'newest';
+  const chapterId = scope.chapterId;
+  const scoped = chapterId != null;
+  const proposals = partnerProposalsQuery(page, scoped)({
+    partnerId,
+    chapterId: chapterId ?? 0,
+    cursor: (goingBack ? options.proposalsBefore : options.proposalsAfter) ?? 0,
+    limit: proposalLimit + 1,
+  });
+  const states = scoped ? partnerStatesInChapter({ partnerId, chapterId }) : partnerStates({ partnerId });
+  const decisionCount = scoped ? partnerDecisionCountInChapter({ partnerId, chapterId }) : partnerDecisionCount({ partnerId });
   const proposalStates = Object.fromEntries(all(states).map((r) => [r.state, r.n]));
-  const page = searchDecisions({ partnerId }, { limit: options.decisionLimit ?? 50 }, scope);
-
-  let otherChapterProposals = 0;
-  if (scope.chapterId != null) {
-    otherChapterProposals =
-      first(
-        qb()
-          .selectFrom('proposals')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('partner_id', '=', partnerId)
-          .where('chapter_id', '!=', scope.chapterId),
-      )?.n ?? 0;
-  }
+  const decisionPage = searchDecisions({ partnerId }, { limit: options.decisionLimit ?? 50 }, scope);
+  const otherChapterProposals = scoped ? (first(partnerProposalsElsewhere({ partnerId, chapterId }))?.n ?? 0) : 0;
   const fetched = all(proposals);
   const more = fetched.length > proposalLimit;
   const shown = fetched.slice(0, proposalLimit);
@@ -608,46 +676,46 @@ export function partnerHistory(
     olderProposalsCursor: shown.length > 0 && (goingBack ? true : more) ? shown[shown.length - 1]!.id : null,
     proposalCount: Object.values(proposalStates).reduce((a, b) => a + b, 0),
     proposalStates,
-    decisions: page.rows,
+    decisions: decisionPage.rows,
     decisionCount: Number(first(decisionCount)?.n ?? 0),
-    olderCursor: page.olderCursor,
+    olderCursor: decisionPage.olderCursor,
     otherChapterProposals,
   };
 }
 
 // ---- Choices for the filter form ----
 
-export function registerFilterChoices(scope: RegisterScope = { chapterId: null }) {
-  // No partner list: hundreds of names made the page heavy; the form takes a partner's name as text.
-  let chapters = qb().selectFrom('chapters').select(['id', 'name']).orderBy('name');
-  if (scope.chapterId != null) {
-    chapters = chapters.where('id', '=', scope.chapterId);
-  }
-  // People who have decided something; the system actor (null id) is its own choice.
-  let actors = qb()
+// The choices' queries, built once: the form is on every page of the register.
+const chapterChoices = prebuilt<Record<string, never>, { id: number; name: string }>([], () => qb().selectFrom('chapters').select(['id', 'name']).orderBy('name'));
+const oneChapterChoice = prebuilt<{ chapterId: number }, { id: number; name: string }>(['chapterId'], (p) =>
+  qb().selectFrom('chapters').select(['id', 'name']).where('id', '=', p.chapterId).orderBy('name'),
+);
+const campaignChoices = prebuilt<Record<string, never>, { id: number; name: string }>([], () => qb().selectFrom('campaigns').select(['id', 'name']).orderBy('name'));
+// People who have decided something; the system actor (null id) is its own choice.
+const actorChoices = prebuilt<Record<string, never>, { id: number; name: string }>([], () =>
+  qb()
     .selectFrom('users as u')
     .select(['u.id', 'u.name'])
     .where((eb) => eb.exists(eb.selectFrom('decision_records as d').select('d.seq').whereRef('d.actor_id', '=', 'u.id')))
-    .orderBy('u.name');
-  if (scope.chapterId != null) {
-    actors = qb()
-      .selectFrom('users as u')
-      .select(['u.id', 'u.name'])
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('decision_records as d')
-            .select('d.seq')
-            .whereRef('d.actor_id', '=', 'u.id')
-            .where('d.chapter_id', '=', scope.chapterId!),
-        ),
-      )
-      .orderBy('u.name');
-  }
+    .orderBy('u.name'),
+);
+const chapterActorChoices = prebuilt<{ chapterId: number }, { id: number; name: string }>(['chapterId'], (p) =>
+  qb()
+    .selectFrom('users as u')
+    .select(['u.id', 'u.name'])
+    .where((eb) =>
+      eb.exists(eb.selectFrom('decision_records as d').select('d.seq').whereRef('d.actor_id', '=', 'u.id').where('d.chapter_id', '=', p.chapterId)),
+    )
+    .orderBy('u.name'),
+);
+
+export function registerFilterChoices(scope: RegisterScope = { chapterId: null }) {
+  // No partner list: hundreds of names made the page heavy; the form takes a partner's name as text.
+  const chapterId = scope.chapterId;
   return {
-    chapters: all(chapters),
-    campaigns: all(qb().selectFrom('campaigns').select(['id', 'name']).orderBy('name')),
-    actors: all(actors),
+    chapters: all(chapterId == null ? chapterChoices({}) : oneChapterChoice({ chapterId })),
+    campaigns: all(campaignChoices({})),
+    actors: all(chapterId == null ? actorChoices({}) : chapterActorChoices({ chapterId })),
   };
 }
 
