@@ -144,6 +144,21 @@ function prepare(db: Db, sql: string): SQLite.Statement {
 }
 
 /**
+ * What a result read now may be kept under, or null when it may not be kept. On SQLite a token
+ * that changes whenever the database may have: `PRAGMA data_version` moves with every commit of
+ * another connection (another worker, a script), total_changes() with every row this connection
+ * writes. Null on PostgreSQL (no such counter) and inside a transaction, whose reads may still be
+ * rolled back. Read the token before the result, so a result is never older than its token.
+ */
+export function changeToken(): string | null {
+  const db = database();
+  if (db.kind !== 'sqlite' || db.sqlite.inTransaction) return null;
+  const version = prepare(db, 'PRAGMA data_version').get() as { data_version: number };
+  const changes = prepare(db, 'SELECT total_changes() AS n').get() as { n: number };
+  return `${version.data_version}:${changes.n}`;
+}
+
+/**
  * A query Kysely builds and compiles once, then re-runs with new parameters.
  * The decision path runs a dozen small queries per decision, and building and
  * compiling them cost more than SQLite takes to run them. Each named parameter

@@ -1,5 +1,5 @@
 import { expressionBuilder, sql, type Compilable, type Expression, type SqlBool } from 'kysely';
-import { all, dialect, first, insertId, prebuilt, qb, raw } from './connection';
+import { all, changeToken, database, dialect, first, insertId, prebuilt, qb, raw } from './connection';
 import { catchUpSearchIndex } from './search-index';
 import type { Database, Partner } from './schema';
 
@@ -709,14 +709,35 @@ const chapterActorChoices = prebuilt<{ chapterId: number }, { id: number; name: 
     .orderBy('u.name'),
 );
 
-export function registerFilterChoices(scope: RegisterScope = { chapterId: null }) {
+type FilterChoices = {
+  chapters: readonly { id: number; name: string }[];
+  campaigns: readonly { id: number; name: string }[];
+  actors: readonly { id: number; name: string }[];
+};
+
+/**
+ * The choices of each scope as last read, with the database's change token then (changeToken):
+ * they are on every page of the register and change only with the database. Per database, so a
+ * process that switches databases never sees another's.
+ */
+const choicesKept = new WeakMap<object, Map<string, { token: string; choices: FilterChoices }>>();
+
+export function registerFilterChoices(scope: RegisterScope = { chapterId: null }): FilterChoices {
+  const token = changeToken();
+  let kept = choicesKept.get(database());
+  if (!kept) choicesKept.set(database(), (kept = new Map()));
+  const key = String(scope.chapterId ?? 'all');
+  const before = token === null ? undefined : kept.get(key);
+  if (before && before.token === token) return before.choices;
   // No partner list: hundreds of names made the page heavy; the form takes a partner's name as text.
   const chapterId = scope.chapterId;
-  return {
-    chapters: all(chapterId == null ? chapterChoices({}) : oneChapterChoice({ chapterId })),
-    campaigns: all(campaignChoices({})),
-    actors: all(chapterId == null ? actorChoices({}) : chapterActorChoices({ chapterId })),
+  const choices: FilterChoices = {
+    chapters: Object.freeze(all(chapterId == null ? chapterChoices({}) : oneChapterChoice({ chapterId }))),
+    campaigns: Object.freeze(all(campaignChoices({}))),
+    actors: Object.freeze(all(chapterId == null ? actorChoices({}) : chapterActorChoices({ chapterId }))),
   };
+  if (token !== null) kept.set(key, { token, choices });
+  return choices;
 }
 
 // ---- Audit runs ----
