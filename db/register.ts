@@ -317,6 +317,39 @@ function snippetOf(row: Record<string, unknown>): string | null {
   return null;
 }
 
+type SimpleHitsParams = { match: string; seq: number; limit: number };
+const simpleHitsQueries = new Map<string, (p: SimpleHitsParams) => Compilable<{ seq: number } & Record<string, unknown>>>();
+
+/**
+ * pageHits' query for the two commonest pages, built once per shape: a search with no filter
+ * (text), or no search and no filter at all. The same SQL the general path builds for them.
+ */
+function simpleHitsQuery(text: boolean, snippet: boolean, op: Bound['op'] | null, order: 'asc' | 'desc') {
+  const key = `${text}:${snippet}:${op}:${order}`;
+  let query = simpleHitsQueries.get(key);
+  if (!query) {
+    const names: (keyof SimpleHitsParams)[] = [...(text ? (['match'] as const) : []), ...(op ? (['seq'] as const) : []), 'limit'];
+    query = prebuilt<SimpleHitsParams, { seq: number } & Record<string, unknown>>(names, (p) => {
+      if (text) {
+        let q = qb()
+          .selectFrom('decision_search')
+          .crossJoin('decision_records as d')
+          .whereRef('d.seq', '=', 'decision_search.rowid')
+          .where(sql<SqlBool>`decision_search MATCH ${p.match}`)
+          .select('d.seq');
+        if (snippet) q = q.select(sql<string>`snippet(decision_search, -1, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as('s_rationale')) as unknown as typeof q;
+        if (op) q = q.where('decision_search.rowid', op, p.seq);
+        return q.orderBy('decision_search.rowid', order).limit(p.limit);
+      }
+      let q = qb().selectFrom('decision_records as d').select(['d.seq', sql<null>`NULL`.as('snippet')]);
+      if (op) q = q.where('d.seq', op, p.seq);
+      return q.orderBy('d.seq', order).limit(p.limit);
+    });
+    simpleHitsQueries.set(key, query);
+  }
+  return query;
+}
+
 /**
  * The seqs of one page (plus one, to tell whether more follow), in the order
  * asked. With a search, or with two filters or more, the FTS index drives
@@ -336,6 +369,13 @@ function pageHits(
   if (dialect() === 'postgres') return postgresPageHits(compiled, search.terms, bound, order, limit, withSnippet);
   const { fts } = search;
   const { where, window } = compiled;
+  if (where.length === 0 && !window && !compiled.partnerFts && compiled.tags.length === 0) {
+    const text = fts !== null;
+    const rows = all(
+      simpleHitsQuery(text, withSnippet && text, bound?.op ?? null, order)({ match: text ? matchExpression(fts, null, []) : '', seq: bound?.seq ?? 0, limit }),
+    );
+    return rows.map((row) => ({ seq: row.seq, snippet: withSnippet && text ? snippetOf(row) : null }));
+  }
   // Without statistics SQLite would pick one index for several filters and scan it
   // (a small chapter + "decision: approved" read 15,000 index entries).
   if (fts || compiled.partnerFts || new Set(compiled.tags).size >= 2) {
