@@ -188,7 +188,8 @@ function compile(filter: RegisterFilter, scope: RegisterScope): Compiled {
   return { where, tags, window: { lo: Number(range.lo), hi: Number(range.hi) }, empty: noPartner, partnerFts };
 }
 
-type Hit = { seq: number; snippet: string | null };
+/** A seq of a page and its snippet; with the row itself when the page's query read it (simpleHitsQuery). */
+type Hit = { seq: number; snippet: string | null; row?: RegisterRow };
 /** What was typed, as an FTS5 query (SQLite) and as terms (PostgreSQL). */
 type Search = { fts: string | null; terms: SearchTerm[] };
 
@@ -317,15 +318,43 @@ function snippetOf(row: Record<string, unknown>): string | null {
   return null;
 }
 
+type RecordRow = Omit<RegisterRow, 'snippet'>;
+
+/** What a register row holds, from the record and the names joined to it (d, p, pa, c, ca). */
+const RECORD_COLUMNS = [
+  'd.seq',
+  'd.at',
+  'd.step',
+  'd.outcome',
+  'd.actor_id',
+  'd.actor_name',
+  'd.actor_role',
+  'd.rationale',
+  'd.from_state',
+  'd.to_state',
+  'd.hash',
+  'd.proposal_id',
+  'p.reference as proposal_reference',
+  'p.event_title',
+  'd.partner_id',
+  'pa.name as partner_name',
+  'd.chapter_id',
+  'c.name as chapter_name',
+  'd.campaign_id',
+  'ca.name as campaign_name',
+] as const;
+
 type SimpleHitsParams = { match: string; seq: number; limit: number };
 const simpleHitsQueries = new Map<string, (p: SimpleHitsParams) => Compilable<{ seq: number } & Record<string, unknown>>>();
 
 /**
  * pageHits' query for the two commonest pages, built once per shape: a search with no filter
- * (text), or no search and no filter at all. The same SQL the general path builds for them.
+ * (text), or no search and no filter at all. Without rows, the SQL the general path builds for
+ * them; with rows, the same walk reads each hit's row too (CROSS JOINs keep the walk the outer
+ * loop and the names looked up by key), instead of a second query for them (rowsOf).
  */
-function simpleHitsQuery(text: boolean, snippet: boolean, op: Bound['op'] | null, order: 'asc' | 'desc') {
-  const key = `${text}:${snippet}:${op}:${order}`;
+function simpleHitsQuery(text: boolean, snippet: boolean, rows: boolean, op: Bound['op'] | null, order: 'asc' | 'desc') {
+  const key = `${text}:${snippet}:${rows}:${op}:${order}`;
   let query = simpleHitsQueries.get(key);
   if (!query) {
     const names: (keyof SimpleHitsParams)[] = [...(text ? (['match'] as const) : []), ...(op ? (['seq'] as const) : []), 'limit'];
@@ -337,11 +366,14 @@ function simpleHitsQuery(text: boolean, snippet: boolean, op: Bound['op'] | null
           .whereRef('d.seq', '=', 'decision_search.rowid')
           .where(sql<SqlBool>`decision_search MATCH ${p.match}`)
           .select('d.seq');
-        if (snippet) q = q.select(sql<string>`snippet(decision_search, -1, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as('s_rationale')) as unknown as typeof q;
+        if (rows) q = withRecordRow(q) as unknown as typeof q;
+        if (snippet) q = q.select(sql<string>`snippet(decision_search, -1, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as(rows ? 'snippet' : 's_rationale')) as unknown as typeof q;
         if (op) q = q.where('decision_search.rowid', op, p.seq);
         return q.orderBy('decision_search.rowid', order).limit(p.limit);
       }
-      let q = qb().selectFrom('decision_records as d').select(['d.seq', sql<null>`NULL`.as('snippet')]);
+      let q = rows
+        ? (withRecordRow(qb().selectFrom('decision_records as d').select('d.seq')).select(sql<null>`NULL`.as('snippet')) as unknown as ReturnType<typeof noTextHits>)
+        : noTextHits();
       if (op) q = q.where('d.seq', op, p.seq);
       return q.orderBy('d.seq', order).limit(p.limit);
     });
@@ -349,6 +381,23 @@ function simpleHitsQuery(text: boolean, snippet: boolean, op: Bound['op'] | null
   }
   return query;
 }
+
+/** A query over `d` made to read the register row of each record: its names joined by key, in this order. */
+function withRecordRow<Q extends { crossJoin: unknown }>(q: Q) {
+  // Typed loosely: the joins add tables Kysely's builder type cannot carry through a generic.
+  const b = q as unknown as ReturnType<typeof noTextHits>;
+  return b
+    .crossJoin('proposals as p')
+    .crossJoin('partners as pa')
+    .crossJoin('chapters as c')
+    .crossJoin('campaigns as ca')
+    .whereRef('p.id', '=', 'd.proposal_id')
+    .whereRef('pa.id', '=', 'd.partner_id')
+    .whereRef('c.id', '=', 'd.chapter_id')
+    .whereRef('ca.id', '=', 'd.campaign_id')
+    .select(RECORD_COLUMNS.slice(1));
+}
+const noTextHits = () => qb().selectFrom('decision_records as d').select(['d.seq', sql<null>`NULL`.as('snippet')]);
 
 /**
  * The seqs of one page (plus one, to tell whether more follow), in the order
@@ -364,6 +413,8 @@ function pageHits(
   order: 'asc' | 'desc',
   limit: number,
   withSnippet: boolean,
+  /** Read each hit's row as well, where the page's query can (see simpleHitsQuery). */
+  withRows = false,
 ): Hit[] {
   if (compiled.empty) return [];
   if (dialect() === 'postgres') return postgresPageHits(compiled, search.terms, bound, order, limit, withSnippet);
@@ -371,9 +422,16 @@ function pageHits(
   const { where, window } = compiled;
   if (where.length === 0 && !window && !compiled.partnerFts && compiled.tags.length === 0) {
     const text = fts !== null;
-    const rows = all(
-      simpleHitsQuery(text, withSnippet && text, bound?.op ?? null, order)({ match: text ? matchExpression(fts, null, []) : '', seq: bound?.seq ?? 0, limit }),
-    );
+    const params = { match: text ? matchExpression(fts, null, []) : '', seq: bound?.seq ?? 0, limit };
+    if (withRows) {
+      const rows = all(simpleHitsQuery(text, withSnippet && text, true, bound?.op ?? null, order)(params)) as unknown as RegisterRow[];
+      for (const row of rows) {
+        // As snippetOf: a snippet with no hit marked in it is none.
+        if (row.snippet !== null && !row.snippet.includes(SNIPPET_START)) row.snippet = null;
+      }
+      return rows.map((row) => ({ seq: row.seq, snippet: row.snippet, row }));
+    }
+    const rows = all(simpleHitsQuery(text, withSnippet && text, false, bound?.op ?? null, order)(params));
     return rows.map((row) => ({ seq: row.seq, snippet: withSnippet && text ? snippetOf(row) : null }));
   }
   // Without statistics SQLite would pick one index for several filters and scan it
@@ -410,7 +468,6 @@ function pageHits(
   return all(q.orderBy('d.seq', order).limit(limit));
 }
 
-type RecordRow = Omit<RegisterRow, 'snippet'>;
 
 /**
  * The query of rowsOf for n seqs, built and compiled once for each n (a page holds at most
@@ -429,28 +486,7 @@ function rowsQuery(n: number) {
         .innerJoin('partners as pa', 'pa.id', 'd.partner_id')
         .innerJoin('chapters as c', 'c.id', 'd.chapter_id')
         .innerJoin('campaigns as ca', 'ca.id', 'd.campaign_id')
-        .select([
-          'd.seq',
-          'd.at',
-          'd.step',
-          'd.outcome',
-          'd.actor_id',
-          'd.actor_name',
-          'd.actor_role',
-          'd.rationale',
-          'd.from_state',
-          'd.to_state',
-          'd.hash',
-          'd.proposal_id',
-          'p.reference as proposal_reference',
-          'p.event_title',
-          'd.partner_id',
-          'pa.name as partner_name',
-          'd.chapter_id',
-          'c.name as chapter_name',
-          'd.campaign_id',
-          'ca.name as campaign_name',
-        ])
+        .select(RECORD_COLUMNS)
         .where(
           'd.seq',
           'in',
@@ -497,11 +533,11 @@ export function searchDecisions(
       ? { op: '<' as const, seq: page.after }
       : null;
   const compiled = compile(filter, scope);
-  const hits = pageHits(compiled, search, bound, goingBack ? 'asc' : 'desc', limit + 1, true);
+  const hits = pageHits(compiled, search, bound, goingBack ? 'asc' : 'desc', limit + 1, true, true);
   const more = hits.length > limit;
   const kept = hits.slice(0, limit);
   if (goingBack) kept.reverse();
-  const rows = rowsOf(kept);
+  const rows = kept.every((h) => h.row) ? kept.map((h) => h.row!) : rowsOf(kept);
   const newest = rows[0]?.seq;
   const oldest = rows[rows.length - 1]?.seq;
 
