@@ -2,7 +2,7 @@
 // built app's request handler called directly (no HTTP, no other load), so two builds can be
 // compared on a shared machine where autocannon's req/s move with the neighbours.
 //
-//   npx tsx bench/page-cpu.ts [--requests N] [--build DIR] [--only PAGE]
+//   npx tsx bench/page-cpu.ts [--requests N] [--rounds R] [--build DIR] [--only PAGE]
 //
 // DIR is a checkout whose build/ is compared (default this one); the register is the pages
 // bench's bench/out/pages-20000/, read from a copy.
@@ -17,6 +17,7 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const requests = Number(arg('requests') ?? 300);
+const rounds = Number(arg('rounds') ?? 5);
 const buildDir = path.resolve(arg('build') ?? '.');
 
 const { file, keyFile, checkpointDir } = scaleDatabase(20_000, false);
@@ -78,27 +79,37 @@ try {
   ];
   // --only NAME measures the baseline and that page alone (for a profile of one page).
   const only = arg('only');
-  let baseline = 0;
-  for (const [name, pathname, cookie] of pages) {
-    if (only && name !== only && name !== 'baseline_help') continue;
-    const once = async () => {
-      // The load context the server gives a document request (app/http.server.ts): parts' HTML is sent once.
-      const response = await handle(new Request(`${base}${pathname}`, { headers: { cookie, host } }), {
-        cspNonce: '',
-        requestId: 'page-cpu',
-        serverHtml: new Map<string, string>(),
-      });
-      const body = await response.text();
-      if (response.status !== 200) throw new Error(`${name} answered ${response.status}`);
-      return body.length;
-    };
-    let bytes = 0;
-    for (let i = 0; i < 30; i++) bytes = await once();
-    const started = cpuMs();
-    for (let i = 0; i < requests; i++) await once();
-    const ms = (cpuMs() - started) / requests;
-    baseline ||= ms;
-    console.log(`page=${name} cpu_ms=${ms.toFixed(2)} cpu_ratio=${(baseline / ms).toFixed(2)} html_bytes=${bytes}`);
+  if (only) pages.splice(0, pages.length, ...pages.filter(([name], i) => i === 0 || name === only));
+  const once = async (name: string, pathname: string, cookie: string) => {
+    // The load context the server gives a document request (app/http.server.ts): with its
+    // store, the parts rendered in loaders are sent once, in the page, as the server sends them.
+    const response = await handle(new Request(`${base}${pathname}`, { headers: { cookie, host } }), {
+      cspNonce: '',
+      requestId: 'page-cpu',
+      serverHtml: new Map<string, string>(),
+    });
+    const body = await response.text();
+    if (response.status !== 200) throw new Error(`${name} answered ${response.status}`);
+    return body.length;
+  };
+  // Every page warm before any is measured (the baseline, measured first, was measured colder
+  // than the rest), then the pages in turn, a share of the requests per round: a burst of other
+  // work on the machine falls on every page alike instead of on one.
+  const bytes = new Map<string, number>();
+  for (const [name, pathname, cookie] of pages) for (let i = 0; i < 30; i++) bytes.set(name, await once(name, pathname, cookie));
+  const spent = new Map<string, number>();
+  const perRound = Math.max(1, Math.round(requests / rounds));
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, pathname, cookie] of pages) {
+      const started = cpuMs();
+      for (let i = 0; i < perRound; i++) await once(name, pathname, cookie);
+      spent.set(name, (spent.get(name) ?? 0) + cpuMs() - started);
+    }
+  }
+  const baseline = spent.get(pages[0]![0])! / (perRound * rounds);
+  for (const [name] of pages) {
+    const ms = spent.get(name)! / (perRound * rounds);
+    console.log(`page=${name} cpu_ms=${ms.toFixed(2)} cpu_ratio=${(baseline / ms).toFixed(2)} html_bytes=${bytes.get(name)}`);
   }
 } finally {
   fs.rmSync(workDir, { recursive: true, force: true });

@@ -156,6 +156,17 @@ class PrebuiltQuery<R> implements Compilable<R> {
 }
 
 /**
+ * What a result read now may be kept under (dataVersion, below), or null when it may not be kept:
+ * on PostgreSQL outside a read snapshot, and inside a transaction on SQLite, whose reads may still
+ * be rolled back. Read the token before the result, so a result is never older than its token.
+ */
+export function changeToken(): string | null {
+  const db = database();
+  if (db.kind !== 'sqlite' || db.sqlite.inTransaction) return null;
+  return dataVersion();
+}
+
+/**
  * A query Kysely builds and compiles once, then re-runs with new parameters.
  * The decision path runs a dozen small queries per decision, and building and
  * compiling them cost more than SQLite takes to run them. Each named parameter

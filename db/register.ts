@@ -1,5 +1,5 @@
-import { expressionBuilder, sql, type Expression, type SqlBool } from 'kysely';
-import { all, dialect, first, insertId, qb, raw } from './connection';
+import { expressionBuilder, sql, type Compilable, type Expression, type SqlBool } from 'kysely';
+import { all, changeToken, database, dialect, first, insertId, prebuilt, qb, raw } from './connection';
 import { catchUpSearchIndex } from './search-index';
 import type { Database, Partner } from './schema';
 
@@ -188,7 +188,8 @@ function compile(filter: RegisterFilter, scope: RegisterScope): Compiled {
   return { where, tags, window: { lo: Number(range.lo), hi: Number(range.hi) }, empty: noPartner, partnerFts };
 }
 
-type Hit = { seq: number; snippet: string | null };
+/** A seq of a page and its snippet; with the row itself when the page's query read it (simpleHitsQuery). */
+type Hit = { seq: number; snippet: string | null; row?: RegisterRow };
 /** What was typed, as an FTS5 query (SQLite) and as terms (PostgreSQL). */
 type Search = { fts: string | null; terms: SearchTerm[] };
 
@@ -317,6 +318,87 @@ function snippetOf(row: Record<string, unknown>): string | null {
   return null;
 }
 
+type RecordRow = Omit<RegisterRow, 'snippet'>;
+
+/** What a register row holds, from the record and the names joined to it (d, p, pa, c, ca). */
+const RECORD_COLUMNS = [
+  'd.seq',
+  'd.at',
+  'd.step',
+  'd.outcome',
+  'd.actor_id',
+  'd.actor_name',
+  'd.actor_role',
+  'd.rationale',
+  'd.from_state',
+  'd.to_state',
+  'd.hash',
+  'd.proposal_id',
+  'p.reference as proposal_reference',
+  'p.event_title',
+  'd.partner_id',
+  'pa.name as partner_name',
+  'd.chapter_id',
+  'c.name as chapter_name',
+  'd.campaign_id',
+  'ca.name as campaign_name',
+] as const;
+
+type SimpleHitsParams = { match: string; seq: number; limit: number };
+const simpleHitsQueries = new Map<string, (p: SimpleHitsParams) => Compilable<{ seq: number } & Record<string, unknown>>>();
+
+/**
+ * pageHits' query for the two commonest pages, built once per shape: a search with no filter
+ * (text), or no search and no filter at all. Without rows, the SQL the general path builds for
+ * them; with rows, the same walk reads each hit's row too (CROSS JOINs keep the walk the outer
+ * loop and the names looked up by key), instead of a second query for them (rowsOf).
+ */
+function simpleHitsQuery(text: boolean, snippet: boolean, rows: boolean, op: Bound['op'] | null, order: 'asc' | 'desc') {
+  const key = `${text}:${snippet}:${rows}:${op}:${order}`;
+  let query = simpleHitsQueries.get(key);
+  if (!query) {
+    const names: (keyof SimpleHitsParams)[] = [...(text ? (['match'] as const) : []), ...(op ? (['seq'] as const) : []), 'limit'];
+    query = prebuilt<SimpleHitsParams, { seq: number } & Record<string, unknown>>(names, (p) => {
+      if (text) {
+        let q = qb()
+          .selectFrom('decision_search')
+          .crossJoin('decision_records as d')
+          .whereRef('d.seq', '=', 'decision_search.rowid')
+          .where(sql<SqlBool>`decision_search MATCH ${p.match}`)
+          .select('d.seq');
+        if (rows) q = withRecordRow(q) as unknown as typeof q;
+        if (snippet) q = q.select(sql<string>`snippet(decision_search, -1, ${SNIPPET_START}, ${SNIPPET_END}, '…', 24)`.as(rows ? 'snippet' : 's_rationale')) as unknown as typeof q;
+        if (op) q = q.where('decision_search.rowid', op, p.seq);
+        return q.orderBy('decision_search.rowid', order).limit(p.limit);
+      }
+      let q = rows
+        ? (withRecordRow(qb().selectFrom('decision_records as d').select('d.seq')).select(sql<null>`NULL`.as('snippet')) as unknown as ReturnType<typeof noTextHits>)
+        : noTextHits();
+      if (op) q = q.where('d.seq', op, p.seq);
+      return q.orderBy('d.seq', order).limit(p.limit);
+    });
+    simpleHitsQueries.set(key, query);
+  }
+  return query;
+}
+
+/** A query over `d` made to read the register row of each record: its names joined by key, in this order. */
+function withRecordRow<Q extends { crossJoin: unknown }>(q: Q) {
+  // Typed loosely: the joins add tables Kysely's builder type cannot carry through a generic.
+  const b = q as unknown as ReturnType<typeof noTextHits>;
+  return b
+    .crossJoin('proposals as p')
+    .crossJoin('partners as pa')
+    .crossJoin('chapters as c')
+    .crossJoin('campaigns as ca')
+    .whereRef('p.id', '=', 'd.proposal_id')
+    .whereRef('pa.id', '=', 'd.partner_id')
+    .whereRef('c.id', '=', 'd.chapter_id')
+    .whereRef('ca.id', '=', 'd.campaign_id')
+    .select(RECORD_COLUMNS.slice(1));
+}
+const noTextHits = () => qb().selectFrom('decision_records as d').select(['d.seq', sql<null>`NULL`.as('snippet')]);
+
 /**
  * The seqs of one page (plus one, to tell whether more follow), in the order
  * asked. With a search, or with two filters or more, the FTS index drives
@@ -331,11 +413,27 @@ function pageHits(
   order: 'asc' | 'desc',
   limit: number,
   withSnippet: boolean,
+  /** Read each hit's row as well, where the page's query can (see simpleHitsQuery). */
+  withRows = false,
 ): Hit[] {
   if (compiled.empty) return [];
   if (dialect() === 'postgres') return postgresPageHits(compiled, search.terms, bound, order, limit, withSnippet);
   const { fts } = search;
   const { where, window } = compiled;
+  if (where.length === 0 && !window && !compiled.partnerFts && compiled.tags.length === 0) {
+    const text = fts !== null;
+    const params = { match: text ? matchExpression(fts, null, []) : '', seq: bound?.seq ?? 0, limit };
+    if (withRows) {
+      const rows = all(simpleHitsQuery(text, withSnippet && text, true, bound?.op ?? null, order)(params)) as unknown as RegisterRow[];
+      for (const row of rows) {
+        // As snippetOf: a snippet with no hit marked in it is none.
+        if (row.snippet !== null && !row.snippet.includes(SNIPPET_START)) row.snippet = null;
+      }
+      return rows.map((row) => ({ seq: row.seq, snippet: row.snippet, row }));
+    }
+    const rows = all(simpleHitsQuery(text, withSnippet && text, false, bound?.op ?? null, order)(params));
+    return rows.map((row) => ({ seq: row.seq, snippet: withSnippet && text ? snippetOf(row) : null }));
+  }
   // Without statistics SQLite would pick one index for several filters and scan it
   // (a small chapter + "decision: approved" read 15,000 index entries).
   if (fts || compiled.partnerFts || new Set(compiled.tags).size >= 2) {
@@ -370,45 +468,43 @@ function pageHits(
   return all(q.orderBy('d.seq', order).limit(limit));
 }
 
+
+/**
+ * The query of rowsOf for n seqs, built and compiled once for each n (a page holds at most
+ * MAX_PAGE_SIZE + 1): building it cost about as much as SQLite takes to run it.
+ */
+const rowsQueries = new Map<number, (seqs: Record<string, number>) => Compilable<RecordRow>>();
+
+function rowsQuery(n: number) {
+  let query = rowsQueries.get(n);
+  if (!query) {
+    const names = Array.from({ length: n }, (_, i) => `s${i}`);
+    query = prebuilt<Record<string, number>, RecordRow>(names, (p) =>
+      qb()
+        .selectFrom('decision_records as d')
+        .innerJoin('proposals as p', 'p.id', 'd.proposal_id')
+        .innerJoin('partners as pa', 'pa.id', 'd.partner_id')
+        .innerJoin('chapters as c', 'c.id', 'd.chapter_id')
+        .innerJoin('campaigns as ca', 'ca.id', 'd.campaign_id')
+        .select(RECORD_COLUMNS)
+        .where(
+          'd.seq',
+          'in',
+          names.map((name) => p[name]!),
+        )
+        .orderBy('d.seq', 'desc'),
+    );
+    rowsQueries.set(n, query);
+  }
+  return query;
+}
+
 /** The register rows of these seqs, newest first, with names joined in. */
 function rowsOf(hits: Hit[]): RegisterRow[] {
   if (hits.length === 0) return [];
-  const rows = all(
-    qb()
-      .selectFrom('decision_records as d')
-      .innerJoin('proposals as p', 'p.id', 'd.proposal_id')
-      .innerJoin('partners as pa', 'pa.id', 'd.partner_id')
-      .innerJoin('chapters as c', 'c.id', 'd.chapter_id')
-      .innerJoin('campaigns as ca', 'ca.id', 'd.campaign_id')
-      .select([
-        'd.seq',
-        'd.at',
-        'd.step',
-        'd.outcome',
-        'd.actor_id',
-        'd.actor_name',
-        'd.actor_role',
-        'd.rationale',
-        'd.from_state',
-        'd.to_state',
-        'd.hash',
-        'd.proposal_id',
-        'p.reference as proposal_reference',
-        'p.event_title',
-        'd.partner_id',
-        'pa.name as partner_name',
-        'd.chapter_id',
-        'c.name as chapter_name',
-        'd.campaign_id',
-        'ca.name as campaign_name',
-      ])
-      .where(
-        'd.seq',
-        'in',
-        hits.map((h) => h.seq),
-      )
-      .orderBy('d.seq', 'desc'),
-  );
+  const seqs: Record<string, number> = {};
+  hits.forEach((h, i) => (seqs[`s${i}`] = h.seq));
+  const rows = all(rowsQuery(hits.length)(seqs));
   const snippets = new Map(hits.map((h) => [h.seq, h.snippet]));
   return rows.map((row) => ({ ...row, snippet: snippets.get(row.seq) ?? null }));
 }
@@ -437,11 +533,11 @@ export function searchDecisions(
       ? { op: '<' as const, seq: page.after }
       : null;
   const compiled = compile(filter, scope);
-  const hits = pageHits(compiled, search, bound, goingBack ? 'asc' : 'desc', limit + 1, true);
+  const hits = pageHits(compiled, search, bound, goingBack ? 'asc' : 'desc', limit + 1, true, true);
   const more = hits.length > limit;
   const kept = hits.slice(0, limit);
   if (goingBack) kept.reverse();
-  const rows = rowsOf(kept);
+  const rows = kept.every((h) => h.row) ? kept.map((h) => h.row!) : rowsOf(kept);
   const newest = rows[0]?.seq;
   const oldest = rows[rows.length - 1]?.seq;
 
@@ -533,69 +629,117 @@ export type PartnerHistory = {
  * chapters in scope. A much-asked partner has thousands of records: the newest
  * come here, the rest page on in the register filtered by partner.
  */
+// The partner page's queries, built once each (the page is a busy one to serve).
+const partnerRow = prebuilt<{ partnerId: number }, Partner>(['partnerId'], (p) => qb().selectFrom('partners').selectAll().where('id', '=', p.partnerId));
+
+type ProposalsParams = { partnerId: number; chapterId: number; cursor: number; limit: number };
+/** Which page of a partner's proposals: the newest, those older than a cursor, or those newer. */
+type ProposalsPage = 'newest' | 'after' | 'before';
+const proposalQueries = new Map<string, (p: ProposalsParams) => Compilable<PartnerProposalRow>>();
+
+function partnerProposalsQuery(page: ProposalsPage, scoped: boolean) {
+  const key = `${page}:${scoped}`;
+  let query = proposalQueries.get(key);
+  if (!query) {
+    const names: (keyof ProposalsParams)[] = ['partnerId', 'limit', ...(page === 'newest' ? [] : (['cursor'] as const)), ...(scoped ? (['chapterId'] as const) : [])];
+    query = prebuilt<ProposalsParams, PartnerProposalRow>(names, (p) => {
+      let proposals = qb()
+        .selectFrom('proposals as p')
+        .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
+        .innerJoin('campaigns as ca', 'ca.id', 'p.campaign_id')
+        .innerJoin('users as u', 'u.id', 'p.proposer_id')
+        .select([
+          'p.id',
+          'p.reference',
+          'p.event_title',
+          'p.event_date',
+          'p.kind',
+          'p.state',
+          'p.chapter_id',
+          'c.name as chapter_name',
+          'ca.name as campaign_name',
+          'u.name as proposer_name',
+          'p.created_at',
+          'p.decided_at',
+          'p.approved_until',
+        ])
+        .where('p.partner_id', '=', p.partnerId);
+      // Keyset on the proposal id, newest first: a page deep in a busy partner costs the same as the first.
+      if (page === 'before') proposals = proposals.where('p.id', '>', p.cursor);
+      else if (page === 'after') proposals = proposals.where('p.id', '<', p.cursor);
+      if (scoped) proposals = proposals.where('p.chapter_id', '=', p.chapterId);
+      return proposals.orderBy('p.id', page === 'before' ? 'asc' : 'desc').limit(p.limit);
+    });
+    proposalQueries.set(key, query);
+  }
+  return query;
+}
+
+const partnerStates = prebuilt<{ partnerId: number }, { state: string; n: number }>(['partnerId'], (p) =>
+  qb()
+    .selectFrom('proposals')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('partner_id', '=', p.partnerId)
+    .groupBy('state'),
+);
+const partnerStatesInChapter = prebuilt<{ partnerId: number; chapterId: number }, { state: string; n: number }>(['partnerId', 'chapterId'], (p) =>
+  qb()
+    .selectFrom('proposals')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('partner_id', '=', p.partnerId)
+    .where('chapter_id', '=', p.chapterId)
+    .groupBy('state'),
+);
+// From the counts the trigger keeps (migration 0125): a busy partner has tens of thousands of records.
+const partnerDecisionCount = prebuilt<{ partnerId: number }, { n: number | null }>(['partnerId'], (p) =>
+  qb()
+    .selectFrom('decision_partner_counts')
+    .select((eb) => eb.fn.sum<number | null>('n').as('n'))
+    .where('partner_id', '=', p.partnerId),
+);
+const partnerDecisionCountInChapter = prebuilt<{ partnerId: number; chapterId: number }, { n: number | null }>(['partnerId', 'chapterId'], (p) =>
+  qb()
+    .selectFrom('decision_partner_counts')
+    .select((eb) => eb.fn.sum<number | null>('n').as('n'))
+    .where('partner_id', '=', p.partnerId)
+    .where('chapter_id', '=', p.chapterId),
+);
+const partnerProposalsElsewhere = prebuilt<{ partnerId: number; chapterId: number }, { n: number }>(['partnerId', 'chapterId'], (p) =>
+  qb()
+    .selectFrom('proposals')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('partner_id', '=', p.partnerId)
+    .where('chapter_id', '!=', p.chapterId),
+);
+
+/**
+ * A partner's profile and the proposals and decisions about it, across the
+ * chapters in scope. A much-asked partner has thousands of records: the newest
+ * come here, the rest page on in the register filtered by partner.
+ */
 export function partnerHistory(
   partnerId: number,
   scope: RegisterScope = { chapterId: null },
   options: { proposalLimit?: number; decisionLimit?: number; proposalsAfter?: number | null; proposalsBefore?: number | null } = {},
 ): PartnerHistory | undefined {
-  const partner = first(qb().selectFrom('partners').selectAll().where('id', '=', partnerId));
+  const partner = first(partnerRow({ partnerId }));
   if (!partner) return undefined;
-  let proposals = qb()
-    .selectFrom('proposals as p')
-    .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
-    .innerJoin('campaigns as ca', 'ca.id', 'p.campaign_id')
-    .innerJoin('users as u', 'u.id', 'p.proposer_id')
-    .select([
-      'p.id',
-      'p.reference',
-      'p.event_title',
-      'p.event_date',
-      'p.kind',
-      'p.state',
-      'p.chapter_id',
-      'c.name as chapter_name',
-      'ca.name as campaign_name',
-      'u.name as proposer_name',
-      'p.created_at',
-      'p.decided_at',
-      'p.approved_until',
-    ])
-    .where('p.partner_id', '=', partnerId);
-  // Keyset on the proposal id, newest first: a page deep in a busy partner costs the same as the first.
   const proposalLimit = options.proposalLimit ?? 200;
   const goingBack = options.proposalsBefore != null && options.proposalsAfter == null;
-  if (goingBack) proposals = proposals.where('p.id', '>', options.proposalsBefore!);
-  else if (options.proposalsAfter != null) proposals = proposals.where('p.id', '<', options.proposalsAfter);
-  proposals = proposals.orderBy('p.id', goingBack ? 'asc' : 'desc').limit(proposalLimit + 1);
-  let states = qb()
-    .selectFrom('proposals')
-    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('partner_id', '=', partnerId)
-    .groupBy('state');
-  // From the counts the trigger keeps (migration 0125): a busy partner has tens of thousands of records.
-  let decisionCount = qb()
-    .selectFrom('decision_partner_counts')
-    .select((eb) => eb.fn.sum<number | null>('n').as('n'))
-    .where('partner_id', '=', partnerId);
-  if (scope.chapterId != null) {
-    proposals = proposals.where('p.chapter_id', '=', scope.chapterId);
-    states = states.where('chapter_id', '=', scope.chapterId);
-    decisionCount = decisionCount.where('chapter_id', '=', scope.chapterId);
-  }
+  const page: ProposalsPage = goingBack ? 'before' : options.proposalsAfter != null ? 'after' : 'newest';
+  const chapterId = scope.chapterId;
+  const scoped = chapterId != null;
+  const proposals = partnerProposalsQuery(page, scoped)({
+    partnerId,
+    chapterId: chapterId ?? 0,
+    cursor: (goingBack ? options.proposalsBefore : options.proposalsAfter) ?? 0,
+    limit: proposalLimit + 1,
+  });
+  const states = scoped ? partnerStatesInChapter({ partnerId, chapterId }) : partnerStates({ partnerId });
+  const decisionCount = scoped ? partnerDecisionCountInChapter({ partnerId, chapterId }) : partnerDecisionCount({ partnerId });
   const proposalStates = Object.fromEntries(all(states).map((r) => [r.state, r.n]));
-  const page = searchDecisions({ partnerId }, { limit: options.decisionLimit ?? 50 }, scope);
-
-  let otherChapterProposals = 0;
-  if (scope.chapterId != null) {
-    otherChapterProposals =
-      first(
-        qb()
-          .selectFrom('proposals')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .where('partner_id', '=', partnerId)
-          .where('chapter_id', '!=', scope.chapterId),
-      )?.n ?? 0;
-  }
+  const decisionPage = searchDecisions({ partnerId }, { limit: options.decisionLimit ?? 50 }, scope);
+  const otherChapterProposals = scoped ? (first(partnerProposalsElsewhere({ partnerId, chapterId }))?.n ?? 0) : 0;
   const fetched = all(proposals);
   const more = fetched.length > proposalLimit;
   const shown = fetched.slice(0, proposalLimit);
@@ -608,47 +752,68 @@ export function partnerHistory(
     olderProposalsCursor: shown.length > 0 && (goingBack ? true : more) ? shown[shown.length - 1]!.id : null,
     proposalCount: Object.values(proposalStates).reduce((a, b) => a + b, 0),
     proposalStates,
-    decisions: page.rows,
+    decisions: decisionPage.rows,
     decisionCount: Number(first(decisionCount)?.n ?? 0),
-    olderCursor: page.olderCursor,
+    olderCursor: decisionPage.olderCursor,
     otherChapterProposals,
   };
 }
 
 // ---- Choices for the filter form ----
 
-export function registerFilterChoices(scope: RegisterScope = { chapterId: null }) {
-  // No partner list: hundreds of names made the page heavy; the form takes a partner's name as text.
-  let chapters = qb().selectFrom('chapters').select(['id', 'name']).orderBy('name');
-  if (scope.chapterId != null) {
-    chapters = chapters.where('id', '=', scope.chapterId);
-  }
-  // People who have decided something; the system actor (null id) is its own choice.
-  let actors = qb()
+// The choices' queries, built once: the form is on every page of the register.
+const chapterChoices = prebuilt<Record<string, never>, { id: number; name: string }>([], () => qb().selectFrom('chapters').select(['id', 'name']).orderBy('name'));
+const oneChapterChoice = prebuilt<{ chapterId: number }, { id: number; name: string }>(['chapterId'], (p) =>
+  qb().selectFrom('chapters').select(['id', 'name']).where('id', '=', p.chapterId).orderBy('name'),
+);
+const campaignChoices = prebuilt<Record<string, never>, { id: number; name: string }>([], () => qb().selectFrom('campaigns').select(['id', 'name']).orderBy('name'));
+// People who have decided something; the system actor (null id) is its own choice.
+const actorChoices = prebuilt<Record<string, never>, { id: number; name: string }>([], () =>
+  qb()
     .selectFrom('users as u')
     .select(['u.id', 'u.name'])
     .where((eb) => eb.exists(eb.selectFrom('decision_records as d').select('d.seq').whereRef('d.actor_id', '=', 'u.id')))
-    .orderBy('u.name');
-  if (scope.chapterId != null) {
-    actors = qb()
-      .selectFrom('users as u')
-      .select(['u.id', 'u.name'])
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('decision_records as d')
-            .select('d.seq')
-            .whereRef('d.actor_id', '=', 'u.id')
-            .where('d.chapter_id', '=', scope.chapterId!),
-        ),
-      )
-      .orderBy('u.name');
-  }
-  return {
-    chapters: all(chapters),
-    campaigns: all(qb().selectFrom('campaigns').select(['id', 'name']).orderBy('name')),
-    actors: all(actors),
+    .orderBy('u.name'),
+);
+const chapterActorChoices = prebuilt<{ chapterId: number }, { id: number; name: string }>(['chapterId'], (p) =>
+  qb()
+    .selectFrom('users as u')
+    .select(['u.id', 'u.name'])
+    .where((eb) =>
+      eb.exists(eb.selectFrom('decision_records as d').select('d.seq').whereRef('d.actor_id', '=', 'u.id').where('d.chapter_id', '=', p.chapterId)),
+    )
+    .orderBy('u.name'),
+);
+
+type FilterChoices = {
+  chapters: readonly { id: number; name: string }[];
+  campaigns: readonly { id: number; name: string }[];
+  actors: readonly { id: number; name: string }[];
+};
+
+/**
+ * The choices of each scope as last read, with the database's change token then (changeToken):
+ * they are on every page of the register and change only with the database. Per database, so a
+ * process that switches databases never sees another's.
+ */
+const choicesKept = new WeakMap<object, Map<string, { token: string; choices: FilterChoices }>>();
+
+export function registerFilterChoices(scope: RegisterScope = { chapterId: null }): FilterChoices {
+  const token = changeToken();
+  let kept = choicesKept.get(database());
+  if (!kept) choicesKept.set(database(), (kept = new Map()));
+  const key = String(scope.chapterId ?? 'all');
+  const before = token === null ? undefined : kept.get(key);
+  if (before && before.token === token) return before.choices;
+  // No partner list: hundreds of names made the page heavy; the form takes a partner's name as text.
+  const chapterId = scope.chapterId;
+  const choices: FilterChoices = {
+    chapters: Object.freeze(all(chapterId == null ? chapterChoices({}) : oneChapterChoice({ chapterId }))),
+    campaigns: Object.freeze(all(campaignChoices({}))),
+    actors: Object.freeze(all(chapterId == null ? actorChoices({}) : chapterActorChoices({ chapterId }))),
   };
+  if (token !== null) kept.set(key, { token, choices });
+  return choices;
 }
 
 // ---- Audit runs ----

@@ -1,5 +1,6 @@
+import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { all, database, first, getDb, qb, raw, run, transaction } from './connection';
+import { all, changeToken, database, first, getDb, qb, raw, run, transaction } from './connection';
 import type { DecisionSearchTable } from './schema';
 
 // The full-text index of the register (table decision_search, one row per
@@ -46,23 +47,50 @@ export const SQLITE_COLUMNS_SQL = `SELECT d.seq AS rowid, ${columns('d')
 // decision waiting for the write lock never waits out its busy timeout behind the whole backlog.
 const BATCH_RECORDS = 2_000;
 
+/** The catch-up's statements, made once per connection: every search runs the check, and preparing them cost more than running it. */
+type CatchUp = {
+  head: SQLite.Statement;
+  indexedUpTo: SQLite.Statement;
+  batch: SQLite.Transaction<(limit: number) => number>;
+  /** The change token (changeToken) at which the index was last found complete: nothing to check while it holds. */
+  completeAt: string | null;
+};
+const catchUps = new WeakMap<SQLite.Database, CatchUp>();
+
+function catchUpStatements(sqlite: SQLite.Database): CatchUp {
+  let made = catchUps.get(sqlite);
+  if (!made) {
+    const insert = sqlite.prepare(CATCH_UP_SQL);
+    made = {
+      head: sqlite.prepare('SELECT max(seq) AS seq FROM decision_records'),
+      indexedUpTo: sqlite.prepare('SELECT rowid AS seq FROM decision_search ORDER BY rowid DESC LIMIT 1'),
+      // IMMEDIATE: two processes catching up at once do not index a record twice.
+      batch: sqlite.transaction((limit: number) => insert.run(limit).changes),
+      completeAt: null,
+    };
+    catchUps.set(sqlite, made);
+  }
+  return made;
+}
+
 /** Indexes every record committed since the last call, a batch per transaction; returns how many. */
 export function catchUpSearchIndex(batchRecords = BATCH_RECORDS): number {
   if (database().kind === 'postgres') return catchUpOnPostgres(batchRecords);
-  const sqlite = getDb().sqlite;
-  const head = sqlite.prepare('SELECT max(seq) AS seq FROM decision_records').get() as { seq: number | null };
-  const newest = head.seq ?? 0;
-  const indexedUpTo = () =>
-    (sqlite.prepare('SELECT rowid AS seq FROM decision_search ORDER BY rowid DESC LIMIT 1').get() as { seq: number } | undefined)?.seq ?? 0;
-  const insert = sqlite.prepare(CATCH_UP_SQL);
-  // IMMEDIATE: two processes catching up at once do not index a record twice.
-  const batch = sqlite.transaction(() => insert.run(batchRecords).changes);
+  const statements = catchUpStatements(getDb().sqlite);
+  const { head, indexedUpTo, batch } = statements;
+  // Read before the check: a record committed after it changes the token, so it is checked for.
+  const token = changeToken();
+  if (token !== null && statements.completeAt === token) return 0;
+  const newest = (head.get() as { seq: number | null }).seq ?? 0;
+  const indexed = () => (indexedUpTo.get() as { seq: number } | undefined)?.seq ?? 0;
   let total = 0;
-  while (indexedUpTo() < newest) {
-    const added = batch.immediate();
+  while (indexed() < newest) {
+    const added = batch.immediate(batchRecords);
     if (added === 0) break;
     total += added;
   }
+  // Only a check that wrote nothing proves the index complete at that token (writing moves it).
+  statements.completeAt = total === 0 && indexed() >= newest ? token : null;
   return total;
 }
 

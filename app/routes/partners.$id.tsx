@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { Tag } from '../components/forms';
-import { RegisterStyles, formatUtc, recordHref } from '../features/register/register-entries';
-import { registerTableMarkup } from '../features/register/register-table-markup.server';
+import { RegisterStyles, formatUtc } from '../features/register/register-entries';
+import { partnerProposalsMarkup, registerTableMarkup } from '../features/register/register-table-markup.server';
 import { ServerMarkup } from '../components/server-markup';
 import { htmlOnce } from '../components/server-markup.server';
 import { partnerPageView } from '../features/register/partner-page.server';
@@ -11,8 +11,7 @@ import { partnerProfile, registerScopeFor } from '../features/register/register.
 import { PartnerHistoryList } from '../features/vetting/partner-history';
 import { precedentFor } from '../features/vetting/proposals.server';
 import { actingUser, forbidden, notFound, requirePermission } from '../utils/auth.server';
-import { formatDate, kindLabel, stateLabel, stateTone, publicPositionLabel } from '../utils/labels';
-import { isApproved } from '../../workflows/policy';
+import { stateLabel, stateTone, publicPositionLabel } from '../utils/labels';
 
 // A partner's profile and every proposal and decision about it, across the
 // chapters this person may see: the precedent a chapter lead or staff member
@@ -53,10 +52,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     forbidden(profile.error.message);
   }
   const scoped = scope.scope.chapterId !== null;
-  const { decisions, ...view } = partnerPageView(profile, scoped ? (user.chapter_name ?? 'your chapter') : null);
+  const { decisions, proposals, ...view } = partnerPageView(profile, scoped ? (user.chapter_name ?? 'your chapter') : null);
   return json({
     ...view,
-    // The decisions as HTML (sent once on a first load), with how many there are.
+    // The proposals and the decisions as HTML (sent once on a first load), with how many of each.
+    proposalsShown: proposals.length,
+    proposalsTable: htmlOnce(
+      context,
+      'partner-proposals',
+      proposals.length === 0 ? '' : partnerProposalsMarkup(proposals, { caption: `Proposals with ${view.partner.name}, newest first` }),
+    ),
     decisionsShown: decisions.length,
     decisionsTable: htmlOnce(
       context,
@@ -186,54 +191,16 @@ export default function PartnerPage() {
             ))}
           </ul>
         ) : null}
-        {data.proposals.length === 0 ? (
+        {data.proposalsShown === 0 ? (
           <p className="panel muted" data-testid="partner-no-proposals">
             {data.scopeChapter ? 'Your chapter has no proposal with this partner.' : 'No proposal with this partner yet.'}
           </p>
         ) : (
-          <div className="table-wrap panel" style={{ padding: 0 }}>
-            <table className="data" data-testid="partner-proposals">
-              <caption className="visually-hidden">Proposals with {partner.name}, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Proposal</th>
-                  <th scope="col">Chapter and campaign</th>
-                  <th scope="col">Event date</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Decided</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.proposals.map((p) => (
-                  <tr key={p.id} data-proposal={p.id}>
-                    <td>
-                      <Link to={recordHref(p.id)}>{p.reference}</Link>
-                      <div className="small" dir="auto">
-                        {p.eventTitle}
-                      </div>
-                      <div className="small muted">
-                        {kindLabel(p.kind)} · proposed by {p.proposerName}
-                      </div>
-                    </td>
-                    <td className="small">
-                      {p.chapterName}
-                      <div className="muted">{p.campaignName}</div>
-                    </td>
-                    <td className="small">{formatDate(p.eventDate)}</td>
-                    <td>
-                      <Tag tone={stateTone(p.state)}>{stateLabel(p.state)}</Tag>
-                      {p.approvedUntil && isApproved(p.state) ? <div className="small muted">until {formatDate(p.approvedUntil)}</div> : null}
-                    </td>
-                    <td className="small">{p.decidedAt ? <time dateTime={p.decidedAt}>{formatUtc(p.decidedAt)}</time> : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ServerMarkup html={data.proposalsTable} />
         )}
-        {data.proposalCount > data.proposals.length ? (
+        {data.proposalCount > data.proposalsShown ? (
           <p className="small muted" data-testid="partner-more-proposals">
-            {data.newerProposalsHref ? `${data.proposals.length} of ${data.proposalCount} proposals are listed.` : `The newest ${data.proposals.length} of ${data.proposalCount} proposals are listed.`}{' '}
+            {data.newerProposalsHref ? `${data.proposalsShown} of ${data.proposalCount} proposals are listed.` : `The newest ${data.proposalsShown} of ${data.proposalCount} proposals are listed.`}{' '}
             <Link to={data.allProposalsHref}>All {data.proposalCount} proposals in the register</Link>
           </p>
         ) : null}

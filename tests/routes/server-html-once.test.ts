@@ -82,16 +82,24 @@ describe('the register and the partner page', () => {
     expect(data.table.html).toContain(`data-seq="${newest().seq}"`);
   });
 
-  it('sends a partner page’s decisions once', async () => {
+  it('sends a partner page’s proposals and decisions once', async () => {
     const response = await app.fetch(`/partners/${partnerId}`, { cookie: staff });
     expect(response.status).toBe(200);
     const html = await response.text();
-    expect(parseHtml(html).querySelectorAll('[data-testid="register-rows"] tr[data-seq]').length).toBeGreaterThan(0);
+    const root = parseHtml(html);
+    expect(root.querySelectorAll('[data-testid="register-rows"] tr[data-seq]').length).toBeGreaterThan(0);
+    const proposal = root.querySelector(`[data-testid="partner-proposals"] tr[data-proposal="${proposalId}"]`);
+    expect(proposal!.querySelector('a')!.getAttribute('href')).toBe(`/proposals/${proposalId}/record`);
+    const reference = first(qb().selectFrom('proposals').select('reference').where('id', '=', proposalId))!.reference;
     expect(hydrationData(html)).not.toContain('tr data-seq');
+    expect(hydrationData(html)).not.toContain('tr data-proposal');
+    expect(hydrationData(html)).not.toContain(reference);
     const data = (await (await app.fetch(`/partners/${partnerId}?_data=${encodeURIComponent('routes/partners.$id')}`, { cookie: staff })).json()) as {
       decisionsTable: { html: string | null };
+      proposalsTable: { html: string | null };
     };
     expect(data.decisionsTable.html).toContain('register-rows');
+    expect(data.proposalsTable.html).toContain(`data-proposal="${proposalId}"`);
   });
 });
 

@@ -1,11 +1,8 @@
-// The decision register's rows as the pages show them: a table of records,
-// snippets with <mark>ed hits, and dates in UTC. Shared by /decisions and
-// /partners/:id, which render the table to HTML in their loaders
-// (register-table-markup.server.tsx): its links are plain <a href>, which
+// The decision register's rows as the pages show them: what a row holds, dates in UTC, record
+// links and the page styles. Shared by /decisions and /partners/:id, which render the table to
+// HTML in their loaders (register-table-markup.server.ts): its links are plain <a href>, which
 // components/server-markup.tsx sends through the router when JavaScript runs.
 import type { RegisterEntry } from './register.server';
-import { Tag } from '../../components/forms';
-import { outcomeLabel, outcomeTone, roleLabel, stepLabel } from '../../utils/labels';
 
 type SnippetPart = { text: string; hit: boolean };
 
@@ -73,106 +70,8 @@ export function formatUtc(iso: string, seconds = false): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, seconds ? 19 : 16)} UTC`;
 }
 
-/** The snippet's text, highlights as <mark>: stored text is only ever text, never HTML. */
-function Snippet({ parts }: { parts: SnippetPart[] }) {
-  return (
-    <>
-      {parts.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
-    </>
-  );
-}
-
 export function recordHref(proposalId: number, seq?: number): string {
   return `/proposals/${proposalId}/record${seq === undefined ? '' : `#record-${seq}`}`;
-}
-
-export function RegisterTable({
-  rows,
-  caption,
-  showPartner = true,
-  showEventTitle = true,
-}: {
-  rows: RegisterEntryView[];
-  caption: string;
-  showPartner?: boolean;
-  /** Off where the proposals are listed above with their titles. */
-  showEventTitle?: boolean;
-}) {
-  return (
-    <div className="table-wrap panel register-table" style={{ padding: 0 }}>
-      <table className="data" data-testid="register-rows">
-        <caption className="visually-hidden">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Record</th>
-            <th scope="col">Proposal{showPartner ? ' and partner' : ''}</th>
-            <th scope="col">Chapter and campaign</th>
-            <th scope="col">Step and outcome</th>
-            <th scope="col">Decided by</th>
-            <th scope="col">Rationale</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.seq} data-seq={r.seq} data-proposal={r.proposalId}>
-              <td className="small">
-                <a href={recordHref(r.proposalId, r.seq)} aria-label={`Record ${r.seq} of ${r.reference}`}>
-                  #{r.seq}
-                </a>
-                <div className="register-when">
-                  <time dateTime={r.at}>{formatUtc(r.at)}</time>
-                </div>
-              </td>
-              <td>
-                <a href={recordHref(r.proposalId)} className="register-when">
-                  {r.reference}
-                </a>
-                {showEventTitle ? (
-                  <div className="small" dir="auto">
-                    {r.eventTitle}
-                  </div>
-                ) : null}
-                {showPartner ? (
-                  <div className="small">
-                    <a href={`/partners/${r.partnerId}`} dir="auto">
-                      {r.partnerName}
-                    </a>
-                  </div>
-                ) : null}
-              </td>
-              <td className="small">
-                {r.chapterName}
-                <div className="muted">{r.campaignName}</div>
-              </td>
-              <td>
-                <div className="small">{stepLabel(r.step)}</div>
-                <Tag tone={outcomeTone(r.outcome)}>{outcomeLabel(r.outcome)}</Tag>
-              </td>
-              <td className="small">
-                {r.actorName}
-                <div className="muted">{roleLabel(r.actorRole)}</div>
-              </td>
-              <td className="small register-rationale">
-                {r.snippet && r.snippetInRationale ? (
-                  <p>
-                    <Snippet parts={r.snippet} />
-                  </p>
-                ) : (
-                  <p dir="auto">{r.rationale || <span className="muted">No rationale written.</span>}</p>
-                )}
-                {r.snippet && !r.snippetInRationale ? (
-                  <p className="register-snippet">
-                    <span className="muted">Match: </span>
-                    <Snippet parts={r.snippet} />
-                  </p>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
 }
 
 // Page styles the shared stylesheet does not have. Inline <style> is allowed by

@@ -188,28 +188,25 @@ export type SnippetPart = { text: string; hit: boolean };
 export function snippetParts(snippet: string | null): SnippetPart[] | null {
   if (snippet === null) return null;
   const parts: SnippetPart[] = [];
-  let hit = false;
-  let text = '';
-  const flush = () => {
-    if (text) {
-      const last = parts[parts.length - 1];
-      if (last && last.hit === hit) last.text += text;
-      else parts.push({ text, hit });
-    }
-    text = '';
+  // The text between markers, a piece at a time (not a character at a time: a page has 25 snippets).
+  const push = (text: string, hit: boolean) => {
+    if (!text) return;
+    const last = parts[parts.length - 1];
+    if (last && last.hit === hit) last.text += text;
+    else parts.push({ text, hit });
   };
-  for (const ch of snippet) {
-    if (ch === SNIPPET_START) {
-      flush();
-      hit = true;
-    } else if (ch === SNIPPET_END) {
-      flush();
-      hit = false;
-    } else {
-      text += ch;
-    }
+  let hit = false;
+  let from = 0;
+  for (;;) {
+    const start = snippet.indexOf(SNIPPET_START, from);
+    const end = snippet.indexOf(SNIPPET_END, from);
+    const next = start < 0 ? end : end < 0 ? start : Math.min(start, end);
+    if (next < 0) break;
+    push(snippet.slice(from, next), hit);
+    hit = next === start;
+    from = next + 1;
   }
-  flush();
+  push(snippet.slice(from), hit);
   return parts;
 }
 
