@@ -157,7 +157,8 @@ class PrebuiltQuery<R> implements Compilable<R> {
 
 /**
  * What a result read now may be kept under (dataVersion, below), or null when it may not be kept:
- * on PostgreSQL outside a read snapshot, and inside a transaction on SQLite, whose reads may still
+ * on PostgreSQL (its version is a snapshot, true only of reads made in that snapshot), and inside
+ * a transaction on SQLite, whose reads may still
  * be rolled back. Read the token before the result, so a result is never older than its token.
  */
 export function changeToken(): string | null {
