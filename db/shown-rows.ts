@@ -110,7 +110,35 @@ export function checkShownRows(fromSeq: number): ChainProblem | null {
     const problem = checkSubmissions(fromSeq, range);
     if (problem) return problem;
   }
+  // Items in the ranges skipped for want of submissions may still belong to none.
+  const agendaOrphan = firstOrphan('agenda_items', fromSeq);
+  if (agendaOrphan) return orphanAgendaItem(agendaOrphan);
+  const riskOrphan = firstOrphan('risk_items', fromSeq);
+  if (riskOrphan) return orphanRiskItem(riskOrphan);
   return checkCurrentRows() ?? checkPartnerAnswers(fromSeq);
+}
+
+type Orphan = { id: number; proposal_id: number };
+const orphanAgendaItem = (item: Orphan): ChainProblem => ({
+  seq: 0,
+  proposalId: item.proposal_id,
+  problem: `agenda item ${item.id} belongs to no submitted agenda of this proposal`,
+});
+const orphanRiskItem = (item: Orphan): ChainProblem => ({
+  seq: 0,
+  proposalId: item.proposal_id,
+  problem: `risk item ${item.id} belongs to no submitted risk register of this proposal`,
+});
+
+/** The first item (in the order rowsBySubmission reads them) that belongs to no submission of its proposal. */
+function firstOrphan(table: 'agenda_items' | 'risk_items', fromSeq: number): Orphan | undefined {
+  return first(
+    raw(
+      sql<Orphan>`SELECT t.id, t.proposal_id FROM ${sql.table(table)} t LEFT JOIN step_submissions s ON s.id = t.submission_id
+        WHERE s.id IS NULL OR (s.decision_seq > ${fromSeq} AND s.proposal_id != t.proposal_id)
+        ORDER BY t.submission_id, t.position, t.id LIMIT 1`,
+    ),
+  );
 }
 
 /** What the item checks need of a submission, once its row matched its record. */
@@ -176,6 +204,9 @@ function checkSubmissions(fromSeq: number, range: ProposalRange): ChainProblem |
       }
     }
   }
+  // A range without submissions to check (most of them, after a recent checkpoint) has no
+  // items to compare either: its items are only read for orphans, once for every range.
+  if (snapshots.size === 0) return null;
   return checkAgendaItems(fromSeq, range, snapshots) ?? checkRiskItems(fromSeq, range, snapshots);
 }
 
@@ -208,7 +239,7 @@ function rowsBySubmission<T extends { submission_id: number; proposal_id: number
 
 function checkAgendaItems(fromSeq: number, range: ProposalRange, snapshots: Snapshots): ChainProblem | null {
   const { groups, orphan } = rowsBySubmission<AgendaRow>('agenda_items', fromSeq, range);
-  if (orphan) return { seq: 0, proposalId: orphan.proposal_id, problem: `agenda item ${orphan.id} belongs to no submitted agenda of this proposal` };
+  if (orphan) return orphanAgendaItem(orphan);
   const classifyRecords = (proposalId: number, afterSeq: number) =>
     all(
       raw(
@@ -281,7 +312,7 @@ const RISK_FIELDS: [keyof RiskRow, string][] = [
 
 function checkRiskItems(fromSeq: number, range: ProposalRange, snapshots: Snapshots): ChainProblem | null {
   const { groups, orphan } = rowsBySubmission<RiskRow>('risk_items', fromSeq, range);
-  if (orphan) return { seq: 0, proposalId: orphan.proposal_id, problem: `risk item ${orphan.id} belongs to no submitted risk register of this proposal` };
+  if (orphan) return orphanRiskItem(orphan);
   for (const [submissionId, rows] of groups) {
     const entry = snapshots.get(submissionId);
     const seq = entry?.decisionSeq ?? 0;
