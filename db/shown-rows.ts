@@ -146,68 +146,86 @@ type CheckedSubmission = { step: string; decisionSeq: number; configVersions: st
 
 /** The submissions of the proposals in `range`, then their agenda and risk items. */
 function checkSubmissions(fromSeq: number, range: ProposalRange): ChainProblem | null {
-  // The same SQL on both databases, through the query helpers (on the caller's snapshot).
-  const submissions = all(
-    raw(
-      sql<SubmissionRow>`SELECT s.*, r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.actor_id AS r_actor_id, r.at AS r_at,
-              r.config_versions AS r_config_versions
-         FROM step_submissions s LEFT JOIN decision_records r ON r.seq = s.decision_seq
-        WHERE ${inRange('s.proposal_id', range)} AND s.decision_seq > ${fromSeq} ORDER BY s.id`,
-    ),
-  );
   const snapshots: Snapshots = new Map();
-  for (const s of submissions) {
-    const named = (what: string): ChainProblem => ({
-      seq: s.decision_seq,
-      proposalId: s.proposal_id,
-      problem: `the ${s.step} step shown on the proposal (submission ${s.id}) ${what}`,
-    });
-    if (s.r_seq === null || s.r_proposal_id !== s.proposal_id) return named('has no record of its decision');
-    let snapshot: Snapshot;
-    try {
-      snapshot = JSON.parse(s.r_inputs!) as Snapshot;
-    } catch {
-      return named('cites a record whose inputs are not readable');
+  // In pages by id: a page's rows carry their records' whole inputs, which only the trimmed
+  // snapshots outlive. The page is chosen before the join, so each record is read once.
+  for (let afterId: number | null = null; ; ) {
+    // The same SQL on both databases, through the query helpers (on the caller's snapshot).
+    const submissions: SubmissionRow[] = all(
+      raw(
+        sql<SubmissionRow>`SELECT s.*, r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.actor_id AS r_actor_id, r.at AS r_at,
+                r.config_versions AS r_config_versions
+           FROM (SELECT * FROM step_submissions
+                  WHERE ${inRange('proposal_id', range)} AND decision_seq > ${fromSeq} AND ${afterId === null ? sql`1 = 1` : sql`id > ${afterId}`}
+                  ORDER BY id LIMIT ${SUBMISSIONS_PER_PAGE}) s
+           LEFT JOIN decision_records r ON r.seq = s.decision_seq
+          ORDER BY s.id`,
+      ),
+    );
+    for (const s of submissions) {
+      const problem = checkSubmission(s, snapshots);
+      if (problem) return problem;
     }
-    const expected = expectedSubmission(snapshot);
-    if (!expected || expected.step !== s.step) return named(`cites record ${s.decision_seq}, which is not the submission of that step`);
-    const differs: string[] = [];
-    if (!same(s.data, expected.data)) differs.push('the answers');
-    if (!same(s.result, expected.result)) differs.push('the result');
-    if (s.outcome !== expected.outcome) differs.push('the outcome');
-    if (s.config_versions !== s.r_config_versions) differs.push('the configuration versions');
-    if (s.submitted_by !== s.r_actor_id) differs.push('who submitted it');
-    if (s.submitted_at !== s.r_at) differs.push('when');
-    if (differs.length > 0) return named(`differs from what record ${s.decision_seq} holds (${differs.join(', ')})`);
-    // Only the items' steps are looked at again, and only for their items.
-    const kept: Snapshot =
-      s.step === 'agenda'
-        ? { command: { input: { items: snapshot.command?.input?.items } } }
-        : s.step === 'risk'
-          ? { judged: { result: { items: snapshot.judged?.result?.items } } }
-          : {};
-    snapshots.set(s.id, { step: s.step, decisionSeq: s.decision_seq, configVersions: s.r_config_versions, snapshot: kept });
-    if (snapshot.command?.type === 'SUBMIT_MOU') {
-      const mou = first(
-        raw(
-          sql<{ sections: string; removed_conditions: string }>`SELECT sections, removed_conditions FROM mou_versions
-            WHERE proposal_id = ${s.proposal_id} AND version = ${snapshot.judged?.mouVersion ?? null}`,
-        ),
-      );
-      if (!mou) return named(`cites MOU version ${snapshot.judged?.mouVersion}, which is missing`);
-      if (!same(mou.sections, snapshot.judged?.sections) || !same(mou.removed_conditions, snapshot.judged?.removedConditions ?? [])) {
-        return {
-          seq: s.decision_seq,
-          proposalId: s.proposal_id,
-          problem: `the text of MOU version ${snapshot.judged?.mouVersion} differs from what record ${s.decision_seq} holds`,
-        };
-      }
-    }
+    if (submissions.length < SUBMISSIONS_PER_PAGE) break;
+    afterId = submissions[submissions.length - 1]!.id;
   }
   // A range without submissions to check (most of them, after a recent checkpoint) has no
   // items to compare either: its items are only read for orphans, once for every range.
   if (snapshots.size === 0) return null;
   return checkAgendaItems(fromSeq, range, snapshots) ?? checkRiskItems(fromSeq, range, snapshots);
+}
+
+const SUBMISSIONS_PER_PAGE = 1_000;
+
+/** A submission row against the record of its decision; what its items need is kept in `snapshots`. */
+function checkSubmission(s: SubmissionRow, snapshots: Snapshots): ChainProblem | null {
+  const named = (what: string): ChainProblem => ({
+    seq: s.decision_seq,
+    proposalId: s.proposal_id,
+    problem: `the ${s.step} step shown on the proposal (submission ${s.id}) ${what}`,
+  });
+  if (s.r_seq === null || s.r_proposal_id !== s.proposal_id) return named('has no record of its decision');
+  let snapshot: Snapshot;
+  try {
+    snapshot = JSON.parse(s.r_inputs!) as Snapshot;
+  } catch {
+    return named('cites a record whose inputs are not readable');
+  }
+  const expected = expectedSubmission(snapshot);
+  if (!expected || expected.step !== s.step) return named(`cites record ${s.decision_seq}, which is not the submission of that step`);
+  const differs: string[] = [];
+  if (!same(s.data, expected.data)) differs.push('the answers');
+  if (!same(s.result, expected.result)) differs.push('the result');
+  if (s.outcome !== expected.outcome) differs.push('the outcome');
+  if (s.config_versions !== s.r_config_versions) differs.push('the configuration versions');
+  if (s.submitted_by !== s.r_actor_id) differs.push('who submitted it');
+  if (s.submitted_at !== s.r_at) differs.push('when');
+  if (differs.length > 0) return named(`differs from what record ${s.decision_seq} holds (${differs.join(', ')})`);
+  // Only the items' steps are looked at again, and only for their items.
+  const kept: Snapshot =
+    s.step === 'agenda'
+      ? { command: { input: { items: snapshot.command?.input?.items } } }
+      : s.step === 'risk'
+        ? { judged: { result: { items: snapshot.judged?.result?.items } } }
+        : {};
+  snapshots.set(s.id, { step: s.step, decisionSeq: s.decision_seq, configVersions: s.r_config_versions, snapshot: kept });
+  if (snapshot.command?.type === 'SUBMIT_MOU') {
+    const mou = first(
+      raw(
+        sql<{ sections: string; removed_conditions: string }>`SELECT sections, removed_conditions FROM mou_versions
+          WHERE proposal_id = ${s.proposal_id} AND version = ${snapshot.judged?.mouVersion ?? null}`,
+      ),
+    );
+    if (!mou) return named(`cites MOU version ${snapshot.judged?.mouVersion}, which is missing`);
+    if (!same(mou.sections, snapshot.judged?.sections) || !same(mou.removed_conditions, snapshot.judged?.removedConditions ?? [])) {
+      return {
+        seq: s.decision_seq,
+        proposalId: s.proposal_id,
+        problem: `the text of MOU version ${snapshot.judged?.mouVersion} differs from what record ${s.decision_seq} holds`,
+      };
+    }
+  }
+  return null;
 }
 
 type AgendaRow = Omit<AgendaItem, 'current'>;

@@ -96,7 +96,10 @@ const DIGEST_TAIL = '"workflowSha256":"'.length + 64 + 2;
 const WORKFLOW_DIGEST = /^"workflowSha256":"([0-9a-f]{64})"\}$/;
 function workflowDigestIn(inputs: string): string | undefined {
   if (inputs.length < DIGEST_TAIL || inputs.charCodeAt(inputs.length - 2) !== 34) return undefined;
-  return WORKFLOW_DIGEST.exec(inputs.slice(-DIGEST_TAIL))?.[1];
+  const digest = WORKFLOW_DIGEST.exec(inputs.slice(-DIGEST_TAIL))?.[1];
+  // A copy, not the match: V8 keeps a substring as a view of the string it came from, so
+  // the digest kept per proposal would hold that proposal's whole inputs text alive.
+  return digest === undefined ? undefined : Buffer.from(digest, 'hex').toString('hex');
 }
 
 /**
