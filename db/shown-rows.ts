@@ -67,81 +67,182 @@ function expectedSubmission(snapshot: Snapshot): { step: string; data: unknown; 
   return { step, data: snapshot.command?.input, result: snapshot.judged?.result, outcome: snapshot.judged?.result?.outcome };
 }
 
+/**
+ * Proposals per batch: each batch's submissions, items and records are read for that range of
+ * proposal ids only and dropped before the next, so the memory the check takes is bounded by a
+ * batch, not by the log (a register of 200,000 proposals once exhausted a 4 GB heap). Larger
+ * batches scan the item tables (whose proposal index covers current items only) fewer times.
+ */
+export const PROPOSALS_PER_BATCH = 2_000;
+
+/** A range of proposal ids, (after, upTo]; null leaves that end open. */
+type ProposalRange = { after: number | null; upTo: number | null };
+
+/** The condition that `column` lies in the range (both ends open: every row). */
+function inRange(column: string, range: ProposalRange) {
+  const ref = sql.ref(column);
+  return sql`${range.after === null ? sql`1 = 1` : sql`${ref} > ${range.after}`} AND ${range.upTo === null ? sql`1 = 1` : sql`${ref} <= ${range.upTo}`}`;
+}
+
+/**
+ * Consecutive ranges of proposal ids covering every id, each holding at most a batch of the
+ * proposals; the ends are open, so rows citing a proposal that does not exist are checked too.
+ */
+function* proposalRanges(): Generator<ProposalRange> {
+  let after: number | null = null;
+  for (;;) {
+    const bound: { id: number } | undefined = first(
+      raw(
+        sql<{ id: number }>`SELECT id FROM proposals WHERE ${after === null ? sql`1 = 1` : sql`id > ${after}`}
+          ORDER BY id LIMIT 1 OFFSET ${PROPOSALS_PER_BATCH - 1}`,
+      ),
+    );
+    const upTo: number | null = bound?.id ?? null;
+    yield { after, upTo };
+    if (upTo === null) return;
+    after = upTo;
+  }
+}
+
 /** The first row shown on a page that differs from its record, for decisions after fromSeq. */
 export function checkShownRows(fromSeq: number): ChainProblem | null {
-  // The same SQL on both databases, through the query helpers (on the caller's snapshot).
-  const submissions = all(
+  for (const range of proposalRanges()) {
+    const problem = checkSubmissions(fromSeq, range);
+    if (problem) return problem;
+  }
+  // Items in the ranges skipped for want of submissions may still belong to none.
+  const agendaOrphan = firstOrphan('agenda_items', fromSeq);
+  if (agendaOrphan) return orphanAgendaItem(agendaOrphan);
+  const riskOrphan = firstOrphan('risk_items', fromSeq);
+  if (riskOrphan) return orphanRiskItem(riskOrphan);
+  return checkCurrentRows() ?? checkPartnerAnswers(fromSeq);
+}
+
+type Orphan = { id: number; proposal_id: number };
+const orphanAgendaItem = (item: Orphan): ChainProblem => ({
+  seq: 0,
+  proposalId: item.proposal_id,
+  problem: `agenda item ${item.id} belongs to no submitted agenda of this proposal`,
+});
+const orphanRiskItem = (item: Orphan): ChainProblem => ({
+  seq: 0,
+  proposalId: item.proposal_id,
+  problem: `risk item ${item.id} belongs to no submitted risk register of this proposal`,
+});
+
+/** The first item (in the order rowsBySubmission reads them) that belongs to no submission of its proposal. */
+function firstOrphan(table: 'agenda_items' | 'risk_items', fromSeq: number): Orphan | undefined {
+  return first(
     raw(
-      sql<SubmissionRow>`SELECT s.*, r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.actor_id AS r_actor_id, r.at AS r_at,
-              r.config_versions AS r_config_versions
-         FROM step_submissions s LEFT JOIN decision_records r ON r.seq = s.decision_seq
-        WHERE s.decision_seq > ${fromSeq} ORDER BY s.id`,
+      sql<Orphan>`SELECT t.id, t.proposal_id FROM ${sql.table(table)} t LEFT JOIN step_submissions s ON s.id = t.submission_id
+        WHERE s.id IS NULL OR (s.decision_seq > ${fromSeq} AND s.proposal_id != t.proposal_id)
+        ORDER BY t.submission_id, t.position, t.id LIMIT 1`,
     ),
   );
-  const snapshots = new Map<number, { row: SubmissionRow; snapshot: Snapshot }>();
-  for (const s of submissions) {
-    const named = (what: string): ChainProblem => ({
-      seq: s.decision_seq,
-      proposalId: s.proposal_id,
-      problem: `the ${s.step} step shown on the proposal (submission ${s.id}) ${what}`,
-    });
-    if (s.r_seq === null || s.r_proposal_id !== s.proposal_id) return named('has no record of its decision');
-    let snapshot: Snapshot;
-    try {
-      snapshot = JSON.parse(s.r_inputs!) as Snapshot;
-    } catch {
-      return named('cites a record whose inputs are not readable');
+}
+
+/** What the item checks need of a submission, once its row matched its record. */
+type CheckedSubmission = { step: string; decisionSeq: number; configVersions: string | null; snapshot: Snapshot };
+
+/** The submissions of the proposals in `range`, then their agenda and risk items. */
+function checkSubmissions(fromSeq: number, range: ProposalRange): ChainProblem | null {
+  const snapshots: Snapshots = new Map();
+  // In pages by id: a page's rows carry their records' whole inputs, which only the trimmed
+  // snapshots outlive. The page is chosen before the join, so each record is read once.
+  for (let afterId: number | null = null; ; ) {
+    // The same SQL on both databases, through the query helpers (on the caller's snapshot).
+    const submissions: SubmissionRow[] = all(
+      raw(
+        sql<SubmissionRow>`SELECT s.*, r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.actor_id AS r_actor_id, r.at AS r_at,
+                r.config_versions AS r_config_versions
+           FROM (SELECT * FROM step_submissions
+                  WHERE ${inRange('proposal_id', range)} AND decision_seq > ${fromSeq} AND ${afterId === null ? sql`1 = 1` : sql`id > ${afterId}`}
+                  ORDER BY id LIMIT ${SUBMISSIONS_PER_PAGE}) s
+           LEFT JOIN decision_records r ON r.seq = s.decision_seq
+          ORDER BY s.id`,
+      ),
+    );
+    for (const s of submissions) {
+      const problem = checkSubmission(s, snapshots);
+      if (problem) return problem;
     }
-    const expected = expectedSubmission(snapshot);
-    if (!expected || expected.step !== s.step) return named(`cites record ${s.decision_seq}, which is not the submission of that step`);
-    const differs: string[] = [];
-    if (!same(s.data, expected.data)) differs.push('the answers');
-    if (!same(s.result, expected.result)) differs.push('the result');
-    if (s.outcome !== expected.outcome) differs.push('the outcome');
-    if (s.config_versions !== s.r_config_versions) differs.push('the configuration versions');
-    if (s.submitted_by !== s.r_actor_id) differs.push('who submitted it');
-    if (s.submitted_at !== s.r_at) differs.push('when');
-    if (differs.length > 0) return named(`differs from what record ${s.decision_seq} holds (${differs.join(', ')})`);
-    snapshots.set(s.id, { row: s, snapshot });
-    if (snapshot.command?.type === 'SUBMIT_MOU') {
-      const mou = first(
-        raw(
-          sql<{ sections: string; removed_conditions: string }>`SELECT sections, removed_conditions FROM mou_versions
-            WHERE proposal_id = ${s.proposal_id} AND version = ${snapshot.judged?.mouVersion ?? null}`,
-        ),
-      );
-      if (!mou) return named(`cites MOU version ${snapshot.judged?.mouVersion}, which is missing`);
-      if (!same(mou.sections, snapshot.judged?.sections) || !same(mou.removed_conditions, snapshot.judged?.removedConditions ?? [])) {
-        return {
-          seq: s.decision_seq,
-          proposalId: s.proposal_id,
-          problem: `the text of MOU version ${snapshot.judged?.mouVersion} differs from what record ${s.decision_seq} holds`,
-        };
-      }
+    if (submissions.length < SUBMISSIONS_PER_PAGE) break;
+    afterId = submissions[submissions.length - 1]!.id;
+  }
+  // A range without submissions to check (most of them, after a recent checkpoint) has no
+  // items to compare either: its items are only read for orphans, once for every range.
+  if (snapshots.size === 0) return null;
+  return checkAgendaItems(fromSeq, range, snapshots) ?? checkRiskItems(fromSeq, range, snapshots);
+}
+
+const SUBMISSIONS_PER_PAGE = 1_000;
+
+/** A submission row against the record of its decision; what its items need is kept in `snapshots`. */
+function checkSubmission(s: SubmissionRow, snapshots: Snapshots): ChainProblem | null {
+  const named = (what: string): ChainProblem => ({
+    seq: s.decision_seq,
+    proposalId: s.proposal_id,
+    problem: `the ${s.step} step shown on the proposal (submission ${s.id}) ${what}`,
+  });
+  if (s.r_seq === null || s.r_proposal_id !== s.proposal_id) return named('has no record of its decision');
+  let snapshot: Snapshot;
+  try {
+    snapshot = JSON.parse(s.r_inputs!) as Snapshot;
+  } catch {
+    return named('cites a record whose inputs are not readable');
+  }
+  const expected = expectedSubmission(snapshot);
+  if (!expected || expected.step !== s.step) return named(`cites record ${s.decision_seq}, which is not the submission of that step`);
+  const differs: string[] = [];
+  if (!same(s.data, expected.data)) differs.push('the answers');
+  if (!same(s.result, expected.result)) differs.push('the result');
+  if (s.outcome !== expected.outcome) differs.push('the outcome');
+  if (s.config_versions !== s.r_config_versions) differs.push('the configuration versions');
+  if (s.submitted_by !== s.r_actor_id) differs.push('who submitted it');
+  if (s.submitted_at !== s.r_at) differs.push('when');
+  if (differs.length > 0) return named(`differs from what record ${s.decision_seq} holds (${differs.join(', ')})`);
+  // Only the items' steps are looked at again, and only for their items.
+  const kept: Snapshot =
+    s.step === 'agenda'
+      ? { command: { input: { items: snapshot.command?.input?.items } } }
+      : s.step === 'risk'
+        ? { judged: { result: { items: snapshot.judged?.result?.items } } }
+        : {};
+  snapshots.set(s.id, { step: s.step, decisionSeq: s.decision_seq, configVersions: s.r_config_versions, snapshot: kept });
+  if (snapshot.command?.type === 'SUBMIT_MOU') {
+    const mou = first(
+      raw(
+        sql<{ sections: string; removed_conditions: string }>`SELECT sections, removed_conditions FROM mou_versions
+          WHERE proposal_id = ${s.proposal_id} AND version = ${snapshot.judged?.mouVersion ?? null}`,
+      ),
+    );
+    if (!mou) return named(`cites MOU version ${snapshot.judged?.mouVersion}, which is missing`);
+    if (!same(mou.sections, snapshot.judged?.sections) || !same(mou.removed_conditions, snapshot.judged?.removedConditions ?? [])) {
+      return {
+        seq: s.decision_seq,
+        proposalId: s.proposal_id,
+        problem: `the text of MOU version ${snapshot.judged?.mouVersion} differs from what record ${s.decision_seq} holds`,
+      };
     }
   }
-  return (
-    checkAgendaItems(fromSeq, snapshots) ??
-    checkRiskItems(fromSeq, snapshots) ??
-    checkCurrentRows() ??
-    checkPartnerAnswers(fromSeq)
-  );
+  return null;
 }
 
 type AgendaRow = Omit<AgendaItem, 'current'>;
 
-type Snapshots = Map<number, { row: SubmissionRow; snapshot: Snapshot }>;
+type Snapshots = Map<number, CheckedSubmission>;
 
 function rowsBySubmission<T extends { submission_id: number; proposal_id: number; id: number }>(
   table: 'agenda_items' | 'risk_items',
   fromSeq: number,
+  range: ProposalRange,
 ): { groups: Map<number, T[]>; orphan: T | undefined } {
   const rows = all(
     raw(
       sql<T & { s_id: number | null; s_proposal_id: number | null }>`SELECT t.*, s.id AS s_id, s.proposal_id AS s_proposal_id, s.decision_seq AS s_seq
          FROM ${sql.table(table)} t
          LEFT JOIN step_submissions s ON s.id = t.submission_id
-        WHERE s.id IS NULL OR s.decision_seq > ${fromSeq} ORDER BY t.submission_id, t.position, t.id`,
+        WHERE ${inRange('t.proposal_id', range)} AND (s.id IS NULL OR s.decision_seq > ${fromSeq}) ORDER BY t.submission_id, t.position, t.id`,
     ),
   );
   const groups = new Map<number, T[]>();
@@ -154,9 +255,9 @@ function rowsBySubmission<T extends { submission_id: number; proposal_id: number
   return { groups, orphan: undefined };
 }
 
-function checkAgendaItems(fromSeq: number, snapshots: Snapshots): ChainProblem | null {
-  const { groups, orphan } = rowsBySubmission<AgendaRow>('agenda_items', fromSeq);
-  if (orphan) return { seq: 0, proposalId: orphan.proposal_id, problem: `agenda item ${orphan.id} belongs to no submitted agenda of this proposal` };
+function checkAgendaItems(fromSeq: number, range: ProposalRange, snapshots: Snapshots): ChainProblem | null {
+  const { groups, orphan } = rowsBySubmission<AgendaRow>('agenda_items', fromSeq, range);
+  if (orphan) return orphanAgendaItem(orphan);
   const classifyRecords = (proposalId: number, afterSeq: number) =>
     all(
       raw(
@@ -166,13 +267,13 @@ function checkAgendaItems(fromSeq: number, snapshots: Snapshots): ChainProblem |
     );
   for (const [submissionId, rows] of groups) {
     const entry = snapshots.get(submissionId);
-    const seq = entry?.row.decision_seq ?? 0;
+    const seq = entry?.decisionSeq ?? 0;
     const proposalId = rows[0]!.proposal_id;
     const items = (entry?.snapshot.command?.input?.items ?? []) as { text: string; scope: string; classification: string; positionKey?: string | null }[];
     const named = (what: string): ChainProblem => ({ seq, proposalId, problem: `the agenda shown on the proposal ${what}` });
-    if (!entry || entry.row.step !== 'agenda') return named(`cites submission ${submissionId}, which is not an agenda submission`);
+    if (!entry || entry.step !== 'agenda') return named(`cites submission ${submissionId}, which is not an agenda submission`);
     if (rows.length !== items.length) return named(`has ${rows.length} items but record ${seq} holds ${items.length}`);
-    const positionsVersion = JSON.parse(entry.row.r_config_versions ?? '{}').positions as number;
+    const positionsVersion = JSON.parse(entry.configVersions ?? '{}').positions as number;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const item = items[i]!;
@@ -227,15 +328,15 @@ const RISK_FIELDS: [keyof RiskRow, string][] = [
   ['residual_band', 'residualBand'],
 ];
 
-function checkRiskItems(fromSeq: number, snapshots: Snapshots): ChainProblem | null {
-  const { groups, orphan } = rowsBySubmission<RiskRow>('risk_items', fromSeq);
-  if (orphan) return { seq: 0, proposalId: orphan.proposal_id, problem: `risk item ${orphan.id} belongs to no submitted risk register of this proposal` };
+function checkRiskItems(fromSeq: number, range: ProposalRange, snapshots: Snapshots): ChainProblem | null {
+  const { groups, orphan } = rowsBySubmission<RiskRow>('risk_items', fromSeq, range);
+  if (orphan) return orphanRiskItem(orphan);
   for (const [submissionId, rows] of groups) {
     const entry = snapshots.get(submissionId);
-    const seq = entry?.row.decision_seq ?? 0;
+    const seq = entry?.decisionSeq ?? 0;
     const proposalId = rows[0]!.proposal_id;
     const named = (what: string): ChainProblem => ({ seq, proposalId, problem: `the risk register shown on the proposal ${what}` });
-    if (!entry || entry.row.step !== 'risk') return named(`cites submission ${submissionId}, which is not a risk submission`);
+    if (!entry || entry.step !== 'risk') return named(`cites submission ${submissionId}, which is not a risk submission`);
     const items = entry.snapshot.judged?.result?.items ?? [];
     if (rows.length !== items.length) return named(`has ${rows.length} items but record ${seq} holds ${items.length}`);
     for (let i = 0; i < rows.length; i++) {
@@ -292,15 +393,28 @@ type PartnerLinkRow = {
  * submission holds: same link, proposal, questions, answers and time (migration 0160).
  */
 function checkPartnerAnswers(fromSeq: number): ChainProblem | null {
-  const rows = all(
-    raw(
-      sql<PartnerLinkRow>`SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
-              r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
-         FROM partner_links l LEFT JOIN decision_records r ON r.seq = l.decision_seq
-        WHERE l.decision_seq > ${fromSeq} OR (l.decision_seq IS NULL AND (l.answers IS NOT NULL OR l.submitted_at IS NOT NULL))
-        ORDER BY l.id`,
-    ),
-  );
+  // In pages by link id: a page of links and their records at a time, whatever the log's size.
+  const page = (afterId: number | null) =>
+    all(
+      raw(
+        sql<PartnerLinkRow>`SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
+                r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
+           FROM partner_links l LEFT JOIN decision_records r ON r.seq = l.decision_seq
+          WHERE ${afterId === null ? sql`1 = 1` : sql`l.id > ${afterId}`}
+            AND (l.decision_seq > ${fromSeq} OR (l.decision_seq IS NULL AND (l.answers IS NOT NULL OR l.submitted_at IS NOT NULL)))
+          ORDER BY l.id LIMIT ${LINKS_PER_PAGE}`,
+      ),
+    );
+  for (let rows = page(null); rows.length > 0; rows = rows.length < LINKS_PER_PAGE ? [] : page(rows[rows.length - 1]!.id)) {
+    const problem = checkPartnerLinks(rows);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+const LINKS_PER_PAGE = 2_000;
+
+function checkPartnerLinks(rows: PartnerLinkRow[]): ChainProblem | null {
   for (const row of rows) {
     const seq = row.decision_seq ?? 0;
     const named = (what: string): ChainProblem => ({ seq, proposalId: row.proposal_id, problem: `the partner's answers shown on the proposal (link ${row.id}) ${what}` });

@@ -96,7 +96,10 @@ const DIGEST_TAIL = '"workflowSha256":"'.length + 64 + 2;
 const WORKFLOW_DIGEST = /^"workflowSha256":"([0-9a-f]{64})"\}$/;
 function workflowDigestIn(inputs: string): string | undefined {
   if (inputs.length < DIGEST_TAIL || inputs.charCodeAt(inputs.length - 2) !== 34) return undefined;
-  return WORKFLOW_DIGEST.exec(inputs.slice(-DIGEST_TAIL))?.[1];
+  const digest = WORKFLOW_DIGEST.exec(inputs.slice(-DIGEST_TAIL))?.[1];
+  // A copy, not the match: V8 keeps a substring as a view of the string it came from, so
+  // the digest kept per proposal would hold that proposal's whole inputs text alive.
+  return digest === undefined ? undefined : Buffer.from(digest, 'hex').toString('hex');
 }
 
 /**
@@ -156,7 +159,8 @@ function logReader(): LogReader {
           hash: string;
           seal: string | null;
         }>,
-      proposals: () => sqlite.prepare(`${select} ORDER BY id`).all() as ProposalRow[],
+      // Iterated: nothing else runs on the connection while checkProposals reads them.
+      proposals: () => sqlite.prepare(`${select} ORDER BY id`).iterate() as Iterable<ProposalRow>,
       proposalsById: (ids) => ids.map((id) => sqlite.prepare(`${select} WHERE id = ?`).get(id) as ProposalRow).filter(Boolean),
     };
   }
@@ -207,9 +211,12 @@ function logReader(): LogReader {
 function recordsCitingFiles(afterSeq: number): Iterable<{ seq: number; proposal_id: number; inputs: string }> {
   const db = database();
   if (db.kind === 'sqlite') {
-    return db.sqlite
-      .prepare(`SELECT seq, proposal_id, inputs FROM decision_records WHERE seq > ? AND instr(inputs, '"attachments":[') > 0 ORDER BY seq`)
-      .all(afterSeq) as { seq: number; proposal_id: number; inputs: string }[];
+    // In pages, not one iterator: the caller awaits the file store between rows, and an open
+    // iterator would keep the connection busy for anyone else meanwhile.
+    const statement = db.sqlite.prepare(
+      `SELECT seq, proposal_id, inputs FROM decision_records WHERE seq > ? AND instr(inputs, '"attachments":[') > 0 ORDER BY seq LIMIT ?`,
+    );
+    return paged((after) => statement.all(after, PAGE_ROWS) as { seq: number; proposal_id: number; inputs: string }[], (row) => row.seq, afterSeq);
   }
   return paged(
     (after) =>
@@ -281,7 +288,9 @@ function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoin
   let peaksBefore: Buffer[] = [];
   let leaves: Buffer | null = options.collectLeaves ? Buffer.alloc(32 * 1024) : null;
   let leafCount = 0;
-  const lastOfProposal = new Map<number, unknown[]>();
+  // Per proposal only what checkProposals compares, never the record itself (its inputs and
+  // rationale would make the memory grow with the whole log).
+  const lastOfProposal = new Map<number, LastRecord>();
   const workflowDigest = new Map<number, string>();
   const creator = new Map<number, number | null>();
   const checkRoot = (): LogProblem | null => {
@@ -335,7 +344,7 @@ function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoin
     range.append(lastLeaf);
     const rootProblem = checkRoot();
     if (rootProblem) return { ok: false, count: checker.count, problem: rootProblem, checkpointsChecked: checkedCount };
-    lastOfProposal.set(proposalId, row);
+    lastOfProposal.set(proposalId, { seq, toState: row[COLUMN.to_state] as string });
     const digest = workflowDigestIn(row[COLUMN.inputs] as string);
     if (digest) workflowDigest.set(proposalId, digest);
     if (row[COLUMN.from_state] === null) creator.set(proposalId, row[COLUMN.actor_id] as number | null);
@@ -457,11 +466,14 @@ function incrementalStart(
   return { range: null };
 }
 
+/** A proposal's last record: its seq and the state it moved the proposal to. */
+type LastRecord = { seq: number; toState: string };
+
 type ProposalRow = { id: number; state: string; workflow: string; proposer_id: number; last_changed_by: number | null };
 
 function checkProposals(
   reader: LogReader,
-  lastOfProposal: Map<number, unknown[]>,
+  lastOfProposal: Map<number, LastRecord>,
   workflowDigest: Map<number, string>,
   creator: Map<number, number | null>,
   onlySeen: boolean,
@@ -470,8 +482,7 @@ function checkProposals(
   for (const proposal of proposals) {
     const last = lastOfProposal.get(proposal.id);
     if (!last) return { seq: 0, proposalId: proposal.id, problem: 'the proposal has no decision record at all' };
-    const toState = last[COLUMN.to_state] as string;
-    const seq = last[COLUMN.seq] as number;
+    const { toState, seq } = last;
     if (toState !== proposal.state) {
       return { seq, proposalId: proposal.id, problem: `the proposal is in state "${proposal.state}" but its last record moved it to "${toState}"` };
     }

@@ -293,6 +293,16 @@ describe('what the pages show is checked against the records', () => {
     expectBroken(/the risk register shown on the proposal has \d+ items but record \d+ holds \d+/);
   });
 
+  it('finds a risk item moved to a submission that does not exist, even when only the records after a checkpoint are read', () => {
+    expect(checkpointLog()).toMatchObject({ ok: true });
+    const item = sqlGet('SELECT id, proposal_id FROM risk_items ORDER BY id LIMIT 1') as { id: number; proposal_id: number };
+    liftGuards();
+    sqlRun('UPDATE risk_items SET submission_id = ? WHERE id = ?', 999_999, item.id);
+    expect(formatVerifyResult(verifyLog({ incremental: true }))).toBe(
+      `BROKEN at record 0 (proposal ${item.proposal_id}): risk item ${item.id} belongs to no submitted risk register of this proposal`,
+    );
+  });
+
   it('finds the text of a submitted MOU version edited with its trigger dropped', () => {
     const mou = sqlGet('SELECT * FROM mou_versions WHERE version = 1 ORDER BY id LIMIT 1') as { id: number; proposal_id: number; sections: string };
     liftGuards();
