@@ -11,8 +11,7 @@ import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
-import { startOnCopy } from './cluster';
-import { pickTargets, signIn } from './pages';
+import { pageMix, startOnCopy } from './cluster';
 
 const { values } = parseArgs({
   options: {
@@ -28,21 +27,8 @@ const workers = Number(values.workers);
 
 const server = await startOnCopy(Number(values.proposals), workers, false);
 try {
-  const targets = pickTargets(server.file);
-  const staff = { cookie: await signIn(server.url, 'staff@cosponsor.test') };
-  const lead = { cookie: await signIn(server.url, 'lead@cosponsor.test') };
-  const requests = (
-    [
-      ['/login', {}],
-      ['/proposals', staff],
-      ['/proposals', lead],
-      ['/review', staff],
-      [`/review/${targets.dossierId}`, staff],
-      ['/decisions', staff],
-      [`/decisions?q=${encodeURIComponent(targets.word)}`, staff],
-      [`/partners/${targets.partnerId}`, staff],
-    ] as [string, Record<string, string>][]
-  ).map(([path, headers]) => ({ method: 'GET' as const, path, headers }));
+  // The cluster bench's mix of pages.
+  const requests = await pageMix(server);
 
   const processes = () => [
     server.pid,

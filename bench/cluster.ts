@@ -78,7 +78,7 @@ export async function startOnCopy(
 type Mix = { method: 'GET'; path: string; headers: Record<string, string> }[];
 
 /** The pages of `npm run bench -- pages`, each once per round, as staff (and the register list as a lead). */
-async function pageMix(server: BenchServer, database?: string): Promise<Mix> {
+export async function pageMix(server: BenchServer, database?: string): Promise<Mix> {
   const targets = pickTargets(server.file);
   const staff = { cookie: await signIn(server.url, 'staff@cosponsor.test') };
   const lead = { cookie: await signIn(server.url, 'lead@cosponsor.test') };
