@@ -1,5 +1,6 @@
 import { expressionBuilder, sql, type Compilable, type Expression, type SqlBool } from 'kysely';
-import { all, changeToken, database, dialect, first, insertId, prebuilt, qb, raw } from './connection';
+import { all, dialect, first, insertId, prebuilt, qb, raw } from './connection';
+import { dataCache } from './read-cache';
 import { catchUpSearchIndex } from './search-index';
 import type { Database, Partner } from './schema';
 
@@ -792,28 +793,19 @@ type FilterChoices = {
 };
 
 /**
- * The choices of each scope as last read, with the database's change token then (changeToken):
- * they are on every page of the register and change only with the database. Per database, so a
- * process that switches databases never sees another's.
+ * The choices of each scope, kept while the data is unchanged (db/read-cache): they are on every
+ * page of the register and change only with the database.
  */
-const choicesKept = new WeakMap<object, Map<string, { token: string; choices: FilterChoices }>>();
+const choicesKept = dataCache<FilterChoices>(64);
 
 export function registerFilterChoices(scope: RegisterScope = { chapterId: null }): FilterChoices {
-  const token = changeToken();
-  let kept = choicesKept.get(database());
-  if (!kept) choicesKept.set(database(), (kept = new Map()));
-  const key = String(scope.chapterId ?? 'all');
-  const before = token === null ? undefined : kept.get(key);
-  if (before && before.token === token) return before.choices;
   // No partner list: hundreds of names made the page heavy; the form takes a partner's name as text.
   const chapterId = scope.chapterId;
-  const choices: FilterChoices = {
+  return choicesKept.read(String(chapterId ?? 'all'), () => ({
     chapters: Object.freeze(all(chapterId == null ? chapterChoices({}) : oneChapterChoice({ chapterId }))),
     campaigns: Object.freeze(all(campaignChoices({}))),
     actors: Object.freeze(all(chapterId == null ? actorChoices({}) : chapterActorChoices({ chapterId }))),
-  };
-  if (token !== null) kept.set(key, { token, choices });
-  return choices;
+  }));
 }
 
 // ---- Audit runs ----

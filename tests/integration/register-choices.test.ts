@@ -6,7 +6,7 @@ import { currentDatabasePath } from '../support/db';
 import { sqlGet, sqlRun } from '../support/sql';
 
 // The register's filter choices are kept while the database is unchanged (db/register.ts,
-// changeToken): a change by this process or by another one (a second worker, a script) is seen
+// db/read-cache.ts): a change by this process or by another one (a second worker, a script) is seen
 // by the next page, never an older list.
 
 const names = (rows: readonly { name: string }[]) => rows.map((r) => r.name);

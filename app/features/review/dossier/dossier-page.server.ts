@@ -1,5 +1,5 @@
 import type { ActingUser } from '../../../../workflows/policy';
-import { dataCache } from '../../../utils/read-cache.server';
+import { dataCache } from '../../../../db/read-cache';
 import { screeningConfig } from '../../outside/screening.server';
 import { reviewDossier } from '../review.server';
 import { dossierMarkup, dossierPageData } from './markup.server';

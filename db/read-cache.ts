@@ -1,4 +1,4 @@
-import { dataVersion, readSnapshot } from '../../db/connection';
+import { database, dataVersion, readSnapshot } from './connection';
 
 /**
  * What a read produced, kept for as long as the database holds the same data (db/connection
@@ -11,6 +11,10 @@ export function dataCache<V>(maxEntries: number) {
   const entries = new Map<string, { version: string; value: V }>();
   return {
     read(key: string, compute: () => V): V {
+      // Inside a transaction a read may yet be rolled back, and SQLite's change counter counts
+      // rolled-back writes like the others: nothing read there is kept or served.
+      const db = database();
+      if (db.kind === 'sqlite' && db.sqlite.inTransaction) return compute();
       const kept = entries.get(key);
       if (kept && kept.version === dataVersion()) {
         // Most recently used last: the first entry is the one to drop.
