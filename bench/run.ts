@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-// npm run bench -- decisions [--count N] [--verbose]
+// npm run bench -- decisions [--count N] [--verbose]  (decide() against the same writes raw; runs compiled, as the server does)
 // npm run bench -- decisions --instances N [--database postgres://server/db] [--count N]  (decide() from N processes at once on one SQLite file or PostgreSQL database)
 // npm run bench -- verify    [--count N] [--added N] [--verbose] [--keep]  (full and incremental verification; --keep leaves the database file)
 // npm run bench -- breakdown [--count N] [--verbose]  (pages and CPU per decision, with and without the record triggers)
@@ -66,8 +66,9 @@ if (which === 'decisions' && (values.instances !== undefined || values.database 
   const { decisionsInstancesBenchmark } = await import('./decisions-instances');
   console.log(await decisionsInstancesBenchmark({ total: count ?? 2000, instances, database, verbose: values.verbose }));
 } else if (which === 'decisions') {
-  const { decisionsBenchmark } = await import('./decisions');
-  console.log(await decisionsBenchmark({ total: count ?? 10_000, verbose: values.verbose }));
+  // Compiled as the server is: decide() runs here, in the benchmark's own process.
+  const { runCompiled } = await import('./compiled');
+  process.exitCode = await runCompiled('bench/decisions-entry.ts', ['--count', String(count ?? 10_000), ...(values.verbose ? ['--verbose'] : [])]);
 } else if (which === 'verify') {
   const { verifyBenchmark } = await import('./verify');
   console.log(

@@ -103,16 +103,21 @@ export function isFresh() {
   }
 }
 
-async function compileServer() {
+/**
+ * Compiles entry points to plain JavaScript as production runs it: bundled, ESM, node20.
+ * The benchmarks that call server code in their own process compile it here too, so they
+ * measure the code that is deployed rather than TypeScript run through tsx.
+ */
+export async function compileEntries(entryPoints, outdir) {
   // esbuild comes with the Remix compiler; it is a development dependency like it.
   const esbuild = await import('esbuild');
-  fs.rmSync(serverOutDir, { recursive: true, force: true });
+  fs.rmSync(outdir, { recursive: true, force: true });
   // buildSync: esbuild runs as a child process that ends with the build, rather than a
   // service left to stop when this process exits.
   esbuild.buildSync({
     absWorkingDir: root,
-    entryPoints: entries,
-    outdir: serverOutDir,
+    entryPoints,
+    outdir,
     bundle: true,
     // Code reached through import() (the mocks, the scripts' lazy loads) stays in its own
     // chunk, loaded only when that path runs.
@@ -130,6 +135,10 @@ async function compileServer() {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+}
+
+async function compileServer() {
+  await compileEntries(entries, serverOutDir);
 }
 
 function sleep(ms) {
