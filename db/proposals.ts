@@ -1,4 +1,5 @@
 import type { AgendaItemInput, ProposalState, Step } from '../workflows/types';
+import { constant } from './sql-dialect';
 import { normalizePartnerName } from '../workflows/partner-names';
 import type { ScoredRiskItem } from '../workflows/rules/risk';
 import type { MouSection } from '../workflows/mou';
@@ -201,7 +202,7 @@ export function updateDraftDetails(
         .set({ ...values, version: expectedVersion + 1, updated_at: at, last_changed_by: by })
         .where('id', '=', id)
         .where('version', '=', expectedVersion)
-        .where('state', '=', 'draft'),
+        .where('state', '=', constant('draft')),
     ).changes === 1
   );
 }
@@ -346,7 +347,7 @@ export function replaceAgendaItems(
 }
 
 const retireAgendaItems = prebuilt<{ proposalId: number }, unknown>(['proposalId'], (p) =>
-  qb().updateTable('agenda_items').set({ current: 0 }).where('proposal_id', '=', p.proposalId).where('current', '=', 1),
+  qb().updateTable('agenda_items').set({ current: 0 }).where('proposal_id', '=', p.proposalId).where('current', '=', constant(1)),
 );
 type AgendaItemRow = {
   proposal_id: number;
@@ -366,7 +367,7 @@ const insertAgendaItem = prebuilt<AgendaItemRow, unknown>(
 
 // Every proposal page reads these: built and compiled once.
 const currentAgendaItemsOf = prebuilt<{ proposalId: number }, Selectable<AgendaItemsTable>>(['proposalId'], (p) =>
-  qb().selectFrom('agenda_items').selectAll().where('proposal_id', '=', p.proposalId).where('current', '=', 1).orderBy('position'),
+  qb().selectFrom('agenda_items').selectAll().where('proposal_id', '=', p.proposalId).where('current', '=', constant(1)).orderBy('position'),
 );
 
 export function currentAgendaItems(proposalId: number) {
@@ -406,7 +407,7 @@ export function replaceRiskItems(proposalId: number, submissionId: number, items
 }
 
 const retireRiskItems = prebuilt<{ proposalId: number }, unknown>(['proposalId'], (p) =>
-  qb().updateTable('risk_items').set({ current: 0 }).where('proposal_id', '=', p.proposalId).where('current', '=', 1),
+  qb().updateTable('risk_items').set({ current: 0 }).where('proposal_id', '=', p.proposalId).where('current', '=', constant(1)),
 );
 /** A risk item as written: every column but the generated id and `current` (1 by default). */
 type RiskItemRow = Omit<Selectable<RiskItemsTable>, 'id' | 'current'>;
@@ -419,7 +420,7 @@ const insertRiskItem = prebuilt<RiskItemRow, unknown>(
 );
 
 const currentRiskItemsOf = prebuilt<{ proposalId: number }, Selectable<RiskItemsTable>>(['proposalId'], (p) =>
-  qb().selectFrom('risk_items').selectAll().where('proposal_id', '=', p.proposalId).where('current', '=', 1).orderBy('position'),
+  qb().selectFrom('risk_items').selectAll().where('proposal_id', '=', p.proposalId).where('current', '=', constant(1)).orderBy('position'),
 );
 
 export function currentRiskItems(proposalId: number) {

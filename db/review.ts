@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Step } from '../workflows/types';
 import { all, first, prebuilt, qb } from './connection';
-import { integersOfJson, jsonNumber, jsonText } from './sql-dialect';
+import { integersOfJson, jsonNumber, jsonText, constant } from './sql-dialect';
 
 // Staff review: the queue with its flags, precedent for a dossier, the
 // records since a version, and approvals due for re-vetting.
@@ -21,7 +21,7 @@ function queueIds(scope: QueueScope) {
       .selectFrom(integersOfJson(scope.ids).as('j'))
       .select(sql<number>`j.value`.as('id'));
   }
-  let q = qb().selectFrom('proposals as q').select('q.id').where('q.state', '=', 'review');
+  let q = qb().selectFrom('proposals as q').select('q.id').where('q.state', '=', constant('review'));
   if (scope.chapterId != null) q = q.where('q.chapter_id', '=', scope.chapterId);
   if (scope.campaignId != null) q = q.where('q.campaign_id', '=', scope.campaignId);
   if (scope.limit !== undefined) q = q.orderBy('q.submitted_at').orderBy('q.id').limit(scope.limit).offset(scope.offset ?? 0);
@@ -30,14 +30,14 @@ function queueIds(scope: QueueScope) {
 
 /** The ids of the filtered queue, oldest submission first (read from an index). */
 export function queueOrder(filter: QueueFilter): number[] {
-  let q = qb().selectFrom('proposals').select('id').where('state', '=', 'review');
+  let q = qb().selectFrom('proposals').select('id').where('state', '=', constant('review'));
   if (filter.chapterId != null) q = q.where('chapter_id', '=', filter.chapterId);
   if (filter.campaignId != null) q = q.where('campaign_id', '=', filter.campaignId);
   return all(q.orderBy('submitted_at').orderBy('id')).map((r) => r.id);
 }
 
 export function countQueue(filter: QueueFilter): number {
-  let q = qb().selectFrom('proposals').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', 'review');
+  let q = qb().selectFrom('proposals').select((eb) => eb.fn.countAll<number>().as('n')).where('state', '=', constant('review'));
   if (filter.chapterId != null) q = q.where('chapter_id', '=', filter.chapterId);
   if (filter.campaignId != null) q = q.where('campaign_id', '=', filter.campaignId);
   return first(q)?.n ?? 0;
@@ -82,7 +82,7 @@ export function queueRows(scope: QueueScope): QueueRow[] {
       'p.chapter_id',
       'p.last_changed_by',
     ])
-    .where('p.state', '=', 'review');
+    .where('p.state', '=', constant('review'));
   if (scope.ids) q = q.where('p.id', 'in', queueIds({ ids: scope.ids }));
   if (scope.chapterId != null) q = q.where('p.chapter_id', '=', scope.chapterId);
   if (scope.campaignId != null) q = q.where('p.campaign_id', '=', scope.campaignId);
@@ -162,7 +162,7 @@ export function queueAgendaCounts(scope: QueueScope): AgendaCounts[] {
         sql<number>`sum(CASE WHEN a.classification = 'unknown' THEN 1 ELSE 0 END)`.as('unknown'),
       ])
       .where('a.proposal_id', 'in', queueIds(scope))
-      .where('a.current', '=', 1)
+      .where('a.current', '=', constant(1))
       .where('a.classification', 'in', ['conflicting', 'unknown'])
       .groupBy('a.proposal_id'),
   );
@@ -176,7 +176,7 @@ export function queueCriticalRisks(scope: QueueScope): number[] {
       .select('r.proposal_id')
       .distinct()
       .where('r.proposal_id', 'in', queueIds(scope))
-      .where('r.current', '=', 1)
+      .where('r.current', '=', constant(1))
       .where('r.kind', '=', 'risk')
       .where('r.residual_band', '=', 'critical'),
   ).map((r) => r.proposal_id);
@@ -351,10 +351,10 @@ function agendaPrecedentQuery(excludeProposalId: number) {
       'd.at as decision_at',
       'd.actor_name as decision_actor',
     ])
-    .where('ai.current', '=', 1)
+    .where('ai.current', '=', constant(1))
     .where('ai.proposal_id', '!=', excludeProposalId)
     // Only what someone decided: a staff decision on the proposal, or a staff classification.
-    .where((eb) => eb.or([eb('p.state', 'in', ['approved', 'rejected', 'expired']), eb('ai.classified_by', 'is not', null)]))
+    .where((eb) => eb.or([eb('p.state', 'in', [constant('approved'), constant('rejected'), constant('expired')]), eb('ai.classified_by', 'is not', null)]))
     .orderBy('ai.id', 'desc');
 }
 
@@ -402,7 +402,7 @@ export function dueApprovals(today: string): { id: number; version: number }[] {
     qb()
       .selectFrom('proposals')
       .select(['id', 'version'])
-      .where('state', '=', 'approved')
+      .where('state', '=', constant('approved'))
       .where('approved_until', '<', today)
       .orderBy('approved_until'),
   );
@@ -455,8 +455,8 @@ export function revettingRows(horizon: string, limit = 500): RevettingRow[] {
       ])
       .where((eb) =>
         eb.or([
-          eb.and([eb('p.state', '=', 'approved'), eb('p.approved_until', '<=', horizon)]),
-          eb('p.state', '=', 'expired'),
+          eb.and([eb('p.state', '=', constant('approved')), eb('p.approved_until', '<=', horizon)]),
+          eb('p.state', '=', constant('expired')),
         ]),
       )
       .orderBy('p.approved_until')

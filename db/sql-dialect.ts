@@ -70,3 +70,14 @@ export function isDistinctFrom(): RawBuilder<unknown> {
 export function likeOperator(): 'like' | 'ilike' {
   return onPostgres() ? 'ilike' : 'like';
 }
+
+/**
+ * A constant of this code written into the SQL text instead of bound as a parameter. SQLite
+ * compares a bound value with the condition of a partial index (`current = ?` against an index
+ * `WHERE current = 1`) only once it sees the value, so each run that binds it plans the
+ * statement again: such a query cost twice its plain run. Only for values written in this code
+ * (a state, a flag), never for a value that came with a request.
+ */
+export function constant<T extends string | number>(value: T): RawBuilder<T> {
+  return sql.lit(value);
+}
