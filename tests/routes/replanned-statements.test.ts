@@ -120,6 +120,11 @@ describe('statements SQLite would plan again on every run', () => {
       '/inbox',
       '/decisions',
       '/decisions?q=housing',
+      '/decisions?step=decision&outcome=approved',
+      '/decisions?step=risk&from=2020-01-01',
+      `/decisions?partner=${ids.partner}`,
+      '/review/revetting',
+      '/audit',
       '/insights',
       `/partners/${ids.partner}`,
       ...[ids.review, ids.returned].flatMap((id) => [
