@@ -1,9 +1,15 @@
 import type { ConfigDocs, ConfigKind, ConfigVersions } from '../workflows/types';
+import { canonicalJson } from './record-hash';
 import { all, first, insertId, nowIso, prebuilt, qb } from './connection';
 
 export const CONFIG_KINDS: ConfigKind[] = ['values_criteria', 'positions', 'risk_matrix', 'perception_checklist', 'mou_template'];
 
-export type ActiveConfig = { docs: ConfigDocs; versions: ConfigVersions };
+export type ActiveConfig = {
+  docs: ConfigDocs;
+  versions: ConfigVersions;
+  /** canonicalJson(versions): the stamp every record and step submission cites, serialized once per configuration. */
+  versionsJson: string;
+};
 
 let cache: { key: string; value: ActiveConfig } | undefined;
 
@@ -11,11 +17,13 @@ const newestConfigId = prebuilt<Record<string, never>, { max: number | null }>([
   qb().selectFrom('config_versions').select((eb) => eb.fn.max('id').as('max')),
 );
 
-/** The newest version of each configuration document. */
-export function activeConfig(): ActiveConfig {
+/**
+ * The newest version of each configuration document. `newestId`: the highest config_versions id,
+ * when the caller read it already in its own statement (a decision reads it with the proposal).
+ */
+export function activeConfig(newestId?: number | null): ActiveConfig {
   // Versions only ever grow, so the highest id identifies the whole set.
-  const stamp = first(newestConfigId({}));
-  const key = `${stamp?.max ?? 0}`;
+  const key = `${(newestId === undefined ? first(newestConfigId({}))?.max : newestId) ?? 0}`;
   if (cache && cache.key === key) return cache.value;
   const rows = all(
     qb()
@@ -34,7 +42,7 @@ export function activeConfig(): ActiveConfig {
   for (const kind of CONFIG_KINDS) {
     if (!(kind in docs)) throw new Error(`The configuration has no ${kind} document: run npm run db:seed.`);
   }
-  const value = { docs: docs as ConfigDocs, versions };
+  const value = { docs: docs as ConfigDocs, versions, versionsJson: canonicalJson(versions) };
   cache = { key, value };
   return value;
 }

@@ -66,14 +66,18 @@ function stored(text: string): string {
   return (text as string & { toWellFormed(): string }).toWellFormed();
 }
 
+/** What an append extends: the chain's last record and the last record of the first draft's proposal. */
+export type ChainHeads = { seq: number | null; hash: string | null; proposal_hash: string | null };
+
 /**
  * Appends records to the chain. Must run inside transaction(): the chain head
- * is read and extended under the same write lock.
+ * is read and extended under the same write lock. `knownHeads`: the heads as the
+ * caller read them in this same transaction (proposalForDecision), not read again.
  */
-export function appendRecords(drafts: RecordDraft[], at: string = nowIso()): DecisionRecord[] {
+export function appendRecords(drafts: RecordDraft[], at: string = nowIso(), knownHeads?: ChainHeads): DecisionRecord[] {
   const proposalHeads = new Map<number, string | null>();
   if (drafts.length === 0) return [];
-  const head = first(heads({ proposalId: drafts[0]!.proposalId }))!;
+  const head = knownHeads ?? first(heads({ proposalId: drafts[0]!.proposalId }))!;
   let seq = head.seq ?? 0;
   let prevHash = head.hash ?? GENESIS_HASH;
   proposalHeads.set(drafts[0]!.proposalId, head.proposal_hash);

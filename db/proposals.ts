@@ -1,5 +1,6 @@
 import type { AgendaItemInput, ProposalState, Step } from '../workflows/types';
 import { constant } from './sql-dialect';
+import type { ChainHeads } from './decision-log';
 import { normalizePartnerName } from '../workflows/partner-names';
 import type { ScoredRiskItem } from '../workflows/rules/risk';
 import type { MouSection } from '../workflows/mou';
@@ -46,6 +47,40 @@ const proposalById_ = prebuilt<{ id: number }, Proposal>(['id'], (p) => qb().sel
 
 export function proposalRow(id: number): Proposal | undefined {
   return first(proposalById_({ id }));
+}
+
+/** A proposal as a decision reads it, with what the decision extends and cites. */
+export type ProposalForDecision = { proposal: Proposal; heads: ChainHeads; newestConfigId: number | null };
+
+type DecisionStartRow = Proposal & { chain_head_seq: number | null; chain_head_hash: string | null; proposal_head_hash: string | null; newest_config_id: number | null };
+
+const decisionStart_ = prebuilt<{ id: number }, DecisionStartRow>(['id'], (p) =>
+  qb()
+    .selectFrom('proposals as p')
+    .selectAll('p')
+    .select((eb) => [
+      eb.selectFrom('decision_records').select('seq').orderBy('seq', 'desc').limit(1).as('chain_head_seq'),
+      eb.selectFrom('decision_records').select('hash').orderBy('seq', 'desc').limit(1).as('chain_head_hash'),
+      eb.selectFrom('decision_records as d').select('d.hash').whereRef('d.proposal_id', '=', 'p.id').orderBy('d.seq', 'desc').limit(1).as('proposal_head_hash'),
+      eb.selectFrom('config_versions').select((c) => c.fn.max('id').as('max')).as('newest_config_id'),
+    ])
+    .where('p.id', '=', p.id),
+);
+
+/**
+ * The proposal, the chain's heads and the newest configuration id in one statement: a decision
+ * reads them under its write lock (inside transaction()), where they cannot change before it
+ * writes. Three statements before, each a run through SQLite.
+ */
+export function proposalForDecision(id: number): ProposalForDecision | undefined {
+  const row = first(decisionStart_({ id }));
+  if (!row) return undefined;
+  const { chain_head_seq, chain_head_hash, proposal_head_hash, newest_config_id, ...proposal } = row;
+  return {
+    proposal: proposal as Proposal,
+    heads: { seq: chain_head_seq, hash: chain_head_hash, proposal_hash: proposal_head_hash },
+    newestConfigId: newest_config_id,
+  };
 }
 
 export type ProposalFilter = { chapterId?: number | null; states?: ProposalState[]; limit?: number };

@@ -222,13 +222,14 @@ describe('two decisions made on the same version', () => {
     expect(verifyLog().ok).toBe(true);
   });
 
-  it('also loses when another process commits between the read and the write', async () => {
+  it('also loses when another process holds the write lock with a decision on the same version', async () => {
     const id = inReview();
     const v = proposalRow(id)!.version;
     const recordsBefore = count('decision_records');
 
     // The other process approves inside an open write transaction and commits
-    // later; this process has already read version v when it asks for the lock.
+    // later; this process asks for the lock with version v and reads the proposal
+    // only once it holds it, so it sees the other's approval.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cosponsor-race-'));
     const script = path.join(dir, 'other-staff.ts');
     fs.writeFileSync(
@@ -262,7 +263,8 @@ console.log('committed');
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.kind).toBe('stale');
-    expect(result.error.message).toMatch(/at the same moment/);
+    expect(result.error.message).toMatch(/after you opened it/);
+    expect(result.error.currentVersion).toBe(v + 1);
     expectReadable(result.error.message);
     expect((await lines.next()).value).toBe('committed');
     await new Promise((resolve) => child.once('exit', resolve));

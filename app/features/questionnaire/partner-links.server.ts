@@ -65,7 +65,7 @@ function recordDraft(proposal: Proposal, fields: Pick<RecordDraft, 'outcome' | '
     chapterId: proposal.chapter_id,
     campaignId: proposal.campaign_id,
     step: 'partner',
-    configVersions: canonicalJson(activeConfig().versions),
+    configVersions: activeConfig().versionsJson,
     fromState: proposal.state,
     toState: proposal.state,
     ...fields,

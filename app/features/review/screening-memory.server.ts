@@ -180,7 +180,7 @@ export function judgeScreeningHit(actor: ActingUser, proposalId: number, input: 
             // The workflow is unchanged; its digest keeps the record chain's check of the snapshot whole.
             workflowSha256: hashOfText(proposal.workflow),
           }),
-          configVersions: canonicalJson(activeConfig().versions),
+          configVersions: activeConfig().versionsJson,
           // A judgment on a listing informs the decision; it never moves the proposal.
           fromState: proposal.state,
           toState: proposal.state,

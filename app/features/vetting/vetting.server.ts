@@ -28,7 +28,8 @@ import {
   latestMouVersionNumber,
   latestStepOutcomes,
   mouVersion,
-  proposalRow,
+  proposalForDecision,
+  type ProposalForDecision,
   replaceAgendaItems,
   replaceRiskItems,
   type ProposalStatePatch,
@@ -107,43 +108,48 @@ function decideOrThrow(args: {
   actor: ActingUser;
   command: unknown;
 }): { proposal: Proposal; records: DecisionRecord[] } {
-  const { actor } = args;
-  const proposal = proposalRow(args.proposalId);
-  if (!proposal) throw new DecisionError('not_found', 'There is no such proposal.');
-
+  // The command's shape needs no database: checked before the lock, reported after not_found.
   const parsed = commandSchema.safeParse(args.command);
-  if (!parsed.success) throw invalid('Some fields need attention.', fieldErrorsOf(parsed.error));
-  const command = parsed.data;
 
-  const action = actionOf(command.type);
-  const permission = can(actor, action, proposal);
-  if (!permission.ok) throw new DecisionError('forbidden', permission.reason);
+  // Everything from here runs in the decision's one write transaction: the proposal, the chain
+  // heads and the configuration stamp are read in one statement under the lock, so the checks
+  // below and the writes see one state; a refusal rolls back and writes nothing.
+  return withEnvReadOnce(() =>
+    transaction(() => {
+      const start = proposalForDecision(args.proposalId);
+      if (!start) throw new DecisionError('not_found', 'There is no such proposal.');
+      const { proposal } = start;
+      if (!parsed.success) throw invalid('Some fields need attention.', fieldErrorsOf(parsed.error));
+      const command = parsed.data;
 
-  if (proposal.version !== args.expectedVersion) {
-    throw new DecisionError(
-      'stale',
-      'Someone else changed this proposal after you opened it. Your input is kept below; review the changes and submit again.',
-      {},
-      proposal.version,
-    );
-  }
+      const action = actionOf(command.type);
+      const permission = can(args.actor, action, proposal);
+      if (!permission.ok) throw new DecisionError('forbidden', permission.reason);
 
-  // Everything from here runs in the decision's one write transaction: the reads
-  // below (configuration, step data, chain heads) then share it instead of each
-  // opening a read transaction of its own, and a refusal still writes nothing.
-  return withEnvReadOnce(() => transaction(() => decideLocked(args, proposal, command, action)));
+      if (proposal.version !== args.expectedVersion) {
+        throw new DecisionError(
+          'stale',
+          'Someone else changed this proposal after you opened it. Your input is kept below; review the changes and submit again.',
+          {},
+          proposal.version,
+        );
+      }
+      return decideLocked(args, start, command, action);
+    }),
+  );
 }
 
 function decideLocked(
   args: { proposalId: number; expectedVersion: number; actor: ActingUser },
-  proposal: Proposal,
+  start: ProposalForDecision,
   command: Command,
   action: ReturnType<typeof actionOf>,
 ): { proposal: Proposal; records: DecisionRecord[] } {
   const { actor } = args;
-  const config = activeConfig();
-  // Cited by every record and step submission of this decision: serialized once.
-  const configVersions = canonicalJson(config.versions);
+  const { proposal } = start;
+  const config = activeConfig(start.newestConfigId);
+  // Cited by every record and step submission of this decision.
+  const configVersions = config.versionsJson;
   const prepared = prepare(command, proposal, actor, config, configVersions);
   const persisted = JSON.parse(proposal.workflow) as PersistedVetting;
   const next = transition(persisted, prepared.event);
@@ -206,7 +212,7 @@ function decideLocked(
       'Someone else changed this proposal at the same moment. Your input is kept below; review the changes and submit again.',
     );
   }
-  const records = appendRecords(drafts, at);
+  const records = appendRecords(drafts, at, start.heads);
   prepared.write(records[0]!, at);
   // A staff decision is taken on the MOU as it stands: the decider has read that version.
   const mou =
@@ -552,7 +558,7 @@ export function createProposal(actor: ActingUser, input: NewProposalInput, optio
             previousProposalId: previous?.id ?? null,
             workflowSha256: hashOfText(workflow),
           }),
-          configVersions: canonicalJson(config.versions),
+          configVersions: config.versionsJson,
           fromState: null,
           toState: 'draft',
         },
