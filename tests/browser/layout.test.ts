@@ -1,0 +1,99 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newPage, screenshot, signIn, startBrowserEnv, type BrowserEnv } from './support';
+
+// Layout as people see it, measured in Chromium: the header at desktop, small-laptop and phone
+// widths, for each role's set of links and its name, role and chapter.
+
+let env: BrowserEnv;
+beforeAll(async () => {
+  env = await startBrowserEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+
+type Box = { x: number; y: number; width: number; height: number };
+const roles = ['lead@cosponsor.test', 'staff@cosponsor.test', 'reviewer@cosponsor.test', 'admin@cosponsor.test'];
+
+async function boxes(page: Page, selector: string): Promise<Box[]> {
+  const all = await page.locator(selector).all();
+  return Promise.all(all.map(async (l) => (await l.boundingBox())!));
+}
+
+/** The header's parts, each a box people must see whole: brand, every link, name, role, buttons. */
+async function headerParts(page: Page) {
+  return {
+    brand: (await boxes(page, '.site-header .brand'))[0]!,
+    links: await boxes(page, '.main-nav a'),
+    whoami: await boxes(page, '.whoami__name, .whoami__role, .whoami a, .whoami button'),
+  };
+}
+
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 && b.y < a.y + a.height - 0.5;
+const sameRow = (a: Box, b: Box) => a.y < b.y + b.height && b.y < a.y + a.height;
+
+async function expectTidy(page: Page, width: number, who: string) {
+  const { brand, links, whoami } = await headerParts(page);
+  const parts = [brand, ...links, ...whoami];
+  for (const part of parts) {
+    expect(part.x, `${who} at ${width}px: a header part starts off-screen`).toBeGreaterThanOrEqual(0);
+    expect(part.x + part.width, `${who} at ${width}px: a header part ends off-screen`).toBeLessThanOrEqual(width);
+  }
+  for (let i = 0; i < parts.length; i++) {
+    for (let j = i + 1; j < parts.length; j++) {
+      expect(overlaps(parts[i]!, parts[j]!), `${who} at ${width}px: header parts ${i} and ${j} overlap`).toBe(false);
+    }
+  }
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(scroll, `${who} at ${width}px: the page scrolls sideways`).toBeLessThanOrEqual(0);
+  return { brand, links, whoami };
+}
+
+describe('site header', () => {
+  it('keeps every role on one line at 1280 px: all links, then name, role and chapter', async () => {
+    for (const email of roles) {
+      const page = await newPage(env);
+      await signIn(page, email);
+      const { brand, links, whoami } = await expectTidy(page, 1280, email);
+      const tops = links.map((l) => Math.round(l.y));
+      expect(new Set(tops).size, `${email}: navigation links on more than one line (tops ${tops.join(', ')})`).toBe(1);
+      for (const part of [brand, ...whoami]) expect(sameRow(part, links[0]!), `${email}: the header takes more than one line`).toBe(true);
+      await screenshot(page, `layout-header-1280-${email.split('@')[0]}`);
+      await page.context().close();
+    }
+  });
+
+  it('wraps whole parts, never the links among themselves, at 1024 px', async () => {
+    for (const email of roles) {
+      const page = await newPage(env);
+      await page.setViewportSize({ width: 1024, height: 800 });
+      await signIn(page, email);
+      const { links } = await expectTidy(page, 1024, email);
+      const tops = links.map((l) => Math.round(l.y));
+      expect(new Set(tops).size, `${email}: navigation links on more than one line (tops ${tops.join(', ')})`).toBe(1);
+      await screenshot(page, `layout-header-1024-${email.split('@')[0]}`);
+      await page.context().close();
+    }
+  });
+
+  it('fits a 390 px phone without JavaScript, every link and button reachable by keyboard', async () => {
+    for (const email of roles) {
+      const page = await newPage(env, { javaScriptEnabled: false });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signIn(page, email);
+      await expectTidy(page, 390, email);
+      // Tab from the top: every header link and button takes focus, in reading order.
+      const expected = await page.locator('.site-header a, .site-header button').evaluateAll((els) => els.map((e) => e.textContent?.trim()));
+      const reached: (string | undefined)[] = [];
+      for (let i = 0; i < expected.length + 1; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => (document.activeElement?.closest('.site-header') ? document.activeElement.textContent?.trim() : null));
+        if (focused !== null) reached.push(focused);
+      }
+      expect(reached, `${email}: keyboard order through the header`).toEqual(expected);
+      await screenshot(page, `layout-header-390-${email.split('@')[0]}`);
+      await page.context().close();
+    }
+  });
+});
