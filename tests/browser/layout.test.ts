@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposalRow } from '../../db/proposals';
+import { demoProposalId } from '../integration/review-fixtures';
 import { newPage, screenshot, signIn, startBrowserEnv, type BrowserEnv } from './support';
 
 // Layout as people see it, measured in Chromium: the header at desktop, small-laptop and phone
@@ -95,5 +97,58 @@ describe('site header', () => {
       await screenshot(page, `layout-header-390-${email.split('@')[0]}`);
       await page.context().close();
     }
+  });
+});
+
+/** What sticks out past the edges of a phone's page: the page itself, or a cell of the given table or anything in one. */
+async function offScreen(page: Page, table: string | null) {
+  return page.evaluate((table) => {
+    const width = document.documentElement.clientWidth;
+    const cells = [...(table ? document.querySelectorAll(`${table} :is(td, th), ${table} :is(td, th) *`) : [])]
+      .map((cell) => ({ cell, box: cell.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 0 && (box.right > width + 0.5 || box.left < -0.5))
+      .map(({ cell, box }) => `${cell.textContent?.trim().slice(0, 40)} (${Math.round(box.left)}-${Math.round(box.right)})`);
+    return { sideways: document.documentElement.scrollWidth - width, cells };
+  }, table);
+}
+
+describe('pages on a 390 px phone', () => {
+  it('never scroll sideways, and the wide tables turn into one card per row with every cell on screen', async () => {
+    const defenders = demoProposalId('Defending the Defenders');
+    const banTheScan = demoProposalId('Ban the Scan');
+    const homes = demoProposalId('Homes Under Threat');
+    const visits: [string, string, string | null][] = [
+      // [who, page, a stacked table the page must show]
+      ['staff@cosponsor.test', '/review', '[data-testid="review-queue"]'],
+      ['staff@cosponsor.test', `/review/${defenders}`, '#step-values table'],
+      ['staff@cosponsor.test', `/review/${defenders}`, '#step-risk table.data'],
+      ['staff@cosponsor.test', '/decisions?q=detention', '[data-testid="register-rows"]'],
+      ['staff@cosponsor.test', `/partners/${proposalRow(defenders)!.partner_id}`, '[data-testid="partner-proposals"]'],
+      ['lead2@cosponsor.test', `/proposals/${banTheScan}`, null],
+      ['lead@cosponsor.test', `/proposals/${homes}/record`, null],
+      ['reviewer@cosponsor.test', '/audit', null],
+      ['admin@cosponsor.test', '/admin/deliveries', null],
+    ];
+    let signedIn = '';
+    let page: Page | undefined;
+    for (const [email, path, table] of visits) {
+      if (email !== signedIn) {
+        await page?.context().close();
+        page = await newPage(env);
+        await page.setViewportSize({ width: 390, height: 844 });
+        await signIn(page, email);
+        signedIn = email;
+      }
+      await page!.goto(path);
+      if (table) {
+        const rows = page!.locator(`${table} tbody tr`);
+        expect(await rows.count(), `${path}: ${table} has rows`).toBeGreaterThan(0);
+      }
+      const { sideways, cells } = await offScreen(page!, table);
+      expect(sideways, `${path} scrolls sideways by ${sideways}px`).toBeLessThanOrEqual(0);
+      expect(cells, `${path}: table cells or their content off-screen`).toEqual([]);
+      await screenshot(page!, `layout-390-${path}`);
+    }
+    await page?.context().close();
   });
 });
