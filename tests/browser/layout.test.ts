@@ -152,3 +152,53 @@ describe('pages on a 390 px phone', () => {
     await page?.context().close();
   });
 });
+
+describe('risk heat map on a 390 px phone', () => {
+  it('keeps every word of the axis labels whole and starts no legend line with a comma or full stop', async () => {
+    const page = await newPage(env);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, 'staff@cosponsor.test');
+    await page.goto(`/review/${demoProposalId('Defending the Defenders')}`);
+    const figure = page.locator('#step-risk .heatmap-figure');
+    const { brokenWords, lineStarts, offScreen } = await figure.evaluate((fig) => {
+      const range = document.createRange();
+      // A word drawn on more than one line box was broken inside it.
+      const brokenWords: string[] = [];
+      for (const th of fig.querySelectorAll('th.axis')) {
+        for (const node of [...th.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE)) {
+          const text = node.textContent ?? '';
+          for (const match of text.matchAll(/\S+/g)) {
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+            if (lines.size > 1) brokenWords.push(match[0]);
+          }
+        }
+      }
+      // Punctuation drawn at the left edge of the paragraph begins a line.
+      const lineStarts: string[] = [];
+      for (const p of fig.querySelectorAll('p')) {
+        const left = p.getBoundingClientRect().left;
+        const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent ?? '';
+          for (const match of text.matchAll(/[,.]/g)) {
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + 1);
+            const rect = range.getBoundingClientRect();
+            if (rect.width > 0 && rect.left - left < 2) lineStarts.push(`${match[0]}${text.slice(match.index + 1, match.index + 20)}`);
+          }
+        }
+      }
+      const offScreen = [...fig.querySelectorAll('*')]
+        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+        .map((el) => el.textContent?.trim().slice(0, 30));
+      return { brokenWords, lineStarts, offScreen };
+    });
+    expect(offScreen, 'heat map parts past the right edge').toEqual([]);
+    expect(brokenWords, 'axis label words broken across lines').toEqual([]);
+    expect(lineStarts, 'legend lines starting with punctuation').toEqual([]);
+    await screenshot(page, 'layout-390-heatmap');
+    await page.context().close();
+  });
+});
