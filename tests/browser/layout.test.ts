@@ -202,3 +202,32 @@ describe('risk heat map on a 390 px phone', () => {
     await page.context().close();
   });
 });
+
+describe('insights charts on a 390 px phone', () => {
+  it('draw their words at a readable size, the chart scrolling sideways inside a focusable region', async () => {
+    const page = await newPage(env);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, 'staff@cosponsor.test');
+    await page.goto('/insights');
+    const charts = page.locator('svg.chart');
+    expect(await charts.count()).toBeGreaterThan(0);
+    // The size each label is drawn at: its font size times the chart's scale on screen.
+    const smallest = await charts.evaluateAll((svgs) =>
+      Math.min(
+        ...svgs.flatMap((svg) =>
+          [...svg.querySelectorAll('text')].map((t) => Number(t.getAttribute('font-size') ?? 16) * ((svg as SVGSVGElement).getScreenCTM()?.a ?? 1)),
+        ),
+      ),
+    );
+    expect(smallest, 'smallest chart text in CSS pixels').toBeGreaterThanOrEqual(9);
+    const { sideways } = await offScreen(page, null);
+    expect(sideways, 'the page scrolls sideways').toBeLessThanOrEqual(0);
+    // The wider chart scrolls in its own region, which the keyboard can reach and scroll.
+    const region = page.getByRole('region', { name: /chart/ }).first();
+    await region.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => region.evaluate((r) => r.scrollLeft)).toBeGreaterThan(0);
+    await screenshot(page, 'layout-390-insights');
+    await page.context().close();
+  });
+});
