@@ -114,9 +114,15 @@ export function HeatMap({
         </table>
       </div>
       <p className="heatmap-legend small">
-        <span className="dot dot--risk" aria-hidden="true">R</span> risk (inherent){' '}
-        <span className="dot dot--residual" aria-hidden="true">r</span> risk after mitigation{' '}
-        <span className="dot dot--benefit" aria-hidden="true">B</span> benefit
+        <span className="heatmap-key">
+          <span className="dot dot--risk" aria-hidden="true">R</span> risk (inherent)
+        </span>{' '}
+        <span className="heatmap-key">
+          <span className="dot dot--residual" aria-hidden="true">r</span> risk after mitigation
+        </span>{' '}
+        <span className="heatmap-key">
+          <span className="dot dot--benefit" aria-hidden="true">B</span> benefit
+        </span>
       </p>
       <p className="heatmap-bands small">
         Cell colours show how serious a risk placed there would be:{' '}

@@ -1,7 +1,8 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { demoProposalId } from '../integration/review-fixtures';
+import { proposalAt } from '../integration/step-fixtures';
 import { newPage, screenshot, signIn, startBrowserEnv, type BrowserEnv } from './support';
 
 // Layout as people see it, measured in Chromium: the header at desktop, small-laptop and phone
@@ -154,54 +155,76 @@ describe('pages on a 390 px phone', () => {
 });
 
 describe('risk heat map on a 390 px phone', () => {
-  it('keeps every word of the axis labels whole and starts no legend line with a comma or full stop', async () => {
-    const page = await newPage(env);
-    await page.setViewportSize({ width: 390, height: 844 });
-    await signIn(page, 'staff@cosponsor.test');
-    await page.goto(`/review/${demoProposalId('Defending the Defenders')}`);
-    const figure = page.locator('#step-risk .heatmap-figure');
-    const { brokenWords, lineStarts, offScreen } = await figure.evaluate((fig) => {
-      const range = document.createRange();
-      // A word drawn on more than one line box was broken inside it.
-      const brokenWords: string[] = [];
-      for (const th of fig.querySelectorAll('th.axis')) {
-        for (const node of [...th.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE)) {
-          const text = node.textContent ?? '';
-          for (const match of text.matchAll(/\S+/g)) {
-            range.setStart(node, match.index);
-            range.setEnd(node, match.index + match[0].length);
-            const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-            if (lines.size > 1) brokenWords.push(match[0]);
-          }
-        }
-      }
-      // Punctuation drawn at the left edge of the paragraph begins a line.
-      const lineStarts: string[] = [];
-      for (const p of fig.querySelectorAll('p')) {
-        const left = p.getBoundingClientRect().left;
-        const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
-        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-          const text = node.textContent ?? '';
-          for (const match of text.matchAll(/[,.]/g)) {
-            range.setStart(node, match.index);
-            range.setEnd(node, match.index + 1);
-            const rect = range.getBoundingClientRect();
-            if (rect.width > 0 && rect.left - left < 2) lineStarts.push(`${match[0]}${text.slice(match.index + 1, match.index + 20)}`);
-          }
-        }
-      }
-      const offScreen = [...fig.querySelectorAll('*')]
-        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-        .map((el) => el.textContent?.trim().slice(0, 30));
-      return { brokenWords, lineStarts, offScreen };
-    });
-    expect(offScreen, 'heat map parts past the right edge').toEqual([]);
-    expect(brokenWords, 'axis label words broken across lines').toEqual([]);
-    expect(lineStarts, 'legend lines starting with punctuation').toEqual([]);
-    await screenshot(page, 'layout-390-heatmap');
-    await page.context().close();
+  it('keeps every word of the axis labels whole, each legend key on one line, and starts no legend line with a comma or full stop', async () => {
+    // The staff's dossier, and the lead's risk step where the map sits in the narrower outcome panel.
+    const visits: [string, string, string][] = [
+      ['staff@cosponsor.test', `/review/${demoProposalId('Defending the Defenders')}`, '#step-risk .heatmap-figure'],
+      ['lead@cosponsor.test', `/proposals/${proposalAt('risk', 'Phone heat map evening')}/steps/risk`, '.heatmap-figure'],
+    ];
+    for (const [email, path, selector] of visits) {
+      const page = await newPage(env);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await signIn(page, email);
+      await page.goto(path);
+      const found = await figureLayout(page.locator(selector));
+      expect(found.offScreen, `${path}: heat map parts past the right edge`).toEqual([]);
+      expect(found.splitKeys, `${path}: legend keys whose symbol and words are on different lines`).toEqual([]);
+      expect(found.brokenWords, `${path}: axis label words broken across lines`).toEqual([]);
+      expect(found.lineStarts, `${path}: legend lines starting with punctuation`).toEqual([]);
+      await screenshot(page, `layout-390-heatmap-${path}`);
+      await page.context().close();
+    }
   });
 });
+
+/** How a heat map figure is laid out: words broken, punctuation starting lines, keys split, parts off-screen. */
+function figureLayout(figure: Locator) {
+  return figure.evaluate((fig) => {
+    const range = document.createRange();
+    // A word drawn on more than one line box was broken inside it.
+    const brokenWords: string[] = [];
+    for (const th of fig.querySelectorAll('th.axis')) {
+      for (const node of [...th.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE)) {
+        const text = node.textContent ?? '';
+        for (const match of text.matchAll(/\S+/g)) {
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+          if (lines.size > 1) brokenWords.push(match[0]);
+        }
+      }
+    }
+    // Punctuation drawn at the left edge of the paragraph begins a line.
+    const lineStarts: string[] = [];
+    for (const p of fig.querySelectorAll('p')) {
+      const left = p.getBoundingClientRect().left;
+      const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (const match of text.matchAll(/[,.]/g)) {
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + 1);
+          const rect = range.getBoundingClientRect();
+          if (rect.width > 0 && rect.left - left < 2) lineStarts.push(`${match[0]}${text.slice(match.index + 1, match.index + 20)}`);
+        }
+      }
+    }
+    // Each key's symbol and its words start on the same line.
+    const splitKeys: string[] = [];
+    for (const dot of fig.querySelectorAll('.heatmap-legend .dot')) {
+      const words = dot.nextSibling;
+      if (!words?.textContent?.trim()) continue;
+      range.selectNodeContents(words);
+      const first = [...range.getClientRects()].find((r) => r.width > 0);
+      const mark = dot.getBoundingClientRect();
+      if (first && (first.top > mark.bottom || first.bottom < mark.top)) splitKeys.push(words.textContent.trim());
+    }
+    const offScreen = [...fig.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+      .map((el) => el.textContent?.trim().slice(0, 30));
+    return { brokenWords, lineStarts, splitKeys, offScreen };
+  });
+}
 
 describe('insights charts on a 390 px phone', () => {
   it('draw their words at a readable size, the chart scrolling sideways inside a focusable region', async () => {
