@@ -121,6 +121,8 @@ describe('pages on a 390 px phone', () => {
     const visits: [string, string, string | null][] = [
       // [who, page, a stacked table the page must show]
       ['staff@cosponsor.test', '/review', '[data-testid="review-queue"]'],
+      ['staff@cosponsor.test', '/review/revetting', '[data-testid="revetting"]'],
+      ['staff@cosponsor.test', `/proposals/${homes}/mou/versions`, 'section[aria-labelledby="versions-title"] table'],
       ['staff@cosponsor.test', `/review/${defenders}`, '#step-values table'],
       ['staff@cosponsor.test', `/review/${defenders}`, '#step-risk table.data'],
       ['staff@cosponsor.test', '/decisions?q=detention', '[data-testid="register-rows"]'],
