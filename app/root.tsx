@@ -100,10 +100,12 @@ function Header() {
         ) : null}
         {user ? (
           <div className="whoami">
-            <span className="whoami__name">{user.name}</span>
-            <span className="whoami__role">
-              {user.roleNames}
-              {user.chapterName ? ` · ${user.chapterName}` : ''}
+            <span className="whoami__who">
+              <span className="whoami__name">{user.name}</span>
+              <span className="whoami__role">
+                {user.roleNames}
+                {user.chapterName ? ` · ${user.chapterName}` : ''}
+              </span>
             </span>
             <Link to="/settings/notifications" className="button button--quiet button--small">
               Notification settings

@@ -1,6 +1,6 @@
 // A 5x5 likelihood x impact grid with every risk (inherent and residual) and benefit placed.
 // Accessible: a real table with row and column headers, plus a text list of the same items.
-import { useId } from 'react';
+import { Fragment, useId } from 'react';
 import type { BandName } from '../../workflows/types';
 import { bandWords } from '../../workflows/rules/risk-bands';
 
@@ -114,18 +114,26 @@ export function HeatMap({
         </table>
       </div>
       <p className="heatmap-legend small">
-        <span className="dot dot--risk" aria-hidden="true">R</span> risk (inherent){' '}
-        <span className="dot dot--residual" aria-hidden="true">r</span> risk after mitigation{' '}
-        <span className="dot dot--benefit" aria-hidden="true">B</span> benefit
+        <span className="heatmap-key">
+          <span className="dot dot--risk" aria-hidden="true">R</span> risk (inherent)
+        </span>{' '}
+        <span className="heatmap-key">
+          <span className="dot dot--residual" aria-hidden="true">r</span> risk after mitigation
+        </span>{' '}
+        <span className="heatmap-key">
+          <span className="dot dot--benefit" aria-hidden="true">B</span> benefit
+        </span>
       </p>
-      <p className="heatmap-legend small">
+      <p className="heatmap-bands small">
         Cell colours show how serious a risk placed there would be:{' '}
         {bands.map((b, i) => (
-          <span key={b.name}>
+          <Fragment key={b.name}>
             {i > 0 ? ', ' : null}
-            <span className={`band-swatch band-${b.name}`} aria-hidden="true" />
-            {b.name} ({b.min}–{b.max})
-          </span>
+            <span className="heatmap-band">
+              <span className={`band-swatch band-${b.name}`} aria-hidden="true" />
+              {b.name} ({b.min}–{b.max})
+            </span>
+          </Fragment>
         ))}
         . A benefit has its own words on the same grid: the higher its score, the larger the benefit (
         {bands.map((b) => bandWords('benefit', b.name as BandName).replace(/ benefit$/, '')).join(', ')}).

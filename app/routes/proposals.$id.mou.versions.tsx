@@ -126,7 +126,7 @@ export default function MouVersions() {
           <section className="panel" aria-labelledby="versions-title">
             <h3 id="versions-title">Versions</h3>
             <div className="table-wrap">
-              <table className="data">
+              <table className="data data--stack">
                 <caption className="visually-hidden">Saved versions of the MOU, newest first</caption>
                 <thead>
                   <tr>
@@ -140,7 +140,7 @@ export default function MouVersions() {
                 <tbody>
                   {versions.map((v) => (
                     <tr key={v.version} data-version={v.version}>
-                      <td>
+                      <td data-label="Version">
                         {v.version}
                         {data.isStaff && data.seenVersion === v.version ? (
                           <>
@@ -149,12 +149,14 @@ export default function MouVersions() {
                           </>
                         ) : null}
                       </td>
-                      <td>{v.created_by_name}</td>
-                      <td>
+                      <td data-label="Saved by">{v.created_by_name}</td>
+                      <td data-label="When">
                         <time dateTime={v.created_at}>{formatDateTime(v.created_at)}</time>
                       </td>
-                      <td>{v.note || <span className="muted">—</span>}</td>
-                      <td>
+                      <td className="cell--wide" data-label="Note">
+                        {v.note || <span className="muted">—</span>}
+                      </td>
+                      <td className="cell--wide" data-label="Compare">
                         {v.version > 1 ? (
                           <Link to={`?from=${v.version - 1}&to=${v.version}`}>Changes in version {v.version}</Link>
                         ) : (

@@ -185,7 +185,7 @@ export default function ReviewQueue() {
         </div>
       ) : (
         <div className="table-wrap panel" style={{ padding: 0 }}>
-          <table className="data" data-testid="review-queue">
+          <table className="data data--stack" data-testid="review-queue">
             <caption className="visually-hidden">
               Proposals waiting for a decision{filtered ? `, filtered: ${queue.total} of ${queue.waiting}` : ''}
             </caption>
@@ -205,7 +205,7 @@ export default function ReviewQueue() {
                 const timing = TIMING[item.timing];
                 return (
                   <tr key={item.id} data-proposal={item.id}>
-                    <td>
+                    <td className="cell--wide">
                       <Link to={`/review/${item.id}`} dir="auto">
                         {item.eventTitle}
                       </Link>
@@ -216,8 +216,8 @@ export default function ReviewQueue() {
                         {item.reference} · {kindLabel(item.kind)} · {item.campaignName}
                       </div>
                     </td>
-                    <td>{item.chapterName}</td>
-                    <td>
+                    <td data-label="Chapter">{item.chapterName}</td>
+                    <td data-label="Event date">
                       <time dateTime={item.eventDate}>{formatDate(item.eventDate)}</time>
                       {timing ? (
                         <div>
@@ -225,9 +225,9 @@ export default function ReviewQueue() {
                         </div>
                       ) : null}
                     </td>
-                    <td className="small">{formatDateTime(item.submittedAt)}</td>
-                    <td className="small">{item.waitingDays === 1 ? '1 day' : `${item.waitingDays} days`}</td>
-                    <td className="small">
+                    <td className="small" data-label="Submitted">{formatDateTime(item.submittedAt)}</td>
+                    <td className="small" data-label="Waiting">{item.waitingDays === 1 ? '1 day' : `${item.waitingDays} days`}</td>
+                    <td className="small" data-label="Reviewer">
                       <ClaimControl
                         proposalId={item.id}
                         title={item.eventTitle}
@@ -238,7 +238,7 @@ export default function ReviewQueue() {
                         since={item.claim ? formatDateTime(item.claim.since) : ''}
                       />
                     </td>
-                    <td>
+                    <td data-label="Flags">
                       {item.flags.length === 0 ? (
                         <span className="muted small">None</span>
                       ) : (

@@ -42,7 +42,7 @@ export default function Revetting() {
         </div>
       ) : (
         <div className="table-wrap panel" style={{ padding: 0 }}>
-          <table className="data" data-testid="revetting">
+          <table className="data data--stack" data-testid="revetting">
             <caption className="visually-hidden">Partners due for re-vetting</caption>
             <thead>
               <tr>
@@ -56,17 +56,17 @@ export default function Revetting() {
               {entries.map((e) => (
                 <tr key={e.partnerId} data-partner={e.partnerId}>
                   <th scope="row">{e.partnerName}</th>
-                  <td>
+                  <td className="cell--wide" data-label="Last approval">
                     <Link to={`/review/${e.proposalId}`}>
                       {e.reference} “{e.eventTitle}”
                     </Link>
                     <div className="small muted">{e.chapterName}</div>
                   </td>
-                  <td>
+                  <td data-label="Approved until">
                     {formatDate(e.approvedUntil)}{' '}
                     {e.status === 'expired' ? <Tag tone="bad">Expired</Tag> : <Tag tone="warn">Ends soon</Tag>}
                   </td>
-                  <td>
+                  <td data-label="Re-vetting">
                     {e.newer ? (
                       <>
                         <Link to={`/review/${e.newer.id}`}>{e.newer.reference}</Link>{' '}

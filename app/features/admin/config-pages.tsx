@@ -28,7 +28,7 @@ export function ConfigHistory({
     <section className="panel" aria-labelledby="history-title">
       <h2 id="history-title">Version history</h2>
       <div className="table-wrap">
-        <table className="data">
+        <table className="data data--stack">
           <caption className="visually-hidden">Versions of {what}, newest first</caption>
           <thead>
             <tr>
@@ -44,15 +44,19 @@ export function ConfigHistory({
               const link = compareLink(h.version);
               return (
                 <tr key={h.version}>
-                  <td>
+                  <td data-label="Version">
                     {h.version} {h.version === current ? <Tag tone="good">in use</Tag> : null}
                   </td>
-                  <td>{h.note || <span className="muted">—</span>}</td>
-                  <td>{h.created_by_name ?? 'Initial setup'}</td>
-                  <td>
+                  <td className="cell--wide" data-label="Note">
+                    {h.note || <span className="muted">—</span>}
+                  </td>
+                  <td data-label="By">{h.created_by_name ?? 'Initial setup'}</td>
+                  <td data-label="When">
                     <time dateTime={h.created_at}>{formatDateTime(h.created_at)}</time>
                   </td>
-                  <td>{link ? <Link to={link.to}>{link.label}</Link> : <span className="muted">—</span>}</td>
+                  <td data-label="Changes">
+                    {link ? <Link to={link.to}>{link.label}</Link> : <span className="muted">—</span>}
+                  </td>
                 </tr>
               );
             })}

@@ -72,7 +72,11 @@ export function Figure({
         <p data-testid={`empty-${table.name}`}>{empty}</p>
       ) : (
         <>
-          {children}
+          {/* Below its minimum width the chart scrolls here; the region takes focus so the keyboard can scroll it. */}
+          {/* eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- a scrolling region must be reachable by keyboard (axe scrollable-region-focusable) */}
+          <div className="insight__chart" role="region" tabIndex={0} aria-label={`${table.title}: chart`}>
+            {children}
+          </div>
           <details className="insight__data">
             <summary>The data behind this chart</summary>
             <DataTable table={table} />
@@ -86,7 +90,9 @@ export function Figure({
 const INSIGHTS_CSS = `
 .insight__head { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; gap: 0.5rem 1rem; }
 .insight__head h2 { margin: 0; font-size: 1.15rem; }
-.insight .chart { display: block; max-width: 760px; height: auto; margin: 0.5rem 0; }
+/* Never narrower than 40rem: scaled to a phone's width the labels would be drawn at 5 px. */
+.insight__chart { overflow-x: auto; }
+.insight .chart { display: block; max-width: 760px; min-width: 40rem; height: auto; margin: 0.5rem 0; }
 .insight__data summary { cursor: pointer; font-weight: 600; color: var(--link); padding: 0.25rem 0; }
 .insight__data table { margin-top: 0.5rem; }
 .insight .num { text-align: right; font-variant-numeric: tabular-nums; }

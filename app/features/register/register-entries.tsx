@@ -88,7 +88,12 @@ const REGISTER_CSS = `
 .record-entry dl.facts { font-size: 0.95rem; }
 .hash { font-family: var(--mono); font-size: 0.82rem; overflow-wrap: anywhere; word-break: break-all; }
 .record-json { font-family: var(--mono); font-size: 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; background: #fafaf8; border: 1px solid var(--line); border-radius: 6px; padding: 0.5rem; max-height: 32rem; overflow: auto; }
-.readable-inputs dl.facts { grid-template-columns: minmax(8rem, max-content) 1fr; }
+.readable-inputs dl.facts { grid-template-columns: minmax(8rem, max-content) minmax(0, 1fr); }
+@media (max-width: 640px) {
+  /* Nested inputs on a phone: each name above its value, or the values get a sliver of the width. */
+  .readable-inputs dl.facts { grid-template-columns: minmax(0, 1fr); gap: 0; }
+  .readable-inputs dl.facts dd { margin-bottom: 0.35rem; }
+}
 .readable-inputs ol, .readable-inputs ul { margin: 0; padding-left: 1.2rem; }
 .audit-result { font-size: 1.1rem; }
 @media print {

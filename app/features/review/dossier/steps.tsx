@@ -20,7 +20,7 @@ export function ValuesSection({ dossier }: { dossier: DossierData }) {
             <span className="small muted">(record #{dossier.values.seq})</span>
           </p>
           <div className="table-wrap">
-            <table className="data">
+            <table className="data data--stack">
               <caption className="visually-hidden">Values criteria, ratings and evidence</caption>
               <thead>
                 <tr>
@@ -33,10 +33,10 @@ export function ValuesSection({ dossier }: { dossier: DossierData }) {
                 {dossier.values.ratings.map((r) => (
                   <tr key={r.key}>
                     <th scope="row">{r.label}</th>
-                    <td>
+                    <td data-label="Rating">
                       <Tag tone={RATING[r.rating]?.tone ?? 'neutral'}>{RATING[r.rating]?.text ?? r.rating}</Tag>
                     </td>
-                    <td>
+                    <td className="cell--wide" data-label="Evidence">
                       {r.evidence || <span className="muted">No evidence given.</span>}
                       {r.links.length > 0 ? (
                         <ul className="small" style={{ margin: '0.25rem 0 0', paddingLeft: '1.1rem' }}>
@@ -86,7 +86,7 @@ export function RiskSection({ dossier }: { dossier: DossierData }) {
             bands={view.riskMatrix.bands}
           />
           <div className="table-wrap">
-            <table className="data">
+            <table className="data data--stack">
               <caption className="visually-hidden">Risk register</caption>
               <thead>
                 <tr>
@@ -99,21 +99,21 @@ export function RiskSection({ dossier }: { dossier: DossierData }) {
               <tbody>
                 {view.riskItems.map((r, i) => (
                   <tr key={r.id}>
-                    <td>
+                    <td data-label="#">
                       {r.kind === 'risk' ? 'R' : 'B'}
                       {ordinals[i]}
                     </td>
-                    <td>
+                    <td className="cell--wide" data-label="Item">
                       <strong>
                         {r.kind === 'risk' ? 'Risk' : 'Benefit'} {ordinals[i]}
                       </strong>{' '}
                       ({r.category.replace(/_/g, ' ')}): {r.description}
                       <AttachmentList proposalId={view.proposal.id} attachments={dossier.risk?.files.find((f) => f.index === i)?.attachments} />
                     </td>
-                    <td>
+                    <td data-label="Score">
                       {r.likelihood} × {r.impact} = {r.score} ({bandWords(r.kind, r.band as BandName)})
                     </td>
-                    <td>
+                    <td className="cell--wide" data-label="Mitigation and residual">
                       {r.kind === 'risk' ? (
                         <>
                           {r.mitigation}
