@@ -11,7 +11,7 @@ const dbImport = {
 };
 
 export default tseslint.config(
-  { ignores: ['build/**', 'public/build/**', 'node_modules/**', '.cache/**', 'coverage/**'] },
+  { ignores: ['build/**', 'public/build/**', 'node_modules/**', '.cache/**', 'coverage/**', 'bench/out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
