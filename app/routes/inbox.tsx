@@ -16,9 +16,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const unreadOnly = url.searchParams.get('show') === 'unread';
   const requested = Number(url.searchParams.get('page'));
-  const page = Number.isInteger(requested) && requested > 0 ? requested : 1;
   const counts = inboxCounts(user);
   const pages = Math.max(1, Math.ceil((unreadOnly ? counts.unread : counts.total) / INBOX_PAGE_SIZE));
+  // Past the last page is the last page: a page number like 1e20 would otherwise reach SQLite as an offset it cannot bind.
+  const page = Number.isInteger(requested) && requested > 0 ? Math.min(requested, pages) : 1;
   return json({ unreadOnly, page, pages, unread: counts.unread, items: inboxFor(user, { unreadOnly, page }) });
 }
 

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposalRow } from '../../db/proposals';
+import { startApp, type TestApp } from '../support/app-server';
+import { daysFromToday, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { fieldValue, find, visibleText } from '../support/html';
+
+// Defects found by trying the app as its users and as attackers would: each a
+// request anyone signed in (or anyone at all) can send.
+
+let app: TestApp;
+let staff: string;
+beforeAll(async () => {
+  app = await startApp();
+  staff = await app.login('staff@cosponsor.test');
+});
+afterAll(() => app.close());
+
+/** The first day of next year's February that does not exist (Feb 30), within the 12 months an approval may last. */
+function missingDayWithinAYear(): string {
+  const today = daysFromToday(0);
+  const year = Number(today.slice(0, 4)) + (today.slice(5) > '02-29' ? 1 : 0);
+  return `${year}-02-30`;
+}
+
+describe('the inbox page number', () => {
+  it('answers a page number beyond what SQLite can bind without a 500', async () => {
+    for (const page of ['1e20', '4611686018427387904', '1e300']) {
+      const response = await app.fetch(`/inbox?page=${page}`, { cookie: staff });
+      expect(response.status, `page=${page}`).toBe(200);
+      expect(visibleText(await response.text())).toContain('Inbox');
+    }
+  });
+});
+
+describe('the approval’s end date', () => {
+  it('refuses a day that does not exist, beside the field, with what was typed kept, writing nothing', async () => {
+    const id = proposalInReview({ partnerId: newPartner('Probe Missing Day Group') });
+    const before = proposalRow(id)!;
+    const endDate = missingDayWithinAYear();
+    const response = await app.post(`/review/${id}`, { intent: 'approve', version: String(before.version), conditions: 'Keep this condition', endDate }, staff);
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(find(html, '#approve-end-error')?.text).toContain('This date does not exist.');
+    expect(fieldValue(html, 'endDate')).toBe(endDate);
+    expect(fieldValue(html, 'conditions')).toBe('Keep this condition');
+    expect(proposalRow(id)).toMatchObject({ state: 'review', version: before.version, approved_until: null });
+  });
+
+  it('refuses a malformed day as a field error (400), not as a conflict (409)', async () => {
+    const id = proposalInReview({ partnerId: newPartner('Probe Malformed Day Group') });
+    const version = String(proposalRow(id)!.version);
+    const response = await app.post(`/review/${id}`, { intent: 'approve', version, conditions: '', endDate: `${daysFromToday(30).slice(0, 8)}99` }, staff);
+    expect(response.status).toBe(400);
+    expect(find(await response.text(), '#approve-end-error')?.text).toContain('This date does not exist.');
+    expect(proposalRow(id)!.state).toBe('review');
+  });
+});
+
+describe('a form post from another site', () => {
+  it('is refused with an HTML page a browser shows, not plain text', async () => {
+    const response = await app.fetch('/inbox', {
+      method: 'POST',
+      cookie: staff,
+      headers: { Origin: 'https://evil.example', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'intent=read-all',
+    });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(find(await response.text(), '[role="alert"]')?.text).toContain('sent from another site');
+  });
+});
+
+describe('methods no form of ours sends', () => {
+  it('answers PUT, PATCH and DELETE with 405 and the methods allowed, running no action', async () => {
+    const id = proposalInReview({ partnerId: newPartner('Probe Method Group') });
+    const version = String(proposalRow(id)!.version);
+    for (const method of ['PUT', 'PATCH', 'DELETE']) {
+      const response = await app.fetch(`/review/${id}`, {
+        method,
+        cookie: staff,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ intent: 'reject', version, rationale: 'Rejected through a method no form sends.' }),
+      });
+      expect(response.status, method).toBe(405);
+      expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
+      expect(visibleText(await response.text())).toContain(method);
+    }
+    expect(proposalRow(id)!.state).toBe('review');
+    // Signing out is not done by a DELETE either.
+    const signOut = await app.fetch('/logout', { method: 'DELETE', cookie: staff });
+    expect(signOut.status).toBe(405);
+    expect((await app.fetch('/review', { cookie: staff })).status).toBe(200);
+  });
+});
+
+describe('ids in the path', () => {
+  it('names a record by its decimal number only: 0x1, 1e0, +1 and 01 are not found', async () => {
+    const admin = await app.login('admin@cosponsor.test');
+    const partner = newPartner('Probe Path Id Group');
+    const id = proposalInReview({ partnerId: partner });
+    expect((await app.fetch(`/proposals/${id}`, { cookie: staff })).status).toBe(200);
+    expect((await app.fetch(`/partners/${partner}`, { cookie: staff })).status).toBe(200);
+    expect((await app.fetch('/admin/users/1', { cookie: admin })).status).toBe(200);
+    for (const alias of [`0x${id.toString(16)}`, `${id}e0`, `+${id}`, `0${id}`, `%20${id}`]) {
+      expect((await app.fetch(`/proposals/${alias}`, { cookie: staff })).status, alias).toBe(404);
+      expect((await app.fetch(`/review/${alias}`, { cookie: staff })).status, alias).toBe(404);
+    }
+    for (const alias of [`0x${partner.toString(16)}`, `${partner}e0`, `0${partner}`]) {
+      expect((await app.fetch(`/partners/${alias}`, { cookie: staff })).status, alias).toBe(404);
+    }
+    for (const alias of ['0x1', '1e0', '01']) {
+      expect((await app.fetch(`/admin/users/${alias}`, { cookie: admin })).status, alias).toBe(404);
+    }
+  });
+});
