@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activeConfig } from '../../db/config';
+import { all, qb } from '../../db/connection';
 import { proposalRow } from '../../db/proposals';
 import { startApp, type TestApp } from '../support/app-server';
 import { daysFromToday, newPartner, proposalInReview } from '../integration/review-fixtures';
-import { fieldValue, find, visibleText } from '../support/html';
+import { fieldValue, find, parseHtml, visibleText } from '../support/html';
 
 // Defects found by trying the app as its users and as attackers would: each a
 // request anyone signed in (or anyone at all) can send.
@@ -113,3 +115,56 @@ describe('ids in the path', () => {
     }
   });
 });
+
+/** The editor form as a browser sends it: every named field with its value (checked boxes only). */
+async function editorForm(path: string, cookie: string): Promise<Record<string, string>> {
+  const form = parseHtml(await (await app.fetch(path, { cookie })).text()).querySelector('form[aria-labelledby="editor-title"]')!;
+  const fields: Record<string, string> = {};
+  for (const el of form.querySelectorAll('input[name], textarea[name], select[name]')) {
+    const name = el.getAttribute('name')!;
+    if (name === '__intent__') continue;
+    if (el.tagName.toLowerCase() === 'textarea') fields[name] = el.text;
+    else if (el.tagName.toLowerCase() === 'select') fields[name] = (el.querySelector('option[selected]') ?? el.querySelector('option'))?.getAttribute('value') ?? '';
+    else if (el.getAttribute('type') !== 'checkbox' || el.hasAttribute('checked')) fields[name] = el.getAttribute('value') ?? 'on';
+  }
+  return fields;
+}
+
+describe('configuration keys that name form fields', () => {
+  // A values criterion keyed "constructor" made the values step impossible to submit for every
+  // proposal: without its field the form read Object.prototype.constructor ("expected object, received
+  // function"), with it the post was refused for a reserved field name.
+  it('refuses "constructor" and "prototype" as keys, beside the field, saving no version', async () => {
+    const admin = await app.login('admin@cosponsor.test');
+    const versions = () => all(qb().selectFrom('config_versions').select('id')).length;
+    const before = versions();
+    const cases = [
+      { path: '/admin/config/values', list: 'criteria', extra: { label: 'Reserved', description: 'A criterion with a reserved key.', required: 'on' } },
+      { path: '/admin/config/perception', list: 'items', extra: { label: 'Reserved', condition: 'A condition with a reserved key.' } },
+    ];
+    for (const { path, list, extra } of cases) {
+      for (const reserved of ['constructor', 'prototype']) {
+        const form = await editorForm(path, admin);
+        const n = new Set(Object.keys(form).filter((k) => k.startsWith(`${list}[`)).map((k) => k.slice(0, k.indexOf(']') + 1))).size;
+        form[`${list}[${n}].key`] = reserved;
+        for (const [k, v] of Object.entries(extra)) form[`${list}[${n}].${k}`] = v;
+        form.note = `Adds the ${reserved} key.`;
+        const response = await app.post(path, form, admin);
+        expect(response.status, `${path} ${reserved}`).toBe(400);
+        const html = await response.text();
+        expect(errorBeside(html, `${list}[${n}].key`)).toContain('is reserved');
+        expect(fieldValue(html, `${list}[${n}].key`)).toBe(reserved);
+      }
+    }
+    expect(versions()).toBe(before);
+    expect(activeConfig().docs.values_criteria.criteria.map((c) => c.key)).not.toContain('constructor');
+  });
+});
+
+/** The error shown beside the field named `name`, read through its aria-describedby. */
+function errorBeside(html: string, name: string): string {
+  const field = find(html, `[name="${name}"]`);
+  if (!field) throw new Error(`No field ${name}`);
+  const ids = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+  return ids.map((id) => visibleText(find(html, `[id="${id}"]`)?.outerHTML ?? '')).join(' ');
+}
