@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { all, qb } from '../../db/connection';
 import { proposalRow } from '../../db/proposals';
+import { initialEditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
+import { proposalAtMouStep } from '../integration/mou-fixtures';
 import { daysFromToday, newPartner, proposalInReview } from '../integration/review-fixtures';
 import { fieldValue, find, parseHtml, visibleText } from '../support/html';
 
@@ -168,3 +170,30 @@ function errorBeside(html: string, name: string): string {
   const ids = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
   return ids.map((id) => visibleText(find(html, `[id="${id}"]`)?.outerHTML ?? '')).join(' ');
 }
+
+describe('saving an MOU from a form that lacks the sections of its required clauses', () => {
+  // An older page (the template's sections renamed since) or a hand-made post: the required
+  // clauses' section is missing, and placing their "removed without a reason" message crashed.
+  it('answers 400 with the section shown again and the message beside its clause, saving nothing', async () => {
+    const lead = await app.login('lead@cosponsor.test');
+    const id = proposalAtMouStep();
+    const before = proposalRow(id)!;
+    const state = initialEditorState(id, before.version);
+    const form: Record<string, string> = { intent: 'save', version: String(state.version), baseVersion: '', note: 'From an older page' };
+    // Only the sections without a required clause, as the older page named them.
+    state.sections
+      .filter((section) => section.clauses.length === 0)
+      .forEach((section, i) => {
+        form[`sections[${i}].key`] = section.key;
+        form[`sections[${i}].body`] = section.body;
+      });
+    const unknownOnly = { intent: 'save', version: String(state.version), baseVersion: '', note: 'Hand-made', 'sections[0].key': 'no_such_section', 'sections[0].body': 'Text' };
+    for (const sections of [form, unknownOnly]) {
+      const response = await app.post(`/proposals/${id}/steps/mou`, sections, lead);
+      expect(response.status).toBe(400);
+      const html = await response.text();
+      expect(visibleText(html)).toContain('say why it is removed');
+    }
+    expect(proposalRow(id)!.version).toBe(before.version);
+  });
+});
