@@ -197,3 +197,36 @@ describe('saving an MOU from a form that lacks the sections of its required clau
     expect(proposalRow(id)!.version).toBe(before.version);
   });
 });
+
+describe('marking an MOU version read', () => {
+  it('refuses anyone but staff with 403, and a version that does not exist with 404, writing nothing', async () => {
+    const id = proposalAtMouStep();
+    const lead = await app.login('lead@cosponsor.test');
+    const state = initialEditorState(id, proposalRow(id)!.version);
+    const form: Record<string, string> = { intent: 'save', version: String(state.version), baseVersion: '', note: 'First version' };
+    state.sections.forEach((section, i) => {
+      form[`sections[${i}].key`] = section.key;
+      form[`sections[${i}].body`] = section.body;
+      section.clauses.forEach((c, j) => {
+        form[`sections[${i}].clauses[${j}].id`] = c.id;
+        form[`sections[${i}].clauses[${j}].text`] = c.text;
+      });
+    });
+    expect((await app.post(`/proposals/${id}/steps/mou`, form, lead)).status).toBe(302);
+    const views = () => all(qb().selectFrom('mou_views').select('user_id').where('proposal_id', '=', id)).length;
+
+    for (const email of ['lead@cosponsor.test', 'reviewer@cosponsor.test', 'admin@cosponsor.test']) {
+      const refused = await app.post(`/proposals/${id}/mou/versions`, { version: '1' }, await app.login(email));
+      expect(refused.status, email).toBe(403);
+      expect(visibleText(await refused.text())).toContain('Only staff');
+    }
+    for (const version of ['7', 'abc', '']) {
+      const refused = await app.post(`/proposals/${id}/mou/versions`, { version }, staff);
+      expect(refused.status, version).toBe(404);
+      expect(visibleText(await refused.text())).toContain('MOU version');
+    }
+    expect(views()).toBe(0);
+    expect((await app.post(`/proposals/${id}/mou/versions`, { version: '1' }, staff)).status).toBe(302);
+    expect(views()).toBe(1);
+  });
+});
