@@ -230,3 +230,19 @@ describe('marking an MOU version read', () => {
     expect(views()).toBe(1);
   });
 });
+
+describe('a refused post about a partner questionnaire link', () => {
+  it('says why on the page when the fields at fault are not on the form (the link to revoke, the action)', async () => {
+    const lead = await app.login('lead@cosponsor.test');
+    const id = proposalInReview({ partnerId: newPartner('Probe Link Group') });
+    for (const [form, message] of [
+      [{ intent: 'revoke', link: 'abc' }, 'Name the link to revoke.'],
+      [{ intent: 'revoke', link: '1e20' }, 'Name the link to revoke.'],
+      [{ intent: 'rename', link: '1' }, 'Unknown action.'],
+    ] as const) {
+      const response = await app.post(`/proposals/${id}/partner`, form, lead);
+      expect(response.status, JSON.stringify(form)).toBe(400);
+      expect(find(await response.text(), '[role="alert"]')?.text, JSON.stringify(form)).toContain(message);
+    }
+  });
+});
