@@ -246,3 +246,24 @@ describe('a refused post about a partner questionnaire link', () => {
     }
   });
 });
+
+describe('marking an inbox message read', () => {
+  it('refuses another person’s message with 404 instead of saying “Marked read”, and shows why a post was refused', async () => {
+    const lead = await app.login('lead@cosponsor.test');
+    const foreign = all(qb().selectFrom('inbox as i').innerJoin('users as u', 'u.id', 'i.user_id').select(['i.id', 'i.read_at']).where('u.email', '=', 'staff@cosponsor.test').where('i.read_at', 'is', null));
+    expect(foreign.length).toBeGreaterThan(0);
+    const refused = await app.post('/inbox', { intent: 'read', id: String(foreign[0]!.id) }, lead);
+    expect(refused.status).toBe(404);
+    expect(find(await refused.text(), '[role="alert"]')?.text).toContain('not in your inbox');
+    expect(all(qb().selectFrom('inbox').select('read_at').where('id', '=', foreign[0]!.id))[0]!.read_at).toBeNull();
+
+    for (const [form, message] of [
+      [{ intent: 'read', id: 'abc' }, 'Choose a message.'],
+      [{ intent: 'archive' }, 'Unknown action.'],
+    ] as const) {
+      const response = await app.post('/inbox', form, lead);
+      expect(response.status).toBe(400);
+      expect(find(await response.text(), '[role="alert"]')?.text).toContain(message);
+    }
+  });
+});
