@@ -93,6 +93,8 @@ export default function AdminUser() {
               </div>
             ) : null}
             <input type="hidden" name="intent" value="update" />
+            {/* Keyed by the access it names, so a refused save's page starts from the access as it is now. */}
+            <input key={user.access} type="hidden" name="seenAccess" value={user.access} />
             <fieldset {...getFieldsetProps(fields.roles)}>
               <legend>Roles</legend>
               <div className="choices">

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { all, qb } from '../../db/connection';
 import { proposalRow } from '../../db/proposals';
+import { userByEmail } from '../../db/users';
 import { initialEditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
@@ -265,5 +266,28 @@ describe('marking an inbox message read', () => {
       expect(response.status).toBe(400);
       expect(find(await response.text(), '[role="alert"]')?.text).toContain(message);
     }
+  });
+});
+
+describe('two admins (or two tabs) changing one account’s access', () => {
+  it('refuses the second save, made on a page that did not show the first, with 409 and the access as it is now', async () => {
+    const admin = await app.login('admin@cosponsor.test');
+    const target = userByEmail('staff2@cosponsor.test')!;
+    const path = `/admin/users/${target.id}`;
+    const opened = await (await app.fetch(path, { cookie: admin })).text();
+    const seen = fieldValue(opened, 'seenAccess');
+    expect(seen).not.toBeNull();
+
+    // The first tab adds the reviewer role.
+    const first = await app.post(path, { intent: 'update', roles: ['staff', 'reviewer'], chapterId: '', seenAccess: seen! }, admin);
+    expect(first.status).toBe(302);
+    // The second tab, opened before it, would take staff away and silently drop the reviewer role too.
+    const second = await app.post(path, { intent: 'update', roles: ['chapter_lead'], chapterId: String(userByEmail('lead@cosponsor.test')!.chapter_id), seenAccess: seen! }, admin);
+    expect(second.status).toBe(409);
+    const html = await second.text();
+    expect(find(html, '[role="alert"]')?.text).toContain('changed since you opened this page');
+    expect(userByEmail('staff2@cosponsor.test')!.roles.sort()).toEqual(['reviewer', 'staff']);
+    // The page now offers the current access to start from.
+    expect(fieldValue(html, 'seenAccess')).not.toBe(seen);
   });
 });

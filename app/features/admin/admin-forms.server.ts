@@ -40,7 +40,7 @@ const userStatusSchema = z.object({ intent: z.enum(['deactivate', 'reactivate'])
 
 /** The account page's two forms: access (roles, chapter) and deactivate/reactivate. */
 export const userPageSchema = z
-  .discriminatedUnion('intent', [z.object({ intent: z.literal('update'), roles, chapterId }), userStatusSchema], {
+  .discriminatedUnion('intent', [z.object({ intent: z.literal('update'), roles, chapterId, seenAccess: z.string().max(200).optional() }), userStatusSchema], {
     error: 'Choose an action on this page.',
   })
   .refine((v) => v.intent !== 'update' || !v.roles.includes('chapter_lead') || v.chapterId !== undefined, {

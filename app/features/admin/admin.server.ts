@@ -27,9 +27,9 @@ import { can, removesOwnAdminRole, type ActingUser } from '../../../workflows/po
 
 export type AdminResult =
   | { ok: true; message: string; id: number }
-  | { ok: false; kind: 'invalid' | 'forbidden' | 'not_found'; formError?: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; kind: 'invalid' | 'forbidden' | 'not_found' | 'stale'; formError?: string; fieldErrors?: Record<string, string[]> };
 
-const refused = (kind: 'invalid' | 'forbidden' | 'not_found', formError: string, fieldErrors?: Record<string, string[]>): AdminResult => ({
+const refused = (kind: 'invalid' | 'forbidden' | 'not_found' | 'stale', formError: string, fieldErrors?: Record<string, string[]>): AdminResult => ({
   ok: false,
   kind,
   formError,
@@ -88,11 +88,23 @@ export async function createAccount(
   });
 }
 
-export function changeAccess(actor: ActingUser, userId: number, input: { roles: Role[]; chapterId?: number }): AdminResult {
+/**
+ * An account's roles and chapter as the page showed them: a save made on a page that showed
+ * something else (another admin, another tab, changed it since) is refused, never applied over it.
+ */
+export function accessShown(user: { roles: Role[]; chapter_id: number | null }): string {
+  return `${[...new Set(user.roles)].sort().join(',')}|${user.chapter_id ?? ''}`;
+}
+
+export function changeAccess(actor: ActingUser, userId: number, input: { roles: Role[]; chapterId?: number; seenAccess?: string }): AdminResult {
   const denied = guard(actor);
   if (denied) return denied;
   const user = userById(userId);
   if (!user) return refused('not_found', 'There is no such account.');
+  if (input.seenAccess !== undefined && input.seenAccess !== accessShown(user)) {
+    const now = `${user.roles.length ? roleList(user.roles) : 'no role'}${user.chapter_name ? `, ${user.chapter_name}` : ''}`;
+    return refused('stale', `${user.name}’s access changed since you opened this page: it is now ${now}. Check it below, then save again.`);
+  }
   if (removesOwnAdminRole(actor, user, input.roles)) {
     return fieldError(
       'roles',
@@ -274,7 +286,17 @@ export function userPageData(userId: number) {
   const user = userById(userId);
   if (!user) return null;
   return {
-    user: { id: user.id, name: user.name, email: user.email, roles: user.roles, chapterId: user.chapter_id, chapter: user.chapter_name, active: user.active === 1, awaitingAdmin: user.awaiting_admin === 1 },
+    user: {
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      roles: user.roles,
+      chapterId: user.chapter_id,
+      chapter: user.chapter_name,
+      active: user.active === 1,
+      awaitingAdmin: user.awaiting_admin === 1,
+      access: accessShown(user),
+    },
     // Active chapters, plus the person's own even if it was deactivated since.
     chapters: listChapters()
       .filter((c) => c.active === 1 || c.id === user.chapter_id)
