@@ -291,3 +291,22 @@ describe('two admins (or two tabs) changing one account’s access', () => {
     expect(fieldValue(html, 'seenAccess')).not.toBe(seen);
   });
 });
+
+describe('two admins (or two tabs) renaming one chapter', () => {
+  it('refuses the second rename, made on a page that showed the old name, with 409', async () => {
+    const admin = await app.login('admin@cosponsor.test');
+    const page = await (await app.fetch('/admin/chapters', { cookie: admin })).text();
+    const form = parseHtml(page).querySelectorAll('form').find((f) => f.querySelector('input[name="intent"]')?.getAttribute('value') === 'rename')!;
+    const fields: Record<string, string> = {};
+    for (const input of form.querySelectorAll('input[name]')) fields[input.getAttribute('name')!] = input.getAttribute('value') ?? '';
+    expect(fields.seenName).toBeDefined();
+    const chapterId = Number(fields.chapterId);
+
+    expect((await app.post('/admin/chapters', { ...fields, name: 'Probe First Name' }, admin)).status).toBe(302);
+    const second = await app.post('/admin/chapters', { ...fields, name: 'Probe Second Name' }, admin);
+    expect(second.status).toBe(409);
+    expect(visibleText(await second.text())).toContain('changed since you opened this page');
+    const names = all(qb().selectFrom('chapters').select('name').where('id', '=', chapterId));
+    expect(names[0]!.name).toBe('Probe First Name');
+  });
+});

@@ -59,6 +59,14 @@ const region = z.string().trim().max(80, 'Keep the region under 80 characters.')
 /** The chapters page's forms: create, rename (one per chapter) and deactivate/reactivate (one per chapter). */
 export const chaptersPageSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('create'), name: chapterName, region }),
-  z.object({ intent: z.literal('rename'), chapterId: z.number().int().positive(), name: chapterName, region }),
+  z.object({
+    intent: z.literal('rename'),
+    chapterId: z.number().int().positive(),
+    name: chapterName,
+    region,
+    // The name and region the page showed: conform reads an empty field as absent, so a missing region is ''.
+    seenName: z.string().max(200).optional(),
+    seenRegion: z.string().max(200).optional(),
+  }),
   z.object({ intent: z.enum(['deactivate', 'reactivate']), chapterId: z.number().int().positive() }),
 ]);

@@ -192,11 +192,19 @@ export function addChapter(actor: ActingUser, input: { name: string; region: str
   });
 }
 
-export function editChapter(actor: ActingUser, chapterId: number, input: { name: string; region: string }): AdminResult {
+export function editChapter(
+  actor: ActingUser,
+  chapterId: number,
+  input: { name: string; region: string; seenName?: string; seenRegion?: string },
+): AdminResult {
   const denied = guard(actor);
   if (denied) return denied;
   const chapter = chapterById(chapterId);
   if (!chapter) return refused('not_found', 'There is no such chapter.');
+  // A rename made on a page that showed another name or region would replace a change unseen.
+  if (input.seenName !== undefined && (input.seenName !== chapter.name || (input.seenRegion ?? '') !== chapter.region)) {
+    return refused('stale', `This chapter changed since you opened this page: it is now ${chapter.name}${chapter.region ? ` (${chapter.region})` : ''}. Check it, then save again.`);
+  }
   if (chapter.name === input.name && chapter.region === input.region) {
     return { ok: true, id: chapterId, message: `Nothing changed for ${chapter.name}.` };
   }
@@ -209,7 +217,7 @@ export function editChapter(actor: ActingUser, chapterId: number, input: { name:
       actorId: actor.id,
       action: 'chapter.rename',
       targetChapterId: chapterId,
-      details: { from: { name: chapter.name, region: chapter.region }, to: input },
+      details: { from: { name: chapter.name, region: chapter.region }, to: { name: input.name, region: input.region } },
       at,
     });
     return { ok: true, id: chapterId, message: `The chapter ${chapter.name} is now ${input.name}.` } as const;
