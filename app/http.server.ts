@@ -71,10 +71,17 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
   // pages (docs/decisions/0006-csrf-origin-check.md).
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    // Remix would run a route's action for any other method: only POST, what our forms send, may.
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'GET, HEAD, POST');
+      sendRefusal(req, res, 405, `A ${req.method} request is not accepted here: pages are read with GET and forms are sent with POST.`, true);
+      return;
+    }
     const origin = req.get('origin') ?? refererOrigin(req.get('referer'));
     const expected = `${req.protocol}://${req.get('host')}`;
     if (origin !== expected) {
-      res.status(403).type('text/plain').send('This form was sent from another site, so it was refused. Reload the page and try again.');
+      // A page, like every other refusal a browser may land on; the body is never read.
+      sendRefusal(req, res, 403, 'This form was sent from another site, so it was refused. Reload the page and try again.', true);
       return;
     }
     next();

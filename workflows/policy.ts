@@ -210,7 +210,9 @@ export type Action =
   /** Make a questionnaire link for the partner's contact (the lead of the proposal's chapter). */
   | 'partner_link.create'
   /** Revoke such a link: the lead of the chapter, or staff. */
-  | 'partner_link.revoke';
+  | 'partner_link.revoke'
+  /** Mark an MOU version as read, so the versions page shows staff what changed since. */
+  | 'mou.mark_seen';
 
 export type Permission = { ok: true } | { ok: false; reason: string };
 
@@ -289,6 +291,8 @@ export function can(user: ActingUser, action: Action, subject?: ProposalSubject)
     case 'partner_link.create':
       if (!subject) return answer(isChapterLead(user) ? null : PARTNER_LINK_CREATE);
       return answer(leadRefusal(subjectOf(subject), user) === null ? null : PARTNER_LINK_CREATE);
+    case 'mou.mark_seen':
+      return isStaff(user) ? allow : deny('Only staff mark an MOU version as read.');
     case 'partner_link.revoke':
       if (isStaff(user)) return allow;
       if (!subject) return answer(isChapterLead(user) ? null : PARTNER_LINK_REVOKE);

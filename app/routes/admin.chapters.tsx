@@ -57,6 +57,9 @@ function ChapterRow({ chapter, lastResult }: { chapter: Chapter; lastResult?: Su
         <Form method="post" {...getFormProps(form)} className="row" aria-label={`Rename ${chapter.name}`}>
           <input type="hidden" name="intent" value="rename" />
           <input type="hidden" name="chapterId" value={chapter.id} />
+          {/* Keyed by what they name, so a refused rename's page starts from the chapter as it is now. */}
+          <input key={`n-${chapter.name}`} type="hidden" name="seenName" value={chapter.name} />
+          <input key={`r-${chapter.region}`} type="hidden" name="seenRegion" value={chapter.region} />
           <div className="field">
             <label htmlFor={fields.name.id}>Name</label>
             <input {...getInputProps(fields.name, { type: 'text' })} dir="auto" />

@@ -9,6 +9,7 @@ import { FieldError, Tag } from '../components/forms';
 import { userPageSchema } from '../features/admin/admin-forms.server';
 import { changeAccess, setAccountActive, userPageData } from '../features/admin/admin.server';
 import { actingUser, notFound, requirePermission } from '../utils/auth.server';
+import { pathId } from '../utils/path-id';
 import { statusOf } from '../utils/errors.server';
 import { roleLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
@@ -17,14 +18,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 
 const ROLE_OPTIONS = ['chapter_lead', 'staff', 'reviewer', 'admin'];
 
-const userIdOf = (param: string | undefined) => {
-  const id = Number(param);
-  return Number.isInteger(id) && id > 0 ? id : null;
-};
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const admin = await requirePermission(request, 'admin.manage');
-  const id = userIdOf(params.id);
+  const id = pathId(params.id);
   const data = id ? userPageData(id) : null;
   if (!data) notFound('This account');
   return json({ ...data, isSelf: data.user.id === admin.id });
@@ -32,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const admin = await requirePermission(request, 'admin.manage');
-  const id = userIdOf(params.id);
+  const id = pathId(params.id);
   if (!id) notFound('This account');
   const submission = parseWithZod(await request.formData(), { schema: userPageSchema });
   // The reply names its form, so the errors appear in the right one.
@@ -97,6 +93,8 @@ export default function AdminUser() {
               </div>
             ) : null}
             <input type="hidden" name="intent" value="update" />
+            {/* Keyed by the access it names, so a refused save's page starts from the access as it is now. */}
+            <input key={user.access} type="hidden" name="seenAccess" value={user.access} />
             <fieldset {...getFieldsetProps(fields.roles)}>
               <legend>Roles</legend>
               <div className="choices">

@@ -1,7 +1,7 @@
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { Tag } from '../components/forms';
 import { inboxActionSchema } from '../features/inbox/inbox-forms.server';
 import { INBOX_PAGE_SIZE, inboxCounts, inboxFor, markAllRead, markRead } from '../features/inbox/inbox.server';
@@ -16,9 +16,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const unreadOnly = url.searchParams.get('show') === 'unread';
   const requested = Number(url.searchParams.get('page'));
-  const page = Number.isInteger(requested) && requested > 0 ? requested : 1;
   const counts = inboxCounts(user);
   const pages = Math.max(1, Math.ceil((unreadOnly ? counts.unread : counts.total) / INBOX_PAGE_SIZE));
+  // Past the last page is the last page: a page number like 1e20 would otherwise reach SQLite as an offset it cannot bind.
+  const page = Number.isInteger(requested) && requested > 0 ? Math.min(requested, pages) : 1;
   return json({ unreadOnly, page, pages, unread: counts.unread, items: inboxFor(user, { unreadOnly, page }) });
 }
 
@@ -26,14 +27,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const submission = parseWithZod(await request.formData(), { schema: inboxActionSchema });
   if (submission.status !== 'success') {
-    return json({ message: submission.error?.id?.[0] ?? 'Unknown action.' }, { status: 400 });
+    return json({ message: submission.error?.id?.[0] ?? submission.error?.intent?.[0] ?? 'Unknown action.' }, { status: 400 });
   }
   const v = submission.value;
   if (v.intent === 'read-all') {
     const n = markAllRead(user.id);
     return redirectWithFlash('/inbox', { kind: 'success', message: n === 1 ? 'Marked 1 message read.' : `Marked ${n} messages read.` });
   }
-  markRead(user.id, v.id);
+  // Only the person's own unread messages change: anything else must not be reported as done.
+  if (!markRead(user.id, v.id)) return json({ message: 'This message is not in your inbox, or it was already marked read.' }, { status: 404 });
   return redirectWithFlash('/inbox', { kind: 'success', message: 'Marked read.' });
 }
 
@@ -49,6 +51,7 @@ const KIND: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neut
 
 export default function Inbox() {
   const { items, unreadOnly, unread, page, pages } = useLoaderData<typeof loader>();
+  const refused = useActionData<typeof action>();
   const busy = useNavigation().state === 'submitting';
   const pageHref = (n: number) => `/inbox?${new URLSearchParams({ ...(unreadOnly ? { show: 'unread' } : {}), ...(n > 1 ? { page: String(n) } : {}) })}`;
   return (
@@ -70,6 +73,11 @@ export default function Inbox() {
           ) : null}
         </div>
       </div>
+      {refused && 'message' in refused ? (
+        <p className="alert alert--bad" role="alert">
+          {refused.message}
+        </p>
+      ) : null}
       {items.length === 0 ? (
         <div className="panel">
           <p>{unreadOnly ? 'No unread messages.' : 'No messages yet. Decisions on your proposals and new submissions appear here.'}</p>

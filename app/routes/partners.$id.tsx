@@ -11,6 +11,7 @@ import { partnerProfile, registerScopeFor } from '../features/register/register.
 import { PartnerHistoryList } from '../features/vetting/partner-history';
 import { precedentFor } from '../features/vetting/proposals.server';
 import { actingUser, forbidden, notFound, requirePermission } from '../utils/auth.server';
+import { pathId } from '../utils/path-id';
 import { stateLabel, stateTone, publicPositionLabel } from '../utils/labels';
 
 // A partner's profile and every proposal and decision about it, across the
@@ -34,8 +35,8 @@ function proposalCursor(url: URL, name: string): number | null {
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'register.view');
-  const id = Number(params.id);
-  if (!Number.isSafeInteger(id) || id <= 0) notFound('This partner');
+  const id = pathId(params.id);
+  if (id === null) notFound('This partner');
   const actor = actingUser(user);
   const scope = registerScopeFor(actor);
   if (!scope.ok) forbidden(scope.error.message);

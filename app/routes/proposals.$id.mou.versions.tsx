@@ -3,7 +3,9 @@ import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { mouChangesSinceLastSeen, markMouSeen, mouDiff, mouVersion, mouVersionList } from '../features/mou/mou.server';
 import { proposalView } from '../features/vetting/proposal-view.server';
-import { actingUser, requireProposal } from '../utils/auth.server';
+import { parseWithZod } from '@conform-to/zod/v4';
+import { mouSeenSchema } from '../features/mou/mou-forms.server';
+import { actingUser, notFound, requireProposal } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 import { formatDateTime } from '../utils/labels';
 import { MouDiff } from '../features/mou/mou-diff';
@@ -80,12 +82,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 /** Staff mark what they have read; reading the page itself writes nothing. */
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, proposal } = await requireProposal(request, params.id, 'proposal.view');
+  const { user, proposal } = await requireProposal(request, params.id, 'mou.mark_seen');
   const here = `/proposals/${proposal.id}/mou/versions`;
-  const version = versionParam(String((await request.formData()).get('version') ?? ''));
-  if (!isStaff(user) || version === null || !mouVersion(proposal.id, version)) {
-    return redirectWithFlash(here, { kind: 'error', message: 'Only staff mark an existing MOU version as read.' });
-  }
+  const submission = parseWithZod(await request.formData(), { schema: mouSeenSchema });
+  const version = submission.status === 'success' ? submission.value.version : null;
+  if (version === null || !mouVersion(proposal.id, version)) notFound('This MOU version');
   markMouSeen(proposal.id, user.id, version);
   return redirectWithFlash(here, { kind: 'success', message: `Marked MOU version ${version} as read.` });
 }

@@ -24,11 +24,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 type Typed = { contactName?: string; contactEmail?: string; days?: string };
 
+/** The fields the link form shows, each with its own error. */
+const FORM_FIELDS = new Set(['contactName', 'contactEmail', 'days', 'passcode']);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id);
   const submission = parseWithZod(await request.formData(), { schema: partnerLinkFormSchema });
   if (submission.status !== 'success') {
-    return json({ errors: submission.error ?? {}, typed: (submission.payload ?? {}) as Typed }, { status: 400 });
+    // Errors on fields the form does not show (the link to revoke, the action) are said at the top of the form.
+    const errors: Record<string, string[] | null> = {};
+    for (const [name, messages] of Object.entries(submission.error ?? {})) {
+      const key = FORM_FIELDS.has(name) ? name : '';
+      errors[key] = [...(errors[key] ?? []), ...(messages ?? [])];
+    }
+    return json({ errors, typed: (submission.payload ?? {}) as Typed }, { status: 400 });
   }
   const form = submission.value;
   if (form.intent === 'revoke') {

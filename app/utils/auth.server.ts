@@ -3,6 +3,7 @@ import { proposalRow } from '../../db/proposals';
 import { can, type Action, type ActingUser } from '../../workflows/policy';
 import type { Proposal } from '../../db/schema';
 import { toResponse } from './errors.server';
+import { pathId } from './path-id';
 import { getSessionUser, type SessionUser } from './session.server';
 
 // require* helpers: every loader and action starts with one. They throw
@@ -43,8 +44,8 @@ export async function requirePermission(request: Request, action: Action, subjec
 /** The proposal, if the user may see it (404 if absent, 403 if another chapter's). */
 export async function requireProposal(request: Request, idParam: string | undefined, action: Action = 'proposal.view') {
   const user = await requireUser(request);
-  const id = Number(idParam);
-  const proposal = Number.isInteger(id) && id > 0 ? proposalRow(id) : undefined;
+  const id = pathId(idParam);
+  const proposal = id !== null ? proposalRow(id) : undefined;
   if (!proposal) notFound('This proposal');
   const permission = can(actingUser(user), action, proposal);
   if (!permission.ok) forbidden(permission.reason);

@@ -130,7 +130,7 @@ describe('the MOU step page', () => {
     expect(marked.status).toBe(302);
     expect(mouViewOf(staffId, id)?.mou_version).toBe(1);
     const leadMarks = await app.post(`/proposals/${id}/mou/versions`, { version: '1' }, lead);
-    expect(leadMarks.status).toBe(302);
+    expect(leadMarks.status).toBe(403);
     expect(mouViewOf(actor('lead@cosponsor.test').id, id)).toBeUndefined();
   });
 

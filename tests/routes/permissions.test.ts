@@ -101,6 +101,14 @@ const ROUTES: Row[] = [
   // The page a partner lands on after answering: anyone, no sign-in (it shows nothing of the organization).
   { method: 'GET', path: '/q/thanks', allow: WHO },
   { method: 'GET', path: '/proposals/:approved/mou/versions', allow: VIEWERS },
+  // Staff mark the MOU version they read; anyone else is refused, not sent back with a flash.
+  {
+    method: 'POST',
+    path: '/proposals/:approved/mou/versions',
+    allow: STAFF,
+    ok: { status: 302, location: '/proposals/:approved/mou/versions' },
+    form: () => ({ version: '1' }),
+  },
   { method: 'GET', path: '/proposals/:approved/mou/print', allow: VIEWERS },
   { method: 'GET', path: '/proposals/:approved/mou.docx', allow: VIEWERS, resource: true },
   // An evidence file: whoever may view the proposal that cites it.

@@ -40,7 +40,7 @@ const userStatusSchema = z.object({ intent: z.enum(['deactivate', 'reactivate'])
 
 /** The account page's two forms: access (roles, chapter) and deactivate/reactivate. */
 export const userPageSchema = z
-  .discriminatedUnion('intent', [z.object({ intent: z.literal('update'), roles, chapterId }), userStatusSchema], {
+  .discriminatedUnion('intent', [z.object({ intent: z.literal('update'), roles, chapterId, seenAccess: z.string().max(200).optional() }), userStatusSchema], {
     error: 'Choose an action on this page.',
   })
   .refine((v) => v.intent !== 'update' || !v.roles.includes('chapter_lead') || v.chapterId !== undefined, {
@@ -59,6 +59,14 @@ const region = z.string().trim().max(80, 'Keep the region under 80 characters.')
 /** The chapters page's forms: create, rename (one per chapter) and deactivate/reactivate (one per chapter). */
 export const chaptersPageSchema = z.discriminatedUnion('intent', [
   z.object({ intent: z.literal('create'), name: chapterName, region }),
-  z.object({ intent: z.literal('rename'), chapterId: z.number().int().positive(), name: chapterName, region }),
+  z.object({
+    intent: z.literal('rename'),
+    chapterId: z.number().int().positive(),
+    name: chapterName,
+    region,
+    // The name and region the page showed: conform reads an empty field as absent, so a missing region is ''.
+    seenName: z.string().max(200).optional(),
+    seenRegion: z.string().max(200).optional(),
+  }),
   z.object({ intent: z.enum(['deactivate', 'reactivate']), chapterId: z.number().int().positive() }),
 ]);

@@ -27,9 +27,9 @@ import { can, removesOwnAdminRole, type ActingUser } from '../../../workflows/po
 
 export type AdminResult =
   | { ok: true; message: string; id: number }
-  | { ok: false; kind: 'invalid' | 'forbidden' | 'not_found'; formError?: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; kind: 'invalid' | 'forbidden' | 'not_found' | 'stale'; formError?: string; fieldErrors?: Record<string, string[]> };
 
-const refused = (kind: 'invalid' | 'forbidden' | 'not_found', formError: string, fieldErrors?: Record<string, string[]>): AdminResult => ({
+const refused = (kind: 'invalid' | 'forbidden' | 'not_found' | 'stale', formError: string, fieldErrors?: Record<string, string[]>): AdminResult => ({
   ok: false,
   kind,
   formError,
@@ -88,11 +88,23 @@ export async function createAccount(
   });
 }
 
-export function changeAccess(actor: ActingUser, userId: number, input: { roles: Role[]; chapterId?: number }): AdminResult {
+/**
+ * An account's roles and chapter as the page showed them: a save made on a page that showed
+ * something else (another admin, another tab, changed it since) is refused, never applied over it.
+ */
+export function accessShown(user: { roles: Role[]; chapter_id: number | null }): string {
+  return `${[...new Set(user.roles)].sort().join(',')}|${user.chapter_id ?? ''}`;
+}
+
+export function changeAccess(actor: ActingUser, userId: number, input: { roles: Role[]; chapterId?: number; seenAccess?: string }): AdminResult {
   const denied = guard(actor);
   if (denied) return denied;
   const user = userById(userId);
   if (!user) return refused('not_found', 'There is no such account.');
+  if (input.seenAccess !== undefined && input.seenAccess !== accessShown(user)) {
+    const now = `${user.roles.length ? roleList(user.roles) : 'no role'}${user.chapter_name ? `, ${user.chapter_name}` : ''}`;
+    return refused('stale', `${user.name}’s access changed since you opened this page: it is now ${now}. Check it below, then save again.`);
+  }
   if (removesOwnAdminRole(actor, user, input.roles)) {
     return fieldError(
       'roles',
@@ -180,11 +192,19 @@ export function addChapter(actor: ActingUser, input: { name: string; region: str
   });
 }
 
-export function editChapter(actor: ActingUser, chapterId: number, input: { name: string; region: string }): AdminResult {
+export function editChapter(
+  actor: ActingUser,
+  chapterId: number,
+  input: { name: string; region: string; seenName?: string; seenRegion?: string },
+): AdminResult {
   const denied = guard(actor);
   if (denied) return denied;
   const chapter = chapterById(chapterId);
   if (!chapter) return refused('not_found', 'There is no such chapter.');
+  // A rename made on a page that showed another name or region would replace a change unseen.
+  if (input.seenName !== undefined && (input.seenName !== chapter.name || (input.seenRegion ?? '') !== chapter.region)) {
+    return refused('stale', `This chapter changed since you opened this page: it is now ${chapter.name}${chapter.region ? ` (${chapter.region})` : ''}. Check it, then save again.`);
+  }
   if (chapter.name === input.name && chapter.region === input.region) {
     return { ok: true, id: chapterId, message: `Nothing changed for ${chapter.name}.` };
   }
@@ -197,7 +217,7 @@ export function editChapter(actor: ActingUser, chapterId: number, input: { name:
       actorId: actor.id,
       action: 'chapter.rename',
       targetChapterId: chapterId,
-      details: { from: { name: chapter.name, region: chapter.region }, to: input },
+      details: { from: { name: chapter.name, region: chapter.region }, to: { name: input.name, region: input.region } },
       at,
     });
     return { ok: true, id: chapterId, message: `The chapter ${chapter.name} is now ${input.name}.` } as const;
@@ -274,7 +294,17 @@ export function userPageData(userId: number) {
   const user = userById(userId);
   if (!user) return null;
   return {
-    user: { id: user.id, name: user.name, email: user.email, roles: user.roles, chapterId: user.chapter_id, chapter: user.chapter_name, active: user.active === 1, awaitingAdmin: user.awaiting_admin === 1 },
+    user: {
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      roles: user.roles,
+      chapterId: user.chapter_id,
+      chapter: user.chapter_name,
+      active: user.active === 1,
+      awaitingAdmin: user.awaiting_admin === 1,
+      access: accessShown(user),
+    },
     // Active chapters, plus the person's own even if it was deactivated since.
     chapters: listChapters()
       .filter((c) => c.active === 1 || c.id === user.chapter_id)

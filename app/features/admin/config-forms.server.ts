@@ -17,13 +17,18 @@ const note = z
 
 const text = (missing: string, max: number) =>
   z.string({ error: missing }).trim().min(1, missing).max(max, `Keep this under ${max} characters.`);
+const RESERVED_KEYS = new Set(['constructor', 'prototype']);
+
 /** Keys name entries inside decision records, so they stay plain. */
 const key = z
   .string({ error: 'Enter a key.' })
   .trim()
   .min(1, 'Enter a key.')
   .max(60, 'Keep the key under 60 characters.')
-  .regex(/^[a-z][a-z0-9_]*$/, 'Use lowercase letters, digits and underscores, starting with a letter (e.g. “fair_funding”).');
+  .regex(/^[a-z][a-z0-9_]*$/, 'Use lowercase letters, digits and underscores, starting with a letter (e.g. “fair_funding”).')
+  // Keys become form field names (ratings.<key>.rating, conditions.<key>.answer), which the request
+  // bounding refuses for these names (app/http/form-limits.ts): such a key would block every form using it.
+  .refine((k) => !RESERVED_KEYS.has(k), { message: 'This key is reserved: choose another (e.g. “constructor_check”).' });
 
 /**
  * Reports each repeated key beside its field. Runs even when another field failed

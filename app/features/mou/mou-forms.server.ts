@@ -64,6 +64,9 @@ export const mouSaveSchema = mouEditorSchema.superRefine((form, ctx) => {
   );
 });
 
+/** Staff mark the MOU version they read (a hidden field: a bad one is a hand-made post). */
+export const mouSeenSchema = z.object({ version: z.number().int().positive() });
+
 export const mouNotNeededSchema = z.object({
   intent: z.literal('not-needed'),
   version,

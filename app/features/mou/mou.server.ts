@@ -508,7 +508,15 @@ function editorErrors(
     let i = next.sections.findIndex((s) => s.clauses.some((c) => c.id === id));
     if (i < 0) {
       const r = required.find((q) => q.clause.id === id);
-      i = Math.max(0, next.sections.findIndex((s) => s.key === (r?.sectionKey ?? 'conditions')));
+      const sectionKey = r?.sectionKey ?? 'conditions';
+      i = next.sections.findIndex((s) => s.key === sectionKey);
+      if (i < 0) {
+        // The post lacked the clause's section (an older page, a hand-made post): show it again, as
+        // last saved, so the message has its place beside the clause.
+        const saved = editableMouFor(proposalId).sections.find((s) => s.key === sectionKey);
+        next.sections.push({ key: sectionKey, title: saved?.title ?? sectionKey, body: saved?.body ?? '', clauses: [] });
+        i = next.sections.length - 1;
+      }
       next.sections[i]!.clauses.push({ id, text: r?.clause.text ?? '', removed: true, reason: '' });
     }
     const j = next.sections[i]!.clauses.findIndex((c) => c.id === id);

@@ -56,8 +56,17 @@ export type EmailPayload = {
  * become spaces, so nothing typed into a name or title can start a header of its own.
  */
 function headerSafe(value: string, max = 200): string {
-  const flat = value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const flat = withoutBidiControls(value).replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * Text without bidirectional controls (overrides, embeddings, isolates, marks). Typed into a title
+ * or a name, one would reorder the rest of its line in a mail client, where the pages' <bdi> and
+ * dir="auto" do not reach; right-to-left text itself needs none of them.
+ */
+function withoutBidiControls(text: string): string {
+  return text.replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '');
 }
 
 /** An address we send to: one plain mailbox, nothing a mail library could read as a list or a group. */
@@ -100,7 +109,8 @@ export function composeEmail(args: {
     ? `${args.link.label}: ${args.link.href}`
     : `${args.link.label}: sign in to Cosponsor and open the proposal from your inbox.`;
   const footer = `${args.why} You can choose which e-mails you get under Notification settings in Cosponsor.`;
-  const text = [greeting, ...args.lines, linkLine, '-- ', footer].join('\n\n') + '\n';
+  const lines = args.lines.map(withoutBidiControls);
+  const text = [greeting, ...lines, linkLine, '-- ', footer].join('\n\n') + '\n';
   const paragraph = (line: string) => `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`;
   const linkHtml = args.link.href
     ? `<p><a href="${escapeHtml(args.link.href)}">${escapeHtml(args.link.label)}</a></p>`
@@ -108,7 +118,7 @@ export function composeEmail(args: {
   const html = [
     '<!doctype html><html><body>',
     paragraph(greeting),
-    ...args.lines.map(paragraph),
+    ...lines.map(paragraph),
     linkHtml,
     `<hr><p style="color:#555;font-size:90%">${escapeHtml(footer)}</p>`,
     '</body></html>',

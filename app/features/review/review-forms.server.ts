@@ -13,6 +13,10 @@ const REVIEW_INTENTS = ['approve', 'reject', 'request_changes', 'override', 'cla
 export type ReviewIntent = (typeof REVIEW_INTENTS)[number];
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+const isRealDay = (day: string) => {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+};
 
 const rationale = (min: number, what: string) =>
   z.string({ error: `${what} needs at least ${min} characters.` }).trim().min(min, `${what} needs at least ${min} characters.`).max(5000, 'Keep it under 5,000 characters.');
@@ -39,7 +43,9 @@ const approveSchema = (today: string) =>
       .max(30, 'At most 30 conditions.'),
     ),
     endDate: optionalKey
-      .refine((v) => v === null || isoDay.test(v), 'Enter a date as YYYY-MM-DD.')
+      .refine((v) => v === null || isoDay.test(v), { message: 'Enter a date as YYYY-MM-DD.', abort: true })
+      // 2027-02-30 matches the pattern, and Date would read it as March 2: it would go on the record as typed.
+      .refine((v) => v === null || isRealDay(v), { message: 'This date does not exist.', abort: true })
       .refine((v) => v === null || v >= today, 'The end date cannot be in the past.')
       .refine((v) => v === null || v <= addMonthsIso(today, 12), `An approval lasts at most 12 months (until ${addMonthsIso(today, 12)}).`),
     rationale: optionalText,
