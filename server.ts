@@ -6,7 +6,7 @@ import { closeDatabase, database } from './db/connection';
 import { describePostgresUrl } from './db/postgres';
 import { migrateToLatest, withStartupLock } from './db/migrate';
 import { isSeeded, seedDemo } from './scripts/seed/demo';
-import { createApp } from './app/http.server';
+import { createApp, serverMode } from './app/http.server';
 import { installFetchGlobals } from './app/http/globals.server';
 import { startBackgroundJobs } from './app/jobs/background.server';
 import { isJobsWorker, runJobsWorker, superviseWorkers } from './app/cluster.server';
@@ -31,7 +31,6 @@ if (cluster.isPrimary && config.WEB_CONCURRENCY > 1) {
   await superviseWorkers({ workers: config.WEB_CONCURRENCY, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
 }
 
-const production = config.NODE_ENV === 'production';
 if (!config.SESSION_SECRET) console.warn('SESSION_SECRET is not set: using a development secret. Set it in production.');
 
 const db = database();
@@ -59,7 +58,7 @@ if (isJobsWorker()) await runJobsWorker(jobs.stop, closeDatabase);
 
 const buildPath = path.resolve('build/index.js');
 const build = (await import(buildPath)) as ServerBuild;
-const app = createApp({ build, mode: production ? 'production' : 'development' });
+const app = createApp({ build, mode: serverMode(config.NODE_ENV) });
 
 const port = config.PORT;
 const host = config.HOST;

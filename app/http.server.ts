@@ -24,6 +24,15 @@ const PUBLIC_POST_PATHS = new Set(['/login']);
  * per-request script nonce, the same-origin check on every POST, bounded and
  * checked form bodies, static files. The server and the route tests both use it.
  */
+/**
+ * The request handler's mode for the built server. Remix's development mode sends an error's
+ * stack to the browser, so only `npm run dev` (remix dev sets NODE_ENV=development) gets it;
+ * `npm start` without NODE_ENV serves as production does.
+ */
+export function serverMode(nodeEnv: string | undefined): 'production' | 'development' {
+  return nodeEnv === 'development' ? 'development' : 'production';
+}
+
 export function createApp({ build, mode }: { build: ServerBuild; mode: 'production' | 'development' }) {
   const app = express();
   app.disable('x-powered-by');
