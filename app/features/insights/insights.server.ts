@@ -19,6 +19,7 @@ import { AGENDA_OUTCOMES, PERCEPTION_OUTCOMES, RISK_OUTCOMES, STEPS, VALUES_OUTC
 import { outcomeLabel, stepLabel } from '../../utils/labels';
 import { toCsv } from '../register/csv';
 import { DecisionError } from '../vetting/vetting.server';
+import { isRealDay } from '../../utils/calendar-day';
 
 // The insights page's figures: who may see them, the filter as it travels in
 // the URL, and each aggregate as a table of words and numbers that the page
@@ -34,7 +35,7 @@ const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+  .refine(isRealDay, {
     message: 'This date does not exist.',
   });
 

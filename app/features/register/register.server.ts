@@ -35,6 +35,7 @@ import { toCsv, type CsvColumn } from './csv';
 import { outcomeLabel, roleLabel, stateLabel, stepLabel } from '../../utils/labels';
 import { can, seesEveryChapter, type ActingUser } from '../../../workflows/policy';
 import { DecisionError } from '../vetting/vetting.server';
+import { isRealDay } from '../../utils/calendar-day';
 
 // The decision register as the pages use it: who sees what, the filter as it
 // travels in the URL, snippets as safe parts, the CSV export and audit runs.
@@ -89,7 +90,7 @@ const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+  .refine(isRealDay, {
     message: 'This date does not exist.',
   });
 

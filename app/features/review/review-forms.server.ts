@@ -3,6 +3,7 @@ import { STEPS } from '../../../workflows/types';
 import type { ActingUser } from '../../../workflows/policy';
 import type { RefusalStatus } from '../../utils/errors.server';
 import { addMonthsIso, decideReview, type ReviewDecision, type ReviewDecisionResult } from './review.server';
+import { isRealDay } from '../../utils/calendar-day';
 
 // The staff decision forms: plain HTML form fields in, a decide() command out.
 // The decision service validates every command again; these schemas exist to
@@ -13,10 +14,6 @@ const REVIEW_INTENTS = ['approve', 'reject', 'request_changes', 'override', 'cla
 export type ReviewIntent = (typeof REVIEW_INTENTS)[number];
 
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
-const isRealDay = (day: string) => {
-  const date = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
-};
 
 const rationale = (min: number, what: string) =>
   z.string({ error: `${what} needs at least ${min} characters.` }).trim().min(min, `${what} needs at least ${min} characters.`).max(5000, 'Keep it under 5,000 characters.');

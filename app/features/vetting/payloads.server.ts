@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AGENDA_CLASSIFICATIONS, STEPS } from '../../../workflows/types';
 import { agendaFormSchema, perceptionInputSchema, riskInputSchema, valuesInputSchema } from './step-forms.server';
+import { isRealDay } from '../../utils/calendar-day';
 
 // The payload of every event the decision service accepts; a step's input is checked
 // with the same schema as its form (step-forms.server.ts), whatever sends it.
@@ -8,7 +9,7 @@ import { agendaFormSchema, perceptionInputSchema, riskInputSchema, valuesInputSc
 const text = (max: number) => z.string().trim().max(max);
 const required = (label: string, min = 1, max = 5000) =>
   z.string().trim().min(min, min > 1 ? `${label} needs at least ${min} characters.` : `${label} is required.`).max(max);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.').refine(isRealDay, 'This date does not exist.');
 
 export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('SUBMIT_PROPOSAL') }),

@@ -1,6 +1,7 @@
 // Zod schemas of the proposal forms: partner search, new partner, event details, withdrawal.
 import { z } from 'zod';
 import { COSPONSORSHIP_KINDS } from '../../../workflows/types';
+import { isRealDay } from '../../utils/calendar-day';
 
 const requiredText = (message: string, min: number, max: number) =>
   z
@@ -16,7 +17,7 @@ export const partnerSearchSchema = z.object({
 const isoDay = z
   .string({ error: 'Choose the event date.' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date as YYYY-MM-DD.')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'That is not a real date.');
+  .refine(isRealDay, 'This date does not exist.');
 
 const eventFields = {
   eventTitle: requiredText('Give the event a title.', 3, 200),
@@ -27,7 +28,10 @@ const eventFields = {
   campaignId: z.number({ error: 'Choose the campaign.' }).int().positive('Choose the campaign.'),
 };
 
-export const eventSchema = z.object({ ...eventFields, version: z.number().int().positive() });
+const VERSION_MISSING = 'The form is missing the version of the proposal you saw. Reload the page.';
+const seenVersion = z.number({ error: VERSION_MISSING }).int(VERSION_MISSING).positive(VERSION_MISSING);
+
+export const eventSchema = z.object({ ...eventFields, version: seenVersion });
 
 /** Either an existing partner (partnerId) or a new one (partner fields), plus the event. */
 export const newProposalSchema = z
@@ -83,12 +87,12 @@ export const newProposalSchema = z
   });
 
 export const withdrawSchema = z.object({
-  version: z.number().int().positive(),
+  version: seenVersion,
   reason: requiredText('Say why the proposal is withdrawn.', 5, 2000),
 });
 
 /** The draft page's "Submit for vetting" button. */
 export const submitProposalSchema = z.object({
   intent: z.literal('submit', { error: 'Unknown action.' }),
-  version: z.number({ error: 'The form is missing the version of the proposal you saw. Reload the page.' }).int(),
+  version: seenVersion,
 });

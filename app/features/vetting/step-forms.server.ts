@@ -17,6 +17,7 @@ import { riskItemProblems, riskListProblems } from '../../../workflows/rules/ris
 import { splitLines } from './step-forms';
 import { ACCEPTED_TYPES } from '../attachments/file-type.server';
 import { MAX_ATTACHMENTS_PER_ITEM } from '../attachments/attachments.server';
+import { isRealDay } from '../../utils/calendar-day';
 
 const RANGE = 'Choose a value from 1 to 5.';
 /** A 1..5 scale: `missing` when nothing was chosen, the range otherwise. */
@@ -42,7 +43,7 @@ const attachmentSchema = z.object({
     .string({ error: DATE_MESSAGE })
     .trim()
     .regex(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), DATE_MESSAGE),
+    .refine(isRealDay, DATE_MESSAGE),
   uploadedAt: z.string().max(40),
 });
 /** An item's files; none recorded as no key at all, so inputs without files keep their old shape. */
