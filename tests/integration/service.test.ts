@@ -302,6 +302,11 @@ describe('a refused decision writes nothing and says why', () => {
     for (const command of [{ type: 'SUBMIT_PROPOSAL' }, values(), AGENDA]) accept(id, lead, command);
     const outOfScale = refuse(id, lead, { type: 'SUBMIT_RISK', input: { items: [riskItem({ likelihood: 7 }), benefitItem] } }, 'invalid');
     expect(outOfScale.fieldErrors['input.items.0.likelihood']).toEqual(['Choose a value from 1 to 5.']);
+    // A typed command's scale is a number: text is refused, even text a form's select could send.
+    for (const typed of ['3', '0x3']) {
+      const text = refuse(id, lead, { type: 'SUBMIT_RISK', input: { items: [riskItem({ impact: typed }), benefitItem] } }, 'invalid');
+      expect(text.fieldErrors['input.items.0.impact']).toEqual(['Choose a value from 1 to 5.']);
+    }
 
     const noBenefit = refuse(id, lead, { type: 'SUBMIT_RISK', input: { items: [riskItem()] } }, 'invalid');
     expect(noBenefit.fieldErrors.items).toEqual(['Add at least one benefit.']);

@@ -110,6 +110,31 @@ describe('the risk form', () => {
     expect(recordsOfProposal(id).length).toBe(before);
   });
 
+  it('takes only the plain digits the scale selects send, refusing 0x3, 3e0, +3 and " 3" beside the field', async () => {
+    const id = proposalAtRisk();
+    const before = recordsOfProposal(id).length;
+    const fields = ['likelihood', 'impact', 'residualLikelihood', 'residualImpact'] as const;
+    for (const typed of ['0x3', '3e0', '+3', ' 3', '3.0', '03']) {
+      for (const field of fields) {
+        const response = await post(`/proposals/${id}/steps/risk`, { ...riskFields(id), [`items[0].${field}`]: typed, intent: 'submit' });
+        expect(response.status, `${field}=${JSON.stringify(typed)}`).toBe(400);
+        const html = await response.text();
+        expect(visibleText(find(html, `#f-items-0-${field}-error`) ?? ''), `${field}=${JSON.stringify(typed)}`).toContain('Choose a value from 1 to 5.');
+        // What was typed stays with the form: the select shows no choice rather than a 3.
+        expect(parseHtml(html).querySelector(`select[name="items[0].${field}"] option[selected]`)).toBeNull();
+      }
+    }
+    expect(recordsOfProposal(id).length).toBe(before);
+    // Checking the outcome keeps the text exactly as it arrived in the draft, and the
+    // preview scores it as the select shows it: nothing chosen, so no score.
+    const check = await post(`/proposals/${id}/steps/risk`, { ...riskFields(id), 'items[0].likelihood': '0x3', intent: 'check' });
+    expect(check.status).toBe(200);
+    const scores = parseHtml(await check.text()).querySelectorAll('.score-line').map((p) => visibleText(p.toString()));
+    expect(scores[0]).toContain('Choose a likelihood and an impact to see the score.');
+    expect(scores[1]).toContain('Score 4 × 4 = 16');
+    expect(JSON.stringify(stepDraft(id, 'risk')!.data)).toContain('"likelihood":"0x3"');
+  });
+
   it('“Update the outcome” keeps the work as a draft, and the page says when it was saved', async () => {
     const id = proposalAtRisk();
     const response = await post(`/proposals/${id}/steps/risk`, { ...riskFields(id), intent: 'check' });

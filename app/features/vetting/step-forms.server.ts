@@ -14,7 +14,7 @@ import {
   type ValuesCriterion,
 } from '../../../workflows/types';
 import { riskItemProblems, riskListProblems } from '../../../workflows/rules/risk';
-import { splitLines } from './step-forms';
+import { SCALE_VALUE, splitLines } from './step-forms';
 import { ACCEPTED_TYPES } from '../attachments/file-type.server';
 import { MAX_ATTACHMENTS_PER_ITEM } from '../attachments/attachments.server';
 import { isRealDay } from '../../utils/calendar-day';
@@ -22,11 +22,18 @@ import { isRealDay } from '../../utils/calendar-day';
 const RANGE = 'Choose a value from 1 to 5.';
 /** A 1..5 scale: `missing` when nothing was chosen, the range otherwise. */
 const scale = (missing: string) =>
-  z
-    .number({ error: (issue) => (issue.input === undefined ? missing : RANGE) })
-    .int(RANGE)
-    .min(1, RANGE)
-    .max(5, RANGE);
+  z.preprocess(
+    // From the form only the select's own digits count: conform's coercion (Number())
+    // would read 0x3, 3e0, +3 or ' 3' as 3 while the page shows nothing chosen. Other
+    // text becomes NaN (the range message); '' is left for conform to read as missing,
+    // and a typed command's number (or wrong type) passes through untouched.
+    (v) => (typeof v === 'string' && v !== '' && !SCALE_VALUE.test(v) ? Number.NaN : v),
+    z
+      .number({ error: (issue) => (issue.input === undefined ? missing : RANGE) })
+      .int(RANGE)
+      .min(1, RANGE)
+      .max(5, RANGE),
+  );
 const optionalText = (max: number) => z.string().trim().max(max, `Keep this under ${max} characters.`).nullish();
 /** Optional text recorded as '' when empty. */
 const textOrEmpty = (max: number) => optionalText(max).transform((s) => s ?? '');

@@ -47,8 +47,11 @@ export function readAttachments(raw: unknown): AttachmentTyped[] {
 
 // ---- Lenient conversion for previews (the live outcome); the server validates strictly ----
 
-export const num = (s: string): number => (s.trim() === '' ? Number.NaN : Number(s));
-export const numOrNull = (s: string): number | null => (s.trim() === '' ? null : Number(s));
+/** What a 1..5 scale's select sends: one digit. Number() alone would also read 0x3, 3e0, +3 and ' 3' as 3. */
+export const SCALE_VALUE = /^[1-5]$/;
+/** A scale's value for the preview: what the select would show, or NaN (nothing chosen). */
+export const num = (s: string): number => (SCALE_VALUE.test(s) ? Number(s) : Number.NaN);
+export const numOrNull = (s: string): number | null => (s.trim() === '' ? null : num(s));
 
 export function splitLines(s: string): string[] {
   return s
