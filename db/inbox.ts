@@ -114,6 +114,11 @@ export function markInboxRead(userId: number, id: number, at: string): boolean {
   );
 }
 
+/** Whether this entry is the person's own (read or not). */
+export function isOwnInboxEntry(userId: number, id: number): boolean {
+  return first(qb().selectFrom('inbox').select('id').where('id', '=', id).where('user_id', '=', userId)) !== undefined;
+}
+
 export function markAllInboxRead(userId: number, at: string): number {
   return run(qb().updateTable('inbox').set({ read_at: at }).where('user_id', '=', userId).where('read_at', 'is', null)).changes;
 }

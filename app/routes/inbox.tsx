@@ -6,6 +6,7 @@ import { Tag } from '../components/forms';
 import { inboxActionSchema } from '../features/inbox/inbox-forms.server';
 import { INBOX_PAGE_SIZE, inboxCounts, inboxFor, markAllRead, markRead } from '../features/inbox/inbox.server';
 import { requireUser } from '../utils/auth.server';
+import { toResponse } from '../utils/errors.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
@@ -34,9 +35,10 @@ export async function action({ request }: ActionFunctionArgs) {
     const n = markAllRead(user.id);
     return redirectWithFlash('/inbox', { kind: 'success', message: n === 1 ? 'Marked 1 message read.' : `Marked ${n} messages read.` });
   }
-  // Only the person's own unread messages change: anything else must not be reported as done.
-  if (!markRead(user.id, v.id)) return json({ message: 'This message is not in your inbox, or it was already marked read.' }, { status: 404 });
-  return redirectWithFlash('/inbox', { kind: 'success', message: 'Marked read.' });
+  // Only the person's own messages change: anything else must not be reported as done.
+  const result = markRead(user.id, v.id);
+  if (!result.ok) return toResponse(result);
+  return redirectWithFlash('/inbox', { kind: 'success', message: result.outcome === 'marked' ? 'Marked read.' : 'That message was already marked read.' });
 }
 
 const KIND: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {

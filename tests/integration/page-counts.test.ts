@@ -132,10 +132,10 @@ describe('the counts and lists every page shows', () => {
     const before = countUnread(staff.id);
     const [firstUnread] = inboxFor({ ...staff }, { unreadOnly: true });
     expect(firstUnread).toBeDefined();
-    expect(markRead(staff.id, firstUnread!.id)).toBe(true);
+    expect(markRead(staff.id, firstUnread!.id)).toEqual({ ok: true, outcome: 'marked' });
     expect(countUnread(staff.id)).toBe(before - 1);
     // Read twice: counted once.
-    expect(markRead(staff.id, firstUnread!.id)).toBe(false);
+    expect(markRead(staff.id, firstUnread!.id)).toEqual({ ok: true, outcome: 'already_read' });
     expect(countUnread(staff.id)).toBe(before - 1);
 
     const lead = actor('lead@cosponsor.test');

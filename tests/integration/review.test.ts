@@ -447,8 +447,8 @@ describe('the inbox', () => {
     expect(inboxFor(actor('lead2@cosponsor.test'), { unreadOnly: true }).some((i) => i.proposalId === id)).toBe(false);
 
     expect(countUnread(lead.id)).toBe(1);
-    expect(markRead(staff.id, leadItems[0]!.id)).toBe(false);
-    expect(markRead(lead.id, leadItems[0]!.id)).toBe(true);
+    expect(markRead(staff.id, leadItems[0]!.id)).toMatchObject({ ok: false, kind: 'not_found' });
+    expect(markRead(lead.id, leadItems[0]!.id)).toEqual({ ok: true, outcome: 'marked' });
     expect(countUnread(lead.id)).toBe(0);
   });
 

@@ -269,6 +269,35 @@ describe('marking an inbox message read', () => {
   });
 });
 
+describe('marking one’s own inbox message read twice (a double click)', () => {
+  /** Posts “Mark read” and returns the flash the inbox then shows. */
+  async function markRead(cookie: string, id: number) {
+    const response = await app.post('/inbox', { intent: 'read', id: String(id) }, cookie);
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/inbox');
+    const flash = /cosponsor_flash=[^;]+/.exec(response.headers.get('set-cookie') ?? '')?.[0];
+    expect(flash).toBeDefined();
+    return visibleText((await (await app.fetch('/inbox', { cookie: `${cookie}; ${flash}` })).text()) ?? '');
+  }
+  const readAt = (id: number) => all(qb().selectFrom('inbox').select('read_at').where('id', '=', id))[0]!.read_at;
+
+  it('succeeds the second time too, writing nothing, while a missing message stays a 404 with a message', async () => {
+    const own = all(qb().selectFrom('inbox as i').innerJoin('users as u', 'u.id', 'i.user_id').select('i.id').where('u.email', '=', 'staff@cosponsor.test').where('i.read_at', 'is', null).orderBy('i.id', 'desc'));
+    expect(own.length).toBeGreaterThan(0);
+    const id = own[0]!.id;
+    expect(await markRead(staff, id)).toContain('Marked read.');
+    const first = readAt(id);
+    expect(first).not.toBeNull();
+    expect(await markRead(staff, id)).toContain('already marked read');
+    expect(readAt(id)).toBe(first);
+
+    const missing = (all(qb().selectFrom('inbox').select((eb) => eb.fn.max('id').as('id')))[0]!.id as number) + 1000;
+    const refused = await app.post('/inbox', { intent: 'read', id: String(missing) }, staff);
+    expect(refused.status).toBe(404);
+    expect(find(await refused.text(), '[role="alert"]')?.text).toContain('not in your inbox');
+  });
+});
+
 describe('two admins (or two tabs) changing one account’s access', () => {
   it('refuses the second save, made on a page that did not show the first, with 409 and the access as it is now', async () => {
     const admin = await app.login('admin@cosponsor.test');

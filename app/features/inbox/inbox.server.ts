@@ -5,6 +5,7 @@ import {
   countUnread,
   inboxEntries,
   insertInboxRows,
+  isOwnInboxEntry,
   markAllInboxRead,
   markInboxRead,
   type InboxRowInput,
@@ -175,8 +176,19 @@ export function inboxCounts(user: InboxReader) {
   return { unread: countUnread(user.id, scope), total: countInbox(user.id, scope) };
 }
 
-export function markRead(userId: number, id: number): boolean {
-  return markInboxRead(userId, id, nowIso());
+export type MarkReadResult =
+  | { ok: true; outcome: 'marked' | 'already_read' }
+  | { ok: false; kind: 'not_found'; message: string };
+
+/**
+ * Marks one of the person's own messages read. Already read is a success that writes
+ * nothing (a double click on “Mark read”); someone else's message and a missing one
+ * are the same refusal, so the answer does not tell whether a message exists.
+ */
+export function markRead(userId: number, id: number): MarkReadResult {
+  if (markInboxRead(userId, id, nowIso())) return { ok: true, outcome: 'marked' };
+  if (isOwnInboxEntry(userId, id)) return { ok: true, outcome: 'already_read' };
+  return { ok: false, kind: 'not_found', message: 'This message is not in your inbox.' };
 }
 
 export function markAllRead(userId: number): number {
