@@ -60,7 +60,7 @@ describe('files in the decision record', () => {
     ]);
     // A criterion without files keeps the inputs' old shape (no empty list).
     expect(inputs.command.input.ratings.mutual_respect).not.toHaveProperty('attachments');
-    expect(citedAttachment(proposalId, pdf.sha256)).toEqual(pdf);
+    expect(citedAttachment(proposalId, pdf.sha256)).toEqual({ ref: pdf, citedIn: 'record' });
   });
 
   it('refuses a file without its effective date, beside that date', () => {

@@ -220,6 +220,28 @@ describe('downloading a file', () => {
     expect((await app.fetch(`/proposals/${id}/attachments/not-a-hash`, { cookie: staff })).status).toBe(404);
   });
 
+  it('serves a file cited only in a draft to those who may edit the draft, and to nobody else (404, as if not cited)', async () => {
+    const drafted = proposalAt('values', 'Route draft-only file');
+    const unsubmitted = samplePdf('Not yet submitted');
+    const attached = await postForm(
+      drafted,
+      valuesForm(drafted, { intent: 'attach', 'ratings.independence.uploadDate': '2026-02-01' }, { 'ratings.independence.upload': { bytes: unsubmitted, name: 'draft-only.pdf' } }),
+    );
+    expect(attached.status).toBe(200);
+    const href = `/proposals/${drafted}/attachments/${sha(unsubmitted)}`;
+    const byLead = await app.fetch(href, { cookie: lead });
+    expect(byLead.status).toBe(200);
+    expect(Buffer.from(await byLead.arrayBuffer()).equals(unsubmitted)).toBe(true);
+    // Staff, reviewers and admins see the proposal, but not what its lead has not submitted.
+    const [reviewer, admin] = await Promise.all([app.login('reviewer@cosponsor.test'), app.login('admin@cosponsor.test')]);
+    for (const cookie of [staff, reviewer, admin]) {
+      const refused = await app.fetch(href, { cookie });
+      expect(refused.status).toBe(404);
+      expect(await refused.text()).toContain('This file');
+    }
+    expect((await app.fetch(href, { cookie: otherLead })).status).toBe(403);
+  });
+
   it('lists it in the dossier and on the record page', async () => {
     const href = `/proposals/${id}/attachments/${sha(pdf)}`;
     const dossier = await (await app.fetch(`/review/${id}`, { cookie: staff })).text();

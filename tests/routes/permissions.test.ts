@@ -55,7 +55,7 @@ type Row = {
 };
 
 let seq = 0;
-/** An evidence file the :draft proposal's values draft cites (stored in beforeAll). */
+/** An evidence file only the :draft proposal's values draft cites (stored in beforeAll). */
 const EVIDENCE = samplePdf('Permission matrix');
 const EVIDENCE_SHA = createHash('sha256').update(EVIDENCE).digest('hex');
 const STAFF: readonly Who[] = ['staff', 'staffProposer'];
@@ -111,8 +111,15 @@ const ROUTES: Row[] = [
   },
   { method: 'GET', path: '/proposals/:approved/mou/print', allow: VIEWERS },
   { method: 'GET', path: '/proposals/:approved/mou.docx', allow: VIEWERS, resource: true },
-  // An evidence file: whoever may view the proposal that cites it.
-  { method: 'GET', path: `/proposals/:draft/attachments/${EVIDENCE_SHA}`, allow: VIEWERS, resource: true },
+  // An evidence file cited only in a step draft: those who may edit the draft. Others who may
+  // view the proposal get the 404 of a file it does not cite (a submitted file is theirs to read).
+  {
+    method: 'GET',
+    path: `/proposals/:draft/attachments/${EVIDENCE_SHA}`,
+    allow: CHICAGO_LEADS,
+    only: { staff: { status: 404 }, reviewer: { status: 404 }, admin: { status: 404 } },
+    resource: true,
+  },
   { method: 'GET', path: '/proposals/:draft/edit', allow: CHICAGO_LEADS },
   { method: 'GET', path: '/proposals/:draft/withdraw', allow: CHICAGO_LEADS },
   { method: 'GET', path: '/review', allow: STAFF },

@@ -4,6 +4,7 @@ import { unstable_parseMultipartFormData, type UploadHandler } from '@remix-run/
 import { attachmentStore, formatBytes } from '../../../db/attachment-store';
 import { citedAttachment } from '../../../db/attachments';
 import { attachmentsIn } from '../../../workflows/attachments';
+import { can, type ActingUser, type ProposalSubject } from '../../../workflows/policy';
 import type { AttachmentRef } from '../../../workflows/types';
 import { bodyLimitBytes } from '../../http/form-limits';
 import { env } from '../../utils/env.server';
@@ -168,11 +169,18 @@ async function detectStored(sha256: string): Promise<string | null> {
 
 export type AttachmentDownload = { ref: AttachmentRef; stream: Readable; size: number };
 
-/** The file, when this proposal cites it (the caller has checked the person may view the proposal). */
-export function attachmentDownload(proposalId: number, sha256: string): AttachmentDownload | null {
+/**
+ * The file, when this proposal cites it (the caller has checked the person may view the
+ * proposal). A file cited only in a step draft is not yet part of the proposal anyone
+ * reviews: only those who may edit the draft get it, and anyone else is answered as if
+ * it were not cited, so the answer does not confirm what a draft holds.
+ */
+export function attachmentDownload(viewer: ActingUser, proposal: ProposalSubject & { id: number }, sha256: string): AttachmentDownload | null {
   if (!/^[0-9a-f]{64}$/.test(sha256)) return null;
-  const ref = citedAttachment(proposalId, sha256);
-  if (!ref || !ACCEPTED_TYPES.has(ref.type)) return null;
+  const cited = citedAttachment(proposal.id, sha256);
+  if (!cited || !ACCEPTED_TYPES.has(cited.ref.type)) return null;
+  if (cited.citedIn === 'draft' && !can(viewer, 'proposal.edit', proposal).ok) return null;
+  const { ref } = cited;
   const store = attachmentStore();
   const stat = store.stat(sha256);
   const stream = stat ? store.get(sha256) : null;
