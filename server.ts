@@ -7,6 +7,7 @@ import { describePostgresUrl } from './db/postgres';
 import { migrateToLatest, withStartupLock } from './db/migrate';
 import { isSeeded, seedDemo } from './scripts/seed/demo';
 import { createApp, serverMode } from './app/http.server';
+import { answerClientErrors } from './app/http/client-errors';
 import { installFetchGlobals } from './app/http/globals.server';
 import { startBackgroundJobs } from './app/jobs/background.server';
 import { isJobsWorker, runJobsWorker, superviseWorkers } from './app/cluster.server';
@@ -68,6 +69,8 @@ const server = app.listen(port, host, () => {
   console.log(`Cosponsor on http://${host}:${actualPort} (database ${db.kind === 'postgres' ? `PostgreSQL ${describePostgresUrl(db.path)}` : db.path})`);
   if (process.env.REMIX_DEV_ORIGIN) broadcastDevReady(build);
 });
+// An address or headers over Node's limit, or malformed HTTP, get a page instead of a bare status.
+answerClientErrors(server);
 
 // Graceful shutdown: stop accepting, let requests in flight and the outbox tick
 // finish (at most SHUTDOWN_TIMEOUT_MS), close the database, exit 0.

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { refusalPageHtml } from './refusal-page';
 import { bodyLimitBytes, formNamesProblem, multipartBodyLimitBytes, takesFiles, uploadMaxBytes } from './form-limits';
 
 // Every POST body is read here, bounded, and its field names checked, before
@@ -87,8 +88,6 @@ export function isRemixDataRequest(req: Request): boolean {
   return typeof req.query._data === 'string';
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /** A refusal, shaped for whoever asked. `close` when the body was not read: the connection cannot be reused. */
 export function sendRefusal(req: Request, res: Response, status: number, message: string, close: boolean) {
   if (close) res.setHeader('Connection', 'close');
@@ -97,14 +96,7 @@ export function sendRefusal(req: Request, res: Response, status: number, message
     res.status(status).setHeader('X-Remix-Catch', 'yes');
     res.json({ message });
   } else {
-    res
-      .status(status)
-      .type('html')
-      .send(
-        `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Not accepted · Cosponsor</title></head>` +
-          `<body><main><h1>This form was not accepted</h1><p role="alert">${escapeHtml(message)}</p>` +
-          `<p>Use your browser’s Back button to return to the form, or <a href="/">go to the start page</a>.</p></main></body></html>`,
-      );
+    res.status(status).type('html').send(refusalPageHtml({ heading: 'This form was not accepted', message, backTo: 'the form' }));
   }
   if (close) res.on('finish', () => req.socket.destroySoon?.());
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
 import { createApp } from '../../app/http.server';
+import { answerClientErrors } from '../../app/http/client-errors';
 
 // Route tests run the real built app (npm test builds it first) over HTTP on a
 // loopback port, against this test file's database copy.
@@ -25,7 +26,7 @@ export async function startApp(): Promise<TestApp> {
   const build = (await import(buildUrl)) as ServerBuild;
   const app = createApp({ build, mode: 'production' });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = answerClientErrors(app.listen(0, '127.0.0.1', () => resolve(s)));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
