@@ -1,10 +1,14 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { exportRegisterCsv, parseRegisterQuery } from '../features/register/register.server';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
+import { downloadAnswer } from '../utils/errors.server';
 
 // The whole filtered register as CSV (same parameters as /decisions, paging
 // ignored), streamed batch by batch so a large register never sits in memory.
-export async function loader({ request }: LoaderFunctionArgs) {
+// A refusal a browser followed the link into is shown as a page; other clients get JSON.
+export const loader = (args: LoaderFunctionArgs) => downloadAnswer(args.request, () => download(args));
+
+async function download({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'register.view');
   const params = new URL(request.url).searchParams;
   const { filter } = parseRegisterQuery(params);

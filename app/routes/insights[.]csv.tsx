@@ -2,10 +2,13 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { insightsCsv, isTableName, parseInsightsQuery, TABLE_NAMES } from '../features/insights/insights.server';
 import { todayUtc } from '../jobs/expiry.server';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
-import { toResponse } from '../utils/errors.server';
+import { downloadAnswer, toResponse } from '../utils/errors.server';
 
 // One table of /insights as CSV: ?table=<name> and the page's own filters.
-export async function loader({ request }: LoaderFunctionArgs) {
+// A refusal a browser followed the link into is shown as a page; other clients get JSON.
+export const loader = (args: LoaderFunctionArgs) => downloadAnswer(args.request, () => download(args));
+
+async function download({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'insights.view');
   const params = new URL(request.url).searchParams;
   const table = params.get('table');

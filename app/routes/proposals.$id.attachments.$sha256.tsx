@@ -2,9 +2,13 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { attachmentDownload, downloadHeaders } from '../features/attachments/attachments.server';
 import { actingUser, notFound, requireProposal } from '../utils/auth.server';
+import { downloadAnswer } from '../utils/errors.server';
 
 // An evidence file, for whoever may view the proposal that cites it (docs/decisions/0170).
-export async function loader({ request, params }: LoaderFunctionArgs) {
+// A refusal a browser followed the link into is shown as a page; other clients get JSON.
+export const loader = (args: LoaderFunctionArgs) => downloadAnswer(args.request, () => download(args));
+
+async function download({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.view');
   const file = attachmentDownload(actingUser(user), proposal, params.sha256 ?? '');
   if (!file) notFound('This file');

@@ -2,9 +2,13 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { mouExportFacts } from '../features/mou/mou.server';
 import { mouDocx } from '../features/mou/mou-docx.server';
 import { notFound, requireProposal } from '../utils/auth.server';
+import { downloadAnswer } from '../utils/errors.server';
 
 // The MOU as a .docx download (?version=n, default the latest saved version).
-export async function loader({ request, params }: LoaderFunctionArgs) {
+// A refusal a browser followed the link into is shown as a page; other clients get JSON.
+export const loader = (args: LoaderFunctionArgs) => downloadAnswer(args.request, () => download(args));
+
+async function download({ request, params }: LoaderFunctionArgs) {
   const { proposal } = await requireProposal(request, params.id, 'proposal.view');
   const param = new URL(request.url).searchParams.get('version');
   const version = param ? Number(param) : undefined;

@@ -1,10 +1,14 @@
 import { json, type LoaderFunctionArgs } from '@remix-run/node';
 import { proposalBundle } from '../features/register/record.server';
 import { notFound, requireProposal } from '../utils/auth.server';
+import { downloadAnswer } from '../utils/errors.server';
 
 // One proposal's decision records with their hashes, as a file anyone can
 // verify offline: npm run audit:verify -- --bundle <file> --public-key <key file>.
-export async function loader({ request, params }: LoaderFunctionArgs) {
+// A refusal a browser followed the link into is shown as a page; other clients get JSON.
+export const loader = (args: LoaderFunctionArgs) => downloadAnswer(args.request, () => download(args));
+
+async function download({ request, params }: LoaderFunctionArgs) {
   const { proposal } = await requireProposal(request, params.id, 'proposal.view');
   const bundle = proposalBundle(proposal.id);
   if (!bundle) notFound('This proposal');

@@ -50,7 +50,7 @@ type Row = {
   logs?: boolean;
   /** The request ends the session, so it gets one of its own. */
   freshSession?: boolean;
-  /** A resource route (a download): a refusal is JSON with the reason, not the error page. */
+  /** A resource route (a download): a refusal is JSON with the reason for a client, a page for a browser (below). */
   resource?: boolean;
 };
 
@@ -308,6 +308,23 @@ describe('permission matrix', () => {
           else expect(body).toContain('You do not have access to this');
         }
         if (row.logs) expect(adminLogSize() - before).toBe(outcome.status < 400 ? 1 : 0);
+      });
+    }
+  }
+});
+
+describe('a refused download, followed from a browser', () => {
+  const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  for (const row of ROUTES.filter((r) => r.resource)) {
+    // Only the people refused it: an allowed download is the file, whoever asks.
+    for (const who of SIGNED_IN.filter((w) => !row.allow.includes(w) && !row.only?.[w])) {
+      it(`${row.path} as ${who}: 403 as for a client, the reason on a page`, async () => {
+        const response = await app.fetch(fill(row.path), { cookie: cookies.get(who), headers: { Accept: BROWSER_ACCEPT } });
+        expect(response.status).toBe(403);
+        expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+        const body = await response.text();
+        expect(body).toContain('You do not have access to this');
+        expect(body).toMatch(/<p role="alert">[^<]+<\/p>/);
       });
     }
   }

@@ -7,10 +7,15 @@ import { find, visibleText } from '../support/html';
 // one came back bare (an empty 431), as JSON to a browser, or with nothing on the page.
 
 let app: TestApp;
+let staff: string;
 beforeAll(async () => {
   app = await startApp();
+  staff = await app.login('staff@cosponsor.test');
 });
 afterAll(() => app.close());
+
+/** What a browser sends when following a link. */
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
 
 /** Writes raw bytes to the app and reads the whole answer (the server closes the connection after a client error). */
 function rawExchange(bytes: string): Promise<{ status: number; headers: string; body: string }> {
@@ -55,5 +60,34 @@ describe('an address or headers over Node’s 16 KB limit', () => {
 
   it('still serves a normal request afterwards', async () => {
     expect((await app.fetch('/login')).status).toBe(200);
+  });
+});
+
+describe('a download link followed by a browser', () => {
+  it('shows a refused download as a page with the reason and the same status; other clients keep JSON', async () => {
+    const missing = '/proposals/999999/record.json';
+    const page = await app.fetch(missing, { cookie: staff, headers: { Accept: BROWSER_ACCEPT } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(find(await page.text(), '[role="alert"]')?.text).toContain('This proposal was not found.');
+
+    const client = await app.fetch(missing, { cookie: staff });
+    expect(client.status).toBe(404);
+    expect(client.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await client.json()).toEqual({ message: 'This proposal was not found.' });
+  });
+
+  it('shows a download asked for wrongly (no table named) as a 400 page', async () => {
+    const response = await app.fetch('/insights.csv', { cookie: staff, headers: { Accept: BROWSER_ACCEPT } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(find(await response.text(), '[role="alert"]')?.text).toContain('Name a table');
+  });
+
+  it('shows a missing MOU version as a 404 page', async () => {
+    const response = await app.fetch('/proposals/999999/mou.docx', { cookie: staff, headers: { Accept: BROWSER_ACCEPT } });
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(visibleText(await response.text())).toContain('This proposal was not found.');
   });
 });
