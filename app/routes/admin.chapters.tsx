@@ -10,6 +10,7 @@ import { chaptersPageSchema } from '../features/admin/admin-forms.server';
 import { addChapter, chaptersPageData, editChapter, setChapterStatus, type AdminResult } from '../features/admin/admin.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
+import { placeErrors } from '../utils/form-errors.server';
 import { redirectWithFlash } from '../utils/session.server';
 
 export const meta: MetaFunction = () => [{ title: 'Chapters · Admin · Cosponsor' }];
@@ -27,7 +28,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: chaptersPageSchema });
   const { intent, chapterId } = submission.payload;
   const formName = intent === 'create' ? 'create' : `${intent === 'rename' ? 'rename' : 'status'}-${String(chapterId ?? '')}`;
-  if (submission.status !== 'success') return json({ form: formName, result: submission.reply() }, { status: 400 });
+  if (submission.status !== 'success') {
+    // The create and rename forms show their name and region; any other error (only a hand-made post's) goes in the alert.
+    const shown = intent === 'create' || intent === 'rename' ? ['name', 'region'] : [];
+    return json({ form: formName, result: submission.reply(placeErrors(submission.error, shown)) }, { status: 400 });
+  }
 
   const v = submission.value;
   let result: AdminResult;
@@ -99,9 +104,13 @@ export default function AdminChapters() {
   const actionData = useActionData<typeof action>();
   const resultFor = (name: string) => (actionData?.form === name ? actionData.result : undefined);
   const [form, fields] = useForm({ id: 'create-chapter', lastResult: resultFor('create'), shouldValidate: 'onSubmit' });
-  const statusError = chapters
-    .map((c) => resultFor(`status-${c.id}`)?.error?.[''])
-    .find((errors) => errors && errors.length > 0);
+  // The create and rename forms show their own errors. A status button's, and a refused post for a
+  // form this page does not have (a chapter it does not list), are shown above the table.
+  const formsWithAlerts = new Set(['create', ...chapters.map((c) => `rename-${c.id}`)]);
+  const pageErrors =
+    actionData && !formsWithAlerts.has(actionData.form)
+      ? [...new Set(Object.values(actionData.result.error ?? {}).flatMap((messages) => messages ?? []))]
+      : [];
   return (
     <>
       <div className="page-head">
@@ -114,9 +123,9 @@ export default function AdminChapters() {
         <AdminNav />
       </div>
 
-      {statusError ? (
+      {pageErrors.length ? (
         <div className="alert alert--bad" role="alert">
-          {statusError.join(' ')}
+          {pageErrors.join(' ')}
         </div>
       ) : null}
 

@@ -10,6 +10,7 @@ import { createUserSchema } from '../features/admin/admin-forms.server';
 import { createAccount, usersPageData } from '../features/admin/admin.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
+import { placeErrors } from '../utils/form-errors.server';
 import { roleLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
@@ -26,7 +27,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'admin.manage');
   const submission = parseWithZod(await request.formData(), { schema: createUserSchema });
   // The password is never sent back into the page.
-  if (submission.status !== 'success') return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
+  if (submission.status !== 'success') {
+    // An error the form has no field for (an unknown intent, only a hand-made post's) goes in its alert.
+    const placed = placeErrors(submission.error, ['name', 'email', 'password', 'roles', 'chapterId']);
+    return json(submission.reply({ ...placed, hideFields: ['password'] }), { status: 400 });
+  }
   const result = await createAccount(actingUser(user), submission.value);
   if (!result.ok) {
     return json(

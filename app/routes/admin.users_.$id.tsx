@@ -11,6 +11,7 @@ import { changeAccess, setAccountActive, userPageData } from '../features/admin/
 import { actingUser, notFound, requirePermission } from '../utils/auth.server';
 import { pathId } from '../utils/path-id';
 import { statusOf } from '../utils/errors.server';
+import { placeErrors } from '../utils/form-errors.server';
 import { roleLabel } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 
@@ -34,9 +35,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // The reply names its form, so the errors appear in the right one.
   const form = submission.payload.intent === 'update' ? ('access' as const) : ('status' as const);
   if (submission.status !== 'success') {
-    // An unknown intent is the page's problem, not a field's.
-    const formErrors = submission.error?.intent ?? undefined;
-    return json({ form, result: submission.reply(formErrors ? { formErrors } : undefined) }, { status: 400 });
+    // An error the form has no field for (an unknown intent, only a hand-made post's) goes in its alert.
+    const placed = placeErrors(submission.error, form === 'access' ? ['roles', 'chapterId'] : []);
+    return json({ form, result: submission.reply(placed) }, { status: 400 });
   }
   const v = submission.value;
   const result =

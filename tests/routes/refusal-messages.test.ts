@@ -1,15 +1,19 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { all, qb } from '../../db/connection';
+import { chapterByName, userByEmail } from '../../db/users';
 import { startApp, type TestApp } from '../support/app-server';
-import { find, visibleText } from '../support/html';
+import { find, parseHtml, visibleText } from '../support/html';
 
 // Every refusal is a 4xx a person can read: found by probing the running app where
 // one came back bare (an empty 431), as JSON to a browser, or with nothing on the page.
 
 let app: TestApp;
+let admin: string;
 let staff: string;
 beforeAll(async () => {
   app = await startApp();
+  admin = await app.login('admin@cosponsor.test');
   staff = await app.login('staff@cosponsor.test');
 });
 afterAll(() => app.close());
@@ -34,6 +38,11 @@ function rawExchange(bytes: string): Promise<{ status: number; headers: string; 
     socket.write(bytes);
   });
 }
+
+const alerts = (html: string) =>
+  parseHtml(html)
+    .querySelectorAll('[role="alert"]')
+    .map((alert) => visibleText(alert).trim());
 
 describe('an address or headers over Node’s 16 KB limit', () => {
   it('answers a 20 KB path with 431 and a short page saying so, with a link home, and closes the connection', async () => {
@@ -89,5 +98,63 @@ describe('a download link followed by a browser', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(visibleText(await response.text())).toContain('This proposal was not found.');
+  });
+});
+
+describe('hand-made posts to the admin pages', () => {
+  const adminLogSize = () => all(qb().selectFrom('admin_log').select('id')).length;
+
+  it('chapters: an unknown intent is refused with a message on the page', async () => {
+    const before = adminLogSize();
+    const chicago = chapterByName('Chicago Local Group')!;
+    const forms: Record<string, string>[] = [{ intent: 'explode' }, { intent: 'explode', chapterId: String(chicago.id) }];
+    for (const form of forms) {
+      const response = await app.post('/admin/chapters', form, admin);
+      expect(response.status, JSON.stringify(form)).toBe(400);
+      expect(alerts(await response.text()), JSON.stringify(form)).toContain('Choose an action on this page.');
+    }
+    expect(adminLogSize()).toBe(before);
+  });
+
+  it('chapters: a chapter not on the page is refused with a message on the page', async () => {
+    const before = adminLogSize();
+    for (const intent of ['deactivate', 'reactivate']) {
+      const response = await app.post('/admin/chapters', { intent, chapterId: '999999' }, admin);
+      expect(response.status, intent).toBe(404);
+      expect(alerts(await response.text()), intent).toContain('There is no such chapter.');
+    }
+    const rename = await app.post('/admin/chapters', { intent: 'rename', chapterId: '999999', name: 'Nowhere Group', region: '' }, admin);
+    expect(rename.status).toBe(404);
+    expect(alerts(await rename.text())).toContain('There is no such chapter.');
+    const notANumber = await app.post('/admin/chapters', { intent: 'deactivate', chapterId: 'abc' }, admin);
+    expect(notANumber.status).toBe(400);
+    expect(alerts(await notANumber.text())).toContain('Choose a chapter on this page.');
+    expect(adminLogSize()).toBe(before);
+  });
+
+  it('users: an unknown role or intent when creating an account is refused with a message on the page', async () => {
+    const before = adminLogSize();
+    const account = { name: 'Hand Made', email: 'hand-made@cosponsor.test', password: 'a-long-enough-secret', chapterId: '' };
+    const role = await app.post('/admin/users', { intent: 'create', ...account, roles: ['wizard'] }, admin);
+    expect(role.status).toBe(400);
+    expect(alerts(await role.text())).toContain('Choose one of the listed roles.');
+    const intent = await app.post('/admin/users', { intent: 'explode', ...account, roles: ['staff'] }, admin);
+    expect(intent.status).toBe(400);
+    expect(alerts(await intent.text())).toContain('Choose an action on this page.');
+    expect(userByEmail('hand-made@cosponsor.test')).toBeUndefined();
+    expect(adminLogSize()).toBe(before);
+  });
+
+  it('an account’s page: an unknown role or intent is refused with a message on the page', async () => {
+    const before = adminLogSize();
+    const reviewer = userByEmail('reviewer@cosponsor.test')!;
+    const role = await app.post(`/admin/users/${reviewer.id}`, { intent: 'update', roles: ['reviewer', 'wizard'], chapterId: '' }, admin);
+    expect(role.status).toBe(400);
+    expect(alerts(await role.text())).toContain('Choose one of the listed roles.');
+    const intent = await app.post(`/admin/users/${reviewer.id}`, { intent: 'explode' }, admin);
+    expect(intent.status).toBe(400);
+    expect(alerts(await intent.text())).toContain('Choose an action on this page.');
+    expect(userByEmail('reviewer@cosponsor.test')!.roles).toEqual(reviewer.roles);
+    expect(adminLogSize()).toBe(before);
   });
 });

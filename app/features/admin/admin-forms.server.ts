@@ -21,7 +21,7 @@ const leadNeedsChapter = <T extends { roles: string[]; chapterId?: number }>(sch
 
 export const createUserSchema = leadNeedsChapter(
   z.object({
-    intent: z.literal('create'),
+    intent: z.literal('create', { error: 'Choose an action on this page.' }),
     name: z.string({ error: 'Enter the person’s name.' }).trim().min(1, 'Enter the person’s name.').max(120, 'Keep the name under 120 characters.'),
     email: z.string({ error: 'Enter an e-mail address.' }).trim().toLowerCase().email('Enter a valid e-mail address, like name@example.org.'),
     password: z
@@ -56,17 +56,27 @@ const chapterName = z
   .max(120, 'Keep the name under 120 characters.');
 const region = z.string().trim().max(80, 'Keep the region under 80 characters.').optional().default('');
 
+/** A chapter the page lists: only a hand-made post sends anything else. */
+const pageChapterId = z
+  .number({ error: 'Choose a chapter on this page.' })
+  .int('Choose a chapter on this page.')
+  .positive('Choose a chapter on this page.');
+
 /** The chapters page's forms: create, rename (one per chapter) and deactivate/reactivate (one per chapter). */
-export const chaptersPageSchema = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('create'), name: chapterName, region }),
-  z.object({
-    intent: z.literal('rename'),
-    chapterId: z.number().int().positive(),
-    name: chapterName,
-    region,
-    // The name and region the page showed: conform reads an empty field as absent, so a missing region is ''.
-    seenName: z.string().max(200).optional(),
-    seenRegion: z.string().max(200).optional(),
-  }),
-  z.object({ intent: z.enum(['deactivate', 'reactivate']), chapterId: z.number().int().positive() }),
-]);
+export const chaptersPageSchema = z.discriminatedUnion(
+  'intent',
+  [
+    z.object({ intent: z.literal('create'), name: chapterName, region }),
+    z.object({
+      intent: z.literal('rename'),
+      chapterId: pageChapterId,
+      name: chapterName,
+      region,
+      // The name and region the page showed: conform reads an empty field as absent, so a missing region is ''.
+      seenName: z.string().max(200).optional(),
+      seenRegion: z.string().max(200).optional(),
+    }),
+    z.object({ intent: z.enum(['deactivate', 'reactivate']), chapterId: pageChapterId }),
+  ],
+  { error: 'Choose an action on this page.' },
+);
