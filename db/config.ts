@@ -13,9 +13,10 @@ export type ActiveConfig = {
 
 let cache: { key: string; value: ActiveConfig } | undefined;
 
-const newestConfigId = prebuilt<Record<string, never>, { max: number | null }>([], () =>
-  qb().selectFrom('config_versions').select((eb) => eb.fn.max('id').as('max')),
-);
+/** The highest config_versions id, which stamps the whole active set: also read with a decision's proposal (db/proposals.ts). */
+export const newestConfigIdQuery = () => qb().selectFrom('config_versions').select((eb) => eb.fn.max('id').as('max'));
+
+const newestConfigId = prebuilt<Record<string, never>, { max: number | null }>([], newestConfigIdQuery);
 
 /**
  * The newest version of each configuration document. `newestId`: the highest config_versions id,

@@ -1,3 +1,4 @@
+import type { Expression } from 'kysely';
 import { all, first, nowIso, prebuilt, qb, run } from './connection';
 import { GENESIS_HASH, recordHash, type HashedRecord } from './record-hash';
 import type { DecisionRecord } from './schema';
@@ -12,22 +13,30 @@ const proposalHead = prebuilt<{ proposalId: number }, { hash: string }>(['propos
   qb().selectFrom('decision_records').select('hash').where('proposal_id', '=', p.proposalId).orderBy('seq', 'desc').limit(1),
 );
 
-/** Both heads an append extends, in one statement: the chain's last record and the proposal's. */
-const heads = prebuilt<{ proposalId: number }, { seq: number | null; hash: string | null; proposal_hash: string | null }>(
-  ['proposalId'],
-  (p) =>
-    qb().selectNoFrom((eb) => [
-      eb.selectFrom('decision_records').select('seq').orderBy('seq', 'desc').limit(1).as('seq'),
-      eb.selectFrom('decision_records').select('hash').orderBy('seq', 'desc').limit(1).as('hash'),
-      eb
-        .selectFrom('decision_records')
-        .select('hash')
-        .where('proposal_id', '=', p.proposalId)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .as('proposal_hash'),
-    ]),
-);
+/**
+ * The subqueries that read what an append extends, the one definition of the chain's heads: the
+ * chain's last record and `proposalId`'s last record. Selected on their own below, and with the
+ * proposal a decision reads under its lock (db/proposals.ts proposalForDecision).
+ */
+export function chainHeadColumns(proposalId: Expression<number> | number) {
+  return [
+    qb().selectFrom('decision_records').select('seq').orderBy('seq', 'desc').limit(1).as('head_seq'),
+    qb().selectFrom('decision_records').select('hash').orderBy('seq', 'desc').limit(1).as('head_hash'),
+    qb()
+      .selectFrom('decision_records')
+      .select('hash')
+      .where('proposal_id', '=', proposalId)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .as('proposal_head_hash'),
+  ] as const;
+}
+
+/** A row with chainHeadColumns, as appendRecords takes it. */
+export type ChainHeadRow = { head_seq: number | null; head_hash: string | null; proposal_head_hash: string | null };
+
+/** Both heads an append extends, in one statement. */
+const heads = prebuilt<{ proposalId: number }, ChainHeadRow>(['proposalId'], (p) => qb().selectNoFrom(chainHeadColumns(p.proposalId)));
 
 type StoredRecord = HashedRecord & { hash: string; seal: string };
 const RECORD_COLUMNS = [
@@ -66,21 +75,18 @@ function stored(text: string): string {
   return (text as string & { toWellFormed(): string }).toWellFormed();
 }
 
-/** What an append extends: the chain's last record and the last record of the first draft's proposal. */
-export type ChainHeads = { seq: number | null; hash: string | null; proposal_hash: string | null };
-
 /**
  * Appends records to the chain. Must run inside transaction(): the chain head
  * is read and extended under the same write lock. `knownHeads`: the heads as the
  * caller read them in this same transaction (proposalForDecision), not read again.
  */
-export function appendRecords(drafts: RecordDraft[], at: string = nowIso(), knownHeads?: ChainHeads): DecisionRecord[] {
+export function appendRecords(drafts: RecordDraft[], at: string = nowIso(), knownHeads?: ChainHeadRow): DecisionRecord[] {
   const proposalHeads = new Map<number, string | null>();
   if (drafts.length === 0) return [];
   const head = knownHeads ?? first(heads({ proposalId: drafts[0]!.proposalId }))!;
-  let seq = head.seq ?? 0;
-  let prevHash = head.hash ?? GENESIS_HASH;
-  proposalHeads.set(drafts[0]!.proposalId, head.proposal_hash);
+  let seq = head.head_seq ?? 0;
+  let prevHash = head.head_hash ?? GENESIS_HASH;
+  proposalHeads.set(drafts[0]!.proposalId, head.proposal_head_hash);
   const written: DecisionRecord[] = [];
   // Sealed with a key kept outside the database: a record inserted into the
   // file by hand carries no valid seal (docs/decisions/0003).

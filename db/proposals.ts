@@ -1,6 +1,7 @@
 import type { AgendaItemInput, ProposalState, Step } from '../workflows/types';
 import { constant } from './sql-dialect';
-import type { ChainHeads } from './decision-log';
+import { chainHeadColumns, type ChainHeadRow } from './decision-log';
+import { newestConfigIdQuery } from './config';
 import { normalizePartnerName } from '../workflows/partner-names';
 import type { ScoredRiskItem } from '../workflows/rules/risk';
 import type { MouSection } from '../workflows/mou';
@@ -50,19 +51,17 @@ export function proposalRow(id: number): Proposal | undefined {
 }
 
 /** A proposal as a decision reads it, with what the decision extends and cites. */
-export type ProposalForDecision = { proposal: Proposal; heads: ChainHeads; newestConfigId: number | null };
+export type ProposalForDecision = { proposal: Proposal; heads: ChainHeadRow; newestConfigId: number | null };
 
-type DecisionStartRow = Proposal & { chain_head_seq: number | null; chain_head_hash: string | null; proposal_head_hash: string | null; newest_config_id: number | null };
+type DecisionStartRow = Proposal & ChainHeadRow & { newest_config_id: number | null };
 
 const decisionStart_ = prebuilt<{ id: number }, DecisionStartRow>(['id'], (p) =>
   qb()
     .selectFrom('proposals as p')
     .selectAll('p')
     .select((eb) => [
-      eb.selectFrom('decision_records').select('seq').orderBy('seq', 'desc').limit(1).as('chain_head_seq'),
-      eb.selectFrom('decision_records').select('hash').orderBy('seq', 'desc').limit(1).as('chain_head_hash'),
-      eb.selectFrom('decision_records as d').select('d.hash').whereRef('d.proposal_id', '=', 'p.id').orderBy('d.seq', 'desc').limit(1).as('proposal_head_hash'),
-      eb.selectFrom('config_versions').select((c) => c.fn.max('id').as('max')).as('newest_config_id'),
+      ...chainHeadColumns(eb.ref('p.id')),
+      newestConfigIdQuery().as('newest_config_id'),
     ])
     .where('p.id', '=', p.id),
 );
@@ -75,10 +74,10 @@ const decisionStart_ = prebuilt<{ id: number }, DecisionStartRow>(['id'], (p) =>
 export function proposalForDecision(id: number): ProposalForDecision | undefined {
   const row = first(decisionStart_({ id }));
   if (!row) return undefined;
-  const { chain_head_seq, chain_head_hash, proposal_head_hash, newest_config_id, ...proposal } = row;
+  const { head_seq, head_hash, proposal_head_hash, newest_config_id, ...proposal } = row;
   return {
     proposal: proposal as Proposal,
-    heads: { seq: chain_head_seq, hash: chain_head_hash, proposal_hash: proposal_head_hash },
+    heads: { head_seq, head_hash, proposal_head_hash },
     newestConfigId: newest_config_id,
   };
 }
