@@ -274,17 +274,22 @@ function describeChange(entry: AdminLogEntry): AdminChange {
   return { id: entry.id, at: entry.at, actor: entry.actor_name, text: (texts[entry.action] ?? (() => entry.action))() };
 }
 
+/** A person as the admin pages list and show them. */
+function personShown(u: ReturnType<typeof listUsers>[number]) {
+  return {
+    id: u.id,
+    name: u.name,
+    email: u.email,
+    roles: u.roles,
+    chapter: u.chapter_name,
+    active: u.active === 1,
+    awaitingAdmin: u.awaiting_admin === 1,
+  };
+}
+
 export function usersPageData() {
   return {
-    users: listUsers().map((u) => ({
-      id: u.id,
-      name: u.name,
-      email: u.email,
-      roles: u.roles,
-      chapter: u.chapter_name,
-      active: u.active === 1,
-      awaitingAdmin: u.awaiting_admin === 1,
-    })),
+    users: listUsers().map(personShown),
     chapters: listChapters(true).map((c) => ({ id: c.id, name: c.name })),
     changes: recentAdminLog({ kind: 'user', limit: 20 }).map(describeChange),
   };
@@ -294,17 +299,7 @@ export function userPageData(userId: number) {
   const user = userById(userId);
   if (!user) return null;
   return {
-    user: {
-      id: user.id,
-      name: user.name,
-      email: user.email,
-      roles: user.roles,
-      chapterId: user.chapter_id,
-      chapter: user.chapter_name,
-      active: user.active === 1,
-      awaitingAdmin: user.awaiting_admin === 1,
-      access: accessShown(user),
-    },
+    user: { ...personShown(user), chapterId: user.chapter_id, access: accessShown(user) },
     // Active chapters, plus the person's own even if it was deactivated since.
     chapters: listChapters()
       .filter((c) => c.active === 1 || c.id === user.chapter_id)
