@@ -11,7 +11,8 @@ import { generateSignerKey, openNote, parseSignerKey, parseVerifierKey, signNote
 
 export type LogConfig = { checkpointDir: string; signingKeyFile: string; origin: string };
 
-let resolvedLogConfig: { key: string; config: LogConfig } | null = null;
+let resolvedLogConfig: { dir: string | undefined; keyFile: string | undefined; origin: string | undefined; cwd: string; config: LogConfig } | null =
+  null;
 
 export function logConfig(): LogConfig {
   // Every append seals its records with the key this names: the paths are resolved
@@ -19,19 +20,17 @@ export function logConfig(): LogConfig {
   const dir = process.env.CHECKPOINT_DIR;
   const keyFile = process.env.SIGNING_KEY_FILE;
   const origin = process.env.LOG_ORIGIN;
-  const key = `${dir}\u0000${keyFile}\u0000${origin}\u0000${process.cwd()}`;
-  if (!resolvedLogConfig || resolvedLogConfig.key !== key) {
-    resolvedLogConfig = {
-      key,
-      config: {
-        checkpointDir: path.resolve(dir || './data/checkpoints'),
-        signingKeyFile: path.resolve(keyFile || './data/keys/log-signing.key'),
-        // The checkpoint's first line: names the log. A key name cannot hold spaces or "+".
-        origin: origin || 'cosponsor.local/decision-log',
-      },
-    };
-  }
-  return { ...resolvedLogConfig.config };
+  const cwd = process.cwd();
+  const last = resolvedLogConfig;
+  if (last && last.dir === dir && last.keyFile === keyFile && last.origin === origin && last.cwd === cwd) return last.config;
+  const config: LogConfig = Object.freeze({
+    checkpointDir: path.resolve(dir || './data/checkpoints'),
+    signingKeyFile: path.resolve(keyFile || './data/keys/log-signing.key'),
+    // The checkpoint's first line: names the log. A key name cannot hold spaces or "+".
+    origin: origin || 'cosponsor.local/decision-log',
+  });
+  resolvedLogConfig = { dir, keyFile, origin, cwd, config };
+  return config;
 }
 
 export type CheckpointBody = {

@@ -119,8 +119,9 @@ export function appendRecords(drafts: RecordDraft[], at: string = nowIso(), know
     };
     const hash = recordHash(record);
     const seal = sealOf(key, hash);
-    run(insertRecord({ ...record, hash, seal }));
-    written.push({ ...record, hash, seal });
+    const row = { ...record, hash, seal };
+    run(insertRecord(row));
+    written.push(row);
     prevHash = hash;
     proposalHeads.set(draft.proposalId, hash);
   }

@@ -50,10 +50,13 @@ export function proposalRow(id: number): Proposal | undefined {
   return first(proposalById_({ id }));
 }
 
-/** A proposal as a decision reads it, with what the decision extends and cites. */
-export type ProposalForDecision = { proposal: Proposal; heads: ChainHeadRow; newestConfigId: number | null };
+/**
+ * A proposal as a decision reads it, with what the decision extends and cites. hasDrafts: whether
+ * any step of it has a saved draft, which a submitted step then removes (most have none).
+ */
+export type ProposalForDecision = { proposal: Proposal; heads: ChainHeadRow; newestConfigId: number | null; hasDrafts: boolean };
 
-type DecisionStartRow = Proposal & ChainHeadRow & { newest_config_id: number | null };
+type DecisionStartRow = Proposal & ChainHeadRow & { newest_config_id: number | null; has_drafts: number | boolean };
 
 const decisionStart_ = prebuilt<{ id: number }, DecisionStartRow>(['id'], (p) =>
   qb()
@@ -62,6 +65,7 @@ const decisionStart_ = prebuilt<{ id: number }, DecisionStartRow>(['id'], (p) =>
     .select((eb) => [
       ...chainHeadColumns(eb.ref('p.id')),
       newestConfigIdQuery().as('newest_config_id'),
+      eb.exists(eb.selectFrom('step_drafts as d').select('d.step').whereRef('d.proposal_id', '=', 'p.id')).as('has_drafts'),
     ])
     .where('p.id', '=', p.id),
 );
@@ -74,11 +78,12 @@ const decisionStart_ = prebuilt<{ id: number }, DecisionStartRow>(['id'], (p) =>
 export function proposalForDecision(id: number): ProposalForDecision | undefined {
   const row = first(decisionStart_({ id }));
   if (!row) return undefined;
-  const { head_seq, head_hash, proposal_head_hash, newest_config_id, ...proposal } = row;
+  const { head_seq, head_hash, proposal_head_hash, newest_config_id, has_drafts, ...proposal } = row;
   return {
     proposal: proposal as Proposal,
     heads: { head_seq, head_hash, proposal_head_hash },
     newestConfigId: newest_config_id,
+    hasDrafts: Boolean(has_drafts),
   };
 }
 
@@ -197,9 +202,17 @@ export type ProposalStatePatch = {
  * returns false (and changes nothing) when the version is no longer the one expected.
  */
 export function advanceProposal(id: number, expectedVersion: number, patch: ProposalStatePatch, at: string): boolean {
-  const values: Record<string, unknown> = { ...patch, version: expectedVersion + 1, updated_at: at };
   // The columns set differ by decision (submitted_at, decided_at, approved_until): one prebuilt query per set.
-  const columns = Object.keys(values).filter((c) => values[c] !== undefined);
+  const params: Record<string, unknown> = { [WHERE_ID]: id, [WHERE_VERSION]: expectedVersion };
+  const columns: string[] = [];
+  for (const [column, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    columns.push(column);
+    params[column] = value;
+  }
+  columns.push('version', 'updated_at');
+  params.version = expectedVersion + 1;
+  params.updated_at = at;
   const shape = columns.join(',');
   let query = advanceQueries.get(shape);
   if (!query) {
@@ -212,8 +225,7 @@ export function advanceProposal(id: number, expectedVersion: number, patch: Prop
     );
     advanceQueries.set(shape, query);
   }
-  const result = run(query({ ...values, [WHERE_ID]: id, [WHERE_VERSION]: expectedVersion }));
-  return result.changes === 1;
+  return run(query(params)).changes === 1;
 }
 
 // Parameter names no column has.

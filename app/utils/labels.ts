@@ -118,9 +118,16 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-US', {
   timeZone: 'UTC',
 });
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Mar 3, 2027", as dateFormat writes it; written out directly, since lists and every decision's messages format many dates. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return dateFormat.format(new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso));
+  const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  const year = date.getUTCFullYear();
+  // Years of other widths (and an invalid date, which throws) are left to Intl.
+  if (!(year >= 1000 && year <= 9999)) return dateFormat.format(date);
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${year}`;
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

@@ -48,7 +48,8 @@ export function notifyInbox(
   // Most records (a step submitted mid-way) notify nobody: look names up only when needed.
   let described: string | null = null;
   const what = () => (described ??= `“${proposal.event_title}” with ${partnerName() ?? 'the partner'} (${proposal.reference})`);
-  const at = nowIso();
+  // Stamped with the decision's own time, like its records.
+  const at = records[0]!.at;
   const rows: InboxRowInput[] = [];
   const add = (userIds: number[], record: DecisionRecord, kind: string, message: string) => {
     for (const userId of userIds) {

@@ -150,7 +150,7 @@ function decideLocked(
   const config = activeConfig(start.newestConfigId);
   // Cited by every record and step submission of this decision.
   const configVersions = config.versionsJson;
-  const prepared = prepare(command, proposal, actor, config, configVersions);
+  const prepared = prepare(command, proposal, actor, config, configVersions, start.hasDrafts);
   const persisted = JSON.parse(proposal.workflow) as PersistedVetting;
   const next = transition(persisted, prepared.event);
   if (!next.ok) throw new DecisionError('not_allowed', next.reason);
@@ -226,11 +226,19 @@ function decideLocked(
   // The row as it now stands: the version check above proves nobody else changed it
   // since it was read (every write to a proposal moves its version), so it is the
   // row read plus what advanceProposal set; no second read.
-  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-  return { proposal: { ...proposal, ...set, version: args.expectedVersion + 1, updated_at: at }, records };
+  const now: Proposal = { ...proposal, version: args.expectedVersion + 1, updated_at: at };
+  for (const [column, value] of Object.entries(patch)) if (value !== undefined) (now as Record<string, unknown>)[column] = value;
+  return { proposal: now, records };
 }
 
-function prepare(command: Command, proposal: Proposal, actor: ActingUser, config: ActiveConfig, configVersions: string): Prepared {
+function prepare(
+  command: Command,
+  proposal: Proposal,
+  actor: ActingUser,
+  config: ActiveConfig,
+  configVersions: string,
+  hasDrafts: boolean,
+): Prepared {
   // The same configuration the records will cite: read once per decision.
   const { docs, versions } = config;
   const base = { actor: { id: actor.id, roles: actor.roles } };
@@ -247,7 +255,8 @@ function prepare(command: Command, proposal: Proposal, actor: ActingUser, config
       submittedAt: at,
       decisionSeq: record.seq,
     });
-    deleteStepDraft(proposal.id, step);
+    // A delete that finds nothing still costs a statement in the write transaction.
+    if (hasDrafts) deleteStepDraft(proposal.id, step);
     return id;
   };
 
