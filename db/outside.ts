@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { all, dialect, first, inTransaction, insertId, prebuilt, qb, run } from './connection';
 import type { Selectable } from 'kysely';
-import type { OutboxAttemptsTable, OutboxTable, ScreeningsTable } from './schema';
+import type { OutboxAttemptsTable, OutboxTable, Proposal, ScreeningsTable } from './schema';
 
 // Queries of the outside services: the registry cache, screenings, and the
 // notification outbox with its delivery attempts.
@@ -79,19 +79,41 @@ export function latestScreeningRowOfPartner(partnerId: number): ScreeningRow | u
 
 // ---- Notification facts ----
 
-/** What a notification says about a proposal: names, not ids. */
-export function notificationFacts(proposalId: number) {
+/** What a notification says about a proposal: these columns of it, and names, not ids. */
+const FACT_COLUMNS = [
+  'id',
+  'reference',
+  'event_title',
+  'event_date',
+  'state',
+  'approved_until',
+  'proposer_id',
+  'chapter_id',
+  'last_changed_by',
+] as const satisfies readonly (keyof Proposal)[];
+
+export type NotificationNames = { partner_name: string; chapter_name: string };
+export type NotificationFacts = Pick<Proposal, (typeof FACT_COLUMNS)[number]> & NotificationNames;
+
+export function notificationFacts(proposalId: number): NotificationFacts | undefined {
   return first(factsOf({ proposalId }));
 }
 
-export type NotificationFacts = NonNullable<ReturnType<typeof notificationFacts>>;
+/** The facts of a proposal row already at hand (a decision's, as it now stands), with its names. */
+export function notificationFactsOfRow(proposal: Proposal, names: NotificationNames): NotificationFacts {
+  const facts: Record<string, unknown> = { partner_name: names.partner_name, chapter_name: names.chapter_name };
+  for (const column of FACT_COLUMNS) facts[column] = proposal[column];
+  return facts as NotificationFacts;
+}
 
 /**
  * notificationFacts, read at most once per proposal: a decision's e-mails, channel
- * messages and inbox rows all quote the same names, in one transaction.
+ * messages and inbox rows all quote the same names, in one transaction. `known`:
+ * facts the caller already has, never read again.
  */
-export function notificationFactsOnce(): (proposalId: number) => NotificationFacts | undefined {
+export function notificationFactsOnce(known?: NotificationFacts): (proposalId: number) => NotificationFacts | undefined {
   const read = new Map<number, NotificationFacts | undefined>();
+  if (known) read.set(known.id, known);
   return (proposalId) => {
     if (!read.has(proposalId)) read.set(proposalId, notificationFacts(proposalId));
     return read.get(proposalId);
@@ -104,19 +126,7 @@ const factsOf = prebuilt(['proposalId'], (p: { proposalId: number }) =>
     .selectFrom('proposals as p')
     .innerJoin('partners as pa', 'pa.id', 'p.partner_id')
     .innerJoin('chapters as c', 'c.id', 'p.chapter_id')
-    .select([
-      'p.id',
-      'p.reference',
-      'p.event_title',
-      'p.event_date',
-      'p.state',
-      'p.approved_until',
-      'p.proposer_id',
-      'p.chapter_id',
-      'p.last_changed_by',
-      'pa.name as partner_name',
-      'c.name as chapter_name',
-    ])
+    .select([...FACT_COLUMNS.map((column) => `p.${column}` as const), 'pa.name as partner_name', 'c.name as chapter_name'])
     .where('p.id', '=', p.proposalId),
 );
 

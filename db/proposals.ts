@@ -2,6 +2,7 @@ import type { AgendaItemInput, ProposalState, Step } from '../workflows/types';
 import { constant } from './sql-dialect';
 import { chainHeadColumns, type ChainHeadRow } from './decision-log';
 import { newestConfigIdQuery } from './config';
+import type { NotificationNames } from './outside';
 import { normalizePartnerName } from '../workflows/partner-names';
 import type { ScoredRiskItem } from '../workflows/rules/risk';
 import type { MouSection } from '../workflows/mou';
@@ -54,9 +55,17 @@ export function proposalRow(id: number): Proposal | undefined {
  * A proposal as a decision reads it, with what the decision extends and cites. hasDrafts: whether
  * any step of it has a saved draft, which a submitted step then removes (most have none).
  */
-export type ProposalForDecision = { proposal: Proposal; heads: ChainHeadRow; newestConfigId: number | null; hasDrafts: boolean };
+export type ProposalForDecision = {
+  proposal: Proposal;
+  heads: ChainHeadRow;
+  newestConfigId: number | null;
+  hasDrafts: boolean;
+  /** The partner's and chapter's names, which the decision's notifications quote. */
+  names: NotificationNames | null;
+};
 
-type DecisionStartRow = Proposal & ChainHeadRow & { newest_config_id: number | null; has_drafts: number | boolean };
+type DecisionStartRow = Proposal &
+  ChainHeadRow & { newest_config_id: number | null; has_drafts: number | boolean; partner_name: string | null; chapter_name: string | null };
 
 const decisionStart_ = prebuilt<{ id: number }, DecisionStartRow>(['id'], (p) =>
   qb()
@@ -66,6 +75,8 @@ const decisionStart_ = prebuilt<{ id: number }, DecisionStartRow>(['id'], (p) =>
       ...chainHeadColumns(eb.ref('p.id')),
       newestConfigIdQuery().as('newest_config_id'),
       eb.exists(eb.selectFrom('step_drafts as d').select('d.step').whereRef('d.proposal_id', '=', 'p.id')).as('has_drafts'),
+      eb.selectFrom('partners as pa').select('pa.name').whereRef('pa.id', '=', 'p.partner_id').as('partner_name'),
+      eb.selectFrom('chapters as c').select('c.name').whereRef('c.id', '=', 'p.chapter_id').as('chapter_name'),
     ])
     .where('p.id', '=', p.id),
 );
@@ -78,12 +89,13 @@ const decisionStart_ = prebuilt<{ id: number }, DecisionStartRow>(['id'], (p) =>
 export function proposalForDecision(id: number): ProposalForDecision | undefined {
   const row = first(decisionStart_({ id }));
   if (!row) return undefined;
-  const { head_seq, head_hash, proposal_head_hash, newest_config_id, has_drafts, ...proposal } = row;
+  const { head_seq, head_hash, proposal_head_hash, newest_config_id, has_drafts, partner_name, chapter_name, ...proposal } = row;
   return {
     proposal: proposal as Proposal,
     heads: { head_seq, head_hash, proposal_head_hash },
     newestConfigId: newest_config_id,
     hasDrafts: Boolean(has_drafts),
+    names: partner_name !== null && chapter_name !== null ? { partner_name, chapter_name } : null,
   };
 }
 

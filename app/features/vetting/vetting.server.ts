@@ -15,7 +15,7 @@ import { activeConfig, type ActiveConfig } from '../../../db/config';
 import { nowIso, transaction } from '../../../db/connection';
 import { appendRecords, type RecordDraft } from '../../../db/decision-log';
 import { upsertMouView } from '../../../db/mou-views';
-import { notificationFactsOnce } from '../../../db/outside';
+import { notificationFactsOfRow, notificationFactsOnce } from '../../../db/outside';
 import { partnerById, publicPositionsOf } from '../../../db/partners';
 import {
   advanceProposal,
@@ -218,16 +218,16 @@ function decideLocked(
   const mou =
     action !== 'proposal.decide' ? null : prepared.dossierMouVersion !== undefined ? prepared.dossierMouVersion : latestMouVersionNumber(proposal.id);
   if (mou !== null) upsertMouView(actor.id, proposal.id, mou, at);
-  // Queued in this transaction, delivered after commit (docs/decisions/0030). The
-  // e-mails, channel messages and inbox rows quote the same names: read once.
-  const factsOf = notificationFactsOnce();
-  enqueueNotifications(records, factsOf);
-  notifyInbox(proposal, records, factsOf);
   // The row as it now stands: the version check above proves nobody else changed it
   // since it was read (every write to a proposal moves its version), so it is the
   // row read plus what advanceProposal set; no second read.
   const now: Proposal = { ...proposal, version: args.expectedVersion + 1, updated_at: at };
   for (const [column, value] of Object.entries(patch)) if (value !== undefined) (now as Record<string, unknown>)[column] = value;
+  // Queued in this transaction, delivered after commit (docs/decisions/0030). The
+  // e-mails, channel messages and inbox rows quote the same names, read with the proposal.
+  const factsOf = notificationFactsOnce(start.names ? notificationFactsOfRow(now, start.names) : undefined);
+  enqueueNotifications(records, factsOf);
+  notifyInbox(proposal, records, factsOf);
   return { proposal: now, records };
 }
 
