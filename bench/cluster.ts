@@ -20,6 +20,8 @@ export type ClusterOptions = {
   loadgenWorkers?: number;
   /** A postgres:// URL of a server the bench may create databases on: each run serves a copy of the register there. */
   database?: string;
+  /** Slices of each server's measured time, taken in turn (default 5). */
+  rounds?: number;
 };
 
 export type BenchServer = { url: string; file: string; pid: number; stop: () => Promise<void> };
@@ -105,12 +107,16 @@ export async function pageMix(server: BenchServer, database?: string): Promise<M
   return answering.map(([pathname, headers]) => ({ method: 'GET', path: pathname, headers }));
 }
 
-async function measure(workers: number, options: ClusterOptions) {
+type Load = Parameters<typeof autocannon>[0] & { url: string };
+
+const WARM_UP_REQUESTS_PER_WORKER = 5000;
+
+/** A server of `workers` worker processes, warmed up and ready to be measured in slices. */
+async function warmServer(workers: number, options: ClusterOptions): Promise<{ server: BenchServer; load: Load }> {
   const server = await startOnCopy(options.proposals, workers, options.verbose, undefined, options.database);
   try {
     const requests = await pageMix(server, options.database);
-    // A short warm-up first, so both runs are measured with compiled code and a warm page cache.
-    const load = {
+    const load: Load = {
       url: server.url,
       connections: options.connections,
       requests,
@@ -119,26 +125,36 @@ async function measure(workers: number, options: ClusterOptions) {
     };
     // A warm-up of the same number of requests for each worker process (a time-boxed one gave each
     // of two workers half the warm-up of one), so every process measures compiled code and a warm cache.
-    // The optimizing compiler keeps working for the first thousand or so requests of the mix, on
-    // threads of its own, and each worker compiles for itself: after 150 requests a worker still
-    // spent 1.4 ms of other threads' CPU per request, 0.5-0.7 ms once past 1,500 (bench/cluster-threads.ts).
-    // With two workers on two cores that compiling took the other worker's core.
-    await autocannon({ ...load, amount: 1500 * workers });
-    const cpu = startCpuSplit(server.pid);
-    const result = await autocannon({ ...load, duration: options.duration });
-    if (options.verbose) console.error(`autocannon: ${result.requests.total} requests in ${result.duration} s, per-second average ${result.requests.average}`);
-    return {
-      // Whole seconds of the run: with worker threads autocannon's own average is per thread.
-      rps: result.requests.total / result.duration,
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      failed: result.non2xx + result.errors + result.timeouts,
-      cpu: cpu(),
-    };
-  } finally {
+    // Each worker compiles and fills its caches for itself, on the requests it is given: measured in
+    // slices after 1,500 requests a worker, two workers still gained in every slice for 8,000 more
+    // (489 to 650 req/s), one worker did not; after 5,000 each, neither moved by more than the noise.
+    await autocannon({ ...load, amount: WARM_UP_REQUESTS_PER_WORKER * workers });
+    return { server, load };
+  } catch (error) {
     await server.stop();
+    throw error;
   }
 }
+
+type Totals = { requests: number; seconds: number; failed: number; p50s: number[]; p99s: number[]; cpu: Record<string, number>; rpsBySlice: number[] };
+
+async function measureSlice(server: BenchServer, load: Load, seconds: number, totals: Totals): Promise<void> {
+  const cpu = startCpuSplit(server.pid);
+  const result = await autocannon({ ...load, duration: seconds });
+  const split = cpu();
+  // Whole seconds of the slice: with worker threads autocannon's own average is per thread.
+  totals.requests += result.requests.total;
+  totals.seconds += result.duration;
+  totals.failed += result.non2xx + result.errors + result.timeouts;
+  totals.p50s.push(result.latency.p50);
+  totals.p99s.push(result.latency.p99);
+  totals.rpsBySlice.push(result.requests.total / result.duration);
+  // Percent of one core, weighted by the slice's length: averaged over the slices below.
+  for (const [role, value] of Object.entries(split)) totals.cpu[role] = (totals.cpu[role] ?? 0) + (role === 'cores' ? 0 : value * result.duration);
+  if (split.cores !== undefined) totals.cpu.cores = split.cores;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 // A fixed piece of work like a page's (objects built, serialised to JSON and back, strings joined),
 // repeated until the time is up; the child prints how many rounds it did.
@@ -171,35 +187,65 @@ export async function machineSpeedup(seconds = 5): Promise<number> {
   return two / one;
 }
 
+/**
+ * The two servers (1 and 2 workers) run side by side and are measured in turn, in short slices
+ * (1, 2, 2, 1, 1, 2, ...), rather than one whole run after the other: on this shared machine the
+ * speed the host gives us drifts within a minute (one worker alone measured 220 to 357 req/s in
+ * runs minutes apart), and back-to-back runs then compared two different machines. Alternating
+ * slices put both under the same drift; each slice's ratio to its neighbour is printed too.
+ */
 export async function clusterBenchmark(options: ClusterOptions): Promise<string[]> {
   const lines: string[] = [];
-  const before = await machineSpeedup();
-  const results = [];
-  for (const workers of [1, 2]) {
-    const r = await measure(workers, options);
-    results.push(r);
-    const line = `cluster workers=${workers} rps=${r.rps.toFixed(1)} p50_ms=${r.p50} p99_ms=${r.p99}` + (r.failed > 0 ? ` failed=${r.failed}` : '');
+  const print = (line: string) => {
     console.log(line);
     lines.push(line);
-    // Where the CPU went (percent of one core): the server's processes, the load generator, the rest of the machine.
-    // CPU milliseconds per request, of the server's processes together and of the load generator:
-    // steadier than req/s when neighbours take the cores, since it counts only the time we were given.
-    const serverShare = Object.entries(r.cpu)
-      .filter(([role]) => role === 'server' || role === 'primary' || role === 'jobs' || role.startsWith('web'))
-      .reduce((sum, [, pct]) => sum + pct, 0);
-    const msPerRequest = (pct: number) => ((pct / 100) * 1000) / r.rps;
-    const cpuLine =
-      `cluster cpu workers=${workers} ${formatCpuSplit(r.cpu)}` +
-      ` server_cpu_ms_per_req=${msPerRequest(serverShare).toFixed(2)} loadgen_cpu_ms_per_req=${msPerRequest(r.cpu.loadgen ?? 0).toFixed(2)}`;
-    console.log(cpuLine);
-    lines.push(cpuLine);
+  };
+  const before = await machineSpeedup();
+  const rounds = Math.max(1, options.rounds ?? 5);
+  const sliceSeconds = Math.max(1, Math.round(options.duration / rounds));
+  const started: { server: BenchServer; load: Load }[] = [];
+  try {
+    for (const workers of [1, 2]) started.push(await warmServer(workers, options));
+    const totals: Totals[] = started.map(() => ({ requests: 0, seconds: 0, failed: 0, p50s: [], p99s: [], cpu: {}, rpsBySlice: [] }));
+    // One slice each, not counted, first: the server warmed first has sat idle while the other warmed.
+    const unmeasured = started.map(() => ({ requests: 0, seconds: 0, failed: 0, p50s: [], p99s: [], cpu: {}, rpsBySlice: [] }) as Totals);
+    for (let i = 0; i < started.length; i++) await measureSlice(started[i]!.server, started[i]!.load, sliceSeconds, unmeasured[i]!);
+    for (let round = 0; round < rounds; round++) {
+      // ABBA: a drift that is steady over a round weighs on both alike.
+      const order = round % 2 === 0 ? [1, 0] : [0, 1];
+      for (const i of order) await measureSlice(started[i]!.server, started[i]!.load, sliceSeconds, totals[i]!);
+    }
+    const results = totals.map((t) => ({ ...t, rps: t.requests / t.seconds }));
+    if (options.verbose) results.forEach((r, i) => console.error(`workers=${i + 1} rps by slice: ${r.rpsBySlice.map((x) => x.toFixed(0)).join(', ')}`));
+    results.forEach((r, i) => {
+      const workers = i + 1;
+      // p50: the median of the slices' p50; p99: the worst slice's p99.
+      print(
+        `cluster workers=${workers} rps=${r.rps.toFixed(1)} p50_ms=${median(r.p50s)} p99_ms=${Math.max(...r.p99s)}` + (r.failed > 0 ? ` failed=${r.failed}` : ''),
+      );
+      const cpu = Object.fromEntries(Object.entries(r.cpu).map(([role, v]) => [role, role === 'cores' ? v : Math.round((v / r.seconds) * 10) / 10]));
+      // Where the CPU went (percent of one core): the server's processes, the load generator, the rest of the machine.
+      // CPU milliseconds per request, of the server's processes together and of the load generator:
+      // steadier than req/s when neighbours take the cores, since it counts only the time we were given.
+      const serverShare = Object.entries(cpu)
+        .filter(([role]) => role === 'server' || role === 'primary' || role === 'jobs' || role.startsWith('web'))
+        .reduce((sum, [, pct]) => sum + pct, 0);
+      const msPerRequest = (pct: number) => ((pct / 100) * 1000) / r.rps;
+      print(
+        `cluster cpu workers=${workers} ${formatCpuSplit(cpu)}` +
+          ` server_cpu_ms_per_req=${msPerRequest(serverShare).toFixed(2)} loadgen_cpu_ms_per_req=${msPerRequest(cpu.loadgen ?? 0).toFixed(2)}`,
+      );
+    });
+    const after = await machineSpeedup();
+    // Each round's own ratio shows how much the host moved while the bench ran.
+    const perRound = results[1]!.rpsBySlice.map((rps, i) => (rps / results[0]!.rpsBySlice[i]!).toFixed(2));
+    // The machine's own ratio for two processes, before and after the server runs (neighbours come and go).
+    print(
+      `cluster speedup_2_workers=${(results[1]!.rps / results[0]!.rps).toFixed(2)} rounds=${perRound.join(',')} slice_s=${sliceSeconds}` +
+        ` machine_speedup_2_processes=${before.toFixed(2)},${after.toFixed(2)} loadavg=${os.loadavg()[0]!.toFixed(2)}`,
+    );
+    return lines;
+  } finally {
+    for (const { server } of started) await server.stop();
   }
-  const after = await machineSpeedup();
-  // The machine's own ratio for two processes, before and after the server runs (neighbours come and go).
-  const line =
-    `cluster speedup_2_workers=${(results[1]!.rps / results[0]!.rps).toFixed(2)}` +
-    ` machine_speedup_2_processes=${before.toFixed(2)},${after.toFixed(2)} loadavg=${os.loadavg()[0]!.toFixed(2)}`;
-  console.log(line);
-  lines.push(line);
-  return lines;
 }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 // npm run bench -- start     [--runs N] [--verbose]  (ms from `npm start` to the first 200: built, after a source change, node alone, tsx)
 // npm run bench -- js        (gzipped JavaScript of each page's first load, against the 100 KB budget)
 // npm run bench -- insights  [--proposals N] [--calls N] [--source FILE] [--verbose]  (server time of every /insights table, p50/p95 per filter)
-// npm run bench -- cluster   [--proposals N] [--duration S] [--connections C] [--pipelining P] [--loadgen-workers W]  (rps of the page mix with 1 and with 2 worker processes, and where the CPU went)
+// npm run bench -- cluster   [--proposals N] [--duration S] [--connections C] [--pipelining P] [--loadgen-workers W] [--rounds R]  (rps of the page mix with 1 and with 2 worker processes, measured in turn in R slices each, and where the CPU went)
 // npm run bench -- writes    [--proposals N] [--duration S] [--readers R] [--workers W]  (decision latency while R connections read /proposals)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
@@ -30,6 +30,7 @@ const { positionals, values } = parseArgs({
     'loadgen-workers': { type: 'string' },
     database: { type: 'string' },
     instances: { type: 'string' },
+    rounds: { type: 'string' },
   },
 });
 
@@ -105,6 +106,7 @@ if (which === 'decisions' && (values.instances !== undefined || values.database 
       pipelining: whole(values.pipelining, 1, 'pipelining'),
       loadgenWorkers: values['loadgen-workers'] === undefined ? 0 : whole(values['loadgen-workers'], 1, 'loadgen-workers'),
       database: postgresDatabase(),
+      rounds: whole(values.rounds, 5, 'rounds'),
     });
     process.exit(0);
   }
