@@ -13,9 +13,10 @@ import { fieldValue, find, parseHtml, visibleText } from '../support/html';
 let app: TestApp;
 let admin: string;
 let lead: string;
+let staff: string;
 beforeAll(async () => {
   app = await startApp();
-  [admin, lead] = await Promise.all([app.login('admin@cosponsor.test'), app.login('lead@cosponsor.test')]);
+  [admin, lead, staff] = await Promise.all([app.login('admin@cosponsor.test'), app.login('lead@cosponsor.test'), app.login('staff@cosponsor.test')]);
 });
 afterAll(() => app.close());
 
@@ -123,6 +124,32 @@ describe('the inbox', () => {
     expect(await pageOf('page=2')).toBe(2);
     for (const typed of ['0x2', '2e0', ' 2', '+2', '2.0', '2.', '0b10', '', HUGE, '-2', '0', 'two']) {
       expect(await pageOf(`page=${encodeURIComponent(typed)}`), typed).toBe(1);
+    }
+  });
+});
+
+describe('the review queue’s take button (a hidden proposal id)', () => {
+  it('takes a proposal only by its id in digits; another spelling is refused and takes nothing', async () => {
+    const proposal = proposalInReview({ partnerId: newPartner('Spelled Claims Collective'), title: 'Evening on spelled claims' });
+    const claims = () => all(qb().selectFrom('review_claims').select('proposal_id').where('proposal_id', '=', proposal)).length;
+    for (const typed of [...spellingsOf(proposal), '']) {
+      const response = await app.post('/review', { intent: 'claim', proposal: typed }, staff);
+      expect(response.status, typed).toBe(400);
+      expect(claims(), typed).toBe(0);
+    }
+    expect((await app.post('/review', { intent: 'claim', proposal: String(proposal) }, staff)).status).toBe(302);
+    expect(claims()).toBe(1);
+  });
+});
+
+describe('the register’s filters in the address', () => {
+  it('leaves out a record number in any spelling but digits, saying so, as it does for any bad value', async () => {
+    for (const typed of ['0x3', '3e0', '1e3', ' 3', '+3', '3.0', HUGE]) {
+      const response = await app.fetch(`/decisions?partner=${encodeURIComponent(typed)}`, { cookie: staff });
+      expect(response.status, typed).toBe(200);
+      const page = visibleText(await response.text());
+      expect(page, typed).toContain('Part of this search was left out');
+      expect(page, typed).toContain('not a record number');
     }
   });
 });
