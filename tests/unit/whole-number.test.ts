@@ -1,7 +1,9 @@
 import { parseWithZod } from '@conform-to/zod/v4';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decimalNumber, parseDecimal, parseWholeNumber, positiveWholeNumber, wholeNumber } from '../../app/utils/whole-number';
+import { parseDecimal, parseWholeNumber, positiveWholeNumber } from '../../app/utils/whole-number';
+import { decimalNumber, wholeNumber } from '../../app/utils/whole-number.server';
+import { pathId } from '../../app/utils/path-id';
 
 /** The field messages of a parse (none when it succeeded). */
 const errorsOf = (s: { status?: string; error?: Record<string, string[] | null> | null }) => (s.status === 'success' ? {} : (s.error ?? {}));
@@ -115,5 +117,13 @@ describe('decimalNumber in a form schema', () => {
   it('accepts 12.5 and refuses other spellings', () => {
     expect(parse('12.5').status).toBe('success');
     for (const text of ['0x3', '1e1', ' 3', '+3', '3.', '', '101']) expect(errorsOf(parse(text)).percent).toEqual(['Enter a percentage from 0 to 100.']);
+  });
+});
+
+describe('pathId, on the same rule', () => {
+  it('reads a record number in digits without a leading zero, and nothing else', () => {
+    expect(pathId('12')).toBe(12);
+    for (const text of ['012', '0', '0x0c', '12e0', '+12', ' 12', '12.', '-12', '', ...HUGE]) expect(pathId(text)).toBeNull();
+    expect(pathId(undefined)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../../workflows/types';
 import { MIN_PASSWORD_LENGTH } from '../auth/password.server';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // Admin form schemas. Server-only, so zod never ships to the browser; the pages
 // show the errors the server returns beside each field.

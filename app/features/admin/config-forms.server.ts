@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { BandName, PositionStance } from '../../../workflows/types';
-import { decimalNumber, wholeNumber } from '../../utils/whole-number';
+import { decimalNumber, wholeNumber } from '../../utils/whole-number.server';
 
 // The configuration editors' form schemas, one per page. Server-only, so zod
 // never ships to the browser. Each checks what the vetting rules rely on:

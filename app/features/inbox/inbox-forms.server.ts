@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // The inbox page's two buttons: mark one message read, or all of them.
 export const inboxActionSchema = z.discriminatedUnion(

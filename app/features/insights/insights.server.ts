@@ -20,7 +20,7 @@ import { outcomeLabel, stepLabel } from '../../utils/labels';
 import { toCsv } from '../register/csv';
 import { DecisionError } from '../vetting/vetting.server';
 import { isRealDay } from '../../utils/calendar-day';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // The insights page's figures: who may see them, the filter as it travels in
 // the URL, and each aggregate as a table of words and numbers that the page

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // Schemas of the MOU forms. Kept server-side so zod never ships to the browser.
 // conform turns empty fields into undefined, hence the defaults.

@@ -2,7 +2,7 @@
 // link, the partner's passcode, and the partner's answers (built from the frozen questions).
 import { z } from 'zod';
 import { ACCEPTANCES, STANCES, type Questionnaire } from './questions';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 export const DEFAULT_LINK_DAYS = 14;
 export const MAX_LINK_DAYS = 60;

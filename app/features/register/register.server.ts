@@ -36,7 +36,7 @@ import { outcomeLabel, roleLabel, stateLabel, stepLabel } from '../../utils/labe
 import { can, seesEveryChapter, type ActingUser } from '../../../workflows/policy';
 import { DecisionError } from '../vetting/vetting.server';
 import { isRealDay } from '../../utils/calendar-day';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // The decision register as the pages use it: who sees what, the filter as it
 // travels in the URL, snippets as safe parts, the CSV export and audit runs.

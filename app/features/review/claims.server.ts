@@ -6,7 +6,7 @@ import { nowIso } from '../../../db/connection';
 import { proposalRow } from '../../../db/proposals';
 import { claimOf, deleteClaim, insertClaim, type ReviewClaim } from '../../../db/review-claims';
 import { can, isInReview, type ActingUser } from '../../../workflows/policy';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 export type ClaimResult = { ok: true; message: string } | { ok: false; status: 403 | 404 | 409; message: string };
 

@@ -4,7 +4,7 @@ import type { ActingUser } from '../../../workflows/policy';
 import type { RefusalStatus } from '../../utils/errors.server';
 import { addMonthsIso, decideReview, type ReviewDecision, type ReviewDecisionResult } from './review.server';
 import { isRealDay } from '../../utils/calendar-day';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // The staff decision forms: plain HTML form fields in, a decide() command out.
 // The decision service validates every command again; these schemas exist to

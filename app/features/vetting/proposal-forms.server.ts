@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { COSPONSORSHIP_KINDS } from '../../../workflows/types';
 import { isRealDay } from '../../utils/calendar-day';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 const requiredText = (message: string, min: number, max: number) =>
   z

@@ -18,7 +18,7 @@ import { SCALE_VALUE, splitLines } from './step-forms';
 import { ACCEPTED_TYPES } from '../attachments/file-type.server';
 import { MAX_ATTACHMENTS_PER_ITEM } from '../attachments/attachments.server';
 import { isRealDay } from '../../utils/calendar-day';
-import { wholeNumber } from '../../utils/whole-number';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 const RANGE = 'Choose a value from 1 to 5.';
 /** A 1..5 scale: `missing` when nothing was chosen, the range otherwise. */
