@@ -2,13 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { all, qb, run } from '../../db/connection';
 import { userByEmail } from '../../db/users';
-import { newPartner, proposalInReview } from '../integration/review-fixtures';
+import { proposalRow } from '../../db/proposals';
+import { recordsOfProposal } from '../../db/decision-log';
+import { createProposal, decide } from '../../app/features/vetting/vetting.server';
+import { actor, ALIGNED_ITEM, campaignId, CRITERIA, daysFromToday, newPartner, proposalInReview } from '../integration/review-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 import { fieldValue, find, parseHtml, visibleText } from '../support/html';
 
 // Whole-number fields over HTTP: Number() reads "0x3", "3e0", " 3" and "+3" as 3 and "1e3" as 1000,
 // so each form must refuse every spelling but plain decimal digits, beside the field, keeping
 // what was typed, with a 4xx, and change nothing.
+
+process.env.THROTTLE_DELAY_STEP_MS = '0';
 
 let app: TestApp;
 let admin: string;
@@ -151,5 +156,54 @@ describe('the register’s filters in the address', () => {
       expect(page, typed).toContain('Part of this search was left out');
       expect(page, typed).toContain('not a record number');
     }
+  });
+});
+
+describe('a step form’s version of the proposal (a hidden field)', () => {
+  it('submits only against the version in digits; another spelling is stale and writes nothing', async () => {
+    const who = actor('lead@cosponsor.test');
+    const { id } = createProposal(who, {
+      partnerId: newPartner('Spelled Versions Collective'),
+      campaignId: campaignId('israel_opt'),
+      eventTitle: 'Evening on spelled versions',
+      eventDate: daysFromToday(40),
+      eventPlace: 'Community hall',
+      eventDescription: 'An evening teach-in with the partner group.',
+      kind: 'co_listing',
+    });
+    const send = (command: unknown) => {
+      const r = decide({ proposalId: id, expectedVersion: proposalRow(id)!.version, actor: who, command });
+      if (!r.ok) throw new Error(r.error.message);
+    };
+    send({ type: 'SUBMIT_PROPOSAL' });
+    const ratings: Record<string, { rating: string; evidence: string; links: string[] }> = {};
+    for (const key of CRITERIA) ratings[key] = { rating: 'meets', evidence: 'Checked the public record.', links: [] };
+    send({ type: 'SUBMIT_VALUES', input: { ratings } });
+    send({ type: 'SUBMIT_AGENDA', input: { items: [ALIGNED_ITEM] } });
+    const fields = {
+      intent: 'submit',
+      'items[0].kind': 'risk',
+      'items[0].category': 'reputation',
+      'items[0].description': 'Press may misread the event.',
+      'items[0].likelihood': '3',
+      'items[0].impact': '4',
+      'items[0].mitigation': 'A joint statement on the day.',
+      'items[0].residualLikelihood': '2',
+      'items[0].residualImpact': '2',
+      'items[1].kind': 'benefit',
+      'items[1].category': 'mission_impact',
+      'items[1].description': 'Reaches new students.',
+      'items[1].likelihood': '4',
+      'items[1].impact': '4',
+    };
+    const version = proposalRow(id)!.version;
+    const records = recordsOfProposal(id).length;
+    for (const typed of [...spellingsOf(version), '']) {
+      const response = await app.post(`/proposals/${id}/steps/risk`, { ...fields, version: typed }, lead);
+      expect(response.status, typed).toBe(409);
+      expect(recordsOfProposal(id).length, typed).toBe(records);
+    }
+    expect((await app.post(`/proposals/${id}/steps/risk`, { ...fields, version: String(version) }, lead)).status).toBe(302);
+    expect(recordsOfProposal(id).length).toBeGreaterThan(records);
   });
 });
