@@ -14,6 +14,7 @@ const DECIMAL = /^-?[0-9]{1,16}(\.[0-9]{1,16})?$/;
 export function parseWholeNumber(text: string | null | undefined, { negative = false }: { negative?: boolean } = {}): number | null {
   if (typeof text !== 'string' || !(negative ? SIGNED_DIGITS : DIGITS).test(text)) return null;
   const n = Number(text);
+  // "-0" is 0: a negative zero would print and compare oddly later.
   return Number.isSafeInteger(n) ? (n === 0 ? 0 : n) : null;
 }
 
