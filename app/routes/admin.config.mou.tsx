@@ -12,6 +12,7 @@ import { AdminNav } from '../features/admin/admin-nav';
 import { ConfigHistory } from '../features/admin/config-pages';
 import { MouDiff } from '../features/mou/mou-diff';
 import { TemplateForm, type TemplateSection, type TemplateState } from '../features/mou/mou-template-form';
+import { positiveWholeNumber } from '../utils/whole-number';
 
 // The MOU template, kept by admins. Each save is a new configuration version;
 // MOUs already saved keep their text, new drafts use the newest template.
@@ -22,8 +23,8 @@ export const meta: MetaFunction = () => [{ title: 'MOU template · Admin · Cosp
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'admin.manage');
   const template = currentMouTemplate();
-  const compareParam = Number(new URL(request.url).searchParams.get('compare'));
-  const compare = Number.isInteger(compareParam) && compareParam > 0 ? mouTemplateVersion(compareParam) : undefined;
+  const compareParam = positiveWholeNumber(new URL(request.url).searchParams.get('compare'));
+  const compare = compareParam === null ? undefined : mouTemplateVersion(compareParam);
   return json({
     version: template.version,
     sections: template.sections,
@@ -48,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: mouTemplateSchema });
   const payload = submission.payload as { baseVersion?: string; note?: string; sections?: Partial<TemplateSection>[] };
   const state: TemplateState = {
-    baseVersion: Number(payload.baseVersion) || currentMouTemplate().version,
+    baseVersion: positiveWholeNumber(payload.baseVersion) ?? currentMouTemplate().version,
     note: payload.note ?? '',
     sections: (payload.sections ?? []).map((s) => ({ key: s.key ?? '', title: s.title ?? '', body: s.body ?? '' })),
   };

@@ -9,6 +9,7 @@ import { requireUser } from '../utils/auth.server';
 import { toResponse } from '../utils/errors.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
+import { positiveWholeNumber } from '../utils/whole-number';
 
 export const meta: MetaFunction = () => [{ title: 'Inbox · Cosponsor' }];
 
@@ -16,11 +17,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const url = new URL(request.url);
   const unreadOnly = url.searchParams.get('show') === 'unread';
-  const requested = Number(url.searchParams.get('page'));
+  const requested = positiveWholeNumber(url.searchParams.get('page'));
   const counts = inboxCounts(user);
   const pages = Math.max(1, Math.ceil((unreadOnly ? counts.unread : counts.total) / INBOX_PAGE_SIZE));
-  // Past the last page is the last page: a page number like 1e20 would otherwise reach SQLite as an offset it cannot bind.
-  const page = Number.isInteger(requested) && requested > 0 ? Math.min(requested, pages) : 1;
+  // Past the last page is the last page; anything but a page number in digits is the first.
+  const page = requested === null ? 1 : Math.min(requested, pages);
   return json({ unreadOnly, page, pages, unread: counts.unread, items: inboxFor(user, { unreadOnly, page }) });
 }
 

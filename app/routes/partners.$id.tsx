@@ -13,6 +13,7 @@ import { precedentFor } from '../features/vetting/proposals.server';
 import { actingUser, forbidden, notFound, requirePermission } from '../utils/auth.server';
 import { pathId } from '../utils/path-id';
 import { stateLabel, stateTone, publicPositionLabel } from '../utils/labels';
+import { positiveWholeNumber } from '../utils/whole-number';
 
 // A partner's profile and every proposal and decision about it, across the
 // chapters this person may see: the precedent a chapter lead or staff member
@@ -29,8 +30,7 @@ const DECISIONS_SHOWN = 10;
 
 /** A keyset position from the address: a proposal id, or null when absent or not one. */
 function proposalCursor(url: URL, name: string): number | null {
-  const n = Number(url.searchParams.get(name) ?? '');
-  return Number.isSafeInteger(n) && n > 0 ? n : null;
+  return positiveWholeNumber(url.searchParams.get(name));
 }
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

@@ -4,6 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { mouExportFacts } from '../features/mou/mou.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 import { BodyText } from '../features/mou/mou-document';
+import { positiveWholeNumber } from '../utils/whole-number';
 
 // Print-ready MOU (?version=n, default the latest): the browser's print dialog
 // hides the site's header and footer (see @media print in app.css).
@@ -15,8 +16,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { proposal } = await requireProposal(request, params.id, 'proposal.view');
   const param = new URL(request.url).searchParams.get('version');
-  const version = param ? Number(param) : undefined;
-  if (version !== undefined && !(Number.isInteger(version) && version > 0)) notFound('This MOU version');
+  const version = param ? (positiveWholeNumber(param) ?? notFound('This MOU version')) : undefined;
   const facts = mouExportFacts(proposal.id, version);
   if (version !== undefined && !facts.mou) notFound(`Version ${version} of this MOU`);
   return json({

@@ -12,17 +12,13 @@ import { MouDiff } from '../features/mou/mou-diff';
 import { MouDocument, RemovedConditions } from '../features/mou/mou-document';
 import { Tag } from '../components/forms';
 import { isStaff } from '../../workflows/policy';
+import { positiveWholeNumber } from '../utils/whole-number';
 
 export const handle = { proposalHeader: true };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `MOU versions · ${data.proposal.reference} · Cosponsor` : 'MOU versions · Cosponsor' },
 ];
-
-const versionParam = (v: string | null) => {
-  const n = Number(v);
-  return v && Number.isInteger(n) && n > 0 ? n : null;
-};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.view');
@@ -33,8 +29,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = isStaff(user);
   // For staff, by default: what changed since they last read the MOU.
   const changes = staff ? mouChangesSinceLastSeen(proposal.id, user.id) : null;
-  let to = versionParam(url.searchParams.get('to')) ?? latest;
-  let from = versionParam(url.searchParams.get('from'));
+  let to = positiveWholeNumber(url.searchParams.get('to')) ?? latest;
+  let from = positiveWholeNumber(url.searchParams.get('from'));
   if (!url.searchParams.has('from') && !url.searchParams.has('to')) {
     from = changes?.seenVersion && changes.seenVersion !== latest ? changes.seenVersion : latest && latest > 1 ? latest - 1 : null;
   }

@@ -3,6 +3,7 @@ import { mouExportFacts } from '../features/mou/mou.server';
 import { mouDocx } from '../features/mou/mou-docx.server';
 import { notFound, requireProposal } from '../utils/auth.server';
 import { downloadAnswer } from '../utils/errors.server';
+import { positiveWholeNumber } from '../utils/whole-number';
 
 // The MOU as a .docx download (?version=n, default the latest saved version).
 // A refusal a browser followed the link into is shown as a page; other clients get JSON.
@@ -11,8 +12,7 @@ export const loader = (args: LoaderFunctionArgs) => downloadAnswer(args.request,
 async function download({ request, params }: LoaderFunctionArgs) {
   const { proposal } = await requireProposal(request, params.id, 'proposal.view');
   const param = new URL(request.url).searchParams.get('version');
-  const version = param ? Number(param) : undefined;
-  if (version !== undefined && !(Number.isInteger(version) && version > 0)) notFound('This MOU version');
+  const version = param ? (positiveWholeNumber(param) ?? notFound('This MOU version')) : undefined;
   const facts = mouExportFacts(proposal.id, version);
   if (version !== undefined && !facts.mou) notFound(`Version ${version} of this MOU`);
   const buffer = await mouDocx({

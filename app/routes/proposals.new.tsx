@@ -21,6 +21,7 @@ import {
 } from '../features/vetting/proposals.server';
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
+import { positiveWholeNumber } from '../utils/whole-number';
 
 // Public positions a lead can record for a new partner (the rules read "supports_<movement>").
 const PUBLIC_POSITION_OPTIONS = [{ key: 'supports_bds', label: 'Publicly supports BDS (boycott, divestment, sanctions)' }] as const;
@@ -31,9 +32,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'proposal.create');
   const url = new URL(request.url);
   const q = (url.searchParams.get('q') ?? '').trim();
-  const partnerId = Number(url.searchParams.get('partnerId'));
+  const partnerId = positiveWholeNumber(url.searchParams.get('partnerId'));
   const creating = url.searchParams.get('new') === '1';
-  const partner = Number.isInteger(partnerId) && partnerId > 0 ? partnerSummary(partnerId) : null;
+  const partner = partnerId === null ? null : partnerSummary(partnerId);
   // The registry lookup belongs to the new-partner form; it stays silent when the registry is off.
   const registry: RegistryPanel = creating && !partner ? await registryPanel(url.searchParams) : { enabled: false };
   return json({

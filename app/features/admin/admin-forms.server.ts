@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../../workflows/types';
 import { MIN_PASSWORD_LENGTH } from '../auth/password.server';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // Admin form schemas. Server-only, so zod never ships to the browser; the pages
 // show the errors the server returns beside each field.
@@ -8,7 +9,7 @@ import { MIN_PASSWORD_LENGTH } from '../auth/password.server';
 const roles = z
   .array(z.enum(ROLES, { error: 'Choose one of the listed roles.' }), { error: 'Choose at least one role.' })
   .min(1, 'Choose at least one role.');
-const chapterId = z.number({ error: 'Choose a chapter from the list.' }).int().positive().optional();
+const chapterId = wholeNumber('Choose a chapter from the list.').optional();
 
 /** A chapter lead leads a chapter: without one they could see and propose nothing. */
 const leadNeedsChapter = <T extends { roles: string[]; chapterId?: number }>(schema: z.ZodType<T>) =>
@@ -57,10 +58,7 @@ const chapterName = z
 const region = z.string().trim().max(80, 'Keep the region under 80 characters.').optional().default('');
 
 /** A chapter the page lists: only a hand-made post sends anything else. */
-const pageChapterId = z
-  .number({ error: 'Choose a chapter on this page.' })
-  .int('Choose a chapter on this page.')
-  .positive('Choose a chapter on this page.');
+const pageChapterId = wholeNumber('Choose a chapter on this page.');
 
 /** The chapters page's forms: create, rename (one per chapter) and deactivate/reactivate (one per chapter). */
 export const chaptersPageSchema = z.discriminatedUnion(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BandName, PositionStance } from '../../../workflows/types';
+import { decimalNumber, wholeNumber } from '../../utils/whole-number.server';
 
 // The configuration editors' form schemas, one per page. Server-only, so zod
 // never ships to the browser. Each checks what the vetting rules rely on:
@@ -8,7 +9,7 @@ import type { BandName, PositionStance } from '../../../workflows/types';
 const BAND_NAMES = ['low', 'medium', 'high', 'critical'] as const satisfies readonly BandName[];
 const STANCES = ['calls_for', 'no_position', 'opposes'] as const satisfies readonly PositionStance[];
 
-const baseVersion = z.number({ error: 'The page is out of date: reload it.' }).int().positive();
+const baseVersion = wholeNumber('The page is out of date: reload it.');
 const note = z
   .string({ error: 'Say what changed (at least 5 characters).' })
   .trim()
@@ -93,12 +94,7 @@ export const perceptionChecklistSchema = z
 
 // ---- Risk matrix ----
 
-const score = (what: string) =>
-  z
-    .number({ error: `Enter the band’s ${what} score, a whole number from 1 to 25.` })
-    .int(`Enter the band’s ${what} score, a whole number from 1 to 25.`)
-    .min(1, `Enter the band’s ${what} score, a whole number from 1 to 25.`)
-    .max(25, `Enter the band’s ${what} score, a whole number from 1 to 25.`);
+const score = (what: string) => wholeNumber(`Enter the band’s ${what} score, a whole number from 1 to 25.`, { min: 1, max: 25 });
 const scaleLabel = text('Enter a label for this level.', 60);
 
 export const riskMatrixSchema = z
@@ -108,10 +104,7 @@ export const riskMatrixSchema = z
     bands: z
       .array(z.object({ name: z.enum(BAND_NAMES, { error: 'Unknown band.' }), min: score('lowest'), max: score('highest') }))
       .length(BAND_NAMES.length, 'The matrix has four bands: low, medium, high and critical.'),
-    closeMarginPercent: z
-      .number({ error: 'Enter a percentage from 0 to 100.' })
-      .min(0, 'Enter a percentage from 0 to 100.')
-      .max(100, 'Enter a percentage from 0 to 100.'),
+    closeMarginPercent: decimalNumber('Enter a percentage from 0 to 100.', { min: 0, max: 100 }),
     likelihoodLabels: z.tuple([scaleLabel, scaleLabel, scaleLabel, scaleLabel, scaleLabel], { error: 'Name each of the five likelihood levels.' }),
     impactLabels: z.tuple([scaleLabel, scaleLabel, scaleLabel, scaleLabel, scaleLabel], { error: 'Name each of the five impact levels.' }),
     categories: z

@@ -4,6 +4,7 @@ import { diffText, type DiffPart } from '../../../workflows/mou-diff';
 import { can, type ActingUser } from '../../../workflows/policy';
 import type { ConfigDocs } from '../../../workflows/types';
 import { MOU_PLACEHOLDERS } from '../mou/mou.server';
+import { positiveWholeNumber } from '../../utils/whole-number';
 
 // The versioned configuration documents admins edit (positions catalog, values
 // criteria, risk matrix, perception checklist). A save adds a new version; decision
@@ -216,8 +217,8 @@ export function campaignChoices() {
 
 /** A version number from the query string, or null. */
 function versionParam(value: string | null): number | null {
-  const n = Number(value);
-  return value && Number.isInteger(n) && n > 0 && n < 1_000_000 ? n : null;
+  const n = positiveWholeNumber(value);
+  return n !== null && n < 1_000_000 ? n : null;
 }
 
 /** A position as its editor shows it: keywords and sources one a line. */

@@ -20,6 +20,7 @@ import { outcomeLabel, stepLabel } from '../../utils/labels';
 import { toCsv } from '../register/csv';
 import { DecisionError } from '../vetting/vetting.server';
 import { isRealDay } from '../../utils/calendar-day';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // The insights page's figures: who may see them, the filter as it travels in
 // the URL, and each aggregate as a table of words and numbers that the page
@@ -31,7 +32,7 @@ export type Refused = { ok: false; error: DecisionError };
 
 // ---- The filter in the URL ----
 
-const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const id = wholeNumber('Give a record number in digits (like 12).');
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.')

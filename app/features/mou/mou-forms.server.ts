@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // Schemas of the MOU forms. Kept server-side so zod never ships to the browser.
 // conform turns empty fields into undefined, hence the defaults.
@@ -10,8 +11,10 @@ const optionalText = (max: number, label: string) =>
     .optional()
     .transform((v) => v ?? '');
 const flag = z.boolean().optional().transform((v) => v ?? false);
-const version = z.number({ error: 'The page is out of date: reload it.' }).int().positive();
-const baseVersion = z.number().int().positive().optional().transform((v) => v ?? null);
+const version = wholeNumber('The page is out of date: reload it.');
+const baseVersion = wholeNumber('The page is out of date: reload it.')
+  .optional()
+  .transform((v) => v ?? null);
 
 const clause = z.object({
   id: z.string({ error: 'Missing clause id.' }).regex(/^[a-z]+:[A-Za-z0-9_:.-]{1,80}$/, 'Unknown clause.'),
@@ -65,7 +68,7 @@ export const mouSaveSchema = mouEditorSchema.superRefine((form, ctx) => {
 });
 
 /** Staff mark the MOU version they read (a hidden field: a bad one is a hand-made post). */
-export const mouSeenSchema = z.object({ version: z.number().int().positive() });
+export const mouSeenSchema = z.object({ version: wholeNumber('The page is out of date: reload it.') });
 
 export const mouNotNeededSchema = z.object({
   intent: z.literal('not-needed'),
@@ -80,7 +83,7 @@ export const mouNotNeededSchema = z.object({
 export const mouSubmitSchema = z.object({
   intent: z.literal('submit'),
   version,
-  baseVersion: z.number({ error: 'Save the MOU before submitting it.' }).int().positive(),
+  baseVersion: wholeNumber('Save the MOU before submitting it.'),
 });
 
 const templateSection = z.object({
@@ -90,7 +93,7 @@ const templateSection = z.object({
 });
 
 export const mouTemplateSchema = z.object({
-  baseVersion: z.number({ error: 'The page is out of date: reload it.' }).int().positive(),
+  baseVersion: version,
   note: z
     .string({ error: 'Say what changed (at least 5 characters).' })
     .trim()

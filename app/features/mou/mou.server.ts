@@ -14,6 +14,7 @@ import { FIXED_SECTIONS } from './mou-template-form';
 import { can, isApproved, isAtMouStep, isBeforeStep, isInReview, isMouEditable, type ActingUser } from '../../../workflows/policy';
 import { proposalView } from '../vetting/proposal-view.server';
 import { decide, DecisionError } from '../vetting/vetting.server';
+import { parseWholeNumber } from '../../utils/whole-number';
 
 /** Conditions and mitigations the recorded vetting requires in the MOU. */
 export function requiredClausesFor(proposalId: number): { conditions: MouCondition[]; mitigations: MouMitigation[] } {
@@ -460,13 +461,15 @@ export function editorStateFromForm(
 export function applyEditorIntent(state: EditorState, intent: string, requiredIds: Set<string>, newId: () => string): EditorState {
   const next: EditorState = { ...state, sections: state.sections.map((s) => ({ ...s, clauses: s.clauses.map((c) => ({ ...c })) })) };
   const [verb, a, b] = intent.split(':');
-  const section = next.sections[Number(a)];
+  // Button values carry list positions in digits; anything else names no section or clause.
+  const section = next.sections[parseWholeNumber(a) ?? -1];
   if (!section) return next;
   if (verb === 'add') section.clauses.push({ id: `custom:${newId()}`, text: '', removed: false, reason: '' });
-  const clause = section.clauses[Number(b)];
+  const clauseIndex = parseWholeNumber(b) ?? -1;
+  const clause = section.clauses[clauseIndex];
   if (verb === 'remove' && clause) {
     if (requiredIds.has(clause.id)) clause.removed = true;
-    else section.clauses.splice(Number(b), 1);
+    else section.clauses.splice(clauseIndex, 1);
   }
   if (verb === 'restore' && clause) {
     clause.removed = false;

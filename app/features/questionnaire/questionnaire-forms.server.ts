@@ -2,6 +2,7 @@
 // link, the partner's passcode, and the partner's answers (built from the frozen questions).
 import { z } from 'zod';
 import { ACCEPTANCES, STANCES, type Questionnaire } from './questions';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 export const DEFAULT_LINK_DAYS = 14;
 export const MAX_LINK_DAYS = 60;
@@ -25,11 +26,10 @@ const createLinkSchema = z.object({
     .refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), 'Give an e-mail address like name@example.org, or leave it empty.')
     .nullish()
     .transform((v) => v ?? ''),
-  days: z
-    .number({ error: `Give a number of days from 1 to ${MAX_LINK_DAYS}.` })
-    .int(`Give a whole number of days.`)
-    .min(1, `Give a number of days from 1 to ${MAX_LINK_DAYS}.`)
-    .max(MAX_LINK_DAYS, `A link lasts at most ${MAX_LINK_DAYS} days.`)
+  days: wholeNumber(
+    { invalid: `Give a whole number of days from 1 to ${MAX_LINK_DAYS}.`, tooLarge: `A link lasts at most ${MAX_LINK_DAYS} days.` },
+    { min: 1, max: MAX_LINK_DAYS },
+  )
     .nullish()
     .transform((v) => v ?? DEFAULT_LINK_DAYS),
   passcode: z
@@ -42,7 +42,7 @@ const createLinkSchema = z.object({
 
 const revokeLinkSchema = z.object({
   intent: z.literal('revoke'),
-  link: z.number({ error: 'Name the link to revoke.' }).int().positive(),
+  link: wholeNumber('Name the link to revoke.'),
 });
 
 export const partnerLinkFormSchema = z.discriminatedUnion('intent', [createLinkSchema, revokeLinkSchema], {

@@ -36,6 +36,7 @@ import { outcomeLabel, roleLabel, stateLabel, stepLabel } from '../../utils/labe
 import { can, seesEveryChapter, type ActingUser } from '../../../workflows/policy';
 import { DecisionError } from '../vetting/vetting.server';
 import { isRealDay } from '../../utils/calendar-day';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // The decision register as the pages use it: who sees what, the filter as it
 // travels in the URL, snippets as safe parts, the CSV export and audit runs.
@@ -86,7 +87,7 @@ export function registerScopeFor(actor: ActingUser): { ok: true; scope: Register
 
 // ---- The filter in the URL ----
 
-const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const id = wholeNumber('Give a record number in digits (like 12).');
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as YYYY-MM-DD.')

@@ -6,6 +6,7 @@ import { nowIso } from '../../../db/connection';
 import { proposalRow } from '../../../db/proposals';
 import { claimOf, deleteClaim, insertClaim, type ReviewClaim } from '../../../db/review-claims';
 import { can, isInReview, type ActingUser } from '../../../workflows/policy';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 export type ClaimResult = { ok: true; message: string } | { ok: false; status: 403 | 404 | 409; message: string };
 
@@ -48,6 +49,6 @@ export function releaseProposal(actor: ActingUser, proposalId: number): ClaimRes
 /** The take / let go form on the queue and the dossier header. */
 export const claimFormSchema = z.object({
   intent: z.enum(['claim', 'release'], { message: 'Choose to take the proposal or let it go.' }),
-  proposal: z.number({ error: 'Choose a proposal.' }).int().positive('Choose a proposal.'),
+  proposal: wholeNumber('Choose a proposal.'),
   back: z.enum(['queue', 'dossier']).default('queue'),
 });

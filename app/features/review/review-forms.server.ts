@@ -4,6 +4,7 @@ import type { ActingUser } from '../../../workflows/policy';
 import type { RefusalStatus } from '../../utils/errors.server';
 import { addMonthsIso, decideReview, type ReviewDecision, type ReviewDecisionResult } from './review.server';
 import { isRealDay } from '../../utils/calendar-day';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 // The staff decision forms: plain HTML form fields in, a decide() command out.
 // The decision service validates every command again; these schemas exist to
@@ -68,7 +69,7 @@ const STANCES = ['calls_for', 'no_position', 'opposes'] as const;
 
 const classifySchema = z
   .object({
-    itemId: z.number({ error: 'Choose an agenda item.' }).int().positive('Choose an agenda item.'),
+    itemId: wholeNumber('Choose an agenda item.'),
     classification: z.enum(CLASSIFICATIONS, { message: 'Choose a classification.' }),
     positionKey: optionalKey,
     rationale: optionalText,
@@ -96,7 +97,7 @@ type ReviewFormValues = Record<string, string>;
 
 /** One schema for the five staff decision forms; `intent` says which form was sent. */
 export function reviewFormSchema(today: string) {
-  const version = z.number({ error: 'The form is missing the version of the proposal you saw. Reload the page.' }).int().min(1);
+  const version = wholeNumber('The form is missing the version of the proposal you saw. Reload the page.');
   return z.discriminatedUnion(
     'intent',
     [

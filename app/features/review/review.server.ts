@@ -38,6 +38,7 @@ import { PRECEDENT_FEW, PRECEDENT_MAX } from './dossier/precedent-limits';
 import { can, expiredAsOf, isInReview, OVERRIDABLE_OUTCOMES, stepsStaffMayName, type ActingUser } from '../../../workflows/policy';
 import { proposalView, type ProposalView } from '../vetting/proposal-view.server';
 import { decide, type DecideResult, type DecisionErrorKind } from '../vetting/vetting.server';
+import { positiveWholeNumber } from '../../utils/whole-number';
 
 // ---- The queue ----
 
@@ -95,10 +96,7 @@ function daysBetween(fromDay: string, toDay: string): number {
 export type QueueQuery = { chapterId: number | null; campaignId: number | null; flag: QueueFlag | null; page: number };
 
 export function parseQueueQuery(url: URL): QueueQuery {
-  const id = (key: string) => {
-    const n = Number(url.searchParams.get(key));
-    return Number.isInteger(n) && n > 0 ? n : null;
-  };
+  const id = (key: string) => positiveWholeNumber(url.searchParams.get(key));
   const flag = url.searchParams.get('flag');
   return {
     chapterId: id('chapter'),

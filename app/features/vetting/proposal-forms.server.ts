@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { COSPONSORSHIP_KINDS } from '../../../workflows/types';
 import { isRealDay } from '../../utils/calendar-day';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 const requiredText = (message: string, min: number, max: number) =>
   z
@@ -25,11 +26,11 @@ const eventFields = {
   eventPlace: requiredText('Say where the event takes place.', 2, 300),
   eventDescription: requiredText('Describe the event.', 10, 5000),
   kind: z.enum(COSPONSORSHIP_KINDS, { error: 'Choose the kind of co-sponsorship.' }),
-  campaignId: z.number({ error: 'Choose the campaign.' }).int().positive('Choose the campaign.'),
+  campaignId: wholeNumber('Choose the campaign.'),
 };
 
 const VERSION_MISSING = 'The form is missing the version of the proposal you saw. Reload the page.';
-const seenVersion = z.number({ error: VERSION_MISSING }).int(VERSION_MISSING).positive(VERSION_MISSING);
+const seenVersion = wholeNumber(VERSION_MISSING);
 
 export const eventSchema = z.object({ ...eventFields, version: seenVersion });
 
@@ -37,7 +38,7 @@ export const eventSchema = z.object({ ...eventFields, version: seenVersion });
 export const newProposalSchema = z
   .object({
     ...eventFields,
-    partnerId: z.number().int().positive().optional(),
+    partnerId: wholeNumber('Choose a partner from the list.').optional(),
     partnerName: z.string().trim().max(200).optional(),
     partnerWebsite: z
       .string()

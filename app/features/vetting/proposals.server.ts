@@ -26,6 +26,7 @@ import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryCo
 import { screenPartner, screeningConfig } from '../outside/screening.server';
 import { can, isAtStep, isDraft, isInReview, isPrecedent, seesEveryChapter, stateAsOf, type ActingUser } from '../../../workflows/policy';
 import { createProposal, decide, DecisionError } from './vetting.server';
+import { parseWholeNumber, positiveWholeNumber } from '../../utils/whole-number';
 
 // ---- /proposals ----
 
@@ -71,10 +72,7 @@ function readCursor(value: string | null): ListCursor | null {
 }
 
 export function parseProposalListQuery(url: URL): ProposalListQuery {
-  const id = (key: string) => {
-    const n = Number(url.searchParams.get(key));
-    return Number.isSafeInteger(n) && n > 0 ? n : null;
-  };
+  const id = (key: string) => positiveWholeNumber(url.searchParams.get(key));
   const group = url.searchParams.get('group');
   const text = (url.searchParams.get('q') ?? '').trim().slice(0, MAX_TEXT);
   return {
@@ -431,7 +429,7 @@ export async function registryPanel(params: URLSearchParams): Promise<RegistryPa
   const query = (params.get('rq') ?? '').trim().slice(0, 200);
   const state = (params.get('rstate') ?? '').trim().toUpperCase();
   const validState = /^[A-Z]{2}$/.test(state) ? state : '';
-  const page = Math.max(0, Math.min(400, Math.floor(Number(params.get('rpage')) || 0)));
+  const page = Math.min(400, parseWholeNumber(params.get('rpage')) ?? 0);
   const einParam = normalizeEin(params.get('ein') ?? '');
 
   let search: Extract<RegistryPanel, { enabled: true }>['search'] = null;

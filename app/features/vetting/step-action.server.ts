@@ -16,6 +16,7 @@ import { redirectWithFlash } from '../../utils/session.server';
 import { MAX_AGENDA_ITEMS, MAX_RISK_ITEMS } from './step-forms.server';
 import { formKey } from './step-forms';
 import { attachmentProblems, readStepForm } from '../attachments/attachments.server';
+import { parseWholeNumber } from '../../utils/whole-number';
 
 export type StepActionData<S extends FormStep = FormStep> = {
   values: StepTypedValues[S];
@@ -122,7 +123,8 @@ async function stepAction<S extends FormStep, V>(args: {
       { status },
     );
 
-  const version = Number(payload.version);
+  // The version the page was read at, in digits; any other spelling is 0, a version no page shows, so stale.
+  const version = (typeof payload.version === 'string' ? parseWholeNumber(payload.version) : null) ?? 0;
   const uploads = args.uploads ?? { errors: {}, status: null, attached: 0, removed: false };
   const editsRows = rowEdit !== null || intent.startsWith('search-') || uploads.removed || intent === 'attach';
   // A submit against an older version is stale, whatever the proposal's state is now.

@@ -18,6 +18,7 @@ import { SCALE_VALUE, splitLines } from './step-forms';
 import { ACCEPTED_TYPES } from '../attachments/file-type.server';
 import { MAX_ATTACHMENTS_PER_ITEM } from '../attachments/attachments.server';
 import { isRealDay } from '../../utils/calendar-day';
+import { wholeNumber } from '../../utils/whole-number.server';
 
 const RANGE = 'Choose a value from 1 to 5.';
 /** A 1..5 scale: `missing` when nothing was chosen, the range otherwise. */
@@ -43,7 +44,7 @@ const textOrEmpty = (max: number) => optionalText(max).transform((s) => s ?? '')
 const DATE_MESSAGE = 'Give the date this document is from (YYYY-MM-DD): the date it speaks for, not today’s.';
 const attachmentSchema = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  size: z.coerce.number().int().positive(),
+  size: wholeNumber('The file’s size is missing: attach it again.'),
   type: z.enum([...ACCEPTED_TYPES.keys()] as [string, ...string[]]),
   name: z.string().trim().min(1).max(200),
   effectiveDate: z
