@@ -2,6 +2,8 @@
 // any form parser (conform builds arrays from `items[N]` names: one name with a
 // huge N allocates an array that large). Pure: no I/O, usable anywhere.
 
+import { parseDecimal } from '../utils/whole-number';
+
 /** The largest body we read: the largest real form (an MOU of 60 long sections) fits with room to spare. */
 export const DEFAULT_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 /** No form of ours has a list longer than this (the largest, MOU clauses, stops at 100). */
@@ -9,16 +11,17 @@ export const MAX_LIST_INDEX = 300;
 export const MAX_FIELDS = 5_000;
 export const MAX_FIELD_NAME_LENGTH = 200;
 
+// Read as app/utils/env.server.ts reads them (which refuses a bad value at start).
 export function bodyLimitBytes(): number {
-  const raw = Number(process.env.BODY_LIMIT_BYTES);
-  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_BODY_LIMIT_BYTES;
+  const raw = parseDecimal(process.env.BODY_LIMIT_BYTES?.trim());
+  return raw !== null && raw > 0 ? raw : DEFAULT_BODY_LIMIT_BYTES;
 }
 
 /** The largest evidence file (UPLOAD_MAX_BYTES, checked in app/utils/env.server.ts). */
 const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 export function uploadMaxBytes(): number {
-  const raw = Number(process.env.UPLOAD_MAX_BYTES);
-  return Number.isFinite(raw) && raw > 0 ? raw : DEFAULT_UPLOAD_MAX_BYTES;
+  const raw = parseDecimal(process.env.UPLOAD_MAX_BYTES?.trim());
+  return raw !== null && raw > 0 ? raw : DEFAULT_UPLOAD_MAX_BYTES;
 }
 
 /**

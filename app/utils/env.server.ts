@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { parseDecimal } from './whole-number';
 import { z } from 'zod';
 
 // The environment Cosponsor reads, in one schema. server.ts checks it once at start and refuses to
@@ -11,11 +12,11 @@ const optionalText = z
 
 const optionalUrl = optionalText.refine((v) => v === undefined || URL.canParse(v), 'must be an absolute URL, e.g. https://example.org');
 
-/** A number from the environment, unset (or empty) giving the default. */
+/** A number from the environment in plain decimals (not 0x10 or 1e3), unset (or empty) giving the default. */
 const number = (fallback: number, min: number, what: string) =>
   optionalText
-    .refine((v) => v === undefined || (Number.isFinite(Number(v)) && Number(v) >= min), `must be ${what}`)
-    .transform((v) => (v === undefined ? fallback : Number(v)));
+    .refine((v) => v === undefined || (parseDecimal(v) ?? Number.NEGATIVE_INFINITY) >= min, `must be ${what}`)
+    .transform((v) => (v === undefined ? fallback : parseDecimal(v)!));
 
 const flag = optionalText.refine((v) => v === undefined || v === 'true' || v === 'false', 'must be "true" or "false"').transform((v) => v === 'true');
 

@@ -29,6 +29,14 @@ describe('the environment schema', () => {
     expect((error as EnvError).message).toContain('SLACK_WEBHOOK_URL must be an absolute URL');
   });
 
+  it('reads numbers only as plain decimals: not hexadecimal, binary, exponents or a bare sign', () => {
+    for (const spelled of ['0x10', '0b11', '1e3', '+5', '5.', 'Infinity']) {
+      expect(() => parseEnv({ SHUTDOWN_TIMEOUT_MS: spelled }), spelled).toThrow(/SHUTDOWN_TIMEOUT_MS must be a number of milliseconds/);
+    }
+    expect(() => parseEnv({ PORT: '0x50' })).toThrow(/PORT must be a port number/);
+    expect(parseEnv({ SHUTDOWN_TIMEOUT_MS: ' 2500 ', OUTSIDE_TIMEOUT_MS: '1500.5' })).toMatchObject({ SHUTDOWN_TIMEOUT_MS: 2500, OUTSIDE_TIMEOUT_MS: 1500.5 });
+  });
+
   it('reads SMTP_URL and MAIL_FROM, refusing other schemes and senders that could add a header, never repeating a password', () => {
     expect(parseEnv({ SMTP_URL: 'smtp://user:pw@mail.example.org:587', MAIL_FROM: 'Cosponsor <cosponsor@example.org>' })).toMatchObject({
       SMTP_URL: 'smtp://user:pw@mail.example.org:587',
