@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposalRow } from '../../db/proposals';
+import { createProposal, decide } from '../../app/features/vetting/vetting.server';
+import { actor, campaignId, CRITERIA, daysFromToday, newPartner } from '../integration/review-fixtures';
+import { startApp, type TestApp } from '../support/app-server';
+import { find, parseHtml, visibleText } from '../support/html';
+
+// Defects found by trying the running app as its users and as attackers would (second round).
+
+process.env.THROTTLE_DELAY_STEP_MS = '0';
+
+let app: TestApp;
+let lead: string;
+beforeAll(async () => {
+  app = await startApp();
+  lead = await app.login('lead@cosponsor.test');
+});
+afterAll(() => app.close());
+
+/** A proposal of the lead's chapter at the agenda step. */
+function proposalAtAgenda(): number {
+  const who = actor('lead@cosponsor.test');
+  const { id } = createProposal(who, {
+    partnerId: newPartner(`Probe two ${Math.random()}`),
+    campaignId: campaignId('israel_opt'),
+    eventTitle: 'Probe teach-in',
+    eventDate: daysFromToday(40),
+    eventPlace: 'Community hall',
+    eventDescription: 'An evening teach-in with the partner group.',
+    kind: 'co_listing',
+  });
+  const send = (command: unknown) => {
+    const r = decide({ proposalId: id, expectedVersion: proposalRow(id)!.version, actor: who, command });
+    if (!r.ok) throw new Error(r.error.message);
+  };
+  send({ type: 'SUBMIT_PROPOSAL' });
+  const ratings: Record<string, { rating: string; evidence: string; links: string[] }> = {};
+  for (const key of CRITERIA) ratings[key] = { rating: 'meets', evidence: 'Checked the public record.', links: [] };
+  send({ type: 'SUBMIT_VALUES', input: { ratings } });
+  return id;
+}
+
+describe('a list button’s value (__intent__) made by hand', () => {
+  // The add and remove buttons of our forms post a JSON value that the form library parses before
+  // any schema: a value it cannot read threw (500), and a list name with a huge position made it
+  // build an array that large (a name of items[99999999] aborted the server process).
+  const hostile = [
+    'garbage',
+    'null',
+    '{}',
+    '{"type":"remove"}',
+    '{"type":"reset"}',
+    '{"type":"update","payload":{"value":null}}',
+    '{"type":"update","payload":{"name":"__proto__","value":{"polluted":"yes"}}}',
+    '{"type":"insert","payload":{"name":"items[1000000]"}}',
+    '{"type":"insert","payload":{"name":"items","index":1000000}}',
+    // A field that is not a list.
+    '{"type":"insert","payload":{"name":"version"}}',
+  ];
+
+  it('is refused with 400 and a message on every form, writing nothing, while the real buttons still work', async () => {
+    const id = proposalAtAgenda();
+    const before = proposalRow(id)!;
+    const agenda = `/proposals/${id}/steps/agenda`;
+    for (const intent of hostile) {
+      const response = await app.post(agenda, { version: String(before.version), 'items[0].text': 'Kept?', __intent__: intent }, lead);
+      expect(response.status, intent).toBe(400);
+      expect(visibleText(await response.text()), intent).toContain('not one this form sends');
+    }
+    // Anyone can reach the sign-in form, and one list name that is not a list (the values step's ratings).
+    const signIn = await app.post('/login', { email: 'lead@cosponsor.test', password: 'x', __intent__: 'garbage' });
+    expect(signIn.status).toBe(400);
+    expect(visibleText(await signIn.text())).toContain('not one this form sends');
+    const settings = await app.post('/settings/notifications', { __state__: 'garbage' }, lead);
+    expect(settings.status).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(proposalRow(id)).toMatchObject({ state: before.state, version: before.version });
+
+    // The buttons the page itself sends keep working: add an item, then remove it.
+    const page = await (await app.fetch(agenda, { cookie: lead })).text();
+    const add = parseHtml(page).querySelector('#add-item')!;
+    const added = await app.post(agenda, { version: String(before.version), 'items[0].text': 'First item', __intent__: add.getAttribute('value')! }, lead);
+    expect(added.status).toBe(200);
+    const addedHtml = await added.text();
+    expect(find(addedHtml, 'textarea[name="items[1].text"]')).toBeTruthy();
+    const remove = JSON.stringify({ type: 'remove', payload: { name: 'items', index: 1 } });
+    const removed = await app.post(agenda, { version: String(before.version), 'items[0].text': 'First item', 'items[1].text': '', __intent__: remove }, lead);
+    expect(removed.status).toBe(200);
+    expect(find(await removed.text(), 'textarea[name="items[1].text"]')).toBeFalsy();
+  });
+});
