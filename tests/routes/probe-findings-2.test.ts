@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 import { actor, campaignId, CRITERIA, daysFromToday, newPartner } from '../integration/review-fixtures';
+import { proposalAtMouStep } from '../integration/mou-fixtures';
+import { initialEditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { find, parseHtml, visibleText } from '../support/html';
 
@@ -87,5 +89,52 @@ describe('a list button’s value (__intent__) made by hand', () => {
     const removed = await app.post(agenda, { version: String(before.version), 'items[0].text': 'First item', 'items[1].text': '', __intent__: remove }, lead);
     expect(removed.status).toBe(200);
     expect(find(await removed.text(), 'textarea[name="items[1].text"]')).toBeFalsy();
+  });
+});
+
+/** The alerts of a page, as the person reads them. */
+const alertsOf = (html: string) =>
+  parseHtml(html)
+    .querySelectorAll('[role="alert"]')
+    .map((a) => a.text.replace(/\s+/g, ' ').trim())
+    .join(' | ');
+
+describe('the MOU step answered from a second tab, after the first moved the proposal on', () => {
+  it('says why the submit was refused (409) although the page no longer has that form', async () => {
+    const id = proposalAtMouStep();
+    const state = initialEditorState(id, proposalRow(id)!.version);
+    const saveForm: Record<string, string> = { intent: 'save', version: String(state.version), baseVersion: '', note: state.note };
+    state.sections.forEach((section, i) => {
+      saveForm[`sections[${i}].key`] = section.key;
+      saveForm[`sections[${i}].body`] = section.body;
+      section.clauses.forEach((clause, j) => {
+        saveForm[`sections[${i}].clauses[${j}].id`] = clause.id;
+        saveForm[`sections[${i}].clauses[${j}].text`] = clause.text;
+      });
+    });
+    expect((await app.post(`/proposals/${id}/steps/mou`, saveForm, lead)).status).toBe(302);
+    const submit = { intent: 'submit', version: String(proposalRow(id)!.version), baseVersion: '1' };
+    expect((await app.post(`/proposals/${id}/steps/mou`, submit, lead)).status).toBe(302);
+    const reviewVersion = proposalRow(id)!.version;
+
+    const again = await app.post(`/proposals/${id}/steps/mou`, submit, lead);
+    expect(again.status).toBe(409);
+    expect(alertsOf(await again.text())).toMatch(/changed/i);
+    // A save from the editor that tab still shows is refused with its reason too.
+    const save = await app.post(`/proposals/${id}/steps/mou`, { ...saveForm, baseVersion: '1' }, lead);
+    expect(save.status).toBeGreaterThanOrEqual(400);
+    expect(save.status).toBeLessThan(500);
+    expect(alertsOf(await save.text())).not.toBe('');
+    expect(proposalRow(id)).toMatchObject({ state: 'review', version: reviewVersion });
+  });
+
+  it('says why “MOU not needed” was refused the second time', async () => {
+    const id = proposalAtMouStep('vaccine_equity_forum');
+    const lead2 = await app.login('lead2@cosponsor.test');
+    const form = { intent: 'not-needed', version: String(proposalRow(id)!.version), reason: 'Only a co-sponsor line on the partner’s event page.' };
+    expect((await app.post(`/proposals/${id}/steps/mou`, form, lead2)).status).toBe(302);
+    const again = await app.post(`/proposals/${id}/steps/mou`, form, lead2);
+    expect(again.status).toBe(409);
+    expect(alertsOf(await again.text())).toMatch(/changed/i);
   });
 });
