@@ -138,3 +138,27 @@ describe('the MOU step answered from a second tab, after the first moved the pro
     expect(alertsOf(await again.text())).toMatch(/changed/i);
   });
 });
+
+describe('an address with a broken percent-escape', () => {
+  // Express decodes the path while matching its routes and threw a URIError on %ZZ or a cut-off
+  // UTF-8 sequence, which the last error handler answered as a 500 "Something went wrong".
+  it('is answered 400 with a page saying so, signed in or not, on pages, files and the partner link', async () => {
+    const staff = await app.login('staff@cosponsor.test');
+    const cases: [string, string | undefined][] = [
+      ['/%ZZ', undefined],
+      ['/q/%ZZ', undefined],
+      ['/build/%ZZ', undefined],
+      ['/proposals/%E0%A4%A', staff],
+      ['/partners/%ZZ', staff],
+      ['/proposals/1/attachments/%ZZ', lead],
+    ];
+    for (const [pathname, cookie] of cases) {
+      const response = await app.fetch(pathname, { cookie });
+      expect(response.status, pathname).toBe(400);
+      expect(response.headers.get('content-type'), pathname).toMatch(/^text\/html/);
+      expect(find(await response.text(), '[role="alert"]')?.text, pathname).toContain('address');
+    }
+    // A well-formed escape still reaches its page.
+    expect((await app.fetch('/decisions?q=%E2%80%9Cquoted%E2%80%9D', { cookie: staff })).status).toBe(200);
+  });
+});
