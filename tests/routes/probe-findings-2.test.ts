@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { createProposal, decide } from '../../app/features/vetting/vetting.server';
@@ -160,5 +161,33 @@ describe('an address with a broken percent-escape', () => {
     }
     // A well-formed escape still reaches its page.
     expect((await app.fetch('/decisions?q=%E2%80%9Cquoted%E2%80%9D', { cookie: staff })).status).toBe(200);
+  });
+});
+
+/** A GET with the Host header given (fetch does not let a caller set it). */
+function getWithHost(pathname: string, host: string): Promise<{ status: number; type: string; body: string }> {
+  const { hostname, port } = new URL(app.url);
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: hostname, port: Number(port), path: pathname, headers: { Host: host } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type'] ?? ''), body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+describe('a Host header that is not an address', () => {
+  // The page's URL is built from the Host header: one no URL can hold threw (a 500) for anyone.
+  it('is answered 400 with a page saying so', async () => {
+    for (const host of ['[::1', 'a%b', 'exa mple', 'example.com:99999']) {
+      const answer = await getWithHost('/login', host);
+      expect(answer.status, host).toBe(400);
+      expect(answer.type, host).toMatch(/^text\/html/);
+      expect(find(answer.body, '[role="alert"]')?.text, host).toContain('Host');
+    }
+    expect((await getWithHost('/login', new URL(app.url).host)).status).toBe(200);
   });
 });
