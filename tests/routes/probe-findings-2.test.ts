@@ -1,12 +1,12 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proposalRow } from '../../db/proposals';
+import { proposalRow, stepDraft } from '../../db/proposals';
 import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 import { actor, campaignId, CRITERIA, daysFromToday, newPartner } from '../integration/review-fixtures';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
 import { initialEditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
-import { find, parseHtml, visibleText } from '../support/html';
+import { fieldValue, find, parseHtml, visibleText } from '../support/html';
 
 // Defects found by trying the running app as its users and as attackers would (second round).
 
@@ -189,5 +189,36 @@ describe('a Host header that is not an address', () => {
       expect(find(answer.body, '[role="alert"]')?.text, host).toContain('Host');
     }
     expect((await getWithHost('/login', new URL(app.url).host)).status).toBe(200);
+  });
+});
+
+describe('two tabs (or two leads of one chapter) saving one step’s draft', () => {
+  // A draft save replaced whatever draft was stored, so the second save silently discarded work
+  // saved after its page was opened.
+  it('refuses the save made on a page that did not show the newer draft (409), keeping what was typed; a second save replaces it knowingly', async () => {
+    const id = proposalAtAgenda();
+    const agenda = `/proposals/${id}/steps/agenda`;
+    const version = String(proposalRow(id)!.version);
+    const pageA = await (await app.fetch(agenda, { cookie: lead })).text();
+    const pageB = await (await app.fetch(agenda, { cookie: lead })).text();
+    const draft = (page: string, text: string) => ({
+      version,
+      draftSeen: fieldValue(page, 'draftSeen') ?? '',
+      intent: 'save-draft',
+      'items[0].text': text,
+      'items[0].scope': 'event',
+    });
+
+    expect((await app.post(agenda, draft(pageA, 'Saved first, in tab A'), lead)).status).toBe(302);
+    const refused = await app.post(agenda, draft(pageB, 'Typed in tab B'), lead);
+    expect(refused.status).toBe(409);
+    const refusedHtml = await refused.text();
+    expect(find(refusedHtml, '#form-alert')?.text).toContain('was saved after you opened this page');
+    expect(fieldValue(refusedHtml, 'items[0].text')).toBe('Typed in tab B');
+    expect(JSON.stringify(stepDraft(id, 'agenda')!.data)).toContain('Saved first, in tab A');
+
+    // The refusal's page shows the newer draft's time: saving from it replaces that draft on purpose.
+    expect((await app.post(agenda, draft(refusedHtml, 'Typed in tab B'), lead)).status).toBe(302);
+    expect(JSON.stringify(stepDraft(id, 'agenda')!.data)).toContain('Typed in tab B');
   });
 });
