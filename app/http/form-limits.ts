@@ -122,7 +122,11 @@ export function listIntentProblem(fields: Iterable<readonly [string, unknown]>):
   }
   if (!isPlainObject(intent) || !isPlainObject(intent.payload)) return LIST_BUTTON_REFUSAL;
   const { name, index, defaultValue } = intent.payload;
-  if (typeof name !== 'string' || name.length > MAX_FIELD_NAME_LENGTH || !LIST_NAME.test(name) || formNamesProblem([name]) !== null) return LIST_BUTTON_REFUSAL;
+  if (typeof name !== 'string' || name.length > MAX_FIELD_NAME_LENGTH || !LIST_NAME.test(name)) return LIST_BUTTON_REFUSAL;
+  // The row a nested list sits in (items[2].attachments) needs no rows before it here: only bounds and reserved names.
+  for (const segment of name.split(/[.[\]]/)) {
+    if (FORBIDDEN_SEGMENTS.has(segment) || (/^[0-9]+$/.test(segment) && (segment.length > 6 || Number(segment) > MAX_LIST_INDEX))) return LIST_BUTTON_REFUSAL;
+  }
   for (const field of names) {
     if (field === name || field.startsWith(`${name}.`)) return LIST_BUTTON_REFUSAL;
   }
