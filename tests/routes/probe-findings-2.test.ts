@@ -222,3 +222,13 @@ describe('two tabs (or two leads of one chapter) saving one step’s draft', () 
     expect(JSON.stringify(stepDraft(id, 'agenda')!.data)).toContain('Typed in tab B');
   });
 });
+
+describe('a new-proposal form posted to the partner search stage', () => {
+  // The page draws its form, and so its messages, only at the event stage (?partnerId= or ?new=1):
+  // a post to /proposals/new itself was refused 400 with nothing on the page saying why.
+  it('says why nothing was created', async () => {
+    const response = await app.post('/proposals/new', { eventTitle: 'An event without its partner' }, lead);
+    expect(response.status).toBe(400);
+    expect(alertsOf(await response.text())).toContain('Nothing was created');
+  });
+});
