@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { ServerBuild } from '@remix-run/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { readAdmission } from './http/read-admission';
+import { refuseMalformedAddress } from './http/malformed-address';
 import { formBodyProblem, formContentType, readFormBody, sendRefusal } from './http/request-body';
 import { errorLog, logsAsJson, probes, requestLog } from './http/operations';
 import { remixHandler } from './http/remix-handler';
@@ -75,6 +76,8 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
     if (mode === 'production') res.setHeader('Strict-Transport-Security', 'max-age=31536000');
     next();
   });
+
+  app.use(refuseMalformedAddress);
 
   // Cross-site request forgery: a state-changing request must come from our own
   // pages (docs/decisions/0006-csrf-origin-check.md).

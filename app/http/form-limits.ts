@@ -81,3 +81,59 @@ export function formNamesProblem(names: Iterable<string>): string | null {
   }
   return null;
 }
+
+// The form library reads two field names itself, before any schema: `__intent__` (the JSON
+// value of a list's add and remove buttons) and `__state__`. It JSON-parses them and applies
+// the intent to the form's values: an unreadable value threw (a 500), a list position in the
+// name or the index built an array that large (items[99999999] aborted the process), and an
+// intent on a field that is not a list threw too. Our buttons send only these two shapes.
+const LIST_INTENT_FIELD = '__intent__';
+const FORM_STATE_FIELD = '__state__';
+// A list's path: names and row positions (`items`, `ratings.independence.attachments`, `items[2].attachments`).
+const LIST_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[(?:0|[1-9][0-9]*)\])*$/;
+const LIST_BUTTON_REFUSAL = 'A button of the form sent an action that is not one this form sends.';
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isListIndex = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_LIST_INDEX;
+
+/** A new row's starting values: empty text, or one level of named texts. */
+function isRowDefault(v: unknown): boolean {
+  if (v === undefined || typeof v === 'string') return true;
+  return isPlainObject(v) && Object.entries(v).every(([key, value]) => !FORBIDDEN_SEGMENTS.has(key) && typeof value === 'string');
+}
+
+/**
+ * Why the form library's own fields in this post are not what our forms send, or null.
+ * `fields` is every (name, value) of the post: a list button's target must be a list of the
+ * form (named only with positions, never as a field or an object of its own).
+ */
+export function listIntentProblem(fields: Iterable<readonly [string, unknown]>): string | null {
+  const intents: unknown[] = [];
+  const names = new Set<string>();
+  for (const [name, value] of fields) {
+    if (name === FORM_STATE_FIELD) return LIST_BUTTON_REFUSAL;
+    if (name === LIST_INTENT_FIELD) intents.push(value);
+    else names.add(name);
+  }
+  if (intents.length === 0) return null;
+  if (intents.length > 1 || typeof intents[0] !== 'string') return LIST_BUTTON_REFUSAL;
+  let intent: unknown;
+  try {
+    intent = JSON.parse(intents[0]);
+  } catch {
+    return LIST_BUTTON_REFUSAL;
+  }
+  if (!isPlainObject(intent) || !isPlainObject(intent.payload)) return LIST_BUTTON_REFUSAL;
+  const { name, index, defaultValue } = intent.payload;
+  if (typeof name !== 'string' || name.length > MAX_FIELD_NAME_LENGTH || !LIST_NAME.test(name)) return LIST_BUTTON_REFUSAL;
+  // The row a nested list sits in (items[2].attachments) needs no rows before it here: only bounds and reserved names.
+  for (const segment of name.split(/[.[\]]/)) {
+    if (FORBIDDEN_SEGMENTS.has(segment) || (/^[0-9]+$/.test(segment) && (segment.length > 6 || Number(segment) > MAX_LIST_INDEX))) return LIST_BUTTON_REFUSAL;
+  }
+  for (const field of names) {
+    if (field === name || field.startsWith(`${name}.`)) return LIST_BUTTON_REFUSAL;
+  }
+  if (intent.type === 'insert') return (index === undefined || isListIndex(index)) && isRowDefault(defaultValue) ? null : LIST_BUTTON_REFUSAL;
+  if (intent.type === 'remove') return isListIndex(index) ? null : LIST_BUTTON_REFUSAL;
+  return LIST_BUTTON_REFUSAL;
+}

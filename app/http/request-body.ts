@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { refusalPageHtml } from './refusal-page';
-import { bodyLimitBytes, formNamesProblem, multipartBodyLimitBytes, takesFiles, uploadMaxBytes } from './form-limits';
+import { bodyLimitBytes, formNamesProblem, listIntentProblem, multipartBodyLimitBytes, takesFiles, uploadMaxBytes } from './form-limits';
 
 // Every POST body is read here, bounded, and its field names checked, before
 // Remix sees it; Remix then gets the bytes we already hold. Refusals are 4xx
@@ -70,18 +70,19 @@ export async function readFormBody(req: Request): Promise<BodyVerdict> {
 /** Why the fields of this body cannot be one of our forms, or null. */
 export async function formBodyProblem(body: Buffer, contentType: string, header: string = contentType): Promise<string | null> {
   if (contentType === 'application/x-www-form-urlencoded') {
-    return formNamesProblem(new URLSearchParams(body.toString('utf8')).keys());
+    const params = new URLSearchParams(body.toString('utf8'));
+    return formNamesProblem(params.keys()) ?? listIntentProblem(params.entries());
   }
-  let names: string[];
+  let fields: [string, unknown][];
   try {
     // Node's own multipart parser (undici), on bytes already bounded in size.
     // The whole header: a multipart body is read by its boundary parameter.
     const parsed = await new globalThis.Response(new Uint8Array(body), { headers: { 'Content-Type': header } }).formData();
-    names = [...parsed.keys()];
+    fields = [...parsed.entries()];
   } catch {
     return 'The form arrived incomplete or malformed. Send it again.';
   }
-  return formNamesProblem(names);
+  return formNamesProblem(fields.map(([name]) => name)) ?? listIntentProblem(fields);
 }
 
 export function isRemixDataRequest(req: Request): boolean {

@@ -169,6 +169,18 @@ export default function MouStep() {
     />
   ) : null;
 
+  // A reply to a form this page no longer shows (another tab moved the proposal on meanwhile):
+  // its reason would be lost with the form, so it shows above the page instead.
+  const shownForm = { editor: Boolean(data.canEdit && editorState), 'not-needed': Boolean(notNeeded), submit: Boolean(data.canSubmit && data.latest) };
+  const unshownRefusal =
+    !actionData || shownForm[actionData.form]
+      ? []
+      : editorReply
+        ? [editorReply.formError ?? ''].filter(Boolean)
+        : 'result' in actionData
+          ? Object.values(actionData.result.error ?? {}).flatMap((messages) => messages ?? [])
+          : [];
+
   return (
     <section className="mou-step" aria-labelledby="mou-step-title">
       <div className="page-head">
@@ -192,6 +204,15 @@ export default function MouStep() {
           </nav>
         ) : null}
       </div>
+
+      {unshownRefusal.length > 0 ? (
+        <div className="alert alert--bad" role="alert" data-testid="mou-refusal">
+          <h3>Not done</h3>
+          {unshownRefusal.map((message) => (
+            <p key={message}>{message}</p>
+          ))}
+        </div>
+      ) : null}
 
       {data.mouRequired && isAtMouStep(proposal.state) ? (
         <p className="alert alert--info">Staff require an MOU for this proposal, so “MOU not needed” is not available.</p>

@@ -106,6 +106,13 @@ export default function NewProposal() {
         </li>
       </ol>
 
+      {actionData && (stage === 'search' || stage === 'results') ? (
+        // The form and its messages are drawn at the event stage only: a post that reached this stage says why here.
+        <p className="alert alert--bad" role="alert">
+          Nothing was created: the form was not sent from a partner’s event step. Choose the partner again, then fill in the event.
+        </p>
+      ) : null}
+
       {stage === 'search' || stage === 'results' ? (
         <section className="panel" aria-labelledby="search-title">
           <h2 id="search-title">Who invites the chapter?</h2>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LIST_INDEX, formNamesProblem } from '../../app/http/form-limits';
+import { MAX_LIST_INDEX, formNamesProblem, listIntentProblem } from '../../app/http/form-limits';
 import { safeRedirect } from '../../app/utils/safe-redirect';
 
 describe('formNamesProblem', () => {
@@ -30,5 +30,43 @@ describe('safeRedirect', () => {
     expect(safeRedirect('/a%20b')).toBe('/a%20b');
     expect(safeRedirect('/x\uD800')).toBe('/');
     expect(safeRedirect('//evil.example')).toBe('/');
+  });
+});
+
+describe('listIntentProblem', () => {
+  const post = (intent: unknown, fields: [string, string][] = []) => [...fields, ['__intent__', typeof intent === 'string' ? intent : JSON.stringify(intent)]] as [string, unknown][];
+
+  it('accepts the add and remove buttons our forms send, nested lists included, and a post without one', () => {
+    expect(listIntentProblem([['version', '3']])).toBeNull();
+    expect(listIntentProblem(post({ type: 'insert', payload: { name: 'items', defaultValue: { text: '', scope: 'event' } } }, [['items[0].text', 'x']]))).toBeNull();
+    expect(listIntentProblem(post({ type: 'insert', payload: { name: 'categories', defaultValue: '' } }))).toBeNull();
+    expect(listIntentProblem(post({ type: 'insert', payload: { name: 'sections', index: 4, defaultValue: { key: 'section_5', title: '', body: '' } } }))).toBeNull();
+    expect(listIntentProblem(post({ type: 'remove', payload: { name: 'ratings.independence.attachments', index: 0 } }, [['ratings.independence.rating', 'meets']]))).toBeNull();
+    expect(listIntentProblem(post({ type: 'remove', payload: { name: 'items[2].attachments', index: 1 } }))).toBeNull();
+  });
+
+  it('refuses what the form library would choke on or grow without bound', () => {
+    for (const intent of [
+      'not json',
+      'null',
+      { type: 'remove' },
+      { type: 'reset', payload: {} },
+      { type: 'update', payload: { name: 'items', value: [] } },
+      { type: 'insert', payload: { name: `items[${MAX_LIST_INDEX + 1}]` } },
+      { type: 'insert', payload: { name: 'items', index: MAX_LIST_INDEX + 1 } },
+      { type: 'remove', payload: { name: 'items', index: -1 } },
+      { type: 'remove', payload: { name: 'items' } },
+      { type: 'insert', payload: { name: '__proto__' } },
+      { type: 'insert', payload: { name: 'items', defaultValue: { nested: { deep: '' } } } },
+    ]) {
+      expect(listIntentProblem(post(intent)), JSON.stringify(intent)).toMatch(/not one this form sends/);
+    }
+    // A field that is not a list: a plain value, or an object of named fields.
+    expect(listIntentProblem(post({ type: 'insert', payload: { name: 'version' } }, [['version', '3']]))).not.toBeNull();
+    expect(listIntentProblem(post({ type: 'insert', payload: { name: 'ratings' } }, [['ratings.independence.rating', 'meets']]))).not.toBeNull();
+    // Two buttons' values at once, a file in its place, and the library's other field.
+    expect(listIntentProblem([...post({ type: 'remove', payload: { name: 'items', index: 0 } }), ['__intent__', 'x']])).not.toBeNull();
+    expect(listIntentProblem([['__intent__', new Blob(['x'])]])).not.toBeNull();
+    expect(listIntentProblem([['__state__', '{}']])).not.toBeNull();
   });
 });

@@ -282,6 +282,8 @@ export function StepShell({
         onChange={markEdited}
       >
         <input type="hidden" name="version" value={version} />
+        {/* The draft this page shows ('' for none): a save never replaces a newer one unseen (step-action.server.ts). */}
+        <input type="hidden" name="draftSeen" value={source === 'draft' ? (savedAt ?? '') : ''} />
         {/* Enter in a text field presses the first submit button: make that "save draft", not a row's "remove". */}
         {editable ? (
           <button type="submit" name="intent" value="save-draft" className="visually-hidden" tabIndex={-1} aria-hidden="true">

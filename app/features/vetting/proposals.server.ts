@@ -598,6 +598,11 @@ function initialStepValues<S extends FormStep>(proposalId: number, step: S) {
   return { source: 'empty' as const, savedAt: null, values: emptyTyped(step) };
 }
 
+/** When the step's stored draft was saved, or null when it has none. */
+export function draftSavedAt(proposalId: number, step: Step): string | null {
+  return stepDraft(proposalId, step)?.saved_at ?? null;
+}
+
 export function saveDraft(proposalId: number, step: Step, typed: unknown, actor: ActingUser): void {
   saveStepDraft(proposalId, step, typed, actor.id);
 }

@@ -8,10 +8,10 @@ import type { z } from 'zod';
 import { isAtStep, isInReview } from '../../../workflows/policy';
 import type { Proposal } from '../../../db/schema';
 import type { ActingUser } from '../../../workflows/policy';
-import { readTyped, saveDraft, submitStep, type FormStep, type StepTypedValues } from './proposals.server';
+import { draftSavedAt, readTyped, saveDraft, submitStep, type FormStep, type StepTypedValues } from './proposals.server';
 import { actingUser, requireProposal } from '../../utils/auth.server';
 import { statusOf } from '../../utils/errors.server';
-import { outcomeLabel, stateLabel, stepLabel } from '../../utils/labels';
+import { formatDateTime, outcomeLabel, stateLabel, stepLabel } from '../../utils/labels';
 import { redirectWithFlash } from '../../utils/session.server';
 import { MAX_AGENDA_ITEMS, MAX_RISK_ITEMS } from './step-forms.server';
 import { formKey } from './step-forms';
@@ -132,6 +132,20 @@ async function stepAction<S extends FormStep, V>(args: {
   if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || editsRows)) {
     return reply(
       { formError: `This step is not open: the proposal is now at “${stateLabel(proposal.state)}”. Your input is shown below but was not saved.` },
+      409,
+    );
+  }
+  // Every answer but a submit saves the form as the step's draft: a draft saved after this page
+  // was opened (another tab, another lead of the chapter) is never replaced unseen. The refusal's
+  // page shows that draft's time, so saving again from it replaces the draft knowingly.
+  const seenDraft = payload.draftSeen;
+  const storedDraft = intent === 'submit' || typeof seenDraft !== 'string' ? null : draftSavedAt(proposal.id, step);
+  if (storedDraft !== null && storedDraft !== seenDraft) {
+    return reply(
+      {
+        formError: `This step’s draft was saved after you opened this page (${formatDateTime(storedDraft)}). Your input is shown below but was not saved: save again to replace that draft with it, or reload the page to see that draft.`,
+        focus: 'form-alert',
+      },
       409,
     );
   }
