@@ -81,6 +81,7 @@ export const onBothDatabases = [
   'tests/routes/operations.test.ts',
   'tests/routes/server-html-once.test.ts',
   'tests/integration/dossier-cache.test.ts',
+  'tests/integration/proposal-list-cache.test.ts',
   'tests/integration/seed.test.ts',
 ];
 

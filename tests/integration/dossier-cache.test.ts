@@ -1,8 +1,5 @@
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { database, isPostgresUrl } from '../../db/connection';
-import { copyOfCurrentDatabase, onDatabase } from '../support/db';
+import { copyOfCurrentDatabase, onDatabase, runElsewhere } from '../support/db';
 import { proposalRow } from '../../db/proposals';
 import { markMouSeen } from '../../app/features/mou/mou.server';
 import { dossierPage } from '../../app/features/review/dossier/dossier-page.server';
@@ -14,24 +11,7 @@ import { actor, newPartner, proposalInReview } from './review-fixtures';
 
 const today = () => new Date().toISOString().slice(0, 10);
 /** Renames a partner through a connection of its own: another worker of the cluster, another instance, or a script. */
-async function renameElsewhere(partnerId: number, name: string, target = database().path): Promise<void> {
-  if (!isPostgresUrl(target)) {
-    const other = new SQLite(target);
-    try {
-      other.prepare('UPDATE partners SET name = ? WHERE id = ?').run(name, partnerId);
-    } finally {
-      other.close();
-    }
-    return;
-  }
-  const other = new pg.Client({ connectionString: target });
-  await other.connect();
-  try {
-    await other.query('UPDATE partners SET name = $1 WHERE id = $2', [name, partnerId]);
-  } finally {
-    await other.end();
-  }
-}
+const renameElsewhere = (partnerId: number, name: string, target?: string) => runElsewhere('UPDATE partners SET name = ? WHERE id = ?', [name, partnerId], target);
 
 const sectionsOf = (page: ReturnType<typeof dossierPage>) => {
   if (!page) throw new Error('No dossier');

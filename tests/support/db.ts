@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
 import os from 'node:os';
 import path from 'node:path';
 import { closeDatabase, database, isPostgresUrl, useDatabase, type AnyDb } from '../../db/connection';
@@ -143,4 +145,31 @@ export function onDatabase<T>(target: string, fn: () => T): T {
 export function removeTempDirs(): void {
   closeDatabase();
   for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Runs one statement (`?` placeholders) through a connection of its own, committed when this
+ * returns: a write by another worker of the cluster, another instance or a script.
+ */
+export async function runElsewhere(statement: string, params: unknown[], target = database().path): Promise<void> {
+  if (!isPostgresUrl(target)) {
+    const other = new SQLite(target);
+    try {
+      other.prepare(statement).run(...params);
+    } finally {
+      other.close();
+    }
+    return;
+  }
+  let n = 0;
+  const other = new pg.Client({ connectionString: target });
+  await other.connect();
+  try {
+    await other.query(
+      statement.replace(/\?/g, () => `$${++n}`),
+      params,
+    );
+  } finally {
+    await other.end();
+  }
 }
