@@ -1,8 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow, stepDraft } from '../../db/proposals';
-import { createProposal, decide } from '../../app/features/vetting/vetting.server';
-import { actor, campaignId, CRITERIA, daysFromToday, newPartner } from '../integration/review-fixtures';
+import { proposalAt } from '../integration/step-fixtures';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
 import { initialEditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
@@ -19,29 +18,6 @@ beforeAll(async () => {
   lead = await app.login('lead@cosponsor.test');
 });
 afterAll(() => app.close());
-
-/** A proposal of the lead's chapter at the agenda step. */
-function proposalAtAgenda(): number {
-  const who = actor('lead@cosponsor.test');
-  const { id } = createProposal(who, {
-    partnerId: newPartner(`Probe two ${Math.random()}`),
-    campaignId: campaignId('israel_opt'),
-    eventTitle: 'Probe teach-in',
-    eventDate: daysFromToday(40),
-    eventPlace: 'Community hall',
-    eventDescription: 'An evening teach-in with the partner group.',
-    kind: 'co_listing',
-  });
-  const send = (command: unknown) => {
-    const r = decide({ proposalId: id, expectedVersion: proposalRow(id)!.version, actor: who, command });
-    if (!r.ok) throw new Error(r.error.message);
-  };
-  send({ type: 'SUBMIT_PROPOSAL' });
-  const ratings: Record<string, { rating: string; evidence: string; links: string[] }> = {};
-  for (const key of CRITERIA) ratings[key] = { rating: 'meets', evidence: 'Checked the public record.', links: [] };
-  send({ type: 'SUBMIT_VALUES', input: { ratings } });
-  return id;
-}
 
 describe('a list button’s value (__intent__) made by hand', () => {
   // The add and remove buttons of our forms post a JSON value that the form library parses before
@@ -62,7 +38,7 @@ describe('a list button’s value (__intent__) made by hand', () => {
   ];
 
   it('is refused with 400 and a message on every form, writing nothing, while the real buttons still work', async () => {
-    const id = proposalAtAgenda();
+    const id = proposalAt('agenda', `Probe two ${Math.random()}`);
     const before = proposalRow(id)!;
     const agenda = `/proposals/${id}/steps/agenda`;
     for (const intent of hostile) {
@@ -196,7 +172,7 @@ describe('two tabs (or two leads of one chapter) saving one step’s draft', () 
   // A draft save replaced whatever draft was stored, so the second save silently discarded work
   // saved after its page was opened.
   it('refuses the save made on a page that did not show the newer draft (409), keeping what was typed; a second save replaces it knowingly', async () => {
-    const id = proposalAtAgenda();
+    const id = proposalAt('agenda', `Probe two ${Math.random()}`);
     const agenda = `/proposals/${id}/steps/agenda`;
     const version = String(proposalRow(id)!.version);
     const pageA = await (await app.fetch(agenda, { cookie: lead })).text();

@@ -4,8 +4,8 @@ import { all, qb, run } from '../../db/connection';
 import { userByEmail } from '../../db/users';
 import { proposalRow } from '../../db/proposals';
 import { recordsOfProposal } from '../../db/decision-log';
-import { createProposal, decide } from '../../app/features/vetting/vetting.server';
-import { actor, ALIGNED_ITEM, campaignId, CRITERIA, daysFromToday, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { newPartner, proposalInReview } from '../integration/review-fixtures';
+import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 import { fieldValue, find, parseHtml, visibleText } from '../support/html';
 
@@ -161,25 +161,7 @@ describe('the register’s filters in the address', () => {
 
 describe('a step form’s version of the proposal (a hidden field)', () => {
   it('submits only against the version in digits; another spelling is stale and writes nothing', async () => {
-    const who = actor('lead@cosponsor.test');
-    const { id } = createProposal(who, {
-      partnerId: newPartner('Spelled Versions Collective'),
-      campaignId: campaignId('israel_opt'),
-      eventTitle: 'Evening on spelled versions',
-      eventDate: daysFromToday(40),
-      eventPlace: 'Community hall',
-      eventDescription: 'An evening teach-in with the partner group.',
-      kind: 'co_listing',
-    });
-    const send = (command: unknown) => {
-      const r = decide({ proposalId: id, expectedVersion: proposalRow(id)!.version, actor: who, command });
-      if (!r.ok) throw new Error(r.error.message);
-    };
-    send({ type: 'SUBMIT_PROPOSAL' });
-    const ratings: Record<string, { rating: string; evidence: string; links: string[] }> = {};
-    for (const key of CRITERIA) ratings[key] = { rating: 'meets', evidence: 'Checked the public record.', links: [] };
-    send({ type: 'SUBMIT_VALUES', input: { ratings } });
-    send({ type: 'SUBMIT_AGENDA', input: { items: [ALIGNED_ITEM] } });
+    const id = proposalAt('risk', 'Evening on spelled versions');
     const fields = {
       intent: 'submit',
       'items[0].kind': 'risk',
