@@ -34,7 +34,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const v = submission.value;
   if (v.intent === 'read-all') {
     const n = markAllRead(user.id);
-    return redirectWithFlash('/inbox', { kind: 'success', message: n === 1 ? 'Marked 1 message read.' : `Marked ${n} messages read.` });
+    // Nothing marked happens from a second tab, after the first marked everything.
+    const message = n === 0 ? 'Nothing was unread: every message was already marked read.' : n === 1 ? 'Marked 1 message read.' : `Marked ${n} messages read.`;
+    return redirectWithFlash('/inbox', { kind: 'success', message });
   }
   // Only the person's own messages change: anything else must not be reported as done.
   const result = markRead(user.id, v.id);

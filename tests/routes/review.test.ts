@@ -206,6 +206,9 @@ describe('/review/revetting', () => {
   });
 });
 
+/** The flash cookie a redirect set, to send with the page it leads to. */
+const flashOf = (response: Response) => /cosponsor_flash=[^;]+/.exec(response.headers.get('set-cookie') ?? '')![0];
+
 describe('/inbox', () => {
   it('lists new submissions for staff and marks them read, one or all', async () => {
     const cookie = await app.login('staff2@cosponsor.test');
@@ -218,10 +221,23 @@ describe('/inbox', () => {
     const id = fieldValue(before.html, 'id')!;
     expect((await app.post('/inbox', { intent: 'read', id }, cookie)).status).toBe(302);
     expect(text((await page('/inbox', cookie)).html)).toContain('1 unread message.');
-    expect((await app.post('/inbox', { intent: 'read-all' }, cookie)).status).toBe(302);
-    const after = await page('/inbox', cookie);
+    const readAll = await app.post('/inbox', { intent: 'read-all' }, cookie);
+    expect(readAll.status).toBe(302);
+    const after = await page('/inbox', `${cookie}; ${flashOf(readAll)}`);
+    expect(text(after.html)).toContain('Marked 1 message read.');
     expect(text(after.html)).toContain('Nothing unread.');
     expect(after.html).not.toMatch(/aria-label="\d+ unread"/);
+  });
+
+  it('says there was nothing to mark when another tab had marked everything read', async () => {
+    const cookie = await app.login('staff2@cosponsor.test');
+    await app.post('/inbox', { intent: 'read-all' }, cookie);
+    // The button shows only while something is unread: a second tab still shows it.
+    const again = await app.post('/inbox', { intent: 'read-all' }, cookie);
+    expect(again.status).toBe(302);
+    const after = text((await page('/inbox', `${cookie}; ${flashOf(again)}`)).html);
+    expect(after).toContain('Nothing was unread: every message was already marked read.');
+    expect(after).not.toContain('Marked 0');
   });
 });
 
