@@ -41,6 +41,12 @@ export default function PerceptionStep() {
       <>
       <section className="panel step-page" aria-labelledby="step-title">
         <h2 id="step-title">Step 4 · BDS-perception review</h2>
+        {/* A reply to the form another tab still showed: its reason would be lost with the form. */}
+        {actionData?.formError ? (
+          <p className="alert alert--bad" role="alert">
+            {actionData.formError}
+          </p>
+        ) : null}
         <p className="alert alert--info not-applicable">
           <strong>Not applicable{page.agendaDone ? '' : ' so far'}.</strong> {page.notRequiredRule}.
         </p>

@@ -208,3 +208,16 @@ describe('a new-proposal form posted to the partner search stage', () => {
     expect(alertsOf(await response.text())).toContain('Nothing was created');
   });
 });
+
+describe('a perception answer sent where the review does not apply (another tab changed the agenda)', () => {
+  it('says why nothing was saved (409), beside the page that says the review is not applicable', async () => {
+    const id = proposalAt('risk', `No perception review ${Math.random()}`);
+    const version = String(proposalRow(id)!.version);
+    const response = await app.post(`/proposals/${id}/steps/perception`, { intent: 'submit', version, 'answers.no_boycott_call_in_name.answer': 'met' }, lead);
+    expect(response.status).toBe(409);
+    const page = visibleText(await response.text());
+    expect(page).toContain('Not applicable');
+    expect(page).toContain('This step is not open');
+    expect(proposalRow(id)!.version).toBe(Number(version));
+  });
+});
