@@ -6,6 +6,7 @@ import {
   AGENDA_OUTCOMES,
   PERCEPTION_OUTCOMES,
   RISK_OUTCOMES,
+  STATE_LABELS,
   STEPS,
   VALUES_OUTCOMES,
   type Actor,
@@ -507,7 +508,7 @@ export function refusalReason(p: PersistedVetting, event: VettingEvent, chapterI
   if (!handled) return `Unknown proposal state "${String(state)}".`;
   if (!handled.has(event?.type)) {
     const phrase = PHRASE[event?.type as VettingEventType];
-    return phrase ? `A proposal in "${state}" cannot ${phrase}.` : `Unknown event "${String(event?.type)}".`;
+    return phrase ? `A proposal at “${STATE_LABELS[state]}” cannot ${phrase}.` : `Unknown event "${String(event?.type)}".`;
   }
   return eventRefusal(p.context, event, chapterId);
 }

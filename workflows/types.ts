@@ -23,6 +23,21 @@ export const STATES = [
 ] as const;
 export type ProposalState = (typeof STATES)[number];
 
+/** Each state in the words people read (pages, and the rules' refusals). */
+export const STATE_LABELS: Record<ProposalState, string> = {
+  draft: 'Draft',
+  values: 'Values check',
+  agenda: 'Agenda mapping',
+  risk: 'Risk scoring',
+  perception: 'Perception review',
+  mou: 'MOU draft',
+  review: 'Waiting for staff',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+  expired: 'Expired',
+};
+
 /** What a decision record is about: a vetting step, or the proposal as a whole. */
 export type RecordStep = 'proposal' | Step | 'decision';
 

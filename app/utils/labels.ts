@@ -1,4 +1,5 @@
 import { isApproved, isExpired, isInReview, isRejected } from '../../workflows/policy';
+import { STATE_LABELS } from '../../workflows/types';
 // Words people read for the codes the database stores. Shared by every page.
 
 const ROLE: Record<string, string> = {
@@ -11,20 +12,7 @@ const ROLE: Record<string, string> = {
 };
 export const roleLabel = (role: string) => ROLE[role] ?? role;
 
-const STATE: Record<string, string> = {
-  draft: 'Draft',
-  values: 'Values check',
-  agenda: 'Agenda mapping',
-  risk: 'Risk scoring',
-  perception: 'Perception review',
-  mou: 'MOU draft',
-  review: 'Waiting for staff',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  withdrawn: 'Withdrawn',
-  expired: 'Expired',
-};
-export const stateLabel = (state: string) => STATE[state] ?? state;
+export const stateLabel = (state: string) => (STATE_LABELS as Record<string, string>)[state] ?? state;
 
 const STEP: Record<string, string> = {
   proposal: 'Proposal',

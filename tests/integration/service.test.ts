@@ -288,9 +288,9 @@ describe('a refused decision writes nothing and says why', () => {
     for (const command of [{ type: 'SUBMIT_PROPOSAL' }, values(), AGENDA]) accept(id, lead, command);
     expect(proposalRow(id)!.state).toBe('risk');
     const error = refuse(id, staff, APPROVE, 'not_allowed');
-    expect(error.message).toBe('A proposal in "risk" cannot be approved.');
+    expect(error.message).toBe('A proposal at “Risk scoring” cannot be approved.');
     // A step out of order, by the right person.
-    expect(refuse(id, lead, MOU_NOT_NEEDED, 'not_allowed').message).toMatch(/"risk"/);
+    expect(refuse(id, lead, MOU_NOT_NEEDED, 'not_allowed').message).toMatch(/“Risk scoring”/);
     // After the last word, nothing more is accepted.
     const rejected = inReview();
     accept(rejected, staff, REJECT);

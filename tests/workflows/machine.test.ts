@@ -209,9 +209,9 @@ describe('who may decide', () => {
 
   it('an event in the wrong state gets a sentence naming the state', () => {
     const p = run(initialVetting(1), submit, values('compatible'), agenda(false));
-    expect(refusal(p, approve(STAFF))).toBe('A proposal in "risk" cannot be approved.');
+    expect(refusal(p, approve(STAFF))).toBe('A proposal at “Risk scoring” cannot be approved.');
     expect(refusal(run(inReview(), approve(STAFF)), { type: 'WITHDRAW', actor: LEAD, reason: 'x' })).toBe(
-      'A proposal in "approved" cannot be withdrawn.',
+      'A proposal at “Approved” cannot be withdrawn.',
     );
   });
 });
