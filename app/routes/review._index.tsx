@@ -8,6 +8,7 @@ import { FilterSelect, Tag } from '../components/forms';
 import { todayUtc } from '../jobs/expiry.server';
 import {
   parseQueueQuery,
+  queueFiltersLeftOut,
   queueFilterChoices,
   reviewQueue,
   type EventTiming,
@@ -24,10 +25,12 @@ export const meta: MetaFunction = () => [{ title: 'Review queue · Cosponsor' }]
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'review.queue');
   const today = todayUtc();
-  const query = parseQueueQuery(new URL(request.url));
+  const url = new URL(request.url);
+  const query = parseQueueQuery(url);
   return json({
     today,
     query,
+    leftOut: queueFiltersLeftOut(url, query),
     queue: reviewQueue(query, today, actingUser(user)),
     choices: queueFilterChoices(),
     // Approved partnerships a scheduled rescan found a new hit on: flagged here, never changed.
@@ -123,7 +126,7 @@ function ScreeningAlerts({ alerts }: { alerts: Alert[] }) {
 }
 
 export default function ReviewQueue() {
-  const { query, queue, choices, screeningAlerts } = useLoaderData<typeof loader>();
+  const { query, queue, choices, screeningAlerts, leftOut } = useLoaderData<typeof loader>();
   const refusal = useActionData<typeof action>();
   const busy = useNavigation().state === 'submitting';
   const filtered = query.chapterId !== null || query.campaignId !== null || query.flag !== null;
@@ -153,6 +156,19 @@ export default function ReviewQueue() {
       ) : null}
 
       {screeningAlerts.length > 0 ? <ScreeningAlerts alerts={screeningAlerts} /> : null}
+
+      {leftOut.length > 0 ? (
+        <div className="alert alert--warn" role="status" data-testid="queue-left-out">
+          <h2>Part of this filter was left out</h2>
+          <ul className="error-list">
+            {leftOut.map((l) => (
+              <li key={l.name}>
+                The {l.name} “{l.value}” was not used: {l.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
 
       <Form method="get" className="panel" aria-labelledby="filter-heading">
         <h2 id="filter-heading" className="visually-hidden">

@@ -281,3 +281,20 @@ describe('the MOU in the dossier', () => {
     expect(text((await page(`/review/${id}`, other)).html)).toContain('You are reading this MOU for the first time (version 2)');
   });
 });
+
+describe('the review queue’s address', () => {
+  it('says which filters it left out and why, as the register does, and shows the whole queue', async () => {
+    const rows = (html: string) => html.split('<tr').length;
+    const whole = (await page('/review', staff)).html;
+    const odd = await page('/review?chapter=abc&campaign=0x2&flag=nope', staff);
+    expect(odd.status).toBe(200);
+    const shown = text(odd.html);
+    expect(shown).toContain('Part of this filter was left out');
+    expect(shown).toContain('The chapter “abc” was not used: it is not a chapter number.');
+    expect(shown).toContain('The campaign “0x2” was not used: it is not a campaign number.');
+    expect(shown).toContain('The flag “nope” was not used: it is not one of the flags listed.');
+    // The same queue as with no filter.
+    expect(rows(odd.html)).toBe(rows(whole));
+    expect(text((await page('/review?flag=critical_risk', staff)).html)).not.toContain('left out');
+  });
+});

@@ -106,6 +106,21 @@ export function parseQueueQuery(url: URL): QueueQuery {
   };
 }
 
+/** A filter of the queue's address that was not used, and why (the page says so, as the register does). */
+export type QueueFilterLeftOut = { name: 'chapter' | 'campaign' | 'flag'; value: string; reason: string };
+
+export function queueFiltersLeftOut(url: URL, query: QueueQuery): QueueFilterLeftOut[] {
+  const leftOut: QueueFilterLeftOut[] = [];
+  for (const name of ['chapter', 'campaign'] as const) {
+    const value = url.searchParams.get(name);
+    const used = name === 'chapter' ? query.chapterId : query.campaignId;
+    if (value && used === null) leftOut.push({ name, value, reason: `it is not a ${name} number.` });
+  }
+  const flag = url.searchParams.get('flag');
+  if (flag && query.flag === null) leftOut.push({ name: 'flag', value: flag, reason: 'it is not one of the flags listed.' });
+  return leftOut;
+}
+
 type FlagScope = Parameters<typeof queueStepOutcomes>[0];
 
 /** Which flags each proposal in scope carries (only the asked-for kinds): one query per kind. */
