@@ -190,16 +190,23 @@ let stop = false;
 process.stdin.on('data', () => (stop = true));
 let decisions = 0;
 console.log('ready');
+// This process only keeps the log growing: on a loaded machine a PostgreSQL statement may miss
+// its deadline (the transaction is then rolled back whole), which is not what the test checks.
+const missedDeadline = (error: unknown) => (error as { code?: string }).code === 'PG_DEADLINE';
 const loop = () => {
   const until = Date.now() + 50;
   while (Date.now() < until) {
-    const { id } = createProposal(lead, { partnerId, campaignId, eventTitle: 'Vigil', eventDate: '2099-01-01', eventPlace: 'Square', eventDescription: 'A vigil.', kind: 'co_listing' });
-    let version = 1;
-    for (const command of [{ type: 'SUBMIT_PROPOSAL' }, { type: 'SUBMIT_VALUES', input: { ratings } }]) {
-      const r = decide({ proposalId: id, expectedVersion: version, actor: lead, command });
-      if (!r.ok) throw new Error(r.error.message);
-      version = r.proposal.version;
-      decisions++;
+    try {
+      const { id } = createProposal(lead, { partnerId, campaignId, eventTitle: 'Vigil', eventDate: '2099-01-01', eventPlace: 'Square', eventDescription: 'A vigil.', kind: 'co_listing' });
+      let version = 1;
+      for (const command of [{ type: 'SUBMIT_PROPOSAL' }, { type: 'SUBMIT_VALUES', input: { ratings } }]) {
+        const r = decide({ proposalId: id, expectedVersion: version, actor: lead, command });
+        if (!r.ok) throw new Error(r.error.message);
+        version = r.proposal.version;
+        decisions++;
+      }
+    } catch (error) {
+      if (!missedDeadline(error)) throw error;
     }
   }
   if (stop) { console.log(String(decisions)); process.exit(0); }
