@@ -5,7 +5,7 @@ import { latestRecordOfProposal, recordsOfProposal } from '../../db/decision-log
 import { listProposals, proposalRow } from '../../db/proposals';
 import type { ConfigKind } from '../../workflows/types';
 import { startApp, type TestApp } from '../support/app-server';
-import { find, parseHtml, visibleText } from '../support/html';
+import { find, formFields, parseHtml, visibleText } from '../support/html';
 
 // The configuration editors (positions, values criteria, risk matrix, perception
 // checklist) over HTTP: the posts a browser makes with JavaScript off.
@@ -28,21 +28,7 @@ async function page(path: string, cookie: string) {
 }
 
 /** What the browser would send for the page's editor form: every named field with its value (checked boxes only). */
-function editorFields(html: string): Record<string, string> {
-  const form = parseHtml(html).querySelector('form[method="post"][aria-labelledby="editor-title"]');
-  if (!form) throw new Error('No editor form on the page');
-  const fields: Record<string, string> = {};
-  for (const el of form.querySelectorAll('input[name], textarea[name], select[name]')) {
-    const name = el.getAttribute('name')!;
-    const tag = el.tagName.toLowerCase();
-    if (tag === 'textarea') fields[name] = el.text;
-    else if (tag === 'select') fields[name] = (el.querySelector('option[selected]') ?? el.querySelector('option'))?.getAttribute('value') ?? '';
-    else if (el.getAttribute('type') === 'checkbox') {
-      if (el.hasAttribute('checked')) fields[name] = el.getAttribute('value') ?? 'on';
-    } else fields[name] = el.getAttribute('value') ?? '';
-  }
-  return fields;
-}
+const editorFields = (html: string) => formFields(html, 'form[method="post"][aria-labelledby="editor-title"]');
 
 /** The name and value of the submit button a person would press, found by its text. */
 function button(html: string, label: string): Record<string, string> {

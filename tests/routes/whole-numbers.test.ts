@@ -7,7 +7,7 @@ import { recordsOfProposal } from '../../db/decision-log';
 import { newPartner, proposalInReview } from '../integration/review-fixtures';
 import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
-import { fieldValue, find, parseHtml, visibleText } from '../support/html';
+import { fieldValue, find, formFields, visibleText } from '../support/html';
 
 // Whole-number fields over HTTP: Number() reads "0x3", "3e0", " 3" and "+3" as 3 and "1e3" as 1000,
 // so each form must refuse every spelling but plain decimal digits, beside the field, keeping
@@ -29,22 +29,6 @@ const HUGE = '9'.repeat(30);
 /** Other spellings of `n` that Number() reads as n (or as another number), and what is no number at all. */
 const spellingsOf = (n: number) => [`0x${n.toString(16)}`, `${n}e0`, '1e3', ` ${n}`, `+${n}`, `${n}.0`, `${n}.`, `0b${n.toString(2)}`, HUGE];
 
-/** Every named field of the first post form matching `selector`, as a browser without JavaScript sends it. */
-function formFields(html: string, selector: string): Record<string, string> {
-  const form = parseHtml(html).querySelector(selector);
-  if (!form) throw new Error(`No form ${selector}`);
-  const fields: Record<string, string> = {};
-  for (const el of form.querySelectorAll('input[name], textarea[name], select[name]')) {
-    const name = el.getAttribute('name')!;
-    const tag = el.tagName.toLowerCase();
-    if (tag === 'textarea') fields[name] = el.text;
-    else if (tag === 'select') fields[name] = (el.querySelector('option[selected]') ?? el.querySelector('option'))?.getAttribute('value') ?? '';
-    else if (el.getAttribute('type') === 'checkbox') {
-      if (el.hasAttribute('checked')) fields[name] = el.getAttribute('value') ?? 'on';
-    } else fields[name] = el.getAttribute('value') ?? '';
-  }
-  return fields;
-}
 
 /** The error shown beside the field named `name`, read through its aria-describedby. */
 function errorBeside(html: string, name: string): string {

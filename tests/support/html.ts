@@ -44,3 +44,20 @@ export function fieldValue(html: string, name: string): string | null {
       return control.getAttribute('value') ?? '';
   }
 }
+
+/** Every named field of the form matching `selector`, as a browser without JavaScript sends it (checked boxes only). */
+export function formFields(html: string, selector: string): Record<string, string> {
+  const form = parseHtml(html).querySelector(selector);
+  if (!form) throw new Error(`No form ${selector}`);
+  const fields: Record<string, string> = {};
+  for (const el of form.querySelectorAll('input[name], textarea[name], select[name]')) {
+    const name = el.getAttribute('name')!;
+    const tag = el.tagName.toLowerCase();
+    if (tag === 'textarea') fields[name] = el.text;
+    else if (tag === 'select') fields[name] = (el.querySelector('option[selected]') ?? el.querySelector('option'))?.getAttribute('value') ?? '';
+    else if (el.getAttribute('type') === 'checkbox') {
+      if (el.hasAttribute('checked')) fields[name] = el.getAttribute('value') ?? 'on';
+    } else fields[name] = el.getAttribute('value') ?? '';
+  }
+  return fields;
+}
