@@ -60,3 +60,20 @@ export function FilterSelect({
     </div>
   );
 }
+
+/** Parts of a page's address it could not use, each with why: said, never dropped silently. */
+export function LeftOutNotice({ title, items, testId }: { title: string; items: { key: string; label: string; value: string; reason: string }[]; testId: string }) {
+  if (items.length === 0) return null;
+  return (
+    <div className="alert alert--warn" role="status" data-testid={testId}>
+      <h2>{title}</h2>
+      <ul className="error-list">
+        {items.map((d) => (
+          <li key={d.key}>
+            The {d.label} “{d.value}” was not used: {d.reason}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

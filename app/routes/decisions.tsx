@@ -4,6 +4,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { Filters, Pager } from '../features/register/register-filters';
 import { RegisterStyles, toEntryView } from '../features/register/register-entries';
 import { registerTableMarkup } from '../features/register/register-table-markup.server';
+import { LeftOutNotice } from '../components/forms';
 import { ServerMarkup } from '../components/server-markup';
 import { htmlOnce } from '../components/server-markup.server';
 import {
@@ -137,18 +138,11 @@ export default function DecisionRegister() {
           You see the decisions on <strong>{data.scopeChapter}</strong>’s proposals only. Staff and reviewers see every chapter.
         </p>
       ) : null}
-      {data.dropped.length > 0 ? (
-        <div className="alert alert--warn" role="status" data-testid="register-dropped">
-          <h2>Part of this search was left out</h2>
-          <ul className="error-list">
-            {data.dropped.map((d) => (
-              <li key={d.name}>
-                The {d.label} “{d.value}” was not used: {d.reason}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <LeftOutNotice
+        title="Part of this search was left out"
+        testId="register-dropped"
+        items={data.dropped.map((d) => ({ key: d.name, label: d.label, value: d.value, reason: d.reason }))}
+      />
       <Filters
         filter={data.filter}
         choices={data.choices}

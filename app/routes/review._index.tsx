@@ -4,7 +4,7 @@ import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { claimFormSchema, claimProposal, releaseProposal } from '../features/review/claims.server';
 import { ClaimControl } from '../features/review/claim-control';
-import { FilterSelect, Tag } from '../components/forms';
+import { FilterSelect, LeftOutNotice, Tag } from '../components/forms';
 import { todayUtc } from '../jobs/expiry.server';
 import {
   parseQueueQuery,
@@ -157,18 +157,11 @@ export default function ReviewQueue() {
 
       {screeningAlerts.length > 0 ? <ScreeningAlerts alerts={screeningAlerts} /> : null}
 
-      {leftOut.length > 0 ? (
-        <div className="alert alert--warn" role="status" data-testid="queue-left-out">
-          <h2>Part of this filter was left out</h2>
-          <ul className="error-list">
-            {leftOut.map((l) => (
-              <li key={l.name}>
-                The {l.name} “{l.value}” was not used: {l.reason}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <LeftOutNotice
+        title="Part of this filter was left out"
+        testId="queue-left-out"
+        items={leftOut.map((l) => ({ key: l.name, label: l.name, value: l.value, reason: l.reason }))}
+      />
 
       <Form method="get" className="panel" aria-labelledby="filter-heading">
         <h2 id="filter-heading" className="visually-hidden">
