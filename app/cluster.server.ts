@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import os from 'node:os';
 
 // The primary process of a server with several workers (WEB_CONCURRENCY > 1): it serves nothing and
 // opens no database. It forks the web workers, which each run server.ts in full (migrate and seed
@@ -36,6 +37,17 @@ export function runJobsWorker(stopJobs: () => Promise<void>, closeDatabase: () =
   return new Promise<never>(() => {});
 }
 
+/**
+ * Node flags the web workers get on top of the primary's own. When the web workers are as many as
+ * the cores, each is busy on its own core, and V8's garbage-collector helper threads have no idle
+ * core to run on: they take their time from the other worker instead (one worker alone uses about
+ * 107% of a core, the rest on a second core). Then each worker collects on its own thread. With
+ * fewer workers than cores the helpers run on an idle core, and are kept (docs/decisions/0128).
+ */
+export function webWorkerNodeFlags(workers: number, cores: number): string[] {
+  return workers >= cores ? ['--single-threaded-gc'] : [];
+}
+
 /** Runs the primary until it is stopped; the process exits from here and never returns. */
 export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOptions): Promise<never> {
   const alive = new Set<Worker>();
@@ -56,7 +68,9 @@ export function superviseWorkers({ workers, shutdownTimeoutMs }: SuperviseOption
     jobsForked = true;
     fork(true);
   };
+  const webWorkerArgv = webWorkerNodeFlags(workers, os.availableParallelism());
   const fork = (jobs = false) => {
+    cluster.setupPrimary({ execArgv: jobs ? process.execArgv : [...process.execArgv, ...webWorkerArgv] });
     const worker = cluster.fork(jobs ? { [JOBS_WORKER_ENV]: '1' } : {});
     if (jobs) jobsWorkers.add(worker);
     else starting.add(worker);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { webWorkerNodeFlags } from '../../app/cluster.server';
 import { parseEnv } from '../../app/utils/env.server';
 import { matches, watchOutput } from '../support/child-output';
 
@@ -203,9 +204,27 @@ describe('two workers on one database', () => {
     expect(listening).toHaveLength(2);
     // The jobs worker's first line comes after both web workers announced they listen.
     expect(output.indexOf('Jobs worker ready')).toBeGreaterThan(Math.max(...listening));
+    // Web workers that fill the cores collect garbage on their own thread; the jobs worker keeps V8's defaults.
+    const jobsPid = Number(/Jobs worker ready \(pid (\d+)\)/.exec(output)![1]);
+    const workers = fs
+      .readdirSync(`/proc/${server.child.pid}/task`)
+      .flatMap((tid) => fs.readFileSync(`/proc/${server.child.pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/))
+      .filter(Boolean)
+      .map(Number);
+    const flagsOf = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg === '--single-threaded-gc');
+    expect(workers).toContain(jobsPid);
+    expect(workers).toHaveLength(3);
+    for (const pid of workers) expect(flagsOf(pid)).toEqual(pid === jobsPid ? [] : webWorkerNodeFlags(2, os.availableParallelism()));
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
   }, 60_000);
+
+  it('web workers collect garbage on their own thread only when they are at least as many as the cores', () => {
+    expect(webWorkerNodeFlags(2, 2)).toEqual(['--single-threaded-gc']);
+    expect(webWorkerNodeFlags(3, 2)).toEqual(['--single-threaded-gc']);
+    expect(webWorkerNodeFlags(2, 4)).toEqual([]);
+    expect(webWorkerNodeFlags(1, 2)).toEqual([]);
+  });
 
   it('with WEB_CONCURRENCY=1 there is one process, which serves and runs the jobs itself', async () => {
     const { file, keyFile } = demoDatabase();
