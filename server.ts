@@ -11,7 +11,8 @@ import { answerClientErrors } from './app/http/client-errors';
 import { installFetchGlobals } from './app/http/globals.server';
 import { startBackgroundJobs } from './app/jobs/background.server';
 import { isJobsWorker, runJobsWorker, superviseWorkers } from './app/cluster.server';
-import { EnvError, parseEnv, type Env } from './app/utils/env.server';
+import { EnvError, fixEnvironment, parseEnv, type Env } from './app/utils/env.server';
+import { fixLogConfig } from './db/checkpoints';
 
 // Starts Cosponsor: check the environment, migrate, seed an empty database with demo data, serve.
 installFetchGlobals();
@@ -25,6 +26,9 @@ try {
   console.error(`${error.message}\nRefusing to start.`);
   process.exit(1);
 }
+// A server never changes its own variables: what was checked now holds for every request.
+fixEnvironment(config);
+fixLogConfig();
 
 // Several workers (WEB_CONCURRENCY, default one per core): this process only forks and watches
 // them (app/cluster.server.ts); each runs the rest of this file, web workers on the shared port.

@@ -249,7 +249,13 @@ export class RawInserts {
  * follows a write of the other side, under the same load from the rest of the
  * machine.
  */
-export async function decisionsBenchmark(options: { total: number; verbose: boolean; block?: number }): Promise<string> {
+export async function decisionsBenchmark(options: {
+  total: number;
+  verbose: boolean;
+  block?: number;
+  /** Fixes the settings as a server does at start (server.ts), once the bench's own are set. */
+  fixSettings?: () => void;
+}): Promise<string> {
   // How often a checkpoint is signed (timed apart), in decisions.
   const block = options.block ?? 250;
   // A deployment announces decisions: with a channel configured, each decision that
@@ -257,6 +263,7 @@ export async function decisionsBenchmark(options: { total: number; verbose: bool
   // delivered here (no outbox job runs), so the address is never called.
   process.env.SLACK_WEBHOOK_URL ||= 'https://hooks.example.invalid/services/bench';
   const { file, stream } = await decisionStream();
+  options.fixSettings?.();
   const raw = new RawInserts(recordTableDdl(getDb().sqlite));
   // Every row each decision writes, replayed raw on a copy of the same database.
   const same = new SameWrites(getDb().sqlite);

@@ -14,7 +14,22 @@ export type LogConfig = { checkpointDir: string; signingKeyFile: string; origin:
 let resolvedLogConfig: { dir: string | undefined; keyFile: string | undefined; origin: string | undefined; cwd: string; config: LogConfig } | null =
   null;
 
+/** The log's settings as a server resolved them at start (fixLogConfig), or null in tests and scripts. */
+let fixedLogConfig: LogConfig | null = null;
+
+/**
+ * Makes logConfig() return what it resolves now, for the rest of the process: a server calls it
+ * at start (its variables never change), so sealing a record no longer reads three variables and
+ * the working folder to see whether they changed. `false` lets go of it (tests).
+ */
+export function fixLogConfig(fix = true): LogConfig {
+  fixedLogConfig = null;
+  if (fix) fixedLogConfig = logConfig();
+  return logConfig();
+}
+
 export function logConfig(): LogConfig {
+  if (fixedLogConfig) return fixedLogConfig;
   // Every append seals its records with the key this names: the paths are resolved
   // again only when a variable (or the working folder) changed, which tests do.
   const dir = process.env.CHECKPOINT_DIR;

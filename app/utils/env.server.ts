@@ -151,6 +151,18 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 let cached: { key: string; env: Env } | null = null;
+/** The environment the server read at start (fixEnvironment), or null in tests and scripts. */
+let fixedForProcess: Env | null = null;
+
+/**
+ * Makes env() return `config` for the rest of the process. A server calls it at start with the
+ * environment it checked: a server never changes its own variables, so each request, and each
+ * decision's transaction, then skips comparing the 45 variables with the ones read before
+ * (tests, which change variables between cases, never call it).
+ */
+export function fixEnvironment(config: Env | null): void {
+  fixedForProcess = config;
+}
 /** True while withEnvReadOnce runs; pinned is the environment its first read found. */
 let pinning = false;
 let pinned: Env | null = null;
@@ -160,6 +172,7 @@ let pinned: Env | null = null;
  * (which tests do), so a request never pays for more than comparing the values.
  */
 export function env(): Env {
+  if (fixedForProcess) return fixedForProcess;
   if (pinned) return pinned;
   const key = NAMES.map((n) => process.env[n] ?? '\u0000').join('\u0001');
   // An invalid environment throws here, and is not pinned: each read throws where it did before.

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { env, EnvError, parseEnv, withEnvReadOnce } from '../../app/utils/env.server';
+import { env, EnvError, fixEnvironment, parseEnv, withEnvReadOnce } from '../../app/utils/env.server';
+import { fixLogConfig, logConfig } from '../../db/checkpoints';
 
 describe('the environment schema', () => {
   it('gives the defaults when nothing is set', () => {
@@ -113,6 +114,33 @@ describe('withEnvReadOnce', () => {
       expect(withEnvReadOnce(() => 'ran')).toBe('ran');
     } finally {
       restore(saved);
+    }
+  });
+});
+
+describe('fixEnvironment and fixLogConfig (what a server does at start)', () => {
+  it('make env() and logConfig() keep what the server started with, whatever changes later, until let go', () => {
+    const saved = { timeout: process.env.OUTSIDE_TIMEOUT_MS, origin: process.env.LOG_ORIGIN };
+    try {
+      process.env.OUTSIDE_TIMEOUT_MS = '1000';
+      process.env.LOG_ORIGIN = 'example.org/started';
+      fixEnvironment(parseEnv(process.env));
+      fixLogConfig();
+      process.env.OUTSIDE_TIMEOUT_MS = '2000';
+      process.env.LOG_ORIGIN = 'example.org/changed';
+      expect(env().OUTSIDE_TIMEOUT_MS).toBe(1000);
+      expect(logConfig().origin).toBe('example.org/started');
+      fixEnvironment(null);
+      fixLogConfig(false);
+      expect(env().OUTSIDE_TIMEOUT_MS).toBe(2000);
+      expect(logConfig().origin).toBe('example.org/changed');
+    } finally {
+      fixEnvironment(null);
+      fixLogConfig(false);
+      for (const [name, value] of [['OUTSIDE_TIMEOUT_MS', saved.timeout], ['LOG_ORIGIN', saved.origin]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
 });
