@@ -94,7 +94,7 @@ async function stepAction<S extends FormStep, V>(args: {
   /** Fields the page echoes back with every reply (e.g. the agenda's catalog search). */
   echo?: Record<string, unknown>;
   /** Files sent with the form: refusals by file field, and how many were attached. */
-  uploads?: { errors: Record<string, string[]>; status: number | null; attached: number; removed: boolean };
+  uploads?: { errors: Record<string, string[]>; status: number | null; attached: number; removed: boolean; fileInTextField: boolean };
   /** Parts of the page rendered on the server from each reply's values and messages. */
   render?: Render<S>;
 }): Promise<Response> {
@@ -126,7 +126,7 @@ async function stepAction<S extends FormStep, V>(args: {
   // The version the page was read at, in digits. Any other spelling (or none) is no version a
   // page writes: a form that could not be read, not a change by someone else.
   const version = typeof payload.version === 'string' ? positiveWholeNumber(payload.version) : null;
-  const uploads = args.uploads ?? { errors: {}, status: null, attached: 0, removed: false };
+  const uploads = args.uploads ?? { errors: {}, status: null, attached: 0, removed: false, fileInTextField: false };
   const editsRows = rowEdit !== null || intent.startsWith('search-') || uploads.removed || intent === 'attach';
   if (intent === 'submit') {
     if (version === null) {
@@ -168,7 +168,9 @@ async function stepAction<S extends FormStep, V>(args: {
     return reply(
       {
         errors: uploads.errors,
-        formError: 'A file was not attached (see the message beside it); nothing was saved. Everything else you entered is kept below: choose a file again to attach one.',
+        formError: uploads.fileInTextField
+          ? 'A file was sent where the form takes text (see the message beside it); nothing was saved. Everything else you entered is kept below.'
+          : 'A file was not attached (see the message beside it); nothing was saved. Everything else you entered is kept below: choose a file again to attach one.',
         focus: 'form-alert',
       },
       uploads.status ?? 400,
@@ -277,6 +279,6 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
     rowNotice: form.rowNotice,
     echo,
     render: form.render,
-    uploads: { errors: read.uploadErrors, status: read.uploadStatus, attached: read.attached, removed: isAttachmentRemoval(intent) },
+    uploads: { errors: read.uploadErrors, status: read.uploadStatus, attached: read.attached, removed: isAttachmentRemoval(intent), fileInTextField: read.fileInTextField },
   });
 }
