@@ -38,6 +38,7 @@ export const onBothDatabases = [
   'tests/routes/sign-on.test.ts',
   'tests/routes/step-forms.test.ts',
   'tests/routes/throttle-proxy.test.ts',
+  'tests/integration/sign-in-throttle.test.ts',
   'tests/integration/insights.test.ts',
   'tests/integration/insights-counts.test.ts',
   'tests/outside/screening.test.ts',

@@ -180,6 +180,33 @@ describe('the risk and perception steps', () => {
   });
 });
 
+describe('a file sent where a step form takes text', () => {
+  it('is refused beside that field (400), with the row and everything else kept, and nothing saved', async () => {
+    const id = proposalAt('agenda', 'Route file in a text field');
+    const draftBefore = stepDraft(id, 'agenda');
+    const form = new FormData();
+    form.append('version', String(proposalRow(id)!.version));
+    form.append('intent', 'save-draft');
+    // A hand-made post: the first item's text arrives as a file part.
+    form.append('items[0].text', new Blob(['Divest from arms makers'], { type: 'text/plain' }), 'item.txt');
+    form.append('items[0].scope', 'general');
+    form.append('items[0].classification', 'unknown');
+    form.append('items[1].text', 'Free the detained journalists');
+    form.append('items[1].scope', 'event');
+    form.append('items[1].classification', 'unknown');
+    const response = await app.fetch(`/proposals/${id}/steps/agenda`, { method: 'POST', body: form, cookie: lead });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    // The row is still there, with its message beside the field the file was sent in.
+    expect(find(html, '#f-items-0-text-error')?.text).toContain('A file (“item.txt”) was sent here, where text was expected');
+    expect(find(html, '#f-items-0-text')?.getAttribute('aria-describedby')).toContain('f-items-0-text-error');
+    expect(find(html, 'input[name="items[0].scope"][value="general"]')?.hasAttribute('checked')).toBe(true);
+    expect(find(html, 'textarea[name="items[1].text"]')?.text).toBe('Free the detained journalists');
+    expect(find(html, '#form-alert')?.text).toMatch(/nothing was saved/i);
+    expect(stepDraft(id, 'agenda')).toEqual(draftBefore);
+  });
+});
+
 describe('downloading a file', () => {
   let id: number;
   const pdf = samplePdf('In review');

@@ -228,7 +228,7 @@ describe('signing in', () => {
 describe('sign-in throttling', () => {
   const fail = (email: string) => app.post('/login', { email, password: 'not-the-password' });
 
-  it('blocks an account after repeated failures, even with the right password, and says so', async () => {
+  it('blocks an account at an address after repeated failures from it, even with the right password, and says so', async () => {
     for (let i = 0; i < 8; i += 1) expect((await fail('lead@cosponsor.test')).status).toBe(400);
     const blocked = await app.post('/login', { email: 'lead@cosponsor.test', password: 'cosponsor-demo' });
     expect(blocked.status).toBe(429);

@@ -37,13 +37,30 @@ describe('the per-address counter', () => {
     expect(blocked.status).toBe(429);
   });
 
-  it('still resets the per-account counter on success', async () => {
+  it('lets the account in from another address after a success, whatever the failures elsewhere', async () => {
     const address = '203.0.113.8';
     for (let i = 0; i < 7; i++) recordLoginAttempt('lead2@cosponsor.test', '198.51.100.1', false, new Date().toISOString());
     expect((await signIn('lead2@cosponsor.test', 'cosponsor-demo', address)).status).toBe(302);
-    // Seven more failures after the success do not block the account (eight would).
+    // Failures from another address only slow the account down (decision 0007), never block it.
     for (let i = 0; i < 7; i++) recordLoginAttempt('lead2@cosponsor.test', '198.51.100.1', false, new Date().toISOString());
     expect((await signIn('lead2@cosponsor.test', 'cosponsor-demo', address)).status).toBe(302);
+  });
+});
+
+describe('the per-account limit', () => {
+  it('blocks a stranger guessing from their address, but not the owner signing in from another', async () => {
+    const stranger = '198.51.100.66';
+    // One guess through the page, seven more as the page records them (each real one costs a scrypt run).
+    expect((await signIn('staff2@cosponsor.test', 'guess-0', stranger)).status).toBe(400);
+    for (let i = 0; i < 7; i++) recordLoginAttempt('staff2@cosponsor.test', stranger, false, new Date().toISOString());
+    // The stranger is blocked, even if the ninth guess were right...
+    const blocked = await signIn('staff2@cosponsor.test', 'cosponsor-demo', stranger);
+    expect(blocked.status).toBe(429);
+    expect(await blocked.text()).toContain('Too many failed sign-ins for this account or from your network.');
+    // ...and the owner, from their own address, signs in.
+    const owner = await signIn('staff2@cosponsor.test', 'cosponsor-demo', '203.0.113.44');
+    expect(owner.status).toBe(302);
+    expect(owner.headers.get('set-cookie') ?? '').toContain('cosponsor_session=');
   });
 });
 

@@ -144,9 +144,12 @@ describe('the register’s filters in the address', () => {
 });
 
 describe('a step form’s version of the proposal (a hidden field)', () => {
-  it('submits only against the version in digits; another spelling is stale and writes nothing', async () => {
+  // A version no page writes ("abc", "-1", "0x3", missing) is a form that could not be read, not
+  // someone else's change: a 400 asking for a reload, with what was typed kept; an older version
+  // in digits is the 409 "changed meanwhile".
+  it('submits only against the version in digits; another spelling is a form that could not be read, and writes nothing', async () => {
     const id = proposalAt('risk', 'Evening on spelled versions');
-    const fields = {
+    const fields: Record<string, string> = {
       intent: 'submit',
       'items[0].kind': 'risk',
       'items[0].category': 'reputation',
@@ -164,11 +167,23 @@ describe('a step form’s version of the proposal (a hidden field)', () => {
     };
     const version = proposalRow(id)!.version;
     const records = recordsOfProposal(id).length;
-    for (const typed of [...spellingsOf(version), '']) {
-      const response = await app.post(`/proposals/${id}/steps/risk`, { ...fields, version: typed }, lead);
-      expect(response.status, typed).toBe(409);
+    const sent: Array<Record<string, string>> = [...spellingsOf(version), '', 'abc', '-1', '0', `-${version}`].map((typed) => ({ ...fields, version: typed }));
+    sent.push({ ...fields }); // no version at all
+    for (const body of sent) {
+      const typed = JSON.stringify(body.version ?? 'missing');
+      const response = await app.post(`/proposals/${id}/steps/risk`, body, lead);
+      expect(response.status, typed).toBe(400);
+      const html = await response.text();
+      const alert = visibleText(find(html, '#form-alert')?.outerHTML ?? '');
+      expect(alert, typed).toContain('This form could not be read');
+      expect(alert, typed).toContain('reload the page');
+      expect(alert, typed).not.toContain('changed');
+      expect(fieldValue(html, 'items[0].description'), typed).toBe('Press may misread the event.');
+      expect(fieldValue(html, 'items[1].description'), typed).toBe('Reaches new students.');
       expect(recordsOfProposal(id).length, typed).toBe(records);
     }
+    // An older version in digits is a real change meanwhile.
+    expect((await app.post(`/proposals/${id}/steps/risk`, { ...fields, version: String(version - 1) }, lead)).status).toBe(409);
     expect((await app.post(`/proposals/${id}/steps/risk`, { ...fields, version: String(version) }, lead)).status).toBe(302);
     expect(recordsOfProposal(id).length).toBeGreaterThan(records);
   });

@@ -62,7 +62,16 @@ function cleanName(filename: string): string {
 }
 
 export type StepFormRead =
-  | { ok: true; formData: FormData; uploadErrors: Record<string, string[]>; uploadStatus: number | null; attached: number }
+  | {
+      ok: true;
+      formData: FormData;
+      /** Refusals by field: files not attached, and files sent in a field that takes text. */
+      uploadErrors: Record<string, string[]>;
+      uploadStatus: number | null;
+      attached: number;
+      /** Whether a file arrived in a field that takes text (a hand-made or broken post). */
+      fileInTextField: boolean;
+    }
   | { ok: false; status: number; message: string };
 
 /**
@@ -73,12 +82,14 @@ export async function readStepForm(request: Request): Promise<StepFormRead> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'multipart/form-data') {
     try {
-      return { ok: true, formData: await request.formData(), uploadErrors: {}, uploadStatus: null, attached: 0 };
+      return { ok: true, formData: await request.formData(), uploadErrors: {}, uploadStatus: null, attached: 0, fileInTextField: false };
     } catch {
       return { ok: false, status: 400, message: 'The form arrived incomplete or malformed. Send it again.' };
     }
   }
   const outcomes = new Map<string, UploadOutcome>();
+  // Files sent in a field that takes text, by field: named beside it, never dropped unseen.
+  const filesInTextFields = new Map<string, string>();
   const textLimit = bodyLimitBytes();
   let textBytes = 0;
   const handler: UploadHandler = async ({ name, filename, data }) => {
@@ -92,8 +103,15 @@ export async function readStepForm(request: Request): Promise<StepFormRead> {
       if (textBytes > textLimit) throw new RangeError('form text too large');
       return new TextDecoder().decode(Buffer.concat(chunks));
     }
-    if (!name.endsWith(UPLOAD_FIELD_SUFFIX) || filename === '' || outcomes.has(name)) {
-      // No file chosen (browsers send an empty part), or a file field no form of ours has.
+    if (!name.endsWith(UPLOAD_FIELD_SUFFIX)) {
+      // A file where the form takes text: the field stays (empty), so its row is not lost, and
+      // the reply names it. Its bytes are not read as text.
+      for await (const _chunk of data) void _chunk;
+      filesInTextFields.set(name, filename);
+      return '';
+    }
+    if (filename === '' || outcomes.has(name)) {
+      // No file chosen (browsers send an empty part), or a second file for one field.
       for await (const _chunk of data) void _chunk;
       return undefined;
     }
@@ -130,7 +148,12 @@ export async function readStepForm(request: Request): Promise<StepFormRead> {
     formData.delete(`${base}${UPLOAD_DATE_SUFFIX}`);
     attached++;
   }
-  return { ok: true, formData, uploadErrors, uploadStatus, attached };
+  for (const [field, filename] of filesInTextFields) {
+    const file = filename === '' ? 'A file' : `A file (“${cleanName(filename)}”)`;
+    uploadErrors[field] = [`${file} was sent here, where text was expected, so this field was left empty. Type the text.`];
+    uploadStatus = Math.max(uploadStatus ?? 0, 400);
+  }
+  return { ok: true, formData, uploadErrors, uploadStatus, attached, fileInTextField: filesInTextFields.size > 0 };
 }
 
 /**

@@ -16,7 +16,7 @@ import { redirectWithFlash } from '../../utils/session.server';
 import { MAX_AGENDA_ITEMS, MAX_RISK_ITEMS } from './step-forms.server';
 import { formKey } from './step-forms';
 import { attachmentProblems, readStepForm } from '../attachments/attachments.server';
-import { parseWholeNumber } from '../../utils/whole-number';
+import { positiveWholeNumber } from '../../utils/whole-number';
 
 export type StepActionData<S extends FormStep = FormStep> = {
   values: StepTypedValues[S];
@@ -94,7 +94,7 @@ async function stepAction<S extends FormStep, V>(args: {
   /** Fields the page echoes back with every reply (e.g. the agenda's catalog search). */
   echo?: Record<string, unknown>;
   /** Files sent with the form: refusals by file field, and how many were attached. */
-  uploads?: { errors: Record<string, string[]>; status: number | null; attached: number; removed: boolean };
+  uploads?: { errors: Record<string, string[]>; status: number | null; attached: number; removed: boolean; fileInTextField: boolean };
   /** Parts of the page rendered on the server from each reply's values and messages. */
   render?: Render<S>;
 }): Promise<Response> {
@@ -123,12 +123,25 @@ async function stepAction<S extends FormStep, V>(args: {
       { status },
     );
 
-  // The version the page was read at, in digits; any other spelling is 0, a version no page shows, so stale.
-  const version = (typeof payload.version === 'string' ? parseWholeNumber(payload.version) : null) ?? 0;
-  const uploads = args.uploads ?? { errors: {}, status: null, attached: 0, removed: false };
+  // The version the page was read at, in digits. Any other spelling (or none) is no version a
+  // page writes: a form that could not be read, not a change by someone else.
+  const version = typeof payload.version === 'string' ? positiveWholeNumber(payload.version) : null;
+  const uploads = args.uploads ?? { errors: {}, status: null, attached: 0, removed: false, fileInTextField: false };
   const editsRows = rowEdit !== null || intent.startsWith('search-') || uploads.removed || intent === 'attach';
-  // A submit against an older version is stale, whatever the proposal's state is now.
-  if (intent === 'submit' && version !== proposal.version) return reply({ stale: true, focus: 'form-alert' }, 409);
+  if (intent === 'submit') {
+    if (version === null) {
+      return reply(
+        {
+          formError:
+            'This form could not be read: the version of the proposal it was opened at is missing or not a number. Nothing was submitted. Your input is kept below: submit it again from here, or reload the page.',
+          focus: 'form-alert',
+        },
+        400,
+      );
+    }
+    // A submit against an older version is stale, whatever the proposal's state is now.
+    if (version !== proposal.version) return reply({ stale: true, focus: 'form-alert' }, 409);
+  }
   if (proposal.state !== step && (intent === 'submit' || intent === 'save-draft' || editsRows)) {
     return reply(
       { formError: `This step is not open: the proposal is now at “${stateLabel(proposal.state)}”. Your input is shown below but was not saved.` },
@@ -155,7 +168,9 @@ async function stepAction<S extends FormStep, V>(args: {
     return reply(
       {
         errors: uploads.errors,
-        formError: 'A file was not attached (see the message beside it); nothing was saved. Everything else you entered is kept below: choose a file again to attach one.',
+        formError: uploads.fileInTextField
+          ? 'A file was sent where the form takes text (see the message beside it); nothing was saved. Everything else you entered is kept below.'
+          : 'A file was not attached (see the message beside it); nothing was saved. Everything else you entered is kept below: choose a file again to attach one.',
         focus: 'form-alert',
       },
       uploads.status ?? 400,
@@ -209,7 +224,8 @@ async function stepAction<S extends FormStep, V>(args: {
   if (Object.keys(fileProblems).length > 0) {
     return reply({ errors: fileProblems, formError: 'Nothing was submitted: a listed file is not in the file store as listed.', focus: 'form-alert' }, 400);
   }
-  const result = submitStep(proposal.id, version, user, step, submission.value);
+  // The version the page was read at: a submit gets here only when it was sent and is this one.
+  const result = submitStep(proposal.id, proposal.version, user, step, submission.value);
   if (!result.ok) {
     if (result.kind === 'stale') return reply({ stale: true, focus: 'form-alert' }, 409);
     return reply(
@@ -263,6 +279,6 @@ export async function stepFormAction<S extends FormStep, Schema extends z.ZodTyp
     rowNotice: form.rowNotice,
     echo,
     render: form.render,
-    uploads: { errors: read.uploadErrors, status: read.uploadStatus, attached: read.attached, removed: isAttachmentRemoval(intent) },
+    uploads: { errors: read.uploadErrors, status: read.uploadStatus, attached: read.attached, removed: isAttachmentRemoval(intent), fileInTextField: read.fileInTextField },
   });
 }
