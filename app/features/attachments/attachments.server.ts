@@ -195,7 +195,7 @@ export function attachmentDownload(viewer: ActingUser, proposal: ProposalSubject
 export function downloadHeaders(ref: Pick<AttachmentRef, 'name' | 'type' | 'sha256'>, size: number): Record<string, string> {
   const type = ACCEPTED_TYPES.get(ref.type);
   // A draft's name came through the form unchecked: kept short, and only printable ASCII in the plain parameter.
-  const name = ref.name.slice(0, 200);
+  const name = withExtensionOf(type, ref.name.slice(0, 200));
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || `file.${type?.extension ?? 'bin'}`;
   return {
     'Content-Type': type?.mime ?? 'application/octet-stream',
@@ -206,4 +206,16 @@ export function downloadHeaders(ref: Pick<AttachmentRef, 'name' | 'type' | 'sha2
     'Cache-Control': 'private, no-store',
     ETag: `"${ref.sha256}"`,
   };
+}
+
+/**
+ * The name a file is saved under ends in its type's extension: the type comes from the bytes'
+ * first few, so a PDF that is also a page of HTML named notes.hta would otherwise be saved as
+ * notes.hta and run as that when opened. A name that already says its type is kept as it is.
+ */
+function withExtensionOf(type: { extension: string } | undefined, name: string): string {
+  if (!type) return name;
+  const lower = name.toLowerCase();
+  const extensions = type.extension === 'jpg' ? ['jpg', 'jpeg'] : [type.extension];
+  return extensions.some((extension) => lower.endsWith(`.${extension}`)) ? name : `${name}.${type.extension}`;
 }

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposalRow } from '../../db/proposals';
+import { CRITERIA } from '../integration/review-fixtures';
+import { proposalAt } from '../integration/step-fixtures';
+import { startApp, type TestApp } from '../support/app-server';
+
+// Defects found by trying the running app as its users and as attackers would (third round:
+// attachments, sessions, partner links, configuration edits).
+
+process.env.THROTTLE_DELAY_STEP_MS = '0';
+
+let app: TestApp;
+let lead: string;
+let staff: string;
+beforeAll(async () => {
+  app = await startApp();
+  [lead, staff] = await Promise.all([app.login('lead@cosponsor.test'), app.login('staff@cosponsor.test')]);
+});
+afterAll(() => app.close());
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('an evidence file whose name claims another type than its bytes', () => {
+  // A file is typed by its first bytes: "%PDF-" followed by a page of HTML is a PDF to the
+  // store, and was offered for saving under the name it came with (minutes.hta, notes.html),
+  // so whoever opened the saved file ran it as what its name said, outside the browser's sandbox.
+  const polyglot = Buffer.from('%PDF-1.4\n<html><body><script>alert("run")</script></body></html>\n');
+
+  it('is saved under a name ending in the extension of the type it was served as', async () => {
+    const id = proposalAt('values', 'Probe polyglot download');
+    const form = new FormData();
+    form.append('version', String(proposalRow(id)!.version));
+    form.append('intent', 'attach');
+    form.append('ratings.independence.uploadDate', '2026-02-01');
+    form.append('ratings.independence.upload', new Blob([new Uint8Array(polyglot)], { type: 'application/pdf' }), 'minutes.hta');
+    const attached = await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead });
+    expect(attached.status).toBe(200);
+    const response = await app.fetch(`/proposals/${id}/attachments/${sha(polyglot)}`, { cookie: lead });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="minutes.hta.pdf"; filename*=UTF-8''minutes.hta.pdf`);
+    await response.arrayBuffer();
+  });
+});
+
+void CRITERIA;
+void staff;
