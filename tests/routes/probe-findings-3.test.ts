@@ -44,5 +44,27 @@ describe('an evidence file whose name claims another type than its bytes', () =>
   });
 });
 
+describe('an evidence file with a very long name', () => {
+  // Names are cut to 200 characters, counted in UTF-16 units: a cut inside an emoji kept half of
+  // it, which the store turned into "�" on the lists, the record and the saved file's name.
+  it('keeps whole characters when cut, and downloads', async () => {
+    const id = proposalAt('values', 'Probe long file name');
+    const pdf = Buffer.from('%PDF-1.4\nlong name\n');
+    const form = new FormData();
+    form.append('version', String(proposalRow(id)!.version));
+    form.append('intent', 'attach');
+    form.append('ratings.independence.uploadDate', '2026-02-01');
+    form.append('ratings.independence.upload', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), `${'a'.repeat(199)}😀 minutes.pdf`);
+    const attached = await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead });
+    expect(attached.status).toBe(200);
+    const response = await app.fetch(`/proposals/${id}/attachments/${sha(pdf)}`, { cookie: lead });
+    expect(response.status).toBe(200);
+    const disposition = response.headers.get('content-disposition')!;
+    const encoded = /filename\*=UTF-8''(.+)$/.exec(disposition)![1]!;
+    expect(decodeURIComponent(encoded)).toBe(`${'a'.repeat(199)}.pdf`);
+    await response.arrayBuffer();
+  });
+});
+
 void CRITERIA;
 void staff;

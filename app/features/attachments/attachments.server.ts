@@ -58,7 +58,10 @@ export async function storeUpload(data: AsyncIterable<Uint8Array>, filename: str
 function cleanName(filename: string): string {
   // eslint-disable-next-line no-control-regex
   const name = filename.split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return (name || 'file').slice(0, 200);
+  // At most 200 UTF-16 units (what the step forms accept), never half of a character: a cut
+  // through an emoji left its first half, stored and shown as "�".
+  const cut = (name || 'file').slice(0, 200);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 export type StepFormRead =
