@@ -66,5 +66,27 @@ describe('an evidence file with a very long name', () => {
   });
 });
 
+describe('an evidence file whose name holds an apostrophe or brackets', () => {
+  // filename*= takes RFC 8187 attr-chars only; encodeURIComponent leaves ' ( ) * as they are, and
+  // a value with a third apostrophe is not read by Chromium, which then saved the file under the
+  // plain ASCII name with its accents replaced ("Caf_ O'Brien.pdf").
+  it('is offered with every character outside attr-char percent-encoded', async () => {
+    const id = proposalAt('values', 'Probe apostrophe name');
+    const pdf = Buffer.from('%PDF-1.4\napostrophe\n');
+    const form = new FormData();
+    form.append('version', String(proposalRow(id)!.version));
+    form.append('intent', 'attach');
+    form.append('ratings.independence.uploadDate', '2026-02-01');
+    form.append('ratings.independence.upload', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), "Café O'Brien (draft)*.pdf");
+    expect((await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead })).status).toBe(200);
+    const response = await app.fetch(`/proposals/${id}/attachments/${sha(pdf)}`, { cookie: lead });
+    expect(response.status).toBe(200);
+    const encoded = /filename\*=UTF-8''(.+)$/.exec(response.headers.get('content-disposition')!)![1]!;
+    expect(encoded).toBe('Caf%C3%A9%20O%27Brien%20%28draft%29%2A.pdf');
+    expect(encoded).toMatch(/^[A-Za-z0-9!#$&+\-.^_`|~%]+$/);
+    await response.arrayBuffer();
+  });
+});
+
 void CRITERIA;
 void staff;

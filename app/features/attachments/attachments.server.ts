@@ -202,7 +202,7 @@ export function downloadHeaders(ref: Pick<AttachmentRef, 'name' | 'type' | 'sha2
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || `file.${type?.extension ?? 'bin'}`;
   return {
     'Content-Type': type?.mime ?? 'application/octet-stream',
-    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${extValueChars(name)}`,
     'Content-Length': String(size),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
@@ -221,4 +221,12 @@ function withExtensionOf(type: { extension: string } | undefined, name: string):
   const lower = name.toLowerCase();
   const extensions = type.extension === 'jpg' ? ['jpg', 'jpeg'] : [type.extension];
   return extensions.some((extension) => lower.endsWith(`.${extension}`)) ? name : `${name}.${type.extension}`;
+}
+
+/**
+ * RFC 8187 value-chars: encodeURIComponent leaves ' ( ) * as they are, and Chromium ignores a
+ * filename* holding a third apostrophe (it then saves under the ASCII name, accents lost).
+ */
+function extValueChars(name: string): string {
+  return encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
