@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
-import { CRITERIA } from '../integration/review-fixtures';
 import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 
@@ -12,10 +11,9 @@ process.env.THROTTLE_DELAY_STEP_MS = '0';
 
 let app: TestApp;
 let lead: string;
-let staff: string;
 beforeAll(async () => {
   app = await startApp();
-  [lead, staff] = await Promise.all([app.login('lead@cosponsor.test'), app.login('staff@cosponsor.test')]);
+  lead = await app.login('lead@cosponsor.test');
 });
 afterAll(() => app.close());
 
@@ -88,5 +86,3 @@ describe('an evidence file whose name holds an apostrophe or brackets', () => {
   });
 });
 
-void CRITERIA;
-void staff;
