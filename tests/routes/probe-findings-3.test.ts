@@ -86,3 +86,25 @@ describe('an evidence file whose name holds an apostrophe or brackets', () => {
   });
 });
 
+
+describe('an evidence file whose name holds direction or C1 control characters', () => {
+  // Only C0 controls were taken out of a name: a right-to-left override (U+202E) made
+  // "invoice\u202Efdp.exe" show as "invoiceexe.pdf" on the lists reviewers read.
+  it('is listed and offered without them', async () => {
+    const id = proposalAt('values', 'Probe bidi name');
+    const pdf = Buffer.from('%PDF-1.4\nbidi\n');
+    const form = new FormData();
+    form.append('version', String(proposalRow(id)!.version));
+    form.append('intent', 'attach');
+    form.append('ratings.independence.uploadDate', '2026-02-01');
+    form.append('ratings.independence.upload', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice\u202Efdp\u2066\u200F\u0085.pdf');
+    const attached = await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead });
+    expect(attached.status).toBe(200);
+    expect(await attached.text()).toContain('invoicefdp.pdf');
+    const response = await app.fetch(`/proposals/${id}/attachments/${sha(pdf)}`, { cookie: lead });
+    expect(response.status).toBe(200);
+    const encoded = /filename\*=UTF-8''(.+)$/.exec(response.headers.get('content-disposition')!)![1]!;
+    expect(decodeURIComponent(encoded)).toBe('invoicefdp.pdf');
+    await response.arrayBuffer();
+  });
+});

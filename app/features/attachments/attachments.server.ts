@@ -54,13 +54,22 @@ export async function storeUpload(data: AsyncIterable<Uint8Array>, filename: str
   return { ok: true, ref: { sha256: put.sha256, size: put.size, type: type.mime, name: cleanName(filename), uploadedAt: new Date().toISOString() } };
 }
 
+/**
+ * Control characters, C0 and C1, and the marks that change the direction text is shown in: a
+ * right-to-left override makes "invoice\u202Efdp.exe" read as "invoiceexe.pdf".
+ */
+// eslint-disable-next-line no-control-regex
+const NAME_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /** The name as shown and offered on download: no path, no control characters, at most 200 characters. */
 function cleanName(filename: string): string {
-  // eslint-disable-next-line no-control-regex
-  const name = filename.split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return withoutControls(filename.split(/[/\\]/).pop()!);
+}
+
+function withoutControls(name: string): string {
   // At most 200 UTF-16 units (what the step forms accept), never half of a character: a cut
   // through an emoji left its first half, stored and shown as "�".
-  const cut = (name || 'file').slice(0, 200);
+  const cut = (name.replace(NAME_CONTROLS, '').trim() || 'file').slice(0, 200);
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
@@ -198,7 +207,7 @@ export function attachmentDownload(viewer: ActingUser, proposal: ProposalSubject
 export function downloadHeaders(ref: Pick<AttachmentRef, 'name' | 'type' | 'sha256'>, size: number): Record<string, string> {
   const type = ACCEPTED_TYPES.get(ref.type);
   // A draft's name came through the form unchecked: kept short, and only printable ASCII in the plain parameter.
-  const name = withExtensionOf(type, ref.name.slice(0, 200));
+  const name = withExtensionOf(type, withoutControls(ref.name));
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || `file.${type?.extension ?? 'bin'}`;
   return {
     'Content-Type': type?.mime ?? 'application/octet-stream',
