@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { proposalAt } from '../integration/step-fixtures';
@@ -106,5 +108,39 @@ describe('an evidence file whose name holds direction or C1 control characters',
     const encoded = /filename\*=UTF-8''(.+)$/.exec(response.headers.get('content-disposition')!)![1]!;
     expect(decodeURIComponent(encoded)).toBe('invoicefdp.pdf');
     await response.arrayBuffer();
+  });
+});
+
+describe('a HEAD request for an evidence file', () => {
+  // The file was opened and its stream handed to the answer, which a HEAD answer never reads:
+  // past the first buffer the stream stayed open, one file descriptor per request for good,
+  // until the process could open nothing (the database included).
+  const openUploads = () =>
+    fs.readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`).startsWith(path.resolve(process.env.UPLOAD_DIR!));
+      } catch {
+        return false;
+      }
+    }).length;
+
+  it('answers with the headers and leaves no file open', async () => {
+    const id = proposalAt('values', 'Probe HEAD download');
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1024 * 1024, 0x41)]);
+    const form = new FormData();
+    form.append('version', String(proposalRow(id)!.version));
+    form.append('intent', 'attach');
+    form.append('ratings.independence.uploadDate', '2026-02-01');
+    form.append('ratings.independence.upload', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'large.pdf');
+    expect((await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead })).status).toBe(200);
+    const before = openUploads();
+    for (let i = 0; i < 5; i++) {
+      const response = await app.fetch(`/proposals/${id}/attachments/${sha(pdf)}`, { method: 'HEAD', cookie: lead });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-length')).toBe(String(pdf.length));
+      expect(response.headers.get('content-disposition')).toContain('large.pdf');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(openUploads()).toBe(before);
   });
 });
