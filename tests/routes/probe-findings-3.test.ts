@@ -144,3 +144,15 @@ describe('a HEAD request for an evidence file', () => {
     expect(openUploads()).toBe(before);
   });
 });
+
+describe('the sign-in page opened by someone already signed in', () => {
+  // A page that asked another tab to sign in again sends the person to /login?redirectTo=…; once
+  // signed in (in that other tab), following it went to the home page and lost the destination.
+  it('goes on to the page asked for, and never to another site', async () => {
+    const onward = await app.fetch('/login?redirectTo=%2Fproposals%3Fview%3Dall', { cookie: lead });
+    expect(onward.status).toBe(302);
+    expect(onward.headers.get('location')).toBe('/proposals?view=all');
+    const elsewhere = await app.fetch('/login?redirectTo=%2F%2Fevil.example', { cookie: lead });
+    expect(elsewhere.headers.get('location')).toBe('/');
+  });
+});
