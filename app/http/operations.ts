@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { databaseReadiness } from '../../db/health';
 import { storageFailureOf } from '../../db/storage-errors';
+import { isPartnerPath, PARTNER_PATH_PREFIX } from './partner-paths';
 import { storageFailureStatus, storageReadFailureMessage } from './storage-failures';
 import { env } from '../utils/env.server';
 
@@ -52,6 +53,14 @@ export function logJson(fields: Record<string, unknown>, write: LogWriter = stdo
 }
 
 /**
+ * The path as logged: a partner questionnaire's token is the whole credential to its page
+ * (whoever holds it may answer as the partner), so it never reaches the log.
+ */
+function loggedPath(pathname: string): string {
+  return isPartnerPath(pathname) ? `${PARTNER_PATH_PREFIX}…` : pathname;
+}
+
+/**
  * Gives every request an id (X-Request-Id, sent back on the answer) and, when
  * `json` is on, writes one line per finished request. The path is logged without
  * its query: a sign-in callback's query carries an authorization code and state.
@@ -73,7 +82,7 @@ export function requestLog({ json, write = stdoutWriter }: { json: boolean; writ
           msg: 'request',
           requestId,
           method: req.method,
-          path: req.path,
+          path: loggedPath(req.path),
           status: res.statusCode,
           ms: Number((Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)),
         },
@@ -88,7 +97,7 @@ export function requestLog({ json, write = stdoutWriter }: { json: boolean; writ
 export function errorLog({ json, write = stdoutWriter }: { json: boolean; write?: LogWriter }) {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     const err = error instanceof Error ? error : new Error(String(error));
-    if (json) logJson({ level: 'error', msg: 'unhandled error', requestId: res.locals.requestId, method: req.method, path: req.path, error: err.message, stack: err.stack }, write);
+    if (json) logJson({ level: 'error', msg: 'unhandled error', requestId: res.locals.requestId, method: req.method, path: loggedPath(req.path), error: err.message, stack: err.stack }, write);
     else console.error(err);
     if (res.headersSent) return next(error);
     // The database failing before Remix ran (the session read of every request): an answer that says so.

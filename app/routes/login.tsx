@@ -13,7 +13,8 @@ import { FieldError } from '../components/forms';
 export const meta: MetaFunction = () => [{ title: 'Sign in · Cosponsor' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  if (await getSessionUser(request)) return redirect('/');
+  // Already signed in (in another tab, say): on to the page that asked for the sign-in.
+  if (await getSessionUser(request)) return redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')));
   return json({ provider: signOnProvider()?.name ?? null, localLogin: localLoginAllowed() });
 }
 

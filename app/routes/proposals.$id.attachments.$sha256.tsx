@@ -12,5 +12,11 @@ async function download({ request, params }: LoaderFunctionArgs) {
   const { user, proposal } = await requireProposal(request, params.id, 'proposal.view');
   const file = attachmentDownload(actingUser(user), proposal, params.sha256 ?? '');
   if (!file) notFound('This file');
-  return new Response(createReadableStreamFromReadable(file.stream), { status: 200, headers: downloadHeaders(file.ref, file.size) });
+  const headers = downloadHeaders(file.ref, file.size);
+  // A HEAD answer has no body and nothing would ever read the stream: it would keep the file open.
+  if (request.method === 'HEAD') {
+    file.stream.destroy();
+    return new Response(null, { status: 200, headers });
+  }
+  return new Response(createReadableStreamFromReadable(file.stream), { status: 200, headers });
 }

@@ -109,6 +109,15 @@ describe('request ids and JSON-line logs', () => {
     expect(JSON.stringify(lines)).not.toContain('secret-state');
   });
 
+  it('logs a partner questionnaire path without its token, which opens the questionnaire to whoever reads the log', async () => {
+    const token = 'TokenOfAPartnerLinkNeverToBeLogged0123456789';
+    const lines = await logLinesDuring(async () => {
+      await (await app.fetch(`/q/${token}`, { headers: { 'X-Request-Id': 'partner-req-0001' } })).arrayBuffer();
+    });
+    expect(lines.find((l) => l.requestId === 'partner-req-0001')).toMatchObject({ msg: 'request', method: 'GET', path: '/q/…' });
+    expect(JSON.stringify(lines)).not.toContain(token);
+  });
+
   it('makes an id when none is sent, and sends it back', async () => {
     const lines = await logLinesDuring(async () => {
       const response = await app.fetch('/login');

@@ -54,11 +54,23 @@ export async function storeUpload(data: AsyncIterable<Uint8Array>, filename: str
   return { ok: true, ref: { sha256: put.sha256, size: put.size, type: type.mime, name: cleanName(filename), uploadedAt: new Date().toISOString() } };
 }
 
+/**
+ * Control characters, C0 and C1, and the marks that change the direction text is shown in: a
+ * right-to-left override makes "invoice\u202Efdp.exe" read as "invoiceexe.pdf".
+ */
+// eslint-disable-next-line no-control-regex
+const NAME_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
 /** The name as shown and offered on download: no path, no control characters, at most 200 characters. */
 function cleanName(filename: string): string {
-  // eslint-disable-next-line no-control-regex
-  const name = filename.split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return (name || 'file').slice(0, 200);
+  return withoutControls(filename.split(/[/\\]/).pop()!);
+}
+
+function withoutControls(name: string): string {
+  // At most 200 UTF-16 units (what the step forms accept), never half of a character: a cut
+  // through an emoji left its first half, stored and shown as "�".
+  const cut = (name.replace(NAME_CONTROLS, '').trim() || 'file').slice(0, 200);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 export type StepFormRead =
@@ -218,15 +230,35 @@ export function attachmentDownload(viewer: ActingUser, proposal: ProposalSubject
 export function downloadHeaders(ref: Pick<AttachmentRef, 'name' | 'type' | 'sha256'>, size: number): Record<string, string> {
   const type = ACCEPTED_TYPES.get(ref.type);
   // A draft's name came through the form unchecked: kept short, and only printable ASCII in the plain parameter.
-  const name = ref.name.slice(0, 200);
+  const name = withExtensionOf(type, withoutControls(ref.name));
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || `file.${type?.extension ?? 'bin'}`;
   return {
     'Content-Type': type?.mime ?? 'application/octet-stream',
-    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${extValueChars(name)}`,
     'Content-Length': String(size),
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': "default-src 'none'; sandbox",
     'Cache-Control': 'private, no-store',
     ETag: `"${ref.sha256}"`,
   };
+}
+
+/**
+ * The name a file is saved under ends in its type's extension: the type comes from the bytes'
+ * first few, so a PDF that is also a page of HTML named notes.hta would otherwise be saved as
+ * notes.hta and run as that when opened. A name that already says its type is kept as it is.
+ */
+function withExtensionOf(type: { extension: string } | undefined, name: string): string {
+  if (!type) return name;
+  const lower = name.toLowerCase();
+  const extensions = type.extension === 'jpg' ? ['jpg', 'jpeg'] : [type.extension];
+  return extensions.some((extension) => lower.endsWith(`.${extension}`)) ? name : `${name}.${type.extension}`;
+}
+
+/**
+ * RFC 8187 value-chars: encodeURIComponent leaves ' ( ) * as they are, and Chromium ignores a
+ * filename* holding a third apostrophe (it then saves under the ASCII name, accents lost).
+ */
+function extValueChars(name: string): string {
+  return encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
