@@ -51,8 +51,14 @@ export async function hasLiveSession(cookieHeader: string | null): Promise<boole
   return Boolean(liveSession(hashToken(value), nowIso()));
 }
 
-/** Starts a new session (always a new id) and returns the Set-Cookie header. */
+/**
+ * Starts a new session (always a new id) and returns the Set-Cookie header. The session this
+ * browser held is ended first: the browser forgets its cookie, and a copy of it taken before
+ * (on a shared computer, say) must not go on signing someone in for weeks.
+ */
 export async function startSession(userId: number, request: Request): Promise<string> {
+  const previous = await tokenOf(request);
+  if (previous) revokeSession(hashToken(previous), nowIso());
   const token = randomBytes(32).toString('base64url');
   const now = Date.now();
   insertSession({

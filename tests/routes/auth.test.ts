@@ -225,6 +225,21 @@ describe('signing in', () => {
   }, 60_000);
 });
 
+describe('signing in again', () => {
+  it('ends the session the browser held: a copy of the old cookie no longer signs anyone in', async () => {
+    const before = await app.login('reviewer@cosponsor.test');
+    expect((await app.fetch('/decisions', { cookie: before })).status).toBe(200);
+    const again = await app.post('/login', { email: 'reviewer@cosponsor.test', password: 'cosponsor-demo' }, before);
+    expect(again.status).toBe(302);
+    const after = `cosponsor_session=${/cosponsor_session=([^;]+)/.exec(again.headers.get('set-cookie') ?? '')![1]}`;
+    expect(after).not.toBe(before);
+    const old = await app.fetch('/decisions', { cookie: before });
+    expect(old.status).toBe(302);
+    expect(old.headers.get('location')).toMatch(/^\/login/);
+    expect((await app.fetch('/decisions', { cookie: after })).status).toBe(200);
+  }, 60_000);
+});
+
 describe('sign-in throttling', () => {
   const fail = (email: string) => app.post('/login', { email, password: 'not-the-password' });
 
