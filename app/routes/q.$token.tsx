@@ -22,7 +22,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const page = openQuestionnaire(params.token ?? '', await readPartnerUnlock(request));
   if (!page.ok) throw toResponse(page);
-  return json(page);
+  // What the page shows, and no more: the link's own number is the server's business.
+  const { ok: _ok, linkId: _linkId, ...shown } = page;
+  return json(shown);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -187,6 +187,14 @@ describe('the partner answers without an account', () => {
     }
   });
 
+  it('its data, as a script would ask for it, holds what the page shows and no internal number', async () => {
+    const { token } = await makeLink();
+    const response = await app.fetch(`/q/${token}?_data=${encodeURIComponent('routes/q.$token')}`);
+    expect(response.status).toBe(200);
+    const data = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(data).sort()).toEqual(['contactName', 'event', 'expiresAt', 'locked', 'organization', 'questions']);
+  });
+
   it('unknown, malformed and expired links: a clear 404 or 410, never a 500', async () => {
     expect((await app.fetch(`/q/${'B'.repeat(43)}`)).status).toBe(404);
     expect((await app.fetch('/q/short')).status).toBe(404);
