@@ -91,9 +91,11 @@ export class SyncPostgres {
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      // The source is CommonJS: a parent run as `node --input-type=module -e …` would pass its
-      // flag on and make the worker read it as a module, where require is undefined.
-      execArgv: process.execArgv.filter((arg) => !arg.startsWith('--input-type')),
+      // None of the process's flags: the source is plain CommonJS that needs none, and what a
+      // worker would inherit can only break it. `--input-type=module` made it read as a module,
+      // where require is undefined; a V8 flag (`--single-threaded-gc`, given to web workers that
+      // fill the cores) is refused by a worker thread outright, and applies to it anyway.
+      execArgv: [],
       workerData: { port: port2, signal: this.signal, url: this.url, statementTimeoutMs: this.statementTimeoutMs, pgPath: this.pgPath },
       transferList: [port2],
     });

@@ -20,8 +20,8 @@ afterEach(() => {
 type Started = { child: ChildProcess; url: string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; output: () => string };
 
 /** The server on `target`: a SQLite file's path or a postgres:// URL. */
-function startServer(target: string, env: Record<string, string> = {}, cwd = process.cwd()): Promise<Started> {
-  const child = spawn(process.execPath, [path.resolve('build/server/server.js')], {
+function startServer(target: string, env: Record<string, string> = {}, cwd = process.cwd(), nodeFlags: string[] = []): Promise<Started> {
+  const child = spawn(process.execPath, [...nodeFlags, path.resolve('build/server/server.js')], {
     cwd,
     env: { ...process.env, ...databaseEnv(target), PORT: '0', NODE_ENV: 'test', OUTBOX_INTERVAL_MS: '200', MOCKS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,6 +57,17 @@ describe('starting', () => {
       expect((await b.exited).code).toBe(0);
     }
   }, 90_000);
+});
+
+describe('node flags', () => {
+  it('a process started with V8 flags of its own (web workers that fill the cores collect on one thread) opens its database and serves', async () => {
+    // A worker thread refuses V8 flags (they are the whole process's): the PostgreSQL connection's
+    // thread inherited them, and every web worker died at start on a machine with as many workers as cores.
+    const server = await startServer(demoDatabase(), { WEB_CONCURRENCY: '1' }, process.cwd(), ['--single-threaded-gc']);
+    expect((await fetch(`${server.url}/login`)).status).toBe(200);
+    server.child.kill('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+  }, 60_000);
 });
 
 describe('stopping', () => {
