@@ -39,15 +39,16 @@ export const newProposalSchema = z
   .object({
     ...eventFields,
     partnerId: wholeNumber('Choose a partner from the list.').optional(),
-    partnerName: z.string().trim().max(200).optional(),
+    // The partner's limits speak for themselves: zod's own message reads "Too big: expected string to have <=200 characters".
+    partnerName: z.string().trim().max(200, 'Keep the name under 200 characters.').optional(),
     partnerWebsite: z
       .string()
       .trim()
-      .max(300)
+      .max(300, 'Keep the address under 300 characters.')
       .regex(/^https?:\/\/[^\s/]+\.[^\s]+$/, 'Enter the full address, starting with http:// or https://.')
       .optional(),
-    partnerCountry: z.string().trim().max(80).optional(),
-    partnerDescription: z.string().trim().max(5000).optional(),
+    partnerCountry: z.string().trim().max(80, 'Keep the country under 80 characters.').optional(),
+    partnerDescription: z.string().trim().max(5000, 'Keep the description under 5,000 characters.').optional(),
     partnerEin: z
       .string()
       .trim()

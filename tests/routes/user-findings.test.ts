@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposalRow } from '../../db/proposals';
+import { initialEditorState } from '../../app/features/mou/mou.server';
+import { proposalAtMouStep } from '../integration/mou-fixtures';
+import { campaignId } from '../integration/review-fixtures';
+import { startApp, type TestApp } from '../support/app-server';
+import { find, parseHtml, visibleText } from '../support/html';
+
+// Defects a careful user meets on the pages of each role: messages that say the wrong thing,
+// and errors a screen reader is not told about.
+
+process.env.THROTTLE_DELAY_STEP_MS = '0';
+
+let app: TestApp;
+let lead: string;
+let admin: string;
+beforeAll(async () => {
+  app = await startApp();
+  lead = await app.login('lead@cosponsor.test');
+  admin = await app.login('admin@cosponsor.test');
+});
+afterAll(() => app.close());
+
+/** The error a field is described by, read the way a screen reader finds it: through aria-describedby. */
+function describedError(html: string, selector: string): string {
+  const field = find(html, selector);
+  expect(field, selector).not.toBeNull();
+  expect(field!.getAttribute('aria-invalid')).toBe('true');
+  const ids = (field!.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+  const root = parseHtml(html);
+  return ids
+    .map((id) => root.querySelectorAll('[id]').find((e) => e.getAttribute('id') === id))
+    .filter((e) => e?.classList.contains('field-error'))
+    .map((e) => e!.text.trim())
+    .join(' ');
+}
+
+describe('a new partner whose details are too long', () => {
+  // The partner's name, country, website and description had no message of their own for a
+  // length past the limit: the chapter lead read zod's "Too big: expected string to have <=5000
+  // characters" beside "About the group".
+  it('is refused in plain words beside each field, with what was typed kept', async () => {
+    const description = 'A group that works on rights. '.repeat(200);
+    const response = await app.post(
+      '/proposals/new?q=Long%20details&new=1',
+      {
+        q: 'Long details',
+        creationToken: crypto.randomUUID(),
+        partnerName: 'N'.repeat(201),
+        partnerCountry: 'C'.repeat(81),
+        partnerWebsite: `https://example.org/${'w'.repeat(300)}`,
+        partnerDescription: description,
+        eventTitle: 'A long partner',
+        eventDate: '2027-03-01',
+        eventPlace: 'Chicago',
+        eventDescription: 'A talk about rights and the partner.',
+        kind: 'co_hosting',
+        campaignId: String(campaignId('israel_opt')),
+      },
+      lead,
+    );
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(visibleText(html)).not.toMatch(/too big|expected string|<=/i);
+    expect(describedError(html, '#f-partnerName')).toBe('Keep the name under 200 characters.');
+    expect(describedError(html, '#f-partnerCountry')).toBe('Keep the country under 80 characters.');
+    expect(describedError(html, '#f-partnerWebsite')).toBe('Keep the address under 300 characters.');
+    expect(describedError(html, '#f-partnerDescription')).toBe('Keep the description under 5,000 characters.');
+    expect(find(html, '#f-partnerDescription')!.text).toBe(description);
+  });
+});
+
+describe('an MOU template saved with a long note or section title', () => {
+  // The note and the title had only their "too short" message, which zod gives for every
+  // problem: an admin who wrote a 600-character note was told to write at least 5 characters.
+  it('says the text is too long, not too short', async () => {
+    const page = await (await app.fetch('/admin/config/mou', { cookie: admin })).text();
+    const form: Record<string, string> = { intent: 'save', baseVersion: find(page, 'input[name="baseVersion"]')!.getAttribute('value')! };
+    for (const input of parseHtml(page).querySelectorAll('[form="mou-template"][name^="sections["]')) {
+      form[input.getAttribute('name')!] = input.tagName === 'TEXTAREA' ? input.text : (input.getAttribute('value') ?? '');
+    }
+    form['sections[0].title'] = 'T'.repeat(201);
+    form.note = 'n'.repeat(600);
+    const response = await app.post('/admin/config/mou', form, admin);
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(describedError(html, '#mou-template-note')).toBe('Keep the note under 500 characters.');
+    expect(describedError(html, '[id="mou-template-sections[0].title"]')).toBe('Keep the title under 200 characters.');
+  });
+});
+
+describe('an account created for a chapter lead without a chapter', () => {
+  // The chapter list was marked invalid, but its aria-describedby named only the hint, so a
+  // screen reader never read "A chapter lead needs a chapter".
+  it('ties the chapter error to the chapter list', async () => {
+    const response = await app.post(
+      '/admin/users',
+      { intent: 'create', name: 'New Lead', email: 'new-lead@cosponsor.test', password: 'a-long-enough-password', roles: 'chapter_lead', chapterId: '' },
+      admin,
+    );
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(describedError(html, '#create-user-chapterId')).toBe('A chapter lead needs a chapter: choose one.');
+    expect(find(html, '#create-user-chapterId')!.getAttribute('aria-describedby')).toContain('create-user-chapterId-hint');
+  });
+});
+
+describe('an MOU version saved with a note that is too long', () => {
+  // The length limits sat in the schema that reads the editor at all: a note one character
+  // too long made the whole form "unreadable", and the editor came back as last saved, with
+  // "it may come from an older page" and every edit of the chapter lead gone.
+  it('keeps every edit and says beside the note what is wrong', async () => {
+    const id = proposalAtMouStep();
+    const state = initialEditorState(id, proposalRow(id)!.version);
+    const form: Record<string, string> = {
+      intent: 'save',
+      version: String(state.version),
+      baseVersion: state.baseVersion ? String(state.baseVersion) : '',
+      note: 'n'.repeat(501),
+    };
+    state.sections.forEach((s, i) => {
+      form[`sections[${i}].key`] = s.key;
+      form[`sections[${i}].body`] = s.body;
+      s.clauses.forEach((c, j) => {
+        form[`sections[${i}].clauses[${j}].id`] = c.id;
+        form[`sections[${i}].clauses[${j}].text`] = c.text;
+      });
+    });
+    const typed = 'Our own words for the parties, typed before saving.';
+    form['sections[0].body'] = typed;
+    const response = await app.post(`/proposals/${id}/steps/mou`, form, lead);
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(visibleText(html)).not.toContain('older page');
+    expect(describedError(html, '#mou-editor-note')).toBe('The note can have at most 500 characters.');
+    expect(find(html, '#mou-editor-note')!.text).toBe('n'.repeat(501));
+    expect(find(html, '[name="sections[0].body"]')!.text).toBe(typed);
+  });
+});
