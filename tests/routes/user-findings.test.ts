@@ -137,3 +137,17 @@ describe('an MOU version saved with a note that is too long', () => {
     expect(find(html, '[name="sections[0].body"]')!.text).toBe(typed);
   });
 });
+
+describe('an MOU template saved with every section removed', () => {
+  // "Remove section" on each, then save: the page said "Some fields need attention" and showed
+  // no field with a message, since the one problem (no section left) belongs to no field.
+  it('says what is wrong', async () => {
+    const page = await (await app.fetch('/admin/config/mou', { cookie: admin })).text();
+    const baseVersion = find(page, 'input[name="baseVersion"]')!.getAttribute('value')!;
+    const response = await app.post('/admin/config/mou', { intent: 'save', baseVersion, note: 'Every section removed' }, admin);
+    expect(response.status).toBe(400);
+    const alert = find(await response.text(), '#mou-template-error');
+    expect(alert).not.toBeNull();
+    expect(visibleText(alert!)).toContain('The template needs at least one section: add one.');
+  });
+});

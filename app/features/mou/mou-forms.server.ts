@@ -111,5 +111,5 @@ export const mouTemplateSchema = z.object({
     .trim()
     .min(5, 'Say what changed (at least 5 characters).')
     .max(500, 'Keep the note under 500 characters.'),
-  sections: z.array(templateSection).min(1).max(60),
+  sections: z.array(templateSection).min(1, 'The template needs at least one section: add one.').max(60, 'The template can have at most 60 sections.'),
 });
