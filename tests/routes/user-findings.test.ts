@@ -151,3 +151,19 @@ describe('an MOU template saved with every section removed', () => {
     expect(visibleText(alert!)).toContain('The template needs at least one section: add one.');
   });
 });
+
+describe('an empty inbox', () => {
+  // Every role read "Decisions on your proposals and new submissions appear here": a reviewer
+  // or an admin has no proposals and hears of no submission, so the promise never came true.
+  it('says what arrives there for the person reading it, and where else to look when nothing does', async () => {
+    const reviewer = await app.login('reviewer@cosponsor.test');
+    const reviewerPage = await (await app.fetch('/inbox', { cookie: reviewer })).text();
+    const reviewerText = visibleText(reviewerPage);
+    expect(reviewerText).not.toContain('your proposals');
+    expect(reviewerText).toContain('No message is sent to your role here');
+    expect(find(reviewerPage, 'main a[href="/decisions"]')).not.toBeNull();
+
+    const adminText = visibleText(await (await app.fetch('/inbox', { cookie: admin })).text());
+    expect(adminText).toContain('No message is sent to your role here');
+  });
+});
