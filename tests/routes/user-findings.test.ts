@@ -3,6 +3,7 @@ import { proposalRow } from '../../db/proposals';
 import { initialEditorState } from '../../app/features/mou/mou.server';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
 import { campaignId } from '../integration/review-fixtures';
+import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 import { find, parseHtml, visibleText } from '../support/html';
 
@@ -165,5 +166,25 @@ describe('an empty inbox', () => {
 
     const adminText = visibleText(await (await app.fetch('/inbox', { cookie: admin })).text());
     expect(adminText).toContain('No message is sent to your role here');
+  });
+});
+
+describe('a vetting step the lead cannot edit now', () => {
+  // Every read-only step said "it is not the proposal's current step, or you cannot edit this
+  // proposal": the lead was left to guess which, and what to do.
+  it('says why: a step still to come names the current one', async () => {
+    const id = proposalAt('values', 'Probe read-only reason');
+    const html = await (await app.fetch(`/proposals/${id}/steps/risk`, { cookie: lead })).text();
+    const text = visibleText(html);
+    expect(text).not.toContain(', or you cannot edit');
+    expect(text).toContain('This step opens after Values compatibility, the proposal’s current step.');
+  });
+
+  it('says why: a reviewer only reads', async () => {
+    const id = proposalAt('values', 'Probe read-only reviewer');
+    const reviewer = await app.login('reviewer@cosponsor.test');
+    const text = visibleText(await (await app.fetch(`/proposals/${id}/steps/values`, { cookie: reviewer })).text());
+    expect(text).not.toContain(', or you cannot edit');
+    expect(text).toContain('This step is read-only for you. A reviewer can read a proposal but cannot change it.');
   });
 });
