@@ -188,3 +188,15 @@ describe('a vetting step the lead cannot edit now', () => {
     expect(text).toContain('This step is read-only for you. A reviewer can read a proposal but cannot change it.');
   });
 });
+
+describe('a proposal form refused for a text too short', () => {
+  // The message was the field's sentence with the minimum glued after its full stop:
+  // "Say why the proposal is withdrawn. (at least 5 characters)".
+  it('reads as one sentence', async () => {
+    const id = proposalAt('values', 'Probe short reason');
+    const response = await app.post(`/proposals/${id}/withdraw`, { version: String(proposalRow(id)!.version), reason: 'no' }, lead);
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(describedError(html, '#f-reason')).toBe('Say why the proposal is withdrawn (at least 5 characters).');
+  });
+});

@@ -8,7 +8,8 @@ const requiredText = (message: string, min: number, max: number) =>
   z
     .string({ error: message })
     .trim()
-    .min(min, min > 1 ? `${message} (at least ${min} characters)` : message)
+    // The minimum goes inside the sentence: "Describe the event (at least 10 characters)."
+    .min(min, min > 1 ? `${message.replace(/\.$/, '')} (at least ${min} characters).` : message)
     .max(max, `Keep this under ${max} characters.`);
 
 export const partnerSearchSchema = z.object({
