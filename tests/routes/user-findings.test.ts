@@ -200,3 +200,37 @@ describe('a proposal form refused for a text too short', () => {
     expect(describedError(html, '#f-reason')).toBe('Say why the proposal is withdrawn (at least 5 characters).');
   });
 });
+
+describe('a proposals list with nothing to show', () => {
+  // A new chapter's lead, or a search that matched nothing, got five headings each over
+  // "Nothing here." and "0 proposals match the filters, what needs your action first": no word
+  // of what to do next.
+  it('tells a new chapter’s lead how to start', async () => {
+    const usersPage = await (await app.fetch('/admin/users', { cookie: admin })).text();
+    const austin = parseHtml(usersPage)
+      .querySelectorAll('#create-user-chapterId option')
+      .find((o) => o.text.trim() === 'Austin Group')!
+      .getAttribute('value')!;
+    const created = await app.post(
+      '/admin/users',
+      { intent: 'create', name: 'Austin Lead', email: 'austin-lead@cosponsor.test', password: 'a-long-enough-password', roles: 'chapter_lead', chapterId: austin },
+      admin,
+    );
+    expect(created.status).toBe(302);
+    const austinLead = await app.login('austin-lead@cosponsor.test', 'a-long-enough-password');
+    const html = await (await app.fetch('/proposals', { cookie: austinLead })).text();
+    const text = visibleText(html);
+    expect(text).not.toContain('Nothing here.');
+    expect(text).toContain('Austin Group has no proposals yet.');
+    expect(find(html, '[data-testid="proposals-empty"] a[href="/proposals/new"]')).not.toBeNull();
+  });
+
+  it('says a search matched nothing, with a way back', async () => {
+    const html = await (await app.fetch('/proposals?q=zzqqxx', { cookie: lead })).text();
+    const text = visibleText(html);
+    expect(text).not.toContain('Nothing here.');
+    expect(text).not.toContain('what needs your action first');
+    expect(text).toContain('No proposal matches these filters.');
+    expect(find(html, '[data-testid="proposals-empty"] a[href="/proposals"]')).not.toBeNull();
+  });
+});
