@@ -234,3 +234,17 @@ describe('a proposals list with nothing to show', () => {
     expect(find(html, '[data-testid="proposals-empty"] a[href="/proposals"]')).not.toBeNull();
   });
 });
+
+describe('a partner search of one character', () => {
+  // Searching "a" (the field asks for two characters, but a browser without JavaScript or a
+  // typed address sends it anyway) answered "Nobody has proposed this group before" and offered
+  // "Create a new partner", whose form then refused the one-character name.
+  it('asks for a longer name beside the field instead of offering a new partner', async () => {
+    const html = await (await app.fetch('/proposals/new?q=a', { cookie: lead })).text();
+    const text = visibleText(html);
+    expect(text).not.toContain('Nobody has proposed this group before');
+    expect(find(html, 'a[href*="new=1"]')).toBeNull();
+    expect(describedError(html, '#partner-q')).toBe('Type the partner group’s name (at least 2 characters).');
+    expect(find(html, '#partner-q')!.getAttribute('value')).toBe('a');
+  });
+});
