@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { initialEditorState } from '../../app/features/mou/mou.server';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
-import { campaignId } from '../integration/review-fixtures';
+import { actor, campaignId, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { createUser } from '../../db/users';
+import { hashPassword } from '../../app/features/auth/password.server';
 import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 import { find, parseHtml, visibleText } from '../support/html';
@@ -246,5 +248,27 @@ describe('a partner search of one character', () => {
     expect(find(html, 'a[href*="new=1"]')).toBeNull();
     expect(describedError(html, '#partner-q')).toBe('Type the partner group’s name (at least 2 characters).');
     expect(find(html, '#partner-q')!.getAttribute('value')).toBe('a');
+  });
+});
+
+describe('the review queue, for a staff member who proposed one of its proposals', () => {
+  // Its row said "Nobody yet" where the others offered "I'm reviewing this": nothing said why
+  // this one could not be taken until the dossier was opened.
+  it('says in the row why they cannot take it', async () => {
+    createUser({
+      email: 'queue-both@cosponsor.test',
+      name: 'Quinn Both',
+      passwordHash: await hashPassword('cosponsor-demo'),
+      chapterId: actor('lead@cosponsor.test').chapterId,
+      roles: ['chapter_lead', 'staff'],
+    });
+    const id = proposalInReview({ lead: 'queue-both@cosponsor.test', partnerId: newPartner('Queue Own Group'), title: 'Queue own proposal' });
+    const cookie = await app.login('queue-both@cosponsor.test');
+    const html = await (await app.fetch('/review', { cookie })).text();
+    const row = parseHtml(html)
+      .querySelectorAll('tr')
+      .find((tr) => tr.querySelector(`a[href="/review/${id}"]`));
+    expect(row).toBeDefined();
+    expect(visibleText(row!)).toContain('You proposed this partnership: another staff member must decide it (four-eyes rule).');
   });
 });
