@@ -4,6 +4,7 @@ import { initialEditorState } from '../../app/features/mou/mou.server';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
 import { actor, campaignId, newPartner, proposalInReview } from '../integration/review-fixtures';
 import { createUser } from '../../db/users';
+import { first, qb } from '../../db/connection';
 import { hashPassword } from '../../app/features/auth/password.server';
 import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
@@ -270,5 +271,21 @@ describe('the review queue, for a staff member who proposed one of its proposals
       .find((tr) => tr.querySelector(`a[href="/review/${id}"]`));
     expect(row).toBeDefined();
     expect(visibleText(row!)).toContain('You proposed this partnership: another staff member must decide it (four-eyes rule).');
+  });
+});
+
+describe('the perception review in the staff dossier', () => {
+  // Each checklist question was followed by a colon: "… in the organization's name?: Met".
+  it('puts no colon after a question', async () => {
+    const staff = await app.login('staff@cosponsor.test');
+    const seeded = first(
+      qb().selectFrom('proposals').select('id').where('event_title', '=', 'Homes Under Threat: Demolitions and Forced Evictions in East Jerusalem and Masafer Yatta'),
+    )!;
+    const html = await (await app.fetch(`/review/${seeded.id}`, { cookie: staff })).text();
+    const section = find(html, '#step-perception');
+    expect(section).not.toBeNull();
+    const text = visibleText(section!);
+    expect(text).toContain('Will the organization be kept off BDS-branded flyers, banners, web pages and other materials?');
+    expect(text).not.toMatch(/\?\s*:/);
   });
 });
