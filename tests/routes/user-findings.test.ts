@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { initialEditorState } from '../../app/features/mou/mou.server';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
-import { actor, campaignId, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { actor, campaignId, decideAs, newPartner, proposalInReview } from '../integration/review-fixtures';
 import { createUser } from '../../db/users';
 import { first, qb } from '../../db/connection';
 import { hashPassword } from '../../app/features/auth/password.server';
@@ -287,5 +287,30 @@ describe('the perception review in the staff dossier', () => {
     const text = visibleText(section!);
     expect(text).toContain('Will the organization be kept off BDS-branded flyers, banners, web pages and other materials?');
     expect(text).not.toMatch(/\?\s*:/);
+  });
+});
+
+describe('a rejected or withdrawn proposal, as its chapter lead opens it', () => {
+  // "What happens next" said only "Rejected." or "Withdrawn.": not who, when or why, though an
+  // approval there names its decider and conditions, and nothing about what the lead can do now.
+  it('says who rejected it, when and why, and how to try again', async () => {
+    const id = proposalInReview({ partnerId: newPartner('Next Rejected Group'), title: 'Next rejected' });
+    const rationale = 'The partner is a party campaign office: co-hosting would take sides in the election.';
+    expect(decideAs('staff@cosponsor.test', id, { type: 'REJECT', rationale }).ok).toBe(true);
+    const panel = find(await (await app.fetch(`/proposals/${id}`, { cookie: lead })).text(), '.next-action');
+    const text = visibleText(panel!);
+    expect(text).toMatch(/Rejected by Priya Raman, \w{3} \d{1,2}, \d{4}/);
+    expect(text).toContain(rationale);
+    expect(text).toContain('start a new proposal with the same partner');
+  });
+
+  it('says who withdrew it, when and why', async () => {
+    const id = proposalAt('values', 'Next withdrawn');
+    const reason = 'The partner cancelled the event.';
+    const withdrawn = await app.post(`/proposals/${id}/withdraw`, { version: String(proposalRow(id)!.version), reason }, lead);
+    expect(withdrawn.status).toBe(302);
+    const text = visibleText(find(await (await app.fetch(`/proposals/${id}`, { cookie: lead })).text(), '.next-action')!);
+    expect(text).toMatch(/Withdrawn by Dana Whitfield, \w{3} \d{1,2}, \d{4}/);
+    expect(text).toContain(reason);
   });
 });
