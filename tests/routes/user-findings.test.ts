@@ -314,3 +314,16 @@ describe('a rejected or withdrawn proposal, as its chapter lead opens it', () =>
     expect(text).toContain(reason);
   });
 });
+
+describe('the notification settings of a role that gets no notification', () => {
+  // A reviewer was asked to "choose which e-mails you get" (there is none to choose) and told
+  // "your inbox in Cosponsor shows everything either way" (nothing arrives there for a reviewer).
+  it('says there is nothing to choose, without promising an inbox', async () => {
+    const reviewer = await app.login('reviewer@cosponsor.test');
+    const html = await (await app.fetch('/settings/notifications', { cookie: reviewer })).text();
+    const text = visibleText(html);
+    expect(text).not.toContain('Choose which e-mails you get');
+    expect(text).not.toContain('shows everything either way');
+    expect(text).toContain('Your roles receive no e-mail notifications.');
+  });
+});
