@@ -62,7 +62,9 @@ export async function action({ request }: ActionFunctionArgs) {
     const errors = Object.fromEntries(
       Object.entries(submission.reply().error ?? {}).filter((e): e is [string, string[]] => Array.isArray(e[1])),
     );
-    return reply({ errors, formError: 'Some fields need attention. Nothing was saved.' }, 400);
+    // The list of sections is no field: its problem (none left) is said at the top.
+    const aboutSections = errors.sections?.join(' ');
+    return reply({ errors, formError: aboutSections ? `${aboutSections} Nothing was saved.` : 'Some fields need attention. Nothing was saved.' }, 400);
   }
   const errors = mouTemplateProblems(submission.value.sections);
   if (Object.keys(errors).length) return reply({ errors, formError: errors['']?.join(' ') ?? 'Some fields need attention. Nothing was saved.' }, 400);

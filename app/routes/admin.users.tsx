@@ -147,7 +147,10 @@ export default function AdminUsers() {
           <div className="field">
             <label htmlFor={fields.chapterId.id}>Chapter</label>
             <p className="hint" id={`${fields.chapterId.id}-hint`}>Required for chapter leads.</p>
-            <select {...getSelectProps(fields.chapterId)} aria-describedby={`${fields.chapterId.id}-hint`}>
+            <select
+              {...getSelectProps(fields.chapterId)}
+              aria-describedby={[`${fields.chapterId.id}-hint`, fields.chapterId.errors ? fields.chapterId.errorId : null].filter(Boolean).join(' ')}
+            >
               <option value="">No chapter</option>
               {chapters.map((c) => (
                 <option key={c.id} value={c.id}>

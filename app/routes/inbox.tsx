@@ -10,6 +10,7 @@ import { toResponse } from '../utils/errors.server';
 import { formatDateTime } from '../utils/labels';
 import { redirectWithFlash } from '../utils/session.server';
 import { positiveWholeNumber } from '../utils/whole-number';
+import { isChapterLead, isStaff } from '../../workflows/policy';
 
 export const meta: MetaFunction = () => [{ title: 'Inbox · Cosponsor' }];
 
@@ -22,7 +23,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const pages = Math.max(1, Math.ceil((unreadOnly ? counts.unread : counts.total) / INBOX_PAGE_SIZE));
   // Past the last page is the last page; anything but a page number in digits is the first.
   const page = requested === null ? 1 : Math.min(requested, pages);
-  return json({ unreadOnly, page, pages, unread: counts.unread, items: inboxFor(user, { unreadOnly, page }) });
+  // What an empty inbox promises depends on who reads it: only chapter leads and staff are sent messages.
+  const receives = { lead: isChapterLead(user), staff: isStaff(user) };
+  return json({ unreadOnly, page, pages, unread: counts.unread, receives, items: inboxFor(user, { unreadOnly, page }) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -55,7 +58,7 @@ const KIND: Record<string, { text: string; tone: 'good' | 'warn' | 'bad' | 'neut
 };
 
 export default function Inbox() {
-  const { items, unreadOnly, unread, page, pages } = useLoaderData<typeof loader>();
+  const { items, unreadOnly, unread, page, pages, receives } = useLoaderData<typeof loader>();
   const refused = useActionData<typeof action>();
   const busy = useNavigation().state === 'submitting';
   const pageHref = (n: number) => `/inbox?${new URLSearchParams({ ...(unreadOnly ? { show: 'unread' } : {}), ...(n > 1 ? { page: String(n) } : {}) })}`;
@@ -85,7 +88,20 @@ export default function Inbox() {
       ) : null}
       {items.length === 0 ? (
         <div className="panel">
-          <p>{unreadOnly ? 'No unread messages.' : 'No messages yet. Decisions on your proposals and new submissions appear here.'}</p>
+          {unreadOnly ? (
+            <p>No unread messages.</p>
+          ) : receives.lead || receives.staff ? (
+            <p>
+              No messages yet.
+              {receives.lead ? ' Staff decisions on your chapter’s proposals, and partners’ answers to their questionnaires, appear here.' : ''}
+              {receives.staff ? ' Proposals that reach the review queue, and new screening hits, appear here.' : ''}
+            </p>
+          ) : (
+            <p>
+              No message is sent to your role here: messages go to chapter leads and staff. Every decision is in the{' '}
+              <Link to="/decisions">decision register</Link>.
+            </p>
+          )}
         </div>
       ) : (
         <ul className="cards" data-testid="inbox">

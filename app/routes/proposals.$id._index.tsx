@@ -129,6 +129,23 @@ export default function ProposalHome() {
               <p className="muted">No conditions were attached.</p>
             )}
           </div>
+        ) : view.closing ? (
+          // Who closed it, when and why, and the one way on: a new proposal, which keeps this one as precedent.
+          <>
+            <p>
+              <strong>{view.closing.outcome === 'rejected' ? 'Rejected' : 'Withdrawn'}</strong> by {view.closing.actorName}, {formatDateTime(view.closing.at)}
+              {view.closing.rationale ? ':' : '.'}
+            </p>
+            {view.closing.rationale ? (
+              <p className="change-request__rationale" dir="auto">
+                “{view.closing.rationale}”
+              </p>
+            ) : null}
+            <p className="small">
+              A closed proposal cannot be resumed. To try again, start a new proposal with the same partner
+              {view.closing.outcome === 'rejected' ? ': staff will see this decision as precedent.' : ' (its history is kept).'}
+            </p>
+          </>
         ) : (
           <p>{isWithdrawn(p.state) ? 'Withdrawn.' : isRejected(p.state) ? 'Rejected.' : 'Expired: the partnership needs re-vetting.'}</p>
         )}

@@ -62,7 +62,8 @@ export default function Proposals() {
           <h1>Proposals</h1>
           <p>
             {scope} · {plural(total)}
-            {filtered ? ' match the filters' : ''}, what needs your action first.
+            {filtered ? ' match the filters' : ''}
+            {total > 0 ? ', what needs your action first' : ''}.
           </p>
         </div>
         {canPropose ? (
@@ -104,7 +105,26 @@ export default function Proposals() {
         ))}
       </nav>
 
-      {groups.map((g) => (
+      {total === 0 ? (
+        // Nothing to list: one message saying what to do, not five empty groups.
+        <div className="panel" data-testid="proposals-empty">
+          {filtered ? (
+            <p>
+              No proposal matches these filters. Try fewer words or another campaign, or{' '}
+              <Link to={listHref({ group: null, chapterId: null, campaignId: null, text: null })}>show every proposal</Link>.
+            </p>
+          ) : canPropose ? (
+            <p>
+              {scope} has no proposals yet. When a group invites the chapter to co-sponsor an event, start a{' '}
+              <Link to="/proposals/new">new proposal</Link>: the partner first, then the event; the five vetting steps follow. <Link to="/help">How vetting works</Link>
+            </p>
+          ) : (
+            <p>No proposal yet: chapter leads start them, and they appear here.</p>
+          )}
+        </div>
+      ) : null}
+
+      {(total === 0 ? [] : groups).map((g) => (
         <section key={g.key} id={`group-${g.key}`} className={`proposal-group proposal-group--${g.key}`} aria-labelledby={`group-${g.key}-title`}>
           <h2 id={`group-${g.key}-title`}>
             {g.title} <span className="count muted">({g.count})</span>

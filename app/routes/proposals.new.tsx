@@ -10,7 +10,7 @@ import { CandidateCard, RegistryLookup } from '../features/vetting/partner-choic
 import { EventFields } from '../features/vetting/event-fields';
 import { FormAlerts, TextArea } from '../features/vetting/proposal-form';
 import { TextField } from '../features/vetting/text-field';
-import { newProposalSchema } from '../features/vetting/proposal-forms.server';
+import { newProposalSchema, partnerSearchSchema } from '../features/vetting/proposal-forms.server';
 import {
   campaignOptions,
   partnerCandidates,
@@ -37,12 +37,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const partner = partnerId === null ? null : partnerSummary(partnerId);
   // The registry lookup belongs to the new-partner form; it stays silent when the registry is off.
   const registry: RegistryPanel = creating && !partner ? await registryPanel(url.searchParams) : { enabled: false };
+  // A search the form would refuse (one character) is answered beside the field: "no known
+  // partner, create one" would lead to a name the new-partner form refuses.
+  const searched = q && !partner && !creating ? partnerSearchSchema.safeParse({ q }) : null;
+  const searchError = searched && !searched.success ? (searched.error.issues[0]?.message ?? null) : null;
   return json({
     registry,
     q,
-    stage: partner ? ('event' as const) : creating ? ('new' as const) : q ? ('results' as const) : ('search' as const),
+    searchError,
+    stage: partner ? ('event' as const) : creating ? ('new' as const) : searched?.success ? ('results' as const) : ('search' as const),
     partner,
-    candidates: q && !partner && !creating ? partnerCandidates(q, actingUser(user)) : [],
+    candidates: searched?.success ? partnerCandidates(q, actingUser(user)) : [],
     campaigns: campaignOptions(),
     // One per page load: a repeated post of this form answers with the proposal it created.
     creationToken: randomUUID(),
@@ -69,7 +74,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewProposal() {
-  const { q, stage, partner, candidates, campaigns, registry, creationToken } = useLoaderData<typeof loader>();
+  const { q, searchError, stage, partner, candidates, campaigns, registry, creationToken } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const errors = actionData?.errors;
@@ -122,8 +127,24 @@ export default function NewProposal() {
               <span className="hint" id="partner-q-hint">
                 We look among known partners first: case, punctuation, “The”, “Inc.” and small typos do not matter.
               </span>
-              {/* eslint-disable-next-line jsx-a11y/no-autofocus -- the search stage is a one-field page */}
-              <input id="partner-q" type="search" name="q" dir="auto" defaultValue={q} aria-describedby="partner-q-hint" required minLength={2} autoFocus={stage === 'search'} />
+              <input
+                id="partner-q"
+                type="search"
+                name="q"
+                dir="auto"
+                defaultValue={q}
+                aria-describedby={searchError ? 'partner-q-hint partner-q-error' : 'partner-q-hint'}
+                aria-invalid={searchError ? true : undefined}
+                required
+                minLength={2}
+                // eslint-disable-next-line jsx-a11y/no-autofocus -- the search stage is a one-field page
+                autoFocus={stage === 'search'}
+              />
+              {searchError ? (
+                <p className="field-error" id="partner-q-error" role="alert">
+                  {searchError}
+                </p>
+              ) : null}
             </div>
             <button type="submit" className="button">
               Search partners

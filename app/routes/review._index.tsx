@@ -246,6 +246,7 @@ export default function ReviewQueue() {
                         busy={busy}
                         since={item.claim ? formatDateTime(item.claim.since) : ''}
                       />
+                      {!item.claim && item.claimRefusal ? <p className="small muted">{item.claimRefusal}</p> : null}
                     </td>
                     <td data-label="Flags">
                       {item.flags.length === 0 ? (

@@ -41,13 +41,16 @@ export default function NotificationSettings() {
       <div className="page-head">
         <div>
           <h1>Notification settings</h1>
-          <p>
-            Choose which e-mails you get. They go to <strong>{address}</strong> and carry the facts and a link, never the
-            reasoning: that stays in Cosponsor, behind your sign-in. Your inbox in Cosponsor shows everything either way.
-          </p>
+          {settings.length === 0 ? null : (
+            // Only for roles that get notifications: the others have nothing to choose, and nothing in their inbox.
+            <p>
+              Choose which e-mails you get. They go to <strong>{address}</strong> and carry the facts and a link, never the
+              reasoning: that stays in Cosponsor, behind your sign-in. Your inbox in Cosponsor shows everything either way.
+            </p>
+          )}
         </div>
       </div>
-      {emailOn ? null : (
+      {emailOn || settings.length === 0 ? null : (
         <p className="alert alert--warn" data-testid="email-off">
           This server sends no e-mail yet (an administrator sets it up). Your choices are kept for when it does.
         </p>

@@ -68,8 +68,8 @@ describe('the proposal lists', () => {
     expect(await page.locator('#group-drafts').count()).toBe(0);
     await page.getByLabel('Event, partner or reference').fill('zzz-no-such-proposal');
     await submitWith(page, page.getByRole('button', { name: 'Filter' }));
-    expect(await page.locator('#group-decided').textContent()).toContain('Nothing here.');
-    expect(await page.locator('#group-decided-title').textContent()).toContain('(0)');
+    expect(await page.getByTestId('proposals-empty').textContent()).toContain('No proposal matches these filters.');
+    expect(await page.getByRole('navigation', { name: 'Groups' }).getByRole('link', { name: /^Decided/ }).textContent()).toContain('(0)');
     await checkA11y(page, 'proposals, one group filtered');
     await page.context().close();
   });

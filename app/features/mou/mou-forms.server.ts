@@ -16,41 +16,51 @@ const baseVersion = wholeNumber('The page is out of date: reload it.')
   .optional()
   .transform((v) => v ?? null);
 
-const clause = z.object({
-  id: z.string({ error: 'Missing clause id.' }).regex(/^[a-z]+:[A-Za-z0-9_:.-]{1,80}$/, 'Unknown clause.'),
-  text: optionalText(5000, 'A clause'),
-  removed: flag,
-  reason: optionalText(2000, 'The reason'),
-});
+// The editor is read with no length limits (the request's body is bounded already): a text one
+// character too long must not make the whole form unreadable and lose every edit. Saving checks
+// the lengths, each beside its field.
+const anyText = z
+  .string()
+  .optional()
+  .transform((v) => v ?? '');
 
-const section = z.object({
-  key: z.string({ error: 'Missing section.' }).regex(/^[a-z0-9_]{1,40}$/, 'Unknown section.'),
-  body: optionalText(20000, 'A section'),
-  clauses: z.array(clause).max(100).optional().transform((v) => v ?? []),
-});
+function editorSchema(text: (max: number, label: string) => typeof anyText) {
+  const clause = z.object({
+    id: z.string({ error: 'Missing clause id.' }).regex(/^[a-z]+:[A-Za-z0-9_:.-]{1,80}$/, 'Unknown clause.'),
+    text: text(5000, 'A clause'),
+    removed: flag,
+    reason: text(2000, 'The reason'),
+  });
+  const section = z.object({
+    key: z.string({ error: 'Missing section.' }).regex(/^[a-z0-9_]{1,40}$/, 'Unknown section.'),
+    body: text(20000, 'A section'),
+    clauses: z.array(clause).max(100).optional().transform((v) => v ?? []),
+  });
+  return z
+    .object({
+      intent: z.string({ error: 'Choose what to do.' }).regex(/^(save|add:\d+|remove:\d+:\d+|restore:\d+:\d+)$/, 'Unknown action.'),
+      version,
+      baseVersion,
+      note: text(500, 'The note'),
+      confirmVoid: flag,
+      sections: z.array(section).min(1, 'The MOU has no sections.').max(60),
+    })
+    .superRefine((form, ctx) => {
+      const seen = new Set<string>();
+      form.sections.forEach((s, i) =>
+        s.clauses.forEach((c, j) => {
+          if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['sections', i, 'clauses', j, 'id'], message: 'Duplicate clause.' });
+          seen.add(c.id);
+        }),
+      );
+    });
+}
 
 /** The editor as posted, for any intent (add, remove, restore a clause, or save). */
-export const mouEditorSchema = z
-  .object({
-    intent: z.string({ error: 'Choose what to do.' }).regex(/^(save|add:\d+|remove:\d+:\d+|restore:\d+:\d+)$/, 'Unknown action.'),
-    version,
-    baseVersion,
-    note: optionalText(500, 'The note'),
-    confirmVoid: flag,
-    sections: z.array(section).min(1, 'The MOU has no sections.').max(60),
-  })
-  .superRefine((form, ctx) => {
-    const seen = new Set<string>();
-    form.sections.forEach((s, i) =>
-      s.clauses.forEach((c, j) => {
-        if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['sections', i, 'clauses', j, 'id'], message: 'Duplicate clause.' });
-        seen.add(c.id);
-      }),
-    );
-  });
+export const mouEditorSchema = editorSchema(() => anyText);
 
 /** Saving adds checks that adding or removing a clause does not need. */
-export const mouSaveSchema = mouEditorSchema.superRefine((form, ctx) => {
+export const mouSaveSchema = editorSchema(optionalText).superRefine((form, ctx) => {
   form.sections.forEach((s, i) =>
     s.clauses.forEach((c, j) => {
       if (!c.removed && c.text.trim().length < 3) {
@@ -88,7 +98,9 @@ export const mouSubmitSchema = z.object({
 
 const templateSection = z.object({
   key: z.string({ error: 'Missing section.' }).regex(/^[a-z0-9_]{1,40}$/, 'Unknown section.'),
-  title: z.string({ error: 'Give the section a title.' }).trim().min(2, 'Give the section a title.').max(200),
+  // Each limit its own message: the schema's error is otherwise zod's message for every problem,
+  // and a title too long was answered "Give the section a title".
+  title: z.string({ error: 'Give the section a title.' }).trim().min(2, 'Give the section a title.').max(200, 'Keep the title under 200 characters.'),
   body: optionalText(20000, 'A section'),
 });
 
@@ -98,6 +110,6 @@ export const mouTemplateSchema = z.object({
     .string({ error: 'Say what changed (at least 5 characters).' })
     .trim()
     .min(5, 'Say what changed (at least 5 characters).')
-    .max(500),
-  sections: z.array(templateSection).min(1).max(60),
+    .max(500, 'Keep the note under 500 characters.'),
+  sections: z.array(templateSection).min(1, 'The template needs at least one section: add one.').max(60, 'The template can have at most 60 sections.'),
 });

@@ -77,6 +77,8 @@ type QueueItem = {
   claim: ClaimView;
   /** The viewer may take it: staff who may decide it (four-eyes). */
   mayClaim: boolean;
+  /** Why the viewer may not take it (four-eyes), said in the row rather than only in the dossier. */
+  claimRefusal: string | null;
   reference: string;
   eventTitle: string;
   eventDate: string;
@@ -179,22 +181,26 @@ export function reviewQueue(query: QueueQuery, today: string, viewer?: ActingUse
     flags = queueFlags({ ids });
   }
   const claims = claimsOf(rows.map((r) => r.id));
-  const items: QueueItem[] = rows.map((r) => ({
-    id: r.id,
-    waitingDays: r.submitted_at ? daysBetween(r.submitted_at.slice(0, 10), today) : 0,
-    claim: viewer ? claimView(claims.get(r.id), viewer) : null,
-    mayClaim: viewer ? can(viewer, 'proposal.claim', r).ok : false,
-    reference: r.reference,
-    eventTitle: r.event_title,
-    eventDate: r.event_date,
-    timing: eventTiming(r.event_date, today),
-    kind: r.kind,
-    submittedAt: r.submitted_at,
-    partnerName: r.partner_name,
-    chapterName: r.chapter_name,
-    campaignName: r.campaign_name,
-    flags: QUEUE_FLAGS.filter((f) => flags.get(r.id)?.has(f)),
-  }));
+  const items: QueueItem[] = rows.map((r) => {
+    const claimable = viewer ? can(viewer, 'proposal.claim', r) : null;
+    return {
+      id: r.id,
+      waitingDays: r.submitted_at ? daysBetween(r.submitted_at.slice(0, 10), today) : 0,
+      claim: viewer ? claimView(claims.get(r.id), viewer) : null,
+      mayClaim: claimable?.ok ?? false,
+      claimRefusal: claimable && !claimable.ok ? claimable.reason : null,
+      reference: r.reference,
+      eventTitle: r.event_title,
+      eventDate: r.event_date,
+      timing: eventTiming(r.event_date, today),
+      kind: r.kind,
+      submittedAt: r.submitted_at,
+      partnerName: r.partner_name,
+      chapterName: r.chapter_name,
+      campaignName: r.campaign_name,
+      flags: QUEUE_FLAGS.filter((f) => flags.get(r.id)?.has(f)),
+    };
+  });
   const unfiltered = query.chapterId === null && query.campaignId === null && !query.flag;
   return {
     items,

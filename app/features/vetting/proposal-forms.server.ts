@@ -8,7 +8,8 @@ const requiredText = (message: string, min: number, max: number) =>
   z
     .string({ error: message })
     .trim()
-    .min(min, min > 1 ? `${message} (at least ${min} characters)` : message)
+    // The minimum goes inside the sentence: "Describe the event (at least 10 characters)."
+    .min(min, min > 1 ? `${message.replace(/\.$/, '')} (at least ${min} characters).` : message)
     .max(max, `Keep this under ${max} characters.`);
 
 export const partnerSearchSchema = z.object({
@@ -39,15 +40,16 @@ export const newProposalSchema = z
   .object({
     ...eventFields,
     partnerId: wholeNumber('Choose a partner from the list.').optional(),
-    partnerName: z.string().trim().max(200).optional(),
+    // The partner's limits speak for themselves: zod's own message reads "Too big: expected string to have <=200 characters".
+    partnerName: z.string().trim().max(200, 'Keep the name under 200 characters.').optional(),
     partnerWebsite: z
       .string()
       .trim()
-      .max(300)
+      .max(300, 'Keep the address under 300 characters.')
       .regex(/^https?:\/\/[^\s/]+\.[^\s]+$/, 'Enter the full address, starting with http:// or https://.')
       .optional(),
-    partnerCountry: z.string().trim().max(80).optional(),
-    partnerDescription: z.string().trim().max(5000).optional(),
+    partnerCountry: z.string().trim().max(80, 'Keep the country under 80 characters.').optional(),
+    partnerDescription: z.string().trim().max(5000, 'Keep the description under 5,000 characters.').optional(),
     partnerEin: z
       .string()
       .trim()

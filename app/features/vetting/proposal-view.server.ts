@@ -13,7 +13,7 @@ import type { StepperStep } from '../../components/stepper';
 import type { TimelineRecord } from '../../components/timeline';
 import type { AgendaMapItem } from '../../components/agenda-map';
 import type { HeatMapItem } from '../../components/heat-map';
-import { can, currentStepOf, expiredAsOf, isDraft, wasApproved, type ActingUser } from '../../../workflows/policy';
+import { can, currentStepOf, expiredAsOf, isDraft, isRejected, isWithdrawn, wasApproved, type ActingUser } from '../../../workflows/policy';
 
 /** Outcomes that settle a step (as opposed to staff's classification or override records). */
 const STEP_RESULT_OUTCOMES = new Set([
@@ -63,6 +63,8 @@ export type ProposalView = {
   changeRequest: ChangeRequest | null;
   /** The standing approval: its end date and the conditions staff attached (from the record's inputs). */
   approval: { until: string | null; conditions: string[]; rationale: string; actorName: string; at: string; seq: number } | null;
+  /** The decision that closed a rejected or withdrawn proposal: who, when and why, for "what happens next". */
+  closing: { outcome: 'rejected' | 'withdrawn'; rationale: string; actorName: string; at: string; seq: number } | null;
   /** The day an approval past its end date counts as expired, before (or after) the sweep records it; else null. */
   expiredAsOf: string | null;
   /** The step the lead acts on now (the current vetting state), or null. */
@@ -180,6 +182,14 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     }
   }
 
+  let closing: ProposalView['closing'] = null;
+  if (isRejected(proposal.state) || isWithdrawn(proposal.state)) {
+    const record = [...records].reverse().find((r) => r.outcome === 'rejected' || r.outcome === 'withdrawn');
+    if (record) {
+      closing = { outcome: record.outcome === 'rejected' ? 'rejected' : 'withdrawn', rationale: record.rationale, actorName: record.actor_name, at: record.at, seq: record.seq };
+    }
+  }
+
   const agendaItems: AgendaMapItem[] = currentAgendaItems(proposalId).map((a) => ({
     id: a.id,
     text: a.text,
@@ -228,6 +238,7 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     returnedTo,
     changeRequest,
     approval,
+    closing,
     expiredAsOf: expiredAsOf(proposal.state, proposal.approved_until, new Date().toISOString().slice(0, 10)),
     currentStep,
     viewer: viewer ? { canEdit, canWithdraw: events.includes('WITHDRAW'), events } : null,

@@ -25,9 +25,10 @@ import { emptyRiskItem, readRiskTyped } from './step-typed-risk';
 import { readPerceptionTyped } from './step-typed-perception';
 import { formatEin, lookupOrganization, normalizeEin, prefillPartner, registryConfig, searchRegistry, looksLikeEin } from '../outside/registry.server';
 import { screenPartner, screeningConfig } from '../outside/screening.server';
-import { can, isAtStep, isDraft, isInReview, isPrecedent, seesEveryChapter, stateAsOf, type ActingUser } from '../../../workflows/policy';
+import { can, isAtStep, isBeforeStep, isDraft, isInReview, isPrecedent, seesEveryChapter, stateAsOf, type ActingUser } from '../../../workflows/policy';
 import { createProposal, decide, DecisionError } from './vetting.server';
 import { parseWholeNumber, positiveWholeNumber } from '../../utils/whole-number';
+import { stateLabel, stepLabel } from '../../utils/labels';
 
 // ---- /proposals ----
 
@@ -651,7 +652,19 @@ export function stepEditable(user: ActingUser, proposal: { state: string; propos
 export function stepPage<S extends FormStep>(user: ActingUser, proposal: Proposal, step: S) {
   const editable = stepEditable(user, proposal, step);
   const initial = editable ? initialStepValues(proposal.id, step) : readOnlyValues(proposal.id, step);
-  return { proposalId: proposal.id, version: proposal.version, state: proposal.state, editable, initial };
+  const readOnlyReason = editable ? null : stepReadOnlyReason(user, proposal, step);
+  return { proposalId: proposal.id, version: proposal.version, state: proposal.state, editable, readOnlyReason, initial };
+}
+
+/** Why this person cannot change this step now, in words that say what to do (or that nobody can). */
+function stepReadOnlyReason(user: ActingUser, proposal: Proposal, step: Step): string {
+  const may = can(user, 'proposal.edit', proposal);
+  if (!may.ok) return `This step is read-only for you. ${may.reason}`;
+  if (isDraft(proposal.state)) return 'This proposal is a draft: submit it for vetting, and the steps open one after another.';
+  if (isBeforeStep(proposal.state, step)) return `This step opens after ${stepLabel(proposal.state)}, the proposal’s current step.`;
+  if (isAtStep(proposal.state)) return `This step is done: the proposal has moved on to ${stepLabel(proposal.state)}.`;
+  if (isInReview(proposal.state)) return 'The proposal is with staff for review: its steps change again only if staff ask for changes.';
+  return `The proposal is ${stateLabel(proposal.state).toLowerCase()}: its steps are kept as they were submitted.`;
 }
 
 function readOnlyValues<S extends FormStep>(proposalId: number, step: S) {

@@ -9,12 +9,12 @@ import { STALE_NOTE } from './proposal-form';
 import type { StepActionData } from './step-action.server';
 import { outcomeLabel, outcomeTone } from '../../utils/labels';
 
-const READ_ONLY_REASON = 'This step is read-only here: it is not the proposal’s current step, or you cannot edit this proposal.';
-
 /** The part of stepPage() (proposals.server.ts) the form needs, as the loader sends it. */
 type StepPageData<V> = {
   version: number;
   editable: boolean;
+  /** Why the step cannot be changed now, when it cannot. */
+  readOnlyReason: string | null;
   initial: { source: 'draft' | 'submission' | 'empty'; savedAt: string | null; values: V };
 };
 
@@ -39,7 +39,7 @@ export function useStepForm<V>(page: StepPageData<V>, actionData: StepReply<V> |
   const shell = {
     formId: STEP_FORM_ID,
     editable: page.editable,
-    readOnlyReason: READ_ONLY_REASON,
+    readOnlyReason: page.readOnlyReason ?? '',
     version: page.version,
     source: page.initial.source,
     savedAt: page.initial.savedAt,

@@ -139,7 +139,12 @@ export function Editor({
           <span className="hint" id={`${fields.note.id}-hint`}>
             What changed and why, for staff and the version list.
           </span>
-          <textarea {...getTextareaProps(fields.note)} dir="auto" rows={2} aria-describedby={`${fields.note.id}-hint`} />
+          <textarea
+            {...getTextareaProps(fields.note)}
+            dir="auto"
+            rows={2}
+            aria-describedby={[`${fields.note.id}-hint`, fields.note.errors ? fields.note.errorId : null].filter(Boolean).join(' ')}
+          />
           <FieldError id={fields.note.errorId} errors={fields.note.errors} />
         </div>
         {approved ? (

@@ -137,6 +137,9 @@ export function RiskSection({ dossier }: { dossier: DossierData }) {
   );
 }
 
+/** The checklist's labels are questions: a question is followed by a space, anything else by a colon. */
+const afterLabel = (label: string) => (label.trimEnd().endsWith('?') ? ' ' : ': ');
+
 /** Step 4 as recorded, or why it was not needed. */
 export function PerceptionSection({ dossier }: { dossier: DossierData }) {
   const { view } = dossier;
@@ -156,7 +159,9 @@ export function PerceptionSection({ dossier }: { dossier: DossierData }) {
               <ol>
                 {dossier.perception.conditions.map((c) => (
                   <li key={c.itemKey}>
-                    <strong>{c.label}</strong>: {c.clause}
+                    <strong>{c.label}</strong>
+                    {afterLabel(c.label)}
+                    {c.clause}
                   </li>
                 ))}
               </ol>
@@ -165,7 +170,9 @@ export function PerceptionSection({ dossier }: { dossier: DossierData }) {
           <ul className="small" style={{ paddingLeft: '1.1rem' }}>
             {dossier.perception.answers.map((a) => (
               <li key={a.key}>
-                {a.label}: <Tag tone={ANSWER[a.answer]?.tone ?? 'warn'}>{ANSWER[a.answer]?.text ?? a.answer}</Tag>
+                {a.label}
+                {afterLabel(a.label)}
+                <Tag tone={ANSWER[a.answer]?.tone ?? 'warn'}>{ANSWER[a.answer]?.text ?? a.answer}</Tag>
                 {a.note ? ` ${a.note}` : ''}
                 <AttachmentList proposalId={p.id} attachments={a.attachments} />
               </li>
