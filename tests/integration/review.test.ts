@@ -420,6 +420,21 @@ describe('the inbox', () => {
     );
   });
 
+  it('words an approval given without a rationale in plain words: the date as the pages write it, one condition or several', () => {
+    const until = daysFromToday(45);
+    for (const [conditions, expected] of [
+      [[], `Approved until ${formatDate(until)}.`],
+      [['Our logo appears only beside the event title'], `Approved until ${formatDate(until)} with 1 condition.`],
+      [['Logo beside the title only', 'Talking points in advance'], `Approved until ${formatDate(until)} with 2 conditions.`],
+    ] as const) {
+      const id = proposalInReview({ partnerId: newPartner(`Plain Words Group ${conditions.length}`), title: 'Plain words evening' });
+      const result = decideAs('staff@cosponsor.test', id, { type: 'APPROVE', conditions: [...conditions], endDate: until, rationale: '' });
+      expect(result.ok).toBe(true);
+      const record = all(qb().selectFrom('decision_records').select(['rationale']).where('proposal_id', '=', id).where('outcome', '=', 'approved'));
+      expect(record.map((r) => r.rationale)).toEqual([expected]);
+    }
+  });
+
   it('tells staff about a new submission and the chapter leads about the decision, in the same transaction', () => {
     const staff = actor('staff@cosponsor.test');
     const lead = actor('lead@cosponsor.test');

@@ -42,6 +42,7 @@ import { notifyInbox } from '../inbox/inbox.server';
 import { enqueueNotifications } from '../../jobs/outbox.server';
 import { screeningStanding } from '../outside/screening.server';
 import { withEnvReadOnce } from '../../utils/env.server';
+import { formatDate } from '../../utils/labels';
 
 export type DecisionErrorKind = 'not_found' | 'stale' | 'forbidden' | 'not_allowed' | 'invalid';
 
@@ -64,6 +65,12 @@ export type DecideResult =
 
 const invalid = (message: string, fieldErrors: Record<string, string[]> = {}) =>
   new DecisionError('invalid', message, fieldErrors);
+
+/** An approval's rationale when staff gave none: the leads read it in their inbox and on the record. */
+function defaultApprovalRationale(endDate: string, conditions: number): string {
+  const terms = conditions === 0 ? '' : ` with ${conditions} condition${conditions === 1 ? '' : 's'}`;
+  return `Approved until ${formatDate(endDate)}${terms}.`;
+}
 
 function addMonths(isoDay: string, months: number): string {
   const d = new Date(`${isoDay}T00:00:00Z`);
@@ -390,13 +397,13 @@ function prepare(
       const latest = addMonths(today, 12);
       if (endDate < today) throw invalid('The end date is in the past.', { endDate: ['Choose today or a later date.'] });
       if (endDate > latest) {
-        throw invalid('An approval lasts at most 12 months.', { endDate: [`Choose a date on or before ${latest}.`] });
+        throw invalid('An approval lasts at most 12 months.', { endDate: [`Choose a date on or before ${formatDate(latest)}.`] });
       }
       const dossier = dossierDigest(proposal.id);
       return {
         event: { type: 'APPROVE', endDate, conditions: command.conditions, ...base },
         judged: { endDate, conditions: command.conditions, dossier, ...screening() },
-        rationale: command.rationale || `Approved until ${endDate}${command.conditions.length ? ` with ${command.conditions.length} condition(s)` : ''}.`,
+        rationale: command.rationale || defaultApprovalRationale(endDate, command.conditions.length),
         write: noWrite,
         patch: { approved_until: endDate },
         dossierMouVersion: dossier.mouVersion,
