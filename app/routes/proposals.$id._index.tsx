@@ -34,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result.ok) {
     const message =
       result.error.kind === 'stale'
-        ? 'Someone else changed the proposal meanwhile. Check the details below, then submit again.'
+        ? 'This proposal was changed after you opened this page, by someone else or by you in another tab. Check the details below, then submit again.'
         : result.error.message;
     return json({ error: message }, { status: statusOf(result.error) });
   }

@@ -315,7 +315,7 @@ describe('changes requested', () => {
     await other.close();
     await press(page, 'Submit the risk assessment');
     const alert = page.locator('#form-alert');
-    await expect.poll(() => alert.textContent()).toContain('Someone else changed the proposal meanwhile');
+    await expect.poll(() => alert.textContent()).toContain('This proposal was changed after you opened this page, by someone else or by you in another tab.');
     expect(await page.getByLabel('Description of item 1').inputValue()).toBe('Speakers advocate BDS from the stage, read as the organization’s call.');
     await visit(page, '15-stale');
     await page.context().close();

@@ -215,7 +215,7 @@ describe('two decisions made on the same version', () => {
 
     const lost = refuse(id, staff2, REJECT, 'stale', v);
     expect(lost.currentVersion).toBe(v + 1);
-    expect(lost.message).toMatch(/changed this proposal/);
+    expect(lost.message).toMatch(/This proposal was changed after you opened it/);
 
     const decisions = recordsOfProposal(id).filter((r) => r.step === 'decision');
     expect(decisions.map((r) => [r.outcome, r.actor_id])).toEqual([['approved', staff.id]]);

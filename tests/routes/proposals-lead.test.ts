@@ -100,7 +100,7 @@ describe('editing a draft', () => {
     const stale = await app.post(`/proposals/${draft.id}/edit`, { ...form, eventTitle: 'Another title' }, lead);
     expect(stale.status).toBe(409);
     const html = await stale.text();
-    expect(html).toContain('Someone else changed the proposal meanwhile');
+    expect(html).toContain('This proposal was changed after you opened this page, by someone else or by you in another tab.');
     expect(html).toContain('value="Another title"');
     expect(proposalRow(draft.id)!.event_title).toBe('Screening and discussion: Close Guantanamo now');
   });

@@ -160,7 +160,9 @@ export function RadioGroup({
  * beside the alerts that show it, so the step pages' form readers (step-forms.ts) share
  * one browser file with step-form.tsx instead of one of their own.
  */
-export const STALE_NOTE = 'Someone else changed the proposal meanwhile. Your input is kept below: check the proposal, then submit again.';
+// The same person in another tab is as likely as someone else: the note names both.
+export const STALE_NOTE =
+  'This proposal was changed after you opened this page, by someone else or by you in another tab. Your input is kept below: check the proposal, then submit again.';
 
 /** The alerts at the top of a step form: stale input, the form-level error, and a list of fields to fix. */
 export function FormAlerts({ stale, formError, errors, staleNote }: { stale?: boolean; formError?: string | null; errors: Errors; staleNote?: string }) {

@@ -136,7 +136,7 @@ function decideOrThrow(args: {
       if (proposal.version !== args.expectedVersion) {
         throw new DecisionError(
           'stale',
-          'Someone else changed this proposal after you opened it. Your input is kept below; review the changes and submit again.',
+          'This proposal was changed after you opened it, by someone else or by you in another tab. Your input is kept below; review the changes and submit again.',
           {},
           proposal.version,
         );
@@ -216,7 +216,7 @@ function decideLocked(
   if (!moved) {
     throw new DecisionError(
       'stale',
-      'Someone else changed this proposal at the same moment. Your input is kept below; review the changes and submit again.',
+      'This proposal was changed at the same moment, by someone else or by you in another tab. Your input is kept below; review the changes and submit again.',
     );
   }
   const records = appendRecords(drafts, at, start.heads);
