@@ -61,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result =
     submission.status === 'success'
       ? decideReviewForm(proposal.id, actingUser(user), submission.value)
-      : invalidReviewForm(submission.error, submission.payload);
+      : invalidReviewForm(proposal.id, submission.error, submission.payload);
   if (!result.ok) {
     const status = statusOf(result);
     return json({ ...result, status, values: typedValues(submission.payload) }, { status });

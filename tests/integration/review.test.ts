@@ -47,7 +47,7 @@ function form(fields: Record<string, string | string[]>): FormData {
 function submitReviewForm(id: number, who: ReturnType<typeof actor>, data: FormData, day: string) {
   const submission = parseWithZod(data, { schema: reviewFormSchema(day) });
   const result =
-    submission.status === 'success' ? decideReviewForm(id, who, submission.value) : invalidReviewForm(submission.error, submission.payload);
+    submission.status === 'success' ? decideReviewForm(id, who, submission.value) : invalidReviewForm(id, submission.error, submission.payload);
   return result.ok ? result : { ...result, status: statusOf(result), values: typedValues(submission.payload) };
 }
 

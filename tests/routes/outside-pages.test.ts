@@ -301,6 +301,16 @@ describe('screening in the staff dossier', () => {
     expect(all(qb().selectFrom('screenings').select(['stage', 'status']).where('proposal_id', '=', id))).toEqual([{ stage: 'decision', status: 'clear' }]);
   });
 
+  it('refuses a decision on case 5 with a short rationale and no acknowledgement by naming both at once, not one a round trip', async () => {
+    const { id, version } = case5();
+    const refused = await app.post(`/review/${id}`, { intent: 'reject', version: String(version), rationale: 'No.' }, staff);
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(text(find(html, '#reject-ack-error')?.innerHTML ?? '')).toContain('how you weighed the listing');
+    expect(text(html)).toMatch(/rationale/i);
+    expect(proposalRow(id)!.state).toBe('review');
+  });
+
   it('refuses to approve case 5 without an acknowledgement, beside the field; with one it approves and records both', async () => {
     const { id, version } = case5();
     const form = { intent: 'approve', version: String(version), conditions: 'No payment to the partner.', endDate: '', rationale: 'The talk is on arbitrary detention.' };

@@ -4,6 +4,7 @@ import type { ActingUser } from '../../../workflows/policy';
 import type { RefusalStatus } from '../../utils/errors.server';
 import { addMonthsIso, decideReview, type ReviewDecision, type ReviewDecisionResult } from './review.server';
 import { isRealDay } from '../../utils/calendar-day';
+import { screeningAcknowledgementProblem } from '../outside/screening.server';
 import { wholeNumber } from '../../utils/whole-number.server';
 
 // The staff decision forms: plain HTML form fields in, a decide() command out.
@@ -168,11 +169,24 @@ export function decideReviewForm(proposalId: number, actor: ActingUser, form: Re
   return decideReview(proposalId, actor, reviewDecisionOf(form));
 }
 
-/** A staff decision form that did not parse: the refusal, each message beside its field. */
-export function invalidReviewForm(error: Record<string, string[] | null> | null | undefined, payload: Record<string, unknown>): Refusal {
+/**
+ * A staff decision form that did not parse: the refusal, each message beside its field. A
+ * decision on a partner with screening hits also needs its acknowledgement: said now with the
+ * rest, not on the next try (the rule is screening.server.ts's; decide() applies it again).
+ */
+export function invalidReviewForm(
+  proposalId: number,
+  error: Record<string, string[] | null> | null | undefined,
+  payload: Record<string, unknown>,
+): Refusal {
   const errors = dottedErrors(error);
   const intentRaw = typeof payload.intent === 'string' ? payload.intent : '';
   const intent = (REVIEW_INTENTS as readonly string[]).includes(intentRaw) ? (intentRaw as ReviewIntent) : null;
+  if ((intent === 'approve' || intent === 'reject' || intent === 'request_changes') && !errors.screeningAcknowledgement) {
+    const acknowledgement = typeof payload.screeningAcknowledgement === 'string' ? payload.screeningAcknowledgement.trim() : '';
+    const problem = screeningAcknowledgementProblem(proposalId, acknowledgement);
+    if (problem) errors.screeningAcknowledgement = [problem];
+  }
   // A missing intent or version is the page's fault, not a field's: say so once.
   const formError = !intent ? 'Choose what to do: approve, reject or request changes.' : (errors.version?.[0] ?? 'Some fields need attention.');
   delete errors.intent;
