@@ -150,7 +150,9 @@ export default function ProposalHome() {
           <p>{isWithdrawn(p.state) ? 'Withdrawn.' : isRejected(p.state) ? 'Rejected.' : 'Expired: the partnership needs re-vetting.'}</p>
         )}
         <p className="small">
-          <Link to={`/proposals/${p.id}/partner`}>The partner’s own answers: ask for them, or read them</Link>
+          <Link to={`/proposals/${p.id}/partner`}>
+            {view.viewer?.canAskPartner ? 'The partner’s own answers: ask for them, or read them' : 'The partner’s own answers: read them'}
+          </Link>
         </p>
         {view.viewer?.canWithdraw ? (
           <p className="small withdraw-link">

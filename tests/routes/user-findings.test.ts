@@ -327,3 +327,22 @@ describe('the notification settings of a role that gets no notification', () => 
     expect(text).toContain('Your roles receive no e-mail notifications.');
   });
 });
+
+describe('the link to the partner’s own answers', () => {
+  // Everyone was told to "ask for them, or read them", though only the chapter's lead may ask,
+  // and only while the proposal is being vetted.
+  it('offers to ask only to whoever may ask, while the proposal is vetted; everyone else may read them', async () => {
+    const id = proposalAt('values', 'Partner answers link evening');
+    const reviewer = await app.login('reviewer@cosponsor.test');
+    const linkText = async (cookie: string) => {
+      const html = await (await app.fetch(`/proposals/${id}`, { cookie })).text();
+      return parseHtml(html)
+        .querySelectorAll(`a[href="/proposals/${id}/partner"]`)
+        .map((a) => visibleText(a.innerHTML).trim());
+    };
+    expect(await linkText(lead)).toEqual(['The partner’s own answers: ask for them, or read them']);
+    expect(await linkText(reviewer)).toEqual(['The partner’s own answers: read them']);
+    expect((await app.post(`/proposals/${id}/withdraw`, { reason: 'The partner cancelled the event.', version: String(proposalRow(id)!.version) }, lead)).status).toBe(302);
+    expect(await linkText(lead)).toEqual(['The partner’s own answers: read them']);
+  });
+});

@@ -13,7 +13,7 @@ import type { StepperStep } from '../../components/stepper';
 import type { TimelineRecord } from '../../components/timeline';
 import type { AgendaMapItem } from '../../components/agenda-map';
 import type { HeatMapItem } from '../../components/heat-map';
-import { can, currentStepOf, expiredAsOf, isDraft, isRejected, isWithdrawn, wasApproved, type ActingUser } from '../../../workflows/policy';
+import { can, currentStepOf, expiredAsOf, isDraft, isRejected, isWithdrawn, partnerLinkStateRefusal, wasApproved, type ActingUser } from '../../../workflows/policy';
 
 /** Outcomes that settle a step (as opposed to staff's classification or override records). */
 const STEP_RESULT_OUTCOMES = new Set([
@@ -70,7 +70,13 @@ export type ProposalView = {
   /** The step the lead acts on now (the current vetting state), or null. */
   currentStep: Step | null;
   /** Present when a viewer was given: what they may do here. */
-  viewer: { canEdit: boolean; canWithdraw: boolean; events: VettingEventType[] } | null;
+  viewer: {
+    canEdit: boolean;
+    canWithdraw: boolean;
+    /** May send the partner a questionnaire now: the chapter's lead, while the proposal is vetted. */
+    canAskPartner: boolean;
+    events: VettingEventType[];
+  } | null;
 };
 
 function toTimeline(r: DecisionRecord): TimelineRecord {
@@ -241,7 +247,14 @@ export function proposalView(proposalId: number, viewer?: ActingUser): ProposalV
     closing,
     expiredAsOf: expiredAsOf(proposal.state, proposal.approved_until, new Date().toISOString().slice(0, 10)),
     currentStep,
-    viewer: viewer ? { canEdit, canWithdraw: events.includes('WITHDRAW'), events } : null,
+    viewer: viewer
+      ? {
+          canEdit,
+          canWithdraw: events.includes('WITHDRAW'),
+          canAskPartner: can(viewer, 'partner_link.create', proposal).ok && partnerLinkStateRefusal(proposal.state) === null,
+          events,
+        }
+      : null,
   };
 }
 
