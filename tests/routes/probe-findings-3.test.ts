@@ -21,6 +21,16 @@ afterAll(() => app.close());
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
+/** Attaches a PDF under `name` to the values step's first criterion, as the step form sends it. */
+function attachToValues(id: number, bytes: Buffer, name: string): Promise<Response> {
+  const form = new FormData();
+  form.append('version', String(proposalRow(id)!.version));
+  form.append('intent', 'attach');
+  form.append('ratings.independence.uploadDate', '2026-02-01');
+  form.append('ratings.independence.upload', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), name);
+  return app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead });
+}
+
 describe('an evidence file whose name claims another type than its bytes', () => {
   // A file is typed by its first bytes: "%PDF-" followed by a page of HTML is a PDF to the
   // store, and was offered for saving under the name it came with (minutes.hta, notes.html),
@@ -29,12 +39,7 @@ describe('an evidence file whose name claims another type than its bytes', () =>
 
   it('is saved under a name ending in the extension of the type it was served as', async () => {
     const id = proposalAt('values', 'Probe polyglot download');
-    const form = new FormData();
-    form.append('version', String(proposalRow(id)!.version));
-    form.append('intent', 'attach');
-    form.append('ratings.independence.uploadDate', '2026-02-01');
-    form.append('ratings.independence.upload', new Blob([new Uint8Array(polyglot)], { type: 'application/pdf' }), 'minutes.hta');
-    const attached = await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead });
+    const attached = await attachToValues(id, polyglot, 'minutes.hta');
     expect(attached.status).toBe(200);
     const response = await app.fetch(`/proposals/${id}/attachments/${sha(polyglot)}`, { cookie: lead });
     expect(response.status).toBe(200);
@@ -50,12 +55,7 @@ describe('an evidence file with a very long name', () => {
   it('keeps whole characters when cut, and downloads', async () => {
     const id = proposalAt('values', 'Probe long file name');
     const pdf = Buffer.from('%PDF-1.4\nlong name\n');
-    const form = new FormData();
-    form.append('version', String(proposalRow(id)!.version));
-    form.append('intent', 'attach');
-    form.append('ratings.independence.uploadDate', '2026-02-01');
-    form.append('ratings.independence.upload', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), `${'a'.repeat(199)}😀 minutes.pdf`);
-    const attached = await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead });
+    const attached = await attachToValues(id, pdf, `${'a'.repeat(199)}😀 minutes.pdf`);
     expect(attached.status).toBe(200);
     const response = await app.fetch(`/proposals/${id}/attachments/${sha(pdf)}`, { cookie: lead });
     expect(response.status).toBe(200);
@@ -73,12 +73,7 @@ describe('an evidence file whose name holds an apostrophe or brackets', () => {
   it('is offered with every character outside attr-char percent-encoded', async () => {
     const id = proposalAt('values', 'Probe apostrophe name');
     const pdf = Buffer.from('%PDF-1.4\napostrophe\n');
-    const form = new FormData();
-    form.append('version', String(proposalRow(id)!.version));
-    form.append('intent', 'attach');
-    form.append('ratings.independence.uploadDate', '2026-02-01');
-    form.append('ratings.independence.upload', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), "Café O'Brien (draft)*.pdf");
-    expect((await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead })).status).toBe(200);
+    expect((await attachToValues(id, pdf, "Café O'Brien (draft)*.pdf")).status).toBe(200);
     const response = await app.fetch(`/proposals/${id}/attachments/${sha(pdf)}`, { cookie: lead });
     expect(response.status).toBe(200);
     const encoded = /filename\*=UTF-8''(.+)$/.exec(response.headers.get('content-disposition')!)![1]!;
@@ -95,12 +90,7 @@ describe('an evidence file whose name holds direction or C1 control characters',
   it('is listed and offered without them', async () => {
     const id = proposalAt('values', 'Probe bidi name');
     const pdf = Buffer.from('%PDF-1.4\nbidi\n');
-    const form = new FormData();
-    form.append('version', String(proposalRow(id)!.version));
-    form.append('intent', 'attach');
-    form.append('ratings.independence.uploadDate', '2026-02-01');
-    form.append('ratings.independence.upload', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'invoice\u202Efdp\u2066\u200F\u0085.pdf');
-    const attached = await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead });
+    const attached = await attachToValues(id, pdf, 'invoice\u202Efdp\u2066\u200F\u0085.pdf');
     expect(attached.status).toBe(200);
     expect(await attached.text()).toContain('invoicefdp.pdf');
     const response = await app.fetch(`/proposals/${id}/attachments/${sha(pdf)}`, { cookie: lead });
@@ -127,12 +117,7 @@ describe('a HEAD request for an evidence file', () => {
   it('answers with the headers and leaves no file open', async () => {
     const id = proposalAt('values', 'Probe HEAD download');
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1024 * 1024, 0x41)]);
-    const form = new FormData();
-    form.append('version', String(proposalRow(id)!.version));
-    form.append('intent', 'attach');
-    form.append('ratings.independence.uploadDate', '2026-02-01');
-    form.append('ratings.independence.upload', new Blob([new Uint8Array(pdf)], { type: 'application/pdf' }), 'large.pdf');
-    expect((await app.fetch(`/proposals/${id}/steps/values`, { method: 'POST', body: form, cookie: lead })).status).toBe(200);
+    expect((await attachToValues(id, pdf, 'large.pdf')).status).toBe(200);
     const before = openUploads();
     for (let i = 0; i < 5; i++) {
       const response = await app.fetch(`/proposals/${id}/attachments/${sha(pdf)}`, { method: 'HEAD', cookie: lead });
