@@ -1,9 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
-import { createUser } from '../../db/users';
-import { hashPassword } from '../../app/features/auth/password.server';
-import { actor, demoProposalId, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { demoProposalId, newPartner, proposalInReview, leadWhoIsStaff } from '../integration/review-fixtures';
 import { checkA11y, newPage, screenshot, signIn, startBrowserEnv, type BrowserEnv } from './support';
 
 // Staff review in Chromium: the queue, the dossier and each decision, the
@@ -158,13 +156,7 @@ describe('staff review in the browser', () => {
   });
 
   it('shows the proposer who is also staff the decision controls disabled, with the reason', async () => {
-    createUser({
-      email: 'browser-both@cosponsor.test',
-      name: 'Jordan Both',
-      passwordHash: await hashPassword('cosponsor-demo'),
-      chapterId: actor('lead@cosponsor.test').chapterId,
-      roles: ['chapter_lead', 'staff'],
-    });
+    await leadWhoIsStaff('browser-both@cosponsor.test', 'Jordan Both');
     const id = proposalInReview({ lead: 'browser-both@cosponsor.test', partnerId: newPartner('Browser Own Group'), title: 'Own proposal evening' });
     const page = await newPage(env);
     await signIn(page, 'browser-both@cosponsor.test');

@@ -1,7 +1,8 @@
 import { first, qb } from '../../db/connection';
 import { createPartner } from '../../db/partners';
 import { proposalRow } from '../../db/proposals';
-import { userByEmail } from '../../db/users';
+import { createUser, userByEmail } from '../../db/users';
+import { hashPassword } from '../../app/features/auth/password.server';
 import { generatedMouFor, saveMouVersion } from '../../app/features/mou/mou.server';
 import { createProposal, decide } from '../../app/features/vetting/vetting.server';
 import type { ActingUser } from '../../workflows/policy';
@@ -13,6 +14,20 @@ export function actor(email: string): ActingUser {
   const u = userByEmail(email);
   if (!u) throw new Error(`No user ${email}`);
   return { id: u.id, name: u.name, roles: u.roles, chapterId: u.chapter_id };
+}
+
+/**
+ * A chapter lead of the demo lead's chapter who is staff too, signing in with the demo password:
+ * the person four-eyes is about, once they propose. Returns the user's id.
+ */
+export async function leadWhoIsStaff(email: string, name: string): Promise<number> {
+  return createUser({
+    email,
+    name,
+    passwordHash: await hashPassword('cosponsor-demo'),
+    chapterId: actor('lead@cosponsor.test').chapterId,
+    roles: ['chapter_lead', 'staff'],
+  });
 }
 
 export const CRITERIA = ['independence', 'non_discrimination', 'human_rights_standards', 'mutual_respect', 'transparency'];

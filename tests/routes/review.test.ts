@@ -2,13 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { expireDueApprovals } from '../../app/jobs/expiry.server';
 import { first, qb } from '../../db/connection';
 import { mouVersion, proposalRow } from '../../db/proposals';
-import { createUser } from '../../db/users';
 import { demoDesignationAnswer } from '../../db/seed-data/screening-fixtures';
-import { hashPassword } from '../../app/features/auth/password.server';
 import { saveMouVersion } from '../../app/features/mou/mou.server';
 import { recordScreeningAnswer } from '../../app/features/outside/screening.server';
 import { startApp, type TestApp } from '../support/app-server';
-import { actor, daysFromToday, decideAs, newPartner, proposalInReview } from '../integration/review-fixtures';
+import { actor, daysFromToday, decideAs, newPartner, proposalInReview, leadWhoIsStaff } from '../integration/review-fixtures';
 import { fieldValue, visibleText } from '../support/html';
 
 let app: TestApp;
@@ -169,13 +167,7 @@ describe('/review/<id>', () => {
   });
 
   it('shows the proposer who is also staff the decision controls disabled, with the reason, and refuses the POST', async () => {
-    createUser({
-      email: 'route-both@cosponsor.test',
-      name: 'Robin Both',
-      passwordHash: await hashPassword('cosponsor-demo'),
-      chapterId: actor('lead@cosponsor.test').chapterId,
-      roles: ['chapter_lead', 'staff'],
-    });
+    await leadWhoIsStaff('route-both@cosponsor.test', 'Robin Both');
     const id = proposalInReview({ lead: 'route-both@cosponsor.test', partnerId: newPartner('Route Own Group') });
     const cookie = await app.login('route-both@cosponsor.test');
     const { html } = await page(`/review/${id}`, cookie);

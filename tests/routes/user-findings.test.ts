@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { initialEditorState } from '../../app/features/mou/mou.server';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
-import { actor, campaignId, decideAs, newPartner, proposalInReview } from '../integration/review-fixtures';
-import { createUser } from '../../db/users';
+import { campaignId, decideAs, newPartner, proposalInReview, leadWhoIsStaff } from '../integration/review-fixtures';
 import { first, qb } from '../../db/connection';
-import { hashPassword } from '../../app/features/auth/password.server';
 import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 import { find, parseHtml, visibleText } from '../support/html';
@@ -256,13 +254,7 @@ describe('the review queue, for a staff member who proposed one of its proposals
   // Its row said "Nobody yet" where the others offered "I'm reviewing this": nothing said why
   // this one could not be taken until the dossier was opened.
   it('says in the row why they cannot take it', async () => {
-    createUser({
-      email: 'queue-both@cosponsor.test',
-      name: 'Quinn Both',
-      passwordHash: await hashPassword('cosponsor-demo'),
-      chapterId: actor('lead@cosponsor.test').chapterId,
-      roles: ['chapter_lead', 'staff'],
-    });
+    await leadWhoIsStaff('queue-both@cosponsor.test', 'Quinn Both');
     const id = proposalInReview({ lead: 'queue-both@cosponsor.test', partnerId: newPartner('Queue Own Group'), title: 'Queue own proposal' });
     const cookie = await app.login('queue-both@cosponsor.test');
     const html = await (await app.fetch('/review', { cookie })).text();
