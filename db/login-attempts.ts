@@ -15,35 +15,27 @@ type Failures = { n: number; oldest: string | null };
  */
 export function recentFailures(email: string, ip: string, since: string, knownSince: string) {
   const account = email.trim().toLowerCase();
-  const lastPairSuccess = first(
-    qb()
-      .selectFrom('login_attempts')
-      .select((eb) => eb.fn.max('at').as('at'))
-      .where('email', '=', account)
-      .where('ip', '=', ip)
-      .where('success', '=', 1)
-      .where('at', '>=', knownSince < since ? knownSince : since),
-  )?.at;
-  const lastAccountSuccess = first(
-    qb()
-      .selectFrom('login_attempts')
-      .select((eb) => eb.fn.max('at').as('at'))
-      .where('email', '=', account)
-      .where('success', '=', 1)
-      .where('at', '>=', since),
-  )?.at;
-  const after = (lastSuccess: string | null | undefined) => (lastSuccess && lastSuccess > since ? lastSuccess : since);
-  const failures = (filter: { email?: string; ip?: string }, from: string): Failures => {
-    let query = qb()
-      .selectFrom('login_attempts')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('oldest')])
-      .where('success', '=', 0)
-      .where('at', '>', from);
-    if (filter.email !== undefined) query = query.where('email', '=', filter.email);
+  /** The attempts of one account, or of one account at one address. */
+  const attempts = (filter: { email: string; ip?: string } | { ip: string }) => {
+    let query = qb().selectFrom('login_attempts');
+    if ('email' in filter) query = query.where('email', '=', filter.email);
     if (filter.ip !== undefined) query = query.where('ip', '=', filter.ip);
-    const row = first(query);
+    return query;
+  };
+  const lastSuccess = (filter: { email: string; ip?: string }, from: string) =>
+    first(attempts(filter).select((eb) => eb.fn.max('at').as('at')).where('success', '=', 1).where('at', '>=', from))?.at;
+  const failures = (filter: { email: string; ip?: string } | { ip: string }, from: string): Failures => {
+    const row = first(
+      attempts(filter)
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('oldest')])
+        .where('success', '=', 0)
+        .where('at', '>', from),
+    );
     return { n: Number(row?.n ?? 0), oldest: row?.oldest ?? null };
   };
+  const lastPairSuccess = lastSuccess({ email: account, ip }, knownSince < since ? knownSince : since);
+  const lastAccountSuccess = lastSuccess({ email: account }, since);
+  const after = (last: string | null | undefined) => (last && last > since ? last : since);
   return {
     pair: failures({ email: account, ip }, after(lastPairSuccess)),
     account: failures({ email: account }, after(lastAccountSuccess)),
