@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { partnerById } from '../../db/partners';
 import { proposalRow } from '../../db/proposals';
-import { initialEditorState } from '../../app/features/mou/mou.server';
+import { initialEditorState, type EditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
 import { newPartner, proposalInReview } from '../integration/review-fixtures';
@@ -37,8 +37,9 @@ function templateForm(change: (s: { key: string; title: string; body: string }) 
 }
 
 /** The text of every paragraph of a .docx's body, read back as Word would read its XML. */
-function docxText(bytes: ArrayBuffer): string {
-  const xml = strFromU8(unzipSync(new Uint8Array(bytes))['word/document.xml']!);
+function docxText(file: ArrayBuffer | Record<string, Uint8Array>): string {
+  const parts = file instanceof ArrayBuffer ? unzipSync(new Uint8Array(file)) : file;
+  const xml = strFromU8(parts['word/document.xml']!);
   return [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(' ');
 }
 
@@ -91,5 +92,46 @@ describe('a placeholder in an MOU template section’s title', () => {
     const questions = visibleText(await questionnaire.text());
     expect(questions).toMatch(/Use of the names of .+ and Probe Titles Collective/);
     expect(questions).not.toContain('{{');
+  });
+});
+
+/** The MOU editor's post for `state`, as the step page names its fields. */
+function mouEditorForm(state: EditorState, intent: string): Record<string, string> {
+  const form: Record<string, string> = { intent, version: String(state.version), baseVersion: state.baseVersion ? String(state.baseVersion) : '', note: state.note };
+  state.sections.forEach((s, i) => {
+    form[`sections[${i}].key`] = s.key;
+    form[`sections[${i}].body`] = s.body;
+    s.clauses.forEach((c, j) => {
+      form[`sections[${i}].clauses[${j}].id`] = c.id;
+      form[`sections[${i}].clauses[${j}].text`] = c.text;
+    });
+  });
+  return form;
+}
+
+describe('an MOU whose text holds a character XML does not allow', () => {
+  // U+FFFE and U+FFFF are not characters in XML 1.0. The Word library drops control characters
+  // but not these, so one pasted into a clause (or a title or a partner's name) gave a
+  // document.xml that is not well-formed: Word refused the file as corrupt.
+  // eslint-disable-next-line no-control-regex -- the characters XML allows are exactly what this names
+  const NOT_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+  it('downloads as a Word file whose every part is well-formed, the rest of the text kept', async () => {
+    const id = proposalAtMouStep();
+    const state = initialEditorState(id, proposalRow(id)!.version);
+    const term = state.sections.findIndex((s) => s.key === 'term');
+    state.sections[term]!.body = 'Pasted from a spreadsheet\uFFFE: the term ends\uFFFF with the event.';
+    state.note = 'Pasted term.';
+    const saved = await app.post(`/proposals/${id}/steps/mou`, mouEditorForm(state, 'save'), lead);
+    expect(saved.status).toBe(302);
+
+    const docx = await app.fetch(`/proposals/${id}/mou.docx`, { cookie: lead });
+    expect(docx.status).toBe(200);
+    const parts = unzipSync(new Uint8Array(await docx.arrayBuffer()));
+    for (const [name, bytes] of Object.entries(parts)) {
+      if (!name.endsWith('.xml') && !name.endsWith('.rels')) continue;
+      expect(NOT_XML.exec(strFromU8(bytes)), name).toBeNull();
+    }
+    expect(docxText(parts)).toContain('Pasted from a spreadsheet: the term ends with the event.');
   });
 });
