@@ -2,6 +2,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { partnerById } from '../../db/partners';
+import { listChapters } from '../../db/users';
 import { proposalRow } from '../../db/proposals';
 import { initialEditorState, type EditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
@@ -133,5 +134,36 @@ describe('an MOU whose text holds a character XML does not allow', () => {
       expect(NOT_XML.exec(strFromU8(bytes)), name).toBeNull();
     }
     expect(docxText(parts)).toContain('Pasted from a spreadsheet: the term ends with the event.');
+  });
+});
+
+describe('a chapter name that differs from another only in the case of an accented letter, its accents’ encoding or its spaces', () => {
+  // Names are compared in lower case, which SQLite's lower() does for A-Z only: "San José" was
+  // a new name beside "SAN JOSÉ", as were "San Jose\u0301" (the accent as a combining mark, as
+  // some keyboards and pasted text send it) and "San  José": chapters the lists show alike,
+  // so an admin could put a lead into the wrong one.
+  it('is refused as the same name beside the field, with what was typed kept, and adds no chapter', async () => {
+    expect((await app.post('/admin/chapters', { intent: 'create', name: 'SAN JOSÉ LOCAL GROUP', region: 'West' }, admin)).status).toBe(302);
+    const count = listChapters().length;
+    for (const name of ['San José Local Group', 'SAN JOSE\u0301 LOCAL GROUP', 'SAN  JOSÉ  LOCAL GROUP']) {
+      const refused = await app.post('/admin/chapters', { intent: 'create', name, region: '' }, admin);
+      expect(refused.status, name).toBe(400);
+      const html = await refused.text();
+      expect(visibleText(html)).toContain('A chapter with this name already exists.');
+      const field = find(html, 'section[aria-labelledby="create-chapter-title"] input[name="name"]')!;
+      expect(field.getAttribute('value')).toBe(name);
+      // Beside the field: the message is what the field's description points at.
+      const described = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+      expect(described.map((d) => visibleText(find(html, `[id="${d}"]`)!)).join(' ')).toContain('A chapter with this name already exists.');
+    }
+    expect(listChapters().length).toBe(count);
+
+    // Renaming another chapter to such a name is refused the same way.
+    expect((await app.post('/admin/chapters', { intent: 'create', name: 'Probe Other Group', region: '' }, admin)).status).toBe(302);
+    const other = listChapters().find((c) => c.name === 'Probe Other Group')!;
+    const renamed = await app.post('/admin/chapters', { intent: 'rename', chapterId: String(other.id), name: 'san josé local group', region: '' }, admin);
+    expect(renamed.status).toBe(400);
+    expect(visibleText(await renamed.text())).toContain('Another chapter already has this name.');
+    expect(listChapters().find((c) => c.id === other.id)!.name).toBe('Probe Other Group');
   });
 });
