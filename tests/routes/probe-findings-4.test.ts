@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { partnerById } from '../../db/partners';
 import { listChapters } from '../../db/users';
-import { proposalRow } from '../../db/proposals';
+import { mouVersionList, proposalRow } from '../../db/proposals';
 import { initialEditorState, type EditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
@@ -165,5 +165,24 @@ describe('a chapter name that differs from another only in the case of an accent
     expect(renamed.status).toBe(400);
     expect(visibleText(await renamed.text())).toContain('Another chapter already has this name.');
     expect(listChapters().find((c) => c.id === other.id)!.name).toBe('Probe Other Group');
+  });
+});
+
+describe('an MOU editor post that names a section twice', () => {
+  // Clause ids were checked for repeats, section keys were not: a post carrying the "term"
+  // section twice was saved as an MOU with two "Term" sections (printed, exported and compared
+  // as such), where the editor never offers to repeat a section.
+  it('is refused with a message, and saves nothing', async () => {
+    const id = proposalAtMouStep();
+    const state = initialEditorState(id, proposalRow(id)!.version);
+    const term = state.sections.find((s) => s.key === 'term')!;
+    const twice: EditorState = { ...state, note: 'Twice.', sections: [...state.sections, { ...term, body: `${term.body} Again.`, clauses: [] }] };
+    const refused = await app.post(`/proposals/${id}/steps/mou`, mouEditorForm(twice, 'save'), lead);
+    expect(refused.status).toBe(400);
+    // As any post the editor could not have sent: the page says so and shows the last saved text.
+    const shown = await refused.text();
+    expect(visibleText(shown)).toContain('The form could not be read');
+    expect(shown).not.toContain(`${term.body} Again.`);
+    expect(mouVersionList(id)).toHaveLength(0);
   });
 });
