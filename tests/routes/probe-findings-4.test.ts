@@ -2,7 +2,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { partnerById } from '../../db/partners';
-import { listChapters } from '../../db/users';
+import { listChapters, listUsers } from '../../db/users';
 import { mouVersionList, proposalRow } from '../../db/proposals';
 import { initialEditorState, type EditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
@@ -184,5 +184,28 @@ describe('an MOU editor post that names a section twice', () => {
     expect(visibleText(shown)).toContain('The form could not be read');
     expect(shown).not.toContain(`${term.body} Again.`);
     expect(mouVersionList(id)).toHaveLength(0);
+  });
+});
+
+describe('an account created with an e-mail address longer than mail allows', () => {
+  // Addresses have at most 254 characters (RFC 5321). The form took any length, and the e-mail
+  // notifications leave out an address they cannot send to: the person's settings page said
+  // their e-mails went to that address, and none ever did.
+  it('is refused beside the address, with what was typed kept, and no account made', async () => {
+    const long = `${'a'.repeat(64)}@${'very-long-subdomain-name-of-the-chapter.'.repeat(5)}example.org`;
+    expect(long.length).toBeGreaterThan(254);
+    const count = listUsers().length;
+    const refused = await app.post(
+      '/admin/users',
+      { intent: 'create', name: 'Long Address', email: long, password: 'a-long-enough-password', roles: ['staff'], chapterId: '' },
+      admin,
+    );
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    const field = find(html, 'section[aria-labelledby="create-user-title"] input[name="email"]')!;
+    expect(field.getAttribute('value')).toBe(long);
+    const described = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+    expect(described.map((d) => visibleText(find(html, `[id="${d}"]`)!)).join(' ')).toContain('at most 254 characters');
+    expect(listUsers().length).toBe(count);
   });
 });
