@@ -8,7 +8,7 @@ import { initialEditorState, type EditorState } from '../../app/features/mou/mou
 import { startApp, type TestApp } from '../support/app-server';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
 import { newPartner, proposalInReview } from '../integration/review-fixtures';
-import { find, visibleText } from '../support/html';
+import { find, formFields, visibleText } from '../support/html';
 
 // Defects found by trying the running app as its users and as attackers would (fourth round:
 // the MOU template and its exports, the admin pages).
@@ -207,5 +207,37 @@ describe('an account created with an e-mail address longer than mail allows', ()
     const described = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
     expect(described.map((d) => visibleText(find(html, `[id="${d}"]`)!)).join(' ')).toContain('at most 254 characters');
     expect(listUsers().length).toBe(count);
+  });
+});
+
+describe('a position’s perception-sensitive movement that no partner can be recorded as supporting', () => {
+  // The agenda rule reads a partner as supporting a movement through the tag "supports_<movement>",
+  // and partners are recorded only as "supports_bds". Typed as "BDS movement" (or "Boycott,
+  // Divestment and Sanctions"), the movement made the tag "supports_bds_movement", which no
+  // partner carries: the perception review stopped being asked for partners that support BDS,
+  // and nothing said so.
+  it('is refused beside the field, with what was typed kept, and saves no version', async () => {
+    const html = await (await app.fetch('/admin/config/positions', { cookie: admin })).text();
+    const fields = formFields(html, 'form[method="post"][aria-labelledby="editor-title"]');
+    const i = activeConfig().docs.positions.positions.findIndex((p) => p.perceptionSensitive);
+    expect(i).toBeGreaterThanOrEqual(0);
+    const version = activeConfig().versions.positions;
+    const refused = await app.post(
+      '/admin/config/positions',
+      { ...fields, [`positions[${i}].perceptionSensitive`]: 'BDS movement', note: 'Spell the movement out.' },
+      admin,
+    );
+    expect(refused.status).toBe(400);
+    const page = await refused.text();
+    const field = find(page, `[name="positions[${i}].perceptionSensitive"]`)!;
+    expect(field.getAttribute('value')).toBe('BDS movement');
+    const described = (field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
+    expect(described.map((d) => visibleText(find(page, `[id="${d}"]`)!)).join(' ')).toContain('BDS');
+    expect(activeConfig().versions.positions).toBe(version);
+
+    // The movement partners can be recorded as supporting, in any case, is taken.
+    const saved = await app.post('/admin/config/positions', { ...fields, [`positions[${i}].perceptionSensitive`]: 'bds', note: 'Lower case.' }, admin);
+    expect(saved.status).toBe(302);
+    expect(activeConfig().versions.positions).toBe(version + 1);
   });
 });
