@@ -2,7 +2,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeConfig } from '../../db/config';
 import { partnerById } from '../../db/partners';
-import { listChapters, listUsers } from '../../db/users';
+import { listChapters, listUsers, userByEmail } from '../../db/users';
 import { mouVersionList, proposalRow } from '../../db/proposals';
 import { initialEditorState, type EditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
@@ -239,5 +239,36 @@ describe('a position’s perception-sensitive movement that no partner can be re
     const saved = await app.post('/admin/config/positions', { ...fields, [`positions[${i}].perceptionSensitive`]: 'bds', note: 'Lower case.' }, admin);
     expect(saved.status).toBe(302);
     expect(activeConfig().versions.positions).toBe(version + 1);
+  });
+});
+
+describe('a proposal taken for review by a staff member who then leaves staff', () => {
+  // "I'm reviewing this" holds a proposal for one staff member until they let go. Deactivated
+  // (or no longer staff), they never can: the queue showed them reviewing it for good, and every
+  // other staff member was refused "… is already reviewing" with no way to take it over.
+  it('shows no one reviewing it, and another staff member can take it', async () => {
+    const staff = await app.login('staff@cosponsor.test');
+    const leaver = userByEmail('staff2@cosponsor.test')!;
+    const byDeactivation = proposalInReview({ partnerId: newPartner('Probe Claim Left Group'), title: 'Probe taken then left' });
+    const byRoleChange = proposalInReview({ partnerId: newPartner('Probe Claim Moved Group'), title: 'Probe taken then moved' });
+    const leaverCookie = await app.login('staff2@cosponsor.test');
+    for (const id of [byDeactivation, byRoleChange]) {
+      expect((await app.post('/review?index', { intent: 'claim', proposal: String(id) }, leaverCookie)).status).toBe(302);
+    }
+
+    // No longer staff: a reviewer now.
+    const moved = await app.post(`/admin/users/${leaver.id}`, { intent: 'update', roles: ['reviewer'], chapterId: '' }, admin);
+    expect(moved.status).toBe(302);
+    const dossier = visibleText(await (await app.fetch(`/review/${byRoleChange}`, { cookie: staff })).text());
+    expect(dossier).not.toContain(`Being reviewed by ${leaver.name}`);
+    expect((await app.post('/review?index', { intent: 'claim', proposal: String(byRoleChange) }, staff)).status).toBe(302);
+
+    // Gone: the account deactivated.
+    expect((await app.post(`/admin/users/${leaver.id}`, { intent: 'deactivate' }, admin)).status).toBe(302);
+    const queue = visibleText(await (await app.fetch('/review', { cookie: staff })).text());
+    expect(queue).not.toContain(`Being reviewed by ${leaver.name}`);
+    const taken = await app.post('/review?index', { intent: 'claim', proposal: String(byDeactivation) }, staff);
+    expect(taken.status).toBe(302);
+    expect(visibleText(await (await app.fetch(`/review/${byDeactivation}`, { cookie: staff })).text())).toContain('You are reviewing this');
   });
 });
