@@ -102,14 +102,18 @@ export function setUserChapter(userId: number, chapterId: number | null, at: str
   run(qb().updateTable('users').set({ chapter_id: chapterId, updated_at: at }).where('id', '=', userId));
 }
 
-/** Case-insensitive: "Austin group" and "Austin Group" are one chapter. */
+/**
+ * A name as two chapters must not share it: letters in any case, accents however encoded
+ * (é, or e with a combining mark), spaces however many. SQLite's lower() folds A-Z only.
+ */
+const chapterNameKey = (name: string) => name.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** "Austin group", "AUSTIN  GROUP" and "Austin Group" are one chapter; so are "SAN JOSÉ" and "San José". */
 export function chapterByName(name: string) {
-  return first(
-    qb()
-      .selectFrom('chapters')
-      .selectAll()
-      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.trim().toLowerCase())),
-  );
+  const key = chapterNameKey(name);
+  // Compared here rather than in SQL, for every kind of letter; an organization has tens of chapters.
+  const found = all(qb().selectFrom('chapters').select(['id', 'name'])).find((c) => chapterNameKey(c.name) === key);
+  return found ? first(qb().selectFrom('chapters').selectAll().where('id', '=', found.id)) : undefined;
 }
 
 export function renameChapter(chapterId: number, name: string, region: string): void {

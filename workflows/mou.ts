@@ -58,7 +58,8 @@ export function generateMou(
         });
       }
     }
-    return { key: section.key, title: section.title, body: fillPlaceholders(section.body, facts), clauses };
+    // Titles take placeholders as bodies do: the template editor accepts them in both.
+    return { key: section.key, title: fillPlaceholders(section.title, facts), body: fillPlaceholders(section.body, facts), clauses };
   });
 }
 

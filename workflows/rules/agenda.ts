@@ -31,6 +31,18 @@ export function supportsTag(movement: string): string {
   return `supports_${movement.trim().toLowerCase().replace(/\s+/g, '_')}`;
 }
 
+/**
+ * The movements a partner can be recorded as publicly supporting (the new-proposal form offers
+ * "supports_bds"). A catalog position may be perception-sensitive only for one of these: for any
+ * other name the partner check above would look for a tag no partner carries.
+ */
+export const RECORDED_MOVEMENTS = ['BDS'] as const;
+
+/** Whether partners can carry the tag of this movement, so the agenda rule can find them. */
+export function isRecordedMovement(movement: string): boolean {
+  return RECORDED_MOVEMENTS.some((m) => supportsTag(m) === supportsTag(movement));
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

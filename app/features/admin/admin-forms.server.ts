@@ -24,7 +24,13 @@ export const createUserSchema = leadNeedsChapter(
   z.object({
     intent: z.literal('create', { error: 'Choose an action on this page.' }),
     name: z.string({ error: 'Enter the person’s name.' }).trim().min(1, 'Enter the person’s name.').max(120, 'Keep the name under 120 characters.'),
-    email: z.string({ error: 'Enter an e-mail address.' }).trim().toLowerCase().email('Enter a valid e-mail address, like name@example.org.'),
+    email: z
+      .string({ error: 'Enter an e-mail address.' })
+      .trim()
+      .toLowerCase()
+      // Mail carries at most 254 characters (RFC 5321); a longer address is never sent to (isSendableAddress).
+      .max(254, 'An e-mail address has at most 254 characters.')
+      .email('Enter a valid e-mail address, like name@example.org.'),
     password: z
       .string({ error: `Enter an initial password of at least ${MIN_PASSWORD_LENGTH} characters.` })
       .min(MIN_PASSWORD_LENGTH, {

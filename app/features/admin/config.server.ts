@@ -2,6 +2,7 @@ import { activeConfig, addConfigVersion, configHistory, configVersion, listCampa
 import { transaction } from '../../../db/connection';
 import { diffText, type DiffPart } from '../../../workflows/mou-diff';
 import { can, type ActingUser } from '../../../workflows/policy';
+import { isRecordedMovement, RECORDED_MOVEMENTS } from '../../../workflows/rules/agenda';
 import type { ConfigDocs } from '../../../workflows/types';
 import { MOU_PLACEHOLDERS } from '../mou/mou.server';
 import { positiveWholeNumber } from '../../utils/whole-number';
@@ -61,6 +62,11 @@ function documentProblems<K extends EditableKind>(kind: K, body: ConfigDocs[K]):
     const campaigns = new Set(listCampaigns(false).map((c) => c.key));
     (body as ConfigDocs['positions']).positions.forEach((p, i) => {
       if (p.campaignKey !== null && !campaigns.has(p.campaignKey)) errors[`positions[${i}].campaignKey`] = ['Choose a campaign from the list.'];
+      if (p.perceptionSensitive && !isRecordedMovement(p.perceptionSensitive)) {
+        errors[`positions[${i}].perceptionSensitive`] = [
+          `Partners can be recorded as supporting ${RECORDED_MOVEMENTS.join(', ')} only: name ${RECORDED_MOVEMENTS.length === 1 ? 'it' : 'one of them'}, or leave this empty. Another name would never match a partner, and the perception review would not be asked for.`,
+        ];
+      }
     });
   }
   if (kind === 'perception_checklist') {

@@ -84,7 +84,36 @@ function signatureTable(input: MouDocxInput): Table {
   });
 }
 
-export async function mouDocx(input: MouDocxInput): Promise<Buffer> {
+/**
+ * Characters XML 1.0 does not allow. The Word library drops control characters itself but
+ * writes U+FFFE, U+FFFF and unpaired surrogates as they are, and one of them (pasted into a
+ * clause, a title or a name) made document.xml ill-formed: Word refused the whole file.
+ */
+// eslint-disable-next-line no-control-regex -- the characters XML allows are exactly what this names
+const NOT_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const xmlText = (text: string) => text.replace(NOT_XML, '');
+
+/** The input with every text as Word can read it. */
+function readableByWord(input: MouDocxInput): MouDocxInput {
+  return {
+    ...input,
+    reference: xmlText(input.reference),
+    organization: xmlText(input.organization),
+    chapterName: xmlText(input.chapterName),
+    partnerName: xmlText(input.partnerName),
+    leadName: xmlText(input.leadName),
+    eventTitle: xmlText(input.eventTitle),
+    sections: input.sections.map((s) => ({
+      ...s,
+      title: xmlText(s.title),
+      body: xmlText(s.body),
+      clauses: s.clauses.map((c) => ({ ...c, text: xmlText(c.text) })),
+    })),
+  };
+}
+
+export async function mouDocx(given: MouDocxInput): Promise<Buffer> {
+  const input = readableByWord(given);
   const match = matchLine(input);
   const numbered = input.sections.map((_, i) => `mou-clauses-${i + 1}`);
   const children: (Paragraph | Table)[] = [

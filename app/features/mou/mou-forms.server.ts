@@ -46,6 +46,13 @@ function editorSchema(text: (max: number, label: string) => typeof anyText) {
       sections: z.array(section).min(1, 'The MOU has no sections.').max(60),
     })
     .superRefine((form, ctx) => {
+      // The editor shows each section once: a repeated one is a hand-made post, and would be
+      // saved, printed and compared as two sections.
+      const sectionKeys = new Set<string>();
+      form.sections.forEach((s, i) => {
+        if (sectionKeys.has(s.key)) ctx.addIssue({ code: 'custom', path: ['sections', i, 'key'], message: 'This section is in the form twice.' });
+        sectionKeys.add(s.key);
+      });
       const seen = new Set<string>();
       form.sections.forEach((s, i) =>
         s.clauses.forEach((c, j) => {

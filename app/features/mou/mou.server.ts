@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { generateMou, type MouClause, type MouFacts, type MouSection, type MouCondition, type MouMitigation } from '../../../workflows/mou';
+import { fillPlaceholders, generateMou, type MouClause, type MouFacts, type MouSection, type MouCondition, type MouMitigation } from '../../../workflows/mou';
 import type { MouTemplateDoc, PerceptionResult, RiskResult } from '../../../workflows';
 import { diffMou, type MouDiffResult } from '../../../workflows/mou-diff';
 import { activeConfig, addConfigVersion, configHistory, configVersion } from '../../../db/config';
@@ -32,6 +32,12 @@ export function requiredClausesFor(proposalId: number): { conditions: MouConditi
 export function generatedMouFor(proposalId: number): MouSection[] {
   const { conditions, mitigations } = requiredClausesFor(proposalId);
   return generateMou(activeConfig().docs.mou_template, mouFactsFor(proposalId), conditions, mitigations);
+}
+
+/** The template's section titles as this proposal's MOU shows them (placeholders filled), by section key. */
+function templateTitlesFor(proposalId: number): Map<string, string> {
+  const facts = mouFactsFor(proposalId);
+  return new Map(activeConfig().docs.mou_template.sections.map((s) => [s.key, fillPlaceholders(s.title, facts)] as const));
 }
 
 /** A clause the MOU must keep (or lose only with a stated reason), and where it goes. */
@@ -67,14 +73,14 @@ export function requiredMouClauses(proposalId: number): RequiredClause[] {
 }
 
 /** Adds each given clause missing from the sections to its section (creating it before the signatures if needed). */
-function withClauses(sections: MouSection[], clauses: RequiredClause[]): MouSection[] {
+function withClauses(proposalId: number, sections: MouSection[], clauses: RequiredClause[]): MouSection[] {
   const out = sections.map((s) => ({ ...s, clauses: [...s.clauses] }));
   const present = new Set(out.flatMap((s) => s.clauses.map((c) => c.id)));
   for (const { sectionKey, clause } of clauses) {
     if (present.has(clause.id)) continue;
     let section = out.find((s) => s.key === sectionKey);
     if (!section) {
-      const title = activeConfig().docs.mou_template.sections.find((s) => s.key === sectionKey)?.title ?? sectionKey;
+      const title = templateTitlesFor(proposalId).get(sectionKey) ?? sectionKey;
       section = { key: sectionKey, title, body: '', clauses: [] };
       const signatures = out.findIndex((s) => s.key === 'signatures');
       out.splice(signatures >= 0 ? signatures : out.length, 0, section);
@@ -111,7 +117,7 @@ export function editableMouFor(proposalId: number): EditableMou {
   const missing = required.filter((r) => !before.has(r.clause.id) && !removedIds.has(r.clause.id));
   return {
     baseVersion: latest?.version ?? null,
-    sections: withClauses(base, missing),
+    sections: withClauses(proposalId, base, missing),
     removed: removed.filter((r) => required.some((q) => q.clause.id === r.clauseId)),
     newlyRequired: missing.map((m) => m.clause.id),
   };
@@ -127,8 +133,7 @@ function sectionsFromForm(
   posted: { key: string; body: string; clauses: { id: string; text: string }[] }[],
 ): MouSection[] {
   const editable = editableMouFor(proposalId);
-  const template = activeConfig().docs.mou_template.sections;
-  const titles = new Map([...template.map((s) => [s.key, s.title] as const), ...editable.sections.map((s) => [s.key, s.title] as const)]);
+  const titles = new Map([...templateTitlesFor(proposalId), ...editable.sections.map((s) => [s.key, s.title] as const)]);
   const origins = new Map<string, MouClause['origin']>();
   for (const s of editable.sections) for (const c of s.clauses) origins.set(c.id, c.origin);
   for (const r of requiredMouClauses(proposalId)) origins.set(r.clause.id, r.clause.origin);
@@ -194,7 +199,7 @@ export function saveMou(args: {
     ...(latest?.removed_conditions ?? []).map((r) => r.clauseId),
   ]);
   const joining = required.filter((r) => r.clause.origin?.kind === 'approval' && !seen.has(r.clause.id) && !explained.has(r.clause.id));
-  const sections = withClauses(args.sections, joining);
+  const sections = withClauses(args.proposalId, args.sections, joining);
 
   const present = new Set(sections.flatMap((s) => s.clauses.map((c) => c.id)));
   const requiredIds = new Set(required.map((r) => r.clause.id));
@@ -442,10 +447,7 @@ export function editorStateFromForm(
   proposalId: number,
   form: { version: number; baseVersion: number | null; note: string; confirmVoid: boolean; sections: { key: string; body: string; clauses: EditorClause[] }[] },
 ): EditorState {
-  const titles = new Map<string, string>([
-    ...activeConfig().docs.mou_template.sections.map((s) => [s.key, s.title] as const),
-    ...editableMouFor(proposalId).sections.map((s) => [s.key, s.title] as const),
-  ]);
+  const titles = new Map<string, string>([...templateTitlesFor(proposalId), ...editableMouFor(proposalId).sections.map((s) => [s.key, s.title] as const)]);
   return {
     version: form.version,
     baseVersion: form.baseVersion,

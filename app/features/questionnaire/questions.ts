@@ -83,7 +83,7 @@ export function buildQuestionnaire(input: {
       movement: docs.perception_checklist.movement,
       conditions: docs.perception_checklist.items.map((item) => ({ key: item.key, label: item.label, text: input.fill(item.condition) })),
     },
-    useOfName: section ? { key: section.key, title: section.title, text: input.fill(section.body) } : null,
+    useOfName: section ? { key: section.key, title: input.fill(section.title), text: input.fill(section.body) } : null,
     configVersions: input.versions,
   };
 }

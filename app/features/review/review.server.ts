@@ -27,8 +27,7 @@ import {
 } from '../../../db/review';
 import { currentAgendaItems, proposalRow } from '../../../db/proposals';
 import { listChapters } from '../../../db/users';
-import { claimsOf } from '../../../db/review-claims';
-import { claimView, type ClaimView } from './claims.server';
+import { claimView, liveClaimsOf, type ClaimView } from './claims.server';
 import type { ReviewIntent } from './review-forms.server';
 import { mouForDossier } from '../mou/mou.server';
 import { judgedEntityIds, proposalsWithOpenHits, screenPartner, screeningConfig, screeningsOfProposal, type Screening } from '../outside/screening.server';
@@ -180,7 +179,7 @@ export function reviewQueue(query: QueueQuery, today: string, viewer?: ActingUse
     rows = queueRows({ ids });
     flags = queueFlags({ ids });
   }
-  const claims = claimsOf(rows.map((r) => r.id));
+  const claims = liveClaimsOf(rows.map((r) => r.id));
   const items: QueueItem[] = rows.map((r) => {
     const claimable = viewer ? can(viewer, 'proposal.claim', r) : null;
     return {
