@@ -62,7 +62,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
             roles: user.roles,
             roleNames: user.roles.map(roleLabel).join(', '),
             chapterName: user.chapter_name,
-            nav: navigationFor(user),
+            // After a password reset only the page to choose a new one opens: no links to others.
+            nav: user.password_change_required === 1 ? null : navigationFor(user),
           }
         : null,
       extras: user ? headerExtras(user) : null,
@@ -83,7 +84,7 @@ function Header() {
         <Link to="/" className="brand" aria-label="Cosponsor, home">
           <span className="brand__mark" aria-hidden="true">◆</span> Cosponsor
         </Link>
-        {user ? (
+        {user?.nav ? (
           <nav aria-label="Main" className="main-nav">
             {user.nav.review ? <NavLink to="/review">Review queue</NavLink> : null}
             {user.nav.proposals ? <NavLink to="/proposals">Proposals</NavLink> : null}
@@ -107,9 +108,16 @@ function Header() {
                 {user.chapterName ? ` · ${user.chapterName}` : ''}
               </span>
             </span>
-            <Link to="/settings/notifications" className="button button--quiet button--small">
-              Notification settings
-            </Link>
+            {user.nav ? (
+              <>
+                <Link to="/account" className="button button--quiet button--small">
+                  Account
+                </Link>
+                <Link to="/settings/notifications" className="button button--quiet button--small">
+                  Notification settings
+                </Link>
+              </>
+            ) : null}
             <Form method="post" action="/logout">
               <button type="submit" className="button button--quiet button--small">Sign out</button>
             </Form>
