@@ -14,7 +14,7 @@ const COMMON = new Set([
   'temppassword', 'newpassword', 'mypassword', 'passw', 'pass', 'test', 'testtest', 'default', 'guest', 'user',
 ]);
 
-const RUNS = ['abcdefghijklmnopqrstuvwxyz', '01234567890', 'qwertyuiopasdfghjklzxcvbnm', '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p'];
+const RUNS = ['abcdefghijklmnopqrstuvwxyz', '0123456789', 'qwertyuiopasdfghjklzxcvbnm', '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p'];
 
 /** Whether the text is a stretch of one of the runs (either way), or those runs repeated. */
 function isRun(text: string): boolean {
