@@ -210,6 +210,11 @@ export default function AdminUser() {
             </p>
           </div>
         ) : null}
+        {resetRefusal && resetForm.errors ? (
+          <div className="alert alert--bad" role="alert" id={resetForm.errorId}>
+            {resetForm.errors.join(' ')}
+          </div>
+        ) : null}
         {resetRefusal ? (
           isSelf ? (
             <p>
