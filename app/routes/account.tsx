@@ -3,12 +3,14 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
 import { FieldError } from '../components/forms';
 import { passwordChangeSchema } from '../features/auth/auth-forms.server';
 import { accountPageData, changeOwnPassword } from '../features/auth/account.server';
 import { actingUser, requireUser } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
 import { placeErrors } from '../utils/form-errors.server';
+import { homePathOf } from '../utils/home-page';
 import { roleLabel } from '../utils/labels';
 import { clientAddress, redirectWithFlash } from '../utils/session.server';
 
@@ -45,8 +47,8 @@ export async function action({ request }: ActionFunctionArgs) {
     const reply = submission.reply({ formErrors: result.formError ? [result.formError] : undefined, fieldErrors: result.fieldErrors, hideFields });
     return json(reply, { status: statusOf(result) });
   }
-  // After a reset, on to the person's work; otherwise back here.
-  return redirectWithFlash(page.forced ? '/' : '/account', { kind: 'success', message: result.message });
+  // After a reset, straight on to the person's work (a redirect through "/" would lose the message); otherwise back here.
+  return redirectWithFlash(page.forced ? homePathOf(user) : '/account', { kind: 'success', message: result.message });
 }
 
 function PasswordField({ field, label, autoComplete, hint }: { field: FieldMetadata<string | undefined>; label: string; autoComplete: string; hint?: string }) {
@@ -75,6 +77,11 @@ export default function Account() {
     lastResult,
     shouldValidate: 'onSubmit',
   });
+  // Each answer empties the password fields, as a page loaded without JavaScript has them.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (lastResult) formRef.current?.reset();
+  }, [lastResult]);
   return (
     <>
       <div className="page-head">
@@ -99,7 +106,7 @@ export default function Account() {
         {data.cannotChange ? (
           <p data-testid="no-local-password">{data.cannotChange}</p>
         ) : (
-          <Form method="post" {...getFormProps(form)} className="stack">
+          <Form method="post" {...getFormProps(form)} ref={formRef} className="stack">
             {form.errors ? (
               <div className="alert alert--bad" role="alert" id={form.errorId}>
                 {form.errors.join(' ')}

@@ -3,6 +3,7 @@ import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
 import { AdminChanges } from '../features/admin/admin-changes';
 import { AdminNav } from '../features/admin/admin-nav';
 import { FieldError, Tag } from '../components/forms';
@@ -85,6 +86,11 @@ export default function AdminUser() {
     shouldValidate: 'onSubmit',
   });
   const shownPassword = actionData?.form === 'reset' ? actionData.reset : null;
+  // A typed temporary password is emptied after each answer, as a page loaded without JavaScript has it.
+  const temporaryPasswordRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (actionData?.form === 'reset' && temporaryPasswordRef.current) temporaryPasswordRef.current.value = '';
+  }, [actionData]);
   return (
     <>
       <div className="page-head">
@@ -252,6 +258,7 @@ export default function AdminUser() {
               <label htmlFor={resetFields.temporaryPassword.id}>Temporary password, if you set one</label>
               <input
                 {...getInputProps(resetFields.temporaryPassword, { type: 'password' })}
+                ref={temporaryPasswordRef}
                 autoComplete="new-password"
                 aria-describedby={[`${resetFields.temporaryPassword.id}-hint`, resetFields.temporaryPassword.errors ? resetFields.temporaryPassword.errorId : '']
                   .filter(Boolean)

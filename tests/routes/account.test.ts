@@ -168,7 +168,7 @@ describe('an administrator’s password reset', () => {
 
     const chosen = await app.post('/account', { newPassword: NEW, confirmPassword: NEW }, cookie);
     expect(chosen.status).toBe(302);
-    expect(chosen.headers.get('location')).toBe('/');
+    expect(chosen.headers.get('location')).toBe('/proposals');
     expect((await app.fetch('/proposals', { cookie })).status).toBe(200);
     await expect(app.login('lead@cosponsor.test', NEW)).resolves.toMatch(/^cosponsor_session=/);
   });
