@@ -173,7 +173,7 @@ export function replacePassword(
 }
 
 /** Never matches a password: what a temporary password becomes once it has signed someone in. */
-export const USED_TEMPORARY_PASSWORD = '!temporary-password-used';
+const USED_TEMPORARY_PASSWORD = '!temporary-password-used';
 
 /**
  * A temporary password signs in once: this spends it, if it is still the one that was checked.

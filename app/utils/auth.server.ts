@@ -31,7 +31,7 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 }
 
 /** The signed-in person's own page, where the password is changed (and chosen after a reset). */
-export const ACCOUNT_PAGE = '/account';
+const ACCOUNT_PAGE = '/account';
 
 /** A 403 with the reason, shown by the error page. */
 export function forbidden(reason: string): never {
