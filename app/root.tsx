@@ -102,21 +102,24 @@ function Header() {
         {user ? (
           <div className="whoami">
             <span className="whoami__who">
-              <span className="whoami__name">{user.name}</span>
+              {user.nav ? (
+                // The person's name leads to their account (password): no extra button, so the header keeps to one line.
+                <Link to="/account" className="whoami__name whoami__account">
+                  {user.name}
+                  <span className="visually-hidden"> (your account)</span>
+                </Link>
+              ) : (
+                <span className="whoami__name">{user.name}</span>
+              )}
               <span className="whoami__role">
                 {user.roleNames}
                 {user.chapterName ? ` · ${user.chapterName}` : ''}
               </span>
             </span>
             {user.nav ? (
-              <>
-                <Link to="/account" className="button button--quiet button--small">
-                  Account
-                </Link>
-                <Link to="/settings/notifications" className="button button--quiet button--small">
-                  Notification settings
-                </Link>
-              </>
+              <Link to="/settings/notifications" className="button button--quiet button--small">
+                Notification settings
+              </Link>
             ) : null}
             <Form method="post" action="/logout">
               <button type="submit" className="button button--quiet button--small">Sign out</button>

@@ -34,7 +34,8 @@ describe('the account page', () => {
   it('is linked from the header and offers the change form, labelled, to a person with a password', async () => {
     const cookie = await app.login('reviewer@cosponsor.test');
     const inbox = await (await app.fetch('/inbox', { cookie })).text();
-    expect(find(inbox, '.whoami a[href="/account"]')?.text.trim()).toBe('Account');
+    // The person's name in the header, beside "Sign out", leads there.
+    expect(visibleText(find(inbox, '.whoami a[href="/account"]')!).trim()).toBe('Ruth Adeyemi (your account)');
     const response = await app.fetch('/account', { cookie });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toMatch(/no-store/);
