@@ -22,6 +22,7 @@ import stylesHref from './styles/app.css';
 import { roleLabel } from './utils/labels';
 import { useNonce } from './utils/nonce';
 import { readFlash, getSessionUser } from './utils/session.server';
+import { env } from './utils/env.server';
 import { headerExtras } from './features/inbox/header.server';
 import * as policy from '../workflows/policy';
 import { isPartnerPath } from './http/partner-paths';
@@ -63,7 +64,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
             roleNames: user.roles.map(roleLabel).join(', '),
             chapterName: user.chapter_name,
             // After a password reset only the page to choose a new one opens: no links to others.
-            nav: user.password_change_required === 1 ? null : navigationFor(user),
+            nav: policy.mustChoosePasswordFirst({ passwordChangeRequired: user.password_change_required === 1 }, env().LOCAL_LOGIN) ? null : navigationFor(user),
           }
         : null,
       extras: user ? headerExtras(user) : null,

@@ -338,10 +338,11 @@ function accountPermission(user: ActingUser, action: 'account.change_password' |
 
 /**
  * After an administrator's reset, the person must choose a new password before any other page
- * opens for them: the temporary one was seen by someone else.
+ * opens for them: the temporary one was seen by someone else. Not while password sign-in is off
+ * (they came in through single sign-on, and there is no password to choose).
  */
-export function mustChoosePasswordFirst(user: { passwordChangeRequired: boolean }): boolean {
-  return user.passwordChangeRequired;
+export function mustChoosePasswordFirst(user: { passwordChangeRequired: boolean }, localLogin: boolean): boolean {
+  return user.passwordChangeRequired && localLogin;
 }
 
 /** The role a person acted in, as written on the decision record. */

@@ -189,6 +189,24 @@ describe('an administrator’s password reset', () => {
     await expect(app.login('reviewer@cosponsor.test', 'purple kettle orchard')).resolves.toMatch(/^cosponsor_session=/);
   });
 
+  it('holds nobody at the account page while password sign-in is off: they came through single sign-on', async () => {
+    const cookie = await app.login('staff@cosponsor.test');
+    const staff = userByEmail('staff@cosponsor.test')!;
+    run(qb().updateTable('users').set({ password_change_required: 1 }).where('id', '=', staff.id));
+    const sso = { OIDC_ISSUER: 'http://127.0.0.1:9/', OIDC_CLIENT_ID: 'cosponsor', OIDC_CLIENT_SECRET: 'not-used-here', LOCAL_LOGIN: 'off' };
+    Object.assign(process.env, sso);
+    onTestFinished(() => {
+      for (const name of Object.keys(sso)) delete process.env[name];
+    });
+    expect((await app.fetch('/inbox', { cookie })).status).toBe(200);
+    const page = await (await app.fetch('/account', { cookie })).text();
+    expect(visibleText(find(page, '[data-testid="no-local-password"]')!).trim()).toBe(
+      'Password sign-in is turned off here: everyone signs in through single sign-on, so there are no passwords to change.',
+    );
+    const reset = await app.post(`/admin/users/${staff.id}`, { intent: 'reset-password', mode: 'generate' }, admin);
+    expect(reset.status).toBe(403);
+  });
+
   it('is refused for the admin’s own account, pointing to the change form', async () => {
     const self = userByEmail('admin@cosponsor.test')!;
     const before = all(qb().selectFrom('admin_log').select('id')).length;

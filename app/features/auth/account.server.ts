@@ -5,7 +5,7 @@ import { appendAdminLog } from '../../../db/admin-log';
 import { nowIso, transaction } from '../../../db/connection';
 import { revokeOtherSessionsOf } from '../../../db/sessions';
 import { passwordStateOf, replacePassword } from '../../../db/users';
-import { can, type AccountSubject, type ActingUser } from '../../../workflows/policy';
+import { can, mustChoosePasswordFirst, type AccountSubject, type ActingUser } from '../../../workflows/policy';
 import { hashPassword, verifyPassword } from './password.server';
 import { localLoginAllowed, signOnProvider } from './sign-on.server';
 import { noteSignInAttempt, sleep, throttleVerdict } from './throttle.server';
@@ -37,7 +37,7 @@ export function accountPageData(user: Person) {
     chapterName: user.chapterName,
     provider: signOnProvider()?.name ?? null,
     /** After a reset: the page asks for a new password only, and nothing else opens first. */
-    forced: account?.mustChoosePassword ?? false,
+    forced: account ? mustChoosePasswordFirst({ passwordChangeRequired: account.mustChoosePassword }, account.localLogin) : false,
     /** Why this person has no password to change here (single sign-on), or null. */
     cannotChange: permission.ok ? null : permission.reason,
   };
@@ -63,7 +63,7 @@ export async function changeOwnPassword(
   const permission = can(user, 'account.change_password', account);
   if (!permission.ok) return { ok: false, kind: 'forbidden', formError: permission.reason };
 
-  const forced = account.mustChoosePassword;
+  const forced = mustChoosePasswordFirst({ passwordChangeRequired: account.mustChoosePassword }, account.localLogin);
   if (!forced) {
     // The same limits as the sign-in form: the same pair of e-mail and address, the same counts.
     const verdict = throttleVerdict(user.email, ip);
