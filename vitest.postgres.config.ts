@@ -84,6 +84,9 @@ export const onBothDatabases = [
   'tests/integration/dossier-cache.test.ts',
   'tests/integration/proposal-list-cache.test.ts',
   'tests/integration/seed.test.ts',
+  // Changing one's password and an administrator's reset.
+  'tests/integration/password-change.test.ts',
+  'tests/routes/account.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).

@@ -22,6 +22,7 @@ import stylesHref from './styles/app.css';
 import { roleLabel } from './utils/labels';
 import { useNonce } from './utils/nonce';
 import { readFlash, getSessionUser } from './utils/session.server';
+import { env } from './utils/env.server';
 import { headerExtras } from './features/inbox/header.server';
 import * as policy from '../workflows/policy';
 import { isPartnerPath } from './http/partner-paths';
@@ -62,7 +63,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
             roles: user.roles,
             roleNames: user.roles.map(roleLabel).join(', '),
             chapterName: user.chapter_name,
-            nav: navigationFor(user),
+            // After a password reset only the page to choose a new one opens: no links to others.
+            nav: policy.mustChoosePasswordFirst({ passwordChangeRequired: user.password_change_required === 1 }, env().LOCAL_LOGIN) ? null : navigationFor(user),
           }
         : null,
       extras: user ? headerExtras(user) : null,
@@ -83,7 +85,7 @@ function Header() {
         <Link to="/" className="brand" aria-label="Cosponsor, home">
           <span className="brand__mark" aria-hidden="true">◆</span> Cosponsor
         </Link>
-        {user ? (
+        {user?.nav ? (
           <nav aria-label="Main" className="main-nav">
             {user.nav.review ? <NavLink to="/review">Review queue</NavLink> : null}
             {user.nav.proposals ? <NavLink to="/proposals">Proposals</NavLink> : null}
@@ -101,15 +103,25 @@ function Header() {
         {user ? (
           <div className="whoami">
             <span className="whoami__who">
-              <span className="whoami__name">{user.name}</span>
+              {user.nav ? (
+                // The person's name leads to their account (password): no extra button, so the header keeps to one line.
+                <Link to="/account" className="whoami__name whoami__account">
+                  {user.name}
+                  <span className="visually-hidden"> (your account)</span>
+                </Link>
+              ) : (
+                <span className="whoami__name">{user.name}</span>
+              )}
               <span className="whoami__role">
                 {user.roleNames}
                 {user.chapterName ? ` · ${user.chapterName}` : ''}
               </span>
             </span>
-            <Link to="/settings/notifications" className="button button--quiet button--small">
-              Notification settings
-            </Link>
+            {user.nav ? (
+              <Link to="/settings/notifications" className="button button--quiet button--small">
+                Notification settings
+              </Link>
+            ) : null}
             <Form method="post" action="/logout">
               <button type="submit" className="button button--quiet button--small">Sign out</button>
             </Form>

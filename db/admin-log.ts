@@ -12,6 +12,10 @@ export type AdminAction =
   | 'user.reactivate'
   | 'user.sign_on_create'
   | 'user.sign_on_link'
+  /** An administrator gave the account a temporary password (never written here). */
+  | 'user.password_reset'
+  /** The person changed their own password. */
+  | 'user.password_change'
   | 'chapter.create'
   | 'chapter.rename'
   | 'chapter.deactivate'

@@ -18,6 +18,10 @@ export interface UsersTable {
   active: Generated<number>;
   /** 1 for an account single sign-on created, until an administrator activates it. */
   awaiting_admin: Generated<number>;
+  /** 1 after an administrator's reset, until the person has chosen a new password. */
+  password_change_required: Generated<number>;
+  /** While set, password_hash is a temporary password that signs in once, until this time. */
+  temporary_password_expires_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }

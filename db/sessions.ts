@@ -39,3 +39,10 @@ export function revokeAllSessionsOf(userId: number, at: string): number {
   return run(qb().updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null))
     .changes;
 }
+
+/** Ends every open session of a user but one (the one changing the password keeps working). */
+export function revokeOtherSessionsOf(userId: number, keepIdHash: string, at: string): number {
+  return run(
+    qb().updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('id', '!=', keepIdHash).where('revoked_at', 'is', null),
+  ).changes;
+}

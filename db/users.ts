@@ -11,6 +11,8 @@ export type UserWithRoles = {
   active: number;
   /** 1 while an account single sign-on created waits for an administrator. */
   awaiting_admin: number;
+  /** 1 after an administrator reset the password, until the person has chosen a new one. */
+  password_change_required: number;
   roles: Role[];
 };
 
@@ -53,7 +55,7 @@ function baseUserQuery() {
   return qb()
     .selectFrom('users as u')
     .leftJoin('chapters as c', 'c.id', 'u.chapter_id')
-    .select(['u.id', 'u.email', 'u.name', 'u.chapter_id', 'c.name as chapter_name', 'u.active', 'u.awaiting_admin']);
+    .select(['u.id', 'u.email', 'u.name', 'u.chapter_id', 'c.name as chapter_name', 'u.active', 'u.awaiting_admin', 'u.password_change_required']);
 }
 
 export function userById(id: number): UserWithRoles | undefined {
@@ -61,8 +63,8 @@ export function userById(id: number): UserWithRoles | undefined {
   return row ? { ...row, roles: rolesOf(row.id) } : undefined;
 }
 
-export function userByEmail(email: string): (UserWithRoles & { password_hash: string }) | undefined {
-  const row = first(baseUserQuery().select('u.password_hash').where('u.email', '=', email.trim().toLowerCase()));
+export function userByEmail(email: string): (UserWithRoles & PasswordState) | undefined {
+  const row = first(baseUserQuery().select(['u.password_hash', 'u.temporary_password_expires_at']).where('u.email', '=', email.trim().toLowerCase()));
   return row ? { ...row, roles: rolesOf(row.id) } : undefined;
 }
 
@@ -135,4 +137,52 @@ export function activeMembersByChapter(): Map<number, number> {
       .groupBy('chapter_id'),
   );
   return new Map(rows.map((r) => [r.chapter_id as number, Number(r.n)]));
+}
+
+// ---- Passwords (docs/decisions/0380-password-change-and-reset.md) ----
+
+export type PasswordState = { password_hash: string; temporary_password_expires_at: string | null };
+
+export function passwordStateOf(userId: number): (PasswordState & { password_change_required: number }) | undefined {
+  return first(
+    qb().selectFrom('users').select(['password_hash', 'temporary_password_expires_at', 'password_change_required']).where('id', '=', userId),
+  );
+}
+
+/**
+ * Replaces the password, only if it is still the one the caller read (`expectedHash`): a change
+ * made meanwhile (another tab, an administrator's reset) is never overwritten unseen.
+ * Returns whether it was replaced.
+ */
+export function replacePassword(
+  userId: number,
+  expectedHash: string,
+  next: { hash: string; changeRequired: boolean; temporaryUntil: string | null },
+  at: string,
+): boolean {
+  return (
+    run(
+      qb()
+        .updateTable('users')
+        .set({
+          password_hash: next.hash,
+          password_change_required: next.changeRequired ? 1 : 0,
+          temporary_password_expires_at: next.temporaryUntil,
+          updated_at: at,
+        })
+        .where('id', '=', userId)
+        .where('password_hash', '=', expectedHash),
+    ).changes === 1
+  );
+}
+
+/** Never matches a password: what a temporary password becomes once it has signed someone in. */
+const USED_TEMPORARY_PASSWORD = '!temporary-password-used';
+
+/**
+ * A temporary password signs in once: this spends it, if it is still the one that was checked.
+ * False when another sign-in spent it first.
+ */
+export function spendTemporaryPassword(userId: number, checkedHash: string, at: string): boolean {
+  return replacePassword(userId, checkedHash, { hash: USED_TEMPORARY_PASSWORD, changeRequired: true, temporaryUntil: null }, at);
 }

@@ -212,12 +212,28 @@ export type Action =
   /** Revoke such a link: the lead of the chapter, or staff. */
   | 'partner_link.revoke'
   /** Mark an MOU version as read, so the versions page shows staff what changed since. */
-  | 'mou.mark_seen';
+  | 'mou.mark_seen'
+  /** Change one's own password (subject: the account, an AccountSubject). */
+  | 'account.change_password'
+  /** An admin gives another person's account a temporary password (subject: that account). */
+  | 'account.reset_password';
 
 export type Permission = { ok: true } | { ok: false; reason: string };
 
 /** The proposal as a database row, for the app's questions. */
 export type ProposalSubject = { proposer_id: number; chapter_id: number; last_changed_by: number | null };
+
+/**
+ * An account, for the password questions: whose it is, whether it has a password of its own
+ * (an account single sign-on created has none), whether its owner must choose one now (after an
+ * administrator's reset), and whether this server accepts password sign-in at all (LOCAL_LOGIN).
+ */
+export type AccountSubject = { accountId: number; hasLocalPassword: boolean; mustChoosePassword: boolean; localLogin: boolean };
+
+const isAccount = (subject: ProposalSubject | AccountSubject | undefined): subject is AccountSubject =>
+  subject !== undefined && 'accountId' in subject;
+
+const LOCAL_LOGIN_OFF = 'Password sign-in is turned off here: everyone signs in through single sign-on, so there are no passwords to change.';
 
 const allow: Permission = { ok: true };
 const deny = (reason: string): Permission => ({ ok: false, reason });
@@ -257,7 +273,9 @@ export function actionOf(type: PolicyEventType): Action {
 const PARTNER_LINK_CREATE = 'Only a chapter lead of this proposal’s chapter can ask the partner to answer for itself.';
 const PARTNER_LINK_REVOKE = 'Only a chapter lead of this proposal’s chapter, or staff, can revoke a partner’s questionnaire link.';
 
-export function can(user: ActingUser, action: Action, subject?: ProposalSubject): Permission {
+export function can(user: ActingUser, action: Action, target?: ProposalSubject | AccountSubject): Permission {
+  if (action === 'account.change_password' || action === 'account.reset_password') return accountPermission(user, action, isAccount(target) ? target : undefined);
+  const subject = isAccount(target) ? undefined : target;
   const event = EVENT_OF_ACTION[action];
   if (event) {
     // Without a proposal, only the role is asked (e.g. "may staff decide at all").
@@ -300,6 +318,31 @@ export function can(user: ActingUser, action: Action, subject?: ProposalSubject)
     default:
       return deny(`Unknown action "${String(action)}".`);
   }
+}
+
+/** Who may change which password (docs/decisions/0380-password-change-and-reset.md). */
+function accountPermission(user: ActingUser, action: 'account.change_password' | 'account.reset_password', account: AccountSubject | undefined): Permission {
+  if (!account) return deny('Name the account.');
+  if (!account.localLogin) return deny(LOCAL_LOGIN_OFF);
+  if (action === 'account.change_password') {
+    if (account.accountId !== user.id) return deny('You can change only your own password.');
+    // After a reset the person chooses one, even if single sign-on made the account.
+    if (account.mustChoosePassword || account.hasLocalPassword) return allow;
+    return deny('You sign in through single sign-on, so you have no Cosponsor password to change. Change your password with your sign-on provider.');
+  }
+  if (!isAdmin(user)) return deny('Only admins reset another person’s password.');
+  // An admin's own password needs the current one: the change form, not a reset that skips it.
+  if (account.accountId === user.id) return deny('You cannot reset your own password here: change it on your account page, with your current password.');
+  return allow;
+}
+
+/**
+ * After an administrator's reset, the person must choose a new password before any other page
+ * opens for them: the temporary one was seen by someone else. Not while password sign-in is off
+ * (they came in through single sign-on, and there is no password to choose).
+ */
+export function mustChoosePasswordFirst(user: { passwordChangeRequired: boolean }, localLogin: boolean): boolean {
+  return user.passwordChangeRequired && localLogin;
 }
 
 /** The role a person acted in, as written on the decision record. */

@@ -19,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const BAD_CREDENTIALS = 'That e-mail and password do not match an active account.';
+const TEMPORARY_EXPIRED = 'This temporary password has expired. Ask an administrator to reset your password again.';
 
 const SIGN_ON_STATUS = { refused: 400, throttled: 429, waiting: 403, unavailable: 503 } as const;
 
@@ -55,6 +56,9 @@ export async function action({ request }: ActionFunctionArgs) {
       }),
       { status: 429 },
     );
+  }
+  if (!result.ok && result.kind === 'temporary_expired') {
+    return json(submission.reply({ formErrors: [TEMPORARY_EXPIRED], hideFields: ['password'] }), { status: 400 });
   }
   if (!result.ok) return json(submission.reply({ formErrors: [BAD_CREDENTIALS], hideFields: ['password'] }), { status: 400 });
   const cookie = await startSession(result.userId, request);

@@ -1,7 +1,8 @@
 import { redirect } from '@remix-run/node';
 import { proposalRow } from '../../db/proposals';
-import { can, type Action, type ActingUser } from '../../workflows/policy';
+import { can, mustChoosePasswordFirst, type Action, type ActingUser } from '../../workflows/policy';
 import type { Proposal } from '../../db/schema';
+import { env } from './env.server';
 import { toResponse } from './errors.server';
 import { pathId } from './path-id';
 import { getSessionUser, type SessionUser } from './session.server';
@@ -22,8 +23,16 @@ export async function requireUser(request: Request): Promise<SessionUser> {
     if (request.method === 'GET' || request.method === 'HEAD') throw redirect(login);
     throw toResponse({ kind: 'signed_out', message: 'Your session has ended. Sign in again; what you typed was not saved.' }, { login });
   }
+  if (mustChoosePasswordFirst({ passwordChangeRequired: user.password_change_required === 1 }, env().LOCAL_LOGIN) && new URL(request.url).pathname !== ACCOUNT_PAGE) {
+    // After an administrator's reset, the page to choose a new password comes before any other.
+    if (request.method === 'GET' || request.method === 'HEAD') throw redirect(ACCOUNT_PAGE);
+    throw toResponse({ kind: 'forbidden', message: 'Choose a new password first: an administrator reset yours. Nothing was saved.' });
+  }
   return user;
 }
+
+/** The signed-in person's own page, where the password is changed (and chosen after a reset). */
+const ACCOUNT_PAGE = '/account';
 
 /** A 403 with the reason, shown by the error page. */
 export function forbidden(reason: string): never {

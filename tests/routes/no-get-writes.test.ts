@@ -85,6 +85,7 @@ function pages(): string[] {
     '/admin/config/mou',
     '/admin/deliveries',
     '/settings/notifications',
+    '/account',
   ];
 }
 

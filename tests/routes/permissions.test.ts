@@ -144,6 +144,16 @@ const ROUTES: Row[] = [
     ok: { status: 302, location: '/settings/notifications' },
     form: () => ({ decided: 'on' }),
   },
+  // Each person's own account page and password: everyone signed in, for themselves only (no id in
+  // the path). Two new passwords that differ are refused before any password is checked.
+  { method: 'GET', path: '/account', allow: SIGNED_IN },
+  {
+    method: 'POST',
+    path: '/account',
+    allow: SIGNED_IN,
+    ok: { status: 400 },
+    form: () => ({ currentPassword: 'not-checked-here', newPassword: 'harbour lantern violet', confirmPassword: 'harbour lantern violent' }),
+  },
   { method: 'GET', path: '/admin', allow: ['admin'], ok: { status: 302, location: '/admin/users' } },
   { method: 'GET', path: '/admin/users', allow: ['admin'] },
   {
@@ -170,6 +180,15 @@ const ROUTES: Row[] = [
     ok: { status: 302, location: '/admin/users/:user' },
     logs: true,
     form: () => ({ intent: 'deactivate' }),
+  },
+  // A password reset: admins only; the temporary password is shown on the answer itself (200).
+  {
+    method: 'POST',
+    path: '/admin/users/:user',
+    allow: ['admin'],
+    ok: { status: 200 },
+    logs: true,
+    form: () => ({ intent: 'reset-password', mode: 'generate' }),
   },
   { method: 'GET', path: '/admin/chapters', allow: ['admin'] },
   { method: 'GET', path: '/admin/config/mou', allow: ['admin'] },

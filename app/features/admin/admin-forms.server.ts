@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../../workflows/types';
-import { MIN_PASSWORD_LENGTH } from '../auth/password.server';
+import { MAX_PASSWORD_BYTES, MIN_PASSWORD_LENGTH } from '../auth/password.server';
 import { wholeNumber } from '../../utils/whole-number.server';
 
 // Admin form schemas. Server-only, so zod never ships to the browser; the pages
@@ -45,11 +45,31 @@ export const createUserSchema = leadNeedsChapter(
 
 const userStatusSchema = z.object({ intent: z.enum(['deactivate', 'reactivate']) });
 
-/** The account page's two forms: access (roles, chapter) and deactivate/reactivate. */
-export const userPageSchema = z
-  .discriminatedUnion('intent', [z.object({ intent: z.literal('update'), roles, chapterId, seenAccess: z.string().max(200).optional() }), userStatusSchema], {
-    error: 'Choose an action on this page.',
+/**
+ * Resetting the password: a generated temporary password, or one the admin types. Its rules
+ * (length, not the person's e-mail or name) are checked by the service, which knows the person.
+ */
+const passwordResetSchema = z
+  .object({
+    intent: z.literal('reset-password'),
+    mode: z.enum(['generate', 'set'], { error: 'Choose whether to generate a temporary password or set one.' }),
+    temporaryPassword: z
+      .string()
+      .refine((p) => Buffer.byteLength(p, 'utf8') <= MAX_PASSWORD_BYTES, 'A password can be at most 1,024 bytes long.')
+      .optional(),
   })
+  .refine((v) => v.mode !== 'set' || (v.temporaryPassword ?? '') !== '', {
+    path: ['temporaryPassword'],
+    message: `Type the temporary password (at least ${MIN_PASSWORD_LENGTH} characters), or choose to generate one.`,
+  });
+
+/** The account page's forms: access (roles, chapter), deactivate/reactivate, and the password reset. */
+export const userPageSchema = z
+  .discriminatedUnion(
+    'intent',
+    [z.object({ intent: z.literal('update'), roles, chapterId, seenAccess: z.string().max(200).optional() }), userStatusSchema, passwordResetSchema],
+    { error: 'Choose an action on this page.' },
+  )
   .refine((v) => v.intent !== 'update' || !v.roles.includes('chapter_lead') || v.chapterId !== undefined, {
     path: ['chapterId'],
     message: 'A chapter lead needs a chapter: choose one.',

@@ -20,7 +20,10 @@ import {
 import type { Role } from '../../../workflows/types';
 import { roleLabel } from '../../utils/labels';
 import { hashPassword } from '../auth/password.server';
+import { accountSubjectOf } from '../auth/account.server';
+import { generateTemporaryPassword, passwordProblem, TEMPORARY_PASSWORD_TTL_MS } from '../auth/password-rules.server';
 import { can, removesOwnAdminRole, type ActingUser } from '../../../workflows/policy';
+import { passwordStateOf, replacePassword } from '../../../db/users';
 
 // Accounts and chapters. Every change and its admin_log entry are written in
 // one transaction; users are never deleted, only deactivated.
@@ -178,6 +181,63 @@ export function setAccountActive(actor: ActingUser, userId: number, active: bool
   });
 }
 
+// ---- Password resets (docs/decisions/0380-password-change-and-reset.md) ----
+
+export type PasswordResetResult =
+  | { ok: true; id: number; message: string; expiresAt: string; /** Only when generated: shown to the admin once, stored nowhere. */ temporaryPassword: string | null }
+  | Extract<AdminResult, { ok: false }>;
+
+/**
+ * Gives another person's account a temporary password: generated here (shown to the admin once),
+ * or the admin's own choice. It signs in once, within TEMPORARY_PASSWORD_TTL_MS; then the person
+ * must choose their own before any other page. Every open session of theirs ends now. The
+ * admin log records who reset whose password and when, never the password.
+ */
+export async function resetPassword(
+  actor: ActingUser,
+  userId: number,
+  input: { mode: 'generate' } | { mode: 'set'; temporaryPassword: string },
+): Promise<PasswordResetResult> {
+  const user = userById(userId);
+  const account = accountSubjectOf(userId);
+  const state = passwordStateOf(userId);
+  if (!user || !account || !state) return { ok: false, kind: 'not_found', formError: 'There is no such account.' };
+  const permission = can(actor, 'account.reset_password', account);
+  if (!permission.ok) return { ok: false, kind: 'forbidden', formError: permission.reason };
+  const generated = input.mode === 'generate';
+  const temporaryPassword = input.mode === 'generate' ? generateTemporaryPassword() : input.temporaryPassword;
+  if (input.mode === 'set') {
+    const problem = passwordProblem(temporaryPassword, user);
+    if (problem) return fieldError('temporaryPassword', problem) as Extract<AdminResult, { ok: false }>;
+  }
+  const hash = await hashPassword(temporaryPassword);
+  return transaction((): PasswordResetResult => {
+    const at = nowIso();
+    const expiresAt = new Date(Date.parse(at) + TEMPORARY_PASSWORD_TTL_MS).toISOString();
+    if (!replacePassword(userId, state.password_hash, { hash, changeRequired: true, temporaryUntil: expiresAt }, at)) {
+      return { ok: false, kind: 'stale', formError: `${user.name}’s password changed while you were resetting it. Nothing was reset: try again.` };
+    }
+    const sessionsEnded = revokeAllSessionsOf(userId, at);
+    appendAdminLog({ actorId: actor.id, action: 'user.password_reset', targetUserId: userId, details: { generated, sessionsEnded, expiresAt }, at });
+    const ended = `${sessionsEnded} open session${sessionsEnded === 1 ? ' was' : 's were'} ended`;
+    return {
+      ok: true,
+      id: userId,
+      expiresAt,
+      temporaryPassword: generated ? temporaryPassword : null,
+      message: `${user.name}’s password was reset; ${ended}. The temporary password works for one sign-in, until ${expiresAt.slice(0, 16).replace('T', ' ')} UTC; then ${user.name} must choose a new one.`,
+    };
+  });
+}
+
+/** Why this admin may not reset this account's password (their own; password sign-in off), or null. */
+export function passwordResetRefusal(actor: ActingUser, userId: number): string | null {
+  const account = accountSubjectOf(userId);
+  if (!account) return 'There is no such account.';
+  const permission = can(actor, 'account.reset_password', account);
+  return permission.ok ? null : permission.reason;
+}
+
 // ---- Chapters ----
 
 export function addChapter(actor: ActingUser, input: { name: string; region: string }): AdminResult {
@@ -262,6 +322,14 @@ function describeChange(entry: AdminLogEntry): AdminChange {
         ((d.roles as string[] | undefined) ?? []).length > 0 ? `as ${roleList(d.roles as string[])} from the provider’s groups` : 'inactive, waiting for an administrator'
       }`,
     'user.sign_on_link': () => `linked single sign-on (${String(d.email ?? '')}) to ${who}’s account by its verified e-mail`,
+    'user.password_reset': () =>
+      `reset ${who}’s password (${d.generated ? 'a generated' : 'a chosen'} temporary password${
+        typeof d.sessionsEnded === 'number' ? `; ${d.sessionsEnded} open session${d.sessionsEnded === 1 ? '' : 's'} ended` : ''
+      })`,
+    'user.password_change': () =>
+      `changed their own password${d.afterReset ? ' after a reset' : ''}${
+        typeof d.sessionsEnded === 'number' && d.sessionsEnded > 0 ? ` (${d.sessionsEnded} other session${d.sessionsEnded === 1 ? '' : 's'} ended)` : ''
+      }`,
     'chapter.create': () => `created the chapter ${chapter}`,
     'chapter.rename': () => {
       const from = d.from as { name: string; region: string } | undefined;
@@ -284,6 +352,7 @@ function personShown(u: ReturnType<typeof listUsers>[number]) {
     chapter: u.chapter_name,
     active: u.active === 1,
     awaitingAdmin: u.awaiting_admin === 1,
+    mustChoosePassword: u.password_change_required === 1,
   };
 }
 

@@ -1,12 +1,14 @@
 // Signing in: throttling, the password check, and the attempt noted for the throttle.
-import { userByEmail } from '../../../db/users';
+import { nowIso } from '../../../db/connection';
+import { spendTemporaryPassword, userByEmail } from '../../../db/users';
 import { dummyPasswordHash, verifyPassword } from './password.server';
 import { noteSignInAttempt, sleep, throttleVerdict } from './throttle.server';
 
 export type SignInResult =
   | { ok: true; userId: number }
   | { ok: false; kind: 'throttled'; retryInMinutes: number }
-  | { ok: false; kind: 'bad_credentials' };
+  | { ok: false; kind: 'bad_credentials' }
+  | { ok: false; kind: 'temporary_expired' };
 
 export async function signIn(email: string, password: string, ip: string): Promise<SignInResult> {
   const verdict = throttleVerdict(email, ip);
@@ -22,6 +24,19 @@ export async function signIn(email: string, password: string, ip: string): Promi
   if (!user || !valid || !user.active) {
     noteSignInAttempt(email, ip, false);
     return { ok: false, kind: 'bad_credentials' };
+  }
+  // A temporary password from an administrator (docs/decisions/0380-password-change-and-reset.md)
+  // signs in once, within its time. Only whoever typed it learns that it expired.
+  if (user.temporary_password_expires_at !== null) {
+    if (user.temporary_password_expires_at <= nowIso()) {
+      noteSignInAttempt(email, ip, false);
+      return { ok: false, kind: 'temporary_expired' };
+    }
+    // Two sign-ins with it at once: the one that spends it first gets in.
+    if (!spendTemporaryPassword(user.id, user.password_hash, nowIso())) {
+      noteSignInAttempt(email, ip, false);
+      return { ok: false, kind: 'bad_credentials' };
+    }
   }
   noteSignInAttempt(email, ip, true);
   return { ok: true, userId: user.id };
