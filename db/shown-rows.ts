@@ -171,10 +171,29 @@ function checkNewSubmissions(fromSeq: number, headSize: number, bounded: boolean
 /** Records per page of new submissions: a record decides at most one submission. */
 const SEQS_PER_PAGE = 1_000;
 
+/** Which rows of a table a check reads, as the item `t`: FROM and WHERE. */
+type ItemRows = { from: RawBuilder<unknown>; where: RawBuilder<unknown> };
+
+/**
+ * The rows of `table` with the ids `ids` selects, each once. Joined from the ids, not filtered
+ * by `t.id IN (...)`: with a LIMIT or an ORDER BY id, PostgreSQL then read the table in id order
+ * and tested each row against the list, i.e. read it whole when nothing was wrong.
+ */
+function rowsWithIds(table: 'agenda_items' | 'risk_items' | 'partner_links', alias: string, ids: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(SELECT DISTINCT id FROM (${ids}) listed) picked JOIN ${sql.table(table)} ${sql.id(alias)} ON ${sql.ref(`${alias}.id`)} = picked.id`;
+}
+
 /** Items of a table that an incremental check reads: those of new submissions, and any above the mark. */
-function newItems(table: 'agenda_items' | 'risk_items', fromSeq: number, aboveId: number) {
-  return sql`t.id IN (SELECT id FROM ${sql.table(table)} WHERE submission_id IN (SELECT id FROM step_submissions WHERE decision_seq > ${fromSeq})
-             UNION ALL SELECT id FROM ${sql.table(table)} WHERE id > ${aboveId})`;
+function newItems(table: 'agenda_items' | 'risk_items', fromSeq: number, aboveId: number): ItemRows {
+  return {
+    from: rowsWithIds(
+      table,
+      't',
+      sql`SELECT id FROM ${sql.table(table)} WHERE submission_id IN (SELECT id FROM step_submissions WHERE decision_seq > ${fromSeq})
+          UNION ALL SELECT id FROM ${sql.table(table)} WHERE id > ${aboveId}`,
+    ),
+    where: sql`1 = 1`,
+  };
 }
 
 /**
@@ -248,8 +267,11 @@ function checkSubmissions(fromSeq: number, range: ProposalRange): ChainProblem |
   // A range without submissions to check (most of them, after a recent checkpoint) has no
   // items to compare either: its items are only read for orphans, once for every range.
   if (snapshots.size === 0) return null;
-  const inProposals = (s: string) => sql`${inRange(`${s}.proposal_id`, range)} AND (s.id IS NULL OR s.decision_seq > ${fromSeq})`;
-  return checkAgendaItems(fromSeq, inProposals('t'), snapshots) ?? checkRiskItems(fromSeq, inProposals('t'), snapshots);
+  const inProposals = (table: 'agenda_items' | 'risk_items'): ItemRows => ({
+    from: sql`${sql.table(table)} t`,
+    where: sql`${inRange('t.proposal_id', range)} AND (s.id IS NULL OR s.decision_seq > ${fromSeq})`,
+  });
+  return checkAgendaItems(fromSeq, inProposals('agenda_items'), snapshots) ?? checkRiskItems(fromSeq, inProposals('risk_items'), snapshots);
 }
 
 /** Each submission of each page (read by id after the previous page's last) against its record. */
@@ -332,15 +354,15 @@ type Snapshots = Map<number, CheckedSubmission>;
 function rowsBySubmission<T extends { submission_id: number; proposal_id: number; id: number }>(
   table: 'agenda_items' | 'risk_items',
   fromSeq: number,
-  scope: RawBuilder<unknown>,
+  scope: ItemRows,
   upTo: number | null = null,
 ): { groups: Map<number, T[]>; orphan: T | undefined; late: boolean } {
   const rows = all(
     raw(
       sql<T & { s_id: number | null; s_proposal_id: number | null; s_seq: number | null }>`SELECT t.*, s.id AS s_id, s.proposal_id AS s_proposal_id, s.decision_seq AS s_seq
-         FROM ${sql.table(table)} t
+         FROM ${scope.from}
          LEFT JOIN step_submissions s ON s.id = t.submission_id
-        WHERE ${scope} ORDER BY t.submission_id, t.position, t.id`,
+        WHERE ${scope.where} ORDER BY t.submission_id, t.position, t.id`,
     ),
   );
   const groups = new Map<number, T[]>();
@@ -356,7 +378,7 @@ function rowsBySubmission<T extends { submission_id: number; proposal_id: number
   return { groups, orphan: undefined, late: false };
 }
 
-function checkAgendaItems(fromSeq: number, scope: RawBuilder<unknown>, snapshots: Snapshots, upTo: number | null = null): ChainProblem | null {
+function checkAgendaItems(fromSeq: number, scope: ItemRows, snapshots: Snapshots, upTo: number | null = null): ChainProblem | null {
   const { groups, orphan, late } = rowsBySubmission<AgendaRow>('agenda_items', fromSeq, scope, upTo);
   if (orphan) return late ? lateItem('agenda', orphan) : orphanAgendaItem(orphan);
   const classifyRecords = (proposalId: number, afterSeq: number) =>
@@ -429,7 +451,7 @@ const RISK_FIELDS: [keyof RiskRow, string][] = [
   ['residual_band', 'residualBand'],
 ];
 
-function checkRiskItems(fromSeq: number, scope: RawBuilder<unknown>, snapshots: Snapshots, upTo: number | null = null): ChainProblem | null {
+function checkRiskItems(fromSeq: number, scope: ItemRows, snapshots: Snapshots, upTo: number | null = null): ChainProblem | null {
   const { groups, orphan, late } = rowsBySubmission<RiskRow>('risk_items', fromSeq, scope, upTo);
   if (orphan) return late ? lateItem('risk', orphan) : orphanRiskItem(orphan);
   for (const [submissionId, rows] of groups) {
@@ -460,23 +482,28 @@ function checkCurrentRows(only?: { fromSeq: number; since: ShownRowsMark }): Cha
     ['agenda_items', 'agenda', only?.since.agendaItemId],
     ['risk_items', 'risk', only?.since.riskItemId],
   ] as const) {
-    const scope =
+    const from =
       only === undefined
-        ? sql`1 = 1`
-        : sql`t.id IN (SELECT id FROM ${sql.table(table)} WHERE submission_id IN (SELECT c.id FROM step_submissions c
-                 WHERE c.step = ${step} AND c.proposal_id IN (SELECT n.proposal_id FROM step_submissions n WHERE n.decision_seq > ${only.fromSeq}))
-               UNION ALL SELECT id FROM ${sql.table(table)} WHERE id > ${aboveId ?? 0})`;
+        ? sql`${sql.table(table)} t`
+        : rowsWithIds(
+            table,
+            't',
+            sql`SELECT id FROM ${sql.table(table)} WHERE submission_id IN (SELECT c.id FROM step_submissions c
+                 WHERE c.step = ${step} AND c.proposal_id IN (SELECT changed.proposal_id FROM step_submissions changed WHERE changed.decision_seq > ${only.fromSeq}))
+               UNION ALL SELECT id FROM ${sql.table(table)} WHERE id > ${aboveId ?? 0}`,
+          );
     // (The proposals are those with any new submission: a condition on the step as well made
     // SQLite read them by step, i.e. every submission of the step, instead of by decision_seq.)
     // The comparison as 1/0 (NULL without a submission): PostgreSQL's is a boolean, SQLite's already an integer.
-    const wrong = first(
+    // Incremental: no LIMIT, which made PostgreSQL read the table in id order hoping to stop early.
+    const wrongRows = all(
       raw(
-        sql<{ id: number; proposal_id: number; current: number }>`SELECT t.id, t.proposal_id, t.current FROM ${sql.table(table)} t
-          WHERE ${scope}
-            AND t.current != CAST((t.submission_id = (SELECT max(s.id) FROM step_submissions s WHERE s.proposal_id = t.proposal_id AND s.step = ${step})) AS INTEGER)
-          LIMIT 1`,
+        sql<{ id: number; proposal_id: number; current: number }>`SELECT t.id, t.proposal_id, t.current FROM ${from}
+          WHERE t.current != CAST((t.submission_id = (SELECT max(s.id) FROM step_submissions s WHERE s.proposal_id = t.proposal_id AND s.step = ${step})) AS INTEGER)
+          ${only === undefined ? sql`LIMIT 1` : sql``}`,
       ),
     );
+    const wrong = wrongRows.sort((a, b) => a.id - b.id)[0];
     if (wrong) {
       return {
         seq: 0,
@@ -507,13 +534,6 @@ type PartnerLinkRow = {
  * submission holds: same link, proposal, questions, answers and time (migration 0160).
  */
 function checkPartnerAnswers(fromSeq: number, since?: ShownRowsMark): ChainProblem | null {
-  // Incremental: the links answered since (by the decision index) and answers on links made
-  // since the mark that cite no record; links answered before are left to the full verification.
-  const links =
-    since === undefined
-      ? sql`(l.decision_seq > ${fromSeq} OR (l.decision_seq IS NULL AND (l.answers IS NOT NULL OR l.submitted_at IS NOT NULL)))`
-      : sql`l.id IN (SELECT id FROM partner_links WHERE decision_seq > ${fromSeq}
-              UNION ALL SELECT id FROM partner_links WHERE id > ${since.partnerLinkId} AND decision_seq IS NULL AND (answers IS NOT NULL OR submitted_at IS NOT NULL))`;
   // In pages by link id: a page of links and their records at a time, whatever the log's size.
   const page = (afterId: number | null) =>
     all(
@@ -522,10 +542,29 @@ function checkPartnerAnswers(fromSeq: number, since?: ShownRowsMark): ChainProbl
                 r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
            FROM partner_links l LEFT JOIN decision_records r ON r.seq = l.decision_seq
           WHERE ${afterId === null ? sql`1 = 1` : sql`l.id > ${afterId}`}
-            AND ${links}
+            AND (l.decision_seq > ${fromSeq} OR (l.decision_seq IS NULL AND (l.answers IS NOT NULL OR l.submitted_at IS NOT NULL)))
           ORDER BY l.id LIMIT ${LINKS_PER_PAGE}`,
       ),
     );
+  if (since !== undefined) {
+    // Incremental: the links answered since (by the decision index) and answers on links made
+    // since the mark that cite no record, few enough for one read (no LIMIT, which made
+    // PostgreSQL read the table in id order); links answered before are left to the full check.
+    const rows = all(
+      raw(
+        sql<PartnerLinkRow>`SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
+                r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
+           FROM ${rowsWithIds(
+             'partner_links',
+             'l',
+             sql`SELECT id FROM partner_links WHERE decision_seq > ${fromSeq}
+                 UNION ALL SELECT id FROM partner_links WHERE id > ${since.partnerLinkId} AND decision_seq IS NULL AND (answers IS NOT NULL OR submitted_at IS NOT NULL)`,
+           )}
+           LEFT JOIN decision_records r ON r.seq = l.decision_seq`,
+      ),
+    );
+    return checkPartnerLinks(rows.sort((a, b) => a.id - b.id));
+  }
   for (let rows = page(null); rows.length > 0; rows = rows.length < LINKS_PER_PAGE ? [] : page(rows[rows.length - 1]!.id)) {
     const problem = checkPartnerLinks(rows);
     if (problem) return problem;
