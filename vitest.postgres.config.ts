@@ -54,6 +54,7 @@ export const onBothDatabases = [
   'tests/integration/register-dates.test.ts',
   'tests/integration/register-audit.test.ts',
   'tests/integration/log-integrity.test.ts',
+  'tests/integration/incremental-verification.test.ts',
   'tests/routes/register.test.ts',
   'tests/routes/register-audit.test.ts',
   'tests/routes/audit-checkpoints.test.ts',

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 // npm run bench -- js        (gzipped JavaScript of each page's first load, against the 100 KB budget)
 // npm run bench -- insights  [--proposals N] [--calls N] [--source FILE] [--verbose]  (server time of every /insights table, p50/p95 per filter)
 // npm run bench -- cluster   [--proposals N] [--duration S] [--connections C] [--pipelining P] [--loadgen-workers W] [--rounds R]  (rps of the page mix with 1 and with 2 worker processes, measured in turn in R slices each, and where the CPU went)
+// npm run bench -- jobs      [--proposals N] [--added N] [--verbose]  (time and longest event-loop block of each background job's run on the scale register)
 // npm run bench -- writes    [--proposals N] [--duration S] [--readers R] [--workers W]  (decision latency while R connections read /proposals)
 // Each prints one line of figures on stdout; --verbose adds detail on stderr.
 const { positionals, values } = parseArgs({
@@ -146,6 +147,15 @@ if (which === 'decisions' && (values.instances !== undefined || values.database 
 } else if (which === 'js') {
   const { jsBenchmark } = await import('./js-size');
   process.exitCode = (await jsBenchmark()) ? 0 : 1;
+} else if (which === 'jobs') {
+  const proposals = values.proposals === undefined ? 20_000 : Number(values.proposals);
+  const added = values.added === undefined ? 200 : Number(values.added);
+  if (!(Number.isInteger(proposals) && proposals > 0) || !(Number.isInteger(added) && added > 0)) {
+    console.error('--proposals and --added must be positive whole numbers.');
+    process.exit(2);
+  }
+  const { jobsBenchmark } = await import('./jobs');
+  await jobsBenchmark({ proposals, added, verbose: values.verbose });
 } else if (which === 'insights') {
   const proposals = values.proposals === undefined ? 20_000 : Number(values.proposals);
   const calls = values.calls === undefined ? 200 : Number(values.calls);
@@ -158,7 +168,7 @@ if (which === 'decisions' && (values.instances !== undefined || values.database 
   await insightsBenchmark({ proposals, calls, source: values.source, verbose: values.verbose });
 } else {
   console.error(
-    'Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages | cluster [--proposals N] [--duration S] [--connections C] | writes [--proposals N] [--duration S] [--readers R] [--workers W] | start [--runs N] | js | insights [--proposals N] [--calls N] [--source FILE]',
+    'Usage: npm run bench -- decisions | verify | breakdown [--count N] [--verbose] | pages | cluster [--proposals N] [--duration S] [--connections C] | writes [--proposals N] [--duration S] [--readers R] [--workers W] | jobs [--proposals N] [--added N] | start [--runs N] | js | insights [--proposals N] [--calls N] [--source FILE]',
   );
   process.exit(2);
 }

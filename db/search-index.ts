@@ -73,9 +73,12 @@ function catchUpStatements(sqlite: SQLite.Database): CatchUp {
   return made;
 }
 
-/** Indexes every record committed since the last call, a batch per transaction; returns how many. */
-export function catchUpSearchIndex(batchRecords = BATCH_RECORDS): number {
-  if (database().kind === 'postgres') return catchUpOnPostgres(batchRecords);
+/**
+ * Indexes every record committed since the last call (at most `maxBatches` batches), a batch per
+ * transaction; returns how many.
+ */
+export function catchUpSearchIndex(batchRecords = BATCH_RECORDS, maxBatches = Infinity): number {
+  if (database().kind === 'postgres') return catchUpOnPostgres(batchRecords, maxBatches);
   const statements = catchUpStatements(getDb().sqlite);
   const { head, indexedUpTo, batch } = statements;
   // Read before the check: a record committed after it changes the token, so it is checked for.
@@ -84,7 +87,7 @@ export function catchUpSearchIndex(batchRecords = BATCH_RECORDS): number {
   const newest = (head.get() as { seq: number | null }).seq ?? 0;
   const indexed = () => (indexedUpTo.get() as { seq: number } | undefined)?.seq ?? 0;
   let total = 0;
-  while (indexed() < newest) {
+  for (let batches = 0; batches < maxBatches && indexed() < newest; batches++) {
     const added = batch.immediate(batchRecords);
     if (added === 0) break;
     total += added;
@@ -233,10 +236,10 @@ const INSERT_ROWS = 500;
  * only if nobody indexed past the same point meanwhile (another instance catching up at once),
  * so no record is indexed twice (the rowid key is the backstop).
  */
-function catchUpOnPostgres(batchRecords: number): number {
+function catchUpOnPostgres(batchRecords: number, maxBatches: number): number {
   const newest = Number(first(raw(sql<{ seq: number | null }>`SELECT max(seq) AS seq FROM decision_records`))?.seq ?? 0);
   let total = 0;
-  for (;;) {
+  for (let batches = 0; batches < maxBatches; batches++) {
     const from = indexedUpTo();
     if (from >= newest) break;
     const records = recordsAfter(from, batchRecords);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { normalizePartnerName } from '../workflows/partner-names';
 import { canonicalJson } from './record-hash';
 import type { ChainProblem } from './record-hash';
@@ -104,8 +104,31 @@ function* proposalRanges(): Generator<ProposalRange> {
   }
 }
 
-/** The first row shown on a page that differs from its record, for decisions after fromSeq. */
-export function checkShownRows(fromSeq: number): ChainProblem | null {
+/**
+ * The highest agenda and risk item ids a verification of the log's first `size` records found
+ * consistent (read in its snapshot). The next incremental check from that size reads only the
+ * items above them, and those of the submissions decided since: the items are written in the
+ * transaction of their submission's record, so any item the database holds beyond the mark came
+ * after that verification.
+ */
+export type ShownRowsMark = { size: number; agendaItemId: number; riskItemId: number; partnerLinkId: number };
+
+/** The mark for a verification of `size` records, read in the caller's snapshot. */
+export function shownRowsMark(size: number): ShownRowsMark {
+  const top = (table: 'agenda_items' | 'risk_items' | 'partner_links') =>
+    Number(first(raw(sql<{ id: number | null }>`SELECT max(id) AS id FROM ${sql.table(table)}`))?.id ?? 0);
+  return { size, agendaItemId: top('agenda_items'), riskItemId: top('risk_items'), partnerLinkId: top('partner_links') };
+}
+
+/**
+ * The first row shown on a page that differs from its record, for decisions after fromSeq.
+ * With `since`, a mark left by a verification of exactly fromSeq records, only what was written
+ * after it is read: the submissions decided since (by decision_seq), their items, the items above
+ * the mark, and the item rows of the proposals those submissions changed (their `current`). Rows
+ * of older decisions edited in place are left to the full verification, as are older records.
+ */
+export function checkShownRows(fromSeq: number, since?: ShownRowsMark, headSize = fromSeq, upTo: number | null = null): ChainProblem | null {
+  if (since && fromSeq > 0 && since.size === fromSeq) return checkNewShownRows(fromSeq, headSize, since, upTo);
   for (const range of proposalRanges()) {
     const problem = checkSubmissions(fromSeq, range);
     if (problem) return problem;
@@ -118,6 +141,77 @@ export function checkShownRows(fromSeq: number): ChainProblem | null {
   return checkCurrentRows() ?? checkPartnerAnswers(fromSeq);
 }
 
+/**
+ * The submissions decided after fromSeq, through the decision_seq index: a page per span of
+ * record numbers, ordered by the index itself (ordered by id, SQLite's planner preferred
+ * reading the whole table in id order). The last page is open-ended, so a row citing a record
+ * beyond the head is read too.
+ */
+function checkNewSubmissions(fromSeq: number, headSize: number, bounded: boolean, snapshots: Snapshots): ChainProblem | null {
+  for (let after = fromSeq; ; after += SEQS_PER_PAGE) {
+    const last = after + SEQS_PER_PAGE >= headSize;
+    const submissions = all(
+      raw(
+        sql<SubmissionRow>`SELECT s.*, r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.actor_id AS r_actor_id, r.at AS r_at,
+                r.config_versions AS r_config_versions
+           FROM step_submissions s
+           LEFT JOIN decision_records r ON r.seq = s.decision_seq
+          WHERE s.decision_seq > ${after} AND ${last && !bounded ? sql`1 = 1` : sql`s.decision_seq <= ${Math.min(after + SEQS_PER_PAGE, headSize)}`}
+          ORDER BY s.decision_seq, s.id`,
+      ),
+    );
+    for (const s of submissions) {
+      const problem = checkSubmission(s, snapshots);
+      if (problem) return problem;
+    }
+    if (last) return null;
+  }
+}
+
+/** Records per page of new submissions: a record decides at most one submission. */
+const SEQS_PER_PAGE = 1_000;
+
+/** Which rows of a table a check reads, as the item `t`: FROM and WHERE. */
+type ItemRows = { from: RawBuilder<unknown>; where: RawBuilder<unknown> };
+
+/**
+ * The rows of `table` with the ids `ids` selects, each once. Joined from the ids, not filtered
+ * by `t.id IN (...)`: with a LIMIT or an ORDER BY id, PostgreSQL then read the table in id order
+ * and tested each row against the list, i.e. read it whole when nothing was wrong.
+ */
+function rowsWithIds(table: 'agenda_items' | 'risk_items' | 'partner_links', alias: string, ids: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`(SELECT DISTINCT id FROM (${ids}) listed) picked JOIN ${sql.table(table)} ${sql.id(alias)} ON ${sql.ref(`${alias}.id`)} = picked.id`;
+}
+
+/** Items of a table that an incremental check reads: those of new submissions, and any above the mark. */
+function newItems(table: 'agenda_items' | 'risk_items', fromSeq: number, aboveId: number): ItemRows {
+  return {
+    from: rowsWithIds(
+      table,
+      't',
+      sql`SELECT id FROM ${sql.table(table)} WHERE submission_id IN (SELECT id FROM step_submissions WHERE decision_seq > ${fromSeq})
+          UNION ALL SELECT id FROM ${sql.table(table)} WHERE id > ${aboveId}`,
+    ),
+    where: sql`1 = 1`,
+  };
+}
+
+/**
+ * With `upTo` (a slice of the log, not its head), the submissions decided after it and their
+ * items are left to the slice that reads their records.
+ */
+function checkNewShownRows(fromSeq: number, headSize: number, since: ShownRowsMark, upTo: number | null): ChainProblem | null {
+  const snapshots: Snapshots = new Map();
+  const problem = checkNewSubmissions(fromSeq, upTo ?? headSize, upTo !== null, snapshots);
+  if (problem) return problem;
+  return (
+    checkAgendaItems(fromSeq, newItems('agenda_items', fromSeq, since.agendaItemId), snapshots, upTo) ??
+    checkRiskItems(fromSeq, newItems('risk_items', fromSeq, since.riskItemId), snapshots, upTo) ??
+    checkCurrentRows({ fromSeq, since }) ??
+    checkPartnerAnswers(fromSeq, since)
+  );
+}
+
 type Orphan = { id: number; proposal_id: number };
 const orphanAgendaItem = (item: Orphan): ChainProblem => ({
   seq: 0,
@@ -128,6 +222,12 @@ const orphanRiskItem = (item: Orphan): ChainProblem => ({
   seq: 0,
   proposalId: item.proposal_id,
   problem: `risk item ${item.id} belongs to no submitted risk register of this proposal`,
+});
+
+const lateItem = (step: 'agenda' | 'risk', item: Orphan & { submission_id: number }): ChainProblem => ({
+  seq: 0,
+  proposalId: item.proposal_id,
+  problem: `${step} item ${item.id} was added to submission ${item.submission_id} after the log holding that submission was verified`,
 });
 
 /** The first item (in the order rowsBySubmission reads them) that belongs to no submission of its proposal. */
@@ -149,9 +249,9 @@ function checkSubmissions(fromSeq: number, range: ProposalRange): ChainProblem |
   const snapshots: Snapshots = new Map();
   // In pages by id: a page's rows carry their records' whole inputs, which only the trimmed
   // snapshots outlive. The page is chosen before the join, so each record is read once.
-  for (let afterId: number | null = null; ; ) {
-    // The same SQL on both databases, through the query helpers (on the caller's snapshot).
-    const submissions: SubmissionRow[] = all(
+  // The same SQL on both databases, through the query helpers (on the caller's snapshot).
+  const page = (afterId: number | null): SubmissionRow[] =>
+    all(
       raw(
         sql<SubmissionRow>`SELECT s.*, r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.actor_id AS r_actor_id, r.at AS r_at,
                 r.config_versions AS r_config_versions
@@ -162,17 +262,29 @@ function checkSubmissions(fromSeq: number, range: ProposalRange): ChainProblem |
           ORDER BY s.id`,
       ),
     );
+  const problem = checkSubmissionPages(page, snapshots);
+  if (problem) return problem;
+  // A range without submissions to check (most of them, after a recent checkpoint) has no
+  // items to compare either: its items are only read for orphans, once for every range.
+  if (snapshots.size === 0) return null;
+  const inProposals = (table: 'agenda_items' | 'risk_items'): ItemRows => ({
+    from: sql`${sql.table(table)} t`,
+    where: sql`${inRange('t.proposal_id', range)} AND (s.id IS NULL OR s.decision_seq > ${fromSeq})`,
+  });
+  return checkAgendaItems(fromSeq, inProposals('agenda_items'), snapshots) ?? checkRiskItems(fromSeq, inProposals('risk_items'), snapshots);
+}
+
+/** Each submission of each page (read by id after the previous page's last) against its record. */
+function checkSubmissionPages(page: (afterId: number | null) => SubmissionRow[], snapshots: Snapshots): ChainProblem | null {
+  for (let afterId: number | null = null; ; ) {
+    const submissions = page(afterId);
     for (const s of submissions) {
       const problem = checkSubmission(s, snapshots);
       if (problem) return problem;
     }
-    if (submissions.length < SUBMISSIONS_PER_PAGE) break;
+    if (submissions.length < SUBMISSIONS_PER_PAGE) return null;
     afterId = submissions[submissions.length - 1]!.id;
   }
-  // A range without submissions to check (most of them, after a recent checkpoint) has no
-  // items to compare either: its items are only read for orphans, once for every range.
-  if (snapshots.size === 0) return null;
-  return checkAgendaItems(fromSeq, range, snapshots) ?? checkRiskItems(fromSeq, range, snapshots);
 }
 
 const SUBMISSIONS_PER_PAGE = 1_000;
@@ -232,32 +344,43 @@ type AgendaRow = Omit<AgendaItem, 'current'>;
 
 type Snapshots = Map<number, CheckedSubmission>;
 
+/**
+ * The items `scope` (a condition over the item `t` and its submission `s`) selects, by submission.
+ * An item whose submission is missing or of another proposal is an orphan; so is one whose
+ * submission was decided at or before fromSeq although the item is read as new (an incremental
+ * check reads such an item only because it lies above the last mark: it came later than its
+ * submission's transaction, so it was not written by Cosponsor).
+ */
 function rowsBySubmission<T extends { submission_id: number; proposal_id: number; id: number }>(
   table: 'agenda_items' | 'risk_items',
   fromSeq: number,
-  range: ProposalRange,
-): { groups: Map<number, T[]>; orphan: T | undefined } {
+  scope: ItemRows,
+  upTo: number | null = null,
+): { groups: Map<number, T[]>; orphan: T | undefined; late: boolean } {
   const rows = all(
     raw(
-      sql<T & { s_id: number | null; s_proposal_id: number | null }>`SELECT t.*, s.id AS s_id, s.proposal_id AS s_proposal_id, s.decision_seq AS s_seq
-         FROM ${sql.table(table)} t
+      sql<T & { s_id: number | null; s_proposal_id: number | null; s_seq: number | null }>`SELECT t.*, s.id AS s_id, s.proposal_id AS s_proposal_id, s.decision_seq AS s_seq
+         FROM ${scope.from}
          LEFT JOIN step_submissions s ON s.id = t.submission_id
-        WHERE ${inRange('t.proposal_id', range)} AND (s.id IS NULL OR s.decision_seq > ${fromSeq}) ORDER BY t.submission_id, t.position, t.id`,
+        WHERE ${scope.where} ORDER BY t.submission_id, t.position, t.id`,
     ),
   );
   const groups = new Map<number, T[]>();
   for (const row of rows) {
-    if (row.s_id === null || row.s_proposal_id !== row.proposal_id) return { groups, orphan: row };
+    if (row.s_id === null || row.s_proposal_id !== row.proposal_id) return { groups, orphan: row, late: false };
+    if (row.s_seq === null || row.s_seq <= fromSeq) return { groups, orphan: row, late: true };
+    // Decided after the slice: checked with its submission in a later one.
+    if (upTo !== null && row.s_seq > upTo) continue;
     const list = groups.get(row.submission_id) ?? [];
     list.push(row);
     groups.set(row.submission_id, list);
   }
-  return { groups, orphan: undefined };
+  return { groups, orphan: undefined, late: false };
 }
 
-function checkAgendaItems(fromSeq: number, range: ProposalRange, snapshots: Snapshots): ChainProblem | null {
-  const { groups, orphan } = rowsBySubmission<AgendaRow>('agenda_items', fromSeq, range);
-  if (orphan) return orphanAgendaItem(orphan);
+function checkAgendaItems(fromSeq: number, scope: ItemRows, snapshots: Snapshots, upTo: number | null = null): ChainProblem | null {
+  const { groups, orphan, late } = rowsBySubmission<AgendaRow>('agenda_items', fromSeq, scope, upTo);
+  if (orphan) return late ? lateItem('agenda', orphan) : orphanAgendaItem(orphan);
   const classifyRecords = (proposalId: number, afterSeq: number) =>
     all(
       raw(
@@ -328,9 +451,9 @@ const RISK_FIELDS: [keyof RiskRow, string][] = [
   ['residual_band', 'residualBand'],
 ];
 
-function checkRiskItems(fromSeq: number, range: ProposalRange, snapshots: Snapshots): ChainProblem | null {
-  const { groups, orphan } = rowsBySubmission<RiskRow>('risk_items', fromSeq, range);
-  if (orphan) return orphanRiskItem(orphan);
+function checkRiskItems(fromSeq: number, scope: ItemRows, snapshots: Snapshots, upTo: number | null = null): ChainProblem | null {
+  const { groups, orphan, late } = rowsBySubmission<RiskRow>('risk_items', fromSeq, scope, upTo);
+  if (orphan) return late ? lateItem('risk', orphan) : orphanRiskItem(orphan);
   for (const [submissionId, rows] of groups) {
     const entry = snapshots.get(submissionId);
     const seq = entry?.decisionSeq ?? 0;
@@ -349,20 +472,38 @@ function checkRiskItems(fromSeq: number, range: ProposalRange, snapshots: Snapsh
   return null;
 }
 
-/** The items a page shows are those of the proposal's latest submission of the step, and only those. */
-function checkCurrentRows(): ChainProblem | null {
-  for (const [table, step] of [
-    ['agenda_items', 'agenda'],
-    ['risk_items', 'risk'],
+/**
+ * The items a page shows are those of the proposal's latest submission of the step, and only those.
+ * Incremental (`only`): the items of the proposals with a submission of the step after fromSeq (a
+ * new submission turns their earlier items off) and the items above the mark.
+ */
+function checkCurrentRows(only?: { fromSeq: number; since: ShownRowsMark }): ChainProblem | null {
+  for (const [table, step, aboveId] of [
+    ['agenda_items', 'agenda', only?.since.agendaItemId],
+    ['risk_items', 'risk', only?.since.riskItemId],
   ] as const) {
+    const from =
+      only === undefined
+        ? sql`${sql.table(table)} t`
+        : rowsWithIds(
+            table,
+            't',
+            sql`SELECT id FROM ${sql.table(table)} WHERE submission_id IN (SELECT c.id FROM step_submissions c
+                 WHERE c.step = ${step} AND c.proposal_id IN (SELECT changed.proposal_id FROM step_submissions changed WHERE changed.decision_seq > ${only.fromSeq}))
+               UNION ALL SELECT id FROM ${sql.table(table)} WHERE id > ${aboveId ?? 0}`,
+          );
+    // (The proposals are those with any new submission: a condition on the step as well made
+    // SQLite read them by step, i.e. every submission of the step, instead of by decision_seq.)
     // The comparison as 1/0 (NULL without a submission): PostgreSQL's is a boolean, SQLite's already an integer.
-    const wrong = first(
+    // Incremental: no LIMIT, which made PostgreSQL read the table in id order hoping to stop early.
+    const wrongRows = all(
       raw(
-        sql<{ id: number; proposal_id: number; current: number }>`SELECT t.id, t.proposal_id, t.current FROM ${sql.table(table)} t
+        sql<{ id: number; proposal_id: number; current: number }>`SELECT t.id, t.proposal_id, t.current FROM ${from}
           WHERE t.current != CAST((t.submission_id = (SELECT max(s.id) FROM step_submissions s WHERE s.proposal_id = t.proposal_id AND s.step = ${step})) AS INTEGER)
-          LIMIT 1`,
+          ${only === undefined ? sql`LIMIT 1` : sql``}`,
       ),
     );
+    const wrong = wrongRows.sort((a, b) => a.id - b.id)[0];
     if (wrong) {
       return {
         seq: 0,
@@ -392,7 +533,7 @@ type PartnerLinkRow = {
  * The partner's answers shown beside the steps (partner_links) are the ones the record of their
  * submission holds: same link, proposal, questions, answers and time (migration 0160).
  */
-function checkPartnerAnswers(fromSeq: number): ChainProblem | null {
+function checkPartnerAnswers(fromSeq: number, since?: ShownRowsMark): ChainProblem | null {
   // In pages by link id: a page of links and their records at a time, whatever the log's size.
   const page = (afterId: number | null) =>
     all(
@@ -405,6 +546,25 @@ function checkPartnerAnswers(fromSeq: number): ChainProblem | null {
           ORDER BY l.id LIMIT ${LINKS_PER_PAGE}`,
       ),
     );
+  if (since !== undefined) {
+    // Incremental: the links answered since (by the decision index) and answers on links made
+    // since the mark that cite no record, few enough for one read (no LIMIT, which made
+    // PostgreSQL read the table in id order); links answered before are left to the full check.
+    const rows = all(
+      raw(
+        sql<PartnerLinkRow>`SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
+                r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
+           FROM ${rowsWithIds(
+             'partner_links',
+             'l',
+             sql`SELECT id FROM partner_links WHERE decision_seq > ${fromSeq}
+                 UNION ALL SELECT id FROM partner_links WHERE id > ${since.partnerLinkId} AND decision_seq IS NULL AND (answers IS NOT NULL OR submitted_at IS NOT NULL)`,
+           )}
+           LEFT JOIN decision_records r ON r.seq = l.decision_seq`,
+      ),
+    );
+    return checkPartnerLinks(rows.sort((a, b) => a.id - b.id));
+  }
   for (let rows = page(null); rows.length > 0; rows = rows.length < LINKS_PER_PAGE ? [] : page(rows[rows.length - 1]!.id)) {
     const problem = checkPartnerLinks(rows);
     if (problem) return problem;

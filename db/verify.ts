@@ -19,7 +19,8 @@ import { all, database, first, qb, raw, readSnapshot } from './connection';
 import { CompactRange } from './merkle';
 import { ChainChecker, HASH_VERSION, HASHED_FIELDS, hashOfText, recordLeaf, type ChainProblem } from './record-hash';
 import type { NoteVerifier } from './signed-note';
-import { checkShownRows } from './shown-rows';
+import { checkShownRows, shownRowsMark, type ShownRowsMark } from './shown-rows';
+export type { ShownRowsMark } from './shown-rows';
 import { attachmentStore, type FileStore } from './attachment-store';
 import { attachmentsIn } from '../workflows/attachments';
 
@@ -48,6 +49,23 @@ type VerifyFacts = {
   tree?: TreeState;
   /** With collectLeaves: the leaf hashes read, from tree index `from` on (not printed). */
   leaves?: { from: number; data: Buffer };
+  /** Where the rows the pages show were verified up to, for the next incremental run (not printed). */
+  shownRowsMark?: ShownRowsMark;
+  /**
+   * With maxRecords: false when the log holds records beyond the ones read (the next slice goes
+   * on from `continuation`); the head, the tree and the marks then describe the slice's end.
+   */
+  complete?: boolean;
+  /** Where the next slice starts: the tree so far and its last record (not printed). */
+  continuation?: Continuation;
+};
+
+/** The state a verification in slices carries from one slice to the next, in this process only. */
+export type Continuation = {
+  range: CompactRange;
+  after: { seq: number; hash: string };
+  /** Who created the proposals whose creation was read but whose last record lies in a later slice. */
+  creators: Map<number, number | null>;
 };
 
 export type VerifyResult = (VerifyFacts & { ok: true }) | (VerifyFacts & { ok: false; problem: LogProblem });
@@ -66,6 +84,18 @@ export type VerifyOptions = {
   checkSeals?: boolean;
   /** Return the leaf hashes read (the checkpoint job keeps them for bundle proofs). */
   collectLeaves?: boolean;
+  /**
+   * With incremental: the mark a verification of exactly the newest checkpoint's records left
+   * (result.shownRowsMark), so the shown rows are read only from there (db/shown-rows.ts).
+   */
+  shownRowsSince?: ShownRowsMark;
+  /**
+   * With incremental: read at most this many records after the starting point, so that one run
+   * holds the event loop for a bounded time; result.complete says whether the head was reached.
+   */
+  maxRecords?: number;
+  /** With incremental: go on from a slice this process verified before, instead of the newest checkpoint. */
+  continueFrom?: Continuation;
   config?: LogConfig;
 };
 
@@ -108,11 +138,15 @@ function workflowDigestIn(inputs: string): string | undefined {
  * any size never travels as one answer and each statement stays far below its timeout.
  */
 type LogReader = {
-  /** [HASH_VERSION, ...HASHED_FIELDS, hash] of each record after `fromSeq`, in seq order. */
-  records(fromSeq: number): Iterable<unknown[]>;
+  /** [HASH_VERSION, ...HASHED_FIELDS, hash] of each record after `fromSeq` (up to `upTo`), in seq order. */
+  records(fromSeq: number, upTo?: number): Iterable<unknown[]>;
+  /** The highest seq the log holds (0 when empty). */
+  headSeq(): number;
+  /** Whether the proposal has a record after `seq`. */
+  hasRecordAfter(proposalId: number, seq: number): boolean;
   record(seq: number): unknown[] | undefined;
   proposalHead(proposalId: number, upToSeq: number): { hash: string; to_state: string; at: string } | undefined;
-  seals(fromSeq: number): Iterable<{ seq: number; proposal_id: number; hash: string; seal: string | null }>;
+  seals(fromSeq: number, upTo: number): Iterable<{ seq: number; proposal_id: number; hash: string; seal: string | null }>;
   proposals(): Iterable<ProposalRow>;
   proposalsById(ids: number[]): Iterable<ProposalRow>;
 };
@@ -138,11 +172,14 @@ function logReader(): LogReader {
     const sqlite = db.sqlite;
     const select = 'SELECT id, state, workflow, proposer_id, last_changed_by FROM proposals';
     return {
-      records: (fromSeq) =>
+      records: (fromSeq, upTo = Number.MAX_SAFE_INTEGER) =>
         sqlite
-          .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq > ? ORDER BY seq`)
+          .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq > ? AND seq <= ? ORDER BY seq`)
           .raw()
-          .iterate(HASH_VERSION, fromSeq) as Iterable<unknown[]>,
+          .iterate(HASH_VERSION, fromSeq, upTo) as Iterable<unknown[]>,
+      headSeq: () => (sqlite.prepare('SELECT max(seq) AS seq FROM decision_records').get() as { seq: number | null }).seq ?? 0,
+      hasRecordAfter: (proposalId, seq) =>
+        sqlite.prepare('SELECT 1 FROM decision_records WHERE proposal_id = ? AND seq > ? LIMIT 1').get(proposalId, seq) !== undefined,
       record: (seq) =>
         sqlite
           .prepare(`SELECT ? AS hash_version, ${HASHED_FIELDS.join(', ')}, hash FROM decision_records WHERE seq = ?`)
@@ -152,8 +189,8 @@ function logReader(): LogReader {
         sqlite
           .prepare('SELECT hash, to_state, at FROM decision_records WHERE proposal_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1')
           .get(proposalId, upToSeq) as { hash: string; to_state: string; at: string } | undefined,
-      seals: (fromSeq) =>
-        sqlite.prepare('SELECT seq, proposal_id, hash, seal FROM decision_records WHERE seq > ? ORDER BY seq').iterate(fromSeq) as Iterable<{
+      seals: (fromSeq, upTo) =>
+        sqlite.prepare('SELECT seq, proposal_id, hash, seal FROM decision_records WHERE seq > ? AND seq <= ? ORDER BY seq').iterate(fromSeq, upTo) as Iterable<{
           seq: number;
           proposal_id: number;
           hash: string;
@@ -166,12 +203,18 @@ function logReader(): LogReader {
   }
   const recordColumns = [...HASHED_FIELDS, 'hash'] as const;
   return {
-    records: (fromSeq) =>
+    records: (fromSeq, upTo = Number.MAX_SAFE_INTEGER) =>
       paged(
-        (after) => all(qb().selectFrom('decision_records').select(recordColumns).where('seq', '>', after).orderBy('seq').limit(PAGE_ROWS)).map(hashedRow),
+        (after) =>
+          all(qb().selectFrom('decision_records').select(recordColumns).where('seq', '>', after).where('seq', '<=', upTo).orderBy('seq').limit(PAGE_ROWS)).map(
+            hashedRow,
+          ),
         (row) => row[1 + HASHED_FIELDS.indexOf('seq')] as number,
         fromSeq,
       ),
+    headSeq: () => Number(first(qb().selectFrom('decision_records').select((eb) => eb.fn.max('seq').as('seq')))?.seq ?? 0),
+    hasRecordAfter: (proposalId, seq) =>
+      first(qb().selectFrom('decision_records').select('seq').where('proposal_id', '=', proposalId).where('seq', '>', seq).limit(1)) !== undefined,
     record: (seq) => {
       const row = first(qb().selectFrom('decision_records').select(recordColumns).where('seq', '=', seq));
       return row ? hashedRow(row) : undefined;
@@ -186,10 +229,18 @@ function logReader(): LogReader {
           .orderBy('seq', 'desc')
           .limit(1),
       ),
-    seals: (fromSeq) =>
+    seals: (fromSeq, upTo) =>
       paged(
         (after) =>
-          all(qb().selectFrom('decision_records').select(['seq', 'proposal_id', 'hash', 'seal']).where('seq', '>', after).orderBy('seq').limit(PAGE_ROWS)),
+          all(
+            qb()
+              .selectFrom('decision_records')
+              .select(['seq', 'proposal_id', 'hash', 'seal'])
+              .where('seq', '>', after)
+              .where('seq', '<=', upTo)
+              .orderBy('seq')
+              .limit(PAGE_ROWS),
+          ),
         (row) => row.seq,
         fromSeq,
       ),
@@ -265,7 +316,13 @@ function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoin
   let checker = new ChainChecker({ contiguous: true });
   let fromSeq = 0;
 
-  if (options.incremental) {
+  if (options.incremental && options.continueFrom) {
+    // A slice this process verified moments ago: its tree and last record, as a checkpoint's would be.
+    const { range: carried, after } = options.continueFrom;
+    range = new CompactRange(carried.size, carried.peaks.slice());
+    fromSeq = range.size;
+    checker = new ChainChecker({ contiguous: true, after, proposalHead: (proposalId) => reader.proposalHead(proposalId, fromSeq) });
+  } else if (options.incremental) {
     const start = incrementalStart(reader, config, targets);
     if ('problem' in start) return { ok: false, count: 0, problem: start.problem, checkpointsChecked: 0 };
     if (start.range) {
@@ -279,11 +336,15 @@ function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoin
     }
   }
 
-  const pending = targets.filter((c) => c.size > fromSeq);
+  // In slices (maxRecords), this run reads up to upTo; what lies beyond is the next slice's.
+  const upTo = options.incremental && options.maxRecords !== undefined ? fromSeq + options.maxRecords : Number.MAX_SAFE_INTEGER;
+  const complete = upTo === Number.MAX_SAFE_INTEGER || reader.headSeq() <= upTo;
+  const pending = targets.filter((c) => c.size > fromSeq && (complete || c.size <= upTo));
   const expect = options.expectHead && options.expectHead.size > fromSeq ? options.expectHead : null;
   let checkedCount = targets.length - pending.length;
   let lastGood: StoredCheckpoint | null = null;
-  const rows = reader.records(fromSeq);
+  const rows = reader.records(fromSeq, upTo);
+  let lastStored: string | null = null;
   let lastLeaf: Buffer | null = null;
   let peaksBefore: Buffer[] = [];
   let leaves: Buffer | null = options.collectLeaves ? Buffer.alloc(32 * 1024) : null;
@@ -292,7 +353,7 @@ function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoin
   // rationale would make the memory grow with the whole log).
   const lastOfProposal = new Map<number, LastRecord>();
   const workflowDigest = new Map<number, string>();
-  const creator = new Map<number, number | null>();
+  const creator = new Map<number, number | null>(options.incremental ? options.continueFrom?.creators : undefined);
   const checkRoot = (): LogProblem | null => {
     const size = range.size;
     if (pending.length === 0 && !(expect && expect.size === size)) return null;
@@ -331,6 +392,7 @@ function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoin
     );
     if (problem) return { ok: false, count: checker.count, problem, checkpointsChecked: checkedCount };
     lastLeaf = recordLeaf(computed);
+    lastStored = stored;
     if (leaves) {
       if ((leafCount + 1) * 32 > leaves.length) {
         const grown = Buffer.alloc(Math.max(32 * 1024, leaves.length * 2));
@@ -384,7 +446,7 @@ function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoin
   const checkSeals = options.checkSeals ?? fs.existsSync(config.signingKeyFile);
   if (checkSeals && sealFrom < range.size) {
     const key = sealKey(config);
-    for (const r of reader.seals(sealFrom)) {
+    for (const r of reader.seals(sealFrom, range.size)) {
       if (r.seal !== sealOf(key, r.hash)) {
         return {
           ok: false,
@@ -401,9 +463,20 @@ function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoin
     }
   }
 
+  // A proposal with records past the slice is checked in the slice that holds its last record.
+  const deferredCreators = new Map<number, number | null>();
+  if (!complete) {
+    for (const id of [...lastOfProposal.keys()]) {
+      if (!reader.hasRecordAfter(id, range.size)) continue;
+      lastOfProposal.delete(id);
+      if (creator.has(id)) deferredCreators.set(id, creator.get(id)!);
+    }
+  }
   const stateProblem = checkProposals(reader, lastOfProposal, workflowDigest, creator, fromSeq > 0);
   if (stateProblem) return { ok: false, count, head, problem: stateProblem, checkpointsChecked: checkedCount };
-  const shown = checkShownRows(fromSeq);
+  // Read before the check, in the same snapshot: every item up to it is then verified.
+  const mark = shownRowsMark(range.size);
+  const shown = checkShownRows(fromSeq, options.incremental ? options.shownRowsSince : undefined, range.size, complete ? null : range.size);
   if (shown) return { ok: false, count, head, problem: shown, checkpointsChecked: checkedCount };
   // The state at the head: the range before the last leaf, and that leaf.
   const tree =
@@ -420,6 +493,9 @@ function scan(reader: LogReader, config: LogConfig, checkpoints: StoredCheckpoin
     ...(tree ? { tree } : {}),
     ...(leaves ? { leaves: { from: fromSeq, data: leaves.subarray(0, leafCount * 32) } } : {}),
     ...(options.incremental && fromSeq > 0 ? { incrementalFrom: fromSeq } : {}),
+    shownRowsMark: mark,
+    complete,
+    ...(lastStored !== null ? { continuation: { range, after: { seq: range.size, hash: lastStored }, creators: deferredCreators } } : {}),
   };
 }
 

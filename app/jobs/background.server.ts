@@ -39,6 +39,25 @@ function every(name: string, intervalMs: number, job: () => unknown): NodeJS.Tim
   return timer;
 }
 
+// Indexed a slice at a time with the event loop free in between: with one web process
+// (WEB_CONCURRENCY=1) the jobs share its event loop, and a minute's backlog indexed in one
+// batch held the pages up (docs/decisions/0390-incremental-verification-in-slices.md).
+const SEARCH_INDEX_SLICE_RECORDS = 200;
+let indexing: Promise<void> | null = null;
+/** The search index's catch-up as the job runs it; a call while one is under way joins that one. */
+export function catchUpSearchIndexInSlices(): Promise<void> {
+  indexing ??= (async () => {
+    while (catchUpSearchIndex(SEARCH_INDEX_SLICE_RECORDS, 1) === SEARCH_INDEX_SLICE_RECORDS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  })()
+    .catch((error) => console.error('Search indexing failed:', error))
+    .finally(() => {
+      indexing = null;
+    });
+  return indexing;
+}
+
 // A run waits on the screening service partner by partner: the next tick skips while one is under way.
 let rescanning: Promise<unknown> | null = null;
 function rescanOnce(): void {
@@ -60,7 +79,7 @@ function runJobs(): BackgroundJobs {
   const outbox = startOutboxWorker();
   const timers = [
     every('Expiry sweep', HOUR_MS, () => expireDueApprovals()),
-    every('Search indexing', SEARCH_INDEX_INTERVAL_MS, catchUpSearchIndex),
+    every('Search indexing', SEARCH_INDEX_INTERVAL_MS, () => void catchUpSearchIndexInSlices()),
     // E-mail reminders before end dates and events: each queued once (a unique key), delivered by the outbox.
     every('E-mail reminders', HOUR_MS, () => enqueueDueReminders()),
     // Proposals waiting for a decision are screened again when their last check is old, so that

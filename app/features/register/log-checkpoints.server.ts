@@ -1,4 +1,4 @@
-import { checkpointLog, type CheckpointOutcome } from '../../../db/checkpoint-log';
+import { checkpointLogInSlices, type CheckpointOutcome } from '../../../db/checkpoint-log';
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkpointFiles, loadSigner, logConfig, parseCheckpointText } from '../../../db/checkpoints';
@@ -55,7 +55,9 @@ export function queueCheckpointForWebhook(outcome: Extract<CheckpointOutcome, { 
 export async function checkpointAndPublish(witnessUrl = process.env.CHECKPOINT_WITNESS_URL?.trim()): Promise<CheckpointOutcome> {
   let outcome: CheckpointOutcome;
   try {
-    outcome = checkpointLog();
+    // In slices: this process may be serving pages too (WEB_CONCURRENCY=1), and a minute of
+    // decisions verified in one go held its event loop for hundreds of milliseconds.
+    outcome = await checkpointLogInSlices();
   } catch (error) {
     return { ok: false, message: `Not signed: ${(error as Error).message}` };
   }
