@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { all, closeDatabase, first, prebuilt, qb, raw, run, useSqliteDatabase, type Db } from '../../db/connection';
 
@@ -76,7 +76,7 @@ describe('rows read through all() and first()', () => {
 describe('prebuilt queries', () => {
   it('list their parameters by name, with the constants Kysely put between them, in place', () => {
     const byNameAndSize = prebuilt<{ name: string; size: number }, { id: number }>(['name', 'size'], (p) =>
-      (qb() as never as import('kysely').Kysely<{ things: { id: number; name: string; size: number; note: string | null } }>)
+      (qb() as never as Kysely<{ things: { id: number; name: string; size: number; note: string | null } }>)
         .selectFrom('things')
         .select('id')
         .where('note', 'is not', null)
