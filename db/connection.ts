@@ -52,7 +52,7 @@ export function openDatabase(file: string): Db {
   // durable before we answer the user (see docs/decisions/0002-sqlite-pragmas.md).
   // The busy timeout first: switching a new file to WAL waits for another process opening it.
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('journal_mode = WAL');
+  switchToWal(sqlite, 5000);
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   // A decision's statements fire triggers and touch many indexes; past 64 KiB SQLite kept the
@@ -100,6 +100,26 @@ export function getDb(): Db {
   const db = database();
   if (db.kind !== 'sqlite') throw new Error('This operation needs SQLite; the database is PostgreSQL (DATABASE_URL).');
   return db;
+}
+
+/**
+ * Switching a new file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once,
+ * without waiting out the busy timeout, to another process switching the same file meanwhile:
+ * on a fresh checkout the two web workers `npm start` forks open the new file together, and one
+ * of them died at start. Retried here, up to the busy timeout.
+ */
+function switchToWal(sqlite: SQLite.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      // Start-up only: a short synchronous pause, as SQLite's own busy handler would make.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
 
 /** Tests and scripts point the process at another database: a file path, or a postgres:// URL. */
