@@ -7,6 +7,7 @@ import { mouVersion, mouVersionList, proposalRow } from '../../db/proposals';
 import { initialEditorState, type EditorState } from '../../app/features/mou/mou.server';
 import { decide } from '../../app/features/vetting/vetting.server';
 import { startApp, type TestApp } from '../support/app-server';
+import { mouEditorForm as editorForm } from '../support/mou-editor-form';
 import { actor, approvedCase1, proposalAtMouStep, seededCase1 } from '../integration/mou-fixtures';
 import { fieldValue, visibleText } from '../support/html';
 
@@ -26,26 +27,6 @@ async function page(path: string, cookie: string) {
 /** The visible text of a page, read through an HTML parser. */
 const text = (html: string) => visibleText(html);
 
-/** The editor's fields as the page names them. */
-function editorForm(state: EditorState, intent: string, extra: Record<string, string> = {}): Record<string, string> {
-  const form: Record<string, string> = {
-    intent,
-    version: String(state.version),
-    baseVersion: state.baseVersion ? String(state.baseVersion) : '',
-    note: state.note,
-  };
-  state.sections.forEach((s, i) => {
-    form[`sections[${i}].key`] = s.key;
-    form[`sections[${i}].body`] = s.body;
-    s.clauses.forEach((c, j) => {
-      form[`sections[${i}].clauses[${j}].id`] = c.id;
-      form[`sections[${i}].clauses[${j}].text`] = c.text;
-      if (c.removed) form[`sections[${i}].clauses[${j}].removed`] = 'on';
-      if (c.reason) form[`sections[${i}].clauses[${j}].reason`] = c.reason;
-    });
-  });
-  return { ...form, ...extra };
-}
 
 function locate(state: EditorState, kind: 'perception' | 'risk') {
   for (const [i, s] of state.sections.entries()) {

@@ -6,6 +6,7 @@ import { listChapters, listUsers, userByEmail } from '../../db/users';
 import { mouVersionList, proposalRow } from '../../db/proposals';
 import { initialEditorState, type EditorState } from '../../app/features/mou/mou.server';
 import { startApp, type TestApp } from '../support/app-server';
+import { mouEditorForm } from '../support/mou-editor-form';
 import { proposalAtMouStep } from '../integration/mou-fixtures';
 import { newPartner, proposalInReview } from '../integration/review-fixtures';
 import { find, formFields, visibleText } from '../support/html';
@@ -96,19 +97,6 @@ describe('a placeholder in an MOU template section’s title', () => {
   });
 });
 
-/** The MOU editor's post for `state`, as the step page names its fields. */
-function mouEditorForm(state: EditorState, intent: string): Record<string, string> {
-  const form: Record<string, string> = { intent, version: String(state.version), baseVersion: state.baseVersion ? String(state.baseVersion) : '', note: state.note };
-  state.sections.forEach((s, i) => {
-    form[`sections[${i}].key`] = s.key;
-    form[`sections[${i}].body`] = s.body;
-    s.clauses.forEach((c, j) => {
-      form[`sections[${i}].clauses[${j}].id`] = c.id;
-      form[`sections[${i}].clauses[${j}].text`] = c.text;
-    });
-  });
-  return form;
-}
 
 describe('an MOU whose text holds a character XML does not allow', () => {
   // U+FFFE and U+FFFF are not characters in XML 1.0. The Word library drops control characters

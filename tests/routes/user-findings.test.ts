@@ -6,6 +6,7 @@ import { campaignId, decideAs, newPartner, proposalInReview, leadWhoIsStaff } fr
 import { first, qb } from '../../db/connection';
 import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
+import { mouEditorForm } from '../support/mou-editor-form';
 import { find, parseHtml, visibleText } from '../support/html';
 
 // Defects a careful user meets on the pages of each role: messages that say the wrong thing,
@@ -114,20 +115,7 @@ describe('an MOU version saved with a note that is too long', () => {
   it('keeps every edit and says beside the note what is wrong', async () => {
     const id = proposalAtMouStep();
     const state = initialEditorState(id, proposalRow(id)!.version);
-    const form: Record<string, string> = {
-      intent: 'save',
-      version: String(state.version),
-      baseVersion: state.baseVersion ? String(state.baseVersion) : '',
-      note: 'n'.repeat(501),
-    };
-    state.sections.forEach((s, i) => {
-      form[`sections[${i}].key`] = s.key;
-      form[`sections[${i}].body`] = s.body;
-      s.clauses.forEach((c, j) => {
-        form[`sections[${i}].clauses[${j}].id`] = c.id;
-        form[`sections[${i}].clauses[${j}].text`] = c.text;
-      });
-    });
+    const form = mouEditorForm(state, 'save', { note: 'n'.repeat(501) });
     const typed = 'Our own words for the parties, typed before saving.';
     form['sections[0].body'] = typed;
     const response = await app.post(`/proposals/${id}/steps/mou`, form, lead);
