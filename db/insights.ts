@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { all, database, qb } from './connection';
+import { all, allArrays, database, qb, raw } from './connection';
 import { indexedBy, isDistinctFrom, orderedJoin } from './sql-dialect';
 
 // Insights: aggregates over what the decision log and the proposals hold, each
@@ -22,18 +22,7 @@ function rows<R>(query: RawBuilder<R>): R[] {
 
 /** Rows as arrays of values, not objects: a third of the cost when there are thousands of them. */
 function arrays<R extends unknown[]>(query: RawBuilder<unknown>): R[] {
-  const compiled = query.compile(qb());
-  const db = database();
-  // PostgreSQL's rows come as objects from the connection's worker; their values are in column order.
-  if (db.kind === 'postgres') return all<Record<string, unknown>>({ compile: () => compiled }).map((r) => Object.values(r) as R);
-  // Kept beside the connection's own statements, under a key of their own (raw mode is per statement).
-  const key = `raw:${compiled.sql}`;
-  let statement = db.statements.get(key);
-  if (!statement) {
-    statement = db.sqlite.prepare(compiled.sql).raw(true);
-    db.statements.set(key, statement);
-  }
-  return statement.all(...(compiled.parameters as unknown[])) as R[];
+  return allArrays<R>(raw(query));
 }
 
 function dayAfter(day: string): string {

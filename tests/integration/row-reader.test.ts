@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, closeDatabase, first, prebuilt, qb, raw, run, useSqliteDatabase, type Db } from '../../db/connection';
+import { all, allArrays, closeDatabase, first, prebuilt, qb, raw, run, useSqliteDatabase, type Db } from '../../db/connection';
 
 // all() and first() read rows as arrays and build each statement's objects with one literal of
 // its columns; these must be the very objects better-sqlite3 makes itself.
@@ -61,6 +61,14 @@ describe('rows read through all() and first()', () => {
     expect(Object.getPrototypeOf(proto)).toBe(Object.getPrototypeOf(expected));
     expect(Object.getOwnPropertyNames(proto)).toEqual(Object.getOwnPropertyNames(expected));
     expect(proto.other).toBe(8);
+  });
+
+  it('come as arrays of values in column order through allArrays(), from the same statement', () => {
+    expect(allArrays(raw(sql`SELECT id, name FROM things ORDER BY id`))).toEqual([
+      [1, 'one'],
+      [2, 'two “quoted”'],
+    ]);
+    expect(all(raw(sql`SELECT id, name FROM things ORDER BY id`))).toEqual(native('SELECT id, name FROM things ORDER BY id'));
   });
 
   it('give undefined for no row and an empty list for none', () => {
