@@ -15,7 +15,8 @@ import {
   type LogConfig,
   type StoredCheckpoint,
 } from './checkpoints';
-import { database, nowIso } from './connection';
+import { database, nowIso, readSnapshot } from './connection';
+import { SHOWN_ROWS_STEP, shownRowsInSteps, shownRowsMark, type ShownRowsStep } from './shown-rows';
 import { generateSignerKey, parseSignerKey, type NoteSigner } from './signed-note';
 import { formatVerifyResult, verifyLogWithCheckpoints, type Continuation, type ShownRowsMark, type VerifyResult } from './verify';
 
@@ -81,18 +82,28 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * checkpoint are verified `recordsPerSlice` at a time, each slice in its own read snapshot,
  * with the event loop free between slices; the head is signed once all of them verified.
  * Each slice goes on from the tree and last record of the one before (kept in memory, never
- * signed), so it checks what one run over all of them would. The first checkpoint of a log
- * still reads the whole log at once.
+ * signed), so it checks what one run over all of them would. The first run in a process (no
+ * mark yet) first checks every shown row the same way, a bounded step (`shownRowsPerSlice`) per
+ * slice. The first checkpoint of a log still reads the whole log at once.
  */
 export async function checkpointLogInSlices(
   config: LogConfig = logConfig(),
-  { recordsPerSlice = RECORDS_PER_SLICE, pause = nextTurn }: { recordsPerSlice?: number; pause?: () => Promise<void> } = {},
+  {
+    recordsPerSlice = RECORDS_PER_SLICE,
+    shownRowsPerSlice = SHOWN_ROWS_STEP,
+    pause = nextTurn,
+  }: { recordsPerSlice?: number; shownRowsPerSlice?: ShownRowsStep; pause?: () => Promise<void> } = {},
 ): Promise<CheckpointOutcome> {
   if (!(Number.isInteger(recordsPerSlice) && recordsPerSlice > 0)) throw new Error('recordsPerSlice must be a positive whole number');
   if (checkpointFiles(config).length === 0) return checkpointLog(config);
   const signer = loadSigner(config);
   const marks = marksOf();
   let since = marks.get(config.checkpointDir);
+  if (!since) {
+    const swept = await checkAllShownRows(latestOf(readCheckpoints([signer], config, { newestOnly: true }).checkpoints)?.size ?? 0, shownRowsPerSlice, pause);
+    if (!swept.ok) return { ok: false, message: `Not signed: ${formatVerifyResult(swept)}` };
+    since = swept.shownRowsMark;
+  }
   let continuation: Continuation | undefined;
   const leaves: Buffer[] = [];
   let leavesFrom: number | null = null;
@@ -121,6 +132,26 @@ export async function checkpointLogInSlices(
       return signVerified(config, signer, verified, leavesFrom === null ? undefined : { from: leavesFrom, data: Buffer.concat(leaves) });
     }
     continuation = verified.continuation;
+    await pause();
+  }
+}
+
+/**
+ * The whole check of the shown rows for decisions after the newest checkpoint (`fromSeq`), a
+ * step per read snapshot with the event loop free between steps. Its mark, read before the
+ * first step, lets the slices of records that follow read only the rows written since, as in
+ * every later run. Without a checkpoint of records to start from, the first slice of records
+ * does the whole check itself.
+ */
+async function checkAllShownRows(fromSeq: number, size: ShownRowsStep, pause: () => Promise<void>): Promise<VerifyResult> {
+  const started = performance.now();
+  if (fromSeq === 0) return { ok: true, count: 0, durationMs: 0 };
+  const mark = readSnapshot(() => shownRowsMark(fromSeq));
+  const steps = shownRowsInSteps(fromSeq, size);
+  for (;;) {
+    const step = readSnapshot(() => steps.next());
+    if (step.done) return { ok: true, count: 0, durationMs: Math.round(performance.now() - started), shownRowsMark: mark };
+    if (step.value) return { ok: false, count: 0, durationMs: Math.round(performance.now() - started), problem: step.value };
     await pause();
   }
 }

@@ -75,26 +75,27 @@ function expectedSubmission(snapshot: Snapshot): { step: string; data: unknown; 
  */
 export const PROPOSALS_PER_BATCH = 2_000;
 
-/** A range of proposal ids, (after, upTo]; null leaves that end open. */
-type ProposalRange = { after: number | null; upTo: number | null };
+/** A range of ids (of proposals, or of a table's rows), (after, upTo]; null leaves that end open. */
+type IdRange = { after: number | null; upTo: number | null };
 
 /** The condition that `column` lies in the range (both ends open: every row). */
-function inRange(column: string, range: ProposalRange) {
+function inRange(column: string, range: IdRange) {
   const ref = sql.ref(column);
   return sql`${range.after === null ? sql`1 = 1` : sql`${ref} > ${range.after}`} AND ${range.upTo === null ? sql`1 = 1` : sql`${ref} <= ${range.upTo}`}`;
 }
 
 /**
- * Consecutive ranges of proposal ids covering every id, each holding at most a batch of the
- * proposals; the ends are open, so rows citing a proposal that does not exist are checked too.
+ * Consecutive ranges of a table's ids covering every id, each holding at most `perRange` of its
+ * rows; the ends are open, so rows citing a proposal that does not exist are checked too. Each
+ * bound is read when the range is asked for, in the snapshot the caller then holds.
  */
-function* proposalRanges(): Generator<ProposalRange> {
+function* idRanges(table: 'proposals' | 'agenda_items' | 'risk_items', perRange: number): Generator<IdRange> {
   let after: number | null = null;
   for (;;) {
     const bound: { id: number } | undefined = first(
       raw(
-        sql<{ id: number }>`SELECT id FROM proposals WHERE ${after === null ? sql`1 = 1` : sql`id > ${after}`}
-          ORDER BY id LIMIT 1 OFFSET ${PROPOSALS_PER_BATCH - 1}`,
+        sql<{ id: number }>`SELECT id FROM ${sql.table(table)} WHERE ${after === null ? sql`1 = 1` : sql`id > ${after}`}
+          ORDER BY id LIMIT 1 OFFSET ${perRange - 1}`,
       ),
     );
     const upTo: number | null = bound?.id ?? null;
@@ -129,16 +130,38 @@ export function shownRowsMark(size: number): ShownRowsMark {
  */
 export function checkShownRows(fromSeq: number, since?: ShownRowsMark, headSize = fromSeq, upTo: number | null = null): ChainProblem | null {
   if (since && fromSeq > 0 && since.size === fromSeq) return checkNewShownRows(fromSeq, headSize, since, upTo);
-  for (const range of proposalRanges()) {
-    const problem = checkSubmissions(fromSeq, range);
-    if (problem) return problem;
-  }
+  for (const problem of shownRowsInSteps(fromSeq)) if (problem) return problem;
+  return null;
+}
+
+/** How much of the tables one step of the whole check reads: proposals per range, and items or partner links. */
+export type ShownRowsStep = { proposals: number; rows: number };
+
+export const SHOWN_ROWS_STEP: ShownRowsStep = { proposals: PROPOSALS_PER_BATCH, rows: 2_000 };
+
+/**
+ * The whole check (no mark), one bounded step per value: a range of proposals' submissions and
+ * items, a range of item ids (orphans, then `current` flags), a page of partner links. Each step
+ * reads in the snapshot the caller holds when it asks for it, so the checkpoint job's first run
+ * can read each in its own and free the event loop between them: a row written meanwhile was
+ * written with its record, and the last range of each table is open-ended, so every row there at
+ * the start is read in one step or another.
+ */
+export function* shownRowsInSteps(fromSeq: number, size: ShownRowsStep = SHOWN_ROWS_STEP): Generator<ChainProblem | null> {
+  for (const range of idRanges('proposals', size.proposals)) yield checkSubmissions(fromSeq, range);
   // Items in the ranges skipped for want of submissions may still belong to none.
-  const agendaOrphan = firstOrphan('agenda_items', fromSeq);
-  if (agendaOrphan) return orphanAgendaItem(agendaOrphan);
-  const riskOrphan = firstOrphan('risk_items', fromSeq);
-  if (riskOrphan) return orphanRiskItem(riskOrphan);
-  return checkCurrentRows() ?? checkPartnerAnswers(fromSeq);
+  for (const range of idRanges('agenda_items', size.rows)) {
+    const orphan = firstOrphan('agenda_items', fromSeq, range);
+    yield orphan ? orphanAgendaItem(orphan) : null;
+  }
+  for (const range of idRanges('risk_items', size.rows)) {
+    const orphan = firstOrphan('risk_items', fromSeq, range);
+    yield orphan ? orphanRiskItem(orphan) : null;
+  }
+  for (const table of ['agenda_items', 'risk_items'] as const) {
+    for (const range of idRanges(table, size.rows)) yield checkCurrentRows(table, { ids: range });
+  }
+  yield* partnerAnswerPages(fromSeq, size.rows);
 }
 
 /**
@@ -207,8 +230,9 @@ function checkNewShownRows(fromSeq: number, headSize: number, since: ShownRowsMa
   return (
     checkAgendaItems(fromSeq, newItems('agenda_items', fromSeq, since.agendaItemId), snapshots, upTo) ??
     checkRiskItems(fromSeq, newItems('risk_items', fromSeq, since.riskItemId), snapshots, upTo) ??
-    checkCurrentRows({ fromSeq, since }) ??
-    checkPartnerAnswers(fromSeq, since)
+    checkCurrentRows('agenda_items', { fromSeq, since }) ??
+    checkCurrentRows('risk_items', { fromSeq, since }) ??
+    checkNewPartnerAnswers(fromSeq, since)
   );
 }
 
@@ -230,12 +254,12 @@ const lateItem = (step: 'agenda' | 'risk', item: Orphan & { submission_id: numbe
   problem: `${step} item ${item.id} was added to submission ${item.submission_id} after the log holding that submission was verified`,
 });
 
-/** The first item (in the order rowsBySubmission reads them) that belongs to no submission of its proposal. */
-function firstOrphan(table: 'agenda_items' | 'risk_items', fromSeq: number): Orphan | undefined {
+/** The first item of a range of ids (in the order rowsBySubmission reads them) that belongs to no submission of its proposal. */
+function firstOrphan(table: 'agenda_items' | 'risk_items', fromSeq: number, ids: IdRange): Orphan | undefined {
   return first(
     raw(
       sql<Orphan>`SELECT t.id, t.proposal_id FROM ${sql.table(table)} t LEFT JOIN step_submissions s ON s.id = t.submission_id
-        WHERE s.id IS NULL OR (s.decision_seq > ${fromSeq} AND s.proposal_id != t.proposal_id)
+        WHERE ${inRange('t.id', ids)} AND (s.id IS NULL OR (s.decision_seq > ${fromSeq} AND s.proposal_id != t.proposal_id))
         ORDER BY t.submission_id, t.position, t.id LIMIT 1`,
     ),
   );
@@ -245,7 +269,7 @@ function firstOrphan(table: 'agenda_items' | 'risk_items', fromSeq: number): Orp
 type CheckedSubmission = { step: string; decisionSeq: number; configVersions: string | null; snapshot: Snapshot };
 
 /** The submissions of the proposals in `range`, then their agenda and risk items. */
-function checkSubmissions(fromSeq: number, range: ProposalRange): ChainProblem | null {
+function checkSubmissions(fromSeq: number, range: IdRange): ChainProblem | null {
   const snapshots: Snapshots = new Map();
   // In pages by id: a page's rows carry their records' whole inputs, which only the trimmed
   // snapshots outlive. The page is chosen before the join, so each record is read once.
@@ -474,45 +498,44 @@ function checkRiskItems(fromSeq: number, scope: ItemRows, snapshots: Snapshots, 
 
 /**
  * The items a page shows are those of the proposal's latest submission of the step, and only those.
- * Incremental (`only`): the items of the proposals with a submission of the step after fromSeq (a
- * new submission turns their earlier items off) and the items above the mark.
+ * Whole check (`ids`): the items of a range of ids. Incremental (`fromSeq`, `since`): the items of
+ * the proposals with a submission of the step after fromSeq (a new submission turns their earlier
+ * items off) and the items above the mark.
  */
-function checkCurrentRows(only?: { fromSeq: number; since: ShownRowsMark }): ChainProblem | null {
-  for (const [table, step, aboveId] of [
-    ['agenda_items', 'agenda', only?.since.agendaItemId],
-    ['risk_items', 'risk', only?.since.riskItemId],
-  ] as const) {
-    const from =
-      only === undefined
-        ? sql`${sql.table(table)} t`
-        : rowsWithIds(
-            table,
-            't',
-            sql`SELECT id FROM ${sql.table(table)} WHERE submission_id IN (SELECT c.id FROM step_submissions c
-                 WHERE c.step = ${step} AND c.proposal_id IN (SELECT changed.proposal_id FROM step_submissions changed WHERE changed.decision_seq > ${only.fromSeq}))
-               UNION ALL SELECT id FROM ${sql.table(table)} WHERE id > ${aboveId ?? 0}`,
-          );
-    // (The proposals are those with any new submission: a condition on the step as well made
-    // SQLite read them by step, i.e. every submission of the step, instead of by decision_seq.)
-    // The comparison as 1/0 (NULL without a submission): PostgreSQL's is a boolean, SQLite's already an integer.
-    // Incremental: no LIMIT, which made PostgreSQL read the table in id order hoping to stop early.
-    const wrongRows = all(
-      raw(
-        sql<{ id: number; proposal_id: number; current: number }>`SELECT t.id, t.proposal_id, t.current FROM ${from}
-          WHERE t.current != CAST((t.submission_id = (SELECT max(s.id) FROM step_submissions s WHERE s.proposal_id = t.proposal_id AND s.step = ${step})) AS INTEGER)
-          ${only === undefined ? sql`LIMIT 1` : sql``}`,
-      ),
-    );
-    const wrong = wrongRows.sort((a, b) => a.id - b.id)[0];
-    if (wrong) {
-      return {
-        seq: 0,
-        proposalId: wrong.proposal_id,
-        problem: `${step} item ${wrong.id} is ${wrong.current ? 'shown although it belongs to an earlier submission' : 'hidden although it belongs to the latest submission'}`,
-      };
-    }
-  }
-  return null;
+function checkCurrentRows(
+  table: 'agenda_items' | 'risk_items',
+  only: { ids: IdRange } | { fromSeq: number; since: ShownRowsMark },
+): ChainProblem | null {
+  const step = table === 'agenda_items' ? 'agenda' : 'risk';
+  const incremental = 'since' in only;
+  const from = !incremental
+    ? sql`${sql.table(table)} t`
+    : rowsWithIds(
+        table,
+        't',
+        sql`SELECT id FROM ${sql.table(table)} WHERE submission_id IN (SELECT c.id FROM step_submissions c
+             WHERE c.step = ${step} AND c.proposal_id IN (SELECT changed.proposal_id FROM step_submissions changed WHERE changed.decision_seq > ${only.fromSeq}))
+           UNION ALL SELECT id FROM ${sql.table(table)} WHERE id > ${table === 'agenda_items' ? only.since.agendaItemId : only.since.riskItemId}`,
+      );
+  // (The proposals are those with any new submission: a condition on the step as well made
+  // SQLite read them by step, i.e. every submission of the step, instead of by decision_seq.)
+  // The comparison as 1/0 (NULL without a submission): PostgreSQL's is a boolean, SQLite's already an integer.
+  // Incremental: no LIMIT, which made PostgreSQL read the table in id order hoping to stop early.
+  const wrongRows = all(
+    raw(
+      sql<{ id: number; proposal_id: number; current: number }>`SELECT t.id, t.proposal_id, t.current FROM ${from}
+        WHERE ${incremental ? sql`1 = 1` : inRange('t.id', only.ids)}
+          AND t.current != CAST((t.submission_id = (SELECT max(s.id) FROM step_submissions s WHERE s.proposal_id = t.proposal_id AND s.step = ${step})) AS INTEGER)
+        ${incremental ? sql`` : sql`LIMIT 1`}`,
+    ),
+  );
+  const wrong = wrongRows.sort((a, b) => a.id - b.id)[0];
+  if (!wrong) return null;
+  return {
+    seq: 0,
+    proposalId: wrong.proposal_id,
+    problem: `${step} item ${wrong.id} is ${wrong.current ? 'shown although it belongs to an earlier submission' : 'hidden although it belongs to the latest submission'}`,
+  };
 }
 
 type PartnerLinkRow = {
@@ -532,47 +555,47 @@ type PartnerLinkRow = {
 /**
  * The partner's answers shown beside the steps (partner_links) are the ones the record of their
  * submission holds: same link, proposal, questions, answers and time (migration 0160).
+ * Whole check: a page of links (by id) and their records per step, whatever the log's size.
  */
-function checkPartnerAnswers(fromSeq: number, since?: ShownRowsMark): ChainProblem | null {
-  // In pages by link id: a page of links and their records at a time, whatever the log's size.
-  const page = (afterId: number | null) =>
-    all(
+function* partnerAnswerPages(fromSeq: number, perPage: number): Generator<ChainProblem | null> {
+  for (let afterId: number | null = null; ; ) {
+    const rows: PartnerLinkRow[] = all(
       raw(
         sql<PartnerLinkRow>`SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
                 r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
            FROM partner_links l LEFT JOIN decision_records r ON r.seq = l.decision_seq
           WHERE ${afterId === null ? sql`1 = 1` : sql`l.id > ${afterId}`}
             AND (l.decision_seq > ${fromSeq} OR (l.decision_seq IS NULL AND (l.answers IS NOT NULL OR l.submitted_at IS NOT NULL)))
-          ORDER BY l.id LIMIT ${LINKS_PER_PAGE}`,
+          ORDER BY l.id LIMIT ${perPage}`,
       ),
     );
-  if (since !== undefined) {
-    // Incremental: the links answered since (by the decision index) and answers on links made
-    // since the mark that cite no record, few enough for one read (no LIMIT, which made
-    // PostgreSQL read the table in id order); links answered before are left to the full check.
-    const rows = all(
-      raw(
-        sql<PartnerLinkRow>`SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
-                r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
-           FROM ${rowsWithIds(
-             'partner_links',
-             'l',
-             sql`SELECT id FROM partner_links WHERE decision_seq > ${fromSeq}
-                 UNION ALL SELECT id FROM partner_links WHERE id > ${since.partnerLinkId} AND decision_seq IS NULL AND (answers IS NOT NULL OR submitted_at IS NOT NULL)`,
-           )}
-           LEFT JOIN decision_records r ON r.seq = l.decision_seq`,
-      ),
-    );
-    return checkPartnerLinks(rows.sort((a, b) => a.id - b.id));
+    yield checkPartnerLinks(rows);
+    if (rows.length < perPage) return;
+    afterId = rows[rows.length - 1]!.id;
   }
-  for (let rows = page(null); rows.length > 0; rows = rows.length < LINKS_PER_PAGE ? [] : page(rows[rows.length - 1]!.id)) {
-    const problem = checkPartnerLinks(rows);
-    if (problem) return problem;
-  }
-  return null;
 }
 
-const LINKS_PER_PAGE = 2_000;
+/**
+ * Incremental: the links answered since (by the decision index) and answers on links made since
+ * the mark that cite no record, few enough for one read (no LIMIT, which made PostgreSQL read the
+ * table in id order); links answered before are left to the whole check.
+ */
+function checkNewPartnerAnswers(fromSeq: number, since: ShownRowsMark): ChainProblem | null {
+  const rows = all(
+    raw(
+      sql<PartnerLinkRow>`SELECT l.id, l.proposal_id, l.questions, l.answers, l.submitted_at, l.decision_seq,
+              r.seq AS r_seq, r.proposal_id AS r_proposal_id, r.inputs AS r_inputs, r.at AS r_at, r.outcome AS r_outcome
+         FROM ${rowsWithIds(
+           'partner_links',
+           'l',
+           sql`SELECT id FROM partner_links WHERE decision_seq > ${fromSeq}
+               UNION ALL SELECT id FROM partner_links WHERE id > ${since.partnerLinkId} AND decision_seq IS NULL AND (answers IS NOT NULL OR submitted_at IS NOT NULL)`,
+         )}
+         LEFT JOIN decision_records r ON r.seq = l.decision_seq`,
+    ),
+  );
+  return checkPartnerLinks(rows.sort((a, b) => a.id - b.id));
+}
 
 function checkPartnerLinks(rows: PartnerLinkRow[]): ChainProblem | null {
   for (const row of rows) {

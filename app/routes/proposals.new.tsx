@@ -22,9 +22,10 @@ import {
 import { actingUser, requirePermission } from '../utils/auth.server';
 import { redirectWithFlash } from '../utils/session.server';
 import { positiveWholeNumber } from '../utils/whole-number';
+import { RECORDED_MOVEMENTS, supportedMovements, supportsTag, type RecordedMovement } from '../../workflows/rules/agenda';
 
-// Public positions a lead can record for a new partner (the rules read "supports_<movement>").
-const PUBLIC_POSITION_OPTIONS = [{ key: 'supports_bds', label: 'Publicly supports BDS (boycott, divestment, sanctions)' }] as const;
+// What each movement a partner can be recorded as supporting stands for, on the new-partner form.
+const MOVEMENT_IN_FULL: Record<RecordedMovement, string> = { BDS: 'boycott, divestment, sanctions' };
 
 export const meta: MetaFunction = () => [{ title: 'New proposal · Cosponsor' }];
 
@@ -87,6 +88,8 @@ export default function NewProposal() {
         : { partnerName: q }
       : undefined);
   const v = (k: string) => (values && typeof (values as Record<string, unknown>)[k] === 'string' ? ((values as Record<string, unknown>)[k] as string) : undefined);
+  // One ticked box is posted as a string, several as a list.
+  const checkedPositions = [(values as Record<string, unknown> | undefined)?.publicPositions].flat();
   const duplicates = actionData?.duplicates ?? [];
   // A close match makes "Use <partner>" the main way on, and creating a new partner the secondary one.
   const closeMatch = candidates.some((c) => c.match !== 'contains');
@@ -204,7 +207,7 @@ export default function NewProposal() {
                 <input type="hidden" name="partnerId" value={partner.id} />
                 <p>
                   <strong dir="auto">{partner.name}</strong> · {partner.country}
-                  {partner.publicPositions.includes('supports_bds') ? ' · publicly supports BDS' : ''}
+                  {supportedMovements(partner.publicPositions).map((m) => ` · publicly supports ${m}`)}
                 </p>
                 <p className="small muted" dir="auto">
                   {partner.description}
@@ -232,9 +235,10 @@ export default function NewProposal() {
                 <fieldset className="field">
                   <legend>Known public positions</legend>
                   <span className="hint">Tick what the group says publicly; it decides whether a perception review is needed.</span>
-                  {PUBLIC_POSITION_OPTIONS.map((o) => (
-                    <label key={o.key} className="checkbox">
-                      <input type="checkbox" name="supportsBds" defaultChecked={v('supportsBds') === 'on'} /> {o.label}
+                  {RECORDED_MOVEMENTS.map((m) => (
+                    <label key={m} className="checkbox">
+                      <input type="checkbox" name="publicPositions" value={supportsTag(m)} defaultChecked={checkedPositions.includes(supportsTag(m))} />{' '}
+                      {`Publicly supports ${m} (${MOVEMENT_IN_FULL[m]})`}
                     </label>
                   ))}
                 </fieldset>

@@ -2,11 +2,12 @@
 // slices with the event loop free between them, and the rows the pages show of the decisions
 // since (docs/decisions/0390-incremental-verification-in-slices.md). These tests show, on a real
 // database file (and on PostgreSQL), that an incremental run reads only those new rows and
-// still finds tampering in them, that a run in slices signs the head one run would, and that every statement of an incremental run reaches its rows through an index.
+// still finds tampering in them, that a run in slices signs the head one run would, that the first run in a process
+// checks every shown row in bounded slices too, and that every statement of an incremental run reaches its rows through an index.
 import { describe, expect, it, beforeEach, vi } from 'vitest';
 import { checkpointLog, checkpointLogInSlices } from '../../db/checkpoint-log';
 import { checkpointFiles, logConfig } from '../../db/checkpoints';
-import { database, getDb } from '../../db/connection';
+import { database, getDb, useDatabase } from '../../db/connection';
 import { formatVerifyResult, verifyLog } from '../../db/decision-log';
 import { freshDatabase } from '../support/db';
 import { disableAppendOnlyGuards, sqlGet, sqlRun } from '../support/sql';
@@ -19,10 +20,11 @@ const newProposal = (title: string) => proposalInReview({ partnerId: newPartner(
 const lastSeq = () => Number(sqlGet<{ seq: number }>('SELECT max(seq) AS seq FROM decision_records')!.seq);
 
 /** What a run of the job verifies: everything since the newest checkpoint, in slices. */
-async function jobRun(recordsPerSlice = 3) {
+async function jobRun(recordsPerSlice = 3, shownRowsPerSlice?: { proposals: number; rows: number }) {
   let slices = 1;
   const outcome = await checkpointLogInSlices(logConfig(), {
     recordsPerSlice,
+    ...(shownRowsPerSlice ? { shownRowsPerSlice } : {}),
     pause: async () => {
       slices++;
     },
@@ -138,6 +140,53 @@ describe('the checkpoint job after its first run', () => {
     sqlRun("UPDATE proposals SET state = 'draft' WHERE id = ?", id);
     const { outcome } = await jobRun(1);
     expect(outcome.ok ? '' : outcome.message).toMatch(new RegExp(`\\(proposal ${id}\\): the proposal is in state "draft" but its last record moved it to "review"`));
+  });
+});
+
+/** The process started again on the same database: no mark of the rows it verified is left in memory. */
+function restart() {
+  useDatabase(onPostgres ? process.env.DATABASE_URL! : process.env.DATABASE_PATH!);
+}
+
+const rowsOf = (table: string) => Number(sqlGet<{ n: number }>(`SELECT count(*) AS n FROM ${table}`)!.n);
+
+describe('the first run of the checkpoint job in a process', () => {
+  /** Every new record in one slice; the shown rows two proposals or five rows at a time. */
+  const firstRun = () => jobRun(1_000, { proposals: 2, rows: 5 });
+
+  it('checks every shown row a few at a time, with the event loop free between them, and signs the head one run would', async () => {
+    newProposal('After the restart');
+    restart();
+    const whole = verifyLog({ incremental: true });
+    expect(whole.ok).toBe(true);
+    // At least a slice per two proposals and per five items (orphans, then `current` flags).
+    const fewest = Math.ceil(rowsOf('proposals') / 2) + 2 * (Math.ceil(rowsOf('agenda_items') / 5) + Math.ceil(rowsOf('risk_items') / 5));
+    const { outcome, slices } = await firstRun();
+    expect(slices).toBeGreaterThanOrEqual(fewest);
+    expect(outcome).toMatchObject({ ok: true, created: true, size: whole.head!.size, root: whole.head!.root });
+    // The mark it left: the next run reads only what is new (one slice, no sweep).
+    newProposal('After the first run');
+    expect(await jobRun(1_000, { proposals: 2, rows: 5 })).toMatchObject({ outcome: { ok: true, created: true }, slices: 1 });
+  });
+
+  it('still finds an old agenda item moved to no submission, and signs nothing', async () => {
+    restart();
+    const agenda = tamperWithOldRows();
+    newProposal('After the tampering');
+    const files = checkpointFiles(logConfig()).length;
+    const { outcome, slices } = await firstRun();
+    expect(slices).toBeGreaterThan(1);
+    expect(outcome.ok ? '' : outcome.message).toMatch(new RegExp(`agenda item ${agenda.id} belongs to no submitted agenda`));
+    expect(checkpointFiles(logConfig())).toHaveLength(files);
+  });
+
+  it('still finds an old risk item shown or hidden against its submission', async () => {
+    restart();
+    liftGuards();
+    const risk = sqlGet<{ id: number; current: number }>('SELECT id, current FROM risk_items ORDER BY id DESC LIMIT 1')!;
+    sqlRun('UPDATE risk_items SET current = ? WHERE id = ?', risk.current ? 0 : 1, risk.id);
+    const { outcome } = await firstRun();
+    expect(outcome.ok ? '' : outcome.message).toMatch(new RegExp(`risk item ${risk.id} is (shown|hidden) although`));
   });
 });
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProposals, proposalRow, stepDraft } from '../../db/proposals';
 import { activeConfig } from '../../db/config';
-import { findPartnerCandidates } from '../../db/partners';
+import { findPartnerCandidates, partnerById, publicPositionsOf } from '../../db/partners';
 import { computeSteps } from '../../app/features/vetting/proposal-view.server';
 import { formKey } from '../../app/features/vetting/step-forms';
 import { mapFieldErrors } from '../../app/features/vetting/proposals.server';
 import { startApp, type TestApp } from '../support/app-server';
-import { find } from '../support/html';
+import { find, parseHtml, visibleText } from '../support/html';
 
 // The chapter lead's pages over HTTP, without a browser: what the server answers
 // to plain form posts (the same posts a browser makes with JavaScript off).
@@ -67,6 +67,38 @@ describe('/proposals/new', () => {
     expect(created.partner_id).toBe(known.id);
     expect(created.state).toBe('draft');
     expect(listProposals().length).toBe(before + 1);
+  });
+
+  it('records a new partner as publicly supporting BDS from the box the form offers, keeps it ticked when refused, and says so after', async () => {
+    const name = 'Eastside Boycott Collective';
+    const form = await (await app.fetch(`/proposals/new?q=${encodeURIComponent(name)}&new=1`, { cookie: lead })).text();
+    const label = parseHtml(form)
+      .querySelectorAll('label.checkbox')
+      .find((l) => visibleText(l).includes('Publicly supports BDS (boycott, divestment, sanctions)'));
+    const box = label?.querySelector('input[type="checkbox"]');
+    expect(box).toBeTruthy();
+    const tick = { [box!.getAttribute('name')!]: box!.getAttribute('value') ?? 'on' };
+
+    const refused = await app.post('/proposals/new?q=x&new=1', { partnerName: name, ...tick }, lead);
+    expect(refused.status).toBe(400);
+    expect(parseHtml(await refused.text()).querySelector(`input[type="checkbox"][name="${box!.getAttribute('name')}"]`)?.hasAttribute('checked')).toBe(true);
+
+    const event = { eventTitle: 'Teach-in', eventDate: '2027-03-01', eventPlace: 'Eastside Library, Chicago', eventDescription: 'A teach-in on home demolitions.', kind: 'co_listing', campaignId: '1' };
+    const created = await app.post('/proposals/new?q=x&new=1', { ...event, partnerName: name, partnerCountry: 'US', partnerDescription: 'A neighbourhood group.', ...tick }, lead);
+    expect(created.status).toBe(302);
+    const partner = partnerById(proposalRow(Number(created.headers.get('location')!.split('/').pop()))!.partner_id)!;
+    // The tag the agenda rule looks for.
+    expect(publicPositionsOf(partner)).toEqual(['supports_bds']);
+
+    const chosen = visibleText(await (await app.fetch(`/proposals/new?partnerId=${partner.id}`, { cookie: lead })).text());
+    expect(chosen).toContain(`${name} · US · publicly supports BDS`);
+    const found = parseHtml(await (await app.fetch(`/proposals/new?q=${encodeURIComponent(name)}`, { cookie: lead })).text())
+      .querySelectorAll('.candidate')
+      .find((c) => visibleText(c).includes(name));
+    expect(visibleText(found!)).toContain('Supports BDS');
+    // Unticked, nothing is recorded.
+    const plain = await app.post('/proposals/new?q=x&new=1', { ...event, partnerName: 'Westside Reading Circle', partnerCountry: 'US', partnerDescription: 'A book club.' }, lead);
+    expect(publicPositionsOf(partnerById(proposalRow(Number(plain.headers.get('location')!.split('/').pop()))!.partner_id)!)).toEqual([]);
   });
 
   it('keeps what was typed and names each missing field', async () => {

@@ -51,7 +51,7 @@ function fillParams(pattern: string, rnd: Random): string {
 const NAMES = [
   'email', 'password', 'redirectTo', 'intent', 'version', 'baseVersion', 'note', 'reason', 'rationale', 'eventTitle', 'eventDate',
   'eventPlace', 'eventDescription', 'kind', 'campaignId', 'partnerId', 'partnerName', 'partnerCountry', 'partnerDescription',
-  'partnerWebsite', 'partnerEin', 'registryEin', 'creationToken', 'confirmNew', 'supportsBds', 'name', 'roles', 'chapterId', 'id',
+  'partnerWebsite', 'partnerEin', 'registryEin', 'creationToken', 'confirmNew', 'publicPositions', 'name', 'roles', 'chapterId', 'id',
   'active', 'region', 'screeningAcknowledgement', 'decision', 'q', 'positionSearch', 'confirmVoid', 'newPositionStatement',
   'ratings.independence.rating', 'ratings.independence.evidence', 'ratings.transparency.links', 'answers.no_bds_signup.answer',
   'answers.no_bds_signup.note', 'mouRequired', 'conditions',

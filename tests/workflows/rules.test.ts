@@ -14,6 +14,7 @@ import {
   previewValues,
   bandWords,
   riskScore,
+  supportedMovements,
   type AgendaItemInput,
   type PerceptionChecklistDoc,
   type Position,
@@ -251,6 +252,13 @@ describe('evaluateAgenda', () => {
   it('item and profile triggers both give reasons', () => {
     const r = evaluateAgenda([item('Boycott', 'no_position', 'bds')], positions, { publicPositions: ['SUPPORTS_BDS'] });
     expect(r.perceptionReasons).toHaveLength(2);
+  });
+
+  it('supportedMovements names the recorded movements a profile carries, read as the rule reads them', () => {
+    expect(supportedMovements(['supports_bds'])).toEqual(['BDS']);
+    expect(supportedMovements([' SUPPORTS_BDS ', 'supports_something_else'])).toEqual(['BDS']);
+    expect(supportedMovements(['supports_something_else'])).toEqual([]);
+    expect(supportedMovements([])).toEqual([]);
   });
 
   it('perceptionMovements lists each movement once', () => {

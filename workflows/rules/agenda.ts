@@ -32,11 +32,25 @@ export function supportsTag(movement: string): string {
 }
 
 /**
- * The movements a partner can be recorded as publicly supporting (the new-proposal form offers
- * "supports_bds"). A catalog position may be perception-sensitive only for one of these: for any
- * other name the partner check above would look for a tag no partner carries.
+ * The movements a partner can be recorded as publicly supporting: the new-proposal form offers
+ * each one's tag (supportsTag: "supports_bds"), and the pages name the ones a partner carries
+ * (supportedMovements). A catalog position may be perception-sensitive only for one of these: for
+ * any other name the partner check above would look for a tag no partner carries.
  */
 export const RECORDED_MOVEMENTS = ['BDS'] as const;
+
+export type RecordedMovement = (typeof RECORDED_MOVEMENTS)[number];
+
+/** A partner's public positions as the rules compare them: trimmed, lower case. */
+function positionTags(publicPositions: readonly string[]): Set<string> {
+  return new Set(publicPositions.map((s) => s.trim().toLowerCase()));
+}
+
+/** The recorded movements whose tag a partner's public positions carry, as the agenda rule finds them. */
+export function supportedMovements(publicPositions: readonly string[]): RecordedMovement[] {
+  const tags = positionTags(publicPositions);
+  return RECORDED_MOVEMENTS.filter((m) => tags.has(supportsTag(m)));
+}
 
 /** Whether partners can carry the tag of this movement, so the agenda rule can find them. */
 export function isRecordedMovement(movement: string): boolean {
@@ -66,7 +80,7 @@ export function evaluateAgenda(items: AgendaItemInput[], positions: Position[], 
     }
   }
 
-  const publicPositions = new Set((partner?.publicPositions ?? []).map((s) => s.trim().toLowerCase()));
+  const publicPositions = positionTags(partner?.publicPositions ?? []);
   for (const movement of perceptionMovements(positions)) {
     if (publicPositions.has(supportsTag(movement))) reasons.push(`The partner publicly supports ${movement}.`);
   }

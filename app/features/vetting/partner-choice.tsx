@@ -2,6 +2,7 @@
 // a new one looked up in the public registry (plain links, so no JavaScript needed).
 import type { SerializeFrom } from '@remix-run/node';
 import { Form, Link } from '@remix-run/react';
+import { supportedMovements } from '../../../workflows/rules/agenda';
 // Types only: erased from the browser bundle.
 import type { partnerCandidates, RegistryPanel } from './proposals.server';
 import { Tag } from '../../components/forms';
@@ -18,7 +19,11 @@ export function CandidateCard({ c, q, primary = false }: { c: Candidate; q: stri
           {c.name}
         </span>
         <Tag tone={c.match === 'exact' ? 'warn' : 'neutral'}>{c.match === 'exact' ? 'Same name' : c.match === 'close' ? 'Very similar name' : 'Name contains your search'}</Tag>
-        {c.publicPositions.includes('supports_bds') ? <Tag tone="neutral">Supports BDS</Tag> : null}
+        {supportedMovements(c.publicPositions).map((m) => (
+          <Tag key={m} tone="neutral">
+            Supports {m}
+          </Tag>
+        ))}
       </div>
       <div className="card__meta">
         <span>{c.country}</span>

@@ -1,5 +1,6 @@
 // Zod schemas of the proposal forms: partner search, new partner, event details, withdrawal.
 import { z } from 'zod';
+import { RECORDED_MOVEMENTS, supportsTag } from '../../../workflows/rules/agenda';
 import { COSPONSORSHIP_KINDS } from '../../../workflows/types';
 import { isRealDay } from '../../utils/calendar-day';
 import { wholeNumber } from '../../utils/whole-number.server';
@@ -62,7 +63,8 @@ export const newProposalSchema = z
       .regex(/^\d{2}-?\d{7}$/)
       .optional()
       .catch(undefined),
-    supportsBds: z.literal('on').optional(),
+    // The recorded movements' tags, one checkbox each ("supports_bds").
+    publicPositions: z.array(z.enum(RECORDED_MOVEMENTS.map(supportsTag))).optional(),
     confirmNew: z.literal('on').optional(),
     // The form's one-time token: a repeated post answers with the proposal it already created.
     creationToken: z

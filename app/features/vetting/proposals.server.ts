@@ -290,7 +290,8 @@ export type StartProposalValue = {
   partnerDescription?: string;
   /** "12-3456789" or nine digits. */
   partnerEin?: string;
-  supportsBds?: 'on';
+  /** Tags of recorded movements the partner publicly supports (supportsTag). */
+  publicPositions?: string[];
   confirmNew?: 'on';
   /** Registry data to keep with a new partner (see registryRecordFor). */
   registry?: Record<string, unknown> | null;
@@ -341,7 +342,7 @@ function startProposal(actor: ActingUser, v: StartProposalValue): StartResult {
             website: v.partnerWebsite || null,
             country: v.partnerCountry!,
             description: v.partnerDescription!,
-            publicPositions: v.supportsBds === 'on' ? ['supports_bds'] : [],
+            publicPositions: [...new Set(v.publicPositions ?? [])],
             ein: v.partnerEin ? formatEin(normalizeEin(v.partnerEin)!) : null,
             registry: v.registry ?? undefined,
           },
