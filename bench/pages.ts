@@ -412,7 +412,8 @@ export async function pagesBenchmark(options: PagesOptions): Promise<string[]> {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
   // The whole server with 1 and 2 workers, and decisions under read load (bench/cluster.ts, bench/writes-under-load.ts).
-  lines.push(...(await (await import('./cluster')).clusterBenchmark(options)));
+  // Three times a page's duration, in slices of 3 s: as `npm run bench -- cluster` measures by default.
+  lines.push(...(await (await import('./cluster')).clusterBenchmark({ ...options, duration: options.duration * 3, rounds: options.duration })));
   // Decisions under read load prepare their proposals on the SQLite copy: not run on PostgreSQL.
   if (options.database) return lines;
   const writes = await (await import('./writes-under-load')).writesUnderLoadBenchmark({ ...options, readers: 50, writers: 2, workers: os.availableParallelism() });
