@@ -21,6 +21,7 @@ export function accountSubjectOf(userId: number): AccountSubject | undefined {
     accountId: userId,
     hasLocalPassword: isLocalPasswordHash(state.password_hash),
     mustChoosePassword: state.password_change_required === 1,
+    active: state.active === 1,
     localLogin: localLoginAllowed(),
   };
 }
