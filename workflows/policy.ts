@@ -359,6 +359,16 @@ function accountPermission(user: ActingUser, action: 'account.change_password' |
 }
 
 /**
+ * Whether a "Forgot your password?" e-mail may let this account choose a new password
+ * (docs/decisions/0410-forgotten-password-by-e-mail.md): an active account with a password of its
+ * own (or one an administrator's reset gave it), while password sign-in is on. An account that
+ * only single sign-on knows gets no password this way: its password is the provider's.
+ */
+export function mayResetPasswordByEmail(account: AccountSubject): boolean {
+  return account.localLogin && account.active && (account.hasLocalPassword || account.mustChoosePassword);
+}
+
+/**
  * After an administrator's reset, the person must choose a new password before any other page
  * opens for them: the temporary one was seen by someone else. Not while password sign-in is off
  * (they came in through single sign-on, and there is no password to choose).

@@ -1,5 +1,6 @@
 import { appendAdminLog, recentAdminLog, type AdminLogEntry } from '../../../db/admin-log';
 import { nowIso, transaction } from '../../../db/connection';
+import { supersedePasswordResetLinks } from '../../../db/password-reset-links';
 import { revokeAllSessionsOf } from '../../../db/sessions';
 import {
   activeMembersByChapter,
@@ -242,6 +243,8 @@ async function giveTemporaryPassword(
     const at = nowIso();
     const expiresAt = new Date(Date.parse(at) + TEMPORARY_PASSWORD_TTL_MS).toISOString();
     if (!replacePassword(user.id, expectedHash, { hash, changeRequired: true, temporaryUntil: expiresAt }, at)) return { ok: false } as const;
+    // A "Forgot your password?" link sent before must not undo the reset.
+    supersedePasswordResetLinks(user.id, at);
     const sessionsEnded = revokeAllSessionsOf(user.id, at);
     appendAdminLog({ actorId: log.actorId, action: 'user.password_reset', targetUserId: user.id, details: { ...log.details, sessionsEnded, expiresAt }, at });
     return { ok: true, expiresAt, sessionsEnded } as const;
@@ -380,7 +383,7 @@ function describeChange(entry: AdminLogEntry): AdminChange {
         typeof d.sessionsEnded === 'number' ? `; ${d.sessionsEnded} open session${d.sessionsEnded === 1 ? '' : 's'} ended` : ''
       }${fromCommandLine ? `; npm run account:reset-password${typeof d.systemUser === 'string' ? `, run by the system user ${d.systemUser}` : ''}` : ''})`,
     'user.password_change': () =>
-      `changed their own password${d.afterReset ? ' after a reset' : ''}${
+      `changed their own password${d.afterReset ? ' after a reset' : ''}${d.via === 'email_link' ? ' with a link e-mailed to them' : ''}${
         typeof d.sessionsEnded === 'number' && d.sessionsEnded > 0 ? ` (${d.sessionsEnded} other session${d.sessionsEnded === 1 ? '' : 's'} ended)` : ''
       }`,
     'chapter.create': () => `created the chapter ${chapter}`,
