@@ -142,7 +142,7 @@ describe('using the link', () => {
     expect(entry.details).not.toContain(token);
 
     const before = userByEmail(lead.email)!.password_hash;
-    expect(await completePasswordReset(token, 'another quiet meadow seven', HOME)).toEqual({ ok: false, message: expect.stringMatching(/^This link was already used/) });
+    expect(await completePasswordReset(token, 'another quiet meadow seven', HOME)).toEqual({ ok: false, kind: expect.any(String), message: expect.stringMatching(/^This link was already used/) });
     expect(userByEmail(lead.email)!.password_hash).toBe(before);
   });
 
@@ -151,7 +151,7 @@ describe('using the link', () => {
     await requestPasswordReset(lead.email, HOME);
     const token = tokenOf();
     run(qb().updateTable('password_reset_links').set({ expires_at: new Date(Date.now() - 1000).toISOString() }));
-    expect(resetLinkState(token)).toEqual({ ok: false, message: expect.stringMatching(/^This link has expired: links work for one hour\./) });
+    expect(resetLinkState(token)).toEqual({ ok: false, kind: expect.any(String), message: expect.stringMatching(/^This link has expired: links work for one hour\./) });
     expect(await completePasswordReset(token, NEW, HOME)).toMatchObject({ ok: false, message: expect.stringMatching(/^This link has expired/) });
     expect(userByEmail(lead.email)!.password_hash).toBe(lead.password_hash);
     expect(linkRows()[0]!.used_at).toBeNull();
@@ -163,13 +163,13 @@ describe('using the link', () => {
     const first_ = tokenOf();
     await requestPasswordReset(staff.email, HOME);
     const second = tokenOf();
-    expect(resetLinkState(first_)).toEqual({ ok: false, message: expect.stringMatching(/^A newer link was sent since/) });
+    expect(resetLinkState(first_)).toEqual({ ok: false, kind: expect.any(String), message: expect.stringMatching(/^A newer link was sent since/) });
     expect(resetLinkState(second)).toMatchObject({ ok: true });
 
     const admin = userByEmail('admin@cosponsor.test')!;
     expect((await resetPassword({ id: admin.id, name: admin.name, roles: admin.roles, chapterId: null }, staff.id, { mode: 'generate' })).ok).toBe(true);
-    expect(await completePasswordReset(second, NEW, HOME)).toEqual({ ok: false, message: expect.stringMatching(/^A newer link was sent since, or the password was changed/) });
+    expect(await completePasswordReset(second, NEW, HOME)).toEqual({ ok: false, kind: expect.any(String), message: expect.stringMatching(/^A newer link was sent since, or the password was changed/) });
 
-    expect(resetLinkState('made-up-token')).toEqual({ ok: false, message: expect.stringMatching(/^This link is not valid/) });
+    expect(resetLinkState('made-up-token')).toEqual({ ok: false, kind: expect.any(String), message: expect.stringMatching(/^This link is not valid/) });
   });
 });

@@ -87,27 +87,30 @@ export async function requestPasswordReset(email: string, ip: string): Promise<R
 
 export type ResetLinkState =
   | { ok: true; linkId: number; person: { id: number; name: string; email: string }; expectedHash: string }
-  | { ok: false; message: string };
+  | { ok: false; kind: LinkRefusal; message: string };
+
+/** Why a link does not work: made up or mangled, spent, replaced, too old, or the account no longer qualifies. */
+export type LinkRefusal = 'invalid' | 'used' | 'superseded' | 'expired' | 'ineligible';
 
 const ASK_AGAIN = 'Ask for a new link on the sign-in page (“Forgot your password?”).';
 
 /** What a link holder may do: choose a new password, or why not (each refusal says what to do). */
 export function resetLinkState(token: string, now = nowIso()): ResetLinkState {
   const link = token.length > 200 ? undefined : passwordResetLinkByHash(hashToken(token));
-  if (!link) return { ok: false, message: `This link is not valid: it may be incomplete, copied wrongly, or very old. ${ASK_AGAIN}` };
-  if (link.used_at) return { ok: false, message: `This link was already used: each link works once. If you did not choose a password with it, ${ASK_AGAIN.toLowerCase()}` };
-  if (link.superseded_at) return { ok: false, message: `A newer link was sent since, or the password was changed: this one no longer works. Use the newest e-mail, or ${ASK_AGAIN.toLowerCase()}` };
-  if (link.expires_at <= now) return { ok: false, message: `This link has expired: links work for one hour. ${ASK_AGAIN}` };
+  if (!link) return { ok: false, kind: 'invalid', message: `This link is not valid: it may be incomplete, copied wrongly, or very old. ${ASK_AGAIN}` };
+  if (link.used_at) return { ok: false, kind: 'used', message: `This link was already used: each link works once. If you did not choose a password with it, ${ASK_AGAIN.toLowerCase()}` };
+  if (link.superseded_at) return { ok: false, kind: 'superseded', message: `A newer link was sent since, or the password was changed: this one no longer works. Use the newest e-mail, or ${ASK_AGAIN.toLowerCase()}` };
+  if (link.expires_at <= now) return { ok: false, kind: 'expired', message: `This link has expired: links work for one hour. ${ASK_AGAIN}` };
   const user = userById(link.user_id);
   const account = accountSubjectOf(link.user_id);
   const state = passwordStateOf(link.user_id);
   if (!user || !account || !state || !mayResetPasswordByEmail(account)) {
-    return { ok: false, message: 'This account cannot get a new password this way any more. Ask an administrator.' };
+    return { ok: false, kind: 'ineligible', message: 'This account cannot get a new password this way any more. Ask an administrator.' };
   }
   return { ok: true, linkId: link.id, person: { id: user.id, name: user.name, email: user.email }, expectedHash: state.password_hash };
 }
 
-export type ResetCompleteResult = { ok: true; message: string; sessionsEnded: number } | { ok: false; message: string };
+export type ResetCompleteResult = { ok: true; message: string; sessionsEnded: number } | { ok: false; kind: LinkRefusal; message: string };
 
 /**
  * Sets the password a link holder chose (already checked against the password rules by the
@@ -125,9 +128,9 @@ export async function completePasswordReset(token: string, newPassword: string, 
     const now = resetLinkState(token, at);
     if (!now.ok) return now;
     if (now.expectedHash !== before.expectedHash) {
-      return { ok: false, message: `The password of this account was changed meanwhile: this link no longer works. ${ASK_AGAIN}` };
+      return { ok: false, kind: 'superseded', message: `The password of this account was changed meanwhile: this link no longer works. ${ASK_AGAIN}` };
     }
-    if (!spendPasswordResetLink(now.linkId, at)) return { ok: false, message: `This link was already used: each link works once. ${ASK_AGAIN}` };
+    if (!spendPasswordResetLink(now.linkId, at)) return { ok: false, kind: 'used', message: `This link was already used: each link works once. ${ASK_AGAIN}` };
     if (!replacePassword(now.person.id, now.expectedHash, { hash, changeRequired: false, temporaryUntil: null }, at)) {
       throw new Error('The password changed under the write lock.');
     }
