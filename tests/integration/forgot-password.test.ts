@@ -47,11 +47,10 @@ afterEach(() => {
 
 const queued = () => all(qb().selectFrom('outbox').select(['recipient', 'payload', 'event']).where('event', '=', 'account.password_reset_link').orderBy('id'));
 const linkRows = () => all(qb().selectFrom('password_reset_links').selectAll().orderBy('id'));
-/** The token of the n-th queued link e-mail (from the outbox, as the mail server would receive it). */
-function tokenOf(n = -1): string {
-  const rows = queued();
-  const row = rows.at(n)!;
-  const match = /\/reset-password\/([A-Za-z0-9_-]+)/.exec(JSON.parse(row.payload).text as string);
+/** The token in the newest link e-mail, as the person receives it: the outbox delivers what is due to the loopback SMTP server. */
+async function tokenOf(): Promise<string> {
+  await deliverDueNotifications();
+  const match = /\/reset-password\/([A-Za-z0-9_-]+)/.exec(smtp.received.at(-1)!.parsed.text ?? '');
   return match![1]!;
 }
 function openSession(userId: number): string {
@@ -79,19 +78,34 @@ describe('asking for a link', () => {
     expect(await requestPasswordReset('Lead@Cosponsor.test', HOME)).toEqual({ ok: true });
     const [row] = queued();
     expect(row).toMatchObject({ recipient: 'lead@cosponsor.test', event: 'account.password_reset_link' });
-    const token = tokenOf();
-    expect(token.length).toBeGreaterThanOrEqual(43);
-    const [link] = linkRows();
-    expect(link).toMatchObject({ user_id: userByEmail('lead@cosponsor.test')!.id, requested_ip: HOME, used_at: null, superseded_at: null });
-    expect(link!.token_hash).not.toContain(token);
-    expect(Date.parse(link!.expires_at) - Date.parse(link!.created_at)).toBe(3600_000);
-
     expect(await deliverDueNotifications()).toMatchObject({ delivered: 1 });
     const [mail] = smtp.received;
+    const token = /\/reset-password\/([A-Za-z0-9_-]+)/.exec(mail!.parsed.text ?? '')![1]!;
+    expect(token.length).toBeGreaterThanOrEqual(43);
+    // Nowhere in the database: the link's row has its hash, the queued e-mail has it sealed.
+    const [link] = linkRows();
+    expect(link).toMatchObject({ user_id: userByEmail('lead@cosponsor.test')!.id, requested_ip: HOME, used_at: null, superseded_at: null });
+    expect(JSON.stringify(link)).not.toContain(token);
+    expect(JSON.stringify(queued())).not.toContain(token);
+    expect(Date.parse(link!.expires_at) - Date.parse(link!.created_at)).toBe(3600_000);
+
     expect(mail!.to).toEqual(['lead@cosponsor.test']);
     expect(mail!.parsed.subject).toBe('Choose a new Cosponsor password');
     expect(mail!.parsed.text).toContain(`${APP_URL}/reset-password/${token}`);
     expect(mail!.parsed.text).not.toContain('Notification settings');
+  });
+
+  it('cannot send a queued link once SESSION_SECRET changed, and says why in the delivery log', async () => {
+    await requestPasswordReset('lead@cosponsor.test', HOME);
+    process.env.SESSION_SECRET = 'another secret altogether, set after the e-mail was queued';
+    try {
+      expect(await deliverDueNotifications()).toMatchObject({ delivered: 0 });
+    } finally {
+      delete process.env.SESSION_SECRET;
+    }
+    expect(smtp.received).toEqual([]);
+    const [attempt] = all(qb().selectFrom('outbox_attempts').selectAll());
+    expect(JSON.stringify(attempt)).toContain('SESSION_SECRET changed');
   });
 
   it('sends nothing while e-mail or APP_URL is not set up', async () => {
@@ -128,7 +142,7 @@ describe('using the link', () => {
     const lead = userByEmail('lead@cosponsor.test')!;
     const [laptop, phone] = [openSession(lead.id), openSession(lead.id)];
     await requestPasswordReset(lead.email, HOME);
-    const token = tokenOf();
+    const token = await tokenOf();
     expect(resetLinkState(token)).toMatchObject({ ok: true, person: { id: lead.id, email: lead.email } });
 
     expect(await completePasswordReset(token, NEW, HOME)).toEqual({ ok: true, sessionsEnded: 2, message: 'Your new password is set. 2 open sessions were signed out. Sign in with it.' });
@@ -149,7 +163,7 @@ describe('using the link', () => {
   it('refuses an expired link and changes nothing', async () => {
     const lead = userByEmail('lead@cosponsor.test')!;
     await requestPasswordReset(lead.email, HOME);
-    const token = tokenOf();
+    const token = await tokenOf();
     run(qb().updateTable('password_reset_links').set({ expires_at: new Date(Date.now() - 1000).toISOString() }));
     expect(resetLinkState(token)).toEqual({ ok: false, kind: expect.any(String), message: expect.stringMatching(/^This link has expired: links work for one hour\./) });
     expect(await completePasswordReset(token, NEW, HOME)).toMatchObject({ ok: false, message: expect.stringMatching(/^This link has expired/) });
@@ -160,9 +174,9 @@ describe('using the link', () => {
   it('refuses a link superseded by a newer one or by an administrator’s reset, and a made-up one', async () => {
     const staff = userByEmail('staff@cosponsor.test')!;
     await requestPasswordReset(staff.email, HOME);
-    const first_ = tokenOf();
+    const first_ = await tokenOf();
     await requestPasswordReset(staff.email, HOME);
-    const second = tokenOf();
+    const second = await tokenOf();
     expect(resetLinkState(first_)).toEqual({ ok: false, kind: expect.any(String), message: expect.stringMatching(/^A newer link was sent since/) });
     expect(resetLinkState(second)).toMatchObject({ ok: true });
 

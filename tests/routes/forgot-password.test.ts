@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { all, qb } from '../../db/connection';
 import { userByEmail } from '../../db/users';
+import { deliverDueNotifications } from '../../app/jobs/outbox.server';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
 import { freshDatabase } from '../support/db';
 import { startApp, type TestApp } from '../support/app-server';
 import { find, parseHtml, visibleText } from '../support/html';
@@ -13,11 +15,13 @@ process.env.THROTTLE_DELAY_STEP_MS = '0';
 const APP_URL = 'https://cosponsor.example.org';
 const NEW = 'harbour lantern violet seventy';
 let app: TestApp;
+let smtp: TestSmtpServer;
 
 beforeAll(async () => {
   freshDatabase('demo');
-  // Queued only: nothing here delivers the outbox, so no mail server is needed.
-  process.env.SMTP_URL = 'smtp://127.0.0.1:9';
+  // The e-mails go to a real SMTP server on loopback, delivered by the outbox when a test asks.
+  smtp = await startSmtpServer();
+  process.env.SMTP_URL = smtp.url();
   process.env.APP_URL = APP_URL;
   app = await startApp();
 });
@@ -25,6 +29,7 @@ afterAll(async () => {
   delete process.env.SMTP_URL;
   delete process.env.APP_URL;
   await app.close();
+  await smtp.close();
 });
 
 const alerts = (html: string) =>
@@ -32,7 +37,11 @@ const alerts = (html: string) =>
     .querySelectorAll('[role="alert"], [role="status"]')
     .map((alert) => visibleText(alert).trim());
 const queued = () => all(qb().selectFrom('outbox').select(['recipient', 'payload']).where('event', '=', 'account.password_reset_link').orderBy('id'));
-const tokenOf = () => /\/reset-password\/([A-Za-z0-9_-]+)/.exec(JSON.parse(queued().at(-1)!.payload).text as string)![1]!;
+/** The token in the newest link e-mail, as the person receives it. */
+async function tokenOf(): Promise<string> {
+  await deliverDueNotifications();
+  return /\/reset-password\/([A-Za-z0-9_-]+)/.exec(smtp.received.at(-1)!.parsed.text ?? '')![1]!;
+}
 const labelOf = (html: string, name: string) => {
   const input = find(html, `input[name="${name}"]`)!;
   return visibleText(find(html, `label[for="${input.id}"]`)!).trim();
@@ -89,7 +98,7 @@ describe('asking for a link', () => {
       expect(find(html, 'input[name="email"]')).toBeNull();
       expect((await app.post('/forgot-password', { email: 'lead@cosponsor.test' })).status).toBe(403);
     } finally {
-      process.env.SMTP_URL = 'smtp://127.0.0.1:9';
+      process.env.SMTP_URL = smtp.url();
     }
   });
 });
@@ -97,7 +106,7 @@ describe('asking for a link', () => {
 describe('the link’s page', () => {
   it('asks for the new password twice, errors beside the fields, never echoing a password', async () => {
     await app.post('/forgot-password', { email: 'reviewer@cosponsor.test' });
-    const path = `/reset-password/${tokenOf()}`;
+    const path = `/reset-password/${await tokenOf()}`;
     const page = await app.fetch(path);
     expect(page.status).toBe(200);
     expect(page.headers.get('cache-control')).toMatch(/no-store/);
@@ -121,7 +130,7 @@ describe('the link’s page', () => {
   it('sets the password, signs out every session, sends to sign-in with a message; the link then refuses', async () => {
     const cookie = await app.login('staff2@cosponsor.test');
     await app.post('/forgot-password', { email: 'staff2@cosponsor.test' });
-    const path = `/reset-password/${tokenOf()}`;
+    const path = `/reset-password/${await tokenOf()}`;
     const done = await app.post(path, { newPassword: NEW, confirmPassword: NEW });
     expect(done.status).toBe(302);
     expect(done.headers.get('location')).toBe('/login');

@@ -1,8 +1,8 @@
 // "Forgot your password?" (docs/decisions/0410-forgotten-password-by-e-mail.md): a single-use
 // link by e-mail, through the outbox (0150). The answer to a request never says whether the
 // address has an account; requests count against the sign-in throttle (0007) like failed
-// sign-ins. Only the token's SHA-256 is stored.
-import { createHash, randomBytes } from 'node:crypto';
+// sign-ins. Only the token's SHA-256 is stored, and the queued e-mail holds it sealed (below).
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { appendAdminLog } from '../../../db/admin-log';
 import { nowIso, transaction } from '../../../db/connection';
 import { insertOutboxRow } from '../../../db/outside';
@@ -17,18 +17,55 @@ import { revokeAllSessionsOf } from '../../../db/sessions';
 import { passwordStateOf, replacePassword, userByEmail, userById } from '../../../db/users';
 import { mayResetPasswordByEmail } from '../../../workflows/policy';
 import { EMAIL_CHANNEL } from '../outside/email-notifications.server';
-import { appLink, composeEmail, isSendableAddress, smtpConfig } from '../outside/email.server';
+import { appLink, composeEmail, isSendableAddress, smtpConfig, type EmailPayload } from '../outside/email.server';
+import { appSecret } from '../../utils/env.server';
 import { accountSubjectOf } from './account.server';
 import { hashPassword } from './password.server';
 import { localLoginAllowed } from './sign-on.server';
 import { noteSignInAttempt, sleep, throttleVerdict } from './throttle.server';
 
 /** A link works for an hour: long enough to find the e-mail, short for a mailbox read later. */
-export const RESET_LINK_TTL_MS = 3600_000;
+const RESET_LINK_TTL_MS = 3600_000;
 /** E-mails to one account per hour, whichever addresses ask: nobody can flood a mailbox. */
 export const RESET_LINKS_PER_ACCOUNT_PER_HOUR = 3;
 
 const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
+
+// The outbox keeps finished messages (0150), so the queued e-mail would hold the token. It holds
+// it sealed instead (AES-256-GCM under a key derived from SESSION_SECRET, which is not in the
+// database), with a placeholder where the link's token goes; the outbox opens it only when it
+// sends the message. A copy of the database alone yields no working link.
+const TOKEN_PLACEHOLDER = '%%RESET-LINK-TOKEN%%';
+const sealingKey = () => createHash('sha256').update(`cosponsor password-reset link\0${appSecret()}`).digest();
+
+function sealToken(token: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(), iv);
+  const sealed = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), sealed].map((b) => b.toString('base64url')).join('.');
+}
+
+/** A queued link e-mail: the message with the placeholder, and the sealed token. */
+type SealedLinkPayload = EmailPayload & { sealedToken: string };
+
+/**
+ * The message as it is sent: the token opened and put where the placeholder is. Null when it
+ * cannot be opened (SESSION_SECRET changed since it was queued): the person asks again.
+ */
+export function openLinkPayload(payload: EmailPayload & { sealedToken?: unknown }): EmailPayload | null {
+  if (typeof payload.sealedToken !== 'string') return payload;
+  const { sealedToken, ...message } = payload;
+  const [iv, tag, sealed] = sealedToken.split('.').map((part) => Buffer.from(part, 'base64url'));
+  let token: string;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', sealingKey(), iv!);
+    decipher.setAuthTag(tag!);
+    token = Buffer.concat([decipher.update(sealed!), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+  return { ...message, text: message.text.replaceAll(TOKEN_PLACEHOLDER, token), html: message.html.replaceAll(TOKEN_PLACEHOLDER, token) };
+}
 
 /** Whether this server can send the links: password sign-in on, e-mail set up, and APP_URL to link to. */
 export function forgotPasswordAvailable(): boolean {
@@ -68,14 +105,14 @@ export async function requestPasswordReset(email: string, ip: string): Promise<R
         `The link below works once, for one hour (until ${expiresAt.slice(0, 16).replace('T', ' ')} UTC). Choosing a new password signs you out everywhere.`,
         'If you did not ask, ignore this e-mail: your password stays as it is.',
       ],
-      link: { href: appLink(`/reset-password/${token}`), label: 'Choose a new password' },
+      link: { href: appLink(`/reset-password/${TOKEN_PLACEHOLDER}`), label: 'Choose a new password' },
       why: 'You get this e-mail because someone asked for it on the sign-in page.',
       withoutSettingsHint: true,
     });
     insertOutboxRow({
       channel: EMAIL_CHANNEL,
       idempotencyKey: `password-reset-${id}`,
-      payload: JSON.stringify(payload),
+      payload: JSON.stringify({ ...payload, sealedToken: sealToken(token) } satisfies SealedLinkPayload),
       decisionSeq: null,
       createdAt: at,
       event: 'account.password_reset_link',
