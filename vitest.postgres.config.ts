@@ -88,6 +88,9 @@ export const onBothDatabases = [
   // Changing one's password and an administrator's reset.
   'tests/integration/password-change.test.ts',
   'tests/routes/account.test.ts',
+  'tests/integration/reset-password-command.test.ts',
+  'tests/integration/forgot-password.test.ts',
+  'tests/routes/forgot-password.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).

@@ -18,7 +18,10 @@ import { env } from './utils/env.server';
 export type AppLoadContext = { cspNonce: string; requestId: string; serverHtml?: Map<string, string> };
 
 /** Posts that need no session (everything else is read only for a signed-in visitor). */
-const PUBLIC_POST_PATHS = new Set(['/login']);
+const PUBLIC_POST_PATHS = new Set(['/login', '/forgot-password']);
+
+/** A "Forgot your password?" link's page (docs/decisions/0410): its holder is not signed in. */
+const isResetLinkPath = (path: string) => /^\/reset-password\/[^/]{1,200}$/.test(path);
 
 /**
  * The HTTP application around the Remix build: security headers with a
@@ -113,6 +116,17 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
     partnerRateLimit({ perToken: env().PARTNER_LINK_REQUESTS_PER_TOKEN, perAddress: env().PARTNER_LINK_REQUESTS_PER_ADDRESS, windowMs: 10 * 60_000 }),
   );
 
+  // A "Forgot your password?" link is a credential, like a partner's: never in a Referer to another
+  // site nor in a cache (same-origin, not no-referrer, which would make the form's post come from "null").
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (isResetLinkPath(req.path)) {
+      res.setHeader('Referrer-Policy', 'same-origin');
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('X-Robots-Tag', 'noindex');
+    }
+    next();
+  });
+
   // Every post is bounded before Remix reads it (docs/decisions/0032-bounded-requests.md):
   // a form content type, the session first on signed-in pages, a size limit, and
   // field names a form of ours could have sent.
@@ -130,7 +144,7 @@ export function createApp({ build, mode }: { build: ServerBuild; mode: 'producti
         return;
       }
       // The partner's questionnaire is answered without an account: its posts are read (and bounded) too.
-      if (!res.locals.signedIn && !PUBLIC_POST_PATHS.has(req.path) && !isPartnerPath(req.path)) {
+      if (!res.locals.signedIn && !PUBLIC_POST_PATHS.has(req.path) && !isResetLinkPath(req.path) && !isPartnerPath(req.path)) {
         // The page answers "sign in again" without reading what was sent.
         res.setHeader('Connection', 'close');
         res.on('finish', () => req.socket.destroySoon?.());

@@ -386,6 +386,18 @@ export interface PartnerLinkFailuresTable {
   at: string;
 }
 
+/** "Forgot your password?" links (migration 0410): only the token's SHA-256 is stored. */
+export interface PasswordResetLinksTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  requested_ip: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  superseded_at: string | null;
+}
+
 export interface Database {
   chapters: ChaptersTable;
   users: UsersTable;
@@ -422,6 +434,7 @@ export interface Database {
   job_leases: JobLeasesTable;
   partner_links: PartnerLinksTable;
   partner_link_failures: PartnerLinkFailuresTable;
+  password_reset_links: PasswordResetLinksTable;
 }
 
 export type Chapter = Selectable<ChaptersTable>;

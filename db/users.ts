@@ -143,9 +143,9 @@ export function activeMembersByChapter(): Map<number, number> {
 
 export type PasswordState = { password_hash: string; temporary_password_expires_at: string | null };
 
-export function passwordStateOf(userId: number): (PasswordState & { password_change_required: number }) | undefined {
+export function passwordStateOf(userId: number): (PasswordState & { password_change_required: number; active: number }) | undefined {
   return first(
-    qb().selectFrom('users').select(['password_hash', 'temporary_password_expires_at', 'password_change_required']).where('id', '=', userId),
+    qb().selectFrom('users').select(['password_hash', 'temporary_password_expires_at', 'password_change_required', 'active']).where('id', '=', userId),
   );
 }
 

@@ -42,6 +42,7 @@ const entries = {
   'db-backup': 'scripts/db-backup.ts',
   'db-restore': 'scripts/db-restore.ts',
   'db-move': 'scripts/db-move.ts',
+  'account-reset-password': 'scripts/account-reset-password.ts',
 };
 
 function walk(dir, out) {

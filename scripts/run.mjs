@@ -7,7 +7,7 @@ import { ensureBuilt, serverOutDir } from './build.mjs';
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || !/^[a-z-]+$/.test(name)) {
-  console.error('Usage: node scripts/run.mjs <server|migrate|seed|audit-verify|audit-checkpoint|audit-bundle|db-backup|db-restore|db-move> [arguments]');
+  console.error('Usage: node scripts/run.mjs <server|migrate|seed|audit-verify|audit-checkpoint|audit-bundle|db-backup|db-restore|db-move|account-reset-password> [arguments]');
   process.exit(2);
 }
 try {

@@ -22,6 +22,16 @@ export function isSystemActor(actor: { id: number } | undefined): boolean {
   return actor !== undefined && actor.id === SYSTEM_ACTOR.id;
 }
 
+/**
+ * Whoever runs `npm run account:reset-password` on the server: not an account, and may do nothing
+ * but that reset (docs/decisions/0380-password-change-and-reset.md).
+ */
+export const COMMAND_LINE_OPERATOR: ActingUser = { id: -1, name: 'The server’s command line', roles: [], chapterId: null };
+
+function isCommandLineOperator(actor: { id: number } | undefined): boolean {
+  return actor !== undefined && actor.id === COMMAND_LINE_OPERATOR.id;
+}
+
 export function hasRole(user: { roles: Role[] }, role: Role): boolean {
   return Array.isArray(user.roles) && user.roles.includes(role);
 }
@@ -215,7 +225,10 @@ export type Action =
   | 'mou.mark_seen'
   /** Change one's own password (subject: the account, an AccountSubject). */
   | 'account.change_password'
-  /** An admin gives another person's account a temporary password (subject: that account). */
+  /**
+   * An admin gives another person's account a temporary password, or the server's operator gives
+   * any active account one from the command line (subject: that account).
+   */
   | 'account.reset_password';
 
 export type Permission = { ok: true } | { ok: false; reason: string };
@@ -226,9 +239,10 @@ export type ProposalSubject = { proposer_id: number; chapter_id: number; last_ch
 /**
  * An account, for the password questions: whose it is, whether it has a password of its own
  * (an account single sign-on created has none), whether its owner must choose one now (after an
- * administrator's reset), and whether this server accepts password sign-in at all (LOCAL_LOGIN).
+ * administrator's reset), whether it is active, and whether this server accepts password sign-in
+ * at all (LOCAL_LOGIN).
  */
-export type AccountSubject = { accountId: number; hasLocalPassword: boolean; mustChoosePassword: boolean; localLogin: boolean };
+export type AccountSubject = { accountId: number; hasLocalPassword: boolean; mustChoosePassword: boolean; active: boolean; localLogin: boolean };
 
 const isAccount = (subject: ProposalSubject | AccountSubject | undefined): subject is AccountSubject =>
   subject !== undefined && 'accountId' in subject;
@@ -330,10 +344,28 @@ function accountPermission(user: ActingUser, action: 'account.change_password' |
     if (account.mustChoosePassword || account.hasLocalPassword) return allow;
     return deny('You sign in through single sign-on, so you have no Cosponsor password to change. Change your password with your sign-on provider.');
   }
+  if (isCommandLineOperator(user)) {
+    // Someone with a shell on the server can already read and write its database, so this gives
+    // them nothing more; it is the way back when no admin can sign in (the only one forgot).
+    // Unlike an admin's reset it skips a deactivated account: it could not sign in anyway, and
+    // reactivating it is an admin's decision, on the record under the admin's name.
+    if (!account.active) return deny('This account is deactivated: an admin must reactivate it first (Admin → Users), then its password can be reset.');
+    return allow;
+  }
   if (!isAdmin(user)) return deny('Only admins reset another person’s password.');
   // An admin's own password needs the current one: the change form, not a reset that skips it.
   if (account.accountId === user.id) return deny('You cannot reset your own password here: change it on your account page, with your current password.');
   return allow;
+}
+
+/**
+ * Whether a "Forgot your password?" e-mail may let this account choose a new password
+ * (docs/decisions/0410-forgotten-password-by-e-mail.md): an active account with a password of its
+ * own (or one an administrator's reset gave it), while password sign-in is on. An account that
+ * only single sign-on knows gets no password this way: its password is the provider's.
+ */
+export function mayResetPasswordByEmail(account: AccountSubject): boolean {
+  return account.localLogin && account.active && (account.hasLocalPassword || account.mustChoosePassword);
 }
 
 /**

@@ -29,6 +29,7 @@ import {
 import { env } from '../utils/env.server';
 import { EMAIL_CHANNEL, enqueueDecisionEmails } from '../features/outside/email-notifications.server';
 import { emailAttemptDeadlineMs, sendEmail, smtpConfig, type EmailPayload } from '../features/outside/email.server';
+import { openLinkPayload } from '../features/auth/forgot-password.server';
 
 // The notification outbox (docs/decisions/0030). A decision writes its
 // outbox rows in its own transaction, so a committed decision always has its
@@ -117,7 +118,10 @@ async function send(row: OutboxRow): Promise<SendOutcome> {
       // One unreadable row must not stop the rows after it in this tick.
       return { ok: false, status: null, error: 'The queued e-mail is not readable.', durationMs: 0, waitMs: 0 };
     }
-    return sendEmail(smtp, payload, row.idempotency_key);
+    // A "Forgot your password?" e-mail: its link's token is opened only now (docs/decisions/0410).
+    const message = openLinkPayload(payload);
+    if (!message) return { ok: false, status: null, error: 'The link in this e-mail cannot be opened any more (SESSION_SECRET changed since it was queued).', durationMs: 0, waitMs: 0 };
+    return sendEmail(smtp, message, row.idempotency_key);
   }
   const config = channelConfig(row.channel);
   if (!config) {

@@ -2,7 +2,7 @@ import { getFormProps, getInputProps, useForm } from '../components/form-state';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { loginSchema, signOnSchema } from '../features/auth/auth-forms.server';
 import { signIn } from '../features/auth/sign-in.server';
 import { beginSignOn, localLoginAllowed, signOnProvider, signOnRedirectUri } from '../features/auth/sign-on.server';
@@ -116,6 +116,9 @@ export default function Login() {
             {navigation.state === 'submitting' && submittingIntent !== 'sign-on' ? 'Signing in…' : 'Sign in'}
           </button>
         </div>
+        <p className="small">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
       </Form>
       ) : null}
     </section>

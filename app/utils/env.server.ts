@@ -124,6 +124,11 @@ export const envSchema = z
 
 export type Env = z.output<typeof envSchema>;
 
+/** The secret cookies are signed with (and "Forgot your password?" links sealed with); a fixed one outside production. */
+export function appSecret(): string {
+  return env().SESSION_SECRET ?? 'development-only-secret-do-not-use-in-production';
+}
+
 const NAMES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
 
 const SECRET_VALUES = new Set(['SMTP_URL', 'SESSION_SECRET', 'WEBHOOK_SECRET', 'SCREENING_API_KEY']);

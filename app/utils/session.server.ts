@@ -3,14 +3,14 @@ import { createCookie, createCookieSessionStorage, redirect } from '@remix-run/n
 import { nowIso } from '../../db/connection';
 import { insertSession, liveSession, revokeSession } from '../../db/sessions';
 import { userById, type UserWithRoles } from '../../db/users';
-import { env } from './env.server';
+import { appSecret, env } from './env.server';
 
 // Secure always in production (whatever protocol the proxy in front reports),
 // and whenever the page was served over HTTPS; plain http://127.0.0.1 in development.
 // (Read through a variable: the compiler replaces a literal process.env.NODE_ENV at build time.)
 const runtimeEnv = process.env;
 const secureCookie = (request: Request) => runtimeEnv.NODE_ENV === 'production' || new URL(request.url).protocol === 'https:';
-const secret = env().SESSION_SECRET ?? 'development-only-secret-do-not-use-in-production';
+const secret = appSecret();
 export const SESSION_TTL_MS = env().SESSION_TTL_HOURS * 3600_000;
 
 const sessionCookie = createCookie('cosponsor_session', {

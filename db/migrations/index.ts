@@ -19,6 +19,7 @@ import * as m0190 from './2026-11-28-0190-search-columns-apart';
 import * as m0360 from './2026-11-28-0360-login-attempts-by-pair';
 import * as m0380 from './2026-11-28-0380-password-reset';
 import * as m0390 from './2026-11-28-0390-incremental-verification-indexes';
+import * as m0410 from './2026-11-29-0410-password-reset-links';
 
 // Every migration, by name; names sort in the order they must run.
 // Listed statically so the same code runs under tsx, vitest and a bundle.
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28-0360-login-attempts-by-pair': m0360,
   '2026-11-28-0380-password-reset': m0380,
   '2026-11-28-0390-incremental-verification-indexes': m0390,
+  '2026-11-29-0410-password-reset-links': m0410,
 };

@@ -274,8 +274,8 @@ describe('the partner answers without an account', () => {
   });
 });
 
-// Pages anyone may read without signing in (the sign-in page, the log's public key, the waiting note).
-const PUBLIC_PAGES = new Set(['/login', '/help', '/audit/public-key', '/auth/waiting']);
+// Pages anyone may read without signing in (the sign-in page, "Forgot your password?", the log's public key, the waiting note).
+const PUBLIC_PAGES = new Set(['/login', '/forgot-password', '/help', '/audit/public-key', '/auth/waiting']);
 
 describe('the token holder (permission matrix row): the token opens its questionnaire and nothing else', () => {
   it('every other route refuses a visitor holding a token and its unlock cookie', async () => {

@@ -84,6 +84,24 @@ const ROUTES: Row[] = [
     only: Object.fromEntries(WHO.map((w) => [w, w === 'anonymous' ? { status: 200 } : { status: 302, location: '/' }])),
   },
   { method: 'POST', path: '/logout', allow: WHO, ok: { status: 302, location: '/login' }, freshSession: true },
+  // "Forgot your password?" (docs/decisions/0410): for whoever is not signed in; a signed-in person goes to their account page.
+  {
+    method: 'GET',
+    path: '/forgot-password',
+    allow: WHO,
+    only: Object.fromEntries(WHO.map((w) => [w, w === 'anonymous' ? { status: 200 } : { status: 302, location: '/account' }])),
+  },
+  // Without e-mail set up (as here) nobody is sent a link: 403 with the reason.
+  {
+    method: 'POST',
+    path: '/forgot-password',
+    allow: [],
+    only: Object.fromEntries(WHO.map((w) => [w, w === 'anonymous' ? { status: 403 } : { status: 302, location: '/account' }])),
+    form: () => ({ email: 'lead@cosponsor.test' }),
+  },
+  // A link that does not exist opens nothing, for anyone.
+  { method: 'GET', path: '/reset-password/not-a-link', allow: [], only: Object.fromEntries(WHO.map((w) => [w, { status: 404 }])) },
+  { method: 'POST', path: '/reset-password/not-a-link', allow: [], only: Object.fromEntries(WHO.map((w) => [w, { status: 404 }])), form: () => ({ newPassword: 'x', confirmPassword: 'x' }) },
   { method: 'GET', path: '/proposals', allow: SIGNED_IN },
   { method: 'GET', path: '/proposals/new', allow: ['leadOwn', 'leadOther', 'staffProposer'] },
   { method: 'GET', path: '/proposals/:proposal', allow: VIEWERS },

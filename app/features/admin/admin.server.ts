@@ -1,5 +1,6 @@
 import { appendAdminLog, recentAdminLog, type AdminLogEntry } from '../../../db/admin-log';
 import { nowIso, transaction } from '../../../db/connection';
+import { supersedePasswordResetLinks } from '../../../db/password-reset-links';
 import { revokeAllSessionsOf } from '../../../db/sessions';
 import {
   activeMembersByChapter,
@@ -22,7 +23,7 @@ import { roleLabel } from '../../utils/labels';
 import { hashPassword } from '../auth/password.server';
 import { accountSubjectOf } from '../auth/account.server';
 import { generateTemporaryPassword, passwordProblem, TEMPORARY_PASSWORD_TTL_MS } from '../auth/password-rules.server';
-import { can, removesOwnAdminRole, type ActingUser } from '../../../workflows/policy';
+import { can, COMMAND_LINE_OPERATOR, removesOwnAdminRole, type ActingUser } from '../../../workflows/policy';
 import { passwordStateOf, replacePassword } from '../../../db/users';
 
 // Accounts and chapters. Every change and its admin_log entry are written in
@@ -210,24 +211,78 @@ export async function resetPassword(
     const problem = passwordProblem(temporaryPassword, user);
     if (problem) return fieldError('temporaryPassword', problem) as Extract<AdminResult, { ok: false }>;
   }
+  const given = await giveTemporaryPassword(user, state.password_hash, temporaryPassword, { actorId: actor.id, details: { generated } });
+  if (!given.ok) return { ok: false, kind: 'stale', formError: `${user.name}’s password changed while you were resetting it. Nothing was reset: try again.` };
+  return {
+    ok: true,
+    id: userId,
+    expiresAt: given.expiresAt,
+    temporaryPassword: generated ? temporaryPassword : null,
+    message: `${user.name}’s password was reset; ${sessionsEndedText(given.sessionsEnded)}. The temporary password works for one sign-in, until ${minuteUtc(given.expiresAt)} UTC; then ${user.name} must choose a new one.`,
+  };
+}
+
+const sessionsEndedText = (n: number) => `${n} open session${n === 1 ? ' was' : 's were'} ended`;
+const minuteUtc = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+/**
+ * What every reset does, whoever asks: the temporary password's hash replaces the one read
+ * (`expectedHash`, so a change meanwhile is never overwritten unseen), it works once until
+ * TEMPORARY_PASSWORD_TTL_MS from now, the person must choose their own next, every session of
+ * theirs ends, and the admin log says so, in one transaction. Never the password in the log.
+ */
+async function giveTemporaryPassword(
+  user: { id: number },
+  expectedHash: string,
+  temporaryPassword: string,
+  log: { actorId: number; details: Record<string, unknown> },
+): Promise<{ ok: true; expiresAt: string; sessionsEnded: number } | { ok: false }> {
+  // Hashed before the transaction: scrypt is slow and must not hold the write lock.
   const hash = await hashPassword(temporaryPassword);
-  return transaction((): PasswordResetResult => {
+  return transaction(() => {
     const at = nowIso();
     const expiresAt = new Date(Date.parse(at) + TEMPORARY_PASSWORD_TTL_MS).toISOString();
-    if (!replacePassword(userId, state.password_hash, { hash, changeRequired: true, temporaryUntil: expiresAt }, at)) {
-      return { ok: false, kind: 'stale', formError: `${user.name}’s password changed while you were resetting it. Nothing was reset: try again.` };
-    }
-    const sessionsEnded = revokeAllSessionsOf(userId, at);
-    appendAdminLog({ actorId: actor.id, action: 'user.password_reset', targetUserId: userId, details: { generated, sessionsEnded, expiresAt }, at });
-    const ended = `${sessionsEnded} open session${sessionsEnded === 1 ? ' was' : 's were'} ended`;
-    return {
-      ok: true,
-      id: userId,
-      expiresAt,
-      temporaryPassword: generated ? temporaryPassword : null,
-      message: `${user.name}’s password was reset; ${ended}. The temporary password works for one sign-in, until ${expiresAt.slice(0, 16).replace('T', ' ')} UTC; then ${user.name} must choose a new one.`,
-    };
+    if (!replacePassword(user.id, expectedHash, { hash, changeRequired: true, temporaryUntil: expiresAt }, at)) return { ok: false } as const;
+    // A "Forgot your password?" link sent before must not undo the reset.
+    supersedePasswordResetLinks(user.id, at);
+    const sessionsEnded = revokeAllSessionsOf(user.id, at);
+    appendAdminLog({ actorId: log.actorId, action: 'user.password_reset', targetUserId: user.id, details: { ...log.details, sessionsEnded, expiresAt }, at });
+    return { ok: true, expiresAt, sessionsEnded } as const;
   });
+}
+
+export type CommandLineResetResult =
+  | { ok: true; name: string; email: string; temporaryPassword: string; expiresAt: string; sessionsEnded: number; message: string }
+  | { ok: false; message: string };
+
+/**
+ * `npm run account:reset-password -- <email>`: the same reset as an admin's, from the server's
+ * shell, for an installation where no admin can sign in. The password is always generated and
+ * returned to be printed once. The admin log names the account itself as the actor (every entry
+ * needs an account) and says it came from the command line, with the system user who ran it.
+ */
+export async function resetPasswordFromCommandLine(email: string, systemUser: string | null): Promise<CommandLineResetResult> {
+  const found = userByEmail(email);
+  const account = found ? accountSubjectOf(found.id) : undefined;
+  const state = found ? passwordStateOf(found.id) : undefined;
+  if (!found || !account || !state) return { ok: false, message: `There is no account with the e-mail address ${email.trim()}. Nothing was changed.` };
+  const permission = can(COMMAND_LINE_OPERATOR, 'account.reset_password', account);
+  if (!permission.ok) return { ok: false, message: `${permission.reason} Nothing was changed.` };
+  const temporaryPassword = generateTemporaryPassword();
+  const given = await giveTemporaryPassword(found, state.password_hash, temporaryPassword, {
+    actorId: found.id,
+    details: { generated: true, via: 'command_line', systemUser },
+  });
+  if (!given.ok) return { ok: false, message: `${found.name}’s password changed while it was being reset. Nothing was reset: run the command again.` };
+  return {
+    ok: true,
+    name: found.name,
+    email: found.email,
+    temporaryPassword,
+    expiresAt: given.expiresAt,
+    sessionsEnded: given.sessionsEnded,
+    message: `The password of ${found.name} (${found.email}) was reset; ${sessionsEndedText(given.sessionsEnded)}. The temporary password below works for one sign-in, until ${minuteUtc(given.expiresAt)} UTC; then ${found.name} must choose a new one before any other page.`,
+  };
 }
 
 /** Why this admin may not reset this account's password (their own; password sign-in off), or null. */
@@ -309,6 +364,7 @@ function describeChange(entry: AdminLogEntry): AdminChange {
   const d = entry.details;
   const who = entry.target_user_name ?? 'an account';
   const chapter = (d.name as string | undefined) ?? entry.target_chapter_name ?? 'a chapter';
+  const fromCommandLine = entry.action === 'user.password_reset' && d.via === 'command_line';
   const texts: Record<AdminLogEntry['action'], () => string> = {
     'user.create': () =>
       `created the account of ${who} (${String(d.email ?? '')}) as ${roleList((d.roles as string[]) ?? [])}${d.chapter ? `, ${String(d.chapter)}` : ''}`,
@@ -325,9 +381,9 @@ function describeChange(entry: AdminLogEntry): AdminChange {
     'user.password_reset': () =>
       `reset ${who}’s password (${d.generated ? 'a generated' : 'a chosen'} temporary password${
         typeof d.sessionsEnded === 'number' ? `; ${d.sessionsEnded} open session${d.sessionsEnded === 1 ? '' : 's'} ended` : ''
-      })`,
+      }${fromCommandLine ? `; npm run account:reset-password${typeof d.systemUser === 'string' ? `, run by the system user ${d.systemUser}` : ''}` : ''})`,
     'user.password_change': () =>
-      `changed their own password${d.afterReset ? ' after a reset' : ''}${
+      `changed their own password${d.afterReset ? ' after a reset' : ''}${d.via === 'email_link' ? ' with a link e-mailed to them' : ''}${
         typeof d.sessionsEnded === 'number' && d.sessionsEnded > 0 ? ` (${d.sessionsEnded} other session${d.sessionsEnded === 1 ? '' : 's'} ended)` : ''
       }`,
     'chapter.create': () => `created the chapter ${chapter}`,
@@ -339,7 +395,9 @@ function describeChange(entry: AdminLogEntry): AdminChange {
     'chapter.deactivate': () => `deactivated the chapter ${entry.target_chapter_name ?? ''}`,
     'chapter.reactivate': () => `reactivated the chapter ${entry.target_chapter_name ?? ''}`,
   };
-  return { id: entry.id, at: entry.at, actor: entry.actor_name, text: (texts[entry.action] ?? (() => entry.action))() };
+  // A reset from the server's shell is logged under the account itself (every entry needs one): the person did not do it.
+  const actor = fromCommandLine ? COMMAND_LINE_OPERATOR.name : entry.actor_name;
+  return { id: entry.id, at: entry.at, actor, text: (texts[entry.action] ?? (() => entry.action))() };
 }
 
 /** A person as the admin pages list and show them. */

@@ -3,6 +3,7 @@
 // sign-in throttle (0007), so a session left open cannot be used to guess it.
 import { appendAdminLog } from '../../../db/admin-log';
 import { nowIso, transaction } from '../../../db/connection';
+import { supersedePasswordResetLinks } from '../../../db/password-reset-links';
 import { revokeOtherSessionsOf } from '../../../db/sessions';
 import { passwordStateOf, replacePassword } from '../../../db/users';
 import { can, mustChoosePasswordFirst, type AccountSubject, type ActingUser } from '../../../workflows/policy';
@@ -21,6 +22,7 @@ export function accountSubjectOf(userId: number): AccountSubject | undefined {
     accountId: userId,
     hasLocalPassword: isLocalPasswordHash(state.password_hash),
     mustChoosePassword: state.password_change_required === 1,
+    active: state.active === 1,
     localLogin: localLoginAllowed(),
   };
 }
@@ -92,6 +94,8 @@ export async function changeOwnPassword(
         formError: 'Your password was changed meanwhile (in another tab, or by an administrator). Nothing was changed now: reload this page and try again.',
       };
     }
+    // A "Forgot your password?" link sent before must not replace this one.
+    supersedePasswordResetLinks(user.id, at);
     const sessionsEnded = revokeOtherSessionsOf(user.id, user.sessionIdHash, at);
     appendAdminLog({ actorId: user.id, action: 'user.password_change', targetUserId: user.id, details: { sessionsEnded, afterReset: forced }, at });
     const others = sessionsEnded === 0 ? '' : ` ${sessionsEnded} other session${sessionsEnded === 1 ? ' was' : 's were'} signed out.`;

@@ -12,6 +12,15 @@ export const loginSchema = z.object({
   redirectTo: z.string().optional(),
 });
 
+/** "Forgot your password?": the address to send a link to (docs/decisions/0410-forgotten-password-by-e-mail.md). */
+export const forgotPasswordSchema = z.object({
+  email: z
+    .string({ error: 'Enter your e-mail address.' })
+    .trim()
+    .max(254, 'An e-mail address is at most 254 characters long.')
+    .email('Enter a valid e-mail address, like name@example.org.'),
+});
+
 /** The "Sign in with <provider>" button. */
 export const signOnSchema = z.object({
   intent: z.literal('sign-on'),

@@ -102,13 +102,15 @@ export function composeEmail(args: {
   lines: string[];
   link: { href: string | null; label: string };
   why: string;
+  /** A message everyone gets whatever their settings (a password link) does not point to them. */
+  withoutSettingsHint?: boolean;
 }): EmailPayload {
   const name = headerSafe(args.to.name, 120);
   const greeting = name ? `Hello ${name},` : 'Hello,';
   const linkLine = args.link.href
     ? `${args.link.label}: ${args.link.href}`
     : `${args.link.label}: sign in to Cosponsor and open the proposal from your inbox.`;
-  const footer = `${args.why} You can choose which e-mails you get under Notification settings in Cosponsor.`;
+  const footer = args.withoutSettingsHint ? args.why : `${args.why} You can choose which e-mails you get under Notification settings in Cosponsor.`;
   const lines = args.lines.map(withoutBidiControls);
   const text = [greeting, ...lines, linkLine, '-- ', footer].join('\n\n') + '\n';
   const paragraph = (line: string) => `<p>${escapeHtml(line).replace(/\n/g, '<br>')}</p>`;
