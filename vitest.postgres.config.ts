@@ -88,6 +88,7 @@ export const onBothDatabases = [
   // Changing one's password and an administrator's reset.
   'tests/integration/password-change.test.ts',
   'tests/routes/account.test.ts',
+  'tests/routes/probe-findings-5.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).
