@@ -81,3 +81,30 @@ describe('an address whose query holds a NUL character', () => {
     }
   });
 });
+
+describe('a partner’s name or role holding characters that turn the text around it', () => {
+  // The respondent's name goes into the record as who answered ("<name> (partner)") and into
+  // the record's rationale; a right-to-left override in it (U+202E) turned the rest of the line
+  // around wherever the record is shown (the timeline's "#69 · <name> (partner) (Partner (own
+  // answers)) · <date>", the register's "Decided by"), so an outsider could make the log read
+  // other than it says.
+  it('is refused beside the field, with what was typed kept, and records nothing', async () => {
+    const { token } = await partnerLink('Direction Marks Network');
+    const records = count('decision_records');
+    for (const [field, value] of [
+      ['respondent.name', 'Rana \u202Eflats'],
+      ['respondent.role', 'Coordinator \u2067x\u2069'],
+    ] as const) {
+      const refused = await app.post(`/q/${token}`, await answers(token, { [field]: value }));
+      const page = await refused.text();
+      expect(refused.status, `${field}: ${visibleText(page).slice(0, 300)}`).toBe(400);
+      const input = find(page, `input[name="${field}"]`)!;
+      expect(input.getAttribute('value')).toBe(value);
+      const error = find(page, `#${input.getAttribute('aria-describedby')}`);
+      expect(error && visibleText(error), field).toMatch(/direction/);
+    }
+    expect(count('decision_records')).toBe(records);
+    // A name written right to left, as typed (no marks), is taken.
+    expect((await app.post(`/q/${token}`, await answers(token, { 'respondent.name': 'رنا خليل' }))).status).toBe(302);
+  });
+});

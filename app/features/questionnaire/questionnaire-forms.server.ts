@@ -60,6 +60,16 @@ const group = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, s
 const LINK = /^https?:\/\/[^\s/]+\.[^\s]+$/;
 const short = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}…` : s);
 
+/**
+ * The embeddings, overrides and isolates of Unicode's bidirectional algorithm. The respondent's
+ * name and role go into the record as who answered and into its rationale: one of these there
+ * turns the rest of the line around wherever the record is shown. A name written right to left
+ * needs none of them.
+ */
+const DIRECTION_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
+const plainLine = <T extends z.ZodType<string>>(schema: T) =>
+  schema.refine((v) => !DIRECTION_CONTROLS.test(v), 'Remove the invisible character that changes the direction of the text around it (often pasted with the name).');
+
 /** The answers form, for the questions this link asks. */
 export function answersSchema(q: Questionnaire) {
   const acceptance = (what: string) =>
@@ -75,7 +85,7 @@ export function answersSchema(q: Questionnaire) {
     );
   return z.object({
     intent: z.literal('answer'),
-    respondent: group(z.object({ name: required('Give your name.', 200), role: textOrEmpty(200) })),
+    respondent: group(z.object({ name: plainLine(required('Give your name.', 200)), role: plainLine(textOrEmpty(200)) })),
     leadership: required('Say who leads your organization.', 5000),
     funding: required('Say how your organization is funded.', 5000),
     links: z
