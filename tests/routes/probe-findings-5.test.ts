@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proposalRow } from '../../db/proposals';
 import { newPartner, proposalInReview } from '../integration/review-fixtures';
+import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 import { find, visibleText } from '../support/html';
 import { sqlGet } from '../support/sql';
@@ -106,5 +108,40 @@ describe('a partner’s name or role holding characters that turn the text aroun
     expect(count('decision_records')).toBe(records);
     // A name written right to left, as typed (no marks), is taken.
     expect((await app.post(`/q/${token}`, await answers(token, { 'respondent.name': 'رنا خليل' }))).status).toBe(302);
+  });
+});
+
+describe('a risk register item whose category is not one of the risk matrix’s', () => {
+  // The form offers the matrix's categories only; a post made by hand with any other text (up to
+  // 60 characters) was recorded as the item's category and counted in the insights' most
+  // frequent categories, where an agenda item's position is checked against the catalog.
+  it('is refused beside the category, writing nothing', async () => {
+    const id = proposalAt('risk', 'Odd category evening');
+    const records = count('decision_records');
+    const form = {
+      version: String(proposalRow(id)!.version),
+      intent: 'submit',
+      'items[0].kind': 'risk',
+      'items[0].category': 'bribery',
+      'items[0].description': 'Press may misread the event.',
+      'items[0].likelihood': '3',
+      'items[0].impact': '4',
+      'items[0].mitigation': 'A joint statement on the day.',
+      'items[0].residualLikelihood': '2',
+      'items[0].residualImpact': '2',
+      'items[1].kind': 'benefit',
+      'items[1].category': 'outreach',
+      'items[1].description': 'Reaches new students.',
+      'items[1].likelihood': '4',
+      'items[1].impact': '4',
+    };
+    const refused = await app.post(`/proposals/${id}/steps/risk`, form, lead);
+    const page = await refused.text();
+    expect(refused.status, visibleText(page).slice(0, 300)).toBe(400);
+    expect(visibleText(find(page, '#f-items-0-category-error') ?? '')).toContain('Choose a category from the list');
+    expect(count('decision_records')).toBe(records);
+    expect(proposalRow(id)!.state).toBe('risk');
+    // The same register with a category of the matrix goes in.
+    expect((await app.post(`/proposals/${id}/steps/risk`, { ...form, 'items[0].category': 'reputation' }, lead)).status).toBe(302);
   });
 });
