@@ -145,3 +145,38 @@ describe('a risk register item whose category is not one of the risk matrix’s'
     expect((await app.post(`/proposals/${id}/steps/risk`, { ...form, 'items[0].category': 'reputation' }, lead)).status).toBe(302);
   });
 });
+
+describe('a link of a megabyte', () => {
+  // Every text of the questionnaire and of the values step has a limit (5,000 characters at
+  // most), and links were limited to 20, but not in length: one "link" of a megabyte went into
+  // the record (from a partner's link, without an account) and onto every page showing it.
+  const huge = `https://example.org/${'a'.repeat(1_000_000)}`;
+
+  it('is refused beside the links in the partner’s questionnaire, recording nothing', async () => {
+    const { token } = await partnerLink('Long Link Alliance');
+    const records = count('decision_records');
+    const refused = await app.post(`/q/${token}`, await answers(token, { links: `https://example.org/about\n${huge}` }));
+    const page = await refused.text();
+    expect(refused.status).toBe(400);
+    const links = find(page, 'textarea[name="links"]')!;
+    expect(visibleText(find(page, `#${links.getAttribute('id')}-error`) ?? '')).toContain('Keep each link under 2,000 characters');
+    expect(count('decision_records')).toBe(records);
+  });
+
+  it('is refused beside the links of a values criterion, recording nothing', async () => {
+    const id = proposalAt('values', 'Long link evening');
+    const records = count('decision_records');
+    const form: Record<string, string> = { version: String(proposalRow(id)!.version), intent: 'submit' };
+    for (const key of ['independence', 'non_discrimination', 'human_rights_standards', 'mutual_respect', 'transparency']) {
+      form[`ratings.${key}.rating`] = 'meets';
+      form[`ratings.${key}.evidence`] = 'Checked the public record.';
+    }
+    form['ratings.transparency.links'] = huge;
+    const refused = await app.post(`/proposals/${id}/steps/values`, form, lead);
+    const page = await refused.text();
+    expect(refused.status, visibleText(page).slice(0, 300)).toBe(400);
+    expect(visibleText(find(page, '#f-ratings-transparency-links-error') ?? '')).toContain('Keep each link under 2,000 characters');
+    expect(count('decision_records')).toBe(records);
+    expect(proposalRow(id)!.state).toBe('values');
+  });
+});

@@ -58,6 +58,8 @@ export const passcodeSchema = z.object({
 const group = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);
 
 const LINK = /^https?:\/\/[^\s/]+\.[^\s]+$/;
+/** Every other text has a limit; a link of a megabyte went into the record and onto every page showing it. */
+const MAX_LINK_LENGTH = 2000;
 const short = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}…` : s);
 
 /**
@@ -101,6 +103,7 @@ export function answersSchema(q: Questionnaire) {
         const bad = links.filter((l) => !LINK.test(l));
         if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `Each link must be a full address starting with https:// (check: ${bad.slice(0, 3).join(', ')}).` });
         if (links.length > 20) ctx.addIssue({ code: 'custom', message: 'Give at most 20 links.' });
+        if (links.some((l) => l.length > MAX_LINK_LENGTH)) ctx.addIssue({ code: 'custom', message: `Keep each link under ${MAX_LINK_LENGTH.toLocaleString('en-US')} characters.` });
       }),
     positions: group(
       z.object(

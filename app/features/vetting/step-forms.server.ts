@@ -64,6 +64,8 @@ const attachmentsSchema = z
 // ---- Values ----
 
 const LINK = /^https?:\/\/[^\s/]+\.[^\s]+/;
+/** Every other text has a limit; a link of a megabyte went into the record and onto every page showing it. */
+const MAX_LINK_LENGTH = 2000;
 
 /** One criterion's rating; `label` names it in the message. */
 function ratingSchema(label?: string) {
@@ -83,6 +85,7 @@ function ratingSchema(label?: string) {
           ctx.addIssue({ code: 'custom', message: `Each link must be a full address starting with http:// or https:// (check: ${bad.join(', ')}).` });
         }
         if (links.length > 20) ctx.addIssue({ code: 'custom', message: 'Give at most 20 links.' });
+        if (links.some((l) => l.length > MAX_LINK_LENGTH)) ctx.addIssue({ code: 'custom', message: `Keep each link under ${MAX_LINK_LENGTH.toLocaleString('en-US')} characters.` });
       }),
     attachments: attachmentsSchema,
   });
