@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
+import { userByEmail } from '../../db/users';
 import { newPartner, proposalInReview } from '../integration/review-fixtures';
 import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
@@ -178,5 +179,31 @@ describe('a link of a megabyte', () => {
     expect(visibleText(find(page, '#f-ratings-transparency-links-error') ?? '')).toContain('Keep each link under 2,000 characters');
     expect(count('decision_records')).toBe(records);
     expect(proposalRow(id)!.state).toBe('values');
+  });
+});
+
+describe('an account created with a password the password rules refuse', () => {
+  // A password someone changes to, or an admin resets to, must pass the rules of decision 0380
+  // (not the person's e-mail or name, not a famous password or a counting run); the form that
+  // creates an account checked its length only, so an admin could give a new person their own
+  // e-mail address, "Password2024!" or "123456789012" as a password, and it signed in.
+  it('is refused beside the password, with the other fields kept, and no account made', async () => {
+    const admin = await app.login('admin@cosponsor.test');
+    for (const [email, password] of [
+      ['weak.one@example.org', 'weak.one@example.org'],
+      ['weak.two@example.org', 'Password2024!'],
+      ['weak.three@example.org', '123456789012'],
+    ] as const) {
+      const refused = await app.post('/admin/users', { intent: 'create', name: 'Noor Haddad', email, password, roles: 'reviewer' }, admin);
+      const page = await refused.text();
+      expect(refused.status, `${password}: ${visibleText(page).slice(0, 200)}`).toBe(400);
+      const field = find(page, '#create-user-password')!;
+      expect(field.getAttribute('value') ?? '').toBe('');
+      expect(visibleText(find(page, `#${field.getAttribute('aria-describedby')!.split(' ').find((d) => d.endsWith('error'))}`) ?? '').length, password).toBeGreaterThan(0);
+      expect(find(page, '#create-user-email')!.getAttribute('value')).toBe(email);
+      expect(userByEmail(email), email).toBeUndefined();
+    }
+    const made = await app.post('/admin/users', { intent: 'create', name: 'Noor Haddad', email: 'noor@example.org', password: 'lantern orchard river', roles: 'reviewer' }, admin);
+    expect(made.status).toBe(302);
   });
 });
