@@ -207,3 +207,24 @@ describe('an account created with a password the password rules refuse', () => {
     expect(made.status).toBe(302);
   });
 });
+
+describe('the insights filtered by a chapter or campaign number that names none', () => {
+  // A number that names no chapter was used as the filter while the form showed "All
+  // chapters": every figure read zero with nothing saying why, and the CSV links kept it. A
+  // word in its place was already left out with a notice.
+  it('is left out with a notice, as a value that is not a number is, on the page and in the CSV', async () => {
+    const staff = await app.login('staff@cosponsor.test');
+    for (const [name, label] of [
+      ['chapter', 'chapter'],
+      ['campaign', 'campaign'],
+    ] as const) {
+      const response = await app.fetch(`/insights?${name}=999999`, { cookie: staff });
+      const page = await response.text();
+      expect(response.status).toBe(200);
+      expect(visibleText(page)).toContain(`The ${label} “999999” was not used`);
+      expect(page).not.toContain(`${name}=999999`);
+      const everything = await (await app.fetch('/insights.csv?table=outcomes', { cookie: staff })).text();
+      expect(await (await app.fetch(`/insights.csv?table=outcomes&${name}=999999`, { cookie: staff })).text()).toBe(everything);
+    }
+  });
+});
