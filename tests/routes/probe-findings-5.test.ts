@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
-import { newPartner, proposalInReview } from '../integration/review-fixtures';
+import { campaignId, newPartner, proposalInReview } from '../integration/review-fixtures';
 import { proposalAt } from '../integration/step-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 import { find, visibleText } from '../support/html';
@@ -226,5 +226,67 @@ describe('the insights filtered by a chapter or campaign number that names none'
       const everything = await (await app.fetch('/insights.csv?table=outcomes', { cookie: staff })).text();
       expect(await (await app.fetch(`/insights.csv?table=outcomes&${name}=999999`, { cookie: staff })).text()).toBe(everything);
     }
+  });
+});
+
+describe('required text made of characters that show nothing', () => {
+  // A zero-width space (U+200B) is not white space to trim(): a new partner named with three of
+  // them, in no visible country, described by ten, with an event of an invisible title, place and
+  // description, was created and listed as "Partner: " with no title; a staff rejection's
+  // required rationale and a partner's name went in the same way.
+  const Z = '\u200B';
+  /** The message tied to a field by its aria-describedby. */
+  const describedError = (html: string, selector: string) => {
+    const ids = (find(html, selector)!.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((d) => d.endsWith('-error'));
+    return ids.map((id) => visibleText(find(html, `#${id}`) ?? '')).join(' ');
+  };
+
+  it('is refused beside each field on the new-proposal form, with what was typed kept, and creates nothing', async () => {
+    const proposals = count('proposals');
+    const partners = count('partners');
+    const response = await app.post(
+      '/proposals/new?q=Invisible&new=1',
+      {
+        q: 'Invisible',
+        creationToken: crypto.randomUUID(),
+        partnerName: Z.repeat(3),
+        partnerCountry: `${Z}\u2060`,
+        partnerDescription: Z.repeat(10),
+        eventTitle: Z.repeat(3),
+        eventDate: '2027-03-01',
+        eventPlace: `\u3164${Z}`,
+        eventDescription: `${Z}\u00AD`.repeat(6),
+        kind: 'co_hosting',
+        campaignId: String(campaignId('israel_opt')),
+      },
+      lead,
+    );
+    const html = await response.text();
+    expect(response.status, visibleText(html).slice(0, 300)).toBe(400);
+    expect(describedError(html, '#f-partnerName')).toContain('Give the partner group’s name.');
+    expect(describedError(html, '#f-partnerCountry')).toContain('Give the country the group works in.');
+    expect(describedError(html, '#f-partnerDescription')).toContain('Describe the group');
+    expect(describedError(html, '#f-eventTitle')).toContain('Give the event a title');
+    expect(describedError(html, '#f-eventPlace')).toContain('Say where the event takes place');
+    expect(describedError(html, '#f-eventDescription')).toContain('Describe the event');
+    expect(find(html, '#f-eventTitle')!.getAttribute('value')).toBe(Z.repeat(3));
+    expect(count('proposals')).toBe(proposals);
+    expect(count('partners')).toBe(partners);
+  });
+
+  it('is refused as a staff rejection’s rationale and as a partner’s name, writing nothing', async () => {
+    const staff = await app.login('staff@cosponsor.test');
+    const id = proposalInReview({ partnerId: newPartner('Invisible Rationale Group') });
+    const { token } = await partnerLink('Invisible Name Circle');
+    const records = count('decision_records');
+    const rejected = await app.post(`/review/${id}`, { intent: 'reject', version: String(proposalRow(id)!.version), rationale: Z.repeat(12) }, staff);
+    expect(rejected.status).toBe(400);
+    expect(proposalRow(id)!.state).toBe('review');
+
+    const answered = await app.post(`/q/${token}`, await answers(token, { 'respondent.name': Z.repeat(2), leadership: Z }));
+    const page = await answered.text();
+    expect(answered.status).toBe(400);
+    expect(describedError(page, 'input[name="respondent.name"]')).toContain('Give your name.');
+    expect(count('decision_records')).toBe(records);
   });
 });

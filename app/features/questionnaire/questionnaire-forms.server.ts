@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ACCEPTANCES, STANCES, type Questionnaire } from './questions';
 import { wholeNumber } from '../../utils/whole-number.server';
+import { hasVisibleText, visibleTextCheck } from '../../utils/visible-text';
 
 export const DEFAULT_LINK_DAYS = 14;
 export const MAX_LINK_DAYS = 60;
@@ -14,7 +15,8 @@ const textOrEmpty = (max: number) =>
   text(max)
     .nullish()
     .transform((s) => s ?? '');
-const required = (message: string, max: number) => z.string({ error: message }).trim().min(1, message).max(max, `Keep this under ${max} characters.`);
+const required = (message: string, max: number) =>
+  z.string({ error: message }).trim().min(1, message).max(max, `Keep this under ${max} characters.`).refine(hasVisibleText, visibleTextCheck(message));
 
 const createLinkSchema = z.object({
   intent: z.literal('create'),
