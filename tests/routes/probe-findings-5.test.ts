@@ -274,6 +274,48 @@ describe('required text made of characters that show nothing', () => {
     expect(count('partners')).toBe(partners);
   });
 
+  it('is refused as an agenda item’s text and a risk’s description, beside the field, writing nothing', async () => {
+    const agenda = proposalAt('agenda', 'Invisible agenda evening');
+    const risk = proposalAt('risk', 'Invisible risk evening');
+    const records = count('decision_records');
+    const item = await app.post(
+      `/proposals/${agenda}/steps/agenda`,
+      { version: String(proposalRow(agenda)!.version), intent: 'submit', 'items[0].text': Z.repeat(4), 'items[0].scope': 'event', 'items[0].classification': 'compatible' },
+      lead,
+    );
+    const itemPage = await item.text();
+    expect(item.status, visibleText(itemPage).slice(0, 300)).toBe(400);
+    expect(describedError(itemPage, '#f-items-0-text')).toContain('Describe the agenda item');
+    expect(proposalRow(agenda)!.state).toBe('agenda');
+
+    const described = await app.post(
+      `/proposals/${risk}/steps/risk`,
+      {
+        version: String(proposalRow(risk)!.version),
+        intent: 'submit',
+        'items[0].kind': 'risk',
+        'items[0].category': 'reputation',
+        'items[0].description': Z.repeat(5),
+        'items[0].likelihood': '3',
+        'items[0].impact': '4',
+        'items[0].mitigation': 'A joint statement on the day.',
+        'items[0].residualLikelihood': '2',
+        'items[0].residualImpact': '2',
+        'items[1].kind': 'benefit',
+        'items[1].category': 'outreach',
+        'items[1].description': 'Reaches new students.',
+        'items[1].likelihood': '4',
+        'items[1].impact': '4',
+      },
+      lead,
+    );
+    const riskPage = await described.text();
+    expect(described.status, visibleText(riskPage).slice(0, 300)).toBe(400);
+    expect(describedError(riskPage, '#f-items-0-description')).toContain('Describe it');
+    expect(proposalRow(risk)!.state).toBe('risk');
+    expect(count('decision_records')).toBe(records);
+  });
+
   it('is refused as a staff rejection’s rationale and as a partner’s name, writing nothing', async () => {
     const staff = await app.login('staff@cosponsor.test');
     const id = proposalInReview({ partnerId: newPartner('Invisible Rationale Group') });
