@@ -3,6 +3,7 @@ import { proposalRow } from '../../db/proposals';
 import { userByEmail } from '../../db/users';
 import { campaignId, newPartner, proposalInReview } from '../integration/review-fixtures';
 import { proposalAt } from '../integration/step-fixtures';
+import { proposalAtMouStep } from '../integration/mou-fixtures';
 import { startApp, type TestApp } from '../support/app-server';
 import { find, visibleText } from '../support/html';
 import { sqlGet } from '../support/sql';
@@ -313,6 +314,24 @@ describe('required text made of characters that show nothing', () => {
     expect(described.status, visibleText(riskPage).slice(0, 300)).toBe(400);
     expect(describedError(riskPage, '#f-items-0-description')).toContain('Describe it');
     expect(proposalRow(risk)!.state).toBe('risk');
+    expect(count('decision_records')).toBe(records);
+  });
+
+  it('is refused as an approval’s condition and as the reason no MOU is needed, writing nothing', async () => {
+    const staff = await app.login('staff@cosponsor.test');
+    const id = proposalInReview({ partnerId: newPartner('Invisible Condition Group') });
+    const mou = proposalAtMouStep();
+    const records = count('decision_records');
+    const approved = await app.post(
+      `/review/${id}`,
+      { intent: 'approve', version: String(proposalRow(id)!.version), conditions: `No payment to the partner.\n${Z.repeat(3)}`, endDate: '', rationale: 'Sound vetting.' },
+      staff,
+    );
+    expect(approved.status, visibleText(await approved.text()).slice(0, 300)).toBe(400);
+    expect(proposalRow(id)!.state).toBe('review');
+    const notNeeded = await app.post(`/proposals/${mou}/steps/mou`, { intent: 'not-needed', version: String(proposalRow(mou)!.version), reason: Z.repeat(12) }, lead);
+    expect(notNeeded.status).toBe(400);
+    expect(visibleText(await notNeeded.text())).toContain('Say why no MOU is needed');
     expect(count('decision_records')).toBe(records);
   });
 

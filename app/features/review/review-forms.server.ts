@@ -44,7 +44,13 @@ const approveSchema = (today: string) =>
     conditions: z.preprocess(
       conditionLines,
       z
-      .array(z.string().min(3, 'Each condition needs at least 3 characters.').max(1000, 'Keep each condition under 1,000 characters.'))
+      .array(
+        z
+          .string()
+          .min(3, 'Each condition needs at least 3 characters.')
+          .max(1000, 'Keep each condition under 1,000 characters.')
+          .refine(hasVisibleText, visibleTextCheck('Each condition needs at least 3 characters.')),
+      )
       .max(30, 'At most 30 conditions.'),
     ),
     endDate: optionalKey
