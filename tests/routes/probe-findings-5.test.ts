@@ -31,7 +31,9 @@ async function partnerLink(partner: string): Promise<{ id: number; token: string
   const made = await app.post(`/proposals/${id}/partner`, { intent: 'create', contactName: 'Amal Haddad' }, lead);
   const page = await made.text();
   expect(made.status, visibleText(page).slice(0, 300)).toBe(200);
-  return { id, token: find(page, '#created-link')!.getAttribute('value')!.split('/q/')[1]! };
+  const created = find(page, '#created-link');
+  expect(created, visibleText(page).slice(0, 1500)).not.toBeNull();
+  return { id, token: created!.getAttribute('value')!.split('/q/')[1]! };
 }
 
 /** The questionnaire's answers as its form posts them, every question answered. */
