@@ -91,6 +91,7 @@ export const onBothDatabases = [
   'tests/integration/reset-password-command.test.ts',
   'tests/integration/forgot-password.test.ts',
   'tests/routes/forgot-password.test.ts',
+  'tests/routes/probe-findings-5.test.ts',
 ];
 
 // The base's settings with this list instead of every file (mergeConfig would add the lists up).

@@ -30,8 +30,21 @@ function hostMakesUrl(req: Request): boolean {
   }
 }
 
+const NUL_MESSAGE = 'This address is not valid: it holds a NUL character (%00), which no page takes. Check the link, or go back and follow it again.';
+
+/** A NUL in the path or the query, once decoded: a search for one failed on PostgreSQL with a 500 (no text can hold it). */
+function holdsNul(req: Request): boolean {
+  if (decodeURIComponent(req.path).includes('\u0000')) return true;
+  const query = req.originalUrl.indexOf('?');
+  if (query === -1) return false;
+  for (const [name, value] of new URLSearchParams(req.originalUrl.slice(query + 1))) {
+    if (name.includes('\u0000') || value.includes('\u0000')) return true;
+  }
+  return false;
+}
+
 export function refuseMalformedAddress(req: Request, res: Response, next: NextFunction) {
-  const problem = !hostMakesUrl(req) ? HOST_MESSAGE : !decodes(req.path) ? MESSAGE : null;
+  const problem = !hostMakesUrl(req) ? HOST_MESSAGE : !decodes(req.path) ? MESSAGE : holdsNul(req) ? NUL_MESSAGE : null;
   if (!problem) return next();
   res.setHeader('Cache-Control', 'no-store');
   res.status(400).type('html').send(refusalPageHtml({ heading: 'This address is not valid', message: problem }));

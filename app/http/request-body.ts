@@ -71,7 +71,7 @@ export async function readFormBody(req: Request): Promise<BodyVerdict> {
 export async function formBodyProblem(body: Buffer, contentType: string, header: string = contentType): Promise<string | null> {
   if (contentType === 'application/x-www-form-urlencoded') {
     const params = new URLSearchParams(body.toString('utf8'));
-    return formNamesProblem(params.keys()) ?? listIntentProblem(params.entries());
+    return formNamesProblem(params.keys()) ?? listIntentProblem(params.entries()) ?? nulProblem(params.entries());
   }
   let fields: [string, unknown][];
   try {
@@ -82,7 +82,21 @@ export async function formBodyProblem(body: Buffer, contentType: string, header:
   } catch {
     return 'The form arrived incomplete or malformed. Send it again.';
   }
-  return formNamesProblem(fields.map(([name]) => name)) ?? listIntentProblem(fields);
+  return formNamesProblem(fields.map(([name]) => name)) ?? listIntentProblem(fields) ?? nulProblem(fields);
+}
+
+/**
+ * A NUL character in a field: no form of ours lets one be typed, and no text column can hold
+ * one on PostgreSQL (the insert failed there with a 500, and `db:move` could not copy a SQLite
+ * row that held one), so it is refused before anything reads the form.
+ */
+function nulProblem(fields: Iterable<[string, unknown]>): string | null {
+  for (const [name, value] of fields) {
+    if (name.includes('\u0000') || (typeof value === 'string' && value.includes('\u0000'))) {
+      return 'A field holds a NUL character (U+0000), which text cannot hold. Remove it (it can come with text pasted from another program) and send the form again.';
+    }
+  }
+  return null;
 }
 
 export function isRemixDataRequest(req: Request): boolean {

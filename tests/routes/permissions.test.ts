@@ -180,7 +180,7 @@ const ROUTES: Row[] = [
     allow: ['admin'],
     ok: { status: 302, location: '/admin/users' },
     logs: true,
-    form: () => ({ intent: 'create', name: 'Matrix Person', email: `matrix${++seq}@cosponsor.test`, password: 'matrix-password-1', roles: ['reviewer'] }),
+    form: () => ({ intent: 'create', name: 'Matrix Person', email: `matrix${++seq}@cosponsor.test`, password: 'lantern-orchard-1', roles: ['reviewer'] }),
   },
   { method: 'GET', path: '/admin/users/:user', allow: ['admin'] },
   {

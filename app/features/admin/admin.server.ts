@@ -72,6 +72,9 @@ export async function createAccount(
   if (userByEmail(input.email)) return fieldError('email', 'An account with this e-mail address already exists.');
   const chapterProblem = assignableChapter(input.chapterId, null);
   if (chapterProblem) return chapterProblem;
+  // The rules a changed or reset password meets (0380), against this person: not their e-mail or name, not a famous one.
+  const weak = passwordProblem(input.password, input);
+  if (weak) return fieldError('password', weak);
   // Hash before the transaction: scrypt is slow and must not hold the write lock.
   const passwordHash = await hashPassword(input.password);
   return transaction(() => {

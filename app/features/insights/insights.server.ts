@@ -51,15 +51,18 @@ export type InsightsQuery = {
   errors: Partial<Record<FieldName, string>>;
 };
 
-export function parseInsightsQuery(params: URLSearchParams): InsightsQuery {
+export function parseInsightsQuery(params: URLSearchParams, choices: ReturnType<typeof insightsChoices> = insightsChoices()): InsightsQuery {
   const values: Partial<Record<FieldName, string | number>> = {};
   const errors: InsightsQuery['errors'] = {};
+  // A number that names no chapter or campaign is left out like a word: used, it read as zero everywhere under "All chapters".
+  const known = { chapter: new Set(choices.chapters.map((c) => c.id)), campaign: new Set(choices.campaigns.map((c) => c.id)) };
   for (const name of Object.keys(FIELDS) as FieldName[]) {
     const raw = params.get(name);
     if (raw === null || raw.trim() === '') continue;
     const parsed = FIELDS[name].safeParse(raw.trim());
-    if (parsed.success) values[name] = parsed.data;
-    else errors[name] = name === 'chapter' || name === 'campaign' ? 'it is not one of those in the list.' : (parsed.error.issues[0]?.message ?? 'Invalid value.');
+    const unknown = parsed.success && (name === 'chapter' || name === 'campaign') && !known[name].has(parsed.data as number);
+    if (parsed.success && !unknown) values[name] = parsed.data;
+    else errors[name] = name === 'chapter' || name === 'campaign' ? 'it is not one of those in the list.' : (parsed.error?.issues[0]?.message ?? 'Invalid value.');
   }
   if (typeof values.from === 'string' && typeof values.to === 'string' && values.from > values.to) {
     errors.to = 'The end date is before the start date.';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { wholeNumber } from '../../utils/whole-number.server';
+import { hasVisibleText, visibleTextCheck } from '../../utils/visible-text';
 
 // Schemas of the MOU forms. Kept server-side so zod never ships to the browser.
 // conform turns empty fields into undefined, hence the defaults.
@@ -94,7 +95,8 @@ export const mouNotNeededSchema = z.object({
     .string({ error: 'Say why no MOU is needed (at least 10 characters).' })
     .trim()
     .min(10, 'Say why no MOU is needed (at least 10 characters).')
-    .max(2000, 'The reason can have at most 2000 characters.'),
+    .max(2000, 'The reason can have at most 2000 characters.')
+    .refine(hasVisibleText, visibleTextCheck('Say why no MOU is needed (at least 10 characters).')),
 });
 
 export const mouSubmitSchema = z.object({

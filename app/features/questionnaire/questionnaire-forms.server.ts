@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { ACCEPTANCES, STANCES, type Questionnaire } from './questions';
 import { wholeNumber } from '../../utils/whole-number.server';
+import { hasVisibleText, visibleTextCheck } from '../../utils/visible-text';
 
 export const DEFAULT_LINK_DAYS = 14;
 export const MAX_LINK_DAYS = 60;
@@ -14,7 +15,8 @@ const textOrEmpty = (max: number) =>
   text(max)
     .nullish()
     .transform((s) => s ?? '');
-const required = (message: string, max: number) => z.string({ error: message }).trim().min(1, message).max(max, `Keep this under ${max} characters.`);
+const required = (message: string, max: number) =>
+  z.string({ error: message }).trim().min(1, message).max(max, `Keep this under ${max} characters.`).refine(hasVisibleText, visibleTextCheck(message));
 
 const createLinkSchema = z.object({
   intent: z.literal('create'),
@@ -58,7 +60,19 @@ export const passcodeSchema = z.object({
 const group = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);
 
 const LINK = /^https?:\/\/[^\s/]+\.[^\s]+$/;
+/** Every other text has a limit; a link of a megabyte went into the record and onto every page showing it. */
+const MAX_LINK_LENGTH = 2000;
 const short = (s: string) => (s.length > 80 ? `${s.slice(0, 77)}…` : s);
+
+/**
+ * The embeddings, overrides and isolates of Unicode's bidirectional algorithm. The respondent's
+ * name and role go into the record as who answered and into its rationale: one of these there
+ * turns the rest of the line around wherever the record is shown. A name written right to left
+ * needs none of them.
+ */
+const DIRECTION_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
+const plainLine = <T extends z.ZodType<string>>(schema: T) =>
+  schema.refine((v) => !DIRECTION_CONTROLS.test(v), 'Remove the invisible character that changes the direction of the text around it (often pasted with the name).');
 
 /** The answers form, for the questions this link asks. */
 export function answersSchema(q: Questionnaire) {
@@ -75,7 +89,7 @@ export function answersSchema(q: Questionnaire) {
     );
   return z.object({
     intent: z.literal('answer'),
-    respondent: group(z.object({ name: required('Give your name.', 200), role: textOrEmpty(200) })),
+    respondent: group(z.object({ name: plainLine(required('Give your name.', 200)), role: plainLine(textOrEmpty(200)) })),
     leadership: required('Say who leads your organization.', 5000),
     funding: required('Say how your organization is funded.', 5000),
     links: z
@@ -91,6 +105,7 @@ export function answersSchema(q: Questionnaire) {
         const bad = links.filter((l) => !LINK.test(l));
         if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `Each link must be a full address starting with https:// (check: ${bad.slice(0, 3).join(', ')}).` });
         if (links.length > 20) ctx.addIssue({ code: 'custom', message: 'Give at most 20 links.' });
+        if (links.some((l) => l.length > MAX_LINK_LENGTH)) ctx.addIssue({ code: 'custom', message: `Keep each link under ${MAX_LINK_LENGTH.toLocaleString('en-US')} characters.` });
       }),
     positions: group(
       z.object(

@@ -6,6 +6,7 @@ import { addMonthsIso, decideReview, type ReviewDecision, type ReviewDecisionRes
 import { isRealDay } from '../../utils/calendar-day';
 import { screeningAcknowledgementProblem } from '../outside/screening.server';
 import { wholeNumber } from '../../utils/whole-number.server';
+import { hasVisibleText, visibleTextCheck } from '../../utils/visible-text';
 
 // The staff decision forms: plain HTML form fields in, a decide() command out.
 // The decision service validates every command again; these schemas exist to
@@ -18,7 +19,12 @@ export type ReviewIntent = (typeof REVIEW_INTENTS)[number];
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
 
 const rationale = (min: number, what: string) =>
-  z.string({ error: `${what} needs at least ${min} characters.` }).trim().min(min, `${what} needs at least ${min} characters.`).max(5000, 'Keep it under 5,000 characters.');
+  z
+    .string({ error: `${what} needs at least ${min} characters.` })
+    .trim()
+    .min(min, `${what} needs at least ${min} characters.`)
+    .max(5000, 'Keep it under 5,000 characters.')
+    .refine(hasVisibleText, visibleTextCheck(`${what} needs at least ${min} characters.`));
 const optionalText = z.string().trim().max(5000, 'Keep it under 5,000 characters.').default('');
 const optionalKey = z
   .string()
@@ -38,7 +44,13 @@ const approveSchema = (today: string) =>
     conditions: z.preprocess(
       conditionLines,
       z
-      .array(z.string().min(3, 'Each condition needs at least 3 characters.').max(1000, 'Keep each condition under 1,000 characters.'))
+      .array(
+        z
+          .string()
+          .min(3, 'Each condition needs at least 3 characters.')
+          .max(1000, 'Keep each condition under 1,000 characters.')
+          .refine(hasVisibleText, visibleTextCheck('Each condition needs at least 3 characters.')),
+      )
       .max(30, 'At most 30 conditions.'),
     ),
     endDate: optionalKey

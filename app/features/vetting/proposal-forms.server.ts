@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { RECORDED_MOVEMENTS, supportsTag } from '../../../workflows/rules/agenda';
 import { COSPONSORSHIP_KINDS } from '../../../workflows/types';
 import { isRealDay } from '../../utils/calendar-day';
+import { hasVisibleText, visibleTextCheck } from '../../utils/visible-text';
 import { wholeNumber } from '../../utils/whole-number.server';
 
 const requiredText = (message: string, min: number, max: number) =>
@@ -11,7 +12,8 @@ const requiredText = (message: string, min: number, max: number) =>
     .trim()
     // The minimum goes inside the sentence: "Describe the event (at least 10 characters)."
     .min(min, min > 1 ? `${message.replace(/\.$/, '')} (at least ${min} characters).` : message)
-    .max(max, `Keep this under ${max} characters.`);
+    .max(max, `Keep this under ${max} characters.`)
+    .refine(hasVisibleText, visibleTextCheck(message));
 
 export const partnerSearchSchema = z.object({
   q: requiredText('Type the partner group’s name.', 2, 200),
@@ -75,17 +77,17 @@ export const newProposalSchema = z
     q: z.string().optional(),
   })
   // `when`: checked even while other fields fail, so every message shows at once.
-  .refine((v) => v.partnerId !== undefined || (typeof v.partnerName === 'string' && v.partnerName.trim().length >= 2), {
+  .refine((v) => v.partnerId !== undefined || (typeof v.partnerName === 'string' && v.partnerName.trim().length >= 2 && hasVisibleText(v.partnerName)), {
     path: ['partnerName'],
     message: 'Give the partner group’s name.',
     when: () => true,
   })
-  .refine((v) => v.partnerId !== undefined || (typeof v.partnerCountry === 'string' && v.partnerCountry.trim().length > 0), {
+  .refine((v) => v.partnerId !== undefined || (typeof v.partnerCountry === 'string' && hasVisibleText(v.partnerCountry)), {
     path: ['partnerCountry'],
     message: 'Give the country the group works in.',
     when: () => true,
   })
-  .refine((v) => v.partnerId !== undefined || (typeof v.partnerDescription === 'string' && v.partnerDescription.trim().length >= 10), {
+  .refine((v) => v.partnerId !== undefined || (typeof v.partnerDescription === 'string' && v.partnerDescription.trim().length >= 10 && hasVisibleText(v.partnerDescription)), {
     path: ['partnerDescription'],
     message: 'Describe the group in a sentence or two (at least 10 characters).',
     when: () => true,

@@ -18,6 +18,7 @@ import { SCALE_VALUE, splitLines } from './step-forms';
 import { ACCEPTED_TYPES } from '../attachments/file-type.server';
 import { MAX_ATTACHMENTS_PER_ITEM } from '../attachments/attachments.server';
 import { isRealDay } from '../../utils/calendar-day';
+import { hasVisibleText, visibleTextCheck } from '../../utils/visible-text';
 import { wholeNumber } from '../../utils/whole-number.server';
 
 const RANGE = 'Choose a value from 1 to 5.';
@@ -64,6 +65,8 @@ const attachmentsSchema = z
 // ---- Values ----
 
 const LINK = /^https?:\/\/[^\s/]+\.[^\s]+/;
+/** Every other text has a limit; a link of a megabyte went into the record and onto every page showing it. */
+const MAX_LINK_LENGTH = 2000;
 
 /** One criterion's rating; `label` names it in the message. */
 function ratingSchema(label?: string) {
@@ -83,6 +86,7 @@ function ratingSchema(label?: string) {
           ctx.addIssue({ code: 'custom', message: `Each link must be a full address starting with http:// or https:// (check: ${bad.join(', ')}).` });
         }
         if (links.length > 20) ctx.addIssue({ code: 'custom', message: 'Give at most 20 links.' });
+        if (links.some((l) => l.length > MAX_LINK_LENGTH)) ctx.addIssue({ code: 'custom', message: `Keep each link under ${MAX_LINK_LENGTH.toLocaleString('en-US')} characters.` });
       }),
     attachments: attachmentsSchema,
   });
@@ -110,7 +114,8 @@ const agendaItemSchema = z
       .string({ error: 'Describe the agenda item.' })
       .trim()
       .min(3, 'Describe the agenda item in at least 3 characters.')
-      .max(500, 'Keep the item under 500 characters.'),
+      .max(500, 'Keep the item under 500 characters.')
+      .refine(hasVisibleText, visibleTextCheck('Describe the agenda item in at least 3 characters.')),
     scope: z.enum(['general', 'event'], { error: 'Say whether this is their general agenda or this event’s.' }),
     classification: z.enum(AGENDA_CLASSIFICATIONS, { error: 'Choose a classification (or unknown).' }),
     positionKey: z.string().trim().nullish(),
@@ -146,7 +151,8 @@ const riskItemSchema = z
       .string({ error: 'Describe it.' })
       .trim()
       .min(3, 'Describe it in at least 3 characters.')
-      .max(1000, 'Keep the description under 1000 characters.'),
+      .max(1000, 'Keep the description under 1000 characters.')
+      .refine(hasVisibleText, visibleTextCheck('Describe it in at least 3 characters.')),
     likelihood: scale('Choose a likelihood.'),
     impact: scale('Choose an impact.'),
     mitigation: optionalText(2000),

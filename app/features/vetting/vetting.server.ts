@@ -335,6 +335,11 @@ function prepare(
 
     case 'SUBMIT_RISK': {
       const problems = riskSubmitProblems(command.input.items);
+      // The categories are the matrix's, as an agenda item's position is the catalog's.
+      const categories = new Set(docs.risk_matrix.categories);
+      command.input.items.forEach((item, index) => {
+        if (!categories.has(item.category)) problems.push({ index, field: 'category', message: 'Choose a category from the list.' });
+      });
       if (problems.length > 0) {
         const errors: Record<string, string[]> = {};
         for (const p of problems) {
