@@ -1,4 +1,5 @@
 import { logPublicKey } from '../features/register/log-checkpoints.server';
+import { refuseWritesToDownload } from '../utils/errors.server';
 
 // The decision log's public key (C2SP signed-note verifier key), as plain
 // text: keep a copy elsewhere and verify checkpoints and bundles with it
@@ -9,3 +10,6 @@ export function loader() {
     headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'public, max-age=300', 'X-Content-Type-Options': 'nosniff' },
   });
 }
+
+// A file to read: a post here is refused as a wrong method.
+export const action = refuseWritesToDownload;

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { exportRegisterCsv, parseRegisterQuery } from '../features/register/register.server';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
-import { downloadAnswer } from '../utils/errors.server';
+import { downloadAnswer, refuseWritesToDownload } from '../utils/errors.server';
 
 // The whole filtered register as CSV (same parameters as /decisions, paging
 // ignored), streamed batch by batch so a large register never sits in memory.
@@ -42,3 +42,6 @@ async function download({ request }: LoaderFunctionArgs) {
     },
   });
 }
+
+// A file to read: a post here is refused as a wrong method.
+export const action = refuseWritesToDownload;

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { insightsCsv, isTableName, parseInsightsQuery, TABLE_NAMES } from '../features/insights/insights.server';
 import { todayUtc } from '../jobs/expiry.server';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
-import { downloadAnswer, toResponse } from '../utils/errors.server';
+import { downloadAnswer, toResponse, refuseWritesToDownload } from '../utils/errors.server';
 
 // One table of /insights as CSV: ?table=<name> and the page's own filters.
 // A refusal a browser followed the link into is shown as a page; other clients get JSON.
@@ -29,3 +29,6 @@ async function download({ request }: LoaderFunctionArgs) {
     },
   });
 }
+
+// A file to read: a post here is refused as a wrong method.
+export const action = refuseWritesToDownload;

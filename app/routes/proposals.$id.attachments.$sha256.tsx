@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { attachmentDownload, downloadHeaders } from '../features/attachments/attachments.server';
 import { actingUser, notFound, requireProposal } from '../utils/auth.server';
-import { downloadAnswer } from '../utils/errors.server';
+import { downloadAnswer, refuseWritesToDownload } from '../utils/errors.server';
 
 // An evidence file, for whoever may view the proposal that cites it (docs/decisions/0170).
 // A refusal a browser followed the link into is shown as a page; other clients get JSON.
@@ -20,3 +20,6 @@ async function download({ request, params }: LoaderFunctionArgs) {
   }
   return new Response(createReadableStreamFromReadable(file.stream), { status: 200, headers });
 }
+
+// A file to read: a post here is refused as a wrong method.
+export const action = refuseWritesToDownload;

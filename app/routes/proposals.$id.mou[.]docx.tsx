@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { mouExportFacts } from '../features/mou/mou.server';
 import { mouDocx } from '../features/mou/mou-docx.server';
 import { notFound, requireProposal } from '../utils/auth.server';
-import { downloadAnswer } from '../utils/errors.server';
+import { downloadAnswer, refuseWritesToDownload } from '../utils/errors.server';
 import { positiveWholeNumber } from '../utils/whole-number';
 
 // The MOU as a .docx download (?version=n, default the latest saved version).
@@ -37,3 +37,6 @@ async function download({ request, params }: LoaderFunctionArgs) {
     },
   });
 }
+
+// A file to read: a post here is refused as a wrong method.
+export const action = refuseWritesToDownload;

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from '@remix-run/node';
 import { proposalBundle } from '../features/register/record.server';
 import { notFound, requireProposal } from '../utils/auth.server';
-import { downloadAnswer } from '../utils/errors.server';
+import { downloadAnswer, refuseWritesToDownload } from '../utils/errors.server';
 
 // One proposal's decision records with their hashes, as a file anyone can
 // verify offline: npm run audit:verify -- --bundle <file> --public-key <key file>.
@@ -25,3 +25,6 @@ async function download({ request, params }: LoaderFunctionArgs) {
     },
   });
 }
+
+// A file to read: a post here is refused as a wrong method.
+export const action = refuseWritesToDownload;

@@ -53,6 +53,7 @@ const REFUSAL_HEADINGS: Partial<Record<number, string>> = {
   401: 'Please sign in',
   403: 'You do not have access to this',
   404: 'Not found',
+  405: 'This address takes no form',
 };
 
 /**
@@ -81,3 +82,16 @@ export async function downloadAnswer(request: Request, produce: () => Promise<Re
     headers,
   });
 }
+
+/**
+ * The action of a route that only serves a file (CSV, JSON, Word, a key, evidence): a post to it
+ * is a wrong method, answered as one, with the methods it takes and words a person can read.
+ * Without it the framework answered 405 with "Unexpected Server Error" and logged a stack trace.
+ */
+export const refuseWritesToDownload = ({ request }: { request: Request }) =>
+  downloadAnswer(request, async () =>
+    json(
+      { message: 'This address serves a file to read: it does not take a form or an upload. Open it with a link instead.' },
+      { status: 405, headers: { Allow: 'GET, HEAD' } },
+    ),
+  );
