@@ -9,6 +9,7 @@ import { ServerMarkup } from '../components/server-markup';
 import { htmlOnce } from '../components/server-markup.server';
 import {
   filteredPartnerName,
+  NOT_A_CHOICE,
   parseRegisterQuery,
   registerChoices,
   registerSearchParams,
@@ -43,6 +44,7 @@ const ID_FIELDS = new Set(['partner', 'chapter', 'campaign', 'proposal', 'actor'
 
 /** The validator's own words for ids and choices are technical; dates and search keep theirs. */
 function readableReason(name: string, reason: string | undefined): string {
+  if (reason === NOT_A_CHOICE) return reason;
   if (ID_FIELDS.has(name)) return 'it is not a record number (a whole number above 0).';
   if (name === 'step' || name === 'outcome') return `it is not one of the ${name}s in the list.`;
   return reason ?? 'Invalid value.';
@@ -58,7 +60,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'register.view');
   const actor = actingUser(user);
   const url = new URL(request.url);
-  const query = parseRegisterQuery(url.searchParams);
+  const choices = registerChoices(actor);
+  if (!choices.ok) forbidden(choices.error.message);
+  const query = parseRegisterQuery(url.searchParams, choices);
   const dropped = Object.entries(query.errors).map(([name, reason]) => ({
     name,
     label: FIELD_LABEL[name] ?? name,
@@ -71,8 +75,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   const result = searchRegister(actor, query.filter, query.page);
   if (!result.ok) forbidden(result.error.message);
-  const choices = registerChoices(actor);
-  if (!choices.ok) forbidden(choices.error.message);
   const { filter, page } = query;
   const filtered = Object.values(filter).some((v) => v !== null && v !== undefined && v !== '');
   const rows = result.rows.map(toEntryView);

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { exportRegisterCsv, parseRegisterQuery } from '../features/register/register.server';
+import { exportRegisterCsv, parseRegisterQuery, registerChoices } from '../features/register/register.server';
 import { actingUser, forbidden, requirePermission } from '../utils/auth.server';
 import { downloadAnswer, refuseWritesToDownload } from '../utils/errors.server';
 
@@ -11,7 +11,10 @@ export const loader = (args: LoaderFunctionArgs) => downloadAnswer(args.request,
 async function download({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'register.view');
   const params = new URL(request.url).searchParams;
-  const { filter } = parseRegisterQuery(params);
+  // The same filter the page applies: a number naming no chapter, campaign or decider is left out.
+  const choices = registerChoices(actingUser(user));
+  if (!choices.ok) forbidden(choices.error.message);
+  const { filter } = parseRegisterQuery(params, choices);
   // ?codes=1 adds the stored codes beside the words, for integrations (see the README).
   const exported = exportRegisterCsv(actingUser(user), filter, { codes: params.get('codes') === '1' });
   if (!exported.ok) forbidden(exported.error.message);

@@ -232,6 +232,27 @@ describe('the insights filtered by a chapter or campaign number that names none'
   });
 });
 
+describe('the register filtered by a chapter, campaign or decider number that names none', () => {
+  // As the insights were: /decisions?chapter=999999 showed no records while the form's select
+  // said "All chapters", with nothing saying why.
+  it('is left out with a notice, on the page and in the CSV', async () => {
+    const staff = await app.login('staff@cosponsor.test');
+    for (const [name, label] of [
+      ['chapter', 'chapter'],
+      ['campaign', 'campaign'],
+      ['actor', 'decided by'],
+    ] as const) {
+      const response = await app.fetch(`/decisions?${name}=999999`, { cookie: staff });
+      const page = await response.text();
+      expect(response.status).toBe(200);
+      expect(visibleText(page)).toContain(`The ${label} “999999” was not used: it is not one of those in the list.`);
+      expect(page).not.toContain(`${name}=999999`);
+      const everything = await (await app.fetch('/decisions.csv', { cookie: staff })).text();
+      expect(await (await app.fetch(`/decisions.csv?${name}=999999`, { cookie: staff })).text()).toBe(everything);
+    }
+  });
+});
+
 describe('required text made of characters that show nothing', () => {
   // A zero-width space (U+200B) is not white space to trim(): a new partner named with three of
   // them, in no visible country, described by ten, with an event of an invisible title, place and

@@ -284,8 +284,11 @@ describe('chapter scoping', () => {
     expect(seqsOf((await get(`/decisions?partner=${zephyr.partnerId}`, 'lead')).html)).toEqual([]);
     expect(seqsOf((await get('/decisions?partner_name=zephyr', 'lead')).html)).toEqual([]);
     expect(rowsOf((await get('/decisions?q=zephyr', 'reviewer')).html).map(([, p]) => p)).toContain(zephyr.proposalId);
-    // Asking for the other chapter by its id changes nothing.
-    expect(seqsOf((await get(`/decisions?chapter=${bayId}`, 'lead')).html)).toEqual([]);
+    // Asking for the other chapter by its id shows none of its records: the number is not one of the
+    // lead's choices, so it is left out with a notice and the lead's own chapter is shown.
+    const otherChapter = await get(`/decisions?chapter=${bayId}`, 'lead');
+    expect(rowsOf(otherChapter.html).map(([, p]) => p)).not.toContain(zephyr.proposalId);
+    expect(text(otherChapter.html)).toContain(`The chapter “${bayId}” was not used: it is not one of those in the list.`);
 
     const partner = await get(`/partners/${zephyr.partnerId}`, 'lead');
     expect(partner.status).toBe(200);

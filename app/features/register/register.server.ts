@@ -123,15 +123,33 @@ export type RegisterQuery = {
  * Reads a register URL (?partner=3&step=values&q=...&after=120). Invalid
  * parameters are dropped and reported, so an old bookmark still opens.
  */
-export function parseRegisterQuery(params: URLSearchParams): RegisterQuery {
+/** Why a chapter, campaign or decider number was left out of the filter. */
+export const NOT_A_CHOICE = 'it is not one of those in the list.';
+
+type ChoiceLists = Pick<Extract<ReturnType<typeof registerChoices>, { ok: true }>, 'chapters' | 'campaigns' | 'actors'>;
+
+/**
+ * The filter and page of a register URL. With the form's choices, a chapter, campaign or decider
+ * number that names none of them is left out with a reason, as a word is: used, it showed no
+ * records while the form's select said "All chapters".
+ */
+export function parseRegisterQuery(params: URLSearchParams, choices?: ChoiceLists): RegisterQuery {
   const values: Partial<Record<FieldName, unknown>> = {};
   const errors: RegisterQuery['errors'] = {};
+  const known: Partial<Record<FieldName, ReadonlySet<number>>> = choices
+    ? {
+        chapter: new Set(choices.chapters.map((c) => c.id)),
+        campaign: new Set(choices.campaigns.map((c) => c.id)),
+        actor: new Set(choices.actors.map((c) => c.id)),
+      }
+    : {};
   for (const name of Object.keys(FIELDS) as FieldName[]) {
     const raw = params.get(name);
     if (raw === null || raw.trim() === '') continue;
     const parsed = FIELDS[name].safeParse(raw);
-    if (parsed.success) values[name] = parsed.data;
-    else errors[name] = parsed.error.issues[0]?.message ?? 'Invalid value.';
+    if (!parsed.success) errors[name] = parsed.error.issues[0]?.message ?? 'Invalid value.';
+    else if (known[name] && !known[name].has(parsed.data as number)) errors[name] = NOT_A_CHOICE;
+    else values[name] = parsed.data;
   }
   if (typeof values.from === 'string' && typeof values.to === 'string' && values.from > values.to) {
     errors.to = 'The end date is before the start date.';
