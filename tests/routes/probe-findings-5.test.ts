@@ -253,6 +253,18 @@ describe('the register filtered by a chapter, campaign or decider number that na
   });
 });
 
+describe('an optional e-mail address made only of spaces', () => {
+  // Spaces alone in the contact's optional address were refused with "give an address, or leave it
+  // empty": what the field showed was empty.
+  it('is taken as left empty', async () => {
+    const id = proposalInReview({ partnerId: newPartner('Blank Address Collective'), title: 'Blank address evening' });
+    const made = await app.post(`/proposals/${id}/partner`, { intent: 'create', contactName: 'Amal Haddad', contactEmail: '   ' }, lead);
+    const page = await made.text();
+    expect(made.status, visibleText(page).slice(0, 300)).toBe(200);
+    expect(find(page, '#created-link')).not.toBeNull();
+  });
+});
+
 describe('required text made of characters that show nothing', () => {
   // A zero-width space (U+200B) is not white space to trim(): a new partner named with three of
   // them, in no visible country, described by ten, with an event of an invisible title, place and

@@ -25,7 +25,8 @@ const createLinkSchema = z.object({
     .string()
     .trim()
     .max(320, 'Keep this under 320 characters.')
-    .refine((v) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), 'Give an e-mail address like name@example.org, or leave it empty.')
+    // Spaces alone are an empty field, as the form shows them.
+    .refine((v) => v === '' || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), 'Give an e-mail address like name@example.org, or leave it empty.')
     .nullish()
     .transform((v) => v ?? ''),
   days: wholeNumber(
