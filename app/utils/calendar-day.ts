@@ -8,3 +8,18 @@ export function isRealDay(day: string): boolean {
   const date = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
 }
+
+/**
+ * The years an event date may fall in: within a hundred of today's. A typo in the year (0025 for
+ * 2025) was otherwise stored, reminded about and shown as typed ("Jun 14, 25").
+ */
+export function eventYearRange(today: Date = new Date()): { from: number; to: number } {
+  const year = today.getUTCFullYear();
+  return { from: year - 100, to: year + 100 };
+}
+
+export function isEventYear(day: string): boolean {
+  const { from, to } = eventYearRange();
+  const year = Number(day.slice(0, 4));
+  return year >= from && year <= to;
+}

@@ -265,6 +265,27 @@ describe('an optional e-mail address made only of spaces', () => {
   });
 });
 
+describe('an event date in a year no event can have', () => {
+  // 0025-06-14 (a typo for 2025) was accepted, stored and shown as "Jun 14, 25"; the reminders and
+  // the register read it as it was typed.
+  it('is refused beside the date, with what was typed kept, and stores nothing', async () => {
+    for (const eventDate of ['0025-06-14', '1899-12-31', '2999-01-01']) {
+      const proposals = count('proposals');
+      const response = await app.post(
+        '/proposals/new?partnerId=1',
+        { partnerId: '1', eventTitle: 'Evening of letters', eventDate, eventPlace: 'Library', eventDescription: 'Letters for prisoners of conscience.', kind: 'co_listing', campaignId: '1' },
+        lead,
+      );
+      const page = await response.text();
+      expect(response.status, eventDate).toBe(400);
+      const ids = (find(page, '#f-eventDate')?.getAttribute('aria-describedby') ?? '').split(/\s+/).filter((d) => d.endsWith('-error'));
+      expect(ids.map((id) => visibleText(find(page, `#${id}`) ?? '')).join(' '), eventDate).toMatch(/Check the year/);
+      expect(find(page, '#f-eventDate')?.getAttribute('value'), eventDate).toBe(eventDate);
+      expect(count('proposals')).toBe(proposals);
+    }
+  });
+});
+
 describe('required text made of characters that show nothing', () => {
   // A zero-width space (U+200B) is not white space to trim(): a new partner named with three of
   // them, in no visible country, described by ten, with an event of an invisible title, place and

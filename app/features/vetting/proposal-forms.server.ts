@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { RECORDED_MOVEMENTS, supportsTag } from '../../../workflows/rules/agenda';
 import { COSPONSORSHIP_KINDS } from '../../../workflows/types';
-import { isRealDay } from '../../utils/calendar-day';
+import { eventYearRange, isEventYear, isRealDay } from '../../utils/calendar-day';
 import { hasVisibleText, visibleTextCheck } from '../../utils/visible-text';
 import { wholeNumber } from '../../utils/whole-number.server';
 
@@ -22,7 +22,13 @@ export const partnerSearchSchema = z.object({
 const isoDay = z
   .string({ error: 'Choose the event date.' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter the date as YYYY-MM-DD.')
-  .refine(isRealDay, 'This date does not exist.');
+  .refine(isRealDay, 'This date does not exist.')
+  .refine(isEventYear, {
+    error: () => {
+      const { from, to } = eventYearRange();
+      return `Check the year: an event date falls between ${from} and ${to}.`;
+    },
+  });
 
 const eventFields = {
   eventTitle: requiredText('Give the event a title.', 3, 200),
