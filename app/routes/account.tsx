@@ -1,11 +1,11 @@
-import { getFormProps, getInputProps, useForm, type FieldMetadata } from '../components/form-state';
+import { getFormProps, useForm } from '../components/form-state';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
-import { FieldError } from '../components/forms';
 import { passwordChangeSchema } from '../features/auth/auth-forms.server';
+import { PasswordField } from '../features/auth/password-field';
 import { accountPageData, changeOwnPassword } from '../features/auth/account.server';
 import { actingUser, requireUser } from '../utils/auth.server';
 import { statusOf } from '../utils/errors.server';
@@ -49,23 +49,6 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   // After a reset, straight on to the person's work (a redirect through "/" would lose the message); otherwise back here.
   return redirectWithFlash(page.forced ? homePathOf(user) : '/account', { kind: 'success', message: result.message });
-}
-
-function PasswordField({ field, label, autoComplete, hint }: { field: FieldMetadata<string | undefined>; label: string; autoComplete: string; hint?: string }) {
-  const hintId = `${field.id}-hint`;
-  const describedBy = [hint ? hintId : '', field.errors ? field.errorId : ''].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={field.id}>{label}</label>
-      <input {...getInputProps(field, { type: 'password' })} autoComplete={autoComplete} aria-describedby={describedBy || undefined} />
-      {hint ? (
-        <p id={hintId} className="hint small muted">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={field.errorId} errors={field.errors} />
-    </div>
-  );
 }
 
 export default function Account() {

@@ -1,11 +1,11 @@
-import { getFormProps, getInputProps, useForm, type FieldMetadata } from '../components/form-state';
+import { getFormProps, useForm } from '../components/form-state';
 import { parseWithZod } from '@conform-to/zod/v4';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
-import { FieldError } from '../components/forms';
 import { passwordChangeSchema } from '../features/auth/auth-forms.server';
+import { PasswordField } from '../features/auth/password-field';
 import { completePasswordReset, resetLinkState, type LinkRefusal } from '../features/auth/forgot-password.server';
 import { placeErrors } from '../utils/form-errors.server';
 import { clientAddress, redirectWithFlash } from '../utils/session.server';
@@ -41,23 +41,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const done = await completePasswordReset(token, submission.value.newPassword, clientAddress(request));
   if (!done.ok) return json({ result: null, problem: done.message }, { status: STATUS[done.kind], headers: PRIVATE });
   return redirectWithFlash('/login', { kind: 'success', message: done.message });
-}
-
-function PasswordField({ field, label, hint }: { field: FieldMetadata<string | undefined>; label: string; hint?: string }) {
-  const hintId = `${field.id}-hint`;
-  const describedBy = [hint ? hintId : '', field.errors ? field.errorId : ''].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={field.id}>{label}</label>
-      <input {...getInputProps(field, { type: 'password' })} autoComplete="new-password" aria-describedby={describedBy || undefined} />
-      {hint ? (
-        <p id={hintId} className="hint small muted">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError id={field.errorId} errors={field.errors} />
-    </div>
-  );
 }
 
 export default function ResetPassword() {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetPassword } from '../../app/features/admin/admin.server';
 import { completePasswordReset, requestPasswordReset, resetLinkState, RESET_LINKS_PER_ACCOUNT_PER_HOUR } from '../../app/features/auth/forgot-password.server';
@@ -7,9 +6,9 @@ import { THROTTLE } from '../../app/features/auth/throttle.server';
 import { deliverDueNotifications } from '../../app/jobs/outbox.server';
 import { all, first, qb, run } from '../../db/connection';
 import { createSignOnUser } from '../../db/identities';
-import { insertSession } from '../../db/sessions';
 import { userByEmail } from '../../db/users';
 import { freshDatabase } from '../support/db';
+import { openSession as openSessionFrom, revokedAt } from '../support/sessions';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp';
 
 // "Forgot your password?" (docs/decisions/0410-forgotten-password-by-e-mail.md) through the
@@ -53,13 +52,7 @@ async function tokenOf(): Promise<string> {
   const match = /\/reset-password\/([A-Za-z0-9_-]+)/.exec(smtp.received.at(-1)!.parsed.text ?? '');
   return match![1]!;
 }
-function openSession(userId: number): string {
-  const idHash = randomBytes(32).toString('hex');
-  const now = Date.now();
-  insertSession({ idHash, userId, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + 3600_000).toISOString(), ip: HOME, userAgent: 'test' });
-  return idHash;
-}
-const revokedAt = (idHash: string) => first(qb().selectFrom('sessions').select('revoked_at').where('id', '=', idHash))!.revoked_at;
+const openSession = (userId: number) => openSessionFrom(userId, HOME);
 
 describe('asking for a link', () => {
   it('answers the same for an unknown address, a single sign-on account and a deactivated one, and e-mails nobody', async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { changeOwnPassword } from '../../app/features/auth/account.server';
 import { resetPassword } from '../../app/features/admin/admin.server';
@@ -7,10 +6,10 @@ import { signIn } from '../../app/features/auth/sign-in.server';
 import { THROTTLE } from '../../app/features/auth/throttle.server';
 import { all, first, qb, run } from '../../db/connection';
 import { createSignOnUser } from '../../db/identities';
-import { insertSession } from '../../db/sessions';
 import { userByEmail } from '../../db/users';
 import type { ActingUser } from '../../workflows/policy';
 import { freshDatabase } from '../support/db';
+import { openSession as openSessionFrom, revokedAt } from '../support/sessions';
 
 // Changing one's password and an administrator's reset (docs/decisions/0380-password-change-and-reset.md),
 // through the services on a real database: the current password under the sign-in throttle,
@@ -30,14 +29,7 @@ function person(email: string) {
   return { id: u.id, name: u.name, roles: u.roles, chapterId: u.chapter_id, email: u.email } satisfies ActingUser & { email: string };
 }
 
-/** An open session of this user; returns its id hash. */
-function openSession(userId: number): string {
-  const idHash = randomBytes(32).toString('hex');
-  const now = Date.now();
-  insertSession({ idHash, userId, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + 3600_000).toISOString(), ip: HOME, userAgent: 'test' });
-  return idHash;
-}
-const revokedAt = (idHash: string) => first(qb().selectFrom('sessions').select('revoked_at').where('id', '=', idHash))!.revoked_at;
+const openSession = (userId: number) => openSessionFrom(userId, HOME);
 const hashOf = (email: string) => userByEmail(email)!.password_hash;
 const logOf = (userId: number) => all(qb().selectFrom('admin_log').selectAll().where('target_user_id', '=', userId).orderBy('id'));
 

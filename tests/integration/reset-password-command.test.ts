@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setAccountActive, userPageData } from '../../app/features/admin/admin.server';
 import { accountSubjectOf } from '../../app/features/auth/account.server';
 import { signIn } from '../../app/features/auth/sign-in.server';
 import { all, first, qb } from '../../db/connection';
-import { insertSession } from '../../db/sessions';
 import { userByEmail } from '../../db/users';
 import { freshDatabase } from '../support/db';
+import { openSession as openSessionFrom, revokedAt } from '../support/sessions';
 
 // npm run account:reset-password -- <email> (docs/decisions/0380-password-change-and-reset.md), run
 // as an operator runs it (node scripts/run.mjs, the compiled script) against this file's database:
@@ -25,13 +24,7 @@ beforeEach(() => {
 const command = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['scripts/run.mjs', 'account-reset-password', ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
 
-function openSession(userId: number): string {
-  const idHash = randomBytes(32).toString('hex');
-  const now = Date.now();
-  insertSession({ idHash, userId, createdAt: new Date(now).toISOString(), expiresAt: new Date(now + 3600_000).toISOString(), ip: HOME, userAgent: 'test' });
-  return idHash;
-}
-const revokedAt = (idHash: string) => first(qb().selectFrom('sessions').select('revoked_at').where('id', '=', idHash))!.revoked_at;
+const openSession = (userId: number) => openSessionFrom(userId, HOME);
 const adminLogSize = () => all(qb().selectFrom('admin_log').select('id')).length;
 
 describe('npm run account:reset-password', () => {
